@@ -1,0 +1,125 @@
+package directory
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Problem codes, stable for machines; Reason carries the words for HR.
+const (
+	ProblemMissingPhone   = "missing_phone"
+	ProblemInvalidPhone   = "invalid_phone"
+	ProblemDuplicatePhone = "duplicate_phone"
+)
+
+// Problem is a sheet row that rollcall skipped, and why, in words HR can act
+// on. It never quotes the cell, so a report may be logged and shared.
+type Problem struct {
+	// Row is the sheet's own 1-based row number.
+	Row    int    `json:"row"`
+	Code   string `json:"code"`
+	Reason string `json:"reason"`
+}
+
+// Roster is what a sheet says about who works here.
+type Roster struct {
+	// Employees holds one entry per distinct phone, in sheet order.
+	Employees []Employee
+	// Rows counts the non-blank data rows below the header.
+	Rows int
+	// Left counts the rows whose status says the person has left.
+	Left int
+	// Problems lists the rows that were skipped.
+	Problems []Problem
+}
+
+// Errors that make a whole sheet unusable. A sync must not act on such a read.
+var (
+	ErrNoHeader      = errors.New("the sheet is empty: no header row found")
+	ErrNoPhoneColumn = errors.New("no phone column in the header row")
+)
+
+// SheetError is a problem with the sheet as a whole, located at a row.
+type SheetError struct {
+	Row int
+	Err error
+}
+
+func (e *SheetError) Error() string { return fmt.Sprintf("row %d: %v", e.Row, e.Err) }
+
+func (e *SheetError) Unwrap() error { return e.Err }
+
+// ParseRoster reads a sheet's rows, as a source returns them: rows[i] is the
+// sheet's row i+1, blank rows included. The first non-blank row is the header.
+// Rows that cannot be used are reported as problems and skipped; only a sheet
+// without a header or without a phone column is an error.
+func ParseRoster(rows [][]string) (Roster, error) {
+	headerAt := -1
+	for i, row := range rows {
+		if !isBlank(row) {
+			headerAt = i
+			break
+		}
+	}
+	if headerAt < 0 {
+		return Roster{}, ErrNoHeader
+	}
+	cols := findColumns(rows[headerAt])
+	if _, ok := cols[FieldPhone]; !ok {
+		return Roster{}, &SheetError{Row: headerAt + 1, Err: ErrNoPhoneColumn}
+	}
+
+	var r Roster
+	firstRow := map[string]int{} // phone → the row that claimed it
+	for i := headerAt + 1; i < len(rows); i++ {
+		row, n := rows[i], i+1
+		if isBlank(row) {
+			continue
+		}
+		r.Rows++
+		if hasLeft(cols.cell(row, FieldStatus)) {
+			r.Left++
+			continue
+		}
+		raw := cols.cell(row, FieldPhone)
+		if raw == "" {
+			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemMissingPhone,
+				Reason: "휴대전화 번호가 비어 있습니다."})
+			continue
+		}
+		phone, err := NormalizePhone(raw)
+		if err != nil {
+			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemInvalidPhone,
+				Reason: "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요."})
+			continue
+		}
+		if first, dup := firstRow[phone]; dup {
+			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemDuplicatePhone,
+				Reason: fmt.Sprintf("%d행과 휴대전화 번호가 같습니다. 먼저 나온 %d행만 반영했습니다.", first, first)})
+			continue
+		}
+		firstRow[phone] = n
+		r.Employees = append(r.Employees, Employee{
+			Phone:      phone,
+			Name:       cols.cell(row, FieldName),
+			Department: cols.cell(row, FieldDepartment),
+			Position:   cols.cell(row, FieldPosition),
+			Email:      cols.cell(row, FieldEmail),
+			Row:        n,
+		})
+	}
+	return r, nil
+}
+
+// NoPhoneColumnReason is the words for HR when the header has no phone column.
+const NoPhoneColumnReason = "머리글에서 휴대전화 열을 찾지 못했습니다. 열 이름을 '휴대전화' 또는 'phone'으로 적어 주세요."
+
+func isBlank(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,30 @@
+package sync
+
+import (
+	"context"
+
+	"github.com/rollcall/rollcall/internal/directory"
+)
+
+// Source reads HR's sheet.
+type Source interface {
+	// Rows returns every row of the sheet as text, as HR sees it: rows[i] is
+	// the sheet's row i+1, blank rows included, trailing empty cells optional.
+	// It returns an error rather than a partial read.
+	Rows(ctx context.Context) ([][]string, error)
+}
+
+// Store is the directory a sync mirrors the sheet into.
+type Store interface {
+	// Hashes returns the content hash (directory.Employee.Hash) of every
+	// stored employee, keyed by E.164 phone.
+	Hashes(ctx context.Context) (map[string]string, error)
+	// Apply writes puts (added or changed employees) and removes the
+	// employees whose phones are in deletes. A store applies it atomically
+	// where it can; where it cannot, an interrupted Apply leaves a state that
+	// the next sync's plan repairs.
+	Apply(ctx context.Context, puts []directory.Employee, deletes []string) error
+	// RecordRun keeps the report of a run that was applied and marks the
+	// directory as synced.
+	RecordRun(ctx context.Context, r Report) error
+}
