@@ -1,0 +1,88 @@
+package directory
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestNormalizePhone(t *testing.T) {
+	t.Parallel()
+	const want = "+821012345678"
+	tests := []struct {
+		in   string
+		want string // "" means ErrInvalidPhone
+	}{
+		// Every format the contract lists for one person.
+		{"010-1234-5678", want},
+		{"01012345678", want},
+		{"010 1234 5678", want},
+		{"+82 10-1234-5678", want},
+		{"+821012345678", want},
+		{"1012345678", want},              // a cell that lost its leading zero
+		{"０１０－１２３４－５６７８", want},           // full-width digits and hyphen
+		{"０１０ー１２３４ー５６７８", want},           // katakana long-vowel mark used as a dash
+		{"010–1234—5678", want},           // en and em dash
+		{"010‐1234‑5678", want},           // Unicode hyphen and non-breaking hyphen
+		{"010−1234−5678", want},           // minus sign
+		{"＋８２ １０－１２３４－５６７８", want},        // full-width plus
+		{" 010-1234-5678\t", want},        // stray white space
+		{"010\u00a01234\u00a05678", want}, // non-breaking spaces from a web page
+		{"010.1234.5678", want},
+		{"(010) 1234-5678", want},
+		{"82-10-1234-5678", want},
+		{"016-123-4567", "+82161234567"}, // old 01x prefixes are still mobile numbers
+		{"+1 650-253-0000", "+16502530000"},
+		{"+44 7911 123456", "+447911123456"},
+		// Not mobile numbers.
+		{"", ""},
+		{"   ", ""},
+		{"02-123-4567", ""},  // Seoul landline
+		{"031-123-4567", ""}, // Gyeonggi landline
+		{"1588-1234", ""},    // nationwide service number
+		{"010-123", ""},
+		{"010-1234-56789", ""},
+		{"abc", ""},
+		{"홍길동", ""},
+		{"+44 20 7946 0958", ""}, // London landline
+		{strings.Repeat("0", 200), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
+			got, err := NormalizePhone(tt.in)
+			if tt.want == "" {
+				if !errors.Is(err, ErrInvalidPhone) {
+					t.Errorf("NormalizePhone(%q) = %q, %v; want ErrInvalidPhone", tt.in, got, err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("NormalizePhone(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzNormalizePhone(f *testing.F) {
+	for _, s := range []string{"010-1234-5678", "+82 10-1234-5678", "1012345678", "０１０－１２３４－５６７８", "02-123-4567", "", "+", "++82", "010ー"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := NormalizePhone(s)
+		if err != nil {
+			if err != ErrInvalidPhone { // the bare sentinel: it can never carry the input
+				t.Fatalf("NormalizePhone(%q) error %v: want ErrInvalidPhone", s, err)
+			}
+			return
+		}
+		if !strings.HasPrefix(got, "+") {
+			t.Fatalf("NormalizePhone(%q) = %q: not E.164", s, got)
+		}
+		// Normalizing is idempotent: the E.164 form names the same person.
+		again, err := NormalizePhone(got)
+		if err != nil || again != got {
+			t.Fatalf("NormalizePhone(%q) = %q, %v; want %q", got, again, err, got)
+		}
+	})
+}

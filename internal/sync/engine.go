@@ -1,0 +1,124 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	gosync "sync"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/logging"
+)
+
+// Errors a run returns; callers map them to exit codes and HTTP statuses
+// with errors.Is.
+var (
+	// ErrBusy means another sync is running.
+	ErrBusy = errors.New("another sync is already running")
+	// ErrRefused means the deletion brake stopped the run; nothing changed.
+	ErrRefused = errors.New("refused by the deletion brake")
+	// ErrRead means the sheet could not be read in full; nothing changed.
+	ErrRead = errors.New("could not read the sheet")
+)
+
+// DefaultMaxDeletePercent is the deletion brake's default threshold.
+const DefaultMaxDeletePercent = 20
+
+// Options are a run's switches.
+type Options struct {
+	// DryRun plans and reports without changing the store.
+	DryRun bool
+	// Force applies a plan that trips the deletion brake.
+	Force bool
+}
+
+// Engine runs syncs from one source into one store, one at a time.
+type Engine struct {
+	source           Source
+	store            Store
+	maxDeletePercent float64
+	now              func() time.Time
+	running          gosync.Mutex
+}
+
+// NewEngine returns an engine that mirrors source into store, refusing plans
+// that delete more than maxDeletePercent of the directory unless forced.
+func NewEngine(source Source, store Store, maxDeletePercent float64) *Engine {
+	return &Engine{source: source, store: store, maxDeletePercent: maxDeletePercent, now: time.Now}
+}
+
+// Run performs one sync. It always returns a report, also alongside an
+// error: a failed read (ErrRead) or a refused plan (ErrRefused) changes
+// nothing and says why in the report.
+func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
+	start := e.now()
+	r := Report{DryRun: opts.DryRun, Forced: opts.Force, StartedAt: start.UTC(), Problems: []directory.Problem{}}
+	if !e.running.TryLock() {
+		r.Error = ErrBusy.Error()
+		return r, ErrBusy
+	}
+	defer e.running.Unlock()
+
+	err := e.run(ctx, opts, &r)
+	r.DurationMS = e.now().Sub(start).Milliseconds()
+	if err != nil && !errors.Is(err, ErrRefused) {
+		r.Error = err.Error()
+	}
+	log := logging.FromContext(ctx)
+	attrs := []any{"dry_run", r.DryRun, "forced", r.Forced, "refused", r.Refused,
+		"rows", r.Rows, "employees", r.Employees, "added", r.Added, "updated", r.Updated,
+		"deleted", r.Deleted, "unchanged", r.Unchanged, "problems", len(r.Problems), "duration_ms", r.DurationMS}
+	switch {
+	case err == nil:
+		log.InfoContext(ctx, "sync finished", attrs...)
+	case errors.Is(err, ErrRefused):
+		log.WarnContext(ctx, "sync refused by the deletion brake", attrs...)
+	default:
+		log.ErrorContext(ctx, "sync failed", append(attrs, "error", err.Error())...)
+	}
+	return r, err
+}
+
+func (e *Engine) run(ctx context.Context, opts Options, r *Report) error {
+	rows, err := e.source.Rows(ctx)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrRead, err)
+	}
+	roster, err := directory.ParseRoster(rows)
+	if err != nil {
+		if se, ok := errors.AsType[*directory.SheetError](err); ok && errors.Is(err, directory.ErrNoPhoneColumn) {
+			r.Problems = append(r.Problems, directory.Problem{Row: se.Row, Code: "missing_phone_column", Reason: directory.NoPhoneColumnReason})
+		}
+		return fmt.Errorf("%w: %w", ErrRead, err)
+	}
+	r.Rows, r.Employees, r.Left = roster.Rows, len(roster.Employees), roster.Left
+	r.Problems = append(r.Problems, roster.Problems...)
+
+	stored, err := e.store.Hashes(ctx)
+	if err != nil {
+		return fmt.Errorf("read the directory: %w", err)
+	}
+	plan := NewPlan(roster.Employees, stored)
+	r.Added, r.Updated, r.Deleted, r.Unchanged = len(plan.Added), len(plan.Updated), len(plan.Deleted), plan.Unchanged
+
+	if plan.TripsBrake(e.maxDeletePercent) && !opts.Force {
+		r.Refused = true
+		r.RefusedReason = fmt.Sprintf("the sync would delete %d of %d employees (more than %g%%); check the sheet, then run it with force",
+			len(plan.Deleted), plan.Stored, e.maxDeletePercent)
+		return ErrRefused
+	}
+	if opts.DryRun {
+		return nil
+	}
+	if !plan.Empty() {
+		if err := e.store.Apply(ctx, plan.Puts(), plan.Deleted); err != nil {
+			return fmt.Errorf("apply the sync: %w", err)
+		}
+	}
+	r.DurationMS = e.now().Sub(r.StartedAt).Milliseconds()
+	if err := e.store.RecordRun(ctx, *r); err != nil {
+		return fmt.Errorf("record the sync: %w", err)
+	}
+	return nil
+}
