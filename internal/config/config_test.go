@@ -1,0 +1,159 @@
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rollcall/rollcall/internal/logging"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	t.Parallel()
+	got, err := Load(env(nil))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	want := Config{
+		Port:   8080,
+		Source: Source{Kind: SourceCSV, Location: "examples/employees.csv"},
+		Store:  Store{Kind: StoreBolt, Path: "rollcall.db"},
+		Kakao:  Kakao{OTPOrigins: []string{"https://talk-plugin-capi.kakao.com", "https://talk-plugin.kakao.com"}},
+		Sync:   Sync{MaxDeletePercent: 20},
+		Log:    Log{Format: logging.FormatJSON, Level: slog.LevelInfo},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Load() (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadValues(t *testing.T) {
+	t.Parallel()
+	got, err := Load(env(map[string]string{
+		"PORT":                        "9090",
+		"ROLLCALL_SOURCE":             "https://docs.google.com/spreadsheets/d/1AbC_dEf-123456789012345/edit#gid=42",
+		"ROLLCALL_SHEET_RANGE":        "직원목록!A:Z",
+		"ROLLCALL_SHEETS_ENDPOINT":    "http://127.0.0.1:1234/",
+		"ROLLCALL_STORE":              "firestore:my-project/hr-db",
+		"ROLLCALL_KAKAO_REST_API_KEY": "k",
+		"ROLLCALL_KAKAO_OTP_ORIGINS":  " https://a.example , https://b.example ",
+		"ROLLCALL_SKILL_SECRET":       "s",
+		"ROLLCALL_BOT_ID":             "bot",
+		"ROLLCALL_SYNC_TOKEN":         "t",
+		"ROLLCALL_SYNC_INVOKERS":      "scheduler@p.iam.gserviceaccount.com",
+		"ROLLCALL_SYNC_AUDIENCE":      "https://rollcall.example/internal/sync",
+		"ROLLCALL_MAX_DELETE_PERCENT": "12.5",
+		"ROLLCALL_LOG_FORMAT":         "TEXT",
+		"ROLLCALL_LOG_LEVEL":          "debug",
+	}))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	want := Config{
+		Port: 9090,
+		Source: Source{Kind: SourceSheets, Location: "https://docs.google.com/spreadsheets/d/1AbC_dEf-123456789012345/edit#gid=42",
+			Range: "직원목록!A:Z", SheetsEndpoint: "http://127.0.0.1:1234/"},
+		Store: Store{Kind: StoreFirestore, Project: "my-project", Database: "hr-db"},
+		Kakao: Kakao{RESTAPIKey: "k", OTPOrigins: []string{"https://a.example", "https://b.example"}, SkillSecret: "s", BotID: "bot"},
+		Sync: Sync{Token: "t", Invokers: []string{"scheduler@p.iam.gserviceaccount.com"},
+			Audience: "https://rollcall.example/internal/sync", MaxDeletePercent: 12.5},
+		Log: Log{Format: logging.FormatText, Level: slog.LevelDebug},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Load() (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadSources(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"hr/직원.CSV":                    SourceCSV,
+		"/data/employees.xlsx":          SourceXLSX,
+		"1AbC_dEf-123456789012345abcde": SourceSheets,
+		"https://docs.google.com/spreadsheets/d/1AbC/edit": SourceSheets,
+	} {
+		got, err := Load(env(map[string]string{"ROLLCALL_SOURCE": in}))
+		if err != nil || got.Source.Kind != want {
+			t.Errorf("ROLLCALL_SOURCE=%q: kind %q, %v; want %q", in, got.Source.Kind, err, want)
+		}
+	}
+}
+
+func TestLoadReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	bad := map[string]string{
+		"PORT":                        "eighty",
+		"ROLLCALL_SOURCE":             "employees.txt",
+		"ROLLCALL_SHEETS_ENDPOINT":    "ftp://x",
+		"ROLLCALL_STORE":              "nonsense:x",
+		"ROLLCALL_SYNC_INVOKERS":      "not-an-email",
+		"ROLLCALL_SYNC_AUDIENCE":      "/relative",
+		"ROLLCALL_MAX_DELETE_PERCENT": "120",
+		"ROLLCALL_LOG_FORMAT":         "xml",
+		"ROLLCALL_LOG_LEVEL":          "loud",
+	}
+	_, err := Load(env(bad))
+	if err == nil {
+		t.Fatal("Load accepted bad values")
+	}
+	for name := range bad {
+		if !strings.Contains(err.Error(), name+":") {
+			t.Errorf("error does not name %s:\n%v", name, err)
+		}
+	}
+}
+
+func TestLoadStores(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      string
+		want    Store
+		wantErr bool
+	}{
+		{"bolt:/var/lib/rollcall.db", Store{Kind: StoreBolt, Path: "/var/lib/rollcall.db"}, false},
+		{"firestore:p-1", Store{Kind: StoreFirestore, Project: "p-1"}, false},
+		{"firestore:p-1/(default)", Store{Kind: StoreFirestore, Project: "p-1", Database: "(default)"}, false},
+		{"bolt:", Store{}, true},
+		{"firestore:", Store{}, true},
+		{"firestore:Bad_Project", Store{}, true},
+		{"firestore:p/a/b", Store{}, true},
+		{"rollcall.db", Store{}, true},
+	}
+	for _, tt := range tests {
+		got, err := Load(env(map[string]string{"ROLLCALL_STORE": tt.in}))
+		if (err != nil) != tt.wantErr {
+			t.Errorf("ROLLCALL_STORE=%q: error %v, want error %v", tt.in, err, tt.wantErr)
+			continue
+		}
+		if err == nil && got.Store != tt.want {
+			t.Errorf("ROLLCALL_STORE=%q: %+v, want %+v", tt.in, got.Store, tt.want)
+		}
+	}
+}
+
+func TestSecretsNeverPrint(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(map[string]string{"ROLLCALL_KAKAO_REST_API_KEY": "kakao-key-123", "ROLLCALL_SYNC_TOKEN": "sync-tok-456", "ROLLCALL_SKILL_SECRET": "skill-789"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("config", "kakao", c.Kakao, "key", c.Kakao.RESTAPIKey)
+	for _, out := range []string{fmt.Sprintf("%v %+v %s", c, c, c.Kakao.RESTAPIKey), logged.String()} {
+		for _, secret := range []string{"kakao-key-123", "sync-tok-456", "skill-789"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("a secret was printed: %s", out)
+			}
+		}
+	}
+	if c.Kakao.RESTAPIKey.Reveal() != "kakao-key-123" {
+		t.Error("Reveal lost the value")
+	}
+}

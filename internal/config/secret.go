@@ -1,0 +1,23 @@
+package config
+
+import "log/slog"
+
+// Secret is a configuration value that must never be printed or logged.
+type Secret string
+
+// String hides the value from fmt.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "*****"
+}
+
+// LogValue hides the value from slog.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// Reveal returns the value itself, for the one place that must send it.
+func (s Secret) Reveal() string { return string(s) }
+
+// MarshalText hides the value from encoders (JSON logs of a whole struct).
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
