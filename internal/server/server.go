@@ -1,0 +1,133 @@
+// Package server wires rollcall's HTTP service: the gin engine, its
+// middleware (panic recovery, request-scoped logging, access log), the health
+// and readiness probes, JSON answers for unknown paths and methods, and a
+// graceful shutdown that lets in-flight skill calls finish.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Readiness tells whether the directory can answer: the store is reachable
+// and has been synced at least once.
+type Readiness interface {
+	// LastSync returns when the directory was last synced, the zero time if
+	// never, or an error if the store cannot be reached.
+	LastSync(ctx context.Context) (time.Time, error)
+}
+
+// Routes is a group of endpoints that registers itself on the engine, such
+// as the Kakao skill handler.
+type Routes interface {
+	Register(r gin.IRoutes)
+}
+
+// Options are the server's dependencies.
+type Options struct {
+	Logger *slog.Logger
+	Ready  Readiness
+	// Routes are mounted at the root, in order.
+	Routes []Routes
+}
+
+// Timeouts of the HTTP server. Kakao gives a skill 5 s; Cloud Run gives a
+// stopping instance 10 s after SIGTERM.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	writeTimeout      = 15 * time.Second
+	idleTimeout       = 120 * time.Second
+	drainTimeout      = 8 * time.Second
+	readyTimeout      = 2 * time.Second
+)
+
+// Server is rollcall's HTTP service, built and then started separately so
+// that tests can serve it on any listener.
+type Server struct {
+	log    *slog.Logger
+	ready  Readiness
+	engine *gin.Engine
+}
+
+// New builds the service.
+func New(o Options) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{log: o.Logger, ready: o.Ready, engine: gin.New()}
+	e := s.engine
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true // c.Request.Context() values reach handlers through c
+	// Cloud Run's front end sets X-Forwarded-For; nothing else is trusted.
+	if err := e.SetTrustedProxies(nil); err != nil {
+		panic(err) // nil is always valid; a failure is a bug in gin
+	}
+	e.Use(s.withLogger, s.accessLog, s.recoverPanic)
+	e.NoRoute(func(c *gin.Context) { c.JSON(http.StatusNotFound, gin.H{"error": "not found"}) })
+	e.NoMethod(func(c *gin.Context) { c.JSON(http.StatusMethodNotAllowed, gin.H{"error": "method not allowed"}) })
+	e.GET("/health", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	e.GET("/ready", s.readiness)
+	for _, r := range o.Routes {
+		r.Register(e)
+	}
+	return s
+}
+
+// Handler returns the service as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Serve answers requests on ln until ctx is done, then stops accepting new
+// connections and waits for in-flight requests to finish (within Cloud Run's
+// grace period). It returns nil after a clean stop.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.engine,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	s.log.Info("listening", "addr", ln.Addr().String())
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: draining in-flight requests")
+	drain, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+	defer cancel()
+	if err := hs.Shutdown(drain); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	s.log.Info("stopped")
+	return nil
+}
+
+func (s *Server) readiness(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), readyTimeout)
+	defer cancel()
+	last, err := s.ready.LastSync(ctx)
+	switch {
+	case err != nil:
+		s.log.WarnContext(ctx, "not ready: store unreachable", "error", err.Error())
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "reason": "the directory store cannot be reached"})
+	case last.IsZero():
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "reason": "the directory has never been synced"})
+	default:
+		c.JSON(http.StatusOK, gin.H{"status": "ready", "last_sync": last.UTC().Format(time.RFC3339)})
+	}
+}

@@ -1,0 +1,147 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// readiness is a Readiness fake with fixed answers.
+type readiness struct {
+	last time.Time
+	err  error
+}
+
+func (r readiness) LastSync(context.Context) (time.Time, error) { return r.last, r.err }
+
+// routes is a Routes fake that mounts handler functions.
+type routes map[string]gin.HandlerFunc
+
+func (rs routes) Register(r gin.IRoutes) {
+	for path, h := range rs {
+		r.POST(path, h)
+	}
+}
+
+func newTestServer(t *testing.T, ready Readiness, rs routes) (*Server, *bytes.Buffer) {
+	t.Helper()
+	var logs bytes.Buffer
+	return New(Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Ready: ready, Routes: []Routes{rs}}), &logs
+}
+
+func TestEndpoints(t *testing.T) {
+	t.Parallel()
+	synced := readiness{last: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}
+	tests := []struct {
+		name       string
+		ready      readiness
+		method     string
+		path       string
+		wantStatus int
+		wantBody   map[string]any
+	}{
+		{"health", readiness{}, "GET", "/health", 200, map[string]any{"status": "ok"}},
+		{"ready after a sync", synced, "GET", "/ready", 200, map[string]any{"status": "ready", "last_sync": "2026-11-25T00:00:00Z"}},
+		{"not ready before the first sync", readiness{}, "GET", "/ready", 503,
+			map[string]any{"status": "unavailable", "reason": "the directory has never been synced"}},
+		{"not ready when the store is down", readiness{err: errors.New("dial tcp: refused")}, "GET", "/ready", 503,
+			map[string]any{"status": "unavailable", "reason": "the directory store cannot be reached"}},
+		{"unknown path", synced, "GET", "/nope", 404, map[string]any{"error": "not found"}},
+		{"unknown method", synced, "DELETE", "/health", 405, map[string]any{"error": "method not allowed"}},
+		{"panicking handler", synced, "POST", "/boom", 500, map[string]any{"error": "internal error"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, _ := newTestServer(t, tt.ready, routes{"/boom": func(*gin.Context) { panic("bug") }})
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
+			if rec.Code != tt.wantStatus {
+				t.Errorf("status = %d, want %d", rec.Code, tt.wantStatus)
+			}
+			if ct := rec.Header().Get("Content-Type"); ct != "application/json; charset=utf-8" {
+				t.Errorf("Content-Type = %q", ct)
+			}
+			var got map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+				t.Fatalf("body %q: %v", rec.Body, err)
+			}
+			for k, want := range tt.wantBody {
+				if got[k] != want {
+					t.Errorf("body[%q] = %v, want %v", k, got[k], want)
+				}
+			}
+		})
+	}
+}
+
+func TestAccessLogHasNoQueryString(t *testing.T) {
+	t.Parallel()
+	s, logs := newTestServer(t, readiness{}, routes{"/kakao/skill": func(c *gin.Context) { c.JSON(200, gin.H{}) }})
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("POST", "/kakao/skill?secret=hunter2&x=010-1234-5678", nil))
+	if strings.Contains(logs.String(), "hunter2") || strings.Contains(logs.String(), "1234") {
+		t.Errorf("access log leaks the query string: %s", logs)
+	}
+	if !strings.Contains(logs.String(), `"route":"/kakao/skill"`) || !strings.Contains(logs.String(), `"status":200`) {
+		t.Errorf("access log lacks route or status: %s", logs)
+	}
+}
+
+func TestServeDrainsInFlightRequests(t *testing.T) {
+	t.Parallel()
+	started := make(chan struct{})
+	s, _ := newTestServer(t, readiness{}, routes{"/slow": func(c *gin.Context) {
+		close(started)
+		time.Sleep(300 * time.Millisecond)
+		c.JSON(200, gin.H{"done": true})
+	}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	got := make(chan result, 1)
+	go func() {
+		resp, err := http.Post("http://"+ln.Addr().String()+"/slow", "application/json", nil)
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		got <- result{status: resp.StatusCode, body: string(b)}
+	}()
+	<-started
+	stop() // SIGTERM arrives while the request is in flight
+
+	r := <-got
+	if r.err != nil || r.status != 200 || !strings.Contains(r.body, "done") {
+		t.Errorf("in-flight request: status %d body %q err %v; want 200", r.status, r.body, r.err)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve = %v, want a clean stop", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String() + "/health"); err == nil {
+		t.Error("server still accepts connections after shutdown")
+	}
+}
