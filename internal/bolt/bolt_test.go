@@ -1,0 +1,225 @@
+package bolt_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rollcall/rollcall/internal/bolt"
+	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/storetest"
+	"github.com/rollcall/rollcall/internal/sync"
+)
+
+// open opens a store in path and closes it when the test ends.
+func open(t *testing.T, path string) *bolt.Store {
+	t.Helper()
+	s, err := bolt.Open(path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}
+
+func TestContract(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T) storetest.Store {
+		return open(t, filepath.Join(t.TempDir(), "rollcall.db"))
+	})
+}
+
+var hong = directory.Employee{Phone: "+821012345678", Name: "홍길동", Department: "인사팀", Position: "과장", Email: "hong@example.com", Row: 2}
+
+func TestReopenKeepsEverything(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "rollcall.db")
+	ctx := t.Context()
+	report := sync.Report{Rows: 1, Employees: 1, Added: 1, StartedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), DurationMS: 42,
+		Problems: []directory.Problem{{Row: 3, Code: directory.ProblemInvalidPhone, Reason: "번호 오류"}}}
+
+	s, err := bolt.Open(path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	if err := s.Apply(ctx, []directory.Employee{hong}, nil); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	if err := s.RecordRun(ctx, report); err != nil {
+		t.Fatalf("RecordRun: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	s = open(t, path)
+	got, ok, err := s.Lookup(ctx, hong.Phone)
+	if err != nil || !ok {
+		t.Fatalf("Lookup after reopen = (found %v, %v), want found", ok, err)
+	}
+	if diff := cmp.Diff(hong, got); diff != "" {
+		t.Errorf("Lookup after reopen (-want +got):\n%s", diff)
+	}
+	last, err := s.LastSync(ctx)
+	if err != nil {
+		t.Fatalf("LastSync: %v", err)
+	}
+	if want := report.StartedAt.Add(42 * time.Millisecond); !last.Equal(want) {
+		t.Errorf("LastSync after reopen = %v, want %v", last, want)
+	}
+	run, ok, err := s.LastRun(ctx)
+	if err != nil || !ok {
+		t.Fatalf("LastRun after reopen = (found %v, %v), want found", ok, err)
+	}
+	if diff := cmp.Diff(report, run); diff != "" {
+		t.Errorf("LastRun after reopen (-want +got):\n%s", diff)
+	}
+}
+
+func TestLastRunOfNewStore(t *testing.T) {
+	t.Parallel()
+	s := open(t, filepath.Join(t.TempDir(), "rollcall.db"))
+	if _, ok, err := s.LastRun(t.Context()); err != nil || ok {
+		t.Errorf("LastRun of a new store = (found %v, %v), want no run and no error", ok, err)
+	}
+}
+
+func TestOpenLockedFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "rollcall.db")
+	first, err := bolt.Open(path)
+	if err != nil {
+		t.Fatalf("first Open: %v", err)
+	}
+
+	start := time.Now()
+	second, err := bolt.Open(path)
+	waited := time.Since(start)
+	if err == nil {
+		second.Close()
+		t.Fatalf("second Open of a file in use succeeded, want ErrLocked")
+	}
+	if !errors.Is(err, bolt.ErrLocked) {
+		t.Errorf("second Open error = %v, want ErrLocked", err)
+	}
+	if !strings.Contains(err.Error(), "rollcall.db") || !strings.Contains(err.Error(), "rollcall serve") {
+		t.Errorf("error %q should name the file and suggest what holds it", err)
+	}
+	if waited > 2*time.Second {
+		t.Errorf("second Open gave up after %v, want about a second", waited)
+	}
+
+	// Once the first holder lets go, the file opens.
+	if err := first.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	open(t, path)
+}
+
+func TestOpenBadFile(t *testing.T) {
+	t.Parallel()
+	noise := make([]byte, 64<<10)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range noise {
+		noise[i] = byte(rng.Uint32())
+	}
+	tests := []struct {
+		name    string
+		content []byte
+	}{
+		{"text file", []byte("이름,휴대전화\n홍길동,010-1234-5678\n")},
+		{"random bytes", noise},
+		{"zeroed pages", make([]byte, 32<<10)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "rollcall.db")
+			if err := os.WriteFile(path, tt.content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s, err := bolt.Open(path)
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open of a %s succeeded, want ErrCorrupt", tt.name)
+			}
+			if !errors.Is(err, bolt.ErrCorrupt) {
+				t.Errorf("Open error = %v, want ErrCorrupt", err)
+			}
+		})
+	}
+}
+
+func TestOpenMissingDirectory(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "missing")
+	_, err := bolt.Open(filepath.Join(dir, "rollcall.db"))
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Open in a missing directory error = %v, want fs.ErrNotExist", err)
+	}
+	if _, statErr := os.Stat(dir); !errors.Is(statErr, fs.ErrNotExist) {
+		t.Errorf("Open created the missing directory (stat: %v)", statErr)
+	}
+}
+
+func TestApplyIsAtomic(t *testing.T) {
+	t.Parallel()
+	s := open(t, filepath.Join(t.TempDir(), "rollcall.db"))
+	ctx := t.Context()
+	if err := s.Apply(ctx, []directory.Employee{hong}, nil); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+
+	kim := directory.Employee{Phone: "+821011112222", Name: "김", Row: 3}
+	noPhone := directory.Employee{Name: "전화없음", Row: 4}
+	if err := s.Apply(ctx, []directory.Employee{kim, noPhone}, []string{hong.Phone}); err == nil {
+		t.Fatalf("Apply with an employee without a phone succeeded, want an error")
+	}
+
+	got, err := s.Hashes(ctx)
+	if err != nil {
+		t.Fatalf("Hashes: %v", err)
+	}
+	if diff := cmp.Diff(map[string]string{hong.Phone: hong.Hash()}, got); diff != "" {
+		t.Errorf("a failed Apply changed the store (-want +got):\n%s", diff)
+	}
+}
+
+func TestClosedStoreFails(t *testing.T) {
+	t.Parallel()
+	s, err := bolt.Open(filepath.Join(t.TempDir(), "rollcall.db"))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v, want nil", err)
+	}
+	ctx := context.Background()
+	if err := s.Apply(ctx, []directory.Employee{hong}, nil); err == nil {
+		t.Errorf("Apply on a closed store succeeded")
+	}
+	if _, err := s.Hashes(ctx); err == nil {
+		t.Errorf("Hashes on a closed store succeeded")
+	}
+	if _, _, err := s.Lookup(ctx, hong.Phone); err == nil {
+		t.Errorf("Lookup on a closed store succeeded")
+	}
+	if _, err := s.LastSync(ctx); err == nil {
+		t.Errorf("LastSync on a closed store succeeded")
+	}
+}

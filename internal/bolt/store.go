@@ -1,0 +1,138 @@
+// Package bolt keeps the employee directory in an embedded bbolt file, for a
+// single rollcall process: the default store of a fresh checkout, and a
+// store for one machine without Firestore.
+//
+// The file holds two buckets. "employees" maps an E.164 phone to the JSON of
+// a directory.Employee plus its content hash; "meta" holds when the last
+// sync finished and that run's report. bbolt locks the file, so a second
+// process that opens it gets ErrLocked instead of waiting forever.
+package bolt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"time"
+
+	"go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/rollcall/rollcall/internal/sync"
+)
+
+// Errors Open returns; compare with errors.Is.
+var (
+	// ErrLocked means another process (or another Store in this one) has the
+	// file open.
+	ErrLocked = errors.New("in use by another rollcall process")
+	// ErrCorrupt means the file is not a rollcall store or is damaged.
+	ErrCorrupt = errors.New("damaged or not a rollcall store")
+)
+
+// lockTimeout is how long Open waits for another holder of the file to let
+// go before it gives up with ErrLocked.
+const lockTimeout = time.Second
+
+// rebuildHint tells an operator how to recover from a damaged file: the
+// sheet is the source of truth, so a sync into a new file restores it all.
+const rebuildHint = "move it aside and run `rollcall sync` to rebuild it from the sheet"
+
+// Bucket and key names.
+const (
+	employeesBucket = "employees"
+	metaBucket      = "meta"
+	lastSyncKey     = "last_sync"
+	lastRunKey      = "last_run"
+)
+
+// Store is a directory kept in one bbolt file. It is safe for concurrent use;
+// writes are serialized by bbolt.
+type Store struct {
+	db   *bbolt.DB
+	path string
+	now  func() time.Time
+}
+
+var _ sync.Store = (*Store)(nil)
+
+// Open opens the store file at path, creating the file (but not its
+// directory) when it does not exist. The caller must Close the store.
+func Open(path string) (*Store, error) {
+	db, err := openDB(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, path: path, now: time.Now}
+	err = s.update(context.Background(), func(tx *bbolt.Tx) error {
+		for _, name := range []string{employeesBucket, metaBucket} {
+			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("prepare store file %s: %w", path, err), db.Close())
+	}
+	return s, nil
+}
+
+// openDB opens the bbolt file and turns bbolt's errors, and the panics it
+// raises on some damaged files, into errors that say what to do.
+func openDB(path string) (db *bbolt.DB, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			db, err = nil, fmt.Errorf("store file %s is %w (%v); %s", path, ErrCorrupt, p, rebuildHint)
+		}
+	}()
+	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout})
+	switch {
+	case err == nil:
+		return db, nil
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("store file %s is %w (is `rollcall serve` running?)", path, ErrLocked)
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
+		return nil, fmt.Errorf("store file %s is %w (%w); %s", path, ErrCorrupt, err, rebuildHint)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("open store file %s: directory %s does not exist: %w", path, filepath.Dir(path), err)
+	default:
+		return nil, fmt.Errorf("open store file %s: %w", path, err)
+	}
+}
+
+// Close releases the file and its lock. Calling it again does nothing.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close store file %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// view runs fn in a read-only transaction, unless ctx is already done.
+func (s *Store) view(ctx context.Context, fn func(*bbolt.Tx) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	defer s.recoverCorrupt(&err)
+	return s.db.View(fn)
+}
+
+// update runs fn in a read-write transaction, unless ctx is already done.
+// An error from fn rolls the whole transaction back.
+func (s *Store) update(ctx context.Context, fn func(*bbolt.Tx) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	defer s.recoverCorrupt(&err)
+	return s.db.Update(fn)
+}
+
+// recoverCorrupt turns a bbolt panic into ErrCorrupt: bbolt panics when it
+// meets a damaged page, and a damaged file is bad input, not a crash.
+func (s *Store) recoverCorrupt(err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("store file %s is %w (%v); %s", s.path, ErrCorrupt, p, rebuildHint)
+	}
+}
