@@ -1,0 +1,28 @@
+# The targets a newcomer guesses. `make run` and `make test` are the README's
+# two set-up commands; .ci/run calls `make test`.
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+.PHONY: run test bench lint fuzz build clean
+
+run: ## serve on :8080 from examples/employees.csv into rollcall.db
+	$(GO) run ./cmd/rollcall serve
+
+test: ## every test, with the Firestore emulator started and stopped around them
+	scripts/test.sh
+
+bench: ## benchmarks (the Firestore ones against the emulator)
+	scripts/firestore-emulator.sh $(GO) test -run '^$$' -bench . -benchmem ./...
+
+lint: ## gofmt, go vet
+	scripts/lint.sh
+
+fuzz: ## a longer fuzzing session of every fuzz target
+	FUZZTIME=60s scripts/fuzz.sh
+
+build: ## a static binary in bin/
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/rollcall ./cmd/rollcall
+
+clean:
+	rm -rf bin rollcall.db

@@ -1,0 +1,18 @@
+// Command rollcall answers a KakaoTalk chatbot's question "is this person an
+// employee?" from a directory mirrored from HR's sheet. See README.md.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	// Cloud Run stops an instance with SIGTERM; a terminal with SIGINT.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}

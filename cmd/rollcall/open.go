@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/bolt"
+	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/csv"
+	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/firestore"
+	"github.com/rollcall/rollcall/internal/sheets"
+	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/xlsx"
+)
+
+// store is what the commands need of a directory store.
+type store interface {
+	sync.Store
+	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
+	LastSync(ctx context.Context) (time.Time, error)
+	Close() error
+}
+
+// Every store adapter must satisfy it.
+var (
+	_ store = (*bolt.Store)(nil)
+	_ store = (*firestore.Store)(nil)
+)
+
+// openStore opens the configured directory store.
+func openStore(ctx context.Context, c config.Store) (store, error) {
+	switch c.Kind {
+	case config.StoreBolt:
+		s, err := bolt.Open(c.Path)
+		if err != nil {
+			return nil, fmt.Errorf("open store %s: %w", c, err)
+		}
+		return s, nil
+	default:
+		s, err := firestore.Open(ctx, c.Project, c.Database)
+		if err != nil {
+			return nil, fmt.Errorf("open store %s: %w", c, err)
+		}
+		return s, nil
+	}
+}
+
+// openSource opens the configured employee list. A malformed spreadsheet
+// reference is a configuration error.
+func openSource(ctx context.Context, c config.Source) (sync.Source, error) {
+	switch c.Kind {
+	case config.SourceCSV:
+		return csv.New(c.Location), nil
+	case config.SourceXLSX:
+		return xlsx.New(c.Location, c.Range), nil
+	default:
+		ref, err := sheets.ParseSource(c.Location)
+		if err != nil {
+			return nil, withCode(exitUsage, fmt.Errorf("ROLLCALL_SOURCE: %w", err))
+		}
+		src, err := sheets.New(ctx, ref, c.Range, sheets.Options{Endpoint: c.SheetsEndpoint})
+		if err != nil {
+			return nil, fmt.Errorf("open the Google Sheet: %w", err)
+		}
+		return src, nil
+	}
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/sync"
+)
+
+// syncOnce is `rollcall sync [--dry-run] [--force] [--json]`.
+func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var opts sync.Options
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "plan and report without changing the directory")
+	fs.BoolVar(&opts.Force, "force", false, "apply a sync that the deletion brake would refuse")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return withCode(exitUsage, errSilent)
+	}
+	if fs.NArg() > 0 {
+		return withCode(exitUsage, fmt.Errorf("sync takes no arguments, got %q", fs.Args()))
+	}
+
+	source, err := openSource(ctx, cfg.Source)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg.Store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	report, err := sync.NewEngine(source, st, cfg.Sync.MaxDeletePercent).Run(ctx, opts)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if encErr := enc.Encode(report); encErr != nil {
+			return fmt.Errorf("print the report: %w", encErr)
+		}
+	} else {
+		printReport(stdout, report)
+	}
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sync.ErrRefused):
+		return withCode(exitRefused, errSilent)
+	default:
+		return withCode(exitFailed, err)
+	}
+}
+
+// printReport writes the report for a person at a terminal.
+func printReport(w io.Writer, r sync.Report) {
+	verb := "synced"
+	if r.DryRun {
+		verb = "dry run (nothing changed)"
+	}
+	if r.Refused {
+		verb = "REFUSED (nothing changed)"
+	}
+	if r.Error != "" {
+		verb = "FAILED (nothing changed)"
+	}
+	fmt.Fprintf(w, "%s: %d rows, %d employees, %d marked as left\n", verb, r.Rows, r.Employees, r.Left)
+	fmt.Fprintf(w, "  added %d, updated %d, deleted %d, unchanged %d  (%d ms)\n", r.Added, r.Updated, r.Deleted, r.Unchanged, r.DurationMS)
+	if r.Refused {
+		fmt.Fprintf(w, "  %s (rollcall sync --force)\n", r.RefusedReason)
+	}
+	if len(r.Problems) > 0 {
+		fmt.Fprintf(w, "%d rows need attention:\n", len(r.Problems))
+		for _, p := range r.Problems {
+			fmt.Fprintf(w, "  row %d: %s\n", p.Row, p.Reason)
+		}
+	}
+}
