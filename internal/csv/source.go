@@ -1,0 +1,131 @@
+// Package csv reads HR's employee list from a .csv file, the way Excel writes
+// one: UTF-8 with or without a byte order mark ("CSV UTF-8"), or CP949 (the
+// plain "CSV" of Korean Excel). Rows are numbered the way Excel numbers them
+// when it opens the file, blank lines included, so that a problem reported at
+// row 7 is on row 7 of HR's screen.
+package csv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/sync"
+)
+
+// MaxFileSize is the largest file Rows reads: generous for any company's
+// employee list, small enough that a wrong path (a log, a disk image) fails
+// fast instead of filling memory.
+const MaxFileSize = 32 << 20
+
+// Errors Rows returns, wrapped with the path; compare with errors.Is. A
+// missing or unreadable file wraps the operating system's error instead
+// (errors.Is(err, fs.ErrNotExist), fs.ErrPermission).
+var (
+	// ErrTooLarge means the file is over the size limit.
+	ErrTooLarge = errors.New("file too large for an employee list")
+	// ErrNotAFile means the path names a directory or a device.
+	ErrNotAFile = errors.New("not a regular file")
+	// ErrUTF16 means the file is UTF-16 text (Excel's "Unicode text"),
+	// which is not a CSV format Excel reads back as such.
+	ErrUTF16 = errors.New(`the file is UTF-16 text; save it from Excel as "CSV UTF-8" instead`)
+	// ErrMalformed means the file is not valid CSV, typically a stray
+	// quote; the error says on which line.
+	ErrMalformed = errors.New("malformed CSV")
+)
+
+// Source is an employee list kept in a .csv file. It reads the file afresh on
+// every call, because HR edits it in place.
+type Source struct {
+	path    string
+	maxSize int64
+}
+
+var _ sync.Source = (*Source)(nil)
+
+// New returns a Source reading the file at path. It does not touch the file:
+// a missing file is reported by Rows.
+func New(path string) *Source {
+	return &Source{path: path, maxSize: MaxFileSize}
+}
+
+// Rows returns every row of the file as text: rows[i] is the file's row i+1
+// as Excel numbers it, a blank line is an empty row, and a quoted field that
+// spans several lines is one row. Rows may differ in length. Trailing blank
+// lines are dropped. The file is read whole or not at all.
+func (s *Source) Rows(ctx context.Context) ([][]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
+	}
+	data, err := readFile(s.path, s.maxSize)
+	if err != nil {
+		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
+	}
+	text, enc, err := decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
+	}
+	rows, err := parseRows(ctx, text)
+	if err != nil {
+		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
+	}
+	log := logging.FromContext(ctx)
+	if enc.undecodable > 0 {
+		// Neither UTF-8 nor clean CP949: the text columns may be garbled,
+		// though phone numbers, being ASCII, still read correctly.
+		log.WarnContext(ctx, "csv file has bytes that are neither UTF-8 nor CP949",
+			"path", s.path, "undecodable_bytes", enc.undecodable)
+	}
+	log.DebugContext(ctx, "read csv file", "path", s.path, "encoding", enc.name,
+		"bytes", len(data), "rows", len(rows))
+	return rows, nil
+}
+
+// readFile reads the whole file at path, refusing anything that is not a
+// regular file or is larger than limit bytes. Errors leave the path out: the
+// caller adds it once.
+func readFile(path string, limit int64) (data []byte, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, withoutPath(err)
+	}
+	defer func() {
+		if cerr := f.Close(); cerr != nil && err == nil {
+			data, err = nil, withoutPath(cerr)
+		}
+	}()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, withoutPath(err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, ErrNotAFile
+	}
+	if info.Size() > limit {
+		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, info.Size(), limit)
+	}
+	// The file may grow between Stat and the read: read one byte past the
+	// limit to notice.
+	data, err = io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, withoutPath(err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, limit)
+	}
+	return data, nil
+}
+
+// withoutPath strips the path from an *fs.PathError ("open x.csv: no such
+// file or directory" becomes "no such file or directory"), keeping the
+// underlying error for errors.Is.
+func withoutPath(err error) error {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
