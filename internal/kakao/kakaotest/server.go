@@ -1,0 +1,334 @@
+// Package kakaotest is a fake of Kakao's OTP profile API (the profile
+// plugin's one-time URLs) for tests and local demos, in the spirit of
+// net/http/httptest. It speaks Kakao's documented wire format:
+//
+//	GET /otp/<24 hex>/profile?rest_api_key=KEY
+//	→ 200 {"app_user_id":N,"nickname":"...","phone_number":"+82 10-1234-5678","email":"..."}
+//
+// with Kakao-style error bodies ({"msg":"...","code":-401}) otherwise, and
+// can misbehave on demand (outage, hang, garbage, redirect, ...). It records
+// every request so that tests can assert what it was asked. Production code
+// never imports it.
+package kakaotest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// DefaultAPIKey is the REST API key the fake accepts unless WithAPIKey says
+// otherwise.
+const DefaultAPIKey = "kakaotest-rest-api-key"
+
+// Profile is the Kakao profile behind an OTP URL. Empty Nickname and Email
+// are sent as null; PhoneNumber is sent as given, in Kakao's format
+// ("+82 10-1234-5678"), unless the server's behavior says otherwise.
+type Profile struct {
+	AppUserID   int64
+	Nickname    string
+	PhoneNumber string
+	Email       string
+}
+
+// Behavior is how the fake answers a request for an OTP URL.
+type Behavior int
+
+// The behaviors a test may ask for.
+const (
+	// Normal answers like Kakao.
+	Normal Behavior = iota
+	// InternalError answers 500 with a Kakao error body.
+	InternalError
+	// Hang never answers: it waits until the client gives up (or the server
+	// closes).
+	Hang
+	// Garbage answers 200 with an HTML page instead of JSON.
+	Garbage
+	// HugeBody answers 200 with 1 MiB of JSON.
+	HugeBody
+	// PhoneNull answers the profile with "phone_number": null.
+	PhoneNull
+	// PhoneOmitted answers the profile without a phone_number field.
+	PhoneOmitted
+	// Redirect answers 302 to the URL given to RedirectTo, with the
+	// request's query (the REST API key included) appended.
+	Redirect
+)
+
+// Request is a request the fake received.
+type Request struct {
+	Method string
+	Host   string
+	Path   string
+	Query  url.Values
+	Header http.Header
+}
+
+// Option configures a Server.
+type Option func(*options)
+
+type options struct {
+	key   string
+	plain bool
+	addr  string
+}
+
+// WithAPIKey sets the REST API key the fake accepts.
+func WithAPIKey(key string) Option { return func(o *options) { o.key = key } }
+
+// PlainHTTP serves plain http instead of TLS, for local demos (rollcall
+// accepts http origins on loopback only).
+func PlainHTTP() Option { return func(o *options) { o.plain = true } }
+
+// ListenAddr listens on addr (e.g. "127.0.0.1:8090") instead of a random
+// loopback port.
+func ListenAddr(addr string) Option { return func(o *options) { o.addr = addr } }
+
+// Server is a running fake of Kakao's OTP profile API.
+type Server struct {
+	srv      *httptest.Server
+	key      string
+	stop     chan struct{}
+	stopOnce sync.Once
+
+	mu         sync.Mutex
+	otps       map[string]*otp
+	requests   []Request
+	behavior   Behavior
+	redirectTo string
+	delay      time.Duration
+}
+
+type otp struct {
+	profile  Profile
+	reusable bool
+	used     bool
+}
+
+// NewServer starts a fake on a random loopback port, TLS unless PlainHTTP is
+// given, and closes it when the test ends.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatalf("kakaotest: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake outside a test (e.g. for a demo); call Close when done.
+func Start(opts ...Option) (*Server, error) {
+	o := options{key: DefaultAPIKey}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	s := &Server{key: o.key, stop: make(chan struct{}), otps: map[string]*otp{}}
+	srv := httptest.NewUnstartedServer(s)
+	if o.addr != "" {
+		ln, err := net.Listen("tcp", o.addr)
+		if err != nil {
+			srv.Close()
+			return nil, fmt.Errorf("listen on %s: %w", o.addr, err)
+		}
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
+	if o.plain {
+		srv.Start()
+	} else {
+		srv.StartTLS()
+	}
+	s.srv = srv
+	return s, nil
+}
+
+// Close unblocks hanging requests and stops the server.
+func (s *Server) Close() {
+	s.stopOnce.Do(func() { close(s.stop) })
+	s.srv.Close()
+}
+
+// Origin returns the fake's origin, e.g. "https://127.0.0.1:41234", for
+// rollcall's OTP origin allow-list.
+func (s *Server) Origin() string { return s.srv.URL }
+
+// APIKey returns the REST API key the fake accepts.
+func (s *Server) APIKey() string { return s.key }
+
+// Client returns an HTTP client that trusts the fake's TLS certificate.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Transport returns the transport of Client, for code that builds its own
+// client.
+func (s *Server) Transport() http.RoundTripper { return s.srv.Client().Transport }
+
+// Issue mints a fresh single-use OTP URL for p. Fetching it a second time
+// fails like an expired OTP (400).
+func (s *Server) Issue(p Profile) string { return s.issue(p, false) }
+
+// IssueReusable mints an OTP URL for p that can be fetched any number of
+// times (benchmarks, demos).
+func (s *Server) IssueReusable(p Profile) string { return s.issue(p, true) }
+
+func (s *Server) issue(p Profile, reusable bool) string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	id := hex.EncodeToString(b)
+	s.mu.Lock()
+	s.otps[id] = &otp{profile: p, reusable: reusable}
+	s.mu.Unlock()
+	return s.srv.URL + "/otp/" + id + "/profile"
+}
+
+// SetBehavior changes how the fake answers from now on.
+func (s *Server) SetBehavior(b Behavior) {
+	s.mu.Lock()
+	s.behavior = b
+	s.mu.Unlock()
+}
+
+// RedirectTo makes the fake answer every request with a 302 to target, the
+// request's query appended — what a compromised or misbehaving origin
+// could do to steal the key.
+func (s *Server) RedirectTo(target string) {
+	s.mu.Lock()
+	s.behavior, s.redirectTo = Redirect, target
+	s.mu.Unlock()
+}
+
+// SetDelay makes the fake wait d before answering (or until the client gives
+// up).
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	s.delay = d
+	s.mu.Unlock()
+}
+
+// Requests returns every request received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	copy(out, s.requests)
+	return out
+}
+
+var otpPath = regexp.MustCompile(`^/otp/([0-9a-f]{24})/profile$`)
+
+// ServeHTTP answers like Kakao's OTP profile API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{
+		Method: r.Method, Host: r.Host, Path: r.URL.Path,
+		Query: r.URL.Query(), Header: r.Header.Clone(),
+	})
+	behavior, target, delay := s.behavior, s.redirectTo, s.delay
+	s.mu.Unlock()
+
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return
+		case <-s.stop:
+			return
+		}
+	}
+	if r.Method != http.MethodGet {
+		kakaoError(w, http.StatusMethodNotAllowed, "method not allowed")
+		return
+	}
+	m := otpPath.FindStringSubmatch(r.URL.Path)
+	if m == nil {
+		kakaoError(w, http.StatusNotFound, "not found")
+		return
+	}
+	switch behavior {
+	case InternalError:
+		kakaoError(w, http.StatusInternalServerError, "internal server error")
+		return
+	case Hang:
+		select {
+		case <-r.Context().Done():
+		case <-s.stop:
+		}
+		return
+	case Garbage:
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html><body>502 Bad Gateway</body></html>")
+		return
+	case HugeBody:
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"nickname":"%s","phone_number":"+82 10-1234-5678"}`, strings.Repeat("a", 1<<20))
+		return
+	case Redirect:
+		http.Redirect(w, r, target+"?"+r.URL.RawQuery, http.StatusFound)
+		return
+	}
+	if r.URL.Query().Get("rest_api_key") != s.key {
+		kakaoError(w, http.StatusUnauthorized, "wrong appKey(null) or appKey type")
+		return
+	}
+
+	s.mu.Lock()
+	o := s.otps[m[1]]
+	expired := o != nil && o.used && !o.reusable
+	if o != nil {
+		o.used = true
+	}
+	s.mu.Unlock()
+	switch {
+	case o == nil:
+		kakaoError(w, http.StatusNotFound, "otp not found")
+		return
+	case expired:
+		kakaoError(w, http.StatusBadRequest, "otp expired or already used")
+		return
+	}
+
+	body := map[string]any{
+		"app_user_id":  o.profile.AppUserID,
+		"nickname":     nullable(o.profile.Nickname),
+		"phone_number": o.profile.PhoneNumber,
+		"email":        nullable(o.profile.Email),
+	}
+	switch behavior {
+	case PhoneNull:
+		body["phone_number"] = nil
+	case PhoneOmitted:
+		delete(body, "phone_number")
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// kakaoError writes an error in the shape of Kakao's REST API errors.
+func kakaoError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]any{"msg": msg, "code": -status})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

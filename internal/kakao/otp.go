@@ -1,0 +1,120 @@
+package kakao
+
+import (
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// maxOTPURL bounds what is treated as an OTP URL; Kakao's are ~75 bytes.
+const maxOTPURL = 2048
+
+// FindOTP returns the profile plugin's OTP URL carried by a validation
+// request: value.origin when it is an OTP URL, else the "otp" field of a JSON
+// string in value.origin, else the same two readings of value.resolved. It
+// only checks that the result looks like an OTP URL
+// (http(s)://host/otp/<id>/profile); whether its origin may be contacted is
+// Origins.Check's job.
+func (r ValidationRequest) FindOTP() (string, bool) {
+	for _, s := range []string{r.Value.Origin, string(r.Value.Resolved)} {
+		if otp, ok := otpIn(s); ok {
+			return otp, true
+		}
+	}
+	return "", false
+}
+
+// FindOTP returns the profile plugin's OTP URL carried by a block skill
+// payload: the origin of an action.detailParams entry that is an OTP URL,
+// else an action.params value that is one or is a JSON string with an "otp"
+// field, else the same readings of an action.detailParams value. Parameters
+// are visited in name order, so the answer does not depend on map order.
+func (p SkillPayload) FindOTP() (string, bool) {
+	details := sortedKeys(p.Action.DetailParams)
+	for _, name := range details {
+		if otp, ok := otpIn(p.Action.DetailParams[name].Origin); ok {
+			return otp, true
+		}
+	}
+	for _, name := range sortedKeys(p.Action.Params) {
+		if otp, ok := otpIn(string(p.Action.Params[name])); ok {
+			return otp, true
+		}
+	}
+	for _, name := range details {
+		if otp, ok := otpIn(string(p.Action.DetailParams[name].Value)); ok {
+			return otp, true
+		}
+	}
+	return "", false
+}
+
+// otpIn reads s as an OTP URL, or as a JSON object whose "otp" field is one.
+func otpIn(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", false
+	}
+	if s[0] == '{' {
+		var v struct {
+			OTP ParamValue `json:"otp"`
+		}
+		if json.Unmarshal([]byte(s), &v) != nil {
+			return "", false
+		}
+		s = strings.TrimSpace(string(v.OTP))
+	}
+	if !looksLikeOTPURL(s) {
+		return "", false
+	}
+	return s, true
+}
+
+// looksLikeOTPURL reports whether s is shaped like a profile plugin OTP URL:
+// an absolute http(s) URL with a host and the path /otp/<id>/profile.
+func looksLikeOTPURL(s string) bool {
+	if len(s) > maxOTPURL {
+		return false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Opaque != "" || u.Host == "" {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+	default:
+		return false
+	}
+	return isOTPPath(u.EscapedPath())
+}
+
+// isOTPPath reports whether p is /otp/<id>/profile, where id is 1–64 ASCII
+// letters, digits, '-' or '_': no dots, slashes or escapes that could walk
+// elsewhere on the host.
+func isOTPPath(p string) bool {
+	id, ok := strings.CutPrefix(p, "/otp/")
+	if !ok {
+		return false
+	}
+	id, ok = strings.CutSuffix(id, "/profile")
+	if !ok || id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
