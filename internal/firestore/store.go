@@ -1,0 +1,117 @@
+// Package firestore keeps rollcall's directory in Cloud Firestore, in the
+// layout of the external contract (section 5): a collection "employees" with
+// one document per employee whose id is the E.164 phone. It also records sync
+// runs ("sync_runs") and when the directory was last synced ("meta/directory").
+//
+// The client honours FIRESTORE_EMULATOR_HOST through the Firestore library
+// itself, so the same code runs against Google's service and the emulator.
+package firestore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	gfs "cloud.google.com/go/firestore"
+	"google.golang.org/api/option"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/rollcall/rollcall/internal/sync"
+)
+
+// Collection and document names of the layout.
+const (
+	employeesCollection = "employees"
+	runsCollection      = "sync_runs"
+	metaCollection      = "meta"
+	directoryMetaDoc    = "directory"
+)
+
+// DefaultDatabaseID is the database Open uses when given none.
+const DefaultDatabaseID = gfs.DefaultDatabaseID
+
+// pingTimeout bounds Ping, so that a readiness probe answers quickly even
+// when Firestore cannot be reached.
+const pingTimeout = 2 * time.Second
+
+// errBadPhone refuses a phone that cannot be a Firestore document id.
+var errBadPhone = errors.New("phone cannot be a Firestore document id")
+
+// Store is the directory kept in one Firestore database. It is safe for
+// concurrent use.
+type Store struct {
+	client *gfs.Client
+	now    func() time.Time
+}
+
+var _ sync.Store = (*Store)(nil)
+
+// Open connects to the Firestore database databaseID (DefaultDatabaseID when
+// empty) of project projectID. Credentials come from opts, else Application
+// Default Credentials; when FIRESTORE_EMULATOR_HOST is set the library talks
+// to that emulator instead. Open does not reach the server: Ping does.
+func Open(ctx context.Context, projectID, databaseID string, opts ...option.ClientOption) (*Store, error) {
+	if projectID == "" {
+		return nil, errors.New("open Firestore: no project id")
+	}
+	if databaseID == "" {
+		databaseID = DefaultDatabaseID
+	}
+	client, err := gfs.NewClientWithDatabase(ctx, projectID, databaseID, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("open Firestore database %s of project %s: %w", databaseID, projectID, err)
+	}
+	return &Store{client: client, now: time.Now}, nil
+}
+
+// Close releases the client's connections.
+func (s *Store) Close() error {
+	if err := s.client.Close(); err != nil {
+		return fmt.Errorf("close Firestore: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that Firestore answers, with one small read bounded by a short
+// timeout. A database that was never synced is reachable all the same.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	if _, err := s.metaDoc().Get(ctx); err != nil && status.Code(err) != codes.NotFound {
+		return fmt.Errorf("ping Firestore: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) metaDoc() *gfs.DocumentRef {
+	return s.client.Collection(metaCollection).Doc(directoryMetaDoc)
+}
+
+// employeeDoc returns the document of the employee with phone, or
+// errBadPhone when phone cannot name a document. Real phones are E.164
+// ("+821012345678") and always can.
+func (s *Store) employeeDoc(phone string) (*gfs.DocumentRef, error) {
+	if !validDocID(phone) {
+		return nil, errBadPhone
+	}
+	return s.client.Collection(employeesCollection).Doc(phone), nil
+}
+
+// validDocID reports whether id obeys Firestore's rules for document ids:
+// non-empty UTF-8 of at most 1,500 bytes, no slash, not "." or "..", and not
+// of the reserved form __name__.
+func validDocID(id string) bool {
+	switch {
+	case id == "", id == ".", id == "..", len(id) > 1500:
+		return false
+	case !utf8.ValidString(id), strings.Contains(id, "/"):
+		return false
+	case len(id) >= 4 && strings.HasPrefix(id, "__") && strings.HasSuffix(id, "__"):
+		return false
+	}
+	return true
+}
