@@ -1,0 +1,212 @@
+// Package xlsx reads HR's employee list from an Excel workbook (.xlsx): the
+// first tab, a named tab, or an A1 range of one (ROLLCALL_SHEET_RANGE). Cells
+// come back as the text HR sees in Excel, and rows keep the sheet's own row
+// numbers, so that a problem reported at row 7 is on row 7 of HR's screen.
+package xlsx
+
+import (
+	"archive/zip"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/sync"
+)
+
+// MaxFileSize is the largest workbook file Rows opens: generous for any
+// company's employee list, small enough that a wrong path fails fast.
+const MaxFileSize = 32 << 20
+
+// maxUnzippedSize bounds what the workbook may expand to, so that a zip bomb
+// renamed .xlsx cannot fill memory or disk.
+const maxUnzippedSize = 512 << 20
+
+// ctxCheckEvery is how many rows Rows reads between checks of its context.
+const ctxCheckEvery = 1024
+
+// Errors Rows returns, wrapped with the path; compare with errors.Is. A
+// missing or unreadable file wraps the operating system's error instead
+// (errors.Is(err, fs.ErrNotExist), fs.ErrPermission).
+var (
+	// ErrTooLarge means the file is over the size limit.
+	ErrTooLarge = errors.New("file too large for an employee list")
+	// ErrNotAFile means the path names a directory or a device.
+	ErrNotAFile = errors.New("not a regular file")
+	// ErrTabNotFound means the workbook has no tab of the configured name;
+	// the error lists the tabs it has.
+	ErrTabNotFound = errors.New("no tab named")
+	// ErrBadRange means the configured range is not A1 notation.
+	ErrBadRange = errors.New("bad sheet range")
+)
+
+// Source is an employee list kept in an .xlsx workbook. It opens the file
+// afresh on every call, because HR edits it in place.
+type Source struct {
+	path    string
+	sheet   string
+	maxSize int64
+}
+
+var _ sync.Source = (*Source)(nil)
+
+// New returns a Source reading the workbook at path. sheet selects what to
+// read: "" is the whole first tab; otherwise a tab name ("직원목록"), or an A1
+// range of a tab ("직원목록!A:Z", "'My tab'!A1:F200") or of the first tab
+// ("A1:F200"). New touches nothing: a missing file or tab is reported by Rows.
+func New(path, sheet string) *Source {
+	return &Source{path: path, sheet: sheet, maxSize: MaxFileSize}
+}
+
+// Rows returns the selected cells as the text Excel shows (a phone typed as
+// the number 1012345678 is "1012345678"; one formatted 000-0000-0000 is
+// "010-1234-5678"). rows[i] is the sheet's row i+1: rows above a range's
+// first row and blank rows inside it are empty, and trailing blank rows are
+// dropped. Row j's cells start at the range's first column. The workbook is
+// read whole or not at all.
+func (s *Source) Rows(ctx context.Context) ([][]string, error) {
+	rows, tab, err := s.read(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read workbook %s: %w", s.path, err)
+	}
+	logging.FromContext(ctx).DebugContext(ctx, "read xlsx workbook", "path", s.path, "tab", tab, "rows", len(rows))
+	return rows, nil
+}
+
+func (s *Source) read(ctx context.Context) (rows [][]string, tab string, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	sel, err := parseSelection(s.sheet)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := checkFile(s.path, s.maxSize); err != nil {
+		return nil, "", err
+	}
+	f, err := excelize.OpenFile(s.path, excelize.Options{UnzipSizeLimit: maxUnzippedSize})
+	if err != nil {
+		err = withoutPath(err)
+		if errors.Is(err, zip.ErrFormat) || errors.Is(err, excelize.ErrWorkbookFileFormat) {
+			// An .xls, a .csv renamed, or a password-protected workbook.
+			err = fmt.Errorf("not an .xlsx workbook, or one protected by a password: %w", err)
+		}
+		if f != nil {
+			// OpenFile can fail after extracting parts to temporary files.
+			err = errors.Join(err, f.Close())
+		}
+		return nil, "", fmt.Errorf("open: %w", err)
+	}
+	defer func() {
+		// Close removes the temporary files excelize keeps for big sheets.
+		if cerr := f.Close(); cerr != nil && err == nil {
+			rows, err = nil, fmt.Errorf("close: %w", cerr)
+		}
+	}()
+	tab, a, err := resolve(f.GetSheetList(), sel)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err = readArea(ctx, f, tab, a)
+	if err != nil {
+		return nil, "", fmt.Errorf("tab %q: %w", tab, err)
+	}
+	return rows, tab, nil
+}
+
+// readArea reads one area of a tab, row by row. It does not use
+// excelize's GetRows, which stops silently at a cell it cannot read and
+// returns the rows before it as if they were the whole sheet.
+func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [][]string, err error) {
+	it, err := f.Rows(tab)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := it.Close(); cerr != nil && err == nil {
+			rows, err = nil, cerr
+		}
+	}()
+	lastUsed := 0 // rows[:lastUsed] ends with the last row that has text
+	// Next yields every row number in turn, blank ones included.
+	for n := 1; it.Next(); n++ {
+		if a.lastRow != 0 && n > a.lastRow {
+			break
+		}
+		if n%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		cells, err := it.Columns()
+		if err != nil {
+			return nil, fmt.Errorf("row %d: %w", n, err)
+		}
+		if n < a.firstRow {
+			rows = append(rows, nil) // kept so that rows[i] is row i+1
+			continue
+		}
+		cells = a.clip(cells)
+		rows = append(rows, cells)
+		if hasText(cells) {
+			lastUsed = len(rows)
+		}
+	}
+	if err := it.Error(); err != nil {
+		return nil, err
+	}
+	if lastUsed == 0 {
+		return nil, nil
+	}
+	return rows[:lastUsed], nil
+}
+
+// clip keeps the cells of a row that lie in the area's columns.
+func (a area) clip(cells []string) []string {
+	if a.firstCol > len(cells) {
+		return nil
+	}
+	end := len(cells)
+	if a.lastCol != 0 && a.lastCol < end {
+		end = a.lastCol
+	}
+	return cells[a.firstCol-1 : end]
+}
+
+func hasText(cells []string) bool {
+	for _, c := range cells {
+		if c != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// checkFile refuses a path that is not a regular file or is over limit bytes,
+// before excelize reads all of it into memory.
+func checkFile(path string, limit int64) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return withoutPath(err)
+	}
+	if !info.Mode().IsRegular() {
+		return ErrNotAFile
+	}
+	if info.Size() > limit {
+		return fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, info.Size(), limit)
+	}
+	return nil
+}
+
+// withoutPath strips the path from an *fs.PathError, keeping the underlying
+// error for errors.Is: the caller names the path once.
+func withoutPath(err error) error {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err
+	}
+	return err
+}
