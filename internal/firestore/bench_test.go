@@ -1,0 +1,98 @@
+package firestore
+
+import (
+	"testing"
+
+	"github.com/rollcall/rollcall/internal/sync"
+)
+
+// benchEmployees is the size of the directory the benchmark syncs.
+const benchEmployees = 10_000
+
+// BenchmarkSync10k times, against the Firestore emulator, the store's part of
+// a first sync of 10,000 employees (Apply into an empty database) and of an
+// unchanged one (Hashes), then both whole syncs through the sync engine
+// (sheet parsing, plan and run record included).
+//
+//	scripts/firestore-emulator.sh go test -run '^$' -bench Sync10k -benchtime 3x ./internal/firestore/
+func BenchmarkSync10k(b *testing.B) {
+	needEmulator(b)
+	es := people(benchEmployees)
+	rows := sheet(benchEmployees)
+
+	b.Run("first_apply", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			b.StopTimer()
+			s := openTestStore(b)
+			b.StartTimer()
+			if err := s.Apply(b.Context(), es, nil); err != nil {
+				b.Fatalf("Apply: %v", err)
+			}
+		}
+		reportRate(b)
+	})
+
+	b.Run("unchanged_hashes", func(b *testing.B) {
+		s := openTestStore(b)
+		if err := s.Apply(b.Context(), es, nil); err != nil {
+			b.Fatalf("Apply: %v", err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			hashes, err := s.Hashes(b.Context())
+			if err != nil {
+				b.Fatalf("Hashes: %v", err)
+			}
+			if len(hashes) != benchEmployees {
+				b.Fatalf("Hashes returned %d employees, want %d", len(hashes), benchEmployees)
+			}
+		}
+		reportRate(b)
+	})
+
+	b.Run("first_sync", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			b.StopTimer()
+			engine := sync.NewEngine(&rowsSource{rows: rows}, openTestStore(b), sync.DefaultMaxDeletePercent)
+			b.StartTimer()
+			r, err := engine.Run(b.Context(), sync.Options{})
+			if err != nil {
+				b.Fatalf("first sync: %v", err)
+			}
+			if r.Added != benchEmployees {
+				b.Fatalf("first sync added %d employees, want %d", r.Added, benchEmployees)
+			}
+		}
+		reportRate(b)
+	})
+
+	b.Run("unchanged_sync", func(b *testing.B) {
+		engine := sync.NewEngine(&rowsSource{rows: rows}, openTestStore(b), sync.DefaultMaxDeletePercent)
+		if _, err := engine.Run(b.Context(), sync.Options{}); err != nil {
+			b.Fatalf("first sync: %v", err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			r, err := engine.Run(b.Context(), sync.Options{})
+			if err != nil {
+				b.Fatalf("unchanged sync: %v", err)
+			}
+			if r.Unchanged != benchEmployees {
+				b.Fatalf("unchanged sync found %d unchanged employees, want %d", r.Unchanged, benchEmployees)
+			}
+		}
+		reportRate(b)
+	})
+}
+
+// reportRate reports employees handled per second of timed work.
+func reportRate(b *testing.B) {
+	b.Helper()
+	if s := b.Elapsed().Seconds(); s > 0 {
+		b.ReportMetric(float64(benchEmployees)*float64(b.N)/s, "employees/s")
+	}
+}
