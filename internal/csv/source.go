@@ -125,7 +125,7 @@ func readFile(path string, limit int64) (data []byte, err error) {
 // underlying error for errors.Is.
 func withoutPath(err error) error {
 	if pe, ok := errors.AsType[*fs.PathError](err); ok {
-		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+		return pe.Err
 	}
 	return err
 }
