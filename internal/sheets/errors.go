@@ -1,0 +1,162 @@
+package sheets
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/compute/metadata"
+	"google.golang.org/api/googleapi"
+)
+
+// Errors an operator can act on. Every error Rows returns for them wraps one
+// of these (compare with errors.Is) and the *googleapi.Error behind it
+// (errors.As).
+var (
+	// ErrForbidden: the credentials may not read the spreadsheet, because
+	// it is not shared with the account rollcall runs as.
+	ErrForbidden = errors.New("access to the spreadsheet is denied")
+	// ErrNotFound: no spreadsheet has that id, or no tab has that gid.
+	ErrNotFound = errors.New("spreadsheet not found")
+	// ErrBadRange: the API cannot parse the range, or its tab does not exist.
+	ErrBadRange = errors.New("bad range")
+	// ErrAPIDisabled: the Google Sheets API is not enabled in the Google
+	// Cloud project that the credentials belong to.
+	ErrAPIDisabled = errors.New("the Google Sheets API is disabled")
+	// ErrNotSpreadsheet: the id names a file Google Sheets can open but the
+	// API cannot read, such as an uploaded .xlsx file.
+	ErrNotSpreadsheet = errors.New("not a Google Sheets document")
+)
+
+// unknownAccount is how a 403 names the account when rollcall cannot tell.
+const unknownAccount = "the service account rollcall runs as"
+
+// explain turns a failed call into an error that says what to do about it.
+// rangeA1 is the range that was read, or "" for a call that reads none;
+// userRange says whether it came from ROLLCALL_SHEET_RANGE.
+func (s *Source) explain(ctx context.Context, err error, rangeA1 string, userRange bool, attempts int) error {
+	id := s.ref.SpreadsheetID
+	var gerr *googleapi.Error
+	if !errors.As(err, &gerr) {
+		if attempts > 1 {
+			return fmt.Errorf("read spreadsheet %s: failed %d times: %w", id, attempts, err)
+		}
+		return fmt.Errorf("read spreadsheet %s: %w", id, err)
+	}
+	cause := apiError{gerr}
+	status, reasons := parseBody(gerr.Body)
+	switch {
+	case gerr.Code == http.StatusForbidden && (reasons["SERVICE_DISABLED"] || reasons["accessNotConfigured"]):
+		return fmt.Errorf("read spreadsheet %s: %w in the Google Cloud project of rollcall's credentials: "+
+			"enable sheets.googleapis.com there (%w)", id, ErrAPIDisabled, cause)
+	case gerr.Code == http.StatusForbidden:
+		return fmt.Errorf("read spreadsheet %s: %w: the sheet is not shared with %s: share it as Viewer (%w)",
+			id, ErrForbidden, s.accountName(ctx), cause)
+	case gerr.Code == http.StatusNotFound:
+		return fmt.Errorf("read spreadsheet %s: %w: check the id in ROLLCALL_SOURCE (%w)", id, ErrNotFound, cause)
+	case gerr.Code == http.StatusBadRequest && status == "FAILED_PRECONDITION":
+		return fmt.Errorf("read spreadsheet %s: %w (an uploaded Excel file?): open it in Google Sheets, "+
+			"use File > Save as Google Sheets, and put the new sheet's URL in ROLLCALL_SOURCE (%w)",
+			id, ErrNotSpreadsheet, cause)
+	case gerr.Code == http.StatusBadRequest && rangeA1 != "" && userRange:
+		return fmt.Errorf("read spreadsheet %s: %w %q: check ROLLCALL_SHEET_RANGE (%w)", id, ErrBadRange, rangeA1, cause)
+	case gerr.Code == http.StatusBadRequest && rangeA1 != "":
+		return fmt.Errorf("read spreadsheet %s: %w %q (%w)", id, ErrBadRange, rangeA1, cause)
+	case gerr.Code == http.StatusUnauthorized:
+		return fmt.Errorf("read spreadsheet %s: the credentials were refused: "+
+			"check Application Default Credentials (%w)", id, cause)
+	case attempts > 1:
+		return fmt.Errorf("read spreadsheet %s: failed %d times (%w)", id, attempts, cause)
+	default:
+		return fmt.Errorf("read spreadsheet %s: %w", id, cause)
+	}
+}
+
+// apiError shows a *googleapi.Error on one line: its Error() appends the
+// whole details JSON.
+type apiError struct{ err *googleapi.Error }
+
+func (e apiError) Error() string {
+	msg := e.err.Message
+	if msg == "" {
+		msg = http.StatusText(e.err.Code)
+	}
+	return fmt.Sprintf("Sheets API: HTTP %d: %s", e.err.Code, msg)
+}
+
+func (e apiError) Unwrap() error { return e.err }
+
+// parseBody reads the canonical status ("FAILED_PRECONDITION") and the
+// reasons of an error body in Google's shape, which googleapi.Error does not
+// keep in fields of its own.
+func parseBody(body string) (status string, reasons map[string]bool) {
+	var b struct {
+		Error struct {
+			Status  string `json:"status"`
+			Details []struct {
+				Reason string `json:"reason"`
+			} `json:"details"`
+			Errors []struct {
+				Reason string `json:"reason"`
+			} `json:"errors"`
+		} `json:"error"`
+	}
+	reasons = map[string]bool{}
+	if json.Unmarshal([]byte(body), &b) != nil {
+		return "", reasons
+	}
+	for _, d := range b.Error.Details {
+		reasons[d.Reason] = true
+	}
+	for _, e := range b.Error.Errors {
+		reasons[e.Reason] = true
+	}
+	return b.Error.Status, reasons
+}
+
+// accountName says whom the sheet must be shared with.
+func (s *Source) accountName(ctx context.Context) string {
+	if s.account != "" {
+		return s.account
+	}
+	if s.onMetadata {
+		// Cloud Run and GCE: the credentials come from the metadata server,
+		// which knows the service account's email.
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		if email, err := metadata.EmailWithContext(ctx, "default"); err == nil && email != "" {
+			return email
+		}
+	}
+	return unknownAccount
+}
+
+// accountFromJSON names the account behind an Application Default
+// Credentials file, or returns "" when the file does not say.
+func accountFromJSON(b []byte) string {
+	var f struct {
+		Type            string `json:"type"`
+		ClientEmail     string `json:"client_email"`
+		ImpersonatedURL string `json:"service_account_impersonation_url"`
+	}
+	if json.Unmarshal(b, &f) != nil {
+		return ""
+	}
+	if f.ClientEmail != "" {
+		return f.ClientEmail
+	}
+	// .../projects/-/serviceAccounts/NAME@PROJECT.iam.gserviceaccount.com:generateAccessToken
+	if _, after, ok := strings.Cut(f.ImpersonatedURL, "/serviceAccounts/"); ok {
+		if email, _, ok := strings.Cut(after, ":"); ok && email != "" {
+			return email
+		}
+	}
+	if f.Type == "authorized_user" {
+		return "the Google account of your application-default login"
+	}
+	return ""
+}

@@ -1,0 +1,71 @@
+package sheets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/logging"
+)
+
+// retry runs call until it succeeds, fails for good, or has been tried
+// s.maxAttempts times, waiting with jittered exponential backoff between
+// attempts. It returns how many attempts it made. Each attempt gets its own
+// timeout, so a hung connection costs one attempt, not the whole read.
+func (s *Source) retry(ctx context.Context, op string, call func(context.Context) error) (int, error) {
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, s.requestTimeout)
+		err := call(actx)
+		cancel()
+		if err == nil {
+			return attempt, nil
+		}
+		if ctx.Err() != nil {
+			return attempt, fmt.Errorf("%s: %w", op, context.Cause(ctx))
+		}
+		if !retryable(err) || attempt >= s.maxAttempts {
+			return attempt, err
+		}
+		wait := backoff(s.backoffBase, s.maxBackoff, attempt)
+		logging.FromContext(ctx).WarnContext(ctx, "sheets request failed, retrying",
+			"op", op, "attempt", attempt, "status", statusOf(err), "wait_ms", wait.Milliseconds())
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return attempt, fmt.Errorf("%s: stopped waiting to retry after %d attempts (last: HTTP %d): %w",
+				op, attempt, statusOf(err), context.Cause(ctx))
+		case <-t.C:
+		}
+	}
+}
+
+// retryable says whether another attempt may succeed: quota (429) and
+// server errors (5xx) pass, as do failures to get an answer at all; any
+// other answer from the API will not change.
+func retryable(err error) bool {
+	code := statusOf(err)
+	if code == 0 {
+		return !errors.Is(err, context.Canceled)
+	}
+	return code == http.StatusTooManyRequests || code >= 500
+}
+
+// backoff is the wait after the given failed attempt (1-based): base,
+// 2×base, 4×base... capped at limit, then jittered down to between half
+// and all of it so that clients retrying together spread out.
+func backoff(base, limit time.Duration, attempt int) time.Duration {
+	d := base
+	for i := 1; i < attempt && d < limit; i++ {
+		d *= 2
+	}
+	d = min(d, limit)
+	if d <= 1 {
+		return d
+	}
+	half := d / 2
+	return half + rand.N(d-half+1)
+}

@@ -1,0 +1,18 @@
+// Package sheetstest is a fake of the Google Sheets API v4 for tests: an HTTP
+// server on loopback that speaks the API's documented wire format, so that
+// tests exercise the real client library (google.golang.org/api/sheets/v4)
+// pointed at it with option.WithEndpoint.
+//
+// It serves the read-only methods rollcall may call — spreadsheets.get,
+// spreadsheets.values.get and spreadsheets.values.batchGet — and refuses
+// what the real API refuses: unknown spreadsheets (404), unknown tabs and
+// malformed or out-of-grid ranges (400 "Unable to parse range"), unknown
+// query parameters and enum values (400), each with Google's error body
+// {"error":{"code","message","status"}}. Tests can share a spreadsheet or
+// not (403), make the next requests fail with any status, and read the log
+// of requests it served.
+//
+// Differences from the real API, on purpose: it does not check credentials;
+// tab names in ranges match exactly (case included); R1C1 notation, named
+// ranges and the "ranges" filter of spreadsheets.get are not supported.
+package sheetstest

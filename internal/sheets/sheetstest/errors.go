@@ -1,0 +1,67 @@
+package sheetstest
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// Error is an error answer in Google's shape:
+// {"error":{"code":404,"message":"Requested entity was not found.","status":"NOT_FOUND"}}.
+type Error struct {
+	// Code is the HTTP status.
+	Code int
+	// Message is the human-readable text.
+	Message string
+	// Status is the canonical gRPC status name, such as "PERMISSION_DENIED".
+	Status string
+	// Details, when set, are the error's details objects, such as a
+	// google.rpc.ErrorInfo: {"@type": "...", "reason": "SERVICE_DISABLED"}.
+	Details []map[string]any
+}
+
+// StatusError is the error the real API answers with a given HTTP status,
+// with its usual message.
+func StatusError(code int) Error {
+	switch code {
+	case http.StatusBadRequest:
+		return Error{Code: code, Status: "INVALID_ARGUMENT", Message: "Request contains an invalid argument."}
+	case http.StatusUnauthorized:
+		return Error{Code: code, Status: "UNAUTHENTICATED", Message: "Request had invalid authentication credentials. " +
+			"Expected OAuth 2 access token, login cookie or other valid authentication credential."}
+	case http.StatusForbidden:
+		return Error{Code: code, Status: "PERMISSION_DENIED", Message: "The caller does not have permission"}
+	case http.StatusNotFound:
+		return Error{Code: code, Status: "NOT_FOUND", Message: "Requested entity was not found."}
+	case http.StatusTooManyRequests:
+		return Error{Code: code, Status: "RESOURCE_EXHAUSTED", Message: "Quota exceeded for quota metric 'Read requests' " +
+			"and limit 'Read requests per minute per user' of service 'sheets.googleapis.com'."}
+	case http.StatusInternalServerError:
+		return Error{Code: code, Status: "INTERNAL", Message: "Internal error encountered."}
+	case http.StatusServiceUnavailable:
+		return Error{Code: code, Status: "UNAVAILABLE", Message: "The service is currently unavailable."}
+	case http.StatusGatewayTimeout:
+		return Error{Code: code, Status: "DEADLINE_EXCEEDED", Message: "The request timed out. Please try again."}
+	default:
+		return Error{Code: code, Status: "UNKNOWN", Message: http.StatusText(code)}
+	}
+}
+
+// write sends e as Google's error body.
+func (e Error) write(w http.ResponseWriter) {
+	body := map[string]any{"code": e.Code, "message": e.Message, "status": e.Status}
+	if len(e.Details) > 0 {
+		body["details"] = e.Details
+	}
+	writeJSON(w, e.Code, map[string]any{"error": body})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		code = http.StatusInternalServerError
+		b = []byte(`{"error":{"code":500,"message":"Internal error encountered.","status":"INTERNAL"}}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.WriteHeader(code)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,261 @@
+package sheets
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2/google"
+	"google.golang.org/api/googleapi"
+	"google.golang.org/api/option"
+	gsheets "google.golang.org/api/sheets/v4"
+
+	rcsync "github.com/rollcall/rollcall/internal/sync"
+)
+
+var _ rcsync.Source = (*Source)(nil)
+
+// Defaults for Options' zero values.
+const (
+	DefaultMaxAttempts    = 4
+	DefaultBackoffBase    = 200 * time.Millisecond
+	DefaultMaxBackoff     = 5 * time.Second
+	DefaultRequestTimeout = 30 * time.Second
+)
+
+// Options tunes a Source. The zero value reads Google's API with
+// Application Default Credentials.
+type Options struct {
+	// Endpoint, when set, is the base URL of the Sheets API (such as
+	// ROLLCALL_SHEETS_ENDPOINT or a test fake's URL); requests then go there
+	// without credentials.
+	Endpoint string
+	// HTTPClient, when set, carries every request; the caller is then in
+	// charge of authentication.
+	HTTPClient *http.Client
+	// Account names the account the sheet must be shared with in a 403
+	// error. When empty, New reads it from the credentials if it can.
+	Account string
+	// MaxAttempts bounds the tries of one request (DefaultMaxAttempts when 0).
+	MaxAttempts int
+	// BackoffBase is the wait before the second attempt; it doubles for
+	// each later one, with jitter, up to MaxBackoff (DefaultBackoffBase
+	// when 0).
+	BackoffBase time.Duration
+	// MaxBackoff caps one wait between attempts (DefaultMaxBackoff when 0).
+	MaxBackoff time.Duration
+	// RequestTimeout bounds one attempt (DefaultRequestTimeout when 0).
+	RequestTimeout time.Duration
+}
+
+// Source reads one tab, or one range, of a Google Sheet.
+type Source struct {
+	svc            *gsheets.Service
+	ref            Ref
+	rangeA1        string
+	account        string
+	onMetadata     bool
+	maxAttempts    int
+	backoffBase    time.Duration
+	maxBackoff     time.Duration
+	requestTimeout time.Duration
+}
+
+// New returns a Source that reads the spreadsheet ref names. rangeA1, when
+// not empty, is the A1 range to read (ROLLCALL_SHEET_RANGE, such as
+// "직원목록!A:Z"); otherwise the Source reads the whole tab whose sheetId is
+// ref.GID, or the first tab when ref has no GID.
+//
+// Without Options.Endpoint or Options.HTTPClient it finds Application
+// Default Credentials (scope spreadsheets.readonly) now, and fails if there
+// are none.
+func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, error) {
+	if err := checkID(ref.SpreadsheetID, 1); err != nil {
+		return nil, fmt.Errorf("new sheets source: %w", err)
+	}
+	s := &Source{
+		ref:            ref,
+		rangeA1:        strings.TrimSpace(rangeA1),
+		account:        opts.Account,
+		maxAttempts:    cmp.Or(opts.MaxAttempts, DefaultMaxAttempts),
+		backoffBase:    cmp.Or(opts.BackoffBase, DefaultBackoffBase),
+		maxBackoff:     cmp.Or(opts.MaxBackoff, DefaultMaxBackoff),
+		requestTimeout: cmp.Or(opts.RequestTimeout, DefaultRequestTimeout),
+	}
+	if s.maxAttempts < 1 || s.backoffBase < 0 || s.maxBackoff < 0 || s.requestTimeout < 0 {
+		return nil, errors.New("new sheets source: MaxAttempts, BackoffBase, MaxBackoff and RequestTimeout must not be negative")
+	}
+
+	var clientOpts []option.ClientOption
+	if opts.HTTPClient != nil {
+		clientOpts = append(clientOpts, option.WithHTTPClient(opts.HTTPClient))
+	}
+	if opts.Endpoint != "" {
+		endpoint := opts.Endpoint
+		if !strings.HasSuffix(endpoint, "/") {
+			// The client resolves "v4/spreadsheets/..." against it.
+			endpoint += "/"
+		}
+		clientOpts = append(clientOpts, option.WithEndpoint(endpoint), option.WithoutAuthentication())
+	}
+	if opts.HTTPClient == nil && opts.Endpoint == "" {
+		creds, err := google.FindDefaultCredentials(ctx, gsheets.SpreadsheetsReadonlyScope)
+		if err != nil {
+			return nil, fmt.Errorf("new sheets source: find Application Default Credentials "+
+				"(on a workstation: gcloud auth application-default login --scopes=%s,%s): %w",
+				"https://www.googleapis.com/auth/cloud-platform", gsheets.SpreadsheetsReadonlyScope, err)
+		}
+		if s.account == "" {
+			s.account = accountFromJSON(creds.JSON)
+			s.onMetadata = creds.JSON == nil
+		}
+		clientOpts = append(clientOpts, option.WithCredentials(creds))
+	}
+	svc, err := gsheets.NewService(ctx, clientOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("new sheets source: %w", err)
+	}
+	s.svc = svc
+	return s, nil
+}
+
+// Rows reads the sheet: rows[i] is the sheet's row i+1, blank rows included,
+// each cell as HR sees it (formatted). It reads everything or returns an
+// error, never part of the sheet.
+func (s *Source) Rows(ctx context.Context) ([][]string, error) {
+	rangeA1, userRange := s.rangeA1, true
+	if rangeA1 == "" {
+		title, err := s.tabTitle(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rangeA1, userRange = quoteSheetName(title), false
+	}
+
+	var vr *gsheets.ValueRange
+	attempts, err := s.retry(ctx, "values.get", func(ctx context.Context) error {
+		var err error
+		vr, err = s.svc.Spreadsheets.Values.Get(s.ref.SpreadsheetID, rangeA1).
+			ValueRenderOption("FORMATTED_VALUE").
+			MajorDimension("ROWS").
+			Context(ctx).Do()
+		return err
+	})
+	if err != nil {
+		return nil, s.explain(ctx, err, rangeA1, userRange, attempts)
+	}
+	rows, err := toRows(vr)
+	if err != nil {
+		return nil, fmt.Errorf("read spreadsheet %s: %w", s.ref.SpreadsheetID, err)
+	}
+	return rows, nil
+}
+
+// tabTitle finds the title of the tab to read: the one whose sheetId is the
+// reference's gid, else the first grid tab. Titles change when HR renames a
+// tab and gids do not, so it asks on every read.
+func (s *Source) tabTitle(ctx context.Context) (string, error) {
+	var ss *gsheets.Spreadsheet
+	attempts, err := s.retry(ctx, "spreadsheets.get", func(ctx context.Context) error {
+		var err error
+		ss, err = s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).
+			Fields("sheets.properties").
+			Context(ctx).Do()
+		return err
+	})
+	if err != nil {
+		return "", s.explain(ctx, err, "", false, attempts)
+	}
+	var tabs []*gsheets.SheetProperties
+	for _, sh := range ss.Sheets {
+		if sh != nil && sh.Properties != nil {
+			tabs = append(tabs, sh.Properties)
+		}
+	}
+	slices.SortStableFunc(tabs, func(a, b *gsheets.SheetProperties) int { return int(a.Index - b.Index) })
+	isGrid := func(p *gsheets.SheetProperties) bool { return p.SheetType == "" || p.SheetType == "GRID" }
+
+	if s.ref.HasGID {
+		for _, p := range tabs {
+			if p.SheetId != s.ref.GID {
+				continue
+			}
+			if !isGrid(p) {
+				return "", fmt.Errorf("read spreadsheet %s: the tab of gid %d is a %s, not a grid of cells: "+
+					"check #gid= in ROLLCALL_SOURCE", s.ref.SpreadsheetID, s.ref.GID, strings.ToLower(p.SheetType))
+			}
+			return p.Title, nil
+		}
+		return "", fmt.Errorf("read spreadsheet %s: %w: no tab has gid %d: check #gid= in ROLLCALL_SOURCE",
+			s.ref.SpreadsheetID, ErrNotFound, s.ref.GID)
+	}
+	for _, p := range tabs {
+		if isGrid(p) {
+			return p.Title, nil
+		}
+	}
+	return "", fmt.Errorf("read spreadsheet %s: it has no tab of cells", s.ref.SpreadsheetID)
+}
+
+// toRows turns the API's values into rows numbered like the sheet's: when
+// the range starts below row 1, empty rows stand in for the rows above it.
+func toRows(vr *gsheets.ValueRange) ([][]string, error) {
+	if vr.MajorDimension != "" && vr.MajorDimension != "ROWS" {
+		return nil, fmt.Errorf("the API answered in %s, not ROWS", vr.MajorDimension)
+	}
+	if len(vr.Values) == 0 {
+		return [][]string{}, nil
+	}
+	first, err := startRow(vr.Range)
+	if err != nil {
+		return nil, err
+	}
+	empty := []string{}
+	rows := make([][]string, 0, first-1+len(vr.Values))
+	for range first - 1 {
+		rows = append(rows, empty)
+	}
+	for _, vals := range vr.Values {
+		row := make([]string, len(vals))
+		for j, v := range vals {
+			row[j] = cellText(v)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// cellText shows a cell as text. With FORMATTED_VALUE every cell arrives as
+// a string; the other cases keep a surprise from becoming an error.
+func cellText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		if v {
+			return "TRUE"
+		}
+		return "FALSE"
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// statusOf is the HTTP status of a failed call, or 0 for a transport error.
+func statusOf(err error) int {
+	var gerr *googleapi.Error
+	if errors.As(err, &gerr) {
+		return gerr.Code
+	}
+	return 0
+}
