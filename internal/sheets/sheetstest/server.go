@@ -1,6 +1,7 @@
 package sheetstest
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -121,23 +122,17 @@ func (s *Server) Count(path string) int {
 	return n
 }
 
-// statusRecorder remembers the status written, for the log.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	r.status = code
-	r.ResponseWriter.WriteHeader(code)
-}
-
+// serve answers a request, logging it before the answer leaves, so that a
+// client that has its answer also finds its request in the log.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	rec := httptest.NewRecorder()
 	s.route(rec, r)
 	s.mu.Lock()
-	s.log = append(s.log, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rec.status})
+	s.log = append(s.log, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rec.Code})
 	s.mu.Unlock()
+	maps.Copy(w.Header(), rec.Header())
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
 }
 
 var methodNotFound = Error{Code: http.StatusNotFound, Status: "NOT_FOUND", Message: "Method not found."}
