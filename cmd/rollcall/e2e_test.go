@@ -1,0 +1,371 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/kakao"
+	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
+	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/sync"
+)
+
+// The example sheet's people that these tests speak of.
+const (
+	employeePhone = "+82 10-1234-5678" // 홍길동, row 2 of examples/employees.csv
+	strangerPhone = "+82 10-9999-0000" // not in the sheet
+)
+
+// testEnv is a rollcall configuration in a temporary directory, with a copy
+// of the example sheet that a test may edit.
+type testEnv struct {
+	dir   string
+	sheet string
+	vars  map[string]string
+}
+
+func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	dir := t.TempDir()
+	example, err := os.ReadFile("../../examples/employees.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := filepath.Join(dir, "employees.csv")
+	if err := os.WriteFile(sheet, example, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{dir: dir, sheet: sheet, vars: map[string]string{
+		"ROLLCALL_SOURCE":    sheet,
+		"ROLLCALL_STORE":     "bolt:" + filepath.Join(dir, "rollcall.db"),
+		"ROLLCALL_LOG_LEVEL": "debug",
+	}}
+}
+
+func (e *testEnv) getenv(k string) string { return e.vars[k] }
+
+// run runs the rollcall command in-process and returns its exit code and output.
+func (e *testEnv) run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, e.getenv, &out, &errOut)
+	return exitCode(err, &errOut), out.String(), errOut.String()
+}
+
+// removeRow deletes the sheet line that holds text.
+func (e *testEnv) removeRow(t *testing.T, text string) {
+	t.Helper()
+	b, err := os.ReadFile(e.sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.Contains(line, text) {
+			kept = append(kept, line)
+		}
+	}
+	if err := os.WriteFile(e.sheet, []byte(strings.Join(kept, "\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func syncJSON(t *testing.T, e *testEnv, args ...string) (int, sync.Report) {
+	t.Helper()
+	code, out, errOut := e.run(t, append([]string{"sync", "--json"}, args...)...)
+	var r sync.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("sync --json printed %q (stderr %s): %v", out, errOut, err)
+	}
+	return code, r
+}
+
+func TestSyncCommand(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+
+	code, first := syncJSON(t, e)
+	if code != 0 || first.Added != 9 || first.Employees != 9 || first.Rows != 12 || first.Left != 1 {
+		t.Fatalf("first sync: exit %d, report %+v; want exit 0, 12 rows, 9 employees added, 1 left", code, first)
+	}
+	if len(first.Problems) != 2 {
+		t.Errorf("first sync problems = %+v, want the office line and the duplicate", first.Problems)
+	}
+
+	code, second := syncJSON(t, e)
+	if code != 0 || second.Unchanged != 9 || second.Added+second.Updated+second.Deleted != 0 {
+		t.Errorf("second sync: exit %d, report %+v; want 9 unchanged and nothing else", code, second)
+	}
+
+	if code, out, _ := e.run(t, "check", "010-1234-5678"); code != 0 || !strings.Contains(out, "employee") {
+		t.Errorf("check before removal: exit %d %q, want 0", code, out)
+	}
+	e.removeRow(t, "홍길동")
+	code, third := syncJSON(t, e)
+	if code != 0 || third.Deleted != 1 {
+		t.Errorf("sync after removing a row: exit %d, report %+v; want 1 deleted", code, third)
+	}
+	if code, out, _ := e.run(t, "check", "01012345678"); code != 1 || !strings.Contains(out, "not an employee") {
+		t.Errorf("check after removal: exit %d %q, want 1", code, out)
+	}
+}
+
+func TestSyncCommandBrakeAndFailures(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	if code, _ := syncJSON(t, e); code != 0 {
+		t.Fatalf("first sync exit %d", code)
+	}
+	header, _, _ := strings.Cut(mustRead(t, e.sheet), "\n")
+
+	// An emptied sheet would delete everyone: refused, dry run or not.
+	if err := os.WriteFile(e.sheet, []byte(header+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{nil, {"--dry-run"}} {
+		code, r := syncJSON(t, e, args...)
+		if code != 3 || !r.Refused || r.Deleted != 9 {
+			t.Errorf("sync %v of an emptied sheet: exit %d, report %+v; want exit 3, refused, 9 planned deletions", args, code, r)
+		}
+	}
+	if code, _, _ := e.run(t, "check", "010-1234-5678"); code != 0 {
+		t.Errorf("a refused sync deleted an employee (check exit %d)", code)
+	}
+
+	// A missing file is a failed read: exit 1, nothing deleted, even forced.
+	if err := os.Remove(e.sheet); err != nil {
+		t.Fatal(err)
+	}
+	if code, r := syncJSON(t, e, "--force"); code != 1 || r.Error == "" {
+		t.Errorf("sync of a missing file: exit %d, report %+v; want exit 1 with an error", code, r)
+	}
+	if code, _, _ := e.run(t, "check", "010-1234-5678"); code != 0 {
+		t.Errorf("a failed read deleted an employee (check exit %d)", code)
+	}
+
+	// Forced, the emptied sheet goes through.
+	if err := os.WriteFile(e.sheet, []byte(header+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, r := syncJSON(t, e, "--force"); code != 0 || r.Deleted != 9 {
+		t.Errorf("forced sync: exit %d, report %+v; want 9 deleted", code, r)
+	}
+}
+
+func TestCommandUsage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		args     []string
+		vars     map[string]string
+		wantCode int
+		wantErr  string
+	}{
+		{"no command", nil, nil, 2, "usage"},
+		{"unknown command", []string{"frobnicate"}, nil, 2, "unknown command"},
+		{"version", []string{"version"}, nil, 0, ""},
+		{"bad store", []string{"sync"}, map[string]string{"ROLLCALL_STORE": "nonsense:x"}, 2, "ROLLCALL_STORE"},
+		{"several bad variables", []string{"serve"}, map[string]string{"ROLLCALL_STORE": "nonsense:x", "PORT": "x", "ROLLCALL_LOG_LEVEL": "loud"}, 2, "PORT"},
+		{"bad origins", []string{"serve"}, map[string]string{"ROLLCALL_KAKAO_OTP_ORIGINS": "http://evil.example"}, 2, "ROLLCALL_KAKAO_OTP_ORIGINS"},
+		{"sync flag", []string{"sync", "--fast"}, nil, 2, "flag provided but not defined"},
+		{"check without phone", []string{"check"}, nil, 2, "usage"},
+		{"check garbage", []string{"check", "hello"}, nil, 2, "not a mobile phone number"},
+		{"check before any sync", []string{"check", "010-1234-5678"}, nil, 2, "never been synced"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newTestEnv(t)
+			for k, v := range tt.vars {
+				e.vars[k] = v
+			}
+			code, _, errOut := e.run(t, tt.args...)
+			if code != tt.wantCode || !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("rollcall %v: exit %d, stderr %q; want exit %d mentioning %q", tt.args, code, errOut, tt.wantCode, tt.wantErr)
+			}
+		})
+	}
+}
+
+// skillRequest returns the shared validation request with its OTP URL replaced.
+func skillRequest(t *testing.T, file, otp string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../../../shared/kakao", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(string(b), "https://talk-plugin-capi.kakao.com/otp/5f1a0e11aa22bb33cc44dd55/profile", otp)
+}
+
+func TestServeAnswersSkillsEndToEnd(t *testing.T) {
+	t.Parallel()
+	fake := kakaotest.NewServer(t)
+	e := newTestEnv(t)
+	e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
+	e.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()
+	e.vars["ROLLCALL_SKILL_SECRET"] = "s3cret-skill-value"
+	cfg, err := config.Load(e.getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	ctx := logging.WithLogger(context.Background(), logging.New(&logs, logging.FormatJSON, -4))
+	svc, err := newService(ctx, cfg, kakao.ProfileOptions{Transport: fake.Transport()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.store.Close()
+	ts := httptest.NewServer(svc.server.Handler())
+	defer ts.Close()
+
+	if code := get(t, ts.URL+"/ready"); code != http.StatusServiceUnavailable {
+		t.Errorf("/ready before the first sync = %d, want 503", code)
+	}
+	svc.firstSync(ctx)
+	if code := get(t, ts.URL+"/ready"); code != http.StatusOK {
+		t.Errorf("/ready after the first sync = %d, want 200", code)
+	}
+
+	post := func(path, file string, p kakaotest.Profile) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest("POST", ts.URL+path, strings.NewReader(skillRequest(t, file, fake.Issue(p))))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Rollcall-Secret", "s3cret-skill-value")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("POST %s: status %d, decode %v", path, resp.StatusCode, err)
+		}
+		return body
+	}
+	employee := kakaotest.Profile{AppUserID: 1, Nickname: "길동", PhoneNumber: employeePhone, Email: "gd@example.com"}
+	stranger := kakaotest.Profile{AppUserID: 2, Nickname: "낯선이", PhoneNumber: strangerPhone}
+
+	if got := post("/kakao/validate", "validation-request.json", employee); got["status"] != "SUCCESS" {
+		t.Errorf("validate employee = %v, want SUCCESS", got)
+	}
+	if got := post("/kakao/validate", "validation-request.json", stranger); got["status"] != "FAIL" {
+		t.Errorf("validate stranger = %v, want FAIL", got)
+	}
+	if got := post("/kakao/skill", "skill-request.json", employee); fmt.Sprint(got["data"]) == "" || !strings.Contains(fmt.Sprint(got["data"]), "verified:true") {
+		t.Errorf("skill employee = %v, want data.verified true", got)
+	}
+
+	// The leaver loses access at the next sync.
+	e.removeRow(t, "홍길동")
+	if _, err := svc.engine.Run(ctx, sync.Options{}); err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	if got := post("/kakao/validate", "validation-request.json", employee); got["status"] != "FAIL" {
+		t.Errorf("validate after removal = %v, want FAIL", got)
+	}
+	if got := post("/kakao/skill", "skill-request.json", employee); !strings.Contains(fmt.Sprint(got["data"]), "verified:false") {
+		t.Errorf("skill after removal = %v, want data.verified false", got)
+	}
+
+	assertNoPII(t, logs.String(), fake)
+}
+
+// assertNoPII fails if a log holds a phone number in any common form, an OTP
+// URL, a name or email of the example sheet, or a secret.
+func assertNoPII(t *testing.T, logs string, fake *kakaotest.Server) {
+	t.Helper()
+	if !strings.Contains(logs, "verif") {
+		t.Fatalf("the logs show no verification at all; the check would prove nothing:\n%s", logs)
+	}
+	forbidden := []string{
+		"1234-5678", "12345678", "1012345678", "9999-0000", "99990000",
+		"/otp/", fake.Origin(), fake.APIKey(), "s3cret-skill-value",
+		"홍길동", "길동", "낯선이", "gd@example.com", "example.co", "인사팀",
+	}
+	for _, s := range forbidden {
+		if strings.Contains(logs, s) {
+			t.Errorf("the logs contain %q", s)
+		}
+	}
+	// Any phone number, in the forms Kakao and HR write them.
+	phone := regexp.MustCompile(`\+82|\b0?1[016789][ -]?\d{3,4}[ -]?\d{4}\b`)
+	if m := phone.FindAllString(logs, -1); len(m) > 0 {
+		t.Errorf("the logs contain phone numbers: %q", m)
+	}
+}
+
+func get(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestServeCommand runs `rollcall serve` as a user does, on a free port, and
+// stops it the way Cloud Run does.
+func TestServeCommand(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	e.vars["PORT"] = fmt.Sprint(port)
+
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var stderr bytes.Buffer
+	go func() { done <- run(ctx, []string{"serve"}, e.getenv, &bytes.Buffer{}, &stderr) }()
+
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(base + "/ready")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("/ready never became 200; logs:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v, want a clean stop", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop within 10 s")
+	}
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+
+	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/kakao"
+	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/server"
+	"github.com/rollcall/rollcall/internal/sync"
+)
+
+// service is rollcall serve's object graph, built once at start-up: one
+// store, one sync engine, one Kakao client shared by every request.
+type service struct {
+	store  store
+	engine *sync.Engine
+	server *server.Server
+}
+
+// newService builds the service from its configuration without starting it.
+// kakaoOpts lets tests point the profile client at a fake.
+func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileOptions) (*service, error) {
+	origins, err := kakao.ParseOrigins(cfg.Kakao.OTPOrigins)
+	if err != nil {
+		return nil, withCode(exitUsage, fmt.Errorf("ROLLCALL_KAKAO_OTP_ORIGINS: %w", err))
+	}
+	source, err := openSource(ctx, cfg.Source)
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(ctx, cfg.Store)
+	if err != nil {
+		return nil, err
+	}
+	profiles := kakao.NewProfileClient(cfg.Kakao.RESTAPIKey.Reveal(), origins, kakaoOpts)
+	skills := kakao.NewHandler(kakao.HandlerConfig{
+		SkillSecret: cfg.Kakao.SkillSecret.Reveal(),
+		BotID:       cfg.Kakao.BotID,
+	}, kakao.NewVerifier(profiles, st))
+	return &service{
+		store:  st,
+		engine: sync.NewEngine(source, st, cfg.Sync.MaxDeletePercent),
+		server: server.New(server.Options{
+			Logger: logging.FromContext(ctx),
+			Ready:  st,
+			Routes: []server.Routes{skills},
+		}),
+	}, nil
+}
+
+// serve is `rollcall serve`: it listens on PORT until ctx is done.
+func serve(ctx context.Context, args []string, cfg config.Config, _ io.Writer) error {
+	if len(args) > 0 {
+		return withCode(exitUsage, fmt.Errorf("serve takes no arguments, got %q", args))
+	}
+	log := logging.FromContext(ctx)
+	if cfg.Kakao.RESTAPIKey == "" {
+		log.Warn("ROLLCALL_KAKAO_REST_API_KEY is not set: every skill call will answer ERROR")
+	}
+	svc, err := newService(ctx, cfg, kakao.ProfileOptions{})
+	if err != nil {
+		return err
+	}
+	defer svc.store.Close()
+
+	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return fmt.Errorf("PORT %d: %w", cfg.Port, err)
+	}
+	go svc.firstSync(ctx)
+	return svc.server.Serve(ctx, ln)
+}
+
+// firstSync fills a directory that has never been synced, so that a fresh
+// checkout serves the example sheet without a separate step. Until it has
+// run, /ready answers 503.
+func (s *service) firstSync(ctx context.Context) {
+	log := logging.FromContext(ctx)
+	last, err := s.store.LastSync(ctx)
+	if err != nil || !last.IsZero() {
+		return // an unreachable store shows in /ready; a synced one needs nothing
+	}
+	log.Info("the directory has never been synced: syncing now")
+	if _, err := s.engine.Run(ctx, sync.Options{}); err != nil && !errors.Is(err, sync.ErrBusy) {
+		log.Error("first sync failed; /ready stays 503 until a sync succeeds", "error", err.Error())
+	}
+}
