@@ -74,9 +74,9 @@ func TestLoadValues(t *testing.T) {
 func TestLoadSources(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		"hr/직원.CSV":                    SourceCSV,
-		"/data/employees.xlsx":          SourceXLSX,
-		"1AbC_dEf-123456789012345abcde": SourceSheets,
+		"hr/직원.CSV":                                        SourceCSV,
+		"/data/employees.xlsx":                             SourceXLSX,
+		"1AbC_dEf-123456789012345abcde":                    SourceSheets,
 		"https://docs.google.com/spreadsheets/d/1AbC/edit": SourceSheets,
 	} {
 		got, err := Load(env(map[string]string{"ROLLCALL_SOURCE": in}))
