@@ -2,8 +2,10 @@ package sync
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"os"
 	gosync "sync"
 	"time"
 
@@ -25,6 +27,11 @@ var (
 // DefaultMaxDeletePercent is the deletion brake's default threshold.
 const DefaultMaxDeletePercent = 20
 
+// DefaultLeaseTTL bounds how long a crashed sync can block the next one. A
+// sync of ten thousand rows takes seconds; a slow Sheets read with every
+// retry well under a minute.
+const DefaultLeaseTTL = 3 * time.Minute
+
 // Options are a run's switches.
 type Options struct {
 	// DryRun plans and reports without changing the store.
@@ -38,14 +45,39 @@ type Engine struct {
 	source           Source
 	store            Store
 	maxDeletePercent float64
+	holder           string
+	leaseTTL         time.Duration
 	now              func() time.Time
 	running          gosync.Mutex
 }
 
+// EngineOption tunes an Engine.
+type EngineOption func(*Engine)
+
+// WithLeaseTTL sets how long the engine's sync lease lasts.
+func WithLeaseTTL(ttl time.Duration) EngineOption { return func(e *Engine) { e.leaseTTL = ttl } }
+
+// WithHolder names the engine in the sync lease; the default is unique per
+// engine (host, process and a random suffix).
+func WithHolder(holder string) EngineOption { return func(e *Engine) { e.holder = holder } }
+
 // NewEngine returns an engine that mirrors source into store, refusing plans
 // that delete more than maxDeletePercent of the directory unless forced.
-func NewEngine(source Source, store Store, maxDeletePercent float64) *Engine {
-	return &Engine{source: source, store: store, maxDeletePercent: maxDeletePercent, now: time.Now}
+func NewEngine(source Source, store Store, maxDeletePercent float64, opts ...EngineOption) *Engine {
+	e := &Engine{source: source, store: store, maxDeletePercent: maxDeletePercent,
+		holder: defaultHolder(), leaseTTL: DefaultLeaseTTL, now: time.Now}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// defaultHolder names this engine uniquely among every instance and job.
+func defaultHolder() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
+	return fmt.Sprintf("%s/%d/%x", host, os.Getpid(), b)
 }
 
 // Run performs one sync. It always returns a report, also alongside an
@@ -54,18 +86,43 @@ func NewEngine(source Source, store Store, maxDeletePercent float64) *Engine {
 func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 	start := e.now()
 	r := Report{DryRun: opts.DryRun, Forced: opts.Force, StartedAt: start.UTC(), Problems: []directory.Problem{}}
+	log := logging.FromContext(ctx)
 	if !e.running.TryLock() {
 		r.Error = ErrBusy.Error()
 		return r, ErrBusy
 	}
 	defer e.running.Unlock()
+	if err := e.store.AcquireLease(ctx, e.holder, e.leaseTTL); err != nil {
+		r.Error = err.Error()
+		if errors.Is(err, ErrBusy) {
+			return r, err
+		}
+		return r, fmt.Errorf("take the sync lease: %w", err)
+	}
+	defer func() {
+		// Release even when ctx is cancelled; an unreleased lease only
+		// delays the next sync until it expires.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := e.store.ReleaseLease(rctx, e.holder); err != nil {
+			log.WarnContext(ctx, "could not release the sync lease; it expires by itself", "error", err.Error())
+		}
+	}()
 
 	err := e.run(ctx, opts, &r)
 	r.DurationMS = e.now().Sub(start).Milliseconds()
 	if err != nil && !errors.Is(err, ErrRefused) {
 		r.Error = err.Error()
 	}
-	log := logging.FromContext(ctx)
+	if recErr := e.store.RecordRun(ctx, r); recErr != nil {
+		if err == nil {
+			// The directory is right but not marked synced: say so.
+			err = fmt.Errorf("record the sync: %w", recErr)
+			r.Error = err.Error()
+		} else {
+			log.WarnContext(ctx, "could not record the failed sync run", "error", recErr.Error())
+		}
+	}
 	attrs := []any{"dry_run", r.DryRun, "forced", r.Forced, "refused", r.Refused,
 		"rows", r.Rows, "employees", r.Employees, "added", r.Added, "updated", r.Updated,
 		"deleted", r.Deleted, "unchanged", r.Unchanged, "problems", len(r.Problems), "duration_ms", r.DurationMS}
@@ -115,10 +172,6 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report) error {
 		if err := e.store.Apply(ctx, plan.Puts(), plan.Deleted); err != nil {
 			return fmt.Errorf("apply the sync: %w", err)
 		}
-	}
-	r.DurationMS = e.now().Sub(r.StartedAt).Milliseconds()
-	if err := e.store.RecordRun(ctx, *r); err != nil {
-		return fmt.Errorf("record the sync: %w", err)
 	}
 	return nil
 }

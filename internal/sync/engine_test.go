@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -29,7 +30,8 @@ type memStore struct {
 	runs      []sync.Report
 	applyErr  error
 	// during, if set, runs inside Apply (to hold a sync open).
-	during func()
+	during      func()
+	leaseHolder string
 }
 
 func newMemStore(es ...directory.Employee) *memStore {
@@ -67,6 +69,21 @@ func (s *memStore) Apply(_ context.Context, puts []directory.Employee, deletes [
 
 func (s *memStore) RecordRun(_ context.Context, r sync.Report) error {
 	s.runs = append(s.runs, r)
+	return nil
+}
+
+func (s *memStore) AcquireLease(_ context.Context, holder string, _ time.Duration) error {
+	if s.leaseHolder != "" && s.leaseHolder != holder {
+		return fmt.Errorf("held by %s: %w", s.leaseHolder, sync.ErrBusy)
+	}
+	s.leaseHolder = holder
+	return nil
+}
+
+func (s *memStore) ReleaseLease(_ context.Context, holder string) error {
+	if s.leaseHolder == holder {
+		s.leaseHolder = ""
+	}
 	return nil
 }
 
@@ -241,8 +258,11 @@ func TestRunFailedReadChangesNothing(t *testing.T) {
 			if got.Error == "" {
 				t.Errorf("report has no error text")
 			}
-			if diff := cmp.Diff(before, store.employees); diff != "" || store.applies != 0 || len(store.runs) != 0 {
-				t.Errorf("store changed after a failed read (applies %d, runs %d):\n%s", store.applies, len(store.runs), diff)
+			if diff := cmp.Diff(before, store.employees); diff != "" || store.applies != 0 {
+				t.Errorf("store changed after a failed read (applies %d):\n%s", store.applies, diff)
+			}
+			if len(store.runs) != 1 || store.runs[0].Applied() {
+				t.Errorf("runs recorded = %+v, want the one failed run", store.runs)
 			}
 		})
 	}
@@ -266,8 +286,8 @@ func TestRunApplyErrorIsReported(t *testing.T) {
 	if err == nil || errors.Is(err, sync.ErrRead) {
 		t.Fatalf("Run error = %v, want an apply error", err)
 	}
-	if got.Error == "" || len(store.runs) != 0 {
-		t.Errorf("report error %q, runs recorded %d; want an error and no run", got.Error, len(store.runs))
+	if got.Error == "" || len(store.runs) != 1 || store.runs[0].Applied() {
+		t.Errorf("report error %q, runs recorded %+v; want an error and the failed run", got.Error, store.runs)
 	}
 }
 
@@ -288,5 +308,43 @@ func TestRunOneAtATime(t *testing.T) {
 	}
 	if store.applies != 1 {
 		t.Errorf("applies = %d, want 1", store.applies)
+	}
+}
+
+func TestRunRespectsAnotherHoldersLease(t *testing.T) {
+	t.Parallel()
+	store := seeded(t, 3)
+	store.leaseHolder = "another-instance"
+	engine := sync.NewEngine(sheet{rows: people(0)}, store, 100, sync.WithHolder("me"))
+
+	got, err := engine.Run(context.Background(), sync.Options{Force: true})
+	if !errors.Is(err, sync.ErrBusy) {
+		t.Fatalf("Run = %v, want ErrBusy", err)
+	}
+	if got.Error == "" || store.applies != 0 || len(store.employees) != 3 || len(store.runs) != 0 {
+		t.Errorf("a busy run changed something: report %+v, applies %d, employees %d, runs %d",
+			got, store.applies, len(store.employees), len(store.runs))
+	}
+
+	store.leaseHolder = "" // the other holder released it (or it expired)
+	if _, err := engine.Run(context.Background(), sync.Options{Force: true}); err != nil {
+		t.Fatalf("Run after release = %v", err)
+	}
+	if store.leaseHolder != "" {
+		t.Errorf("lease still held by %q after the run", store.leaseHolder)
+	}
+}
+
+func TestRunRecordsEveryRun(t *testing.T) {
+	t.Parallel()
+	store := seeded(t, 10)
+	engine := sync.NewEngine(sheet{rows: people(0)}, store, 20)
+	for _, opts := range []sync.Options{{DryRun: true, Force: true}, {}} {
+		if _, err := engine.Run(context.Background(), opts); err != nil && !errors.Is(err, sync.ErrRefused) {
+			t.Fatal(err)
+		}
+	}
+	if len(store.runs) != 2 || store.runs[0].Applied() || !store.runs[0].DryRun || store.runs[1].Applied() || !store.runs[1].Refused {
+		t.Errorf("runs = %+v, want a dry run and a refused run, neither applied", store.runs)
 	}
 }

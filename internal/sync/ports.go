@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"time"
 
 	"github.com/rollcall/rollcall/internal/directory"
 )
@@ -24,7 +25,19 @@ type Store interface {
 	// where it can; where it cannot, an interrupted Apply leaves a state that
 	// the next sync's plan repairs.
 	Apply(ctx context.Context, puts []directory.Employee, deletes []string) error
-	// RecordRun keeps the report of a run that was applied and marks the
-	// directory as synced.
+	// RecordRun keeps the report of a finished run in the sync history
+	// (the last few dozen runs). A run that was applied — not a dry run, not
+	// refused, no error — also marks the directory as synced.
 	RecordRun(ctx context.Context, r Report) error
+	// AcquireLease takes the sync lease for holder until ttl has passed, so
+	// that one sync runs at a time across processes and instances. It
+	// returns an error wrapping ErrBusy while another holder's lease is
+	// unexpired; an expired lease (its holder crashed) is taken over.
+	AcquireLease(ctx context.Context, holder string, ttl time.Duration) error
+	// ReleaseLease gives the lease up if holder still holds it.
+	ReleaseLease(ctx context.Context, holder string) error
 }
+
+// Applied reports whether the run changed the store or could have: a real
+// run that was neither refused nor failed.
+func (r Report) Applied() bool { return !r.DryRun && !r.Refused && r.Error == "" }
