@@ -2,7 +2,6 @@ package kakao
 
 import (
 	"encoding/json"
-	"net/url"
 	"sort"
 	"strings"
 )
@@ -13,8 +12,8 @@ const maxOTPURL = 2048
 // FindOTP returns the profile plugin's OTP URL carried by a validation
 // request: value.origin when it is an OTP URL, else the "otp" field of a JSON
 // string in value.origin, else the same two readings of value.resolved. It
-// only checks that the result looks like an OTP URL
-// (http(s)://host/otp/<id>/profile); whether its origin may be contacted is
+// only checks that the result is meant as an OTP URL (an http(s) URL
+// mentioning /otp/ and /profile); whether it may be fetched is
 // Origins.Check's job.
 func (r ValidationRequest) FindOTP() (string, bool) {
 	for _, s := range []string{r.Value.Origin, string(r.Value.Resolved)} {
@@ -71,22 +70,19 @@ func otpIn(s string) (string, bool) {
 	return s, true
 }
 
-// looksLikeOTPURL reports whether s is shaped like a profile plugin OTP URL:
-// an absolute http(s) URL with a host and the path /otp/<id>/profile.
+// looksLikeOTPURL reports whether s is meant as a profile plugin OTP URL:
+// an http(s) URL that mentions /otp/ and /profile. It is deliberately loose,
+// so that a disguised URL is refused by Origins.Check (and logged as such)
+// rather than overlooked; it is not a security check.
 func looksLikeOTPURL(s string) bool {
 	if len(s) > maxOTPURL {
 		return false
 	}
-	u, err := url.Parse(s)
-	if err != nil || u.Opaque != "" || u.Host == "" {
+	lower := strings.ToLower(s)
+	if !strings.HasPrefix(lower, "https://") && !strings.HasPrefix(lower, "http://") {
 		return false
 	}
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https":
-	default:
-		return false
-	}
-	return isOTPPath(u.EscapedPath())
+	return strings.Contains(lower, "/otp/") && strings.Contains(lower, "/profile")
 }
 
 // isOTPPath reports whether p is /otp/<id>/profile, where id is 1–64 ASCII

@@ -140,11 +140,11 @@ func profileReason(ctx context.Context, err error) string {
 }
 
 // phoneForms lists the ways an E.164 number may be spelled in someone
-// else's error message.
+// else's error message, longest first.
 func phoneForms(e164 string) []string {
 	forms := []string{e164, strings.TrimPrefix(e164, "+")}
 	if national, ok := strings.CutPrefix(e164, "+82"); ok {
-		forms = append(forms, "0"+national)
+		forms = append(forms, "0"+national, national)
 	}
 	return forms
 }

@@ -1,0 +1,200 @@
+package kakao_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	gosync "sync"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/kakao"
+	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
+	"github.com/rollcall/rollcall/internal/logging"
+)
+
+func TestMain(m *testing.M) {
+	gin.SetMode(gin.TestMode) // gin's init ran before the test flags existed
+	os.Exit(m.Run())
+}
+
+// sharedOTP is the OTP URL in the shared request examples; tests replace it
+// with one the fake issued.
+const sharedOTP = "https://talk-plugin-capi.kakao.com/otp/5f1a0e11aa22bb33cc44dd55/profile"
+
+// The people of the tests. hong is the shared otp-profile-response.json and
+// an employee; stranger is not in the directory.
+var (
+	hongEmployee = directory.Employee{
+		Phone: "+821023456789", Name: "홍길동", Department: "인사팀", Position: "대리",
+		Email: "gildong.hong@example.co.kr", Row: 2,
+	}
+	strangerProfile = kakaotest.Profile{
+		AppUserID: 3009999000, Nickname: "김낯선", PhoneNumber: "+82 10-9999-0000", Email: "stranger@example.com",
+	}
+)
+
+// hongProfile reads the shared otp-profile-response.json as the fake's
+// profile, so the fake answers exactly what Kakao's documentation shows.
+func hongProfile(t testing.TB) kakaotest.Profile {
+	t.Helper()
+	var p struct {
+		AppUserID   int64  `json:"app_user_id"`
+		Nickname    string `json:"nickname"`
+		PhoneNumber string `json:"phone_number"`
+		Email       string `json:"email"`
+	}
+	if err := json.Unmarshal(readFile(t, "kakao/otp-profile-response.json"), &p); err != nil {
+		t.Fatal(err)
+	}
+	return kakaotest.Profile{AppUserID: p.AppUserID, Nickname: p.Nickname, PhoneNumber: p.PhoneNumber, Email: p.Email}
+}
+
+func readFile(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// directoryFunc is a hand-written Directory fake.
+type directoryFunc func(ctx context.Context, phone string) (directory.Employee, bool, error)
+
+func (f directoryFunc) Lookup(ctx context.Context, phone string) (directory.Employee, bool, error) {
+	return f(ctx, phone)
+}
+
+// exampleDirectory knows hong only.
+func exampleDirectory() directoryFunc {
+	return func(_ context.Context, phone string) (directory.Employee, bool, error) {
+		if phone == hongEmployee.Phone {
+			return hongEmployee, true, nil
+		}
+		return directory.Employee{}, false, nil
+	}
+}
+
+// stack is the Kakao adapter wired like production, against a fake Kakao.
+type stack struct {
+	fake   *kakaotest.Server
+	engine *gin.Engine
+	logs   *syncBuffer
+}
+
+type stackOptions struct {
+	key     string // "" means the fake's key; use noKey for none
+	origins []string
+	dir     kakao.Directory
+	handler kakao.HandlerConfig
+	profile kakao.ProfileOptions // a nil Transport means the fake's
+}
+
+const noKey = "\x00none"
+
+func newStack(t testing.TB, fake *kakaotest.Server, o stackOptions) *stack {
+	t.Helper()
+	if o.origins == nil {
+		o.origins = []string{fake.Origin()}
+	}
+	origins, err := kakao.ParseOrigins(o.origins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch o.key {
+	case "":
+		o.key = fake.APIKey()
+	case noKey:
+		o.key = ""
+	}
+	if o.dir == nil {
+		o.dir = exampleDirectory()
+	}
+	if o.profile.Transport == nil {
+		o.profile.Transport = fake.Transport()
+	}
+	client := kakao.NewProfileClient(o.key, origins, o.profile)
+	h := kakao.NewHandler(o.handler, kakao.NewVerifier(client, o.dir))
+	e := gin.New()
+	e.ContextWithFallback = true
+	h.Register(e)
+	return &stack{fake: fake, engine: e, logs: &syncBuffer{}}
+}
+
+// post sends body to path through the engine with the stack's logger in the
+// request context, as the server wiring does.
+func (s *stack) post(path string, body []byte, header http.Header) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	logger := logging.New(s.logs, logging.FormatJSON, slog.LevelDebug)
+	req = req.WithContext(logging.WithLogger(req.Context(), logger))
+	rec := httptest.NewRecorder()
+	s.engine.ServeHTTP(rec, req)
+	return rec
+}
+
+// withOTP returns a shared example request carrying otp instead of the
+// example's OTP URL.
+func withOTP(t testing.TB, file, otp string) []byte {
+	t.Helper()
+	b := readFile(t, file)
+	if !bytes.Contains(b, []byte(sharedOTP)) {
+		t.Fatalf("%s does not carry the shared OTP URL", file)
+	}
+	escaped, err := json.Marshal(otp) // backslashes and quotes must stay valid JSON
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.ReplaceAll(b, []byte(sharedOTP), escaped[1:len(escaped)-1])
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
+type syncBuffer struct {
+	mu  gosync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// recordingTransport records every request and answers none: a profile
+// client given it can prove it made no request, and can never reach the
+// network.
+type recordingTransport struct {
+	mu   gosync.Mutex
+	reqs []*http.Request
+}
+
+func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rt.mu.Lock()
+	rt.reqs = append(rt.reqs, r)
+	rt.mu.Unlock()
+	return nil, io.ErrUnexpectedEOF
+}
+
+func (rt *recordingTransport) count() int {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return len(rt.reqs)
+}

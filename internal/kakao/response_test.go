@@ -1,0 +1,135 @@
+package kakao
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rollcall/rollcall/internal/directory"
+)
+
+var hong = directory.Employee{
+	Phone: "+821023456789", Name: "홍길동", Department: "인사팀", Position: "대리", Email: "gildong.hong@example.co.kr", Row: 2,
+}
+
+// TestValidationAnswerMatchesSharedExamples: the default answers are exactly
+// the shared validation-responses.json.
+func TestValidationAnswerMatchesSharedExamples(t *testing.T) {
+	t.Parallel()
+	var want map[string]ValidationResponse
+	if err := json.Unmarshal(readTestdata(t, "kakao/validation-responses.json"), &want); err != nil {
+		t.Fatal(err)
+	}
+	m := DefaultMessages()
+	got := map[string]ValidationResponse{
+		"employee":     m.ValidationAnswer(exampleOTP, Outcome{Kind: OutcomeEmployee, Employee: hong}),
+		"not_employee": m.ValidationAnswer(exampleOTP, Outcome{Kind: OutcomeNotEmployee}),
+		"cannot_tell":  m.ValidationAnswer(exampleOTP, Outcome{Kind: OutcomeUndecided, Reason: ReasonKakaoTimeout}),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("answers mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestSkillAnswer(t *testing.T) {
+	t.Parallel()
+	m := DefaultMessages()
+	tests := []struct {
+		name string
+		o    Outcome
+		want SkillResponse
+	}{
+		{"employee", Outcome{Kind: OutcomeEmployee, Employee: hong}, SkillResponse{
+			Version:  "2.0",
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: "홍길동님, 임직원 인증이 완료되었어요."}}}},
+			Data:     map[string]string{"verified": "true", "outcome": "employee", "name": "홍길동", "department": "인사팀", "position": "대리"},
+		}},
+		{"employee without a name", Outcome{Kind: OutcomeEmployee, Employee: directory.Employee{Phone: "+821023456789"}}, SkillResponse{
+			Version:  "2.0",
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: m.VerifiedNoName}}}},
+			Data:     map[string]string{"verified": "true", "outcome": "employee", "name": "", "department": "", "position": ""},
+		}},
+		{"not an employee", Outcome{Kind: OutcomeNotEmployee}, SkillResponse{
+			Version:  "2.0",
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: m.NotEmployee}}}},
+			Data:     map[string]string{"verified": "false", "outcome": "not_employee"},
+		}},
+		{"undecided", Outcome{Reason: ReasonKakaoStatus}, SkillResponse{
+			Version:  "2.0",
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: m.Undecided}}}},
+			Data:     map[string]string{"verified": "false", "outcome": "undecided"},
+		}},
+		{"no OTP", Outcome{Reason: ReasonNoOTP}, SkillResponse{
+			Version:  "2.0",
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: m.NoProfile}}}},
+			Data:     map[string]string{"verified": "false", "outcome": "undecided"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, m.SkillAnswer(tt.o)); diff != "" {
+				t.Errorf("SkillAnswer mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestValidationAnswerNoOTPAsksAgain(t *testing.T) {
+	t.Parallel()
+	got := Messages{}.ValidationAnswer("", Outcome{Reason: ReasonNoOTP})
+	want := ValidationResponse{Status: StatusFail, Message: DefaultMessages().NoProfile}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestMessagesOverride(t *testing.T) {
+	t.Parallel()
+	m := Messages{Verified: "환영합니다, {name} {name}!", Undecided: "   "}
+	if got, want := m.SkillAnswer(Outcome{Kind: OutcomeEmployee, Employee: hong}).Template.Outputs[0].SimpleText.Text,
+		"환영합니다, 홍길동 홍길동!"; got != want {
+		t.Errorf("Verified text = %q, want %q", got, want)
+	}
+	if got, want := m.ValidationAnswer("", Outcome{}).Message, DefaultMessages().Undecided; got != want {
+		t.Errorf("blank Undecided = %q, want the default %q", got, want)
+	}
+}
+
+func TestSimpleTextIsCapped(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("가", MaxSimpleText+7)
+	got := SkillVerified(long, hong).Template.Outputs[0].SimpleText.Text
+	if n := utf8.RuneCountInString(got); n != MaxSimpleText {
+		t.Errorf("text has %d characters, want %d", n, MaxSimpleText)
+	}
+	if !utf8.ValidString(got) {
+		t.Error("truncation split a character")
+	}
+	if short := SkillNotVerified("짧다", OutcomeNotEmployee).Template.Outputs[0].SimpleText.Text; short != "짧다" {
+		t.Errorf("short text = %q", short)
+	}
+}
+
+func TestSkillNotVerifiedNeverClaimsAnEmployee(t *testing.T) {
+	t.Parallel()
+	got := SkillNotVerified("x", OutcomeEmployee)
+	if got.Data["verified"] != "false" || got.Data["outcome"] == "employee" || got.Data["name"] != "" {
+		t.Errorf("SkillNotVerified(OutcomeEmployee) data = %v", got.Data)
+	}
+}
+
+func TestSkillResponseJSONShape(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(SkillNotVerified("안녕", OutcomeNotEmployee))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"version":"2.0","template":{"outputs":[{"simpleText":{"text":"안녕"}}]},"data":{"outcome":"not_employee","verified":"false"}}`
+	if string(b) != want {
+		t.Errorf("JSON = %s\nwant   %s", b, want)
+	}
+}
