@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -10,10 +11,49 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 )
 
-// withLogger puts the request's logger in its context.
+// withLogger puts the request's logger in its context, tagged with Cloud
+// Trace's ids from X-Cloud-Trace-Context so that Cloud Logging groups a
+// request's lines.
 func (s *Server) withLogger(c *gin.Context) {
-	c.Request = c.Request.WithContext(logging.WithLogger(c.Request.Context(), s.log))
+	log := s.log
+	if attrs := traceAttrs(s.project, c.GetHeader("X-Cloud-Trace-Context")); attrs != nil {
+		log = log.With(attrs...)
+	}
+	c.Request = c.Request.WithContext(logging.WithLogger(c.Request.Context(), log))
 	c.Next()
+}
+
+// traceAttrs reads "TRACE_ID/SPAN_ID;o=OPTIONS" into Cloud Logging's trace
+// fields. Without a project the trace cannot be named, and it returns nil.
+func traceAttrs(project, header string) []any {
+	if project == "" || header == "" {
+		return nil
+	}
+	traceID, rest, _ := strings.Cut(header, "/")
+	if !isHex(traceID, 32) {
+		return nil
+	}
+	attrs := []any{"logging.googleapis.com/trace", "projects/" + project + "/traces/" + traceID}
+	spanID, options, _ := strings.Cut(rest, ";")
+	if spanID != "" && len(spanID) <= 20 && strings.Trim(spanID, "0123456789") == "" {
+		attrs = append(attrs, "logging.googleapis.com/spanId", spanID)
+	}
+	if options == "o=1" {
+		attrs = append(attrs, "logging.googleapis.com/trace_sampled", true)
+	}
+	return attrs
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // accessLog writes one line per request. It logs the route pattern rather
@@ -25,7 +65,7 @@ func (s *Server) accessLog(c *gin.Context) {
 	if route == "" {
 		route = "(unmatched)"
 	}
-	s.log.InfoContext(c.Request.Context(), "request",
+	logging.FromContext(c.Request.Context()).InfoContext(c.Request.Context(), "request",
 		"method", c.Request.Method,
 		"route", route,
 		"status", c.Writer.Status(),
@@ -41,7 +81,7 @@ func (s *Server) recoverPanic(c *gin.Context) {
 			if p == http.ErrAbortHandler {
 				panic(p)
 			}
-			s.log.ErrorContext(c.Request.Context(), "panic while serving a request",
+			logging.FromContext(c.Request.Context()).ErrorContext(c.Request.Context(), "panic while serving a request",
 				"route", c.FullPath(), "stack", string(debug.Stack()))
 			c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
 		}

@@ -33,7 +33,9 @@ type Routes interface {
 // Options are the server's dependencies.
 type Options struct {
 	Logger *slog.Logger
-	Ready  Readiness
+	// Project is the Google Cloud project, to name traces in logs; "" omits them.
+	Project string
+	Ready   Readiness
 	// Routes are mounted at the root, in order.
 	Routes []Routes
 }
@@ -52,7 +54,8 @@ const (
 // Server is rollcall's HTTP service, built and then started separately so
 // that tests can serve it on any listener.
 type Server struct {
-	log    *slog.Logger
+	log     *slog.Logger
+	project string
 	ready  Readiness
 	engine *gin.Engine
 }
@@ -60,7 +63,7 @@ type Server struct {
 // New builds the service.
 func New(o Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{log: o.Logger, ready: o.Ready, engine: gin.New()}
+	s := &Server{log: o.Logger, project: o.Project, ready: o.Ready, engine: gin.New()}
 	e := s.engine
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true // c.Request.Context() values reach handlers through c

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -143,5 +144,44 @@ func TestServeDrainsInFlightRequests(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + ln.Addr().String() + "/health"); err == nil {
 		t.Error("server still accepts connections after shutdown")
+	}
+}
+
+func TestTraceAttrs(t *testing.T) {
+	t.Parallel()
+	const trace = "105445aa7843bc8bf206b12000100000"
+	tests := []struct {
+		project, header string
+		want            []any
+	}{
+		{"p", trace + "/1;o=1", []any{"logging.googleapis.com/trace", "projects/p/traces/" + trace,
+			"logging.googleapis.com/spanId", "1", "logging.googleapis.com/trace_sampled", true}},
+		{"p", trace, []any{"logging.googleapis.com/trace", "projects/p/traces/" + trace}},
+		{"", trace + "/1;o=1", nil},
+		{"p", "", nil},
+		{"p", "not-a-trace/1", nil},
+		{"p", trace + "/abc;o=1", []any{"logging.googleapis.com/trace", "projects/p/traces/" + trace, "logging.googleapis.com/trace_sampled", true}},
+	}
+	for _, tt := range tests {
+		got := traceAttrs(tt.project, tt.header)
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("traceAttrs(%q, %q) = %v, want %v", tt.project, tt.header, got, tt.want)
+		}
+	}
+}
+
+func TestRequestLogsCarryTrace(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	s := New(Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Project: "proj", Ready: readiness{}})
+	req := httptest.NewRequest("GET", "/health", nil)
+	req.Header.Set("X-Cloud-Trace-Context", "105445aa7843bc8bf206b12000100000/7;o=1")
+	s.Handler().ServeHTTP(httptest.NewRecorder(), req)
+	var line map[string]any
+	if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
+		t.Fatalf("log %q: %v", logs.String(), err)
+	}
+	if line["logging.googleapis.com/trace"] != "projects/proj/traces/105445aa7843bc8bf206b12000100000" {
+		t.Errorf("access log line = %v, want the trace", line)
 	}
 }
