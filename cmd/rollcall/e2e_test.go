@@ -369,3 +369,21 @@ func TestServeCommand(t *testing.T) {
 		t.Fatal("serve did not stop within 10 s")
 	}
 }
+
+func TestServeCheckConfig(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = "very-secret-kakao-key"
+	e.vars["ROLLCALL_SYNC_TOKEN"] = "very-secret-sync-token"
+	code, out, errOut := e.run(t, "serve", "--check-config")
+	if code != 0 || !strings.Contains(out, "configuration ok") || !strings.Contains(out, "ROLLCALL_KAKAO_REST_API_KEY") {
+		t.Errorf("serve --check-config: exit %d, stdout %q, stderr %q; want 0 and the configuration", code, out, errOut)
+	}
+	if strings.Contains(out+errOut, "very-secret") {
+		t.Errorf("serve --check-config printed a secret:\n%s%s", out, errOut)
+	}
+	e.vars["ROLLCALL_STORE"] = "nonsense:x"
+	if code, _, errOut := e.run(t, "serve", "--check-config"); code != 2 || !strings.Contains(errOut, "ROLLCALL_STORE") {
+		t.Errorf("serve --check-config with a bad store: exit %d, stderr %q; want 2 naming ROLLCALL_STORE", code, errOut)
+	}
+}

@@ -24,7 +24,7 @@ const (
 const usage = `usage: rollcall <command> [arguments]
 
 commands:
-  serve                         run the HTTP service
+  serve [--check-config]        run the HTTP service (or only validate the configuration)
   sync [--dry-run] [--force] [--json]
                                 mirror the employee sheet into the directory once
   check PHONE                   tell whether PHONE belongs to an employee
@@ -92,7 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	ctx = logging.WithLogger(ctx, log)
 	switch cmd {
 	case "serve":
-		return serve(ctx, args, cfg, stdout)
+		return serve(ctx, args, cfg, stdout, stderr)
 	case "sync":
 		return syncOnce(ctx, args, cfg, stdout, stderr)
 	default:

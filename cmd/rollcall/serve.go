@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -27,8 +28,8 @@ type service struct {
 // kakaoOpts lets tests point the profile client at a fake.
 func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileOptions) (*service, error) {
 	origins, err := kakao.ParseOrigins(cfg.Kakao.OTPOrigins)
-	if err != nil {
-		return nil, withCode(exitUsage, fmt.Errorf("ROLLCALL_KAKAO_OTP_ORIGINS: %w", err))
+	if err != nil { // config.Load has checked them: this is a bug
+		return nil, fmt.Errorf("ROLLCALL_KAKAO_OTP_ORIGINS: %w", err)
 	}
 	source, err := openSource(ctx, cfg.Source)
 	if err != nil {
@@ -47,17 +48,30 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		store:  st,
 		engine: sync.NewEngine(source, st, cfg.Sync.MaxDeletePercent),
 		server: server.New(server.Options{
-			Logger: logging.FromContext(ctx),
-			Ready:  st,
-			Routes: []server.Routes{skills},
+			Logger:  logging.FromContext(ctx),
+			Project: cfg.Store.Project,
+			Ready:   st,
+			Routes:  []server.Routes{skills},
 		}),
 	}, nil
 }
 
-// serve is `rollcall serve`: it listens on PORT until ctx is done.
-func serve(ctx context.Context, args []string, cfg config.Config, _ io.Writer) error {
-	if len(args) > 0 {
-		return withCode(exitUsage, fmt.Errorf("serve takes no arguments, got %q", args))
+// serve is `rollcall serve [--check-config]`: it listens on PORT until ctx
+// is done. With --check-config it only validates the configuration (config.Load
+// already has) and prints it, secrets masked.
+func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	checkOnly := fs.Bool("check-config", false, "validate the configuration, print it and exit")
+	if err := fs.Parse(args); err != nil {
+		return withCode(exitUsage, errSilent)
+	}
+	if fs.NArg() > 0 {
+		return withCode(exitUsage, fmt.Errorf("serve takes no arguments, got %q", fs.Args()))
+	}
+	if *checkOnly {
+		fmt.Fprintf(stdout, "configuration ok\n%s", cfg.Describe())
+		return nil
 	}
 	log := logging.FromContext(ctx)
 	if cfg.Kakao.RESTAPIKey == "" {

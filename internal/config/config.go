@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
 )
 
@@ -115,7 +116,7 @@ func Load(getenv func(string) string) (Config, error) {
 		Store: l.store("ROLLCALL_STORE", DefaultStore),
 		Kakao: Kakao{
 			RESTAPIKey:  Secret(l.str("ROLLCALL_KAKAO_REST_API_KEY", "")),
-			OTPOrigins:  l.list("ROLLCALL_KAKAO_OTP_ORIGINS", DefaultOTPOrigins),
+			OTPOrigins:  l.origins("ROLLCALL_KAKAO_OTP_ORIGINS", DefaultOTPOrigins),
 			SkillSecret: Secret(l.str("ROLLCALL_SKILL_SECRET", "")),
 			BotID:       l.str("ROLLCALL_BOT_ID", ""),
 		},
@@ -187,6 +188,16 @@ func (l *loader) list(name, def string) []string {
 		if item = strings.TrimSpace(item); item != "" {
 			out = append(out, item)
 		}
+	}
+	return out
+}
+
+// origins reads the OTP origin allow-list with the rules the Kakao client
+// enforces, so that a bad list stops start-up with the others.
+func (l *loader) origins(name, def string) []string {
+	out := l.list(name, def)
+	if _, err := kakao.ParseOrigins(out); err != nil {
+		l.fail(name, "%v", err)
 	}
 	return out
 }

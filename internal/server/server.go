@@ -56,8 +56,8 @@ const (
 type Server struct {
 	log     *slog.Logger
 	project string
-	ready  Readiness
-	engine *gin.Engine
+	ready   Readiness
+	engine  *gin.Engine
 }
 
 // New builds the service.

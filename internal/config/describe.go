@@ -1,0 +1,44 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Describe returns the configuration as an operator reads it, one variable a
+// line, secrets shown only as set or unset.
+func (c Config) Describe() string {
+	set := func(s Secret) string {
+		if s == "" {
+			return "(unset)"
+		}
+		return "(set)"
+	}
+	orUnset := func(s string) string {
+		if s == "" {
+			return "(unset)"
+		}
+		return s
+	}
+	var b strings.Builder
+	for _, kv := range [][2]string{
+		{"PORT", fmt.Sprint(c.Port)},
+		{"ROLLCALL_SOURCE", c.Source.Location + " (" + c.Source.Kind + ")"},
+		{"ROLLCALL_SHEET_RANGE", orUnset(c.Source.Range)},
+		{"ROLLCALL_SHEETS_ENDPOINT", orUnset(c.Source.SheetsEndpoint)},
+		{"ROLLCALL_STORE", c.Store.String()},
+		{"ROLLCALL_KAKAO_REST_API_KEY", set(c.Kakao.RESTAPIKey)},
+		{"ROLLCALL_KAKAO_OTP_ORIGINS", strings.Join(c.Kakao.OTPOrigins, ",")},
+		{"ROLLCALL_SKILL_SECRET", set(c.Kakao.SkillSecret)},
+		{"ROLLCALL_BOT_ID", orUnset(c.Kakao.BotID)},
+		{"ROLLCALL_SYNC_TOKEN", set(c.Sync.Token)},
+		{"ROLLCALL_SYNC_INVOKERS", orUnset(strings.Join(c.Sync.Invokers, ","))},
+		{"ROLLCALL_SYNC_AUDIENCE", orUnset(c.Sync.Audience)},
+		{"ROLLCALL_MAX_DELETE_PERCENT", fmt.Sprint(c.Sync.MaxDeletePercent)},
+		{"ROLLCALL_LOG_FORMAT", string(c.Log.Format)},
+		{"ROLLCALL_LOG_LEVEL", c.Log.Level.String()},
+	} {
+		fmt.Fprintf(&b, "  %-28s %s\n", kv[0], kv[1])
+	}
+	return b.String()
+}
