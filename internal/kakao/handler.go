@@ -42,6 +42,15 @@ type HandlerConfig struct {
 }
 
 // Handler serves Open Builder's validation and block skills.
+//
+// Requests that are not skill calls get a JSON error and never reach Kakao:
+// 401 for a missing or wrong secret (checked before the body is read), 413
+// for a body over MaxBodyBytes, 400 for a body that is not a payload of the
+// right shape, 403 for another bot. A well-formed call is always answered 200
+// in the skill's own format, so that the bot shows the user a message: one
+// without an OTP URL (the user did not share the profile) is a validation
+// FAIL, which makes Kakao ask for the profile again, or a skill answer with
+// verified "false"; an OTP URL outside the allow-list is ERROR / undecided.
 type Handler struct {
 	secretSum [sha256.Size]byte
 	hasSecret bool

@@ -177,7 +177,7 @@ func (c *ProfileClient) fetch(ctx context.Context, otpURL string) (Profile, erro
 
 // profileJSON is Kakao's OTP profile answer; every field may be null.
 type profileJSON struct {
-	AppUserID   FlexString `json:"app_user_id"`
+	AppUserID   ParamValue `json:"app_user_id"` // not needed to decide: any type
 	PhoneNumber *string    `json:"phone_number"`
 }
 
