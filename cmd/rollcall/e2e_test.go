@@ -202,7 +202,7 @@ func TestCommandUsage(t *testing.T) {
 // skillRequest returns the shared validation request with its OTP URL replaced.
 func skillRequest(t *testing.T, file, otp string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("../../../shared/kakao", file))
+	b, err := os.ReadFile(filepath.Join("../../internal/kakao/testdata/kakao", file))
 	if err != nil {
 		t.Fatal(err)
 	}

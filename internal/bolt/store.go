@@ -2,10 +2,13 @@
 // single rollcall process: the default store of a fresh checkout, and a
 // store for one machine without Firestore.
 //
-// The file holds two buckets. "employees" maps an E.164 phone to the JSON of
-// a directory.Employee plus its content hash; "meta" holds when the last
-// sync finished and that run's report. bbolt locks the file, so a second
-// process that opens it gets ErrLocked instead of waiting forever.
+// The file holds three buckets. "employees" maps an E.164 phone to the JSON
+// of a directory.Employee plus its content hash; "runs" keeps the reports of
+// the last 50 sync runs, keyed by start time; "meta" holds when the last
+// applied sync finished and the sync lease. bbolt locks the file, so a
+// second process that opens it gets ErrLocked instead of waiting forever;
+// the lease still matters within the process, and it outlives a process
+// killed mid-sync only until it expires.
 package bolt
 
 import (
@@ -42,9 +45,10 @@ const rebuildHint = "move it aside and run `rollcall sync` to rebuild it from th
 // Bucket and key names.
 const (
 	employeesBucket = "employees"
+	runsBucket      = "runs"
 	metaBucket      = "meta"
 	lastSyncKey     = "last_sync"
-	lastRunKey      = "last_run"
+	leaseKey        = "lease"
 )
 
 // Store is a directory kept in one bbolt file. It is safe for concurrent use;
@@ -57,16 +61,30 @@ type Store struct {
 
 var _ sync.Store = (*Store)(nil)
 
+// An Option changes how Open sets a Store up.
+type Option func(*Store)
+
+// WithClock makes the store read the time from now instead of time.Now: it
+// stamps reports without a start time and decides when a lease has expired.
+// Tests pass a clock they can advance.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) { s.now = now }
+}
+
 // Open opens the store file at path, creating the file (but not its
 // directory) when it does not exist. The caller must Close the store.
-func Open(path string) (*Store, error) {
+func Open(path string, opts ...Option) (*Store, error) {
+	s := &Store{path: path, now: time.Now}
+	for _, opt := range opts {
+		opt(s)
+	}
 	db, err := openDB(path)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, path: path, now: time.Now}
+	s.db = db
 	err = s.update(context.Background(), func(tx *bbolt.Tx) error {
-		for _, name := range []string{employeesBucket, metaBucket} {
+		for _, name := range []string{employeesBucket, runsBucket, metaBucket} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}

@@ -174,6 +174,31 @@ func testEmptyApply(t *testing.T, s Store) {
 	wantHashes(t, s, hashesOf(es...))
 }
 
+func testCount(t *testing.T, s Store) {
+	wantCount(t, s, 0)
+	es := people(5)
+	apply(t, s, es, nil)
+	wantCount(t, s, 5)
+	apply(t, s, []directory.Employee{es[0]}, []string{es[1].Phone, es[2].Phone, "+821099990000"})
+	wantCount(t, s, 3)
+	if err := s.RecordRun(t.Context(), sync.Report{StartedAt: epoch()}); err != nil {
+		t.Fatalf("RecordRun: %v", err)
+	}
+	wantCount(t, s, 3)
+}
+
+// wantCount fails the test unless the store counts want employees.
+func wantCount(t *testing.T, s Store, want int) {
+	t.Helper()
+	got, err := s.Count(t.Context())
+	if err != nil {
+		t.Fatalf("Count: %v", err)
+	}
+	if got != want {
+		t.Errorf("Count = %d, want %d", got, want)
+	}
+}
+
 func testNoPhone(t *testing.T, s Store) {
 	err := s.Apply(t.Context(), []directory.Employee{{Name: "전화없음", Row: 3}}, nil)
 	if err == nil {
@@ -195,9 +220,10 @@ func testRecordRun(t *testing.T, s Store) {
 	if want := started.Add(1500 * time.Millisecond); !got.Equal(want) {
 		t.Errorf("LastSync = %v, want StartedAt+DurationMS = %v", got, want)
 	}
+	wantRuns(t, s, 10, []sync.Report{r})
 }
 
-func testRecordRunAgain(t *testing.T, s Store) {
+func testRecordRunAgain(t *testing.T, s Store, clock *Clock) {
 	first := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	second := first.Add(24 * time.Hour)
 	for _, at := range []time.Time{first, second} {
@@ -213,19 +239,27 @@ func testRecordRunAgain(t *testing.T, s Store) {
 		t.Errorf("LastSync after two runs = %v, want the second's end %v", got, want)
 	}
 
-	// A report without a start time is stamped with the store's clock. The
-	// bounds are wide: a remote store's clock is not this machine's.
-	before := time.Now()
-	if err := s.RecordRun(t.Context(), sync.Report{}); err != nil {
+	// A report without a start time is stamped with the store's clock, and
+	// kept in the history with that start.
+	clock.Advance(72 * time.Hour)
+	stamped := clock.Now()
+	if err := s.RecordRun(t.Context(), sync.Report{Rows: 1, DurationMS: 5}); err != nil {
 		t.Fatalf("RecordRun: %v", err)
 	}
-	after := time.Now()
 	got, err = s.LastSync(t.Context())
 	if err != nil {
 		t.Fatalf("LastSync: %v", err)
 	}
-	if got.Before(before.Add(-time.Minute)) || got.After(after.Add(time.Minute)) {
-		t.Errorf("LastSync of a report without StartedAt = %v, want about now (%v)", got, before)
+	if want := stamped.Add(5 * time.Millisecond); !got.Equal(want) {
+		t.Errorf("LastSync of a report without StartedAt = %v, want the store's clock plus its duration, %v", got, want)
+	}
+	runs, err := s.Runs(t.Context(), 1)
+	if err != nil {
+		t.Fatalf("Runs: %v", err)
+	}
+	want := []sync.Report{{Rows: 1, DurationMS: 5, StartedAt: stamped}}
+	if diff := cmp.Diff(want, runs); diff != "" {
+		t.Errorf("Runs(1) after a report without StartedAt (-want +got):\n%s", diff)
 	}
 }
 
@@ -275,6 +309,18 @@ func testCancelled(t *testing.T, s Store) {
 	if _, err := s.LastSync(ctx); err == nil {
 		t.Errorf("LastSync with a cancelled context succeeded, want an error")
 	}
+	if _, err := s.Runs(ctx, 10); err == nil {
+		t.Errorf("Runs with a cancelled context succeeded, want an error")
+	}
+	if _, err := s.Count(ctx); err == nil {
+		t.Errorf("Count with a cancelled context succeeded, want an error")
+	}
+	if err := s.AcquireLease(ctx, "a", time.Minute); err == nil {
+		t.Errorf("AcquireLease with a cancelled context succeeded, want an error")
+	}
+	if err := s.ReleaseLease(ctx, "a"); err == nil {
+		t.Errorf("ReleaseLease with a cancelled context succeeded, want an error")
+	}
 
 	// Nothing was written by the calls that failed.
 	wantHashes(t, s, nil)
@@ -284,5 +330,10 @@ func testCancelled(t *testing.T, s Store) {
 	}
 	if !last.IsZero() {
 		t.Errorf("LastSync after a cancelled RecordRun = %v, want the zero time", last)
+	}
+	wantStarts(t, s, 10, nil)
+	// The cancelled AcquireLease took nothing.
+	if err := s.AcquireLease(t.Context(), "b", time.Minute); err != nil {
+		t.Errorf("AcquireLease after a cancelled AcquireLease: %v", err)
 	}
 }

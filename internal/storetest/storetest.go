@@ -4,7 +4,9 @@
 // never imports it.
 //
 // The suite knows nothing of how a store keeps its data, and it never sleeps,
-// so that it runs as fast against the Firestore emulator as against a file.
+// so that it runs as fast against the Firestore emulator as against a file:
+// where time matters (lease expiry, stamping reports) a Clock that the suite
+// advances stands in for the store's clock.
 package storetest
 
 import (
@@ -23,48 +25,80 @@ type Store interface {
 	// Lookup returns the employee stored under phone (E.164) and true, or
 	// false when no employee has that phone; a miss is not an error.
 	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
-	// LastSync returns when the last recorded sync run finished, or the zero
-	// time when no run was ever recorded.
+	// LastSync returns when the last recorded applied sync run finished, or
+	// the zero time when no applied run was ever recorded.
 	//
 	// The contract fixes what "finished" means: a report's StartedAt plus its
 	// DurationMS milliseconds, kept to at least millisecond precision; a
 	// report without a StartedAt is stamped with the store's clock when
 	// RecordRun is called.
 	LastSync(ctx context.Context) (time.Time, error)
+	// Runs returns the reports of at most limit recorded runs, newest
+	// (latest StartedAt) first. A store keeps the 50 newest runs; a limit
+	// below 1 is an error.
+	Runs(ctx context.Context, limit int) ([]sync.Report, error)
+	// Count returns how many employees the directory holds.
+	Count(ctx context.Context) (int, error)
 }
 
-// contractTest is one clause of the contract, run against a fresh store.
+// keptRuns is how many runs a store's history keeps.
+const keptRuns = 50
+
+// epoch returns where every clause's Clock starts: a whole millisecond,
+// since stores need keep times no finer than that.
+func epoch() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+
+// contractTest is one clause of the contract, run against a fresh store
+// whose clock is clock.
 type contractTest struct {
 	name string
-	run  func(t *testing.T, s Store)
+	run  func(t *testing.T, s Store, clock *Clock)
+}
+
+// clockless adapts a clause that does not need the clock.
+func clockless(run func(t *testing.T, s Store)) func(t *testing.T, s Store, clock *Clock) {
+	return func(t *testing.T, s Store, _ *Clock) { run(t, s) }
 }
 
 // Run runs the contract against stores made by open. Each call of open must
-// return a fresh, empty store that no other call shares, and arrange its own
-// clean-up with t.Cleanup. The clauses run in parallel.
-func Run(t *testing.T, open func(t *testing.T) Store) {
+// return a fresh, empty store that no other call shares, whose clock is
+// clock.Now (the store's clock stamps reports and decides when a lease has
+// expired), and arrange its own clean-up with t.Cleanup. The clauses run in
+// parallel.
+func Run(t *testing.T, open func(t *testing.T, clock *Clock) Store) {
 	t.Helper()
 	tests := []contractTest{
-		{"empty store", testEmpty},
-		{"apply then lookup returns every field", testLookupFields},
-		{"lookup of an unknown phone is a miss", testLookupMiss},
-		{"hashes are the employees' hashes", testHashes},
-		{"update overwrites every field", testUpdate},
-		{"delete removes", testDelete},
-		{"delete of an absent phone is no error", testDeleteAbsent},
-		{"puts and deletes in one apply", testPutsAndDeletes},
-		{"empty apply changes nothing", testEmptyApply},
-		{"employee without a phone is refused", testNoPhone},
-		{"record run sets last sync", testRecordRun},
+		{"empty store", clockless(testEmpty)},
+		{"apply then lookup returns every field", clockless(testLookupFields)},
+		{"lookup of an unknown phone is a miss", clockless(testLookupMiss)},
+		{"hashes are the employees' hashes", clockless(testHashes)},
+		{"update overwrites every field", clockless(testUpdate)},
+		{"delete removes", clockless(testDelete)},
+		{"delete of an absent phone is no error", clockless(testDeleteAbsent)},
+		{"puts and deletes in one apply", clockless(testPutsAndDeletes)},
+		{"empty apply changes nothing", clockless(testEmptyApply)},
+		{"employee without a phone is refused", clockless(testNoPhone)},
+		{"count is the number of employees", clockless(testCount)},
+		{"record run sets last sync", clockless(testRecordRun)},
 		{"later run moves last sync", testRecordRunAgain},
-		{"record run leaves employees alone", testRecordRunKeepsEmployees},
-		{"large apply round-trips", testLargeApply},
-		{"cancelled context is an error", testCancelled},
+		{"record run leaves employees alone", clockless(testRecordRunKeepsEmployees)},
+		{"runs not applied are kept but do not move last sync", clockless(testRunsNotApplied)},
+		{"runs are newest first and limited", clockless(testRunsOrder)},
+		{"history keeps the newest 50 runs", clockless(testRunsPruned)},
+		{"lease excludes another holder", clockless(testLeaseExclusive)},
+		{"lease re-acquired by its holder is refreshed", testLeaseRefresh},
+		{"released lease lets another holder in", clockless(testLeaseRelease)},
+		{"expired lease is taken over", testLeaseExpiry},
+		{"lease refuses bad arguments", clockless(testLeaseBadArguments)},
+		{"concurrent acquires: exactly one wins", clockless(testLeaseConcurrent)},
+		{"large apply round-trips", clockless(testLargeApply)},
+		{"cancelled context is an error", clockless(testCancelled)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tt.run(t, open(t))
+			clock := NewClock(epoch())
+			tt.run(t, open(t, clock), clock)
 		})
 	}
 }
