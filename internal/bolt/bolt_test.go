@@ -20,9 +20,9 @@ import (
 )
 
 // open opens a store in path and closes it when the test ends.
-func open(t *testing.T, path string) *bolt.Store {
+func open(t *testing.T, path string, opts ...bolt.Option) *bolt.Store {
 	t.Helper()
-	s, err := bolt.Open(path)
+	s, err := bolt.Open(path, opts...)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -36,8 +36,8 @@ func open(t *testing.T, path string) *bolt.Store {
 
 func TestContract(t *testing.T) {
 	t.Parallel()
-	storetest.Run(t, func(t *testing.T) storetest.Store {
-		return open(t, filepath.Join(t.TempDir(), "rollcall.db"))
+	storetest.Run(t, func(t *testing.T, clock *storetest.Clock) storetest.Store {
+		return open(t, filepath.Join(t.TempDir(), "rollcall.db"), bolt.WithClock(clock.Now))
 	})
 }
 
@@ -79,20 +79,47 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if want := report.StartedAt.Add(42 * time.Millisecond); !last.Equal(want) {
 		t.Errorf("LastSync after reopen = %v, want %v", last, want)
 	}
-	run, ok, err := s.LastRun(ctx)
-	if err != nil || !ok {
-		t.Fatalf("LastRun after reopen = (found %v, %v), want found", ok, err)
+	runs, err := s.Runs(ctx, 10)
+	if err != nil {
+		t.Fatalf("Runs after reopen: %v", err)
 	}
-	if diff := cmp.Diff(report, run); diff != "" {
-		t.Errorf("LastRun after reopen (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]sync.Report{report}, runs); diff != "" {
+		t.Errorf("Runs after reopen (-want +got):\n%s", diff)
+	}
+	if n, err := s.Count(ctx); err != nil || n != 1 {
+		t.Errorf("Count after reopen = (%d, %v), want 1", n, err)
 	}
 }
 
-func TestLastRunOfNewStore(t *testing.T) {
+// TestLeaseOutlivesKilledProcess shows what a process killed mid-sync
+// leaves: its lease, kept in the file, holds the next process off until it
+// expires, then is taken over.
+func TestLeaseOutlivesKilledProcess(t *testing.T) {
 	t.Parallel()
-	s := open(t, filepath.Join(t.TempDir(), "rollcall.db"))
-	if _, ok, err := s.LastRun(t.Context()); err != nil || ok {
-		t.Errorf("LastRun of a new store = (found %v, %v), want no run and no error", ok, err)
+	path := filepath.Join(t.TempDir(), "rollcall.db")
+	clock := storetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	ctx := t.Context()
+
+	s, err := bolt.Open(path, bolt.WithClock(clock.Now))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	if err := s.AcquireLease(ctx, "killed", 10*time.Minute); err != nil {
+		t.Fatalf("AcquireLease: %v", err)
+	}
+	// The process dies without releasing; closing is what the OS does to
+	// the file lock.
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	s = open(t, path, bolt.WithClock(clock.Now))
+	if err := s.AcquireLease(ctx, "next", 10*time.Minute); !errors.Is(err, sync.ErrBusy) {
+		t.Fatalf("AcquireLease before the dead holder's lease expired = %v, want ErrBusy", err)
+	}
+	clock.Advance(10 * time.Minute)
+	if err := s.AcquireLease(ctx, "next", 10*time.Minute); err != nil {
+		t.Errorf("AcquireLease after the dead holder's lease expired: %v", err)
 	}
 }
 

@@ -103,3 +103,17 @@ func (s *Store) Lookup(ctx context.Context, phone string) (directory.Employee, b
 	}
 	return r.Employee, found, nil
 }
+
+// Count returns how many employees the directory holds, from the bucket's
+// statistics: no employee is decoded.
+func (s *Store) Count(ctx context.Context) (int, error) {
+	var n int
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		n = tx.Bucket([]byte(employeesBucket)).Stats().KeyN
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count employees: %w", err)
+	}
+	return n, nil
+}

@@ -2,7 +2,9 @@ package bolt
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,24 +13,48 @@ import (
 	"github.com/rollcall/rollcall/internal/sync"
 )
 
-// RecordRun keeps r as the last run's report and marks the directory as
-// synced at the run's end: r.StartedAt plus r.DurationMS, or the store's
-// clock when r has no start time.
+// keptRuns is how many run reports the history keeps.
+const keptRuns = 50
+
+// runKeyLayout is the start time at the head of a runs key: fixed width, in
+// UTC, so that the keys sort by start. An 8-byte sequence number follows it,
+// so that runs starting at the same instant keep a key each.
+const runKeyLayout = "2006-01-02T15:04:05.000000000Z"
+
+// errBadLimit refuses a Runs limit below 1.
+var errBadLimit = errors.New("limit must be at least 1")
+
+// RecordRun keeps r in the run history and prunes the history to its 50
+// newest runs (by start time), in one transaction. A report without a start
+// time is stamped with the store's clock. When r was applied (r.Applied),
+// the directory is marked as synced at the run's end: r.StartedAt plus
+// r.DurationMS.
 func (s *Store) RecordRun(ctx context.Context, r sync.Report) error {
-	finished := s.now()
-	if !r.StartedAt.IsZero() {
-		finished = r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond)
+	if r.StartedAt.IsZero() {
+		r.StartedAt = s.now()
 	}
+	finished := r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond)
 	report, err := json.Marshal(r)
 	if err != nil {
-		return fmt.Errorf("encode the run report: %w", err)
+		return fmt.Errorf("record the sync run: encode the report: %w", err)
 	}
 	err = s.update(ctx, func(tx *bbolt.Tx) error {
-		b := tx.Bucket([]byte(metaBucket))
-		if err := b.Put([]byte(lastSyncKey), []byte(finished.UTC().Format(time.RFC3339Nano))); err != nil {
+		runs := tx.Bucket([]byte(runsBucket))
+		seq, err := runs.NextSequence()
+		if err != nil {
 			return err
 		}
-		return b.Put([]byte(lastRunKey), report)
+		key := binary.BigEndian.AppendUint64([]byte(r.StartedAt.UTC().Format(runKeyLayout)), seq)
+		if err := runs.Put(key, report); err != nil {
+			return err
+		}
+		if err := prune(runs, keptRuns); err != nil {
+			return err
+		}
+		if !r.Applied() {
+			return nil
+		}
+		return tx.Bucket([]byte(metaBucket)).Put([]byte(lastSyncKey), []byte(finished.UTC().Format(time.RFC3339Nano)))
 	})
 	if err != nil {
 		return fmt.Errorf("record the sync run: %w", err)
@@ -36,8 +62,51 @@ func (s *Store) RecordRun(ctx context.Context, r sync.Report) error {
 	return nil
 }
 
-// LastSync returns when the last recorded sync finished, in UTC, or the zero
-// time when the store was never synced.
+// prune deletes the oldest keys of b until at most keep are left. The keys
+// are collected first: deleting under a moving cursor skips keys.
+func prune(b *bbolt.Bucket, keep int) error {
+	var old [][]byte
+	c := b.Cursor()
+	n := 0
+	for k, _ := c.Last(); k != nil; k, _ = c.Prev() {
+		if n++; n > keep {
+			old = append(old, k)
+		}
+	}
+	for _, k := range old {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Runs returns the reports of at most limit recorded runs, newest (latest
+// start) first. The history keeps the 50 newest runs.
+func (s *Store) Runs(ctx context.Context, limit int) ([]sync.Report, error) {
+	if limit < 1 {
+		return nil, fmt.Errorf("read the sync history: %w, got %d", errBadLimit, limit)
+	}
+	var reports []sync.Report
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		c := tx.Bucket([]byte(runsBucket)).Cursor()
+		for k, v := c.Last(); k != nil && len(reports) < limit; k, v = c.Prev() {
+			var r sync.Report
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("%w: run report %d cannot be read: %w", ErrCorrupt, len(reports)+1, err)
+			}
+			reports = append(reports, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the sync history: %w", err)
+	}
+	return reports, nil
+}
+
+// LastSync returns when the last recorded applied sync run finished, in
+// UTC, or the zero time when the store was never synced.
 func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
 	var last time.Time
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
@@ -56,28 +125,4 @@ func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("read the last sync time: %w", err)
 	}
 	return last, nil
-}
-
-// LastRun returns the report of the last recorded sync run and true, or
-// false when no run was recorded.
-func (s *Store) LastRun(ctx context.Context) (sync.Report, bool, error) {
-	var (
-		r     sync.Report
-		found bool
-	)
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		v := tx.Bucket([]byte(metaBucket)).Get([]byte(lastRunKey))
-		if v == nil {
-			return nil
-		}
-		found = true
-		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("%w: the last run report cannot be read: %w", ErrCorrupt, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return sync.Report{}, false, fmt.Errorf("read the last run report: %w", err)
-	}
-	return r, found, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	gfs "cloud.google.com/go/firestore"
+	"cloud.google.com/go/firestore/apiv1/firestorepb"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/api/iterator"
 	"google.golang.org/grpc/codes"
@@ -184,4 +185,21 @@ func (s *Store) Lookup(ctx context.Context, phone string) (directory.Employee, b
 		Phone: snap.Ref.ID, Name: f.Name, Department: f.Department, Position: f.Position,
 		Email: f.Email, Row: int(f.Row),
 	}, true, nil
+}
+
+// countAlias names the count in Count's aggregation query.
+const countAlias = "employees"
+
+// Count returns how many employees the directory holds, with an
+// aggregation query: the server counts, no document is read.
+func (s *Store) Count(ctx context.Context) (int, error) {
+	res, err := s.client.Collection(employeesCollection).NewAggregationQuery().WithCount(countAlias).Get(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count employees: %w", err)
+	}
+	v, ok := res[countAlias].(*firestorepb.Value)
+	if !ok {
+		return 0, fmt.Errorf("count employees: the answer has no count (got %T)", res[countAlias])
+	}
+	return int(v.GetIntegerValue()), nil
 }

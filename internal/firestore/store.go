@@ -1,7 +1,9 @@
 // Package firestore keeps rollcall's directory in Cloud Firestore, in the
 // layout of the external contract (section 5): a collection "employees" with
-// one document per employee whose id is the E.164 phone. It also records sync
-// runs ("sync_runs") and when the directory was last synced ("meta/directory").
+// one document per employee whose id is the E.164 phone. It also keeps the
+// last 50 sync runs ("sync_runs"), when the directory was last synced
+// ("meta/directory") and the lease that lets one sync run at a time across
+// instances ("locks/sync").
 //
 // The client honours FIRESTORE_EMULATOR_HOST through the Firestore library
 // itself, so the same code runs against Google's service and the emulator.
@@ -29,6 +31,8 @@ const (
 	runsCollection      = "sync_runs"
 	metaCollection      = "meta"
 	directoryMetaDoc    = "directory"
+	locksCollection     = "locks"
+	syncLockDoc         = "sync"
 )
 
 // DefaultDatabaseID is the database Open uses when given none.
@@ -50,22 +54,49 @@ type Store struct {
 
 var _ sync.Store = (*Store)(nil)
 
+// settings are what Options change.
+type settings struct {
+	now           func() time.Time
+	clientOptions []option.ClientOption
+}
+
+// An Option changes how Open sets a Store up.
+type Option func(*settings)
+
+// WithClock makes the store read the time from now instead of time.Now: it
+// stamps reports without a start time and decides when a lease has expired.
+// Tests pass a clock they can advance.
+func WithClock(now func() time.Time) Option {
+	return func(s *settings) { s.now = now }
+}
+
+// WithClientOptions passes opts to the Firestore client: credentials, an
+// endpoint, a connection.
+func WithClientOptions(opts ...option.ClientOption) Option {
+	return func(s *settings) { s.clientOptions = append(s.clientOptions, opts...) }
+}
+
 // Open connects to the Firestore database databaseID (DefaultDatabaseID when
-// empty) of project projectID. Credentials come from opts, else Application
-// Default Credentials; when FIRESTORE_EMULATOR_HOST is set the library talks
-// to that emulator instead. Open does not reach the server: Ping does.
-func Open(ctx context.Context, projectID, databaseID string, opts ...option.ClientOption) (*Store, error) {
+// empty) of project projectID. Credentials come from WithClientOptions, else
+// Application Default Credentials; when FIRESTORE_EMULATOR_HOST is set the
+// library talks to that emulator instead. Open does not reach the server:
+// Ping does.
+func Open(ctx context.Context, projectID, databaseID string, opts ...Option) (*Store, error) {
 	if projectID == "" {
 		return nil, errors.New("open Firestore: no project id")
 	}
 	if databaseID == "" {
 		databaseID = DefaultDatabaseID
 	}
-	client, err := gfs.NewClientWithDatabase(ctx, projectID, databaseID, opts...)
+	set := settings{now: time.Now}
+	for _, opt := range opts {
+		opt(&set)
+	}
+	client, err := gfs.NewClientWithDatabase(ctx, projectID, databaseID, set.clientOptions...)
 	if err != nil {
 		return nil, fmt.Errorf("open Firestore database %s of project %s: %w", databaseID, projectID, err)
 	}
-	return &Store{client: client, now: time.Now}, nil
+	return &Store{client: client, now: set.now}, nil
 }
 
 // Close releases the client's connections.
@@ -89,6 +120,10 @@ func (s *Store) Ping(ctx context.Context) error {
 
 func (s *Store) metaDoc() *gfs.DocumentRef {
 	return s.client.Collection(metaCollection).Doc(directoryMetaDoc)
+}
+
+func (s *Store) leaseDoc() *gfs.DocumentRef {
+	return s.client.Collection(locksCollection).Doc(syncLockDoc)
 }
 
 // employeeDoc returns the document of the employee with phone, or

@@ -21,7 +21,9 @@ import (
 func TestContract(t *testing.T) {
 	t.Parallel()
 	needEmulator(t)
-	storetest.Run(t, func(t *testing.T) storetest.Store { return openTestStore(t) })
+	storetest.Run(t, func(t *testing.T, clock *storetest.Clock) storetest.Store {
+		return openTestStore(t, WithClock(clock.Now))
+	})
 }
 
 // rawEmployees reads the employees collection as Firestore holds it:
@@ -171,9 +173,16 @@ func TestRecordRunDocuments(t *testing.T) {
 		t.Fatalf("RecordRun: %v", err)
 	}
 
-	snap, err := s.client.Collection(runsCollection).Doc("2026-03-02T09:30:00.123456789Z").Get(t.Context())
+	snaps, err := s.client.Collection(runsCollection).Documents(t.Context()).GetAll()
 	if err != nil {
-		t.Fatalf("read the run document: %v", err)
+		t.Fatalf("read the run documents: %v", err)
+	}
+	if len(snaps) != 1 {
+		t.Fatalf("%s holds %d documents, want 1", runsCollection, len(snaps))
+	}
+	snap := snaps[0]
+	if id, prefix := snap.Ref.ID, "2026-03-02T09:30:00.123456Z-"; !strings.HasPrefix(id, prefix) || len(id) != len(prefix)+8 {
+		t.Errorf("run document id = %q, want the start time, a dash and 8 hex digits", id)
 	}
 	data := snap.Data()
 	var got sync.Report
@@ -193,7 +202,7 @@ func TestRecordRunDocuments(t *testing.T) {
 		"started_at":  started.Truncate(time.Microsecond),
 		"finished_at": started.Add(2500 * time.Millisecond).Truncate(time.Microsecond),
 		"duration_ms": int64(2500), "added": int64(4), "updated": int64(3), "deleted": int64(2),
-		"refused": false, "dry_run": false,
+		"refused": false, "dry_run": false, "failed": false,
 	}
 	if diff := cmp.Diff(want, data, cmpopts.EquateApproxTime(0)); diff != "" {
 		t.Errorf("run document (-want +got):\n%s", diff)

@@ -1,0 +1,94 @@
+package bolt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/rollcall/rollcall/internal/sync"
+)
+
+// errBadLease refuses a lease request that could never be honoured.
+var errBadLease = errors.New("bad lease request")
+
+// lease is the sync lease as the meta bucket keeps it, in JSON.
+type lease struct {
+	Holder     string    `json:"holder"`
+	AcquiredAt time.Time `json:"acquired_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+}
+
+// AcquireLease takes the sync lease for holder until ttl has passed on the
+// store's clock. It returns an error wrapping sync.ErrBusy while another
+// holder's lease is unexpired; an expired lease is taken over, and holder
+// re-acquiring its own lease extends it. A ttl that is not positive or an
+// empty holder is an error.
+//
+// bbolt's file lock already keeps other processes out of the file; the
+// lease keeps two syncs of one process apart and, being in the file, makes a
+// process killed mid-sync hold the lease until it expires.
+func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) error {
+	if holder == "" || ttl <= 0 {
+		return fmt.Errorf("acquire the sync lease: %w: holder %q, ttl %v (want a holder and a positive ttl)", errBadLease, holder, ttl)
+	}
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte(metaBucket))
+		now := s.now()
+		held, found, err := readLease(b)
+		if err != nil {
+			return err
+		}
+		acquired := now
+		switch {
+		case !found, !now.Before(held.ExpiresAt):
+		case held.Holder == holder:
+			acquired = held.AcquiredAt
+		default:
+			return fmt.Errorf("%w: the sync lease is held by %s until %s", sync.ErrBusy, held.Holder, held.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+		v, err := json.Marshal(lease{Holder: holder, AcquiredAt: acquired, ExpiresAt: now.Add(ttl)})
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(leaseKey), v)
+	})
+	if err != nil {
+		return fmt.Errorf("acquire the sync lease: %w", err)
+	}
+	return nil
+}
+
+// ReleaseLease gives the sync lease up if holder still holds it; when the
+// lease has gone to another holder (or nobody holds it) it does nothing.
+func (s *Store) ReleaseLease(ctx context.Context, holder string) error {
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte(metaBucket))
+		held, found, err := readLease(b)
+		if err != nil || !found || held.Holder != holder {
+			return err
+		}
+		return b.Delete([]byte(leaseKey))
+	})
+	if err != nil {
+		return fmt.Errorf("release the sync lease: %w", err)
+	}
+	return nil
+}
+
+// readLease returns the lease kept in the meta bucket b and true, or false
+// when there is none.
+func readLease(b *bbolt.Bucket) (lease, bool, error) {
+	v := b.Get([]byte(leaseKey))
+	if v == nil {
+		return lease{}, false, nil
+	}
+	var l lease
+	if err := json.Unmarshal(v, &l); err != nil {
+		return lease{}, false, fmt.Errorf("%w: the sync lease cannot be read: %w", ErrCorrupt, err)
+	}
+	return l, true, nil
+}

@@ -1,0 +1,106 @@
+package firestore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	gfs "cloud.google.com/go/firestore"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/rollcall/rollcall/internal/sync"
+)
+
+// leaseTxAttempts is how often a lease transaction is tried. Instances
+// that race for the lease abort each other's transactions; each retry reads
+// the lease again and, once one of them has taken it, ends in ErrBusy, so a
+// few more attempts than the library's default turn contention into a clear
+// answer rather than an Aborted error.
+const leaseTxAttempts = 20
+
+// errBadLease refuses a lease request that could never be honoured.
+var errBadLease = errors.New("bad lease request")
+
+// leaseFields is the locks/sync document.
+type leaseFields struct {
+	Holder     string    `firestore:"holder"`
+	AcquiredAt time.Time `firestore:"acquired_at"`
+	ExpiresAt  time.Time `firestore:"expires_at"`
+}
+
+// AcquireLease takes the sync lease (the document locks/sync) for holder
+// until ttl has passed, in a transaction: it returns an error wrapping
+// sync.ErrBusy while another holder's lease is unexpired; an expired lease
+// is taken over, and holder re-acquiring its own lease extends it. A ttl
+// that is not positive or an empty holder is an error.
+//
+// Expiry is decided by the clock of the process that asks, not the
+// server's: a transaction cannot compare against the server's time. The
+// clocks of Cloud Run instances (and of any machine kept by NTP) agree to
+// well under a second, so a ttl of minutes leaves ample margin; a lease
+// ends at most that skew early or late.
+func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) error {
+	if holder == "" || ttl <= 0 {
+		return fmt.Errorf("acquire the sync lease: %w: holder %q, ttl %v (want a holder and a positive ttl)", errBadLease, holder, ttl)
+	}
+	doc := s.leaseDoc()
+	err := s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
+		now := s.now()
+		held, found, err := readLease(tx, doc)
+		if err != nil {
+			return err
+		}
+		acquired := now
+		switch {
+		case !found, !now.Before(held.ExpiresAt):
+		case held.Holder == holder:
+			acquired = held.AcquiredAt
+		default:
+			return fmt.Errorf("%w: the sync lease is held by %s until %s", sync.ErrBusy, held.Holder, held.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+		return tx.Set(doc, &leaseFields{Holder: holder, AcquiredAt: acquired, ExpiresAt: now.Add(ttl)})
+	}, gfs.MaxAttempts(leaseTxAttempts))
+	if err != nil {
+		return fmt.Errorf("acquire the sync lease: %w", err)
+	}
+	return nil
+}
+
+// ReleaseLease gives the sync lease up, in a transaction, if holder still
+// holds it; when the lease has gone to another holder (or nobody holds it)
+// it does nothing.
+func (s *Store) ReleaseLease(ctx context.Context, holder string) error {
+	doc := s.leaseDoc()
+	err := s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
+		held, found, err := readLease(tx, doc)
+		if err != nil || !found || held.Holder != holder {
+			return err
+		}
+		return tx.Delete(doc)
+	}, gfs.MaxAttempts(leaseTxAttempts))
+	if err != nil {
+		return fmt.Errorf("release the sync lease: %w", err)
+	}
+	return nil
+}
+
+// readLease reads the lease document in tx and returns it and true, or
+// false when there is none.
+func readLease(tx *gfs.Transaction, doc *gfs.DocumentRef) (leaseFields, bool, error) {
+	snap, err := tx.Get(doc)
+	if status.Code(err) == codes.NotFound {
+		return leaseFields{}, false, nil
+	}
+	if err != nil {
+		// Returned as is (wrapped): an Aborted read is what makes the library
+		// retry the transaction.
+		return leaseFields{}, false, fmt.Errorf("read %s/%s: %w", locksCollection, syncLockDoc, err)
+	}
+	var l leaseFields
+	if err := snap.DataTo(&l); err != nil {
+		return leaseFields{}, false, fmt.Errorf("decode %s/%s: %w", locksCollection, syncLockDoc, err)
+	}
+	return l, true, nil
+}
