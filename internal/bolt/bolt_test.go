@@ -249,4 +249,19 @@ func TestClosedStoreFails(t *testing.T) {
 	if _, err := s.LastSync(ctx); err == nil {
 		t.Errorf("LastSync on a closed store succeeded")
 	}
+	if err := s.RecordRun(ctx, sync.Report{}); err == nil {
+		t.Errorf("RecordRun on a closed store succeeded")
+	}
+	if _, err := s.Runs(ctx, 1); err == nil {
+		t.Errorf("Runs on a closed store succeeded")
+	}
+	if _, err := s.Count(ctx); err == nil {
+		t.Errorf("Count on a closed store succeeded")
+	}
+	if err := s.AcquireLease(ctx, "a", time.Minute); err == nil {
+		t.Errorf("AcquireLease on a closed store succeeded")
+	}
+	if err := s.ReleaseLease(ctx, "a"); err == nil {
+		t.Errorf("ReleaseLease on a closed store succeeded")
+	}
 }

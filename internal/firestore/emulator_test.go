@@ -37,10 +37,10 @@ func needEmulator(tb testing.TB) {
 
 // openTestStore opens a store on a project of its own in the emulator, so
 // that tests running in parallel never see each other's documents.
-func openTestStore(tb testing.TB, opts ...Option) *Store {
+func openTestStore(tb testing.TB) *Store {
 	tb.Helper()
 	needEmulator(tb)
-	s, err := Open(tb.Context(), testProjectID(tb), "", opts...)
+	s, err := Open(tb.Context(), testProjectID(tb), "")
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
 	}
@@ -94,7 +94,7 @@ func openDeadStore(tb testing.TB) *Store {
 	if err != nil {
 		tb.Fatalf("grpc.NewClient: %v", err)
 	}
-	s, err := Open(tb.Context(), "rollcall-dead", "", WithClientOptions(option.WithGRPCConn(conn), option.WithoutAuthentication()))
+	s, err := Open(tb.Context(), "rollcall-dead", "", option.WithGRPCConn(conn), option.WithoutAuthentication())
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
 	}

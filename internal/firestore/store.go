@@ -54,49 +54,26 @@ type Store struct {
 
 var _ sync.Store = (*Store)(nil)
 
-// settings are what Options change.
-type settings struct {
-	now           func() time.Time
-	clientOptions []option.ClientOption
-}
-
-// An Option changes how Open sets a Store up.
-type Option func(*settings)
-
-// WithClock makes the store read the time from now instead of time.Now: it
-// stamps reports without a start time and decides when a lease has expired.
-// Tests pass a clock they can advance.
-func WithClock(now func() time.Time) Option {
-	return func(s *settings) { s.now = now }
-}
-
-// WithClientOptions passes opts to the Firestore client: credentials, an
-// endpoint, a connection.
-func WithClientOptions(opts ...option.ClientOption) Option {
-	return func(s *settings) { s.clientOptions = append(s.clientOptions, opts...) }
-}
-
 // Open connects to the Firestore database databaseID (DefaultDatabaseID when
-// empty) of project projectID. Credentials come from WithClientOptions, else
-// Application Default Credentials; when FIRESTORE_EMULATOR_HOST is set the
-// library talks to that emulator instead. Open does not reach the server:
-// Ping does.
-func Open(ctx context.Context, projectID, databaseID string, opts ...Option) (*Store, error) {
+// empty) of project projectID. Credentials come from opts, else Application
+// Default Credentials; when FIRESTORE_EMULATOR_HOST is set the library talks
+// to that emulator instead. Open does not reach the server: Ping does.
+//
+// The store reads the time from time.Now: it stamps reports without a start
+// time and decides when a lease has expired. The package's tests replace
+// that clock with one they advance.
+func Open(ctx context.Context, projectID, databaseID string, opts ...option.ClientOption) (*Store, error) {
 	if projectID == "" {
 		return nil, errors.New("open Firestore: no project id")
 	}
 	if databaseID == "" {
 		databaseID = DefaultDatabaseID
 	}
-	set := settings{now: time.Now}
-	for _, opt := range opts {
-		opt(&set)
-	}
-	client, err := gfs.NewClientWithDatabase(ctx, projectID, databaseID, set.clientOptions...)
+	client, err := gfs.NewClientWithDatabase(ctx, projectID, databaseID, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("open Firestore database %s of project %s: %w", databaseID, projectID, err)
 	}
-	return &Store{client: client, now: set.now}, nil
+	return &Store{client: client, now: time.Now}, nil
 }
 
 // Close releases the client's connections.

@@ -22,7 +22,9 @@ func TestContract(t *testing.T) {
 	t.Parallel()
 	needEmulator(t)
 	storetest.Run(t, func(t *testing.T, clock *storetest.Clock) storetest.Store {
-		return openTestStore(t, WithClock(clock.Now))
+		s := openTestStore(t)
+		s.now = clock.Now
+		return s
 	})
 }
 
