@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -39,6 +40,16 @@ type HandlerConfig struct {
 	Messages Messages
 	// Timeout bounds a verification; 0 means DefaultVerifyTimeout.
 	Timeout time.Duration
+	// Before runs ahead of both endpoints, before the secret is checked:
+	// for example ratelimit's per-client-IP middleware.
+	Before []gin.HandlerFunc
+	// UserLimiter, when set, limits calls per Kakao user (the request's
+	// user.id; calls without one share a single key). It is asked after the
+	// request is decoded and its bot checked, before Kakao is; a user over
+	// the limit gets 429 {"error":"too many requests"} with Retry-After.
+	UserLimiter UserLimiter
+	// Observer, when set, is told about every verification.
+	Observer VerificationObserver
 }
 
 // Handler serves Open Builder's validation and block skills.
@@ -46,7 +57,8 @@ type HandlerConfig struct {
 // Requests that are not skill calls get a JSON error and never reach Kakao:
 // 401 for a missing or wrong secret (checked before the body is read), 413
 // for a body over MaxBodyBytes, 400 for a body that is not a payload of the
-// right shape, 403 for another bot. A well-formed call is always answered 200
+// right shape, 403 for another bot, 429 for a user over UserLimiter's limit
+// (and whatever HandlerConfig.Before answers). A well-formed call is answered 200
 // in the skill's own format, so that the bot shows the user a message: one
 // without an OTP URL (the user did not share the profile) is a validation
 // FAIL, which makes Kakao ask for the profile again, or a skill answer with
@@ -58,6 +70,9 @@ type Handler struct {
 	msgs      Messages
 	timeout   time.Duration
 	verifier  *Verifier
+	before    []gin.HandlerFunc
+	users     UserLimiter
+	observer  VerificationObserver
 }
 
 // NewHandler returns the skill endpoints, verifying through v.
@@ -69,6 +84,9 @@ func NewHandler(cfg HandlerConfig, v *Verifier) *Handler {
 		msgs:      cfg.Messages.withDefaults(),
 		timeout:   cfg.Timeout,
 		verifier:  v,
+		before:    slices.Clone(cfg.Before),
+		users:     cfg.UserLimiter,
+		observer:  cfg.Observer,
 	}
 	if h.timeout <= 0 {
 		h.timeout = DefaultVerifyTimeout
@@ -76,10 +94,11 @@ func NewHandler(cfg HandlerConfig, v *Verifier) *Handler {
 	return h
 }
 
-// Register mounts POST /kakao/validate and POST /kakao/skill.
+// Register mounts POST /kakao/validate and POST /kakao/skill, each behind
+// HandlerConfig.Before.
 func (h *Handler) Register(r gin.IRoutes) {
-	r.POST("/kakao/validate", h.validate)
-	r.POST("/kakao/skill", h.skill)
+	r.POST("/kakao/validate", slices.Concat(h.before, []gin.HandlerFunc{h.validate})...)
+	r.POST("/kakao/skill", slices.Concat(h.before, []gin.HandlerFunc{h.skill})...)
 }
 
 // Refusal reasons of requests that never reach a verification.
@@ -88,12 +107,13 @@ const (
 	refusedBot     = "bad_bot_id"
 	refusedTooBig  = "body_too_large"
 	refusedBadBody = "bad_request"
+	refusedLimited = "rate_limited"
 )
 
 // validate answers the parameter validation skill. A well-formed request is
 // always answered 200 in the validation format, so the bot shows the message.
 func (h *Handler) validate(c *gin.Context) {
-	const endpoint = "validate"
+	const endpoint = EndpointValidate
 	start := time.Now()
 	body, ok := h.admit(c, endpoint)
 	if !ok {
@@ -108,15 +128,18 @@ func (h *Handler) validate(c *gin.Context) {
 		h.refuse(c, endpoint, http.StatusForbidden, refusedBot, "this bot is not allowed")
 		return
 	}
+	if !h.userAllowed(c, endpoint, req.User.ID) {
+		return
+	}
 	otp, found := req.FindOTP()
 	o, err := h.verify(c.Request.Context(), otp, found)
 	c.JSON(http.StatusOK, h.msgs.ValidationAnswer(otp, o))
-	h.logVerification(c.Request.Context(), endpoint, req.User.ID, o, err, start)
+	h.verified(c.Request.Context(), endpoint, req.User.ID, o, err, time.Since(start))
 }
 
 // skill answers the block skill with a SkillResponse v2.0.
 func (h *Handler) skill(c *gin.Context) {
-	const endpoint = "skill"
+	const endpoint = EndpointSkill
 	start := time.Now()
 	body, ok := h.admit(c, endpoint)
 	if !ok {
@@ -131,10 +154,13 @@ func (h *Handler) skill(c *gin.Context) {
 		h.refuse(c, endpoint, http.StatusForbidden, refusedBot, "this bot is not allowed")
 		return
 	}
+	if !h.userAllowed(c, endpoint, p.UserRequest.User.ID) {
+		return
+	}
 	otp, found := p.FindOTP()
 	o, err := h.verify(c.Request.Context(), otp, found)
 	c.JSON(http.StatusOK, h.msgs.SkillAnswer(o))
-	h.logVerification(c.Request.Context(), endpoint, p.UserRequest.User.ID, o, err, start)
+	h.verified(c.Request.Context(), endpoint, p.UserRequest.User.ID, o, err, time.Since(start))
 }
 
 // verify runs the use case within the handler's time budget.
@@ -192,25 +218,50 @@ func (h *Handler) botAllowed(id string) bool {
 	return h.botID == "" || subtle.ConstantTimeCompare([]byte(id), []byte(h.botID)) == 1
 }
 
+// userAllowed applies the per-user limit. On refusal it has answered 429
+// with Retry-After.
+func (h *Handler) userAllowed(c *gin.Context, endpoint, userID string) bool {
+	if h.users == nil {
+		return true
+	}
+	ok, wait := h.users.Allow(userID)
+	if ok {
+		return true
+	}
+	c.Header("Retry-After", retryAfter(wait))
+	h.refuse(c, endpoint, http.StatusTooManyRequests, refusedLimited, "too many requests",
+		slog.String("user", userDigest(userID)))
+	return false
+}
+
 // refuse answers a request that is not a verification with a JSON error.
-func (h *Handler) refuse(c *gin.Context, endpoint string, status int, reason, msg string) {
+func (h *Handler) refuse(c *gin.Context, endpoint string, status int, reason, msg string, attrs ...slog.Attr) {
 	c.AbortWithStatusJSON(status, gin.H{"error": msg})
-	logging.FromContext(c.Request.Context()).LogAttrs(c.Request.Context(), slog.LevelWarn, "kakao request refused",
+	attrs = append([]slog.Attr{
 		slog.String("endpoint", endpoint),
 		slog.Int("status", status),
 		slog.String("reason", reason),
-	)
+	}, attrs...)
+	logging.FromContext(c.Request.Context()).LogAttrs(c.Request.Context(), slog.LevelWarn, "kakao request refused", attrs...)
+}
+
+// verified tells the observer and the log about an answered verification.
+func (h *Handler) verified(ctx context.Context, endpoint, userID string, o Outcome, err error, elapsed time.Duration) {
+	if h.observer != nil {
+		h.observer.ObserveVerification(endpoint, o.Kind.String(), o.Reason, elapsed)
+	}
+	h.logVerification(ctx, endpoint, userID, o, err, elapsed)
 }
 
 // logVerification writes the one line of a verification: outcome, reason,
 // latency and a short digest of the bot user key. err has been made safe to
 // log by the verifier (no URL, key or phone number).
-func (h *Handler) logVerification(ctx context.Context, endpoint, userID string, o Outcome, err error, start time.Time) {
+func (h *Handler) logVerification(ctx context.Context, endpoint, userID string, o Outcome, err error, elapsed time.Duration) {
 	attrs := []slog.Attr{
 		slog.String("endpoint", endpoint),
 		slog.String("outcome", o.Kind.String()),
 		slog.String("reason", o.Reason),
-		slog.Float64("latency_ms", float64(time.Since(start).Microseconds())/1000),
+		slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
 		slog.String("user", userDigest(userID)),
 	}
 	if status, ok := errors.AsType[*ProfileStatusError](err); ok {

@@ -64,16 +64,19 @@ type ProfileOptions struct {
 	// Transport replaces the pooled transport built by NewProfileClient,
 	// e.g. with kakaotest.Server's, which trusts the fake's certificate.
 	Transport http.RoundTripper
+	// Observer, when set, is told about every request sent to Kakao.
+	Observer ProfileObserver
 }
 
 // ProfileClient reads the profile behind an OTP URL. It holds one HTTP client,
 // built once and shared by every request, that never follows a redirect; it
 // only contacts URLs whose origin is on its allow-list.
 type ProfileClient struct {
-	key     string
-	origins Origins
-	client  *http.Client
-	maxBody int64
+	key      string
+	origins  Origins
+	client   *http.Client
+	maxBody  int64
+	observer ProfileObserver
 }
 
 // NewProfileClient returns a client that sends key to the origins allowed by
@@ -90,9 +93,10 @@ func NewProfileClient(key string, origins Origins, opts ProfileOptions) *Profile
 		opts.Transport = newTransport(opts.Timeout)
 	}
 	return &ProfileClient{
-		key:     key,
-		origins: origins,
-		maxBody: opts.MaxBodyBytes,
+		key:      key,
+		origins:  origins,
+		maxBody:  opts.MaxBodyBytes,
+		observer: opts.Observer,
 		client: &http.Client{
 			Transport: opts.Transport,
 			Timeout:   opts.Timeout,
@@ -128,7 +132,7 @@ func newTransport(timeout time.Duration) *http.Transport {
 // that is not a profile wraps ErrBadProfile, and one without a phone number
 // is ErrNoPhone.
 func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (Profile, error) {
-	p, err := c.fetch(ctx, otpURL)
+	p, err := c.checkAndFetch(ctx, otpURL)
 	if err != nil {
 		// Belt and braces: whatever a lower layer put in its message, the
 		// key and the OTP URL do not leave this function.
@@ -137,7 +141,9 @@ func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (Profile, erro
 	return p, nil
 }
 
-func (c *ProfileClient) fetch(ctx context.Context, otpURL string) (Profile, error) {
+// checkAndFetch refuses what must not reach Kakao, then fetches and tells
+// the observer about the request.
+func (c *ProfileClient) checkAndFetch(ctx context.Context, otpURL string) (Profile, error) {
 	u, err := c.origins.Check(otpURL)
 	if err != nil {
 		return Profile{}, err
@@ -145,34 +151,52 @@ func (c *ProfileClient) fetch(ctx context.Context, otpURL string) (Profile, erro
 	if c.key == "" {
 		return Profile{}, ErrNoAPIKey
 	}
+	if c.observer == nil {
+		p, _, err := c.fetch(ctx, u)
+		return p, err
+	}
+	start := time.Now()
+	p, status, err := c.fetch(ctx, u)
+	result := ProfileFetchOK
+	if err != nil {
+		result = profileReason(ctx, err)
+	}
+	c.observer.ObserveProfileFetch(result, status, time.Since(start))
+	return p, err
+}
+
+// fetch sends the request for the checked OTP URL u and reads the answer.
+// It returns Kakao's HTTP status, or 0 when no answer arrived.
+func (c *ProfileClient) fetch(ctx context.Context, u *url.URL) (Profile, int, error) {
 	q := u.Query()
 	q.Set("rest_api_key", c.key)
 	u.RawQuery = q.Encode()
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return Profile{}, fmt.Errorf("build Kakao profile request: %w", stripURL(err))
+		return Profile{}, 0, fmt.Errorf("build Kakao profile request: %w", stripURL(err))
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.client.Do(req)
 	if err != nil {
-		return Profile{}, fmt.Errorf("%w: %w", ErrUnavailable, stripURL(err))
+		return Profile{}, 0, fmt.Errorf("%w: %w", ErrUnavailable, stripURL(err))
 	}
 	defer resp.Body.Close()
 
 	if resp.StatusCode != http.StatusOK {
 		// Drain a little so that the connection can be reused.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-		return Profile{}, &ProfileStatusError{Code: resp.StatusCode}
+		return Profile{}, resp.StatusCode, &ProfileStatusError{Code: resp.StatusCode}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
-		return Profile{}, fmt.Errorf("%w: read body: %w", ErrUnavailable, stripURL(err))
+		return Profile{}, resp.StatusCode, fmt.Errorf("%w: read body: %w", ErrUnavailable, stripURL(err))
 	}
 	if int64(len(body)) > c.maxBody {
-		return Profile{}, fmt.Errorf("%w: body larger than %d bytes", ErrBadProfile, c.maxBody)
+		return Profile{}, resp.StatusCode, fmt.Errorf("%w: body larger than %d bytes", ErrBadProfile, c.maxBody)
 	}
-	return parseProfile(body)
+	p, err := parseProfile(body)
+	return p, resp.StatusCode, err
 }
 
 // profileJSON is Kakao's OTP profile answer; every field may be null.
