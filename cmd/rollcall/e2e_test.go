@@ -387,3 +387,61 @@ func TestServeCheckConfig(t *testing.T) {
 		t.Errorf("serve --check-config with a bad store: exit %d, stderr %q; want 2 naming ROLLCALL_STORE", code, errOut)
 	}
 }
+
+func TestServeSyncTrigger(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		token      string // configured
+		header     string // sent
+		query      string
+		wantStatus int
+	}{
+		{"refused when no credential is configured", "", "Bearer anything", "", 401},
+		{"no credentials", "tok-123", "", "", 401},
+		{"wrong token", "tok-123", "Bearer tok-124", "", 401},
+		{"token", "tok-123", "Bearer tok-123", "", 200},
+		{"dry run", "tok-123", "Bearer tok-123", "?dry_run=true", 200},
+		{"bad query", "tok-123", "Bearer tok-123", "?dry_run=maybe", 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newTestEnv(t)
+			e.vars["ROLLCALL_SYNC_TOKEN"] = tt.token
+			cfg, err := config.Load(e.getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc, err := newService(context.Background(), cfg, kakao.ProfileOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer svc.store.Close()
+			req := httptest.NewRequest("POST", "/internal/sync"+tt.query, nil)
+			if tt.header != "" {
+				req.Header.Set("Authorization", tt.header)
+			}
+			rec := httptest.NewRecorder()
+			svc.server.Handler().ServeHTTP(rec, req)
+			if rec.Code != tt.wantStatus {
+				t.Fatalf("status = %d (%s), want %d", rec.Code, rec.Body, tt.wantStatus)
+			}
+			n, err := svc.store.Count(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantCount := 0
+			if tt.wantStatus == 200 && tt.query == "" {
+				wantCount = 9
+				var r sync.Report
+				if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil || r.Added != 9 {
+					t.Errorf("report %s: %v; want 9 added", rec.Body, err)
+				}
+			}
+			if n != wantCount {
+				t.Errorf("directory holds %d employees, want %d", n, wantCount)
+			}
+		})
+	}
+}

@@ -20,6 +20,8 @@ type store interface {
 	sync.Store
 	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
 	LastSync(ctx context.Context) (time.Time, error)
+	Runs(ctx context.Context, limit int) ([]sync.Report, error)
+	Count(ctx context.Context) (int, error)
 	Close() error
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/server"
 	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/syncapi"
 )
 
 // service is rollcall serve's object graph, built once at start-up: one
@@ -44,14 +45,24 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		SkillSecret: cfg.Kakao.SkillSecret.Reveal(),
 		BotID:       cfg.Kakao.BotID,
 	}, kakao.NewVerifier(profiles, st))
+	engine := sync.NewEngine(source, st, cfg.Sync.MaxDeletePercent)
+	syncRoutes, err := syncapi.New(syncapi.Config{
+		Token:    cfg.Sync.Token.Reveal(),
+		Invokers: cfg.Sync.Invokers,
+		Audience: cfg.Sync.Audience,
+	}, engine, st)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("set up %s: %w", syncapi.SyncPath, err)
+	}
 	return &service{
 		store:  st,
-		engine: sync.NewEngine(source, st, cfg.Sync.MaxDeletePercent),
+		engine: engine,
 		server: server.New(server.Options{
 			Logger:  logging.FromContext(ctx),
 			Project: cfg.Store.Project,
 			Ready:   st,
-			Routes:  []server.Routes{skills},
+			Routes:  []server.Routes{skills, syncRoutes},
 		}),
 	}, nil
 }
