@@ -15,6 +15,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/sheets"
 )
 
 // Config is everything rollcall is told by its environment.
@@ -272,28 +273,14 @@ func (l *loader) sourceKind(name, loc string) string {
 		l.fail(name, "%q: old .xls files are not supported; save it as .xlsx or .csv", loc)
 		return ""
 	}
-	if isSheetsLocation(loc) {
+	if sheets.IsSheetsSource(loc) {
+		if _, err := sheets.ParseSource(loc); err != nil {
+			l.fail(name, "%v", err)
+		}
 		return SourceSheets
 	}
 	l.fail(name, "%q is neither a Google Sheets URL or spreadsheet id nor a .csv or .xlsx file", loc)
 	return ""
-}
-
-// isSheetsLocation tells a spreadsheet URL or id from a mistyped path; the
-// sheets adapter checks the details when it opens the source.
-func isSheetsLocation(s string) bool {
-	if strings.HasPrefix(s, "https://docs.google.com/spreadsheets/") {
-		return true
-	}
-	if len(s) < 20 || len(s) > 100 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 func (l *loader) logFormat(name string, def logging.Format) logging.Format {

@@ -78,6 +78,7 @@ func TestLoadSources(t *testing.T) {
 		"/data/employees.xlsx":                             SourceXLSX,
 		"1AbC_dEf-123456789012345abcde":                    SourceSheets,
 		"https://docs.google.com/spreadsheets/d/1AbC/edit": SourceSheets,
+		"docs.google.com/spreadsheets/d/1AbC_dEf-123456789012345abcde/edit": SourceSheets,
 	} {
 		got, err := Load(env(map[string]string{"ROLLCALL_SOURCE": in}))
 		if err != nil || got.Source.Kind != want {
@@ -90,7 +91,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	t.Parallel()
 	bad := map[string]string{
 		"PORT":                        "eighty",
-		"ROLLCALL_SOURCE":             "employees.txt",
+		"ROLLCALL_SOURCE":             "https://docs.google.com/document/d/x",
 		"ROLLCALL_SHEETS_ENDPOINT":    "ftp://x",
 		"ROLLCALL_STORE":              "nonsense:x",
 		"ROLLCALL_SYNC_INVOKERS":      "not-an-email",
@@ -155,5 +156,14 @@ func TestSecretsNeverPrint(t *testing.T) {
 	}
 	if c.Kakao.RESTAPIKey.Reveal() != "kakao-key-123" {
 		t.Error("Reveal lost the value")
+	}
+}
+
+func TestLoadRejectsUnknownSources(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"employees.txt", "old.xls", "https://docs.google.com/document/d/x", "short"} {
+		if _, err := Load(env(map[string]string{"ROLLCALL_SOURCE": in})); err == nil || !strings.Contains(err.Error(), "ROLLCALL_SOURCE:") {
+			t.Errorf("ROLLCALL_SOURCE=%q: error %v, want one naming ROLLCALL_SOURCE", in, err)
+		}
 	}
 }
