@@ -14,10 +14,10 @@ import (
 )
 
 // leaseTxAttempts is how often a lease transaction is tried. Instances
-// that race for the lease abort each other's transactions; each retry reads
-// the lease again and, once one of them has taken it, ends in ErrBusy, so a
-// few more attempts than the library's default turn contention into a clear
-// answer rather than an Aborted error.
+// racing for the lease can abort each other's transactions; each retry reads
+// the lease again and, once one of them has taken it, ends in ErrBusy, so
+// more attempts than the library's default (5) turn heavy contention into
+// that clear answer rather than an Aborted error.
 const leaseTxAttempts = 20
 
 // errBadLease refuses a lease request that could never be honoured.
