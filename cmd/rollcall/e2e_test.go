@@ -289,6 +289,17 @@ func assertNoPII(t *testing.T, logs string, fake *kakaotest.Server) {
 	if !strings.Contains(logs, "verif") {
 		t.Fatalf("the logs show no verification at all; the check would prove nothing:\n%s", logs)
 	}
+	// Cloud Logging reads one JSON object a line, with severity and message.
+	for i, line := range strings.Split(strings.TrimSpace(logs), "\n") {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Errorf("log line %d is not JSON: %q", i+1, line)
+			continue
+		}
+		if _, ok := entry["severity"].(string); !ok || entry["message"] == nil {
+			t.Errorf("log line %d lacks severity or message: %q", i+1, line)
+		}
+	}
 	forbidden := []string{
 		"1234-5678", "12345678", "1012345678", "9999-0000", "99990000",
 		"/otp/", fake.Origin(), fake.APIKey(), "s3cret-skill-value",
