@@ -258,6 +258,12 @@ func TestClosedStoreFails(t *testing.T) {
 	if _, err := s.Count(ctx); err == nil {
 		t.Errorf("Count on a closed store succeeded")
 	}
+	if _, err := s.Employees(ctx); err == nil {
+		t.Errorf("Employees on a closed store succeeded")
+	}
+	if _, err := s.Version(ctx); err == nil {
+		t.Errorf("Version on a closed store succeeded")
+	}
 	if err := s.AcquireLease(ctx, "a", time.Minute); err == nil {
 		t.Errorf("AcquireLease on a closed store succeeded")
 	}

@@ -2,9 +2,11 @@ package bolt
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"go.etcd.io/bbolt"
 
@@ -44,9 +46,17 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 
 // Apply writes puts and removes the employees whose phones are in deletes,
 // in one transaction: either all of it happens or none of it. Deleting a
-// phone that is not stored is not an error.
+// phone that is not stored is not an error. An Apply with something to do
+// moves the directory's Version in the same transaction; an empty one
+// changes nothing.
 func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []string) error {
+	if len(puts) == 0 && len(deletes) == 0 {
+		return nil
+	}
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		if err := bumpVersion(tx.Bucket([]byte(metaBucket))); err != nil {
+			return err
+		}
 		b := tx.Bucket([]byte(employeesBucket))
 		for _, e := range puts {
 			if err := ctx.Err(); err != nil {
@@ -77,6 +87,75 @@ func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []
 		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
 	}
 	return nil
+}
+
+// bumpVersion increments the counter that Version reports.
+func bumpVersion(meta *bbolt.Bucket) error {
+	n, err := readVersion(meta)
+	if err != nil {
+		return err
+	}
+	if err := meta.Put([]byte(versionKey), binary.BigEndian.AppendUint64(nil, n+1)); err != nil {
+		return fmt.Errorf("move the directory version: %w", err)
+	}
+	return nil
+}
+
+// readVersion returns the counter that Apply moves, 0 before any Apply.
+func readVersion(meta *bbolt.Bucket) (uint64, error) {
+	v := meta.Get([]byte(versionKey))
+	switch len(v) {
+	case 0:
+		return 0, nil
+	case 8:
+		return binary.BigEndian.Uint64(v), nil
+	default:
+		return 0, fmt.Errorf("%w: the directory version cannot be read", ErrCorrupt)
+	}
+}
+
+// Version returns a token that changes whenever an Apply changes the
+// employees, and only then: a count of the Applies that had something to
+// do, "0" before the first. It reads one key.
+func (s *Store) Version(ctx context.Context) (string, error) {
+	var n uint64
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		var err error
+		n, err = readVersion(tx.Bucket([]byte(metaBucket)))
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("read the directory version: %w", err)
+	}
+	return strconv.FormatUint(n, 10), nil
+}
+
+// Employees returns every stored employee, ordered by phone, read in one
+// read-only transaction: a consistent copy of the directory.
+func (s *Store) Employees(ctx context.Context) ([]directory.Employee, error) {
+	var es []directory.Employee
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte(employeesBucket))
+		es = make([]directory.Employee, 0, b.Stats().KeyN)
+		return b.ForEach(func(k, v []byte) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var r record
+			// Unmarshal copies: nothing refers to the transaction's memory after it.
+			if err := json.Unmarshal(v, &r); err != nil {
+				// The key is a phone number: it stays out of the error.
+				return fmt.Errorf("%w: stored employee %d cannot be decoded: %w", ErrCorrupt, len(es)+1, err)
+			}
+			r.Employee.Phone = string(k)
+			es = append(es, r.Employee)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read every employee: %w", err)
+	}
+	return es, nil
 }
 
 // Lookup returns the employee stored under phone (E.164) and true, or false

@@ -2,6 +2,8 @@ package firestore
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -97,10 +99,83 @@ func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	// Some commits may have landed even when one failed: the version moves
+	// either way, so that every instance reloads what the store now holds.
+	if verr := s.bumpVersion(ctx); verr != nil {
+		err = errors.Join(err, verr)
+	}
+	if err != nil {
 		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
 	}
 	return nil
+}
+
+// versionFields is the meta/employees document: a random token that every
+// Apply with something to do replaces once its commits are done.
+type versionFields struct {
+	Version   string    `firestore:"version"`
+	UpdatedAt time.Time `firestore:"updated_at,serverTimestamp"`
+}
+
+// bumpVersion gives the directory a new Version.
+func (s *Store) bumpVersion(ctx context.Context) error {
+	token := make([]byte, 8)
+	if _, err := rand.Read(token); err != nil {
+		return fmt.Errorf("new directory version: %w", err)
+	}
+	if _, err := s.versionDoc().Set(ctx, &versionFields{Version: hex.EncodeToString(token)}); err != nil {
+		return fmt.Errorf("move the directory version: %w", err)
+	}
+	return nil
+}
+
+// Version returns a token that changes whenever an Apply changes the
+// employees: a random value each Apply with something to do writes after
+// its commits, "" before the first. It reads one small document, so that
+// an instance can poll it to learn that its copy of the directory is out
+// of date. A failed Apply moves it too (some of its commits may have
+// landed); an Apply interrupted before it could write it leaves it, until
+// the next sync's Apply.
+func (s *Store) Version(ctx context.Context) (string, error) {
+	snap, err := s.versionDoc().Get(ctx)
+	if status.Code(err) == codes.NotFound {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read the directory version: %w", err)
+	}
+	var v versionFields
+	if err := snap.DataTo(&v); err != nil {
+		return "", fmt.Errorf("read the directory version: decode %s/%s: %w", metaCollection, versionDoc, err)
+	}
+	return v.Version, nil
+}
+
+// Employees returns every stored employee, ordered by phone (the document
+// id), streaming the collection rather than holding the whole answer
+// twice. The read is not one snapshot: an Apply running meanwhile may show
+// in part, and moves Version after it, so that a reader polling Version
+// reads again.
+func (s *Store) Employees(ctx context.Context) ([]directory.Employee, error) {
+	var es []directory.Employee
+	it := s.client.Collection(employeesCollection).Documents(ctx)
+	defer it.Stop()
+	for {
+		snap, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return es, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read every employee (%d read so far): %w", len(es), err)
+		}
+		var f employeeFields
+		if err := snap.DataTo(&f); err != nil {
+			// The id is a phone number: it stays out of the error.
+			return nil, fmt.Errorf("read every employee: decode employee %d: %w", len(es)+1, err)
+		}
+		es = append(es, employeeOf(snap.Ref.ID, f))
+	}
 }
 
 // writes turns an Apply's arguments into one write per document, in the
@@ -181,10 +256,15 @@ func (s *Store) Lookup(ctx context.Context, phone string) (directory.Employee, b
 	if err := snap.DataTo(&f); err != nil {
 		return directory.Employee{}, false, fmt.Errorf("look up an employee: decode the stored document: %w", err)
 	}
+	return employeeOf(snap.Ref.ID, f), true, nil
+}
+
+// employeeOf is the employee a document with this id and these fields holds.
+func employeeOf(id string, f employeeFields) directory.Employee {
 	return directory.Employee{
-		Phone: snap.Ref.ID, Name: f.Name, Department: f.Department, Position: f.Position,
+		Phone: id, Name: f.Name, Department: f.Department, Position: f.Position,
 		Email: f.Email, Row: int(f.Row),
-	}, true, nil
+	}
 }
 
 // countAlias names the count in Count's aggregation query.

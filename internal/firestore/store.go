@@ -2,7 +2,9 @@
 // layout of the external contract (section 5): a collection "employees" with
 // one document per employee whose id is the E.164 phone. It also keeps the
 // last 50 sync runs ("sync_runs"), when the directory was last synced
-// ("meta/directory") and the lease that lets one sync run at a time across
+// ("meta/directory"), a version token that every change of the employees
+// moves ("meta/employees", which instances poll to keep their copy of the
+// directory fresh) and the lease that lets one sync run at a time across
 // instances ("locks/sync").
 //
 // The client honours FIRESTORE_EMULATOR_HOST through the Firestore library
@@ -31,6 +33,7 @@ const (
 	runsCollection      = "sync_runs"
 	metaCollection      = "meta"
 	directoryMetaDoc    = "directory"
+	versionDoc          = "employees"
 	locksCollection     = "locks"
 	syncLockDoc         = "sync"
 )
@@ -97,6 +100,10 @@ func (s *Store) Ping(ctx context.Context) error {
 
 func (s *Store) metaDoc() *gfs.DocumentRef {
 	return s.client.Collection(metaCollection).Doc(directoryMetaDoc)
+}
+
+func (s *Store) versionDoc() *gfs.DocumentRef {
+	return s.client.Collection(metaCollection).Doc(versionDoc)
 }
 
 func (s *Store) leaseDoc() *gfs.DocumentRef {

@@ -285,8 +285,10 @@ func testLargeApply(t *testing.T, s Store) {
 	for _, e := range es[100:] {
 		deletes = append(deletes, e.Phone)
 	}
+	wantEmployees(t, s, es)
 	apply(t, s, nil, deletes)
 	wantHashes(t, s, hashesOf(es[:100]...))
+	wantEmployees(t, s, es[:100])
 }
 
 func testCancelled(t *testing.T, s Store) {
@@ -314,6 +316,12 @@ func testCancelled(t *testing.T, s Store) {
 	}
 	if _, err := s.Count(ctx); err == nil {
 		t.Errorf("Count with a cancelled context succeeded, want an error")
+	}
+	if _, err := s.Employees(ctx); err == nil {
+		t.Errorf("Employees with a cancelled context succeeded, want an error")
+	}
+	if _, err := s.Version(ctx); err == nil {
+		t.Errorf("Version with a cancelled context succeeded, want an error")
 	}
 	if err := s.AcquireLease(ctx, "a", time.Minute); err == nil {
 		t.Errorf("AcquireLease with a cancelled context succeeded, want an error")

@@ -39,6 +39,15 @@ type Store interface {
 	Runs(ctx context.Context, limit int) ([]sync.Report, error)
 	// Count returns how many employees the directory holds.
 	Count(ctx context.Context) (int, error)
+	// Employees returns every stored employee, each as Lookup would return
+	// it, in no particular order; an empty directory has none.
+	Employees(ctx context.Context) ([]directory.Employee, error)
+	// Version returns a token that changes whenever an Apply with something
+	// to do has changed the employees, so that a reader can tell its copy of
+	// the directory is out of date without reading it. It stays the same
+	// across reads, across an Apply with nothing to do and across
+	// RecordRun; its value means nothing beyond being equal or not.
+	Version(ctx context.Context) (string, error)
 }
 
 // keptRuns is how many runs a store's history keeps.
@@ -91,6 +100,8 @@ func Run(t *testing.T, open func(t *testing.T, clock *Clock) Store) {
 		{"expired lease is taken over", testLeaseExpiry},
 		{"lease refuses bad arguments", clockless(testLeaseBadArguments)},
 		{"concurrent acquires: exactly one wins", clockless(testLeaseConcurrent)},
+		{"employees returns every employee", clockless(testEmployees)},
+		{"version moves when an apply changes employees", clockless(testVersion)},
 		{"large apply round-trips", clockless(testLargeApply)},
 		{"cancelled context is an error", clockless(testCancelled)},
 	}

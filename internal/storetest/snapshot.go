@@ -1,0 +1,103 @@
+package storetest
+
+import (
+	"cmp"
+	"slices"
+	"testing"
+
+	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/sync"
+)
+
+// wantEmployees fails the test unless Employees returns exactly want, in
+// any order.
+func wantEmployees(t *testing.T, s Store, want []directory.Employee) {
+	t.Helper()
+	got, err := s.Employees(t.Context())
+	if err != nil {
+		t.Fatalf("Employees: %v", err)
+	}
+	byPhone := func(a, b directory.Employee) int { return cmp.Compare(a.Phone, b.Phone) }
+	got = slices.SortedFunc(slices.Values(got), byPhone)
+	want = slices.SortedFunc(slices.Values(want), byPhone)
+	if len(got) == 0 && len(want) == 0 {
+		return // nil and empty are the same directory
+	}
+	if diff := gocmp.Diff(want, got); diff != "" {
+		t.Errorf("Employees (-want +got):\n%s", diff)
+	}
+}
+
+// version returns the store's Version, failing the test on an error.
+func version(t *testing.T, s Store) string {
+	t.Helper()
+	v, err := s.Version(t.Context())
+	if err != nil {
+		t.Fatalf("Version: %v", err)
+	}
+	return v
+}
+
+func testEmployees(t *testing.T, s Store) {
+	wantEmployees(t, s, nil)
+	es := fixtures()
+	apply(t, s, es, nil)
+	wantEmployees(t, s, es)
+
+	changed := es[0]
+	changed.Department = "재무팀"
+	changed.Email = "" // a cleared field reads back empty
+	apply(t, s, []directory.Employee{changed}, []string{es[1].Phone})
+	wantEmployees(t, s, []directory.Employee{changed, es[2]})
+
+	// What Employees returns is what Lookup returns, field for field.
+	for _, e := range []directory.Employee{changed, es[2]} {
+		wantLookup(t, s, e.Phone, &e)
+	}
+}
+
+func testVersion(t *testing.T, s Store) {
+	initial := version(t, s)
+	if again := version(t, s); again != initial {
+		t.Errorf("Version read twice = %q then %q, want the same", initial, again)
+	}
+	seen := map[string]string{initial: "before any apply"}
+	// moved fails the test unless the version differs from every earlier one.
+	moved := func(after string) string {
+		t.Helper()
+		v := version(t, s)
+		if earlier, ok := seen[v]; ok {
+			t.Errorf("Version after %s = %q, the same as %s", after, v, earlier)
+		}
+		seen[v] = after
+		return v
+	}
+	// same fails the test unless the version is still want.
+	same := func(after, want string) {
+		t.Helper()
+		if v := version(t, s); v != want {
+			t.Errorf("Version after %s = %q, want it unchanged (%q)", after, v, want)
+		}
+	}
+
+	es := fixtures()
+	apply(t, s, es, nil)
+	v := moved("the first apply")
+
+	if err := s.RecordRun(t.Context(), sync.Report{Employees: len(es), StartedAt: epoch()}); err != nil {
+		t.Fatalf("RecordRun: %v", err)
+	}
+	same("a recorded run", v)
+	apply(t, s, nil, nil)
+	apply(t, s, []directory.Employee{}, []string{})
+	same("an empty apply", v)
+
+	changed := es[0]
+	changed.Position = "부장"
+	apply(t, s, []directory.Employee{changed}, nil)
+	v = moved("an update")
+	apply(t, s, nil, []string{es[1].Phone})
+	moved("a delete")
+}
