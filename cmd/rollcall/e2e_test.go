@@ -456,3 +456,43 @@ func TestServeSyncTrigger(t *testing.T) {
 		})
 	}
 }
+
+func TestServeLimitsFloodsPerUser(t *testing.T) {
+	t.Parallel()
+	fake := kakaotest.NewServer(t)
+	e := newTestEnv(t)
+	e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
+	e.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()
+	cfg, err := config.Load(e.getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := newService(context.Background(), cfg, kakao.ProfileOptions{Transport: fake.Transport()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.store.Close()
+	svc.firstSync(context.Background())
+
+	ask := func(user string) int {
+		body := skillRequest(t, "validation-request.json", fake.Issue(kakaotest.Profile{PhoneNumber: employeePhone}))
+		body = strings.ReplaceAll(body, "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c", user)
+		rec := httptest.NewRecorder()
+		svc.server.Handler().ServeHTTP(rec, httptest.NewRequest("POST", "/kakao/validate", strings.NewReader(body)))
+		return rec.Code
+	}
+	statuses := map[int]int{}
+	for range 30 {
+		statuses[ask("flooding-user")]++
+	}
+	if statuses[http.StatusTooManyRequests] == 0 || statuses[http.StatusOK] == 0 {
+		t.Errorf("30 requests from one user: statuses %v, want some 200 then 429", statuses)
+	}
+	if code := ask("another-user"); code != http.StatusOK {
+		t.Errorf("another user during the flood: status %d, want 200", code)
+	}
+	kakaoCalls := len(fake.Requests())
+	if kakaoCalls != statuses[http.StatusOK]+1 {
+		t.Errorf("Kakao was asked %d times, want %d: a refused request must not reach Kakao", kakaoCalls, statuses[http.StatusOK]+1)
+	}
+}

@@ -9,9 +9,13 @@ import (
 	"net"
 	"strconv"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/metrics"
+	"github.com/rollcall/rollcall/internal/ratelimit"
 	"github.com/rollcall/rollcall/internal/server"
 	"github.com/rollcall/rollcall/internal/sync"
 	"github.com/rollcall/rollcall/internal/syncapi"
@@ -21,7 +25,7 @@ import (
 // store, one sync engine, one Kakao client shared by every request.
 type service struct {
 	store  store
-	engine *sync.Engine
+	engine *metrics.ObservedSync // the sync engine, its runs counted
 	server *server.Server
 }
 
@@ -40,12 +44,18 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	if err != nil {
 		return nil, err
 	}
+	m := metrics.New()
+	kakaoOpts.Observer = m
 	profiles := kakao.NewProfileClient(cfg.Kakao.RESTAPIKey.Reveal(), origins, kakaoOpts)
+	perClient := ratelimit.New(ratelimit.DefaultClientRate, ratelimit.DefaultClientBurst)
 	skills := kakao.NewHandler(kakao.HandlerConfig{
 		SkillSecret: cfg.Kakao.SkillSecret.Reveal(),
 		BotID:       cfg.Kakao.BotID,
+		Before:      []gin.HandlerFunc{perClient.PerClientIP()},
+		UserLimiter: ratelimit.New(ratelimit.DefaultUserRate, ratelimit.DefaultUserBurst),
+		Observer:    m,
 	}, kakao.NewVerifier(profiles, st))
-	engine := sync.NewEngine(source, st, cfg.Sync.MaxDeletePercent)
+	engine := m.WrapSync(sync.NewEngine(source, st, cfg.Sync.MaxDeletePercent))
 	syncRoutes, err := syncapi.New(syncapi.Config{
 		Token:    cfg.Sync.Token.Reveal(),
 		Invokers: cfg.Sync.Invokers,
@@ -59,10 +69,12 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		store:  st,
 		engine: engine,
 		server: server.New(server.Options{
-			Logger:  logging.FromContext(ctx),
-			Project: cfg.Store.Project,
-			Ready:   st,
-			Routes:  []server.Routes{skills, syncRoutes},
+			Logger:   logging.FromContext(ctx),
+			Project:  cfg.Store.Project,
+			Ready:    st,
+			Routes:   []server.Routes{skills, syncRoutes},
+			Requests: m,
+			Metrics:  m.Handler(),
 		}),
 	}, nil
 }

@@ -27,6 +27,10 @@ const (
 	// DefaultVerifyTimeout bounds a verification (profile and directory
 	// look-up), so that the bot hears back within 3 s of asking.
 	DefaultVerifyTimeout = 2900 * time.Millisecond
+	// AccessLogOutcomeKey is the gin context key under which the handlers
+	// leave a verification's outcome for the server's access log line (the
+	// server reads the same key, "outcome").
+	AccessLogOutcomeKey = "outcome"
 )
 
 // HandlerConfig configures the skill endpoints; the server wiring fills it
@@ -134,6 +138,7 @@ func (h *Handler) validate(c *gin.Context) {
 	otp, found := req.FindOTP()
 	o, err := h.verify(c.Request.Context(), otp, found)
 	c.JSON(http.StatusOK, h.msgs.ValidationAnswer(otp, o))
+	c.Set(AccessLogOutcomeKey, o.Kind.String())
 	h.verified(c.Request.Context(), endpoint, req.User.ID, o, err, time.Since(start))
 }
 
@@ -160,6 +165,7 @@ func (h *Handler) skill(c *gin.Context) {
 	otp, found := p.FindOTP()
 	o, err := h.verify(c.Request.Context(), otp, found)
 	c.JSON(http.StatusOK, h.msgs.SkillAnswer(o))
+	c.Set(AccessLogOutcomeKey, o.Kind.String())
 	h.verified(c.Request.Context(), endpoint, p.UserRequest.User.ID, o, err, time.Since(start))
 }
 

@@ -61,17 +61,29 @@ func isHex(s string, n int) bool {
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
+	elapsed := time.Since(start)
 	route := c.FullPath()
 	if route == "" {
 		route = "(unmatched)"
 	}
-	logging.FromContext(c.Request.Context()).InfoContext(c.Request.Context(), "request",
+	if s.requests != nil {
+		s.requests.ObserveRequest(c.Request.Method, route, c.Writer.Status(), elapsed)
+	}
+	attrs := []any{
 		"method", c.Request.Method,
 		"route", route,
 		"status", c.Writer.Status(),
-		"latency_ms", float64(time.Since(start).Microseconds())/1000,
-	)
+		"latency_ms", float64(elapsed.Microseconds()) / 1000,
+	}
+	if outcome := c.GetString(OutcomeKey); outcome != "" {
+		attrs = append(attrs, "outcome", outcome)
+	}
+	logging.FromContext(c.Request.Context()).InfoContext(c.Request.Context(), "request", attrs...)
 }
+
+// OutcomeKey is the gin context key a handler sets (c.Set) to a short,
+// PII-free outcome word, such as a skill's "employee", for the access log.
+const OutcomeKey = "outcome"
 
 // recoverPanic turns a panic into a JSON 500 and a log line with the stack,
 // never the request body.

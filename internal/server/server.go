@@ -24,6 +24,12 @@ type Readiness interface {
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
+// RequestObserver is told about every request served, for example to count
+// it; *metrics.Metrics is one. route is the route pattern, never the raw path.
+type RequestObserver interface {
+	ObserveRequest(method, route string, status int, elapsed time.Duration)
+}
+
 // Routes is a group of endpoints that registers itself on the engine, such
 // as the Kakao skill handler.
 type Routes interface {
@@ -38,6 +44,11 @@ type Options struct {
 	Ready   Readiness
 	// Routes are mounted at the root, in order.
 	Routes []Routes
+	// Requests, when set, is told about every request (after it is served).
+	Requests RequestObserver
+	// Metrics, when set, is served at GET /metrics (Prometheus's text
+	// format, not JSON).
+	Metrics http.Handler
 }
 
 // Timeouts of the HTTP server. Kakao gives a skill 5 s; Cloud Run gives a
@@ -51,31 +62,44 @@ const (
 	readyTimeout      = 2 * time.Second
 )
 
+// cloudRunFrontEnd is where Cloud Run's front end connects from
+// (169.254.169.126 today).
+const cloudRunFrontEnd = "169.254.0.0/16"
+
 // Server is rollcall's HTTP service, built and then started separately so
 // that tests can serve it on any listener.
 type Server struct {
-	log     *slog.Logger
-	project string
-	ready   Readiness
-	engine  *gin.Engine
+	log      *slog.Logger
+	project  string
+	ready    Readiness
+	requests RequestObserver
+	engine   *gin.Engine
 }
 
 // New builds the service.
 func New(o Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{log: o.Logger, project: o.Project, ready: o.Ready, engine: gin.New()}
+	s := &Server{log: o.Logger, project: o.Project, ready: o.Ready, requests: o.Requests, engine: gin.New()}
 	e := s.engine
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true // c.Request.Context() values reach handlers through c
-	// Cloud Run's front end sets X-Forwarded-For; nothing else is trusted.
-	if err := e.SetTrustedProxies(nil); err != nil {
-		panic(err) // nil is always valid; a failure is a bug in gin
+	// Cloud Run's front end connects from a link-local address and puts the
+	// client's address last in X-Forwarded-For; gin reads X-Forwarded-For
+	// from the right and stops at the first untrusted address, so that last
+	// entry is c.ClientIP() and a client's own entries are ignored. Nothing
+	// else is trusted: a direct client (local runs) is its own address.
+	e.RemoteIPHeaders = []string{"X-Forwarded-For"}
+	if err := e.SetTrustedProxies([]string{cloudRunFrontEnd}); err != nil {
+		panic(err) // a constant CIDR; a failure is a bug
 	}
 	e.Use(s.withLogger, s.accessLog, s.recoverPanic)
 	e.NoRoute(func(c *gin.Context) { c.JSON(http.StatusNotFound, gin.H{"error": "not found"}) })
 	e.NoMethod(func(c *gin.Context) { c.JSON(http.StatusMethodNotAllowed, gin.H{"error": "method not allowed"}) })
 	e.GET("/health", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	e.GET("/ready", s.readiness)
+	if o.Metrics != nil {
+		e.GET("/metrics", gin.WrapH(o.Metrics))
+	}
 	for _, r := range o.Routes {
 		r.Register(e)
 	}

@@ -185,3 +185,47 @@ func TestRequestLogsCarryTrace(t *testing.T) {
 		t.Errorf("access log line = %v, want the trace", line)
 	}
 }
+
+func TestAccessLogCarriesOutcome(t *testing.T) {
+	t.Parallel()
+	s, logs := newTestServer(t, readiness{}, routes{"/kakao/skill": func(c *gin.Context) {
+		c.Set(OutcomeKey, "employee")
+		c.JSON(200, gin.H{})
+	}})
+	s.Handler().ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/kakao/skill", nil))
+	if !strings.Contains(logs.String(), `"outcome":"employee"`) {
+		t.Errorf("access log lacks the outcome: %s", logs)
+	}
+}
+
+func TestMetricsAndClientIP(t *testing.T) {
+	t.Parallel()
+	var seen string
+	s := New(Options{
+		Logger:  slog.New(slog.DiscardHandler),
+		Ready:   readiness{},
+		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "rollcall_up 1\n") }),
+		Routes:  []Routes{routes{"/ip": func(c *gin.Context) { seen = c.ClientIP() }}},
+	})
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "rollcall_up 1") {
+		t.Errorf("/metrics = %d %q", rec.Code, rec.Body)
+	}
+
+	tests := []struct {
+		name, peer, xff, want string
+	}{
+		{"Cloud Run front end: the last forwarded address", "169.254.169.126:5000", "6.6.6.6, 203.0.113.7", "203.0.113.7"},
+		{"direct client cannot spoof", "198.51.100.9:5000", "203.0.113.7", "198.51.100.9"},
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest("POST", "/ip", nil)
+		req.RemoteAddr = tt.peer
+		req.Header.Set("X-Forwarded-For", tt.xff)
+		s.Handler().ServeHTTP(httptest.NewRecorder(), req)
+		if seen != tt.want {
+			t.Errorf("%s: ClientIP = %q, want %q", tt.name, seen, tt.want)
+		}
+	}
+}
