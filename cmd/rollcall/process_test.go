@@ -184,7 +184,7 @@ func TestSIGTERMLetsASlowSkillCallFinish(t *testing.T) {
 // expires; then the next sync completes the directory.
 func TestKilledSyncIsRepaired(t *testing.T) {
 	t.Parallel()
-	requireEmulator(t)
+	needFirestoreEmulator(t)
 	bin := rollcallBinary(t)
 	e := newTestEnv(t)
 	const n = 6000
@@ -257,17 +257,4 @@ func TestKilledSyncIsRepaired(t *testing.T) {
 	if got := count(); got != n {
 		t.Errorf("directory holds %d employees after the repair, want %d", got, n)
 	}
-}
-
-// requireEmulator skips without a Firestore emulator, unless the test
-// command requires one.
-func requireEmulator(t *testing.T) {
-	t.Helper()
-	if os.Getenv("FIRESTORE_EMULATOR_HOST") != "" {
-		return
-	}
-	if os.Getenv("ROLLCALL_TEST_FIRESTORE") == "required" {
-		t.Fatal("FIRESTORE_EMULATOR_HOST is not set but ROLLCALL_TEST_FIRESTORE=required: run the tests with scripts/firestore-emulator.sh")
-	}
-	t.Skip("no Firestore emulator (FIRESTORE_EMULATOR_HOST unset); run make test")
 }
