@@ -1,0 +1,188 @@
+// Package memdir is the employee directory held in memory: each instance's
+// own copy of the store's directory, loaded at start and kept fresh, that
+// answers the skills' look-ups with one map read and no request to the
+// store.
+//
+// Fresh means: after a sync this instance ran, at once (the sync wiring calls
+// Refresh); after a sync another instance ran, within about two check
+// intervals. A check reads two small things from the store — when it was
+// last synced and the version of its employees — and reads the employees
+// again only when the version moved. Checks are started by the requests
+// themselves, at most once per interval and in the background, because
+// Cloud Run gives an instance CPU only while it serves a request; a request
+// never waits for one. Watch adds a timer for the times the process does
+// have CPU between requests.
+//
+// When the store cannot be reached, the directory keeps answering from the
+// copy it last loaded, logs a warning once and says so through Stale (which
+// /ready shows). Until a copy has been loaded, Lookup fails with
+// ErrNotLoaded, so that a skill answers "could not decide" rather than
+// "not an employee".
+package memdir
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	gosync "sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/directory"
+)
+
+// Store is the directory store a Directory copies; the bolt and firestore
+// stores satisfy it.
+type Store interface {
+	// LastSync returns when the directory was last synced, the zero time if
+	// never.
+	LastSync(ctx context.Context) (time.Time, error)
+	// Version returns a token that changes whenever the employees change.
+	Version(ctx context.Context) (string, error)
+	// Employees returns every stored employee.
+	Employees(ctx context.Context) ([]directory.Employee, error)
+}
+
+// Defaults of Options.
+const (
+	// DefaultCheckInterval keeps another instance's sync visible here within
+	// about 20 s while requests arrive, for two small reads per interval.
+	DefaultCheckInterval = 10 * time.Second
+	// DefaultRetryInterval is how soon a directory that has nothing loaded
+	// checks again: it cannot answer anyone until it has.
+	DefaultRetryInterval = time.Second
+	// DefaultLoadTimeout bounds one check, the reading of every employee
+	// included.
+	DefaultLoadTimeout = time.Minute
+)
+
+// ErrNotLoaded is Lookup's error until a copy of the directory has been
+// loaded: the store has not been reached yet, cannot be, or was never
+// synced.
+var ErrNotLoaded = errors.New("the employee directory has not been loaded yet")
+
+// StaleReason is what Stale returns while the store cannot be reached and
+// the directory answers from the copy it loaded before.
+const StaleReason = "the directory store cannot be reached: answering from the directory loaded before"
+
+// Options tune a Directory; the zero value takes every default.
+type Options struct {
+	// Logger receives the loads and the store's changes of state; nil
+	// discards them.
+	Logger *slog.Logger
+	// CheckInterval is the least time between two checks of the store
+	// (DefaultCheckInterval).
+	CheckInterval time.Duration
+	// RetryInterval replaces CheckInterval while nothing is loaded
+	// (DefaultRetryInterval).
+	RetryInterval time.Duration
+	// LoadTimeout bounds one check (DefaultLoadTimeout).
+	LoadTimeout time.Duration
+	// Now is the clock that decides when a check is due (time.Now).
+	Now func() time.Time
+}
+
+// snapshot is one loaded copy of the directory. It is never changed once
+// published: a newer copy replaces it whole.
+type snapshot struct {
+	byPhone  map[string]directory.Employee
+	version  string
+	lastSync time.Time
+}
+
+// Directory is the directory held in memory. Its look-ups are lock-free and
+// safe for concurrent use with each other and with refreshes.
+type Directory struct {
+	store         Store
+	log           *slog.Logger
+	checkInterval time.Duration
+	retryInterval time.Duration
+	loadTimeout   time.Duration
+	now           func() time.Time
+
+	current atomic.Pointer[snapshot]
+	// due is when the next lazy check may start, in Unix nanoseconds.
+	due atomic.Int64
+
+	mu      gosync.Mutex
+	flight  *flight // the check in progress, if any
+	failing bool    // the last check could not reach the store
+}
+
+// New returns a Directory that copies store. Nothing is loaded until the
+// first Refresh, LastSync or Lookup.
+func New(store Store, o Options) *Directory {
+	d := &Directory{
+		store: store, log: o.Logger, checkInterval: o.CheckInterval,
+		retryInterval: o.RetryInterval, loadTimeout: o.LoadTimeout, now: o.Now,
+	}
+	if d.log == nil {
+		d.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if d.checkInterval <= 0 {
+		d.checkInterval = DefaultCheckInterval
+	}
+	if d.retryInterval <= 0 {
+		d.retryInterval = DefaultRetryInterval
+	}
+	if d.loadTimeout <= 0 {
+		d.loadTimeout = DefaultLoadTimeout
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	return d
+}
+
+// Lookup returns the employee whose E.164 phone is phone, and false (with a
+// nil error) when there is none, from the copy in memory. It fails with
+// ErrNotLoaded until a copy has been loaded. It never waits for the store:
+// when a check is due it starts one in the background and answers from the
+// copy it has.
+func (d *Directory) Lookup(_ context.Context, phone string) (directory.Employee, bool, error) {
+	s := d.current.Load()
+	d.maybeCheck()
+	if s == nil {
+		return directory.Employee{}, false, ErrNotLoaded
+	}
+	e, ok := s.byPhone[phone]
+	return e, ok, nil
+}
+
+// LastSync returns when the directory being served was last synced, for
+// the readiness probe. With a copy loaded it answers at once (starting a
+// check when one is due), even while the store cannot be reached: Stale
+// says so. With none, it waits, within ctx, for a check: it returns the
+// check's error if the store cannot be reached, and the zero time if the
+// store was never synced.
+func (d *Directory) LastSync(ctx context.Context) (time.Time, error) {
+	if s := d.current.Load(); s != nil {
+		d.maybeCheck()
+		return s.lastSync, nil
+	}
+	f := d.startOrJoin()
+	if err := f.wait(ctx); err != nil {
+		return time.Time{}, err
+	}
+	if f.err != nil {
+		return time.Time{}, f.err
+	}
+	if s := d.current.Load(); s != nil {
+		return s.lastSync, nil
+	}
+	return time.Time{}, nil
+}
+
+// Stale returns StaleReason while the directory answers from a copy that
+// may be out of date because the last check could not reach the store, and
+// "" otherwise (also when nothing is loaded: then there is nothing to be
+// stale, and LastSync fails instead).
+func (d *Directory) Stale() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.failing && d.current.Load() != nil {
+		return StaleReason
+	}
+	return ""
+}

@@ -1,0 +1,157 @@
+package memdir
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/directory"
+)
+
+// fakeStore is a directory store with function fields; newFakeStore fills
+// them from a state the test changes with set.
+type fakeStore struct {
+	lastSync  func(ctx context.Context) (time.Time, error)
+	version   func(ctx context.Context) (string, error)
+	employees func(ctx context.Context) ([]directory.Employee, error)
+
+	mu    gosync.Mutex
+	state storeState
+	calls map[string]int
+}
+
+// storeState is what the fake store holds.
+type storeState struct {
+	last      time.Time
+	version   string
+	employees []directory.Employee
+	err       error // every call fails with it when set
+}
+
+func (f *fakeStore) LastSync(ctx context.Context) (time.Time, error) { return f.lastSync(ctx) }
+func (f *fakeStore) Version(ctx context.Context) (string, error)     { return f.version(ctx) }
+func (f *fakeStore) Employees(ctx context.Context) ([]directory.Employee, error) {
+	return f.employees(ctx)
+}
+
+func newFakeStore(s storeState) *fakeStore {
+	f := &fakeStore{state: s, calls: map[string]int{}}
+	f.lastSync = func(context.Context) (time.Time, error) {
+		st := f.read("LastSync")
+		return st.last, st.err
+	}
+	f.version = func(context.Context) (string, error) {
+		st := f.read("Version")
+		return st.version, st.err
+	}
+	f.employees = func(context.Context) ([]directory.Employee, error) {
+		st := f.read("Employees")
+		if st.err != nil {
+			return nil, st.err
+		}
+		return append([]directory.Employee(nil), st.employees...), nil
+	}
+	return f
+}
+
+// read counts a call of method and returns the state it sees.
+func (f *fakeStore) read(method string) storeState {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls[method]++
+	return f.state
+}
+
+// set changes what the store holds.
+func (f *fakeStore) set(change func(*storeState)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change(&f.state)
+}
+
+// count returns how often method was called.
+func (f *fakeStore) count(method string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[method]
+}
+
+// fakeClock is a clock that moves only when the test says so.
+type fakeClock struct {
+	mu  gosync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// The directory the tests start from. The phones are made up.
+var (
+	hong     = directory.Employee{Phone: "+821012345678", Name: "홍길동", Department: "인사팀", Position: "과장", Row: 2}
+	kim      = directory.Employee{Phone: "+821098765432", Name: "김하늘", Department: "개발팀", Position: "사원", Row: 3}
+	stranger = "+821099990000"
+	synced   = time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC)
+	errDown  = errors.New("rpc error: code = Unavailable desc = connection refused")
+)
+
+// syncedState is a store synced once with hong and kim.
+func syncedState() storeState {
+	return storeState{last: synced, version: "v1", employees: []directory.Employee{hong, kim}}
+}
+
+// newTestDirectory returns a Directory over store with clock, logging into
+// the returned buffer.
+func newTestDirectory(t *testing.T, store Store, clock *fakeClock) (*Directory, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	return New(store, Options{Logger: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock.Now}), logs
+}
+
+// settle waits for the check in progress, if any, to end.
+func settle(t *testing.T, d *Directory) {
+	t.Helper()
+	d.mu.Lock()
+	f := d.flight
+	d.mu.Unlock()
+	if f == nil {
+		return
+	}
+	if err := f.wait(t.Context()); err != nil {
+		t.Fatalf("the check never ended: %v", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu  gosync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
