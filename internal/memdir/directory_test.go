@@ -165,7 +165,9 @@ func TestCheckInterval(t *testing.T) {
 	checks := store.count("LastSync")
 
 	// Another instance deletes hong.
-	store.set(func(s *storeState) { s.last, s.version, s.employees = synced.Add(time.Hour), "v2", []directory.Employee{kim} })
+	store.set(func(s *storeState) {
+		s.last, s.version, s.employees = synced.Add(time.Hour), "v2", []directory.Employee{kim}
+	})
 
 	clock.Advance(DefaultCheckInterval - time.Nanosecond)
 	for range 100 {
