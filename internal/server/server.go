@@ -17,7 +17,8 @@ import (
 )
 
 // Readiness tells whether the directory can answer: the store is reachable
-// and has been synced at least once.
+// (or a copy of the directory is held, see Staleness) and has been synced
+// at least once.
 type Readiness interface {
 	// LastSync returns when the directory was last synced, the zero time if
 	// never, or an error if the store cannot be reached.
@@ -28,6 +29,16 @@ type Readiness interface {
 // it; *metrics.Metrics is one. route is the route pattern, never the raw path.
 type RequestObserver interface {
 	ObserveRequest(method, route string, status int, elapsed time.Duration)
+}
+
+// Staleness is implemented by a Readiness that answers from a copy of the
+// directory held in memory and keeps doing so when the store cannot be
+// reached. /ready then stays 200, its body saying that the directory is
+// stale and why.
+type Staleness interface {
+	// Stale returns why the directory being served may be out of date, or
+	// "" when it is current.
+	Stale() string
 }
 
 // Routes is a group of endpoints that registers itself on the engine, such
@@ -155,6 +166,15 @@ func (s *Server) readiness(c *gin.Context) {
 	case last.IsZero():
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "reason": "the directory has never been synced"})
 	default:
-		c.JSON(http.StatusOK, gin.H{"status": "ready", "last_sync": last.UTC().Format(time.RFC3339)})
+		body := gin.H{"status": "ready", "last_sync": last.UTC().Format(time.RFC3339)}
+		if st, ok := s.ready.(Staleness); ok {
+			// The directory logs its own changes of state: a probe every few
+			// seconds must not repeat them.
+			body["directory"] = "current"
+			if reason := st.Stale(); reason != "" {
+				body["directory"], body["reason"] = "stale", reason
+			}
+		}
+		c.JSON(http.StatusOK, body)
 	}
 }

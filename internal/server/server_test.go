@@ -26,6 +26,15 @@ type readiness struct {
 
 func (r readiness) LastSync(context.Context) (time.Time, error) { return r.last, r.err }
 
+// cachedReadiness is a Readiness that also reports Staleness, as the
+// directory held in memory does.
+type cachedReadiness struct {
+	readiness
+	stale string
+}
+
+func (r cachedReadiness) Stale() string { return r.stale }
+
 // routes is a Routes fake that mounts handler functions.
 type routes map[string]gin.HandlerFunc
 
@@ -46,7 +55,7 @@ func TestEndpoints(t *testing.T) {
 	synced := readiness{last: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}
 	tests := []struct {
 		name       string
-		ready      readiness
+		ready      Readiness
 		method     string
 		path       string
 		wantStatus int
@@ -58,6 +67,14 @@ func TestEndpoints(t *testing.T) {
 			map[string]any{"status": "unavailable", "reason": "the directory has never been synced"}},
 		{"not ready when the store is down", readiness{err: errors.New("dial tcp: refused")}, "GET", "/ready", 503,
 			map[string]any{"status": "unavailable", "reason": "the directory store cannot be reached"}},
+		{"ready from a current copy", cachedReadiness{readiness: synced}, "GET", "/ready", 200,
+			map[string]any{"status": "ready", "directory": "current", "last_sync": "2026-11-25T00:00:00Z", "reason": nil}},
+		{"ready but stale when the store is down after a load", cachedReadiness{readiness: synced, stale: "store down"}, "GET", "/ready", 200,
+			map[string]any{"status": "ready", "directory": "stale", "last_sync": "2026-11-25T00:00:00Z", "reason": "store down"}},
+		{"a copy that was never loaded is not ready", cachedReadiness{readiness: readiness{err: errors.New("dial tcp: refused")}}, "GET", "/ready", 503,
+			map[string]any{"status": "unavailable", "reason": "the directory store cannot be reached", "directory": nil}},
+		{"a plain store says nothing of copies", synced, "GET", "/ready", 200,
+			map[string]any{"status": "ready", "directory": nil}},
 		{"unknown path", synced, "GET", "/nope", 404, map[string]any{"error": "not found"}},
 		{"unknown method", synced, "DELETE", "/health", 405, map[string]any{"error": "method not allowed"}},
 		{"panicking handler", synced, "POST", "/boom", 500, map[string]any{"error": "internal error"}},
