@@ -22,6 +22,8 @@ type store interface {
 	LastSync(ctx context.Context) (time.Time, error)
 	Runs(ctx context.Context, limit int) ([]sync.Report, error)
 	Count(ctx context.Context) (int, error)
+	Employees(ctx context.Context) ([]directory.Employee, error)
+	Version(ctx context.Context) (string, error)
 	Close() error
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/metrics"
 	"github.com/rollcall/rollcall/internal/ratelimit"
 	"github.com/rollcall/rollcall/internal/server"
@@ -22,12 +23,17 @@ import (
 )
 
 // service is rollcall serve's object graph, built once at start-up: one
-// store, one sync engine, one Kakao client shared by every request.
+// store, the directory held in memory that answers the skills, one sync
+// engine, one Kakao client shared by every request.
 type service struct {
-	store  store
-	engine *metrics.ObservedSync // the sync engine, its runs counted
-	server *server.Server
+	store     store
+	directory *memdir.Directory
+	engine    *metrics.ObservedSync // the sync engine, its runs counted, reloading directory after each
+	server    *server.Server
 }
+
+// The directory in memory is what /ready reports on, staleness included.
+var _ server.Staleness = (*memdir.Directory)(nil)
 
 // newService builds the service from its configuration without starting it.
 // kakaoOpts lets tests point the profile client at a fake.
@@ -44,6 +50,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	if err != nil {
 		return nil, err
 	}
+	dir := memdir.New(st, memdir.Options{Logger: logging.FromContext(ctx)})
 	m := metrics.New()
 	kakaoOpts.Observer = m
 	profiles := kakao.NewProfileClient(cfg.Kakao.RESTAPIKey.Reveal(), origins, kakaoOpts)
@@ -54,8 +61,11 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		Before:      []gin.HandlerFunc{perClient.PerClientIP()},
 		UserLimiter: ratelimit.New(ratelimit.DefaultUserRate, ratelimit.DefaultUserBurst),
 		Observer:    m,
-	}, kakao.NewVerifier(profiles, st))
-	engine := m.WrapSync(sync.NewEngine(source, st, cfg.Sync.MaxDeletePercent))
+	}, kakao.NewVerifier(profiles, dir))
+	engine := m.WrapSync(&reloadingSync{
+		engine:    sync.NewEngine(source, st, cfg.Sync.MaxDeletePercent),
+		directory: dir,
+	})
 	syncRoutes, err := syncapi.New(syncapi.Config{
 		Token:    cfg.Sync.Token.Reveal(),
 		Invokers: cfg.Sync.Invokers,
@@ -66,12 +76,13 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		return nil, fmt.Errorf("set up %s: %w", syncapi.SyncPath, err)
 	}
 	return &service{
-		store:  st,
-		engine: engine,
+		store:     st,
+		directory: dir,
+		engine:    engine,
 		server: server.New(server.Options{
 			Logger:   logging.FromContext(ctx),
 			Project:  cfg.Store.Project,
-			Ready:    st,
+			Ready:    dir,
 			Routes:   []server.Routes{skills, syncRoutes},
 			Requests: m,
 			Metrics:  m.Handler(),
@@ -110,8 +121,20 @@ func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr
 	if err != nil {
 		return fmt.Errorf("PORT %d: %w", cfg.Port, err)
 	}
-	go svc.firstSync(ctx)
+	go svc.start(ctx)
+	go svc.directory.Watch(ctx)
 	return svc.server.Serve(ctx, ln)
+}
+
+// start loads the directory into memory, after a first sync when the store
+// was never synced. Until it is loaded, /ready answers 503 and skill calls
+// ERROR; if the store cannot be reached now, requests retry the load.
+func (s *service) start(ctx context.Context) {
+	s.firstSync(ctx)
+	if err := s.directory.Refresh(ctx); err != nil {
+		// The directory has logged the store's failure itself, once.
+		logging.FromContext(ctx).Debug("the directory could not be loaded at start", "error", err.Error())
+	}
 }
 
 // firstSync fills a directory that has never been synced, so that a fresh
@@ -127,4 +150,27 @@ func (s *service) firstSync(ctx context.Context) {
 	if _, err := s.engine.Run(ctx, sync.Options{}); err != nil && !errors.Is(err, sync.ErrBusy) {
 		log.Error("first sync failed; /ready stays 503 until a sync succeeds", "error", err.Error())
 	}
+}
+
+// reloadingSync runs syncs and then reloads this instance's directory in
+// memory, so that the instance that ran a sync answers from its result at
+// once; the other instances see it at their directory's next check.
+type reloadingSync struct {
+	engine    *sync.Engine
+	directory *memdir.Directory
+}
+
+// Run runs one sync, then reloads the directory unless the run could not
+// have changed the store. A failed apply is reloaded too: part of its
+// writes may have landed.
+func (r *reloadingSync) Run(ctx context.Context, opts sync.Options) (sync.Report, error) {
+	report, err := r.engine.Run(ctx, opts)
+	if opts.DryRun || errors.Is(err, sync.ErrBusy) || errors.Is(err, sync.ErrRefused) || errors.Is(err, sync.ErrRead) {
+		return report, err
+	}
+	if rerr := r.directory.Refresh(ctx); rerr != nil {
+		logging.FromContext(ctx).WarnContext(ctx, "the sync ran but the directory in memory could not be reloaded: it will be at its next check",
+			"error", rerr.Error())
+	}
+	return report, err
 }
