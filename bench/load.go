@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// call is one prepared skill request and the answer it must get.
+type call struct {
+	body []byte
+	// want is the status the answer must carry, as it appears in the JSON:
+	// `"status":"SUCCESS"` for an employee, `"status":"FAIL"` for a stranger.
+	want []byte
+}
+
+// loadConfig bounds one load run in time and in requests.
+type loadConfig struct {
+	Concurrency int
+	Duration    time.Duration
+	MaxRequests int64
+	// Rate, when positive, paces the load at that many requests a second
+	// in all (each worker sends on a fixed schedule); zero is a closed loop
+	// as fast as the server answers.
+	Rate float64
+}
+
+// loadResult is what one load run saw from the client's side.
+type loadResult struct {
+	Requests int64
+	Elapsed  time.Duration
+	// Samples holds every request's latency, failed ones included.
+	Samples []time.Duration
+	// Errors counts failed requests by kind.
+	Errors map[string]int64
+}
+
+// add appends o's figures to r (runs of the same server, one after another).
+func (r *loadResult) add(o loadResult) {
+	r.Requests += o.Requests
+	r.Elapsed += o.Elapsed
+	r.Samples = append(r.Samples, o.Samples...)
+	if r.Errors == nil {
+		r.Errors = map[string]int64{}
+	}
+	for k, v := range o.Errors {
+		r.Errors[k] += v
+	}
+}
+
+// errorCount returns the number of failed requests.
+func (r loadResult) errorCount() int64 {
+	var n int64
+	for _, v := range r.Errors {
+		n += v
+	}
+	return n
+}
+
+// errorSummary lists the kinds of failure, most frequent first.
+func (r loadResult) errorSummary() string {
+	kinds := make([]string, 0, len(r.Errors))
+	for k := range r.Errors {
+		kinds = append(kinds, k)
+	}
+	sort.Slice(kinds, func(i, j int) bool {
+		if r.Errors[kinds[i]] != r.Errors[kinds[j]] {
+			return r.Errors[kinds[i]] > r.Errors[kinds[j]]
+		}
+		return kinds[i] < kinds[j]
+	})
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%d× %s", r.Errors[k], k)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// loadClient spreads requests round-robin over keep-alive connections from
+// many loopback source addresses (127.1.x.y), one HTTP client each.
+// rollcall limits requests per client IP (a backstop against a flooding
+// caller), so a load from a single address would measure that limit, not
+// the service; from enough addresses every request is answered, and the
+// limiter's per-request work is still done.
+type loadClient struct {
+	clients []*http.Client
+	next    atomic.Uint64
+}
+
+// newLoadClient returns a client sending from sources loopback addresses.
+func newLoadClient(sources int) *loadClient {
+	lc := &loadClient{clients: make([]*http.Client, sources)}
+	for i := range lc.clients {
+		dialer := &net.Dialer{Timeout: 5 * time.Second, LocalAddr: &net.TCPAddr{IP: sourceAddr(i)}}
+		lc.clients[i] = &http.Client{
+			Timeout: 10 * time.Second,
+			Transport: &http.Transport{
+				Proxy:               nil,
+				DialContext:         dialer.DialContext,
+				MaxIdleConnsPerHost: 4,
+				DisableCompression:  true,
+				IdleConnTimeout:     time.Minute,
+			},
+		}
+	}
+	return lc
+}
+
+// sourceAddr is the i-th source address: 127.1.0.1, 127.1.0.2, ...,
+// 127.1.0.254, 127.1.1.1, ... (all of 127.0.0.0/8 is loopback on Linux).
+func sourceAddr(i int) net.IP {
+	return net.IPv4(127, 1, byte(i/254), byte(i%254+1))
+}
+
+// Do sends req from the next source address.
+func (lc *loadClient) Do(req *http.Request) (*http.Response, error) {
+	return lc.clients[lc.next.Add(1)%uint64(len(lc.clients))].Do(req)
+}
+
+// CloseIdleConnections closes every source's idle connections.
+func (lc *loadClient) CloseIdleConnections() {
+	for _, c := range lc.clients {
+		c.CloseIdleConnections()
+	}
+}
+
+// drive posts calls to url from cfg.Concurrency workers, each sending its
+// next request as soon as the previous one is answered (a closed loop),
+// until cfg.Duration has passed or cfg.MaxRequests have been sent.
+func drive(ctx context.Context, client *loadClient, url string, calls []call, cfg loadConfig) loadResult {
+	var (
+		sent     atomic.Int64
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		total    = loadResult{Errors: map[string]int64{}}
+		deadline = time.Now().Add(cfg.Duration)
+	)
+	start := time.Now()
+	for w := range cfg.Concurrency {
+		wg.Go(func() {
+			samples := make([]time.Duration, 0, 4096)
+			errs := map[string]int64{}
+			var buf bytes.Buffer
+			// A paced worker sends every interval, the workers' schedules
+			// staggered; one that falls behind carries on from now rather than
+			// bursting to catch up.
+			var interval time.Duration
+			if cfg.Rate > 0 {
+				interval = time.Duration(float64(cfg.Concurrency) / cfg.Rate * float64(time.Second))
+			}
+			due := start.Add(interval * time.Duration(w) / time.Duration(cfg.Concurrency))
+			for i := 0; ; i++ {
+				if interval > 0 {
+					if wait := time.Until(due); wait > 0 {
+						time.Sleep(wait)
+					}
+					due = due.Add(interval)
+					if now := time.Now(); due.Before(now) {
+						due = now
+					}
+				}
+				if ctx.Err() != nil || time.Now().After(deadline) || sent.Add(1) > cfg.MaxRequests {
+					break
+				}
+				c := calls[(w+i*cfg.Concurrency)%len(calls)]
+				t0 := time.Now()
+				kind := post(ctx, client, url, c, &buf)
+				samples = append(samples, time.Since(t0))
+				if kind != "" {
+					errs[kind]++
+				}
+			}
+			mu.Lock()
+			total.Samples = append(total.Samples, samples...)
+			for k, v := range errs {
+				total.Errors[k] += v
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	total.Elapsed = time.Since(start)
+	total.Requests = int64(len(total.Samples))
+	return total
+}
+
+// post sends one call and returns "" when it got the answer it wants, or
+// the kind of failure.
+func post(ctx context.Context, client *loadClient, url string, c call, buf *bytes.Buffer) string {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(c.body))
+	if err != nil {
+		return "request not built"
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return "canceled"
+		}
+		return "transport error"
+	}
+	buf.Reset()
+	_, err = buf.ReadFrom(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	switch {
+	case err != nil:
+		return "body not read"
+	case resp.StatusCode != http.StatusOK:
+		return fmt.Sprintf("HTTP %d", resp.StatusCode)
+	case !bytes.Contains(buf.Bytes(), c.want):
+		return "answered " + answerStatus(buf.Bytes()) + ", want " + string(bytes.TrimPrefix(c.want, []byte(`"status":`)))
+	}
+	return ""
+}
+
+// answerStatus names the status of a validation answer, for error counts.
+func answerStatus(body []byte) string {
+	for _, s := range []string{"SUCCESS", "FAIL", "ERROR"} {
+		if bytes.Contains(body, []byte(`"status":"`+s+`"`)) {
+			return `"` + s + `"`
+		}
+	}
+	return "no status"
+}

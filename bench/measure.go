@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
+)
+
+// validationTemplate is Open Builder's validation request, whose OTP URL and
+// user the bench replaces.
+const validationTemplate = "internal/kakao/testdata/kakao/validation-request.json"
+
+// benchAPIKey is the REST API key the Kakao fake accepts in the bench.
+const benchAPIKey = "bench-rest-api-key"
+
+// bench holds what every phase of a run shares.
+type bench struct {
+	opts     options
+	root     string
+	tmp      string
+	rollcall string // the built binary
+	template []byte
+	machine  machine
+	progress io.Writer
+	// handlerAllocs caches BenchmarkValidate's allocs/op, the fallback
+	// figure when rollcall does not expose its allocation count.
+	handlerAllocs float64
+}
+
+// results is everything a run measured.
+type results struct {
+	Syncs    []syncFigures
+	Startups []startupFigures
+	Loads    []loadFigures
+	// Paced are the same servers under a steady load within rollcall's
+	// limits, each freshly started.
+	Paced []loadFigures
+	// AllocsNote says how allocations per request were measured.
+	AllocsNote string
+}
+
+// syncFigures are the sync runs of one store and size.
+type syncFigures struct {
+	Store     string
+	Employees int
+	First     syncRun
+	Unchanged syncRun
+}
+
+// startupFigures are the start → /ready times of one store and size.
+type startupFigures struct {
+	Store     string
+	Employees int
+	Times     []time.Duration
+}
+
+// loadFigures is one server's load at one size, all rounds together.
+type loadFigures struct {
+	Server    string
+	Baseline  bool
+	Employees int
+	Result    loadResult
+	Latency   latencies
+	// CPU is the server process's CPU time during the measured rounds.
+	CPU time.Duration
+	// Allocs is the number of heap allocations during the measured rounds,
+	// or -1 when the server does not expose them.
+	Allocs float64
+	// PeakRSS is the process's VmHWM after the load, in KiB.
+	PeakRSS int64
+	// Ready is the process's start → /ready time.
+	Ready time.Duration
+}
+
+// throughput is requests per second over the measured rounds.
+func (f loadFigures) throughput() float64 {
+	if f.Result.Elapsed <= 0 {
+		return 0
+	}
+	return float64(f.Result.Requests) / f.Result.Elapsed.Seconds()
+}
+
+func (b *bench) logf(format string, args ...any) {
+	fmt.Fprintf(b.progress, "bench: "+format+"\n", args...)
+}
+
+// measure runs every phase for every size.
+func (b *bench) measure(ctx context.Context) (results, error) {
+	var res results
+	for _, n := range b.opts.Sizes {
+		if err := b.measureSize(ctx, n, &res); err != nil {
+			return res, fmt.Errorf("%d employees: %w", n, err)
+		}
+	}
+	return res, nil
+}
+
+// measureSize generates a directory of n employees and measures sync,
+// start-up and load on it.
+func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
+	strangers := (b.opts.Users*b.opts.StrangerPct + 99) / 100
+	r, err := generateRoster(n, strangers, b.opts.Seed)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(b.tmp, strconv.Itoa(n))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("make %s: %w", dir, err)
+	}
+	sheet := filepath.Join(dir, "employees.csv")
+	if err := writeSheet(sheet, r.Employees); err != nil {
+		return err
+	}
+
+	fake, err := kakaotest.Start(kakaotest.PlainHTTP(), kakaotest.WithAPIKey(benchAPIKey))
+	if err != nil {
+		return fmt.Errorf("start the Kakao fake: %w", err)
+	}
+	defer fake.Close()
+	fake.SetDelay(b.opts.KakaoDelay)
+	calls, err := buildCalls(b.template, fake, r, b.opts.Users, b.opts.StrangerPct, b.opts.Seed)
+	if err != nil {
+		return err
+	}
+
+	stores := []storeSetup{{Name: "bolt", Env: rollcallEnv{
+		Source: sheet, Store: "bolt:" + filepath.Join(dir, "rollcall.db"),
+		KakaoKey: benchAPIKey, KakaoOrigin: fake.Origin(), LogLevel: b.opts.LogLevel,
+	}}}
+	if b.opts.EmulatorHost != "" && n == b.opts.TargetSize {
+		stores = append(stores, storeSetup{Name: "firestore", Env: rollcallEnv{
+			Source: sheet, Store: fmt.Sprintf("firestore:rollcall-bench-%d", time.Now().UnixNano()),
+			EmulatorHost: b.opts.EmulatorHost,
+			KakaoKey:     benchAPIKey, KakaoOrigin: fake.Origin(), LogLevel: b.opts.LogLevel,
+		}})
+	}
+	for _, st := range stores {
+		b.logf("%d employees, %s: sync, unchanged sync, %d starts", n, st.Name, b.opts.Startups)
+		sf, err := b.syncTwice(ctx, st, n)
+		if err != nil {
+			return err
+		}
+		res.Syncs = append(res.Syncs, sf)
+		times, err := b.startups(ctx, st)
+		if err != nil {
+			return err
+		}
+		res.Startups = append(res.Startups, startupFigures{Store: st.Name, Employees: n, Times: times})
+	}
+
+	servers := []serverSetup{{Name: "baseline", Baseline: true, Path: b.opts.executablePath, Args: []string{baselineCommand},
+		Env: []string{"ROLLCALL_SOURCE=" + sheet, "ROLLCALL_KAKAO_REST_API_KEY=" + benchAPIKey}}}
+	for _, st := range stores {
+		if st.Name == "firestore" && !b.opts.FirestoreLoad {
+			continue
+		}
+		servers = append(servers, serverSetup{Name: "rollcall (" + st.Name + ")", Path: b.rollcall, Args: []string{"serve"}, Env: st.Env.list()})
+	}
+	loads, note, err := b.load(ctx, n, servers, calls)
+	if err != nil {
+		return err
+	}
+	res.Loads = append(res.Loads, loads...)
+	if note != "" {
+		res.AllocsNote = note
+	}
+	paced, err := b.paced(ctx, n, servers, calls)
+	if err != nil {
+		return err
+	}
+	res.Paced = append(res.Paced, paced...)
+	return nil
+}
+
+// storeSetup is one store the bench syncs into and serves from.
+type storeSetup struct {
+	Name string
+	Env  rollcallEnv
+}
+
+// writeSheet writes the employees as a CSV file at path.
+func writeSheet(path string, employees []person) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("create the sheet: %w", err)
+	}
+	if err := writeCSV(f, employees); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write the sheet: %w", err)
+	}
+	return nil
+}
+
+// syncTwice fills the store with a first sync, then times a second sync of
+// the same sheet, which must change nothing.
+func (b *bench) syncTwice(ctx context.Context, st storeSetup, n int) (syncFigures, error) {
+	f := syncFigures{Store: st.Name, Employees: n}
+	var err error
+	if f.First, err = runSync(ctx, b.rollcall, st.Env.list()); err != nil {
+		return f, fmt.Errorf("first sync: %w", err)
+	}
+	if rep := f.First.Report; rep.Employees != n || rep.Added != n {
+		return f, fmt.Errorf("first sync into an empty %s store: %d employees, %d added; want %d and %d", st.Name, rep.Employees, rep.Added, n, n)
+	}
+	if f.Unchanged, err = runSync(ctx, b.rollcall, st.Env.list()); err != nil {
+		return f, fmt.Errorf("unchanged sync: %w", err)
+	}
+	if rep := f.Unchanged.Report; rep.Added+rep.Updated+rep.Deleted != 0 || rep.Unchanged != n {
+		return f, fmt.Errorf("a sync of the unchanged sheet on %s: %d added, %d updated, %d deleted, %d unchanged; want 0, 0, 0, %d",
+			st.Name, rep.Added, rep.Updated, rep.Deleted, rep.Unchanged, n)
+	}
+	return f, nil
+}
+
+// startups starts `rollcall serve` on the synced store the configured
+// number of times and returns each start → first 200 from /ready.
+func (b *bench) startups(ctx context.Context, st storeSetup) ([]time.Duration, error) {
+	var times []time.Duration
+	for range b.opts.Startups {
+		port, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		env := st.Env
+		env.Port = port
+		s, err := startServer("rollcall serve ("+st.Name+")", b.rollcall, []string{"serve"}, env.list(), port)
+		if err != nil {
+			return nil, err
+		}
+		d, err := s.waitReady(ctx, time.Minute)
+		if stopErr := s.stop(); err == nil && stopErr != nil {
+			err = stopErr
+		}
+		if err != nil {
+			return nil, err
+		}
+		times = append(times, d)
+	}
+	return times, nil
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// figures builds load figures of requests answered in elapsed, all with
+// latency lat.
+func figures(server string, baseline bool, employees int, requests int64, elapsed, lat time.Duration, rss int64) loadFigures {
+	samples := make([]time.Duration, requests)
+	for i := range samples {
+		samples[i] = lat
+	}
+	return loadFigures{
+		Server: server, Baseline: baseline, Employees: employees,
+		Result:  loadResult{Requests: requests, Elapsed: elapsed, Samples: samples},
+		Latency: summarize(samples), PeakRSS: rss, Allocs: -1,
+	}
+}
+
+func TestTargetLines(t *testing.T) {
+	t.Parallel()
+	o := options{TargetSize: 10_000}
+	good := results{
+		Syncs: []syncFigures{{Store: "bolt", Employees: 10_000,
+			Unchanged: syncRun{Wall: 400 * time.Millisecond, Report: syncReport{Unchanged: 10_000}}}},
+		Startups: []startupFigures{{Store: "bolt", Employees: 10_000, Times: []time.Duration{90 * time.Millisecond, 80 * time.Millisecond, 500 * time.Millisecond}}},
+		Loads: []loadFigures{
+			figures("baseline", true, 10_000, 1000, time.Second, 2*time.Millisecond, 30_000),
+			figures("rollcall (bolt)", false, 10_000, 850, time.Second, 2900*time.Microsecond, 50_000),
+		},
+		Paced: []loadFigures{figures("rollcall (bolt)", false, 100_000, 100, time.Second, time.Millisecond, 60_000)},
+	}
+	want := []string{
+		"PASS  throughput ≥ 80% of the baseline's, no errors: 85% (850 vs 1,000 req/s), 0 errors",
+		"PASS  p99 ≤ baseline p99 + 1 ms: 2.90 ms vs 2.00 ms + 1 ms",
+		"PASS  start → /ready ≤ 300 ms (bolt): median 90.0 ms of 3 starts",
+		"skipped: no emulator — start → /ready ≤ 1000 ms (firestore)",
+		"PASS  peak RSS ≤ 64 MB at 100,000 employees (bolt, paced load): 58.6 MiB (61.4 MB)",
+		"PASS  unchanged sync ≤ 2 s, writing no employee (bolt): 0.40 s wall, 0 added/updated/deleted",
+		"skipped: no emulator — unchanged sync on Firestore",
+	}
+	if diff := cmp.Diff(want, targetLines(o, good)); diff != "" {
+		t.Errorf("targets met (-want +got):\n%s", diff)
+	}
+
+	bad := good
+	bad.Loads = []loadFigures{
+		figures("baseline", true, 10_000, 1000, time.Second, 2*time.Millisecond, 30_000),
+		figures("rollcall (bolt)", false, 10_000, 790, time.Second, 3100*time.Microsecond, 50_000),
+	}
+	bad.Startups = []startupFigures{{Store: "bolt", Employees: 10_000, Times: []time.Duration{301 * time.Millisecond}}}
+	bad.Paced = []loadFigures{figures("rollcall (bolt)", false, 100_000, 100, time.Second, time.Millisecond, 62_501)} // 64.0001 MB
+	bad.Syncs = []syncFigures{{Store: "bolt", Employees: 10_000,
+		Unchanged: syncRun{Wall: 100 * time.Millisecond, Report: syncReport{Updated: 1, Unchanged: 9_999}}}}
+	var misses int
+	for _, line := range targetLines(o, bad) {
+		if strings.HasPrefix(line, "MISS") {
+			misses++
+		}
+	}
+	if misses != 5 {
+		t.Errorf("targets missed: got %d MISS lines, want 5:\n%s", misses, strings.Join(targetLines(o, bad), "\n"))
+	}
+
+	errs := good
+	errs.Loads = []loadFigures{good.Loads[0], good.Loads[1]}
+	errs.Loads[1].Result.Errors = map[string]int64{"HTTP 429": 1}
+	if got := targetLines(o, errs)[0]; !strings.HasPrefix(got, "MISS") {
+		t.Errorf("throughput with errors: %q, want a MISS", got)
+	}
+
+	if got := targetLines(o, results{}); len(got) == 0 || !strings.HasPrefix(got[0], "not measured") {
+		t.Errorf("nothing measured: %q, want lines saying so", got)
+	}
+}
+
+func TestWriteReportShowsRatios(t *testing.T) {
+	t.Parallel()
+	base := figures("baseline", true, 10_000, 1000, time.Second, 2*time.Millisecond, 30_000)
+	base.CPU, base.Allocs = 50*time.Millisecond, 100_000
+	rc := figures("rollcall (bolt)", false, 10_000, 900, time.Second, 3*time.Millisecond, 45_000)
+	rc.CPU, rc.Allocs = 90*time.Millisecond, 180_000
+	var out bytes.Buffer
+	writeReport(&out, options{TargetSize: 10_000, Concurrency: 32, Rounds: 1, Duration: time.Second},
+		machine{CPUs: 2}, results{Loads: []loadFigures{base, rc}})
+	// Throughput 0.90×, p50 1.50×, CPU/req 100 µs ÷ 50 µs, allocs/req 200 ÷ 100.
+	for _, want := range []string{"÷ baseline", "0.90×", "1.50×", "50 µs", "100 µs", "2.00×", "200"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestParseOptions(t *testing.T) {
+	t.Parallel()
+	noEnv := func(string) string { return "" }
+	o, err := parseOptions([]string{"-quick"}, noEnv, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]int{10_000}, o.Sizes); diff != "" {
+		t.Errorf("-quick sizes (-want +got):\n%s", diff)
+	}
+	if o.Rounds != 1 || o.Duration != 2*time.Second {
+		t.Errorf("-quick: %d rounds of %v, want 1 of 2s", o.Rounds, o.Duration)
+	}
+	o, err = parseOptions([]string{"-quick", "-rounds", "4", "-sizes", "5,6"}, func(k string) string {
+		if k == "FIRESTORE_EMULATOR_HOST" {
+			return "127.0.0.1:9"
+		}
+		return ""
+	}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Rounds != 4 || !cmp.Equal(o.Sizes, []int{5, 6}) || o.EmulatorHost != "127.0.0.1:9" {
+		t.Errorf("explicit flags with -quick: rounds %d, sizes %v, emulator %q; want 4, [5 6], 127.0.0.1:9", o.Rounds, o.Sizes, o.EmulatorHost)
+	}
+	for _, args := range [][]string{{"-sizes", "10,x"}, {"-concurrency", "0"}, {"-strangers", "101"}, {"extra"}} {
+		if _, err := parseOptions(args, noEnv, &bytes.Buffer{}); err == nil {
+			t.Errorf("parseOptions(%q) succeeded, want an error", args)
+		}
+	}
+}

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// serverSetup is a server process to put under load.
+type serverSetup struct {
+	Name     string
+	Baseline bool
+	Path     string
+	Args     []string
+	Env      []string // without PORT
+}
+
+// running is a started server and what the rounds have measured of it.
+type running struct {
+	setup  serverSetup
+	proc   *server
+	client *loadClient
+	fig    loadFigures
+	// metrics tells whether the server exposes go_memstats_mallocs_total.
+	metrics bool
+}
+
+// load starts every server, warms each up, then runs the measured rounds:
+// in each, the servers take turns (starting with a different one each
+// round), one at a time, so that none competes with another for the CPU and
+// a drift of the machine's load hits all of them alike. It returns the
+// figures and, when rollcall does not expose its allocation count, a note
+// saying where the figure shown instead comes from.
+func (b *bench) load(ctx context.Context, n int, setups []serverSetup, calls []call) ([]loadFigures, string, error) {
+	servers, stop, err := startAll(ctx, n, setups, b.opts.Sources)
+	defer stop()
+	if err != nil {
+		return nil, "", err
+	}
+
+	for _, s := range servers {
+		b.logf("%d employees: warming up %s", n, s.setup.Name)
+		warm := drive(ctx, s.client, s.proc.base+"/kakao/validate", calls, loadConfig{
+			Concurrency: b.opts.Concurrency, Duration: b.opts.Warmup, MaxRequests: b.opts.MaxRequests,
+		})
+		if warm.Requests > 0 && warm.errorCount() == warm.Requests {
+			return nil, "", fmt.Errorf("every warm-up request to %s failed (%s); its output ends with:\n%s",
+				s.setup.Name, warm.errorSummary(), s.proc.log.String())
+		}
+		_, err := scrapeMallocs(ctx, s.client, s.proc.base)
+		s.metrics = err == nil
+	}
+	for round := range b.opts.Rounds {
+		for i := range servers {
+			s := servers[(round+i)%len(servers)]
+			b.logf("%d employees: round %d/%d, %s", n, round+1, b.opts.Rounds, s.setup.Name)
+			if err := b.measureRound(ctx, s, calls); err != nil {
+				return nil, "", err
+			}
+		}
+	}
+
+	var note string
+	figs := make([]loadFigures, 0, len(servers))
+	for _, s := range servers {
+		rss, err := s.proc.peakRSS()
+		if err != nil {
+			return nil, "", err
+		}
+		s.fig.PeakRSS = rss
+		s.fig.Latency = summarize(s.fig.Result.Samples)
+		if !s.metrics && !s.setup.Baseline {
+			if b.handlerAllocs == 0 {
+				b.logf("rollcall has no go_memstats_mallocs_total: running BenchmarkValidate for allocs/op")
+				allocs, err := handlerBenchAllocs(ctx, b.root)
+				if err != nil {
+					return nil, "", err
+				}
+				b.handlerAllocs = allocs
+			}
+			s.fig.Allocs = b.handlerAllocs * float64(s.fig.Result.Requests)
+			note = "rollcall exposes no go_memstats_mallocs_total on /metrics: its allocs/req is BenchmarkValidate's allocs/op (go test, in-process handler, TLS fake, in-memory directory), not the process's"
+		}
+		figs = append(figs, s.fig)
+	}
+	return figs, note, nil
+}
+
+// startAll starts the servers, each on a free port, and waits until each
+// is ready. stop stops whichever were started; it is never nil.
+func startAll(ctx context.Context, n int, setups []serverSetup, sources int) (servers []*running, stop func(), err error) {
+	stop = func() {
+		for _, s := range servers {
+			_ = s.proc.stop()
+			s.client.CloseIdleConnections()
+		}
+	}
+	for _, setup := range setups {
+		port, err := freePort()
+		if err != nil {
+			return servers, stop, err
+		}
+		env := append(append([]string(nil), setup.Env...), "PORT="+strconv.Itoa(port))
+		p, err := startServer(setup.Name, setup.Path, setup.Args, env, port)
+		if err != nil {
+			return servers, stop, err
+		}
+		r := &running{setup: setup, proc: p, client: newLoadClient(sources)}
+		r.fig = loadFigures{Server: setup.Name, Baseline: setup.Baseline, Employees: n, Allocs: -1}
+		servers = append(servers, r)
+		if r.fig.Ready, err = p.waitReady(ctx, time.Minute); err != nil {
+			return servers, stop, err
+		}
+	}
+	return servers, stop, nil
+}
+
+// paced measures each server, freshly started, under a steady load within
+// rollcall's per-client limits from as many connections as clients: the
+// latency of a request that does not queue, and the memory the process
+// needs to serve n employees without the connection buffers of the
+// saturating load.
+func (b *bench) paced(ctx context.Context, n int, setups []serverSetup, calls []call) ([]loadFigures, error) {
+	var figs []loadFigures
+	for _, setup := range setups {
+		servers, stop, err := startAll(ctx, n, []serverSetup{setup}, b.opts.Concurrency)
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		s := servers[0]
+		b.logf("%d employees: paced load of %.0f req/s on %s", n, b.opts.PacedRate, setup.Name)
+		cfg := loadConfig{Concurrency: b.opts.Concurrency, Duration: b.opts.Warmup, MaxRequests: b.opts.MaxRequests, Rate: b.opts.PacedRate}
+		_ = drive(ctx, s.client, s.proc.base+"/kakao/validate", calls, cfg) // warm-up, not counted
+		cfg.Duration = b.opts.PacedDuration
+		res := drive(ctx, s.client, s.proc.base+"/kakao/validate", calls, cfg)
+		s.fig.Result.add(res)
+		s.fig.Latency = summarize(s.fig.Result.Samples)
+		s.fig.PeakRSS, err = s.proc.peakRSS()
+		stop()
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err != nil {
+			return nil, err
+		}
+		figs = append(figs, s.fig)
+	}
+	return figs, nil
+}
+
+// measureRound drives one measured load against s and adds what it saw —
+// client-side latencies, the process's CPU time and allocations — to s's
+// figures.
+func (b *bench) measureRound(ctx context.Context, s *running, calls []call) error {
+	cpu0, err := s.proc.cpuTime()
+	if err != nil {
+		return err
+	}
+	var mallocs0 float64
+	if s.metrics {
+		if mallocs0, err = scrapeMallocs(ctx, s.client, s.proc.base); err != nil {
+			return err
+		}
+	}
+	res := drive(ctx, s.client, s.proc.base+"/kakao/validate", calls, loadConfig{
+		Concurrency: b.opts.Concurrency, Duration: b.opts.Duration, MaxRequests: b.opts.MaxRequests,
+	})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	cpu1, err := s.proc.cpuTime()
+	if err != nil {
+		return err
+	}
+	if s.metrics {
+		mallocs1, err := scrapeMallocs(ctx, s.client, s.proc.base)
+		if err != nil {
+			return err
+		}
+		if s.fig.Allocs < 0 {
+			s.fig.Allocs = 0
+		}
+		s.fig.Allocs += mallocs1 - mallocs0
+	}
+	s.fig.CPU += cpu1 - cpu0
+	s.fig.Result.add(res)
+	return nil
+}
+
+// errNoMallocs means the server's /metrics does not expose the Go runtime's
+// allocation count.
+var errNoMallocs = errors.New("no go_memstats_mallocs_total on /metrics")
+
+// scrapeMallocs reads go_memstats_mallocs_total (the Go runtime's
+// cumulative count of heap allocations) from base's /metrics, in the
+// Prometheus text format.
+func scrapeMallocs(ctx context.Context, client *loadClient, base string) (float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
+	if err != nil {
+		return 0, fmt.Errorf("scrape /metrics: %w", err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("scrape /metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return 0, errNoMallocs
+	}
+	return parseMallocs(resp.Body)
+}
+
+// parseMallocs finds the go_memstats_mallocs_total sample in a Prometheus
+// text exposition.
+func parseMallocs(r io.Reader) (float64, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(sc.Text(), "go_memstats_mallocs_total")
+		if !ok || rest == "" || (rest[0] != ' ' && rest[0] != '{') {
+			continue
+		}
+		if rest[0] == '{' {
+			_, rest, _ = strings.Cut(rest, "}")
+		}
+		fields := strings.Fields(rest)
+		if len(fields) == 0 {
+			continue
+		}
+		v, err := strconv.ParseFloat(fields[0], 64)
+		if err != nil {
+			return 0, fmt.Errorf("go_memstats_mallocs_total %q: %w", fields[0], err)
+		}
+		return v, nil
+	}
+	if err := sc.Err(); err != nil {
+		return 0, fmt.Errorf("read /metrics: %w", err)
+	}
+	return 0, errNoMallocs
+}
+
+var allocsPerOp = regexp.MustCompile(`(\d+) allocs/op`)
+
+// handlerBenchAllocs runs the kakao package's in-process handler benchmark
+// and returns its allocs/op: the fallback when rollcall does not expose its
+// allocation count.
+func handlerBenchAllocs(ctx context.Context, root string) (float64, error) {
+	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", "^BenchmarkValidate$", "-benchmem", "-benchtime", "2000x", "./internal/kakao/")
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("go test -bench BenchmarkValidate: %w\n%s", err, out)
+	}
+	m := allocsPerOp.FindSubmatch(out)
+	if m == nil {
+		return 0, fmt.Errorf("no allocs/op in BenchmarkValidate's output:\n%s", out)
+	}
+	return strconv.ParseFloat(string(m[1]), 64)
+}
