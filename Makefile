@@ -12,8 +12,8 @@ run: ## serve on :8080 from examples/employees.csv into rollcall.db
 test: ## every test, with the Firestore emulator started and stopped around them
 	scripts/test.sh
 
-bench: ## benchmarks (the Firestore ones against the emulator)
-	scripts/firestore-emulator.sh $(GO) test -run '^$$' -bench . -benchmem ./...
+bench: ## the service benchmark (bench/, docs/benchmarks.md; BENCHFLAGS=-quick for a short run), then the Go micro-benchmarks; one emulator for both
+	scripts/firestore-emulator.sh sh -c '$(GO) run ./bench $(BENCHFLAGS) && $(GO) test -run "^$$" -bench . -benchmem ./...'
 
 lint: ## gofmt, go vet
 	scripts/lint.sh
