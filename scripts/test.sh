@@ -5,6 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# shellcheck keeps deploy/*.sh honest (deploy's tests); install it on a fresh machine.
+if ! command -v shellcheck >/dev/null 2>&1; then
+	echo "test: installing shellcheck (Debian package)"
+	if [[ $(id -u) -eq 0 ]]; then
+		apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null
+	else
+		echo "test: shellcheck is missing and this user cannot apt-get install it: install shellcheck" >&2
+		exit 1
+	fi
+fi
+export ROLLCALL_TEST_REQUIRE_TOOLS=1
+
 scripts/lint.sh
 scripts/firestore-emulator.sh go test -race -count=1 ./...
 scripts/fuzz.sh
