@@ -74,6 +74,11 @@ type loadFigures struct {
 	Allocs float64
 	// PeakRSS is the process's VmHWM after the load, in KiB.
 	PeakRSS int64
+	// ReadyRSS is the process's VmHWM when it first answered /ready: what
+	// start-up alone took, in KiB.
+	ReadyRSS int64
+	// RSS is the process's resident set size after the load (VmRSS), in KiB.
+	RSS int64
 	// Ready is the process's start → /ready time.
 	Ready time.Duration
 }

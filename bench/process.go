@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -123,6 +124,11 @@ func (s *server) peakRSS() (int64, error) {
 	return procStatusKiB(s.cmd.Process.Pid, "VmHWM:")
 }
 
+// rss returns the process's resident set size now (VmRSS), in KiB.
+func (s *server) rss() (int64, error) {
+	return procStatusKiB(s.cmd.Process.Pid, "VmRSS:")
+}
+
 // cpuTime returns the user plus system CPU time the process has used so
 // far, all threads together, at the kernel's 10 ms accounting resolution.
 func (s *server) cpuTime() (time.Duration, error) {
@@ -198,9 +204,30 @@ func parseStatCPU(data []byte) (time.Duration, error) {
 	return time.Duration(ticks) * clockTick, nil
 }
 
-// freePort returns a loopback port that nothing listens on right now.
+// freePort returns a port that nothing listens on, on any address (as
+// rollcall listens). It prefers a port below the kernel's ephemeral range,
+// which outgoing connections — the load's hundreds of them — never take
+// from under the server between this check and its start.
 func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	lo := 32768
+	if data, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(data)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil {
+				lo = n
+			}
+		}
+	}
+	const first = 10_000
+	if lo > first+100 {
+		for range 100 {
+			port := first + rand.IntN(lo-first)
+			if ln, err := net.Listen("tcp", ":"+strconv.Itoa(port)); err == nil {
+				ln.Close()
+				return port, nil
+			}
+		}
+	}
+	ln, err := net.Listen("tcp", ":0")
 	if err != nil {
 		return 0, fmt.Errorf("find a free port: %w", err)
 	}

@@ -11,9 +11,26 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
+
+// samplePeakRSS reads the VmHWM of process pid every 2 ms until done is
+// closed or the process is gone, and returns the last value read (KiB).
+func samplePeakRSS(pid int, done <-chan struct{}) int64 {
+	var last int64
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if kib, err := procStatusKiB(pid, "VmHWM:"); err == nil {
+			last = max(last, kib)
+		}
+		select {
+		case <-done:
+			return last
+		case <-tick.C:
+		}
+	}
+}
 
 // moduleRoot finds the repository root (the directory holding go.mod) from
 // the working directory upwards, so that the bench runs from anywhere in
@@ -78,7 +95,9 @@ type syncRun struct {
 	// Wall is from the process's start to its exit: start-up, opening the
 	// store, reading and parsing the sheet, planning, writing.
 	Wall time.Duration
-	// PeakRSS is the process's peak resident set size, in KiB.
+	// PeakRSS is the process's peak resident set size (VmHWM) as last
+	// sampled before it exited, in KiB: a lower bound, within a few
+	// milliseconds of the end.
 	PeakRSS int64
 }
 
@@ -89,13 +108,21 @@ func runSync(ctx context.Context, bin string, env []string) (syncRun, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return syncRun{}, fmt.Errorf("rollcall sync: %w", err)
+	}
+	// The peak is sampled from /proc while the process runs: the kernel's
+	// own figure at exit (rusage's ru_maxrss) starts from the forking
+	// parent's high-water mark, which is the bench's, not rollcall's.
+	done := make(chan struct{})
+	peak := make(chan int64, 1)
+	go func() { peak <- samplePeakRSS(cmd.Process.Pid, done) }()
+	err := cmd.Wait()
 	run := syncRun{Wall: time.Since(start)}
+	close(done)
+	run.PeakRSS = <-peak
 	if err != nil {
 		return run, fmt.Errorf("rollcall sync: %w\n%s", err, lastLines(stderr.String(), 20))
-	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		run.PeakRSS = ru.Maxrss // KiB on Linux
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &run.Report); err != nil {
 		return run, fmt.Errorf("read rollcall sync's report: %w", err)

@@ -119,6 +119,9 @@ func startAll(ctx context.Context, n int, setups []serverSetup, sources int) (se
 		if r.fig.Ready, err = p.waitReady(ctx, time.Minute); err != nil {
 			return servers, stop, err
 		}
+		if r.fig.ReadyRSS, err = p.peakRSS(); err != nil {
+			return servers, stop, err
+		}
 	}
 	return servers, stop, nil
 }
@@ -145,6 +148,9 @@ func (b *bench) paced(ctx context.Context, n int, setups []serverSetup, calls []
 		s.fig.Result.add(res)
 		s.fig.Latency = summarize(s.fig.Result.Samples)
 		s.fig.PeakRSS, err = s.proc.peakRSS()
+		if err == nil {
+			s.fig.RSS, err = s.proc.rss()
+		}
 		stop()
 		if err == nil {
 			err = ctx.Err()
