@@ -62,6 +62,7 @@ type options struct {
 	Seed           uint64
 	Keep           bool
 	EmulatorHost   string // from FIRESTORE_EMULATOR_HOST
+	FirestoreSizes []int
 	FirestoreLoad  bool
 	executablePath string
 }
@@ -73,6 +74,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.SetOutput(stderr)
 	var o options
 	sizes := fs.String("sizes", "1000,10000,100000", "directory sizes to measure, comma-separated")
+	firestoreSizes := fs.String("firestore-sizes", "10000", "of those sizes, the ones also measured on Firestore when FIRESTORE_EMULATOR_HOST is set")
 	quick := fs.Bool("quick", false, "a shorter run: 10k employees, one round of 2 s, 3 starts")
 	fs.IntVar(&o.Concurrency, "concurrency", 32, "concurrent clients (closed loop: each sends its next request when answered)")
 	fs.DurationVar(&o.Warmup, "warmup", time.Second, "load before measuring, per server and size (not counted)")
@@ -90,7 +92,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.StringVar(&o.LogLevel, "log-level", "info", "rollcall's ROLLCALL_LOG_LEVEL (info is production's default)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the generated directory")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory (sheets, stores, binary)")
-	fs.BoolVar(&o.FirestoreLoad, "firestore-load", true, "with the emulator, also drive load at -target-size against rollcall on Firestore")
+	fs.BoolVar(&o.FirestoreLoad, "firestore-load", true, "with the emulator, also drive load against rollcall on Firestore at -firestore-sizes")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
@@ -119,12 +121,12 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 			o.PacedDuration = 2 * time.Second
 		}
 	}
-	for _, s := range strings.Split(*sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return options{}, fmt.Errorf("-sizes: %q is not a positive number", s)
-		}
-		o.Sizes = append(o.Sizes, n)
+	var err error
+	if o.Sizes, err = parseSizes("-sizes", *sizes); err != nil {
+		return options{}, err
+	}
+	if o.FirestoreSizes, err = parseSizes("-firestore-sizes", *firestoreSizes); err != nil {
+		return options{}, err
 	}
 	switch {
 	case o.Concurrency < 1, o.Rounds < 1, o.Startups < 1, o.Users < 1, o.Sources < 1, o.MaxRequests < 1:
@@ -136,6 +138,19 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	}
 	o.EmulatorHost = getenv("FIRESTORE_EMULATOR_HOST")
 	return o, nil
+}
+
+// parseSizes reads a comma-separated list of positive numbers.
+func parseSizes(flagName, list string) ([]int, error) {
+	var sizes []int
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s: %q is not a positive number", flagName, s)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes, nil
 }
 
 // run is the whole program; `bench baseline-server` is the baseline

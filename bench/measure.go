@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -77,8 +78,10 @@ type loadFigures struct {
 	// ReadyRSS is the process's VmHWM when it first answered /ready: what
 	// start-up alone took, in KiB.
 	ReadyRSS int64
-	// RSS is the process's resident set size after the load (VmRSS), in KiB.
-	RSS int64
+	// RSS is the process's resident set size after the load (VmRSS), in
+	// KiB, and its anonymous (heap, stacks) and file-backed (the binary,
+	// bolt's memory-mapped file) parts.
+	RSS, RSSAnon, RSSFile int64
 	// Ready is the process's start → /ready time.
 	Ready time.Duration
 }
@@ -138,7 +141,7 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 		Source: sheet, Store: "bolt:" + filepath.Join(dir, "rollcall.db"),
 		KakaoKey: benchAPIKey, KakaoOrigin: fake.Origin(), LogLevel: b.opts.LogLevel,
 	}}}
-	if b.opts.EmulatorHost != "" && n == b.opts.TargetSize {
+	if b.opts.EmulatorHost != "" && slices.Contains(b.opts.FirestoreSizes, n) {
 		stores = append(stores, storeSetup{Name: "firestore", Env: rollcallEnv{
 			Source: sheet, Store: fmt.Sprintf("firestore:rollcall-bench-%d", time.Now().UnixNano()),
 			EmulatorHost: b.opts.EmulatorHost,

@@ -124,9 +124,20 @@ func (s *server) peakRSS() (int64, error) {
 	return procStatusKiB(s.cmd.Process.Pid, "VmHWM:")
 }
 
-// rss returns the process's resident set size now (VmRSS), in KiB.
-func (s *server) rss() (int64, error) {
-	return procStatusKiB(s.cmd.Process.Pid, "VmRSS:")
+// rss returns the process's resident set size now (VmRSS) and its
+// anonymous and file-backed parts (RssAnon, RssFile), in KiB.
+func (s *server) rss() (total, anon, file int64, err error) {
+	pid := s.cmd.Process.Pid
+	if total, err = procStatusKiB(pid, "VmRSS:"); err != nil {
+		return 0, 0, 0, err
+	}
+	if anon, err = procStatusKiB(pid, "RssAnon:"); err != nil {
+		return 0, 0, 0, err
+	}
+	if file, err = procStatusKiB(pid, "RssFile:"); err != nil {
+		return 0, 0, 0, err
+	}
+	return total, anon, file, nil
 }
 
 // cpuTime returns the user plus system CPU time the process has used so

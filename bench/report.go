@@ -97,15 +97,17 @@ func writeReport(w io.Writer, o options, m machine, r results) {
 		o.PacedRate, o.Warmup, o.PacedDuration, o.Concurrency)
 	fmt.Fprintln(w, "(one connection and one loopback address each: within rollcall's per-client limit, like Open Builder's few servers)")
 	tw = newTable(w)
-	fmt.Fprintln(tw, "employees\tserver\treq/s\tp50\tp99\tp99.9\tmax\terrors\tpeak RSS at /ready\tpeak RSS\tRSS after\t")
+	fmt.Fprintln(tw, "employees\tserver\treq/s\tp50\tp99\tp99.9\tmax\terrors\tpeak RSS at /ready\tpeak RSS\tRSS after (anon + file)\t")
 	for _, f := range r.Paced {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n",
 			thousands(f.Employees), f.Server, thousands(int(f.throughput()+0.5)),
 			ms(f.Latency.P50), ms(f.Latency.P99), ms(f.Latency.P999), ms(f.Latency.Max),
-			f.Result.errorCount(), mib(f.ReadyRSS), mib(f.PeakRSS), mib(f.RSS))
+			f.Result.errorCount(), mib(f.ReadyRSS), mib(f.PeakRSS),
+			fmt.Sprintf("%s (%.0f + %.0f)", mib(f.RSS), float64(f.RSSAnon)/1024, float64(f.RSSFile)/1024))
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "peak RSS at /ready: VmHWM at the first 200 of /ready (start-up alone); peak RSS: VmHWM after the load; RSS after: VmRSS then.")
+	fmt.Fprintln(w, "peak RSS at /ready: VmHWM at the first 200 of /ready (start-up alone); peak RSS: VmHWM after the load; RSS after: VmRSS then,")
+	fmt.Fprintln(w, "split into anonymous memory (heap, stacks) and file-backed pages (the binary; bolt's memory-mapped file), in MiB.")
 	for _, f := range r.Paced {
 		if f.Result.errorCount() > 0 {
 			fmt.Fprintf(w, "errors of %s at %s employees: %s\n", f.Server, thousands(f.Employees), f.Result.errorSummary())

@@ -149,7 +149,7 @@ func (b *bench) paced(ctx context.Context, n int, setups []serverSetup, calls []
 		s.fig.Latency = summarize(s.fig.Result.Samples)
 		s.fig.PeakRSS, err = s.proc.peakRSS()
 		if err == nil {
-			s.fig.RSS, err = s.proc.rss()
+			s.fig.RSS, s.fig.RSSAnon, s.fig.RSSFile, err = s.proc.rss()
 		}
 		stop()
 		if err == nil {
