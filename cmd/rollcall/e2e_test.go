@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -209,24 +210,37 @@ func skillRequest(t *testing.T, file, otp string) string {
 	return strings.ReplaceAll(string(b), "https://talk-plugin-capi.kakao.com/otp/5f1a0e11aa22bb33cc44dd55/profile", otp)
 }
 
-func TestServeAnswersSkillsEndToEnd(t *testing.T) {
-	t.Parallel()
-	fake := kakaotest.NewServer(t)
-	e := newTestEnv(t)
-	e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
-	e.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()
-	e.vars["ROLLCALL_SKILL_SECRET"] = "s3cret-skill-value"
+// newTestService builds `rollcall serve`'s service in-process from e's
+// variables, with fake (if any) standing in for Kakao. Its JSON log lines go
+// to the returned buffer; the store is closed when the test ends.
+func newTestService(t *testing.T, e *testEnv, fake *kakaotest.Server) (*service, *bytes.Buffer, context.Context) {
+	t.Helper()
+	var opts kakao.ProfileOptions
+	if fake != nil {
+		e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
+		e.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()
+		opts.Transport = fake.Transport()
+	}
 	cfg, err := config.Load(e.getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	ctx := logging.WithLogger(context.Background(), logging.New(&logs, logging.FormatJSON, -4))
-	svc, err := newService(ctx, cfg, kakao.ProfileOptions{Transport: fake.Transport()})
+	ctx := logging.WithLogger(context.Background(), logging.New(&logs, logging.FormatJSON, slog.LevelDebug))
+	svc, err := newService(ctx, cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer svc.store.Close()
+	t.Cleanup(func() { svc.store.Close() })
+	return svc, &logs, ctx
+}
+
+func TestServeAnswersSkillsEndToEnd(t *testing.T) {
+	t.Parallel()
+	fake := kakaotest.NewServer(t)
+	e := newTestEnv(t)
+	e.vars["ROLLCALL_SKILL_SECRET"] = "s3cret-skill-value"
+	svc, logs, ctx := newTestService(t, e, fake)
 	ts := httptest.NewServer(svc.server.Handler())
 	defer ts.Close()
 
@@ -420,15 +434,7 @@ func TestServeSyncTrigger(t *testing.T) {
 			t.Parallel()
 			e := newTestEnv(t)
 			e.vars["ROLLCALL_SYNC_TOKEN"] = tt.token
-			cfg, err := config.Load(e.getenv)
-			if err != nil {
-				t.Fatal(err)
-			}
-			svc, err := newService(context.Background(), cfg, kakao.ProfileOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer svc.store.Close()
+			svc, _, _ := newTestService(t, e, nil)
 			req := httptest.NewRequest("POST", "/internal/sync"+tt.query, nil)
 			if tt.header != "" {
 				req.Header.Set("Authorization", tt.header)
@@ -460,19 +466,8 @@ func TestServeSyncTrigger(t *testing.T) {
 func TestServeLimitsFloodsPerUser(t *testing.T) {
 	t.Parallel()
 	fake := kakaotest.NewServer(t)
-	e := newTestEnv(t)
-	e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
-	e.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()
-	cfg, err := config.Load(e.getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := newService(context.Background(), cfg, kakao.ProfileOptions{Transport: fake.Transport()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.store.Close()
-	svc.firstSync(context.Background())
+	svc, _, ctx := newTestService(t, newTestEnv(t), fake)
+	svc.firstSync(ctx)
 
 	ask := func(user string) int {
 		body := skillRequest(t, "validation-request.json", fake.Issue(kakaotest.Profile{PhoneNumber: employeePhone}))

@@ -28,10 +28,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
-	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/firestore"
-	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/server"
@@ -419,19 +417,7 @@ func TestServeOnFirestore(t *testing.T) {
 	t.Parallel()
 	g := newGoogleEnv(t)
 	fake := kakaotest.NewServer(t)
-	g.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
-	g.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()
-	cfg, err := config.Load(g.getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	ctx := logging.WithLogger(context.Background(), logging.New(&logs, logging.FormatJSON, -4))
-	svc, err := newService(ctx, cfg, kakao.ProfileOptions{Transport: fake.Transport()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.store.Close()
+	svc, logs, ctx := newTestService(t, g.testEnv, fake)
 	ts := httptest.NewServer(svc.server.Handler())
 	defer ts.Close()
 
