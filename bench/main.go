@@ -13,7 +13,9 @@
 //	go run ./bench -quick     # 10k employees only, shorter rounds
 //	go run ./bench -h         # every knob
 //
-// Everything runs on 127.0.0.1; nothing is sent anywhere else.
+// Everything runs on loopback; nothing is sent anywhere else. It runs on
+// Linux only: it reads processes' CPU time and memory from /proc, and sends
+// from many addresses of 127.0.0.0/8, which Linux routes to loopback.
 package main
 
 import (
