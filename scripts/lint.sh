@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-unformatted=$(gofmt -l cmd internal)
+unformatted=$(gofmt -l cmd internal bench deploy examples)
 if [[ -n "$unformatted" ]]; then
 	echo "lint: these files need gofmt -w:" >&2
 	echo "$unformatted" >&2
