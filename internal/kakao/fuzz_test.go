@@ -78,3 +78,29 @@ func checkFound(t *testing.T, find func() (string, bool)) {
 		t.Fatalf("Check(%q) accepted host %q", otp, u.Host)
 	}
 }
+
+// FuzzOriginsExact: the profile client requests a URL that Origins.exact
+// accepts without parsing it, so exact must accept only URLs that Check
+// accepts and rebuilds unchanged, without a query — and all of them.
+func FuzzOriginsExact(f *testing.F) {
+	origins, err := ParseOrigins(append(DefaultOrigins(), "http://127.0.0.1:8090", "http://[::1]:9000"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	const path = "/otp/5f1a0e11aa22bb33cc44dd55/profile"
+	for _, s := range []string{
+		"https://talk-plugin-capi.kakao.com" + path, "https://talk-plugin.kakao.com" + path,
+		"http://127.0.0.1:8090" + path, "http://[::1]:9000" + path, "https://talk-plugin-capi.kakao.com:443" + path,
+		"https://talk-plugin-capi.kakao.com" + path + "?a=b", "https://talk-plugin-capi.kakao.com.evil.com" + path,
+		"HTTPS://talk-plugin-capi.kakao.com" + path, "https://talk-plugin-capi.kakao.com/otp/a-_B/profile",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		u, err := origins.Check(raw)
+		want := err == nil && u.String() == raw && u.RawQuery == ""
+		if got := origins.exact(raw); got != want {
+			t.Fatalf("exact(%q) = %v; Check = %v, %v", raw, got, u, err)
+		}
+	})
+}

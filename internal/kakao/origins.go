@@ -64,16 +64,8 @@ func (o Origins) List() []string { return slices.Clone(o.list) }
 // /otp/<id>/profile. Anything else yields an error wrapping ErrOriginRefused
 // that never contains the URL.
 func (o Origins) Check(raw string) (*url.URL, error) {
-	if len(raw) > maxOTPURL {
-		return nil, fmt.Errorf("%w: too long", ErrOriginRefused)
-	}
-	// None of these has a place in a Kakao OTP URL, and each is a classic
-	// parser-confusion trick: user-info (@), fragments (#), escapes (%),
-	// Windows-style separators (\), white space and non-ASCII look-alikes.
-	for i := 0; i < len(raw); i++ {
-		if c := raw[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`\%@#`, c) >= 0 {
-			return nil, fmt.Errorf("%w: forbidden character", ErrOriginRefused)
-		}
+	if err := checkChars(raw); err != nil {
+		return nil, err
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -93,6 +85,46 @@ func (o Origins) Check(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("%w: path is not /otp/<id>/profile", ErrOriginRefused)
 	}
 	return &url.URL{Scheme: scheme, Host: host, Path: u.Path, RawQuery: u.RawQuery}, nil
+}
+
+// checkChars refuses an OTP URL that is too long or holds a character that
+// has no place in a Kakao OTP URL. Each of these is a classic
+// parser-confusion trick: user-info (@), fragments (#), escapes (%),
+// Windows-style separators (\), white space and non-ASCII look-alikes.
+func checkChars(raw string) error {
+	if len(raw) > maxOTPURL {
+		return fmt.Errorf("%w: too long", ErrOriginRefused)
+	}
+	if hasForbiddenChar(raw) {
+		return fmt.Errorf("%w: forbidden character", ErrOriginRefused)
+	}
+	return nil
+}
+
+func hasForbiddenChar(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`\%@#`, c) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// exact reports whether raw is exactly an allowed origin, as List writes
+// it, followed by /otp/<id>/profile, with no query: the form in which Kakao
+// sends OTP URLs. Check accepts such a URL and rebuilds it unchanged, so it
+// can be requested as it is, without parsing it; for anything else exact
+// says false and the caller asks Check.
+func (o Origins) exact(raw string) bool {
+	if len(raw) > maxOTPURL || hasForbiddenChar(raw) {
+		return false
+	}
+	for _, origin := range o.list {
+		if len(raw) > len(origin) && raw[:len(origin)] == origin && isOTPPath(raw[len(origin):]) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseOrigin validates one allow-list entry and returns its normalised form.

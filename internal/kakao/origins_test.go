@@ -139,6 +139,12 @@ func TestOriginsCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			// The profile client's shortcut takes exactly the URLs that
+			// Check accepts as they are, without a query.
+			wantExact := tt.want != "" && tt.want == tt.in && !strings.Contains(tt.in, "?")
+			if got := origins.exact(tt.in); got != wantExact {
+				t.Errorf("exact(%q) = %v, want %v", tt.in, got, wantExact)
+			}
 			got, err := origins.Check(tt.in)
 			if tt.want == "" {
 				if !errors.Is(err, ErrOriginRefused) {

@@ -68,15 +68,20 @@ type ProfileOptions struct {
 	Observer ProfileObserver
 }
 
-// ProfileClient reads the profile behind an OTP URL. It holds one HTTP client,
-// built once and shared by every request, that never follows a redirect; it
+// ProfileClient reads the profile behind an OTP URL. It holds one transport,
+// a keep-alive pool built once and shared by every request, and sends each
+// request through it directly: no client-side redirect handling, so a
+// redirect is never followed (it is a non-200 answer like any other). It
 // only contacts URLs whose origin is on its allow-list.
 type ProfileClient struct {
-	key      string
-	origins  Origins
-	client   *http.Client
-	maxBody  int64
-	observer ProfileObserver
+	key       string
+	keyQuery  string // "rest_api_key=" and the key, query-escaped: built once
+	origins   Origins
+	transport http.RoundTripper
+	timeout   time.Duration
+	maxBody   int64
+	observer  ProfileObserver
+	accept    []string // the Accept header's value, shared read-only by every request
 }
 
 // NewProfileClient returns a client that sends key to the origins allowed by
@@ -93,17 +98,14 @@ func NewProfileClient(key string, origins Origins, opts ProfileOptions) *Profile
 		opts.Transport = newTransport(opts.Timeout)
 	}
 	return &ProfileClient{
-		key:      key,
-		origins:  origins,
-		maxBody:  opts.MaxBodyBytes,
-		observer: opts.Observer,
-		client: &http.Client{
-			Transport: opts.Transport,
-			Timeout:   opts.Timeout,
-			// A redirect could carry the key to another host: the 3xx itself
-			// is the answer, and not a 200.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+		key:       key,
+		keyQuery:  url.Values{"rest_api_key": {key}}.Encode(),
+		origins:   origins,
+		transport: opts.Transport,
+		timeout:   opts.Timeout,
+		maxBody:   opts.MaxBodyBytes,
+		observer:  opts.Observer,
+		accept:    []string{"application/json"},
 	}
 }
 
@@ -144,7 +146,7 @@ func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (Profile, erro
 // checkAndFetch refuses what must not reach Kakao, then fetches and tells
 // the observer about the request.
 func (c *ProfileClient) checkAndFetch(ctx context.Context, otpURL string) (Profile, error) {
-	u, err := c.origins.Check(otpURL)
+	target, err := c.requestURL(otpURL)
 	if err != nil {
 		return Profile{}, err
 	}
@@ -152,11 +154,11 @@ func (c *ProfileClient) checkAndFetch(ctx context.Context, otpURL string) (Profi
 		return Profile{}, ErrNoAPIKey
 	}
 	if c.observer == nil {
-		p, _, err := c.fetch(ctx, u)
+		p, _, err := c.fetch(ctx, target)
 		return p, err
 	}
 	start := time.Now()
-	p, status, err := c.fetch(ctx, u)
+	p, status, err := c.fetch(ctx, target)
 	result := ProfileFetchOK
 	if err != nil {
 		result = profileReason(ctx, err)
@@ -165,19 +167,39 @@ func (c *ProfileClient) checkAndFetch(ctx context.Context, otpURL string) (Profi
 	return p, err
 }
 
-// fetch sends the request for the checked OTP URL u and reads the answer.
-// It returns Kakao's HTTP status, or 0 when no answer arrived.
-func (c *ProfileClient) fetch(ctx context.Context, u *url.URL) (Profile, int, error) {
+// requestURL returns the URL to GET for otpURL, the key included, or
+// Origins.Check's refusal. Kakao's own form of an OTP URL (an allowed origin
+// and /otp/<id>/profile, nothing else) needs no parsing: the key is appended
+// to it as it is. Any other URL that Check accepts is rebuilt from its
+// parsed parts, its query kept except for a rest_api_key, which is ours.
+func (c *ProfileClient) requestURL(otpURL string) (string, error) {
+	if c.origins.exact(otpURL) {
+		return otpURL + "?" + c.keyQuery, nil
+	}
+	u, err := c.origins.Check(otpURL)
+	if err != nil {
+		return "", err
+	}
 	q := u.Query()
 	q.Set("rest_api_key", c.key)
 	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+// fetch sends GET target, bounded by the client's timeout from dial to the
+// last body byte, and reads the answer. It returns Kakao's HTTP status, or 0
+// when no answer arrived.
+func (c *ProfileClient) fetch(ctx context.Context, target string) (Profile, int, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return Profile{}, 0, fmt.Errorf("build Kakao profile request: %w", stripURL(err))
 	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.client.Do(req)
+	req.Header["Accept"] = c.accept
+	// The transport alone: it never follows a redirect, which could carry
+	// the key to another host; a 3xx is the answer, and not a 200.
+	resp, err := c.transport.RoundTrip(req)
 	if err != nil {
 		return Profile{}, 0, fmt.Errorf("%w: %w", ErrUnavailable, stripURL(err))
 	}
