@@ -1,9 +1,13 @@
 package kakao
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // seedPayloads are the shared examples and recorded variants.
@@ -34,7 +38,47 @@ func FuzzDecodeValidation(f *testing.F) {
 			return
 		}
 		checkFound(t, r.FindOTP)
+		checkValidationCall(t, body, r)
 	})
+}
+
+// checkValidationCall: the handler's decoder reads what DecodeValidation
+// reads of the fields a verification needs, and finds the same OTP URL.
+func checkValidationCall(t *testing.T, body []byte, full ValidationRequest) {
+	t.Helper()
+	lean, err := decodeValidationCall(body)
+	if err != nil {
+		t.Fatalf("decodeValidationCall: %v; DecodeValidation accepted the body", err)
+	}
+	if lean.Bot.ID != full.Bot.ID || lean.User.ID != full.User.ID || lean.Value != full.Value {
+		t.Fatalf("decodeValidationCall = %+v, want the fields of %+v", lean, full)
+	}
+	otp, ok := lean.FindOTP()
+	if wantOTP, wantOK := full.FindOTP(); otp != wantOTP || ok != wantOK {
+		t.Fatalf("FindOTP after decodeValidationCall = %q, %v; want %q, %v", otp, ok, wantOTP, wantOK)
+	}
+}
+
+// checkSkillCall is checkValidationCall for the block skill.
+func checkSkillCall(t *testing.T, body []byte, full SkillPayload) {
+	t.Helper()
+	lean, err := decodeSkillCall(body)
+	if err != nil {
+		t.Fatalf("decodeSkillCall: %v; DecodeSkill accepted the body", err)
+	}
+	if lean.Bot.ID != full.Bot.ID || lean.UserRequest.User.ID != full.UserRequest.User.ID {
+		t.Fatalf("decodeSkillCall = %+v, want the fields of %+v", lean, full)
+	}
+	if diff := cmp.Diff(full.Action.Params, lean.Action.Params); diff != "" {
+		t.Fatalf("decodeSkillCall params (-full +lean):\n%s", diff)
+	}
+	if diff := cmp.Diff(full.Action.DetailParams, lean.Action.DetailParams); diff != "" {
+		t.Fatalf("decodeSkillCall detailParams (-full +lean):\n%s", diff)
+	}
+	otp, ok := lean.FindOTP()
+	if wantOTP, wantOK := full.FindOTP(); otp != wantOTP || ok != wantOK {
+		t.Fatalf("FindOTP after decodeSkillCall = %q, %v; want %q, %v", otp, ok, wantOTP, wantOK)
+	}
 }
 
 func FuzzDecodeSkill(f *testing.F) {
@@ -50,6 +94,7 @@ func FuzzDecodeSkill(f *testing.F) {
 			return
 		}
 		checkFound(t, p.FindOTP)
+		checkSkillCall(t, body, p)
 	})
 }
 
@@ -101,6 +146,37 @@ func FuzzOriginsExact(f *testing.F) {
 		want := err == nil && u.String() == raw && u.RawQuery == ""
 		if got := origins.exact(raw); got != want {
 			t.Fatalf("exact(%q) = %v; Check = %v, %v", raw, got, u, err)
+		}
+	})
+}
+
+// FuzzParamValueShortcuts: the shortcuts of ParamValue and FlexString read
+// a JSON string or number exactly as encoding/json does.
+func FuzzParamValueShortcuts(f *testing.F) {
+	for _, s := range []string{`"abc"`, `"홍길동"`, `"a\"b"`, `"\u00e9"`, "\"\xff\"", "\"a\tb\"", `""`, `"`,
+		`0`, `-0.5e10`, `12`, `01`, `1.`, `1e`, `-`, `1E+3`, `true`, `{"otp":1}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		var want string
+		if json.Unmarshal(b, &want) == nil {
+			got, err := unquote(b)
+			if err != nil || got != want {
+				t.Fatalf("unquote(%q) = %q, %v; want %q", b, got, err, want)
+			}
+		}
+		if isJSONNumber(b) {
+			var buf bytes.Buffer
+			if err := json.Compact(&buf, b); err != nil || buf.String() != string(b) {
+				t.Fatalf("isJSONNumber(%q) but Compact = %q, %v", b, buf.String(), err)
+			}
+			var n json.Number
+			if err := json.Unmarshal(b, &n); err != nil {
+				t.Fatalf("isJSONNumber(%q) but it is no JSON number: %v", b, err)
+			}
 		}
 	})
 }

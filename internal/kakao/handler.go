@@ -123,7 +123,7 @@ func (h *Handler) validate(c *gin.Context) {
 	if !ok {
 		return
 	}
-	req, err := DecodeValidation(body)
+	req, err := decodeValidationCall(body)
 	if err != nil {
 		h.refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, err.Error())
 		return
@@ -150,7 +150,7 @@ func (h *Handler) skill(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p, err := DecodeSkill(body)
+	p, err := decodeSkillCall(body)
 	if err != nil {
 		h.refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, err.Error())
 		return

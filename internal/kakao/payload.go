@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // ValidationRequest is what Open Builder's parameter validation skill POSTs.
@@ -103,8 +104,8 @@ func (s *FlexString) UnmarshalJSON(b []byte) error {
 	case len(b) == 0:
 		return errors.New("empty value")
 	case b[0] == '"':
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
+		v, err := unquote(b)
+		if err != nil {
 			return err
 		}
 		*s = FlexString(v)
@@ -127,15 +128,18 @@ type ParamValue string
 // UnmarshalJSON accepts any JSON value.
 func (p *ParamValue) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		v, err := unquote(b)
+		if err != nil {
 			return err
 		}
 		*p = ParamValue(v)
 		return nil
-	}
-	if string(b) == "null" {
+	case string(b) == "null":
+		return nil
+	case isJSONNumber(b):
+		*p = ParamValue(b) // a number is its own compact text
 		return nil
 	}
 	var buf bytes.Buffer
@@ -144,6 +148,78 @@ func (p *ParamValue) UnmarshalJSON(b []byte) error {
 	}
 	*p = ParamValue(buf.String())
 	return nil
+}
+
+// unquote returns the JSON string literal b as text. A literal without
+// escapes and in valid UTF-8 is its own text between the quotes, and is
+// read without a second decoder; any other goes to encoding/json, which
+// resolves escapes and replaces invalid UTF-8 as usual.
+func unquote(b []byte) (string, error) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		inner := b[1 : len(b)-1]
+		if bytes.IndexByte(inner, '\\') < 0 && bytes.IndexByte(inner, '"') < 0 && !hasControl(inner) && utf8.Valid(inner) {
+			return string(inner), nil
+		}
+	}
+	var v string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return "", err
+	}
+	return v, nil
+}
+
+// hasControl reports whether b holds a control character, which a JSON
+// string must escape.
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
+// isJSONNumber reports whether b is exactly one JSON number:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func isJSONNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	return i == len(b)
 }
 
 // DecodeError says why a request body is not a Kakao payload. Its message
@@ -176,6 +252,51 @@ func DecodeSkill(body []byte) (SkillPayload, error) {
 		return SkillPayload{}, err
 	}
 	return p, nil
+}
+
+// decodeValidationCall decodes the part of a validation request that the
+// handler reads — bot.id, user.id and value — and skips the rest unread, so
+// that the answer costs no more than it needs and a variant payload whose
+// other fields differ in type is still answered. Only those fields of the
+// result are set. It refuses what DecodeValidation refuses in them.
+func decodeValidationCall(body []byte) (ValidationRequest, error) {
+	var c struct {
+		Bot   idField         `json:"bot"`
+		User  idField         `json:"user"`
+		Value ValidationValue `json:"value"`
+	}
+	if err := decodeObject(body, &c); err != nil {
+		return ValidationRequest{}, err
+	}
+	return ValidationRequest{Bot: Bot{ID: c.Bot.ID}, User: User{ID: c.User.ID}, Value: c.Value}, nil
+}
+
+// decodeSkillCall is decodeValidationCall for a block skill payload: it
+// reads bot.id, userRequest.user.id, action.params and action.detailParams.
+func decodeSkillCall(body []byte) (SkillPayload, error) {
+	var c struct {
+		Bot         idField `json:"bot"`
+		UserRequest struct {
+			User idField `json:"user"`
+		} `json:"userRequest"`
+		Action struct {
+			Params       map[string]ParamValue  `json:"params"`
+			DetailParams map[string]DetailParam `json:"detailParams"`
+		} `json:"action"`
+	}
+	if err := decodeObject(body, &c); err != nil {
+		return SkillPayload{}, err
+	}
+	return SkillPayload{
+		Bot:         Bot{ID: c.Bot.ID},
+		UserRequest: UserRequest{User: User{ID: c.UserRequest.User.ID}},
+		Action:      Action{Params: c.Action.Params, DetailParams: c.Action.DetailParams},
+	}, nil
+}
+
+// idField is an object of which only the "id" is read.
+type idField struct {
+	ID string `json:"id"`
 }
 
 func decodeObject(body []byte, v any) error {

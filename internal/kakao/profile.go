@@ -223,8 +223,8 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (Profile, int,
 
 // profileJSON is Kakao's OTP profile answer; every field may be null.
 type profileJSON struct {
-	AppUserID   ParamValue `json:"app_user_id"` // not needed to decide: any type
-	PhoneNumber *string    `json:"phone_number"`
+	AppUserID   ParamValue `json:"app_user_id"`  // not needed to decide: any type
+	PhoneNumber string     `json:"phone_number"` // null and missing read as ""
 }
 
 func parseProfile(body []byte) (Profile, error) {
@@ -237,10 +237,10 @@ func parseProfile(body []byte) (Profile, error) {
 		// json's messages quote no more than one character of the input.
 		return Profile{}, fmt.Errorf("%w: %w", ErrBadProfile, err)
 	}
-	if p.PhoneNumber == nil || strings.TrimSpace(*p.PhoneNumber) == "" {
+	if strings.TrimSpace(p.PhoneNumber) == "" {
 		return Profile{}, ErrNoPhone
 	}
-	phone, err := directory.NormalizePhone(*p.PhoneNumber)
+	phone, err := directory.NormalizePhone(p.PhoneNumber)
 	if err != nil {
 		return Profile{}, fmt.Errorf("%w: %w", ErrBadProfile, err)
 	}
