@@ -1,12 +1,12 @@
 package kakao
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -77,6 +77,7 @@ type Handler struct {
 	before    []gin.HandlerFunc
 	users     UserLimiter
 	observer  VerificationObserver
+	bodies    *bufferPool
 }
 
 // NewHandler returns the skill endpoints, verifying through v.
@@ -91,6 +92,7 @@ func NewHandler(cfg HandlerConfig, v *Verifier) *Handler {
 		before:    slices.Clone(cfg.Before),
 		users:     cfg.UserLimiter,
 		observer:  cfg.Observer,
+		bodies:    newBufferPool(),
 	}
 	if h.timeout <= 0 {
 		h.timeout = DefaultVerifyTimeout
@@ -123,7 +125,8 @@ func (h *Handler) validate(c *gin.Context) {
 	if !ok {
 		return
 	}
-	req, err := decodeValidationCall(body)
+	req, err := decodeValidationCall(body.Bytes())
+	h.bodies.put(body)
 	if err != nil {
 		h.refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, err.Error())
 		return
@@ -150,7 +153,8 @@ func (h *Handler) skill(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p, err := decodeSkillCall(body)
+	p, err := decodeSkillCall(body.Bytes())
+	h.bodies.put(body)
 	if err != nil {
 		h.refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, err.Error())
 		return
@@ -179,9 +183,10 @@ func (h *Handler) verify(ctx context.Context, otp string, found bool) (Outcome, 
 	return h.verifier.Verify(ctx, otp)
 }
 
-// admit checks the secret, then reads the body within MaxBodyBytes. On
+// admit checks the secret, then reads the body within MaxBodyBytes into a
+// buffer of h.bodies, which the caller puts back once it has decoded it. On
 // refusal it has written the JSON error.
-func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
+func (h *Handler) admit(c *gin.Context, endpoint string) (*bytes.Buffer, bool) {
 	if h.hasSecret && !h.secretOK(c) {
 		h.refuse(c, endpoint, http.StatusUnauthorized, refusedSecret, "missing or wrong skill secret")
 		return nil, false
@@ -194,8 +199,9 @@ func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
 		h.refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, "empty request body")
 		return nil, false
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
-	if err != nil {
+	body := h.bodies.get()
+	if _, err := body.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)); err != nil {
+		h.bodies.put(body)
 		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
 			h.refuse(c, endpoint, http.StatusRequestEntityTooLarge, refusedTooBig, "request body too large")
 		} else {

@@ -82,6 +82,7 @@ type ProfileClient struct {
 	maxBody   int64
 	observer  ProfileObserver
 	accept    []string // the Accept header's value, shared read-only by every request
+	bodies    *bufferPool
 }
 
 // NewProfileClient returns a client that sends key to the origins allowed by
@@ -106,6 +107,7 @@ func NewProfileClient(key string, origins Origins, opts ProfileOptions) *Profile
 		maxBody:   opts.MaxBodyBytes,
 		observer:  opts.Observer,
 		accept:    []string{"application/json"},
+		bodies:    newBufferPool(),
 	}
 }
 
@@ -210,14 +212,15 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (Profile, int,
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 		return Profile{}, resp.StatusCode, &ProfileStatusError{Code: resp.StatusCode}
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
-	if err != nil {
+	body := c.bodies.get()
+	defer c.bodies.put(body)
+	if _, err := body.ReadFrom(io.LimitReader(resp.Body, c.maxBody+1)); err != nil {
 		return Profile{}, resp.StatusCode, fmt.Errorf("%w: read body: %w", ErrUnavailable, stripURL(err))
 	}
-	if int64(len(body)) > c.maxBody {
+	if int64(body.Len()) > c.maxBody {
 		return Profile{}, resp.StatusCode, fmt.Errorf("%w: body larger than %d bytes", ErrBadProfile, c.maxBody)
 	}
-	p, err := parseProfile(body)
+	p, err := parseProfile(body.Bytes())
 	return p, resp.StatusCode, err
 }
 
