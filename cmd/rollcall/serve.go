@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -58,6 +59,10 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	skills := kakao.NewHandler(kakao.HandlerConfig{
 		SkillSecret: cfg.Kakao.SkillSecret.Reveal(),
 		BotID:       cfg.Kakao.BotID,
+		// The directory answers from memory, so a verification lasts as
+		// long as its profile look-up: one deadline, the look-up's, bounds
+		// both, and the profile client, finding it, sets no second one.
+		Timeout:     cmp.Or(kakaoOpts.Timeout, kakao.DefaultProfileTimeout),
 		Before:      []gin.HandlerFunc{perClient.PerClientIP()},
 		UserLimiter: ratelimit.New(ratelimit.DefaultUserRate, ratelimit.DefaultUserBurst),
 		Observer:    m,

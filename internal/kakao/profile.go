@@ -192,8 +192,14 @@ func (c *ProfileClient) requestURL(otpURL string) (string, error) {
 // last body byte, and reads the answer. It returns Kakao's HTTP status, or 0
 // when no answer arrived.
 func (c *ProfileClient) fetch(ctx context.Context, target string) (Profile, int, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
+	// A caller whose own deadline comes first bounds the request already:
+	// a second deadline (a timer, and a context for the transport to watch)
+	// would change nothing. net/http's Client does the same.
+	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > c.timeout {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return Profile{}, 0, fmt.Errorf("build Kakao profile request: %w", stripURL(err))

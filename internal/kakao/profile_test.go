@@ -192,6 +192,24 @@ func TestProfileClientHonoursContext(t *testing.T) {
 	}
 }
 
+// TestProfileClientTimeoutWithinLaterDeadline: a caller's deadline that
+// comes after the client's timeout does not stretch it.
+func TestProfileClientTimeoutWithinLaterDeadline(t *testing.T) {
+	t.Parallel()
+	fake := kakaotest.NewServer(t)
+	fake.SetBehavior(kakaotest.Hang)
+	c := newClient(t, fake, fake.APIKey(), kakao.ProfileOptions{Timeout: 100 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	_, err := c.Fetch(ctx, fake.Issue(hongProfile(t)))
+	if !errors.Is(err, kakao.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Fetch error %v, want ErrUnavailable wrapping context.DeadlineExceeded", err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("the caller's context ended (%v): the client's own timeout did not apply", ctx.Err())
+	}
+}
+
 // TestProfileClientMakesNoRequest covers the refusals that must happen
 // before anything reaches the network.
 func TestProfileClientMakesNoRequest(t *testing.T) {
