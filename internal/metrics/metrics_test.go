@@ -353,6 +353,7 @@ func TestHTTPMetrics(t *testing.T) {
 	m.ObserveRequest("GET", "/kakao/skill?secret=hunter2", 200, time.Millisecond)
 	m.ObserveRequest("GET", "/lookup/+821023456789", 200, time.Millisecond)
 	m.ObserveRequest("GET", "/health", 0, time.Millisecond)
+	m.ObserveRequest("GET", "/health", 418, time.Millisecond) // a code rollcall never answers
 
 	fams, text := scrape(t, m)
 	want := map[series]float64{
@@ -362,13 +363,14 @@ func TestHTTPMetrics(t *testing.T) {
 		{"rollcall_http_requests_total", "method=other,route=/health,status=405"}:        1,
 		{"rollcall_http_requests_total", "method=GET,route=other,status=200"}:            2,
 		{"rollcall_http_requests_total", "method=GET,route=/health,status=other"}:        1,
+		{"rollcall_http_requests_total", "method=GET,route=/health,status=418"}:          1,
 
 		{"rollcall_http_request_duration_seconds", "method=POST,route=/kakao/validate"}: 2,
 		{"rollcall_http_request_duration_seconds", "method=POST,route=/kakao/skill"}:    1,
 		{"rollcall_http_request_duration_seconds", "method=GET,route=(unmatched)"}:      1,
 		{"rollcall_http_request_duration_seconds", "method=other,route=/health"}:        1,
 		{"rollcall_http_request_duration_seconds", "method=GET,route=other"}:            2,
-		{"rollcall_http_request_duration_seconds", "method=GET,route=/health"}:          1,
+		{"rollcall_http_request_duration_seconds", "method=GET,route=/health"}:          2,
 	}
 	got := values(fams, "rollcall_http_requests_total", "rollcall_http_request_duration_seconds")
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -440,5 +442,13 @@ func BenchmarkObserveVerification(b *testing.B) {
 	m := metrics.New()
 	for b.Loop() {
 		m.ObserveVerification("skill", "employee", "employee", 42*time.Millisecond)
+	}
+}
+
+func BenchmarkObserveRequest(b *testing.B) {
+	m := metrics.New()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.ObserveRequest("POST", "/kakao/validate", 200, 42*time.Millisecond)
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -13,13 +14,21 @@ import (
 
 // withLogger puts the request's logger in its context, tagged with Cloud
 // Trace's ids from X-Cloud-Trace-Context so that Cloud Logging groups a
-// request's lines.
+// request's lines. A request without a trace whose context carries the
+// server's logger already (Serve's base context does) keeps its context:
+// a copy of the request would change nothing.
 func (s *Server) withLogger(c *gin.Context) {
+	attrs := traceAttrs(s.project, c.GetHeader("X-Cloud-Trace-Context"))
+	ctx := c.Request.Context()
+	if attrs == nil && logging.FromContext(ctx) == s.log {
+		c.Next()
+		return
+	}
 	log := s.log
-	if attrs := traceAttrs(s.project, c.GetHeader("X-Cloud-Trace-Context")); attrs != nil {
+	if attrs != nil {
 		log = log.With(attrs...)
 	}
-	c.Request = c.Request.WithContext(logging.WithLogger(c.Request.Context(), log))
+	c.Request = c.Request.WithContext(logging.WithLogger(ctx, log))
 	c.Next()
 }
 
@@ -69,16 +78,24 @@ func (s *Server) accessLog(c *gin.Context) {
 	if s.requests != nil {
 		s.requests.ObserveRequest(c.Request.Method, route, c.Writer.Status(), elapsed)
 	}
-	attrs := []any{
-		"method", c.Request.Method,
-		"route", route,
-		"status", c.Writer.Status(),
-		"latency_ms", float64(elapsed.Microseconds()) / 1000,
+	ctx := c.Request.Context()
+	log := logging.FromContext(ctx)
+	if !log.Enabled(ctx, slog.LevelInfo) {
+		return
 	}
+	// Typed attributes, not key-value pairs: nothing to box on every request.
+	attrs := [5]slog.Attr{
+		slog.String("method", c.Request.Method),
+		slog.String("route", route),
+		slog.Int("status", c.Writer.Status()),
+		slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
+	}
+	n := 4
 	if outcome := c.GetString(OutcomeKey); outcome != "" {
-		attrs = append(attrs, "outcome", outcome)
+		attrs[n] = slog.String("outcome", outcome)
+		n++
 	}
-	logging.FromContext(c.Request.Context()).InfoContext(c.Request.Context(), "request", attrs...)
+	log.LogAttrs(ctx, slog.LevelInfo, "request", attrs[:n]...)
 }
 
 // OutcomeKey is the gin context key a handler sets (c.Set) to a short,

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/rollcall/rollcall/internal/logging"
 )
 
 // readiness is a Readiness fake with fixed answers.
@@ -200,6 +202,61 @@ func TestRequestLogsCarryTrace(t *testing.T) {
 	}
 	if line["logging.googleapis.com/trace"] != "projects/proj/traces/105445aa7843bc8bf206b12000100000" {
 		t.Errorf("access log line = %v, want the trace", line)
+	}
+}
+
+// TestRequestLoggerIsTheServers: whatever logger a request's context
+// carries (none, the server's own as Serve's base context does, another),
+// the handlers and the access log write with the server's, tagged with the
+// trace when there is one.
+func TestRequestLoggerIsTheServers(t *testing.T) {
+	t.Parallel()
+	const trace = "105445aa7843bc8bf206b12000100000"
+	var other bytes.Buffer
+	otherLog := slog.New(slog.NewJSONHandler(&other, nil))
+	t.Cleanup(func() { // after the parallel subtests
+		if other.Len() != 0 {
+			t.Errorf("the context's other logger wrote %q", other.String())
+		}
+	})
+	tests := []struct {
+		name      string
+		ctxLogger func(server *slog.Logger) *slog.Logger // nil: no logger in the context
+		trace     bool
+	}{
+		{name: "no logger"},
+		{name: "the server's", ctxLogger: func(s *slog.Logger) *slog.Logger { return s }},
+		{name: "the server's with a trace", ctxLogger: func(s *slog.Logger) *slog.Logger { return s }, trace: true},
+		{name: "another", ctxLogger: func(*slog.Logger) *slog.Logger { return otherLog }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var logs bytes.Buffer
+			log := slog.New(slog.NewJSONHandler(&logs, nil))
+			s := New(Options{Logger: log, Project: "proj", Ready: readiness{}, Routes: []Routes{routes{"/inner": func(c *gin.Context) {
+				logging.FromContext(c.Request.Context()).InfoContext(c.Request.Context(), "inner")
+				c.JSON(200, gin.H{})
+			}}}})
+			ctx := context.Background()
+			if tt.ctxLogger != nil {
+				ctx = logging.WithLogger(ctx, tt.ctxLogger(log))
+			}
+			req := httptest.NewRequestWithContext(ctx, "POST", "/inner", nil)
+			if tt.trace {
+				req.Header.Set("X-Cloud-Trace-Context", trace+"/7;o=1")
+			}
+			s.Handler().ServeHTTP(httptest.NewRecorder(), req)
+			lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+			if len(lines) != 2 || !strings.Contains(lines[0], `"msg":"inner"`) || !strings.Contains(lines[1], `"route":"/inner"`) {
+				t.Fatalf("logs = %q, want the handler's line and the access line", lines)
+			}
+			for _, l := range lines {
+				if got := strings.Contains(l, "projects/proj/traces/"+trace); got != tt.trace {
+					t.Errorf("line %s: has the trace = %v, want %v", l, got, tt.trace)
+				}
+			}
+		})
 	}
 }
 
