@@ -1,7 +1,8 @@
 // Package ratelimit keeps rollcall's Kakao endpoints from being flooded: a
-// keyed token-bucket limiter (one golang.org/x/time/rate bucket per key, such
-// as a client IP or a Kakao user id) whose memory is bounded, and a gin
-// middleware that limits requests per client IP.
+// keyed token-bucket limiter (one bucket per key, such as a client IP or a
+// Kakao user id, that decides as a golang.org/x/time/rate Limiter would)
+// whose memory is bounded, and a gin middleware that limits requests per
+// client IP.
 //
 // The limiter holds at most a fixed number of keys. A key unused for as long
 // as its bucket takes to refill is forgotten on the next request (forgetting
@@ -66,10 +67,17 @@ type Limiter struct {
 	lru  list.List // of *bucket, most recently used at the front
 }
 
+// bucket is one key's token bucket. It is x/time/rate's Limiter reduced
+// to what Allow needs, with the same arithmetic, and without a mutex and
+// an allocation of its own: every bucket is only touched under Limiter.mu,
+// and a bucket evicted from a full table is reused for the next new key.
 type bucket struct {
-	key  uint64
-	lim  *rate.Limiter
-	used time.Time
+	key uint64
+	// tokens is how many tokens the bucket held at last, the time of the
+	// last call it let through.
+	tokens float64
+	last   time.Time
+	used   time.Time // the last call, let through or not
 }
 
 // Option tunes a Limiter.
@@ -126,10 +134,41 @@ func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 	defer l.mu.Unlock()
 	l.forgetIdle(now)
 	b := l.bucket(h, now)
-	if b.lim.AllowN(now, 1) {
+	available := l.tokensAt(b, now)
+	if tokens := available - 1; tokens >= 0 || l.durationFromTokens(-tokens) <= 0 {
+		// The second test is rate.Limiter's: a shortfall of less than a
+		// nanosecond's worth of tokens does not make a caller wait.
+		b.tokens, b.last = tokens, now
 		return true, 0
 	}
-	return false, l.wait(b.lim, now)
+	return false, l.wait(available)
+}
+
+// tokensAt is how many tokens b holds at now: what it held at its last
+// call let through, plus what the rate added since, at most burst.
+func (l *Limiter) tokensAt(b *bucket, now time.Time) float64 {
+	last := b.last
+	if now.Before(last) {
+		last = now
+	}
+	tokens := b.tokens
+	if l.limit > 0 {
+		tokens += now.Sub(last).Seconds() * float64(l.limit)
+	}
+	return min(tokens, float64(l.burst))
+}
+
+// durationFromTokens is how long the rate takes to add tokens; "forever"
+// for a rate that is not positive.
+func (l *Limiter) durationFromTokens(tokens float64) time.Duration {
+	if !(l.limit > 0) {
+		return time.Duration(math.MaxInt64)
+	}
+	d := tokens / float64(l.limit) * float64(time.Second)
+	if d > float64(math.MaxInt64) {
+		return time.Duration(math.MaxInt64)
+	}
+	return time.Duration(d)
 }
 
 // Len returns how many keys the limiter tracks now.
@@ -140,7 +179,8 @@ func (l *Limiter) Len() int {
 }
 
 // bucket returns key's bucket, marked as used now, making room for it if
-// needed. l.mu must be held.
+// needed: a new key in a full table takes over the least recently used
+// key's bucket, reset. l.mu must be held.
 func (l *Limiter) bucket(key uint64, now time.Time) *bucket {
 	if e, ok := l.keys[key]; ok {
 		l.lru.MoveToFront(e)
@@ -148,12 +188,27 @@ func (l *Limiter) bucket(key uint64, now time.Time) *bucket {
 		b.used = now
 		return b
 	}
-	for len(l.keys) >= l.maxKeys {
+	for len(l.keys) > l.maxKeys {
 		l.remove(l.lru.Back())
 	}
-	b := &bucket{key: key, lim: rate.NewLimiter(l.limit, l.burst), used: now}
+	if len(l.keys) == l.maxKeys {
+		e := l.lru.Back()
+		b := e.Value.(*bucket)
+		delete(l.keys, b.key)
+		l.fill(b, key, now)
+		l.lru.MoveToFront(e)
+		l.keys[key] = e
+		return b
+	}
+	b := new(bucket)
+	l.fill(b, key, now)
 	l.keys[key] = l.lru.PushFront(b)
 	return b
+}
+
+// fill makes b key's bucket, full, like a new rate.Limiter.
+func (l *Limiter) fill(b *bucket, key uint64, now time.Time) {
+	*b = bucket{key: key, tokens: float64(l.burst), last: now, used: now}
 }
 
 // forgetIdle drops the buckets that have refilled since their last use.
@@ -173,13 +228,13 @@ func (l *Limiter) remove(e *list.Element) {
 	l.lru.Remove(e)
 }
 
-// wait is about how long until lim has a whole token, at least 1 ms and
-// at most maxRetryAfter.
-func (l *Limiter) wait(lim *rate.Limiter, now time.Time) time.Duration {
+// wait is about how long until a bucket holding tokens has a whole token,
+// at least 1 ms and at most maxRetryAfter.
+func (l *Limiter) wait(tokens float64) time.Duration {
 	if !(l.limit > 0) {
 		return maxRetryAfter
 	}
-	missing := 1 - lim.TokensAt(now)
+	missing := 1 - tokens
 	secs := missing / float64(l.limit)
 	if secs >= maxRetryAfter.Seconds() {
 		return maxRetryAfter

@@ -202,6 +202,45 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
+// FuzzAllowMatchesXRate: each key's bucket decides and announces its wait
+// exactly as a golang.org/x/time/rate Limiter of the same rate and burst
+// would, the Retry-After formula applied to the x/time/rate one.
+func FuzzAllowMatchesXRate(f *testing.F) {
+	f.Add(uint8(0), uint8(2), []byte{0, 0, 0, 0, 0, 0, 0, 200, 0, 100})
+	f.Add(uint8(1), uint8(5), []byte{1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 255, 2, 3})
+	f.Add(uint8(3), uint8(0), []byte{0, 1, 0, 255, 0, 255, 0, 255})
+	rates := []rate.Limit{1, ratelimit.DefaultUserRate, ratelimit.DefaultClientRate, 0.5, 0, -1, 3}
+	f.Fuzz(func(t *testing.T, rateIndex, burst uint8, ops []byte) {
+		r, b := rates[int(rateIndex)%len(rates)], int(burst%8)
+		clk := newClock()
+		l := ratelimit.New(r, b, ratelimit.WithClock(clk.Now))
+		model := map[string]*rate.Limiter{}
+		for i := 0; i+1 < len(ops); i += 2 {
+			key := string(rune('a' + ops[i]%3))
+			clk.Advance(time.Duration(ops[i+1]) * 37 * time.Millisecond)
+			now := clk.Now()
+			m, ok := model[key]
+			if !ok {
+				m = rate.NewLimiter(r, max(b, 1))
+				model[key] = m
+			}
+			wantOK := m.AllowN(now, 1)
+			var wantAfter time.Duration
+			if !wantOK {
+				wantAfter = time.Hour
+				if r > 0 {
+					secs := (1 - m.TokensAt(now)) / float64(r)
+					wantAfter = min(max(time.Duration(secs*float64(time.Second)).Round(time.Millisecond), time.Millisecond), time.Hour)
+				}
+			}
+			gotOK, gotAfter := l.Allow(key)
+			if gotOK != wantOK || gotAfter != wantAfter {
+				t.Fatalf("op %d (key %s, rate %v, burst %d): Allow = %v, %v; x/time/rate says %v, %v", i/2, key, r, b, gotOK, gotAfter, wantOK, wantAfter)
+			}
+		}
+	})
+}
+
 func BenchmarkAllow(b *testing.B) {
 	l := ratelimit.New(ratelimit.DefaultClientRate, ratelimit.DefaultClientBurst)
 	keys := make([]string, 1000)
@@ -209,6 +248,20 @@ func BenchmarkAllow(b *testing.B) {
 		keys[i] = fmt.Sprintf("203.0.113.%d", i)
 	}
 	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		l.Allow(keys[i%len(keys)])
+	}
+}
+
+// BenchmarkAllowNewKeys: every call is a new key to a full table, like a
+// rush of users verifying once each.
+func BenchmarkAllowNewKeys(b *testing.B) {
+	l := ratelimit.New(ratelimit.DefaultUserRate, ratelimit.DefaultUserBurst)
+	keys := make([]string, 4*ratelimit.DefaultMaxKeys)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("user-%d", i)
+	}
+	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		l.Allow(keys[i%len(keys)])
 	}
