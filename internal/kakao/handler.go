@@ -146,7 +146,8 @@ func (h *Handler) validate(c *gin.Context) {
 	otp, found := req.FindOTP()
 	o, err := h.verify(c.Request.Context(), otp, found)
 	answer := h.bodies.get()
-	h.writeJSON(c, h.msgs.ValidationAnswer(otp, o).appendJSON(answer.AvailableBuffer()))
+	answer.Write(h.msgs.ValidationAnswer(otp, o).appendJSON(answer.AvailableBuffer()))
+	h.writeJSON(c, answer.Bytes())
 	h.bodies.put(answer)
 	c.Set(AccessLogOutcomeKey, o.Kind.String())
 	h.verified(c.Request.Context(), endpoint, req.User.ID, o, err, time.Since(start))
@@ -176,13 +177,17 @@ func (h *Handler) skill(c *gin.Context) {
 	otp, found := p.FindOTP()
 	o, err := h.verify(c.Request.Context(), otp, found)
 	answer := h.bodies.get()
-	h.writeJSON(c, h.msgs.SkillAnswer(o).appendJSON(answer.AvailableBuffer()))
+	answer.Write(h.msgs.SkillAnswer(o).appendJSON(answer.AvailableBuffer()))
+	h.writeJSON(c, answer.Bytes())
 	h.bodies.put(answer)
 	c.Set(AccessLogOutcomeKey, o.Kind.String())
 	h.verified(c.Request.Context(), endpoint, p.UserRequest.User.ID, o, err, time.Since(start))
 }
 
-// writeJSON answers 200 with the JSON answer b, as c.JSON would.
+// writeJSON answers 200 with the JSON answer b, as c.JSON would. The
+// callers append the answer to a pooled buffer's free space and then keep
+// it in the buffer (a Write onto itself when it fitted), so that the buffer
+// grows once and holds the next answers without allocating.
 func (h *Handler) writeJSON(c *gin.Context, b []byte) {
 	c.Writer.Header()["Content-Type"] = h.jsonContentType
 	c.Writer.WriteHeader(http.StatusOK)
@@ -312,5 +317,7 @@ func userDigest(id string) string {
 		return ""
 	}
 	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:4])
+	var digest [8]byte
+	hex.Encode(digest[:], sum[:4])
+	return string(digest[:])
 }
