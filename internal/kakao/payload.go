@@ -258,8 +258,18 @@ func DecodeSkill(body []byte) (SkillPayload, error) {
 // handler reads — bot.id, user.id and value — and skips the rest unread, so
 // that the answer costs no more than it needs and a variant payload whose
 // other fields differ in type is still answered. Only those fields of the
-// result are set. It refuses what DecodeValidation refuses in them.
+// result are set. It refuses what DecodeValidation refuses in them. The
+// usual payload is read by scanValidationCall in one pass; anything else by
+// encoding/json.
 func decodeValidationCall(body []byte) (ValidationRequest, error) {
+	if req, ok := scanValidationCall(body); ok {
+		return req, nil
+	}
+	return decodeValidationCallJSON(body)
+}
+
+// decodeValidationCallJSON is decodeValidationCall with encoding/json alone.
+func decodeValidationCallJSON(body []byte) (ValidationRequest, error) {
 	var c struct {
 		Bot   idField         `json:"bot"`
 		User  idField         `json:"user"`

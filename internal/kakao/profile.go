@@ -241,10 +241,12 @@ func parseProfile(body []byte) (Profile, error) {
 	if len(body) == 0 || body[0] != '{' {
 		return Profile{}, fmt.Errorf("%w: not a JSON object", ErrBadProfile)
 	}
-	var p profileJSON
-	if err := json.Unmarshal(body, &p); err != nil {
-		// json's messages quote no more than one character of the input.
-		return Profile{}, fmt.Errorf("%w: %w", ErrBadProfile, err)
+	p, ok := scanProfile(body)
+	if !ok {
+		if err := json.Unmarshal(body, &p); err != nil {
+			// json's messages quote no more than one character of the input.
+			return Profile{}, fmt.Errorf("%w: %w", ErrBadProfile, err)
+		}
 	}
 	if strings.TrimSpace(p.PhoneNumber) == "" {
 		return Profile{}, ErrNoPhone
