@@ -224,6 +224,54 @@ func TestApplyIsAtomic(t *testing.T) {
 	}
 }
 
+// TestVisitEmployees: VisitEmployees hands over what Employees returns, in
+// the same order, stops at visit's first error and honours the context.
+func TestVisitEmployees(t *testing.T) {
+	t.Parallel()
+	s := open(t, filepath.Join(t.TempDir(), "rollcall.db"))
+	ctx := t.Context()
+	es := []directory.Employee{hong,
+		{Phone: "+821011112222", Name: "김", Department: "개발팀", Position: "사원", Row: 3},
+		{Phone: "+447911123456", Row: 4}}
+	if err := s.Apply(ctx, es, nil); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	want, err := s.Employees(ctx)
+	if err != nil || len(want) != len(es) {
+		t.Fatalf("Employees = %d employees, %v; want %d", len(want), err, len(es))
+	}
+	var got []directory.Employee
+	size := -1
+	if err := s.VisitEmployees(ctx, func(n int) { size = n }, func(e directory.Employee) error {
+		got = append(got, e)
+		return nil
+	}); err != nil {
+		t.Fatalf("VisitEmployees: %v", err)
+	}
+	if size != len(es) {
+		t.Errorf("VisitEmployees told size %d, want %d", size, len(es))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("VisitEmployees differs from Employees (-want +got):\n%s", diff)
+	}
+
+	stop := errors.New("enough")
+	visits := 0
+	err = s.VisitEmployees(ctx, func(int) {}, func(directory.Employee) error {
+		visits++
+		return stop
+	})
+	if !errors.Is(err, stop) || visits != 1 {
+		t.Errorf("VisitEmployees with a visit that fails = %v after %d visits, want %v after 1", err, visits, stop)
+	}
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.VisitEmployees(cancelled, func(int) {}, func(directory.Employee) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("VisitEmployees with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
 func TestClosedStoreFails(t *testing.T) {
 	t.Parallel()
 	s, err := bolt.Open(filepath.Join(t.TempDir(), "rollcall.db"))
@@ -260,6 +308,9 @@ func TestClosedStoreFails(t *testing.T) {
 	}
 	if _, err := s.Employees(ctx); err == nil {
 		t.Errorf("Employees on a closed store succeeded")
+	}
+	if err := s.VisitEmployees(ctx, func(int) {}, func(directory.Employee) error { return nil }); err == nil {
+		t.Errorf("VisitEmployees on a closed store succeeded")
 	}
 	if _, err := s.Version(ctx); err == nil {
 		t.Errorf("Version on a closed store succeeded")

@@ -22,6 +22,17 @@ type record struct {
 	Hash string `json:"hash"`
 }
 
+// storedEmployee is the part of a record that makes an employee: what
+// eachEmployee decodes. The phone is the record's key, and the hash is only
+// for syncs, so neither is decoded just to be dropped.
+type storedEmployee struct {
+	Name       string `json:"name"`
+	Department string `json:"department"`
+	Position   string `json:"position"`
+	Email      string `json:"email"`
+	Row        int    `json:"row"`
+}
+
 // Hashes returns the content hash of every stored employee, keyed by phone.
 func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	hashes := map[string]string{}
@@ -61,7 +72,7 @@ func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []
 		// bbolt splits the pages a transaction filled when it commits, by
 		// default half full: room for later inserts that a directory, read
 		// far more often than written, rarely needs. Full pages make the
-		// file, and the pages a load of the directory reads, much smaller.
+		// file, and the pages a load of the directory reads, half as large.
 		b.FillPercent = 1
 		for _, e := range puts {
 			if err := ctx.Err(); err != nil {
@@ -139,28 +150,54 @@ func (s *Store) Version(ctx context.Context) (string, error) {
 // read-only transaction: a consistent copy of the directory.
 func (s *Store) Employees(ctx context.Context) ([]directory.Employee, error) {
 	var es []directory.Employee
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		b := tx.Bucket([]byte(employeesBucket))
-		es = make([]directory.Employee, 0, b.Stats().KeyN)
-		return b.ForEach(func(k, v []byte) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			var r record
-			// Unmarshal copies: nothing refers to the transaction's memory after it.
-			if err := json.Unmarshal(v, &r); err != nil {
-				// The key is a phone number: it stays out of the error.
-				return fmt.Errorf("%w: stored employee %d cannot be decoded: %w", ErrCorrupt, len(es)+1, err)
-			}
-			r.Employee.Phone = string(k)
-			es = append(es, r.Employee)
-			return nil
-		})
+	err := s.eachEmployee(ctx, func(n int) { es = make([]directory.Employee, 0, n) }, func(e directory.Employee) error {
+		es = append(es, e)
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read every employee: %w", err)
 	}
 	return es, nil
+}
+
+// VisitEmployees tells size how many employees are stored, then calls
+// visit with every one, ordered by phone, read in one read-only
+// transaction, and stops at the first error visit returns. Unlike
+// Employees it never holds them all: the directory held in memory packs
+// them as they come.
+func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(directory.Employee) error) error {
+	if err := s.eachEmployee(ctx, size, visit); err != nil {
+		return fmt.Errorf("read every employee: %w", err)
+	}
+	return nil
+}
+
+// eachEmployee decodes every stored employee in one read-only transaction
+// and hands it to visit; count, when set, first learns how many there are.
+// The employees' strings are copies: nothing refers to the transaction's
+// memory after it.
+func (s *Store) eachEmployee(ctx context.Context, count func(int), visit func(directory.Employee) error) error {
+	return s.view(ctx, func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte(employeesBucket))
+		if count != nil {
+			count(b.Stats().KeyN)
+		}
+		i := 0
+		return b.ForEach(func(k, v []byte) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			i++
+			var e storedEmployee
+			if err := json.Unmarshal(v, &e); err != nil {
+				// The key is a phone number: it stays out of the error.
+				return fmt.Errorf("%w: stored employee %d cannot be decoded: %w", ErrCorrupt, i, err)
+			}
+			return visit(directory.Employee{
+				Phone: string(k), Name: e.Name, Department: e.Department, Position: e.Position, Email: e.Email, Row: e.Row,
+			})
+		})
+	})
 }
 
 // Lookup returns the employee stored under phone (E.164) and true, or false

@@ -32,6 +32,16 @@ import (
 	"github.com/rollcall/rollcall/internal/directory"
 )
 
+// EmployeeVisitor is implemented by a Store that can hand its employees
+// over one at a time (*bolt.Store does): a load then never holds them all
+// as a slice next to the copy it builds.
+type EmployeeVisitor interface {
+	// VisitEmployees first tells size how many employees it is about to
+	// hand over, then calls visit with every stored employee, all read
+	// consistently, and stops at the first error visit returns.
+	VisitEmployees(ctx context.Context, size func(n int), visit func(directory.Employee) error) error
+}
+
 // Store is the directory store a Directory copies; the bolt and firestore
 // stores satisfy it.
 type Store interface {
@@ -86,7 +96,7 @@ type Options struct {
 // snapshot is one loaded copy of the directory. It is never changed once
 // published: a newer copy replaces it whole.
 type snapshot struct {
-	byPhone  map[string]directory.Employee
+	people   *people
 	version  string
 	lastSync time.Time
 }
@@ -146,7 +156,7 @@ func (d *Directory) Lookup(_ context.Context, phone string) (directory.Employee,
 	if s == nil {
 		return directory.Employee{}, false, ErrNotLoaded
 	}
-	e, ok := s.byPhone[phone]
+	e, ok := s.people.lookup(phone)
 	return e, ok, nil
 }
 

@@ -133,22 +133,43 @@ func (d *Directory) load(ctx context.Context) error {
 	if cur != nil && cur.version == version {
 		if !cur.lastSync.Equal(last) {
 			// A sync that changed nothing: same employees, newer stamp.
-			d.current.Store(&snapshot{byPhone: cur.byPhone, version: version, lastSync: last})
+			d.current.Store(&snapshot{people: cur.people, version: version, lastSync: last})
 		}
 		return nil
 	}
-	es, err := d.store.Employees(ctx)
+	p, err := d.readPeople(ctx)
 	if err != nil {
 		return fmt.Errorf("load the directory: %w", err)
 	}
-	byPhone := make(map[string]directory.Employee, len(es))
-	for _, e := range es {
-		byPhone[e.Phone] = e
-	}
-	d.current.Store(&snapshot{byPhone: byPhone, version: version, lastSync: last})
-	d.log.Info("employee directory loaded into memory", "employees", len(byPhone),
+	d.current.Store(&snapshot{people: p, version: version, lastSync: last})
+	d.log.Info("employee directory loaded into memory", "employees", p.len(),
 		"last_sync", last.UTC().Format(time.RFC3339), "duration_ms", d.now().Sub(start).Milliseconds())
 	return nil
+}
+
+// readPeople reads every employee of the store into a packed copy, one at
+// a time when the store can hand them over so.
+func (d *Directory) readPeople(ctx context.Context) (*people, error) {
+	if v, ok := d.store.(EmployeeVisitor); ok {
+		b := newPeopleBuilder(0)
+		err := v.VisitEmployees(ctx, func(n int) { b = newPeopleBuilder(n) }, func(e directory.Employee) error {
+			b.add(e)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return b.done(), nil
+	}
+	es, err := d.store.Employees(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := newPeopleBuilder(len(es))
+	for _, e := range es {
+		b.add(e)
+	}
+	return b.done(), nil
 }
 
 // noteHealth records whether the last check reached the store and logs the
@@ -159,7 +180,7 @@ func (d *Directory) noteHealth(err error) {
 		d.failing = true
 		if s := d.current.Load(); s != nil {
 			d.log.Warn("the directory store cannot be reached: answering from the directory loaded before; /ready reports it stale",
-				"employees", len(s.byPhone), "last_sync", s.lastSync.UTC().Format(time.RFC3339), "error", err.Error())
+				"employees", s.people.len(), "last_sync", s.lastSync.UTC().Format(time.RFC3339), "error", err.Error())
 			return
 		}
 		d.log.Warn("the directory store cannot be reached and no directory is loaded: skill calls answer ERROR until it is",

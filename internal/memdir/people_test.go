@@ -1,0 +1,124 @@
+package memdir
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rollcall/rollcall/internal/directory"
+)
+
+// checkPacked fails unless people packed from es answers every phone as a
+// map of es keyed by phone would (the last employee of a phone wins), for
+// the phones of es and for others.
+func checkPacked(t *testing.T, es []directory.Employee, others ...string) {
+	t.Helper()
+	want := map[string]directory.Employee{}
+	b := newPeopleBuilder(0)
+	for _, e := range es {
+		want[e.Phone] = e
+		b.add(e)
+	}
+	p := b.done()
+	if p.len() != len(want) {
+		t.Errorf("len() = %d, want %d", p.len(), len(want))
+	}
+	for _, phone := range append(others, func() []string {
+		var phones []string
+		for _, e := range es {
+			phones = append(phones, e.Phone)
+		}
+		return phones
+	}()...) {
+		got, ok := p.lookup(phone)
+		w, wantOK := want[phone]
+		if ok != wantOK {
+			t.Fatalf("lookup(%q) found = %v, want %v", phone, ok, wantOK)
+		}
+		if diff := cmp.Diff(w, got); diff != "" {
+			t.Fatalf("lookup(%q) mismatch (-want +got):\n%s", phone, diff)
+		}
+	}
+}
+
+func TestPeopleAnswersLikeAMap(t *testing.T) {
+	t.Parallel()
+	es := []directory.Employee{
+		{Phone: "+821023456789", Name: "홍길동", Department: "인사팀", Position: "대리", Email: "gildong@example.com", Row: 2},
+		{Phone: "+821034567890", Name: "김하늘", Department: "인사팀", Position: "과장", Email: "", Row: 3},
+		{Phone: "+821045678901", Row: 4}, // every field but the phone empty
+		{Phone: "+447911123456", Name: "Ann", Department: "London", Position: "대리", Email: "ann@example.co.uk", Row: 5},
+		{Phone: "+821023456789", Name: "홍길동", Department: "재무팀", Position: "부장", Email: "new@example.com", Row: 9}, // the same phone again: it wins
+		{Phone: "010-5678-9012", Name: "not E.164", Row: 6},                                                        // kept under its own spelling
+		{Phone: "+0123", Name: "leading zero", Row: 7},
+		{Phone: "+123456789012345678", Name: "too long for a number", Row: 8},
+		{Phone: "", Name: "no phone", Row: 10},
+		{Phone: "+1", Name: "shortest", Row: 11, Email: "\xff"},
+	}
+	checkPacked(t, es, "+821099999999", "+8210234567890", "+0821023456789", "821023456789", "+123", "0123", "+", "", "+82102345678a")
+}
+
+func FuzzPeopleAnswersLikeAMap(f *testing.F) {
+	f.Add("+821023456789", "홍길동", "인사팀", "대리", "a@b.c", 2, "+821023456789", "+0123")
+	f.Add("+1", "", "", "", "", 0, "+01", "1")
+	f.Fuzz(func(t *testing.T, phone, name, dept, pos, email string, row int, phone2, other string) {
+		checkPacked(t, []directory.Employee{
+			{Phone: phone, Name: name, Department: dept, Position: pos, Email: email, Row: row},
+			{Phone: phone2, Name: email, Department: pos, Position: dept, Email: name, Row: -row},
+			{Phone: phone, Name: name + "2", Department: dept, Position: dept, Row: row + 1},
+		}, other, phone+"0")
+	})
+}
+
+// visitingStore is a fake store that hands employees over one at a time,
+// as *bolt.Store does, and has no slice to give.
+type visitingStore struct {
+	*fakeStore
+	visited int
+}
+
+func (v *visitingStore) VisitEmployees(ctx context.Context, size func(int), visit func(directory.Employee) error) error {
+	es, err := v.fakeStore.employees(ctx)
+	if err != nil {
+		return err
+	}
+	size(len(es) / 2) // only a hint: the copy must hold them all anyway
+	for _, e := range es {
+		v.visited++
+		if err := visit(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestLoadVisitsEmployees: a store that can hand employees over one at a
+// time is read that way, and gives the same answers.
+func TestLoadVisitsEmployees(t *testing.T) {
+	t.Parallel()
+	st := syncedState()
+	for i := range 100 {
+		st.employees = append(st.employees, directory.Employee{
+			Phone: fmt.Sprintf("+8210%08d", i), Name: fmt.Sprintf("직원%d", i), Department: "개발팀", Position: "사원", Row: i + 3,
+		})
+	}
+	store := &visitingStore{fakeStore: newFakeStore(st)}
+	d := New(store, Options{})
+	if err := d.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if store.visited != len(st.employees) {
+		t.Errorf("visited %d employees, want %d", store.visited, len(st.employees))
+	}
+	for _, e := range st.employees {
+		wantFound(t, d, e)
+	}
+	store.set(func(s *storeState) { s.err = errors.New("store down") })
+	if err := d.Refresh(t.Context()); err == nil {
+		t.Error("Refresh with the store down succeeded")
+	}
+	wantFound(t, d, st.employees[0]) // the copy loaded before is kept
+}
