@@ -37,7 +37,7 @@ type storedEmployee struct {
 func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	hashes := map[string]string{}
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		return tx.Bucket([]byte(employeesBucket)).ForEach(func(k, v []byte) error {
+		return forEachReleasing(tx, employeesBucket, func(k, v []byte) error {
 			var r struct {
 				Hash string `json:"hash"`
 			}
@@ -178,12 +178,12 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 // memory after it.
 func (s *Store) eachEmployee(ctx context.Context, count func(int), visit func(directory.Employee) error) error {
 	return s.view(ctx, func(tx *bbolt.Tx) error {
-		b := tx.Bucket([]byte(employeesBucket))
 		if count != nil {
-			count(b.Stats().KeyN)
+			count(tx.Bucket([]byte(employeesBucket)).Stats().KeyN)
+			dropMapped(tx.DB().Info().Data, tx.Size()) // Stats read every page
 		}
 		i := 0
-		return b.ForEach(func(k, v []byte) error {
+		return forEachReleasing(tx, employeesBucket, func(k, v []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
