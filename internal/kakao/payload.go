@@ -282,8 +282,17 @@ func decodeValidationCallJSON(body []byte) (ValidationRequest, error) {
 }
 
 // decodeSkillCall is decodeValidationCall for a block skill payload: it
-// reads bot.id, userRequest.user.id, action.params and action.detailParams.
+// reads bot.id, userRequest.user.id, action.params and action.detailParams,
+// the usual payload with scanSkillCall.
 func decodeSkillCall(body []byte) (SkillPayload, error) {
+	if p, ok := scanSkillCall(body); ok {
+		return p, nil
+	}
+	return decodeSkillCallJSON(body)
+}
+
+// decodeSkillCallJSON is decodeSkillCall with encoding/json alone.
+func decodeSkillCallJSON(body []byte) (SkillPayload, error) {
 	var c struct {
 		Bot         idField `json:"bot"`
 		UserRequest struct {

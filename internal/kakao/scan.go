@@ -1,10 +1,13 @@
 package kakao
 
-import "unicode/utf8"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
-// A single-pass reader for the two JSON documents every verification
-// decodes: the validation request (bot.id, user.id, value.origin and
-// value.resolved of a few KiB of payload) and Kakao's profile answer
+// A single-pass reader for the JSON documents every verification decodes:
+// the skill request (bot.id, the user id and the parameters that may carry
+// the OTP URL, out of a few KiB of payload) and Kakao's profile answer
 // (phone_number, app_user_id). encoding/json reads each twice (a validity
 // scan, then a reflective decode that matches every key against the
 // struct's fields); under load that was the largest share of the service's
@@ -124,12 +127,44 @@ func (r *jsonReader) text() (string, bool) {
 	if !ok {
 		return "", false
 	}
+	return literalText(lit, escaped)
+}
+
+// literalText returns the text of a string literal that str has read.
+func literalText(lit []byte, escaped bool) (string, bool) {
 	inner := lit[1 : len(lit)-1]
 	if !escaped && utf8.Valid(inner) {
 		return string(inner), true
 	}
 	s, err := unquote(lit) // escapes and invalid UTF-8, as encoding/json reads them
 	return s, err == nil
+}
+
+// mapOf reads an object into *m as encoding/json reads one into a map
+// keyed by strings: a null leaves *m as it is, an object makes it if it is
+// nil, and a key given twice keeps its last value. elem reads one value.
+func mapOf[V any](r *jsonReader, m *map[string]V, elem func() (V, bool)) bool {
+	switch r.peek() {
+	case 'n':
+		return r.literal("null")
+	case '{':
+	default:
+		return false
+	}
+	if *m == nil {
+		*m = map[string]V{}
+	}
+	return r.object(func(lit []byte) bool {
+		key, ok := literalText(lit, bytes.IndexByte(lit, '\\') >= 0)
+		if !ok {
+			return false
+		}
+		v, ok := elem()
+		if ok {
+			(*m)[key] = v
+		}
+		return ok
+	})
 }
 
 // param reads a value the way ParamValue does for strings, numbers and
@@ -345,6 +380,60 @@ func scanValidationCall(body []byte) (ValidationRequest, bool) {
 		return ValidationRequest{}, false
 	}
 	return req, true
+}
+
+// scanSkillCall is decodeSkillCall's shortcut; false means "decode with
+// encoding/json".
+func scanSkillCall(body []byte) (SkillPayload, bool) {
+	var p SkillPayload
+	r := jsonReader{data: body}
+	if r.peek() != '{' {
+		return SkillPayload{}, false
+	}
+	ok := r.fields([]string{"bot", "userRequest", "action"}, func(i int) bool {
+		switch i {
+		case 0:
+			return r.idOf(&p.Bot.ID)
+		case 1:
+			return r.fields([]string{"user"}, func(int) bool { return r.idOf(&p.UserRequest.User.ID) })
+		default:
+			return r.fields([]string{"params", "detailParams"}, func(j int) bool {
+				if j == 0 {
+					return mapOf(&r, &p.Action.Params, r.paramValue)
+				}
+				return mapOf(&r, &p.Action.DetailParams, r.detailParam)
+			})
+		}
+	})
+	if !ok || !r.end() {
+		return SkillPayload{}, false
+	}
+	return p, true
+}
+
+// paramValue reads a ParamValue that param can read.
+func (r *jsonReader) paramValue() (ParamValue, bool) {
+	s, ok := r.param()
+	return ParamValue(s), ok
+}
+
+// detailParam reads an action.detailParams entry; null is the zero entry,
+// as encoding/json stores it.
+func (r *jsonReader) detailParam() (DetailParam, bool) {
+	var d DetailParam
+	ok := r.fields([]string{"origin", "value", "groupName"}, func(i int) bool {
+		var ok bool
+		switch i {
+		case 0:
+			d.Origin, ok = r.text()
+		case 1:
+			d.Value, ok = r.paramValue()
+		default:
+			d.GroupName, ok = r.text()
+		}
+		return ok
+	})
+	return d, ok
 }
 
 // idOf reads an object of which only the "id" string is kept, into id.

@@ -3,6 +3,8 @@ package kakao
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // scanSeeds are payloads the shortcut must take, and ones it must leave to
@@ -48,6 +50,35 @@ func FuzzScanValidationCall(f *testing.F) {
 	})
 }
 
+// FuzzScanSkillCall: the same for the block skill's payload.
+func FuzzScanSkillCall(f *testing.F) {
+	for _, name := range []string{"kakao/skill-request.json", "requests/skill-params-only.json",
+		"requests/skill-detail-value-object.json", "requests/skill-no-otp.json", "kakao/validation-request.json"} {
+		f.Add(readTestdata(f, name))
+	}
+	for _, s := range append(scanSeeds,
+		`{"action":{"params":null,"detailParams":{}}}`, `{"action":{"params":{"a":"1","a":"2","b":null,"c":3}}}`,
+		`{"action":{"detailParams":{"p":null,"q":{"origin":"o","value":"v","groupName":"g"},"p":{"value":1}}}}`,
+		`{"action":{"params":{"\u0041":"x","\ud800":"y"}}}`, `{"action":{"params":{"a":{"otp":"x"}}}}`,
+		`{"action":{"params":[]}}`, `{"action":{"detailParams":{"p":{"Origin":"x"}}}}`,
+		`{"userRequest":{"user":{"id":"u"},"User":{}}}`, `{"userRequest":{"user":null}}`, `{"action":null}`) {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, ok := scanSkillCall(body)
+		if !ok {
+			return
+		}
+		want, err := decodeSkillCallJSON(body)
+		if err != nil {
+			t.Fatalf("the shortcut read %+v; encoding/json refuses the body: %v", got, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("the shortcut reads differently from encoding/json (-json +shortcut):\n%s", diff)
+		}
+	})
+}
+
 // FuzzScanProfile: the same for Kakao's profile answer.
 func FuzzScanProfile(f *testing.F) {
 	f.Add(readTestdata(f, "kakao/otp-profile-response.json"))
@@ -83,6 +114,14 @@ func TestScanTakesTheUsualDocuments(t *testing.T) {
 			t.Errorf("%s: the shortcut left it to encoding/json", name)
 		}
 	}
+	for _, name := range []string{"kakao/skill-request.json", "requests/skill-params-only.json", "requests/skill-no-otp.json"} {
+		if _, ok := scanSkillCall(readTestdata(t, name)); !ok {
+			t.Errorf("%s: the shortcut left it to encoding/json", name)
+		}
+	}
+	if _, ok := scanSkillCall(readTestdata(t, "requests/skill-detail-value-object.json")); ok {
+		t.Error("skill-detail-value-object.json: the shortcut read a value that is an object")
+	}
 	if _, ok := scanProfile(readTestdata(t, "kakao/otp-profile-response.json")); !ok {
 		t.Error("otp-profile-response.json: the shortcut left it to encoding/json")
 	}
@@ -95,6 +134,28 @@ func TestScanTakesTheUsualDocuments(t *testing.T) {
 			t.Errorf("%s: the shortcut read %+v, want it to leave the body to encoding/json", s, got)
 		}
 	}
+}
+
+// BenchmarkSkillCall compares the shortcut with encoding/json on Open
+// Builder's example block skill payload.
+func BenchmarkSkillCall(b *testing.B) {
+	body := readTestdata(b, "kakao/skill-request.json")
+	b.Run("shortcut", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := scanSkillCall(body); !ok {
+				b.Fatal("left to encoding/json")
+			}
+		}
+	})
+	b.Run("encoding_json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := decodeSkillCallJSON(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkValidationCall compares the shortcut with encoding/json on Open
