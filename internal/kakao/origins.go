@@ -103,7 +103,8 @@ func checkChars(raw string) error {
 
 func hasForbiddenChar(raw string) bool {
 	for i := 0; i < len(raw); i++ {
-		if c := raw[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`\%@#`, c) >= 0 {
+		switch c := raw[i]; {
+		case c <= ' ' || c >= 0x7f, c == '\\', c == '%', c == '@', c == '#':
 			return true
 		}
 	}
