@@ -57,7 +57,9 @@ type Profile struct {
 
 // ProfileOptions tune the ProfileClient. Zero fields take their defaults.
 type ProfileOptions struct {
-	// Timeout bounds one look-up from dial to the last body byte.
+	// Timeout bounds one look-up from dial to the last body byte. A
+	// caller's context whose deadline comes sooner bounds it instead, and
+	// the client then sets no timer of its own.
 	Timeout time.Duration
 	// MaxBodyBytes caps the answer; a larger one is an error.
 	MaxBodyBytes int64
