@@ -85,7 +85,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.Int64Var(&o.MaxRequests, "max-requests", 1_000_000, "cap on requests per server and round")
 	fs.IntVar(&o.Users, "users", 50_000, "distinct Kakao users (each with its own OTP URL) the load cycles through; enough that none exceeds rollcall's per-user limit")
 	fs.IntVar(&o.StrangerPct, "strangers", 10, "percentage of those users who are not employees")
-	fs.IntVar(&o.Sources, "sources", 256, "loopback source addresses the load comes from (rollcall limits each client IP to 50 req/s)")
+	fs.IntVar(&o.Sources, "sources", 1024, "loopback source addresses the load comes from (rollcall limits each client IP to 50 req/s)")
 	fs.DurationVar(&o.KakaoDelay, "kakao-delay", 0, "round-trip delay the Kakao fake adds to every profile request")
 	fs.Float64Var(&o.PacedRate, "paced-rate", 1000, "requests/s of the paced load (memory and unqueued latency), from -concurrency clients: within rollcall's 50 req/s per client IP")
 	fs.DurationVar(&o.PacedDuration, "paced-duration", 5*time.Second, "duration of the paced load per server and size")
