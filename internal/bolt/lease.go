@@ -3,7 +3,6 @@ package bolt
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -11,9 +10,6 @@ import (
 
 	"github.com/rollcall/rollcall/internal/sync"
 )
-
-// errBadLease refuses a lease request that could never be honoured.
-var errBadLease = errors.New("bad lease request")
 
 // lease is the sync lease as the meta bucket keeps it, in JSON.
 type lease struct {
@@ -32,9 +28,6 @@ type lease struct {
 // lease keeps two syncs of one process apart and, being in the file, makes a
 // process killed mid-sync hold the lease until it expires.
 func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) error {
-	if holder == "" || ttl <= 0 {
-		return fmt.Errorf("acquire the sync lease: %w: holder %q, ttl %v (want a holder and a positive ttl)", errBadLease, holder, ttl)
-	}
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(metaBucket))
 		now := s.now()
@@ -42,15 +35,11 @@ func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Durati
 		if err != nil {
 			return err
 		}
-		acquired := now
-		switch {
-		case !found, !now.Before(held.ExpiresAt):
-		case held.Holder == holder:
-			acquired = held.AcquiredAt
-		default:
-			return fmt.Errorf("%w: the sync lease is held by %s until %s", sync.ErrBusy, held.Holder, held.ExpiresAt.UTC().Format(time.RFC3339))
+		next, err := sync.TakeLease(sync.Lease(held), found, holder, now, ttl)
+		if err != nil {
+			return err
 		}
-		v, err := json.Marshal(lease{Holder: holder, AcquiredAt: acquired, ExpiresAt: now.Add(ttl)})
+		v, err := json.Marshal(lease(next))
 		if err != nil {
 			return err
 		}

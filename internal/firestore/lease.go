@@ -2,7 +2,6 @@ package firestore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -19,9 +18,6 @@ import (
 // more attempts than the library's default (5) turn heavy contention into
 // that clear answer rather than an Aborted error.
 const leaseTxAttempts = 20
-
-// errBadLease refuses a lease request that could never be honoured.
-var errBadLease = errors.New("bad lease request")
 
 // leaseFields is the locks/sync document.
 type leaseFields struct {
@@ -42,9 +38,6 @@ type leaseFields struct {
 // well under a second, so a ttl of minutes leaves ample margin; a lease
 // ends at most that skew early or late.
 func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) error {
-	if holder == "" || ttl <= 0 {
-		return fmt.Errorf("acquire the sync lease: %w: holder %q, ttl %v (want a holder and a positive ttl)", errBadLease, holder, ttl)
-	}
 	doc := s.leaseDoc()
 	err := s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
 		now := s.now()
@@ -52,15 +45,11 @@ func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Durati
 		if err != nil {
 			return err
 		}
-		acquired := now
-		switch {
-		case !found, !now.Before(held.ExpiresAt):
-		case held.Holder == holder:
-			acquired = held.AcquiredAt
-		default:
-			return fmt.Errorf("%w: the sync lease is held by %s until %s", sync.ErrBusy, held.Holder, held.ExpiresAt.UTC().Format(time.RFC3339))
+		next, err := sync.TakeLease(sync.Lease(held), found, holder, now, ttl)
+		if err != nil {
+			return err
 		}
-		return tx.Set(doc, &leaseFields{Holder: holder, AcquiredAt: acquired, ExpiresAt: now.Add(ttl)})
+		return tx.Set(doc, leaseFields(next))
 	}, gfs.MaxAttempts(leaseTxAttempts))
 	if err != nil {
 		return fmt.Errorf("acquire the sync lease: %w", err)
