@@ -13,10 +13,11 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rollcall/rollcall/internal/logging/logtest"
 )
 
 // TestDockerBuildCommandMakesAStaticBinaryThatServes runs the Dockerfile's
@@ -127,7 +128,7 @@ func runEmpty(bin, dir string, env []string, args ...string) (string, error) {
 type server struct {
 	cmd     *exec.Cmd
 	base    string
-	stderr  *lockedBuffer
+	stderr  *logtest.Buffer
 	exited  chan struct{} // closed when the process has exited
 	exitErr error         // cmd.Wait's answer, set before exited is closed
 }
@@ -140,7 +141,7 @@ func startServe(t *testing.T, bin, dir string, extra ...string) *server {
 	cmd := exec.Command(bin, "serve")
 	cmd.Dir = dir
 	cmd.Env = append([]string{"PORT=" + strconv.Itoa(port)}, extra...)
-	srv := &server{cmd: cmd, base: "http://127.0.0.1:" + strconv.Itoa(port), stderr: &lockedBuffer{}, exited: make(chan struct{})}
+	srv := &server{cmd: cmd, base: "http://127.0.0.1:" + strconv.Itoa(port), stderr: &logtest.Buffer{}, exited: make(chan struct{})}
 	cmd.Stdout = srv.stderr
 	cmd.Stderr = srv.stderr
 	if err := cmd.Start(); err != nil {
@@ -236,25 +237,6 @@ func freePort(t *testing.T) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// lockedBuffer is a bytes.Buffer safe for a process writing while the test
-// reads.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // slicesReplace returns a copy of list with old replaced by new.

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/logging/logtest"
+
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/sync"
 )
@@ -28,7 +30,7 @@ const freshnessBound = 30 * time.Second
 type instance struct {
 	name string
 	base string
-	logs *lockedBuffer
+	logs *logtest.Buffer
 }
 
 // startInstance starts `rollcall serve` on a free port with e's
@@ -39,7 +41,7 @@ func startInstance(t *testing.T, bin, name string, e *testEnv) *instance {
 	port := freePort(t)
 	env := e.environ()
 	env = append(env, fmt.Sprintf("PORT=%d", port))
-	logs := &lockedBuffer{}
+	logs := &logtest.Buffer{}
 	cmd := exec.Command(bin, "serve")
 	cmd.Env, cmd.Stdout, cmd.Stderr = env, logs, logs
 	if err := cmd.Start(); err != nil {

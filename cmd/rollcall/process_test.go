@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/logging/logtest"
+
 	gfs "cloud.google.com/go/firestore"
 
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
@@ -89,24 +91,6 @@ func waitReady(t *testing.T, base string, logs fmt.Stringer) {
 	t.Fatalf("%s/ready never answered 200; logs:\n%s", base, logs)
 }
 
-// lockedBuffer is a bytes.Buffer safe to read while a process writes to it.
-type lockedBuffer struct {
-	mu gosync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestSIGTERMLetsASlowSkillCallFinish(t *testing.T) {
 	t.Parallel()
 	bin := rollcallBinary(t)
@@ -122,7 +106,7 @@ func TestSIGTERMLetsASlowSkillCallFinish(t *testing.T) {
 	e.vars["PORT"] = fmt.Sprint(port)
 	e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
 	e.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()
-	var logs lockedBuffer
+	var logs logtest.Buffer
 	cmd := exec.Command(bin, "serve")
 	cmd.Env, cmd.Stdout, cmd.Stderr = e.environ(), &logs, &logs
 	if err := cmd.Start(); err != nil {

@@ -13,6 +13,8 @@ import (
 	gosync "sync"
 	"testing"
 
+	"github.com/rollcall/rollcall/internal/logging/logtest"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/directory"
@@ -88,7 +90,7 @@ func exampleDirectory() directoryFunc {
 type stack struct {
 	fake   *kakaotest.Server
 	engine *gin.Engine
-	logs   *syncBuffer
+	logs   *logtest.Buffer
 }
 
 type stackOptions struct {
@@ -127,7 +129,7 @@ func newStack(t testing.TB, fake *kakaotest.Server, o stackOptions) *stack {
 	e := gin.New()
 	e.ContextWithFallback = true
 	h.Register(e)
-	return &stack{fake: fake, engine: e, logs: &syncBuffer{}}
+	return &stack{fake: fake, engine: e, logs: &logtest.Buffer{}}
 }
 
 // post sends body to path through the engine with the stack's logger in the
@@ -158,24 +160,6 @@ func withOTP(t testing.TB, file, otp string) []byte {
 		t.Fatal(err)
 	}
 	return bytes.ReplaceAll(b, []byte(sharedOTP), escaped[1:len(escaped)-1])
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
-type syncBuffer struct {
-	mu  gosync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // recordingTransport records every request and answers none: a profile

@@ -1,13 +1,14 @@
 package memdir
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	gosync "sync"
 	"testing"
 	"time"
+
+	"github.com/rollcall/rollcall/internal/logging/logtest"
 
 	"github.com/rollcall/rollcall/internal/directory"
 )
@@ -118,9 +119,9 @@ func syncedState() storeState {
 
 // newTestDirectory returns a Directory over store with clock, logging into
 // the returned buffer.
-func newTestDirectory(t *testing.T, store Store, clock *fakeClock) (*Directory, *syncBuffer) {
+func newTestDirectory(t *testing.T, store Store, clock *fakeClock) (*Directory, *logtest.Buffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	return New(store, Options{Logger: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock.Now}), logs
 }
 
@@ -136,22 +137,4 @@ func settle(t *testing.T, d *Directory) {
 	if err := f.wait(t.Context()); err != nil {
 		t.Fatalf("the check never ended: %v", err)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
-type syncBuffer struct {
-	mu  gosync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/logging/logtest"
+
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/syncapi"
 )
@@ -220,7 +222,7 @@ func TestLogsHoldNoCredentials(t *testing.T) {
 	t.Parallel()
 	keys := newGoogleKeys(t)
 	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
-		var buf lockedBuffer
+		var buf logtest.Buffer
 		log := logging.New(&buf, logging.FormatJSON, level)
 		h := newHandler(t, syncapi.Config{Token: testToken, Invokers: []string{testInvoker}, Audience: testAudience}, &fakeSyncer{}, &fakeStatus{}, keys)
 		e := router(t, h, log)

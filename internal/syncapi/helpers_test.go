@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	gosync "sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -231,24 +230,6 @@ func (f *fakeStatus) LastSync(ctx context.Context) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	return f.lastSync(ctx)
-}
-
-// lockedBuffer collects log lines from concurrent requests.
-type lockedBuffer struct {
-	mu  gosync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // router mounts h on a gin engine whose requests carry log (or a logger
