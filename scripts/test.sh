@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# shellcheck keeps deploy/*.sh honest (deploy's tests); install it on a fresh machine.
+# The deploy tests run shellcheck on deploy/*.sh; install it on a fresh machine.
 if ! command -v shellcheck >/dev/null 2>&1; then
 	echo "test: installing shellcheck (Debian package)"
 	if [[ $(id -u) -eq 0 ]]; then
