@@ -10,6 +10,7 @@ import (
 	"github.com/rollcall/rollcall/internal/csv"
 	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/firestore"
+	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/sheets"
 	"github.com/rollcall/rollcall/internal/sync"
 	"github.com/rollcall/rollcall/internal/xlsx"
@@ -24,6 +25,7 @@ type store interface {
 	Count(ctx context.Context) (int, error)
 	Employees(ctx context.Context) ([]directory.Employee, error)
 	Version(ctx context.Context) (string, error)
+	memdir.EmployeeVisitor // the directory in memory loads one employee at a time
 	Close() error
 }
 

@@ -12,7 +12,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
@@ -35,11 +34,7 @@ type service struct {
 }
 
 // The directory in memory is what /ready reports on, staleness included.
-// It loads from the embedded store one employee at a time.
-var (
-	_ server.Staleness       = (*memdir.Directory)(nil)
-	_ memdir.EmployeeVisitor = (*bolt.Store)(nil)
-)
+var _ server.Staleness = (*memdir.Directory)(nil)
 
 // newService builds the service from its configuration without starting it.
 // kakaoOpts lets tests point the profile client at a fake.

@@ -159,22 +159,52 @@ func (s *Store) Version(ctx context.Context) (string, error) {
 // reads again.
 func (s *Store) Employees(ctx context.Context) ([]directory.Employee, error) {
 	var es []directory.Employee
+	err := s.eachEmployee(ctx, func(e directory.Employee) error {
+		es = append(es, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return es, nil
+}
+
+// VisitEmployees tells size how many employees the directory holds (a
+// count the server makes, read just before), then calls visit with every
+// stored employee as it streams in, ordered by phone, and stops at the
+// first error visit returns. Unlike Employees it never holds them all: the
+// directory held in memory packs them as they come. The count is a
+// capacity hint; like Employees, the read is not one snapshot.
+func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(directory.Employee) error) error {
+	n, err := s.Count(ctx)
+	if err != nil {
+		return fmt.Errorf("read every employee: %w", err)
+	}
+	size(n)
+	return s.eachEmployee(ctx, visit)
+}
+
+// eachEmployee streams the employees collection, ordered by document id,
+// and hands each employee to visit.
+func (s *Store) eachEmployee(ctx context.Context, visit func(directory.Employee) error) error {
 	it := s.client.Collection(employeesCollection).Documents(ctx)
 	defer it.Stop()
-	for {
+	for read := 0; ; read++ {
 		snap, err := it.Next()
 		if errors.Is(err, iterator.Done) {
-			return es, nil
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read every employee (%d read so far): %w", len(es), err)
+			return fmt.Errorf("read every employee (%d read so far): %w", read, err)
 		}
 		var f employeeFields
 		if err := snap.DataTo(&f); err != nil {
 			// The id is a phone number: it stays out of the error.
-			return nil, fmt.Errorf("read every employee: decode employee %d: %w", len(es)+1, err)
+			return fmt.Errorf("read every employee: decode employee %d: %w", read+1, err)
 		}
-		es = append(es, employeeOf(snap.Ref.ID, f))
+		if err := visit(employeeOf(snap.Ref.ID, f)); err != nil {
+			return err
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"cmp"
+	"errors"
 	"slices"
 	"testing"
 
@@ -11,14 +12,35 @@ import (
 	"github.com/rollcall/rollcall/internal/sync"
 )
 
-// wantEmployees fails the test unless Employees returns exactly want, in
-// any order.
+// wantEmployees fails the test unless Employees, and VisitEmployees too,
+// return exactly want, in any order.
 func wantEmployees(t *testing.T, s Store, want []directory.Employee) {
 	t.Helper()
 	got, err := s.Employees(t.Context())
 	if err != nil {
 		t.Fatalf("Employees: %v", err)
 	}
+	sameEmployees(t, "Employees", got, want)
+
+	size := -1
+	var visited []directory.Employee
+	err = s.VisitEmployees(t.Context(), func(n int) { size = n }, func(e directory.Employee) error {
+		visited = append(visited, e)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("VisitEmployees: %v", err)
+	}
+	if size != len(want) {
+		t.Errorf("VisitEmployees told size %d, want %d", size, len(want))
+	}
+	sameEmployees(t, "VisitEmployees", visited, want)
+}
+
+// sameEmployees fails the test unless got and want hold the same employees,
+// in any order.
+func sameEmployees(t *testing.T, what string, got, want []directory.Employee) {
+	t.Helper()
 	byPhone := func(a, b directory.Employee) int { return cmp.Compare(a.Phone, b.Phone) }
 	got = slices.SortedFunc(slices.Values(got), byPhone)
 	want = slices.SortedFunc(slices.Values(want), byPhone)
@@ -26,7 +48,7 @@ func wantEmployees(t *testing.T, s Store, want []directory.Employee) {
 		return // nil and empty are the same directory
 	}
 	if diff := gocmp.Diff(want, got); diff != "" {
-		t.Errorf("Employees (-want +got):\n%s", diff)
+		t.Errorf("%s (-want +got):\n%s", what, diff)
 	}
 }
 
@@ -55,6 +77,22 @@ func testEmployees(t *testing.T, s Store) {
 	// What Employees returns is what Lookup returns, field for field.
 	for _, e := range []directory.Employee{changed, es[2]} {
 		wantLookup(t, s, e.Phone, &e)
+	}
+}
+
+func testVisitStops(t *testing.T, s Store) {
+	apply(t, s, people(3), nil)
+	stop := errors.New("enough")
+	visits := 0
+	err := s.VisitEmployees(t.Context(), func(int) {}, func(directory.Employee) error {
+		visits++
+		return stop
+	})
+	if !errors.Is(err, stop) {
+		t.Errorf("VisitEmployees = %v, want an error wrapping visit's", err)
+	}
+	if visits != 1 {
+		t.Errorf("visit was called %d times after returning an error, want once", visits)
 	}
 }
 
