@@ -293,6 +293,22 @@ func TestServeAnswersSkillsEndToEnd(t *testing.T) {
 		t.Errorf("skill after removal = %v, want data.verified false", got)
 	}
 
+	// One line per skill call, the access line, saying what was decided.
+	var skillLines int
+	for line := range strings.Lines(logs.String()) {
+		if !strings.Contains(line, `"route":"/kakao/`) {
+			continue
+		}
+		skillLines++
+		for _, want := range []string{`"message":"request"`, `"outcome":"`, `"reason":"`, `"user":"`} {
+			if !strings.Contains(line, want) {
+				t.Errorf("skill call's line lacks %s: %s", want, line)
+			}
+		}
+	}
+	if skillLines != 5 {
+		t.Errorf("%d log lines for 5 skill calls, want one each:\n%s", skillLines, logs)
+	}
 	assertNoPII(t, logs.String(), fake)
 }
 
@@ -300,7 +316,7 @@ func TestServeAnswersSkillsEndToEnd(t *testing.T) {
 // URL, a name or email of the example sheet, or a secret.
 func assertNoPII(t *testing.T, logs string, fake *kakaotest.Server) {
 	t.Helper()
-	if !strings.Contains(logs, "verif") {
+	if !strings.Contains(logs, `"outcome":"employee"`) {
 		t.Fatalf("the logs show no verification at all; the check would prove nothing:\n%s", logs)
 	}
 	// Cloud Logging reads one JSON object a line, with severity and message.

@@ -27,10 +27,6 @@ const (
 	// DefaultVerifyTimeout bounds a verification (profile and directory
 	// look-up), so that the bot hears back within 3 s of asking.
 	DefaultVerifyTimeout = 2900 * time.Millisecond
-	// AccessLogOutcomeKey is the gin context key under which the handlers
-	// leave a verification's outcome for the server's access log line (the
-	// server reads the same key, "outcome").
-	AccessLogOutcomeKey = "outcome"
 )
 
 // HandlerConfig configures the skill endpoints; the server wiring fills it
@@ -149,8 +145,7 @@ func (h *Handler) validate(c *gin.Context) {
 	answer.Write(h.msgs.ValidationAnswer(otp, o).appendJSON(answer.AvailableBuffer()))
 	h.writeJSON(c, answer.Bytes())
 	h.bodies.put(answer)
-	c.Set(AccessLogOutcomeKey, o.Kind.String())
-	h.verified(c.Request.Context(), endpoint, req.User.ID, o, err, time.Since(start))
+	h.verified(c, endpoint, req.User.ID, o, err, time.Since(start))
 }
 
 // skill answers the block skill with a SkillResponse v2.0.
@@ -180,8 +175,7 @@ func (h *Handler) skill(c *gin.Context) {
 	answer.Write(h.msgs.SkillAnswer(o).appendJSON(answer.AvailableBuffer()))
 	h.writeJSON(c, answer.Bytes())
 	h.bodies.put(answer)
-	c.Set(AccessLogOutcomeKey, o.Kind.String())
-	h.verified(c.Request.Context(), endpoint, p.UserRequest.User.ID, o, err, time.Since(start))
+	h.verified(c, endpoint, p.UserRequest.User.ID, o, err, time.Since(start))
 }
 
 // writeJSON answers 200 with the JSON answer b, as c.JSON would. The
@@ -267,47 +261,51 @@ func (h *Handler) userAllowed(c *gin.Context, endpoint, userID string) bool {
 	return false
 }
 
-// refuse answers a request that is not a verification with a JSON error.
+// refuse answers a request that is not a verification with a JSON error,
+// and logs why at warning level.
 func (h *Handler) refuse(c *gin.Context, endpoint string, status int, reason, msg string, attrs ...slog.Attr) {
 	c.AbortWithStatusJSON(status, gin.H{"error": msg})
-	attrs = append([]slog.Attr{
-		slog.String("endpoint", endpoint),
-		slog.Int("status", status),
-		slog.String("reason", reason),
-	}, attrs...)
-	logging.FromContext(c.Request.Context()).LogAttrs(c.Request.Context(), slog.LevelWarn, "kakao request refused", attrs...)
+	attrs = append([]slog.Attr{slog.String("reason", reason)}, attrs...)
+	logRequest(c, slog.LevelWarn, "kakao request refused", endpoint, attrs...)
 }
 
 // verified tells the observer and the log about an answered verification.
-func (h *Handler) verified(ctx context.Context, endpoint, userID string, o Outcome, err error, elapsed time.Duration) {
+func (h *Handler) verified(c *gin.Context, endpoint, userID string, o Outcome, err error, elapsed time.Duration) {
 	if h.observer != nil {
 		h.observer.ObserveVerification(endpoint, o.Kind.String(), o.Reason, elapsed)
 	}
-	h.logVerification(ctx, endpoint, userID, o, err, elapsed)
-}
-
-// logVerification writes the one line of a verification: outcome, reason,
-// latency and a short digest of the bot user key. err has been made safe to
-// log by the verifier (no URL, key or phone number).
-func (h *Handler) logVerification(ctx context.Context, endpoint, userID string, o Outcome, err error, elapsed time.Duration) {
-	attrs := []slog.Attr{
-		slog.String("endpoint", endpoint),
+	// outcome, reason, user, kakao_status, error: room on the stack for all.
+	attrs := make([]slog.Attr, 0, 5)
+	attrs = append(attrs,
 		slog.String("outcome", o.Kind.String()),
 		slog.String("reason", o.Reason),
-		slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
 		slog.String("user", userDigest(userID)),
-	}
+	)
 	if status, ok := errors.AsType[*ProfileStatusError](err); ok {
 		attrs = append(attrs, slog.Int("kakao_status", status.Code))
+	}
+	if err != nil {
+		// The verifier has made err safe to log: no URL, key or phone number.
+		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	level := slog.LevelInfo
 	if o.Kind == OutcomeUndecided {
 		level = slog.LevelWarn
 	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+	logRequest(c, level, "kakao verification", endpoint, attrs...)
+}
+
+// logRequest puts attrs on the request's one access-log line when the
+// server keeps one (logging.RequestLine), where the route already names the
+// endpoint; a handler mounted without it writes a line of its own, msg,
+// naming the endpoint.
+func logRequest(c *gin.Context, level slog.Level, msg, endpoint string, attrs ...slog.Attr) {
+	if line, ok := c.Value(logging.RequestLineKey).(*logging.RequestLine); ok {
+		line.Add(level, attrs...)
+		return
 	}
-	logging.FromContext(ctx).LogAttrs(ctx, level, "kakao verification", attrs...)
+	ctx := c.Request.Context()
+	logging.FromContext(ctx).LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("endpoint", endpoint)}, attrs...)...)
 }
 
 // userDigest is a short, stable digest of a bot user key: enough to follow

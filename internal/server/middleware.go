@@ -65,42 +65,45 @@ func isHex(s string, n int) bool {
 	return true
 }
 
-// accessLog writes one line per request. It logs the route pattern rather
-// than the raw path and never the query string, which may carry a secret.
+// accessLog writes one line per request: method, route pattern (never the
+// raw path's query string, which may carry a secret), status, latency, and
+// what the handlers added to the request's logging.RequestLine (a skill
+// call's outcome and reason). Its level is the highest a handler asked for,
+// and ERROR for a 5xx.
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
+	line := logging.NewRequestLine()
+	c.Set(logging.RequestLineKey, line)
 	c.Next()
 	elapsed := time.Since(start)
 	route := c.FullPath()
 	if route == "" {
 		route = "(unmatched)"
 	}
+	status := c.Writer.Status()
 	if s.requests != nil {
-		s.requests.ObserveRequest(c.Request.Method, route, c.Writer.Status(), elapsed)
+		s.requests.ObserveRequest(c.Request.Method, route, status, elapsed)
+	}
+	level := line.Level()
+	if status >= http.StatusInternalServerError {
+		level = slog.LevelError
 	}
 	ctx := c.Request.Context()
 	log := logging.FromContext(ctx)
-	if !log.Enabled(ctx, slog.LevelInfo) {
+	if !log.Enabled(ctx, level) {
 		return
 	}
 	// Typed attributes, not key-value pairs: nothing to box on every request.
-	attrs := [5]slog.Attr{
+	attrs := make([]slog.Attr, 0, 12)
+	attrs = append(attrs,
 		slog.String("method", c.Request.Method),
 		slog.String("route", route),
-		slog.Int("status", c.Writer.Status()),
+		slog.Int("status", status),
 		slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
-	}
-	n := 4
-	if outcome := c.GetString(OutcomeKey); outcome != "" {
-		attrs[n] = slog.String("outcome", outcome)
-		n++
-	}
-	log.LogAttrs(ctx, slog.LevelInfo, "request", attrs[:n]...)
+	)
+	attrs = append(attrs, line.Attrs()...)
+	log.LogAttrs(ctx, level, "request", attrs...)
 }
-
-// OutcomeKey is the gin context key a handler sets (c.Set) to a short,
-// PII-free outcome word, such as a skill's "employee", for the access log.
-const OutcomeKey = "outcome"
 
 // recoverPanic turns a panic into a JSON 500 and a log line with the stack,
 // never the request body.

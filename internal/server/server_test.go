@@ -260,15 +260,49 @@ func TestRequestLoggerIsTheServers(t *testing.T) {
 	}
 }
 
-func TestAccessLogCarriesOutcome(t *testing.T) {
+// TestAccessLogCarriesWhatHandlersAdd: a request has one line, which holds
+// what its handler added to the request line at the level it asked for; a
+// 5xx is an error whatever the handler said.
+func TestAccessLogCarriesWhatHandlersAdd(t *testing.T) {
 	t.Parallel()
-	s, logs := newTestServer(t, readiness{}, routes{"/kakao/skill": func(c *gin.Context) {
-		c.Set(OutcomeKey, "employee")
-		c.JSON(200, gin.H{})
-	}})
-	s.Handler().ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/kakao/skill", nil))
-	if !strings.Contains(logs.String(), `"outcome":"employee"`) {
-		t.Errorf("access log lacks the outcome: %s", logs)
+	add := func(level slog.Level, status int, attrs ...slog.Attr) gin.HandlerFunc {
+		return func(c *gin.Context) {
+			line, ok := c.Value(logging.RequestLineKey).(*logging.RequestLine)
+			if !ok {
+				t.Errorf("no request line among the request's values")
+			} else {
+				line.Add(level, attrs...)
+			}
+			c.JSON(status, gin.H{})
+		}
+	}
+	tests := []struct {
+		name      string
+		handler   gin.HandlerFunc
+		level     string
+		wantAttrs []string
+	}{
+		{"info stays info", add(slog.LevelInfo, 200, slog.String("outcome", "employee")), "INFO", []string{`"outcome":"employee"`}},
+		{"a warning raises the line", add(slog.LevelWarn, 200, slog.String("outcome", "undecided"), slog.String("reason", "kakao_unavailable")),
+			"WARN", []string{`"outcome":"undecided"`, `"reason":"kakao_unavailable"`}},
+		{"debug does not lower it", add(slog.LevelDebug, 200, slog.Int("n", 1)), "INFO", []string{`"n":1`}},
+		{"a 5xx is an error", add(slog.LevelInfo, 503), "ERROR", []string{`"status":503`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, logs := newTestServer(t, readiness{}, routes{"/kakao/skill": tt.handler})
+			s.Handler().ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/kakao/skill", nil))
+			lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+			if len(lines) != 1 {
+				t.Fatalf("%d log lines, want the one access line:\n%s", len(lines), logs)
+			}
+			for _, want := range append(tt.wantAttrs, `"level":"`+tt.level+`"`, `"route":"/kakao/skill"`, `"msg":"request"`) {
+				if !strings.Contains(lines[0], want) {
+					t.Errorf("access line lacks %s: %s", want, lines[0])
+				}
+			}
+		})
 	}
 }
 

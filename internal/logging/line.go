@@ -1,0 +1,42 @@
+package logging
+
+import "log/slog"
+
+// RequestLineKey is the key under which the server keeps a request's
+// *RequestLine among the request's values (gin's c.Set), for its handlers
+// to find.
+const RequestLineKey = "rollcall.request_line"
+
+// RequestLine is what a request's handlers want said on the request's one
+// access-log line, which the server writes when the request is done: a skill
+// call's outcome and reason, a refusal's reason. One line per request keeps
+// the logs easy to query and costs one write, not two.
+//
+// A RequestLine belongs to its request: handlers add to it from the
+// request's own goroutine, and the server reads it after them.
+type RequestLine struct {
+	level slog.Level
+	attrs []slog.Attr
+	buf   [8]slog.Attr // room for a skill call's attributes without another allocation
+}
+
+// NewRequestLine returns an empty line at level Info.
+func NewRequestLine() *RequestLine {
+	l := &RequestLine{level: slog.LevelInfo}
+	l.attrs = l.buf[:0]
+	return l
+}
+
+// Add puts attrs on the line and raises its level to level if that is
+// higher: a refusal or an undecided verification makes the request's line a
+// warning.
+func (l *RequestLine) Add(level slog.Level, attrs ...slog.Attr) {
+	l.level = max(l.level, level)
+	l.attrs = append(l.attrs, attrs...)
+}
+
+// Level is the highest level added, Info at least.
+func (l *RequestLine) Level() slog.Level { return l.level }
+
+// Attrs are the attributes added, in order. The slice is the line's own.
+func (l *RequestLine) Attrs() []slog.Attr { return l.attrs }
