@@ -1,6 +1,8 @@
 package memdir
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/rollcall/rollcall/internal/directory"
@@ -9,18 +11,18 @@ import (
 // people is one loaded copy of the employees, packed to take little memory:
 // with a hundred thousand employees, a map of directory.Employee values
 // holds six strings (each its own allocation) and a string key per person,
-// about three times what is stored here. Phones are map keys as numbers,
-// names and emails share one string, and departments and positions, of
-// which a company has few, are each kept once. Look-ups slice that shared
-// string: they allocate nothing.
+// several times what is stored here. Each person carries its phone as the
+// number its digits spell, in a list sorted by it, so that a look-up is a
+// binary search and no map is needed beside the list; names and emails
+// share one string; departments and positions, of which a company has few,
+// are each kept once. Look-ups slice that shared string: they allocate
+// nothing.
 type people struct {
-	// byNumber maps an E.164 phone, read as the number its digits spell,
-	// to its person in list.
-	byNumber map[uint64]uint32
-	// byPhone holds the phones that are not plain E.164 ("+" and up to 15
-	// digits, the first not 0); rollcall's syncs store none.
-	byPhone map[string]uint32
-	list    []person
+	// list holds the people whose phone is plain E.164 ("+" and up to 15
+	// digits, the first not 0), sorted by number, one per number.
+	list []person
+	// byPhone holds the others, by phone; rollcall's syncs store none.
+	byPhone map[string]person
 	text    string   // every name and email, back to back
 	words   []string // every distinct department and position
 }
@@ -28,29 +30,32 @@ type people struct {
 // person is one employee in people. Name is text[text:text+nameLen], Email
 // the emailLen bytes that follow; department and position index words.
 type person struct {
+	number                  uint64 // the phone's digits as a number, when plain
 	text, nameLen, emailLen uint32
 	department, position    uint32
 	row                     int
 }
 
 // len returns how many employees p holds.
-func (p *people) len() int { return len(p.byNumber) + len(p.byPhone) }
+func (p *people) len() int { return len(p.list) + len(p.byPhone) }
 
 // lookup returns the employee whose phone is phone, and whether there is one.
 func (p *people) lookup(phone string) (directory.Employee, bool) {
 	var (
-		i  uint32
+		e  person
 		ok bool
 	)
 	if n, plain := e164Number(phone); plain {
-		i, ok = p.byNumber[n]
+		i, found := slices.BinarySearchFunc(p.list, n, func(e person, n uint64) int { return cmp.Compare(e.number, n) })
+		if found {
+			e, ok = p.list[i], true
+		}
 	} else {
-		i, ok = p.byPhone[phone]
+		e, ok = p.byPhone[phone]
 	}
 	if !ok {
 		return directory.Employee{}, false
 	}
-	e := p.list[i]
 	email := e.text + e.nameLen
 	return directory.Employee{
 		Phone:      phone, // the key it was found under: the same string
@@ -96,9 +101,8 @@ const textPerPerson = 32
 func newPeopleBuilder(n int) *peopleBuilder {
 	b := &peopleBuilder{
 		p: people{
-			byNumber: make(map[uint64]uint32, n),
-			byPhone:  map[string]uint32{},
-			list:     make([]person, 0, n),
+			list:    make([]person, 0, n),
+			byPhone: map[string]person{},
 		},
 		words: map[string]uint32{},
 	}
@@ -118,26 +122,12 @@ func (b *peopleBuilder) add(e directory.Employee) {
 	}
 	b.text.WriteString(e.Name)
 	b.text.WriteString(e.Email)
-
-	n, plain := e164Number(e.Phone)
-	var i uint32
-	var found bool
-	if plain {
-		i, found = b.p.byNumber[n]
-	} else {
-		i, found = b.p.byPhone[e.Phone]
-	}
-	if found {
-		b.p.list[i] = pe
+	if n, plain := e164Number(e.Phone); plain {
+		pe.number = n
+		b.p.list = append(b.p.list, pe) // sorted, and repeats dropped, by done
 		return
 	}
-	i = uint32(len(b.p.list))
-	b.p.list = append(b.p.list, pe)
-	if plain {
-		b.p.byNumber[n] = i
-	} else {
-		b.p.byPhone[e.Phone] = i
-	}
+	b.p.byPhone[e.Phone] = pe
 }
 
 // word returns the index of s in words, adding it if it is new.
@@ -152,8 +142,20 @@ func (b *peopleBuilder) word(s string) uint32 {
 }
 
 // done returns the packed employees; the builder must not be used again.
-// Text that took much less room than it was given is copied to fit.
+// It sorts the list by number, keeping of a number added more than once the
+// last. Text that took much less room than it was given is copied to fit.
 func (b *peopleBuilder) done() *people {
+	list := b.p.list
+	// Stores hand employees over by phone, as text: nearly sorted already.
+	slices.SortStableFunc(list, func(x, y person) int { return cmp.Compare(x.number, y.number) })
+	kept := list[:0]
+	for i, pe := range list {
+		if i+1 < len(list) && list[i+1].number == pe.number {
+			continue // a later one of the same number wins
+		}
+		kept = append(kept, pe)
+	}
+	b.p.list = slices.Clip(kept)
 	b.p.text = b.text.String()
 	if b.text.Cap()-b.text.Len() > b.text.Len()/4 {
 		b.p.text = strings.Clone(b.p.text)

@@ -122,3 +122,24 @@ func TestLoadVisitsEmployees(t *testing.T) {
 	}
 	wantFound(t, d, st.employees[0]) // the copy loaded before is kept
 }
+
+// BenchmarkPeopleLookup100k looks up the employees of a directory of
+// 100,000 in a scattered order, as skill calls come.
+func BenchmarkPeopleLookup100k(b *testing.B) {
+	const n = 100_000
+	bl := newPeopleBuilder(n)
+	phones := make([]string, n)
+	for i := range n {
+		phones[i] = fmt.Sprintf("+8210%08d", i*7919%100_000_000)
+		bl.add(directory.Employee{Phone: phones[i], Name: fmt.Sprintf("직원%d", i), Department: "개발팀", Position: "사원", Row: i + 2})
+	}
+	p := bl.done()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, ok := p.lookup(phones[i*104729%n]); !ok {
+			b.Fatal("lookup failed")
+		}
+		i++
+	}
+}
