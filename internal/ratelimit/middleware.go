@@ -1,12 +1,15 @@
 package ratelimit
 
 import (
+	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/rollcall/rollcall/internal/logging"
 )
 
 // TooManyRequestsMessage is the "error" of a 429 answer's JSON body.
@@ -33,12 +36,19 @@ func (l *Limiter) PerClientIP() gin.HandlerFunc {
 	}
 }
 
+// ClientLimitedReason is the reason the request's log line gives when
+// PerClientIP refuses it.
+const ClientLimitedReason = "client_rate_limited"
+
 // Refuse aborts the request with 429 Too Many Requests, a JSON body
 // {"error":"too many requests"} and a Retry-After header saying when to try
-// again.
+// again, and makes the request's log line a warning that says why.
 func Refuse(c *gin.Context, wait time.Duration) {
 	c.Header("Retry-After", RetryAfter(wait))
 	c.AbortWithStatusJSON(http.StatusTooManyRequests, gin.H{"error": TooManyRequestsMessage})
+	if line, ok := c.Value(logging.RequestLineKey).(*logging.RequestLine); ok {
+		line.Add(slog.LevelWarn, slog.String("reason", ClientLimitedReason))
+	}
 }
 
 // RetryAfter formats wait as a Retry-After value: whole seconds, rounded up,

@@ -2,6 +2,7 @@ package ratelimit_test
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/ratelimit"
 )
 
@@ -133,5 +135,33 @@ func TestPerClientIP(t *testing.T) {
 				t.Errorf("other client: status %d, want served = %v", got, tt.wantOtherOK)
 			}
 		})
+	}
+}
+
+// TestRefusalMarksTheRequestLine: a refused request's log line is a
+// warning that says why; a served one's is left alone.
+func TestRefusalMarksTheRequestLine(t *testing.T) {
+	t.Parallel()
+	var lines []*logging.RequestLine
+	e := gin.New()
+	e.Use(func(c *gin.Context) {
+		line := logging.NewRequestLine()
+		lines = append(lines, line)
+		c.Set(logging.RequestLineKey, line)
+	})
+	l := ratelimit.New(1, 1, ratelimit.WithClock(newClock().Now))
+	e.POST("/kakao/skill", l.PerClientIP(), func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"ok": true}) })
+	for range 2 {
+		request{"203.0.113.7:5000", ""}.send(e)
+	}
+	if len(lines) != 2 {
+		t.Fatalf("%d requests seen, want 2", len(lines))
+	}
+	if got := lines[0].Level(); got != slog.LevelInfo || len(lines[0].Attrs()) != 0 {
+		t.Errorf("served request's line: level %v, attrs %v; want INFO and none", got, lines[0].Attrs())
+	}
+	want := slog.String("reason", ratelimit.ClientLimitedReason)
+	if got := lines[1].Level(); got != slog.LevelWarn || len(lines[1].Attrs()) != 1 || !lines[1].Attrs()[0].Equal(want) {
+		t.Errorf("refused request's line: level %v, attrs %v; want WARN and %v", got, lines[1].Attrs(), want)
 	}
 }
