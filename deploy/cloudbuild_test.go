@@ -307,6 +307,7 @@ func TestCloudBuildDeploysWarmProbedAndWithSecretsFromSecretManager(t *testing.T
 		"ROLLCALL_MAX_DELETE_PERCENT": "20",
 		"ROLLCALL_LOG_FORMAT":         "json",
 		"ROLLCALL_LOG_LEVEL":          "info",
+		"GOMEMLIMIT":                  "400MiB", // below --memory=512Mi
 	}
 	if diff := cmp.Diff(wantEnv, env); diff != "" {
 		t.Errorf("--set-env-vars (-want +got):\n%s", diff)

@@ -36,7 +36,7 @@ gcloud run jobs deploy "$job" \
 	--region="$REGION" \
 	--service-account="$runtime_sa" \
 	--args=sync \
-	--set-env-vars="^|^ROLLCALL_SOURCE=${SHEET_URL}|ROLLCALL_SHEET_RANGE=${SHEET_RANGE}|ROLLCALL_STORE=firestore:${PROJECT_ID}|ROLLCALL_MAX_DELETE_PERCENT=${MAX_DELETE_PERCENT}|ROLLCALL_LOG_FORMAT=json" \
+	--set-env-vars="^|^ROLLCALL_SOURCE=${SHEET_URL}|ROLLCALL_SHEET_RANGE=${SHEET_RANGE}|ROLLCALL_STORE=firestore:${PROJECT_ID}|ROLLCALL_MAX_DELETE_PERCENT=${MAX_DELETE_PERCENT}|ROLLCALL_LOG_FORMAT=json|GOMEMLIMIT=400MiB" \
 	--tasks=1 \
 	--max-retries=0 \
 	--task-timeout=600s \
