@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/config"
@@ -20,12 +19,9 @@ import (
 type store interface {
 	sync.Store
 	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
-	LastSync(ctx context.Context) (time.Time, error)
 	Runs(ctx context.Context, limit int) ([]sync.Report, error)
 	Count(ctx context.Context) (int, error)
-	Employees(ctx context.Context) ([]directory.Employee, error)
-	Version(ctx context.Context) (string, error)
-	memdir.EmployeeVisitor // the directory in memory loads one employee at a time
+	memdir.Store // what the directory in memory reads: LastSync, Version, VisitEmployees
 	Close() error
 }
 

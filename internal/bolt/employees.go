@@ -146,42 +146,16 @@ func (s *Store) Version(ctx context.Context) (string, error) {
 	return strconv.FormatUint(n, 10), nil
 }
 
-// Employees returns every stored employee, ordered by phone, read in one
-// read-only transaction: a consistent copy of the directory.
-func (s *Store) Employees(ctx context.Context) ([]directory.Employee, error) {
-	var es []directory.Employee
-	err := s.eachEmployee(ctx, func(n int) { es = make([]directory.Employee, 0, n) }, func(e directory.Employee) error {
-		es = append(es, e)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read every employee: %w", err)
-	}
-	return es, nil
-}
-
 // VisitEmployees tells size how many employees are stored, then calls
 // visit with every one, ordered by phone, read in one read-only
-// transaction, and stops at the first error visit returns. Unlike
-// Employees it never holds them all: the directory held in memory packs
-// them as they come.
+// transaction (a consistent copy of the directory), and stops at the first
+// error visit returns. It never holds them all: the directory held in
+// memory packs them as they come. The employees' strings are copies:
+// nothing refers to the transaction's memory after it.
 func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(directory.Employee) error) error {
-	if err := s.eachEmployee(ctx, size, visit); err != nil {
-		return fmt.Errorf("read every employee: %w", err)
-	}
-	return nil
-}
-
-// eachEmployee decodes every stored employee in one read-only transaction
-// and hands it to visit; count, when set, first learns how many there are.
-// The employees' strings are copies: nothing refers to the transaction's
-// memory after it.
-func (s *Store) eachEmployee(ctx context.Context, count func(int), visit func(directory.Employee) error) error {
-	return s.view(ctx, func(tx *bbolt.Tx) error {
-		if count != nil {
-			count(tx.Bucket([]byte(employeesBucket)).Stats().KeyN)
-			dropMapped(tx.DB().Info().Data, tx.Size()) // Stats read every page
-		}
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		size(tx.Bucket([]byte(employeesBucket)).Stats().KeyN)
+		dropMapped(tx.DB().Info().Data, tx.Size()) // Stats read every page
 		i := 0
 		return forEachReleasing(tx, employeesBucket, func(k, v []byte) error {
 			if err := ctx.Err(); err != nil {
@@ -198,6 +172,10 @@ func (s *Store) eachEmployee(ctx context.Context, count func(int), visit func(di
 			})
 		})
 	})
+	if err != nil {
+		return fmt.Errorf("read every employee: %w", err)
+	}
+	return nil
 }
 
 // Lookup returns the employee stored under phone (E.164) and true, or false

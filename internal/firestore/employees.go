@@ -157,42 +157,21 @@ func (s *Store) Version(ctx context.Context) (string, error) {
 	return v.Version, nil
 }
 
-// Employees returns every stored employee, ordered by phone (the document
-// id), streaming the collection rather than holding the whole answer
-// twice. The read is not one snapshot: an Apply running meanwhile may show
-// in part, and moves Version after it, so that a reader polling Version
-// reads again.
-func (s *Store) Employees(ctx context.Context) ([]directory.Employee, error) {
-	var es []directory.Employee
-	err := s.eachEmployee(ctx, func(e directory.Employee) error {
-		es = append(es, e)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return es, nil
-}
-
 // VisitEmployees tells size how many employees the directory holds (a
 // count the server makes, read just before), then calls visit with every
-// stored employee as it streams in, ordered by phone, and stops at the
-// first error visit returns. Unlike Employees it never holds them all: the
-// directory held in memory packs them as they come. The count is a
-// capacity hint; like Employees, the read is not one snapshot.
+// stored employee as it streams in, ordered by phone (the document id),
+// and stops at the first error visit returns. It never holds them all: the
+// directory held in memory packs them as they come. It reads only the
+// fields an employee is made of (the id is the phone): less to send,
+// decode and collect. The count is a capacity hint, and the read is not
+// one snapshot: an Apply running meanwhile may show in part, and moves
+// Version after it, so that a reader polling Version reads again.
 func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(directory.Employee) error) error {
 	n, err := s.Count(ctx)
 	if err != nil {
 		return fmt.Errorf("read every employee: %w", err)
 	}
 	size(n)
-	return s.eachEmployee(ctx, visit)
-}
-
-// eachEmployee streams the employees collection, ordered by document id,
-// and hands each employee to visit. It reads only the fields an employee
-// is made of (the id is the phone): less to send, decode and collect.
-func (s *Store) eachEmployee(ctx context.Context, visit func(directory.Employee) error) error {
 	it := s.client.Collection(employeesCollection).Select(employeeReadFields...).Documents(ctx)
 	defer it.Stop()
 	for read := 0; ; read++ {

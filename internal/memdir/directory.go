@@ -32,16 +32,6 @@ import (
 	"github.com/rollcall/rollcall/internal/directory"
 )
 
-// EmployeeVisitor is implemented by a Store that can hand its employees
-// over one at a time (*bolt.Store does): a load then never holds them all
-// as a slice next to the copy it builds.
-type EmployeeVisitor interface {
-	// VisitEmployees first tells size how many employees it is about to
-	// hand over, then calls visit with every stored employee, all read
-	// consistently, and stops at the first error visit returns.
-	VisitEmployees(ctx context.Context, size func(n int), visit func(directory.Employee) error) error
-}
-
 // Store is the directory store a Directory copies; the bolt and firestore
 // stores satisfy it.
 type Store interface {
@@ -50,8 +40,12 @@ type Store interface {
 	LastSync(ctx context.Context) (time.Time, error)
 	// Version returns a token that changes whenever the employees change.
 	Version(ctx context.Context) (string, error)
-	// Employees returns every stored employee.
-	Employees(ctx context.Context) ([]directory.Employee, error)
+	// VisitEmployees first tells size how many employees it is about to
+	// hand over (a hint), then calls visit with every stored employee, and
+	// stops at the first error visit returns. Handed over one at a time,
+	// the employees are never all held as a slice next to the copy a load
+	// builds.
+	VisitEmployees(ctx context.Context, size func(n int), visit func(directory.Employee) error) error
 }
 
 // Defaults of Options.

@@ -35,8 +35,18 @@ type storeState struct {
 
 func (f *fakeStore) LastSync(ctx context.Context) (time.Time, error) { return f.lastSync(ctx) }
 func (f *fakeStore) Version(ctx context.Context) (string, error)     { return f.version(ctx) }
-func (f *fakeStore) Employees(ctx context.Context) ([]directory.Employee, error) {
-	return f.employees(ctx)
+func (f *fakeStore) VisitEmployees(ctx context.Context, size func(int), visit func(directory.Employee) error) error {
+	es, err := f.employees(ctx)
+	if err != nil {
+		return err
+	}
+	size(len(es))
+	for _, e := range es {
+		if err := visit(e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func newFakeStore(s storeState) *fakeStore {

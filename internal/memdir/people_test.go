@@ -73,8 +73,8 @@ func FuzzPeopleAnswersLikeAMap(f *testing.F) {
 	})
 }
 
-// visitingStore is a fake store that hands employees over one at a time,
-// as *bolt.Store does, and has no slice to give.
+// visitingStore is a fake store that counts the employees it hands over
+// and tells a size too small: the size is only a hint.
 type visitingStore struct {
 	*fakeStore
 	visited int
@@ -95,8 +95,8 @@ func (v *visitingStore) VisitEmployees(ctx context.Context, size func(int), visi
 	return nil
 }
 
-// TestLoadVisitsEmployees: a store that can hand employees over one at a
-// time is read that way, and gives the same answers.
+// TestLoadVisitsEmployees: a load reads every employee the store hands
+// over, whatever size it told, and keeps its copy when the store fails.
 func TestLoadVisitsEmployees(t *testing.T) {
 	t.Parallel()
 	st := syncedState()

@@ -157,27 +157,16 @@ func (d *Directory) load(ctx context.Context) error {
 const loadGCPercent = 25
 
 // readPeople reads every employee of the store into a packed copy, one at
-// a time when the store can hand them over so.
+// a time.
 func (d *Directory) readPeople(ctx context.Context) (*people, error) {
 	defer lowerGCPercent(loadGCPercent)()
-	if v, ok := d.store.(EmployeeVisitor); ok {
-		b := newPeopleBuilder(0)
-		err := v.VisitEmployees(ctx, func(n int) { b = newPeopleBuilder(n) }, func(e directory.Employee) error {
-			b.add(e)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		return b.done(), nil
-	}
-	es, err := d.store.Employees(ctx)
+	b := newPeopleBuilder(0)
+	err := d.store.VisitEmployees(ctx, func(n int) { b = newPeopleBuilder(n) }, func(e directory.Employee) error {
+		b.add(e)
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	b := newPeopleBuilder(len(es))
-	for _, e := range es {
-		b.add(e)
 	}
 	return b.done(), nil
 }
