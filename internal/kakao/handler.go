@@ -300,7 +300,7 @@ func (h *Handler) verified(c *gin.Context, endpoint, userID string, o Outcome, e
 // endpoint; a handler mounted without it writes a line of its own, msg,
 // naming the endpoint.
 func logRequest(c *gin.Context, level slog.Level, msg, endpoint string, attrs ...slog.Attr) {
-	if line, ok := c.Value(logging.RequestLineKey).(*logging.RequestLine); ok {
+	if line, ok := logging.RequestLineOf(c); ok {
 		line.Add(level, attrs...)
 		return
 	}

@@ -20,6 +20,13 @@ type RequestLine struct {
 	buf   [8]slog.Attr // room for a skill call's attributes without another allocation
 }
 
+// RequestLineOf returns the request line kept among values (a request's
+// gin.Context), if the server keeps one.
+func RequestLineOf(values interface{ Value(key any) any }) (*RequestLine, bool) {
+	line, ok := values.Value(RequestLineKey).(*RequestLine)
+	return line, ok
+}
+
 // NewRequestLine returns an empty line at level Info.
 func NewRequestLine() *RequestLine {
 	l := &RequestLine{level: slog.LevelInfo}

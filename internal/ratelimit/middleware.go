@@ -46,7 +46,7 @@ const ClientLimitedReason = "client_rate_limited"
 func Refuse(c *gin.Context, wait time.Duration) {
 	c.Header("Retry-After", RetryAfter(wait))
 	c.AbortWithStatusJSON(http.StatusTooManyRequests, gin.H{"error": TooManyRequestsMessage})
-	if line, ok := c.Value(logging.RequestLineKey).(*logging.RequestLine); ok {
+	if line, ok := logging.RequestLineOf(c); ok {
 		line.Add(slog.LevelWarn, slog.String("reason", ClientLimitedReason))
 	}
 }

@@ -267,7 +267,7 @@ func TestAccessLogCarriesWhatHandlersAdd(t *testing.T) {
 	t.Parallel()
 	add := func(level slog.Level, status int, attrs ...slog.Attr) gin.HandlerFunc {
 		return func(c *gin.Context) {
-			line, ok := c.Value(logging.RequestLineKey).(*logging.RequestLine)
+			line, ok := logging.RequestLineOf(c)
 			if !ok {
 				t.Errorf("no request line among the request's values")
 			} else {
