@@ -120,6 +120,22 @@ func writeReport(w io.Writer, o options, m machine, r results) {
 	}
 }
 
+// targetPair returns, among figs, the baseline's and rollcall-on-bolt's
+// figures at n employees, the pair the targets compare; nil when missing.
+func targetPair(figs []loadFigures, n int) (base, rc *loadFigures) {
+	for i := range figs {
+		f := &figs[i]
+		switch {
+		case f.Employees != n:
+		case f.Baseline:
+			base = f
+		case f.Server == "rollcall (bolt)":
+			rc = f
+		}
+	}
+	return base, rc
+}
+
 // targetLines checks the targets against the figures, one
 // PASS/MISS line each (or why it could not be checked).
 func targetLines(o options, r results) []string {
@@ -132,17 +148,7 @@ func targetLines(o options, r results) []string {
 		lines = append(lines, verdict+"  "+fmt.Sprintf(format, args...))
 	}
 	n := o.TargetSize
-	var base, rc *loadFigures
-	for i := range r.Loads {
-		f := &r.Loads[i]
-		switch {
-		case f.Employees != n:
-		case f.Baseline:
-			base = f
-		case f.Server == "rollcall (bolt)":
-			rc = f
-		}
-	}
+	base, rc := targetPair(r.Loads, n)
 	if base == nil || rc == nil {
 		lines = append(lines, fmt.Sprintf("not measured: throughput and p99 at %s employees (not among -sizes)", thousands(n)))
 	} else {
@@ -153,17 +159,7 @@ func targetLines(o options, r results) []string {
 		add(rc.Latency.P99 <= base.Latency.P99+targetP99Slack,
 			"p99 ≤ baseline p99 + 1 ms: %s vs %s + 1 ms", ms(rc.Latency.P99), ms(base.Latency.P99))
 	}
-	var pacedBase, pacedRC *loadFigures
-	for i := range r.Paced {
-		f := &r.Paced[i]
-		switch {
-		case f.Employees != n:
-		case f.Baseline:
-			pacedBase = f
-		case f.Server == "rollcall (bolt)":
-			pacedRC = f
-		}
-	}
+	pacedBase, pacedRC := targetPair(r.Paced, n)
 	if pacedBase != nil && pacedRC != nil {
 		within := "beyond"
 		if pacedRC.Latency.P99 <= pacedBase.Latency.P99+targetP99Slack {
