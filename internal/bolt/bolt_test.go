@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rollcall/rollcall/internal/bolt"
+	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/storetest"
 	"github.com/rollcall/rollcall/internal/sync"
@@ -37,7 +38,7 @@ func open(t *testing.T, path string, opts ...bolt.Option) *bolt.Store {
 
 func TestContract(t *testing.T) {
 	t.Parallel()
-	storetest.Run(t, func(t *testing.T, clock *storetest.Clock) storetest.Store {
+	storetest.Run(t, func(t *testing.T, clock *clocktest.Clock) storetest.Store {
 		return open(t, filepath.Join(t.TempDir(), "rollcall.db"), bolt.WithClock(clock.Now))
 	})
 }
@@ -98,7 +99,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 func TestLeaseOutlivesKilledProcess(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rollcall.db")
-	clock := storetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	clock := clocktest.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	ctx := t.Context()
 
 	s, err := bolt.Open(path, bolt.WithClock(clock.Now))

@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/rollcall/rollcall/internal/storetest"
+	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/sync"
 )
 
@@ -19,7 +19,7 @@ func TestLeaseAcrossInstances(t *testing.T) {
 	t.Parallel()
 	needEmulator(t)
 	project := testProjectID(t)
-	clock := storetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	clock := clocktest.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	open := func() *Store {
 		s, err := Open(t.Context(), project, "")
 		if err != nil {

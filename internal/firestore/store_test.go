@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"google.golang.org/api/iterator"
 
+	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/storetest"
 	"github.com/rollcall/rollcall/internal/sync"
@@ -21,7 +22,7 @@ import (
 func TestContract(t *testing.T) {
 	t.Parallel()
 	needEmulator(t)
-	storetest.Run(t, func(t *testing.T, clock *storetest.Clock) storetest.Store {
+	storetest.Run(t, func(t *testing.T, clock *clocktest.Clock) storetest.Store {
 		s := openTestStore(t)
 		s.now = clock.Now
 		return s

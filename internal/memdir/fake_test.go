@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/logging/logtest"
 
 	"github.com/rollcall/rollcall/internal/directory"
@@ -91,26 +92,9 @@ func (f *fakeStore) count(method string) int {
 	return f.calls[method]
 }
 
-// fakeClock is a clock that moves only when the test says so.
-type fakeClock struct {
-	mu  gosync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newFakeClock returns a clock that moves only when the test says so.
+func newFakeClock() *clocktest.Clock {
+	return clocktest.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 }
 
 // The directory the tests start from. The phones are made up.
@@ -129,7 +113,7 @@ func syncedState() storeState {
 
 // newTestDirectory returns a Directory over store with clock, logging into
 // the returned buffer.
-func newTestDirectory(t *testing.T, store Store, clock *fakeClock) (*Directory, *logtest.Buffer) {
+func newTestDirectory(t *testing.T, store Store, clock *clocktest.Clock) (*Directory, *logtest.Buffer) {
 	t.Helper()
 	logs := &logtest.Buffer{}
 	return New(store, Options{Logger: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock.Now}), logs

@@ -8,27 +8,13 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/ratelimit"
 )
 
-// clock is a hand-set clock for limiters under test.
-type clock struct {
-	mu  gosync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newClock returns a hand-set clock for limiters under test.
+func newClock() *clocktest.Clock {
+	return clocktest.New(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 }
 
 // call is one Allow and what it should answer.

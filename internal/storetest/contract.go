@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/sync"
 )
@@ -223,7 +224,7 @@ func testRecordRun(t *testing.T, s Store) {
 	wantRuns(t, s, 10, []sync.Report{r})
 }
 
-func testRecordRunAgain(t *testing.T, s Store, clock *Clock) {
+func testRecordRunAgain(t *testing.T, s Store, clock *clocktest.Clock) {
 	first := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	second := first.Add(24 * time.Hour)
 	for _, at := range []time.Time{first, second} {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/sync"
 )
 
@@ -46,7 +47,7 @@ func testLeaseExclusive(t *testing.T, s Store) {
 	wantBusy(t, s, "b")
 }
 
-func testLeaseRefresh(t *testing.T, s Store, clock *Clock) {
+func testLeaseRefresh(t *testing.T, s Store, clock *clocktest.Clock) {
 	acquire(t, s, "a", leaseTTL)
 	clock.Advance(50 * time.Second)
 	acquire(t, s, "a", leaseTTL) // now held until 110 s
@@ -69,7 +70,7 @@ func testLeaseRelease(t *testing.T, s Store) {
 	acquire(t, s, "a", leaseTTL)
 }
 
-func testLeaseExpiry(t *testing.T, s Store, clock *Clock) {
+func testLeaseExpiry(t *testing.T, s Store, clock *clocktest.Clock) {
 	acquire(t, s, "crashed", leaseTTL)
 	clock.Advance(leaseTTL - time.Millisecond)
 	wantBusy(t, s, "b")

@@ -5,7 +5,7 @@
 //
 // The suite knows nothing of how a store keeps its data, and it never sleeps,
 // so that it runs as fast against the Firestore emulator as against a file:
-// where time matters (lease expiry, stamping reports) a Clock that the suite
+// where time matters (lease expiry, stamping reports) a clocktest.Clock that the suite
 // advances stands in for the store's clock.
 package storetest
 
@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/sync"
 )
@@ -64,12 +65,12 @@ func epoch() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
 // whose clock is clock.
 type contractTest struct {
 	name string
-	run  func(t *testing.T, s Store, clock *Clock)
+	run  func(t *testing.T, s Store, clock *clocktest.Clock)
 }
 
 // clockless adapts a clause that does not need the clock.
-func clockless(run func(t *testing.T, s Store)) func(t *testing.T, s Store, clock *Clock) {
-	return func(t *testing.T, s Store, _ *Clock) { run(t, s) }
+func clockless(run func(t *testing.T, s Store)) func(t *testing.T, s Store, clock *clocktest.Clock) {
+	return func(t *testing.T, s Store, _ *clocktest.Clock) { run(t, s) }
 }
 
 // Run runs the contract against stores made by open. Each call of open must
@@ -77,7 +78,7 @@ func clockless(run func(t *testing.T, s Store)) func(t *testing.T, s Store, cloc
 // clock.Now (the store's clock stamps reports and decides when a lease has
 // expired), and arrange its own clean-up with t.Cleanup. The clauses run in
 // parallel.
-func Run(t *testing.T, open func(t *testing.T, clock *Clock) Store) {
+func Run(t *testing.T, open func(t *testing.T, clock *clocktest.Clock) Store) {
 	t.Helper()
 	tests := []contractTest{
 		{"empty store", clockless(testEmpty)},
@@ -112,7 +113,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *Clock) Store) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			clock := NewClock(epoch())
+			clock := clocktest.New(epoch())
 			tt.run(t, open(t, clock), clock)
 		})
 	}
