@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/ratelimit"
 )
 
 // Limits and names of the skill endpoints.
@@ -255,8 +256,8 @@ func (h *Handler) userAllowed(c *gin.Context, endpoint, userID string) bool {
 	if ok {
 		return true
 	}
-	c.Header("Retry-After", retryAfter(wait))
-	h.refuse(c, endpoint, http.StatusTooManyRequests, refusedLimited, "too many requests",
+	c.Header("Retry-After", ratelimit.RetryAfter(wait))
+	h.refuse(c, endpoint, http.StatusTooManyRequests, refusedLimited, ratelimit.TooManyRequestsMessage,
 		slog.String("user", userDigest(userID)))
 	return false
 }

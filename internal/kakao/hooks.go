@@ -1,10 +1,6 @@
 package kakao
 
-import (
-	"math"
-	"strconv"
-	"time"
-)
+import "time"
 
 // Endpoint names, as observers and log lines see them.
 const (
@@ -45,10 +41,4 @@ type ProfileObserver interface {
 	// status Kakao's HTTP status (0 when no answer arrived), elapsed the
 	// time from sending to the end of the body.
 	ObserveProfileFetch(result string, status int, elapsed time.Duration)
-}
-
-// retryAfter formats a wait as a Retry-After value: whole seconds, rounded
-// up, at least 1.
-func retryAfter(wait time.Duration) string {
-	return strconv.FormatInt(int64(max(math.Ceil(wait.Seconds()), 1)), 10)
 }
