@@ -96,11 +96,10 @@ type Log struct {
 
 // Defaults, as the contract states them.
 const (
-	DefaultPort       = 8080
-	DefaultSource     = "examples/employees.csv"
-	DefaultStore      = "bolt:rollcall.db"
-	DefaultOTPOrigins = "https://talk-plugin-capi.kakao.com,https://talk-plugin.kakao.com"
-	DefaultMaxDelete  = 20
+	DefaultPort      = 8080
+	DefaultSource    = "examples/employees.csv"
+	DefaultStore     = "bolt:rollcall.db"
+	DefaultMaxDelete = 20
 )
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -117,7 +116,7 @@ func Load(getenv func(string) string) (Config, error) {
 		Store: l.store("ROLLCALL_STORE", DefaultStore),
 		Kakao: Kakao{
 			RESTAPIKey:  Secret(l.str("ROLLCALL_KAKAO_REST_API_KEY", "")),
-			OTPOrigins:  l.origins("ROLLCALL_KAKAO_OTP_ORIGINS", DefaultOTPOrigins),
+			OTPOrigins:  l.origins("ROLLCALL_KAKAO_OTP_ORIGINS", strings.Join(kakao.DefaultOrigins(), ",")),
 			SkillSecret: Secret(l.str("ROLLCALL_SKILL_SECRET", "")),
 			BotID:       l.str("ROLLCALL_BOT_ID", ""),
 		},
