@@ -68,7 +68,7 @@ type Handler struct {
 	secretSum [sha256.Size]byte
 	hasSecret bool
 	botID     string
-	msgs      Messages
+	msgs      Messages // with their defaults filled in
 	timeout   time.Duration
 	verifier  *Verifier
 	before    []gin.HandlerFunc
@@ -143,7 +143,7 @@ func (h *Handler) validate(c *gin.Context) {
 	otp, found := req.FindOTP()
 	o, err := h.verify(c.Request.Context(), otp, found)
 	answer := h.bodies.get()
-	answer.Write(h.msgs.ValidationAnswer(otp, o).appendJSON(answer.AvailableBuffer()))
+	answer.Write(h.msgs.validationAnswer(otp, o).appendJSON(answer.AvailableBuffer()))
 	h.writeJSON(c, answer.Bytes())
 	h.bodies.put(answer)
 	h.verified(c, endpoint, req.User.ID, o, err, time.Since(start))
@@ -173,7 +173,7 @@ func (h *Handler) skill(c *gin.Context) {
 	otp, found := p.FindOTP()
 	o, err := h.verify(c.Request.Context(), otp, found)
 	answer := h.bodies.get()
-	answer.Write(h.msgs.SkillAnswer(o).appendJSON(answer.AvailableBuffer()))
+	answer.Write(h.msgs.skillAnswer(o).appendJSON(answer.AvailableBuffer()))
 	h.writeJSON(c, answer.Bytes())
 	h.bodies.put(answer)
 	h.verified(c, endpoint, p.UserRequest.User.ID, o, err, time.Since(start))

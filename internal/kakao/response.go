@@ -160,7 +160,12 @@ func (m Messages) greeting(e directory.Employee) string {
 // the validation skill's answer. A request without an OTP URL is a FAIL, so
 // that Kakao asks for the profile again; a failure to decide is an ERROR.
 func (m Messages) ValidationAnswer(otpURL string, o Outcome) ValidationResponse {
-	m = m.withDefaults()
+	return m.withDefaults().validationAnswer(otpURL, o)
+}
+
+// validationAnswer is ValidationAnswer for messages whose empty ones have
+// been given their defaults already (NewHandler does, once).
+func (m Messages) validationAnswer(otpURL string, o Outcome) ValidationResponse {
 	switch {
 	case o.Kind == OutcomeEmployee:
 		return ValidationSuccess(otpURL, o.Employee)
@@ -176,7 +181,12 @@ func (m Messages) ValidationAnswer(otpURL string, o Outcome) ValidationResponse 
 // SkillAnswer is the one place that turns a verification outcome into the
 // block skill's answer.
 func (m Messages) SkillAnswer(o Outcome) SkillResponse {
-	m = m.withDefaults()
+	return m.withDefaults().skillAnswer(o)
+}
+
+// skillAnswer is SkillAnswer for messages whose empty ones have been given
+// their defaults already (NewHandler does, once).
+func (m Messages) skillAnswer(o Outcome) SkillResponse {
 	switch {
 	case o.Kind == OutcomeEmployee:
 		return SkillVerified(m.greeting(o.Employee), o.Employee)
