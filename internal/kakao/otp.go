@@ -2,7 +2,8 @@ package kakao
 
 import (
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -30,13 +31,13 @@ func (r ValidationRequest) FindOTP() (string, bool) {
 // field, else the same readings of an action.detailParams value. Parameters
 // are visited in name order, so the answer does not depend on map order.
 func (p SkillPayload) FindOTP() (string, bool) {
-	details := sortedKeys(p.Action.DetailParams)
+	details := slices.Sorted(maps.Keys(p.Action.DetailParams))
 	for _, name := range details {
 		if otp, ok := otpIn(p.Action.DetailParams[name].Origin); ok {
 			return otp, true
 		}
 	}
-	for _, name := range sortedKeys(p.Action.Params) {
+	for _, name := range slices.Sorted(maps.Keys(p.Action.Params)) {
 		if otp, ok := otpIn(string(p.Action.Params[name])); ok {
 			return otp, true
 		}
@@ -104,13 +105,4 @@ func isOTPPath(p string) bool {
 		}
 	}
 	return true
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

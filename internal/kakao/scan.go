@@ -174,9 +174,7 @@ func scanValidationCall(body []byte) (ValidationRequest, bool) {
 				if j == 0 {
 					req.Value.Origin, ok = r.text()
 				} else {
-					var s string
-					s, ok = r.param()
-					req.Value.Resolved = ParamValue(s)
+					req.Value.Resolved, ok = r.paramValue()
 				}
 				return ok
 			})
@@ -263,9 +261,7 @@ func scanProfile(body []byte) (profileJSON, bool) {
 	ok := r.fields([]string{"app_user_id", "phone_number"}, func(i int) bool {
 		var ok bool
 		if i == 0 {
-			var s string
-			s, ok = r.param()
-			p.AppUserID = ParamValue(s)
+			p.AppUserID, ok = r.paramValue()
 		} else {
 			p.PhoneNumber, ok = r.text()
 		}
