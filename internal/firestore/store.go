@@ -21,8 +21,6 @@ import (
 
 	gfs "cloud.google.com/go/firestore"
 	"google.golang.org/api/option"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/rollcall/rollcall/internal/sync"
 )
@@ -41,10 +39,6 @@ const (
 // DefaultDatabaseID is the database Open uses when given none.
 const DefaultDatabaseID = gfs.DefaultDatabaseID
 
-// pingTimeout bounds Ping, so that a readiness probe answers quickly even
-// when Firestore cannot be reached.
-const pingTimeout = 2 * time.Second
-
 // errBadPhone refuses a phone that cannot be a Firestore document id.
 var errBadPhone = errors.New("phone cannot be a Firestore document id")
 
@@ -60,7 +54,7 @@ var _ sync.Store = (*Store)(nil)
 // Open connects to the Firestore database databaseID (DefaultDatabaseID when
 // empty) of project projectID. Credentials come from opts, else Application
 // Default Credentials; when FIRESTORE_EMULATOR_HOST is set the library talks
-// to that emulator instead. Open does not reach the server: Ping does.
+// to that emulator instead. Open does not reach the server.
 //
 // The store reads the time from time.Now: it stamps reports without a start
 // time and decides when a lease has expired. The package's tests replace
@@ -83,17 +77,6 @@ func Open(ctx context.Context, projectID, databaseID string, opts ...option.Clie
 func (s *Store) Close() error {
 	if err := s.client.Close(); err != nil {
 		return fmt.Errorf("close Firestore: %w", err)
-	}
-	return nil
-}
-
-// Ping checks that Firestore answers, with one small read bounded by a short
-// timeout. A database that was never synced is reachable all the same.
-func (s *Store) Ping(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
-	defer cancel()
-	if _, err := s.metaDoc().Get(ctx); err != nil && status.Code(err) != codes.NotFound {
-		return fmt.Errorf("ping Firestore: %w", err)
 	}
 	return nil
 }

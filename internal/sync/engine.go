@@ -27,10 +27,10 @@ var (
 // DefaultMaxDeletePercent is the deletion brake's default threshold.
 const DefaultMaxDeletePercent = 20
 
-// DefaultLeaseTTL bounds how long a crashed sync can block the next one. A
-// sync of ten thousand rows takes seconds; a slow Sheets read with every
-// retry well under a minute.
-const DefaultLeaseTTL = 3 * time.Minute
+// LeaseTTL is how long a sync's lease lasts: how long a crashed sync can
+// block the next one. A sync of ten thousand rows takes seconds; a slow
+// Sheets read with every retry well under a minute.
+const LeaseTTL = 3 * time.Minute
 
 // Options are a run's switches.
 type Options struct {
@@ -46,16 +46,11 @@ type Engine struct {
 	store            Store
 	maxDeletePercent float64
 	holder           string
-	leaseTTL         time.Duration
-	now              func() time.Time
 	running          gosync.Mutex
 }
 
 // EngineOption tunes an Engine.
 type EngineOption func(*Engine)
-
-// WithLeaseTTL sets how long the engine's sync lease lasts.
-func WithLeaseTTL(ttl time.Duration) EngineOption { return func(e *Engine) { e.leaseTTL = ttl } }
 
 // WithHolder names the engine in the sync lease; the default is unique per
 // engine (host, process and a random suffix).
@@ -65,7 +60,7 @@ func WithHolder(holder string) EngineOption { return func(e *Engine) { e.holder 
 // that delete more than maxDeletePercent of the directory unless forced.
 func NewEngine(source Source, store Store, maxDeletePercent float64, opts ...EngineOption) *Engine {
 	e := &Engine{source: source, store: store, maxDeletePercent: maxDeletePercent,
-		holder: defaultHolder(), leaseTTL: DefaultLeaseTTL, now: time.Now}
+		holder: defaultHolder()}
 	for _, o := range opts {
 		o(e)
 	}
@@ -84,7 +79,7 @@ func defaultHolder() string {
 // error: a failed read (ErrRead) or a refused plan (ErrRefused) changes
 // nothing and says why in the report.
 func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
-	start := e.now()
+	start := time.Now()
 	r := Report{DryRun: opts.DryRun, Forced: opts.Force, StartedAt: start.UTC(), Problems: []directory.Problem{}}
 	log := logging.FromContext(ctx)
 	if !e.running.TryLock() {
@@ -92,7 +87,7 @@ func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 		return r, ErrBusy
 	}
 	defer e.running.Unlock()
-	if err := e.store.AcquireLease(ctx, e.holder, e.leaseTTL); err != nil {
+	if err := e.store.AcquireLease(ctx, e.holder, LeaseTTL); err != nil {
 		r.Error = err.Error()
 		if errors.Is(err, ErrBusy) {
 			return r, err
@@ -110,7 +105,7 @@ func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 	}()
 
 	err := e.run(ctx, opts, &r)
-	r.DurationMS = e.now().Sub(start).Milliseconds()
+	r.DurationMS = time.Since(start).Milliseconds()
 	if err != nil && !errors.Is(err, ErrRefused) {
 		r.Error = err.Error()
 	}

@@ -26,7 +26,7 @@ const (
 
 // DefaultRunTimeout bounds a sync started over HTTP. It matches the sync
 // lease: a run that outlived its lease could overlap another instance's.
-const DefaultRunTimeout = sync.DefaultLeaseTTL
+const DefaultRunTimeout = sync.LeaseTTL
 
 // Syncer runs one sync; *sync.Engine satisfies it.
 type Syncer interface {
