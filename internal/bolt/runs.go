@@ -33,7 +33,7 @@ func (s *Store) RecordRun(ctx context.Context, r sync.Report) error {
 	if r.StartedAt.IsZero() {
 		r.StartedAt = s.now()
 	}
-	finished := r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond)
+	finished := r.Finished()
 	report, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("record the sync run: encode the report: %w", err)

@@ -85,7 +85,7 @@ func (s *Store) RecordRun(ctx context.Context, r sync.Report) error {
 	if err != nil {
 		return fmt.Errorf("record the sync run: %w", err)
 	}
-	finished := r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond)
+	finished := r.Finished()
 	run := runFields{
 		StartedAt: r.StartedAt, FinishedAt: finished, DurationMS: r.DurationMS,
 		Added: int64(r.Added), Updated: int64(r.Updated), Deleted: int64(r.Deleted),

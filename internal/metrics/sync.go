@@ -50,7 +50,7 @@ func (m *Metrics) ObserveSync(r sync.Report, err error) {
 	m.syncChanges.WithLabelValues("updated").Add(float64(max(r.Updated, 0)))
 	m.syncChanges.WithLabelValues("deleted").Add(float64(max(r.Deleted, 0)))
 	m.employees.Set(float64(r.Employees))
-	finished := r.StartedAt.Add(elapsed)
+	finished := r.Finished()
 	if r.StartedAt.IsZero() {
 		finished = time.Now()
 	}

@@ -41,3 +41,9 @@ type Store interface {
 // Applied reports whether the run changed the store or could have: a real
 // run that was neither refused nor failed.
 func (r Report) Applied() bool { return !r.DryRun && !r.Refused && r.Error == "" }
+
+// Finished is when the run ended: StartedAt plus DurationMS milliseconds,
+// what a store records as the directory's last sync.
+func (r Report) Finished() time.Time {
+	return r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond)
+}
