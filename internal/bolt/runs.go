@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -13,16 +12,10 @@ import (
 	"github.com/rollcall/rollcall/internal/sync"
 )
 
-// keptRuns is how many run reports the history keeps.
-const keptRuns = 50
-
 // runKeyLayout is the start time at the head of a runs key: fixed width, in
 // UTC, so that the keys sort by start. An 8-byte sequence number follows it,
 // so that runs starting at the same instant keep a key each.
 const runKeyLayout = "2006-01-02T15:04:05.000000000Z"
-
-// errBadLimit refuses a Runs limit below 1.
-var errBadLimit = errors.New("limit must be at least 1")
 
 // RecordRun keeps r in the run history and prunes the history to its 50
 // newest runs (by start time), in one transaction. A report without a start
@@ -48,7 +41,7 @@ func (s *Store) RecordRun(ctx context.Context, r sync.Report) error {
 		if err := runs.Put(key, report); err != nil {
 			return err
 		}
-		if err := prune(runs, keptRuns); err != nil {
+		if err := prune(runs, sync.KeptRuns); err != nil {
 			return err
 		}
 		if !r.Applied() {
@@ -84,8 +77,8 @@ func prune(b *bbolt.Bucket, keep int) error {
 // Runs returns the reports of at most limit recorded runs, newest (latest
 // start) first. The history keeps the 50 newest runs.
 func (s *Store) Runs(ctx context.Context, limit int) ([]sync.Report, error) {
-	if limit < 1 {
-		return nil, fmt.Errorf("read the sync history: %w, got %d", errBadLimit, limit)
+	if err := sync.CheckRunsLimit(limit); err != nil {
+		return nil, err
 	}
 	var reports []sync.Report
 	err := s.view(ctx, func(tx *bbolt.Tx) error {

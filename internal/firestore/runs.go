@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,9 +16,6 @@ import (
 
 	"github.com/rollcall/rollcall/internal/sync"
 )
-
-// keptRuns is how many sync_runs documents the history keeps.
-const keptRuns = 50
 
 // maxPrunesPerRun bounds the old runs one RecordRun deletes, so that its
 // commit stays well under Firestore's 500 writes even when a database holds
@@ -37,9 +33,6 @@ const runIDLayout = "2006-01-02T15:04:05.000000Z"
 // document ids in ascending order only, but the automatic single-field
 // index serves this field descending, ties broken by id descending.
 const startedField = "started_at"
-
-// errBadLimit refuses a Runs limit below 1.
-var errBadLimit = errors.New("limit must be at least 1")
 
 // runFields is a sync_runs document: the report as JSON, plus the fields an
 // operator filters and sorts on in the console.
@@ -96,7 +89,7 @@ func (s *Store) RecordRun(ctx context.Context, r sync.Report) error {
 	err = s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
 		// The runs beyond the 49 newest: the newest of them and this one
 		// is the 50th run kept, the others go. Their ids sort as they do.
-		older, err := tx.Documents(runs.OrderBy(startedField, gfs.Desc).Offset(keptRuns - 1).Limit(maxPrunesPerRun).Select()).GetAll()
+		older, err := tx.Documents(runs.OrderBy(startedField, gfs.Desc).Offset(sync.KeptRuns - 1).Limit(maxPrunesPerRun).Select()).GetAll()
 		if err != nil {
 			return fmt.Errorf("list old runs: %w", err)
 		}
@@ -143,8 +136,8 @@ func runID(started time.Time) (string, error) {
 // Runs returns the reports of at most limit recorded runs, newest (latest
 // start) first. The history keeps the 50 newest runs.
 func (s *Store) Runs(ctx context.Context, limit int) ([]sync.Report, error) {
-	if limit < 1 {
-		return nil, fmt.Errorf("read the sync history: %w, got %d", errBadLimit, limit)
+	if err := sync.CheckRunsLimit(limit); err != nil {
+		return nil, err
 	}
 	snaps, err := s.client.Collection(runsCollection).OrderBy(startedField, gfs.Desc).Limit(limit).Select("report").Documents(ctx).GetAll()
 	if err != nil {

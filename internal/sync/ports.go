@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/rollcall/rollcall/internal/directory"
@@ -36,6 +37,18 @@ type Store interface {
 	AcquireLease(ctx context.Context, holder string, ttl time.Duration) error
 	// ReleaseLease gives the lease up if holder still holds it.
 	ReleaseLease(ctx context.Context, holder string) error
+}
+
+// KeptRuns is how many run reports a store's history keeps: the newest, by
+// start time.
+const KeptRuns = 50
+
+// CheckRunsLimit refuses a limit on the runs read below 1, naming it.
+func CheckRunsLimit(limit int) error {
+	if limit < 1 {
+		return fmt.Errorf("read the sync history: limit must be at least 1, got %d", limit)
+	}
+	return nil
 }
 
 // Applied reports whether the run changed the store or could have: a real
