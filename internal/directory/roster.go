@@ -11,6 +11,9 @@ const (
 	ProblemMissingPhone   = "missing_phone"
 	ProblemInvalidPhone   = "invalid_phone"
 	ProblemDuplicatePhone = "duplicate_phone"
+	// ProblemMissingPhoneColumn is the header row's problem when ParseRoster
+	// fails with ErrNoPhoneColumn.
+	ProblemMissingPhoneColumn = "missing_phone_column"
 )
 
 // Problem is a sheet row that rollcall skipped, and why, in words HR can act
@@ -53,7 +56,8 @@ func (e *SheetError) Unwrap() error { return e.Err }
 // ParseRoster reads a sheet's rows, as a source returns them: rows[i] is the
 // sheet's row i+1, blank rows included. The first non-blank row is the header.
 // Rows that cannot be used are reported as problems and skipped; only a sheet
-// without a header or without a phone column is an error.
+// without a header or without a phone column is an error. Without a phone
+// column the roster holds just that problem, at the header row, for HR.
 func ParseRoster(rows [][]string) (Roster, error) {
 	headerAt := -1
 	for i, row := range rows {
@@ -67,7 +71,9 @@ func ParseRoster(rows [][]string) (Roster, error) {
 	}
 	cols := findColumns(rows[headerAt])
 	if _, ok := cols[FieldPhone]; !ok {
-		return Roster{}, &SheetError{Row: headerAt + 1, Err: ErrNoPhoneColumn}
+		return Roster{Problems: []Problem{{Row: headerAt + 1, Code: ProblemMissingPhoneColumn,
+				Reason: "머리글에서 휴대전화 열을 찾지 못했습니다. 열 이름을 '휴대전화' 또는 'phone'으로 적어 주세요."}}},
+			&SheetError{Row: headerAt + 1, Err: ErrNoPhoneColumn}
 	}
 
 	var r Roster
@@ -111,9 +117,6 @@ func ParseRoster(rows [][]string) (Roster, error) {
 	}
 	return r, nil
 }
-
-// NoPhoneColumnReason is the words for HR when the header has no phone column.
-const NoPhoneColumnReason = "머리글에서 휴대전화 열을 찾지 못했습니다. 열 이름을 '휴대전화' 또는 'phone'으로 적어 주세요."
 
 func isBlank(row []string) bool {
 	for _, c := range row {

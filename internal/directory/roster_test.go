@@ -119,12 +119,17 @@ func TestParseRosterUnusableSheets(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := ParseRoster(tt.rows)
+			got, err := ParseRoster(tt.rows)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("ParseRoster error = %v, want %v", err, tt.want)
 			}
 			if se, ok := errors.AsType[*SheetError](err); tt.wantRow != 0 && (!ok || se.Row != tt.wantRow) {
 				t.Errorf("error %v: want row %d", err, tt.wantRow)
+			}
+			// Without a phone column, HR reads the same in the report.
+			if errors.Is(tt.want, ErrNoPhoneColumn) &&
+				(len(got.Problems) != 1 || got.Problems[0].Row != tt.wantRow || got.Problems[0].Code != ProblemMissingPhoneColumn || got.Problems[0].Reason == "") {
+				t.Errorf("problems %+v: want one %s at row %d", got.Problems, ProblemMissingPhoneColumn, tt.wantRow)
 			}
 		})
 	}

@@ -138,14 +138,11 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report) error {
 		return fmt.Errorf("%w: %w", ErrRead, err)
 	}
 	roster, err := directory.ParseRoster(rows)
+	r.Problems = append(r.Problems, roster.Problems...)
 	if err != nil {
-		if se, ok := errors.AsType[*directory.SheetError](err); ok && errors.Is(err, directory.ErrNoPhoneColumn) {
-			r.Problems = append(r.Problems, directory.Problem{Row: se.Row, Code: "missing_phone_column", Reason: directory.NoPhoneColumnReason})
-		}
 		return fmt.Errorf("%w: %w", ErrRead, err)
 	}
 	r.Rows, r.Employees, r.Left = roster.Rows, len(roster.Employees), roster.Left
-	r.Problems = append(r.Problems, roster.Problems...)
 
 	stored, err := e.store.Hashes(ctx)
 	if err != nil {
