@@ -37,8 +37,8 @@ const unknownAccount = "the service account rollcall runs as"
 
 // explain turns a failed call into an error that says what to do about it.
 // rangeA1 is the range that was read, or "" for a call that reads none;
-// userRange says whether it came from ROLLCALL_SHEET_RANGE.
-func (s *Source) explain(ctx context.Context, err error, rangeA1 string, userRange bool, attempts int) error {
+// it came from ROLLCALL_SHEET_RANGE when s has one.
+func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempts int) error {
 	id := s.ref.SpreadsheetID
 	var gerr *googleapi.Error
 	if !errors.As(err, &gerr) {
@@ -62,7 +62,7 @@ func (s *Source) explain(ctx context.Context, err error, rangeA1 string, userRan
 		return fmt.Errorf("read spreadsheet %s: %w (an uploaded Excel file?): open it in Google Sheets, "+
 			"use File > Save as Google Sheets, and put the new sheet's URL in ROLLCALL_SOURCE (%w)",
 			id, ErrNotSpreadsheet, cause)
-	case gerr.Code == http.StatusBadRequest && rangeA1 != "" && userRange:
+	case gerr.Code == http.StatusBadRequest && rangeA1 != "" && s.rangeA1 != "":
 		return fmt.Errorf("read spreadsheet %s: %w %q: check ROLLCALL_SHEET_RANGE (%w)", id, ErrBadRange, rangeA1, cause)
 	case gerr.Code == http.StatusBadRequest && rangeA1 != "":
 		return fmt.Errorf("read spreadsheet %s: %w %q (%w)", id, ErrBadRange, rangeA1, cause)

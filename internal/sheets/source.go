@@ -129,13 +129,13 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 // each cell as HR sees it (formatted). It reads everything or returns an
 // error, never part of the sheet.
 func (s *Source) Rows(ctx context.Context) ([][]string, error) {
-	rangeA1, userRange := s.rangeA1, true
+	rangeA1 := s.rangeA1
 	if rangeA1 == "" {
 		title, err := s.tabTitle(ctx)
 		if err != nil {
 			return nil, err
 		}
-		rangeA1, userRange = quoteSheetName(title), false
+		rangeA1 = quoteSheetName(title)
 	}
 
 	var vr *gsheets.ValueRange
@@ -148,7 +148,7 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 		return err
 	})
 	if err != nil {
-		return nil, s.explain(ctx, err, rangeA1, userRange, attempts)
+		return nil, s.explain(ctx, err, rangeA1, attempts)
 	}
 	rows, err := toRows(vr)
 	if err != nil {
@@ -170,7 +170,7 @@ func (s *Source) tabTitle(ctx context.Context) (string, error) {
 		return err
 	})
 	if err != nil {
-		return "", s.explain(ctx, err, "", false, attempts)
+		return "", s.explain(ctx, err, "", attempts)
 	}
 	var tabs []*gsheets.SheetProperties
 	for _, sh := range ss.Sheets {

@@ -1,6 +1,7 @@
 package sheetstest
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -70,8 +71,8 @@ func (s *spreadsheet) resolve(a1 string) (gridRange, *Error) {
 		a.row == 0 && b.row != 0 && b.col == 0: // "A:5"
 		return gridRange{}, parseErr
 	default:
-		g.c1, g.r1 = or(a.col, 1), or(a.row, 1)
-		g.c2, g.r2 = or(b.col, cols), or(b.row, rows)
+		g.c1, g.r1 = cmp.Or(a.col, 1), cmp.Or(a.row, 1)
+		g.c2, g.r2 = cmp.Or(b.col, cols), cmp.Or(b.row, rows)
 		if a.col == 0 && b.col == 0 { // whole rows "3:9"
 			g.c1, g.c2 = 1, cols
 		}
@@ -186,11 +187,4 @@ func quoteTitle(title string) string {
 		return title
 	}
 	return "'" + strings.ReplaceAll(title, "'", "''") + "'"
-}
-
-func or(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
 }
