@@ -188,10 +188,7 @@ func (l *Limiter) bucket(key uint64, now time.Time) *bucket {
 		b.used = now
 		return b
 	}
-	for len(l.keys) > l.maxKeys {
-		l.remove(l.lru.Back())
-	}
-	if len(l.keys) == l.maxKeys {
+	if len(l.keys) == l.maxKeys { // never more: a key is added only below it
 		e := l.lru.Back()
 		b := e.Value.(*bucket)
 		delete(l.keys, b.key)
