@@ -9,27 +9,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 
+	"github.com/rollcall/rollcall/internal/localfile"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/sync"
 )
 
-// MaxFileSize is the largest file Rows reads: generous for any company's
-// employee list, small enough that a wrong path (a log, a disk image) fails
-// fast instead of filling memory.
-const MaxFileSize = 32 << 20
+// MaxFileSize is the largest file Rows reads.
+const MaxFileSize = localfile.MaxSize
 
 // Errors Rows returns, wrapped with the path; compare with errors.Is. A
 // missing or unreadable file wraps the operating system's error instead
 // (errors.Is(err, fs.ErrNotExist), fs.ErrPermission).
 var (
 	// ErrTooLarge means the file is over the size limit.
-	ErrTooLarge = errors.New("file too large for an employee list")
+	ErrTooLarge = localfile.ErrTooLarge
 	// ErrNotAFile means the path names a directory or a device.
-	ErrNotAFile = errors.New("not a regular file")
+	ErrNotAFile = localfile.ErrNotAFile
 	// ErrUTF16 means the file is UTF-16 text (Excel's "Unicode text"),
 	// which is not a CSV format Excel reads back as such.
 	ErrUTF16 = errors.New(`the file is UTF-16 text; save it from Excel as "CSV UTF-8" instead`)
@@ -61,7 +57,7 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
 	}
-	data, err := readFile(s.path, s.maxSize)
+	data, err := localfile.Read(s.path, s.maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
 	}
@@ -83,49 +79,4 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 	log.DebugContext(ctx, "read csv file", "path", s.path, "encoding", enc.name,
 		"bytes", len(data), "rows", len(rows))
 	return rows, nil
-}
-
-// readFile reads the whole file at path, refusing anything that is not a
-// regular file or is larger than limit bytes. Errors leave the path out: the
-// caller adds it once.
-func readFile(path string, limit int64) (data []byte, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, withoutPath(err)
-	}
-	defer func() {
-		if cerr := f.Close(); cerr != nil && err == nil {
-			data, err = nil, withoutPath(cerr)
-		}
-	}()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, withoutPath(err)
-	}
-	if !info.Mode().IsRegular() {
-		return nil, ErrNotAFile
-	}
-	if info.Size() > limit {
-		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, info.Size(), limit)
-	}
-	// The file may grow between Stat and the read: read one byte past the
-	// limit to notice.
-	data, err = io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, withoutPath(err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, limit)
-	}
-	return data, nil
-}
-
-// withoutPath strips the path from an *fs.PathError ("open x.csv: no such
-// file or directory" becomes "no such file or directory"), keeping the
-// underlying error for errors.Is.
-func withoutPath(err error) error {
-	if pe, ok := errors.AsType[*fs.PathError](err); ok {
-		return pe.Err
-	}
-	return err
 }

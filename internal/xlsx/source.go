@@ -9,18 +9,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/rollcall/rollcall/internal/localfile"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/sync"
 )
 
-// MaxFileSize is the largest workbook file Rows opens: generous for any
-// company's employee list, small enough that a wrong path fails fast.
-const MaxFileSize = 32 << 20
+// MaxFileSize is the largest workbook file Rows opens.
+const MaxFileSize = localfile.MaxSize
 
 // maxUnzippedSize bounds what the workbook may expand to, so that a zip bomb
 // renamed .xlsx cannot fill memory or disk.
@@ -34,9 +32,9 @@ const ctxCheckEvery = 1024
 // (errors.Is(err, fs.ErrNotExist), fs.ErrPermission).
 var (
 	// ErrTooLarge means the file is over the size limit.
-	ErrTooLarge = errors.New("file too large for an employee list")
+	ErrTooLarge = localfile.ErrTooLarge
 	// ErrNotAFile means the path names a directory or a device.
-	ErrNotAFile = errors.New("not a regular file")
+	ErrNotAFile = localfile.ErrNotAFile
 	// ErrTabNotFound means the workbook has no tab of the configured name;
 	// the error lists the tabs it has.
 	ErrTabNotFound = errors.New("no tab named")
@@ -85,12 +83,12 @@ func (s *Source) read(ctx context.Context) (rows [][]string, tab string, err err
 	if err != nil {
 		return nil, "", err
 	}
-	if err := checkFile(s.path, s.maxSize); err != nil {
+	if err := localfile.Check(s.path, s.maxSize); err != nil {
 		return nil, "", err
 	}
 	f, err := excelize.OpenFile(s.path, excelize.Options{UnzipSizeLimit: maxUnzippedSize})
 	if err != nil {
-		err = withoutPath(err)
+		err = localfile.WithoutPath(err)
 		if errors.Is(err, zip.ErrFormat) || errors.Is(err, excelize.ErrWorkbookFileFormat) {
 			// An .xls, a .csv renamed, or a password-protected workbook.
 			err = fmt.Errorf("not an .xlsx workbook, or one protected by a password: %w", err)
@@ -184,29 +182,4 @@ func hasText(cells []string) bool {
 		}
 	}
 	return false
-}
-
-// checkFile refuses a path that is not a regular file or is over limit bytes,
-// before excelize reads all of it into memory.
-func checkFile(path string, limit int64) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return withoutPath(err)
-	}
-	if !info.Mode().IsRegular() {
-		return ErrNotAFile
-	}
-	if info.Size() > limit {
-		return fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, info.Size(), limit)
-	}
-	return nil
-}
-
-// withoutPath strips the path from an *fs.PathError, keeping the underlying
-// error for errors.Is: the caller names the path once.
-func withoutPath(err error) error {
-	if pe, ok := errors.AsType[*fs.PathError](err); ok {
-		return pe.Err
-	}
-	return err
 }
