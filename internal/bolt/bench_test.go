@@ -6,20 +6,8 @@ import (
 	"testing"
 
 	"github.com/rollcall/rollcall/internal/bolt"
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/storetest"
 )
-
-// staff returns n made-up employees with distinct phones.
-func staff(n int) []directory.Employee {
-	es := make([]directory.Employee, n)
-	for i := range es {
-		es[i] = directory.Employee{
-			Phone: fmt.Sprintf("+8210%08d", i), Name: fmt.Sprintf("직원%d", i),
-			Department: "개발팀", Position: "사원", Email: fmt.Sprintf("e%d@example.com", i), Row: i + 2,
-		}
-	}
-	return es
-}
 
 // BenchmarkLookup measures the service's hot path: one phone looked up in a
 // directory of 10,000.
@@ -29,7 +17,7 @@ func BenchmarkLookup(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	es := staff(10_000)
+	es := storetest.People(10_000)
 	if err := s.Apply(b.Context(), es, nil); err != nil {
 		b.Fatal(err)
 	}
@@ -47,7 +35,7 @@ func BenchmarkLookup(b *testing.B) {
 // BenchmarkApply10k measures a first sync's write: 10,000 employees into an
 // empty store, in one transaction.
 func BenchmarkApply10k(b *testing.B) {
-	es := staff(10_000)
+	es := storetest.People(10_000)
 	dir := b.TempDir()
 	ctx := b.Context()
 	b.ReportAllocs()

@@ -278,7 +278,7 @@ func TestReadsAfterDroppingMappedPages(t *testing.T) {
 	t.Parallel()
 	s := open(t, filepath.Join(t.TempDir(), "rollcall.db"))
 	ctx := t.Context()
-	es := staff(20_000) // several drops
+	es := storetest.People(20_000) // several drops
 	if err := s.Apply(ctx, es, nil); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}

@@ -3,6 +3,7 @@ package firestore
 import (
 	"testing"
 
+	"github.com/rollcall/rollcall/internal/storetest"
 	"github.com/rollcall/rollcall/internal/sync"
 )
 
@@ -17,7 +18,7 @@ const benchEmployees = 10_000
 //	scripts/firestore-emulator.sh go test -run '^$' -bench Sync10k -benchtime 3x ./internal/firestore/
 func BenchmarkSync10k(b *testing.B) {
 	needEmulator(b)
-	es := people(benchEmployees)
+	es := storetest.People(benchEmployees)
 	rows := sheet(benchEmployees)
 
 	b.Run("first_apply", func(b *testing.B) {

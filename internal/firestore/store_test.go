@@ -340,7 +340,7 @@ func TestApplyDuplicates(t *testing.T) {
 func TestWritesOnePerDocument(t *testing.T) {
 	t.Parallel()
 	s := openDeadStore(t) // writes makes no request
-	es := people(1200)
+	es := storetest.People(1200)
 	first, last := es[0], es[0]
 	last.Name = "마지막"
 	puts := append([]directory.Employee{first}, es[1:]...)
@@ -382,16 +382,4 @@ func TestWritesOnePerDocument(t *testing.T) {
 	if len(ws) != len(want) {
 		t.Errorf("len(writes) = %d, want %d", len(ws), len(want))
 	}
-}
-
-// people returns n distinct employees.
-func people(n int) []directory.Employee {
-	es := make([]directory.Employee, n)
-	for i := range es {
-		es[i] = directory.Employee{
-			Phone: fmt.Sprintf("+8210%08d", i), Name: fmt.Sprintf("직원%d", i),
-			Department: "개발팀", Position: "사원", Email: fmt.Sprintf("e%d@example.com", i), Row: i + 2,
-		}
-	}
-	return es
 }

@@ -24,8 +24,10 @@ func fixtures() []directory.Employee {
 	}
 }
 
-// people returns n distinct employees, phones +82100000000 upwards.
-func people(n int) []directory.Employee {
+// People returns n distinct made-up employees, phones +82100000000
+// upwards, in phone order: a directory of any size for tests and
+// benchmarks of a store.
+func People(n int) []directory.Employee {
 	es := make([]directory.Employee, n)
 	for i := range es {
 		es[i] = directory.Employee{
@@ -157,7 +159,7 @@ func testDeleteAbsent(t *testing.T, s Store) {
 }
 
 func testPutsAndDeletes(t *testing.T, s Store) {
-	es := people(4)
+	es := People(4)
 	apply(t, s, es[:3], nil)
 	changed := es[1]
 	changed.Department = "영업팀"
@@ -177,7 +179,7 @@ func testEmptyApply(t *testing.T, s Store) {
 
 func testCount(t *testing.T, s Store) {
 	wantCount(t, s, 0)
-	es := people(5)
+	es := People(5)
 	apply(t, s, es, nil)
 	wantCount(t, s, 5)
 	apply(t, s, []directory.Employee{es[0]}, []string{es[1].Phone, es[2].Phone, "+821099990000"})
@@ -275,7 +277,7 @@ func testRecordRunKeepsEmployees(t *testing.T, s Store) {
 
 func testLargeApply(t *testing.T, s Store) {
 	// 1,200 is more than one Firestore batch (500 writes) can hold.
-	es := people(1200)
+	es := People(1200)
 	apply(t, s, es, nil)
 	wantHashes(t, s, hashesOf(es...))
 	for _, i := range []int{0, 499, 500, 501, 1199} {

@@ -68,7 +68,7 @@ func testEmployees(t *testing.T, s Store) {
 }
 
 func testVisitStops(t *testing.T, s Store) {
-	apply(t, s, people(3), nil)
+	apply(t, s, People(3), nil)
 	stop := errors.New("enough")
 	visits := 0
 	err := s.VisitEmployees(t.Context(), func(int) {}, func(directory.Employee) error {
