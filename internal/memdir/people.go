@@ -155,7 +155,7 @@ func (b *peopleBuilder) done() *people {
 		}
 		kept = append(kept, pe)
 	}
-	b.p.list = slices.Clip(kept)
+	b.p.list = kept
 	b.p.text = b.text.String()
 	if b.text.Cap()-b.text.Len() > b.text.Len()/4 {
 		b.p.text = strings.Clone(b.p.text)
