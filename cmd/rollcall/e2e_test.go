@@ -20,7 +20,7 @@ import (
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // The example sheet's people that these tests speak of.
@@ -83,10 +83,10 @@ func (e *testEnv) removeRow(t *testing.T, text string) {
 	}
 }
 
-func syncJSON(t *testing.T, e *testEnv, args ...string) (int, sync.Report) {
+func syncJSON(t *testing.T, e *testEnv, args ...string) (int, mirror.Report) {
 	t.Helper()
 	code, out, errOut := e.run(t, append([]string{"sync", "--json"}, args...)...)
-	var r sync.Report
+	var r mirror.Report
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("sync --json printed %q (stderr %s): %v", out, errOut, err)
 	}
@@ -283,7 +283,7 @@ func TestServeAnswersSkillsEndToEnd(t *testing.T) {
 
 	// The leaver loses access at the next sync.
 	e.removeRow(t, "홍길동")
-	if _, err := svc.engine.Run(ctx, sync.Options{}); err != nil {
+	if _, err := svc.engine.Run(ctx, mirror.Options{}); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
 	if got := post("/kakao/validate", "validation-request.json", employee); got["status"] != "FAIL" {
@@ -467,7 +467,7 @@ func TestServeSyncTrigger(t *testing.T) {
 			wantCount := 0
 			if tt.wantStatus == 200 && tt.query == "" {
 				wantCount = 9
-				var r sync.Report
+				var r mirror.Report
 				if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil || r.Added != 9 {
 					t.Errorf("report %s: %v; want 9 added", rec.Body, err)
 				}

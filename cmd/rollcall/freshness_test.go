@@ -19,7 +19,7 @@ import (
 	"github.com/rollcall/rollcall/internal/logging/logtest"
 
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // freshnessBound is how soon another instance must stop verifying an
@@ -139,7 +139,7 @@ func TestSyncReachesOtherInstancesWithin30s(t *testing.T) {
 	if err != nil {
 		t.Fatalf("POST /internal/sync: %v", err)
 	}
-	var report sync.Report
+	var report mirror.Report
 	err = json.NewDecoder(resp.Body).Decode(&report)
 	resp.Body.Close()
 	if err != nil || resp.StatusCode != http.StatusOK || report.Deleted != 1 {

@@ -32,10 +32,10 @@ import (
 	"github.com/rollcall/rollcall/internal/firestore"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/mirror"
 	"github.com/rollcall/rollcall/internal/server"
 	"github.com/rollcall/rollcall/internal/sheets"
 	"github.com/rollcall/rollcall/internal/sheets/sheetstest"
-	"github.com/rollcall/rollcall/internal/sync"
 )
 
 // The spreadsheet these tests read: a 44-character id like Google's, with an
@@ -211,7 +211,7 @@ type reportCounts struct {
 	ProblemCodes                       []string
 }
 
-func counts(r sync.Report) reportCounts {
+func counts(r mirror.Report) reportCounts {
 	c := reportCounts{
 		Refused: r.Refused, Rows: r.Rows, Employees: r.Employees, Left: r.Left,
 		Added: r.Added, Updated: r.Updated, Deleted: r.Deleted, Unchanged: r.Unchanged,

@@ -10,16 +10,16 @@ import (
 	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/firestore"
 	"github.com/rollcall/rollcall/internal/memdir"
+	"github.com/rollcall/rollcall/internal/mirror"
 	"github.com/rollcall/rollcall/internal/sheets"
-	"github.com/rollcall/rollcall/internal/sync"
 	"github.com/rollcall/rollcall/internal/xlsx"
 )
 
 // store is what the commands need of a directory store.
 type store interface {
-	sync.Store
+	mirror.Store
 	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
-	Runs(ctx context.Context, limit int) ([]sync.Report, error)
+	Runs(ctx context.Context, limit int) ([]mirror.Report, error)
 	Count(ctx context.Context) (int, error)
 	memdir.Store // what the directory in memory reads: LastSync, Version, VisitEmployees
 	Close() error
@@ -51,7 +51,7 @@ func openStore(ctx context.Context, c config.Store) (store, error) {
 
 // openSource opens the configured employee list. A malformed spreadsheet
 // reference is a configuration error.
-func openSource(ctx context.Context, c config.Source) (sync.Source, error) {
+func openSource(ctx context.Context, c config.Source) (mirror.Source, error) {
 	switch c.Kind {
 	case config.SourceCSV:
 		return csv.New(c.Location), nil

@@ -10,7 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	gosync "sync"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,7 +26,7 @@ import (
 // does: they need real signals and a real crash.
 
 var (
-	buildOnce gosync.Once
+	buildOnce sync.Once
 	builtPath string
 	buildErr  error
 )

@@ -17,9 +17,9 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/metrics"
+	"github.com/rollcall/rollcall/internal/mirror"
 	"github.com/rollcall/rollcall/internal/ratelimit"
 	"github.com/rollcall/rollcall/internal/server"
-	"github.com/rollcall/rollcall/internal/sync"
 	"github.com/rollcall/rollcall/internal/syncapi"
 )
 
@@ -68,7 +68,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		Observer:    m,
 	}, kakao.NewVerifier(profiles, dir))
 	engine := m.WrapSync(&reloadingSync{
-		engine:    sync.NewEngine(source, st, cfg.Sync.MaxDeletePercent),
+		engine:    mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent),
 		directory: dir,
 	})
 	syncRoutes, err := syncapi.New(syncapi.Config{
@@ -152,7 +152,7 @@ func (s *service) firstSync(ctx context.Context) {
 		return // an unreachable store shows in /ready; a synced one needs nothing
 	}
 	log.Info("the directory has never been synced: syncing now")
-	if _, err := s.engine.Run(ctx, sync.Options{}); err != nil && !errors.Is(err, sync.ErrBusy) {
+	if _, err := s.engine.Run(ctx, mirror.Options{}); err != nil && !errors.Is(err, mirror.ErrBusy) {
 		log.Error("first sync failed; /ready stays 503 until a sync succeeds", "error", err.Error())
 	}
 }
@@ -161,16 +161,16 @@ func (s *service) firstSync(ctx context.Context) {
 // memory, so that the instance that ran a sync answers from its result at
 // once; the other instances see it at their directory's next check.
 type reloadingSync struct {
-	engine    *sync.Engine
+	engine    *mirror.Engine
 	directory *memdir.Directory
 }
 
 // Run runs one sync, then reloads the directory unless the run could not
 // have changed the store. A failed apply is reloaded too: part of its
 // writes may have landed.
-func (r *reloadingSync) Run(ctx context.Context, opts sync.Options) (sync.Report, error) {
+func (r *reloadingSync) Run(ctx context.Context, opts mirror.Options) (mirror.Report, error) {
 	report, err := r.engine.Run(ctx, opts)
-	if opts.DryRun || errors.Is(err, sync.ErrBusy) || errors.Is(err, sync.ErrRefused) || errors.Is(err, sync.ErrRead) {
+	if opts.DryRun || errors.Is(err, mirror.ErrBusy) || errors.Is(err, mirror.ErrRefused) || errors.Is(err, mirror.ErrRead) {
 		return report, err
 	}
 	if rerr := r.directory.Refresh(ctx); rerr != nil {

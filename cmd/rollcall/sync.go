@@ -9,14 +9,14 @@ import (
 	"io"
 
 	"github.com/rollcall/rollcall/internal/config"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // syncOnce is `rollcall sync [--dry-run] [--force] [--json]`.
 func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var opts sync.Options
+	var opts mirror.Options
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "plan and report without changing the directory")
 	fs.BoolVar(&opts.Force, "force", false, "apply a sync that the deletion brake would refuse")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -37,7 +37,7 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 	}
 	defer st.Close()
 
-	report, err := sync.NewEngine(source, st, cfg.Sync.MaxDeletePercent).Run(ctx, opts)
+	report, err := mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent).Run(ctx, opts)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -50,7 +50,7 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, sync.ErrRefused):
+	case errors.Is(err, mirror.ErrRefused):
 		return withCode(exitRefused, errSilent)
 	default:
 		return withCode(exitFailed, err)
@@ -58,7 +58,7 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 }
 
 // printReport writes the report for a person at a terminal.
-func printReport(w io.Writer, r sync.Report) {
+func printReport(w io.Writer, r mirror.Report) {
 	verb := "synced"
 	if r.DryRun {
 		verb = "dry run (nothing changed)"

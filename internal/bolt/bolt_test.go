@@ -17,8 +17,8 @@ import (
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/mirror"
 	"github.com/rollcall/rollcall/internal/storetest"
-	"github.com/rollcall/rollcall/internal/sync"
 )
 
 // open opens a store in path and closes it when the test ends.
@@ -49,7 +49,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rollcall.db")
 	ctx := t.Context()
-	report := sync.Report{Rows: 1, Employees: 1, Added: 1, StartedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), DurationMS: 42,
+	report := mirror.Report{Rows: 1, Employees: 1, Added: 1, StartedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), DurationMS: 42,
 		Problems: []directory.Problem{{Row: 3, Code: directory.ProblemInvalidPhone, Reason: "번호 오류"}}}
 
 	s, err := bolt.Open(path)
@@ -85,7 +85,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Runs after reopen: %v", err)
 	}
-	if diff := cmp.Diff([]sync.Report{report}, runs); diff != "" {
+	if diff := cmp.Diff([]mirror.Report{report}, runs); diff != "" {
 		t.Errorf("Runs after reopen (-want +got):\n%s", diff)
 	}
 	if n, err := s.Count(ctx); err != nil || n != 1 {
@@ -116,7 +116,7 @@ func TestLeaseOutlivesKilledProcess(t *testing.T) {
 	}
 
 	s = open(t, path, bolt.WithClock(clock.Now))
-	if err := s.AcquireLease(ctx, "next", 10*time.Minute); !errors.Is(err, sync.ErrBusy) {
+	if err := s.AcquireLease(ctx, "next", 10*time.Minute); !errors.Is(err, mirror.ErrBusy) {
 		t.Fatalf("AcquireLease before the dead holder's lease expired = %v, want ErrBusy", err)
 	}
 	clock.Advance(10 * time.Minute)
@@ -332,7 +332,7 @@ func TestClosedStoreFails(t *testing.T) {
 	if _, err := s.LastSync(ctx); err == nil {
 		t.Errorf("LastSync on a closed store succeeded")
 	}
-	if err := s.RecordRun(ctx, sync.Report{}); err == nil {
+	if err := s.RecordRun(ctx, mirror.Report{}); err == nil {
 		t.Errorf("RecordRun on a closed store succeeded")
 	}
 	if _, err := s.Runs(ctx, 1); err == nil {

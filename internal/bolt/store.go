@@ -23,7 +23,7 @@ import (
 	"go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // Errors Open returns; compare with errors.Is.
@@ -61,7 +61,7 @@ type Store struct {
 	now  func() time.Time
 }
 
-var _ sync.Store = (*Store)(nil)
+var _ mirror.Store = (*Store)(nil)
 
 // An Option changes how Open sets a Store up.
 type Option func(*Store)

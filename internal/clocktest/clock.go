@@ -6,14 +6,14 @@
 package clocktest
 
 import (
-	gosync "sync"
+	"sync"
 	"time"
 )
 
 // Clock reads a fixed time until it is advanced. It is safe for concurrent
 // use.
 type Clock struct {
-	mu  gosync.Mutex
+	mu  sync.Mutex
 	now time.Time
 }
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/localfile"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // MaxFileSize is the largest file Rows reads.
@@ -41,7 +41,7 @@ type Source struct {
 	maxSize int64
 }
 
-var _ sync.Source = (*Source)(nil)
+var _ mirror.Source = (*Source)(nil)
 
 // New returns a Source reading the file at path. It does not touch the file:
 // a missing file is reported by Rows.

@@ -3,8 +3,8 @@ package firestore
 import (
 	"testing"
 
+	"github.com/rollcall/rollcall/internal/mirror"
 	"github.com/rollcall/rollcall/internal/storetest"
-	"github.com/rollcall/rollcall/internal/sync"
 )
 
 // benchEmployees is the size of the directory the benchmark syncs.
@@ -57,9 +57,9 @@ func BenchmarkSync10k(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
 			b.StopTimer()
-			engine := sync.NewEngine(&rowsSource{rows: rows}, openTestStore(b), sync.DefaultMaxDeletePercent)
+			engine := mirror.NewEngine(&rowsSource{rows: rows}, openTestStore(b), mirror.DefaultMaxDeletePercent)
 			b.StartTimer()
-			r, err := engine.Run(b.Context(), sync.Options{})
+			r, err := engine.Run(b.Context(), mirror.Options{})
 			if err != nil {
 				b.Fatalf("first sync: %v", err)
 			}
@@ -71,14 +71,14 @@ func BenchmarkSync10k(b *testing.B) {
 	})
 
 	b.Run("unchanged_sync", func(b *testing.B) {
-		engine := sync.NewEngine(&rowsSource{rows: rows}, openTestStore(b), sync.DefaultMaxDeletePercent)
-		if _, err := engine.Run(b.Context(), sync.Options{}); err != nil {
+		engine := mirror.NewEngine(&rowsSource{rows: rows}, openTestStore(b), mirror.DefaultMaxDeletePercent)
+		if _, err := engine.Run(b.Context(), mirror.Options{}); err != nil {
 			b.Fatalf("first sync: %v", err)
 		}
 		b.ReportAllocs()
 		b.ResetTimer()
 		for range b.N {
-			r, err := engine.Run(b.Context(), sync.Options{})
+			r, err := engine.Run(b.Context(), mirror.Options{})
 			if err != nil {
 				b.Fatalf("unchanged sync: %v", err)
 			}

@@ -14,7 +14,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // maxPrunesPerRun bounds the old runs one RecordRun deletes, so that its
@@ -65,7 +65,7 @@ type metaFields struct {
 // the run: StartedAt plus DurationMS. A report without a start time is
 // stamped with the store's clock. The report holds no PII, so it is kept
 // whole.
-func (s *Store) RecordRun(ctx context.Context, r sync.Report) error {
+func (s *Store) RecordRun(ctx context.Context, r mirror.Report) error {
 	if r.StartedAt.IsZero() {
 		r.StartedAt = s.now()
 	}
@@ -89,7 +89,7 @@ func (s *Store) RecordRun(ctx context.Context, r sync.Report) error {
 	err = s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
 		// The runs beyond the 49 newest: the newest of them and this one
 		// is the 50th run kept, the others go. Their ids sort as they do.
-		older, err := tx.Documents(runs.OrderBy(startedField, gfs.Desc).Offset(sync.KeptRuns - 1).Limit(maxPrunesPerRun).Select()).GetAll()
+		older, err := tx.Documents(runs.OrderBy(startedField, gfs.Desc).Offset(mirror.KeptRuns - 1).Limit(maxPrunesPerRun).Select()).GetAll()
 		if err != nil {
 			return fmt.Errorf("list old runs: %w", err)
 		}
@@ -135,18 +135,18 @@ func runID(started time.Time) (string, error) {
 
 // Runs returns the reports of at most limit recorded runs, newest (latest
 // start) first. The history keeps the 50 newest runs.
-func (s *Store) Runs(ctx context.Context, limit int) ([]sync.Report, error) {
-	if err := sync.CheckRunsLimit(limit); err != nil {
+func (s *Store) Runs(ctx context.Context, limit int) ([]mirror.Report, error) {
+	if err := mirror.CheckRunsLimit(limit); err != nil {
 		return nil, err
 	}
 	snaps, err := s.client.Collection(runsCollection).OrderBy(startedField, gfs.Desc).Limit(limit).Select("report").Documents(ctx).GetAll()
 	if err != nil {
 		return nil, fmt.Errorf("read the sync history: %w", err)
 	}
-	reports := make([]sync.Report, 0, len(snaps))
+	reports := make([]mirror.Report, 0, len(snaps))
 	for _, snap := range snaps {
 		text, _ := snap.Data()["report"].(string)
-		var r sync.Report
+		var r mirror.Report
 		if err := json.Unmarshal([]byte(text), &r); err != nil {
 			return nil, fmt.Errorf("read the sync history: decode %s/%s: %w", runsCollection, snap.Ref.ID, err)
 		}

@@ -22,7 +22,7 @@ import (
 	gfs "cloud.google.com/go/firestore"
 	"google.golang.org/api/option"
 
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // Collection and document names of the layout.
@@ -49,7 +49,7 @@ type Store struct {
 	now    func() time.Time
 }
 
-var _ sync.Store = (*Store)(nil)
+var _ mirror.Store = (*Store)(nil)
 
 // Open connects to the Firestore database databaseID (DefaultDatabaseID when
 // empty) of project projectID. Credentials come from opts, else Application

@@ -15,8 +15,8 @@ import (
 
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/mirror"
 	"github.com/rollcall/rollcall/internal/storetest"
-	"github.com/rollcall/rollcall/internal/sync"
 )
 
 func TestContract(t *testing.T) {
@@ -104,7 +104,7 @@ func TestDocumentLayout(t *testing.T) {
 	}
 }
 
-// rowsSource is a sync.Source serving fixed rows.
+// rowsSource is a mirror.Source serving fixed rows.
 type rowsSource struct {
 	rows [][]string
 }
@@ -123,9 +123,9 @@ func TestUnchangedSyncWritesNothing(t *testing.T) {
 	t.Parallel()
 	s := openTestStore(t)
 	src := &rowsSource{rows: sheet(30)}
-	engine := sync.NewEngine(src, s, sync.DefaultMaxDeletePercent)
+	engine := mirror.NewEngine(src, s, mirror.DefaultMaxDeletePercent)
 
-	if _, err := engine.Run(t.Context(), sync.Options{}); err != nil {
+	if _, err := engine.Run(t.Context(), mirror.Options{}); err != nil {
 		t.Fatalf("first sync: %v", err)
 	}
 	first := updateTimes(t, s)
@@ -133,7 +133,7 @@ func TestUnchangedSyncWritesNothing(t *testing.T) {
 		t.Fatalf("first sync stored %d employees, want 30", len(first))
 	}
 
-	r, err := engine.Run(t.Context(), sync.Options{})
+	r, err := engine.Run(t.Context(), mirror.Options{})
 	if err != nil {
 		t.Fatalf("unchanged sync: %v", err)
 	}
@@ -151,7 +151,7 @@ func TestUnchangedSyncWritesNothing(t *testing.T) {
 	// The same check does see a write: change one row, and exactly its
 	// document is rewritten.
 	src.rows[5][2] = "영업팀"
-	if _, err := engine.Run(t.Context(), sync.Options{}); err != nil {
+	if _, err := engine.Run(t.Context(), mirror.Options{}); err != nil {
 		t.Fatalf("sync of one change: %v", err)
 	}
 	changed := 0
@@ -169,7 +169,7 @@ func TestRecordRunDocuments(t *testing.T) {
 	t.Parallel()
 	s := openTestStore(t)
 	started := time.Date(2026, 3, 2, 9, 30, 0, 123456789, time.UTC)
-	r := sync.Report{Rows: 12, Employees: 10, Added: 4, Updated: 3, Deleted: 2, Unchanged: 1,
+	r := mirror.Report{Rows: 12, Employees: 10, Added: 4, Updated: 3, Deleted: 2, Unchanged: 1,
 		Problems:  []directory.Problem{{Row: 7, Code: directory.ProblemInvalidPhone, Reason: "번호 오류"}},
 		StartedAt: started, DurationMS: 2500}
 	if err := s.RecordRun(t.Context(), r); err != nil {
@@ -188,7 +188,7 @@ func TestRecordRunDocuments(t *testing.T) {
 		t.Errorf("run document id = %q, want the start time, a dash and 8 hex digits", id)
 	}
 	data := snap.Data()
-	var got sync.Report
+	var got mirror.Report
 	if err := json.Unmarshal([]byte(fmt.Sprint(data["report"])), &got); err != nil {
 		t.Fatalf("decode the report field: %v", err)
 	}

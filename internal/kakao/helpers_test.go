@@ -10,7 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	gosync "sync"
+	"sync"
 	"testing"
 
 	"github.com/rollcall/rollcall/internal/logging/logtest"
@@ -166,7 +166,7 @@ func withOTP(t testing.TB, file, otp string) []byte {
 // client given it can prove it made no request, and can never reach the
 // network.
 type recordingTransport struct {
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	reqs []*http.Request
 }
 

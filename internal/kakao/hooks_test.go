@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,7 +23,7 @@ type quotaLimiter struct {
 	quota int
 	wait  time.Duration
 
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	asks []string
 	used map[string]int
 }
@@ -129,7 +129,7 @@ func TestBeforeRunsFirst(t *testing.T) {
 	t.Parallel()
 	fake := kakaotest.NewServer(t)
 	var calls int
-	var mu gosync.Mutex
+	var mu sync.Mutex
 	before := func(c *gin.Context) {
 		mu.Lock()
 		calls++
@@ -160,7 +160,7 @@ type profileFetch struct {
 
 // recorder is a hand-written VerificationObserver and ProfileObserver.
 type recorder struct {
-	mu            gosync.Mutex
+	mu            sync.Mutex
 	verifications []verification
 	fetches       []profileFetch
 	negative      bool // an elapsed time below zero was reported

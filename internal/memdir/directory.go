@@ -25,7 +25,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	gosync "sync"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -109,7 +109,7 @@ type Directory struct {
 	// due is when the next lazy check may start, in Unix nanoseconds.
 	due atomic.Int64
 
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	flight  *flight // the check in progress, if any
 	failing bool    // the last check could not reach the store
 }

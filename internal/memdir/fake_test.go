@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,7 +21,7 @@ type fakeStore struct {
 	version   func(ctx context.Context) (string, error)
 	employees func(ctx context.Context) ([]directory.Employee, error)
 
-	mu    gosync.Mutex
+	mu    sync.Mutex
 	state storeState
 	calls map[string]int
 }

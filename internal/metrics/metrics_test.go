@@ -27,14 +27,14 @@ import (
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/metrics"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // *Metrics is what the Kakao adapter and the sync API expect.
 var (
 	_ kakao.VerificationObserver = (*metrics.Metrics)(nil)
 	_ kakao.ProfileObserver      = (*metrics.Metrics)(nil)
-	_ metrics.SyncRunner         = (*sync.Engine)(nil)
+	_ metrics.SyncRunner         = (*mirror.Engine)(nil)
 )
 
 func TestMain(m *testing.M) {
@@ -251,11 +251,11 @@ type syncRunner struct {
 }
 
 type syncAnswer struct {
-	report sync.Report
+	report mirror.Report
 	err    error
 }
 
-func (s *syncRunner) Run(context.Context, sync.Options) (sync.Report, error) {
+func (s *syncRunner) Run(context.Context, mirror.Options) (mirror.Report, error) {
 	a := s.answers[s.calls]
 	s.calls++
 	return a.report, a.err
@@ -265,18 +265,18 @@ func TestSyncMetrics(t *testing.T) {
 	t.Parallel()
 	started := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	runs := []syncAnswer{
-		{sync.Report{Employees: 10, Added: 10, DurationMS: 1500, StartedAt: started}, nil},
-		{sync.Report{Employees: 9, Added: 1, Updated: 2, Deleted: 2, DurationMS: 500, StartedAt: started.Add(time.Hour)}, nil},
-		{sync.Report{DryRun: true, Employees: 1, Deleted: 8, DurationMS: 100}, nil}, // a dry run changes nothing
-		{sync.Report{Refused: true, Employees: 1, Deleted: 8, DurationMS: 200}, sync.ErrRefused},
-		{sync.Report{Error: sync.ErrBusy.Error()}, fmt.Errorf("take the sync lease: %w", sync.ErrBusy)},
-		{sync.Report{DurationMS: 30_000}, fmt.Errorf("%w: sheet unreachable", sync.ErrRead)},
+		{mirror.Report{Employees: 10, Added: 10, DurationMS: 1500, StartedAt: started}, nil},
+		{mirror.Report{Employees: 9, Added: 1, Updated: 2, Deleted: 2, DurationMS: 500, StartedAt: started.Add(time.Hour)}, nil},
+		{mirror.Report{DryRun: true, Employees: 1, Deleted: 8, DurationMS: 100}, nil}, // a dry run changes nothing
+		{mirror.Report{Refused: true, Employees: 1, Deleted: 8, DurationMS: 200}, mirror.ErrRefused},
+		{mirror.Report{Error: mirror.ErrBusy.Error()}, fmt.Errorf("take the sync lease: %w", mirror.ErrBusy)},
+		{mirror.Report{DurationMS: 30_000}, fmt.Errorf("%w: sheet unreachable", mirror.ErrRead)},
 	}
 	m := metrics.New()
 	runner := &syncRunner{answers: runs}
 	s := m.WrapSync(runner)
 	for i, want := range runs {
-		r, err := s.Run(context.Background(), sync.Options{})
+		r, err := s.Run(context.Background(), mirror.Options{})
 		if r.DurationMS != want.report.DurationMS || !errors.Is(err, want.err) {
 			t.Errorf("run %d: got %+v, %v; want what the wrapped runner returned", i, r, err)
 		}
@@ -325,10 +325,10 @@ func TestSyncResult(t *testing.T) {
 		want string
 	}{
 		{nil, "ok"},
-		{sync.ErrRefused, "refused"},
-		{sync.ErrBusy, "busy"},
-		{fmt.Errorf("take the sync lease: %w", sync.ErrBusy), "busy"},
-		{fmt.Errorf("%w: boom", sync.ErrRead), "failed"},
+		{mirror.ErrRefused, "refused"},
+		{mirror.ErrBusy, "busy"},
+		{fmt.Errorf("take the sync lease: %w", mirror.ErrBusy), "busy"},
+		{fmt.Errorf("%w: boom", mirror.ErrRead), "failed"},
 		{io.ErrUnexpectedEOF, "failed"},
 	}
 	for _, tt := range tests {

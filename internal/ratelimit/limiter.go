@@ -18,7 +18,7 @@ import (
 	"container/list"
 	"hash/maphash"
 	"math"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -62,7 +62,7 @@ type Limiter struct {
 	now  func() time.Time
 	seed maphash.Seed
 
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	keys map[uint64]*list.Element
 	lru  list.List // of *bucket, most recently used at the front
 }

@@ -2,7 +2,7 @@ package ratelimit_test
 
 import (
 	"fmt"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -143,8 +143,8 @@ func TestConcurrentCallers(t *testing.T) {
 	clk := newClock()
 	l := ratelimit.New(1, burst, ratelimit.WithMaxKeys(4), ratelimit.WithClock(clk.Now))
 	var (
-		wg      gosync.WaitGroup
-		mu      gosync.Mutex
+		wg      sync.WaitGroup
+		mu      sync.Mutex
 		allowed = map[string]int{}
 	)
 	for g := range goroutines {

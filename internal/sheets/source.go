@@ -16,10 +16,10 @@ import (
 	"google.golang.org/api/option"
 	gsheets "google.golang.org/api/sheets/v4"
 
-	rcsync "github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
-var _ rcsync.Source = (*Source)(nil)
+var _ mirror.Source = (*Source)(nil)
 
 // Defaults for Options' zero values.
 const (

@@ -7,7 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -262,7 +262,7 @@ func TestRowsRetriesTransportErrors(t *testing.T) {
 
 type countingTransport struct {
 	next http.RoundTripper
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	n    int
 }
 
@@ -397,7 +397,7 @@ func TestRowsErrorsForOperators(t *testing.T) {
 // logs that it will wait to retry, and keeps the records.
 type cancelOnRetry struct {
 	cancel  context.CancelFunc
-	mu      *gosync.Mutex
+	mu      *sync.Mutex
 	records *[]slog.Record
 }
 
@@ -420,7 +420,7 @@ func TestRowsStopsWaitingWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var records []slog.Record
-	h := cancelOnRetry{cancel: cancel, mu: &gosync.Mutex{}, records: &records}
+	h := cancelOnRetry{cancel: cancel, mu: &sync.Mutex{}, records: &records}
 	ctx = logging.WithLogger(ctx, slog.New(h))
 
 	// Were the wait not cut short by the cancellation, it would last an hour.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // fixtures returns employees whose fields exercise what a store must keep
@@ -184,7 +184,7 @@ func testCount(t *testing.T, s Store) {
 	wantCount(t, s, 5)
 	apply(t, s, []directory.Employee{es[0]}, []string{es[1].Phone, es[2].Phone, "+821099990000"})
 	wantCount(t, s, 3)
-	if err := s.RecordRun(t.Context(), sync.Report{StartedAt: epoch()}); err != nil {
+	if err := s.RecordRun(t.Context(), mirror.Report{StartedAt: epoch()}); err != nil {
 		t.Fatalf("RecordRun: %v", err)
 	}
 	wantCount(t, s, 3)
@@ -211,7 +211,7 @@ func testNoPhone(t *testing.T, s Store) {
 
 func testRecordRun(t *testing.T, s Store) {
 	started := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
-	r := sync.Report{Rows: 3, Employees: 3, Added: 3, StartedAt: started, DurationMS: 1500,
+	r := mirror.Report{Rows: 3, Employees: 3, Added: 3, StartedAt: started, DurationMS: 1500,
 		Problems: []directory.Problem{{Row: 5, Code: directory.ProblemInvalidPhone, Reason: "휴대전화 번호를 읽을 수 없습니다"}}}
 	if err := s.RecordRun(t.Context(), r); err != nil {
 		t.Fatalf("RecordRun: %v", err)
@@ -223,14 +223,14 @@ func testRecordRun(t *testing.T, s Store) {
 	if want := started.Add(1500 * time.Millisecond); !got.Equal(want) {
 		t.Errorf("LastSync = %v, want StartedAt+DurationMS = %v", got, want)
 	}
-	wantRuns(t, s, 10, []sync.Report{r})
+	wantRuns(t, s, 10, []mirror.Report{r})
 }
 
 func testRecordRunAgain(t *testing.T, s Store, clock *clocktest.Clock) {
 	first := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	second := first.Add(24 * time.Hour)
 	for _, at := range []time.Time{first, second} {
-		if err := s.RecordRun(t.Context(), sync.Report{StartedAt: at, DurationMS: 20}); err != nil {
+		if err := s.RecordRun(t.Context(), mirror.Report{StartedAt: at, DurationMS: 20}); err != nil {
 			t.Fatalf("RecordRun: %v", err)
 		}
 	}
@@ -246,7 +246,7 @@ func testRecordRunAgain(t *testing.T, s Store, clock *clocktest.Clock) {
 	// kept in the history with that start.
 	clock.Advance(72 * time.Hour)
 	stamped := clock.Now()
-	if err := s.RecordRun(t.Context(), sync.Report{Rows: 1, DurationMS: 5}); err != nil {
+	if err := s.RecordRun(t.Context(), mirror.Report{Rows: 1, DurationMS: 5}); err != nil {
 		t.Fatalf("RecordRun: %v", err)
 	}
 	got, err = s.LastSync(t.Context())
@@ -260,7 +260,7 @@ func testRecordRunAgain(t *testing.T, s Store, clock *clocktest.Clock) {
 	if err != nil {
 		t.Fatalf("Runs: %v", err)
 	}
-	want := []sync.Report{{Rows: 1, DurationMS: 5, StartedAt: stamped}}
+	want := []mirror.Report{{Rows: 1, DurationMS: 5, StartedAt: stamped}}
 	if diff := cmp.Diff(want, runs); diff != "" {
 		t.Errorf("Runs(1) after a report without StartedAt (-want +got):\n%s", diff)
 	}
@@ -269,7 +269,7 @@ func testRecordRunAgain(t *testing.T, s Store, clock *clocktest.Clock) {
 func testRecordRunKeepsEmployees(t *testing.T, s Store) {
 	es := fixtures()
 	apply(t, s, es, nil)
-	if err := s.RecordRun(t.Context(), sync.Report{Employees: len(es), StartedAt: time.Now()}); err != nil {
+	if err := s.RecordRun(t.Context(), mirror.Report{Employees: len(es), StartedAt: time.Now()}); err != nil {
 		t.Fatalf("RecordRun: %v", err)
 	}
 	wantHashes(t, s, hashesOf(es...))
@@ -302,7 +302,7 @@ func testCancelled(t *testing.T, s Store) {
 	if err := s.Apply(ctx, es, nil); err == nil {
 		t.Errorf("Apply with a cancelled context succeeded, want an error")
 	}
-	if err := s.RecordRun(ctx, sync.Report{StartedAt: time.Now()}); err == nil {
+	if err := s.RecordRun(ctx, mirror.Report{StartedAt: time.Now()}); err == nil {
 		t.Errorf("RecordRun with a cancelled context succeeded, want an error")
 	}
 	if _, err := s.Hashes(ctx); err == nil {

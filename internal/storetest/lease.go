@@ -3,12 +3,12 @@ package storetest
 import (
 	"errors"
 	"fmt"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/rollcall/rollcall/internal/clocktest"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // leaseTTL is the lease the clauses take unless they say otherwise.
@@ -26,7 +26,7 @@ func acquire(t *testing.T, s Store, holder string, ttl time.Duration) {
 func wantBusy(t *testing.T, s Store, holder string) {
 	t.Helper()
 	err := s.AcquireLease(t.Context(), holder, leaseTTL)
-	if !errors.Is(err, sync.ErrBusy) {
+	if !errors.Is(err, mirror.ErrBusy) {
 		t.Errorf("AcquireLease(%q) while another holds the lease = %v, want ErrBusy", holder, err)
 	}
 }
@@ -95,7 +95,7 @@ func testLeaseBadArguments(t *testing.T, s Store) {
 	}
 	for _, tt := range tests {
 		err := s.AcquireLease(t.Context(), tt.holder, tt.ttl)
-		if err == nil || errors.Is(err, sync.ErrBusy) {
+		if err == nil || errors.Is(err, mirror.ErrBusy) {
 			t.Errorf("AcquireLease(%q, %v) = %v, want an error that is not ErrBusy", tt.holder, tt.ttl, err)
 		}
 	}
@@ -106,7 +106,7 @@ func testLeaseBadArguments(t *testing.T, s Store) {
 func testLeaseConcurrent(t *testing.T, s Store) {
 	const holders = 8
 	errs := make([]error, holders)
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	for i := range holders {
 		wg.Go(func() {
 			errs[i] = s.AcquireLease(t.Context(), fmt.Sprintf("holder-%d", i), leaseTTL)
@@ -121,7 +121,7 @@ func testLeaseConcurrent(t *testing.T, s Store) {
 			t.Errorf("holders %d and %d both acquired the lease", winner, i)
 		case err == nil:
 			winner = i
-		case !errors.Is(err, sync.ErrBusy):
+		case !errors.Is(err, mirror.ErrBusy):
 			t.Errorf("holder %d: AcquireLease = %v, want nil or ErrBusy", i, err)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // wantEmployees fails the test unless VisitEmployees tells the size of
@@ -111,7 +111,7 @@ func testVersion(t *testing.T, s Store) {
 	apply(t, s, es, nil)
 	v := moved("the first apply")
 
-	if err := s.RecordRun(t.Context(), sync.Report{Employees: len(es), StartedAt: epoch()}); err != nil {
+	if err := s.RecordRun(t.Context(), mirror.Report{Employees: len(es), StartedAt: epoch()}); err != nil {
 		t.Fatalf("RecordRun: %v", err)
 	}
 	same("a recorded run", v)

@@ -16,13 +16,13 @@ import (
 
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // Store is everything rollcall needs of a directory store: what a sync
-// writes (sync.Store) and what the service reads.
+// writes (mirror.Store) and what the service reads.
 type Store interface {
-	sync.Store
+	mirror.Store
 	// Lookup returns the employee stored under phone (E.164) and true, or
 	// false when no employee has that phone; a miss is not an error.
 	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
@@ -37,7 +37,7 @@ type Store interface {
 	// Runs returns the reports of at most limit recorded runs, newest
 	// (latest StartedAt) first. A store keeps the 50 newest runs; a limit
 	// below 1 is an error.
-	Runs(ctx context.Context, limit int) ([]sync.Report, error)
+	Runs(ctx context.Context, limit int) ([]mirror.Report, error)
 	// Count returns how many employees the directory holds.
 	Count(ctx context.Context) (int, error)
 	// VisitEmployees first tells size how many employees the directory

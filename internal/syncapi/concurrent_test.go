@@ -7,14 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 	"github.com/rollcall/rollcall/internal/syncapi"
 )
 
@@ -27,7 +27,7 @@ type gatedSheet struct {
 	entered chan struct{} // receives once the first read has started
 	release chan struct{} // closed to let the first read finish
 
-	mu    gosync.Mutex
+	mu    sync.Mutex
 	reads int
 }
 
@@ -51,19 +51,19 @@ func (g *gatedSheet) Rows(ctx context.Context) ([][]string, error) {
 	return g.rows, nil
 }
 
-// memStore is an in-memory sync.Store (and Status) that records writes.
+// memStore is an in-memory mirror.Store (and Status) that records writes.
 type memStore struct {
-	mu          gosync.Mutex
+	mu          sync.Mutex
 	employees   map[string]directory.Employee
 	applies     int
-	runs        []sync.Report
+	runs        []mirror.Report
 	lastSync    time.Time
 	leaseHolder string
 	leaseUntil  time.Time
 }
 
 var (
-	_ sync.Store     = (*memStore)(nil)
+	_ mirror.Store   = (*memStore)(nil)
 	_ syncapi.Status = (*memStore)(nil)
 )
 
@@ -92,7 +92,7 @@ func (s *memStore) Apply(_ context.Context, puts []directory.Employee, deletes [
 	return nil
 }
 
-func (s *memStore) RecordRun(_ context.Context, r sync.Report) error {
+func (s *memStore) RecordRun(_ context.Context, r mirror.Report) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.runs = append(s.runs, r)
@@ -106,7 +106,7 @@ func (s *memStore) AcquireLease(_ context.Context, holder string, ttl time.Durat
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.leaseHolder != "" && s.leaseHolder != holder && time.Now().Before(s.leaseUntil) {
-		return fmt.Errorf("lease held by another sync: %w", sync.ErrBusy)
+		return fmt.Errorf("lease held by another sync: %w", mirror.ErrBusy)
 	}
 	s.leaseHolder, s.leaseUntil = holder, time.Now().Add(ttl)
 	return nil
@@ -121,7 +121,7 @@ func (s *memStore) ReleaseLease(_ context.Context, holder string) error {
 	return nil
 }
 
-func (s *memStore) Runs(_ context.Context, limit int) ([]sync.Report, error) {
+func (s *memStore) Runs(_ context.Context, limit int) ([]mirror.Report, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	runs := slices.Clone(s.runs)
@@ -159,7 +159,7 @@ func TestConcurrentTriggers(t *testing.T) {
 			source := newGatedSheet(sheet)
 			var routes []http.Handler
 			for i := range instances {
-				engine := sync.NewEngine(source, store, sync.DefaultMaxDeletePercent, sync.WithHolder(fmt.Sprintf("instance-%d", i)))
+				engine := mirror.NewEngine(source, store, mirror.DefaultMaxDeletePercent, mirror.WithHolder(fmt.Sprintf("instance-%d", i)))
 				h := newHandler(t, syncapi.Config{Token: testToken}, engine, store, keys)
 				routes = append(routes, router(t, h, nil))
 			}

@@ -12,7 +12,7 @@ import (
 	"google.golang.org/api/idtoken"
 	"google.golang.org/api/option"
 
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // Paths of the endpoints.
@@ -26,18 +26,18 @@ const (
 
 // DefaultRunTimeout bounds a sync started over HTTP. It matches the sync
 // lease: a run that outlived its lease could overlap another instance's.
-const DefaultRunTimeout = sync.LeaseTTL
+const DefaultRunTimeout = mirror.LeaseTTL
 
-// Syncer runs one sync; *sync.Engine satisfies it.
+// Syncer runs one sync; *mirror.Engine satisfies it.
 type Syncer interface {
-	Run(ctx context.Context, opts sync.Options) (sync.Report, error)
+	Run(ctx context.Context, opts mirror.Options) (mirror.Report, error)
 }
 
 // Status reads what GET /internal/status shows; the directory stores
 // satisfy it.
 type Status interface {
 	// Runs returns the reports of the last limit runs, newest first.
-	Runs(ctx context.Context, limit int) ([]sync.Report, error)
+	Runs(ctx context.Context, limit int) ([]mirror.Report, error)
 	// Count returns how many employees the directory holds.
 	Count(ctx context.Context) (int, error)
 	// LastSync returns when the directory was last synced, the zero time

@@ -25,7 +25,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 	"github.com/rollcall/rollcall/internal/syncapi"
 )
 
@@ -192,26 +192,26 @@ func (g *googleKeys) iapToken(t *testing.T) string {
 
 // fakeSyncer is a Syncer made of a function; it counts its calls.
 type fakeSyncer struct {
-	run   func(context.Context, sync.Options) (sync.Report, error)
+	run   func(context.Context, mirror.Options) (mirror.Report, error)
 	calls atomic.Int32
 }
 
-func (f *fakeSyncer) Run(ctx context.Context, opts sync.Options) (sync.Report, error) {
+func (f *fakeSyncer) Run(ctx context.Context, opts mirror.Options) (mirror.Report, error) {
 	f.calls.Add(1)
 	if f.run == nil {
-		return sync.Report{}, nil
+		return mirror.Report{}, nil
 	}
 	return f.run(ctx, opts)
 }
 
 // fakeStatus is a Status made of functions; nil ones answer empty.
 type fakeStatus struct {
-	runs     func(context.Context, int) ([]sync.Report, error)
+	runs     func(context.Context, int) ([]mirror.Report, error)
 	count    func(context.Context) (int, error)
 	lastSync func(context.Context) (time.Time, error)
 }
 
-func (f *fakeStatus) Runs(ctx context.Context, limit int) ([]sync.Report, error) {
+func (f *fakeStatus) Runs(ctx context.Context, limit int) ([]mirror.Report, error) {
 	if f.runs == nil {
 		return nil, nil
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // StatusRuns is how many runs GET /internal/status shows.
@@ -25,8 +25,8 @@ const statusTimeout = 10 * time.Second
 type statusAnswer struct {
 	DirectorySize int `json:"directory_size"`
 	// LastSync is RFC 3339 in UTC, or null if never synced.
-	LastSync *string       `json:"last_sync"`
-	Runs     []sync.Report `json:"runs"`
+	LastSync *string         `json:"last_sync"`
+	Runs     []mirror.Report `json:"runs"`
 }
 
 // showStatus answers the directory size, the last sync and the last
@@ -61,7 +61,7 @@ func (h *Handler) readStatus(ctx context.Context) (statusAnswer, error) {
 	}
 	// Stores keep runs newest first; sorting (stably) makes it so whatever
 	// a store does, and the cut keeps the answer at StatusRuns.
-	slices.SortStableFunc(runs, func(a, b sync.Report) int { return b.StartedAt.Compare(a.StartedAt) })
+	slices.SortStableFunc(runs, func(a, b mirror.Report) int { return b.StartedAt.Compare(a.StartedAt) })
 	runs = runs[:min(len(runs), StatusRuns)]
 	for i := range runs {
 		if runs[i].Problems == nil {
@@ -69,7 +69,7 @@ func (h *Handler) readStatus(ctx context.Context) (statusAnswer, error) {
 		}
 	}
 	if runs == nil {
-		runs = []sync.Report{}
+		runs = []mirror.Report{}
 	}
 	answer := statusAnswer{DirectorySize: size, Runs: runs}
 	if !last.IsZero() {

@@ -12,13 +12,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 	"github.com/rollcall/rollcall/internal/syncapi"
 )
 
 // runAt returns a report of a run that started at minute m of a fixed hour.
-func runAt(m int) sync.Report {
-	return sync.Report{Rows: m, Employees: m, Problems: []directory.Problem{},
+func runAt(m int) mirror.Report {
+	return mirror.Report{Rows: m, Employees: m, Problems: []directory.Problem{},
 		StartedAt: time.Date(2026, 3, 2, 9, m, 0, 0, time.UTC)}
 }
 
@@ -26,11 +26,11 @@ func TestStatus(t *testing.T) {
 	t.Parallel()
 	keys := newGoogleKeys(t)
 	seoul := time.FixedZone("KST", 9*60*60)
-	var many []sync.Report
+	var many []mirror.Report
 	for m := range 25 {
 		many = append(many, runAt(m))
 	}
-	var last20 []sync.Report
+	var last20 []mirror.Report
 	for m := 24; m >= 5; m-- {
 		last20 = append(last20, runAt(m))
 	}
@@ -38,7 +38,7 @@ func TestStatus(t *testing.T) {
 		name     string
 		count    int
 		lastSync time.Time
-		runs     []sync.Report
+		runs     []mirror.Report
 		want     string
 	}{
 		{
@@ -47,8 +47,8 @@ func TestStatus(t *testing.T) {
 		},
 		{
 			name: "newest first, in UTC", count: 42, lastSync: time.Date(2026, 3, 2, 18, 30, 15, 999, seoul),
-			runs: []sync.Report{runAt(1), runAt(3), runAt(2)},
-			want: `{"directory_size":42,"last_sync":"2026-03-02T09:30:15Z","runs":` + mustJSON(t, []sync.Report{runAt(3), runAt(2), runAt(1)}) + `}`,
+			runs: []mirror.Report{runAt(1), runAt(3), runAt(2)},
+			want: `{"directory_size":42,"last_sync":"2026-03-02T09:30:15Z","runs":` + mustJSON(t, []mirror.Report{runAt(3), runAt(2), runAt(1)}) + `}`,
 		},
 		{
 			name: "at most twenty runs", count: 7, lastSync: time.Date(2026, 3, 2, 9, 24, 0, 0, time.UTC),
@@ -57,8 +57,8 @@ func TestStatus(t *testing.T) {
 		},
 		{
 			name: "nil problems answer as a list", count: 1, lastSync: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC),
-			runs: []sync.Report{{StartedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}},
-			want: `{"directory_size":1,"last_sync":"2026-03-02T09:00:00Z","runs":` + mustJSON(t, []sync.Report{runAt(0)}) + `}`,
+			runs: []mirror.Report{{StartedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}},
+			want: `{"directory_size":1,"last_sync":"2026-03-02T09:00:00Z","runs":` + mustJSON(t, []mirror.Report{runAt(0)}) + `}`,
 		},
 	}
 	for _, tt := range tests {
@@ -66,7 +66,7 @@ func TestStatus(t *testing.T) {
 			t.Parallel()
 			var limit int
 			status := &fakeStatus{
-				runs: func(_ context.Context, l int) ([]sync.Report, error) {
+				runs: func(_ context.Context, l int) ([]mirror.Report, error) {
 					limit = l
 					return tt.runs, nil
 				},
@@ -102,7 +102,7 @@ func TestStatusStoreFailure(t *testing.T) {
 	}{
 		{"count", &fakeStatus{count: func(context.Context) (int, error) { return 0, boom }}},
 		{"last sync", &fakeStatus{lastSync: func(context.Context) (time.Time, error) { return time.Time{}, boom }}},
-		{"runs", &fakeStatus{runs: func(context.Context, int) ([]sync.Report, error) { return nil, boom }}},
+		{"runs", &fakeStatus{runs: func(context.Context, int) ([]mirror.Report, error) { return nil, boom }}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

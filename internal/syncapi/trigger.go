@@ -14,7 +14,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // Reasons a sync answer other than 200 gives in its "reason" field.
@@ -33,10 +33,10 @@ const (
 )
 
 // syncAnswer is the body of POST /internal/sync: the report's fields at the
-// top level, exactly as sync.Report marshals them, and a reason when the
+// top level, exactly as mirror.Report marshals them, and a reason when the
 // sync did not run to the end.
 type syncAnswer struct {
-	sync.Report
+	mirror.Report
 	Reason string `json:"reason,omitempty"`
 }
 
@@ -91,11 +91,11 @@ func outcome(err error) (int, string) {
 	switch {
 	case err == nil:
 		return http.StatusOK, ""
-	case errors.Is(err, sync.ErrBusy):
+	case errors.Is(err, mirror.ErrBusy):
 		return http.StatusConflict, ReasonBusy
-	case errors.Is(err, sync.ErrRefused):
+	case errors.Is(err, mirror.ErrRefused):
 		return http.StatusConflict, ReasonRefused
-	case errors.Is(err, sync.ErrRead):
+	case errors.Is(err, mirror.ErrRead):
 		return http.StatusBadGateway, ReasonReadFailed
 	default:
 		return http.StatusInternalServerError, ReasonFailed
@@ -106,8 +106,8 @@ func outcome(err error) (int, string) {
 // with a value strconv.ParseBool accepts ("true", "false", "1", "0", ...).
 // Any other parameter is refused, so that a misspelt dry_run never runs a
 // real sync.
-func parseOptions(rawQuery string) (sync.Options, error) {
-	var opts sync.Options
+func parseOptions(rawQuery string) (mirror.Options, error) {
+	var opts mirror.Options
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return opts, errors.New("malformed query string")

@@ -13,13 +13,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 	"github.com/rollcall/rollcall/internal/syncapi"
 )
 
 // reportJSON returns r as a JSON object, plus a reason if not empty: what
 // POST /internal/sync must answer.
-func reportJSON(t *testing.T, r sync.Report, reason string) map[string]any {
+func reportJSON(t *testing.T, r mirror.Report, reason string) map[string]any {
 	t.Helper()
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -39,36 +39,36 @@ func TestSyncAnswers(t *testing.T) {
 	t.Parallel()
 	keys := newGoogleKeys(t)
 	started := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	done := sync.Report{Rows: 12, Employees: 10, Left: 1, Added: 2, Updated: 1, Deleted: 1, Unchanged: 6,
+	done := mirror.Report{Rows: 12, Employees: 10, Left: 1, Added: 2, Updated: 1, Deleted: 1, Unchanged: 6,
 		Problems:  []directory.Problem{{Row: 7, Code: directory.ProblemInvalidPhone, Reason: "휴대전화 번호를 읽을 수 없습니다"}},
 		StartedAt: started, DurationMS: 120}
-	busy := sync.Report{Error: sync.ErrBusy.Error(), StartedAt: started, Problems: []directory.Problem{}}
-	refused := sync.Report{Refused: true, RefusedReason: "the sync would delete 9 of 10 employees", Rows: 1, Employees: 1,
+	busy := mirror.Report{Error: mirror.ErrBusy.Error(), StartedAt: started, Problems: []directory.Problem{}}
+	refused := mirror.Report{Refused: true, RefusedReason: "the sync would delete 9 of 10 employees", Rows: 1, Employees: 1,
 		Deleted: 9, Unchanged: 1, StartedAt: started, DurationMS: 80, Problems: []directory.Problem{}}
-	readFailed := sync.Report{Error: "could not read the sheet: HTTP 503", StartedAt: started, Problems: []directory.Problem{}}
-	storeFailed := sync.Report{Rows: 3, Employees: 3, Added: 3, Error: "apply the sync: disk full", StartedAt: started, Problems: []directory.Problem{}}
+	readFailed := mirror.Report{Error: "could not read the sheet: HTTP 503", StartedAt: started, Problems: []directory.Problem{}}
+	storeFailed := mirror.Report{Rows: 3, Employees: 3, Added: 3, Error: "apply the sync: disk full", StartedAt: started, Problems: []directory.Problem{}}
 
 	tests := []struct {
 		name       string
-		report     sync.Report
+		report     mirror.Report
 		err        error
 		wantStatus int
 		wantReason string
 		// want overrides the expected body (else report and wantReason).
-		want *sync.Report
+		want *mirror.Report
 	}{
 		{"applied", done, nil, http.StatusOK, "", nil},
-		{"busy", busy, fmt.Errorf("take the sync lease: %w", sync.ErrBusy), http.StatusConflict, syncapi.ReasonBusy, nil},
-		{"refused", refused, sync.ErrRefused, http.StatusConflict, syncapi.ReasonRefused, nil},
-		{"read failed", readFailed, fmt.Errorf("%w: HTTP 503", sync.ErrRead), http.StatusBadGateway, syncapi.ReasonReadFailed, nil},
+		{"busy", busy, fmt.Errorf("take the sync lease: %w", mirror.ErrBusy), http.StatusConflict, syncapi.ReasonBusy, nil},
+		{"refused", refused, mirror.ErrRefused, http.StatusConflict, syncapi.ReasonRefused, nil},
+		{"read failed", readFailed, fmt.Errorf("%w: HTTP 503", mirror.ErrRead), http.StatusBadGateway, syncapi.ReasonReadFailed, nil},
 		{"store failed", storeFailed, errors.New("apply the sync: disk full"), http.StatusInternalServerError, syncapi.ReasonFailed, nil},
-		{"nil problems answer as a list", sync.Report{StartedAt: started}, nil, http.StatusOK, "",
-			&sync.Report{StartedAt: started, Problems: []directory.Problem{}}},
+		{"nil problems answer as a list", mirror.Report{StartedAt: started}, nil, http.StatusOK, "",
+			&mirror.Report{StartedAt: started, Problems: []directory.Problem{}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			syncer := &fakeSyncer{run: func(context.Context, sync.Options) (sync.Report, error) { return tt.report, tt.err }}
+			syncer := &fakeSyncer{run: func(context.Context, mirror.Options) (mirror.Report, error) { return tt.report, tt.err }}
 			h := newHandler(t, syncapi.Config{Token: testToken}, syncer, &fakeStatus{}, keys)
 			w := do(router(t, h, nil), request(http.MethodPost, syncapi.SyncPath, "Bearer "+testToken))
 			if w.Code != tt.wantStatus {
@@ -90,31 +90,31 @@ func TestSyncQuery(t *testing.T) {
 	keys := newGoogleKeys(t)
 	tests := []struct {
 		query   string
-		want    sync.Options
+		want    mirror.Options
 		wantBad bool
 	}{
-		{"", sync.Options{}, false},
-		{"dry_run=true", sync.Options{DryRun: true}, false},
-		{"force=true", sync.Options{Force: true}, false},
-		{"dry_run=true&force=true", sync.Options{DryRun: true, Force: true}, false},
-		{"dry_run=false&force=false", sync.Options{}, false},
-		{"dry_run=1", sync.Options{DryRun: true}, false},
-		{"dry_run=yes", sync.Options{}, true},
-		{"dry_run=", sync.Options{}, true},
-		{"dry_run", sync.Options{}, true},
-		{"force=truee", sync.Options{}, true},
-		{"dry_run=true&dry_run=false", sync.Options{}, true},
-		{"dryrun=true", sync.Options{}, true},
-		{"dry_run=true&secret=x", sync.Options{}, true},
-		{"dry_run=%zz", sync.Options{}, true},
+		{"", mirror.Options{}, false},
+		{"dry_run=true", mirror.Options{DryRun: true}, false},
+		{"force=true", mirror.Options{Force: true}, false},
+		{"dry_run=true&force=true", mirror.Options{DryRun: true, Force: true}, false},
+		{"dry_run=false&force=false", mirror.Options{}, false},
+		{"dry_run=1", mirror.Options{DryRun: true}, false},
+		{"dry_run=yes", mirror.Options{}, true},
+		{"dry_run=", mirror.Options{}, true},
+		{"dry_run", mirror.Options{}, true},
+		{"force=truee", mirror.Options{}, true},
+		{"dry_run=true&dry_run=false", mirror.Options{}, true},
+		{"dryrun=true", mirror.Options{}, true},
+		{"dry_run=true&secret=x", mirror.Options{}, true},
+		{"dry_run=%zz", mirror.Options{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			t.Parallel()
-			var got *sync.Options
-			syncer := &fakeSyncer{run: func(_ context.Context, o sync.Options) (sync.Report, error) {
+			var got *mirror.Options
+			syncer := &fakeSyncer{run: func(_ context.Context, o mirror.Options) (mirror.Report, error) {
 				got = &o
-				return sync.Report{DryRun: o.DryRun, Forced: o.Force}, nil
+				return mirror.Report{DryRun: o.DryRun, Forced: o.Force}, nil
 			}}
 			h := newHandler(t, syncapi.Config{Token: testToken}, syncer, &fakeStatus{}, keys)
 			w := do(router(t, h, nil), request(http.MethodPost, syncapi.SyncPath+"?"+tt.query, "Bearer "+testToken))
@@ -160,10 +160,10 @@ func TestSyncOutlivesTheClient(t *testing.T) {
 	}
 	type key struct{}
 	var got seen
-	syncer := &fakeSyncer{run: func(ctx context.Context, _ sync.Options) (sync.Report, error) {
+	syncer := &fakeSyncer{run: func(ctx context.Context, _ mirror.Options) (mirror.Report, error) {
 		_, hasDeadline := ctx.Deadline()
 		got = seen{err: ctx.Err(), hasDeadline: hasDeadline, value: ctx.Value(key{})}
-		return sync.Report{}, nil
+		return mirror.Report{}, nil
 	}}
 	h := newHandler(t, syncapi.Config{Token: testToken}, syncer, &fakeStatus{}, newGoogleKeys(t), syncapi.WithRunTimeout(time.Hour))
 	ctx, cancel := context.WithCancel(context.WithValue(t.Context(), key{}, "kept"))

@@ -14,7 +14,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/localfile"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // MaxFileSize is the largest workbook file Rows opens.
@@ -50,7 +50,7 @@ type Source struct {
 	maxSize int64
 }
 
-var _ sync.Source = (*Source)(nil)
+var _ mirror.Source = (*Source)(nil)
 
 // New returns a Source reading the workbook at path. sheet selects what to
 // read: "" is the whole first tab; otherwise a tab name ("직원목록"), or an A1

@@ -1,4 +1,4 @@
-package sync
+package mirror
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/rollcall/rollcall/internal/directory"
@@ -46,7 +46,7 @@ type Engine struct {
 	store            Store
 	maxDeletePercent float64
 	holder           string
-	running          gosync.Mutex
+	running          sync.Mutex
 }
 
 // EngineOption tunes an Engine.

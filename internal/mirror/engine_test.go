@@ -1,4 +1,4 @@
-package sync_test
+package mirror_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/sync"
+	"github.com/rollcall/rollcall/internal/mirror"
 )
 
 // sheet is a Source that returns fixed rows, or an error.
@@ -27,7 +27,7 @@ func (s sheet) Rows(context.Context) ([][]string, error) { return s.rows, s.err 
 type memStore struct {
 	employees map[string]directory.Employee
 	applies   int
-	runs      []sync.Report
+	runs      []mirror.Report
 	applyErr  error
 	// during, if set, runs inside Apply (to hold a sync open).
 	during      func()
@@ -67,14 +67,14 @@ func (s *memStore) Apply(_ context.Context, puts []directory.Employee, deletes [
 	return nil
 }
 
-func (s *memStore) RecordRun(_ context.Context, r sync.Report) error {
+func (s *memStore) RecordRun(_ context.Context, r mirror.Report) error {
 	s.runs = append(s.runs, r)
 	return nil
 }
 
 func (s *memStore) AcquireLease(_ context.Context, holder string, _ time.Duration) error {
 	if s.leaseHolder != "" && s.leaseHolder != holder {
-		return fmt.Errorf("held by %s: %w", s.leaseHolder, sync.ErrBusy)
+		return fmt.Errorf("held by %s: %w", s.leaseHolder, mirror.ErrBusy)
 	}
 	s.leaseHolder = holder
 	return nil
@@ -104,14 +104,14 @@ func phoneOf(i int) string { return fmt.Sprintf("+82100000%04d", i) }
 func seeded(t *testing.T, n int) *memStore {
 	t.Helper()
 	s := newMemStore()
-	if _, err := sync.NewEngine(sheet{rows: people(n)}, s, 20).Run(context.Background(), sync.Options{}); err != nil {
+	if _, err := mirror.NewEngine(sheet{rows: people(n)}, s, 20).Run(context.Background(), mirror.Options{}); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	s.applies, s.runs = 0, nil
 	return s
 }
 
-var ignoreTiming = cmpopts.IgnoreFields(sync.Report{}, "StartedAt", "DurationMS")
+var ignoreTiming = cmpopts.IgnoreFields(mirror.Report{}, "StartedAt", "DurationMS")
 
 func TestRunFirstSyncAddsEveryone(t *testing.T) {
 	t.Parallel()
@@ -119,11 +119,11 @@ func TestRunFirstSyncAddsEveryone(t *testing.T) {
 	rows := append(people(3), []string{}, []string{"퇴사자", "", "", "010-5555-0000", "", "퇴사"},
 		[]string{"사무실", "", "", "02-123-4567", "", ""}, []string{"중복", "", "", "01000000001", "", ""})
 
-	got, err := sync.NewEngine(sheet{rows: rows}, store, 20).Run(context.Background(), sync.Options{})
+	got, err := mirror.NewEngine(sheet{rows: rows}, store, 20).Run(context.Background(), mirror.Options{})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	want := sync.Report{Rows: 6, Employees: 3, Left: 1, Added: 3, Problems: []directory.Problem{
+	want := mirror.Report{Rows: 6, Employees: 3, Left: 1, Added: 3, Problems: []directory.Problem{
 		{Row: 7, Code: directory.ProblemInvalidPhone},
 		{Row: 8, Code: directory.ProblemDuplicatePhone},
 	}}
@@ -138,7 +138,7 @@ func TestRunFirstSyncAddsEveryone(t *testing.T) {
 func TestRunUnchangedSheetWritesNothing(t *testing.T) {
 	t.Parallel()
 	store := seeded(t, 5)
-	got, err := sync.NewEngine(sheet{rows: people(5)}, store, 20).Run(context.Background(), sync.Options{})
+	got, err := mirror.NewEngine(sheet{rows: people(5)}, store, 20).Run(context.Background(), mirror.Options{})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -164,7 +164,7 @@ func TestRunDeletesLeavers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			store := seeded(t, 10)
-			got, err := sync.NewEngine(sheet{rows: tt.edit(people(10))}, store, 20).Run(context.Background(), sync.Options{})
+			got, err := mirror.NewEngine(sheet{rows: tt.edit(people(10))}, store, 20).Run(context.Background(), mirror.Options{})
 			if err != nil {
 				t.Fatalf("Run: %v", err)
 			}
@@ -183,7 +183,7 @@ func TestRunUpdatesChangedRows(t *testing.T) {
 	store := seeded(t, 4)
 	rows := people(4)
 	rows[3][1] = "인사팀"
-	got, err := sync.NewEngine(sheet{rows: rows}, store, 20).Run(context.Background(), sync.Options{})
+	got, err := mirror.NewEngine(sheet{rows: rows}, store, 20).Run(context.Background(), mirror.Options{})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -201,25 +201,25 @@ func TestRunDeletionBrake(t *testing.T) {
 		name        string
 		stored      int
 		listed      int
-		opts        sync.Options
+		opts        mirror.Options
 		wantErr     error
 		wantRemains int
 	}{
-		{"emptied sheet is refused", 10, 0, sync.Options{}, sync.ErrRefused, 10},
-		{"emptied sheet forced", 10, 0, sync.Options{Force: true}, nil, 0},
-		{"3 deletions always pass", 5, 2, sync.Options{}, nil, 2},
-		{"4 of 10 is over 20%", 10, 6, sync.Options{}, sync.ErrRefused, 10},
-		{"4 of 100 is under 20%", 100, 96, sync.Options{}, nil, 96},
-		{"21 of 100 is over 20%", 100, 79, sync.Options{}, sync.ErrRefused, 100},
-		{"20 of 100 is not over 20%", 100, 80, sync.Options{}, nil, 80},
-		{"dry run reports the refusal", 10, 0, sync.Options{DryRun: true}, sync.ErrRefused, 10},
-		{"forced dry run changes nothing", 10, 0, sync.Options{DryRun: true, Force: true}, nil, 10},
+		{"emptied sheet is refused", 10, 0, mirror.Options{}, mirror.ErrRefused, 10},
+		{"emptied sheet forced", 10, 0, mirror.Options{Force: true}, nil, 0},
+		{"3 deletions always pass", 5, 2, mirror.Options{}, nil, 2},
+		{"4 of 10 is over 20%", 10, 6, mirror.Options{}, mirror.ErrRefused, 10},
+		{"4 of 100 is under 20%", 100, 96, mirror.Options{}, nil, 96},
+		{"21 of 100 is over 20%", 100, 79, mirror.Options{}, mirror.ErrRefused, 100},
+		{"20 of 100 is not over 20%", 100, 80, mirror.Options{}, nil, 80},
+		{"dry run reports the refusal", 10, 0, mirror.Options{DryRun: true}, mirror.ErrRefused, 10},
+		{"forced dry run changes nothing", 10, 0, mirror.Options{DryRun: true, Force: true}, nil, 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			store := seeded(t, tt.stored)
-			got, err := sync.NewEngine(sheet{rows: people(tt.listed)}, store, 20).Run(context.Background(), tt.opts)
+			got, err := mirror.NewEngine(sheet{rows: people(tt.listed)}, store, 20).Run(context.Background(), tt.opts)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Run error = %v, want %v", err, tt.wantErr)
 			}
@@ -251,8 +251,8 @@ func TestRunFailedReadChangesNothing(t *testing.T) {
 			t.Parallel()
 			store := seeded(t, 10)
 			before := maps.Clone(store.employees)
-			got, err := sync.NewEngine(tt.src, store, 20).Run(context.Background(), sync.Options{Force: true})
-			if !errors.Is(err, sync.ErrRead) {
+			got, err := mirror.NewEngine(tt.src, store, 20).Run(context.Background(), mirror.Options{Force: true})
+			if !errors.Is(err, mirror.ErrRead) {
 				t.Fatalf("Run error = %v, want ErrRead", err)
 			}
 			if got.Error == "" {
@@ -271,7 +271,7 @@ func TestRunFailedReadChangesNothing(t *testing.T) {
 func TestRunReportsMissingPhoneColumnByRow(t *testing.T) {
 	t.Parallel()
 	rows := [][]string{{}, {"이름", "부서"}, {"김", "개발"}}
-	got, _ := sync.NewEngine(sheet{rows: rows}, newMemStore(), 20).Run(context.Background(), sync.Options{})
+	got, _ := mirror.NewEngine(sheet{rows: rows}, newMemStore(), 20).Run(context.Background(), mirror.Options{})
 	want := []directory.Problem{{Row: 2, Code: "missing_phone_column"}}
 	if diff := cmp.Diff(want, got.Problems, cmpopts.IgnoreFields(directory.Problem{}, "Reason")); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
@@ -282,8 +282,8 @@ func TestRunApplyErrorIsReported(t *testing.T) {
 	t.Parallel()
 	store := newMemStore()
 	store.applyErr = errors.New("disk full")
-	got, err := sync.NewEngine(sheet{rows: people(2)}, store, 20).Run(context.Background(), sync.Options{})
-	if err == nil || errors.Is(err, sync.ErrRead) {
+	got, err := mirror.NewEngine(sheet{rows: people(2)}, store, 20).Run(context.Background(), mirror.Options{})
+	if err == nil || errors.Is(err, mirror.ErrRead) {
 		t.Fatalf("Run error = %v, want an apply error", err)
 	}
 	if got.Error == "" || len(store.runs) != 1 || store.runs[0].Applied() {
@@ -294,16 +294,16 @@ func TestRunApplyErrorIsReported(t *testing.T) {
 func TestRunOneAtATime(t *testing.T) {
 	t.Parallel()
 	store := newMemStore()
-	engine := sync.NewEngine(sheet{rows: people(2)}, store, 20)
+	engine := mirror.NewEngine(sheet{rows: people(2)}, store, 20)
 	var second error
 	store.during = func() {
 		store.during = nil
-		_, second = engine.Run(context.Background(), sync.Options{})
+		_, second = engine.Run(context.Background(), mirror.Options{})
 	}
-	if _, err := engine.Run(context.Background(), sync.Options{}); err != nil {
+	if _, err := engine.Run(context.Background(), mirror.Options{}); err != nil {
 		t.Fatalf("first Run: %v", err)
 	}
-	if !errors.Is(second, sync.ErrBusy) {
+	if !errors.Is(second, mirror.ErrBusy) {
 		t.Errorf("second Run during the first = %v, want ErrBusy", second)
 	}
 	if store.applies != 1 {
@@ -315,10 +315,10 @@ func TestRunRespectsAnotherHoldersLease(t *testing.T) {
 	t.Parallel()
 	store := seeded(t, 3)
 	store.leaseHolder = "another-instance"
-	engine := sync.NewEngine(sheet{rows: people(0)}, store, 100, sync.WithHolder("me"))
+	engine := mirror.NewEngine(sheet{rows: people(0)}, store, 100, mirror.WithHolder("me"))
 
-	got, err := engine.Run(context.Background(), sync.Options{Force: true})
-	if !errors.Is(err, sync.ErrBusy) {
+	got, err := engine.Run(context.Background(), mirror.Options{Force: true})
+	if !errors.Is(err, mirror.ErrBusy) {
 		t.Fatalf("Run = %v, want ErrBusy", err)
 	}
 	if got.Error == "" || store.applies != 0 || len(store.employees) != 3 || len(store.runs) != 0 {
@@ -327,7 +327,7 @@ func TestRunRespectsAnotherHoldersLease(t *testing.T) {
 	}
 
 	store.leaseHolder = "" // the other holder released it (or it expired)
-	if _, err := engine.Run(context.Background(), sync.Options{Force: true}); err != nil {
+	if _, err := engine.Run(context.Background(), mirror.Options{Force: true}); err != nil {
 		t.Fatalf("Run after release = %v", err)
 	}
 	if store.leaseHolder != "" {
@@ -338,9 +338,9 @@ func TestRunRespectsAnotherHoldersLease(t *testing.T) {
 func TestRunRecordsEveryRun(t *testing.T) {
 	t.Parallel()
 	store := seeded(t, 10)
-	engine := sync.NewEngine(sheet{rows: people(0)}, store, 20)
-	for _, opts := range []sync.Options{{DryRun: true, Force: true}, {}} {
-		if _, err := engine.Run(context.Background(), opts); err != nil && !errors.Is(err, sync.ErrRefused) {
+	engine := mirror.NewEngine(sheet{rows: people(0)}, store, 20)
+	for _, opts := range []mirror.Options{{DryRun: true, Force: true}, {}} {
+		if _, err := engine.Run(context.Background(), opts); err != nil && !errors.Is(err, mirror.ErrRefused) {
 			t.Fatal(err)
 		}
 	}
