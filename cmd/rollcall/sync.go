@@ -37,7 +37,7 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 	}
 	defer st.Close()
 
-	report, err := mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent).Run(ctx, opts)
+	report, err := mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...).Run(ctx, opts)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
