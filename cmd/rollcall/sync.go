@@ -74,6 +74,9 @@ func printReport(w io.Writer, r mirror.Report) {
 	if r.Refused {
 		fmt.Fprintf(w, "  %s (rollcall sync --force)\n", r.RefusedReason)
 	}
+	if r.Feedback != nil && r.Feedback.Error != "" {
+		fmt.Fprintf(w, "  the result could not be written for HR in the sheet: %s\n", r.Feedback.Error)
+	}
 	if len(r.Problems) > 0 {
 		fmt.Fprintf(w, "%d rows need attention:\n", len(r.Problems))
 		for _, p := range r.Problems {

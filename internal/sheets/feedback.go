@@ -207,8 +207,12 @@ func (f *Feedback) explain(ctx context.Context, verb string, err error) error {
 	cause := apiError{gerr}
 	_, reasons := parseBody(gerr.Body)
 	if gerr.Code == http.StatusForbidden && !reasons["SERVICE_DISABLED"] && !reasons["accessNotConfigured"] {
+		account := f.src.accountName(ctx)
+		if account == unknownAccount {
+			account = "rollcall's service account"
+		}
 		return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w: share the spreadsheet with %s as Editor, "+
-			"or unset ROLLCALL_FEEDBACK_TAB (%w)", verb, f.tab, id, ErrForbidden, f.src.accountName(ctx), cause)
+			"or unset ROLLCALL_FEEDBACK_TAB (%w)", verb, f.tab, id, ErrForbidden, account, cause)
 	}
 	return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w", verb, f.tab, id, cause)
 }
