@@ -124,11 +124,20 @@ func (f *Feedback) addTab(ctx context.Context) (int64, error) {
 	return res.Replies[0].AddSheet.Properties.SheetId, nil
 }
 
-// replace clears the tab's values, writes rows from A1 and formats the tab
-// for a person: a large bold title, bold labels and header, the rows down to
-// the header frozen, columns as wide as their text.
+// replace formats the tab for a person (a large bold title, bold labels
+// and header, the rows down to the header frozen, columns as wide as their
+// text), clears its values and writes rows from A1. The values go last: a
+// run cut short leaves a tab unlike its result, which the next run rewrites
+// whole.
 func (f *Feedback) replace(ctx context.Context, sheetID int64, rows [][]string) error {
 	id, rangeA1 := f.src.ref.SpreadsheetID, quoteSheetName(f.tab)
+	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: formatRequests(sheetID, rows)}
+	if err := f.write(ctx, "batchUpdate format", func(ctx context.Context) error {
+		_, err := f.src.svc.Spreadsheets.BatchUpdate(id, req).Context(ctx).Do()
+		return err
+	}); err != nil {
+		return err
+	}
 	if err := f.write(ctx, "values.clear", func(ctx context.Context) error {
 		_, err := f.src.svc.Spreadsheets.Values.Clear(id, rangeA1, &gsheets.ClearValuesRequest{}).Context(ctx).Do()
 		return err
@@ -143,16 +152,9 @@ func (f *Feedback) replace(ctx context.Context, sheetID int64, rows [][]string) 
 		}
 	}
 	vr := &gsheets.ValueRange{Range: rangeA1 + "!A1", MajorDimension: "ROWS", Values: values}
-	if err := f.write(ctx, "values.update", func(ctx context.Context) error {
+	return f.write(ctx, "values.update", func(ctx context.Context) error {
 		// RAW: a reason or a date is stored as the text it is, never parsed.
 		_, err := f.src.svc.Spreadsheets.Values.Update(id, rangeA1+"!A1", vr).ValueInputOption("RAW").Context(ctx).Do()
-		return err
-	}); err != nil {
-		return err
-	}
-	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: formatRequests(sheetID, rows)}
-	return f.write(ctx, "batchUpdate format", func(ctx context.Context) error {
-		_, err := f.src.svc.Spreadsheets.BatchUpdate(id, req).Context(ctx).Do()
 		return err
 	})
 }
