@@ -63,54 +63,6 @@ func (s *Server) Writes(id string) []Write {
 // Revisions counts the revisions the writes made of spreadsheet id.
 func (s *Server) Revisions(id string) int { return len(s.Writes(id)) }
 
-// Tab returns the tab of spreadsheet id titled title, and whether it exists.
-func (s *Server) Tab(id, title string) (Tab, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if sp := s.spreadsheets[id]; sp != nil {
-		if t := sp.tab(title); t != nil {
-			return *t, true
-		}
-	}
-	return Tab{}, false
-}
-
-// Titles returns the titles of spreadsheet id's tabs, in order.
-func (s *Server) Titles(id string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var titles []string
-	if sp := s.spreadsheets[id]; sp != nil {
-		for _, t := range sp.tabs {
-			titles = append(titles, t.Title)
-		}
-	}
-	return titles
-}
-
-// SetTab replaces the tab of spreadsheet id with tab's title, keeping the
-// other tabs (a feedback tab included), as HR editing one tab does.
-func (s *Server) SetTab(id string, tab Tab) {
-	s.tb.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sp := s.spreadsheets[id]
-	if sp == nil {
-		s.tb.Errorf("sheetstest: SetTab: no spreadsheet %s", id)
-		return
-	}
-	tabs := slices.Clone(sp.tabs)
-	i := slices.IndexFunc(tabs, func(t Tab) bool { return t.Title == tab.Title })
-	if i < 0 {
-		s.tb.Errorf("sheetstest: SetTab: spreadsheet %s has no tab %q", id, tab.Title)
-		return
-	}
-	tabs[i] = tab
-	cp := *sp
-	cp.tabs = tabs
-	s.spreadsheets[id] = &cp
-}
-
 // routeWrite serves a POST or PUT to /v4/spreadsheets/...; seg is the
 // unescaped path below it.
 func (s *Server) routeWrite(w http.ResponseWriter, r *http.Request, seg []string) {
