@@ -179,3 +179,26 @@ func TestFeedbackTabNeedsGoogleSheets(t *testing.T) {
 		t.Errorf("sync with a feedback tab on a CSV source: exit %d, stderr %q; want 2 naming ROLLCALL_FEEDBACK_TAB", code, stderr)
 	}
 }
+
+// TestSyncFeedbackOnFirestore: the last change shown after an unchanged sync
+// comes from Firestore's sync history, so that sync writes nothing.
+func TestSyncFeedbackOnFirestore(t *testing.T) {
+	t.Parallel()
+	g := newGoogleEnv(t)
+	g.sheets.SetSheet(sheetID, staffSheet(hrRows())...)
+	g.vars["ROLLCALL_FEEDBACK_TAB"] = feedbackTab
+
+	if code, r := syncJSON(t, g.testEnv); code != 0 || feedbackOf(r) != `{"written":true}` {
+		t.Fatalf("first sync: exit %d, feedback %s; want written", code, feedbackOf(r))
+	}
+	first := tabText(t, g.sheets)
+	revisions := g.sheets.Revisions(sheetID)
+	code, r := syncJSON(t, g.testEnv)
+	if code != 0 || feedbackOf(r) != `{"written":false,"unchanged":true}` || g.sheets.Revisions(sheetID) != revisions {
+		t.Errorf("unchanged sync: exit %d, feedback %s, %d new revisions; want unchanged, none",
+			code, feedbackOf(r), g.sheets.Revisions(sheetID)-revisions)
+	}
+	if got := tabText(t, g.sheets); got != first || !strings.Contains(got, "추가 5명") {
+		t.Errorf("the tab after an unchanged sync:\n%s\nwant as before, with the first sync's 추가 5명", got)
+	}
+}

@@ -83,8 +83,11 @@ func (e *Engine) giveFeedback(ctx context.Context, r *Report, runErr error) {
 		r.Feedback = &FeedbackStatus{Error: err.Error()}
 		log.WarnContext(ctx, "could not write the sync's result into the spreadsheet for HR; the sync's outcome stands",
 			"error", err.Error())
+	case written:
+		r.Feedback = &FeedbackStatus{Written: true}
+		log.InfoContext(ctx, "wrote the sync's result into the spreadsheet for HR")
 	default:
-		r.Feedback = &FeedbackStatus{Written: written, Unchanged: !written}
+		r.Feedback = &FeedbackStatus{Unchanged: true}
 	}
 }
 
