@@ -300,6 +300,7 @@ func TestCloudBuildDeploysWarmProbedAndWithSecretsFromSecretManager(t *testing.T
 	wantEnv := map[string]string{
 		"ROLLCALL_SOURCE":             testSheetURL,
 		"ROLLCALL_SHEET_RANGE":        "",
+		"ROLLCALL_FEEDBACK_TAB":       "",
 		"ROLLCALL_STORE":              "firestore:" + testProject,
 		"ROLLCALL_BOT_ID":             "",
 		"ROLLCALL_SYNC_INVOKERS":      "rollcall-scheduler@" + testProject + ".iam.gserviceaccount.com",
@@ -319,7 +320,7 @@ func TestCloudBuildDeploysWarmProbedAndWithSecretsFromSecretManager(t *testing.T
 func TestCloudBuildSheetURLWithCommaSurvives(t *testing.T) {
 	t.Parallel()
 	sheet := testSheetURL + "&range=A1,B2"
-	cb, _ := renderCloudBuild(t, map[string]string{"_SHEET_URL": sheet, "_SHEET_RANGE": "직원목록!A:Z"})
+	cb, _ := renderCloudBuild(t, map[string]string{"_SHEET_URL": sheet, "_SHEET_RANGE": "직원목록!A:Z", "_FEEDBACK_TAB": "동기화 결과"})
 	_, flags := deployStep(t, cb)
 	env, err := gcloudDict(flags["set-env-vars"])
 	if err != nil {
@@ -327,6 +328,9 @@ func TestCloudBuildSheetURLWithCommaSurvives(t *testing.T) {
 	}
 	if env["ROLLCALL_SOURCE"] != sheet || env["ROLLCALL_SHEET_RANGE"] != "직원목록!A:Z" {
 		t.Errorf("ROLLCALL_SOURCE %q, ROLLCALL_SHEET_RANGE %q: want %q and 직원목록!A:Z", env["ROLLCALL_SOURCE"], env["ROLLCALL_SHEET_RANGE"], sheet)
+	}
+	if env["ROLLCALL_FEEDBACK_TAB"] != "동기화 결과" {
+		t.Errorf("ROLLCALL_FEEDBACK_TAB %q, want the _FEEDBACK_TAB substitution", env["ROLLCALL_FEEDBACK_TAB"])
 	}
 }
 

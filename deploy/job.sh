@@ -11,7 +11,8 @@
 #
 #   PROJECT_ID=my-project SHEET_URL='<sheet URL>' deploy/job.sh
 #
-# Optional: REGION, SERVICE, SHEET_RANGE, MAX_DELETE_PERCENT (20).
+# Optional: REGION, SERVICE, SHEET_RANGE, MAX_DELETE_PERCENT (20), FEEDBACK_TAB
+# (the tab the sync writes its result into for HR; needs an Editor share).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
@@ -20,6 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_project
 [[ -n "${SHEET_URL:-}" ]] || die "set SHEET_URL to the employee sheet's URL (the _SHEET_URL of the build)"
 SHEET_RANGE="${SHEET_RANGE:-}"
+FEEDBACK_TAB="${FEEDBACK_TAB:-}"
 MAX_DELETE_PERCENT="${MAX_DELETE_PERCENT:-20}"
 
 readonly job="${SERVICE}-sync-job"
@@ -36,7 +38,7 @@ gcloud run jobs deploy "$job" \
 	--region="$REGION" \
 	--service-account="$runtime_sa" \
 	--args=sync \
-	--set-env-vars="^|^ROLLCALL_SOURCE=${SHEET_URL}|ROLLCALL_SHEET_RANGE=${SHEET_RANGE}|ROLLCALL_STORE=firestore:${PROJECT_ID}|ROLLCALL_MAX_DELETE_PERCENT=${MAX_DELETE_PERCENT}|ROLLCALL_LOG_FORMAT=json|GOMEMLIMIT=400MiB" \
+	--set-env-vars="^|^ROLLCALL_SOURCE=${SHEET_URL}|ROLLCALL_SHEET_RANGE=${SHEET_RANGE}|ROLLCALL_FEEDBACK_TAB=${FEEDBACK_TAB}|ROLLCALL_STORE=firestore:${PROJECT_ID}|ROLLCALL_MAX_DELETE_PERCENT=${MAX_DELETE_PERCENT}|ROLLCALL_LOG_FORMAT=json|GOMEMLIMIT=400MiB" \
 	--tasks=1 \
 	--max-retries=0 \
 	--task-timeout=600s \

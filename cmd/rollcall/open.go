@@ -62,7 +62,7 @@ func openSource(ctx context.Context, c config.Source) (mirror.Source, error) {
 		if err != nil {
 			return nil, withCode(exitUsage, fmt.Errorf("ROLLCALL_SOURCE: %w", err))
 		}
-		src, err := sheets.New(ctx, ref, c.Range, sheets.Options{Endpoint: c.SheetsEndpoint})
+		src, err := sheets.New(ctx, ref, c.Range, sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab})
 		if err != nil {
 			return nil, fmt.Errorf("open the Google Sheet: %w", err)
 		}

@@ -68,7 +68,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		Observer:    m,
 	}, kakao.NewVerifier(profiles, dir))
 	engine := m.WrapSync(&reloadingSync{
-		engine:    mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent),
+		engine:    mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),
 		directory: dir,
 	})
 	syncRoutes, err := syncapi.New(syncapi.Config{

@@ -37,7 +37,7 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 	}
 	defer st.Close()
 
-	report, err := mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent).Run(ctx, opts)
+	report, err := mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...).Run(ctx, opts)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -73,6 +73,9 @@ func printReport(w io.Writer, r mirror.Report) {
 	fmt.Fprintf(w, "  added %d, updated %d, deleted %d, unchanged %d  (%d ms)\n", r.Added, r.Updated, r.Deleted, r.Unchanged, r.DurationMS)
 	if r.Refused {
 		fmt.Fprintf(w, "  %s (rollcall sync --force)\n", r.RefusedReason)
+	}
+	if r.Feedback != nil && r.Feedback.Error != "" {
+		fmt.Fprintf(w, "  the result could not be written for HR in the sheet: %s\n", r.Feedback.Error)
 	}
 	if len(r.Problems) > 0 {
 		fmt.Fprintf(w, "%d rows need attention:\n", len(r.Problems))

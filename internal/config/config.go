@@ -49,6 +49,9 @@ type Source struct {
 	// SheetsEndpoint, when set, is a Sheets API base URL used without
 	// Google credentials (tests and local fakes).
 	SheetsEndpoint string
+	// FeedbackTab names the spreadsheet's tab each sync writes its result
+	// into for HR (ROLLCALL_FEEDBACK_TAB); "" means rollcall only reads.
+	FeedbackTab string
 }
 
 // Store says where the directory is kept.
@@ -112,6 +115,7 @@ func Load(getenv func(string) string) (Config, error) {
 			Location:       l.str("ROLLCALL_SOURCE", DefaultSource),
 			Range:          l.str("ROLLCALL_SHEET_RANGE", ""),
 			SheetsEndpoint: l.baseURL("ROLLCALL_SHEETS_ENDPOINT"),
+			FeedbackTab:    l.str("ROLLCALL_FEEDBACK_TAB", ""),
 		},
 		Store: l.store("ROLLCALL_STORE", DefaultStore),
 		Kakao: Kakao{
@@ -132,6 +136,7 @@ func Load(getenv func(string) string) (Config, error) {
 		},
 	}
 	c.Source.Kind = l.sourceKind("ROLLCALL_SOURCE", c.Source.Location)
+	l.feedbackTab("ROLLCALL_FEEDBACK_TAB", c.Source)
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}
 	}

@@ -26,6 +26,7 @@ func (c Config) Describe() string {
 		{"ROLLCALL_SOURCE", c.Source.Location + " (" + c.Source.Kind + ")"},
 		{"ROLLCALL_SHEET_RANGE", orUnset(c.Source.Range)},
 		{"ROLLCALL_SHEETS_ENDPOINT", orUnset(c.Source.SheetsEndpoint)},
+		{"ROLLCALL_FEEDBACK_TAB", orUnset(c.Source.FeedbackTab)},
 		{"ROLLCALL_STORE", c.Store.String()},
 		{"ROLLCALL_KAKAO_REST_API_KEY", set(c.Kakao.RESTAPIKey)},
 		{"ROLLCALL_KAKAO_OTP_ORIGINS", strings.Join(c.Kakao.OTPOrigins, ",")},

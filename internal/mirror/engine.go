@@ -47,6 +47,8 @@ type Engine struct {
 	maxDeletePercent float64
 	holder           string
 	running          sync.Mutex
+	feedback         Feedback // nil: HR is not shown the result in the sheet
+	history          History
 }
 
 // EngineOption tunes an Engine.
@@ -109,6 +111,7 @@ func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 	if err != nil && !errors.Is(err, ErrRefused) {
 		r.Error = err.Error()
 	}
+	e.giveFeedback(ctx, &r, err)
 	if recErr := e.store.RecordRun(ctx, r); recErr != nil {
 		if err == nil {
 			// The directory is right but not marked synced: say so.
@@ -135,7 +138,7 @@ func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 func (e *Engine) run(ctx context.Context, opts Options, r *Report) error {
 	rows, err := e.source.Rows(ctx)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrRead, err)
+		return fmt.Errorf("%w: %w", ErrRead, sourceError{err})
 	}
 	roster, err := directory.ParseRoster(rows)
 	r.Problems = append(r.Problems, roster.Problems...)

@@ -31,4 +31,8 @@ type Report struct {
 	Error      string    `json:"error,omitempty"`
 	StartedAt  time.Time `json:"started_at"`
 	DurationMS int64     `json:"duration_ms"`
+
+	// Feedback says whether the result reached HR's feedback tab; nil when
+	// there is none (ROLLCALL_FEEDBACK_TAB unset, a dry run, an unread sheet).
+	Feedback *FeedbackStatus `json:"feedback,omitempty"`
 }

@@ -52,6 +52,10 @@ type Options struct {
 	MaxBackoff time.Duration
 	// RequestTimeout bounds one attempt (DefaultRequestTimeout when 0).
 	RequestTimeout time.Duration
+	// FeedbackTab, when set, names the tab that Feedback writes each sync's
+	// result into (ROLLCALL_FEEDBACK_TAB): the credentials then ask for the
+	// read-write scope, and the roster is never read from that tab.
+	FeedbackTab string
 }
 
 // Source reads one tab, or one range, of a Google Sheet.
@@ -61,6 +65,7 @@ type Source struct {
 	rangeA1        string
 	account        string
 	onMetadata     bool
+	feedbackTab    string
 	maxAttempts    int
 	backoffBase    time.Duration
 	maxBackoff     time.Duration
@@ -70,11 +75,11 @@ type Source struct {
 // New returns a Source that reads the spreadsheet ref names. rangeA1, when
 // not empty, is the A1 range to read (ROLLCALL_SHEET_RANGE, such as
 // "직원목록!A:Z"); otherwise the Source reads the whole tab whose sheetId is
-// ref.GID, or the first tab when ref has no GID.
+// ref.GID, or the first tab when ref has no GID (never Options.FeedbackTab).
 //
 // Without Options.Endpoint or Options.HTTPClient it finds Application
-// Default Credentials (scope spreadsheets.readonly) now, and fails if there
-// are none.
+// Default Credentials now (scope spreadsheets.readonly, or spreadsheets
+// with Options.FeedbackTab), and fails if there are none.
 func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, error) {
 	if err := checkID(ref.SpreadsheetID, 1); err != nil {
 		return nil, fmt.Errorf("new sheets source: %w", err)
@@ -83,6 +88,7 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 		ref:            ref,
 		rangeA1:        strings.TrimSpace(rangeA1),
 		account:        opts.Account,
+		feedbackTab:    strings.TrimSpace(opts.FeedbackTab),
 		maxAttempts:    cmp.Or(opts.MaxAttempts, DefaultMaxAttempts),
 		backoffBase:    cmp.Or(opts.BackoffBase, DefaultBackoffBase),
 		maxBackoff:     cmp.Or(opts.MaxBackoff, DefaultMaxBackoff),
@@ -105,11 +111,15 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 		clientOpts = append(clientOpts, option.WithEndpoint(endpoint), option.WithoutAuthentication())
 	}
 	if opts.HTTPClient == nil && opts.Endpoint == "" {
-		creds, err := google.FindDefaultCredentials(ctx, gsheets.SpreadsheetsReadonlyScope)
+		scope := gsheets.SpreadsheetsReadonlyScope
+		if s.feedbackTab != "" {
+			scope = gsheets.SpreadsheetsScope // Feedback writes its tab
+		}
+		creds, err := google.FindDefaultCredentials(ctx, scope)
 		if err != nil {
 			return nil, fmt.Errorf("new sheets source: find Application Default Credentials "+
 				"(on a workstation: gcloud auth application-default login --scopes=%s,%s): %w",
-				"https://www.googleapis.com/auth/cloud-platform", gsheets.SpreadsheetsReadonlyScope, err)
+				"https://www.googleapis.com/auth/cloud-platform", scope, err)
 		}
 		if s.account == "" {
 			s.account = accountFromJSON(creds.JSON)
@@ -186,6 +196,10 @@ func (s *Source) tabTitle(ctx context.Context) (string, error) {
 			if p.SheetId != s.ref.GID {
 				continue
 			}
+			if p.Title == s.feedbackTab && s.feedbackTab != "" {
+				return "", fmt.Errorf("read spreadsheet %s: the tab of gid %d is the feedback tab (ROLLCALL_FEEDBACK_TAB), "+
+					"not the employee list: check #gid= in ROLLCALL_SOURCE", s.ref.SpreadsheetID, s.ref.GID)
+			}
 			if !isGrid(p) {
 				return "", fmt.Errorf("read spreadsheet %s: the tab of gid %d is a %s, not a grid of cells: "+
 					"check #gid= in ROLLCALL_SOURCE", s.ref.SpreadsheetID, s.ref.GID, strings.ToLower(p.SheetType))
@@ -196,7 +210,7 @@ func (s *Source) tabTitle(ctx context.Context) (string, error) {
 			s.ref.SpreadsheetID, ErrNotFound, s.ref.GID)
 	}
 	for _, p := range tabs {
-		if isGrid(p) {
+		if isGrid(p) && (s.feedbackTab == "" || p.Title != s.feedbackTab) {
 			return p.Title, nil
 		}
 	}

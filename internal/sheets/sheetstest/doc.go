@@ -12,6 +12,13 @@
 // not (403), make the next requests fail with any status, and read the log
 // of requests it served.
 //
+// It also serves the writes of rollcall's feedback tab (write.go,
+// batchupdate.go): spreadsheets.batchUpdate with addSheet,
+// updateSheetProperties (frozen rows), repeatCell (bold text) and
+// updateDimensionProperties (column widths), spreadsheets.values.update and
+// spreadsheets.values.clear. It records each write with the tabs it touched
+// and counts revisions; ShareAsViewer makes writes fail with 403.
+//
 // Differences from the real API, on purpose: it does not check credentials;
 // tab names in ranges match exactly (case included); R1C1 notation, named
 // ranges and the "ranges" filter of spreadsheets.get are not supported.

@@ -38,7 +38,7 @@ func (s *spreadsheet) resolve(a1 string) (gridRange, *Error) {
 	case hasName:
 		tab = s.tab(name)
 	case s.tab(a1) != nil: // an unquoted tab name alone
-		tab, cells = s.tab(a1), ""
+		tab, cells, hasName = s.tab(a1), "", true
 	case len(s.tabs) > 0:
 		tab = &s.tabs[0]
 	}

@@ -25,6 +25,7 @@ type Server struct {
 	spreadsheets map[string]*spreadsheet
 	failures     []Error
 	log          []Request
+	writes       map[string]*writeLog // by spreadsheet id (write.go)
 }
 
 // Request is one request the fake served.
@@ -150,7 +151,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 
 	// Split the escaped path, so that a "/" inside a range stays in it.
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/v4/spreadsheets/")
-	if !ok || r.Method != http.MethodGet {
+	if !ok || r.Method != http.MethodGet && r.Method != http.MethodPost && r.Method != http.MethodPut {
 		methodNotFound.write(w)
 		return
 	}
@@ -162,6 +163,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		seg = append(seg, u)
+	}
+	if r.Method != http.MethodGet {
+		s.routeWrite(w, r, seg)
+		return
 	}
 
 	var m method

@@ -1,0 +1,250 @@
+package sheets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"google.golang.org/api/googleapi"
+	gsheets "google.golang.org/api/sheets/v4"
+
+	"github.com/rollcall/rollcall/internal/mirror"
+)
+
+var _ mirror.Feedback = (*Feedback)(nil)
+
+// Feedback writes each sync's result into one tab of HR's spreadsheet
+// (ROLLCALL_FEEDBACK_TAB), creating it when missing. It writes to that tab
+// only, and only when what it shows changed, so that an unchanged sync makes
+// no new revision of HR's spreadsheet.
+type Feedback struct {
+	src *Source
+	tab string
+}
+
+// Feedback returns the writer of the tab Options.FeedbackTab names, through
+// the same client as the reads, or nil when there is none.
+func (s *Source) Feedback() *Feedback {
+	if s.feedbackTab == "" {
+		return nil
+	}
+	return &Feedback{src: s, tab: s.feedbackTab}
+}
+
+// Write shows run in the tab unless the tab shows it already; it reports
+// whether it wrote. "기준 시각" is when the result first stood: a run that
+// changes nothing else leaves it, and the tab, as they are.
+func (f *Feedback) Write(ctx context.Context, run mirror.FeedbackRun) (bool, error) {
+	sheetID, found, err := f.find(ctx)
+	if err != nil {
+		return false, err
+	}
+	var shown [][]string
+	if found {
+		if shown, err = f.read(ctx); err != nil {
+			return false, err
+		}
+	}
+	keptSince, keptChange := cellAt(shown, sinceRow, 2), cellAt(shown, lastChangeRow, 2)
+	if cellAt(shown, lastChangeRow, 1) != labelLastChange {
+		keptChange = "" // not a tab of ours, or HR rearranged it
+	}
+	if keptSince != "" && sameRows(feedbackRows(run, keptSince, keptChange), shown) {
+		return false, nil
+	}
+	rows := feedbackRows(run, seoulTime(run.Report.Finished()), keptChange)
+	if !found {
+		if sheetID, err = f.addTab(ctx); err != nil {
+			return false, err
+		}
+	}
+	if err := f.replace(ctx, sheetID, rows); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// find looks the tab up by title and returns its sheetId.
+func (f *Feedback) find(ctx context.Context) (int64, bool, error) {
+	var ss *gsheets.Spreadsheet
+	_, err := f.src.retry(ctx, "spreadsheets.get", func(ctx context.Context) error {
+		var err error
+		ss, err = f.src.svc.Spreadsheets.Get(f.src.ref.SpreadsheetID).
+			Fields("sheets.properties(sheetId,title)").Context(ctx).Do()
+		return err
+	})
+	if err != nil {
+		return 0, false, f.explain(ctx, "find", err)
+	}
+	for _, sh := range ss.Sheets {
+		if sh != nil && sh.Properties != nil && sh.Properties.Title == f.tab {
+			return sh.Properties.SheetId, true, nil
+		}
+	}
+	return 0, false, nil
+}
+
+// read returns what the tab shows, as text.
+func (f *Feedback) read(ctx context.Context) ([][]string, error) {
+	var vr *gsheets.ValueRange
+	_, err := f.src.retry(ctx, "values.get", func(ctx context.Context) error {
+		var err error
+		vr, err = f.src.svc.Spreadsheets.Values.Get(f.src.ref.SpreadsheetID, quoteSheetName(f.tab)).
+			ValueRenderOption("FORMATTED_VALUE").MajorDimension("ROWS").Context(ctx).Do()
+		return err
+	})
+	if err != nil {
+		return nil, f.explain(ctx, "read", err)
+	}
+	rows, err := toRows(vr)
+	if err != nil {
+		return nil, fmt.Errorf("read the feedback tab %q: %w", f.tab, err)
+	}
+	return rows, nil
+}
+
+// addTab creates the tab, at the end so that HR's tabs keep their places.
+func (f *Feedback) addTab(ctx context.Context) (int64, error) {
+	var res *gsheets.BatchUpdateSpreadsheetResponse
+	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: []*gsheets.Request{{
+		AddSheet: &gsheets.AddSheetRequest{Properties: &gsheets.SheetProperties{Title: f.tab}},
+	}}}
+	if err := f.write(ctx, "batchUpdate addSheet", func(ctx context.Context) error {
+		var err error
+		res, err = f.src.svc.Spreadsheets.BatchUpdate(f.src.ref.SpreadsheetID, req).Context(ctx).Do()
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	if len(res.Replies) != 1 || res.Replies[0].AddSheet == nil || res.Replies[0].AddSheet.Properties == nil {
+		return 0, fmt.Errorf("create the feedback tab %q: the API's answer has no new sheet", f.tab)
+	}
+	return res.Replies[0].AddSheet.Properties.SheetId, nil
+}
+
+// replace formats the tab for a person (a large bold title, bold labels
+// and header, the rows down to the header frozen, columns as wide as their
+// text), clears its values and writes rows from A1. The values go last: a
+// run cut short leaves a tab unlike its result, which the next run rewrites
+// whole.
+func (f *Feedback) replace(ctx context.Context, sheetID int64, rows [][]string) error {
+	id, rangeA1 := f.src.ref.SpreadsheetID, quoteSheetName(f.tab)
+	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: formatRequests(sheetID, rows)}
+	if err := f.write(ctx, "batchUpdate format", func(ctx context.Context) error {
+		_, err := f.src.svc.Spreadsheets.BatchUpdate(id, req).Context(ctx).Do()
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := f.write(ctx, "values.clear", func(ctx context.Context) error {
+		_, err := f.src.svc.Spreadsheets.Values.Clear(id, rangeA1, &gsheets.ClearValuesRequest{}).Context(ctx).Do()
+		return err
+	}); err != nil {
+		return err
+	}
+	values := make([][]any, len(rows))
+	for i, row := range rows {
+		values[i] = make([]any, len(row))
+		for j, cell := range row {
+			values[i][j] = cell
+		}
+	}
+	vr := &gsheets.ValueRange{Range: rangeA1 + "!A1", MajorDimension: "ROWS", Values: values}
+	return f.write(ctx, "values.update", func(ctx context.Context) error {
+		// RAW: a reason or a date is stored as the text it is, never parsed.
+		_, err := f.src.svc.Spreadsheets.Values.Update(id, rangeA1+"!A1", vr).ValueInputOption("RAW").Context(ctx).Do()
+		return err
+	})
+}
+
+// formatRequests lay the tab out; they touch the feedback tab's sheetId only.
+func formatRequests(sheetID int64, rows [][]string) []*gsheets.Request {
+	bold := func(r1, r2, c1, c2 int64, size int64) *gsheets.Request {
+		return &gsheets.Request{RepeatCell: &gsheets.RepeatCellRequest{
+			Range: &gsheets.GridRange{SheetId: sheetID, StartRowIndex: r1, EndRowIndex: r2, StartColumnIndex: c1, EndColumnIndex: c2,
+				ForceSendFields: []string{"SheetId", "StartRowIndex", "StartColumnIndex"}},
+			Cell:   &gsheets.CellData{UserEnteredFormat: &gsheets.CellFormat{TextFormat: &gsheets.TextFormat{Bold: true, FontSize: size}}},
+			Fields: "userEnteredFormat.textFormat.bold,userEnteredFormat.textFormat.fontSize",
+		}}
+	}
+	reqs := []*gsheets.Request{
+		{UpdateSheetProperties: &gsheets.UpdateSheetPropertiesRequest{
+			Properties: &gsheets.SheetProperties{SheetId: sheetID, GridProperties: &gsheets.GridProperties{FrozenRowCount: headerRow},
+				ForceSendFields: []string{"SheetId"}},
+			Fields: "gridProperties.frozenRowCount",
+		}},
+		bold(0, 1, 0, 1, 14),                   // the title
+		bold(1, headerRow-2, 0, 1, 10),         // the labels
+		bold(headerRow-1, headerRow, 0, 3, 10), // the table's header
+	}
+	for col, px := range columnWidths(rows) {
+		reqs = append(reqs, &gsheets.Request{UpdateDimensionProperties: &gsheets.UpdateDimensionPropertiesRequest{
+			Range: &gsheets.DimensionRange{SheetId: sheetID, Dimension: "COLUMNS", StartIndex: int64(col), EndIndex: int64(col) + 1,
+				ForceSendFields: []string{"SheetId", "StartIndex"}},
+			Properties: &gsheets.DimensionProperties{PixelSize: px},
+			Fields:     "pixelSize",
+		}})
+	}
+	return reqs
+}
+
+// write runs one write call with retries, explaining a failure.
+func (f *Feedback) write(ctx context.Context, op string, call func(context.Context) error) error {
+	if _, err := f.src.retry(ctx, op, call); err != nil {
+		return f.explain(ctx, "write", err)
+	}
+	return nil
+}
+
+// explain says what to do about a failed call; a 403 names the account to
+// share the spreadsheet with as Editor.
+func (f *Feedback) explain(ctx context.Context, verb string, err error) error {
+	id := f.src.ref.SpreadsheetID
+	var gerr *googleapi.Error
+	if !errors.As(err, &gerr) {
+		return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w", verb, f.tab, id, err)
+	}
+	cause := apiError{gerr}
+	_, reasons := parseBody(gerr.Body)
+	if gerr.Code == http.StatusForbidden && !reasons["SERVICE_DISABLED"] && !reasons["accessNotConfigured"] {
+		account := f.src.accountName(ctx)
+		if account == unknownAccount {
+			account = "rollcall's service account"
+		}
+		return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w: share the spreadsheet with %s as Editor, "+
+			"or unset ROLLCALL_FEEDBACK_TAB (%w)", verb, f.tab, id, ErrForbidden, account, cause)
+	}
+	return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w", verb, f.tab, id, cause)
+}
+
+// cellAt is the text at 1-based row r, column c, or "".
+func cellAt(rows [][]string, r, c int) string {
+	if r-1 < len(rows) && c-1 < len(rows[r-1]) {
+		return rows[r-1][c-1]
+	}
+	return ""
+}
+
+// sameRows compares rows as the API returns them: trailing empty cells and
+// rows left out.
+func sameRows(a, b [][]string) bool {
+	return slices.EqualFunc(trimRows(a), trimRows(b), slices.Equal[[]string])
+}
+
+func trimRows(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	last := -1
+	for i, row := range rows {
+		end := len(row)
+		for end > 0 && row[end-1] == "" {
+			end--
+		}
+		out[i] = row[:end]
+		if end > 0 {
+			last = i
+		}
+	}
+	return out[:last+1]
+}

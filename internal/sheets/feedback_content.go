@@ -1,0 +1,148 @@
+package sheets
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+	"unicode"
+
+	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/mirror"
+)
+
+// The feedback tab's layout: a title, five labelled lines, a blank row, the
+// header of the problem table and one row per problem. The rows down to the
+// header are frozen, so the summary stays on screen above a long table.
+const (
+	feedbackTitle    = "직원 명단 동기화 결과 (rollcall)"
+	labelSince       = "기준 시각"
+	labelOutcome     = "결과"
+	labelEmployees   = "현재 직원 수"
+	labelLastChange  = "마지막 변경"
+	labelProblems    = "확인할 행"
+	sinceRow         = 2 // 1-based rows of the tab
+	lastChangeRow    = 5
+	headerRow        = 8
+	maxProblemsShown = 500 // a new tab has 1,000 rows; a longer list helps nobody
+)
+
+// kst is Asia/Seoul, which has kept UTC+9 without daylight saving since
+// 1988; a fixed zone needs no time zone database in the container.
+var kst = time.FixedZone("KST", 9*60*60)
+
+// seoulTime shows t as HR reads it.
+func seoulTime(t time.Time) string {
+	return t.In(kst).Format("2006-01-02 15:04") + " (한국 시간)"
+}
+
+// feedbackRows is the tab's text for run, row by row. since is the "기준
+// 시각" line; lastChange, when not empty, stands in for a history that no
+// longer knows the last change (the tab's own line, kept). Only row numbers,
+// codes, counts and fixed Korean text appear: never a cell's content.
+func feedbackRows(run mirror.FeedbackRun, since, lastChange string) [][]string {
+	r := run.Report
+	rows := [][]string{
+		{feedbackTitle},
+		{labelSince, since},
+		{labelOutcome, outcomeText(run)},
+		{labelEmployees, strconv.Itoa(run.Employees) + "명"},
+		{labelLastChange, lastChangeText(run.LastChange, lastChange)},
+		{labelProblems, problemsText(len(r.Problems))},
+		{},
+		{"행", "코드", "사유"},
+	}
+	problems := slices.Clone(r.Problems)
+	slices.SortStableFunc(problems, func(a, b directory.Problem) int { return a.Row - b.Row })
+	for i, p := range problems {
+		if i == maxProblemsShown {
+			rows = append(rows, []string{"", "", fmt.Sprintf("외 %d개: rollcall sync --json 보고서에서 전체를 볼 수 있습니다.", len(problems)-i)})
+			break
+		}
+		rows = append(rows, []string{strconv.Itoa(p.Row), p.Code, p.Reason})
+	}
+	return rows
+}
+
+// outcomeText is the run's outcome in Korean, with a reason HR can act on.
+func outcomeText(run mirror.FeedbackRun) string {
+	r := run.Report
+	switch {
+	case r.Refused:
+		stored := r.Unchanged + r.Updated + r.Deleted
+		share := 0.0
+		if stored > 0 {
+			share = float64(r.Deleted) * 100 / float64(stored)
+		}
+		return fmt.Sprintf("거부: 삭제 예정 %d명: 현재 인원의 %s%%, 한도 %s%%. 명단에서 빠진 직원이 맞는지 확인해 주세요. "+
+			"맞다면 운영 담당자가 강제 동기화(rollcall sync --force)를 실행해야 반영됩니다.",
+			r.Deleted, percent(share), percent(run.MaxDeletePercent))
+	case run.Err == nil && r.Error == "":
+		return "완료"
+	case errors.Is(run.Err, directory.ErrNoHeader):
+		return "실패: 시트가 비어 있습니다. 직원 명단 탭에 머리글 행과 직원 행이 있는지 확인해 주세요. 명단은 바뀌지 않았습니다."
+	case errors.Is(run.Err, mirror.ErrRead):
+		return "실패: 시트를 직원 명단으로 읽지 못했습니다. 머리글 행에 '휴대전화' 열이 있는지 확인해 주세요(아래 표). 명단은 바뀌지 않았습니다."
+	default:
+		return "실패: rollcall이 명단을 저장하지 못했습니다(시트의 문제가 아닙니다). 다음 동기화 때 다시 시도하며, 계속되면 운영 담당자에게 알려 주세요."
+	}
+}
+
+// percent shows a share with at most one decimal: 25, 20.5.
+func percent(p float64) string {
+	return strconv.FormatFloat(math.Round(p*10)/10, 'f', -1, 64)
+}
+
+func lastChangeText(last *mirror.Report, kept string) string {
+	switch {
+	case last != nil:
+		return fmt.Sprintf("%s: 추가 %d명, 수정 %d명, 삭제 %d명", seoulTime(last.Finished()), last.Added, last.Updated, last.Deleted)
+	case kept != "":
+		return kept
+	default:
+		return "기록 없음"
+	}
+}
+
+func problemsText(n int) string {
+	if n == 0 {
+		return "없음"
+	}
+	return fmt.Sprintf("%d개: 아래 표의 행을 고쳐 주세요. 고친 결과는 다음 동기화 때 반영됩니다.", n)
+}
+
+// columnWidths fits the problem table's columns A to C to their text, in
+// pixels at the default 10-point font. The summary lines' long values sit
+// in column B and overflow into the empty cells to their right, so only
+// column A's labels count from them.
+func columnWidths(rows [][]string) []int64 {
+	widths := []int64{0, 0, 0}
+	for i, row := range rows {
+		for j, cell := range row {
+			if j >= len(widths) || i < headerRow-1 && (i == 0 || j > 0) {
+				continue // the title and the summary values overflow
+			}
+			widths[j] = max(widths[j], textWidth(cell))
+		}
+	}
+	for j := range widths {
+		widths[j] = min(max(widths[j]+16, 60), 640)
+	}
+	return widths
+}
+
+// textWidth estimates a text's width in pixels: Hangul and other wide
+// characters take about twice a Latin letter's.
+func textWidth(s string) int64 {
+	var w int64
+	for _, r := range s {
+		if unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Han, r) || r >= 0xFF00 && r <= 0xFFEF {
+			w += 13
+		} else {
+			w += 7
+		}
+	}
+	return w
+}
