@@ -137,12 +137,15 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrRead, err)
 	}
-	roster, err := directory.ParseRoster(rows)
+	// The clock matters: a leave date that arrives changes the outcome of
+	// an unchanged sheet.
+	roster, err := directory.ParseRoster(rows, time.Now())
 	r.Problems = append(r.Problems, roster.Problems...)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrRead, err)
 	}
 	r.Rows, r.Employees, r.Left = roster.Rows, len(roster.Employees), roster.Left
+	r.IgnoredColumns = roster.IgnoredColumns
 
 	stored, err := e.store.Hashes(ctx)
 	if err != nil {
