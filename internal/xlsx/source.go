@@ -116,22 +116,38 @@ func (s *Source) read(ctx context.Context) (rows [][]string, tab string, err err
 	return rows, tab, nil
 }
 
-// readArea reads one area of a tab, row by row. It does not use
-// excelize's GetRows, which stops silently at a cell it cannot read and
-// returns the rows before it as if they were the whole sheet.
+// readArea reads one area of a tab, row by row, every row (hidden ones
+// too: hiding a row does not make a leaver). It does not use excelize's
+// GetRows, which stops silently at a cell it cannot read and returns the
+// rows before it as if they were the whole sheet. A second pass over the
+// stored values finds the date cells.
 func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [][]string, err error) {
+	d, err := newDates(f, tab)
+	if err != nil {
+		return nil, err
+	}
 	it, err := f.Rows(tab)
 	if err != nil {
 		return nil, err
 	}
 	defer func() {
-		if cerr := it.Close(); cerr != nil && err == nil {
-			rows, err = nil, cerr
+		if err = closeRows(it, err); err != nil {
+			rows = nil
 		}
 	}()
+	rawIt, err := f.Rows(tab)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err = closeRows(rawIt, err); err != nil {
+			rows = nil
+		}
+	}()
+
 	lastUsed := 0 // rows[:lastUsed] ends with the last row that has text
 	// Next yields every row number in turn, blank ones included.
-	for n := 1; it.Next(); n++ {
+	for n := 1; it.Next() && rawIt.Next(); n++ {
 		if a.lastRow != 0 && n > a.lastRow {
 			break
 		}
@@ -144,9 +160,16 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 		if err != nil {
 			return nil, fmt.Errorf("row %d: %w", n, err)
 		}
+		raw, err := rawIt.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("row %d: %w", n, err)
+		}
 		if n < a.firstRow {
 			rows = append(rows, nil) // kept so that rows[i] is row i+1
 			continue
+		}
+		if cells, err = d.render(n, cells, raw); err != nil {
+			return nil, fmt.Errorf("row %d: %w", n, err)
 		}
 		cells = a.clip(cells)
 		rows = append(rows, cells)
@@ -154,13 +177,23 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 			lastUsed = len(rows)
 		}
 	}
-	if err := it.Error(); err != nil {
-		return nil, err
+	for _, r := range []*excelize.Rows{it, rawIt} {
+		if err := r.Error(); err != nil {
+			return nil, err
+		}
 	}
 	if lastUsed == 0 {
 		return nil, nil
 	}
 	return rows[:lastUsed], nil
+}
+
+// closeRows closes a row iterator, keeping the first error.
+func closeRows(it *excelize.Rows, err error) error {
+	if cerr := it.Close(); cerr != nil && err == nil {
+		return cerr
+	}
+	return err
 }
 
 // clip keeps the cells of a row that lie in the area's columns.
