@@ -1,8 +1,10 @@
 package directory
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Field is a column of HR's sheet that rollcall reads.
@@ -111,10 +113,29 @@ func findColumns(labels []string) (cols columns, ignored []string) {
 	}
 	for i, label := range labels {
 		if label = strings.TrimSpace(label); label != "" && !read[i] {
-			ignored = append(ignored, label)
+			ignored = append(ignored, headerText(i, label))
 		}
 	}
 	return cols, ignored
+}
+
+// maxHeaderText is the longest header text a report repeats.
+const maxHeaderText = 40
+
+// headerText is how a report names an ignored column: its header text, or
+// its position when the text looks like data (an e-mail, many digits, or a
+// paragraph) that must not be copied into a report.
+func headerText(i int, label string) string {
+	digits := 0
+	for _, r := range label {
+		if unicode.IsDigit(r) {
+			digits++
+		}
+	}
+	if digits >= 7 || strings.ContainsAny(label, "@\r") || utf8.RuneCountInString(label) > maxHeaderText {
+		return fmt.Sprintf("column %d", i+1)
+	}
+	return label
 }
 
 // cell returns the trimmed value of field f in row, or "" when the sheet has

@@ -30,6 +30,11 @@ func findLayout(rows [][]string) (layout, error) {
 		if !hasPhoneHeader(rows[i]) {
 			continue
 		}
+		if holdsPhoneNumber(rows[i]) {
+			// A header cell with a phone number in it is rows glued
+			// together (line breaks lost): reading on would drop people.
+			return layout{}, &SheetError{Row: i + 1, Err: ErrRowsRunTogether}
+		}
 		l := layout{headerRow: i, firstData: i + 1, labels: rows[i]}
 		if i+1 < len(rows) && isSubHeader(rows[i+1]) {
 			l.firstData = i + 2
@@ -67,6 +72,19 @@ func isSubHeader(row []string) bool {
 		}
 	}
 	return known
+}
+
+// holdsPhoneNumber reports whether any word of the row's cells reads as a
+// mobile number.
+func holdsPhoneNumber(row []string) bool {
+	for _, c := range row {
+		for _, w := range strings.Fields(c) {
+			if looksLikePhone(w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func looksLikePhone(s string) bool {

@@ -48,6 +48,10 @@ type Roster struct {
 var (
 	ErrNoHeader      = errors.New("the sheet is empty: no header row found")
 	ErrNoPhoneColumn = errors.New("no phone header in the sheet's first 20 rows")
+	// ErrRowsRunTogether means the header row holds a phone number: the
+	// file's rows could not be told apart, so reading it would drop people.
+	ErrRowsRunTogether = errors.New("the header row holds a phone number: the sheet's rows run together " +
+		"(a file whose line breaks were lost?); save it again from Excel or Google Sheets")
 )
 
 // SheetError is a problem with the sheet as a whole, located at a row.
@@ -69,7 +73,7 @@ func (e *SheetError) Unwrap() error { return e.Err }
 // roster holds just that problem for HR.
 func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 	l, err := findLayout(rows)
-	if se, ok := errors.AsType[*SheetError](err); ok {
+	if se, ok := errors.AsType[*SheetError](err); ok && errors.Is(err, ErrNoPhoneColumn) {
 		return Roster{Problems: []Problem{{Row: se.Row, Code: ProblemMissingPhoneColumn,
 			Reason: "위쪽 20행 안에서 휴대전화 열의 머리글을 찾지 못했습니다. 열 이름을 '휴대전화' 또는 '휴대폰 번호'처럼 적어 주세요."}}}, err
 	}

@@ -462,3 +462,33 @@ func TestEmployeeHash(t *testing.T) {
 		}
 	}
 }
+
+func TestRowsRunTogether(t *testing.T) {
+	t.Parallel()
+	// A CR-only file read by a reader that does not know CR: one long row.
+	glued := [][]string{{"이름", "휴대전화", "상태\r홍길동", "010-1234-5678", "재직\r김철수", "010-2222-3333", ""}}
+	got, err := ParseRoster(glued, now)
+	if !errors.Is(err, ErrRowsRunTogether) {
+		t.Fatalf("ParseRoster error = %v, want ErrRowsRunTogether", err)
+	}
+	if strings.Contains(err.Error(), "홍길동") || strings.Contains(err.Error(), "5678") {
+		t.Errorf("error %q quotes the sheet", err)
+	}
+	if len(got.Employees) != 0 || got.Rows != 0 {
+		t.Errorf("roster %+v from an unreadable sheet", got)
+	}
+}
+
+func TestIgnoredColumnsNeverQuoteData(t *testing.T) {
+	t.Parallel()
+	got, err := ParseRoster([][]string{
+		{"휴대전화", "a@example.com", "주민번호 9001011234567", strings.Repeat("메모", 30), "사번\r홍길동", "비고\n(선택)"},
+	}, now)
+	if err != nil {
+		t.Fatalf("ParseRoster: %v", err)
+	}
+	want := []string{"column 2", "column 3", "column 4", "column 5", "비고\n(선택)"}
+	if diff := cmp.Diff(want, got.IgnoredColumns); diff != "" {
+		t.Errorf("ignored columns (-want +got):\n%s", diff)
+	}
+}
