@@ -3,6 +3,7 @@ package directory
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -64,7 +65,7 @@ func hasPhoneHeader(row []string) bool {
 func isSubHeader(row []string) bool {
 	known := false
 	for _, c := range row {
-		if looksLikePhone(c) {
+		if isPhoneNumber(c) {
 			return false
 		}
 		if _, ok := aliasOf(c); ok {
@@ -74,12 +75,14 @@ func isSubHeader(row []string) bool {
 	return known
 }
 
-// holdsPhoneNumber reports whether any word of the row's cells reads as a
-// mobile number.
+// holdsPhoneNumber reports whether a cell of the row, or a line of one,
+// reads as a mobile number: a header does not hold one, but rows glued into
+// the header by lost line breaks do. (A header with an example number on
+// the same line, "휴대폰(010-0000-0000)", is still a header.)
 func holdsPhoneNumber(row []string) bool {
 	for _, c := range row {
-		for _, w := range strings.Fields(c) {
-			if looksLikePhone(w) {
+		for line := range strings.FieldsFuncSeq(c, isLineBreak) {
+			if isPhoneNumber(line) {
 				return true
 			}
 		}
@@ -87,6 +90,15 @@ func holdsPhoneNumber(row []string) bool {
 	return false
 }
 
+func isLineBreak(r rune) bool { return r == '\n' || r == '\r' }
+
+// isPhoneNumber reports whether s is nothing but a mobile number (the
+// phone library would also find one inside "비고(예: 010-1234-5678)").
+func isPhoneNumber(s string) bool {
+	return !strings.ContainsFunc(s, unicode.IsLetter) && looksLikePhone(s)
+}
+
+// looksLikePhone reports whether s holds a mobile number, even among words.
 func looksLikePhone(s string) bool {
 	_, err := NormalizePhone(s)
 	return err == nil

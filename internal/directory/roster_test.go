@@ -492,3 +492,11 @@ func TestIgnoredColumnsNeverQuoteData(t *testing.T) {
 		t.Errorf("ignored columns (-want +got):\n%s", diff)
 	}
 }
+
+func TestHeaderWithAnExampleNumberIsAHeader(t *testing.T) {
+	t.Parallel()
+	got, err := ParseRoster([][]string{{"이름", "휴대폰", "비고(예: 010-1234-5678)", "메모\n예: 010-1234-5678"}, {"A", "010-2222-3333"}}, now)
+	if err != nil || len(got.Employees) != 1 {
+		t.Errorf("ParseRoster = %+v, %v; want one employee", got, err)
+	}
+}
