@@ -1,7 +1,8 @@
 // Package xlsx reads HR's employee list from an Excel workbook (.xlsx): the
 // first tab, a named tab, or an A1 range of one (ROLLCALL_SHEET_RANGE). Cells
-// come back as the text HR sees in Excel, and rows keep the sheet's own row
-// numbers, so that a problem reported at row 7 is on row 7 of HR's screen.
+// come back as the text HR sees in Excel (date cells as ISO dates), and rows
+// keep the sheet's own row numbers, hidden ones included, so that a problem
+// reported at row 7 is on row 7 of HR's screen.
 package xlsx
 
 import (
@@ -62,7 +63,8 @@ func New(path, sheet string) *Source {
 
 // Rows returns the selected cells as the text Excel shows (a phone typed as
 // the number 1012345678 is "1012345678"; one formatted 000-0000-0000 is
-// "010-1234-5678"). rows[i] is the sheet's row i+1: rows above a range's
+// "010-1234-5678"), except date cells, which read as ISO dates
+// ("2026-10-31") whatever their display format. Hidden rows are read. rows[i] is the sheet's row i+1: rows above a range's
 // first row and blank rows inside it are empty, and trailing blank rows are
 // dropped. Row j's cells start at the range's first column. The workbook is
 // read whole or not at all.
