@@ -55,7 +55,7 @@ func runBaseline(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	roster, err := directory.ParseRoster(rows)
+	roster, err := directory.ParseRoster(rows, time.Now())
 	if err != nil {
 		return fmt.Errorf("parse the sheet: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -32,7 +33,7 @@ func TestGenerateRosterIsASheetRollcallReadsWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roster, err := directory.ParseRoster(rows)
+	roster, err := directory.ParseRoster(rows, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

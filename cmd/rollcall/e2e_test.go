@@ -25,7 +25,7 @@ import (
 
 // The example sheet's people that these tests speak of.
 const (
-	employeePhone = "+82 10-1234-5678" // 홍길동, row 2 of examples/employees.csv
+	employeePhone = "+82 10-1234-5678" // 홍길동, row 4 of examples/employees.csv
 	strangerPhone = "+82 10-9999-0000" // not in the sheet
 )
 
@@ -98,16 +98,16 @@ func TestSyncCommand(t *testing.T) {
 	e := newTestEnv(t)
 
 	code, first := syncJSON(t, e)
-	if code != 0 || first.Added != 9 || first.Employees != 9 || first.Rows != 12 || first.Left != 1 {
-		t.Fatalf("first sync: exit %d, report %+v; want exit 0, 12 rows, 9 employees added, 1 left", code, first)
+	if code != 0 || first.Added != 10 || first.Employees != 10 || first.Rows != 14 || first.Left != 2 {
+		t.Fatalf("first sync: exit %d, report %+v; want exit 0, 14 rows, 10 employees added, 2 left", code, first)
 	}
 	if len(first.Problems) != 2 {
 		t.Errorf("first sync problems = %+v, want the office line and the duplicate", first.Problems)
 	}
 
 	code, second := syncJSON(t, e)
-	if code != 0 || second.Unchanged != 9 || second.Added+second.Updated+second.Deleted != 0 {
-		t.Errorf("second sync: exit %d, report %+v; want 9 unchanged and nothing else", code, second)
+	if code != 0 || second.Unchanged != 10 || second.Added+second.Updated+second.Deleted != 0 {
+		t.Errorf("second sync: exit %d, report %+v; want 10 unchanged and nothing else", code, second)
 	}
 
 	if code, out, _ := e.run(t, "check", "010-1234-5678"); code != 0 || !strings.Contains(out, "employee") {
@@ -129,16 +129,17 @@ func TestSyncCommandBrakeAndFailures(t *testing.T) {
 	if code, _ := syncJSON(t, e); code != 0 {
 		t.Fatalf("first sync exit %d", code)
 	}
-	header, _, _ := strings.Cut(mustRead(t, e.sheet), "\n")
+	// The title, the blank row and the header: a sheet with no one in it.
+	header := strings.Join(strings.SplitAfterN(mustRead(t, e.sheet), "\n", 4)[:3], "")
 
 	// An emptied sheet would delete everyone: refused, dry run or not.
-	if err := os.WriteFile(e.sheet, []byte(header+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(e.sheet, []byte(header), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{nil, {"--dry-run"}} {
 		code, r := syncJSON(t, e, args...)
-		if code != 3 || !r.Refused || r.Deleted != 9 {
-			t.Errorf("sync %v of an emptied sheet: exit %d, report %+v; want exit 3, refused, 9 planned deletions", args, code, r)
+		if code != 3 || !r.Refused || r.Deleted != 10 {
+			t.Errorf("sync %v of an emptied sheet: exit %d, report %+v; want exit 3, refused, 10 planned deletions", args, code, r)
 		}
 	}
 	if code, _, _ := e.run(t, "check", "010-1234-5678"); code != 0 {
@@ -157,11 +158,11 @@ func TestSyncCommandBrakeAndFailures(t *testing.T) {
 	}
 
 	// Forced, the emptied sheet goes through.
-	if err := os.WriteFile(e.sheet, []byte(header+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(e.sheet, []byte(header), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, r := syncJSON(t, e, "--force"); code != 0 || r.Deleted != 9 {
-		t.Errorf("forced sync: exit %d, report %+v; want 9 deleted", code, r)
+	if code, r := syncJSON(t, e, "--force"); code != 0 || r.Deleted != 10 {
+		t.Errorf("forced sync: exit %d, report %+v; want 10 deleted", code, r)
 	}
 }
 
@@ -466,10 +467,10 @@ func TestServeSyncTrigger(t *testing.T) {
 			}
 			wantCount := 0
 			if tt.wantStatus == 200 && tt.query == "" {
-				wantCount = 9
+				wantCount = 10
 				var r mirror.Report
-				if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil || r.Added != 9 {
-					t.Errorf("report %s: %v; want 9 added", rec.Body, err)
+				if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil || r.Added != 10 {
+					t.Errorf("report %s: %v; want 10 added", rec.Body, err)
 				}
 			}
 			if n != wantCount {

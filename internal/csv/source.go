@@ -2,7 +2,8 @@
 // one: UTF-8 with or without a byte order mark ("CSV UTF-8"), or CP949 (the
 // plain "CSV" of Korean Excel). Rows are numbered the way Excel numbers them
 // when it opens the file, blank lines included, so that a problem reported at
-// row 7 is on row 7 of HR's screen.
+// row 7 is on row 7 of HR's screen. Lines may end in LF, CRLF or a lone CR,
+// mixed in one file, as Excel reads them.
 package csv
 
 import (
@@ -62,6 +63,10 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
 	}
 	text, enc, err := decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
+	}
+	text, err = normalizeLineBreaks(text)
 	if err != nil {
 		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
 	}

@@ -64,6 +64,14 @@ func TestRows(t *testing.T) {
 		{"quoted crlf line breaks",
 			[]byte("h,note\r\na,\"line 1\r\nline 2\"\r\n\r\nb,c\r\n"),
 			[][]string{{"h", "note"}, {"a", "line 1\nline 2"}, nil, {"b", "c"}}},
+		{"cr only (classic Mac OS)", []byte("이름,휴대전화\r홍길동,010-1234-5678\r"), want},
+		{"a lone cr between two rows", []byte("h,p\na,1\rb,2\nc,3\n"), [][]string{{"h", "p"}, {"a", "1"}, {"b", "2"}, {"c", "3"}}},
+		{"mixed lf, crlf and cr", []byte("h\r\na\nb\rc\r\n"), [][]string{{"h"}, {"a"}, {"b"}, {"c"}}},
+		{"blank cr lines keep their row numbers", []byte("h\r\rx\r"), [][]string{{"h"}, nil, {"x"}}},
+		{"quoted cr line break stays in its cell",
+			[]byte("h,note\ra,\"line 1\rline 2\"\rb,c\r"),
+			[][]string{{"h", "note"}, {"a", "line 1\nline 2"}, {"b", "c"}}},
+		{"a line separator inside quotes is text", []byte("h\n\"a\u2028b\"\n"), [][]string{{"h"}, {"a\u2028b"}}},
 		{"quoted quotes and commas", []byte("\"a,b\",\"say \"\"hi\"\"\"\n"), [][]string{{"a,b", `say "hi"`}}},
 		{"ragged rows", []byte("a,b,c\nd\ne,f,g,h\n"), [][]string{{"a", "b", "c"}, {"d"}, {"e", "f", "g", "h"}}},
 	}
@@ -100,6 +108,9 @@ func TestRowsErrors(t *testing.T) {
 			[]string{"u16.csv", "CSV UTF-8"}},
 		{"bare quote", writeFile(t, "quote.csv", []byte("h\nok\n\nab\"c\n")), MaxFileSize, ErrMalformed,
 			[]string{"quote.csv", "row 4", "line 4"}},
+		{"rows run together by a line separator",
+			writeFile(t, "ls.csv", []byte("h,p\na,010-1234-5678\u2028b,010-1234-5679\n")), MaxFileSize, ErrRowsRunTogether,
+			[]string{"ls.csv", "line 2", "U+2028"}},
 		{"unterminated quote after a multi-line row",
 			writeFile(t, "open.csv", []byte("h\n\"a\nb\"\n\n\"010-1234-5678,x\n")), MaxFileSize, ErrMalformed,
 			[]string{"open.csv", "row 4", "line 5"}},
@@ -162,5 +173,31 @@ func TestRowsCanceled(t *testing.T) {
 	_, err := New(writeFile(t, "employees.csv", []byte("h\na\n"))).Rows(ctx)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Rows with a canceled context = %v; want context.Canceled", err)
+	}
+}
+
+// TestLineEndingFiles reads one HR sheet saved with each kind of line break:
+// every row is read, with its row number, and the quoted note keeps its
+// line break.
+func TestLineEndingFiles(t *testing.T) {
+	t.Parallel()
+	want, err := New("testdata/lf.csv").Rows(t.Context())
+	if err != nil {
+		t.Fatalf("lf.csv: %v", err)
+	}
+	if len(want) != 6 || want[3][7] != "두 줄\n메모" || want[5][0] != "이영희" {
+		t.Fatalf("lf.csv read as %q", want)
+	}
+	for _, name := range []string{"crlf.csv", "cr.csv", "mixed.csv"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, err := New(filepath.Join("testdata", name)).Rows(t.Context())
+			if err != nil {
+				t.Fatalf("Rows: %v", err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s differs from lf.csv (-lf +%s):\n%s", name, name, diff)
+			}
+		})
 	}
 }

@@ -1,12 +1,18 @@
 package directory
 
 import (
-	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
+
+// now is the tests' clock: 2026-10-31 09:00 in Seoul.
+var now = time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)
+
+var ignoreReason = cmpopts.IgnoreFields(Problem{}, "Reason")
 
 func TestParseRoster(t *testing.T) {
 	t.Parallel()
@@ -23,7 +29,7 @@ func TestParseRoster(t *testing.T) {
 		{"최퇴사", "", "6", "010-4444-5555", "", "", "LEFT"}, // 10: has left
 		{"정재직", "", "7", "010-6666-7777", "", "", "휴직"},   // 11: on leave is employed
 	}
-	got, err := ParseRoster(rows)
+	got, err := ParseRoster(rows, now)
 	if err != nil {
 		t.Fatalf("ParseRoster: %v", err)
 	}
@@ -40,8 +46,9 @@ func TestParseRoster(t *testing.T) {
 			{Row: 8, Code: ProblemMissingPhone},
 			{Row: 9, Code: ProblemDuplicatePhone},
 		},
+		IgnoredColumns: []string{"사번"},
 	}
-	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Problem{}, "Reason")); diff != "" {
+	if diff := cmp.Diff(want, got, ignoreReason); diff != "" {
 		t.Errorf("ParseRoster (-want +got):\n%s", diff)
 	}
 	for _, p := range got.Problems {
@@ -51,104 +58,89 @@ func TestParseRoster(t *testing.T) {
 	}
 }
 
-func TestParseRosterHeaders(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name   string
-		header []string
-		want   Employee
-	}{
-		{"korean", []string{"성명", "부서", "직위", "핸드폰", "이메일", "재직상태"},
-			Employee{Name: "A", Department: "B", Position: "C", Email: "E"}},
-		{"english", []string{"name", "department", "position", "phone", "email", "status"},
-			Employee{Name: "A", Department: "B", Position: "C", Email: "E"}},
-		{"spaces inside", []string{"이 름", "부 서", "직 급", "휴대 전화", "e-mail", "재직 상태"},
-			Employee{Name: "A", Department: "B", Position: "C", Email: "E"}},
-		{"mobile beats a generic phone column", []string{"이름", "x", "y", "전화번호", "z", "w", "휴대폰"},
-			Employee{Name: "A"}},
+// rowsOf returns the employees' rows and the problems' rows of a roster.
+func rowsOf(r Roster) (employees, problems []int) {
+	for _, e := range r.Employees {
+		employees = append(employees, e.Row)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			row := []string{"A", "B", "C", "not a phone", "E", ""}
-			if len(tt.header) == 7 { // the mobile column is the last one
-				row = []string{"A", "B", "C", "02-123-4567", "E", "", "010-1234-5678"}
-			} else {
-				row[3] = "010-1234-5678"
-			}
-			got, err := ParseRoster([][]string{tt.header, row})
-			if err != nil {
-				t.Fatalf("ParseRoster: %v", err)
-			}
-			tt.want.Phone, tt.want.Row = "+821012345678", 2
-			if diff := cmp.Diff([]Employee{tt.want}, got.Employees); diff != "" {
-				t.Errorf("employees (-want +got):\n%s", diff)
-			}
-		})
+	for _, p := range r.Problems {
+		problems = append(problems, p.Row)
 	}
+	return employees, problems
 }
 
-func TestParseRosterStatus(t *testing.T) {
+func TestRowNumbersAndProblems(t *testing.T) {
 	t.Parallel()
-	for status, left := range map[string]bool{
-		"퇴사": true, "퇴직": true, "left": true, "Resigned": true, "TERMINATED": true, " inactive ": true,
-		"": false, "재직": false, "active": false, "휴직": false, "퇴사예정": false,
-	} {
-		got, err := ParseRoster([][]string{{"phone", "status"}, {"010-1234-5678", status}})
-		if err != nil {
-			t.Fatalf("ParseRoster: %v", err)
-		}
-		if (got.Left == 1) != left || (len(got.Employees) == 0) != left {
-			t.Errorf("status %q: left=%d employees=%d, want left=%v", status, got.Left, len(got.Employees), left)
-		}
+	got, err := ParseRoster([][]string{
+		{"2026년 임직원 명단"}, // 1
+		{},               // 2
+		{"성명", "연락처", "", "재직여부", "퇴사일"},             // 3
+		{"", "사내전화", "휴대전화"},                         // 4
+		{"A", "", "1,012,345,678", "재직", ""},         // 5: a number cell
+		{"B", "", "1.01235E+09", "재직", ""},           // 6: lossy
+		{"C", "", "010-2222-3333", "퇴사", ""},         // 7: left
+		{"D", "", "010.4444.5555", "재직", "미정"},       // 8: bad leave date
+		{"E", "", "", "재직", ""},                      // 9: no phone
+		{"F", "", "010-1234-5678", "재직", ""},         // 10: duplicate of row 5
+		{"G", "", "010-6666-7777", "", "2099-01-01"}, // 11
+	}, now)
+	if err != nil {
+		t.Fatalf("ParseRoster: %v", err)
 	}
-}
-
-func TestParseRosterUnusableSheets(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name    string
-		rows    [][]string
-		want    error
-		wantRow int
-	}{
-		{"nothing", nil, ErrNoHeader, 0},
-		{"only blanks", [][]string{{}, {" ", ""}}, ErrNoHeader, 0},
-		{"no phone column", [][]string{{}, {"이름", "부서"}, {"A", "B"}}, ErrNoPhoneColumn, 2},
+	want := Roster{
+		Employees: []Employee{{Phone: "+821012345678", Name: "A", Row: 5}, {Phone: "+821066667777", Name: "G", Row: 11}},
+		Rows:      7,
+		Left:      1,
+		Problems: []Problem{
+			{Row: 6, Code: ProblemInvalidPhone},
+			{Row: 8, Code: ProblemBadLeaveDate},
+			{Row: 9, Code: ProblemMissingPhone},
+			{Row: 10, Code: ProblemDuplicatePhone},
+		},
+		IgnoredColumns: []string{"사내전화"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := ParseRoster(tt.rows)
-			if !errors.Is(err, tt.want) {
-				t.Fatalf("ParseRoster error = %v, want %v", err, tt.want)
-			}
-			if se, ok := errors.AsType[*SheetError](err); tt.wantRow != 0 && (!ok || se.Row != tt.wantRow) {
-				t.Errorf("error %v: want row %d", err, tt.wantRow)
-			}
-			// Without a phone column, HR reads the same in the report.
-			if errors.Is(tt.want, ErrNoPhoneColumn) &&
-				(len(got.Problems) != 1 || got.Problems[0].Row != tt.wantRow || got.Problems[0].Code != ProblemMissingPhoneColumn || got.Problems[0].Reason == "") {
-				t.Errorf("problems %+v: want one %s at row %d", got.Problems, ProblemMissingPhoneColumn, tt.wantRow)
-			}
-		})
+	if diff := cmp.Diff(want, got, ignoreReason); diff != "" {
+		t.Errorf("ParseRoster (-want +got):\n%s", diff)
 	}
 }
 
 func TestParseRosterHeaderOnlyIsEmptyNotError(t *testing.T) {
 	t.Parallel()
-	got, err := ParseRoster([][]string{{"이름", "휴대전화"}})
+	got, err := ParseRoster([][]string{{"이름", "휴대전화"}}, now)
 	if err != nil || len(got.Employees) != 0 || got.Rows != 0 {
 		t.Errorf("ParseRoster(header only) = %+v, %v; want an empty roster", got, err)
 	}
 }
 
+func FuzzParseRoster(f *testing.F) {
+	f.Add("2026년 명단\n\n성명,연락처,,퇴사일\n,사내전화,휴대전화\nA,,010-1234-5678,2026. 1. 5\n")
+	f.Add("이름,휴대전화,재직여부\nB,1,012,345,678,퇴사(2025)\n")
+	f.Add("HP\n1.01235E+09\n\n\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		var rows [][]string
+		for line := range strings.SplitSeq(text, "\n") {
+			rows = append(rows, strings.Split(line, ","))
+		}
+		got, err := ParseRoster(rows, now)
+		if err != nil {
+			if len(got.Employees) != 0 {
+				t.Fatalf("an error with employees: %+v", got)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, e := range got.Employees {
+			if seen[e.Phone] || e.Row < 1 || e.Row > len(rows) {
+				t.Fatalf("employee %+v: duplicate or outside the sheet", e)
+			}
+			seen[e.Phone] = true
+		}
+	})
+}
+
 func TestEmployeeHash(t *testing.T) {
 	t.Parallel()
 	base := Employee{Phone: "+821012345678", Name: "홍길동", Department: "인사팀", Position: "대리", Email: "a@example.com", Row: 2}
-	if base.Hash() != base.Hash() {
-		t.Fatal("Hash is not stable")
-	}
 	changes := []func(*Employee){
 		func(e *Employee) { e.Name = "홍길순" },
 		func(e *Employee) { e.Department = "" },

@@ -46,6 +46,7 @@ type Engine struct {
 	store            Store
 	maxDeletePercent float64
 	holder           string
+	now              func() time.Time
 	running          sync.Mutex
 	feedback         Feedback // nil: HR is not shown the result in the sheet
 	history          History
@@ -58,11 +59,15 @@ type EngineOption func(*Engine)
 // engine (host, process and a random suffix).
 func WithHolder(holder string) EngineOption { return func(e *Engine) { e.holder = holder } }
 
+// WithClock sets the clock that leave dates are compared with; the default
+// is time.Now.
+func WithClock(now func() time.Time) EngineOption { return func(e *Engine) { e.now = now } }
+
 // NewEngine returns an engine that mirrors source into store, refusing plans
 // that delete more than maxDeletePercent of the directory unless forced.
 func NewEngine(source Source, store Store, maxDeletePercent float64, opts ...EngineOption) *Engine {
 	e := &Engine{source: source, store: store, maxDeletePercent: maxDeletePercent,
-		holder: defaultHolder()}
+		holder: defaultHolder(), now: time.Now}
 	for _, o := range opts {
 		o(e)
 	}
@@ -140,12 +145,15 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrRead, sourceError{err})
 	}
-	roster, err := directory.ParseRoster(rows)
+	// The clock matters: a leave date that arrives changes the outcome of
+	// an unchanged sheet.
+	roster, err := directory.ParseRoster(rows, e.now())
 	r.Problems = append(r.Problems, roster.Problems...)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrRead, err)
 	}
 	r.Rows, r.Employees, r.Left = roster.Rows, len(roster.Employees), roster.Left
+	r.IgnoredColumns = roster.IgnoredColumns
 
 	stored, err := e.store.Hashes(ctx)
 	if err != nil {

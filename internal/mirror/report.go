@@ -27,6 +27,9 @@ type Report struct {
 	Unchanged int `json:"unchanged"`
 	// Problems lists the rows that were skipped, and why.
 	Problems []directory.Problem `json:"problems"`
+	// IgnoredColumns holds the header texts of the sheet's columns that
+	// were not read (no cell content), so a column HR meant is seen missing.
+	IgnoredColumns []string `json:"ignored_columns,omitempty"`
 	// Error is set when the run failed; nothing was changed then.
 	Error      string    `json:"error,omitempty"`
 	StartedAt  time.Time `json:"started_at"`

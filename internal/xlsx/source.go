@@ -1,7 +1,8 @@
 // Package xlsx reads HR's employee list from an Excel workbook (.xlsx): the
 // first tab, a named tab, or an A1 range of one (ROLLCALL_SHEET_RANGE). Cells
-// come back as the text HR sees in Excel, and rows keep the sheet's own row
-// numbers, so that a problem reported at row 7 is on row 7 of HR's screen.
+// come back as the text HR sees in Excel (date cells as ISO dates), and rows
+// keep the sheet's own row numbers, hidden ones included, so that a problem
+// reported at row 7 is on row 7 of HR's screen.
 package xlsx
 
 import (
@@ -62,7 +63,8 @@ func New(path, sheet string) *Source {
 
 // Rows returns the selected cells as the text Excel shows (a phone typed as
 // the number 1012345678 is "1012345678"; one formatted 000-0000-0000 is
-// "010-1234-5678"). rows[i] is the sheet's row i+1: rows above a range's
+// "010-1234-5678"), except date cells, which read as ISO dates
+// ("2026-10-31") whatever their display format. Hidden rows are read. rows[i] is the sheet's row i+1: rows above a range's
 // first row and blank rows inside it are empty, and trailing blank rows are
 // dropped. Row j's cells start at the range's first column. The workbook is
 // read whole or not at all.
@@ -116,22 +118,38 @@ func (s *Source) read(ctx context.Context) (rows [][]string, tab string, err err
 	return rows, tab, nil
 }
 
-// readArea reads one area of a tab, row by row. It does not use
-// excelize's GetRows, which stops silently at a cell it cannot read and
-// returns the rows before it as if they were the whole sheet.
+// readArea reads one area of a tab, row by row, every row (hidden ones
+// too: hiding a row does not make a leaver). It does not use excelize's
+// GetRows, which stops silently at a cell it cannot read and returns the
+// rows before it as if they were the whole sheet. A second pass over the
+// stored values finds the date cells.
 func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [][]string, err error) {
+	d, err := newDates(f, tab)
+	if err != nil {
+		return nil, err
+	}
 	it, err := f.Rows(tab)
 	if err != nil {
 		return nil, err
 	}
 	defer func() {
-		if cerr := it.Close(); cerr != nil && err == nil {
-			rows, err = nil, cerr
+		if err = closeRows(it, err); err != nil {
+			rows = nil
 		}
 	}()
+	rawIt, err := f.Rows(tab)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err = closeRows(rawIt, err); err != nil {
+			rows = nil
+		}
+	}()
+
 	lastUsed := 0 // rows[:lastUsed] ends with the last row that has text
 	// Next yields every row number in turn, blank ones included.
-	for n := 1; it.Next(); n++ {
+	for n := 1; it.Next() && rawIt.Next(); n++ {
 		if a.lastRow != 0 && n > a.lastRow {
 			break
 		}
@@ -144,9 +162,16 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 		if err != nil {
 			return nil, fmt.Errorf("row %d: %w", n, err)
 		}
+		raw, err := rawIt.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("row %d: %w", n, err)
+		}
 		if n < a.firstRow {
 			rows = append(rows, nil) // kept so that rows[i] is row i+1
 			continue
+		}
+		if cells, err = d.render(n, cells, raw); err != nil {
+			return nil, fmt.Errorf("row %d: %w", n, err)
 		}
 		cells = a.clip(cells)
 		rows = append(rows, cells)
@@ -154,13 +179,23 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 			lastUsed = len(rows)
 		}
 	}
-	if err := it.Error(); err != nil {
-		return nil, err
+	for _, r := range []*excelize.Rows{it, rawIt} {
+		if err := r.Error(); err != nil {
+			return nil, err
+		}
 	}
 	if lastUsed == 0 {
 		return nil, nil
 	}
 	return rows[:lastUsed], nil
+}
+
+// closeRows closes a row iterator, keeping the first error.
+func closeRows(it *excelize.Rows, err error) error {
+	if cerr := it.Close(); cerr != nil && err == nil {
+		return cerr
+	}
+	return err
 }
 
 // clip keeps the cells of a row that lie in the area's columns.

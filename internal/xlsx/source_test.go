@@ -294,3 +294,30 @@ func TestRowsReadsTheFileAfresh(t *testing.T) {
 		t.Errorf("Rows after an edit (-want +got):\n%s", diff)
 	}
 }
+
+func TestRowsDateCells(t *testing.T) {
+	t.Parallel()
+	const serial = 46326 // 2026-10-31
+	cells := map[string]any{
+		"A1":  formatted{value: serial, id: 14},                                // m/d/yyyy or the locale's short date
+		"A2":  formatted{value: serial, id: 15},                                // d-mmm-yy
+		"A3":  formatted{value: serial, custom: "yyyy. m. d"},                  // Korean Sheets style
+		"A4":  formatted{value: serial, custom: `yyyy"년" m"월" d"일"`},           // Korean long date
+		"A5":  formatted{value: serial, custom: "[$-412]mm/dd/yy;@"},           // a locale tag
+		"A6":  formatted{value: serial + 0.75, id: 22},                         // a date and time
+		"A7":  formatted{value: 0.75, custom: "h:mm"},                          // a time, not a date
+		"A8":  formatted{value: serial, id: 0},                                 // General: a number
+		"A9":  formatted{value: 1012345678, custom: "000-0000-0000"},           // a phone
+		"A10": formatted{value: 1012345678, custom: `"Tel "000-0000-0000;"d"`}, // "d" is literal
+		"A11": "2026-10-31",                                                    // text stays text
+	}
+	got, err := New(writeWorkbook(t, tab{"Sheet1", cells}), "").Rows(t.Context())
+	if err != nil {
+		t.Fatalf("Rows: %v", err)
+	}
+	want := [][]string{{"2026-10-31"}, {"2026-10-31"}, {"2026-10-31"}, {"2026-10-31"}, {"2026-10-31"},
+		{"2026-10-31"}, {"18:00"}, {"46326"}, {"010-1234-5678"}, {"Tel 010-1234-5678"}, {"2026-10-31"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Rows (-want +got):\n%s", diff)
+	}
+}

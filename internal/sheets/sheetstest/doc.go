@@ -10,7 +10,8 @@
 // query parameters and enum values (400), each with Google's error body
 // {"error":{"code","message","status"}}. Tests can share a spreadsheet or
 // not (403), make the next requests fail with any status, and read the log
-// of requests it served.
+// of requests it served. Number cells come formatted (Number) and merged
+// blocks read as Sheets returns them (Merge).
 //
 // It also serves the writes of rollcall's feedback tab (write.go,
 // batchupdate.go): spreadsheets.batchUpdate with addSheet,

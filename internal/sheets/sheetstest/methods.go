@@ -90,7 +90,11 @@ func (s *spreadsheet) json() map[string]any {
 			props["sheetType"] = "GRID"
 			props["gridProperties"] = map[string]any{"rowCount": rows, "columnCount": cols}
 		}
-		sheets = append(sheets, map[string]any{"properties": props})
+		sheet := map[string]any{"properties": props}
+		if len(t.Merges) > 0 {
+			sheet["merges"] = t.mergesJSON()
+		}
+		sheets = append(sheets, sheet)
 	}
 	return map[string]any{
 		"spreadsheetId": s.id,

@@ -17,6 +17,9 @@ type Tab struct {
 	// RowCount and ColumnCount are the grid's size; when 0, Google's
 	// default for a new tab (1000×26), grown to fit Rows.
 	RowCount, ColumnCount int
+	// Merges are the tab's merged blocks; the cells they cover, other than
+	// each block's top-left one, read empty whatever Rows holds.
+	Merges []Merge
 	// Chart makes the tab an OBJECT sheet (a chart on a tab of its own),
 	// which has no cells to read.
 	Chart bool
@@ -109,6 +112,9 @@ func (t *Tab) size() (rows, cols int) {
 
 // cell is the cell at 1-based row r, column c.
 func (t *Tab) cell(r, c int) Cell {
+	if t.mergedAway(r, c) {
+		return Cell{}
+	}
 	if r-1 < len(t.Rows) && c-1 < len(t.Rows[r-1]) {
 		return t.Rows[r-1][c-1]
 	}

@@ -1,0 +1,111 @@
+package xlsx
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// isoDate is how Rows renders a date cell, whatever its display format: a
+// form the roster reads as a date ("10/31/26" or "31-Oct" would not be).
+const isoDate = "2006-01-02"
+
+// dates renders a tab's date cells as ISO dates. A date cell is a number
+// (days since 1900, or 1904) whose number format is a date's, so telling it
+// from a phone number stored as a number takes the cell's style.
+type dates struct {
+	f        *excelize.File
+	tab      string
+	date1904 bool
+	styles   map[int]bool // style index → whether it formats a date
+}
+
+func newDates(f *excelize.File, tab string) (*dates, error) {
+	props, err := f.GetWorkbookProps()
+	if err != nil {
+		return nil, err
+	}
+	return &dates{f: f, tab: tab, date1904: props.Date1904 != nil && *props.Date1904, styles: map[int]bool{}}, nil
+}
+
+// render replaces, in the shown cells of row n, each date cell's text with
+// its ISO date. raw holds the same cells' stored values; only a number that
+// its format shows as something else can be a date, so plain text and
+// General numbers cost nothing.
+func (d *dates) render(n int, shown, raw []string) ([]string, error) {
+	for j := range min(len(shown), len(raw)) {
+		if shown[j] == raw[j] {
+			continue
+		}
+		serial, err := strconv.ParseFloat(raw[j], 64)
+		if err != nil {
+			continue
+		}
+		cell, err := excelize.CoordinatesToCellName(j+1, n)
+		if err != nil {
+			return nil, err
+		}
+		isDate, err := d.isDateCell(cell)
+		if err != nil {
+			return nil, err
+		}
+		if !isDate {
+			continue
+		}
+		t, err := excelize.ExcelDateToTime(serial, d.date1904)
+		if err != nil {
+			continue // out of the calendar: leave what Excel shows
+		}
+		shown[j] = t.Format(isoDate)
+	}
+	return shown, nil
+}
+
+func (d *dates) isDateCell(cell string) (bool, error) {
+	idx, err := d.f.GetCellStyle(d.tab, cell)
+	if err != nil {
+		return false, err
+	}
+	if isDate, ok := d.styles[idx]; ok {
+		return isDate, nil
+	}
+	style, err := d.f.GetStyle(idx)
+	if err != nil {
+		return false, err
+	}
+	isDate := isDateFormat(style)
+	d.styles[idx] = isDate
+	return isDate, nil
+}
+
+// isDateFormat reports whether a style's number format shows a date: one of
+// Excel's built-in date formats (14-17 and 22; 27-36 and 50-58 in Korean
+// and other East Asian locales), or a custom format with a year or a day in
+// it once literal text ("..."), escapes and [sections] are set aside.
+func isDateFormat(s *excelize.Style) bool {
+	if s.CustomNumFmt == nil {
+		id := s.NumFmt
+		return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)
+	}
+	var code strings.Builder
+	quoted, bracket, escaped := false, false, false
+	for _, r := range *s.CustomNumFmt {
+		switch {
+		case escaped:
+			escaped = false
+		case r == '"':
+			quoted = !quoted
+		case quoted:
+		case r == '\\':
+			escaped = true
+		case r == '[':
+			bracket = true
+		case r == ']':
+			bracket = false
+		case !bracket:
+			code.WriteRune(r)
+		}
+	}
+	return strings.ContainsAny(strings.ToLower(code.String()), "yd")
+}
