@@ -11,6 +11,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/mirror"
 	"github.com/rollcall/rollcall/internal/ratelimit"
 	"github.com/rollcall/rollcall/internal/sheets"
 )
@@ -108,10 +109,9 @@ type Log struct {
 
 // Defaults, as the contract states them.
 const (
-	DefaultPort      = 8080
-	DefaultSource    = "examples/employees.csv"
-	DefaultStore     = "bolt:rollcall.db"
-	DefaultMaxDelete = 20
+	DefaultPort   = 8080
+	DefaultSource = "examples/employees.csv"
+	DefaultStore  = "bolt:rollcall.db"
 )
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -138,7 +138,7 @@ func Load(getenv func(string) string) (Config, error) {
 			Token:            Secret(l.str("ROLLCALL_SYNC_TOKEN", "")),
 			Invokers:         l.emails("ROLLCALL_SYNC_INVOKERS"),
 			Audience:         l.baseURL("ROLLCALL_SYNC_AUDIENCE"),
-			MaxDeletePercent: l.percent("ROLLCALL_MAX_DELETE_PERCENT", DefaultMaxDelete),
+			MaxDeletePercent: l.percent("ROLLCALL_MAX_DELETE_PERCENT", mirror.DefaultMaxDeletePercent),
 		},
 		Log: Log{
 			Format: l.logFormat("ROLLCALL_LOG_FORMAT", logging.FormatJSON),
