@@ -146,7 +146,7 @@ func Load(getenv func(string) string) (Config, error) {
 		},
 		CloudRun: l.str("K_SERVICE", "") != "",
 	}
-	c.Kakao.SkillSecret, c.Kakao.SkillOpen = l.skillSecret("ROLLCALL_SKILL_SECRET")
+	c.Kakao.SkillSecret, c.Kakao.SkillOpen = openIfOff(Secret(l.str("ROLLCALL_SKILL_SECRET", "")))
 	c.Source.Kind, c.Source.Sheet = l.source("ROLLCALL_SOURCE", c.Source.Location)
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}
