@@ -233,7 +233,7 @@ func TestLogFilterEvaluator(t *testing.T) {
 		{filter: `jsonPayload.message=~"^req"`, want: true},
 		{filter: `jsonPayload.message=~"^sync (finished|failed)"`, want: false},
 		{filter: "jsonPayload.message=\"a AND b\"", want: false},
-		{filter: `jsonPayload.severity:*`, want: false},              // lifted out of the payload
+		{filter: `jsonPayload.severity:*`, want: false},                       // lifted out of the payload
 		{filter: `jsonPayload.logging.googleapis.com/trace:*`, wantErr: true}, // not a path this reads
 		{filter: `jsonPayload.message="request" OR severity="ERROR"`, wantErr: true},
 		{filter: `jsonPayload.message:"req"`, wantErr: true},

@@ -190,8 +190,8 @@ var resourceLabels = map[string]bool{"monitored_resource": true, "service_name":
 
 // builtinMetrics are Cloud Run's own metrics the files may use, by PromQL name.
 var builtinMetrics = map[string]bool{
-	"run_googleapis_com:request_count":                      true,
-	"run_googleapis_com:container_instance_count":           true,
+	"run_googleapis_com:request_count":                        true,
+	"run_googleapis_com:container_instance_count":             true,
 	"run_googleapis_com:container_memory_utilizations_bucket": true,
 }
 
