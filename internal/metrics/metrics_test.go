@@ -208,9 +208,7 @@ func TestKakaoMetrics(t *testing.T) {
 	// Nothing personal in any series.
 	forbidden := []string{userID, "+821023456789", "01023456789", "2345-6789", "9999-0000", "홍길동", "김낯선",
 		"hong@example.com", fake.APIKey(), "/otp/", "evil.example"}
-	for _, otp := range otps {
-		forbidden = append(forbidden, otp)
-	}
+	forbidden = append(forbidden, otps...)
 	for _, f := range forbidden {
 		if strings.Contains(text, f) {
 			t.Errorf("/metrics contains %q", f)
