@@ -56,7 +56,7 @@ func rollcallBinary(t *testing.T) string {
 		cmd.Dir = repoRoot(t)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("%s: %v\n%s", dockerBuild, err, out)
+			buildErr = fmt.Errorf("%s: %w\n%s", dockerBuild, err, out)
 		}
 	})
 	if buildErr != nil {

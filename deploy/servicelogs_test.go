@@ -69,7 +69,7 @@ func captureLogs(t *testing.T) ([]map[string]any, error) {
 		b, _ := json.Marshal(body)
 		code, answer, err := srv.post("/kakao/validate", string(b), "X-Rollcall-Secret", logsSkillSecret)
 		if err != nil || code != http.StatusOK || !strings.Contains(answer, `"`+want+`"`) {
-			return fmt.Errorf("POST /kakao/validate: %d %s (%v), want 200 with %s", code, answer, err, want)
+			return fmt.Errorf("POST /kakao/validate: %d %s (%w), want 200 with %s", code, answer, err, want)
 		}
 		return nil
 	}
@@ -88,7 +88,7 @@ func captureLogs(t *testing.T) ([]map[string]any, error) {
 	sync := func(query string, want int) error {
 		code, answer, err := srv.post("/internal/sync"+query, "", "Authorization", "Bearer "+logsSyncToken)
 		if err != nil || code != want {
-			return fmt.Errorf("POST /internal/sync%s: %d %s (%v), want %d", query, code, answer, err, want)
+			return fmt.Errorf("POST /internal/sync%s: %d %s (%w), want %d", query, code, answer, err, want)
 		}
 		return nil
 	}
