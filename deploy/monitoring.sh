@@ -40,6 +40,7 @@ if [[ -z "$NOTIFY_CHANNEL" ]]; then
 		NOTIFY_CHANNEL="$(gcloud beta monitoring channels create --type=email --display-name="rollcall operators" \
 			--channel-labels="email_address=${NOTIFY_EMAIL}" --format='value(name)' --project="$PROJECT_ID")"
 	fi
+	[[ -n "$NOTIFY_CHANNEL" ]] || die "no notification channel for NOTIFY_EMAIL: create one in the console and pass NOTIFY_CHANNEL"
 fi
 
 # render FILE: a copy of FILE in $work with this project's values in place of
