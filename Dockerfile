@@ -5,8 +5,8 @@
 #   docker build --build-arg VERSION=$(git rev-parse HEAD) -t rollcall .
 #
 # The image ships no employee list: set ROLLCALL_SOURCE (and ROLLCALL_STORE)
-# when running it, see docs/deploy.md. deploy/deploy_test.go checks this file
-# and runs its build command outside Docker.
+# when running it, see docs/deploy.md. The tests in deploy/ check this file
+# and run its build command outside Docker.
 
 FROM golang:1.26 AS build
 WORKDIR /src

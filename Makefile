@@ -15,7 +15,7 @@ test: ## every test, with the Firestore emulator started and stopped around them
 bench: ## the service benchmark (bench/, docs/benchmarks.md; BENCHFLAGS=-quick for a short run), then the Go micro-benchmarks; one emulator for both
 	scripts/firestore-emulator.sh sh -c '$(GO) run ./bench $(BENCHFLAGS) && $(GO) test -run "^$$" -bench . -benchmem ./...'
 
-lint: ## gofmt, go vet
+lint: ## gofmt, go vet, staticcheck and golangci-lint (.golangci.yml), pinned, installed from the Go module proxy on first use
 	scripts/lint.sh
 
 fuzz: ## a longer fuzzing session: a million executions of every fuzz target

@@ -5,6 +5,7 @@ import (
 	"context"
 	"debug/elf"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,28 +22,61 @@ import (
 	"github.com/rollcall/rollcall/internal/logging/logtest"
 )
 
+// dockerBuild is the Dockerfile's build command; TestDockerfileIntent checks
+// that the Dockerfile runs exactly this, and rollcallBinary runs it here.
+const dockerBuild = `CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/rollcall ./cmd/rollcall`
+
+// binaryVersion is the version rollcallBinary stamps.
+const binaryVersion = "deploytest-1"
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// rollcallBinary builds cmd/rollcall once per test run as dockerBuild does:
+// static, trimmed, stamped with binaryVersion.
+func rollcallBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		if buildDir, buildErr = os.MkdirTemp("", "rollcall-deploy-"); buildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -X main.version="+binaryVersion,
+			"-o", filepath.Join(buildDir, "rollcall"), "./cmd/rollcall")
+		cmd.Dir = repoRoot(t)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("%s: %w\n%s", dockerBuild, err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return filepath.Join(buildDir, "rollcall")
+}
+
 // TestDockerBuildCommandMakesAStaticBinaryThatServes runs the Dockerfile's
-// own go build command outside Docker (this machine has no Docker engine):
-// the binary must be static, trimmed and stamped, and must serve with an
-// empty environment, as it will in the distroless image.
+// build command outside Docker (this machine has no Docker engine): the
+// binary must be static, trimmed and stamped, and must serve with an empty
+// environment, as it will in the distroless image.
 func TestDockerBuildCommandMakesAStaticBinaryThatServes(t *testing.T) {
 	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("the image is Linux; this test checks a Linux binary")
 	}
 	root := repoRoot(t)
-	_, build, _ := loadDockerfile(t)
-	const version = "deploytest-1"
-	b := dockerGoBuild(t, build, version)
-
-	bin := filepath.Join(t.TempDir(), "rollcall")
-	args := slicesReplace(b.Args, b.Output, bin)
-	cmd := exec.Command("go", args...)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), b.Env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
+	bin := rollcallBinary(t)
+	const version = binaryVersion
 
 	assertStatic(t, bin)
 	data, err := os.ReadFile(bin)
@@ -179,11 +214,11 @@ func (s *server) status(t *testing.T, path string) int {
 	return resp.StatusCode
 }
 
-// waitFor polls cond for up to 30 s; it fails the test if the server exits
-// or the time runs out.
+// waitFor polls cond until it holds; it fails the test if the server exits,
+// or after 2 minutes: a bound for a hang, not a speed target.
 func (s *server) waitFor(t *testing.T, cond func() bool, what string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for !cond() {
 		select {
 		case <-s.exited:
@@ -191,7 +226,7 @@ func (s *server) waitFor(t *testing.T, cond func() bool, what string) {
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no %s within 30 s; rollcall serve's output:\n%s", what, s.stderr)
+			t.Fatalf("no %s within 2 minutes; rollcall serve's output:\n%s", what, s.stderr)
 		}
 	}
 }
@@ -237,16 +272,4 @@ func freePort(t *testing.T) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// slicesReplace returns a copy of list with old replaced by new.
-func slicesReplace(list []string, old, new string) []string {
-	out := make([]string, len(list))
-	for i, v := range list {
-		if v == old {
-			v = new
-		}
-		out[i] = v
-	}
-	return out
 }

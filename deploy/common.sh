@@ -4,7 +4,7 @@
 # Settings and helpers shared by the deploy scripts; sourced, never run.
 #
 # The names here are the ones cloudbuild.yaml uses: change one, change both
-# (deploy/deploy_test.go checks that they agree).
+# (the deploy package's tests check that they agree).
 #
 # Every gcloud call names the project explicitly, so that the operator's
 # current gcloud configuration cannot point a script at the wrong project.

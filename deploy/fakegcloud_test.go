@@ -56,8 +56,19 @@ func newFakeGcloud(t *testing.T) fakeGcloud {
 }
 
 // run runs a deploy script against the fake and returns the calls it made
-// and what it printed.
+// and what it printed; the script must succeed.
 func (f fakeGcloud) run(t *testing.T, script string, env ...string) ([]gcloudCall, string) {
+	t.Helper()
+	out, err := f.runErr(t, script, env...)
+	if err != nil {
+		t.Fatalf("%s against the fake gcloud: %v\n%s", script, err, out)
+	}
+	return f.calls(t), out
+}
+
+// runErr runs a deploy script against the fake and returns what it printed
+// and how it ended; f.calls has the calls it made.
+func (f fakeGcloud) runErr(t *testing.T, script string, env ...string) (string, error) {
 	t.Helper()
 	if err := os.WriteFile(f.log, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -73,10 +84,7 @@ func (f fakeGcloud) run(t *testing.T, script string, env ...string) ([]gcloudCal
 		"PROJECT_ID=" + testProject,
 	}, env...)
 	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s against the fake gcloud: %v\n%s", script, err, out)
-	}
-	return f.calls(t), string(out)
+	return string(out), err
 }
 
 // calls reads the fake's log: per call, the argument count, then the arguments.

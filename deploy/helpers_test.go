@@ -56,7 +56,10 @@ func deployScripts(t *testing.T) []string {
 // root: what an operator reads or runs.
 func operatorFiles(t *testing.T) []string {
 	t.Helper()
-	files := []string{"Dockerfile", ".dockerignore", "cloudbuild.yaml", "docs/deploy.md", "deploy/testdata/gcloud"}
+	files := []string{"Dockerfile", ".dockerignore", "cloudbuild.yaml", "docs/deploy.md", "docs/operations.md",
+		"deploy/testdata/gcloud", "deploy/monitoring/dashboard.json"}
+	files = append(files, monitoringFiles(t, "metrics", "yaml")...)
+	files = append(files, monitoringFiles(t, "policies", "json")...)
 	return append(files, deployScripts(t)...)
 }
 

@@ -245,7 +245,7 @@ func findCall(t *testing.T, calls []gcloudCall, words string) gcloudCall {
 func TestScriptsAgreeWithCloudBuild(t *testing.T) {
 	t.Parallel()
 	run := runOperatorScripts(t, newFakeGcloud(t))
-	cb, _ := renderCloudBuild(t, map[string]string{"_SHEET_URL": testSheetURL})
+	cb := renderCloudBuild(t, map[string]string{"_SHEET_URL": testSheetURL})
 	deploy, flags := deployStep(t, cb)
 	env, err := gcloudDict(flags["set-env-vars"])
 	if err != nil {

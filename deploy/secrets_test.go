@@ -37,7 +37,7 @@ func TestEveryVariableNamedExistsInConfig(t *testing.T) {
 func TestSecretsComeOnlyFromSecretManager(t *testing.T) {
 	t.Parallel()
 	_, secret := configVariables(t)
-	cb, _ := renderCloudBuild(t, map[string]string{"_SHEET_URL": testSheetURL})
+	cb := renderCloudBuild(t, map[string]string{"_SHEET_URL": testSheetURL})
 	run := runOperatorScripts(t, newFakeGcloud(t))
 
 	type envSource struct {

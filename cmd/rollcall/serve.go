@@ -55,6 +55,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		Token:    cfg.Sync.Token.Reveal(),
 		Invokers: cfg.Sync.Invokers,
 		Audience: cfg.Sync.Audience,
+		Metrics:  m.Handler(), // the headcount is not public: the sync credentials, or loopback
 	}, engine, st)
 	if err != nil {
 		st.Close()
@@ -70,7 +71,6 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 			Ready:    dir,
 			Routes:   []server.Routes{skills, syncRoutes},
 			Requests: m,
-			Metrics:  m.Handler(),
 		}),
 	}, nil
 }

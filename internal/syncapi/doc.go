@@ -2,9 +2,9 @@
 // Cloud Scheduler (with a Google-signed OIDC ID token) or an operator (with
 // a static bearer token) calls to run a sync, and GET /internal/status,
 // which shows the directory size, the last sync and the recent runs to the
-// same callers.
+// same callers; and GET /metrics for them or a Prometheus sidecar on loopback.
 //
-// Both endpoints authenticate through one function (see authenticate): a
+// The endpoints authenticate through one function (see authenticate): a
 // request without valid credentials is answered 401 with a JSON error, and
 // with neither a token nor invokers configured every request is refused.
 package syncapi

@@ -56,6 +56,9 @@ type Config struct {
 	// Audience is the audience those ID tokens must carry exactly. When
 	// empty it is the request's own URL of SyncPath (see audienceOf).
 	Audience string
+	// Metrics, when set, is served at GET MetricsPath to the same callers,
+	// and to any caller on loopback (a Prometheus sidecar).
+	Metrics http.Handler
 }
 
 // Option tunes a Handler.
@@ -87,6 +90,7 @@ type Handler struct {
 	validator  *idtoken.Validator // nil when no invokers are configured
 	syncer     Syncer
 	status     Status
+	metrics    http.Handler // nil: GET MetricsPath is not served
 	runTimeout time.Duration
 }
 
@@ -107,6 +111,7 @@ func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, er
 		audience:   cfg.Audience,
 		syncer:     syncer,
 		status:     status,
+		metrics:    cfg.Metrics,
 		runTimeout: o.runTimeout,
 	}
 	if h.runTimeout <= 0 {
@@ -128,8 +133,12 @@ func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, er
 	return h, nil
 }
 
-// Register mounts POST /internal/sync and GET /internal/status.
+// Register mounts POST /internal/sync, GET /internal/status and, when
+// Config.Metrics is set, GET /metrics.
 func (h *Handler) Register(r gin.IRoutes) {
 	r.POST(SyncPath, h.sync)
 	r.GET(StatusPath, h.showStatus)
+	if h.metrics != nil {
+		r.GET(MetricsPath, h.showMetrics)
+	}
 }
