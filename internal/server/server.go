@@ -95,7 +95,7 @@ func New(o Options) *Server {
 	e := s.engine
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false // canonical serves the route itself
-	e.ContextWithFallback = true // c.Request.Context() values reach handlers through c
+	e.ContextWithFallback = true    // c.Request.Context() values reach handlers through c
 	// Cloud Run's front end connects from a link-local address and puts the
 	// client's address last in X-Forwarded-For; gin reads X-Forwarded-For
 	// from the right and stops at the first untrusted address, so that last
