@@ -32,7 +32,7 @@ const (
 	// failedReloadWait is how long a failed sync's answer waits for the
 	// directory's reload: with the store down, POST /internal/sync answers
 	// within the lease's deadline plus this.
-	failedReloadWait = 2 * time.Second
+	failedReloadWait = time.Second
 )
 
 // service is rollcall serve's object graph, built once at start-up: one
