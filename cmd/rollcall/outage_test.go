@@ -182,19 +182,22 @@ func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 	em.stop(t)
 	down := time.Now()
 	verify("with Firestore down")
-	a := call(t, "POST", base+"/internal/sync", "")
-	if a.status != http.StatusServiceUnavailable || a.body["reason"] != "store_unavailable" {
-		t.Errorf("POST /internal/sync with Firestore down = %d %v, want 503 store_unavailable", a.status, a.body)
-	}
-	t.Logf("/internal/sync answered %d %v after the store went down", a.status, time.Since(down).Round(time.Millisecond))
-	if a := call(t, "GET", base+"/internal/status", ""); a.status != http.StatusServiceUnavailable || a.body["error"] == "" {
-		t.Errorf("GET /internal/status with Firestore down = %d %v, want 503 with an error", a.status, a.body)
-	}
 	until(t, 2*time.Minute, "/ready saying the directory is stale", func() bool {
 		a := call(t, "GET", base+"/ready", "")
 		return a.status == 200 && a.body["directory"] == "stale"
 	})
 	t.Logf("/ready said stale %v after the store went down", time.Since(down).Round(time.Millisecond))
+	a := call(t, "POST", base+"/internal/sync", "")
+	if a.status != http.StatusServiceUnavailable || a.body["reason"] != "store_unavailable" {
+		t.Errorf("POST /internal/sync with Firestore down = %d %v, want 503 store_unavailable", a.status, a.body)
+	}
+	if a := call(t, "GET", base+"/internal/status", ""); a.status != http.StatusServiceUnavailable || a.body["error"] == "" {
+		t.Errorf("GET /internal/status with Firestore down = %d %v, want 503 with an error", a.status, a.body)
+	}
+	t.Logf("/internal/sync answered, /internal/status too, %v after the store went down", time.Since(down).Round(time.Millisecond))
+	if a := call(t, "GET", base+"/ready", ""); a.status != 200 || a.body["directory"] != "stale" {
+		t.Errorf("/ready with Firestore still down = %d %v, want 200 stale", a.status, a.body)
+	}
 	verify("with Firestore down and /ready saying stale")
 
 	// Firestore is back at the same address, empty (the emulator keeps
