@@ -11,7 +11,13 @@
 #   ROLLCALL_TEST_FIRESTORE=required          (the Firestore tests fail instead of skipping)
 #
 # runs the command, always stops the emulator (its whole process group) and
-# exits with the command's exit code. When the emulator cannot be found or
+# exits with the command's exit code. Before the command runs, the emulator
+# answers a few warm-up requests: its first answers are slow (a JVM that has
+# not compiled anything yet), slower than a test's probe may wait.
+#
+# FIRESTORE_EMULATOR_PORT, when set, is the port to use instead of a free
+# one (a test that stops the emulator and starts it again at the same
+# address does so). When the emulator cannot be found or
 # started it says what is missing and exits 125 without running the command.
 #
 # Tests isolate themselves with a project id each, so one emulator serves a
@@ -21,7 +27,7 @@ set -euo pipefail
 readonly prog="firestore-emulator"
 readonly jar_rel="platform/cloud-firestore-emulator/cloud-firestore-emulator.jar"
 readonly main_class="com.google.cloud.datastore.emulator.firestore.CloudFirestore"
-readonly ready_timeout_s=30
+readonly ready_timeout_s=60
 
 die() {
 	printf '%s: %s\n' "$prog" "$*" >&2
@@ -92,6 +98,29 @@ answers_ok() {
 	) 2>/dev/null
 }
 
+# request sends one HTTP/1.0 request to the emulator on port $1 (method $2,
+# path $3, JSON body $4) and succeeds if it answers 200. A cold emulator may
+# take many seconds; it is given a minute.
+request() {
+	local port=$1 method=$2 path=$3 body=${4:-}
+	(
+		exec 3<>"/dev/tcp/127.0.0.1/${port}" || exit 1
+		printf '%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+			"$method" "$path" "${#body}" "$body" >&3
+		IFS= read -r -t 60 status <&3 || exit 1
+		[[ "$status" == *" 200 "* ]]
+	) 2>/dev/null
+}
+
+# warm_up makes the emulator on port $1 write, read and query once, in a
+# project of its own that no test uses.
+warm_up() {
+	local port=$1 docs="/v1/projects/rollcall-warmup/databases/(default)/documents"
+	request "$port" POST "${docs}/warmup?documentId=first" '{"fields":{"n":{"integerValue":"1"}}}' &&
+		request "$port" GET "${docs}/warmup/first" &&
+		request "$port" POST "${docs}:runQuery" '{"structuredQuery":{"from":[{"collectionId":"warmup"}],"limit":1}}'
+}
+
 log="$(mktemp "${TMPDIR:-/tmp}/firestore-emulator.XXXXXX.log")"
 emulator_pid=""
 
@@ -159,14 +188,19 @@ wait_ready() {
 
 port=""
 for attempt in 1 2 3; do
-	candidate="$(free_port)" || die "found no free loopback port"
+	if [[ -n "${FIRESTORE_EMULATOR_PORT:-}" ]]; then
+		candidate=$FIRESTORE_EMULATOR_PORT
+		port_in_use "$candidate" && die "FIRESTORE_EMULATOR_PORT ${candidate} is in use"
+	else
+		candidate="$(free_port)" || die "found no free loopback port"
+	fi
 	start_emulator "$candidate"
 	if wait_ready "$candidate"; then
 		port=$candidate
 		break
 	fi
 	stop_emulator
-	if grep -qi 'address already in use' "$log"; then
+	if [[ -z "${FIRESTORE_EMULATOR_PORT:-}" ]] && grep -qi 'address already in use' "$log"; then
 		continue # lost a race for the port: try another one
 	fi
 	{
@@ -181,6 +215,10 @@ for attempt in 1 2 3; do
 	exit 125
 done
 [[ -n "$port" ]] || die "could not start the Firestore emulator: the loopback ports it tried were taken"
+
+if ! warm_up "$port"; then
+	printf '%s: the emulator on 127.0.0.1:%s did not answer its warm-up requests; going on\n' "$prog" "$port" >&2
+fi
 
 export FIRESTORE_EMULATOR_HOST="127.0.0.1:${port}"
 export ROLLCALL_TEST_FIRESTORE=required

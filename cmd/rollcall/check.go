@@ -25,6 +25,8 @@ func check(ctx context.Context, args []string, cfg config.Config, stdout io.Writ
 		return withCode(exitUsage, err)
 	}
 	defer st.Close()
+	ctx, cancel := context.WithTimeout(ctx, storeCheckTimeout)
+	defer cancel()
 	last, err := st.LastSync(ctx)
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("read the directory: %w", err))

@@ -386,7 +386,7 @@ func TestServeCommand(t *testing.T) {
 	go func() { done <- run(ctx, []string{"serve"}, e.getenv, &bytes.Buffer{}, &stderr) }()
 
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute) // a loaded machine's start
 	for {
 		resp, err := http.Get(base + "/ready")
 		if err == nil {
@@ -407,8 +407,8 @@ func TestServeCommand(t *testing.T) {
 		if err != nil {
 			t.Errorf("serve returned %v, want a clean stop", err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop within 10 s")
+	case <-time.After(30 * time.Second): // the drain's own deadline is 8 s; this only catches a hang
+		t.Fatal("serve did not stop within 30 s")
 	}
 }
 

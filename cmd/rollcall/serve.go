@@ -20,6 +20,17 @@ import (
 	"github.com/rollcall/rollcall/internal/syncapi"
 )
 
+// Deadlines of the service's own calls to the store.
+const (
+	// storeCheckTimeout bounds the start-up check whether the store was
+	// ever synced.
+	storeCheckTimeout = 30 * time.Second
+	// failedReloadWait is how long a failed sync's answer waits for the
+	// directory's reload: with the store down, POST /internal/sync answers
+	// within the lease's deadline plus this.
+	failedReloadWait = time.Second
+)
+
 // service is rollcall serve's object graph, built once at start-up: one
 // store, the directory held in memory that answers the skills, one sync
 // engine, one Kakao client shared by every request.
@@ -127,11 +138,15 @@ func (s *service) start(ctx context.Context) {
 // run, /ready answers 503.
 func (s *service) firstSync(ctx context.Context) {
 	log := logging.FromContext(ctx)
-	last, err := s.store.LastSync(ctx)
+	lctx, cancel := context.WithTimeout(ctx, storeCheckTimeout)
+	last, err := s.store.LastSync(lctx)
+	cancel()
 	if err != nil || !last.IsZero() {
 		return // an unreachable store shows in /ready; a synced one needs nothing
 	}
 	log.Info("the directory has never been synced: syncing now")
+	ctx, cancel = context.WithTimeout(ctx, syncapi.DefaultRunTimeout)
+	defer cancel()
 	if _, err := s.engine.Run(ctx, mirror.Options{}); err != nil && !errors.Is(err, mirror.ErrBusy) {
 		log.Error("first sync failed; /ready stays 503 until a sync succeeds", "error", err.Error())
 	}
@@ -147,11 +162,17 @@ type reloadingSync struct {
 
 // Run runs one sync, then reloads the directory unless the run could not
 // have changed the store. A failed apply is reloaded too: part of its
-// writes may have landed.
+// writes may have landed; but as the store has just failed, the answer
+// waits at most failedReloadWait for it (the reload goes on without it).
 func (r *reloadingSync) Run(ctx context.Context, opts mirror.Options) (mirror.Report, error) {
 	report, err := r.engine.Run(ctx, opts)
 	if opts.DryRun || errors.Is(err, mirror.ErrBusy) || errors.Is(err, mirror.ErrRefused) || errors.Is(err, mirror.ErrRead) {
 		return report, err
+	}
+	if err != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, failedReloadWait)
+		defer cancel()
 	}
 	if rerr := r.directory.Refresh(ctx); rerr != nil {
 		logging.FromContext(ctx).WarnContext(ctx, "the sync ran but the directory in memory could not be reloaded: it will be at its next check",

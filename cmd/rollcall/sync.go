@@ -10,6 +10,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/syncapi"
 )
 
 // syncOnce is `rollcall sync [--dry-run] [--force] [--json]`.
@@ -37,6 +38,8 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 	}
 	defer st.Close()
 
+	ctx, cancel := context.WithTimeout(ctx, syncapi.DefaultRunTimeout)
+	defer cancel()
 	report, err := mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...).Run(ctx, opts)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

@@ -59,6 +59,10 @@ const (
 	// DefaultLoadTimeout bounds one check, the reading of every employee
 	// included.
 	DefaultLoadTimeout = time.Minute
+	// DefaultCheckTimeout bounds a check's two small reads, so that a store
+	// that stopped answering shows as stale within a check interval and
+	// this, not after a whole load's deadline.
+	DefaultCheckTimeout = 5 * time.Second
 )
 
 // ErrNotLoaded is Lookup's error until a copy of the directory has been
@@ -83,6 +87,9 @@ type Options struct {
 	RetryInterval time.Duration
 	// LoadTimeout bounds one check (DefaultLoadTimeout).
 	LoadTimeout time.Duration
+	// CheckTimeout bounds the small reads that start a check
+	// (DefaultCheckTimeout).
+	CheckTimeout time.Duration
 	// Now is the clock that decides when a check is due (time.Now).
 	Now func() time.Time
 }
@@ -103,6 +110,7 @@ type Directory struct {
 	checkInterval time.Duration
 	retryInterval time.Duration
 	loadTimeout   time.Duration
+	checkTimeout  time.Duration
 	now           func() time.Time
 
 	current atomic.Pointer[snapshot]
@@ -119,7 +127,7 @@ type Directory struct {
 func New(store Store, o Options) *Directory {
 	d := &Directory{
 		store: store, log: o.Logger, checkInterval: o.CheckInterval,
-		retryInterval: o.RetryInterval, loadTimeout: o.LoadTimeout, now: o.Now,
+		retryInterval: o.RetryInterval, loadTimeout: o.LoadTimeout, checkTimeout: o.CheckTimeout, now: o.Now,
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -132,6 +140,9 @@ func New(store Store, o Options) *Directory {
 	}
 	if d.loadTimeout <= 0 {
 		d.loadTimeout = DefaultLoadTimeout
+	}
+	if d.checkTimeout <= 0 {
+		d.checkTimeout = DefaultCheckTimeout
 	}
 	if d.now == nil {
 		d.now = time.Now

@@ -119,14 +119,16 @@ func (d *Directory) fly(f *flight) {
 // the two reads shows as a moved version at the next check.
 func (d *Directory) load(ctx context.Context) error {
 	start := d.now()
-	last, err := d.store.LastSync(ctx)
+	cctx, cancel := context.WithTimeout(ctx, d.checkTimeout)
+	defer cancel()
+	last, err := d.store.LastSync(cctx)
 	if err != nil {
 		return fmt.Errorf("check the directory store: %w", err)
 	}
 	if last.IsZero() {
 		return nil // never synced: nothing to load yet
 	}
-	version, err := d.store.Version(ctx)
+	version, err := d.store.Version(cctx)
 	if err != nil {
 		return fmt.Errorf("check the directory store: %w", err)
 	}

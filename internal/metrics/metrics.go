@@ -10,7 +10,7 @@ import (
 
 // Latency buckets, in seconds. Kakao gives a skill 5 s and rollcall aims
 // to answer within 3 s; a sync of ten thousand rows takes seconds and its
-// lease lasts 3 minutes.
+// run is bounded at 3 minutes.
 var (
 	requestBuckets = []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2, 3, 5, 10}
 	syncBuckets    = []float64{.1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 180, 300}

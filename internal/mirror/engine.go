@@ -22,15 +22,26 @@ var (
 	ErrRefused = errors.New("refused by the deletion brake")
 	// ErrRead means the sheet could not be read in full; nothing changed.
 	ErrRead = errors.New("could not read the sheet")
+	// ErrStore means the directory store failed or could not be reached
+	// in time.
+	ErrStore = errors.New("the directory store failed")
 )
 
 // DefaultMaxDeletePercent is the deletion brake's default threshold.
 const DefaultMaxDeletePercent = 20
 
-// LeaseTTL is how long a sync's lease lasts: how long a crashed sync can
-// block the next one. A sync of ten thousand rows takes seconds; a slow
-// Sheets read with every retry well under a minute.
-const LeaseTTL = 3 * time.Minute
+// LeaseTTL is how long a sync's lease lasts unrenewed: how long a crashed
+// sync can block the next one. A running sync renews it every third of
+// that, so a sync may take longer.
+const LeaseTTL = time.Minute
+
+// Deadlines of the store calls a sync makes (the lease's is leaseCallTimeout).
+const (
+	// readTimeout bounds reading what the store holds, to plan.
+	readTimeout = time.Minute
+	// recordTimeout bounds recording a run.
+	recordTimeout = 10 * time.Second
+)
 
 // Options are a run's switches.
 type Options struct {
@@ -47,6 +58,7 @@ type Engine struct {
 	maxDeletePercent float64
 	holder           string
 	now              func() time.Time
+	leaseTTL         time.Duration
 	running          sync.Mutex
 	feedback         Feedback // nil: HR is not shown the result in the sheet
 	history          History
@@ -63,11 +75,15 @@ func WithHolder(holder string) EngineOption { return func(e *Engine) { e.holder 
 // is time.Now.
 func WithClock(now func() time.Time) EngineOption { return func(e *Engine) { e.now = now } }
 
+// WithLeaseTTL sets how long the lease lasts unrenewed (LeaseTTL by
+// default); tests shorten it.
+func WithLeaseTTL(ttl time.Duration) EngineOption { return func(e *Engine) { e.leaseTTL = ttl } }
+
 // NewEngine returns an engine that mirrors source into store, refusing plans
 // that delete more than maxDeletePercent of the directory unless forced.
 func NewEngine(source Source, store Store, maxDeletePercent float64, opts ...EngineOption) *Engine {
 	e := &Engine{source: source, store: store, maxDeletePercent: maxDeletePercent,
-		holder: defaultHolder(), now: time.Now}
+		holder: defaultHolder(), now: time.Now, leaseTTL: LeaseTTL}
 	for _, o := range opts {
 		o(e)
 	}
@@ -94,33 +110,32 @@ func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 		return r, ErrBusy
 	}
 	defer e.running.Unlock()
-	if err := e.store.AcquireLease(ctx, e.holder, LeaseTTL); err != nil {
+	runCtx, lease, err := holdLease(ctx, e.store, e.holder, e.leaseTTL)
+	if err != nil {
+		if !errors.Is(err, ErrBusy) {
+			err = fmt.Errorf("%w: take the sync lease: %w", ErrStore, err)
+		}
 		r.Error = err.Error()
-		if errors.Is(err, ErrBusy) {
-			return r, err
-		}
-		return r, fmt.Errorf("take the sync lease: %w", err)
+		return r, err
 	}
-	defer func() {
-		// Release even when ctx is cancelled; an unreleased lease only
-		// delays the next sync until it expires.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if err := e.store.ReleaseLease(rctx, e.holder); err != nil {
-			log.WarnContext(ctx, "could not release the sync lease; it expires by itself", "error", err.Error())
-		}
-	}()
+	defer lease.release(ctx)
 
-	err := e.run(ctx, opts, &r)
+	err = e.run(runCtx, opts, &r, lease)
+	if cause := context.Cause(runCtx); err != nil && errors.Is(cause, ErrLeaseLost) && !errors.Is(err, ErrLeaseLost) {
+		err = fmt.Errorf("%w: %w", cause, err)
+	}
 	r.DurationMS = time.Since(start).Milliseconds()
 	if err != nil && !errors.Is(err, ErrRefused) {
 		r.Error = err.Error()
 	}
 	e.giveFeedback(ctx, &r, err)
-	if recErr := e.store.RecordRun(ctx, r); recErr != nil {
+	rctx, cancel := context.WithTimeout(ctx, recordTimeout)
+	recErr := e.store.RecordRun(rctx, r)
+	cancel()
+	if recErr != nil {
 		if err == nil {
 			// The directory is right but not marked synced: say so.
-			err = fmt.Errorf("record the sync: %w", recErr)
+			err = fmt.Errorf("%w: record the sync: %w", ErrStore, recErr)
 			r.Error = err.Error()
 		} else {
 			log.WarnContext(ctx, "could not record the failed sync run", "error", recErr.Error())
@@ -140,7 +155,7 @@ func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 	return r, err
 }
 
-func (e *Engine) run(ctx context.Context, opts Options, r *Report) error {
+func (e *Engine) run(ctx context.Context, opts Options, r *Report, lease *leaseHold) error {
 	rows, err := e.source.Rows(ctx)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrRead, sourceError{err})
@@ -155,9 +170,11 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report) error {
 	r.Rows, r.Employees, r.Left = roster.Rows, len(roster.Employees), roster.Left
 	r.IgnoredColumns = roster.IgnoredColumns
 
-	stored, err := e.store.Hashes(ctx)
+	hctx, cancel := context.WithTimeout(ctx, readTimeout)
+	stored, err := e.store.Hashes(hctx)
+	cancel()
 	if err != nil {
-		return fmt.Errorf("read the directory: %w", err)
+		return fmt.Errorf("%w: read the directory: %w", ErrStore, err)
 	}
 	plan := NewPlan(roster.Employees, stored)
 	r.Added, r.Updated, r.Deleted, r.Unchanged = len(plan.Added), len(plan.Updated), len(plan.Deleted), plan.Unchanged
@@ -172,8 +189,12 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report) error {
 		return nil
 	}
 	if !plan.Empty() {
+		// Bounded by the lease: ctx ends when it is lost.
+		if err := lease.confirm(ctx); err != nil {
+			return err
+		}
 		if err := e.store.Apply(ctx, plan.Puts(), plan.Deleted); err != nil {
-			return fmt.Errorf("apply the sync: %w", err)
+			return fmt.Errorf("%w: apply the sync: %w", ErrStore, err)
 		}
 	}
 	return nil

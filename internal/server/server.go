@@ -85,6 +85,7 @@ type Server struct {
 	ready    Readiness
 	requests RequestObserver
 	engine   *gin.Engine
+	handler  http.Handler // engine behind canonical
 }
 
 // New builds the service.
@@ -93,7 +94,8 @@ func New(o Options) *Server {
 	s := &Server{log: o.Logger, project: o.Project, ready: o.Ready, requests: o.Requests, engine: gin.New()}
 	e := s.engine
 	e.HandleMethodNotAllowed = true
-	e.ContextWithFallback = true // c.Request.Context() values reach handlers through c
+	e.RedirectTrailingSlash = false // canonical serves the route itself
+	e.ContextWithFallback = true    // c.Request.Context() values reach handlers through c
 	// Cloud Run's front end connects from a link-local address and puts the
 	// client's address last in X-Forwarded-For; gin reads X-Forwarded-For
 	// from the right and stops at the first untrusted address, so that last
@@ -114,18 +116,19 @@ func New(o Options) *Server {
 	for _, r := range o.Routes {
 		r.Register(e)
 	}
+	s.handler = canonical(e)
 	return s
 }
 
 // Handler returns the service as an http.Handler.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Serve answers requests on ln until ctx is done, then stops accepting new
 // connections and waits for in-flight requests to finish (within Cloud Run's
 // grace period). It returns nil after a clean stop.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
-		Handler:           s.engine,
+		Handler:           s.handler,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

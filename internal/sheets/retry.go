@@ -13,8 +13,13 @@ import (
 
 // retry runs call until it succeeds, fails for good, or has been tried
 // s.maxAttempts times, waiting with jittered exponential backoff between
-// attempts. It returns how many attempts it made. Each attempt gets its own
-// timeout, so a hung connection costs one attempt, not the whole read.
+// attempts. With the defaults the waits add up to more than a minute, so
+// that a read refused by Sheets' per-minute quota (429) is tried again in
+// the next minute. It never waits past ctx's deadline (the sync's, which
+// also ends when the sync loses its lease): when the next attempt would
+// come after it, it gives up at once. It returns how many attempts it
+// made. Each attempt gets its own timeout, so a hung connection costs one
+// attempt, not the whole read.
 func (s *Source) retry(ctx context.Context, op string, call func(context.Context) error) (int, error) {
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, s.requestTimeout)
@@ -30,6 +35,11 @@ func (s *Source) retry(ctx context.Context, op string, call func(context.Context
 			return attempt, err
 		}
 		wait := backoff(s.backoffBase, s.maxBackoff, attempt)
+		if deadline, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(deadline) {
+			logging.FromContext(ctx).WarnContext(ctx, "sheets request failed; not retrying, the next attempt would come after the deadline",
+				"op", op, "attempt", attempt, "status", statusOf(err), "wait_ms", wait.Milliseconds())
+			return attempt, err
+		}
 		logging.FromContext(ctx).WarnContext(ctx, "sheets request failed, retrying",
 			"op", op, "attempt", attempt, "status", statusOf(err), "wait_ms", wait.Milliseconds())
 		t := time.NewTimer(wait)

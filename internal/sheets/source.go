@@ -21,11 +21,12 @@ import (
 
 var _ mirror.Source = (*Source)(nil)
 
-// Defaults for Options' zero values.
+// Defaults for Options' zero values. The waits between the attempts add up
+// to at least a minute (retry.go), to outlast a per-minute quota.
 const (
-	DefaultMaxAttempts    = 4
-	DefaultBackoffBase    = 200 * time.Millisecond
-	DefaultMaxBackoff     = 5 * time.Second
+	DefaultMaxAttempts    = 9
+	DefaultBackoffBase    = time.Second
+	DefaultMaxBackoff     = 32 * time.Second
 	DefaultRequestTimeout = 30 * time.Second
 )
 

@@ -24,9 +24,11 @@ const (
 	StatusPath = "/internal/status"
 )
 
-// DefaultRunTimeout bounds a sync started over HTTP. It matches the sync
-// lease: a run that outlived its lease could overlap another instance's.
-const DefaultRunTimeout = mirror.LeaseTTL
+// DefaultRunTimeout bounds a sync started over HTTP: room for a Sheets read
+// that waits out a per-minute quota and for the apply, within Cloud
+// Scheduler's default attempt deadline (3 min). The lease, renewed while the
+// sync runs, keeps it alone however long it takes.
+const DefaultRunTimeout = 3 * time.Minute
 
 // Syncer runs one sync; *mirror.Engine satisfies it.
 type Syncer interface {

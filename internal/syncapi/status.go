@@ -30,7 +30,8 @@ type statusAnswer struct {
 }
 
 // showStatus answers the directory size, the last sync and the last
-// StatusRuns runs, newest first; 500 with a JSON error if the store fails.
+// StatusRuns runs, newest first; 503 with a JSON error if the store fails
+// or does not answer within statusTimeout.
 func (h *Handler) showStatus(c *gin.Context) {
 	if _, ok := h.authorize(c); !ok {
 		return
@@ -40,7 +41,8 @@ func (h *Handler) showStatus(c *gin.Context) {
 	answer, err := h.readStatus(ctx)
 	if err != nil {
 		logging.FromContext(ctx).ErrorContext(ctx, "could not read the sync status", "error", err.Error())
-		c.JSON(http.StatusInternalServerError, gin.H{"error": "could not read the sync status from the directory store"})
+		c.JSON(http.StatusServiceUnavailable, gin.H{"error": "could not read the sync status from the directory store",
+			"reason": ReasonStoreUnavailable})
 		return
 	}
 	c.JSON(http.StatusOK, answer)

@@ -109,10 +109,13 @@ func TestStatusStoreFailure(t *testing.T) {
 			t.Parallel()
 			h := newHandler(t, syncapi.Config{Token: testToken}, &fakeSyncer{}, tt.status, keys)
 			w := do(router(t, h, nil), request(http.MethodGet, syncapi.StatusPath, "Bearer "+testToken))
-			if w.Code != http.StatusInternalServerError {
-				t.Errorf("status = %d, want 500", w.Code)
+			if w.Code != http.StatusServiceUnavailable {
+				t.Errorf("status = %d, want 503", w.Code)
 			}
 			body := decode(t, w)
+			if body["reason"] != syncapi.ReasonStoreUnavailable {
+				t.Errorf("reason = %v, want %q", body["reason"], syncapi.ReasonStoreUnavailable)
+			}
 			if msg, _ := body["error"].(string); msg == "" || strings.Contains(msg, "secret-project") {
 				t.Errorf("error = %q, want a message that does not show the internal error", msg)
 			}

@@ -27,8 +27,14 @@ const (
 	// ReasonReadFailed: the sheet could not be read in full (502, an
 	// upstream failure); nothing changed.
 	ReasonReadFailed = "read_failed"
-	// ReasonFailed: the store failed (500); the next sync repairs whatever
-	// an interrupted apply left.
+	// ReasonStoreUnavailable: the directory store failed or did not answer
+	// in time (503); the next sync repairs whatever an interrupted apply
+	// left.
+	ReasonStoreUnavailable = "store_unavailable"
+	// ReasonLeaseLost: the sync lost its lease to time or another holder
+	// and stopped before writing more (503).
+	ReasonLeaseLost = "lease_lost"
+	// ReasonFailed: anything else (500).
 	ReasonFailed = "failed"
 )
 
@@ -47,7 +53,9 @@ type syncAnswer struct {
 //	409 reason "busy": another sync holds the lock; or reason "refused":
 //	    the deletion brake refused it (report.refused is true)
 //	502 reason "read_failed": the sheet could not be read (report.error)
-//	500 reason "failed": the store failed (report.error)
+//	503 reason "store_unavailable": the store failed or did not answer in
+//	    time; reason "lease_lost": the sync lost its lease (report.error)
+//	500 reason "failed": anything else (report.error)
 //
 // The run is detached from the request's cancellation: Cloud Scheduler
 // gives up on a slow answer (its attempt deadline) and closes the
@@ -91,12 +99,16 @@ func outcome(err error) (int, string) {
 	switch {
 	case err == nil:
 		return http.StatusOK, ""
+	case errors.Is(err, mirror.ErrLeaseLost):
+		return http.StatusServiceUnavailable, ReasonLeaseLost
 	case errors.Is(err, mirror.ErrBusy):
 		return http.StatusConflict, ReasonBusy
 	case errors.Is(err, mirror.ErrRefused):
 		return http.StatusConflict, ReasonRefused
 	case errors.Is(err, mirror.ErrRead):
 		return http.StatusBadGateway, ReasonReadFailed
+	case errors.Is(err, mirror.ErrStore):
+		return http.StatusServiceUnavailable, ReasonStoreUnavailable
 	default:
 		return http.StatusInternalServerError, ReasonFailed
 	}

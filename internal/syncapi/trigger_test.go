@@ -47,6 +47,8 @@ func TestSyncAnswers(t *testing.T) {
 		Deleted: 9, Unchanged: 1, StartedAt: started, DurationMS: 80, Problems: []directory.Problem{}}
 	readFailed := mirror.Report{Error: "could not read the sheet: HTTP 503", StartedAt: started, Problems: []directory.Problem{}}
 	storeFailed := mirror.Report{Rows: 3, Employees: 3, Added: 3, Error: "apply the sync: disk full", StartedAt: started, Problems: []directory.Problem{}}
+	storeDown := mirror.Report{Error: "the directory store failed: take the sync lease: context deadline exceeded", StartedAt: started, Problems: []directory.Problem{}}
+	leaseLost := mirror.Report{Error: "the sync lease was lost: could not read the sheet: context canceled", StartedAt: started, Problems: []directory.Problem{}}
 
 	tests := []struct {
 		name       string
@@ -61,7 +63,10 @@ func TestSyncAnswers(t *testing.T) {
 		{"busy", busy, fmt.Errorf("take the sync lease: %w", mirror.ErrBusy), http.StatusConflict, syncapi.ReasonBusy, nil},
 		{"refused", refused, mirror.ErrRefused, http.StatusConflict, syncapi.ReasonRefused, nil},
 		{"read failed", readFailed, fmt.Errorf("%w: HTTP 503", mirror.ErrRead), http.StatusBadGateway, syncapi.ReasonReadFailed, nil},
-		{"store failed", storeFailed, errors.New("apply the sync: disk full"), http.StatusInternalServerError, syncapi.ReasonFailed, nil},
+		{"store failed", storeFailed, fmt.Errorf("%w: apply the sync: disk full", mirror.ErrStore), http.StatusServiceUnavailable, syncapi.ReasonStoreUnavailable, nil},
+		{"store down", storeDown, fmt.Errorf("%w: take the sync lease: %w", mirror.ErrStore, context.DeadlineExceeded), http.StatusServiceUnavailable, syncapi.ReasonStoreUnavailable, nil},
+		{"lease lost", leaseLost, fmt.Errorf("%w: %w: context canceled", mirror.ErrLeaseLost, mirror.ErrRead), http.StatusServiceUnavailable, syncapi.ReasonLeaseLost, nil},
+		{"other failure", storeFailed, errors.New("something unforeseen"), http.StatusInternalServerError, syncapi.ReasonFailed, nil},
 		{"nil problems answer as a list", mirror.Report{StartedAt: started}, nil, http.StatusOK, "",
 			&mirror.Report{StartedAt: started, Problems: []directory.Problem{}}},
 	}

@@ -1,0 +1,222 @@
+package main
+
+// Issue 10's acceptance: a serving instance whose Firestore goes away keeps
+// answering skills from memory, answers its other endpoints promptly and
+// honestly, and recovers by itself when Firestore is back.
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
+	"github.com/rollcall/rollcall/internal/logging/logtest"
+)
+
+// emulator is a Firestore emulator of the test's own, run by
+// scripts/firestore-emulator.sh around `cat`: closing cat's input ends the
+// script, which stops the emulator.
+type emulator struct {
+	stdin io.WriteCloser
+	done  chan error
+	logs  *logtest.Buffer
+}
+
+// startEmulator starts an emulator on 127.0.0.1:port and waits until the
+// script says it is ready (after its warm-up).
+func startEmulator(t *testing.T, port int) *emulator {
+	t.Helper()
+	cmd := exec.Command("../../scripts/firestore-emulator.sh", "cat")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("FIRESTORE_EMULATOR_PORT=%d", port))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	em := &emulator{stdin: stdin, done: make(chan error, 1), logs: &logtest.Buffer{}}
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		signalled := false
+		for sc.Scan() {
+			fmt.Fprintln(em.logs, sc.Text())
+			if !signalled && strings.Contains(sc.Text(), "emulator ready at") {
+				close(ready)
+				signalled = true
+			}
+		}
+		em.done <- cmd.Wait()
+	}()
+	t.Cleanup(func() { em.stop(t) })
+	select {
+	case <-ready:
+	case err := <-em.done:
+		em.done <- err
+		t.Fatalf("the Firestore emulator script ended (%v) before the emulator was ready:\n%s", err, em.logs)
+	case <-time.After(3 * time.Minute):
+		t.Fatalf("the Firestore emulator was not ready within 3 minutes:\n%s", em.logs)
+	}
+	return em
+}
+
+// stop stops the emulator and waits until it is gone; stopping it again
+// does nothing.
+func (em *emulator) stop(t *testing.T) {
+	t.Helper()
+	if em.stdin == nil {
+		return
+	}
+	em.stdin.Close()
+	em.stdin = nil
+	select {
+	case <-em.done:
+	case <-time.After(time.Minute):
+		t.Fatalf("the Firestore emulator did not stop within a minute:\n%s", em.logs)
+	}
+}
+
+// answer is a status and a JSON body's top-level fields, as text.
+type answer struct {
+	status int
+	body   map[string]string
+}
+
+// callService sends method path to base (with the sync token, as an operator
+// would) and decodes the JSON answer. The client waits long: the bound on
+// the answer is the service's own deadline, not this.
+func callService(t *testing.T, method, url, body string) answer {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer outage-token")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Timeout: 2 * time.Minute}).Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	var raw map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&raw); err != nil {
+		t.Fatalf("%s %s: status %d, body is not JSON: %v", method, url, resp.StatusCode, err)
+	}
+	a := answer{status: resp.StatusCode, body: map[string]string{}}
+	for k, v := range raw {
+		a.body[k] = fmt.Sprint(v)
+	}
+	return a
+}
+
+// until calls probe every half second until it returns true, for at most
+// bound, and fails the test with what after says when it never does.
+func until(t *testing.T, bound time.Duration, what string, probe func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !probe() {
+		if time.Since(start) > bound {
+			t.Fatalf("%s: not within %v", what, bound)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
+	t.Parallel()
+	needFirestoreEmulator(t) // the machine has the emulator: this test starts its own
+	bin := rollcallBinary(t)
+	emPort := freePort(t)
+	em := startEmulator(t, emPort)
+
+	fake, err := kakaotest.Start(kakaotest.PlainHTTP())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	e := newTestEnv(t)
+	port := freePort(t)
+	e.vars["PORT"] = fmt.Sprint(port)
+	e.vars["FIRESTORE_EMULATOR_HOST"] = fmt.Sprintf("127.0.0.1:%d", emPort)
+	e.vars["ROLLCALL_STORE"] = "firestore:rollcall-outage"
+	e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
+	e.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()
+	e.vars["ROLLCALL_SYNC_TOKEN"] = "outage-token"
+	logs := &logtest.Buffer{}
+	cmd := exec.Command(bin, "serve")
+	cmd.Env, cmd.Stdout, cmd.Stderr = e.environ(), logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	waitReady(t, base, logs) // after the service's own first sync
+	defer func() {
+		if t.Failed() {
+			t.Logf("rollcall's logs:\n%s", logs)
+		}
+	}()
+
+	verify := func(when string) {
+		t.Helper()
+		otp := fake.Issue(kakaotest.Profile{PhoneNumber: employeePhone})
+		if a := callService(t, "POST", base+"/kakao/validate", skillRequest(t, "validation-request.json", otp)); a.status != 200 || a.body["status"] != "SUCCESS" {
+			t.Errorf("validation %s = %d %v, want 200 SUCCESS", when, a.status, a.body)
+		}
+	}
+	verify("with Firestore up")
+
+	em.stop(t)
+	down := time.Now()
+	verify("with Firestore down")
+	until(t, 2*time.Minute, "/ready saying the directory is stale", func() bool {
+		a := callService(t, "GET", base+"/ready", "")
+		return a.status == 200 && a.body["directory"] == "stale"
+	})
+	t.Logf("/ready said stale %v after the store went down", time.Since(down).Round(time.Millisecond))
+	a := callService(t, "POST", base+"/internal/sync", "")
+	if a.status != http.StatusServiceUnavailable || a.body["reason"] != "store_unavailable" {
+		t.Errorf("POST /internal/sync with Firestore down = %d %v, want 503 store_unavailable", a.status, a.body)
+	}
+	if a := callService(t, "GET", base+"/internal/status", ""); a.status != http.StatusServiceUnavailable || a.body["error"] == "" {
+		t.Errorf("GET /internal/status with Firestore down = %d %v, want 503 with an error", a.status, a.body)
+	}
+	t.Logf("/internal/sync answered, /internal/status too, %v after the store went down", time.Since(down).Round(time.Millisecond))
+	if a := callService(t, "GET", base+"/ready", ""); a.status != 200 || a.body["directory"] != "stale" {
+		t.Errorf("/ready with Firestore still down = %d %v, want 200 stale", a.status, a.body)
+	}
+	verify("with Firestore down and /ready saying stale")
+
+	// Firestore is back at the same address, empty (the emulator keeps
+	// nothing): the next sync fills it again.
+	startEmulator(t, emPort)
+	back := time.Now()
+	var employees string // the example's count: all of them come back as added
+	until(t, 3*time.Minute, "POST /internal/sync succeeding again", func() bool {
+		a := callService(t, "POST", base+"/internal/sync", "")
+		employees = a.body["employees"]
+		return a.status == 200 && a.body["added"] == employees && employees != "0"
+	})
+	until(t, 2*time.Minute, "/ready saying the directory is current", func() bool {
+		a := callService(t, "GET", base+"/ready", "")
+		return a.status == 200 && a.body["directory"] == "current"
+	})
+	if a := callService(t, "GET", base+"/internal/status", ""); a.status != 200 || a.body["directory_size"] != employees {
+		t.Errorf("GET /internal/status after the store came back = %d %v, want 200 and %s employees", a.status, a.body, employees)
+	}
+	verify("after Firestore came back")
+	t.Logf("recovered %v after the store came back", time.Since(back).Round(time.Millisecond))
+}
