@@ -57,7 +57,7 @@ func BenchmarkSync10k(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
 			b.StopTimer()
-			engine := mirror.NewEngine(&rowsSource{rows: rows}, openTestStore(b), mirror.DefaultMaxDeletePercent)
+			engine := mirror.NewEngine(&rowsSource{rows: rows}, openTestStore(b), 20)
 			b.StartTimer()
 			r, err := engine.Run(b.Context(), mirror.Options{})
 			if err != nil {
@@ -71,7 +71,7 @@ func BenchmarkSync10k(b *testing.B) {
 	})
 
 	b.Run("unchanged_sync", func(b *testing.B) {
-		engine := mirror.NewEngine(&rowsSource{rows: rows}, openTestStore(b), mirror.DefaultMaxDeletePercent)
+		engine := mirror.NewEngine(&rowsSource{rows: rows}, openTestStore(b), 20)
 		if _, err := engine.Run(b.Context(), mirror.Options{}); err != nil {
 			b.Fatalf("first sync: %v", err)
 		}

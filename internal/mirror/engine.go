@@ -24,13 +24,18 @@ var (
 	ErrRead = errors.New("could not read the sheet")
 )
 
-// DefaultMaxDeletePercent is the deletion brake's default threshold.
-const DefaultMaxDeletePercent = 20
-
 // LeaseTTL is how long a sync's lease lasts: how long a crashed sync can
 // block the next one. A sync of ten thousand rows takes seconds; a slow
 // Sheets read with every retry well under a minute.
 const LeaseTTL = 3 * time.Minute
+
+// Deadlines of the store calls that plan and apply a sync. Reading the
+// digest is one small document; reading every hash or writing a first sync
+// of a hundred thousand employees takes seconds, retries included.
+const (
+	digestTimeout = 15 * time.Second
+	applyTimeout  = 2 * time.Minute
+)
 
 // Options are a run's switches.
 type Options struct {
@@ -144,11 +149,25 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report) error {
 	}
 	r.Rows, r.Employees, r.Left = roster.Rows, len(roster.Employees), roster.Left
 
-	stored, err := e.store.Hashes(ctx)
+	// Same digest, same directory: nothing to read or write per employee.
+	digest := DigestOf(roster.Employees)
+	dctx, cancel := context.WithTimeout(ctx, digestTimeout)
+	stored, err := e.store.Digest(dctx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("read the directory's digest: %w", err)
+	}
+	if stored == digest {
+		r.Unchanged = len(roster.Employees)
+		return nil
+	}
+	hctx, cancel := context.WithTimeout(ctx, applyTimeout)
+	hashes, err := e.store.Hashes(hctx)
+	cancel()
 	if err != nil {
 		return fmt.Errorf("read the directory: %w", err)
 	}
-	plan := NewPlan(roster.Employees, stored)
+	plan := NewPlan(roster.Employees, hashes)
 	r.Added, r.Updated, r.Deleted, r.Unchanged = len(plan.Added), len(plan.Updated), len(plan.Deleted), plan.Unchanged
 
 	if plan.TripsBrake(e.maxDeletePercent) && !opts.Force {
@@ -160,10 +179,11 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report) error {
 	if opts.DryRun {
 		return nil
 	}
-	if !plan.Empty() {
-		if err := e.store.Apply(ctx, plan.Puts(), plan.Deleted); err != nil {
-			return fmt.Errorf("apply the sync: %w", err)
-		}
+	// An empty plan is applied too: the store's digest was not this one.
+	actx, cancel := context.WithTimeout(ctx, applyTimeout)
+	defer cancel()
+	if err := e.store.Apply(actx, plan.Puts(), plan.Deleted); err != nil {
+		return fmt.Errorf("apply the sync: %w", err)
 	}
 	return nil
 }

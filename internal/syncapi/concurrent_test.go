@@ -159,7 +159,7 @@ func TestConcurrentTriggers(t *testing.T) {
 			source := newGatedSheet(sheet)
 			var routes []http.Handler
 			for i := range instances {
-				engine := mirror.NewEngine(source, store, mirror.DefaultMaxDeletePercent, mirror.WithHolder(fmt.Sprintf("instance-%d", i)))
+				engine := mirror.NewEngine(source, store, 20, mirror.WithHolder(fmt.Sprintf("instance-%d", i)))
 				h := newHandler(t, syncapi.Config{Token: testToken}, engine, store, keys)
 				routes = append(routes, router(t, h, nil))
 			}
