@@ -3,7 +3,6 @@ package memdir
 import (
 	"context"
 	"errors"
-	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -163,7 +162,7 @@ func TestCheckInterval(t *testing.T) {
 	clock := newFakeClock()
 	d, _ := newTestDirectory(t, store, clock)
 	refresh(t, d)
-	checks := store.count("LastSync")
+	checks := store.count("Status")
 
 	// Another instance deletes hong.
 	store.set(func(s *storeState) {
@@ -175,7 +174,7 @@ func TestCheckInterval(t *testing.T) {
 		wantFound(t, d, hong)
 	}
 	settle(t, d)
-	if n := store.count("LastSync"); n != checks {
+	if n := store.count("Status"); n != checks {
 		t.Fatalf("the store was checked %d times before the interval was over, want 0", n-checks)
 	}
 
@@ -184,7 +183,7 @@ func TestCheckInterval(t *testing.T) {
 	wantFound(t, d, hong)
 	settle(t, d)
 	wantMissing(t, d, hong.Phone)
-	if n := store.count("LastSync"); n != checks+1 {
+	if n := store.count("Status"); n != checks+1 {
 		t.Errorf("the store was checked %d times once the interval was over, want 1", n-checks)
 	}
 
@@ -192,7 +191,7 @@ func TestCheckInterval(t *testing.T) {
 	clock.Advance(DefaultCheckInterval / 2)
 	wantFound(t, d, kim)
 	settle(t, d)
-	if n := store.count("LastSync"); n != checks+1 {
+	if n := store.count("Status"); n != checks+1 {
 		t.Errorf("the store was checked again %v after the last check", DefaultCheckInterval/2)
 	}
 }
@@ -206,13 +205,13 @@ func TestBackgroundCheckIsShared(t *testing.T) {
 
 	// The next check hangs in the store until the test lets it go.
 	started, release := make(chan struct{}, 100), make(chan struct{})
-	unblocked := store.lastSync
-	store.lastSync = func(ctx context.Context) (time.Time, error) {
+	unblocked := store.status
+	store.status = func(ctx context.Context) (string, time.Time, error) {
 		started <- struct{}{}
 		<-release
 		return unblocked(ctx)
 	}
-	checks := store.count("LastSync")
+	checks := store.count("Status")
 	store.set(func(s *storeState) { s.version, s.employees = "v2", []directory.Employee{kim} })
 
 	clock.Advance(DefaultCheckInterval)
@@ -231,7 +230,7 @@ func TestBackgroundCheckIsShared(t *testing.T) {
 	if n := len(started); n != 0 {
 		t.Errorf("%d more checks started while one was running, want none", n)
 	}
-	if n := store.count("LastSync"); n != checks+1 {
+	if n := store.count("Status"); n != checks+1 {
 		t.Errorf("the store was checked %d times, want 1", n-checks)
 	}
 }
@@ -344,7 +343,7 @@ func TestWatch(t *testing.T) {
 	watched := make(chan struct{})
 	go func() { d.Watch(ctx); close(watched) }()
 	// No request arrives; the timer alone brings the change in.
-	for d.current.Load().version != "v2" {
+	for _, v, _ := d.copyState(); v != "v2"; _, v, _ = d.copyState() {
 		select {
 		case <-t.Context().Done():
 			t.Fatal("Watch never checked the store")
@@ -390,23 +389,4 @@ func BenchmarkLookup(b *testing.B) {
 			}
 		}
 	})
-}
-
-// TestLowerGCPercent: a load lowers the collector's target and puts the
-// previous one back, but never raises a lower one or turns GOGC=off on.
-func TestLowerGCPercent(t *testing.T) {
-	// Not parallel: the target is the process's.
-	orig := debug.SetGCPercent(100)
-	t.Cleanup(func() { debug.SetGCPercent(orig) })
-	for _, tt := range []struct{ before, during int }{{100, 25}, {200, 25}, {25, 25}, {10, 10}, {-1, -1}} {
-		debug.SetGCPercent(tt.before)
-		restore := lowerGCPercent(25)
-		if got := debug.SetGCPercent(tt.during); got != tt.during {
-			t.Errorf("from %d: %d during the load, want %d", tt.before, got, tt.during)
-		}
-		restore()
-		if got := debug.SetGCPercent(100); got != tt.before {
-			t.Errorf("from %d: %d after the load, want it back", tt.before, got)
-		}
-	}
 }

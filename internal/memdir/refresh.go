@@ -3,8 +3,8 @@ package memdir
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"time"
+	"unique"
 
 	"github.com/rollcall/rollcall/internal/directory"
 )
@@ -53,11 +53,13 @@ func (d *Directory) Refresh(ctx context.Context) error {
 	return f.err
 }
 
-// Watch checks the store every check interval until ctx is done. Requests
-// start checks too; Watch covers the quiet times in which the process
-// still has CPU.
+// Watch checks the store whenever a check falls due, until ctx is done.
+// Requests start checks too; Watch covers the quiet times in which the
+// process still has CPU. It waits for the check's due time rather than
+// ticking at the interval: a tick a hair before the due time would skip a
+// whole interval.
 func (d *Directory) Watch(ctx context.Context) {
-	t := time.NewTicker(d.checkInterval)
+	t := time.NewTimer(d.checkInterval)
 	defer t.Stop()
 	for {
 		select {
@@ -65,6 +67,11 @@ func (d *Directory) Watch(ctx context.Context) {
 			return
 		case <-t.C:
 			d.maybeCheck()
+			wait := time.Duration(d.due.Load() - d.now().UnixNano())
+			if wait <= 0 {
+				wait = d.retryInterval // a check is running, or will be soon
+			}
+			t.Reset(wait)
 		}
 	}
 }
@@ -104,7 +111,7 @@ func (d *Directory) fly(f *flight) {
 
 	d.mu.Lock()
 	d.noteHealth(err)
-	if d.current.Load() == nil {
+	if loaded, _, _ := d.copyState(); !loaded {
 		d.due.Store(d.now().Add(d.retryInterval).UnixNano())
 	}
 	d.flight = nil
@@ -113,62 +120,91 @@ func (d *Directory) fly(f *flight) {
 	close(f.done)
 }
 
-// load checks the store and, when its employees changed, publishes a new
-// copy of them. The version is read before the employees, so that a copy
-// is never labelled newer than what it holds: a change that lands between
-// the two reads shows as a moved version at the next check.
+// load checks the store and, when its employees changed, brings the copy
+// up to date: by the employees changed since the copy's version, or by
+// reading them all when the store cannot tell those. Each version is read
+// before the employees it labels, so that a copy is never labelled newer
+// than what it holds: a change that lands in between shows as a moved
+// version at the next check.
 func (d *Directory) load(ctx context.Context) error {
 	start := d.now()
-	last, err := d.store.LastSync(ctx)
+	version, last, err := d.store.Status(ctx)
 	if err != nil {
 		return fmt.Errorf("check the directory store: %w", err)
 	}
 	if last.IsZero() {
 		return nil // never synced: nothing to load yet
 	}
-	version, err := d.store.Version(ctx)
-	if err != nil {
-		return fmt.Errorf("check the directory store: %w", err)
-	}
-	cur := d.current.Load()
-	if cur != nil && cur.version == version {
-		if !cur.lastSync.Equal(last) {
-			// A sync that changed nothing: same employees, newer stamp.
-			d.current.Store(&snapshot{people: cur.people, version: version, lastSync: last})
-		}
+	loaded, have, _ := d.copyState()
+	if loaded && have == version {
+		// Nothing changed, or a sync that changed nothing: a newer stamp.
+		d.data.Lock()
+		d.lastSync = last
+		d.data.Unlock()
 		return nil
 	}
-	p, err := d.readPeople(ctx)
+	if loaded {
+		var (
+			puts    []directory.Employee
+			removes []string
+		)
+		now, ok, err := d.store.Changes(ctx, have, func(e directory.Employee) { puts = append(puts, e) },
+			func(phone string) { removes = append(removes, phone) })
+		if err != nil {
+			return fmt.Errorf("read the directory's changes: %w", err)
+		}
+		if ok {
+			d.data.Lock()
+			for _, e := range puts {
+				d.people[e.Phone] = intern(e)
+			}
+			for _, phone := range removes {
+				delete(d.people, phone)
+			}
+			d.version, d.lastSync = now, last
+			d.data.Unlock()
+			d.log.Info("employee directory caught up", "written", len(puts), "removed", len(removes),
+				"last_sync", last.UTC().Format(time.RFC3339), "duration_ms", d.now().Sub(start).Milliseconds())
+			return nil
+		}
+	}
+	people, err := d.readPeople(ctx)
 	if err != nil {
 		return fmt.Errorf("load the directory: %w", err)
 	}
-	d.current.Store(&snapshot{people: p, version: version, lastSync: last})
-	d.log.Info("employee directory loaded into memory", "employees", p.len(),
+	d.data.Lock()
+	d.people, d.version, d.lastSync = people, version, last
+	d.data.Unlock()
+	d.log.Info("employee directory loaded into memory", "employees", len(people),
 		"last_sync", last.UTC().Format(time.RFC3339), "duration_ms", d.now().Sub(start).Milliseconds())
 	return nil
 }
 
-// loadGCPercent is the garbage collector's target while a copy is read:
-// reading a hundred thousand employees from Firestore makes several times
-// the copy's size in short-lived garbage (a document snapshot each), and at
-// Go's default of 100 the heap would grow to twice what is live before each
-// collection. A lower target for those few seconds keeps an instance's peak
-// memory near what it holds afterwards, for a little more collector work.
-const loadGCPercent = 25
-
-// readPeople reads every employee of the store into a packed copy, one at
-// a time.
-func (d *Directory) readPeople(ctx context.Context) (*people, error) {
-	defer lowerGCPercent(loadGCPercent)()
-	b := newPeopleBuilder(0)
-	err := d.store.VisitEmployees(ctx, func(n int) { b = newPeopleBuilder(n) }, func(e directory.Employee) error {
-		b.add(e)
+// readPeople reads every employee of the store into a new map.
+func (d *Directory) readPeople(ctx context.Context) (map[string]directory.Employee, error) {
+	var people map[string]directory.Employee
+	err := d.store.VisitEmployees(ctx, func(n int) { people = make(map[string]directory.Employee, n) }, func(e directory.Employee) error {
+		if people == nil {
+			people = map[string]directory.Employee{}
+		}
+		people[e.Phone] = intern(e)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return b.done(), nil
+	if people == nil {
+		people = map[string]directory.Employee{}
+	}
+	return people, nil
+}
+
+// intern shares the department and position strings, of which a company
+// has few, among the employees that have them.
+func intern(e directory.Employee) directory.Employee {
+	e.Department = unique.Make(e.Department).Value()
+	e.Position = unique.Make(e.Position).Value()
+	return e
 }
 
 // noteHealth records whether the last check reached the store and logs the
@@ -177,9 +213,9 @@ func (d *Directory) noteHealth(err error) {
 	switch {
 	case err != nil && !d.failing:
 		d.failing = true
-		if s := d.current.Load(); s != nil {
+		if loaded, _, last := d.copyState(); loaded {
 			d.log.Warn("the directory store cannot be reached: answering from the directory loaded before; /ready reports it stale",
-				"employees", s.people.len(), "last_sync", s.lastSync.UTC().Format(time.RFC3339), "error", err.Error())
+				"last_sync", last.UTC().Format(time.RFC3339), "error", err.Error())
 			return
 		}
 		d.log.Warn("the directory store cannot be reached and no directory is loaded: skill calls answer ERROR until it is",
@@ -188,15 +224,4 @@ func (d *Directory) noteHealth(err error) {
 		d.failing = false
 		d.log.Info("the directory store can be reached again")
 	}
-}
-
-// lowerGCPercent sets the collector's target to percent unless it is lower
-// already (or off, GOGC=off), and returns what restores the previous one.
-func lowerGCPercent(percent int) (restore func()) {
-	prev := debug.SetGCPercent(percent)
-	if prev < 0 || prev <= percent {
-		debug.SetGCPercent(prev)
-		return func() {}
-	}
-	return func() { debug.SetGCPercent(prev) }
 }

@@ -69,6 +69,11 @@ var (
 
 func newMemStore() *memStore { return &memStore{employees: map[string]directory.Employee{}} }
 
+func (s *memStore) Digest(ctx context.Context) (string, error) {
+	h, err := s.Hashes(ctx)
+	return mirror.DigestOfHashes(h), err
+}
+
 func (s *memStore) Hashes(context.Context) (map[string]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
