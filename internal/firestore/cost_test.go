@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"cloud.google.com/go/firestore/apiv1/firestorepb"
 	"google.golang.org/api/option"
@@ -169,6 +170,12 @@ func TestSyncCost(t *testing.T) {
 
 	first := measure("first sync", func() { run(s) })
 	check("first sync", first, 50, n+50, n)
+	// A full history, as in steady use: each run from now on prunes one.
+	for i := range mirror.KeptRuns {
+		if err := other.RecordRun(t.Context(), mirror.Report{DryRun: true, StartedAt: time.Now().Add(-time.Duration(i+1) * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	// An instance starts on the synced directory.
 	dir := memdir.New(s, memdir.Options{})
@@ -204,7 +211,11 @@ func TestSyncCost(t *testing.T) {
 	})
 	check("one employee's department changed", oneChange, 40, 10, 1)
 
-	// A serving instance catches up with another process's one-change sync.
+	// A serving instance, up to date, catches up with another process's
+	// one-change sync.
+	if err := dir.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	changed := src.rows[2*n/3]
 	changed[2] = "재무팀"
 	if r := run(other); r.Updated != 1 {
