@@ -54,6 +54,11 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 // directory's version with a record of the phones changed; an empty one
 // changes nothing but a missing digest.
 func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []string) error {
+	if len(puts) == 0 && len(deletes) == 0 {
+		if digest, err := s.Digest(ctx); err != nil || digest != "" {
+			return err // nothing to do, and the digest is kept
+		}
+	}
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		meta := tx.Bucket([]byte(metaBucket))
 		b := tx.Bucket([]byte(employeesBucket))

@@ -122,7 +122,7 @@ func testVersion(t *testing.T, s Store) {
 	changed := es[0]
 	changed.Position = "부장"
 	apply(t, s, []directory.Employee{changed}, nil)
-	v = moved("an update")
+	moved("an update")
 	apply(t, s, nil, []string{es[1].Phone})
 	moved("a delete")
 }
