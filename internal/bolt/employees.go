@@ -35,7 +35,7 @@ type storedEmployee struct {
 func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	hashes := map[string]string{}
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		return tx.Bucket([]byte(employeesBucket)).ForEach(func(k, v []byte) error {
+		return forEachReleasing(tx, employeesBucket, func(k, v []byte) error {
 			hash, err := storedHash(v)
 			hashes[string(k)] = hash
 			return err
@@ -149,8 +149,9 @@ func storedHash(v []byte) (string, error) {
 func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(directory.Employee) error) error {
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		size(tx.Bucket([]byte(employeesBucket)).Stats().KeyN)
+		dropMapped(tx.DB().Info().Data, tx.Size()) // Stats read every page
 		i := 0
-		return tx.Bucket([]byte(employeesBucket)).ForEach(func(k, v []byte) error {
+		return forEachReleasing(tx, employeesBucket, func(k, v []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}

@@ -1,6 +1,6 @@
 // Package memdir is the employee directory held in memory: each instance's
 // own copy of the store's directory, loaded at start and kept fresh, that
-// answers the skills' look-ups from a map, with no request to the store.
+// answers the skills' look-ups from memory, with no request to the store.
 //
 // Fresh means: after a sync this instance ran, at once (the sync wiring calls
 // Refresh); after a sync another instance ran, within about a check
@@ -104,8 +104,13 @@ type Directory struct {
 	loadTimeout   time.Duration
 	now           func() time.Time
 
-	data     sync.RWMutex
-	people   map[string]directory.Employee // nil until a copy is loaded
+	data sync.RWMutex
+	// people is the copy as last read whole (nil until one is loaded), and
+	// changed what changed since, by phone: the packed copy cannot change
+	// in place, and reading everyone for a change of a few would cost a
+	// read per employee.
+	people   *people
+	changed  map[string]change
 	version  string
 	lastSync time.Time
 
@@ -154,8 +159,17 @@ func (d *Directory) Lookup(_ context.Context, phone string) (directory.Employee,
 	if d.people == nil {
 		return directory.Employee{}, false, ErrNotLoaded
 	}
-	e, ok := d.people[phone]
+	if c, ok := d.changed[phone]; ok {
+		return c.employee, !c.removed, nil
+	}
+	e, ok := d.people.lookup(phone)
 	return e, ok, nil
+}
+
+// change is an employee written, or removed, since the copy was read whole.
+type change struct {
+	employee directory.Employee
+	removed  bool
 }
 
 // copyState returns whether a copy is loaded, its version and last sync.

@@ -32,12 +32,12 @@ type storeState struct {
 	employees []directory.Employee
 	// changes, by the version they start from, are what Changes answers;
 	// from any other version it answers "cannot tell".
-	changes map[string]change
+	changes map[string]storeChange
 	err     error // every call fails with it when set
 }
 
-// change is what the fake's Changes answers from one version.
-type change struct {
+// storeChange is what the fake's Changes answers from one version.
+type storeChange struct {
 	to      string
 	puts    []directory.Employee
 	removes []string

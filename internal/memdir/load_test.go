@@ -75,7 +75,7 @@ func TestCatchUpReadsOnlyTheChanges(t *testing.T) {
 	lee := directory.Employee{Phone: "+821055550000", Name: "이도윤", Department: "영업팀", Position: "사원"}
 	store.set(func(s *storeState) {
 		s.version, s.employees = "v2", []directory.Employee{moved, lee}
-		s.changes = map[string]change{"v1": {to: "v2", puts: []directory.Employee{moved, lee}, removes: []string{kim.Phone}}}
+		s.changes = map[string]storeChange{"v1": {to: "v2", puts: []directory.Employee{moved, lee}, removes: []string{kim.Phone}}}
 	})
 	refresh(t, d)
 	wantFound(t, d, moved)

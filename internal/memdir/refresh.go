@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-	"unique"
 
 	"github.com/rollcall/rollcall/internal/directory"
 )
@@ -153,16 +152,7 @@ func (d *Directory) load(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("read the directory's changes: %w", err)
 		}
-		if ok {
-			d.data.Lock()
-			for _, e := range puts {
-				d.people[e.Phone] = intern(e)
-			}
-			for _, phone := range removes {
-				delete(d.people, phone)
-			}
-			d.version, d.lastSync = now, last
-			d.data.Unlock()
+		if ok && d.keepChanges(puts, removes, now, last) {
 			d.log.Info("employee directory caught up", "written", len(puts), "removed", len(removes),
 				"last_sync", last.UTC().Format(time.RFC3339), "duration_ms", d.now().Sub(start).Milliseconds())
 			return nil
@@ -173,38 +163,50 @@ func (d *Directory) load(ctx context.Context) error {
 		return fmt.Errorf("load the directory: %w", err)
 	}
 	d.data.Lock()
-	d.people, d.version, d.lastSync = people, version, last
+	d.people, d.changed, d.version, d.lastSync = people, nil, version, last
 	d.data.Unlock()
-	d.log.Info("employee directory loaded into memory", "employees", len(people),
+	d.log.Info("employee directory loaded into memory", "employees", people.len(),
 		"last_sync", last.UTC().Format(time.RFC3339), "duration_ms", d.now().Sub(start).Milliseconds())
 	return nil
 }
 
-// readPeople reads every employee of the store into a new map.
-func (d *Directory) readPeople(ctx context.Context) (map[string]directory.Employee, error) {
-	var people map[string]directory.Employee
-	err := d.store.VisitEmployees(ctx, func(n int) { people = make(map[string]directory.Employee, n) }, func(e directory.Employee) error {
-		if people == nil {
-			people = map[string]directory.Employee{}
-		}
-		people[e.Phone] = intern(e)
+// maxChanged bounds the changes kept beside the packed copy; beyond it the
+// copy is read again whole, which packs them in.
+const maxChanged = 5000
+
+// keepChanges puts in the employees written and removed since the copy's
+// version, and reports false, changing nothing, when there are too many.
+func (d *Directory) keepChanges(puts []directory.Employee, removes []string, version string, last time.Time) bool {
+	d.data.Lock()
+	defer d.data.Unlock()
+	if len(d.changed)+len(puts)+len(removes) > maxChanged {
+		return false
+	}
+	if d.changed == nil {
+		d.changed = map[string]change{}
+	}
+	for _, e := range puts {
+		d.changed[e.Phone] = change{employee: e}
+	}
+	for _, phone := range removes {
+		d.changed[phone] = change{removed: true}
+	}
+	d.version, d.lastSync = version, last
+	return true
+}
+
+// readPeople reads every employee of the store into a packed copy, one at
+// a time.
+func (d *Directory) readPeople(ctx context.Context) (*people, error) {
+	b := newPeopleBuilder(0)
+	err := d.store.VisitEmployees(ctx, func(n int) { b = newPeopleBuilder(n) }, func(e directory.Employee) error {
+		b.add(e)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if people == nil {
-		people = map[string]directory.Employee{}
-	}
-	return people, nil
-}
-
-// intern shares the department and position strings, of which a company
-// has few, among the employees that have them.
-func intern(e directory.Employee) directory.Employee {
-	e.Department = unique.Make(e.Department).Value()
-	e.Position = unique.Make(e.Position).Value()
-	return e
+	return b.done(), nil
 }
 
 // noteHealth records whether the last check reached the store and logs the
