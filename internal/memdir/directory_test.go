@@ -3,6 +3,7 @@ package memdir
 import (
 	"context"
 	"errors"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -389,4 +390,23 @@ func BenchmarkLookup(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestLowerGCPercent: a load lowers the collector's target and puts the
+// previous one back, but never raises a lower one or turns GOGC=off on.
+func TestLowerGCPercent(t *testing.T) {
+	// Not parallel: the target is the process's.
+	orig := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(orig) })
+	for _, tt := range []struct{ before, during int }{{100, 25}, {200, 25}, {25, 25}, {10, 10}, {-1, -1}} {
+		debug.SetGCPercent(tt.before)
+		restore := lowerGCPercent(25)
+		if got := debug.SetGCPercent(tt.during); got != tt.during {
+			t.Errorf("from %d: %d during the load, want %d", tt.before, got, tt.during)
+		}
+		restore()
+		if got := debug.SetGCPercent(100); got != tt.before {
+			t.Errorf("from %d: %d after the load, want it back", tt.before, got)
+		}
+	}
 }
