@@ -8,7 +8,7 @@
 #   PROJECT_ID=my-project deploy/scheduler.sh
 #
 # Optional: REGION (asia-northeast3), SERVICE (rollcall), SYNC_EVERY_MINUTES
-# (15), SCHEDULE (a cron line; overrides SYNC_EVERY_MINUTES), TIME_ZONE
+# (1), SCHEDULE (a cron line; overrides SYNC_EVERY_MINUTES), TIME_ZONE
 # (Asia/Seoul). Run it after the first deploy: the service must exist.
 set -euo pipefail
 
@@ -17,7 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 require_project
 
-SYNC_EVERY_MINUTES="${SYNC_EVERY_MINUTES:-15}"
+SYNC_EVERY_MINUTES="${SYNC_EVERY_MINUTES:-1}"
 TIME_ZONE="${TIME_ZONE:-Asia/Seoul}"
 if [[ -z "${SCHEDULE:-}" ]]; then
 	[[ "$SYNC_EVERY_MINUTES" =~ ^[1-9][0-9]?$ && "$SYNC_EVERY_MINUTES" -le 59 ]] ||

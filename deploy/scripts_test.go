@@ -260,7 +260,7 @@ func TestScriptsAgreeWithCloudBuild(t *testing.T) {
 		"oidc-token-audience":        env["ROLLCALL_SYNC_AUDIENCE"],
 		"oidc-service-account-email": env["ROLLCALL_SYNC_INVOKERS"],
 		"http-method":                "post",
-		"schedule":                   "*/15 * * * *",
+		"schedule":                   "*/1 * * * *",
 		"time-zone":                  "Asia/Seoul",
 		"attempt-deadline":           jobFlags["attempt-deadline"],
 		"description":                jobFlags["description"],

@@ -2,7 +2,7 @@ package main
 
 // Issue 6's freshness rule, with two real processes on one Firestore
 // emulator project: the instance that runs a sync answers from it at once,
-// and another instance within 30 s.
+// and the other instance within 30 s, each way.
 
 import (
 	"crypto/rand"
@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -128,46 +129,78 @@ func TestSyncReachesOtherInstancesWithin30s(t *testing.T) {
 		}
 	}
 
-	// HR removes the employee; a sync runs on A.
+	// HR removes the employee; a sync runs on A. A answers from it at
+	// once; B learns of it by itself, while requests keep arriving.
+	original, err := os.ReadFile(e.sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.removeRow(t, "홍길동")
-	req, err := http.NewRequest(http.MethodPost, a.base+"/internal/sync", nil)
+	if r := syncOn(t, a); r.Deleted != 1 {
+		t.Fatalf("sync on A: report %+v, want 1 deleted", r)
+	}
+	synced := time.Now()
+	if got := a.validate(t, fake, employee); got != "FAIL" {
+		t.Errorf("instance A right after its own sync answered %s, want FAIL", got)
+	}
+	waitForAnswer(t, b, fake, employee, "FAIL", synced)
+
+	// HR puts the row back; a sync runs on B, and A learns of it.
+	if err := os.WriteFile(e.sheet, original, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := syncOn(t, b); r.Added != 1 {
+		t.Fatalf("sync on B: report %+v, want 1 added", r)
+	}
+	synced = time.Now()
+	if got := b.validate(t, fake, employee); got != "SUCCESS" {
+		t.Errorf("instance B right after its own sync answered %s, want SUCCESS", got)
+	}
+	waitForAnswer(t, a, fake, employee, "SUCCESS", synced)
+	assertNoPII(t, a.logs.String()+b.logs.String(), fake)
+}
+
+// syncOn runs a sync on in through POST /internal/sync and returns its
+// report, failing the test unless it answers 200.
+func syncOn(t *testing.T, in *instance) mirror.Report {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, in.base+"/internal/sync", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer freshness-sync-token")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("POST /internal/sync: %v", err)
+		t.Fatalf("POST /internal/sync on %s: %v", in.name, err)
 	}
+	defer resp.Body.Close()
 	var report mirror.Report
-	err = json.NewDecoder(resp.Body).Decode(&report)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusOK || report.Deleted != 1 {
-		t.Fatalf("sync on A: status %d, report %+v, decode %v; want 200 with 1 deleted; logs:\n%s", resp.StatusCode, report, err, a.logs)
+	if err := json.NewDecoder(resp.Body).Decode(&report); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("sync on %s: status %d, decode %v; logs:\n%s", in.name, resp.StatusCode, err, in.logs)
 	}
-	synced := time.Now()
+	return report
+}
 
-	// A ran the sync: it answers from its result at once.
-	if got := a.validate(t, fake, employee); got != "FAIL" {
-		t.Errorf("instance A right after its own sync answered %s, want FAIL", got)
-	}
-
-	// B learns of it by itself, while requests keep arriving.
+// waitForAnswer asks in about p until it answers want, failing the test if
+// that takes longer than freshnessBound after synced or it answers
+// anything but the old answer meanwhile.
+func waitForAnswer(t *testing.T, in *instance, fake *kakaotest.Server, p kakaotest.Profile, want string, synced time.Time) {
+	t.Helper()
+	old := map[string]string{"FAIL": "SUCCESS", "SUCCESS": "FAIL"}[want]
 	for {
-		got := b.validate(t, fake, employee)
+		got := in.validate(t, fake, p)
 		elapsed := time.Since(synced)
-		if got == "FAIL" {
-			t.Logf("instance B answered FAIL %v after the sync on A", elapsed.Round(time.Millisecond))
-			break
+		if got == want {
+			t.Logf("instance %s answered %s %v after the other's sync", in.name, want, elapsed.Round(time.Millisecond))
+			return
 		}
-		if got != "SUCCESS" {
-			t.Fatalf("instance B answered %s %v after the sync, want SUCCESS until it answers FAIL; logs:\n%s", got, elapsed, b.logs)
+		if got != old {
+			t.Fatalf("instance %s answered %s %v after the sync, want %s until it answers %s; logs:\n%s", in.name, got, elapsed, old, want, in.logs)
 		}
 		if elapsed > freshnessBound {
-			t.Fatalf("instance B still verifies the deleted employee %v after the sync on A, want FAIL within %v; logs:\n%s",
-				elapsed.Round(time.Millisecond), freshnessBound, b.logs)
+			t.Fatalf("instance %s still answers %s %v after the other's sync, want %s within %v; logs:\n%s",
+				in.name, got, elapsed.Round(time.Millisecond), want, freshnessBound, in.logs)
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	assertNoPII(t, a.logs.String()+b.logs.String(), fake)
 }

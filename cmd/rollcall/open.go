@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/config"
@@ -21,7 +22,8 @@ type store interface {
 	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
 	Runs(ctx context.Context, limit int) ([]mirror.Report, error)
 	Count(ctx context.Context) (int, error)
-	memdir.Store // what the directory in memory reads: LastSync, Version, VisitEmployees
+	LastSync(ctx context.Context) (time.Time, error)
+	memdir.Store // what the directory in memory reads: Status, Changes, VisitEmployees
 	Close() error
 }
 

@@ -2,11 +2,9 @@ package bolt
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"go.etcd.io/bbolt"
 
@@ -38,15 +36,9 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	hashes := map[string]string{}
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		return forEachReleasing(tx, employeesBucket, func(k, v []byte) error {
-			var r struct {
-				Hash string `json:"hash"`
-			}
-			if err := json.Unmarshal(v, &r); err != nil {
-				// The key is a phone number: it stays out of the error.
-				return fmt.Errorf("%w: a stored employee cannot be decoded: %w", ErrCorrupt, err)
-			}
-			hashes[string(k)] = r.Hash
-			return nil
+			hash, err := storedHash(v)
+			hashes[string(k)] = hash
+			return err
 		})
 	})
 	if err != nil {
@@ -58,22 +50,39 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 // Apply writes puts and removes the employees whose phones are in deletes,
 // in one transaction: either all of it happens or none of it. Deleting a
 // phone that is not stored is not an error. An Apply with something to do
-// moves the directory's Version in the same transaction; an empty one
-// changes nothing.
+// keeps the digest in step, one employee at a time, and moves the
+// directory's version with a record of the phones changed; an empty one
+// changes nothing but a missing digest.
 func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []string) error {
 	if len(puts) == 0 && len(deletes) == 0 {
-		return nil
+		if digest, err := s.Digest(ctx); err != nil || digest != "" {
+			return err // nothing to do, and the digest is kept
+		}
 	}
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
-		if err := bumpVersion(tx.Bucket([]byte(metaBucket))); err != nil {
+		meta := tx.Bucket([]byte(metaBucket))
+		b := tx.Bucket([]byte(employeesBucket))
+		digest, err := readDigest(meta, b)
+		if err != nil {
 			return err
 		}
-		b := tx.Bucket([]byte(employeesBucket))
 		// bbolt splits the pages a transaction filled when it commits, by
 		// default half full: room for later inserts that a directory, read
 		// far more often than written, rarely needs. Full pages make the
 		// file, and the pages a load of the directory reads, half as large.
 		b.FillPercent = 1
+		// toggleOut takes phone's stored entry, if any, out of the digest.
+		toggleOut := func(phone string) error {
+			if v := b.Get([]byte(phone)); v != nil {
+				hash, err := storedHash(v)
+				if err != nil {
+					return err
+				}
+				digest.Toggle(phone, hash)
+			}
+			return nil
+		}
+		var put []string
 		for _, e := range puts {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -85,19 +94,33 @@ func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []
 			if err != nil {
 				return fmt.Errorf("encode the employee from sheet row %d: %w", e.Row, err)
 			}
+			if err := toggleOut(e.Phone); err != nil {
+				return err
+			}
 			if err := b.Put([]byte(e.Phone), v); err != nil {
 				return fmt.Errorf("put the employee from sheet row %d: %w", e.Row, err)
 			}
+			digest.Toggle(e.Phone, e.Hash())
+			put = append(put, e.Phone)
 		}
 		for _, phone := range deletes {
 			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := toggleOut(phone); err != nil {
 				return err
 			}
 			if err := b.Delete([]byte(phone)); err != nil {
 				return fmt.Errorf("delete an employee: %w", err)
 			}
 		}
-		return nil
+		if err := meta.Put([]byte(digestKey), []byte(digest.String())); err != nil {
+			return fmt.Errorf("keep the digest: %w", err)
+		}
+		if len(puts) == 0 && len(deletes) == 0 {
+			return nil
+		}
+		return recordChange(meta, put, deletes)
 	})
 	if err != nil {
 		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
@@ -105,45 +128,16 @@ func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []
 	return nil
 }
 
-// bumpVersion increments the counter that Version reports.
-func bumpVersion(meta *bbolt.Bucket) error {
-	n, err := readVersion(meta)
-	if err != nil {
-		return err
+// storedHash returns the content hash of a stored record.
+func storedHash(v []byte) (string, error) {
+	var r struct {
+		Hash string `json:"hash"`
 	}
-	if err := meta.Put([]byte(versionKey), binary.BigEndian.AppendUint64(nil, n+1)); err != nil {
-		return fmt.Errorf("move the directory version: %w", err)
+	if err := json.Unmarshal(v, &r); err != nil {
+		// The key is a phone number: it stays out of the error.
+		return "", fmt.Errorf("%w: a stored employee cannot be decoded: %w", ErrCorrupt, err)
 	}
-	return nil
-}
-
-// readVersion returns the counter that Apply moves, 0 before any Apply.
-func readVersion(meta *bbolt.Bucket) (uint64, error) {
-	v := meta.Get([]byte(versionKey))
-	switch len(v) {
-	case 0:
-		return 0, nil
-	case 8:
-		return binary.BigEndian.Uint64(v), nil
-	default:
-		return 0, fmt.Errorf("%w: the directory version cannot be read", ErrCorrupt)
-	}
-}
-
-// Version returns a token that changes whenever an Apply changes the
-// employees, and only then: a count of the Applies that had something to
-// do, "0" before the first. It reads one key.
-func (s *Store) Version(ctx context.Context) (string, error) {
-	var n uint64
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		var err error
-		n, err = readVersion(tx.Bucket([]byte(metaBucket)))
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("read the directory version: %w", err)
-	}
-	return strconv.FormatUint(n, 10), nil
+	return r.Hash, nil
 }
 
 // VisitEmployees tells size how many employees are stored, then calls

@@ -101,21 +101,22 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]mirror.Report, error) {
 // LastSync returns when the last recorded applied sync run finished, in
 // UTC, or the zero time when the store was never synced.
 func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
-	var last time.Time
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		v := tx.Bucket([]byte(metaBucket)).Get([]byte(lastSyncKey))
-		if v == nil {
-			return nil
-		}
-		t, err := time.Parse(time.RFC3339Nano, string(v))
-		if err != nil {
-			return fmt.Errorf("%w: the last sync time cannot be read: %w", ErrCorrupt, err)
-		}
-		last = t
-		return nil
-	})
+	_, last, err := s.Status(ctx)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("read the last sync time: %w", err)
 	}
 	return last, nil
+}
+
+// readLastSync returns the last sync time RecordRun keeps, or zero.
+func readLastSync(meta *bbolt.Bucket) (time.Time, error) {
+	v := meta.Get([]byte(lastSyncKey))
+	if v == nil {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(v))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: the last sync time cannot be read: %w", ErrCorrupt, err)
+	}
+	return t, nil
 }

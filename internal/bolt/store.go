@@ -5,8 +5,8 @@
 // The file holds three buckets. "employees" maps an E.164 phone to the JSON
 // of a directory.Employee plus its content hash; "runs" keeps the reports of
 // the last 50 sync runs, keyed by start time; "meta" holds when the last
-// applied sync finished, the directory's version (a counter every Apply
-// moves) and the sync lease. bbolt locks the file, so a
+// applied sync finished, the digest of the employees, the change log that
+// carries the directory's version, and the sync lease. bbolt locks the file, so a
 // second process that opens it gets ErrLocked instead of waiting forever;
 // the lease still matters within the process, and it outlives a process
 // killed mid-sync only until it expires.
@@ -49,7 +49,6 @@ const (
 	runsBucket      = "runs"
 	metaBucket      = "meta"
 	lastSyncKey     = "last_sync"
-	versionKey      = "employees_version"
 	leaseKey        = "lease"
 )
 

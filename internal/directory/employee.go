@@ -18,12 +18,12 @@ type Employee struct {
 	Row int `json:"row"`
 }
 
-// Hash returns a short, stable digest of every stored field. A sync compares
-// hashes to decide whether a stored employee must be rewritten, so any field
-// that a store keeps must be part of it.
+// Hash returns a short, stable digest of the fields that make the employee.
+// A sync compares hashes to decide whether a stored employee must be
+// rewritten. Row is left out: a row that only moved is not a change.
 func (e Employee) Hash() string {
 	h := sha256.New()
-	for _, f := range []string{e.Phone, e.Name, e.Department, e.Position, e.Email, strconv.Itoa(e.Row)} {
+	for _, f := range []string{e.Phone, e.Name, e.Department, e.Position, e.Email} {
 		// Length-prefix every field so that ("ab","c") and ("a","bc") differ.
 		h.Write([]byte(strconv.Itoa(len(f))))
 		h.Write([]byte{':'})

@@ -6,13 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	gfs "cloud.google.com/go/firestore"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
+	"cloud.google.com/go/firestore/apiv1/firestorepb"
 
 	"github.com/rollcall/rollcall/internal/mirror"
 )
@@ -50,21 +47,12 @@ type runFields struct {
 	RecordedAt time.Time `firestore:"recorded_at,serverTimestamp"`
 }
 
-// metaFields is the meta/directory document.
-type metaFields struct {
-	// LastSync is when the last recorded applied run finished.
-	LastSync time.Time `firestore:"last_sync"`
-	// LastRun is the id of that run's sync_runs document.
-	LastRun   string    `firestore:"last_run"`
-	UpdatedAt time.Time `firestore:"updated_at,serverTimestamp"`
-}
-
-// RecordRun keeps r as a sync_runs document and prunes the history to its
-// 50 newest runs (by start time), in one transaction. When r was applied
-// (r.Applied), the same commit marks the directory as synced at the end of
-// the run: StartedAt plus DurationMS. A report without a start time is
-// stamped with the store's clock. The report holds no PII, so it is kept
-// whole.
+// RecordRun keeps r as a sync_runs document and, when r was applied
+// (r.Applied), marks the directory as synced at the end of the run
+// (StartedAt plus DurationMS) in the same commit; then it prunes the
+// history to its 50 newest runs (by start time). A report without a start
+// time is stamped with the store's clock. The report holds no PII, so it is
+// kept whole.
 func (s *Store) RecordRun(ctx context.Context, r mirror.Report) error {
 	if r.StartedAt.IsZero() {
 		r.StartedAt = s.now()
@@ -79,46 +67,52 @@ func (s *Store) RecordRun(ctx context.Context, r mirror.Report) error {
 		return fmt.Errorf("record the sync run: %w", err)
 	}
 	finished := r.Finished()
-	run := runFields{
+	ops := []op{{doc: s.client.Collection(runsCollection).Doc(id), data: &runFields{
 		StartedAt: r.StartedAt, FinishedAt: finished, DurationMS: r.DurationMS,
 		Added: int64(r.Added), Updated: int64(r.Updated), Deleted: int64(r.Deleted),
 		Refused: r.Refused, DryRun: r.DryRun, Failed: r.Error != "", Report: string(report),
+	}}}
+	if r.Applied() {
+		ops = append(ops, op{doc: s.metaDoc(), merge: true,
+			data: map[string]any{"last_sync": finished, "last_run": id, "updated_at": gfs.ServerTimestamp}})
 	}
-	meta := metaFields{LastSync: finished, LastRun: id}
-	runs := s.client.Collection(runsCollection)
-	err = s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
-		// The runs beyond the 49 newest: the newest of them and this one
-		// is the 50th run kept, the others go. Their ids sort as they do.
-		older, err := tx.Documents(runs.OrderBy(startedField, gfs.Desc).Offset(mirror.KeptRuns - 1).Limit(maxPrunesPerRun).Select()).GetAll()
-		if err != nil {
-			return fmt.Errorf("list old runs: %w", err)
-		}
-		ids := []string{id}
-		for _, snap := range older {
-			ids = append(ids, snap.Ref.ID)
-		}
-		slices.SortFunc(ids, func(a, b string) int { return strings.Compare(b, a) })
-		// A run older than every run kept is not kept either.
-		if ids[0] == id {
-			if err := tx.Set(runs.Doc(id), &run); err != nil {
-				return err
-			}
-		}
-		for _, old := range ids[1:] {
-			if old == id {
-				continue
-			}
-			if err := tx.Delete(runs.Doc(old)); err != nil {
-				return err
-			}
-		}
-		if !r.Applied() {
-			return nil
-		}
-		return tx.Set(s.metaDoc(), &meta)
-	})
-	if err != nil {
+	if err := s.commit(ctx, ops); err != nil {
 		return fmt.Errorf("record the sync run %s: %w", id, err)
+	}
+	if err := s.pruneRuns(ctx); err != nil {
+		return fmt.Errorf("record the sync run %s: %w", id, err)
+	}
+	return nil
+}
+
+// pruneRuns deletes the oldest runs beyond the 50 newest. It counts first
+// (an aggregation: one read per thousand runs) and reads only the runs it
+// deletes: a query that skipped the kept ones with an offset would be
+// billed for every run skipped.
+func (s *Store) pruneRuns(ctx context.Context) error {
+	runs := s.client.Collection(runsCollection)
+	res, err := runs.NewAggregationQuery().WithCount(countAlias).Get(ctx)
+	if err != nil {
+		return fmt.Errorf("count the runs: %w", err)
+	}
+	v, ok := res[countAlias].(*firestorepb.Value)
+	if !ok {
+		return fmt.Errorf("count the runs: the answer has no count (got %T)", res[countAlias])
+	}
+	extra := min(int(v.GetIntegerValue())-mirror.KeptRuns, maxPrunesPerRun)
+	if extra <= 0 {
+		return nil
+	}
+	old, err := runs.OrderBy(startedField, gfs.Asc).Limit(extra).Select().Documents(ctx).GetAll()
+	if err != nil {
+		return fmt.Errorf("list old runs: %w", err)
+	}
+	ops := make([]op, len(old))
+	for i, snap := range old {
+		ops[i] = op{doc: snap.Ref}
+	}
+	if err := s.commit(ctx, ops); err != nil {
+		return fmt.Errorf("delete %d old runs: %w", len(ops), err)
 	}
 	return nil
 }
@@ -153,21 +147,4 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]mirror.Report, error) {
 		reports = append(reports, r)
 	}
 	return reports, nil
-}
-
-// LastSync returns when the last recorded applied sync run finished, or the
-// zero time when none was ever recorded.
-func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
-	snap, err := s.metaDoc().Get(ctx)
-	if status.Code(err) == codes.NotFound {
-		return time.Time{}, nil
-	}
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read the last sync time: %w", err)
-	}
-	var m metaFields
-	if err := snap.DataTo(&m); err != nil {
-		return time.Time{}, fmt.Errorf("read the last sync time: decode meta/%s: %w", directoryMetaDoc, err)
-	}
-	return m.LastSync, nil
 }

@@ -1,10 +1,12 @@
 // Package firestore keeps rollcall's directory in Cloud Firestore, in the
 // layout of the external contract (section 5): a collection "employees" with
-// one document per employee whose id is the E.164 phone. It also keeps the
-// last 50 sync runs ("sync_runs"), when the directory was last synced
-// ("meta/directory"), a version token that every change of the employees
-// moves ("meta/employees", which instances poll to keep their copy of the
-// directory fresh) and the lease that lets one sync run at a time across
+// one document per employee whose id is the E.164 phone. It also keeps
+// every employee's content hash in a few "manifest" documents, so that a
+// sync reads those rather than every employee; one "meta/directory"
+// document with the manifest's digest, when the directory was last synced
+// and its version with the recent changes (what instances poll, one read a
+// check, to catch up by what changed); the last 50 sync runs
+// ("sync_runs"); and the lease that lets one sync run at a time across
 // instances ("locks/sync").
 //
 // The client honours FIRESTORE_EMULATOR_HOST through the Firestore library
@@ -31,7 +33,6 @@ const (
 	runsCollection      = "sync_runs"
 	metaCollection      = "meta"
 	directoryMetaDoc    = "directory"
-	versionDoc          = "employees"
 	locksCollection     = "locks"
 	syncLockDoc         = "sync"
 )
@@ -83,10 +84,6 @@ func (s *Store) Close() error {
 
 func (s *Store) metaDoc() *gfs.DocumentRef {
 	return s.client.Collection(metaCollection).Doc(directoryMetaDoc)
-}
-
-func (s *Store) versionDoc() *gfs.DocumentRef {
-	return s.client.Collection(metaCollection).Doc(versionDoc)
 }
 
 func (s *Store) leaseDoc() *gfs.DocumentRef {

@@ -1,17 +1,19 @@
 // Package memdir is the employee directory held in memory: each instance's
 // own copy of the store's directory, loaded at start and kept fresh, that
-// answers the skills' look-ups with one map read and no request to the
-// store.
+// answers the skills' look-ups from memory, with no request to the store.
 //
 // Fresh means: after a sync this instance ran, at once (the sync wiring calls
-// Refresh); after a sync another instance ran, within about two check
-// intervals. A check reads two small things from the store — when it was
-// last synced and the version of its employees — and reads the employees
-// again only when the version moved. Checks are started by the requests
-// themselves, at most once per interval and in the background, because
-// Cloud Run gives an instance CPU only while it serves a request; a request
-// never waits for one. Watch adds a timer for the times the process does
-// have CPU between requests.
+// Refresh); after a sync another instance ran, within about a check
+// interval. A check reads one small document — the directory's version and
+// when it was last synced — and, when the version moved, reads only the
+// employees changed since (the store keeps a log of recent changes), or all
+// of them when this copy is older than the log. Checks are started by the
+// requests themselves, at most once per interval and in the background,
+// because Cloud Run gives an instance CPU only while it serves a request;
+// a request never waits for one. Watch adds a timer for the times the
+// process does have CPU between requests: it costs nothing while Cloud
+// Run withholds the CPU, and there is no listener whose stream would
+// break then.
 //
 // When the store cannot be reached, the directory keeps answering from the
 // copy it last loaded, logs a warning once and says so through Stale (which
@@ -35,11 +37,15 @@ import (
 // Store is the directory store a Directory copies; the bolt and firestore
 // stores satisfy it.
 type Store interface {
-	// LastSync returns when the directory was last synced, the zero time if
-	// never.
-	LastSync(ctx context.Context) (time.Time, error)
-	// Version returns a token that changes whenever the employees change.
-	Version(ctx context.Context) (string, error)
+	// Status returns, in one read, a token that changes whenever the
+	// employees change and when the directory was last synced (the zero
+	// time if never).
+	Status(ctx context.Context) (version string, lastSync time.Time, err error)
+	// Changes calls visit with every employee written and remove with
+	// every phone removed after version, and returns the version that
+	// brings the copy to; false, having called nothing, when the store
+	// cannot tell (the copy is too old): then the copy is read again whole.
+	Changes(ctx context.Context, version string, visit func(directory.Employee), remove func(phone string)) (string, bool, error)
 	// VisitEmployees first tells size how many employees it is about to
 	// hand over (a hint), then calls visit with every stored employee, and
 	// stops at the first error visit returns. Handed over one at a time,
@@ -51,7 +57,7 @@ type Store interface {
 // Defaults of Options.
 const (
 	// DefaultCheckInterval keeps another instance's sync visible here within
-	// about 20 s while requests arrive, for two small reads per interval.
+	// about 10 s while requests arrive, for one small read per interval.
 	DefaultCheckInterval = 10 * time.Second
 	// DefaultRetryInterval is how soon a directory that has nothing loaded
 	// checks again: it cannot answer anyone until it has.
@@ -94,16 +100,9 @@ type Options struct {
 	Now func() time.Time
 }
 
-// snapshot is one loaded copy of the directory. It is never changed once
-// published: a newer copy replaces it whole.
-type snapshot struct {
-	people   *people
-	version  string
-	lastSync time.Time
-}
-
-// Directory is the directory held in memory. Its look-ups are lock-free and
-// safe for concurrent use with each other and with refreshes.
+// Directory is the directory held in memory. It is safe for concurrent use:
+// look-ups share a read lock, which a check takes for writing only to put
+// in what it has read.
 type Directory struct {
 	store         Store
 	log           *slog.Logger
@@ -113,7 +112,16 @@ type Directory struct {
 	checkTimeout  time.Duration
 	now           func() time.Time
 
-	current atomic.Pointer[snapshot]
+	data sync.RWMutex
+	// people is the copy as last read whole (nil until one is loaded), and
+	// changed what changed since, by phone: the packed copy cannot change
+	// in place, and reading everyone for a change of a few would cost a
+	// read per employee.
+	people   *people
+	changed  map[string]change
+	version  string
+	lastSync time.Time
+
 	// due is when the next lazy check may start, in Unix nanoseconds.
 	due atomic.Int64
 
@@ -156,13 +164,30 @@ func New(store Store, o Options) *Directory {
 // when a check is due it starts one in the background and answers from the
 // copy it has.
 func (d *Directory) Lookup(_ context.Context, phone string) (directory.Employee, bool, error) {
-	s := d.current.Load()
 	d.maybeCheck()
-	if s == nil {
+	d.data.RLock()
+	defer d.data.RUnlock()
+	if d.people == nil {
 		return directory.Employee{}, false, ErrNotLoaded
 	}
-	e, ok := s.people.lookup(phone)
+	if c, ok := d.changed[phone]; ok {
+		return c.employee, !c.removed, nil
+	}
+	e, ok := d.people.lookup(phone)
 	return e, ok, nil
+}
+
+// change is an employee written, or removed, since the copy was read whole.
+type change struct {
+	employee directory.Employee
+	removed  bool
+}
+
+// copyState returns whether a copy is loaded, its version and last sync.
+func (d *Directory) copyState() (loaded bool, version string, lastSync time.Time) {
+	d.data.RLock()
+	defer d.data.RUnlock()
+	return d.people != nil, d.version, d.lastSync
 }
 
 // LastSync returns when the directory being served was last synced, for
@@ -172,9 +197,9 @@ func (d *Directory) Lookup(_ context.Context, phone string) (directory.Employee,
 // check's error if the store cannot be reached, and the zero time if the
 // store was never synced.
 func (d *Directory) LastSync(ctx context.Context) (time.Time, error) {
-	if s := d.current.Load(); s != nil {
+	if loaded, _, last := d.copyState(); loaded {
 		d.maybeCheck()
-		return s.lastSync, nil
+		return last, nil
 	}
 	f := d.startOrJoin()
 	if err := f.wait(ctx); err != nil {
@@ -183,10 +208,8 @@ func (d *Directory) LastSync(ctx context.Context) (time.Time, error) {
 	if f.err != nil {
 		return time.Time{}, f.err
 	}
-	if s := d.current.Load(); s != nil {
-		return s.lastSync, nil
-	}
-	return time.Time{}, nil
+	_, _, last := d.copyState()
+	return last, nil
 }
 
 // Stale returns StaleReason while the directory answers from a copy that
@@ -195,8 +218,9 @@ func (d *Directory) LastSync(ctx context.Context) (time.Time, error) {
 // stale, and LastSync fails instead).
 func (d *Directory) Stale() string {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.failing && d.current.Load() != nil {
+	failing := d.failing
+	d.mu.Unlock()
+	if loaded, _, _ := d.copyState(); failing && loaded {
 		return StaleReason
 	}
 	return ""

@@ -163,7 +163,7 @@ func TestCheckInterval(t *testing.T) {
 	clock := newFakeClock()
 	d, _ := newTestDirectory(t, store, clock)
 	refresh(t, d)
-	checks := store.count("LastSync")
+	checks := store.count("Status")
 
 	// Another instance deletes hong.
 	store.set(func(s *storeState) {
@@ -175,7 +175,7 @@ func TestCheckInterval(t *testing.T) {
 		wantFound(t, d, hong)
 	}
 	settle(t, d)
-	if n := store.count("LastSync"); n != checks {
+	if n := store.count("Status"); n != checks {
 		t.Fatalf("the store was checked %d times before the interval was over, want 0", n-checks)
 	}
 
@@ -184,7 +184,7 @@ func TestCheckInterval(t *testing.T) {
 	wantFound(t, d, hong)
 	settle(t, d)
 	wantMissing(t, d, hong.Phone)
-	if n := store.count("LastSync"); n != checks+1 {
+	if n := store.count("Status"); n != checks+1 {
 		t.Errorf("the store was checked %d times once the interval was over, want 1", n-checks)
 	}
 
@@ -192,7 +192,7 @@ func TestCheckInterval(t *testing.T) {
 	clock.Advance(DefaultCheckInterval / 2)
 	wantFound(t, d, kim)
 	settle(t, d)
-	if n := store.count("LastSync"); n != checks+1 {
+	if n := store.count("Status"); n != checks+1 {
 		t.Errorf("the store was checked again %v after the last check", DefaultCheckInterval/2)
 	}
 }
@@ -206,13 +206,13 @@ func TestBackgroundCheckIsShared(t *testing.T) {
 
 	// The next check hangs in the store until the test lets it go.
 	started, release := make(chan struct{}, 100), make(chan struct{})
-	unblocked := store.lastSync
-	store.lastSync = func(ctx context.Context) (time.Time, error) {
+	unblocked := store.status
+	store.status = func(ctx context.Context) (string, time.Time, error) {
 		started <- struct{}{}
 		<-release
 		return unblocked(ctx)
 	}
-	checks := store.count("LastSync")
+	checks := store.count("Status")
 	store.set(func(s *storeState) { s.version, s.employees = "v2", []directory.Employee{kim} })
 
 	clock.Advance(DefaultCheckInterval)
@@ -231,7 +231,7 @@ func TestBackgroundCheckIsShared(t *testing.T) {
 	if n := len(started); n != 0 {
 		t.Errorf("%d more checks started while one was running, want none", n)
 	}
-	if n := store.count("LastSync"); n != checks+1 {
+	if n := store.count("Status"); n != checks+1 {
 		t.Errorf("the store was checked %d times, want 1", n-checks)
 	}
 }
@@ -344,7 +344,7 @@ func TestWatch(t *testing.T) {
 	watched := make(chan struct{})
 	go func() { d.Watch(ctx); close(watched) }()
 	// No request arrives; the timer alone brings the change in.
-	for d.current.Load().version != "v2" {
+	for _, v, _ := d.copyState(); v != "v2"; _, v, _ = d.copyState() {
 		select {
 		case <-t.Context().Done():
 			t.Fatal("Watch never checked the store")

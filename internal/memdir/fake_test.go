@@ -17,8 +17,7 @@ import (
 // fakeStore is a directory store with function fields; newFakeStore fills
 // them from a state the test changes with set.
 type fakeStore struct {
-	lastSync  func(ctx context.Context) (time.Time, error)
-	version   func(ctx context.Context) (string, error)
+	status    func(ctx context.Context) (string, time.Time, error)
 	employees func(ctx context.Context) ([]directory.Employee, error)
 
 	mu    sync.Mutex
@@ -31,11 +30,34 @@ type storeState struct {
 	last      time.Time
 	version   string
 	employees []directory.Employee
-	err       error // every call fails with it when set
+	// changes, by the version they start from, are what Changes answers;
+	// from any other version it answers "cannot tell".
+	changes map[string]storeChange
+	err     error // every call fails with it when set
 }
 
-func (f *fakeStore) LastSync(ctx context.Context) (time.Time, error) { return f.lastSync(ctx) }
-func (f *fakeStore) Version(ctx context.Context) (string, error)     { return f.version(ctx) }
+// storeChange is what the fake's Changes answers from one version.
+type storeChange struct {
+	to      string
+	puts    []directory.Employee
+	removes []string
+}
+
+func (f *fakeStore) Status(ctx context.Context) (string, time.Time, error) { return f.status(ctx) }
+func (f *fakeStore) Changes(_ context.Context, version string, visit func(directory.Employee), remove func(string)) (string, bool, error) {
+	st := f.read("Changes")
+	c, ok := st.changes[version]
+	if st.err != nil || !ok {
+		return "", false, st.err
+	}
+	for _, e := range c.puts {
+		visit(e)
+	}
+	for _, p := range c.removes {
+		remove(p)
+	}
+	return c.to, true, nil
+}
 func (f *fakeStore) VisitEmployees(ctx context.Context, size func(int), visit func(directory.Employee) error) error {
 	es, err := f.employees(ctx)
 	if err != nil {
@@ -52,13 +74,9 @@ func (f *fakeStore) VisitEmployees(ctx context.Context, size func(int), visit fu
 
 func newFakeStore(s storeState) *fakeStore {
 	f := &fakeStore{state: s, calls: map[string]int{}}
-	f.lastSync = func(context.Context) (time.Time, error) {
-		st := f.read("LastSync")
-		return st.last, st.err
-	}
-	f.version = func(context.Context) (string, error) {
-		st := f.read("Version")
-		return st.version, st.err
+	f.status = func(context.Context) (string, time.Time, error) {
+		st := f.read("Status")
+		return st.version, st.last, st.err
 	}
 	f.employees = func(context.Context) ([]directory.Employee, error) {
 		st := f.read("Employees")

@@ -22,11 +22,11 @@ func TestStoreThatStopsAnswering(t *testing.T) {
 		CheckTimeout: 50 * time.Millisecond, LoadTimeout: time.Hour})
 	refresh(t, d)
 
-	hang := func(ctx context.Context) (time.Time, error) {
+	hang := func(ctx context.Context) (string, time.Time, error) {
 		<-ctx.Done()
-		return time.Time{}, ctx.Err()
+		return "", time.Time{}, ctx.Err()
 	}
-	store.lastSync = hang // before any check runs again: no race with one
+	store.status = hang // before any check runs again: no race with one
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	err := d.Refresh(ctx)

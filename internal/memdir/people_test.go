@@ -1,8 +1,6 @@
 package memdir
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"testing"
 
@@ -59,68 +57,6 @@ func TestPeopleAnswersLikeAMap(t *testing.T) {
 		{Phone: "+1", Name: "shortest", Row: 11, Email: "\xff"},
 	}
 	checkPacked(t, es, "+821099999999", "+8210234567890", "+0821023456789", "821023456789", "+123", "0123", "+", "", "+82102345678a")
-}
-
-func FuzzPeopleAnswersLikeAMap(f *testing.F) {
-	f.Add("+821023456789", "홍길동", "인사팀", "대리", "a@b.c", 2, "+821023456789", "+0123")
-	f.Add("+1", "", "", "", "", 0, "+01", "1")
-	f.Fuzz(func(t *testing.T, phone, name, dept, pos, email string, row int, phone2, other string) {
-		checkPacked(t, []directory.Employee{
-			{Phone: phone, Name: name, Department: dept, Position: pos, Email: email, Row: row},
-			{Phone: phone2, Name: email, Department: pos, Position: dept, Email: name, Row: -row},
-			{Phone: phone, Name: name + "2", Department: dept, Position: dept, Row: row + 1},
-		}, other, phone+"0")
-	})
-}
-
-// visitingStore is a fake store that counts the employees it hands over
-// and tells a size too small: the size is only a hint.
-type visitingStore struct {
-	*fakeStore
-	visited int
-}
-
-func (v *visitingStore) VisitEmployees(ctx context.Context, size func(int), visit func(directory.Employee) error) error {
-	es, err := v.fakeStore.employees(ctx)
-	if err != nil {
-		return err
-	}
-	size(len(es) / 2) // only a hint: the copy must hold them all anyway
-	for _, e := range es {
-		v.visited++
-		if err := visit(e); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// TestLoadVisitsEmployees: a load reads every employee the store hands
-// over, whatever size it told, and keeps its copy when the store fails.
-func TestLoadVisitsEmployees(t *testing.T) {
-	t.Parallel()
-	st := syncedState()
-	for i := range 100 {
-		st.employees = append(st.employees, directory.Employee{
-			Phone: fmt.Sprintf("+8210%08d", i), Name: fmt.Sprintf("직원%d", i), Department: "개발팀", Position: "사원", Row: i + 3,
-		})
-	}
-	store := &visitingStore{fakeStore: newFakeStore(st)}
-	d := New(store, Options{})
-	if err := d.Refresh(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if store.visited != len(st.employees) {
-		t.Errorf("visited %d employees, want %d", store.visited, len(st.employees))
-	}
-	for _, e := range st.employees {
-		wantFound(t, d, e)
-	}
-	store.set(func(s *storeState) { s.err = errors.New("store down") })
-	if err := d.Refresh(t.Context()); err == nil {
-		t.Error("Refresh with the store down succeeded")
-	}
-	wantFound(t, d, st.employees[0]) // the copy loaded before is kept
 }
 
 // BenchmarkPeopleLookup100k looks up the employees of a directory of

@@ -53,11 +53,13 @@ func (d *Directory) Refresh(ctx context.Context) error {
 	return f.err
 }
 
-// Watch checks the store every check interval until ctx is done. Requests
-// start checks too; Watch covers the quiet times in which the process
-// still has CPU.
+// Watch checks the store whenever a check falls due, until ctx is done.
+// Requests start checks too; Watch covers the quiet times in which the
+// process still has CPU. It waits for the check's due time rather than
+// ticking at the interval: a tick a hair before the due time would skip a
+// whole interval.
 func (d *Directory) Watch(ctx context.Context) {
-	t := time.NewTicker(d.checkInterval)
+	t := time.NewTimer(d.checkInterval)
 	defer t.Stop()
 	for {
 		select {
@@ -65,6 +67,11 @@ func (d *Directory) Watch(ctx context.Context) {
 			return
 		case <-t.C:
 			d.maybeCheck()
+			wait := time.Duration(d.due.Load() - d.now().UnixNano())
+			if wait <= 0 {
+				wait = d.retryInterval // a check is running, or will be soon
+			}
+			t.Reset(wait)
 		}
 	}
 }
@@ -104,7 +111,7 @@ func (d *Directory) fly(f *flight) {
 
 	d.mu.Lock()
 	d.noteHealth(err)
-	if d.current.Load() == nil {
+	if loaded, _, _ := d.copyState(); !loaded {
 		d.due.Store(d.now().Add(d.retryInterval).UnixNano())
 	}
 	d.flight = nil
@@ -113,50 +120,83 @@ func (d *Directory) fly(f *flight) {
 	close(f.done)
 }
 
-// load checks the store and, when its employees changed, publishes a new
-// copy of them. The version is read before the employees, so that a copy
-// is never labelled newer than what it holds: a change that lands between
-// the two reads shows as a moved version at the next check.
+// load checks the store and, when its employees changed, brings the copy
+// up to date: by the employees changed since the copy's version, or by
+// reading them all when the store cannot tell those. Each version is read
+// before the employees it labels, so that a copy is never labelled newer
+// than what it holds: a change that lands in between shows as a moved
+// version at the next check.
 func (d *Directory) load(ctx context.Context) error {
 	start := d.now()
 	cctx, cancel := context.WithTimeout(ctx, d.checkTimeout)
-	defer cancel()
-	last, err := d.store.LastSync(cctx)
+	version, last, err := d.store.Status(cctx)
+	cancel()
 	if err != nil {
 		return fmt.Errorf("check the directory store: %w", err)
 	}
 	if last.IsZero() {
 		return nil // never synced: nothing to load yet
 	}
-	version, err := d.store.Version(cctx)
-	if err != nil {
-		return fmt.Errorf("check the directory store: %w", err)
-	}
-	cur := d.current.Load()
-	if cur != nil && cur.version == version {
-		if !cur.lastSync.Equal(last) {
-			// A sync that changed nothing: same employees, newer stamp.
-			d.current.Store(&snapshot{people: cur.people, version: version, lastSync: last})
-		}
+	loaded, have, _ := d.copyState()
+	if loaded && have == version {
+		// Nothing changed, or a sync that changed nothing: a newer stamp.
+		d.data.Lock()
+		d.lastSync = last
+		d.data.Unlock()
 		return nil
 	}
-	p, err := d.readPeople(ctx)
+	if loaded {
+		var (
+			puts    []directory.Employee
+			removes []string
+		)
+		now, ok, err := d.store.Changes(ctx, have, func(e directory.Employee) { puts = append(puts, e) },
+			func(phone string) { removes = append(removes, phone) })
+		if err != nil {
+			return fmt.Errorf("read the directory's changes: %w", err)
+		}
+		if ok && d.keepChanges(puts, removes, now, last) {
+			d.log.Info("employee directory caught up", "written", len(puts), "removed", len(removes),
+				"last_sync", last.UTC().Format(time.RFC3339), "duration_ms", d.now().Sub(start).Milliseconds())
+			return nil
+		}
+	}
+	people, err := d.readPeople(ctx)
 	if err != nil {
 		return fmt.Errorf("load the directory: %w", err)
 	}
-	d.current.Store(&snapshot{people: p, version: version, lastSync: last})
-	d.log.Info("employee directory loaded into memory", "employees", p.len(),
+	d.data.Lock()
+	d.people, d.changed, d.version, d.lastSync = people, nil, version, last
+	d.data.Unlock()
+	d.log.Info("employee directory loaded into memory", "employees", people.len(),
 		"last_sync", last.UTC().Format(time.RFC3339), "duration_ms", d.now().Sub(start).Milliseconds())
 	return nil
 }
 
-// loadGCPercent is the garbage collector's target while a copy is read:
-// reading a hundred thousand employees from Firestore makes several times
-// the copy's size in short-lived garbage (a document snapshot each), and at
-// Go's default of 100 the heap would grow to twice what is live before each
-// collection. A lower target for those few seconds keeps an instance's peak
-// memory near what it holds afterwards, for a little more collector work.
-const loadGCPercent = 25
+// maxChanged bounds the changes kept beside the packed copy; beyond it the
+// copy is read again whole, which packs them in.
+const maxChanged = 5000
+
+// keepChanges puts in the employees written and removed since the copy's
+// version, and reports false, changing nothing, when there are too many.
+func (d *Directory) keepChanges(puts []directory.Employee, removes []string, version string, last time.Time) bool {
+	d.data.Lock()
+	defer d.data.Unlock()
+	if len(d.changed)+len(puts)+len(removes) > maxChanged {
+		return false
+	}
+	if d.changed == nil {
+		d.changed = map[string]change{}
+	}
+	for _, e := range puts {
+		d.changed[e.Phone] = change{employee: e}
+	}
+	for _, phone := range removes {
+		d.changed[phone] = change{removed: true}
+	}
+	d.version, d.lastSync = version, last
+	return true
+}
 
 // readPeople reads every employee of the store into a packed copy, one at
 // a time.
@@ -179,9 +219,9 @@ func (d *Directory) noteHealth(err error) {
 	switch {
 	case err != nil && !d.failing:
 		d.failing = true
-		if s := d.current.Load(); s != nil {
+		if loaded, _, last := d.copyState(); loaded {
 			d.log.Warn("the directory store cannot be reached: answering from the directory loaded before; /ready reports it stale",
-				"employees", s.people.len(), "last_sync", s.lastSync.UTC().Format(time.RFC3339), "error", err.Error())
+				"last_sync", last.UTC().Format(time.RFC3339), "error", err.Error())
 			return
 		}
 		d.log.Warn("the directory store cannot be reached and no directory is loaded: skill calls answer ERROR until it is",
@@ -191,6 +231,16 @@ func (d *Directory) noteHealth(err error) {
 		d.log.Info("the directory store can be reached again")
 	}
 }
+
+// loadGCPercent is the garbage collector's target while a copy is read:
+// reading a hundred thousand employees from Firestore makes several times
+// the copy's size in short-lived garbage (a document snapshot each), and at
+// Go's default of 100 the heap would grow to twice what is live before each
+// collection. A lower target for those few seconds keeps an instance's peak
+// memory near what it holds afterwards, for a little more collector work.
+// It stays because the 64 MB target at 100,000 employees needs it: without
+// it `go run ./bench` peaked at 62.5 MiB (65.6 MB) on Firestore, at start-up.
+const loadGCPercent = 25
 
 // lowerGCPercent sets the collector's target to percent unless it is lower
 // already (or off, GOGC=off), and returns what restores the previous one.

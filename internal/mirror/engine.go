@@ -43,6 +43,14 @@ const (
 	recordTimeout = 10 * time.Second
 )
 
+// Deadlines of the store calls that plan and apply a sync. Reading the
+// digest is one small document; reading every hash or writing a first sync
+// of a hundred thousand employees takes seconds, retries included.
+const (
+	digestTimeout = 15 * time.Second
+	applyTimeout  = 2 * time.Minute
+)
+
 // Options are a run's switches.
 type Options struct {
 	// DryRun plans and reports without changing the store.
@@ -170,13 +178,25 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report, lease *leaseH
 	r.Rows, r.Employees, r.Left = roster.Rows, len(roster.Employees), roster.Left
 	r.IgnoredColumns = roster.IgnoredColumns
 
+	// Same digest, same directory: nothing to read or write per employee.
+	digest := DigestOf(roster.Employees)
+	dctx, cancel := context.WithTimeout(ctx, digestTimeout)
+	stored, err := e.store.Digest(dctx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("%w: read the directory's digest: %w", ErrStore, err)
+	}
+	if stored == digest {
+		r.Unchanged = len(roster.Employees)
+		return nil
+	}
 	hctx, cancel := context.WithTimeout(ctx, readTimeout)
-	stored, err := e.store.Hashes(hctx)
+	hashes, err := e.store.Hashes(hctx)
 	cancel()
 	if err != nil {
 		return fmt.Errorf("%w: read the directory: %w", ErrStore, err)
 	}
-	plan := NewPlan(roster.Employees, stored)
+	plan := NewPlan(roster.Employees, hashes)
 	r.Added, r.Updated, r.Deleted, r.Unchanged = len(plan.Added), len(plan.Updated), len(plan.Deleted), plan.Unchanged
 
 	if plan.TripsBrake(e.maxDeletePercent) && !opts.Force {
@@ -188,14 +208,15 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report, lease *leaseH
 	if opts.DryRun {
 		return nil
 	}
-	if !plan.Empty() {
-		// Bounded by the lease: ctx ends when it is lost.
-		if err := lease.confirm(ctx); err != nil {
-			return err
-		}
-		if err := e.store.Apply(ctx, plan.Puts(), plan.Deleted); err != nil {
-			return fmt.Errorf("%w: apply the sync: %w", ErrStore, err)
-		}
+	// Bounded by the lease: ctx ends when it is lost.
+	if err := lease.confirm(ctx); err != nil {
+		return err
+	}
+	// An empty plan is applied too: the store's digest was not this one.
+	actx, cancel := context.WithTimeout(ctx, applyTimeout)
+	defer cancel()
+	if err := e.store.Apply(actx, plan.Puts(), plan.Deleted); err != nil {
+		return fmt.Errorf("%w: apply the sync: %w", ErrStore, err)
 	}
 	return nil
 }

@@ -27,8 +27,11 @@ func (s sheet) Rows(context.Context) ([][]string, error) { return s.rows, s.err 
 type memStore struct {
 	employees map[string]directory.Employee
 	applies   int
-	runs      []mirror.Report
-	applyErr  error
+	hashReads int
+	// digest, when set, is what Digest answers instead of the true one.
+	digest   *string
+	runs     []mirror.Report
+	applyErr error
 	// during, if set, runs inside Apply (to hold a sync open).
 	during      func()
 	leaseHolder string
@@ -42,7 +45,19 @@ func newMemStore(es ...directory.Employee) *memStore {
 	return s
 }
 
+func (s *memStore) Digest(ctx context.Context) (string, error) {
+	if s.digest != nil {
+		return *s.digest, nil
+	}
+	h := map[string]string{}
+	for p, e := range s.employees {
+		h[p] = e.Hash()
+	}
+	return mirror.DigestOfHashes(h), nil
+}
+
 func (s *memStore) Hashes(context.Context) (map[string]string, error) {
+	s.hashReads++
 	h := map[string]string{}
 	for p, e := range s.employees {
 		h[p] = e.Hash()
@@ -58,6 +73,7 @@ func (s *memStore) Apply(_ context.Context, puts []directory.Employee, deletes [
 		return s.applyErr
 	}
 	s.applies++
+	s.digest = nil
 	for _, e := range puts {
 		s.employees[e.Phone] = e
 	}
@@ -107,7 +123,7 @@ func seeded(t *testing.T, n int) *memStore {
 	if _, err := mirror.NewEngine(sheet{rows: people(n)}, s, 20).Run(context.Background(), mirror.Options{}); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	s.applies, s.runs = 0, nil
+	s.applies, s.hashReads, s.runs = 0, 0, nil
 	return s
 }
 
@@ -145,8 +161,37 @@ func TestRunUnchangedSheetWritesNothing(t *testing.T) {
 	if got.Unchanged != 5 || got.Added+got.Updated+got.Deleted != 0 {
 		t.Errorf("report = %+v, want 5 unchanged and nothing else", got)
 	}
-	if store.applies != 0 {
-		t.Errorf("Apply called %d times on an unchanged sheet, want 0", store.applies)
+	if store.applies != 0 || store.hashReads != 0 {
+		t.Errorf("an unchanged sheet called Apply %d times and Hashes %d times, want neither", store.applies, store.hashReads)
+	}
+}
+
+func TestRunMovedRowsAreNotChanges(t *testing.T) {
+	t.Parallel()
+	store := seeded(t, 5)
+	rows := people(5)
+	rows = append([][]string{rows[0], {}, {"메모"}}, rows[1:]...) // every employee two rows down
+	got, err := mirror.NewEngine(sheet{rows: rows}, store, 20).Run(context.Background(), mirror.Options{})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if got.Unchanged != 5 || store.applies != 0 {
+		t.Errorf("report = %+v after %d applies, want 5 unchanged and no apply", got, store.applies)
+	}
+}
+
+func TestRunRepairsAWrongDigest(t *testing.T) {
+	t.Parallel()
+	store := seeded(t, 3)
+	stale := ""
+	store.digest = &stale // e.g. an Apply that was interrupted
+	got, err := mirror.NewEngine(sheet{rows: people(3)}, store, 20).Run(context.Background(), mirror.Options{})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if got.Unchanged != 3 || store.hashReads != 1 || store.applies != 1 {
+		t.Errorf("report = %+v, %d hash reads, %d applies; want 3 unchanged, planned against the hashes and an (empty) apply that fixes the digest",
+			got, store.hashReads, store.applies)
 	}
 }
 

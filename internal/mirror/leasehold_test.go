@@ -24,6 +24,12 @@ type leaseStore struct {
 	renewed int
 }
 
+func (s *leaseStore) Digest(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inner.Digest(ctx)
+}
+
 func (s *leaseStore) Hashes(ctx context.Context) (map[string]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

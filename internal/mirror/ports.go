@@ -18,13 +18,19 @@ type Source interface {
 
 // Store is the directory a sync mirrors the sheet into.
 type Store interface {
+	// Digest returns the digest (DigestOfHashes) of what the store holds,
+	// reading a constant amount whatever the directory's size, or "" when
+	// it cannot vouch for one (never applied, or an Apply interrupted).
+	Digest(ctx context.Context) (string, error)
 	// Hashes returns the content hash (directory.Employee.Hash) of every
 	// stored employee, keyed by E.164 phone.
 	Hashes(ctx context.Context) (map[string]string, error)
 	// Apply writes puts (added or changed employees) and removes the
-	// employees whose phones are in deletes. A store applies it atomically
-	// where it can; where it cannot, an interrupted Apply leaves a state that
-	// the next sync's plan repairs.
+	// employees whose phones are in deletes, keeps Digest in step and moves
+	// the directory's version with a record of the phones changed. A store
+	// applies it atomically where it can; where it cannot, an interrupted
+	// Apply leaves a state that the next sync's plan repairs. An Apply with
+	// nothing to do only makes Digest right again if it was not.
 	Apply(ctx context.Context, puts []directory.Employee, deletes []string) error
 	// RecordRun keeps the report of a finished run in the sync history
 	// (the last few dozen runs). A run that was applied — not a dry run, not

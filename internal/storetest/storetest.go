@@ -52,6 +52,12 @@ type Store interface {
 	// across reads, across an Apply with nothing to do and across
 	// RecordRun; its value means nothing beyond being equal or not.
 	Version(ctx context.Context) (string, error)
+	// Status returns Version and LastSync in one read (memdir.Store).
+	Status(ctx context.Context) (string, time.Time, error)
+	// Changes hands over what changed after a version: visit each employee
+	// written since, remove each phone removed, and returns the version that
+	// brings a reader to; false when it cannot tell (memdir.Store).
+	Changes(ctx context.Context, version string, visit func(directory.Employee), remove func(phone string)) (string, bool, error)
 }
 
 // keptRuns is how many runs a store's history keeps.
@@ -108,6 +114,8 @@ func Run(t *testing.T, open func(t *testing.T, clock *clocktest.Clock) Store) {
 		{"visit stops at visit's error", clockless(testVisitStops)},
 		{"version moves when an apply changes employees", clockless(testVersion)},
 		{"large apply round-trips", clockless(testLargeApply)},
+		{"digest follows the employees", clockless(testDigest)},
+		{"changes since a version", clockless(testChanges)},
 		{"cancelled context is an error", clockless(testCancelled)},
 	}
 	for _, tt := range tests {

@@ -69,6 +69,11 @@ var (
 
 func newMemStore() *memStore { return &memStore{employees: map[string]directory.Employee{}} }
 
+func (s *memStore) Digest(ctx context.Context) (string, error) {
+	h, err := s.Hashes(ctx)
+	return mirror.DigestOfHashes(h), err
+}
+
 func (s *memStore) Hashes(context.Context) (map[string]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -159,7 +164,7 @@ func TestConcurrentTriggers(t *testing.T) {
 			source := newGatedSheet(sheet)
 			var routes []http.Handler
 			for i := range instances {
-				engine := mirror.NewEngine(source, store, mirror.DefaultMaxDeletePercent, mirror.WithHolder(fmt.Sprintf("instance-%d", i)))
+				engine := mirror.NewEngine(source, store, 20, mirror.WithHolder(fmt.Sprintf("instance-%d", i)))
 				h := newHandler(t, syncapi.Config{Token: testToken}, engine, store, keys)
 				routes = append(routes, router(t, h, nil))
 			}

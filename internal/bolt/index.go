@@ -1,0 +1,162 @@
+package bolt
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/mirror"
+)
+
+// Keys of the meta bucket that let a sync and an instance's check avoid
+// reading every employee: the digest of the employees (mirror.Digest, hex)
+// and the change log (mirror.ChangeLog, JSON).
+const (
+	digestKey  = "digest"
+	changesKey = "changes"
+)
+
+// readDigest returns the digest Apply keeps. A file an earlier rollcall
+// wrote has none: it is computed from the stored hashes, once.
+func readDigest(meta, employees *bbolt.Bucket) (mirror.Digest, error) {
+	var d mirror.Digest
+	if v := meta.Get([]byte(digestKey)); v != nil {
+		if n, err := hex.Decode(d[:], v); err != nil || n != len(d) {
+			return d, fmt.Errorf("%w: the directory digest cannot be read", ErrCorrupt)
+		}
+		return d, nil
+	}
+	err := employees.ForEach(func(k, v []byte) error {
+		hash, err := storedHash(v)
+		d.Toggle(string(k), hash)
+		return err
+	})
+	return d, err
+}
+
+// readLog returns the change log, empty before the first change.
+func readLog(meta *bbolt.Bucket) (mirror.ChangeLog, error) {
+	var l mirror.ChangeLog
+	if v := meta.Get([]byte(changesKey)); v != nil {
+		if err := json.Unmarshal(v, &l); err != nil {
+			return l, fmt.Errorf("%w: the change log cannot be read: %w", ErrCorrupt, err)
+		}
+	}
+	return l, nil
+}
+
+// recordChange moves the version with a record of the phones changed.
+func recordChange(meta *bbolt.Bucket, put, deleted []string) error {
+	l, err := readLog(meta)
+	if err != nil {
+		return err
+	}
+	if err := l.Record(put, deleted); err != nil {
+		return err
+	}
+	v, err := json.Marshal(l)
+	if err != nil {
+		return fmt.Errorf("encode the change log: %w", err)
+	}
+	return meta.Put([]byte(changesKey), v)
+}
+
+// Digest returns the digest of the stored employees, reading one key ("" on
+// a file no Apply of this version has written yet).
+func (s *Store) Digest(ctx context.Context) (string, error) {
+	var digest string
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		digest = string(tx.Bucket([]byte(metaBucket)).Get([]byte(digestKey)))
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("read the directory digest: %w", err)
+	}
+	return digest, nil
+}
+
+// Version returns a token that changes whenever an Apply changes the
+// employees, and only then; "" before the first.
+func (s *Store) Version(ctx context.Context) (string, error) {
+	version, _, err := s.Status(ctx)
+	if err != nil {
+		return "", fmt.Errorf("read the directory version: %w", err)
+	}
+	return version, nil
+}
+
+// Status returns the directory's version and when it was last synced, in
+// one read-only transaction.
+func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
+	var (
+		version string
+		last    time.Time
+	)
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		meta := tx.Bucket([]byte(metaBucket))
+		l, err := readLog(meta)
+		if err != nil {
+			return err
+		}
+		version = l.Version()
+		last, err = readLastSync(meta)
+		return err
+	})
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("check the directory: %w", err)
+	}
+	return version, last, nil
+}
+
+// Changes reads what changed after version, in one read-only transaction:
+// visit gets each employee written since, remove each phone removed. It
+// returns the version that brings the reader to, and false (having called
+// nothing) when the change log does not reach back to version.
+func (s *Store) Changes(ctx context.Context, version string, visit func(directory.Employee), remove func(phone string)) (string, bool, error) {
+	var (
+		now string
+		ok  bool
+	)
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		l, err := readLog(tx.Bucket([]byte(metaBucket)))
+		if err != nil {
+			return err
+		}
+		put, deleted, found := l.Since(version)
+		if !found {
+			return nil
+		}
+		b := tx.Bucket([]byte(employeesBucket))
+		var es []directory.Employee
+		for _, phone := range put {
+			v := b.Get([]byte(phone))
+			if v == nil {
+				deleted = append(deleted, phone)
+				continue
+			}
+			var r record
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("%w: a stored employee cannot be decoded: %w", ErrCorrupt, err)
+			}
+			r.Phone = phone
+			es = append(es, r.Employee)
+		}
+		for _, e := range es {
+			visit(e)
+		}
+		for _, phone := range deleted {
+			remove(phone)
+		}
+		now, ok = l.Version(), true
+		return nil
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("read the directory's changes: %w", err)
+	}
+	return now, ok, nil
+}

@@ -1,0 +1,208 @@
+package firestore
+
+import (
+	"context"
+	"fmt"
+
+	gfs "cloud.google.com/go/firestore"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/mirror"
+)
+
+// Firestore's limits on one commit are 500 writes and 10 MiB; a manifest
+// shard is about half a MiB, so a commit carries at most a few.
+const (
+	maxWritesPerCommit = 500
+	maxShardsPerCommit = 8
+	// commitConcurrency bounds the commits an Apply has in flight at once.
+	commitConcurrency = 4
+)
+
+// op is one document write of an Apply: a set (merged into the document
+// when merge is set), or a delete when data is nil.
+type op struct {
+	doc   *gfs.DocumentRef
+	data  any
+	merge bool
+}
+
+// Apply writes puts (whole documents: a field left empty is stored empty)
+// and deletes the documents of the phones in deletes; deleting an absent
+// phone is not an error. A phone both put and deleted ends up deleted. With
+// the employees it updates the manifest shards they fall in and
+// meta/directory: the digest, and the version with a record of the phones
+// changed, from which instances catch up.
+//
+// A change that fits is one atomic commit. A larger one first clears the
+// digest, then commits the employees (a few commits in flight), then the
+// manifest, then meta/directory: when it is interrupted, the cleared digest
+// makes the next sync plan against the manifest, which never runs ahead of
+// the employees, and repair what is missing; instances keep the version
+// they have until then.
+func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []string) error {
+	if err := s.apply(ctx, puts, deletes); err != nil {
+		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
+	}
+	return nil
+}
+
+func (s *Store) apply(ctx context.Context, puts []directory.Employee, deletes []string) error {
+	employees, put, deleted, err := s.writes(puts, deletes)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	st, err := s.readState(ctx)
+	if err != nil {
+		return err
+	}
+	hashes, raw, err := s.manifest(ctx, st)
+	if err != nil {
+		return err
+	}
+	for _, o := range employees {
+		if f, ok := o.data.(*employeeFields); ok {
+			hashes[f.Phone] = f.Hash
+		} else {
+			delete(hashes, o.doc.ID)
+		}
+	}
+	shards := st.Shards
+	if !keepShards(shards, len(hashes)) {
+		shards = shardsFor(len(hashes))
+	}
+	manifest := s.manifestOps(hashes, shards, st.Shards, raw)
+	digest := mirror.DigestOfHashes(hashes)
+	log := st.log
+	if len(employees) > 0 {
+		if err := log.Record(put, deleted); err != nil {
+			return err
+		}
+	} else if len(manifest) == 0 && digest == st.Digest && shards == st.Shards {
+		return nil // nothing to do, and the index is right
+	}
+	index, err := indexUpdate(digest, shards, log)
+	if err != nil {
+		return err
+	}
+	final := op{doc: s.metaDoc(), data: index, merge: true}
+
+	if len(employees)+len(manifest)+1 <= maxWritesPerCommit && len(manifest) <= maxShardsPerCommit {
+		return s.commit(ctx, append(append(employees, manifest...), final))
+	}
+	clear := op{doc: s.metaDoc(), data: map[string]any{"digest": ""}, merge: true}
+	if err := s.commit(ctx, []op{clear}); err != nil {
+		return fmt.Errorf("clear the digest: %w", err)
+	}
+	if err := s.commitAll(ctx, employees, maxWritesPerCommit); err != nil {
+		return err
+	}
+	if err := s.commitAll(ctx, manifest, maxShardsPerCommit); err != nil {
+		return err
+	}
+	return s.commit(ctx, []op{final})
+}
+
+// manifestOps returns the writes that make the manifest hold hashes in
+// shards documents: the shards whose entries differ from raw (what was read
+// from oldShards documents; nil when the manifest was rebuilt), and the
+// deletes of the old shards when their number changed.
+func (s *Store) manifestOps(hashes map[string]string, shards, oldShards int, raw []string) []op {
+	var ops []op
+	for i, entries := range encodeShards(hashes, shards) {
+		if shards == oldShards && raw != nil && raw[i] == entries {
+			continue
+		}
+		ops = append(ops, op{doc: s.manifestDoc(shards, i), data: manifestFields{Entries: entries}})
+	}
+	if oldShards != shards {
+		for i := range oldShards {
+			ops = append(ops, op{doc: s.manifestDoc(oldShards, i)})
+		}
+	}
+	return ops
+}
+
+// writes turns an Apply's arguments into one write per employee document,
+// deletes winning over puts of the same phone, and lists the phones put
+// and deleted. With one write per document the commits are independent, so
+// they can run concurrently.
+func (s *Store) writes(puts []directory.Employee, deletes []string) (ops []op, put, deleted []string, err error) {
+	gone := make(map[string]bool, len(deletes))
+	for i, phone := range deletes {
+		doc, err := s.employeeDoc(phone)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("delete number %d: %w", i+1, err)
+		}
+		if !gone[phone] {
+			gone[phone] = true
+			ops = append(ops, op{doc: doc})
+			deleted = append(deleted, phone)
+		}
+	}
+	at := make(map[string]int, len(puts))
+	for _, e := range puts {
+		doc, err := s.employeeDoc(e.Phone)
+		if err != nil {
+			// The phone stays out of the message: it is PII.
+			return nil, nil, nil, fmt.Errorf("put the employee from sheet row %d: %w", e.Row, err)
+		}
+		if gone[e.Phone] {
+			continue
+		}
+		w := op{doc: doc, data: &employeeFields{
+			Name: e.Name, Phone: e.Phone, Department: e.Department, Position: e.Position,
+			Email: e.Email, Row: int64(e.Row), Hash: e.Hash(),
+		}}
+		if i, ok := at[e.Phone]; ok {
+			ops[i] = w // the last word on a phone wins
+			continue
+		}
+		at[e.Phone] = len(ops)
+		ops = append(ops, w)
+		put = append(put, e.Phone)
+	}
+	return ops, put, deleted, nil
+}
+
+// commitAll commits ops in commits of at most per, a few in flight at once.
+func (s *Store) commitAll(ctx context.Context, ops []op, per int) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(commitConcurrency)
+	for start := 0; start < len(ops); start += per {
+		chunk := ops[start:min(start+per, len(ops))]
+		g.Go(func() error {
+			if err := s.commit(gctx, chunk); err != nil {
+				return fmt.Errorf("commit writes %d to %d of %d: %w", start+1, start+len(chunk), len(ops), err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// commit applies ops atomically in one transaction. The transaction only
+// writes, so when Firestore aborts it the library retries it as is.
+func (s *Store) commit(ctx context.Context, ops []op) error {
+	return s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
+		for _, o := range ops {
+			var err error
+			switch {
+			case o.data == nil:
+				err = tx.Delete(o.doc)
+			case o.merge:
+				err = tx.Set(o.doc, o.data, gfs.MergeAll)
+			default:
+				err = tx.Set(o.doc, o.data)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
