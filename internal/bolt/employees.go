@@ -56,7 +56,8 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 }
 
 // Apply writes puts and removes the employees whose phones are in deletes,
-// in one transaction: either all of it happens or none of it. Deleting a
+// and the bindings to those phones, in one transaction: either all of it
+// happens or none of it. Deleting a
 // phone that is not stored is not an error. An Apply with something to do
 // moves the directory's Version in the same transaction; an empty one
 // changes nothing.
@@ -97,7 +98,7 @@ func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []
 				return fmt.Errorf("delete an employee: %w", err)
 			}
 		}
-		return nil
+		return deleteBindingsOf(tx, deletes)
 	})
 	if err != nil {
 		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/sheets"
@@ -26,6 +27,8 @@ type Config struct {
 	Kakao  Kakao
 	Sync   Sync
 	Log    Log
+	// Bindings is in bindings.go.
+	Bindings Bindings
 }
 
 // The kinds of source and store.
@@ -130,6 +133,10 @@ func Load(getenv func(string) string) (Config, error) {
 			Format: l.logFormat("ROLLCALL_LOG_FORMAT", logging.FormatJSON),
 			Level:  l.logLevel("ROLLCALL_LOG_LEVEL", slog.LevelInfo),
 		},
+	}
+	c.Bindings = Bindings{
+		TTL:         l.bindingTTL("ROLLCALL_BINDING_TTL", binding.DefaultTTL),
+		AuthBlockID: l.blockID("ROLLCALL_AUTH_BLOCK_ID"),
 	}
 	c.Source.Kind = l.sourceKind("ROLLCALL_SOURCE", c.Source.Location)
 	if len(l.problems) > 0 {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -22,12 +23,13 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 	want := Config{
-		Port:   8080,
-		Source: Source{Kind: SourceCSV, Location: "examples/employees.csv"},
-		Store:  Store{Kind: StoreBolt, Path: "rollcall.db"},
-		Kakao:  Kakao{OTPOrigins: []string{"https://talk-plugin-capi.kakao.com", "https://talk-plugin.kakao.com"}},
-		Sync:   Sync{MaxDeletePercent: 20},
-		Log:    Log{Format: logging.FormatJSON, Level: slog.LevelInfo},
+		Port:     8080,
+		Source:   Source{Kind: SourceCSV, Location: "examples/employees.csv"},
+		Store:    Store{Kind: StoreBolt, Path: "rollcall.db"},
+		Kakao:    Kakao{OTPOrigins: []string{"https://talk-plugin-capi.kakao.com", "https://talk-plugin.kakao.com"}},
+		Sync:     Sync{MaxDeletePercent: 20},
+		Log:      Log{Format: logging.FormatJSON, Level: slog.LevelInfo},
+		Bindings: Bindings{TTL: 90 * 24 * time.Hour},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Load() (-want +got):\n%s", diff)
@@ -64,7 +66,8 @@ func TestLoadValues(t *testing.T) {
 		Kakao: Kakao{RESTAPIKey: "k", OTPOrigins: []string{"https://a.example", "https://b.example"}, SkillSecret: "s", BotID: "bot"},
 		Sync: Sync{Token: "t", Invokers: []string{"scheduler@p.iam.gserviceaccount.com"},
 			Audience: "https://rollcall.example/internal/sync", MaxDeletePercent: 12.5},
-		Log: Log{Format: logging.FormatText, Level: slog.LevelDebug},
+		Log:      Log{Format: logging.FormatText, Level: slog.LevelDebug},
+		Bindings: Bindings{TTL: 90 * 24 * time.Hour},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Load() (-want +got):\n%s", diff)

@@ -73,7 +73,8 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 }
 
 // Apply writes puts (whole documents: a field left empty is stored empty)
-// and deletes the documents of the phones in deletes; deleting an absent
+// and deletes the documents of the phones in deletes, with the bindings to
+// them (deleteBindingsOf, before and after the employees); deleting an absent
 // phone is not an error. A phone both put and deleted ends up deleted. An
 // Apply with nothing to do issues no request.
 //
@@ -93,6 +94,9 @@ func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
 	}
+	if err := s.deleteBindingsOf(ctx, deletes); err != nil {
+		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(commitConcurrency)
 	for start := 0; start < len(writes); start += maxWritesPerCommit {
@@ -105,6 +109,9 @@ func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []
 		})
 	}
 	err = g.Wait()
+	if err == nil {
+		err = s.deleteBindingsOf(ctx, deletes)
+	}
 	// Some commits may have landed even when one failed: the version moves
 	// either way, so that every instance reloads what the store now holds.
 	if verr := s.bumpVersion(ctx); verr != nil {
