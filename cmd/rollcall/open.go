@@ -49,8 +49,7 @@ func openStore(ctx context.Context, c config.Store) (store, error) {
 	}
 }
 
-// openSource opens the configured employee list. A malformed spreadsheet
-// reference is a configuration error.
+// openSource opens the configured employee list.
 func openSource(ctx context.Context, c config.Source) (mirror.Source, error) {
 	switch c.Kind {
 	case config.SourceCSV:
@@ -58,11 +57,7 @@ func openSource(ctx context.Context, c config.Source) (mirror.Source, error) {
 	case config.SourceXLSX:
 		return xlsx.New(c.Location, c.Range), nil
 	default:
-		ref, err := sheets.ParseSource(c.Location)
-		if err != nil {
-			return nil, withCode(exitUsage, fmt.Errorf("ROLLCALL_SOURCE: %w", err))
-		}
-		src, err := sheets.New(ctx, ref, c.Range, sheets.Options{Endpoint: c.SheetsEndpoint})
+		src, err := sheets.New(ctx, c.Sheet, c.Range, sheets.Options{Endpoint: c.SheetsEndpoint})
 		if err != nil {
 			return nil, fmt.Errorf("open the Google Sheet: %w", err)
 		}

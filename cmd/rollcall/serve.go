@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -9,8 +8,7 @@ import (
 	"io"
 	"net"
 	"strconv"
-
-	"github.com/gin-gonic/gin"
+	"time"
 
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/kakao"
@@ -18,7 +16,6 @@ import (
 	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/metrics"
 	"github.com/rollcall/rollcall/internal/mirror"
-	"github.com/rollcall/rollcall/internal/ratelimit"
 	"github.com/rollcall/rollcall/internal/server"
 	"github.com/rollcall/rollcall/internal/syncapi"
 )
@@ -39,10 +36,6 @@ var _ server.Staleness = (*memdir.Directory)(nil)
 // newService builds the service from its configuration without starting it.
 // kakaoOpts lets tests point the profile client at a fake.
 func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileOptions) (*service, error) {
-	origins, err := kakao.ParseOrigins(cfg.Kakao.OTPOrigins)
-	if err != nil { // config.Load has checked them: this is a bug
-		return nil, fmt.Errorf("ROLLCALL_KAKAO_OTP_ORIGINS: %w", err)
-	}
 	source, err := openSource(ctx, cfg.Source)
 	if err != nil {
 		return nil, err
@@ -53,20 +46,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	}
 	dir := memdir.New(st, memdir.Options{Logger: logging.FromContext(ctx)})
 	m := metrics.New()
-	kakaoOpts.Observer = m
-	profiles := kakao.NewProfileClient(cfg.Kakao.RESTAPIKey.Reveal(), origins, kakaoOpts)
-	perClient := ratelimit.New(ratelimit.DefaultClientRate, ratelimit.DefaultClientBurst)
-	skills := kakao.NewHandler(kakao.HandlerConfig{
-		SkillSecret: cfg.Kakao.SkillSecret.Reveal(),
-		BotID:       cfg.Kakao.BotID,
-		// The directory answers from memory, so a verification lasts as
-		// long as its profile look-up: one deadline, the look-up's, bounds
-		// both, and the profile client, finding it, sets no second one.
-		Timeout:     cmp.Or(kakaoOpts.Timeout, kakao.DefaultProfileTimeout),
-		Before:      []gin.HandlerFunc{perClient.PerClientIP()},
-		UserLimiter: ratelimit.New(ratelimit.DefaultUserRate, ratelimit.DefaultUserBurst),
-		Observer:    m,
-	}, kakao.NewVerifier(profiles, dir))
+	skills := newSkills(cfg.Kakao, kakaoOpts, dir, m, time.Now)
 	engine := m.WrapSync(&reloadingSync{
 		engine:    mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent),
 		directory: dir,
@@ -108,14 +88,14 @@ func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr
 	if fs.NArg() > 0 {
 		return withCode(exitUsage, fmt.Errorf("serve takes no arguments, got %q", fs.Args()))
 	}
+	if err := checkSkillSecret(cfg); err != nil {
+		return withCode(exitUsage, err)
+	}
 	if *checkOnly {
 		fmt.Fprintf(stdout, "configuration ok\n%s", cfg.Describe())
 		return nil
 	}
-	log := logging.FromContext(ctx)
-	if cfg.Kakao.RESTAPIKey == "" {
-		log.Warn("ROLLCALL_KAKAO_REST_API_KEY is not set: every skill call will answer ERROR")
-	}
+	warnOpenSkills(ctx, cfg.Kakao)
 	svc, err := newService(ctx, cfg, kakao.ProfileOptions{})
 	if err != nil {
 		return err

@@ -3,17 +3,32 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/sheets"
 )
 
 func env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
+}
+
+// sameOrigins compares allow-lists by what they allow.
+var sameOrigins = cmp.Comparer(func(a, b kakao.Origins) bool { return slices.Equal(a.List(), b.List()) })
+
+func origins(t *testing.T, list ...string) kakao.Origins {
+	t.Helper()
+	o, err := kakao.ParseOrigins(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
 }
 
 func TestLoadDefaults(t *testing.T) {
@@ -23,15 +38,16 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 	want := Config{
-		Port:     8080,
-		Source:   Source{Kind: SourceCSV, Location: "examples/employees.csv"},
-		Store:    Store{Kind: StoreBolt, Path: "rollcall.db"},
-		Kakao:    Kakao{OTPOrigins: []string{"https://talk-plugin-capi.kakao.com", "https://talk-plugin.kakao.com"}},
+		Port:   8080,
+		Source: Source{Kind: SourceCSV, Location: "examples/employees.csv"},
+		Store:  Store{Kind: StoreBolt, Path: "rollcall.db"},
+		Kakao: Kakao{Origins: origins(t, "https://talk-plugin-capi.kakao.com", "https://talk-plugin.kakao.com"),
+			Timeout: 2500 * time.Millisecond, UserRateLimit: 10, ClientRateLimit: 50},
 		Sync:     Sync{MaxDeletePercent: 20},
 		Log:      Log{Format: logging.FormatJSON, Level: slog.LevelInfo},
 		Bindings: Bindings{TTL: 90 * 24 * time.Hour},
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, sameOrigins); diff != "" {
 		t.Errorf("Load() (-want +got):\n%s", diff)
 	}
 }
@@ -48,6 +64,10 @@ func TestLoadValues(t *testing.T) {
 		"ROLLCALL_KAKAO_OTP_ORIGINS":  " https://a.example , https://b.example ",
 		"ROLLCALL_SKILL_SECRET":       "s",
 		"ROLLCALL_BOT_ID":             "bot",
+		"ROLLCALL_KAKAO_TIMEOUT":      "1.5s",
+		"ROLLCALL_USER_RATE_LIMIT":    "off",
+		"ROLLCALL_CLIENT_RATE_LIMIT":  "200",
+		"K_SERVICE":                   "rollcall",
 		"ROLLCALL_SYNC_TOKEN":         "t",
 		"ROLLCALL_SYNC_INVOKERS":      "scheduler@p.iam.gserviceaccount.com",
 		"ROLLCALL_SYNC_AUDIENCE":      "https://rollcall.example/internal/sync",
@@ -61,15 +81,18 @@ func TestLoadValues(t *testing.T) {
 	want := Config{
 		Port: 9090,
 		Source: Source{Kind: SourceSheets, Location: "https://docs.google.com/spreadsheets/d/1AbC_dEf-123456789012345/edit#gid=42",
+			Sheet: sheets.Ref{SpreadsheetID: "1AbC_dEf-123456789012345", GID: 42, HasGID: true},
 			Range: "직원목록!A:Z", SheetsEndpoint: "http://127.0.0.1:1234/"},
 		Store: Store{Kind: StoreFirestore, Project: "my-project", Database: "hr-db"},
-		Kakao: Kakao{RESTAPIKey: "k", OTPOrigins: []string{"https://a.example", "https://b.example"}, SkillSecret: "s", BotID: "bot"},
+		Kakao: Kakao{RESTAPIKey: "k", Origins: origins(t, "https://a.example", "https://b.example"), Timeout: 1500 * time.Millisecond,
+			SkillSecret: "s", BotID: "bot", ClientRateLimit: 200},
 		Sync: Sync{Token: "t", Invokers: []string{"scheduler@p.iam.gserviceaccount.com"},
 			Audience: "https://rollcall.example/internal/sync", MaxDeletePercent: 12.5},
 		Log:      Log{Format: logging.FormatText, Level: slog.LevelDebug},
 		Bindings: Bindings{TTL: 90 * 24 * time.Hour},
+		CloudRun: true,
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, sameOrigins); diff != "" {
 		t.Errorf("Load() (-want +got):\n%s", diff)
 	}
 }
@@ -102,6 +125,10 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		"ROLLCALL_MAX_DELETE_PERCENT": "120",
 		"ROLLCALL_LOG_FORMAT":         "xml",
 		"ROLLCALL_LOG_LEVEL":          "loud",
+		"ROLLCALL_KAKAO_OTP_ORIGINS":  "http://evil.example",
+		"ROLLCALL_KAKAO_TIMEOUT":      "5s",
+		"ROLLCALL_USER_RATE_LIMIT":    "0",
+		"ROLLCALL_CLIENT_RATE_LIMIT":  "fast",
 	}
 	_, err := Load(env(bad))
 	if err == nil {
@@ -167,6 +194,28 @@ func TestLoadRejectsUnknownSources(t *testing.T) {
 	for _, in := range []string{"employees.txt", "old.xls", "https://docs.google.com/document/d/x", "short"} {
 		if _, err := Load(env(map[string]string{"ROLLCALL_SOURCE": in})); err == nil || !strings.Contains(err.Error(), "ROLLCALL_SOURCE:") {
 			t.Errorf("ROLLCALL_SOURCE=%q: error %v, want one naming ROLLCALL_SOURCE", in, err)
+		}
+	}
+}
+
+func TestSkillSecretOff(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]Kakao{
+		"":       {},
+		"off":    {SkillOpen: true},
+		"OFF":    {SkillOpen: true},
+		"s3cr3t": {SkillSecret: "s3cr3t"},
+	} {
+		c, err := Load(env(map[string]string{"ROLLCALL_SKILL_SECRET": in}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Kakao.SkillSecret != want.SkillSecret || c.Kakao.SkillOpen != want.SkillOpen {
+			t.Errorf("ROLLCALL_SKILL_SECRET=%q: secret %q, open %v; want %q, %v",
+				in, c.Kakao.SkillSecret.Reveal(), c.Kakao.SkillOpen, want.SkillSecret.Reveal(), want.SkillOpen)
+		}
+		if in == "s3cr3t" && strings.Contains(c.Describe(), in) {
+			t.Error("Describe shows the secret")
 		}
 	}
 }

@@ -15,6 +15,16 @@ func (c Config) Describe() string {
 		}
 		return "(set)"
 	}
+	skillSecret := set(c.Kakao.SkillSecret)
+	if c.Kakao.SkillOpen {
+		skillSecret = "off"
+	}
+	perOrOff := func(n int, unit string) string {
+		if n == 0 {
+			return "off"
+		}
+		return fmt.Sprintf("%d %s", n, unit)
+	}
 	orUnset := func(s string) string {
 		if s == "" {
 			return "(unset)"
@@ -29,9 +39,12 @@ func (c Config) Describe() string {
 		{"ROLLCALL_SHEETS_ENDPOINT", orUnset(c.Source.SheetsEndpoint)},
 		{"ROLLCALL_STORE", c.Store.String()},
 		{"ROLLCALL_KAKAO_REST_API_KEY", set(c.Kakao.RESTAPIKey)},
-		{"ROLLCALL_KAKAO_OTP_ORIGINS", strings.Join(c.Kakao.OTPOrigins, ",")},
-		{"ROLLCALL_SKILL_SECRET", set(c.Kakao.SkillSecret)},
+		{"ROLLCALL_KAKAO_OTP_ORIGINS", strings.Join(c.Kakao.Origins.List(), ",")},
+		{"ROLLCALL_KAKAO_TIMEOUT", c.Kakao.Timeout.String()},
+		{"ROLLCALL_SKILL_SECRET", skillSecret},
 		{"ROLLCALL_BOT_ID", orUnset(c.Kakao.BotID)},
+		{"ROLLCALL_USER_RATE_LIMIT", perOrOff(c.Kakao.UserRateLimit, "a minute per user")},
+		{"ROLLCALL_CLIENT_RATE_LIMIT", perOrOff(c.Kakao.ClientRateLimit, "a second per client address")},
 		{"ROLLCALL_SYNC_TOKEN", set(c.Sync.Token)},
 		{"ROLLCALL_SYNC_INVOKERS", orUnset(strings.Join(c.Sync.Invokers, ","))},
 		{"ROLLCALL_SYNC_AUDIENCE", orUnset(c.Sync.Audience)},

@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 )
 
@@ -25,22 +24,6 @@ func BenchmarkValidate(b *testing.B) {
 		s.engine.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK || !bytes.Contains(rec.Body.Bytes(), want) {
 			b.Fatalf("got %d %s", rec.Code, rec.Body)
-		}
-	}
-}
-
-// BenchmarkDecodeValidation measures decoding Open Builder's example
-// validation request and finding its OTP URL.
-func BenchmarkDecodeValidation(b *testing.B) {
-	body := readFile(b, "kakao/validation-request.json")
-	b.ReportAllocs()
-	for b.Loop() {
-		r, err := kakao.DecodeValidation(body)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, ok := r.FindOTP(); !ok {
-			b.Fatal("no OTP URL")
 		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/verify"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -393,8 +394,8 @@ func TestNoAPIKeyAnswersErrorAndSaysWhy(t *testing.T) {
 	}
 }
 
-// TestSlowDirectoryIsCutOff: the handler's time budget covers the directory
-// too, so a hanging store still gets the bot an answer.
+// TestSlowDirectoryIsCutOff: the verification's deadline covers the
+// directory too, so a hanging store still gets the bot an answer.
 func TestSlowDirectoryIsCutOff(t *testing.T) {
 	t.Parallel()
 	fake := kakaotest.NewServer(t)
@@ -402,7 +403,7 @@ func TestSlowDirectoryIsCutOff(t *testing.T) {
 		<-ctx.Done()
 		return directory.Employee{}, false, ctx.Err()
 	})
-	s := newStack(t, fake, stackOptions{dir: hanging, handler: kakao.HandlerConfig{Timeout: 200 * time.Millisecond}})
+	s := newStack(t, fake, stackOptions{dir: hanging, verify: verify.Options{Timeout: 200 * time.Millisecond}})
 	rec := s.post("/kakao/skill", withOTP(t, "kakao/skill-request.json", fake.Issue(hongProfile(t))), nil)
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"outcome":"undecided"`) {
 		t.Fatalf("got %d %s, want 200 undecided", rec.Code, rec.Body)

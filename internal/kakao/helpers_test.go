@@ -21,6 +21,7 @@ import (
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/verify"
 )
 
 func TestMain(m *testing.M) {
@@ -69,7 +70,7 @@ func readFile(t testing.TB, name string) []byte {
 	return b
 }
 
-// directoryFunc is a hand-written Directory fake.
+// directoryFunc is a hand-written verify.Directory fake.
 type directoryFunc func(ctx context.Context, phone string) (directory.Employee, bool, error)
 
 func (f directoryFunc) Lookup(ctx context.Context, phone string) (directory.Employee, bool, error) {
@@ -96,8 +97,9 @@ type stack struct {
 type stackOptions struct {
 	key     string // "" means the fake's key; use noKey for none
 	origins []string
-	dir     kakao.Directory
+	dir     verify.Directory
 	handler kakao.HandlerConfig
+	verify  verify.Options
 	profile kakao.ProfileOptions // a nil Transport means the fake's
 }
 
@@ -125,7 +127,7 @@ func newStack(t testing.TB, fake *kakaotest.Server, o stackOptions) *stack {
 		o.profile.Transport = fake.Transport()
 	}
 	client := kakao.NewProfileClient(o.key, origins, o.profile)
-	h := kakao.NewHandler(o.handler, kakao.NewVerifier(client, o.dir))
+	h := kakao.NewHandler(o.handler, verify.New(client, o.dir, o.verify))
 	e := gin.New()
 	e.ContextWithFallback = true
 	h.Register(e)

@@ -8,12 +8,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-)
 
-// ErrOriginRefused is returned for an OTP URL that rollcall will not
-// contact: its origin is not on the allow-list or the URL is malformed or
-// tricky. No request is made for such a URL.
-var ErrOriginRefused = errors.New("OTP URL refused")
+	"github.com/rollcall/rollcall/internal/verify"
+)
 
 // DefaultOrigins are Kakao's OTP profile origins, current and older.
 func DefaultOrigins() []string {
@@ -61,7 +58,7 @@ func (o Origins) List() []string { return slices.Clone(o.list) }
 
 // Check parses an OTP URL and returns it, rebuilt from its parsed parts with
 // a normalised host, when its origin is on the list and its path is
-// /otp/<id>/profile. Anything else yields an error wrapping ErrOriginRefused
+// /otp/<id>/profile. Anything else yields an error wrapping verify.ErrOriginRefused
 // that never contains the URL.
 func (o Origins) Check(raw string) (*url.URL, error) {
 	if err := checkChars(raw); err != nil {
@@ -69,20 +66,20 @@ func (o Origins) Check(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: not a URL", ErrOriginRefused)
+		return nil, fmt.Errorf("%w: not a URL", verify.ErrOriginRefused)
 	}
 	if u.Opaque != "" || u.User != nil || u.Host == "" {
-		return nil, fmt.Errorf("%w: not an absolute URL with a host", ErrOriginRefused)
+		return nil, fmt.Errorf("%w: not an absolute URL with a host", verify.ErrOriginRefused)
 	}
 	scheme, host, err := normalizeOrigin(u)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrOriginRefused, err)
+		return nil, fmt.Errorf("%w: %v", verify.ErrOriginRefused, err)
 	}
 	if !o.allowed[scheme+"://"+host] {
-		return nil, fmt.Errorf("%w: origin not allowed", ErrOriginRefused)
+		return nil, fmt.Errorf("%w: origin not allowed", verify.ErrOriginRefused)
 	}
 	if !isOTPPath(u.EscapedPath()) {
-		return nil, fmt.Errorf("%w: path is not /otp/<id>/profile", ErrOriginRefused)
+		return nil, fmt.Errorf("%w: path is not /otp/<id>/profile", verify.ErrOriginRefused)
 	}
 	return &url.URL{Scheme: scheme, Host: host, Path: u.Path, RawQuery: u.RawQuery}, nil
 }
@@ -93,39 +90,15 @@ func (o Origins) Check(raw string) (*url.URL, error) {
 // Windows-style separators (\), white space and non-ASCII look-alikes.
 func checkChars(raw string) error {
 	if len(raw) > maxOTPURL {
-		return fmt.Errorf("%w: too long", ErrOriginRefused)
+		return fmt.Errorf("%w: too long", verify.ErrOriginRefused)
 	}
-	if hasForbiddenChar(raw) {
-		return fmt.Errorf("%w: forbidden character", ErrOriginRefused)
-	}
-	return nil
-}
-
-func hasForbiddenChar(raw string) bool {
 	for i := 0; i < len(raw); i++ {
 		switch c := raw[i]; {
 		case c <= ' ' || c >= 0x7f, c == '\\', c == '%', c == '@', c == '#':
-			return true
+			return fmt.Errorf("%w: forbidden character", verify.ErrOriginRefused)
 		}
 	}
-	return false
-}
-
-// exact reports whether raw is exactly an allowed origin, as List writes
-// it, followed by /otp/<id>/profile, with no query: the form in which Kakao
-// sends OTP URLs. Check accepts such a URL and rebuilds it unchanged, so it
-// can be requested as it is, without parsing it; for anything else exact
-// says false and the caller asks Check.
-func (o Origins) exact(raw string) bool {
-	if len(raw) > maxOTPURL || hasForbiddenChar(raw) {
-		return false
-	}
-	for _, origin := range o.list {
-		if len(raw) > len(origin) && raw[:len(origin)] == origin && isOTPPath(raw[len(origin):]) {
-			return true
-		}
-	}
-	return false
+	return nil
 }
 
 // parseOrigin validates one allow-list entry and returns its normalised form.

@@ -27,83 +27,37 @@ func readTestdata(t testing.TB, name string) []byte {
 
 func TestDecodeValidationSharedExample(t *testing.T) {
 	t.Parallel()
-	got, err := DecodeValidation(readTestdata(t, "kakao/validation-request.json"))
-	if err != nil {
-		t.Fatalf("DecodeValidation: %v", err)
+	var got ValidationRequest
+	if err := decode(readTestdata(t, "kakao/validation-request.json"), &got); err != nil {
+		t.Fatalf("decode: %v", err)
 	}
-	userKey := "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"
 	want := ValidationRequest{
-		Bot:       Bot{ID: "5f1a0b2a9c8d7e0001f0e1d2", Name: "사내 도우미"},
-		Utterance: "임직원 인증",
-		Params:    map[string]ParamValue{"surface": "Kakaotalk.plusfriend"},
-		User: User{ID: userKey, Type: "botUserKey", Properties: UserProperties{
-			BotUserKey: userKey, PlusfriendUserKey: "Xy7-AbCdEf12",
-		}},
+		Bot:   Bot{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
+		User:  User{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"},
 		Value: ValidationValue{Origin: exampleOTP, Resolved: exampleOTP},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("DecodeValidation mismatch (-want +got):\n%s", diff)
+		t.Errorf("decode mismatch (-want +got):\n%s", diff)
 	}
 }
 
 func TestDecodeSkillSharedExample(t *testing.T) {
 	t.Parallel()
-	got, err := DecodeSkill(readTestdata(t, "kakao/skill-request.json"))
-	if err != nil {
-		t.Fatalf("DecodeSkill: %v", err)
+	var got SkillPayload
+	if err := decode(readTestdata(t, "kakao/skill-request.json"), &got); err != nil {
+		t.Fatalf("decode: %v", err)
 	}
 	pluginValue := ParamValue(`{"otp":"` + exampleOTP + `","app_user_id":3001234567}`)
-	if got.Bot.ID != "5f1a0b2a9c8d7e0001f0e1d2" || got.UserRequest.User.Type != "botUserKey" {
-		t.Errorf("bot/user = %+v / %+v", got.Bot, got.UserRequest.User)
+	want := SkillPayload{
+		Bot:         Bot{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
+		UserRequest: UserRequest{User: User{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"}},
+		Action: Action{
+			Params:       map[string]ParamValue{"profile": pluginValue},
+			DetailParams: map[string]DetailParam{"profile": {Origin: exampleOTP, Value: pluginValue}},
+		},
 	}
-	if got.UserRequest.User.Properties.AppUserID != "3001234567" || got.UserRequest.User.Properties.AppUserIDSnake != "3001234567" {
-		t.Errorf("app user ids = %+v", got.UserRequest.User.Properties)
-	}
-	wantAction := Action{
-		ID:           "5f1a0d4f6e5d4c0001b2c3d4",
-		Name:         "rollcall-verify",
-		Params:       map[string]ParamValue{"profile": pluginValue},
-		DetailParams: map[string]DetailParam{"profile": {Origin: exampleOTP, Value: pluginValue}},
-	}
-	if diff := cmp.Diff(wantAction, got.Action); diff != "" {
-		t.Errorf("action mismatch (-want +got):\n%s", diff)
-	}
-}
-
-func TestFlexString(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in      string
-		want    FlexString
-		wantErr bool
-	}{
-		{`"3001234567"`, "3001234567", false},
-		{`3001234567`, "3001234567", false},
-		{`30012345678901234567890`, "30012345678901234567890", false}, // no float rounding
-		{`-1`, "-1", false},
-		{`null`, "", false},
-		{`""`, "", false},
-		{`true`, "", true},
-		{`{"id":1}`, "", true},
-		{`[1]`, "", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			t.Parallel()
-			var got struct {
-				ID FlexString `json:"appUserId"`
-			}
-			_, err := DecodeValidation([]byte(`{"user":{"properties":{"appUserId":` + tt.in + `}}}`))
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("decode appUserId %s: err = %v, wantErr %v", tt.in, err, tt.wantErr)
-			}
-			if err := got.ID.UnmarshalJSON([]byte(tt.in)); (err != nil) != tt.wantErr {
-				t.Fatalf("UnmarshalJSON(%s) err = %v, wantErr %v", tt.in, err, tt.wantErr)
-			}
-			if got.ID != tt.want {
-				t.Errorf("UnmarshalJSON(%s) = %q, want %q", tt.in, got.ID, tt.want)
-			}
-		})
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("decode mismatch (-want +got):\n%s", diff)
 	}
 }
 
@@ -147,7 +101,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"value as number", `{"value":42}`, false, `"value"`},
 		{"origin as number", `{"value":{"origin":7}}`, false, `"value.origin"`},
 		{"user id as number", `{"user":{"id":12}}`, false, `"user.id"`},
-		{"appUserId as bool", `{"user":{"properties":{"appUserId":true}}}`, false, "does not match"},
+		{"other fields ignored", `{"user":{"properties":{"appUserId":true}}}`, false, ""},
 		{"action as string", `{"action":"x"}`, true, `"action"`},
 		{"detailParams as array", `{"action":{"detailParams":[]}}`, true, `"action.detailParams"`},
 		{"bot id as object", `{"bot":{"id":{}}}`, true, `"bot.id"`},
@@ -157,9 +111,15 @@ func TestDecodeErrors(t *testing.T) {
 			t.Parallel()
 			var err error
 			if tt.skill {
-				_, err = DecodeSkill([]byte(tt.body))
+				err = decode([]byte(tt.body), new(SkillPayload))
 			} else {
-				_, err = DecodeValidation([]byte(tt.body))
+				err = decode([]byte(tt.body), new(ValidationRequest))
+			}
+			if tt.inText == "" {
+				if err != nil {
+					t.Fatalf("decode %q: %v, want no error", tt.body, err)
+				}
+				return
 			}
 			var de *DecodeError
 			if !errors.As(err, &de) {
@@ -282,15 +242,15 @@ func TestFindOTPInRecordedVariants(t *testing.T) {
 			var got string
 			var ok bool
 			if tt.skill {
-				p, err := DecodeSkill(body)
-				if err != nil {
-					t.Fatalf("DecodeSkill: %v", err)
+				var p SkillPayload
+				if err := decode(body, &p); err != nil {
+					t.Fatalf("decode: %v", err)
 				}
 				got, ok = p.FindOTP()
 			} else {
-				r, err := DecodeValidation(body)
-				if err != nil {
-					t.Fatalf("DecodeValidation: %v", err)
+				var r ValidationRequest
+				if err := decode(body, &r); err != nil {
+					t.Fatalf("decode: %v", err)
 				}
 				got, ok = r.FindOTP()
 			}

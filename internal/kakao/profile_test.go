@@ -14,6 +14,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
+	"github.com/rollcall/rollcall/internal/verify"
 )
 
 func newClient(t testing.TB, fake *kakaotest.Server, key string, opts kakao.ProfileOptions) *kakao.ProfileClient {
@@ -38,8 +39,8 @@ func TestProfileClientFetch(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Fetch: %v", err)
 	}
-	if diff := cmp.Diff(kakao.Profile{Phone: "+821023456789", AppUserID: "3001234567"}, got); diff != "" {
-		t.Errorf("Fetch mismatch (-want +got):\n%s", diff)
+	if got != "+821023456789" {
+		t.Errorf("Fetch = %q, want +821023456789", got)
 	}
 
 	reqs := fake.Requests()
@@ -91,18 +92,18 @@ func TestProfileClientErrors(t *testing.T) {
 		{name: "unknown OTP", mangle: func(otp string) string {
 			return otp[:strings.Index(otp, "/otp/")] + "/otp/000000000000000000000000/profile"
 		}, wantCode: 404},
-		{name: "garbage", behavior: kakaotest.Garbage, wantErr: kakao.ErrBadProfile},
-		{name: "huge body", behavior: kakaotest.HugeBody, wantErr: kakao.ErrBadProfile},
-		{name: "phone null", behavior: kakaotest.PhoneNull, wantErr: kakao.ErrNoPhone},
-		{name: "phone omitted", behavior: kakaotest.PhoneOmitted, wantErr: kakao.ErrNoPhone},
+		{name: "garbage", behavior: kakaotest.Garbage, wantErr: verify.ErrBadProfile},
+		{name: "huge body", behavior: kakaotest.HugeBody, wantErr: verify.ErrBadProfile},
+		{name: "phone null", behavior: kakaotest.PhoneNull, wantErr: verify.ErrNoPhone},
+		{name: "phone omitted", behavior: kakaotest.PhoneOmitted, wantErr: verify.ErrNoPhone},
 		{name: "phone empty", profile: func(testing.TB) kakaotest.Profile {
 			return kakaotest.Profile{AppUserID: 1, PhoneNumber: "  "}
-		}, wantErr: kakao.ErrNoPhone},
+		}, wantErr: verify.ErrNoPhone},
 		{name: "landline", profile: func(testing.TB) kakaotest.Profile {
 			return kakaotest.Profile{AppUserID: 1, PhoneNumber: "+82 2-123-4567"}
-		}, wantErr: kakao.ErrBadProfile},
-		{name: "hang", behavior: kakaotest.Hang, opts: kakao.ProfileOptions{Timeout: 200 * time.Millisecond}, wantErr: kakao.ErrUnavailable},
-		{name: "body cap", opts: kakao.ProfileOptions{MaxBodyBytes: 16}, wantErr: kakao.ErrBadProfile},
+		}, wantErr: verify.ErrBadProfile},
+		{name: "hang", behavior: kakaotest.Hang, opts: kakao.ProfileOptions{Timeout: 200 * time.Millisecond}, wantErr: verify.ErrUnavailable},
+		{name: "body cap", opts: kakao.ProfileOptions{MaxBodyBytes: 16}, wantErr: verify.ErrBadProfile},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,7 +126,7 @@ func TestProfileClientErrors(t *testing.T) {
 
 			got, err := c.Fetch(t.Context(), otp)
 			if err == nil {
-				t.Fatalf("Fetch = %+v, want an error", got)
+				t.Fatalf("Fetch = %q, want an error", got)
 			}
 			if tt.wantCode != 0 {
 				var se *kakao.ProfileStatusError
@@ -187,7 +188,7 @@ func TestProfileClientHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	_, err := c.Fetch(ctx, fake.Issue(hongProfile(t)))
-	if !errors.Is(err, kakao.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
+	if !errors.Is(err, verify.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Fetch error %v, want ErrUnavailable wrapping context.DeadlineExceeded", err)
 	}
 }
@@ -202,7 +203,7 @@ func TestProfileClientTimeoutWithinLaterDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	_, err := c.Fetch(ctx, fake.Issue(hongProfile(t)))
-	if !errors.Is(err, kakao.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
+	if !errors.Is(err, verify.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Fetch error %v, want ErrUnavailable wrapping context.DeadlineExceeded", err)
 	}
 	if ctx.Err() != nil {
@@ -221,14 +222,14 @@ func TestProfileClientMakesNoRequest(t *testing.T) {
 		otp     string
 		wantErr error
 	}{
-		{"no key", "", "https://talk-plugin-capi.kakao.com" + path, kakao.ErrNoAPIKey},
-		{"another host", "k", "https://evil.com" + path, kakao.ErrOriginRefused},
-		{"look-alike suffix", "k", "https://talk-plugin-capi.kakao.com.evil.com" + path, kakao.ErrOriginRefused},
-		{"user-info", "k", "https://talk-plugin-capi.kakao.com@evil.com" + path, kakao.ErrOriginRefused},
-		{"fragment trick", "k", "https://evil.com#@talk-plugin-capi.kakao.com" + path, kakao.ErrOriginRefused},
-		{"plain http", "k", "http://talk-plugin-capi.kakao.com" + path, kakao.ErrOriginRefused},
-		{"IP literal", "k", "https://169.254.169.254" + path, kakao.ErrOriginRefused},
-		{"metadata server", "k", "http://metadata.google.internal/computeMetadata/v1/", kakao.ErrOriginRefused},
+		{"no key", "", "https://talk-plugin-capi.kakao.com" + path, verify.ErrNoAPIKey},
+		{"another host", "k", "https://evil.com" + path, verify.ErrOriginRefused},
+		{"look-alike suffix", "k", "https://talk-plugin-capi.kakao.com.evil.com" + path, verify.ErrOriginRefused},
+		{"user-info", "k", "https://talk-plugin-capi.kakao.com@evil.com" + path, verify.ErrOriginRefused},
+		{"fragment trick", "k", "https://evil.com#@talk-plugin-capi.kakao.com" + path, verify.ErrOriginRefused},
+		{"plain http", "k", "http://talk-plugin-capi.kakao.com" + path, verify.ErrOriginRefused},
+		{"IP literal", "k", "https://169.254.169.254" + path, verify.ErrOriginRefused},
+		{"metadata server", "k", "http://metadata.google.internal/computeMetadata/v1/", verify.ErrOriginRefused},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

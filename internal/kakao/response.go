@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/verify"
 )
 
 // Validation statuses of the parameter validation skill.
@@ -70,16 +71,16 @@ type SimpleText struct {
 func SkillVerified(text string, e directory.Employee) SkillResponse {
 	data := employeeData(e)
 	data["verified"] = "true"
-	data["outcome"] = OutcomeEmployee.String()
+	data["outcome"] = verify.Employee.String()
 	return skillText(text, data)
 }
 
 // SkillNotVerified answers anyone else: data.verified is "false" and
 // data.outcome says whether rollcall decided (not_employee) or could not
 // (undecided), so that a bot can branch to "try again later".
-func SkillNotVerified(text string, kind OutcomeKind) SkillResponse {
-	if kind == OutcomeEmployee {
-		kind = OutcomeUndecided // never claim an employee without their data
+func SkillNotVerified(text string, kind verify.Kind) SkillResponse {
+	if kind == verify.Employee {
+		kind = verify.Undecided // never claim an employee without their data
 	}
 	return skillText(text, map[string]string{"verified": "false", "outcome": kind.String()})
 }
@@ -107,94 +108,53 @@ func truncateRunes(s string, n int) string {
 	return s
 }
 
-// Messages are the texts users see. Empty fields take DefaultMessages'.
-type Messages struct {
-	// Verified greets an employee; "{name}" is replaced by their name.
-	Verified string
-	// VerifiedNoName greets an employee whose name the directory lacks.
-	VerifiedNoName string
-	// NotEmployee tells someone that they are not in the directory.
-	NotEmployee string
-	// Undecided asks to try again later: Kakao or the directory failed.
-	Undecided string
-	// NoProfile asks to share the Kakao profile again: the request carried
-	// no OTP URL.
-	NoProfile string
-}
+// The texts users see.
+const (
+	// textVerified greets an employee; "{name}" is replaced by their name.
+	textVerified       = "{name}님, 임직원 인증이 완료되었어요."
+	textVerifiedNoName = "임직원 인증이 완료되었어요."
+	textNotEmployee    = "등록된 임직원 정보를 찾지 못했어요. 인사팀에 문의해 주세요."
+	// textUndecided asks to try again later: Kakao or the directory failed.
+	textUndecided = "잠시 후 다시 시도해 주세요."
+	// textNoProfile asks to share the Kakao profile again: the request
+	// carried no OTP URL.
+	textNoProfile = "카카오 프로필 정보를 받지 못했어요. 휴대전화 번호 제공에 동의한 뒤 다시 시도해 주세요."
+)
 
-// DefaultMessages returns rollcall's friendly Korean texts.
-func DefaultMessages() Messages {
-	return Messages{
-		Verified:       "{name}님, 임직원 인증이 완료되었어요.",
-		VerifiedNoName: "임직원 인증이 완료되었어요.",
-		NotEmployee:    "등록된 임직원 정보를 찾지 못했어요. 인사팀에 문의해 주세요.",
-		Undecided:      "잠시 후 다시 시도해 주세요.",
-		NoProfile:      "카카오 프로필 정보를 받지 못했어요. 휴대전화 번호 제공에 동의한 뒤 다시 시도해 주세요.",
-	}
-}
-
-func (m Messages) withDefaults() Messages {
-	d := DefaultMessages()
-	for _, f := range []struct{ got, def *string }{
-		{&m.Verified, &d.Verified},
-		{&m.VerifiedNoName, &d.VerifiedNoName},
-		{&m.NotEmployee, &d.NotEmployee},
-		{&m.Undecided, &d.Undecided},
-		{&m.NoProfile, &d.NoProfile},
-	} {
-		if strings.TrimSpace(*f.got) == "" {
-			*f.got = *f.def
-		}
-	}
-	return m
-}
-
-func (m Messages) greeting(e directory.Employee) string {
+func greeting(e directory.Employee) string {
 	if e.Name == "" {
-		return m.VerifiedNoName
+		return textVerifiedNoName
 	}
-	return strings.ReplaceAll(m.Verified, "{name}", e.Name)
+	return strings.ReplaceAll(textVerified, "{name}", e.Name)
 }
 
-// ValidationAnswer is the one place that turns a verification outcome into
+// validationAnswer is the one place that turns a verification outcome into
 // the validation skill's answer. A request without an OTP URL is a FAIL, so
 // that Kakao asks for the profile again; a failure to decide is an ERROR.
-func (m Messages) ValidationAnswer(otpURL string, o Outcome) ValidationResponse {
-	return m.withDefaults().validationAnswer(otpURL, o)
-}
-
-// validationAnswer is ValidationAnswer for messages whose empty ones have
-// been given their defaults already (NewHandler does, once).
-func (m Messages) validationAnswer(otpURL string, o Outcome) ValidationResponse {
+func validationAnswer(otpURL string, o verify.Outcome) ValidationResponse {
 	switch {
-	case o.Kind == OutcomeEmployee:
+	case o.Kind == verify.Employee:
 		return ValidationSuccess(otpURL, o.Employee)
-	case o.Kind == OutcomeNotEmployee:
-		return ValidationFail(m.NotEmployee)
-	case o.Reason == ReasonNoOTP:
-		return ValidationFail(m.NoProfile)
+	case o.Kind == verify.NotEmployee:
+		return ValidationFail(textNotEmployee)
+	case o.Reason == verify.ReasonNoOTP:
+		return ValidationFail(textNoProfile)
 	default:
-		return ValidationError(m.Undecided)
+		return ValidationError(textUndecided)
 	}
 }
 
-// SkillAnswer is the one place that turns a verification outcome into the
+// skillAnswer is the one place that turns a verification outcome into the
 // block skill's answer.
-func (m Messages) SkillAnswer(o Outcome) SkillResponse {
-	return m.withDefaults().skillAnswer(o)
-}
-
-// skillAnswer is SkillAnswer for messages whose empty ones have been given
-// their defaults already (NewHandler does, once).
-func (m Messages) skillAnswer(o Outcome) SkillResponse {
+func skillAnswer(o verify.Outcome) SkillResponse {
 	switch {
-	case o.Kind == OutcomeEmployee:
-		return SkillVerified(m.greeting(o.Employee), o.Employee)
-	case o.Kind == OutcomeNotEmployee:
-		return SkillNotVerified(m.NotEmployee, o.Kind)
-	case o.Reason == ReasonNoOTP:
-		return SkillNotVerified(m.NoProfile, o.Kind)
+	case o.Kind == verify.Employee:
+		return SkillVerified(greeting(o.Employee), o.Employee)
+	case o.Kind == verify.NotEmployee:
+		return SkillNotVerified(textNotEmployee, o.Kind)
+	case o.Reason == verify.ReasonNoOTP:
+		return SkillNotVerified(textNoProfile, o.Kind)
 	default:
-		return SkillNotVerified(m.Undecided, o.Kind)
+		return SkillNotVerified(textUndecided, o.Kind)
 	}
 }

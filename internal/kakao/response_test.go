@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/verify"
 )
 
 var hong = directory.Employee{
@@ -23,11 +24,10 @@ func TestValidationAnswerMatchesSharedExamples(t *testing.T) {
 	if err := json.Unmarshal(readTestdata(t, "kakao/validation-responses.json"), &want); err != nil {
 		t.Fatal(err)
 	}
-	m := DefaultMessages()
 	got := map[string]ValidationResponse{
-		"employee":     m.ValidationAnswer(exampleOTP, Outcome{Kind: OutcomeEmployee, Employee: hong}),
-		"not_employee": m.ValidationAnswer(exampleOTP, Outcome{Kind: OutcomeNotEmployee}),
-		"cannot_tell":  m.ValidationAnswer(exampleOTP, Outcome{Kind: OutcomeUndecided, Reason: ReasonKakaoTimeout}),
+		"employee":     validationAnswer(exampleOTP, verify.Outcome{Kind: verify.Employee, Employee: hong}),
+		"not_employee": validationAnswer(exampleOTP, verify.Outcome{Kind: verify.NotEmployee}),
+		"cannot_tell":  validationAnswer(exampleOTP, verify.Outcome{Kind: verify.Undecided, Reason: verify.ReasonKakaoTimeout}),
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("answers mismatch (-want +got):\n%s", diff)
@@ -36,42 +36,41 @@ func TestValidationAnswerMatchesSharedExamples(t *testing.T) {
 
 func TestSkillAnswer(t *testing.T) {
 	t.Parallel()
-	m := DefaultMessages()
 	tests := []struct {
 		name string
-		o    Outcome
+		o    verify.Outcome
 		want SkillResponse
 	}{
-		{"employee", Outcome{Kind: OutcomeEmployee, Employee: hong}, SkillResponse{
+		{"employee", verify.Outcome{Kind: verify.Employee, Employee: hong}, SkillResponse{
 			Version:  "2.0",
 			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: "홍길동님, 임직원 인증이 완료되었어요."}}}},
 			Data:     map[string]string{"verified": "true", "outcome": "employee", "name": "홍길동", "department": "인사팀", "position": "대리"},
 		}},
-		{"employee without a name", Outcome{Kind: OutcomeEmployee, Employee: directory.Employee{Phone: "+821023456789"}}, SkillResponse{
+		{"employee without a name", verify.Outcome{Kind: verify.Employee, Employee: directory.Employee{Phone: "+821023456789"}}, SkillResponse{
 			Version:  "2.0",
-			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: m.VerifiedNoName}}}},
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textVerifiedNoName}}}},
 			Data:     map[string]string{"verified": "true", "outcome": "employee", "name": "", "department": "", "position": ""},
 		}},
-		{"not an employee", Outcome{Kind: OutcomeNotEmployee}, SkillResponse{
+		{"not an employee", verify.Outcome{Kind: verify.NotEmployee}, SkillResponse{
 			Version:  "2.0",
-			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: m.NotEmployee}}}},
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textNotEmployee}}}},
 			Data:     map[string]string{"verified": "false", "outcome": "not_employee"},
 		}},
-		{"undecided", Outcome{Reason: ReasonKakaoStatus}, SkillResponse{
+		{"undecided", verify.Outcome{Reason: verify.ReasonKakaoStatus}, SkillResponse{
 			Version:  "2.0",
-			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: m.Undecided}}}},
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textUndecided}}}},
 			Data:     map[string]string{"verified": "false", "outcome": "undecided"},
 		}},
-		{"no OTP", Outcome{Reason: ReasonNoOTP}, SkillResponse{
+		{"no OTP", verify.Outcome{Reason: verify.ReasonNoOTP}, SkillResponse{
 			Version:  "2.0",
-			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: m.NoProfile}}}},
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textNoProfile}}}},
 			Data:     map[string]string{"verified": "false", "outcome": "undecided"},
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if diff := cmp.Diff(tt.want, m.SkillAnswer(tt.o)); diff != "" {
+			if diff := cmp.Diff(tt.want, skillAnswer(tt.o)); diff != "" {
 				t.Errorf("SkillAnswer mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -80,22 +79,10 @@ func TestSkillAnswer(t *testing.T) {
 
 func TestValidationAnswerNoOTPAsksAgain(t *testing.T) {
 	t.Parallel()
-	got := Messages{}.ValidationAnswer("", Outcome{Reason: ReasonNoOTP})
-	want := ValidationResponse{Status: StatusFail, Message: DefaultMessages().NoProfile}
+	got := validationAnswer("", verify.Outcome{Reason: verify.ReasonNoOTP})
+	want := ValidationResponse{Status: StatusFail, Message: textNoProfile}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
-	}
-}
-
-func TestMessagesOverride(t *testing.T) {
-	t.Parallel()
-	m := Messages{Verified: "환영합니다, {name} {name}!", Undecided: "   "}
-	if got, want := m.SkillAnswer(Outcome{Kind: OutcomeEmployee, Employee: hong}).Template.Outputs[0].SimpleText.Text,
-		"환영합니다, 홍길동 홍길동!"; got != want {
-		t.Errorf("Verified text = %q, want %q", got, want)
-	}
-	if got, want := m.ValidationAnswer("", Outcome{}).Message, DefaultMessages().Undecided; got != want {
-		t.Errorf("blank Undecided = %q, want the default %q", got, want)
 	}
 }
 
@@ -109,14 +96,14 @@ func TestSimpleTextIsCapped(t *testing.T) {
 	if !utf8.ValidString(got) {
 		t.Error("truncation split a character")
 	}
-	if short := SkillNotVerified("짧다", OutcomeNotEmployee).Template.Outputs[0].SimpleText.Text; short != "짧다" {
+	if short := SkillNotVerified("짧다", verify.NotEmployee).Template.Outputs[0].SimpleText.Text; short != "짧다" {
 		t.Errorf("short text = %q", short)
 	}
 }
 
 func TestSkillNotVerifiedNeverClaimsAnEmployee(t *testing.T) {
 	t.Parallel()
-	got := SkillNotVerified("x", OutcomeEmployee)
+	got := SkillNotVerified("x", verify.Employee)
 	if got.Data["verified"] != "false" || got.Data["outcome"] == "employee" || got.Data["name"] != "" {
 		t.Errorf("SkillNotVerified(OutcomeEmployee) data = %v", got.Data)
 	}
@@ -124,7 +111,7 @@ func TestSkillNotVerifiedNeverClaimsAnEmployee(t *testing.T) {
 
 func TestSkillResponseJSONShape(t *testing.T) {
 	t.Parallel()
-	b, err := json.Marshal(SkillNotVerified("안녕", OutcomeNotEmployee))
+	b, err := json.Marshal(SkillNotVerified("안녕", verify.NotEmployee))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,13 +44,13 @@ func New() *Metrics {
 
 		verifications: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "rollcall_kakao_verifications_total",
-			Help: "Skill verifications answered, by endpoint (validate, skill), outcome (employee, not_employee, undecided) and reason code.",
-		}, []string{"endpoint", "outcome", "reason"}),
+			Help: "Verifications decided or not, by outcome (employee, not_employee, undecided) and reason code.",
+		}, []string{"outcome", "reason"}),
 		verificationSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "rollcall_kakao_verification_duration_seconds",
-			Help:    "Time from a skill call's arrival to its answer, by endpoint and outcome.",
+			Help:    "Time a verification takes (the profile look-up and the directory), by outcome.",
 			Buckets: requestBuckets,
-		}, []string{"endpoint", "outcome"}),
+		}, []string{"outcome"}),
 		profileSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "rollcall_kakao_profile_request_duration_seconds",
 			Help:    "Requests to Kakao's OTP profile API and their latency, by result (ok, or the failure's reason code).",

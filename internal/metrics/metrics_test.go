@@ -28,13 +28,15 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/metrics"
 	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// *Metrics is what the Kakao adapter and the sync API expect.
+// The decorators are what they wrap.
 var (
-	_ kakao.VerificationObserver = (*metrics.Metrics)(nil)
-	_ kakao.ProfileObserver      = (*metrics.Metrics)(nil)
-	_ metrics.SyncRunner         = (*mirror.Engine)(nil)
+	_ metrics.SyncRunner    = (*mirror.Engine)(nil)
+	_ metrics.Verifier      = (*verify.Verifier)(nil)
+	_ kakao.Verifier        = (*metrics.ObservedVerifier)(nil)
+	_ verify.ProfileFetcher = (*metrics.ObservedProfiles)(nil)
 )
 
 func TestMain(m *testing.M) {
@@ -117,8 +119,8 @@ func kakaoStack(t *testing.T, fake *kakaotest.Server, m *metrics.Metrics) *gin.E
 		}
 		return directory.Employee{}, false, nil
 	})
-	client := kakao.NewProfileClient(fake.APIKey(), origins, kakao.ProfileOptions{Transport: fake.Transport(), Observer: m})
-	h := kakao.NewHandler(kakao.HandlerConfig{Observer: m}, kakao.NewVerifier(client, dir))
+	client := kakao.NewProfileClient(fake.APIKey(), origins, kakao.ProfileOptions{Transport: fake.Transport()})
+	h := kakao.NewHandler(kakao.HandlerConfig{}, m.WrapVerifier(verify.New(m.WrapProfiles(client), dir, verify.Options{})))
 	e := gin.New()
 	e.ContextWithFallback = true
 	h.Register(e)
@@ -180,16 +182,15 @@ func TestKakaoMetrics(t *testing.T) {
 
 	fams, text := scrape(t, m)
 	want := map[series]float64{
-		{"rollcall_kakao_verifications_total", "endpoint=skill,outcome=not_employee,reason=not_in_directory"}: 1,
-		{"rollcall_kakao_verifications_total", "endpoint=skill,outcome=undecided,reason=kakao_status"}:        1,
-		{"rollcall_kakao_verifications_total", "endpoint=validate,outcome=employee,reason=employee"}:          2,
-		{"rollcall_kakao_verifications_total", "endpoint=validate,outcome=undecided,reason=no_otp"}:           1,
-		{"rollcall_kakao_verifications_total", "endpoint=validate,outcome=undecided,reason=origin_refused"}:   1,
+		{"rollcall_kakao_verifications_total", "outcome=not_employee,reason=not_in_directory"}: 1,
+		{"rollcall_kakao_verifications_total", "outcome=undecided,reason=kakao_status"}:        1,
+		{"rollcall_kakao_verifications_total", "outcome=employee,reason=employee"}:             2,
+		{"rollcall_kakao_verifications_total", "outcome=undecided,reason=no_otp"}:              1,
+		{"rollcall_kakao_verifications_total", "outcome=undecided,reason=origin_refused"}:      1,
 
-		{"rollcall_kakao_verification_duration_seconds", "endpoint=skill,outcome=not_employee"}: 1,
-		{"rollcall_kakao_verification_duration_seconds", "endpoint=skill,outcome=undecided"}:    1,
-		{"rollcall_kakao_verification_duration_seconds", "endpoint=validate,outcome=employee"}:  2,
-		{"rollcall_kakao_verification_duration_seconds", "endpoint=validate,outcome=undecided"}: 2,
+		{"rollcall_kakao_verification_duration_seconds", "outcome=not_employee"}: 1,
+		{"rollcall_kakao_verification_duration_seconds", "outcome=undecided"}:    3,
+		{"rollcall_kakao_verification_duration_seconds", "outcome=employee"}:     2,
 
 		// Only the requests that reached Kakao.
 		{"rollcall_kakao_profile_request_duration_seconds", "result=ok"}:           3,
@@ -208,9 +209,7 @@ func TestKakaoMetrics(t *testing.T) {
 	// Nothing personal in any series.
 	forbidden := []string{userID, "+821023456789", "01023456789", "2345-6789", "9999-0000", "홍길동", "김낯선",
 		"hong@example.com", fake.APIKey(), "/otp/", "evil.example"}
-	for _, otp := range otps {
-		forbidden = append(forbidden, otp)
-	}
+	forbidden = append(forbidden, otps...)
 	for _, f := range forbidden {
 		if strings.Contains(text, f) {
 			t.Errorf("/metrics contains %q", f)
@@ -228,9 +227,9 @@ func TestProfileTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := kakao.NewProfileClient(fake.APIKey(), origins,
-		kakao.ProfileOptions{Transport: fake.Transport(), Observer: m, Timeout: 100 * time.Millisecond})
-	if _, err := client.Fetch(context.Background(), fake.Issue(hong)); !errors.Is(err, kakao.ErrUnavailable) {
+	client := m.WrapProfiles(kakao.NewProfileClient(fake.APIKey(), origins,
+		kakao.ProfileOptions{Transport: fake.Transport(), Timeout: 100 * time.Millisecond}))
+	if _, err := client.Fetch(context.Background(), fake.Issue(hong)); !errors.Is(err, verify.ErrUnavailable) {
 		t.Fatalf("Fetch = %v, want ErrUnavailable", err)
 	}
 	fams, _ := scrape(t, m)
@@ -383,28 +382,60 @@ func TestHTTPMetrics(t *testing.T) {
 	}
 }
 
-// TestUnexpectedCodes: observer arguments outside the expected sets are
-// counted as "other".
+// verifierFunc is a hand-written Verifier.
+type verifierFunc func(context.Context, verify.Request) (verify.Outcome, error)
+
+func (f verifierFunc) Verify(ctx context.Context, r verify.Request) (verify.Outcome, error) {
+	return f(ctx, r)
+}
+
+// fetcherFunc is a hand-written verify.ProfileFetcher.
+type fetcherFunc func(context.Context, string) (string, error)
+
+func (f fetcherFunc) Fetch(ctx context.Context, otpURL string) (string, error) { return f(ctx, otpURL) }
+
+// TestUnexpectedCodes: reason codes outside the expected shape are counted
+// as "other", and a user refused by their limit is not a verification.
 func TestUnexpectedCodes(t *testing.T) {
 	t.Parallel()
 	m := metrics.New()
-	m.ObserveVerification("validate", "employee", "employee", time.Millisecond)
-	m.ObserveVerification("/kakao/validate", "SUCCESS", "user 010-2345-6789", time.Millisecond)
-	m.ObserveProfileFetch("Kakao said: +82 10-2345-6789", 999, time.Millisecond)
+	for _, o := range []verify.Outcome{
+		{Kind: verify.Employee, Reason: verify.ReasonEmployee},
+		{Kind: verify.Kind(7), Reason: "user 010-2345-6789"},
+		{Reason: verify.ReasonUserLimited},
+	} {
+		v := m.WrapVerifier(verifierFunc(func(context.Context, verify.Request) (verify.Outcome, error) { return o, nil }))
+		if got, _ := v.Verify(t.Context(), verify.Request{}); got != o {
+			t.Errorf("the decorator changed the outcome: %+v, want %+v", got, o)
+		}
+	}
+	p := m.WrapProfiles(fetcherFunc(func(context.Context, string) (string, error) {
+		return "", &statusError{999}
+	}))
+	if _, err := p.Fetch(t.Context(), "x"); err == nil {
+		t.Fatal("the decorator swallowed the error")
+	}
 	fams, text := scrape(t, m)
 	want := map[series]float64{
-		{"rollcall_kakao_verifications_total", "endpoint=validate,outcome=employee,reason=employee"}: 1,
-		{"rollcall_kakao_verifications_total", "endpoint=other,outcome=other,reason=other"}:          1,
-		{"rollcall_kakao_profile_errors_total", "kind=other,status=other"}:                           1,
+		{"rollcall_kakao_verifications_total", "outcome=employee,reason=employee"}: 1,
+		{"rollcall_kakao_verifications_total", "outcome=undecided,reason=other"}:   1,
+		{"rollcall_kakao_profile_errors_total", "kind=kakao_status,status=other"}:  1,
 	}
 	got := values(fams, "rollcall_kakao_verifications_total", "rollcall_kakao_profile_errors_total")
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if strings.Contains(text, "2345") {
+	if strings.Contains(text, "010-2345") {
 		t.Error("/metrics contains a phone number")
 	}
 }
+
+// statusError is a refusal carrying an HTTP status, as kakao's is.
+type statusError struct{ code int }
+
+func (e *statusError) Error() string   { return fmt.Sprintf("HTTP %d", e.code) }
+func (e *statusError) Unwrap() error   { return verify.ErrRefused }
+func (e *statusError) StatusCode() int { return e.code }
 
 // TestRegistryPerInstance: each Metrics counts on its own, and none
 // touches Prometheus's global registry.
@@ -435,13 +466,6 @@ func TestRegistryPerInstance(t *testing.T) {
 		if strings.HasPrefix(f.GetName(), "rollcall_") {
 			t.Errorf("%s is in the global registry", f.GetName())
 		}
-	}
-}
-
-func BenchmarkObserveVerification(b *testing.B) {
-	m := metrics.New()
-	for b.Loop() {
-		m.ObserveVerification("skill", "employee", "employee", 42*time.Millisecond)
 	}
 }
 

@@ -1,4 +1,4 @@
-package kakao
+package verify
 
 import "strings"
 
@@ -14,9 +14,9 @@ func (e *redactedError) Error() string { return e.msg }
 
 func (e *redactedError) Unwrap() error { return e.err }
 
-// redact returns err with every occurrence of the non-empty values in its
+// Redact returns err with every occurrence of the non-empty values in its
 // message replaced by "[redacted]", or err itself when none occurs.
-func redact(err error, values ...string) error {
+func Redact(err error, values ...string) error {
 	if err == nil {
 		return nil
 	}

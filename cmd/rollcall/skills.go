@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/kakao"
+	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/metrics"
+	"github.com/rollcall/rollcall/internal/ratelimit"
+	"github.com/rollcall/rollcall/internal/verify"
+)
+
+// newSkills wires the skill endpoints: the verification use case, counted
+// by m, reading profiles through one Kakao client (opts lets tests point it
+// at a fake) and answering from dir; the rate limiters read the time from
+// now.
+func newSkills(c config.Kakao, opts kakao.ProfileOptions, dir verify.Directory, m *metrics.Metrics, now func() time.Time) *kakao.Handler {
+	opts.Timeout = c.Timeout
+	profiles := kakao.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
+	// The directory answers from memory: the look-up's deadline bounds the
+	// whole verification.
+	vopts := verify.Options{Timeout: c.Timeout}
+	if c.UserRateLimit > 0 {
+		vopts.Users = ratelimit.New(rate.Limit(c.UserRateLimit)/60, ratelimit.DefaultUserBurst, ratelimit.WithClock(now))
+	}
+	hcfg := kakao.HandlerConfig{SkillSecret: c.SkillSecret.Reveal(), BotID: c.BotID}
+	if c.ClientRateLimit > 0 {
+		hcfg.Clients = ratelimit.New(rate.Limit(c.ClientRateLimit), 2*c.ClientRateLimit, ratelimit.WithClock(now))
+	}
+	return kakao.NewHandler(hcfg, m.WrapVerifier(verify.New(m.WrapProfiles(profiles), dir, vopts)))
+}
+
+// errNoSkillSecret refuses to serve Cloud Run's public URL with open skill
+// endpoints that nobody declared open.
+var errNoSkillSecret = errors.New("ROLLCALL_SKILL_SECRET: not set, and this is Cloud Run (K_SERVICE is set): " +
+	"set the secret Open Builder sends, or set it to off to leave /kakao/* open on purpose")
+
+// checkSkillSecret refuses a Cloud Run service without a skill secret
+// unless ROLLCALL_SKILL_SECRET=off says it is open on purpose.
+func checkSkillSecret(cfg config.Config) error {
+	if cfg.CloudRun && cfg.Kakao.SkillSecret == "" && !cfg.Kakao.SkillOpen {
+		return errNoSkillSecret
+	}
+	return nil
+}
+
+// warnOpenSkills says at start-up what an operator would want to know about
+// the skill endpoints' protection.
+func warnOpenSkills(ctx context.Context, c config.Kakao) {
+	log := logging.FromContext(ctx)
+	if c.RESTAPIKey == "" {
+		log.Warn("ROLLCALL_KAKAO_REST_API_KEY is not set: every skill call will answer ERROR")
+	}
+	switch {
+	case c.SkillOpen:
+		log.Info("ROLLCALL_SKILL_SECRET=off: /kakao/* is open to anyone, on purpose")
+	case c.SkillSecret == "":
+		log.Warn("ROLLCALL_SKILL_SECRET is not set: /kakao/* is open to anyone, and every call counts against ROLLCALL_CLIENT_RATE_LIMIT")
+	}
+}

@@ -1,0 +1,210 @@
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/kakao"
+	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/sheets"
+)
+
+// loader reads variables and collects problems instead of stopping at the first.
+type loader struct {
+	getenv   func(string) string
+	problems []string
+}
+
+func (l *loader) fail(name, format string, args ...any) {
+	l.problems = append(l.problems, name+": "+fmt.Sprintf(format, args...))
+}
+
+func (l *loader) str(name, def string) string {
+	if v := strings.TrimSpace(l.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (l *loader) port(name string, def int) int {
+	v := l.str(name, strconv.Itoa(def))
+	p, err := strconv.Atoi(v)
+	if err != nil || p < 0 || p > 65535 {
+		l.fail(name, "%q is not a port number (0–65535)", v)
+	}
+	return p
+}
+
+func (l *loader) percent(name string, def float64) float64 {
+	v := l.str(name, strconv.FormatFloat(def, 'f', -1, 64))
+	p, err := strconv.ParseFloat(v, 64)
+	if err != nil || p < 0 || p > 100 {
+		l.fail(name, "%q is not a percentage (0–100)", v)
+	}
+	return p
+}
+
+func (l *loader) list(name, def string) []string {
+	var out []string
+	for _, item := range strings.Split(l.str(name, def), ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// origins reads the OTP origin allow-list.
+func (l *loader) origins(name, def string) kakao.Origins {
+	o, err := kakao.ParseOrigins(l.list(name, def))
+	if err != nil {
+		l.fail(name, "%v", err)
+	}
+	return o
+}
+
+// kakaoTimeout reads a Go duration under Kakao's 5 s limit for a skill.
+func (l *loader) kakaoTimeout(name string, def time.Duration) time.Duration {
+	v := l.str(name, def.String())
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 || d >= 5*time.Second {
+		l.fail(name, "%q: want a duration above 0 and below Kakao's 5s, e.g. 2.5s", v)
+		return def
+	}
+	return d
+}
+
+// limit reads a positive whole number, or off (0).
+func (l *loader) limit(name string, def int) int {
+	v := l.str(name, strconv.Itoa(def))
+	if strings.EqualFold(v, "off") {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		l.fail(name, "%q: want a positive whole number, or off", v)
+		return def
+	}
+	return n
+}
+
+// skillSecret reads the skill secret; off declares the endpoints open.
+func (l *loader) skillSecret(name string) (Secret, bool) {
+	v := l.str(name, "")
+	if strings.EqualFold(v, "off") {
+		return "", true
+	}
+	return Secret(v), false
+}
+
+func (l *loader) emails(name string) []string {
+	out := l.list(name, "")
+	for _, e := range out {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			// The address is an operator's service account, not a person's PII.
+			l.fail(name, "%q is not an email address", e)
+		}
+	}
+	return out
+}
+
+func (l *loader) baseURL(name string) string {
+	v := l.str(name, "")
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		l.fail(name, "%q is not an http(s) URL", v)
+	}
+	return v
+}
+
+func (l *loader) store(name, def string) Store {
+	v := l.str(name, def)
+	kind, rest, _ := strings.Cut(v, ":")
+	switch kind {
+	case StoreBolt:
+		if rest == "" {
+			l.fail(name, "bolt: needs a file path, e.g. bolt:rollcall.db")
+		}
+		return Store{Kind: StoreBolt, Path: rest}
+	case StoreFirestore:
+		project, database, _ := strings.Cut(rest, "/")
+		if !validID(project) || (database != "" && !validID(database)) {
+			l.fail(name, "%q: want firestore:PROJECT_ID or firestore:PROJECT_ID/DATABASE_ID", v)
+		}
+		return Store{Kind: StoreFirestore, Project: project, Database: database}
+	}
+	l.fail(name, "%q: want bolt:PATH, firestore:PROJECT_ID or firestore:PROJECT_ID/DATABASE_ID", v)
+	return Store{}
+}
+
+// validID accepts Google Cloud project and Firestore database ids: lowercase
+// letters, digits and hyphens (and "(default)").
+func validID(s string) bool {
+	if s == "(default)" {
+		return true
+	}
+	if s == "" || len(s) > 63 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// source reads the kind of the employee list and, for a Google Sheet, its
+// reference.
+func (l *loader) source(name, loc string) (string, sheets.Ref) {
+	switch strings.ToLower(filepath.Ext(loc)) {
+	case ".csv":
+		return SourceCSV, sheets.Ref{}
+	case ".xlsx":
+		return SourceXLSX, sheets.Ref{}
+	case ".xls":
+		l.fail(name, "%q: old .xls files are not supported; save it as .xlsx or .csv", loc)
+		return "", sheets.Ref{}
+	}
+	if sheets.IsSheetsSource(loc) {
+		ref, err := sheets.ParseSource(loc)
+		if err != nil {
+			l.fail(name, "%v", err)
+		}
+		return SourceSheets, ref
+	}
+	l.fail(name, "%q is neither a Google Sheets URL or spreadsheet id nor a .csv or .xlsx file", loc)
+	return "", sheets.Ref{}
+}
+
+func (l *loader) logFormat(name string, def logging.Format) logging.Format {
+	switch f := logging.Format(strings.ToLower(l.str(name, string(def)))); f {
+	case logging.FormatJSON, logging.FormatText:
+		return f
+	default:
+		l.fail(name, "%q: want json or text", f)
+		return def
+	}
+}
+
+func (l *loader) logLevel(name string, def slog.Level) slog.Level {
+	var level slog.Level
+	v := l.str(name, def.String())
+	if v == "warning" {
+		v = "warn"
+	}
+	if err := level.UnmarshalText([]byte(v)); err != nil {
+		l.fail(name, "%q: want debug, info, warn or error", v)
+		return def
+	}
+	return level
+}

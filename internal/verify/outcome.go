@@ -1,0 +1,66 @@
+package verify
+
+import (
+	"time"
+
+	"github.com/rollcall/rollcall/internal/directory"
+)
+
+// Kind is what a verification decided. The zero value is Undecided, so a
+// forgotten assignment never verifies anyone.
+type Kind int
+
+// The outcomes of a verification.
+const (
+	// Undecided means rollcall could not tell: Kakao was unreachable or
+	// refused the OTP, no key is configured, the OTP was missing or not
+	// Kakao's, the directory failed, or the user is over their limit.
+	Undecided Kind = iota
+	// Employee means the profile's phone is in the directory.
+	Employee
+	// NotEmployee means the profile's phone is not in the directory.
+	NotEmployee
+)
+
+// String returns the outcome as logged: employee, not_employee, undecided.
+func (k Kind) String() string {
+	switch k {
+	case Employee:
+		return "employee"
+	case NotEmployee:
+		return "not_employee"
+	default:
+		return "undecided"
+	}
+}
+
+// Reason codes, stable for logs and dashboards. They name what happened,
+// never whom it happened to.
+const (
+	ReasonEmployee          = "employee"
+	ReasonNotInDirectory    = "not_in_directory"
+	ReasonNoOTP             = "no_otp"
+	ReasonUserLimited       = "user_rate_limited"
+	ReasonOriginRefused     = "origin_refused"
+	ReasonNoAPIKey          = "no_api_key"
+	ReasonKakaoTimeout      = "kakao_timeout"
+	ReasonKakaoUnreachable  = "kakao_unreachable"
+	ReasonKakaoStatus       = "kakao_status"
+	ReasonBadProfile        = "bad_profile"
+	ReasonNoPhone           = "no_phone"
+	ReasonDirectoryError    = "directory_error"
+	ReasonCanceled          = "canceled"
+	ReasonUnexpectedFailure = "unexpected_failure"
+)
+
+// Outcome is the result of a verification.
+type Outcome struct {
+	Kind Kind
+	// Employee is set when Kind is Employee.
+	Employee directory.Employee
+	// Reason is one of the Reason codes.
+	Reason string
+	// RetryAfter is how long the user must wait, when Reason is
+	// ReasonUserLimited: no look-up was made.
+	RetryAfter time.Duration
+}
