@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/csv"
@@ -21,7 +22,8 @@ type store interface {
 	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
 	Runs(ctx context.Context, limit int) ([]mirror.Report, error)
 	Count(ctx context.Context) (int, error)
-	memdir.Store // what the directory in memory reads: LastSync, Version, VisitEmployees
+	memdir.Store  // what the directory in memory reads: LastSync, Version, VisitEmployees
+	binding.Store // the bindings of verified Kakao users
 	Close() error
 }
 
