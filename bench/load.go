@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"sort"
 	"strings"
@@ -85,53 +84,38 @@ func (r loadResult) errorSummary() string {
 	return strings.Join(parts, ", ")
 }
 
-// loadClient spreads requests round-robin over keep-alive connections from
-// many loopback source addresses (127.1.x.y), one HTTP client each.
-// rollcall limits requests per client IP (a backstop against a flooding
-// caller), so a load from a single address would measure that limit, not
-// the service; from enough addresses every request is answered, and the
-// limiter's per-request work is still done.
+// loadClient sends every request from one address, on keep-alive
+// connections, carrying the skill secret: Kakao's shape, a few server
+// addresses calling for many users.
 type loadClient struct {
-	clients []*http.Client
-	next    atomic.Uint64
+	client *http.Client
+	secret string
 }
 
-// newLoadClient returns a client sending from sources loopback addresses.
-func newLoadClient(sources int) *loadClient {
-	lc := &loadClient{clients: make([]*http.Client, sources)}
-	for i := range lc.clients {
-		dialer := &net.Dialer{Timeout: 5 * time.Second, LocalAddr: &net.TCPAddr{IP: sourceAddr(i)}}
-		lc.clients[i] = &http.Client{
-			Timeout: 10 * time.Second,
-			Transport: &http.Transport{
-				Proxy:               nil,
-				DialContext:         dialer.DialContext,
-				MaxIdleConnsPerHost: 4,
-				DisableCompression:  true,
-				IdleConnTimeout:     time.Minute,
-			},
-		}
-	}
-	return lc
+// newLoadClient returns a client for conns concurrent requests that sends
+// secret in the skill secret's header.
+func newLoadClient(conns int, secret string) *loadClient {
+	return &loadClient{secret: secret, client: &http.Client{
+		Timeout: 10 * time.Second,
+		Transport: &http.Transport{
+			Proxy:               nil,
+			MaxIdleConnsPerHost: conns,
+			DisableCompression:  true,
+			IdleConnTimeout:     time.Minute,
+		},
+	}}
 }
 
-// sourceAddr is the i-th source address: 127.1.0.1, 127.1.0.2, ...,
-// 127.1.0.254, 127.1.1.1, ... (all of 127.0.0.0/8 is loopback on Linux).
-func sourceAddr(i int) net.IP {
-	return net.IPv4(127, 1, byte(i/254), byte(i%254+1))
-}
-
-// Do sends req from the next source address.
+// Do sends req with the secret.
 func (lc *loadClient) Do(req *http.Request) (*http.Response, error) {
-	return lc.clients[lc.next.Add(1)%uint64(len(lc.clients))].Do(req)
+	if lc.secret != "" {
+		req.Header.Set(skillSecretHeader, lc.secret)
+	}
+	return lc.client.Do(req)
 }
 
-// CloseIdleConnections closes every source's idle connections.
-func (lc *loadClient) CloseIdleConnections() {
-	for _, c := range lc.clients {
-		c.CloseIdleConnections()
-	}
-}
+// CloseIdleConnections closes the idle connections.
+func (lc *loadClient) CloseIdleConnections() { lc.client.CloseIdleConnections() }
 
 // drive posts calls to url from cfg.Concurrency workers, each sending its
 // next request as soon as the previous one is answered (a closed loop),

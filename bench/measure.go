@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 )
 
@@ -17,8 +18,15 @@ import (
 // user the bench replaces.
 const validationTemplate = "internal/kakao/testdata/kakao/validation-request.json"
 
-// benchAPIKey is the REST API key the Kakao fake accepts in the bench.
-const benchAPIKey = "bench-rest-api-key"
+// The REST API key the Kakao fake accepts in the bench, and the skill
+// secret rollcall is given, as in production.
+const (
+	benchAPIKey      = "bench-rest-api-key"
+	benchSkillSecret = "bench-skill-secret"
+)
+
+// skillSecretHeader carries the skill secret.
+const skillSecretHeader = kakao.SecretHeader
 
 // bench holds what every phase of a run shares.
 type bench struct {
@@ -38,9 +46,12 @@ type bench struct {
 type results struct {
 	Syncs    []syncFigures
 	Startups []startupFigures
-	Loads    []loadFigures
-	// Paced are the same servers under a steady load within rollcall's
-	// limits, each freshly started.
+	// Loads are the servers at saturation with Kakao on loopback: capacity.
+	Loads []loadFigures
+	// Felt are the servers with Kakao -kakao-delay away: what a user feels.
+	Felt []loadFigures
+	// Paced are the same servers under a steady load, each freshly
+	// started: memory.
 	Paced []loadFigures
 	// AllocsNote says how allocations per request were measured.
 	AllocsNote string
@@ -68,6 +79,8 @@ type loadFigures struct {
 	Employees int
 	Result    loadResult
 	Latency   latencies
+	// RoundRates is the throughput of each measured round, requests/s.
+	RoundRates []float64
 	// CPU is the server process's CPU time during the measured rounds.
 	CPU time.Duration
 	// Allocs is the number of heap allocations during the measured rounds,
@@ -131,7 +144,6 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 		return fmt.Errorf("start the Kakao fake: %w", err)
 	}
 	defer fake.Close()
-	fake.SetDelay(b.opts.KakaoDelay)
 	calls, err := buildCalls(b.template, fake, r, b.opts.Users, b.opts.StrangerPct, b.opts.Seed)
 	if err != nil {
 		return err
@@ -139,13 +151,13 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 
 	stores := []storeSetup{{Name: "bolt", Env: rollcallEnv{
 		Source: sheet, Store: "bolt:" + filepath.Join(dir, "rollcall.db"),
-		KakaoKey: benchAPIKey, KakaoOrigin: fake.Origin(), LogLevel: b.opts.LogLevel,
+		KakaoKey: benchAPIKey, KakaoOrigin: fake.Origin(), SkillSecret: benchSkillSecret, LogLevel: b.opts.LogLevel,
 	}}}
 	if b.opts.EmulatorHost != "" && slices.Contains(b.opts.FirestoreSizes, n) {
 		stores = append(stores, storeSetup{Name: "firestore", Env: rollcallEnv{
 			Source: sheet, Store: fmt.Sprintf("firestore:rollcall-bench-%d", time.Now().UnixNano()),
 			EmulatorHost: b.opts.EmulatorHost,
-			KakaoKey:     benchAPIKey, KakaoOrigin: fake.Origin(), LogLevel: b.opts.LogLevel,
+			KakaoKey:     benchAPIKey, KakaoOrigin: fake.Origin(), SkillSecret: benchSkillSecret, LogLevel: b.opts.LogLevel,
 		}})
 	}
 	for _, st := range stores {
@@ -170,7 +182,7 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 		}
 		servers = append(servers, serverSetup{Name: "rollcall (" + st.Name + ")", Path: b.rollcall, Args: []string{"serve"}, Env: st.Env.list()})
 	}
-	loads, note, err := b.load(ctx, n, servers, calls)
+	loads, note, err := b.load(ctx, "capacity (Kakao on loopback)", n, servers, calls)
 	if err != nil {
 		return err
 	}
@@ -178,6 +190,13 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 	if note != "" {
 		res.AllocsNote = note
 	}
+	fake.SetDelay(b.opts.KakaoDelay)
+	felt, _, err := b.load(ctx, fmt.Sprintf("felt (Kakao %s away)", b.opts.KakaoDelay), n, servers, calls)
+	fake.SetDelay(0)
+	if err != nil {
+		return err
+	}
+	res.Felt = append(res.Felt, felt...)
 	paced, err := b.paced(ctx, n, servers, calls)
 	if err != nil {
 		return err

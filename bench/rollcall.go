@@ -139,6 +139,7 @@ type rollcallEnv struct {
 	EmulatorHost string
 	KakaoKey     string
 	KakaoOrigin  string
+	SkillSecret  string
 	LogLevel     string
 }
 
@@ -157,6 +158,9 @@ func (e rollcallEnv) list() []string {
 	}
 	if e.KakaoKey != "" {
 		env = append(env, "ROLLCALL_KAKAO_REST_API_KEY="+e.KakaoKey, "ROLLCALL_KAKAO_OTP_ORIGINS="+e.KakaoOrigin)
+	}
+	if e.SkillSecret != "" {
+		env = append(env, "ROLLCALL_SKILL_SECRET="+e.SkillSecret)
 	}
 	return env
 }

@@ -39,15 +39,15 @@ type running struct {
 // a drift of the machine's load hits all of them alike. It returns the
 // figures and, when rollcall does not expose its allocation count, a note
 // saying where the figure shown instead comes from.
-func (b *bench) load(ctx context.Context, n int, setups []serverSetup, calls []call) ([]loadFigures, string, error) {
-	servers, stop, err := startAll(ctx, n, setups, b.opts.Sources)
+func (b *bench) load(ctx context.Context, phase string, n int, setups []serverSetup, calls []call) ([]loadFigures, string, error) {
+	servers, stop, err := startAll(ctx, n, setups, b.opts.Concurrency)
 	defer stop()
 	if err != nil {
 		return nil, "", err
 	}
 
 	for _, s := range servers {
-		b.logf("%d employees: warming up %s", n, s.setup.Name)
+		b.logf("%d employees, %s: warming up %s", n, phase, s.setup.Name)
 		warm := drive(ctx, s.client, s.proc.base+"/kakao/validate", calls, loadConfig{
 			Concurrency: b.opts.Concurrency, Duration: b.opts.Warmup, MaxRequests: b.opts.MaxRequests,
 		})
@@ -61,7 +61,7 @@ func (b *bench) load(ctx context.Context, n int, setups []serverSetup, calls []c
 	for round := range b.opts.Rounds {
 		for i := range servers {
 			s := servers[(round+i)%len(servers)]
-			b.logf("%d employees: round %d/%d, %s", n, round+1, b.opts.Rounds, s.setup.Name)
+			b.logf("%d employees, %s: round %d/%d, %s", n, phase, round+1, b.opts.Rounds, s.setup.Name)
 			if err := b.measureRound(ctx, s, calls); err != nil {
 				return nil, "", err
 			}
@@ -96,7 +96,7 @@ func (b *bench) load(ctx context.Context, n int, setups []serverSetup, calls []c
 
 // startAll starts the servers, each on a free port, and waits until each
 // is ready. stop stops whichever were started; it is never nil.
-func startAll(ctx context.Context, n int, setups []serverSetup, sources int) (servers []*running, stop func(), err error) {
+func startAll(ctx context.Context, n int, setups []serverSetup, conns int) (servers []*running, stop func(), err error) {
 	stop = func() {
 		for _, s := range servers {
 			_ = s.proc.stop()
@@ -113,7 +113,7 @@ func startAll(ctx context.Context, n int, setups []serverSetup, sources int) (se
 		if err != nil {
 			return servers, stop, err
 		}
-		r := &running{setup: setup, proc: p, client: newLoadClient(sources)}
+		r := &running{setup: setup, proc: p, client: newLoadClient(conns, benchSkillSecret)}
 		r.fig = loadFigures{Server: setup.Name, Baseline: setup.Baseline, Employees: n, Allocs: -1}
 		servers = append(servers, r)
 		if r.fig.Ready, err = p.waitReady(ctx, time.Minute); err != nil {
@@ -126,11 +126,8 @@ func startAll(ctx context.Context, n int, setups []serverSetup, sources int) (se
 	return servers, stop, nil
 }
 
-// paced measures each server, freshly started, under a steady load within
-// rollcall's per-client limits from as many connections as clients: the
-// latency of a request that does not queue, and the memory the process
-// needs to serve n employees without the connection buffers of the
-// saturating load.
+// paced measures each server, freshly started, under a steady load: the
+// memory the process needs to serve n employees.
 func (b *bench) paced(ctx context.Context, n int, setups []serverSetup, calls []call) ([]loadFigures, error) {
 	var figs []loadFigures
 	for _, setup := range setups {
@@ -199,6 +196,9 @@ func (b *bench) measureRound(ctx context.Context, s *running, calls []call) erro
 	}
 	s.fig.CPU += cpu1 - cpu0
 	s.fig.Result.add(res)
+	if res.Elapsed > 0 {
+		s.fig.RoundRates = append(s.fig.RoundRates, float64(res.Requests)/res.Elapsed.Seconds())
+	}
 	return nil
 }
 

@@ -16,6 +16,14 @@ type Bindings struct {
 	AuthBlockID string
 }
 
+// bindings reads ROLLCALL_BINDING_TTL and ROLLCALL_AUTH_BLOCK_ID.
+func (l *loader) bindings() Bindings {
+	return Bindings{
+		TTL:         l.bindingTTL("ROLLCALL_BINDING_TTL", binding.DefaultTTL),
+		AuthBlockID: l.blockID("ROLLCALL_AUTH_BLOCK_ID"),
+	}
+}
+
 // maxBlockIDLen bounds a block id: Open Builder's are 24 hex digits.
 const maxBlockIDLen = 64
 

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/mirror"
@@ -147,13 +146,10 @@ func Load(getenv func(string) string) (Config, error) {
 			Format: l.logFormat("ROLLCALL_LOG_FORMAT", logging.FormatJSON),
 			Level:  l.logLevel("ROLLCALL_LOG_LEVEL", slog.LevelInfo),
 		},
+		Bindings: l.bindings(),
 		CloudRun: l.str("K_SERVICE", "") != "",
 	}
-	c.Bindings = Bindings{
-		TTL:         l.bindingTTL("ROLLCALL_BINDING_TTL", binding.DefaultTTL),
-		AuthBlockID: l.blockID("ROLLCALL_AUTH_BLOCK_ID"),
-	}
-	c.Kakao.SkillSecret, c.Kakao.SkillOpen = l.skillSecret("ROLLCALL_SKILL_SECRET")
+	c.Kakao.SkillSecret, c.Kakao.SkillOpen = openIfOff(Secret(l.str("ROLLCALL_SKILL_SECRET", "")))
 	c.Source.Kind, c.Source.Sheet = l.source("ROLLCALL_SOURCE", c.Source.Location)
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}

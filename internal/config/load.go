@@ -94,13 +94,12 @@ func (l *loader) limit(name string, def int) int {
 	return n
 }
 
-// skillSecret reads the skill secret; off declares the endpoints open.
-func (l *loader) skillSecret(name string) (Secret, bool) {
-	v := l.str(name, "")
-	if strings.EqualFold(v, "off") {
+// openIfOff reads the skill secret: off declares the endpoints open.
+func openIfOff(s Secret) (Secret, bool) {
+	if strings.EqualFold(s.Reveal(), "off") {
 		return "", true
 	}
-	return Secret(v), false
+	return s, false
 }
 
 func (l *loader) emails(name string) []string {
