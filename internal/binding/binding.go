@@ -81,7 +81,3 @@ func ValidKey(key string) bool {
 	}
 	return true
 }
-
-// LogKey is the short prefix of a key that a log line may carry to tie a
-// user's requests together without naming the user.
-func LogKey(key string) string { return key[:min(len(key), 8)] }
