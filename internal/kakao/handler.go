@@ -91,7 +91,8 @@ type Payload interface {
 // requests the secret does not authenticate count), 401 for a missing or
 // wrong secret (before the body is read), 413 for a body over
 // MaxBodyBytes, 400 for a body that does not decode into P, 403 for
-// another bot. serve answers with Answer or Refuse.
+// another bot. serve answers with Answer or Refuse. A new endpoint is a
+// serve func and one line: Route(r, h, "/kakao/gate", gate.serve).
 func Route[P Payload](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
 	endpoint := strings.TrimPrefix(path, "/kakao/")
 	r.POST(path, func(c *gin.Context) {
