@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// cache holds the bindings this instance read or made, for CacheTTL each,
+// cache holds the bindings this instance's gate read, for CacheTTL each,
 // so that a bound user's gate reads the store once per CacheTTL at most. It
 // never holds "no binding": a binding made on another instance must count
 // here at once.
@@ -15,8 +15,8 @@ type cache struct {
 	entries map[[sha256.Size]byte]cached
 	ttl     time.Duration
 	max     int
-	// gen moves with every write of this instance, so that a store read
-	// that began before one does not cache what the write replaced.
+	// gen moves with every bind and unbind of this instance, so that a
+	// store read that began before one does not cache what it replaced.
 	gen uint64
 }
 
@@ -42,23 +42,15 @@ func (c *cache) get(id [sha256.Size]byte, now time.Time) (Binding, bool) {
 	return e.b, true
 }
 
-// generation returns the count of this instance's writes so far.
+// generation returns the count of this instance's binds and unbinds so far.
 func (c *cache) generation() uint64 {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.gen
 }
 
-// set caches b under id as written at now.
-func (c *cache) set(id [sha256.Size]byte, b Binding, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	c.put(id, b, now)
-}
-
-// fill caches b under id as read at now, unless this instance wrote a
-// binding since gen.
+// fill caches b under id as read at now, unless this instance bound or
+// unbound anyone since gen.
 func (c *cache) fill(id [sha256.Size]byte, b Binding, now time.Time, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

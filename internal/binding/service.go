@@ -27,6 +27,11 @@ const (
 	DefaultStoreTimeout = 2 * time.Second
 )
 
+// rebindAfter is how old a binding must be before verifying its user again
+// rewrites it (at most half the TTL): the expiry it leaves unextended is
+// negligible beside 90 days.
+const rebindAfter = time.Hour
+
 // Options tune a Service. TTL is the binding's life (ROLLCALL_BINDING_TTL);
 // 0 turns bindings off. The other zero values take the defaults.
 type Options struct {
@@ -72,6 +77,9 @@ func (s *Service) Enabled() bool { return s.ttl > 0 }
 
 // Bind binds userID to the employee with phone (E.164) for the TTL,
 // replacing any binding the user had. With bindings off it does nothing.
+// A user verified again soon after (within rebindAfter) to the same phone
+// costs one store read instead of a write: each validation binds, and a
+// write is the store's dearest operation (bolt syncs its file to disk).
 func (s *Service) Bind(ctx context.Context, userID, phone string) error {
 	if !s.Enabled() {
 		return nil
@@ -80,15 +88,22 @@ func (s *Service) Bind(ctx context.Context, userID, phone string) error {
 		return fmt.Errorf("bind: %w", ErrNoUser)
 	}
 	id := sha256.Sum256([]byte(userID))
+	key := hex.EncodeToString(id[:])
 	now := s.now()
-	b := Binding{Phone: phone, BoundAt: now, ExpiresAt: now.Add(s.ttl)}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	if err := s.store.PutBinding(ctx, hex.EncodeToString(id[:]), b); err != nil {
+	// A failed read only means the write below is not skipped.
+	if old, ok, err := s.store.Binding(ctx, key); err == nil && ok && old.Phone == phone &&
+		now.Sub(old.BoundAt) < min(rebindAfter, s.ttl/2) && now.Before(old.ExpiresAt) {
+		return nil
+	}
+	b := Binding{Phone: phone, BoundAt: now, ExpiresAt: now.Add(s.ttl)}
+	if err := s.store.PutBinding(ctx, key, b); err != nil {
 		// The key is left out: even hashed, a user's key is the caller's to log.
 		return fmt.Errorf("bind: %w", err)
 	}
-	s.cache.set(id, b, now)
+	// The next gate here reads the new binding; only gated users are cached.
+	s.cache.drop(id)
 	return nil
 }
 

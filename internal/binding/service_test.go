@@ -22,7 +22,14 @@ type fakeStore struct {
 	bindings  map[string]binding.Binding
 	employees map[string]bool
 	reads     int
+	puts      int
 	err       error
+}
+
+func (s *fakeStore) putCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.puts
 }
 
 func newFakeStore(phones ...string) *fakeStore {
@@ -42,6 +49,7 @@ func (s *fakeStore) PutBinding(_ context.Context, key string, b binding.Binding)
 	if !s.employees[b.Phone] {
 		return binding.ErrNotEmployee
 	}
+	s.puts++
 	s.bindings[key] = b
 	return nil
 }
@@ -219,16 +227,17 @@ func TestGateReadsStoreOncePerCacheTTL(t *testing.T) {
 	f := newFixture(t, binding.Options{TTL: ttl, CacheTTL: 10 * time.Second})
 	bind(t, f.svc, user, phone)
 	other := f.another(binding.Options{TTL: ttl, CacheTTL: 10 * time.Second})
+	before := f.store.readCount()
 	for range 5 {
 		wantGate(t, other, user, &hong)
 	}
-	if got := f.store.readCount(); got != 1 {
-		t.Errorf("store reads after 5 gates = %d, want 1", got)
+	if got := f.store.readCount() - before; got != 1 {
+		t.Errorf("store reads of 5 gates = %d, want 1", got)
 	}
 	f.clock.Advance(10 * time.Second)
 	wantGate(t, other, user, &hong)
-	if got := f.store.readCount(); got != 2 {
-		t.Errorf("store reads after the cache TTL = %d, want 2", got)
+	if got := f.store.readCount() - before; got != 2 {
+		t.Errorf("store reads once the cache TTL has passed = %d, want 2", got)
 	}
 }
 
@@ -337,4 +346,41 @@ func TestFullCacheStillAnswers(t *testing.T) {
 	for _, u := range users {
 		wantGate(t, f.svc, u, &hong)
 	}
+}
+
+func TestRebindSoonAfterWritesNothing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, binding.Options{TTL: ttl})
+	f.store.employees["+821011112222"] = true
+	bind(t, f.svc, user, phone)
+	f.clock.Advance(30 * time.Minute)
+	bind(t, f.svc, user, phone)
+	if got := f.store.putCount(); got != 1 {
+		t.Errorf("binds to the same phone within the hour wrote %d times, want 1", got)
+	}
+	f.clock.Advance(30 * time.Minute)
+	bind(t, f.svc, user, phone)
+	want := binding.Binding{Phone: phone, BoundAt: f.clock.Now(), ExpiresAt: f.clock.Now().Add(ttl)}
+	if got := f.store.bindings[binding.Key(user)]; got != want {
+		t.Errorf("a bind an hour later stored %+v, want %+v", got, want)
+	}
+	bind(t, f.svc, user, "+821011112222")
+	if got := f.store.bindings[binding.Key(user)].Phone; got != "+821011112222" {
+		t.Errorf("a bind to another phone kept %s", got)
+	}
+	if got := f.store.putCount(); got != 3 {
+		t.Errorf("writes = %d, want 3", got)
+	}
+}
+
+func TestBindReplacesWhatTheGateCached(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, binding.Options{TTL: ttl})
+	kim := directory.Employee{Phone: "+821011112222", Name: "김하늘", Department: "개발팀"}
+	f.store.employees[kim.Phone] = true
+	f.dir.set(kim)
+	bind(t, f.svc, user, phone)
+	wantGate(t, f.svc, user, &hong) // cached now
+	bind(t, f.svc, user, kim.Phone)
+	wantGate(t, f.svc, user, &kim)
 }

@@ -85,6 +85,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	s.db = db
+	db.MaxBatchDelay = bindBatchDelay // bindings.go
 	err = s.update(context.Background(), func(tx *bbolt.Tx) error {
 		for _, name := range []string{employeesBucket, runsBucket, metaBucket, bindingsBucket, bindingPhonesBucket} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
