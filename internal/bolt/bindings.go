@@ -13,14 +13,11 @@ import (
 	"github.com/rollcall/rollcall/internal/binding"
 )
 
-// Bucket names of the bindings: "bindings" maps a binding key (the hex
-// SHA-256 of a Kakao user id) to its JSON; "binding_phones" indexes them by
-// phone (phone, NUL, key → nothing), so that a sync finds a leaver's
-// bindings without reading them all.
-const (
-	bindingsBucket      = "bindings"
-	bindingPhonesBucket = "binding_phones"
-)
+// bindingsBucket maps a binding key (the hex SHA-256 of a Kakao user id)
+// to the binding's JSON. It has no index by phone: every bind would write
+// it too, and binds are the skills' path, while the scan a sync with
+// leavers makes instead is local and rare.
+const bindingsBucket = "bindings"
 
 var _ binding.Store = (*Store)(nil)
 
@@ -34,17 +31,11 @@ type bindingRecord struct {
 // errBadKey refuses a binding key that is not a hex SHA-256.
 var errBadKey = errors.New("a binding key must be 64 lowercase hex digits")
 
-// phoneIndexKey is key's entry under phone in the phone index.
-func phoneIndexKey(phone, key string) []byte {
-	return append(append([]byte(phone), 0), key...)
-}
-
 // PutBinding stores b under key, replacing any binding there, in the
 // transaction that checks an employee has b.Phone: a sync deleting the
 // employee runs before or after it, never between. Concurrent binds share
 // one commit (bbolt's Batch): each commit waits for a sync to disk, about
 // 3 ms (BenchmarkPutBinding), which one at a time would cap binds near 300/s.
-
 func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) error {
 	if !binding.ValidKey(key) {
 		return fmt.Errorf("put a binding: %w", errBadKey)
@@ -57,13 +48,7 @@ func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) e
 		if tx.Bucket([]byte(employeesBucket)).Get([]byte(b.Phone)) == nil {
 			return binding.ErrNotEmployee
 		}
-		if err := deleteBinding(tx, key); err != nil {
-			return err
-		}
-		if err := tx.Bucket([]byte(bindingsBucket)).Put([]byte(key), v); err != nil {
-			return err
-		}
-		return tx.Bucket([]byte(bindingPhonesBucket)).Put(phoneIndexKey(b.Phone, key), nil)
+		return tx.Bucket([]byte(bindingsBucket)).Put([]byte(key), v)
 	})
 	if err != nil {
 		return fmt.Errorf("put a binding: %w", err)
@@ -114,48 +99,46 @@ func (s *Store) Binding(ctx context.Context, key string) (binding.Binding, bool,
 
 // DeleteBinding removes the binding under key, if any.
 func (s *Store) DeleteBinding(ctx context.Context, key string) error {
-	if err := s.update(ctx, func(tx *bbolt.Tx) error { return deleteBinding(tx, key) }); err != nil {
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		return tx.Bucket([]byte(bindingsBucket)).Delete([]byte(key))
+	})
+	if err != nil {
 		return fmt.Errorf("delete a binding: %w", err)
 	}
 	return nil
 }
 
-// deleteBinding removes the binding under key and its index entry.
-func deleteBinding(tx *bbolt.Tx, key string) error {
-	b := tx.Bucket([]byte(bindingsBucket))
-	v := b.Get([]byte(key))
-	if v == nil {
+// deleteBindingsOf removes every binding to the phones, in Apply's
+// transaction: a leaver's bindings go with the employee, atomically. It
+// reads every binding's phone.
+func deleteBindingsOf(tx *bbolt.Tx, phones []string) error {
+	if len(phones) == 0 {
 		return nil
 	}
-	var r bindingRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return fmt.Errorf("%w: the stored binding cannot be decoded: %w", ErrCorrupt, err)
+	leaving := make(map[string]bool, len(phones))
+	for _, p := range phones {
+		leaving[p] = true
 	}
-	if err := tx.Bucket([]byte(bindingPhonesBucket)).Delete(phoneIndexKey(r.Phone, key)); err != nil {
-		return err
-	}
-	return b.Delete([]byte(key))
-}
-
-// deleteBindingsOf removes every binding to the phones, in Apply's
-// transaction: a leaver's bindings go with the employee, atomically.
-func deleteBindingsOf(tx *bbolt.Tx, phones []string) error {
-	index := tx.Bucket([]byte(bindingPhonesBucket))
-	bindings := tx.Bucket([]byte(bindingsBucket))
-	for _, phone := range phones {
-		prefix := append([]byte(phone), 0)
-		var keys [][]byte
-		c := index.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+	b := tx.Bucket([]byte(bindingsBucket))
+	var keys [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		var r struct {
+			Phone string `json:"phone"`
+		}
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("%w: a stored binding cannot be decoded: %w", ErrCorrupt, err)
+		}
+		if leaving[r.Phone] {
 			keys = append(keys, bytes.Clone(k))
 		}
-		for _, k := range keys {
-			if err := bindings.Delete(k[len(prefix):]); err != nil {
-				return fmt.Errorf("delete a leaver's binding: %w", err)
-			}
-			if err := index.Delete(k); err != nil {
-				return fmt.Errorf("delete a leaver's binding: %w", err)
-			}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("find the bindings of %d deleted employees: %w", len(phones), err)
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return fmt.Errorf("delete a leaver's binding: %w", err)
 		}
 	}
 	return nil
