@@ -53,6 +53,8 @@ type results struct {
 	// Paced are the same servers under a steady load, each freshly
 	// started: memory.
 	Paced []loadFigures
+	// Gate is rollcall's POST /kakao/gate at saturation (gate.go).
+	Gate []loadFigures
 	// AllocsNote says how allocations per request were measured.
 	AllocsNote string
 }
@@ -187,6 +189,11 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 		return err
 	}
 	res.Loads = append(res.Loads, loads...)
+	gate, err := b.gate(ctx, n, servers, calls)
+	if err != nil {
+		return err
+	}
+	res.Gate = append(res.Gate, gate...)
 	if note != "" {
 		res.AllocsNote = note
 	}

@@ -56,6 +56,8 @@ func writeReport(w io.Writer, o options, m machine, r results) {
 		fmt.Fprintln(w, "allocs/req: the difference of go_memstats_mallocs_total on the server's /metrics across the measured rounds ÷ requests.")
 	}
 
+	gateReport(w, o, r)
+
 	fmt.Fprintf(w, "\nMemory: each server freshly started, then %.0f req/s (%s warm-up, %s measured) from %d clients, Kakao on loopback\n",
 		o.PacedRate, o.Warmup, o.PacedDuration, o.Concurrency)
 	tw = newTable(w)
@@ -77,7 +79,7 @@ func writeReport(w io.Writer, o options, m machine, r results) {
 	}
 
 	fmt.Fprintf(w, "\nTargets (issues 6 and 11, at %s employees unless stated; stated for 2 cores, this machine has %d)\n", thousands(o.TargetSize), m.CPUs)
-	for _, line := range targetLines(o, r) {
+	for _, line := range append(targetLines(o, r), gateTargetLines(o, r)...) {
 		fmt.Fprintln(w, line)
 	}
 }

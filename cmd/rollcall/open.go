@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/csv"
@@ -23,7 +24,8 @@ type store interface {
 	Runs(ctx context.Context, limit int) ([]mirror.Report, error)
 	Count(ctx context.Context) (int, error)
 	LastSync(ctx context.Context) (time.Time, error)
-	memdir.Store // what the directory in memory reads: Status, Changes, VisitEmployees
+	memdir.Store  // what the directory in memory reads: Status, Changes, VisitEmployees
+	binding.Store // the bindings of verified Kakao users
 	Close() error
 }
 

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
@@ -57,7 +58,11 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	}
 	dir := memdir.New(st, memdir.Options{Logger: logging.FromContext(ctx)})
 	m := metrics.New()
-	skills := newSkills(cfg.Kakao, kakaoOpts, dir, m, time.Now)
+	// Verified users are bound (the validate and skill endpoints), and the
+	// gate answers employee-only blocks from their bindings.
+	binds := binding.New(st, dir, binding.Options{TTL: cfg.Bindings.TTL})
+	skills := newSkills(cfg.Kakao, kakaoOpts, dir, binds, m, time.Now)
+	gates := kakao.NewGates(skills, binds, cfg.Bindings.AuthBlockID)
 	engine := m.WrapSync(&reloadingSync{
 		engine:    mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),
 		directory: dir,
@@ -80,7 +85,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 			Logger:   logging.FromContext(ctx),
 			Project:  cfg.Store.Project,
 			Ready:    dir,
-			Routes:   []server.Routes{skills, syncRoutes},
+			Routes:   []server.Routes{skills, gates, syncRoutes},
 			Requests: m,
 		}),
 	}, nil

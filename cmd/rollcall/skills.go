@@ -17,14 +17,14 @@ import (
 
 // newSkills wires the skill endpoints: the verification use case, counted
 // by m, reading profiles through one Kakao client (opts lets tests point it
-// at a fake) and answering from dir; the rate limiters read the time from
-// now.
-func newSkills(c config.Kakao, opts kakao.ProfileOptions, dir verify.Directory, m *metrics.Metrics, now func() time.Time) *kakao.Handler {
+// at a fake), answering from dir and binding each employee verified through
+// binder (nil: none); the rate limiters read the time from now.
+func newSkills(c config.Kakao, opts kakao.ProfileOptions, dir verify.Directory, binder verify.Binder, m *metrics.Metrics, now func() time.Time) *kakao.Handler {
 	opts.Timeout = c.Timeout
 	profiles := kakao.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
 	// The directory answers from memory: the look-up's deadline bounds the
 	// whole verification.
-	vopts := verify.Options{Timeout: c.Timeout}
+	vopts := verify.Options{Timeout: c.Timeout, Binder: binder}
 	if c.UserRateLimit > 0 {
 		vopts.Users = ratelimit.New(rate.Limit(c.UserRateLimit)/60, ratelimit.DefaultUserBurst, ratelimit.WithClock(now))
 	}

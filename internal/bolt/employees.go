@@ -48,7 +48,8 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 }
 
 // Apply writes puts and removes the employees whose phones are in deletes,
-// in one transaction: either all of it happens or none of it. Deleting a
+// and the bindings to those phones, in one transaction: either all of it
+// happens or none of it. Deleting a
 // phone that is not stored is not an error. An Apply with something to do
 // keeps the digest in step, one employee at a time, and moves the
 // directory's version with a record of the phones changed; an empty one
@@ -119,6 +120,9 @@ func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []
 		}
 		if len(puts) == 0 && len(deletes) == 0 {
 			return nil
+		}
+		if err := deleteBindingsOf(tx, deletes); err != nil {
+			return err
 		}
 		return recordChange(meta, put, deletes)
 	})

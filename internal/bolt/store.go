@@ -2,7 +2,7 @@
 // single rollcall process: the default store of a fresh checkout, and a
 // store for one machine without Firestore.
 //
-// The file holds three buckets. "employees" maps an E.164 phone to the JSON
+// The file holds three buckets, plus the bindings' (bindings.go). "employees" maps an E.164 phone to the JSON
 // of a directory.Employee plus its content hash; "runs" keeps the reports of
 // the last 50 sync runs, keyed by start time; "meta" holds when the last
 // applied sync finished, the digest of the employees, the change log that
@@ -84,8 +84,9 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	s.db = db
+	db.MaxBatchDelay = bindBatchDelay // bindings.go
 	err = s.update(context.Background(), func(tx *bbolt.Tx) error {
-		for _, name := range []string{employeesBucket, runsBucket, metaBucket} {
+		for _, name := range []string{employeesBucket, runsBucket, metaBucket, bindingsBucket} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}

@@ -24,6 +24,8 @@ type Config struct {
 	Kakao  Kakao
 	Sync   Sync
 	Log    Log
+	// Bindings is in bindings.go.
+	Bindings Bindings
 	// CloudRun says that rollcall runs as a Cloud Run service (K_SERVICE).
 	CloudRun bool
 }
@@ -148,6 +150,7 @@ func Load(getenv func(string) string) (Config, error) {
 			Format: l.logFormat("ROLLCALL_LOG_FORMAT", logging.FormatJSON),
 			Level:  l.logLevel("ROLLCALL_LOG_LEVEL", slog.LevelInfo),
 		},
+		Bindings: l.bindings(),
 		CloudRun: l.str("K_SERVICE", "") != "",
 	}
 	c.Kakao.SkillSecret, c.Kakao.SkillOpen = openIfOff(Secret(l.str("ROLLCALL_SKILL_SECRET", "")))

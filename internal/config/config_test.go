@@ -43,8 +43,9 @@ func TestLoadDefaults(t *testing.T) {
 		Store:  Store{Kind: StoreBolt, Path: "rollcall.db"},
 		Kakao: Kakao{Origins: origins(t, "https://talk-plugin-capi.kakao.com", "https://talk-plugin.kakao.com"),
 			Timeout: 2500 * time.Millisecond, UserRateLimit: 10, ClientRateLimit: 50},
-		Sync: Sync{MaxDeletePercent: 20},
-		Log:  Log{Format: logging.FormatJSON, Level: slog.LevelInfo},
+		Sync:     Sync{MaxDeletePercent: 20},
+		Log:      Log{Format: logging.FormatJSON, Level: slog.LevelInfo},
+		Bindings: Bindings{TTL: 90 * 24 * time.Hour},
 	}
 	if diff := cmp.Diff(want, got, sameOrigins); diff != "" {
 		t.Errorf("Load() (-want +got):\n%s", diff)
@@ -88,6 +89,7 @@ func TestLoadValues(t *testing.T) {
 		Sync: Sync{Token: "t", Invokers: []string{"scheduler@p.iam.gserviceaccount.com"},
 			Audience: "https://rollcall.example/internal/sync", MaxDeletePercent: 12.5},
 		Log:      Log{Format: logging.FormatText, Level: slog.LevelDebug},
+		Bindings: Bindings{TTL: 90 * 24 * time.Hour},
 		CloudRun: true,
 	}
 	if diff := cmp.Diff(want, got, sameOrigins); diff != "" {

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Describe returns the configuration as an operator reads it, one variable a
@@ -49,10 +50,23 @@ func (c Config) Describe() string {
 		{"ROLLCALL_SYNC_INVOKERS", orUnset(strings.Join(c.Sync.Invokers, ","))},
 		{"ROLLCALL_SYNC_AUDIENCE", orUnset(c.Sync.Audience)},
 		{"ROLLCALL_MAX_DELETE_PERCENT", fmt.Sprint(c.Sync.MaxDeletePercent)},
+		{"ROLLCALL_BINDING_TTL", bindingTTL(c.Bindings.TTL)},
+		{"ROLLCALL_AUTH_BLOCK_ID", orUnset(c.Bindings.AuthBlockID)},
 		{"ROLLCALL_LOG_FORMAT", string(c.Log.Format)},
 		{"ROLLCALL_LOG_LEVEL", c.Log.Level.String()},
 	} {
 		fmt.Fprintf(&b, "  %-28s %s\n", kv[0], kv[1])
 	}
 	return b.String()
+}
+
+// bindingTTL shows a binding TTL as ROLLCALL_BINDING_TTL takes it.
+func bindingTTL(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "off"
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
 }

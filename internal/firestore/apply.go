@@ -42,7 +42,17 @@ type op struct {
 // the employees, and repair what is missing; instances keep the version
 // they have until then.
 func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []string) error {
-	if err := s.apply(ctx, puts, deletes); err != nil {
+	// A leaver's bindings go before the employee, so that a crash in between
+	// is repaired by the next sync's plan, and again after, for a bind that
+	// raced this sync.
+	err := s.deleteBindingsOf(ctx, deletes)
+	if err == nil {
+		err = s.apply(ctx, puts, deletes)
+	}
+	if err == nil {
+		err = s.deleteBindingsOf(ctx, deletes)
+	}
+	if err != nil {
 		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
 	}
 	return nil

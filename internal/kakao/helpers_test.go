@@ -101,6 +101,10 @@ type stackOptions struct {
 	handler kakao.HandlerConfig
 	verify  verify.Options
 	profile kakao.ProfileOptions // a nil Transport means the fake's
+	// gates, when set, mounts /kakao/gate and /kakao/unbind answering
+	// from it, with authBlockID.
+	gates       kakao.Gatekeeper
+	authBlockID string
 }
 
 const noKey = "\x00none"
@@ -131,6 +135,9 @@ func newStack(t testing.TB, fake *kakaotest.Server, o stackOptions) *stack {
 	e := gin.New()
 	e.ContextWithFallback = true
 	h.Register(e)
+	if o.gates != nil {
+		kakao.NewGates(h, o.gates, o.authBlockID).Register(e)
+	}
 	return &stack{fake: fake, engine: e, logs: &logtest.Buffer{}}
 }
 

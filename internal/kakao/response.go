@@ -43,17 +43,21 @@ func ValidationError(message string) ValidationResponse {
 // MaxSimpleText is the longest simpleText Kakao accepts, in characters.
 const MaxSimpleText = 1000
 
-// SkillResponse is a SkillResponse v2.0 with a single simpleText output.
+// SkillResponse is a SkillResponse v2.0 with a single simpleText output,
+// and the output context of a verified answer.
 // Data is read by the bot as webhook.<key>.
 type SkillResponse struct {
 	Version  string            `json:"version"`
 	Template SkillTemplate     `json:"template"`
+	Context  *SkillContext     `json:"context,omitempty"` // context.go
 	Data     map[string]string `json:"data,omitempty"`
 }
 
-// SkillTemplate holds the outputs shown to the user.
+// SkillTemplate holds the outputs shown to the user and the quick replies
+// under them.
 type SkillTemplate struct {
-	Outputs []SkillOutput `json:"outputs"`
+	Outputs      []SkillOutput `json:"outputs"`
+	QuickReplies []QuickReply  `json:"quickReplies,omitempty"`
 }
 
 // SkillOutput is one output; rollcall only sends simpleText.
@@ -67,12 +71,15 @@ type SimpleText struct {
 }
 
 // SkillVerified answers an employee: data.verified is "true" and carries the
-// employee's name, department and position.
+// employee's name, department and position, and the employee output context
+// their department and position.
 func SkillVerified(text string, e directory.Employee) SkillResponse {
 	data := employeeData(e)
 	data["verified"] = "true"
 	data["outcome"] = verify.Employee.String()
-	return skillText(text, data)
+	r := skillText(text, data)
+	r.Context = employeeContext(e)
+	return r
 }
 
 // SkillNotVerified answers anyone else: data.verified is "false" and

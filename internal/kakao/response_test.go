@@ -44,12 +44,16 @@ func TestSkillAnswer(t *testing.T) {
 		{"employee", verify.Outcome{Kind: verify.Employee, Employee: hong}, SkillResponse{
 			Version:  "2.0",
 			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: "홍길동님, 임직원 인증이 완료되었어요."}}}},
-			Data:     map[string]string{"verified": "true", "outcome": "employee", "name": "홍길동", "department": "인사팀", "position": "대리"},
+			Context: &SkillContext{Values: []ContextValue{{Name: "employee", LifeSpan: 10,
+				Params: map[string]string{"department": "인사팀", "position": "대리"}}}},
+			Data: map[string]string{"verified": "true", "outcome": "employee", "name": "홍길동", "department": "인사팀", "position": "대리"},
 		}},
 		{"employee without a name", verify.Outcome{Kind: verify.Employee, Employee: directory.Employee{Phone: "+821023456789"}}, SkillResponse{
 			Version:  "2.0",
 			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textVerifiedNoName}}}},
-			Data:     map[string]string{"verified": "true", "outcome": "employee", "name": "", "department": "", "position": ""},
+			Context: &SkillContext{Values: []ContextValue{{Name: "employee", LifeSpan: 10,
+				Params: map[string]string{"department": "", "position": ""}}}},
+			Data: map[string]string{"verified": "true", "outcome": "employee", "name": "", "department": "", "position": ""},
 		}},
 		{"not an employee", verify.Outcome{Kind: verify.NotEmployee}, SkillResponse{
 			Version:  "2.0",

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/mirror"
@@ -23,6 +24,9 @@ import (
 // writes (mirror.Store) and what the service reads.
 type Store interface {
 	mirror.Store
+	// binding.Store keeps the bindings of verified Kakao users; an Apply
+	// that deletes an employee deletes the bindings to their phone.
+	binding.Store
 	// Lookup returns the employee stored under phone (E.164) and true, or
 	// false when no employee has that phone; a miss is not an error.
 	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
@@ -118,6 +122,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *clocktest.Clock) Store) {
 		{"changes since a version", clockless(testChanges)},
 		{"cancelled context is an error", clockless(testCancelled)},
 	}
+	tests = append(tests, bindingTests()...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -1,0 +1,37 @@
+package binding_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/binding"
+)
+
+// BenchmarkGateCached measures the gate of bound users whose bindings this
+// instance holds: hash, cache read, expiry, directory look-up. The store is
+// read once per user, before the loop.
+func BenchmarkGateCached(b *testing.B) {
+	store, dir := newFakeStore(phone), newFakeDir(hong)
+	s := binding.New(store, dir, binding.Options{TTL: time.Hour, CacheTTL: time.Hour})
+	users := make([]string, 1000)
+	for i := range users {
+		users[i] = fmt.Sprintf("user-%04d", i)
+		if err := s.Bind(context.Background(), users[i], phone); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, ok, err := s.Gate(ctx, users[i%len(users)]); !ok || err != nil {
+			b.Fatalf("Gate = %v, %v", ok, err)
+		}
+		i++
+	}
+	if store.readCount() != 0 {
+		b.Errorf("the store was read %d times; the cache should have answered", store.readCount())
+	}
+}

@@ -1,0 +1,83 @@
+// Package binding is "verify once, gate everywhere": a Kakao user whom the
+// profile plugin verified as an employee is bound to that employee's phone
+// for a while, so that any employee-only block can ask the gate instead of
+// the profile plugin again.
+//
+// A binding is keyed by Key, the hex SHA-256 of the Kakao user id: the raw
+// id is never stored, returned in an error or logged. The gate honours a
+// binding only while it has not expired and its phone is in the directory
+// held in memory, so that a leaver is shut out by the sync that removes them
+// even before the sync has deleted their bindings everywhere.
+package binding
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/directory"
+)
+
+// Binding is what a store keeps for one bound Kakao user.
+type Binding struct {
+	// Phone is the employee's E.164 phone.
+	Phone string
+	// BoundAt is when the user was verified; ExpiresAt is when the binding
+	// stops counting.
+	BoundAt, ExpiresAt time.Time
+}
+
+// Store keeps bindings under their Key. The bolt and firestore stores
+// satisfy it; a sync that deletes an employee deletes their bindings too.
+type Store interface {
+	// PutBinding stores b under key, replacing any binding there. It returns
+	// an error wrapping ErrNotEmployee, and stores nothing, when no stored
+	// employee has b.Phone: a binding never outlives, or precedes, its
+	// employee in the store.
+	PutBinding(ctx context.Context, key string, b Binding) error
+	// Binding returns the binding under key and true, or false when there
+	// is none; a miss is not an error.
+	Binding(ctx context.Context, key string) (Binding, bool, error)
+	// DeleteBinding removes the binding under key; removing an absent one
+	// is not an error.
+	DeleteBinding(ctx context.Context, key string) error
+}
+
+// Directory is the employee directory held in memory (memdir.Directory).
+type Directory interface {
+	// Lookup returns the employee whose E.164 phone is phone, and false
+	// when no employee has it.
+	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
+}
+
+// Errors of the service and its store; compare with errors.Is.
+var (
+	// ErrNoUser refuses a Bind without a Kakao user id.
+	ErrNoUser = errors.New("the request carries no Kakao user id")
+	// ErrNotEmployee is a store's refusal of a binding to a phone no stored
+	// employee has.
+	ErrNotEmployee = errors.New("no stored employee has the phone")
+)
+
+// Key returns the store key of a Kakao user id: its SHA-256, in lowercase
+// hex (64 characters), as the contract's `bindings` collection names it.
+func Key(userID string) string {
+	sum := sha256.Sum256([]byte(userID))
+	return hex.EncodeToString(sum[:])
+}
+
+// ValidKey reports whether key has Key's shape, so that a store refuses
+// anything else instead of writing it as a document id.
+func ValidKey(key string) bool {
+	if len(key) != 2*sha256.Size {
+		return false
+	}
+	for _, c := range []byte(key) {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}

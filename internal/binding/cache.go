@@ -1,0 +1,85 @@
+package binding
+
+import (
+	"crypto/sha256"
+	"sync"
+	"time"
+)
+
+// cache holds the bindings this instance's gate read, for CacheTTL each,
+// so that a bound user's gate reads the store once per CacheTTL at most. It
+// never holds "no binding": a binding made on another instance must count
+// here at once.
+type cache struct {
+	mu      sync.RWMutex
+	entries map[[sha256.Size]byte]cached
+	ttl     time.Duration
+	max     int
+	// gen moves with every bind and unbind of this instance, so that a
+	// store read that began before one does not cache what it replaced.
+	gen uint64
+}
+
+// cached is one binding and when it was read from, or written to, the store.
+type cached struct {
+	b  Binding
+	at time.Time
+}
+
+func newCache(ttl time.Duration, max int) *cache {
+	return &cache{entries: map[[sha256.Size]byte]cached{}, ttl: ttl, max: max}
+}
+
+// get returns the binding cached under id, if it was cached less than ttl
+// before now.
+func (c *cache) get(id [sha256.Size]byte, now time.Time) (Binding, bool) {
+	c.mu.RLock()
+	e, ok := c.entries[id]
+	c.mu.RUnlock()
+	if !ok || now.Sub(e.at) >= c.ttl || now.Before(e.at) {
+		return Binding{}, false
+	}
+	return e.b, true
+}
+
+// generation returns the count of this instance's binds and unbinds so far.
+func (c *cache) generation() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen
+}
+
+// fill caches b under id as read at now, unless this instance bound or
+// unbound anyone since gen.
+func (c *cache) fill(id [sha256.Size]byte, b Binding, now time.Time, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == gen {
+		c.put(id, b, now)
+	}
+}
+
+// put caches b under id as read at now; c.mu is held. A full cache first drops what has
+// aged out, then, if still full, everything: a re-read per user is cheaper
+// than an unbounded map.
+func (c *cache) put(id [sha256.Size]byte, b Binding, now time.Time) {
+	if _, ok := c.entries[id]; !ok && len(c.entries) >= c.max {
+		for k, e := range c.entries {
+			if now.Sub(e.at) >= c.ttl {
+				delete(c.entries, k)
+			}
+		}
+		if len(c.entries) >= c.max {
+			clear(c.entries)
+		}
+	}
+	c.entries[id] = cached{b: b, at: now}
+}
+
+// drop forgets id.
+func (c *cache) drop(id [sha256.Size]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	delete(c.entries, id)
+}

@@ -1,0 +1,186 @@
+package binding
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/rollcall/rollcall/internal/directory"
+)
+
+// Defaults of Options.
+const (
+	// DefaultCacheTTL is how long an instance trusts a binding it read: an
+	// unbind or a sync's deletion on another instance counts here within it
+	// (the contract allows 30 s).
+	DefaultCacheTTL = 15 * time.Second
+	// DefaultMaxCached bounds the bindings an instance holds in memory
+	// (about 150 bytes each).
+	DefaultMaxCached = 100_000
+	// DefaultStoreTimeout bounds one read or write of the store, well
+	// inside Kakao's 5 s skill timeout.
+	DefaultStoreTimeout = 2 * time.Second
+)
+
+// rebindAfter is how old a binding must be before verifying its user again
+// rewrites it (at most half the TTL): the expiry it leaves unextended is
+// negligible beside 90 days.
+const rebindAfter = time.Hour
+
+// Options tune a Service. TTL is the binding's life (ROLLCALL_BINDING_TTL);
+// 0 turns bindings off. The other zero values take the defaults.
+type Options struct {
+	TTL          time.Duration
+	CacheTTL     time.Duration
+	MaxCached    int
+	StoreTimeout time.Duration
+	// Now is the clock that stamps and expires bindings (time.Now).
+	Now func() time.Time
+}
+
+// Service binds verified users, answers the gate and unbinds. It is safe
+// for concurrent use.
+type Service struct {
+	store   Store
+	dir     Directory
+	ttl     time.Duration
+	timeout time.Duration
+	now     func() time.Time
+	cache   *cache
+	reads   singleflight.Group
+}
+
+// New returns a Service that keeps bindings in store and checks them
+// against dir.
+func New(store Store, dir Directory, o Options) *Service {
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{
+		store:   store,
+		dir:     dir,
+		ttl:     o.TTL,
+		timeout: cmp.Or(o.StoreTimeout, DefaultStoreTimeout),
+		now:     now,
+		cache:   newCache(cmp.Or(o.CacheTTL, DefaultCacheTTL), cmp.Or(o.MaxCached, DefaultMaxCached)),
+	}
+}
+
+// Enabled reports whether bindings are stored at all (TTL not off).
+func (s *Service) Enabled() bool { return s.ttl > 0 }
+
+// Bind binds userID to the employee with phone (E.164) for the TTL,
+// replacing any binding the user had. With bindings off it does nothing.
+// A user verified again soon after (within rebindAfter) to the same phone
+// costs one store read instead of a write: each validation binds, and a
+// write is the store's dearest operation (bolt syncs its file to disk).
+func (s *Service) Bind(ctx context.Context, userID, phone string) error {
+	if !s.Enabled() {
+		return nil
+	}
+	if userID == "" {
+		return fmt.Errorf("bind: %w", ErrNoUser)
+	}
+	id := sha256.Sum256([]byte(userID))
+	key := hex.EncodeToString(id[:])
+	now := s.now()
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	// A failed read only means the write below is not skipped.
+	if old, ok, err := s.store.Binding(ctx, key); err == nil && ok && old.Phone == phone &&
+		now.Sub(old.BoundAt) < min(rebindAfter, s.ttl/2) && now.Before(old.ExpiresAt) {
+		return nil
+	}
+	b := Binding{Phone: phone, BoundAt: now, ExpiresAt: now.Add(s.ttl)}
+	if err := s.store.PutBinding(ctx, key, b); err != nil {
+		// The key is left out: even hashed, a user's key is the caller's to log.
+		return fmt.Errorf("bind: %w", err)
+	}
+	// The next gate here reads the new binding; only gated users are cached.
+	s.cache.drop(id)
+	return nil
+}
+
+// Gate returns the employee userID is bound to, with the directory's
+// current fields, and true; or false when the user has no binding, it has
+// expired, its phone is no longer in the directory, or bindings are off.
+// It reads the store at most once per user per cache TTL while the user is
+// bound, and on every call while not (a binding made elsewhere counts at
+// once). An error means it could not tell.
+func (s *Service) Gate(ctx context.Context, userID string) (directory.Employee, bool, error) {
+	if !s.Enabled() || userID == "" {
+		return directory.Employee{}, false, nil
+	}
+	id := sha256.Sum256([]byte(userID))
+	now := s.now()
+	b, ok := s.cache.get(id, now)
+	if !ok {
+		var err error
+		if b, ok, err = s.read(ctx, id); err != nil {
+			return directory.Employee{}, false, fmt.Errorf("gate: %w", err)
+		}
+	}
+	if !ok || !now.Before(b.ExpiresAt) {
+		return directory.Employee{}, false, nil
+	}
+	e, ok, err := s.dir.Lookup(ctx, b.Phone)
+	if err != nil {
+		return directory.Employee{}, false, fmt.Errorf("gate: %w", err)
+	}
+	return e, ok, nil
+}
+
+// read fetches the binding of id from the store and caches it. Concurrent
+// reads of one user share one request, which therefore runs under its own
+// deadline rather than the first caller's cancellation.
+func (s *Service) read(ctx context.Context, id [sha256.Size]byte) (Binding, bool, error) {
+	key := hex.EncodeToString(id[:])
+	type found struct {
+		b  Binding
+		ok bool
+	}
+	v, err, _ := s.reads.Do(key, func() (any, error) {
+		gen := s.cache.generation()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
+		defer cancel()
+		b, ok, err := s.store.Binding(ctx, key)
+		if err != nil {
+			return nil, fmt.Errorf("read a binding: %w", err)
+		}
+		if ok {
+			s.cache.fill(id, b, s.now(), gen)
+		}
+		return found{b, ok}, nil
+	})
+	if err != nil {
+		return Binding{}, false, err
+	}
+	f := v.(found)
+	return f.b, f.ok, nil
+}
+
+// Unbind deletes userID's binding here and in the store; the other
+// instances stop honouring it within their cache TTL. Unbinding a user who
+// has no binding is not an error.
+func (s *Service) Unbind(ctx context.Context, userID string) error {
+	if userID == "" {
+		return fmt.Errorf("unbind: %w", ErrNoUser)
+	}
+	id := sha256.Sum256([]byte(userID))
+	s.cache.drop(id)
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	err := s.store.DeleteBinding(ctx, hex.EncodeToString(id[:]))
+	// A gate that read the store meanwhile may have cached the binding again.
+	s.cache.drop(id)
+	if err != nil {
+		return fmt.Errorf("unbind: %w", err)
+	}
+	return nil
+}
