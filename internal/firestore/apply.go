@@ -42,15 +42,19 @@ type op struct {
 // the employees, and repair what is missing; instances keep the version
 // they have until then.
 func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []string) error {
+	// Bad input changes nothing and asks nothing of the server.
+	employees, put, deleted, err := s.writes(puts, deletes)
 	// A leaver's bindings go before the employee, so that a crash in between
 	// is repaired by the next sync's plan, and again after, for a bind that
 	// raced this sync.
-	err := s.deleteBindingsOf(ctx, deletes)
 	if err == nil {
-		err = s.apply(ctx, puts, deletes)
+		err = s.deleteBindingsOf(ctx, deleted)
 	}
 	if err == nil {
-		err = s.deleteBindingsOf(ctx, deletes)
+		err = s.apply(ctx, employees, put, deleted)
+	}
+	if err == nil {
+		err = s.deleteBindingsOf(ctx, deleted)
 	}
 	if err != nil {
 		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
@@ -58,11 +62,7 @@ func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []
 	return nil
 }
 
-func (s *Store) apply(ctx context.Context, puts []directory.Employee, deletes []string) error {
-	employees, put, deleted, err := s.writes(puts, deletes)
-	if err != nil {
-		return err
-	}
+func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
