@@ -68,6 +68,9 @@ func Key(userID string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// ErrBadKey is a store's refusal of a key that is not a hex SHA-256.
+var ErrBadKey = errors.New("a binding key must be 64 lowercase hex digits")
+
 // ValidKey reports whether key has Key's shape, so that a store refuses
 // anything else instead of writing it as a document id.
 func ValidKey(key string) bool {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -28,8 +27,6 @@ type bindingRecord struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// errBadKey refuses a binding key that is not a hex SHA-256.
-var errBadKey = errors.New("a binding key must be 64 lowercase hex digits")
 
 // PutBinding stores b under key, replacing any binding there, in the
 // transaction that checks an employee has b.Phone: a sync deleting the
@@ -38,7 +35,7 @@ var errBadKey = errors.New("a binding key must be 64 lowercase hex digits")
 // 3 ms (BenchmarkPutBinding), which one at a time would cap binds near 300/s.
 func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) error {
 	if !binding.ValidKey(key) {
-		return fmt.Errorf("put a binding: %w", errBadKey)
+		return fmt.Errorf("put a binding: %w", binding.ErrBadKey)
 	}
 	v, err := json.Marshal(bindingRecord{Phone: b.Phone, BoundAt: b.BoundAt, ExpiresAt: b.ExpiresAt})
 	if err != nil {

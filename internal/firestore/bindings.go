@@ -32,12 +32,10 @@ type bindingFields struct {
 	ExpiresAt time.Time `firestore:"expires_at"`
 }
 
-// errBadKey refuses a binding key that is not a hex SHA-256.
-var errBadKey = errors.New("a binding key must be 64 lowercase hex digits")
 
 func (s *Store) bindingDoc(key string) (*gfs.DocumentRef, error) {
 	if !binding.ValidKey(key) {
-		return nil, errBadKey
+		return nil, binding.ErrBadKey
 	}
 	return s.client.Collection(bindingsCollection).Doc(key), nil
 }
