@@ -2,8 +2,11 @@ package directory
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 func TestNormalizePhone(t *testing.T) {
@@ -103,5 +106,43 @@ func BenchmarkNormalizePhone(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestKakaoSpellingAgreesWithTheLibrary holds NormalizePhone's reading of
+// Kakao's spelling to the library's own Parse, valid numbers and invalid
+// ones alike: every prefix Kakao could send and a spread of each range.
+func TestKakaoSpellingAgreesWithTheLibrary(t *testing.T) {
+	t.Parallel()
+	viaParse := func(in string) string {
+		num, err := phonenumbers.Parse(in, DefaultRegion)
+		if err != nil || !phonenumbers.IsValidNumber(num) {
+			return ""
+		}
+		if ty := phonenumbers.GetNumberType(num); ty != phonenumbers.MOBILE && ty != phonenumbers.FIXED_LINE_OR_MOBILE {
+			return ""
+		}
+		return phonenumbers.Format(num, phonenumbers.E164)
+	}
+	valid := 0
+	for _, prefix := range []string{"10", "11", "12", "15", "16", "17", "18", "19", "2", "31", "70", "80", "505"} {
+		for block := 0; block < 10000; block += 7 {
+			for _, line := range []int{0, 1234, 9999} {
+				in := fmt.Sprintf("+82 %s-%04d-%04d", prefix, block, line)
+				got, err := NormalizePhone(in)
+				if err != nil {
+					got = ""
+				}
+				if want := viaParse(in); got != want {
+					t.Fatalf("NormalizePhone(%q) = %q, the library's Parse gives %q", in, got, want)
+				}
+				if got != "" {
+					valid++
+				}
+			}
+		}
+	}
+	if valid == 0 {
+		t.Fatal("no number was valid: the comparison compared nothing")
 	}
 }
