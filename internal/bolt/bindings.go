@@ -27,7 +27,6 @@ type bindingRecord struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-
 // PutBinding stores b under key, replacing any binding there, in the
 // transaction that checks an employee has b.Phone: a sync deleting the
 // employee runs before or after it, never between. Concurrent binds share

@@ -32,7 +32,6 @@ type bindingFields struct {
 	ExpiresAt time.Time `firestore:"expires_at"`
 }
 
-
 func (s *Store) bindingDoc(key string) (*gfs.DocumentRef, error) {
 	if !binding.ValidKey(key) {
 		return nil, binding.ErrBadKey
