@@ -44,6 +44,9 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 		slog.String("reason", o.Reason),
 		slog.String("user", userDigest(userID)),
 	}
+	if o.KakaoTime > 0 {
+		attrs = append(attrs, slog.Float64("kakao_ms", float64(o.KakaoTime.Microseconds())/1000))
+	}
 	if status, isStatus := errors.AsType[*ProfileStatusError](err); isStatus {
 		attrs = append(attrs, slog.Int("kakao_status", status.Code))
 	}

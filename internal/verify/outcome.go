@@ -63,4 +63,7 @@ type Outcome struct {
 	// RetryAfter is how long the user must wait, when Reason is
 	// ReasonUserLimited: no look-up was made.
 	RetryAfter time.Duration
+	// KakaoTime is how long Kakao's profile look-up took; zero when none
+	// was made.
+	KakaoTime time.Duration
 }

@@ -93,22 +93,27 @@ func (v *Verifier) Verify(ctx context.Context, r Request) (Outcome, error) {
 		ctx, cancel = context.WithTimeout(ctx, v.opts.Timeout)
 		defer cancel()
 	}
+	start := time.Now()
 	phone, err := v.profiles.Fetch(ctx, r.OTPURL)
+	o := Outcome{KakaoTime: time.Since(start)}
 	if limited && (err == nil || ReasonOf(ctx, err) == ReasonNoPhone) {
 		v.opts.Users.Spend(r.UserID)
 	}
 	if err != nil {
-		return Outcome{Reason: ReasonOf(ctx, err)}, Redact(fmt.Errorf("read Kakao profile: %w", err), r.OTPURL)
+		o.Reason = ReasonOf(ctx, err)
+		return o, Redact(fmt.Errorf("read Kakao profile: %w", err), r.OTPURL)
 	}
 	e, ok, err := v.dir.Lookup(ctx, phone)
 	if err != nil {
 		// A store may name the document it failed on: the phone.
-		return Outcome{Reason: ReasonDirectoryError}, Redact(fmt.Errorf("directory lookup: %w", err), phoneForms(phone)...)
+		o.Reason = ReasonDirectoryError
+		return o, Redact(fmt.Errorf("directory lookup: %w", err), phoneForms(phone)...)
 	}
 	if !ok {
-		return Outcome{Kind: NotEmployee, Reason: ReasonNotInDirectory}, nil
+		o.Kind, o.Reason = NotEmployee, ReasonNotInDirectory
+		return o, nil
 	}
-	o := Outcome{Kind: Employee, Employee: e, Reason: ReasonEmployee}
+	o.Kind, o.Employee, o.Reason = Employee, e, ReasonEmployee
 	if v.opts.Binder != nil && r.UserID != "" {
 		if err := v.opts.Binder.Bind(ctx, r.UserID, e.Phone); err != nil {
 			return o, Redact(fmt.Errorf("bind the user: %w", err), append(phoneForms(e.Phone), r.UserID)...)

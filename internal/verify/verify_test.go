@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/verify"
@@ -84,7 +85,8 @@ func TestOutcomes(t *testing.T) {
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("Verify error = %v, wantErr %v", err, tt.wantErr)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			// How long the look-up took is the clock's business.
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(verify.Outcome{}, "KakaoTime")); diff != "" {
 				t.Errorf("Verify mismatch (-want +got):\n%s", diff)
 			}
 		})
