@@ -155,7 +155,12 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 	if int64(len(body)) > c.maxBody {
 		return "", fmt.Errorf("%w: body larger than %d bytes", verify.ErrBadProfile, c.maxBody)
 	}
-	return parseProfile(body)
+	phone, err := parseProfile(body)
+	if err != nil && ctx.Err() != nil {
+		// An answer cut short by the deadline is a timeout, not a bad profile.
+		return "", fmt.Errorf("%w: %w", verify.ErrUnavailable, ctx.Err())
+	}
+	return phone, err
 }
 
 // parseProfile reads the phone number of Kakao's OTP profile answer, in
