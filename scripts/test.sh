@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (make test, .ci/run): lint, every test with the race
-# detector against a freshly started Firestore emulator, then a short run of
-# every fuzz target.
+# detector against a freshly started Firestore emulator, every benchmark once,
+# then a short run of every fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,5 +18,6 @@ fi
 export ROLLCALL_TEST_REQUIRE_TOOLS=1
 
 scripts/lint.sh
-scripts/firestore-emulator.sh go test -race -count=1 ./...
+# Every benchmark once too, so that `make bench` cannot rot unnoticed.
+scripts/firestore-emulator.sh sh -c 'go test -race -count=1 ./... && go test -run "^$" -bench . -benchtime 1x ./...'
 scripts/fuzz.sh

@@ -22,7 +22,15 @@ func BenchmarkGateCached(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	// A bind does not fill the gate's cache: each user's first gate reads
+	// the store once, before the measured loop.
 	ctx := context.Background()
+	for _, u := range users {
+		if _, ok, err := s.Gate(ctx, u); !ok || err != nil {
+			b.Fatalf("Gate = %v, %v", ok, err)
+		}
+	}
+	warm := store.readCount()
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -31,7 +39,7 @@ func BenchmarkGateCached(b *testing.B) {
 		}
 		i++
 	}
-	if store.readCount() != 0 {
-		b.Errorf("the store was read %d times; the cache should have answered", store.readCount())
+	if n := store.readCount() - warm; n != 0 {
+		b.Errorf("the store was read %d times in the loop; the cache should have answered", n)
 	}
 }
