@@ -1,10 +1,6 @@
 package kakao
 
-import (
-	"strings"
-
-	"github.com/rollcall/rollcall/internal/directory"
-)
+import "github.com/rollcall/rollcall/internal/directory"
 
 // The texts the gate and unbind skills show.
 const (
@@ -24,15 +20,7 @@ const (
 func gateAnswer(outcome string, e directory.Employee, authBlockID string) SkillResponse {
 	switch outcome {
 	case gateVerified:
-		text := strings.ReplaceAll(textGateVerified, "{name}", e.Name)
-		if e.Name == "" {
-			text = textGateVerifiedNoName
-		}
-		data := employeeData(e)
-		data["verified"] = "true"
-		r := skillText(text, data)
-		r.Context = employeeContext(e)
-		return r
+		return verifiedAnswer(greet(e, textGateVerified, textGateVerifiedNoName), e)
 	case gateNotVerified:
 		r := skillText(textGateNotVerified, map[string]string{"verified": "false"})
 		r.Template.QuickReplies = authQuickReply(authBlockID)

@@ -74,9 +74,16 @@ type SimpleText struct {
 // employee's name, department and position, and the employee output context
 // their department and position.
 func SkillVerified(text string, e directory.Employee) SkillResponse {
+	r := verifiedAnswer(text, e)
+	r.Data["outcome"] = verify.Employee.String()
+	return r
+}
+
+// verifiedAnswer is a verified employee's SkillResponse, for the skill and
+// the gate: their data, data.verified "true" and the employee context.
+func verifiedAnswer(text string, e directory.Employee) SkillResponse {
 	data := employeeData(e)
 	data["verified"] = "true"
-	data["outcome"] = verify.Employee.String()
 	r := skillText(text, data)
 	r.Context = employeeContext(e)
 	return r
@@ -128,11 +135,15 @@ const (
 	textNoProfile = "카카오 프로필 정보를 받지 못했어요. 휴대전화 번호 제공에 동의한 뒤 다시 시도해 주세요."
 )
 
-func greeting(e directory.Employee) string {
+func greeting(e directory.Employee) string { return greet(e, textVerified, textVerifiedNoName) }
+
+// greet puts e's name into withName's "{name}", or answers noName when
+// the sheet gave no name.
+func greet(e directory.Employee, withName, noName string) string {
 	if e.Name == "" {
-		return textVerifiedNoName
+		return noName
 	}
-	return strings.ReplaceAll(textVerified, "{name}", e.Name)
+	return strings.ReplaceAll(withName, "{name}", e.Name)
 }
 
 // validationAnswer is the one place that turns a verification outcome into
