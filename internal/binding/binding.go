@@ -64,8 +64,15 @@ var (
 // Key returns the store key of a Kakao user id: its SHA-256, in lowercase
 // hex (64 characters), as the contract's `bindings` collection names it.
 func Key(userID string) string {
-	sum := sha256.Sum256([]byte(userID))
-	return hex.EncodeToString(sum[:])
+	_, key := userKey(userID)
+	return key
+}
+
+// userKey returns userID's SHA-256, which keys the in-memory cache, and its
+// Key in the store.
+func userKey(userID string) (id [sha256.Size]byte, key string) {
+	id = sha256.Sum256([]byte(userID))
+	return id, hex.EncodeToString(id[:])
 }
 
 // ErrBadKey is a store's refusal of a key that is not a hex SHA-256.

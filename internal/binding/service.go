@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -87,8 +86,7 @@ func (s *Service) Bind(ctx context.Context, userID, phone string) error {
 	if userID == "" {
 		return fmt.Errorf("bind: %w", ErrNoUser)
 	}
-	id := sha256.Sum256([]byte(userID))
-	key := hex.EncodeToString(id[:])
+	id, key := userKey(userID)
 	now := s.now()
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
@@ -117,12 +115,12 @@ func (s *Service) Gate(ctx context.Context, userID string) (directory.Employee, 
 	if !s.Enabled() || userID == "" {
 		return directory.Employee{}, false, nil
 	}
-	id := sha256.Sum256([]byte(userID))
+	id, key := userKey(userID)
 	now := s.now()
 	b, ok := s.cache.get(id, now)
 	if !ok {
 		var err error
-		if b, ok, err = s.read(ctx, id); err != nil {
+		if b, ok, err = s.read(ctx, id, key); err != nil {
 			return directory.Employee{}, false, fmt.Errorf("gate: %w", err)
 		}
 	}
@@ -139,8 +137,7 @@ func (s *Service) Gate(ctx context.Context, userID string) (directory.Employee, 
 // read fetches the binding of id from the store and caches it. Concurrent
 // reads of one user share one request, which therefore runs under its own
 // deadline rather than the first caller's cancellation.
-func (s *Service) read(ctx context.Context, id [sha256.Size]byte) (Binding, bool, error) {
-	key := hex.EncodeToString(id[:])
+func (s *Service) read(ctx context.Context, id [sha256.Size]byte, key string) (Binding, bool, error) {
 	type found struct {
 		b  Binding
 		ok bool
@@ -172,11 +169,11 @@ func (s *Service) Unbind(ctx context.Context, userID string) error {
 	if userID == "" {
 		return fmt.Errorf("unbind: %w", ErrNoUser)
 	}
-	id := sha256.Sum256([]byte(userID))
+	id, key := userKey(userID)
 	s.cache.drop(id)
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	err := s.store.DeleteBinding(ctx, hex.EncodeToString(id[:]))
+	err := s.store.DeleteBinding(ctx, key)
 	// A gate that read the store meanwhile may have cached the binding again.
 	s.cache.drop(id)
 	if err != nil {
