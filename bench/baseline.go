@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/csv"
-	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // baselineCommand is the bench's hidden subcommand that runs the baseline
@@ -55,7 +55,7 @@ func runBaseline(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	roster, err := directory.ParseRoster(rows, time.Now())
+	parsed, err := roster.ParseRoster(rows, time.Now())
 	if err != nil {
 		return fmt.Errorf("parse the sheet: %w", err)
 	}
@@ -71,9 +71,9 @@ func runBaseline(ctx context.Context, getenv func(string) string) error {
 			},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		dir: make(map[string]baselineEntry, len(roster.Employees)),
+		dir: make(map[string]baselineEntry, len(parsed.Employees)),
 	}
-	for _, e := range roster.Employees {
+	for _, e := range parsed.Employees {
 		b.dir[e.Phone] = baselineEntry{Name: e.Name, Department: e.Department, Position: e.Position}
 	}
 

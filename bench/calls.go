@@ -26,7 +26,7 @@ var (
 // strangers, the rest for employees drawn at random from the roster — and
 // returns one validation request per URL, each from a different Kakao user.
 // Strangers are spread evenly among the employees.
-func buildCalls(template []byte, kakao otpIssuer, r roster, otps, strangerPct int, seed uint64) ([]call, error) {
+func buildCalls(template []byte, kakao otpIssuer, r team, otps, strangerPct int, seed uint64) ([]call, error) {
 	if len(r.Employees) == 0 {
 		return nil, errors.New("no employees to verify")
 	}

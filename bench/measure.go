@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
+	"github.com/rollcall/rollcall/internal/openbuilder"
 )
 
 // validationTemplate is Open Builder's validation request, whose OTP URL and
@@ -26,7 +26,7 @@ const (
 )
 
 // skillSecretHeader carries the skill secret.
-const skillSecretHeader = kakao.SecretHeader
+const skillSecretHeader = openbuilder.SecretHeader
 
 // bench holds what every phase of a run shares.
 type bench struct {

@@ -12,9 +12,9 @@ type person struct {
 	Name, Department, Position, Phone, Email string
 }
 
-// roster is a generated directory: the employees written to the sheet, and
+// team is a generated roster: the employees written to the sheet, and
 // strangers — mobile numbers that are in no row of it.
-type roster struct {
+type team struct {
 	Employees []person
 	// Strangers are national-format phones ("010-1234-5678") disjoint from
 	// every employee's.
@@ -48,12 +48,12 @@ func unassigned(subscriber int) bool {
 
 // generateRoster makes n employees and the given number of strangers, all
 // with distinct mobile numbers. The same seed gives the same roster.
-func generateRoster(n, strangers int, seed uint64) (roster, error) {
+func generateRoster(n, strangers int, seed uint64) (team, error) {
 	if n < 0 || strangers < 0 {
-		return roster{}, fmt.Errorf("negative roster size %d or stranger count %d", n, strangers)
+		return team{}, fmt.Errorf("negative roster size %d or stranger count %d", n, strangers)
 	}
 	if n+strangers > (maxSubscriber-minSubscriber+1)/2 {
-		return roster{}, fmt.Errorf("%d phones are too many to draw distinct ones", n+strangers)
+		return team{}, fmt.Errorf("%d phones are too many to draw distinct ones", n+strangers)
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	used := make(map[int]struct{}, n+strangers)
@@ -69,7 +69,7 @@ func generateRoster(n, strangers int, seed uint64) (roster, error) {
 	}
 	pick := func(list []string) string { return list[rng.IntN(len(list))] }
 
-	r := roster{Employees: make([]person, n), Strangers: make([]string, strangers)}
+	r := team{Employees: make([]person, n), Strangers: make([]string, strangers)}
 	for i := range r.Employees {
 		r.Employees[i] = person{
 			Name:       pick(surnames) + pick(givenFirst) + pick(givenSecond),

@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 func TestGenerateRosterIsASheetRollcallReadsWhole(t *testing.T) {
@@ -33,19 +33,19 @@ func TestGenerateRosterIsASheetRollcallReadsWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roster, err := directory.ParseRoster(rows, time.Now())
+	parsed, err := roster.ParseRoster(rows, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Every row is an employee: distinct, valid mobile numbers, none left.
-	if len(roster.Employees) != n || len(roster.Problems) != 0 || roster.Left != 0 {
+	if len(parsed.Employees) != n || len(parsed.Problems) != 0 || parsed.Left != 0 {
 		t.Fatalf("ParseRoster: %d employees, %d problems (%v), %d left; want %d, 0, 0",
-			len(roster.Employees), len(roster.Problems), roster.Problems, roster.Left, n)
+			len(parsed.Employees), len(parsed.Problems), parsed.Problems, parsed.Left, n)
 	}
 	// The baseline's reading of Kakao's phone format finds the same key as
 	// rollcall's normaliser, and strangers are in no row.
 	inSheet := map[string]bool{}
-	for i, e := range roster.Employees {
+	for i, e := range parsed.Employees {
 		inSheet[e.Phone] = true
 		if got := e164FromKakao(kakaoPhone(r.Employees[i].Phone)); got != e.Phone {
 			t.Errorf("row %d: baseline key %q, rollcall's %q", e.Row, got, e.Phone)
@@ -55,7 +55,7 @@ func TestGenerateRosterIsASheetRollcallReadsWhole(t *testing.T) {
 		}
 	}
 	for _, s := range r.Strangers {
-		phone, err := directory.NormalizePhone(s)
+		phone, err := roster.NormalizePhone(s)
 		if err != nil {
 			t.Errorf("stranger's phone is not a mobile number: %v", err)
 		}

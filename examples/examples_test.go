@@ -15,7 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/rollcall/rollcall/internal/csv"
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/xlsx"
 )
 
@@ -30,8 +30,8 @@ const (
 // wantRoster is what the example list says, row numbers as Excel shows them.
 // Its leave dates are long past (2025, early 2026) or far ahead (2099), so
 // the roster does not change with the day the test runs.
-var wantRoster = directory.Roster{
-	Employees: []directory.Employee{
+var wantRoster = roster.Roster{
+	Employees: []roster.Employee{
 		// Rows 1-3: the title, a blank row and the header.
 		{Phone: demoEmployee, Name: "홍길동", Department: "인사팀", Position: "대리", Email: "gildong.hong@example.com", Row: 4},
 		{Phone: "+821000000002", Name: "김하늘", Department: "개발팀", Position: "과장", Email: "haneul.kim@example.com", Row: 5},
@@ -49,9 +49,9 @@ var wantRoster = directory.Roster{
 	},
 	Rows: 14,
 	Left: 2,
-	Problems: []directory.Problem{
-		{Row: 14, Code: directory.ProblemInvalidPhone},
-		{Row: 15, Code: directory.ProblemDuplicatePhone},
+	Problems: []roster.Problem{
+		{Row: 14, Code: roster.ProblemInvalidPhone},
+		{Row: 15, Code: roster.ProblemDuplicatePhone},
 	},
 }
 
@@ -64,9 +64,9 @@ func readCSV(t *testing.T) [][]string {
 	return rows
 }
 
-func parse(t *testing.T, name string, rows [][]string) directory.Roster {
+func parse(t *testing.T, name string, rows [][]string) roster.Roster {
 	t.Helper()
-	r, err := directory.ParseRoster(rows, time.Now())
+	r, err := roster.ParseRoster(rows, time.Now())
 	if err != nil {
 		t.Fatalf("%s: ParseRoster: %v", name, err)
 	}
@@ -76,7 +76,7 @@ func parse(t *testing.T, name string, rows [][]string) directory.Roster {
 func TestExampleCSV(t *testing.T) {
 	t.Parallel()
 	got := parse(t, "employees.csv", readCSV(t))
-	if diff := cmp.Diff(wantRoster, got, cmpopts.IgnoreFields(directory.Problem{}, "Reason")); diff != "" {
+	if diff := cmp.Diff(wantRoster, got, cmpopts.IgnoreFields(roster.Problem{}, "Reason")); diff != "" {
 		t.Errorf("ParseRoster(employees.csv) (-want +got):\n%s", diff)
 	}
 	for _, e := range got.Employees {

@@ -20,7 +20,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // The shared examples' Kakao user (botUserKey) and bot, and the auth block.
@@ -181,7 +181,7 @@ func TestServeGatesBoundUsersEndToEnd(t *testing.T) {
 				t.Fatalf("gate after verifying again = %s", got)
 			}
 			e.removeRow(t, "홍길동")
-			if _, err := svc.engine.Run(ctx, mirror.Options{}); err != nil {
+			if _, err := svc.engine.Run(ctx, rostersync.Options{}); err != nil {
 				t.Fatalf("sync: %v", err)
 			}
 			if got := c.gate(); strings.Contains(got, gateVerified) {

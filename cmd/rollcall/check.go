@@ -7,7 +7,7 @@ import (
 	"io"
 
 	"github.com/rollcall/rollcall/internal/config"
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // check is `rollcall check PHONE`. It prints nothing about the person beyond
@@ -16,7 +16,7 @@ func check(ctx context.Context, args []string, cfg config.Config, stdout io.Writ
 	if len(args) != 1 {
 		return withCode(exitUsage, errors.New("usage: rollcall check PHONE"))
 	}
-	phone, err := directory.NormalizePhone(args[0])
+	phone, err := roster.NormalizePhone(args[0])
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("%q: %w", args[0], err))
 	}

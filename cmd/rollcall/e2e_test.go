@@ -17,10 +17,10 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/config"
-	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/openbuilder"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // The example sheet's people that these tests speak of.
@@ -83,10 +83,10 @@ func (e *testEnv) removeRow(t *testing.T, text string) {
 	}
 }
 
-func syncJSON(t *testing.T, e *testEnv, args ...string) (int, mirror.Report) {
+func syncJSON(t *testing.T, e *testEnv, args ...string) (int, rostersync.Report) {
 	t.Helper()
 	code, out, errOut := e.run(t, append([]string{"sync", "--json"}, args...)...)
-	var r mirror.Report
+	var r rostersync.Report
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("sync --json printed %q (stderr %s): %v", out, errOut, err)
 	}
@@ -216,7 +216,7 @@ func skillRequest(t *testing.T, file, otp string) string {
 // to the returned buffer; the store is closed when the test ends.
 func newTestService(t *testing.T, e *testEnv, fake *kakaotest.Server) (*service, *bytes.Buffer, context.Context) {
 	t.Helper()
-	var opts kakao.ProfileOptions
+	var opts openbuilder.ProfileOptions
 	if fake != nil {
 		e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
 		e.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()
@@ -284,7 +284,7 @@ func TestServeAnswersSkillsEndToEnd(t *testing.T) {
 
 	// The leaver loses access at the next sync.
 	e.removeRow(t, "홍길동")
-	if _, err := svc.engine.Run(ctx, mirror.Options{}); err != nil {
+	if _, err := svc.engine.Run(ctx, rostersync.Options{}); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
 	if got := post("/kakao/validate", "validation-request.json", employee); got["status"] != "FAIL" {
@@ -468,7 +468,7 @@ func TestServeSyncTrigger(t *testing.T) {
 			wantCount := 0
 			if tt.wantStatus == 200 && tt.query == "" {
 				wantCount = 10
-				var r mirror.Report
+				var r rostersync.Report
 				if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil || r.Added != 10 {
 					t.Errorf("report %s: %v; want 10 added", rec.Body, err)
 				}

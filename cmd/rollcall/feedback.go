@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/sheets"
 )
 
@@ -9,13 +9,13 @@ import (
 // spreadsheet when ROLLCALL_FEEDBACK_TAB names a tab (config.Load allows it
 // for Google Sheets sources only); the store's history supplies the last
 // change.
-func feedbackOption(source mirror.Source, st store) []mirror.EngineOption {
+func feedbackOption(source rostersync.Source, st store) []rostersync.EngineOption {
 	src, ok := source.(*sheets.Source)
 	if !ok {
 		return nil
 	}
 	if fb := src.Feedback(); fb != nil {
-		return []mirror.EngineOption{mirror.WithFeedback(fb, st)}
+		return []rostersync.EngineOption{rostersync.WithFeedback(fb, st)}
 	}
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/sheets/sheetstest"
 )
 
@@ -62,7 +62,7 @@ func tabText(t *testing.T, fake *sheetstest.Server) string {
 }
 
 // feedbackOf is the report's feedback as JSON, for messages and compares.
-func feedbackOf(r mirror.Report) string {
+func feedbackOf(r rostersync.Report) string {
 	b, _ := json.Marshal(r.Feedback)
 	return string(b)
 }
@@ -149,7 +149,7 @@ func TestSyncFeedbackOnViewerShare(t *testing.T) {
 	fake.ShareAsViewer(sheetID)
 
 	code, out, logs := e.run(t, "sync", "--json")
-	var r mirror.Report
+	var r rostersync.Report
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("sync --json printed %q: %v", out, err)
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/rollcall/rollcall/internal/logging/logtest"
 
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // freshnessBound is how soon another instance must stop verifying an
@@ -162,7 +162,7 @@ func TestSyncReachesOtherInstancesWithin30s(t *testing.T) {
 
 // syncOn runs a sync on in through POST /internal/sync and returns its
 // report, failing the test unless it answers 200.
-func syncOn(t *testing.T, in *instance) mirror.Report {
+func syncOn(t *testing.T, in *instance) rostersync.Report {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, in.base+"/internal/sync", nil)
 	if err != nil {
@@ -174,7 +174,7 @@ func syncOn(t *testing.T, in *instance) mirror.Report {
 		t.Fatalf("POST /internal/sync on %s: %v", in.name, err)
 	}
 	defer resp.Body.Close()
-	var report mirror.Report
+	var report rostersync.Report
 	if err := json.NewDecoder(resp.Body).Decode(&report); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("sync on %s: status %d, decode %v; logs:\n%s", in.name, resp.StatusCode, err, in.logs)
 	}

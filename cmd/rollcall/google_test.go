@@ -28,11 +28,11 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
-	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/firestore"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/server"
 	"github.com/rollcall/rollcall/internal/sheets/sheetstest"
 )
@@ -210,7 +210,7 @@ type reportCounts struct {
 	ProblemCodes                       []string
 }
 
-func counts(r mirror.Report) reportCounts {
+func counts(r rostersync.Report) reportCounts {
 	c := reportCounts{
 		Refused: r.Refused, Rows: r.Rows, Employees: r.Employees, Left: r.Left,
 		Added: r.Added, Updated: r.Updated, Deleted: r.Deleted, Unchanged: r.Unchanged,
@@ -261,7 +261,7 @@ func TestGoogleSheetSyncMirrorsIntoFirestore(t *testing.T) {
 			wantReport := reportCounts{
 				Rows: 8, Employees: 5, Left: 1, Added: 5,
 				ProblemRows:  []int{9, 10},
-				ProblemCodes: []string{directory.ProblemInvalidPhone, directory.ProblemDuplicatePhone},
+				ProblemCodes: []string{roster.ProblemInvalidPhone, roster.ProblemDuplicatePhone},
 			}
 			if diff := cmp.Diff(wantReport, counts(r)); diff != "" {
 				t.Errorf("first sync report (-want +got):\n%s", diff)

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/bolt"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/sheets"
 	"github.com/rollcall/rollcall/internal/sheets/sheetstest"
 )
@@ -57,28 +57,28 @@ func TestSlowSheetsReadKeepsItsLease(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	a := mirror.NewEngine(slowSrc, st, 20, mirror.WithHolder("instance-a"), mirror.WithLeaseTTL(ttl))
-	b := mirror.NewEngine(src, st, 20, mirror.WithHolder("instance-b"), mirror.WithLeaseTTL(ttl))
+	a := rostersync.NewEngine(slowSrc, st, 20, rostersync.WithHolder("instance-a"), rostersync.WithLeaseTTL(ttl))
+	b := rostersync.NewEngine(src, st, 20, rostersync.WithHolder("instance-b"), rostersync.WithLeaseTTL(ttl))
 
 	type result struct {
-		r   mirror.Report
+		r   rostersync.Report
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		r, err := a.Run(context.Background(), mirror.Options{})
+		r, err := a.Run(context.Background(), rostersync.Options{})
 		done <- result{r, err}
 	}()
 	<-slow.started
 	time.Sleep(2 * ttl) // a's lease, unrenewed, would have expired by now
-	if r, err := b.Run(context.Background(), mirror.Options{}); !errors.Is(err, mirror.ErrBusy) {
+	if r, err := b.Run(context.Background(), rostersync.Options{}); !errors.Is(err, rostersync.ErrBusy) {
 		t.Errorf("b's sync during a's slow read = %v (report %+v), want ErrBusy", err, r)
 	}
 	got := <-done
 	if got.err != nil || got.r.Added != 5 {
 		t.Fatalf("a's slow sync = %v, report %+v; want 5 added", got.err, got.r)
 	}
-	if r, err := b.Run(context.Background(), mirror.Options{}); err != nil || r.Unchanged != 5 {
+	if r, err := b.Run(context.Background(), rostersync.Options{}); err != nil || r.Unchanged != 5 {
 		t.Errorf("b's sync after a's = %v, report %+v; want 5 unchanged", err, r)
 	}
 }

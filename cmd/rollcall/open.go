@@ -9,19 +9,19 @@ import (
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/csv"
-	"github.com/rollcall/rollcall/internal/directory"
 	"github.com/rollcall/rollcall/internal/firestore"
 	"github.com/rollcall/rollcall/internal/memdir"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/sheets"
 	"github.com/rollcall/rollcall/internal/xlsx"
 )
 
 // store is what the commands need of a directory store.
 type store interface {
-	mirror.Store
-	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
-	Runs(ctx context.Context, limit int) ([]mirror.Report, error)
+	rostersync.Store
+	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
+	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
 	Count(ctx context.Context) (int, error)
 	LastSync(ctx context.Context) (time.Time, error)
 	memdir.Store  // what the directory in memory reads: Status, Changes, VisitEmployees
@@ -54,7 +54,7 @@ func openStore(ctx context.Context, c config.Store) (store, error) {
 }
 
 // openSource opens the configured employee list.
-func openSource(ctx context.Context, c config.Source) (mirror.Source, error) {
+func openSource(ctx context.Context, c config.Source) (rostersync.Source, error) {
 	switch c.Kind {
 	case config.SourceCSV:
 		return csv.New(c.Location), nil

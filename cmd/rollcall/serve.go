@@ -12,13 +12,13 @@ import (
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/config"
-	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/metrics"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/openbuilder"
+	"github.com/rollcall/rollcall/internal/operator"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/server"
-	"github.com/rollcall/rollcall/internal/syncapi"
 )
 
 // Deadlines of the service's own calls to the store.
@@ -47,7 +47,7 @@ var _ server.Staleness = (*memdir.Directory)(nil)
 
 // newService builds the service from its configuration without starting it.
 // kakaoOpts lets tests point the profile client at a fake.
-func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileOptions) (*service, error) {
+func newService(ctx context.Context, cfg config.Config, kakaoOpts openbuilder.ProfileOptions) (*service, error) {
 	source, err := openSource(ctx, cfg.Source)
 	if err != nil {
 		return nil, err
@@ -62,12 +62,12 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	// gate answers employee-only blocks from their bindings.
 	binds := binding.New(st, dir, binding.Options{TTL: cfg.Bindings.TTL})
 	skills := newSkills(cfg.Kakao, kakaoOpts, dir, binds, m, time.Now)
-	gates := kakao.NewGates(skills, binds, cfg.Bindings.AuthBlockID)
+	gates := openbuilder.NewGates(skills, binds, cfg.Bindings.AuthBlockID)
 	engine := m.WrapSync(&reloadingSync{
-		engine:    mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),
+		engine:    rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),
 		directory: dir,
 	})
-	syncRoutes, err := syncapi.New(syncapi.Config{
+	syncRoutes, err := operator.New(operator.Config{
 		Token:    cfg.Sync.Token.Reveal(),
 		Invokers: cfg.Sync.Invokers,
 		Audience: cfg.Sync.Audience,
@@ -75,7 +75,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	}, engine, st)
 	if err != nil {
 		st.Close()
-		return nil, fmt.Errorf("set up %s: %w", syncapi.SyncPath, err)
+		return nil, fmt.Errorf("set up %s: %w", operator.SyncPath, err)
 	}
 	return &service{
 		store:     st,
@@ -112,7 +112,7 @@ func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr
 		return nil
 	}
 	warnOpenSkills(ctx, cfg.Kakao)
-	svc, err := newService(ctx, cfg, kakao.ProfileOptions{})
+	svc, err := newService(ctx, cfg, openbuilder.ProfileOptions{})
 	if err != nil {
 		return err
 	}
@@ -150,9 +150,9 @@ func (s *service) firstSync(ctx context.Context) {
 		return // an unreachable store shows in /ready; a synced one needs nothing
 	}
 	log.Info("the directory has never been synced: syncing now")
-	ctx, cancel = context.WithTimeout(ctx, syncapi.DefaultRunTimeout)
+	ctx, cancel = context.WithTimeout(ctx, operator.DefaultRunTimeout)
 	defer cancel()
-	if _, err := s.engine.Run(ctx, mirror.Options{}); err != nil && !errors.Is(err, mirror.ErrBusy) {
+	if _, err := s.engine.Run(ctx, rostersync.Options{}); err != nil && !errors.Is(err, rostersync.ErrBusy) {
 		log.Error("first sync failed; /ready stays 503 until a sync succeeds", "error", err.Error())
 	}
 }
@@ -161,7 +161,7 @@ func (s *service) firstSync(ctx context.Context) {
 // memory, so that the instance that ran a sync answers from its result at
 // once; the other instances see it at their directory's next check.
 type reloadingSync struct {
-	engine    *mirror.Engine
+	engine    *rostersync.Engine
 	directory *memdir.Directory
 }
 
@@ -169,9 +169,9 @@ type reloadingSync struct {
 // have changed the store. A failed apply is reloaded too: part of its
 // writes may have landed; but as the store has just failed, the answer
 // waits at most failedReloadWait for it (the reload goes on without it).
-func (r *reloadingSync) Run(ctx context.Context, opts mirror.Options) (mirror.Report, error) {
+func (r *reloadingSync) Run(ctx context.Context, opts rostersync.Options) (rostersync.Report, error) {
 	report, err := r.engine.Run(ctx, opts)
-	if opts.DryRun || errors.Is(err, mirror.ErrBusy) || errors.Is(err, mirror.ErrRefused) || errors.Is(err, mirror.ErrRead) {
+	if opts.DryRun || errors.Is(err, rostersync.ErrBusy) || errors.Is(err, rostersync.ErrRefused) || errors.Is(err, rostersync.ErrRead) {
 		return report, err
 	}
 	if err != nil {

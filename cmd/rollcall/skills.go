@@ -8,9 +8,9 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/rollcall/rollcall/internal/config"
-	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/metrics"
+	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/ratelimit"
 	"github.com/rollcall/rollcall/internal/verify"
 )
@@ -19,20 +19,20 @@ import (
 // by m, reading profiles through one Kakao client (opts lets tests point it
 // at a fake), answering from dir and binding each employee verified through
 // binder (nil: none); the rate limiters read the time from now.
-func newSkills(c config.Kakao, opts kakao.ProfileOptions, dir verify.Directory, binder verify.Binder, m *metrics.Metrics, now func() time.Time) *kakao.Handler {
+func newSkills(c config.Kakao, opts openbuilder.ProfileOptions, dir verify.Directory, binder verify.Binder, m *metrics.Metrics, now func() time.Time) *openbuilder.Handler {
 	opts.Timeout = c.Timeout
-	profiles := kakao.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
+	profiles := openbuilder.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
 	// The directory answers from memory: the look-up's deadline bounds the
 	// whole verification.
 	vopts := verify.Options{Timeout: c.Timeout, Binder: binder}
 	if c.UserRateLimit > 0 {
 		vopts.Users = ratelimit.New(rate.Limit(c.UserRateLimit)/60, ratelimit.DefaultUserBurst, ratelimit.WithClock(now))
 	}
-	hcfg := kakao.HandlerConfig{SkillSecret: c.SkillSecret.Reveal(), BotID: c.BotID}
+	hcfg := openbuilder.HandlerConfig{SkillSecret: c.SkillSecret.Reveal(), BotID: c.BotID}
 	if c.ClientRateLimit > 0 {
 		hcfg.Clients = ratelimit.New(rate.Limit(c.ClientRateLimit), 2*c.ClientRateLimit, ratelimit.WithClock(now))
 	}
-	return kakao.NewHandler(hcfg, m.WrapVerifier(verify.New(m.WrapProfiles(profiles), dir, vopts)))
+	return openbuilder.NewHandler(hcfg, m.WrapVerifier(verify.New(m.WrapProfiles(profiles), dir, vopts)))
 }
 
 // errNoSkillSecret refuses to serve Cloud Run's public URL with open skill

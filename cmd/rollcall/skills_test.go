@@ -13,21 +13,21 @@ import (
 
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/config"
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/metrics"
+	"github.com/rollcall/rollcall/internal/openbuilder"
+	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/server"
 )
 
 // The skill tests' employees: phone +82 10-0000-000N for N in 1..8.
-func skillEmployee(n int) (kakaoPhone string, e directory.Employee) {
-	return fmt.Sprintf("+82 10-0000-%04d", n), directory.Employee{Phone: fmt.Sprintf("+82100000%04d", n), Name: "직원"}
+func skillEmployee(n int) (kakaoPhone string, e roster.Employee) {
+	return fmt.Sprintf("+82 10-0000-%04d", n), roster.Employee{Phone: fmt.Sprintf("+82100000%04d", n), Name: "직원"}
 }
 
-type employeesDir map[string]directory.Employee
+type employeesDir map[string]roster.Employee
 
-func (d employeesDir) Lookup(_ context.Context, phone string) (directory.Employee, bool, error) {
+func (d employeesDir) Lookup(_ context.Context, phone string) (roster.Employee, bool, error) {
 	e, ok := d[phone]
 	return e, ok, nil
 }
@@ -68,7 +68,7 @@ func newSkillServer(t *testing.T, vars map[string]string) *skillServer {
 		dir[e.Phone] = e
 	}
 	clock := clocktest.New(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
-	skills := newSkills(cfg.Kakao, kakao.ProfileOptions{Transport: fake.Transport()}, dir, nil, metrics.New(), clock.Now)
+	skills := newSkills(cfg.Kakao, openbuilder.ProfileOptions{Transport: fake.Transport()}, dir, nil, metrics.New(), clock.Now)
 	srv := server.New(server.Options{Logger: slog.New(slog.DiscardHandler), Routes: []server.Routes{skills}})
 	return &skillServer{t: t, fake: fake, clock: clock, srv: srv}
 }
@@ -101,7 +101,7 @@ func (s *skillServer) post(c call) (int, string) {
 	req.RemoteAddr = frontEnd
 	req.Header.Set("X-Forwarded-For", cmpOr(c.from, kakaoAddr))
 	if c.secret != "" {
-		req.Header.Set(kakao.SecretHeader, c.secret)
+		req.Header.Set(openbuilder.SecretHeader, c.secret)
 	}
 	rec := httptest.NewRecorder()
 	s.srv.Handler().ServeHTTP(rec, req)

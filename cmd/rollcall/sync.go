@@ -9,15 +9,15 @@ import (
 	"io"
 
 	"github.com/rollcall/rollcall/internal/config"
-	"github.com/rollcall/rollcall/internal/mirror"
-	"github.com/rollcall/rollcall/internal/syncapi"
+	"github.com/rollcall/rollcall/internal/operator"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // syncOnce is `rollcall sync [--dry-run] [--force] [--json]`.
 func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var opts mirror.Options
+	var opts rostersync.Options
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "plan and report without changing the directory")
 	fs.BoolVar(&opts.Force, "force", false, "apply a sync that the deletion brake would refuse")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -38,9 +38,9 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 	}
 	defer st.Close()
 
-	ctx, cancel := context.WithTimeout(ctx, syncapi.DefaultRunTimeout)
+	ctx, cancel := context.WithTimeout(ctx, operator.DefaultRunTimeout)
 	defer cancel()
-	report, err := mirror.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...).Run(ctx, opts)
+	report, err := rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...).Run(ctx, opts)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -53,7 +53,7 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, mirror.ErrRefused):
+	case errors.Is(err, rostersync.ErrRefused):
 		return withCode(exitRefused, errSilent)
 	default:
 		return withCode(exitFailed, err)
@@ -61,7 +61,7 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 }
 
 // printReport writes the report for a person at a terminal.
-func printReport(w io.Writer, r mirror.Report) {
+func printReport(w io.Writer, r rostersync.Report) {
 	verb := "synced"
 	if r.DryRun {
 		verb = "dry run (nothing changed)"

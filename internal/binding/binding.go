@@ -17,7 +17,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // Binding is what a store keeps for one bound Kakao user.
@@ -49,7 +49,7 @@ type Store interface {
 type Directory interface {
 	// Lookup returns the employee whose E.164 phone is phone, and false
 	// when no employee has it.
-	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
+	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
 }
 
 // Errors of the service and its store; compare with errors.Is.

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // Defaults of Options.
@@ -111,9 +111,9 @@ func (s *Service) Bind(ctx context.Context, userID, phone string) error {
 // It reads the store at most once per user per cache TTL while the user is
 // bound, and on every call while not (a binding made elsewhere counts at
 // once). An error means it could not tell.
-func (s *Service) Gate(ctx context.Context, userID string) (directory.Employee, bool, error) {
+func (s *Service) Gate(ctx context.Context, userID string) (roster.Employee, bool, error) {
 	if !s.Enabled() || userID == "" {
-		return directory.Employee{}, false, nil
+		return roster.Employee{}, false, nil
 	}
 	id, key := userKey(userID)
 	now := s.now()
@@ -121,15 +121,15 @@ func (s *Service) Gate(ctx context.Context, userID string) (directory.Employee, 
 	if !ok {
 		var err error
 		if b, ok, err = s.read(ctx, id, key); err != nil {
-			return directory.Employee{}, false, fmt.Errorf("gate: %w", err)
+			return roster.Employee{}, false, fmt.Errorf("gate: %w", err)
 		}
 	}
 	if !ok || !now.Before(b.ExpiresAt) {
-		return directory.Employee{}, false, nil
+		return roster.Employee{}, false, nil
 	}
 	e, ok, err := s.dir.Lookup(ctx, b.Phone)
 	if err != nil {
-		return directory.Employee{}, false, fmt.Errorf("gate: %w", err)
+		return roster.Employee{}, false, fmt.Errorf("gate: %w", err)
 	}
 	return e, ok, nil
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/clocktest"
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // fakeStore is a binding store in a map that counts its reads and refuses
@@ -81,25 +81,25 @@ func (s *fakeStore) readCount() int {
 // fakeDir is the directory held in memory.
 type fakeDir struct {
 	mu     sync.Mutex
-	people map[string]directory.Employee
+	people map[string]roster.Employee
 }
 
-func newFakeDir(es ...directory.Employee) *fakeDir {
-	d := &fakeDir{people: map[string]directory.Employee{}}
+func newFakeDir(es ...roster.Employee) *fakeDir {
+	d := &fakeDir{people: map[string]roster.Employee{}}
 	for _, e := range es {
 		d.people[e.Phone] = e
 	}
 	return d
 }
 
-func (d *fakeDir) Lookup(_ context.Context, phone string) (directory.Employee, bool, error) {
+func (d *fakeDir) Lookup(_ context.Context, phone string) (roster.Employee, bool, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	e, ok := d.people[phone]
 	return e, ok, nil
 }
 
-func (d *fakeDir) set(e directory.Employee) {
+func (d *fakeDir) set(e roster.Employee) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.people[e.Phone] = e
@@ -117,7 +117,7 @@ const (
 	ttl   = 90 * 24 * time.Hour
 )
 
-var hong = directory.Employee{Phone: phone, Name: "홍길동", Department: "인사팀", Position: "대리"}
+var hong = roster.Employee{Phone: phone, Name: "홍길동", Department: "인사팀", Position: "대리"}
 
 func epoch() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
 
@@ -149,7 +149,7 @@ func bind(t *testing.T, s *binding.Service, userID, phone string) {
 	}
 }
 
-func wantGate(t *testing.T, s *binding.Service, userID string, want *directory.Employee) {
+func wantGate(t *testing.T, s *binding.Service, userID string, want *roster.Employee) {
 	t.Helper()
 	got, ok, err := s.Gate(context.Background(), userID)
 	if err != nil {
@@ -376,7 +376,7 @@ func TestRebindSoonAfterWritesNothing(t *testing.T) {
 func TestBindReplacesWhatTheGateCached(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{TTL: ttl})
-	kim := directory.Employee{Phone: "+821011112222", Name: "김하늘", Department: "개발팀"}
+	kim := roster.Employee{Phone: "+821011112222", Name: "김하늘", Department: "개발팀"}
 	f.store.employees[kim.Phone] = true
 	f.dir.set(kim)
 	bind(t, f.svc, user, phone)

@@ -16,8 +16,8 @@ import (
 
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/clocktest"
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/storetest"
 )
 
@@ -43,20 +43,20 @@ func TestContract(t *testing.T) {
 	})
 }
 
-var hong = directory.Employee{Phone: "+821012345678", Name: "홍길동", Department: "인사팀", Position: "과장", Email: "hong@example.com", Row: 2}
+var hong = roster.Employee{Phone: "+821012345678", Name: "홍길동", Department: "인사팀", Position: "과장", Email: "hong@example.com", Row: 2}
 
 func TestReopenKeepsEverything(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rollcall.db")
 	ctx := t.Context()
-	report := mirror.Report{Rows: 1, Employees: 1, Added: 1, StartedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), DurationMS: 42,
-		Problems: []directory.Problem{{Row: 3, Code: directory.ProblemInvalidPhone, Reason: "번호 오류"}}}
+	report := rostersync.Report{Rows: 1, Employees: 1, Added: 1, StartedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), DurationMS: 42,
+		Problems: []roster.Problem{{Row: 3, Code: roster.ProblemInvalidPhone, Reason: "번호 오류"}}}
 
 	s, err := bolt.Open(path)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	if err := s.Apply(ctx, []directory.Employee{hong}, nil); err != nil {
+	if err := s.Apply(ctx, []roster.Employee{hong}, nil); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 	if err := s.RecordRun(ctx, report); err != nil {
@@ -85,7 +85,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Runs after reopen: %v", err)
 	}
-	if diff := cmp.Diff([]mirror.Report{report}, runs); diff != "" {
+	if diff := cmp.Diff([]rostersync.Report{report}, runs); diff != "" {
 		t.Errorf("Runs after reopen (-want +got):\n%s", diff)
 	}
 	if n, err := s.Count(ctx); err != nil || n != 1 {
@@ -116,7 +116,7 @@ func TestLeaseOutlivesKilledProcess(t *testing.T) {
 	}
 
 	s = open(t, path, bolt.WithClock(clock.Now))
-	if err := s.AcquireLease(ctx, "next", 10*time.Minute); !errors.Is(err, mirror.ErrBusy) {
+	if err := s.AcquireLease(ctx, "next", 10*time.Minute); !errors.Is(err, rostersync.ErrBusy) {
 		t.Fatalf("AcquireLease before the dead holder's lease expired = %v, want ErrBusy", err)
 	}
 	clock.Advance(10 * time.Minute)
@@ -209,13 +209,13 @@ func TestApplyIsAtomic(t *testing.T) {
 	t.Parallel()
 	s := open(t, filepath.Join(t.TempDir(), "rollcall.db"))
 	ctx := t.Context()
-	if err := s.Apply(ctx, []directory.Employee{hong}, nil); err != nil {
+	if err := s.Apply(ctx, []roster.Employee{hong}, nil); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 
-	kim := directory.Employee{Phone: "+821011112222", Name: "김", Row: 3}
-	noPhone := directory.Employee{Name: "전화없음", Row: 4}
-	if err := s.Apply(ctx, []directory.Employee{kim, noPhone}, []string{hong.Phone}); err == nil {
+	kim := roster.Employee{Phone: "+821011112222", Name: "김", Row: 3}
+	noPhone := roster.Employee{Name: "전화없음", Row: 4}
+	if err := s.Apply(ctx, []roster.Employee{kim, noPhone}, []string{hong.Phone}); err == nil {
 		t.Fatalf("Apply with an employee without a phone succeeded, want an error")
 	}
 
@@ -234,16 +234,16 @@ func TestVisitEmployees(t *testing.T) {
 	t.Parallel()
 	s := open(t, filepath.Join(t.TempDir(), "rollcall.db"))
 	ctx := t.Context()
-	es := []directory.Employee{hong,
+	es := []roster.Employee{hong,
 		{Phone: "+821011112222", Name: "김", Department: "개발팀", Position: "사원", Row: 3},
 		{Phone: "+447911123456", Row: 4}}
 	if err := s.Apply(ctx, es, nil); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
-	want := slices.SortedFunc(slices.Values(es), func(a, b directory.Employee) int { return strings.Compare(a.Phone, b.Phone) })
-	var got []directory.Employee
+	want := slices.SortedFunc(slices.Values(es), func(a, b roster.Employee) int { return strings.Compare(a.Phone, b.Phone) })
+	var got []roster.Employee
 	size := -1
-	if err := s.VisitEmployees(ctx, func(n int) { size = n }, func(e directory.Employee) error {
+	if err := s.VisitEmployees(ctx, func(n int) { size = n }, func(e roster.Employee) error {
 		got = append(got, e)
 		return nil
 	}); err != nil {
@@ -258,7 +258,7 @@ func TestVisitEmployees(t *testing.T) {
 
 	stop := errors.New("enough")
 	visits := 0
-	err := s.VisitEmployees(ctx, func(int) {}, func(directory.Employee) error {
+	err := s.VisitEmployees(ctx, func(int) {}, func(roster.Employee) error {
 		visits++
 		return stop
 	})
@@ -268,7 +268,7 @@ func TestVisitEmployees(t *testing.T) {
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := s.VisitEmployees(cancelled, func(int) {}, func(directory.Employee) error { return nil }); !errors.Is(err, context.Canceled) {
+	if err := s.VisitEmployees(cancelled, func(int) {}, func(roster.Employee) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("VisitEmployees with a cancelled context = %v, want context.Canceled", err)
 	}
 }
@@ -284,13 +284,13 @@ func TestReadsAfterDroppingMappedPages(t *testing.T) {
 	if err := s.Apply(ctx, es, nil); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
-	want := map[string]directory.Employee{}
+	want := map[string]roster.Employee{}
 	for _, e := range es {
 		want[e.Phone] = e
 	}
 	for range 2 {
-		got := map[string]directory.Employee{}
-		if err := s.VisitEmployees(ctx, func(int) {}, func(e directory.Employee) error {
+		got := map[string]roster.Employee{}
+		if err := s.VisitEmployees(ctx, func(int) {}, func(e roster.Employee) error {
 			got[e.Phone] = e
 			return nil
 		}); err != nil {
@@ -322,7 +322,7 @@ func TestClosedStoreFails(t *testing.T) {
 		t.Errorf("second Close: %v, want nil", err)
 	}
 	ctx := context.Background()
-	if err := s.Apply(ctx, []directory.Employee{hong}, nil); err == nil {
+	if err := s.Apply(ctx, []roster.Employee{hong}, nil); err == nil {
 		t.Errorf("Apply on a closed store succeeded")
 	}
 	if _, err := s.Hashes(ctx); err == nil {
@@ -334,7 +334,7 @@ func TestClosedStoreFails(t *testing.T) {
 	if _, err := s.LastSync(ctx); err == nil {
 		t.Errorf("LastSync on a closed store succeeded")
 	}
-	if err := s.RecordRun(ctx, mirror.Report{}); err == nil {
+	if err := s.RecordRun(ctx, rostersync.Report{}); err == nil {
 		t.Errorf("RecordRun on a closed store succeeded")
 	}
 	if _, err := s.Runs(ctx, 1); err == nil {
@@ -343,7 +343,7 @@ func TestClosedStoreFails(t *testing.T) {
 	if _, err := s.Count(ctx); err == nil {
 		t.Errorf("Count on a closed store succeeded")
 	}
-	if err := s.VisitEmployees(ctx, func(int) {}, func(directory.Employee) error { return nil }); err == nil {
+	if err := s.VisitEmployees(ctx, func(int) {}, func(roster.Employee) error { return nil }); err == nil {
 		t.Errorf("VisitEmployees on a closed store succeeded")
 	}
 	if _, err := s.Version(ctx); err == nil {

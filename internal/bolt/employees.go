@@ -8,7 +8,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // errNoPhone refuses an employee that has no key to be stored under.
@@ -16,7 +16,7 @@ var errNoPhone = errors.New("employee has no phone")
 
 // record is how an employee is kept: its fields plus the hash a sync compares.
 type record struct {
-	directory.Employee
+	roster.Employee
 	Hash string `json:"hash"`
 }
 
@@ -54,7 +54,7 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 // keeps the digest in step, one employee at a time, and moves the
 // directory's version with a record of the phones changed; an empty one
 // changes nothing but a missing digest.
-func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []string) error {
+func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
 	if len(puts) == 0 && len(deletes) == 0 {
 		if digest, err := s.Digest(ctx); err != nil || digest != "" {
 			return err // nothing to do, and the digest is kept
@@ -150,7 +150,7 @@ func storedHash(v []byte) (string, error) {
 // error visit returns. It never holds them all: the directory held in
 // memory packs them as they come. The employees' strings are copies:
 // nothing refers to the transaction's memory after it.
-func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(directory.Employee) error) error {
+func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error {
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		size(tx.Bucket([]byte(employeesBucket)).Stats().KeyN)
 		dropMapped(tx.DB().Info().Data, tx.Size()) // Stats read every page
@@ -165,7 +165,7 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 				// The key is a phone number: it stays out of the error.
 				return fmt.Errorf("%w: stored employee %d cannot be decoded: %w", ErrCorrupt, i, err)
 			}
-			return visit(directory.Employee{
+			return visit(roster.Employee{
 				Phone: string(k), Name: e.Name, Department: e.Department, Position: e.Position, Email: e.Email, Row: e.Row,
 			})
 		})
@@ -178,7 +178,7 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 
 // Lookup returns the employee stored under phone (E.164) and true, or false
 // when there is none. It reads one key in one read-only transaction.
-func (s *Store) Lookup(ctx context.Context, phone string) (directory.Employee, bool, error) {
+func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool, error) {
 	var (
 		r     record
 		found bool
@@ -196,7 +196,7 @@ func (s *Store) Lookup(ctx context.Context, phone string) (directory.Employee, b
 		return nil
 	})
 	if err != nil {
-		return directory.Employee{}, false, fmt.Errorf("look up an employee: %w", err)
+		return roster.Employee{}, false, fmt.Errorf("look up an employee: %w", err)
 	}
 	return r.Employee, found, nil
 }

@@ -9,13 +9,13 @@ import (
 
 	"go.etcd.io/bbolt"
 
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // Keys of the meta bucket that let a sync and an instance's check avoid
-// reading every employee: the digest of the employees (mirror.Digest, hex)
-// and the change log (mirror.ChangeLog, JSON).
+// reading every employee: the digest of the employees (rostersync.Digest, hex)
+// and the change log (rostersync.ChangeLog, JSON).
 const (
 	digestKey  = "digest"
 	changesKey = "changes"
@@ -23,8 +23,8 @@ const (
 
 // readDigest returns the digest Apply keeps. A file an earlier rollcall
 // wrote has none: it is computed from the stored hashes, once.
-func readDigest(meta, employees *bbolt.Bucket) (mirror.Digest, error) {
-	var d mirror.Digest
+func readDigest(meta, employees *bbolt.Bucket) (rostersync.Digest, error) {
+	var d rostersync.Digest
 	if v := meta.Get([]byte(digestKey)); v != nil {
 		if n, err := hex.Decode(d[:], v); err != nil || n != len(d) {
 			return d, fmt.Errorf("%w: the directory digest cannot be read", ErrCorrupt)
@@ -40,8 +40,8 @@ func readDigest(meta, employees *bbolt.Bucket) (mirror.Digest, error) {
 }
 
 // readLog returns the change log, empty before the first change.
-func readLog(meta *bbolt.Bucket) (mirror.ChangeLog, error) {
-	var l mirror.ChangeLog
+func readLog(meta *bbolt.Bucket) (rostersync.ChangeLog, error) {
+	var l rostersync.ChangeLog
 	if v := meta.Get([]byte(changesKey)); v != nil {
 		if err := json.Unmarshal(v, &l); err != nil {
 			return l, fmt.Errorf("%w: the change log cannot be read: %w", ErrCorrupt, err)
@@ -117,7 +117,7 @@ func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
 // visit gets each employee written since, remove each phone removed. It
 // returns the version that brings the reader to, and false (having called
 // nothing) when the change log does not reach back to version.
-func (s *Store) Changes(ctx context.Context, version string, visit func(directory.Employee), remove func(phone string)) (string, bool, error) {
+func (s *Store) Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
 	var (
 		now string
 		ok  bool
@@ -132,7 +132,7 @@ func (s *Store) Changes(ctx context.Context, version string, visit func(director
 			return nil
 		}
 		b := tx.Bucket([]byte(employeesBucket))
-		var es []directory.Employee
+		var es []roster.Employee
 		for _, phone := range put {
 			v := b.Get([]byte(phone))
 			if v == nil {

@@ -8,7 +8,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // lease is the sync lease as the meta bucket keeps it, in JSON.
@@ -19,7 +19,7 @@ type lease struct {
 }
 
 // AcquireLease takes the sync lease for holder until ttl has passed on the
-// store's clock. It returns an error wrapping mirror.ErrBusy while another
+// store's clock. It returns an error wrapping rostersync.ErrBusy while another
 // holder's lease is unexpired; an expired lease is taken over, and holder
 // re-acquiring its own lease extends it. A ttl that is not positive or an
 // empty holder is an error.
@@ -35,7 +35,7 @@ func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Durati
 		if err != nil {
 			return err
 		}
-		next, err := mirror.TakeLease(mirror.Lease(held), found, holder, now, ttl)
+		next, err := rostersync.TakeLease(rostersync.Lease(held), found, holder, now, ttl)
 		if err != nil {
 			return err
 		}

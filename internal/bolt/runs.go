@@ -9,7 +9,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // runKeyLayout is the start time at the head of a runs key: fixed width, in
@@ -22,7 +22,7 @@ const runKeyLayout = "2006-01-02T15:04:05.000000000Z"
 // time is stamped with the store's clock. When r was applied (r.Applied),
 // the directory is marked as synced at the run's end: r.StartedAt plus
 // r.DurationMS.
-func (s *Store) RecordRun(ctx context.Context, r mirror.Report) error {
+func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	if r.StartedAt.IsZero() {
 		r.StartedAt = s.now()
 	}
@@ -41,7 +41,7 @@ func (s *Store) RecordRun(ctx context.Context, r mirror.Report) error {
 		if err := runs.Put(key, report); err != nil {
 			return err
 		}
-		if err := prune(runs, mirror.KeptRuns); err != nil {
+		if err := prune(runs, rostersync.KeptRuns); err != nil {
 			return err
 		}
 		if !r.Applied() {
@@ -76,15 +76,15 @@ func prune(b *bbolt.Bucket, keep int) error {
 
 // Runs returns the reports of at most limit recorded runs, newest (latest
 // start) first. The history keeps the 50 newest runs.
-func (s *Store) Runs(ctx context.Context, limit int) ([]mirror.Report, error) {
-	if err := mirror.CheckRunsLimit(limit); err != nil {
+func (s *Store) Runs(ctx context.Context, limit int) ([]rostersync.Report, error) {
+	if err := rostersync.CheckRunsLimit(limit); err != nil {
 		return nil, err
 	}
-	var reports []mirror.Report
+	var reports []rostersync.Report
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		c := tx.Bucket([]byte(runsBucket)).Cursor()
 		for k, v := c.Last(); k != nil && len(reports) < limit; k, v = c.Prev() {
-			var r mirror.Report
+			var r rostersync.Report
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("%w: run report %d cannot be read: %w", ErrCorrupt, len(reports)+1, err)
 			}

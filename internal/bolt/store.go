@@ -3,7 +3,7 @@
 // store for one machine without Firestore.
 //
 // The file holds three buckets, plus the bindings' (bindings.go). "employees" maps an E.164 phone to the JSON
-// of a directory.Employee plus its content hash; "runs" keeps the reports of
+// of a roster.Employee plus its content hash; "runs" keeps the reports of
 // the last 50 sync runs, keyed by start time; "meta" holds when the last
 // applied sync finished, the digest of the employees, the change log that
 // carries the directory's version, and the sync lease. bbolt locks the file, so a
@@ -23,7 +23,7 @@ import (
 	"go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // Errors Open returns; compare with errors.Is.
@@ -60,7 +60,7 @@ type Store struct {
 	now  func() time.Time
 }
 
-var _ mirror.Store = (*Store)(nil)
+var _ rostersync.Store = (*Store)(nil)
 
 // An Option changes how Open sets a Store up.
 type Option func(*Store)

@@ -13,7 +13,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/localfile"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // MaxFileSize is the largest file Rows reads.
@@ -42,7 +42,7 @@ type Source struct {
 	maxSize int64
 }
 
-var _ mirror.Source = (*Source)(nil)
+var _ rostersync.Source = (*Source)(nil)
 
 // New returns a Source reading the file at path. It does not touch the file:
 // a missing file is reported by Rows.

@@ -7,8 +7,8 @@ import (
 	gfs "cloud.google.com/go/firestore"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // Firestore's limits on one commit are 500 writes and 10 MiB; a manifest
@@ -41,7 +41,7 @@ type op struct {
 // makes the next sync plan against the manifest, which never runs ahead of
 // the employees, and repair what is missing; instances keep the version
 // they have until then.
-func (s *Store) Apply(ctx context.Context, puts []directory.Employee, deletes []string) error {
+func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
 	// Bad input changes nothing and asks nothing of the server.
 	employees, put, deleted, err := s.writes(puts, deletes)
 	// A leaver's bindings go before the employee, so that a crash in between
@@ -86,7 +86,7 @@ func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string
 		shards = shardsFor(len(hashes))
 	}
 	manifest := s.manifestOps(hashes, shards, st.Shards, raw)
-	digest := mirror.DigestOfHashes(hashes)
+	digest := rostersync.DigestOfHashes(hashes)
 	log := st.log
 	if len(employees) > 0 {
 		if err := log.Record(put, deleted); err != nil {
@@ -141,7 +141,7 @@ func (s *Store) manifestOps(hashes map[string]string, shards, oldShards int, raw
 // deletes winning over puts of the same phone, and lists the phones put
 // and deleted. With one write per document the commits are independent, so
 // they can run concurrently.
-func (s *Store) writes(puts []directory.Employee, deletes []string) (ops []op, put, deleted []string, err error) {
+func (s *Store) writes(puts []roster.Employee, deletes []string) (ops []op, put, deleted []string, err error) {
 	gone := make(map[string]bool, len(deletes))
 	for i, phone := range deletes {
 		doc, err := s.employeeDoc(phone)

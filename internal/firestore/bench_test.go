@@ -3,7 +3,7 @@ package firestore
 import (
 	"testing"
 
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/storetest"
 )
 
@@ -58,9 +58,9 @@ func BenchmarkSync10k(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
 			b.StopTimer()
-			engine := mirror.NewEngine(&rowsSource{rows: rows}, openTestStore(b), 20)
+			engine := rostersync.NewEngine(&rowsSource{rows: rows}, openTestStore(b), 20)
 			b.StartTimer()
-			r, err := engine.Run(b.Context(), mirror.Options{})
+			r, err := engine.Run(b.Context(), rostersync.Options{})
 			if err != nil {
 				b.Fatalf("first sync: %v", err)
 			}
@@ -72,14 +72,14 @@ func BenchmarkSync10k(b *testing.B) {
 	})
 
 	b.Run("unchanged_sync", func(b *testing.B) {
-		engine := mirror.NewEngine(&rowsSource{rows: rows}, openTestStore(b), 20)
-		if _, err := engine.Run(b.Context(), mirror.Options{}); err != nil {
+		engine := rostersync.NewEngine(&rowsSource{rows: rows}, openTestStore(b), 20)
+		if _, err := engine.Run(b.Context(), rostersync.Options{}); err != nil {
 			b.Fatalf("first sync: %v", err)
 		}
 		b.ReportAllocs()
 		b.ResetTimer()
 		for range b.N {
-			r, err := engine.Run(b.Context(), mirror.Options{})
+			r, err := engine.Run(b.Context(), rostersync.Options{})
 			if err != nil {
 				b.Fatalf("unchanged sync: %v", err)
 			}

@@ -13,7 +13,7 @@ import (
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/memdir"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // A Kakao user id as Open Builder sends it, and the phone of sheet(n)'s
@@ -62,7 +62,7 @@ func (in instance) wantVerified(t *testing.T, want bool) {
 
 func syncRows(t *testing.T, s *Store, rows [][]string) {
 	t.Helper()
-	if _, err := mirror.NewEngine(&rowsSource{rows: rows}, s, 100).Run(t.Context(), mirror.Options{}); err != nil {
+	if _, err := rostersync.NewEngine(&rowsSource{rows: rows}, s, 100).Run(t.Context(), rostersync.Options{}); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
 }

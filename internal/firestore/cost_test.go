@@ -15,7 +15,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/rollcall/rollcall/internal/memdir"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // ops counts Firestore operations as Firestore bills them: a read for each
@@ -143,9 +143,9 @@ func TestSyncCost(t *testing.T) {
 	t.Cleanup(func() { _ = other.Close() })
 
 	src := &rowsSource{rows: sheet(n)}
-	run := func(st mirror.Store) mirror.Report {
+	run := func(st rostersync.Store) rostersync.Report {
 		t.Helper()
-		r, err := mirror.NewEngine(src, st, 20).Run(t.Context(), mirror.Options{})
+		r, err := rostersync.NewEngine(src, st, 20).Run(t.Context(), rostersync.Options{})
 		if err != nil {
 			t.Fatalf("sync: %v", err)
 		}
@@ -171,8 +171,8 @@ func TestSyncCost(t *testing.T) {
 	first := measure("first sync", func() { run(s) })
 	check("first sync", first, 50, n+50, n)
 	// A full history, as in steady use: each run from now on prunes one.
-	for i := range mirror.KeptRuns {
-		if err := other.RecordRun(t.Context(), mirror.Report{DryRun: true, StartedAt: time.Now().Add(-time.Duration(i+1) * time.Hour)}); err != nil {
+	for i := range rostersync.KeptRuns {
+		if err := other.RecordRun(t.Context(), rostersync.Report{DryRun: true, StartedAt: time.Now().Add(-time.Duration(i+1) * time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 	}

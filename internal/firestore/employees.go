@@ -11,7 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // employeeFields is an employee document: the contract's fields, the sheet
@@ -43,7 +43,7 @@ var employeeReadFields = []string{"name", "department", "position", "email", "ro
 // decode and collect. The count is a capacity hint, and the read is not
 // one snapshot: an Apply running meanwhile may show in part, and moves
 // Version after it, so that a reader polling Version reads again.
-func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(directory.Employee) error) error {
+func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error {
 	n, err := s.Count(ctx)
 	if err != nil {
 		return fmt.Errorf("read every employee: %w", err)
@@ -72,33 +72,33 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 
 // Lookup returns the employee stored under phone (E.164) and true, or false
 // when there is none. It reads one document.
-func (s *Store) Lookup(ctx context.Context, phone string) (directory.Employee, bool, error) {
+func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool, error) {
 	doc, err := s.employeeDoc(phone)
 	if err != nil {
 		// No document can have this id, so no employee has this phone; the
 		// context is still honoured, as for any other look-up.
 		if err := ctx.Err(); err != nil {
-			return directory.Employee{}, false, fmt.Errorf("look up an employee: %w", err)
+			return roster.Employee{}, false, fmt.Errorf("look up an employee: %w", err)
 		}
-		return directory.Employee{}, false, nil
+		return roster.Employee{}, false, nil
 	}
 	snap, err := doc.Get(ctx)
 	if status.Code(err) == codes.NotFound {
-		return directory.Employee{}, false, nil
+		return roster.Employee{}, false, nil
 	}
 	if err != nil {
-		return directory.Employee{}, false, fmt.Errorf("look up an employee: %w", err)
+		return roster.Employee{}, false, fmt.Errorf("look up an employee: %w", err)
 	}
 	var f employeeFields
 	if err := snap.DataTo(&f); err != nil {
-		return directory.Employee{}, false, fmt.Errorf("look up an employee: decode the stored document: %w", err)
+		return roster.Employee{}, false, fmt.Errorf("look up an employee: decode the stored document: %w", err)
 	}
 	return employeeOf(snap.Ref.ID, f), true, nil
 }
 
 // employeeOf is the employee a document with this id and these fields holds.
-func employeeOf(id string, f employeeFields) directory.Employee {
-	return directory.Employee{
+func employeeOf(id string, f employeeFields) roster.Employee {
+	return roster.Employee{
 		Phone: id, Name: f.Name, Department: f.Department, Position: f.Position,
 		Email: f.Email, Row: int(f.Row),
 	}

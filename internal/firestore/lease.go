@@ -9,7 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // leaseTxAttempts is how often a lease transaction is tried. Instances
@@ -28,7 +28,7 @@ type leaseFields struct {
 
 // AcquireLease takes the sync lease (the document locks/sync) for holder
 // until ttl has passed, in a transaction: it returns an error wrapping
-// mirror.ErrBusy while another holder's lease is unexpired; an expired lease
+// rostersync.ErrBusy while another holder's lease is unexpired; an expired lease
 // is taken over, and holder re-acquiring its own lease extends it. A ttl
 // that is not positive or an empty holder is an error.
 //
@@ -45,7 +45,7 @@ func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Durati
 		if err != nil {
 			return err
 		}
-		next, err := mirror.TakeLease(mirror.Lease(held), found, holder, now, ttl)
+		next, err := rostersync.TakeLease(rostersync.Lease(held), found, holder, now, ttl)
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/rollcall/rollcall/internal/clocktest"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // TestLeaseAcrossInstances runs two stores on one database, as two Cloud
@@ -53,7 +53,7 @@ func TestLeaseAcrossInstances(t *testing.T) {
 	}
 
 	err = two.AcquireLease(ctx, "instance-2", 10*time.Minute)
-	if !errors.Is(err, mirror.ErrBusy) {
+	if !errors.Is(err, rostersync.ErrBusy) {
 		t.Fatalf("instance 2: AcquireLease while instance 1 holds it = %v, want ErrBusy", err)
 	}
 	if err := one.ReleaseLease(ctx, "instance-1"); err != nil {

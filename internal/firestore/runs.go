@@ -11,7 +11,7 @@ import (
 	gfs "cloud.google.com/go/firestore"
 	"cloud.google.com/go/firestore/apiv1/firestorepb"
 
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // maxPrunesPerRun bounds the old runs one RecordRun deletes, so that its
@@ -53,7 +53,7 @@ type runFields struct {
 // history to its 50 newest runs (by start time). A report without a start
 // time is stamped with the store's clock. The report holds no PII, so it is
 // kept whole.
-func (s *Store) RecordRun(ctx context.Context, r mirror.Report) error {
+func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	if r.StartedAt.IsZero() {
 		r.StartedAt = s.now()
 	}
@@ -99,7 +99,7 @@ func (s *Store) pruneRuns(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("count the runs: the answer has no count (got %T)", res[countAlias])
 	}
-	extra := min(int(v.GetIntegerValue())-mirror.KeptRuns, maxPrunesPerRun)
+	extra := min(int(v.GetIntegerValue())-rostersync.KeptRuns, maxPrunesPerRun)
 	if extra <= 0 {
 		return nil
 	}
@@ -129,18 +129,18 @@ func runID(started time.Time) (string, error) {
 
 // Runs returns the reports of at most limit recorded runs, newest (latest
 // start) first. The history keeps the 50 newest runs.
-func (s *Store) Runs(ctx context.Context, limit int) ([]mirror.Report, error) {
-	if err := mirror.CheckRunsLimit(limit); err != nil {
+func (s *Store) Runs(ctx context.Context, limit int) ([]rostersync.Report, error) {
+	if err := rostersync.CheckRunsLimit(limit); err != nil {
 		return nil, err
 	}
 	snaps, err := s.client.Collection(runsCollection).OrderBy(startedField, gfs.Desc).Limit(limit).Select("report").Documents(ctx).GetAll()
 	if err != nil {
 		return nil, fmt.Errorf("read the sync history: %w", err)
 	}
-	reports := make([]mirror.Report, 0, len(snaps))
+	reports := make([]rostersync.Report, 0, len(snaps))
 	for _, snap := range snaps {
 		text, _ := snap.Data()["report"].(string)
-		var r mirror.Report
+		var r rostersync.Report
 		if err := json.Unmarshal([]byte(text), &r); err != nil {
 			return nil, fmt.Errorf("read the sync history: decode %s/%s: %w", runsCollection, snap.Ref.ID, err)
 		}

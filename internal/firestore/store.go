@@ -24,7 +24,7 @@ import (
 	gfs "cloud.google.com/go/firestore"
 	"google.golang.org/api/option"
 
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // Collection and document names of the layout.
@@ -50,7 +50,7 @@ type Store struct {
 	now    func() time.Time
 }
 
-var _ mirror.Store = (*Store)(nil)
+var _ rostersync.Store = (*Store)(nil)
 
 // Open connects to the Firestore database databaseID (DefaultDatabaseID when
 // empty) of project projectID. Credentials come from opts, else Application

@@ -14,8 +14,8 @@ import (
 	"google.golang.org/api/iterator"
 
 	"github.com/rollcall/rollcall/internal/clocktest"
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/storetest"
 )
 
@@ -69,7 +69,7 @@ func updateTimes(t *testing.T, s *Store) map[string]time.Time {
 func TestDocumentLayout(t *testing.T) {
 	t.Parallel()
 	s := openTestStore(t)
-	es := []directory.Employee{
+	es := []roster.Employee{
 		{Phone: "+821012345678", Name: "홍길동", Department: "인사팀", Position: "과장", Email: "gildong@example.co.kr", Row: 2},
 		{Phone: "+821098765432", Row: 9},
 	}
@@ -104,7 +104,7 @@ func TestDocumentLayout(t *testing.T) {
 	}
 }
 
-// rowsSource is a mirror.Source serving fixed rows.
+// rowsSource is a rostersync.Source serving fixed rows.
 type rowsSource struct {
 	rows [][]string
 }
@@ -123,9 +123,9 @@ func TestUnchangedSyncWritesNothing(t *testing.T) {
 	t.Parallel()
 	s := openTestStore(t)
 	src := &rowsSource{rows: sheet(30)}
-	engine := mirror.NewEngine(src, s, 20)
+	engine := rostersync.NewEngine(src, s, 20)
 
-	if _, err := engine.Run(t.Context(), mirror.Options{}); err != nil {
+	if _, err := engine.Run(t.Context(), rostersync.Options{}); err != nil {
 		t.Fatalf("first sync: %v", err)
 	}
 	first := updateTimes(t, s)
@@ -133,7 +133,7 @@ func TestUnchangedSyncWritesNothing(t *testing.T) {
 		t.Fatalf("first sync stored %d employees, want 30", len(first))
 	}
 
-	r, err := engine.Run(t.Context(), mirror.Options{})
+	r, err := engine.Run(t.Context(), rostersync.Options{})
 	if err != nil {
 		t.Fatalf("unchanged sync: %v", err)
 	}
@@ -151,7 +151,7 @@ func TestUnchangedSyncWritesNothing(t *testing.T) {
 	// The same check does see a write: change one row, and exactly its
 	// document is rewritten.
 	src.rows[5][2] = "영업팀"
-	if _, err := engine.Run(t.Context(), mirror.Options{}); err != nil {
+	if _, err := engine.Run(t.Context(), rostersync.Options{}); err != nil {
 		t.Fatalf("sync of one change: %v", err)
 	}
 	changed := 0
@@ -169,8 +169,8 @@ func TestRecordRunDocuments(t *testing.T) {
 	t.Parallel()
 	s := openTestStore(t)
 	started := time.Date(2026, 3, 2, 9, 30, 0, 123456789, time.UTC)
-	r := mirror.Report{Rows: 12, Employees: 10, Added: 4, Updated: 3, Deleted: 2, Unchanged: 1,
-		Problems:  []directory.Problem{{Row: 7, Code: directory.ProblemInvalidPhone, Reason: "번호 오류"}},
+	r := rostersync.Report{Rows: 12, Employees: 10, Added: 4, Updated: 3, Deleted: 2, Unchanged: 1,
+		Problems:  []roster.Problem{{Row: 7, Code: roster.ProblemInvalidPhone, Reason: "번호 오류"}},
 		StartedAt: started, DurationMS: 2500}
 	if err := s.RecordRun(t.Context(), r); err != nil {
 		t.Fatalf("RecordRun: %v", err)
@@ -188,7 +188,7 @@ func TestRecordRunDocuments(t *testing.T) {
 		t.Errorf("run document id = %q, want the start time, a dash and 8 hex digits", id)
 	}
 	data := snap.Data()
-	var got mirror.Report
+	var got rostersync.Report
 	if err := json.Unmarshal([]byte(fmt.Sprint(data["report"])), &got); err != nil {
 		t.Fatalf("decode the report field: %v", err)
 	}
@@ -237,8 +237,8 @@ func TestDatabasesAreSeparate(t *testing.T) {
 		return s
 	}
 	def, other := open(""), open("rollcall-other")
-	e := directory.Employee{Phone: "+821012345678", Name: "홍길동", Row: 2}
-	if err := other.Apply(t.Context(), []directory.Employee{e}, nil); err != nil {
+	e := roster.Employee{Phone: "+821012345678", Name: "홍길동", Row: 2}
+	if err := other.Apply(t.Context(), []roster.Employee{e}, nil); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 	if _, ok, err := other.Lookup(t.Context(), e.Phone); err != nil || !ok {
@@ -270,7 +270,7 @@ func TestBadPhones(t *testing.T) {
 		if _, ok, err := s.Lookup(t.Context(), phone); err != nil || ok {
 			t.Errorf("Lookup(%q) = (found %v, %v), want a miss", phone, ok, err)
 		}
-		if err := s.Apply(t.Context(), []directory.Employee{{Phone: phone, Row: 4}}, nil); !errors.Is(err, errBadPhone) {
+		if err := s.Apply(t.Context(), []roster.Employee{{Phone: phone, Row: 4}}, nil); !errors.Is(err, errBadPhone) {
 			t.Errorf("Apply(put %q) = %v, want errBadPhone", phone, err)
 		}
 		if err := s.Apply(t.Context(), nil, []string{phone}); !errors.Is(err, errBadPhone) {
@@ -317,12 +317,12 @@ func TestOpenWithoutProject(t *testing.T) {
 func TestApplyDuplicates(t *testing.T) {
 	t.Parallel()
 	s := openTestStore(t)
-	a := directory.Employee{Phone: "+821012345678", Name: "첫째", Row: 2}
-	b := directory.Employee{Phone: "+821012345678", Name: "둘째", Row: 3}
-	c := directory.Employee{Phone: "+821055556666", Name: "셋째", Row: 4}
+	a := roster.Employee{Phone: "+821012345678", Name: "첫째", Row: 2}
+	b := roster.Employee{Phone: "+821012345678", Name: "둘째", Row: 3}
+	c := roster.Employee{Phone: "+821055556666", Name: "셋째", Row: 4}
 	// The store sends one write per document, the last word winning and
 	// deletes last, as the bolt store applies them.
-	if err := s.Apply(t.Context(), []directory.Employee{a, c, b}, []string{c.Phone, c.Phone}); err != nil {
+	if err := s.Apply(t.Context(), []roster.Employee{a, c, b}, []string{c.Phone, c.Phone}); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 	got, err := s.Hashes(t.Context())
@@ -340,7 +340,7 @@ func TestWritesOnePerDocument(t *testing.T) {
 	es := storetest.People(1200)
 	first, last := es[0], es[0]
 	last.Name = "마지막"
-	puts := append([]directory.Employee{first}, es[1:]...)
+	puts := append([]roster.Employee{first}, es[1:]...)
 	puts = append(puts, last)
 	deletes := []string{es[7].Phone, "+821099990000", es[7].Phone}
 

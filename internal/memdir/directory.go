@@ -31,7 +31,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // Store is the directory store a Directory copies; the bolt and firestore
@@ -45,13 +45,13 @@ type Store interface {
 	// every phone removed after version, and returns the version that
 	// brings the copy to; false, having called nothing, when the store
 	// cannot tell (the copy is too old): then the copy is read again whole.
-	Changes(ctx context.Context, version string, visit func(directory.Employee), remove func(phone string)) (string, bool, error)
+	Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error)
 	// VisitEmployees first tells size how many employees it is about to
 	// hand over (a hint), then calls visit with every stored employee, and
 	// stops at the first error visit returns. Handed over one at a time,
 	// the employees are never all held as a slice next to the copy a load
 	// builds.
-	VisitEmployees(ctx context.Context, size func(n int), visit func(directory.Employee) error) error
+	VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error
 }
 
 // Defaults of Options.
@@ -163,12 +163,12 @@ func New(store Store, o Options) *Directory {
 // ErrNotLoaded until a copy has been loaded. It never waits for the store:
 // when a check is due it starts one in the background and answers from the
 // copy it has.
-func (d *Directory) Lookup(_ context.Context, phone string) (directory.Employee, bool, error) {
+func (d *Directory) Lookup(_ context.Context, phone string) (roster.Employee, bool, error) {
 	d.maybeCheck()
 	d.data.RLock()
 	defer d.data.RUnlock()
 	if d.people == nil {
-		return directory.Employee{}, false, ErrNotLoaded
+		return roster.Employee{}, false, ErrNotLoaded
 	}
 	if c, ok := d.changed[phone]; ok {
 		return c.employee, !c.removed, nil
@@ -179,7 +179,7 @@ func (d *Directory) Lookup(_ context.Context, phone string) (directory.Employee,
 
 // change is an employee written, or removed, since the copy was read whole.
 type change struct {
-	employee directory.Employee
+	employee roster.Employee
 	removed  bool
 }
 

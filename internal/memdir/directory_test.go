@@ -10,11 +10,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // wantFound fails the test unless d finds want under its phone.
-func wantFound(t *testing.T, d *Directory, want directory.Employee) {
+func wantFound(t *testing.T, d *Directory, want roster.Employee) {
 	t.Helper()
 	got, ok, err := d.Lookup(t.Context(), want.Phone)
 	if err != nil || !ok {
@@ -138,7 +138,7 @@ func TestRefreshAfterOwnSync(t *testing.T) {
 	// A sync deletes hong, and the wiring refreshes at once: the clock has
 	// not moved, so no check would be due.
 	later := synced.Add(time.Hour)
-	store.set(func(s *storeState) { s.last, s.version, s.employees = later, "v2", []directory.Employee{kim} })
+	store.set(func(s *storeState) { s.last, s.version, s.employees = later, "v2", []roster.Employee{kim} })
 	refresh(t, d)
 	wantMissing(t, d, hong.Phone)
 	wantFound(t, d, kim)
@@ -167,7 +167,7 @@ func TestCheckInterval(t *testing.T) {
 
 	// Another instance deletes hong.
 	store.set(func(s *storeState) {
-		s.last, s.version, s.employees = synced.Add(time.Hour), "v2", []directory.Employee{kim}
+		s.last, s.version, s.employees = synced.Add(time.Hour), "v2", []roster.Employee{kim}
 	})
 
 	clock.Advance(DefaultCheckInterval - time.Nanosecond)
@@ -213,7 +213,7 @@ func TestBackgroundCheckIsShared(t *testing.T) {
 		return unblocked(ctx)
 	}
 	checks := store.count("Status")
-	store.set(func(s *storeState) { s.version, s.employees = "v2", []directory.Employee{kim} })
+	store.set(func(s *storeState) { s.version, s.employees = "v2", []roster.Employee{kim} })
 
 	clock.Advance(DefaultCheckInterval)
 	for i := range 1000 {
@@ -248,16 +248,16 @@ func TestRefreshWaitsForEarlierCheck(t *testing.T) {
 	store.set(func(s *storeState) { s.version = "v2" })
 	inEmployees, release := make(chan struct{}), make(chan struct{})
 	unblocked := store.employees
-	store.employees = func(ctx context.Context) ([]directory.Employee, error) {
+	store.employees = func(ctx context.Context) ([]roster.Employee, error) {
 		close(inEmployees)
 		<-release
 		store.employees = unblocked
-		return []directory.Employee{hong, kim}, nil // what it read before the sync
+		return []roster.Employee{hong, kim}, nil // what it read before the sync
 	}
 	clock.Advance(DefaultCheckInterval)
 	wantFound(t, d, hong)
 	<-inEmployees
-	store.set(func(s *storeState) { s.version, s.employees = "v3", []directory.Employee{kim} })
+	store.set(func(s *storeState) { s.version, s.employees = "v3", []roster.Employee{kim} })
 
 	refreshed := make(chan error, 1)
 	go func() { refreshed <- d.Refresh(context.Background()) }()
@@ -296,7 +296,7 @@ func TestStoreDown(t *testing.T) {
 	}
 
 	// The store comes back, with hong gone.
-	store.set(func(s *storeState) { s.err, s.version, s.employees = nil, "v2", []directory.Employee{kim} })
+	store.set(func(s *storeState) { s.err, s.version, s.employees = nil, "v2", []roster.Employee{kim} })
 	clock.Advance(DefaultCheckInterval)
 	wantFound(t, d, hong)
 	settle(t, d)
@@ -338,7 +338,7 @@ func TestWatch(t *testing.T) {
 	// A real clock: Watch's ticker runs on it.
 	d := New(store, Options{CheckInterval: time.Millisecond})
 	refresh(t, d)
-	store.set(func(s *storeState) { s.version, s.employees = "v2", []directory.Employee{kim} })
+	store.set(func(s *storeState) { s.version, s.employees = "v2", []roster.Employee{kim} })
 
 	ctx, stop := context.WithCancel(t.Context())
 	watched := make(chan struct{})

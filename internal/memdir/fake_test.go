@@ -11,14 +11,14 @@ import (
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/logging/logtest"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // fakeStore is a directory store with function fields; newFakeStore fills
 // them from a state the test changes with set.
 type fakeStore struct {
 	status    func(ctx context.Context) (string, time.Time, error)
-	employees func(ctx context.Context) ([]directory.Employee, error)
+	employees func(ctx context.Context) ([]roster.Employee, error)
 
 	mu    sync.Mutex
 	state storeState
@@ -29,7 +29,7 @@ type fakeStore struct {
 type storeState struct {
 	last      time.Time
 	version   string
-	employees []directory.Employee
+	employees []roster.Employee
 	// changes, by the version they start from, are what Changes answers;
 	// from any other version it answers "cannot tell".
 	changes map[string]storeChange
@@ -39,12 +39,12 @@ type storeState struct {
 // storeChange is what the fake's Changes answers from one version.
 type storeChange struct {
 	to      string
-	puts    []directory.Employee
+	puts    []roster.Employee
 	removes []string
 }
 
 func (f *fakeStore) Status(ctx context.Context) (string, time.Time, error) { return f.status(ctx) }
-func (f *fakeStore) Changes(_ context.Context, version string, visit func(directory.Employee), remove func(string)) (string, bool, error) {
+func (f *fakeStore) Changes(_ context.Context, version string, visit func(roster.Employee), remove func(string)) (string, bool, error) {
 	st := f.read("Changes")
 	c, ok := st.changes[version]
 	if st.err != nil || !ok {
@@ -58,7 +58,7 @@ func (f *fakeStore) Changes(_ context.Context, version string, visit func(direct
 	}
 	return c.to, true, nil
 }
-func (f *fakeStore) VisitEmployees(ctx context.Context, size func(int), visit func(directory.Employee) error) error {
+func (f *fakeStore) VisitEmployees(ctx context.Context, size func(int), visit func(roster.Employee) error) error {
 	es, err := f.employees(ctx)
 	if err != nil {
 		return err
@@ -78,12 +78,12 @@ func newFakeStore(s storeState) *fakeStore {
 		st := f.read("Status")
 		return st.version, st.last, st.err
 	}
-	f.employees = func(context.Context) ([]directory.Employee, error) {
+	f.employees = func(context.Context) ([]roster.Employee, error) {
 		st := f.read("Employees")
 		if st.err != nil {
 			return nil, st.err
 		}
-		return append([]directory.Employee(nil), st.employees...), nil
+		return append([]roster.Employee(nil), st.employees...), nil
 	}
 	return f
 }
@@ -117,8 +117,8 @@ func newFakeClock() *clocktest.Clock {
 
 // The directory the tests start from. The phones are made up.
 var (
-	hong     = directory.Employee{Phone: "+821012345678", Name: "홍길동", Department: "인사팀", Position: "과장", Row: 2}
-	kim      = directory.Employee{Phone: "+821098765432", Name: "김하늘", Department: "개발팀", Position: "사원", Row: 3}
+	hong     = roster.Employee{Phone: "+821012345678", Name: "홍길동", Department: "인사팀", Position: "과장", Row: 2}
+	kim      = roster.Employee{Phone: "+821098765432", Name: "김하늘", Department: "개발팀", Position: "사원", Row: 3}
 	stranger = "+821099990000"
 	synced   = time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC)
 	errDown  = errors.New("rpc error: code = Unavailable desc = connection refused")
@@ -126,7 +126,7 @@ var (
 
 // syncedState is a store synced once with hong and kim.
 func syncedState() storeState {
-	return storeState{last: synced, version: "v1", employees: []directory.Employee{hong, kim}}
+	return storeState{last: synced, version: "v1", employees: []roster.Employee{hong, kim}}
 }
 
 // newTestDirectory returns a Directory over store with clock, logging into

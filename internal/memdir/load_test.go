@@ -7,7 +7,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // visitingStore is a fake store that counts the employees it hands over
@@ -17,7 +17,7 @@ type visitingStore struct {
 	visited int
 }
 
-func (v *visitingStore) VisitEmployees(ctx context.Context, size func(int), visit func(directory.Employee) error) error {
+func (v *visitingStore) VisitEmployees(ctx context.Context, size func(int), visit func(roster.Employee) error) error {
 	es, err := v.fakeStore.employees(ctx)
 	if err != nil {
 		return err
@@ -38,7 +38,7 @@ func TestLoadVisitsEmployees(t *testing.T) {
 	t.Parallel()
 	st := syncedState()
 	for i := range 100 {
-		st.employees = append(st.employees, directory.Employee{
+		st.employees = append(st.employees, roster.Employee{
 			Phone: fmt.Sprintf("+8210%08d", i), Name: fmt.Sprintf("직원%d", i), Department: "개발팀", Position: "사원", Row: i + 3,
 		})
 	}
@@ -72,10 +72,10 @@ func TestCatchUpReadsOnlyTheChanges(t *testing.T) {
 
 	moved := hong
 	moved.Department = "재무팀"
-	lee := directory.Employee{Phone: "+821055550000", Name: "이도윤", Department: "영업팀", Position: "사원"}
+	lee := roster.Employee{Phone: "+821055550000", Name: "이도윤", Department: "영업팀", Position: "사원"}
 	store.set(func(s *storeState) {
-		s.version, s.employees = "v2", []directory.Employee{moved, lee}
-		s.changes = map[string]storeChange{"v1": {to: "v2", puts: []directory.Employee{moved, lee}, removes: []string{kim.Phone}}}
+		s.version, s.employees = "v2", []roster.Employee{moved, lee}
+		s.changes = map[string]storeChange{"v1": {to: "v2", puts: []roster.Employee{moved, lee}, removes: []string{kim.Phone}}}
 	})
 	refresh(t, d)
 	wantFound(t, d, moved)
@@ -86,7 +86,7 @@ func TestCatchUpReadsOnlyTheChanges(t *testing.T) {
 	}
 
 	// Too far behind for the log: everything is read again.
-	store.set(func(s *storeState) { s.version, s.employees, s.changes = "v9", []directory.Employee{kim}, nil })
+	store.set(func(s *storeState) { s.version, s.employees, s.changes = "v9", []roster.Employee{kim}, nil })
 	refresh(t, d)
 	wantFound(t, d, kim)
 	wantMissing(t, d, lee.Phone)
@@ -106,7 +106,7 @@ func BenchmarkLoad100k(b *testing.B) {
 	runtime.ReadMemStats(&before)
 	st := storeState{last: synced, version: "v1"}
 	for i := range n {
-		st.employees = append(st.employees, directory.Employee{
+		st.employees = append(st.employees, roster.Employee{
 			Phone: phone(i), Name: fmt.Sprintf("직원%d", i), Department: fmt.Sprintf("부서%d", i%40),
 			Position: "사원", Email: fmt.Sprintf("employee%d@example.com", i), Row: i + 2,
 		})

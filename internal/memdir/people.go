@@ -5,11 +5,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // people is one loaded copy of the employees, packed to take little memory:
-// with a hundred thousand employees, a map of directory.Employee values
+// with a hundred thousand employees, a map of roster.Employee values
 // holds six strings (each its own allocation) and a string key per person,
 // several times what is stored here. Each person carries its phone as the
 // number its digits spell, in a list sorted by it, so that a look-up is a
@@ -18,7 +18,7 @@ import (
 // are each kept once. Look-ups slice that shared string: they allocate
 // nothing. It stays because the 64 MB target at 100,000 employees needs
 // it: BenchmarkLoad100k keeps 8.0 MB live this way against 21.0 MB for a
-// map[string]directory.Employee, and `go run ./bench` at 100,000 (bolt)
+// map[string]roster.Employee, and `go run ./bench` at 100,000 (bolt)
 // peaked at 70.3 MiB with the map (docs/benchmarks.md).
 type people struct {
 	// list holds the people whose phone is plain E.164 ("+" and up to 15
@@ -43,7 +43,7 @@ type person struct {
 func (p *people) len() int { return len(p.list) + len(p.byPhone) }
 
 // lookup returns the employee whose phone is phone, and whether there is one.
-func (p *people) lookup(phone string) (directory.Employee, bool) {
+func (p *people) lookup(phone string) (roster.Employee, bool) {
 	var (
 		e  person
 		ok bool
@@ -57,10 +57,10 @@ func (p *people) lookup(phone string) (directory.Employee, bool) {
 		e, ok = p.byPhone[phone]
 	}
 	if !ok {
-		return directory.Employee{}, false
+		return roster.Employee{}, false
 	}
 	email := e.text + e.nameLen
-	return directory.Employee{
+	return roster.Employee{
 		Phone:      phone, // the key it was found under: the same string
 		Name:       p.text[e.text:email],
 		Department: p.words[e.department],
@@ -114,7 +114,7 @@ func newPeopleBuilder(n int) *peopleBuilder {
 }
 
 // add packs e. A phone added twice keeps the last employee, as a map would.
-func (b *peopleBuilder) add(e directory.Employee) {
+func (b *peopleBuilder) add(e roster.Employee) {
 	pe := person{
 		text:       uint32(b.text.Len()),
 		nameLen:    uint32(len(e.Name)),

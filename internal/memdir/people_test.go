@@ -6,15 +6,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // checkPacked fails unless people packed from es answers every phone as a
 // map of es keyed by phone would (the last employee of a phone wins), for
 // the phones of es and for others.
-func checkPacked(t *testing.T, es []directory.Employee, others ...string) {
+func checkPacked(t *testing.T, es []roster.Employee, others ...string) {
 	t.Helper()
-	want := map[string]directory.Employee{}
+	want := map[string]roster.Employee{}
 	b := newPeopleBuilder(0)
 	for _, e := range es {
 		want[e.Phone] = e
@@ -44,7 +44,7 @@ func checkPacked(t *testing.T, es []directory.Employee, others ...string) {
 
 func TestPeopleAnswersLikeAMap(t *testing.T) {
 	t.Parallel()
-	es := []directory.Employee{
+	es := []roster.Employee{
 		{Phone: "+821023456789", Name: "홍길동", Department: "인사팀", Position: "대리", Email: "gildong@example.com", Row: 2},
 		{Phone: "+821034567890", Name: "김하늘", Department: "인사팀", Position: "과장", Email: "", Row: 3},
 		{Phone: "+821045678901", Row: 4}, // every field but the phone empty
@@ -67,7 +67,7 @@ func BenchmarkPeopleLookup100k(b *testing.B) {
 	phones := make([]string, n)
 	for i := range n {
 		phones[i] = fmt.Sprintf("+8210%08d", i*7919%100_000_000)
-		bl.add(directory.Employee{Phone: phones[i], Name: fmt.Sprintf("직원%d", i), Department: "개발팀", Position: "사원", Row: i + 2})
+		bl.add(roster.Employee{Phone: phones[i], Name: fmt.Sprintf("직원%d", i), Department: "개발팀", Position: "사원", Row: i + 2})
 	}
 	p := bl.done()
 	b.ReportAllocs()

@@ -6,7 +6,7 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // flight is one check of the store. Only one runs at a time, so copies are
@@ -147,10 +147,10 @@ func (d *Directory) load(ctx context.Context) error {
 	}
 	if loaded {
 		var (
-			puts    []directory.Employee
+			puts    []roster.Employee
 			removes []string
 		)
-		now, ok, err := d.store.Changes(ctx, have, func(e directory.Employee) { puts = append(puts, e) },
+		now, ok, err := d.store.Changes(ctx, have, func(e roster.Employee) { puts = append(puts, e) },
 			func(phone string) { removes = append(removes, phone) })
 		if err != nil {
 			return fmt.Errorf("read the directory's changes: %w", err)
@@ -179,7 +179,7 @@ const maxChanged = 5000
 
 // keepChanges puts in the employees written and removed since the copy's
 // version, and reports false, changing nothing, when there are too many.
-func (d *Directory) keepChanges(puts []directory.Employee, removes []string, version string, last time.Time) bool {
+func (d *Directory) keepChanges(puts []roster.Employee, removes []string, version string, last time.Time) bool {
 	d.data.Lock()
 	defer d.data.Unlock()
 	if len(d.changed)+len(puts)+len(removes) > maxChanged {
@@ -203,7 +203,7 @@ func (d *Directory) keepChanges(puts []directory.Employee, removes []string, ver
 func (d *Directory) readPeople(ctx context.Context) (*people, error) {
 	defer lowerGCPercent(loadGCPercent)()
 	b := newPeopleBuilder(0)
-	err := d.store.VisitEmployees(ctx, func(n int) { b = newPeopleBuilder(n) }, func(e directory.Employee) error {
+	err := d.store.VisitEmployees(ctx, func(n int) { b = newPeopleBuilder(n) }, func(e roster.Employee) error {
 		b.add(e)
 		return nil
 	})

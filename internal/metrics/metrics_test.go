@@ -22,20 +22,20 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/metrics"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/openbuilder"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
 // The decorators are what they wrap.
 var (
-	_ metrics.SyncRunner    = (*mirror.Engine)(nil)
+	_ metrics.SyncRunner    = (*rostersync.Engine)(nil)
 	_ metrics.Verifier      = (*verify.Verifier)(nil)
-	_ kakao.Verifier        = (*metrics.ObservedVerifier)(nil)
+	_ openbuilder.Verifier  = (*metrics.ObservedVerifier)(nil)
 	_ verify.ProfileFetcher = (*metrics.ObservedProfiles)(nil)
 )
 
@@ -109,27 +109,27 @@ const userID = "a3f0c1d2e4b5968778a9b0c1d2e3f405"
 // Kakao, observed by m.
 func kakaoStack(t *testing.T, fake *kakaotest.Server, m *metrics.Metrics) *gin.Engine {
 	t.Helper()
-	origins, err := kakao.ParseOrigins([]string{fake.Origin()})
+	origins, err := openbuilder.ParseOrigins([]string{fake.Origin()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := directoryFunc(func(_ context.Context, phone string) (directory.Employee, bool, error) {
+	dir := directoryFunc(func(_ context.Context, phone string) (roster.Employee, bool, error) {
 		if phone == "+821023456789" {
-			return directory.Employee{Phone: phone, Name: "홍길동", Row: 2}, true, nil
+			return roster.Employee{Phone: phone, Name: "홍길동", Row: 2}, true, nil
 		}
-		return directory.Employee{}, false, nil
+		return roster.Employee{}, false, nil
 	})
-	client := kakao.NewProfileClient(fake.APIKey(), origins, kakao.ProfileOptions{Transport: fake.Transport()})
-	h := kakao.NewHandler(kakao.HandlerConfig{}, m.WrapVerifier(verify.New(m.WrapProfiles(client), dir, verify.Options{})))
+	client := openbuilder.NewProfileClient(fake.APIKey(), origins, openbuilder.ProfileOptions{Transport: fake.Transport()})
+	h := openbuilder.NewHandler(openbuilder.HandlerConfig{}, m.WrapVerifier(verify.New(m.WrapProfiles(client), dir, verify.Options{})))
 	e := gin.New()
 	e.ContextWithFallback = true
 	h.Register(e)
 	return e
 }
 
-type directoryFunc func(ctx context.Context, phone string) (directory.Employee, bool, error)
+type directoryFunc func(ctx context.Context, phone string) (roster.Employee, bool, error)
 
-func (f directoryFunc) Lookup(ctx context.Context, phone string) (directory.Employee, bool, error) {
+func (f directoryFunc) Lookup(ctx context.Context, phone string) (roster.Employee, bool, error) {
 	return f(ctx, phone)
 }
 
@@ -223,12 +223,12 @@ func TestProfileTimeout(t *testing.T) {
 	fake := kakaotest.NewServer(t)
 	fake.SetBehavior(kakaotest.Hang)
 	m := metrics.New()
-	origins, err := kakao.ParseOrigins([]string{fake.Origin()})
+	origins, err := openbuilder.ParseOrigins([]string{fake.Origin()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := m.WrapProfiles(kakao.NewProfileClient(fake.APIKey(), origins,
-		kakao.ProfileOptions{Transport: fake.Transport(), Timeout: 100 * time.Millisecond}))
+	client := m.WrapProfiles(openbuilder.NewProfileClient(fake.APIKey(), origins,
+		openbuilder.ProfileOptions{Transport: fake.Transport(), Timeout: 100 * time.Millisecond}))
 	if _, err := client.Fetch(context.Background(), fake.Issue(hong)); !errors.Is(err, verify.ErrUnavailable) {
 		t.Fatalf("Fetch = %v, want ErrUnavailable", err)
 	}
@@ -250,11 +250,11 @@ type syncRunner struct {
 }
 
 type syncAnswer struct {
-	report mirror.Report
+	report rostersync.Report
 	err    error
 }
 
-func (s *syncRunner) Run(context.Context, mirror.Options) (mirror.Report, error) {
+func (s *syncRunner) Run(context.Context, rostersync.Options) (rostersync.Report, error) {
 	a := s.answers[s.calls]
 	s.calls++
 	return a.report, a.err
@@ -264,18 +264,18 @@ func TestSyncMetrics(t *testing.T) {
 	t.Parallel()
 	started := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	runs := []syncAnswer{
-		{mirror.Report{Employees: 10, Added: 10, DurationMS: 1500, StartedAt: started}, nil},
-		{mirror.Report{Employees: 9, Added: 1, Updated: 2, Deleted: 2, DurationMS: 500, StartedAt: started.Add(time.Hour)}, nil},
-		{mirror.Report{DryRun: true, Employees: 1, Deleted: 8, DurationMS: 100}, nil}, // a dry run changes nothing
-		{mirror.Report{Refused: true, Employees: 1, Deleted: 8, DurationMS: 200}, mirror.ErrRefused},
-		{mirror.Report{Error: mirror.ErrBusy.Error()}, fmt.Errorf("take the sync lease: %w", mirror.ErrBusy)},
-		{mirror.Report{DurationMS: 30_000}, fmt.Errorf("%w: sheet unreachable", mirror.ErrRead)},
+		{rostersync.Report{Employees: 10, Added: 10, DurationMS: 1500, StartedAt: started}, nil},
+		{rostersync.Report{Employees: 9, Added: 1, Updated: 2, Deleted: 2, DurationMS: 500, StartedAt: started.Add(time.Hour)}, nil},
+		{rostersync.Report{DryRun: true, Employees: 1, Deleted: 8, DurationMS: 100}, nil}, // a dry run changes nothing
+		{rostersync.Report{Refused: true, Employees: 1, Deleted: 8, DurationMS: 200}, rostersync.ErrRefused},
+		{rostersync.Report{Error: rostersync.ErrBusy.Error()}, fmt.Errorf("take the sync lease: %w", rostersync.ErrBusy)},
+		{rostersync.Report{DurationMS: 30_000}, fmt.Errorf("%w: sheet unreachable", rostersync.ErrRead)},
 	}
 	m := metrics.New()
 	runner := &syncRunner{answers: runs}
 	s := m.WrapSync(runner)
 	for i, want := range runs {
-		r, err := s.Run(context.Background(), mirror.Options{})
+		r, err := s.Run(context.Background(), rostersync.Options{})
 		if r.DurationMS != want.report.DurationMS || !errors.Is(err, want.err) {
 			t.Errorf("run %d: got %+v, %v; want what the wrapped runner returned", i, r, err)
 		}
@@ -324,10 +324,10 @@ func TestSyncResult(t *testing.T) {
 		want string
 	}{
 		{nil, "ok"},
-		{mirror.ErrRefused, "refused"},
-		{mirror.ErrBusy, "busy"},
-		{fmt.Errorf("take the sync lease: %w", mirror.ErrBusy), "busy"},
-		{fmt.Errorf("%w: boom", mirror.ErrRead), "failed"},
+		{rostersync.ErrRefused, "refused"},
+		{rostersync.ErrBusy, "busy"},
+		{fmt.Errorf("take the sync lease: %w", rostersync.ErrBusy), "busy"},
+		{fmt.Errorf("%w: boom", rostersync.ErrRead), "failed"},
 		{io.ErrUnexpectedEOF, "failed"},
 	}
 	for _, tt := range tests {

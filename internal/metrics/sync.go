@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // Results of a sync run, as labelled.
@@ -17,25 +17,25 @@ const (
 	SyncFailed  = "failed"
 )
 
-// SyncResult classifies what mirror.Engine.Run returned.
+// SyncResult classifies what rostersync.Engine.Run returned.
 func SyncResult(err error) string {
 	switch {
 	case err == nil:
 		return SyncOK
-	case errors.Is(err, mirror.ErrBusy):
+	case errors.Is(err, rostersync.ErrBusy):
 		return SyncBusy
-	case errors.Is(err, mirror.ErrRefused):
+	case errors.Is(err, rostersync.ErrRefused):
 		return SyncRefused
 	default:
 		return SyncFailed
 	}
 }
 
-// ObserveSync counts one sync run from what mirror.Engine.Run returned: its
+// ObserveSync counts one sync run from what rostersync.Engine.Run returned: its
 // result, its duration (unless it never started because another sync was
 // running) and, for an applied run that succeeded, the employees added,
 // updated and deleted, the directory's size and the time it finished.
-func (m *Metrics) ObserveSync(r mirror.Report, err error) {
+func (m *Metrics) ObserveSync(r rostersync.Report, err error) {
 	result := SyncResult(err)
 	m.syncRuns.WithLabelValues(result, strconv.FormatBool(r.DryRun)).Inc()
 	if result == SyncBusy {
@@ -57,9 +57,9 @@ func (m *Metrics) ObserveSync(r mirror.Report, err error) {
 	m.syncLastSuccess.Set(float64(finished.UnixNano()) / 1e9)
 }
 
-// SyncRunner runs one sync; *mirror.Engine is one.
+// SyncRunner runs one sync; *rostersync.Engine is one.
 type SyncRunner interface {
-	Run(ctx context.Context, opts mirror.Options) (mirror.Report, error)
+	Run(ctx context.Context, opts rostersync.Options) (rostersync.Report, error)
 }
 
 // ObservedSync is a SyncRunner that counts every run of the one it wraps.
@@ -76,7 +76,7 @@ func (m *Metrics) WrapSync(next SyncRunner) *ObservedSync {
 }
 
 // Run runs one sync through the wrapped runner and counts it.
-func (s *ObservedSync) Run(ctx context.Context, opts mirror.Options) (mirror.Report, error) {
+func (s *ObservedSync) Run(ctx context.Context, opts rostersync.Options) (rostersync.Report, error) {
 	r, err := s.next.Run(ctx, opts)
 	s.metrics.ObserveSync(r, err)
 	return r, err

@@ -1,5 +1,5 @@
 // Package sheets reads HR's employee list from a Google Sheet through the
-// Sheets API v4, as a mirror.Source.
+// Sheets API v4, as a rostersync.Source.
 //
 // It owns everything specific to Google Sheets: recognising the URL HR copies
 // from the browser (or a bare spreadsheet id), finding the tab a "#gid="

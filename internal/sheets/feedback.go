@@ -10,10 +10,10 @@ import (
 	"google.golang.org/api/googleapi"
 	gsheets "google.golang.org/api/sheets/v4"
 
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-var _ mirror.Feedback = (*Feedback)(nil)
+var _ rostersync.Feedback = (*Feedback)(nil)
 
 // Feedback writes each sync's result into one tab of HR's spreadsheet
 // (ROLLCALL_FEEDBACK_TAB), creating it when missing. It writes to that tab
@@ -36,7 +36,7 @@ func (s *Source) Feedback() *Feedback {
 // Write shows run in the tab unless the tab shows it already; it reports
 // whether it wrote. "기준 시각" is when the result first stood: a run that
 // changes nothing else leaves it, and the tab, as they are.
-func (f *Feedback) Write(ctx context.Context, run mirror.FeedbackRun) (bool, error) {
+func (f *Feedback) Write(ctx context.Context, run rostersync.FeedbackRun) (bool, error) {
 	sheetID, found, err := f.find(ctx)
 	if err != nil {
 		return false, err

@@ -9,8 +9,8 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // The feedback tab's layout: a title, five labelled lines, a blank row, the
@@ -42,7 +42,7 @@ func seoulTime(t time.Time) string {
 // 시각" line; lastChange, when not empty, stands in for a history that no
 // longer knows the last change (the tab's own line, kept). Only row numbers,
 // codes, counts and fixed Korean text appear: never a cell's content.
-func feedbackRows(run mirror.FeedbackRun, since, lastChange string) [][]string {
+func feedbackRows(run rostersync.FeedbackRun, since, lastChange string) [][]string {
 	r := run.Report
 	rows := [][]string{
 		{feedbackTitle},
@@ -55,7 +55,7 @@ func feedbackRows(run mirror.FeedbackRun, since, lastChange string) [][]string {
 		{"행", "코드", "사유"},
 	}
 	problems := slices.Clone(r.Problems)
-	slices.SortStableFunc(problems, func(a, b directory.Problem) int { return a.Row - b.Row })
+	slices.SortStableFunc(problems, func(a, b roster.Problem) int { return a.Row - b.Row })
 	for i, p := range problems {
 		if i == maxProblemsShown {
 			rows = append(rows, []string{"", "", fmt.Sprintf("외 %d개: rollcall sync --json 보고서에서 전체를 볼 수 있습니다.", len(problems)-i)})
@@ -67,7 +67,7 @@ func feedbackRows(run mirror.FeedbackRun, since, lastChange string) [][]string {
 }
 
 // outcomeText is the run's outcome in Korean, with a reason HR can act on.
-func outcomeText(run mirror.FeedbackRun) string {
+func outcomeText(run rostersync.FeedbackRun) string {
 	r := run.Report
 	switch {
 	case r.Refused:
@@ -81,9 +81,9 @@ func outcomeText(run mirror.FeedbackRun) string {
 			r.Deleted, percent(share), percent(run.MaxDeletePercent))
 	case run.Err == nil && r.Error == "":
 		return "완료"
-	case errors.Is(run.Err, directory.ErrNoHeader):
+	case errors.Is(run.Err, roster.ErrNoHeader):
 		return "실패: 시트가 비어 있습니다. 직원 명단 탭에 머리글 행과 직원 행이 있는지 확인해 주세요. 명단은 바뀌지 않았습니다."
-	case errors.Is(run.Err, mirror.ErrRead):
+	case errors.Is(run.Err, rostersync.ErrRead):
 		return "실패: 시트를 직원 명단으로 읽지 못했습니다. 머리글 행에 '휴대전화' 열이 있는지 확인해 주세요(아래 표). 명단은 바뀌지 않았습니다."
 	default:
 		return "실패: rollcall이 명단을 저장하지 못했습니다(시트의 문제가 아닙니다). 다음 동기화 때 다시 시도하며, 계속되면 운영 담당자에게 알려 주세요."
@@ -95,7 +95,7 @@ func percent(p float64) string {
 	return strconv.FormatFloat(math.Round(p*10)/10, 'f', -1, 64)
 }
 
-func lastChangeText(last *mirror.Report, kept string) string {
+func lastChangeText(last *rostersync.Report, kept string) string {
 	switch {
 	case last != nil:
 		return fmt.Sprintf("%s: 추가 %d명, 수정 %d명, 삭제 %d명", seoulTime(last.Finished()), last.Added, last.Updated, last.Deleted)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/sheets"
 	"github.com/rollcall/rollcall/internal/sheets/sheetstest"
 )
@@ -35,17 +35,17 @@ func newFeedback(t *testing.T, f *sheetstest.Server) *sheets.Feedback {
 
 // doneRun is a done sync at the given minute of 2026-12-04 08:00 UTC
 // (17:00 in Seoul) that added added employees and found two problem rows.
-func doneRun(minute, added int) mirror.FeedbackRun {
-	r := mirror.Report{
+func doneRun(minute, added int) rostersync.FeedbackRun {
+	r := rostersync.Report{
 		Rows: 7, Employees: 5, Added: added, Unchanged: 5 - added,
 		StartedAt:  time.Date(2026, 12, 4, 8, minute, 0, 0, time.UTC),
 		DurationMS: 1500,
-		Problems: []directory.Problem{
-			{Row: 10, Code: directory.ProblemDuplicatePhone, Reason: "3행과 휴대전화 번호가 같습니다. 먼저 나온 3행만 반영했습니다."},
-			{Row: 9, Code: directory.ProblemInvalidPhone, Reason: "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요."},
+		Problems: []roster.Problem{
+			{Row: 10, Code: roster.ProblemDuplicatePhone, Reason: "3행과 휴대전화 번호가 같습니다. 먼저 나온 3행만 반영했습니다."},
+			{Row: 9, Code: roster.ProblemInvalidPhone, Reason: "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요."},
 		},
 	}
-	run := mirror.FeedbackRun{Report: r, MaxDeletePercent: 20, Employees: 5}
+	run := rostersync.FeedbackRun{Report: r, MaxDeletePercent: 20, Employees: 5}
 	if added > 0 {
 		run.LastChange = &r
 	}
@@ -169,17 +169,17 @@ func TestFeedbackOutcomes(t *testing.T) {
 	refused := doneRun(0, 0)
 	refused.Report.Refused = true
 	refused.Report.Deleted, refused.Report.Unchanged = 34, 102
-	refused.Err = mirror.ErrRefused
+	refused.Err = rostersync.ErrRefused
 	noHeader := doneRun(0, 0)
-	noHeader.Err = fmt.Errorf("%w: %w", mirror.ErrRead, directory.ErrNoHeader)
+	noHeader.Err = fmt.Errorf("%w: %w", rostersync.ErrRead, roster.ErrNoHeader)
 	noPhone := doneRun(0, 0)
-	noPhone.Err = fmt.Errorf("%w: %w", mirror.ErrRead, &directory.SheetError{Row: 1, Err: directory.ErrNoPhoneColumn})
+	noPhone.Err = fmt.Errorf("%w: %w", rostersync.ErrRead, &roster.SheetError{Row: 1, Err: roster.ErrNoPhoneColumn})
 	storeDown := doneRun(0, 0)
 	storeDown.Err = errors.New("apply the sync: firestore: unavailable")
 	storeDown.Report.Error = storeDown.Err.Error()
 	tests := []struct {
 		name string
-		run  mirror.FeedbackRun
+		run  rostersync.FeedbackRun
 		want string
 	}{
 		{"refused by the brake", refused, "거부: 삭제 예정 34명: 현재 인원의 25%, 한도 20%."},

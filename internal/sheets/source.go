@@ -16,10 +16,10 @@ import (
 	"google.golang.org/api/option"
 	gsheets "google.golang.org/api/sheets/v4"
 
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-var _ mirror.Source = (*Source)(nil)
+var _ rostersync.Source = (*Source)(nil)
 
 // Defaults for Options' zero values. The waits between the attempts add up
 // to at least a minute (retry.go), to outlast a per-minute quota.

@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rollcall/rollcall/internal/binding"
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // bindingTests are the contract's clauses on bindings.
@@ -122,7 +122,7 @@ func testBindingLeaver(t *testing.T, s Store) {
 
 	changed := es[1]
 	changed.Department = "재무팀"
-	apply(t, s, []directory.Employee{changed}, []string{es[0].Phone})
+	apply(t, s, []roster.Employee{changed}, []string{es[0].Phone})
 	wantBinding(t, s, "phone-a", nil)
 	wantBinding(t, s, "tablet-a", nil)
 	wantBinding(t, s, "stayer", &stayer) // a changed employee keeps theirs

@@ -6,18 +6,18 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // wantDigest fails the test unless the store's Digest is that of es.
-func wantDigest(t *testing.T, s Store, es ...directory.Employee) {
+func wantDigest(t *testing.T, s Store, es ...roster.Employee) {
 	t.Helper()
 	got, err := s.Digest(t.Context())
 	if err != nil {
 		t.Fatalf("Digest: %v", err)
 	}
-	if want := mirror.DigestOf(es); got != want {
+	if want := rostersync.DigestOf(es); got != want {
 		t.Errorf("Digest = %q, want %q (that of the %d employees held)", got, want, len(es))
 	}
 }
@@ -29,7 +29,7 @@ func testDigest(t *testing.T, s Store) {
 
 	changed := es[0]
 	changed.Name = "홍길순"
-	apply(t, s, []directory.Employee{changed}, []string{es[1].Phone, "+821099990000"})
+	apply(t, s, []roster.Employee{changed}, []string{es[1].Phone, "+821099990000"})
 	wantDigest(t, s, changed, es[2])
 
 	apply(t, s, nil, nil)
@@ -41,13 +41,13 @@ func testDigest(t *testing.T, s Store) {
 }
 
 // changesSince calls Changes and returns what it handed over.
-func changesSince(t *testing.T, s Store, version string) (string, []directory.Employee, []string, bool) {
+func changesSince(t *testing.T, s Store, version string) (string, []roster.Employee, []string, bool) {
 	t.Helper()
 	var (
-		puts    []directory.Employee
+		puts    []roster.Employee
 		removes []string
 	)
-	now, ok, err := s.Changes(t.Context(), version, func(e directory.Employee) { puts = append(puts, e) },
+	now, ok, err := s.Changes(t.Context(), version, func(e roster.Employee) { puts = append(puts, e) },
 		func(p string) { removes = append(removes, p) })
 	if err != nil {
 		t.Fatalf("Changes: %v", err)
@@ -69,12 +69,12 @@ func testChanges(t *testing.T, s Store) {
 
 	changed := es[0]
 	changed.Department = "재무팀"
-	apply(t, s, []directory.Employee{changed}, []string{es[1].Phone})
+	apply(t, s, []roster.Employee{changed}, []string{es[1].Phone})
 	now, puts, removes, ok := changesSince(t, s, v1)
 	if !ok || now != version(t, s) {
 		t.Fatalf("Changes since the first apply = version %q, ok %v; want %q, ok", now, ok, version(t, s))
 	}
-	if diff := gocmp.Diff([]directory.Employee{changed}, puts); diff != "" {
+	if diff := gocmp.Diff([]roster.Employee{changed}, puts); diff != "" {
 		t.Errorf("employees written since (-want +got):\n%s", diff)
 	}
 	if diff := gocmp.Diff([]string{es[1].Phone}, removes); diff != "" {

@@ -9,15 +9,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rollcall/rollcall/internal/clocktest"
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // fixtures returns employees whose fields exercise what a store must keep
 // exactly: Korean text, punctuation, quotes, a line break, empty fields.
 // The phones are made up; none is a real person's.
-func fixtures() []directory.Employee {
-	return []directory.Employee{
+func fixtures() []roster.Employee {
+	return []roster.Employee{
 		{Phone: "+821012345678", Name: "홍길동", Department: "인사팀 / 채용", Position: "과장(대리)", Email: "gildong.hong@example.co.kr", Row: 2},
 		{Phone: "+821098765432", Name: "Kim \"Jay\" 김", Department: "개발팀\n플랫폼", Position: "선임 🙂", Email: "", Row: 7},
 		{Phone: "+821055550000", Row: 1048576},
@@ -27,10 +27,10 @@ func fixtures() []directory.Employee {
 // People returns n distinct made-up employees, phones +82100000000
 // upwards, in phone order: a directory of any size for tests and
 // benchmarks of a store.
-func People(n int) []directory.Employee {
-	es := make([]directory.Employee, n)
+func People(n int) []roster.Employee {
+	es := make([]roster.Employee, n)
 	for i := range es {
-		es[i] = directory.Employee{
+		es[i] = roster.Employee{
 			Phone:      fmt.Sprintf("+8210%08d", i),
 			Name:       fmt.Sprintf("직원%d", i),
 			Department: "개발팀",
@@ -43,7 +43,7 @@ func People(n int) []directory.Employee {
 }
 
 // hashesOf returns the hashes a store holding exactly es must report.
-func hashesOf(es ...directory.Employee) map[string]string {
+func hashesOf(es ...roster.Employee) map[string]string {
 	h := make(map[string]string, len(es))
 	for _, e := range es {
 		h[e.Phone] = e.Hash()
@@ -51,7 +51,7 @@ func hashesOf(es ...directory.Employee) map[string]string {
 	return h
 }
 
-func apply(t *testing.T, s Store, puts []directory.Employee, deletes []string) {
+func apply(t *testing.T, s Store, puts []roster.Employee, deletes []string) {
 	t.Helper()
 	if err := s.Apply(t.Context(), puts, deletes); err != nil {
 		t.Fatalf("Apply(%d puts, %d deletes): %v", len(puts), len(deletes), err)
@@ -75,7 +75,7 @@ func wantHashes(t *testing.T, s Store, want map[string]string) {
 
 // wantLookup fails the test unless Lookup(phone) finds want, or, with a nil
 // want, misses.
-func wantLookup(t *testing.T, s Store, phone string, want *directory.Employee) {
+func wantLookup(t *testing.T, s Store, phone string, want *roster.Employee) {
 	t.Helper()
 	got, ok, err := s.Lookup(t.Context(), phone)
 	if err != nil {
@@ -134,10 +134,10 @@ func testHashes(t *testing.T, s Store) {
 
 func testUpdate(t *testing.T, s Store) {
 	old := fixtures()[0]
-	apply(t, s, []directory.Employee{old}, nil)
-	changed := directory.Employee{Phone: old.Phone, Name: "홍길동", Department: "재무팀", Position: "부장", Row: 9}
+	apply(t, s, []roster.Employee{old}, nil)
+	changed := roster.Employee{Phone: old.Phone, Name: "홍길동", Department: "재무팀", Position: "부장", Row: 9}
 	// Email is cleared: a store must not keep an old field the update leaves empty.
-	apply(t, s, []directory.Employee{changed}, nil)
+	apply(t, s, []roster.Employee{changed}, nil)
 	wantLookup(t, s, old.Phone, &changed)
 	wantHashes(t, s, hashesOf(changed))
 }
@@ -163,7 +163,7 @@ func testPutsAndDeletes(t *testing.T, s Store) {
 	apply(t, s, es[:3], nil)
 	changed := es[1]
 	changed.Department = "영업팀"
-	apply(t, s, []directory.Employee{changed, es[3]}, []string{es[0].Phone, es[2].Phone})
+	apply(t, s, []roster.Employee{changed, es[3]}, []string{es[0].Phone, es[2].Phone})
 	wantHashes(t, s, hashesOf(changed, es[3]))
 	wantLookup(t, s, changed.Phone, &changed)
 	wantLookup(t, s, es[0].Phone, nil)
@@ -173,7 +173,7 @@ func testEmptyApply(t *testing.T, s Store) {
 	es := fixtures()
 	apply(t, s, es, nil)
 	apply(t, s, nil, nil)
-	apply(t, s, []directory.Employee{}, []string{})
+	apply(t, s, []roster.Employee{}, []string{})
 	wantHashes(t, s, hashesOf(es...))
 }
 
@@ -182,9 +182,9 @@ func testCount(t *testing.T, s Store) {
 	es := People(5)
 	apply(t, s, es, nil)
 	wantCount(t, s, 5)
-	apply(t, s, []directory.Employee{es[0]}, []string{es[1].Phone, es[2].Phone, "+821099990000"})
+	apply(t, s, []roster.Employee{es[0]}, []string{es[1].Phone, es[2].Phone, "+821099990000"})
 	wantCount(t, s, 3)
-	if err := s.RecordRun(t.Context(), mirror.Report{StartedAt: epoch()}); err != nil {
+	if err := s.RecordRun(t.Context(), rostersync.Report{StartedAt: epoch()}); err != nil {
 		t.Fatalf("RecordRun: %v", err)
 	}
 	wantCount(t, s, 3)
@@ -203,7 +203,7 @@ func wantCount(t *testing.T, s Store, want int) {
 }
 
 func testNoPhone(t *testing.T, s Store) {
-	err := s.Apply(t.Context(), []directory.Employee{{Name: "전화없음", Row: 3}}, nil)
+	err := s.Apply(t.Context(), []roster.Employee{{Name: "전화없음", Row: 3}}, nil)
 	if err == nil {
 		t.Errorf("Apply of an employee without a phone succeeded, want an error")
 	}
@@ -211,8 +211,8 @@ func testNoPhone(t *testing.T, s Store) {
 
 func testRecordRun(t *testing.T, s Store) {
 	started := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
-	r := mirror.Report{Rows: 3, Employees: 3, Added: 3, StartedAt: started, DurationMS: 1500,
-		Problems: []directory.Problem{{Row: 5, Code: directory.ProblemInvalidPhone, Reason: "휴대전화 번호를 읽을 수 없습니다"}}}
+	r := rostersync.Report{Rows: 3, Employees: 3, Added: 3, StartedAt: started, DurationMS: 1500,
+		Problems: []roster.Problem{{Row: 5, Code: roster.ProblemInvalidPhone, Reason: "휴대전화 번호를 읽을 수 없습니다"}}}
 	if err := s.RecordRun(t.Context(), r); err != nil {
 		t.Fatalf("RecordRun: %v", err)
 	}
@@ -223,14 +223,14 @@ func testRecordRun(t *testing.T, s Store) {
 	if want := started.Add(1500 * time.Millisecond); !got.Equal(want) {
 		t.Errorf("LastSync = %v, want StartedAt+DurationMS = %v", got, want)
 	}
-	wantRuns(t, s, 10, []mirror.Report{r})
+	wantRuns(t, s, 10, []rostersync.Report{r})
 }
 
 func testRecordRunAgain(t *testing.T, s Store, clock *clocktest.Clock) {
 	first := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	second := first.Add(24 * time.Hour)
 	for _, at := range []time.Time{first, second} {
-		if err := s.RecordRun(t.Context(), mirror.Report{StartedAt: at, DurationMS: 20}); err != nil {
+		if err := s.RecordRun(t.Context(), rostersync.Report{StartedAt: at, DurationMS: 20}); err != nil {
 			t.Fatalf("RecordRun: %v", err)
 		}
 	}
@@ -246,7 +246,7 @@ func testRecordRunAgain(t *testing.T, s Store, clock *clocktest.Clock) {
 	// kept in the history with that start.
 	clock.Advance(72 * time.Hour)
 	stamped := clock.Now()
-	if err := s.RecordRun(t.Context(), mirror.Report{Rows: 1, DurationMS: 5}); err != nil {
+	if err := s.RecordRun(t.Context(), rostersync.Report{Rows: 1, DurationMS: 5}); err != nil {
 		t.Fatalf("RecordRun: %v", err)
 	}
 	got, err = s.LastSync(t.Context())
@@ -260,7 +260,7 @@ func testRecordRunAgain(t *testing.T, s Store, clock *clocktest.Clock) {
 	if err != nil {
 		t.Fatalf("Runs: %v", err)
 	}
-	want := []mirror.Report{{Rows: 1, DurationMS: 5, StartedAt: stamped}}
+	want := []rostersync.Report{{Rows: 1, DurationMS: 5, StartedAt: stamped}}
 	if diff := cmp.Diff(want, runs); diff != "" {
 		t.Errorf("Runs(1) after a report without StartedAt (-want +got):\n%s", diff)
 	}
@@ -269,7 +269,7 @@ func testRecordRunAgain(t *testing.T, s Store, clock *clocktest.Clock) {
 func testRecordRunKeepsEmployees(t *testing.T, s Store) {
 	es := fixtures()
 	apply(t, s, es, nil)
-	if err := s.RecordRun(t.Context(), mirror.Report{Employees: len(es), StartedAt: time.Now()}); err != nil {
+	if err := s.RecordRun(t.Context(), rostersync.Report{Employees: len(es), StartedAt: time.Now()}); err != nil {
 		t.Fatalf("RecordRun: %v", err)
 	}
 	wantHashes(t, s, hashesOf(es...))
@@ -302,7 +302,7 @@ func testCancelled(t *testing.T, s Store) {
 	if err := s.Apply(ctx, es, nil); err == nil {
 		t.Errorf("Apply with a cancelled context succeeded, want an error")
 	}
-	if err := s.RecordRun(ctx, mirror.Report{StartedAt: time.Now()}); err == nil {
+	if err := s.RecordRun(ctx, rostersync.Report{StartedAt: time.Now()}); err == nil {
 		t.Errorf("RecordRun with a cancelled context succeeded, want an error")
 	}
 	if _, err := s.Hashes(ctx); err == nil {
@@ -320,7 +320,7 @@ func testCancelled(t *testing.T, s Store) {
 	if _, err := s.Count(ctx); err == nil {
 		t.Errorf("Count with a cancelled context succeeded, want an error")
 	}
-	if err := s.VisitEmployees(ctx, func(int) {}, func(directory.Employee) error { return nil }); err == nil {
+	if err := s.VisitEmployees(ctx, func(int) {}, func(roster.Employee) error { return nil }); err == nil {
 		t.Errorf("VisitEmployees with a cancelled context succeeded, want an error")
 	}
 	if _, err := s.Version(ctx); err == nil {

@@ -6,12 +6,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // record records each report, failing the test on the first error.
-func record(t *testing.T, s Store, rs ...mirror.Report) {
+func record(t *testing.T, s Store, rs ...rostersync.Report) {
 	t.Helper()
 	for _, r := range rs {
 		if err := s.RecordRun(t.Context(), r); err != nil {
@@ -21,7 +21,7 @@ func record(t *testing.T, s Store, rs ...mirror.Report) {
 }
 
 // wantRuns fails the test unless Runs(limit) returns want, whole.
-func wantRuns(t *testing.T, s Store, limit int, want []mirror.Report) {
+func wantRuns(t *testing.T, s Store, limit int, want []rostersync.Report) {
 	t.Helper()
 	got, err := s.Runs(t.Context(), limit)
 	if err != nil {
@@ -69,20 +69,20 @@ func wantLastSync(t *testing.T, s Store, want time.Time) {
 
 func testRunsNotApplied(t *testing.T, s Store) {
 	at := func(minutes int) time.Time { return epoch().Add(time.Duration(minutes) * time.Minute) }
-	dry := mirror.Report{DryRun: true, Rows: 4, Employees: 4, Added: 4, StartedAt: at(0), DurationMS: 10}
+	dry := rostersync.Report{DryRun: true, Rows: 4, Employees: 4, Added: 4, StartedAt: at(0), DurationMS: 10}
 	// A dry run on a never-synced store leaves it never synced.
 	record(t, s, dry)
 	wantLastSync(t, s, time.Time{})
 
-	applied := mirror.Report{Forced: true, Rows: 4, Employees: 4, Added: 4, StartedAt: at(1), DurationMS: 30,
-		Problems: []directory.Problem{{Row: 6, Code: directory.ProblemDuplicatePhone, Reason: "2행과 같은 휴대전화 번호입니다"}}}
-	refused := mirror.Report{Refused: true, RefusedReason: "would delete 4 of 4 employees", Rows: 0, Deleted: 4, StartedAt: at(2), DurationMS: 40}
-	failed := mirror.Report{Error: "could not read the sheet: timeout", StartedAt: at(3), DurationMS: 50}
-	laterDry := mirror.Report{DryRun: true, Rows: 4, Employees: 4, Unchanged: 4, StartedAt: at(4), DurationMS: 60}
+	applied := rostersync.Report{Forced: true, Rows: 4, Employees: 4, Added: 4, StartedAt: at(1), DurationMS: 30,
+		Problems: []roster.Problem{{Row: 6, Code: roster.ProblemDuplicatePhone, Reason: "2행과 같은 휴대전화 번호입니다"}}}
+	refused := rostersync.Report{Refused: true, RefusedReason: "would delete 4 of 4 employees", Rows: 0, Deleted: 4, StartedAt: at(2), DurationMS: 40}
+	failed := rostersync.Report{Error: "could not read the sheet: timeout", StartedAt: at(3), DurationMS: 50}
+	laterDry := rostersync.Report{DryRun: true, Rows: 4, Employees: 4, Unchanged: 4, StartedAt: at(4), DurationMS: 60}
 	record(t, s, applied, refused, failed, laterDry)
 
 	wantLastSync(t, s, at(1).Add(30*time.Millisecond))
-	wantRuns(t, s, 10, []mirror.Report{laterDry, failed, refused, applied, dry})
+	wantRuns(t, s, 10, []rostersync.Report{laterDry, failed, refused, applied, dry})
 }
 
 func testRunsOrder(t *testing.T, s Store) {
@@ -92,7 +92,7 @@ func testRunsOrder(t *testing.T, s Store) {
 	// Recorded out of order: newest means the latest start, not the last
 	// recorded.
 	for _, h := range []int{3, 0, 4, 1, 2} {
-		record(t, s, mirror.Report{Rows: h, StartedAt: at(h), DurationMS: int64(h)})
+		record(t, s, rostersync.Report{Rows: h, StartedAt: at(h), DurationMS: int64(h)})
 	}
 	wantStarts(t, s, 3, []time.Time{at(4), at(3), at(2)})
 	wantStarts(t, s, 1, []time.Time{at(4)})
@@ -109,7 +109,7 @@ func testRunsPruned(t *testing.T, s Store) {
 	const recorded = 60
 	at := func(i int) time.Time { return epoch().Add(time.Duration(i) * time.Minute) }
 	for i := range recorded {
-		record(t, s, mirror.Report{Rows: i, StartedAt: at(i)})
+		record(t, s, rostersync.Report{Rows: i, StartedAt: at(i)})
 	}
 	want := make([]time.Time, 0, keptRuns)
 	for i := recorded - 1; i >= recorded-keptRuns; i-- {
@@ -119,6 +119,6 @@ func testRunsPruned(t *testing.T, s Store) {
 	wantLastSync(t, s, at(recorded-1))
 
 	// A run older than everything kept does not push a newer one out.
-	record(t, s, mirror.Report{DryRun: true, StartedAt: at(-1)})
+	record(t, s, rostersync.Report{DryRun: true, StartedAt: at(-1)})
 	wantStarts(t, s, 2*recorded, want)
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/clocktest"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // leaseTTL is the lease the clauses take unless they say otherwise.
@@ -26,7 +26,7 @@ func acquire(t *testing.T, s Store, holder string, ttl time.Duration) {
 func wantBusy(t *testing.T, s Store, holder string) {
 	t.Helper()
 	err := s.AcquireLease(t.Context(), holder, leaseTTL)
-	if !errors.Is(err, mirror.ErrBusy) {
+	if !errors.Is(err, rostersync.ErrBusy) {
 		t.Errorf("AcquireLease(%q) while another holds the lease = %v, want ErrBusy", holder, err)
 	}
 }
@@ -95,7 +95,7 @@ func testLeaseBadArguments(t *testing.T, s Store) {
 	}
 	for _, tt := range tests {
 		err := s.AcquireLease(t.Context(), tt.holder, tt.ttl)
-		if err == nil || errors.Is(err, mirror.ErrBusy) {
+		if err == nil || errors.Is(err, rostersync.ErrBusy) {
 			t.Errorf("AcquireLease(%q, %v) = %v, want an error that is not ErrBusy", tt.holder, tt.ttl, err)
 		}
 	}
@@ -121,7 +121,7 @@ func testLeaseConcurrent(t *testing.T, s Store) {
 			t.Errorf("holders %d and %d both acquired the lease", winner, i)
 		case err == nil:
 			winner = i
-		case !errors.Is(err, mirror.ErrBusy):
+		case !errors.Is(err, rostersync.ErrBusy):
 			t.Errorf("holder %d: AcquireLease = %v, want nil or ErrBusy", i, err)
 		}
 	}

@@ -8,17 +8,17 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // wantEmployees fails the test unless VisitEmployees tells the size of
 // want and hands over exactly want, in any order.
-func wantEmployees(t *testing.T, s Store, want []directory.Employee) {
+func wantEmployees(t *testing.T, s Store, want []roster.Employee) {
 	t.Helper()
 	size := -1
-	var got []directory.Employee
-	err := s.VisitEmployees(t.Context(), func(n int) { size = n }, func(e directory.Employee) error {
+	var got []roster.Employee
+	err := s.VisitEmployees(t.Context(), func(n int) { size = n }, func(e roster.Employee) error {
 		got = append(got, e)
 		return nil
 	})
@@ -28,7 +28,7 @@ func wantEmployees(t *testing.T, s Store, want []directory.Employee) {
 	if size != len(want) {
 		t.Errorf("VisitEmployees told size %d, want %d", size, len(want))
 	}
-	byPhone := func(a, b directory.Employee) int { return cmp.Compare(a.Phone, b.Phone) }
+	byPhone := func(a, b roster.Employee) int { return cmp.Compare(a.Phone, b.Phone) }
 	got = slices.SortedFunc(slices.Values(got), byPhone)
 	want = slices.SortedFunc(slices.Values(want), byPhone)
 	if len(got) == 0 && len(want) == 0 {
@@ -58,11 +58,11 @@ func testEmployees(t *testing.T, s Store) {
 	changed := es[0]
 	changed.Department = "재무팀"
 	changed.Email = "" // a cleared field reads back empty
-	apply(t, s, []directory.Employee{changed}, []string{es[1].Phone})
-	wantEmployees(t, s, []directory.Employee{changed, es[2]})
+	apply(t, s, []roster.Employee{changed}, []string{es[1].Phone})
+	wantEmployees(t, s, []roster.Employee{changed, es[2]})
 
 	// What VisitEmployees hands over is what Lookup returns, field for field.
-	for _, e := range []directory.Employee{changed, es[2]} {
+	for _, e := range []roster.Employee{changed, es[2]} {
 		wantLookup(t, s, e.Phone, &e)
 	}
 }
@@ -71,7 +71,7 @@ func testVisitStops(t *testing.T, s Store) {
 	apply(t, s, People(3), nil)
 	stop := errors.New("enough")
 	visits := 0
-	err := s.VisitEmployees(t.Context(), func(int) {}, func(directory.Employee) error {
+	err := s.VisitEmployees(t.Context(), func(int) {}, func(roster.Employee) error {
 		visits++
 		return stop
 	})
@@ -111,17 +111,17 @@ func testVersion(t *testing.T, s Store) {
 	apply(t, s, es, nil)
 	v := moved("the first apply")
 
-	if err := s.RecordRun(t.Context(), mirror.Report{Employees: len(es), StartedAt: epoch()}); err != nil {
+	if err := s.RecordRun(t.Context(), rostersync.Report{Employees: len(es), StartedAt: epoch()}); err != nil {
 		t.Fatalf("RecordRun: %v", err)
 	}
 	same("a recorded run", v)
 	apply(t, s, nil, nil)
-	apply(t, s, []directory.Employee{}, []string{})
+	apply(t, s, []roster.Employee{}, []string{})
 	same("an empty apply", v)
 
 	changed := es[0]
 	changed.Position = "부장"
-	apply(t, s, []directory.Employee{changed}, nil)
+	apply(t, s, []roster.Employee{changed}, nil)
 	moved("an update")
 	apply(t, s, nil, []string{es[1].Phone})
 	moved("a delete")

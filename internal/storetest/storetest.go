@@ -16,20 +16,20 @@ import (
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/clocktest"
-	"github.com/rollcall/rollcall/internal/directory"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // Store is everything rollcall needs of a directory store: what a sync
-// writes (mirror.Store) and what the service reads.
+// writes (rostersync.Store) and what the service reads.
 type Store interface {
-	mirror.Store
+	rostersync.Store
 	// binding.Store keeps the bindings of verified Kakao users; an Apply
 	// that deletes an employee deletes the bindings to their phone.
 	binding.Store
 	// Lookup returns the employee stored under phone (E.164) and true, or
 	// false when no employee has that phone; a miss is not an error.
-	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
+	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
 	// LastSync returns when the last recorded applied sync run finished, or
 	// the zero time when no applied run was ever recorded.
 	//
@@ -41,7 +41,7 @@ type Store interface {
 	// Runs returns the reports of at most limit recorded runs, newest
 	// (latest StartedAt) first. A store keeps the 50 newest runs; a limit
 	// below 1 is an error.
-	Runs(ctx context.Context, limit int) ([]mirror.Report, error)
+	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
 	// Count returns how many employees the directory holds.
 	Count(ctx context.Context) (int, error)
 	// VisitEmployees first tells size how many employees the directory
@@ -49,7 +49,7 @@ type Store interface {
 	// it, in no particular order, and stops at the first error visit
 	// returns, returning an error that wraps it (memdir.Store: the
 	// directory held in memory loads one employee at a time).
-	VisitEmployees(ctx context.Context, size func(n int), visit func(directory.Employee) error) error
+	VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error
 	// Version returns a token that changes whenever an Apply with something
 	// to do has changed the employees, so that a reader can tell its copy of
 	// the directory is out of date without reading it. It stays the same
@@ -61,7 +61,7 @@ type Store interface {
 	// Changes hands over what changed after a version: visit each employee
 	// written since, remove each phone removed, and returns the version that
 	// brings a reader to; false when it cannot tell (memdir.Store).
-	Changes(ctx context.Context, version string, visit func(directory.Employee), remove func(phone string)) (string, bool, error)
+	Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error)
 }
 
 // keptRuns is how many runs a store's history keeps.

@@ -3,7 +3,7 @@ package verify
 import (
 	"time"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // Kind is what a verification decided. The zero value is Undecided, so a
@@ -57,7 +57,7 @@ const (
 type Outcome struct {
 	Kind Kind
 	// Employee is set when Kind is Employee.
-	Employee directory.Employee
+	Employee roster.Employee
 	// Reason is one of the Reason codes.
 	Reason string
 	// RetryAfter is how long the user must wait, when Reason is

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // ProfileFetcher reads the phone number of the Kakao profile behind an OTP
@@ -19,7 +19,7 @@ type ProfileFetcher interface {
 type Directory interface {
 	// Lookup returns the employee whose E.164 phone is phone, and false
 	// (with a nil error) when there is none.
-	Lookup(ctx context.Context, phone string) (directory.Employee, bool, error)
+	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
 }
 
 // UserLimiter limits profile look-ups per Kakao user. It must be safe for

@@ -12,13 +12,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
 const otpURL = "https://talk-plugin-capi.kakao.com/otp/5f1a0e11aa22bb33cc44dd55/profile"
 
-var hong = directory.Employee{Phone: "+821023456789", Name: "홍길동", Department: "인사팀", Position: "대리", Row: 2}
+var hong = roster.Employee{Phone: "+821023456789", Name: "홍길동", Department: "인사팀", Position: "대리", Row: 2}
 
 // fetcherFunc is a hand-written ProfileFetcher fake.
 type fetcherFunc func(ctx context.Context, otpURL string) (string, error)
@@ -30,26 +30,26 @@ func profile(phone string, err error) fetcherFunc {
 }
 
 // directoryFunc is a hand-written Directory fake.
-type directoryFunc func(ctx context.Context, phone string) (directory.Employee, bool, error)
+type directoryFunc func(ctx context.Context, phone string) (roster.Employee, bool, error)
 
-func (f directoryFunc) Lookup(ctx context.Context, phone string) (directory.Employee, bool, error) {
+func (f directoryFunc) Lookup(ctx context.Context, phone string) (roster.Employee, bool, error) {
 	return f(ctx, phone)
 }
 
 // hongOnly knows hong only.
 func hongOnly() directoryFunc {
-	return func(_ context.Context, phone string) (directory.Employee, bool, error) {
+	return func(_ context.Context, phone string) (roster.Employee, bool, error) {
 		if phone == hong.Phone {
 			return hong, true, nil
 		}
-		return directory.Employee{}, false, nil
+		return roster.Employee{}, false, nil
 	}
 }
 
 func TestOutcomes(t *testing.T) {
 	t.Parallel()
-	storeDown := directoryFunc(func(context.Context, string) (directory.Employee, bool, error) {
-		return directory.Employee{}, false, errors.New("store unavailable")
+	storeDown := directoryFunc(func(context.Context, string) (roster.Employee, bool, error) {
+		return roster.Employee{}, false, errors.New("store unavailable")
 	})
 	tests := []struct {
 		name    string
@@ -122,9 +122,9 @@ func TestCanceledByCaller(t *testing.T) {
 // verification, so a hanging store still gets an answer.
 func TestTimeoutCoversTheDirectory(t *testing.T) {
 	t.Parallel()
-	hanging := directoryFunc(func(ctx context.Context, _ string) (directory.Employee, bool, error) {
+	hanging := directoryFunc(func(ctx context.Context, _ string) (roster.Employee, bool, error) {
 		<-ctx.Done()
-		return directory.Employee{}, false, ctx.Err()
+		return roster.Employee{}, false, ctx.Err()
 	})
 	v := verify.New(profile(hong.Phone, nil), hanging, verify.Options{Timeout: 50 * time.Millisecond})
 	got, err := v.Verify(t.Context(), verify.Request{OTPURL: otpURL})
@@ -137,8 +137,8 @@ func TestTimeoutCoversTheDirectory(t *testing.T) {
 // must not get the phone number into the returned (logged) error.
 func TestRedactsDirectoryErrors(t *testing.T) {
 	t.Parallel()
-	store := directoryFunc(func(_ context.Context, phone string) (directory.Employee, bool, error) {
-		return directory.Employee{}, false, fmt.Errorf("get employees/%s (%s, 0%s): %w",
+	store := directoryFunc(func(_ context.Context, phone string) (roster.Employee, bool, error) {
+		return roster.Employee{}, false, fmt.Errorf("get employees/%s (%s, 0%s): %w",
 			phone, strings.TrimPrefix(phone, "+"), strings.TrimPrefix(phone, "+82"), context.DeadlineExceeded)
 	})
 	_, err := verify.New(profile(hong.Phone, nil), store, verify.Options{}).Verify(t.Context(), verify.Request{OTPURL: otpURL})

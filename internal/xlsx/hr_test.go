@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/rollcall/rollcall/internal/directory"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/hr.xlsx")
@@ -71,12 +71,12 @@ func TestHRWorkbook(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Rows: %v", err)
 	}
-	got, err := directory.ParseRoster(rows, time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC))
+	got, err := roster.ParseRoster(rows, time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatalf("ParseRoster: %v", err)
 	}
-	want := directory.Roster{
-		Employees: []directory.Employee{
+	want := roster.Roster{
+		Employees: []roster.Employee{
 			{Phone: "+821012345678", Name: "홍길동", Department: "인사팀", Position: "대리", Row: 5},
 			{Phone: "+821044445555", Name: "박민수", Department: "총무팀", Position: "주임", Row: 8},
 			{Phone: "+821055556666", Name: "최숨김", Department: "재무팀", Position: "사원", Row: 9}, // hidden rows are read

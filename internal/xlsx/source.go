@@ -15,7 +15,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/localfile"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/mirror"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // MaxFileSize is the largest workbook file Rows opens.
@@ -51,7 +51,7 @@ type Source struct {
 	maxSize int64
 }
 
-var _ mirror.Source = (*Source)(nil)
+var _ rostersync.Source = (*Source)(nil)
 
 // New returns a Source reading the workbook at path. sheet selects what to
 // read: "" is the whole first tab; otherwise a tab name ("직원목록"), or an A1

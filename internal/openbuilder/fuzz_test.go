@@ -1,0 +1,80 @@
+package openbuilder
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// seedPayloads are the shared examples and recorded variants.
+func seedPayloads(f *testing.F, files ...string) {
+	for _, name := range files {
+		f.Add(readTestdata(f, name))
+	}
+	for _, s := range []string{
+		``, `{}`, `null`, `[]`, `{"value":42}`, `{"value":{"origin":{"otp":"x"}}}`,
+		`{"value":{"origin":"{\"otp\":\"https://talk-plugin-capi.kakao.com/otp/a/profile\"}"}}`,
+		`{"action":{"params":{"p":"{\"otp\":{\"otp\":1}}"},"detailParams":{"p":{"value":[1,{"otp":null}]}}}}`,
+		`{"user":{"properties":{"appUserId":-0.5e10}}}`,
+	} {
+		f.Add([]byte(s))
+	}
+}
+
+func FuzzDecodeValidation(f *testing.F) {
+	seedPayloads(f, "kakao/validation-request.json", "requests/validation-origin-json.json",
+		"requests/validation-resolved-only.json", "requests/validation-no-otp.json")
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var r ValidationRequest
+		if err := decode(body, &r); err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("decode error %T %v, want *DecodeError", err, err)
+			}
+			return
+		}
+		checkFound(t, r.FindOTP)
+	})
+}
+
+func FuzzDecodeSkill(f *testing.F) {
+	seedPayloads(f, "kakao/skill-request.json", "requests/skill-params-only.json",
+		"requests/skill-detail-value-object.json", "requests/skill-no-otp.json")
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var p SkillPayload
+		if err := decode(body, &p); err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("decode error %T %v, want *DecodeError", err, err)
+			}
+			return
+		}
+		checkFound(t, p.FindOTP)
+	})
+}
+
+// checkFound: FindOTP is deterministic, and what it finds is a trimmed
+// OTP-looking URL that Origins.Check can judge without panicking.
+func checkFound(t *testing.T, find func() (string, bool)) {
+	t.Helper()
+	otp, ok := find()
+	if again, ok2 := find(); again != otp || ok2 != ok {
+		t.Fatalf("FindOTP not deterministic: %q, %v then %q, %v", otp, ok, again, ok2)
+	}
+	if !ok {
+		if otp != "" {
+			t.Fatalf("FindOTP = %q, false", otp)
+		}
+		return
+	}
+	if !looksLikeOTPURL(otp) || strings.TrimSpace(otp) != otp {
+		t.Fatalf("FindOTP = %q: not an OTP-looking URL", otp)
+	}
+	origins, err := ParseOrigins(DefaultOrigins())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, err := origins.Check(otp); err == nil && !strings.HasSuffix(u.Host, "kakao.com") {
+		t.Fatalf("Check(%q) accepted host %q", otp, u.Host)
+	}
+}

@@ -1,0 +1,184 @@
+package openbuilder
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rollcall/rollcall/internal/verify"
+)
+
+// Limits and names of the skill endpoints.
+const (
+	// MaxBodyBytes caps a skill request body; Kakao's are a few KiB.
+	MaxBodyBytes = 64 << 10
+	// SecretHeader carries the skill secret; builders without custom headers
+	// send it as the query parameter "secret".
+	SecretHeader = "X-Rollcall-Secret"
+)
+
+// Verifier is the verification use case as the skills call it;
+// *verify.Verifier is one.
+type Verifier interface {
+	Verify(ctx context.Context, r verify.Request) (verify.Outcome, error)
+}
+
+// ClientLimiter limits requests per client address; *ratelimit.Limiter is
+// one. It must be safe for concurrent use.
+type ClientLimiter interface {
+	// Allow reports whether key may go ahead now and, if not, how long it
+	// should wait.
+	Allow(key string) (ok bool, retryAfter time.Duration)
+}
+
+// HandlerConfig configures the skill endpoints.
+type HandlerConfig struct {
+	// SkillSecret, when set, must arrive in SecretHeader or ?secret=.
+	SkillSecret string
+	// BotID, when set, must equal the request's bot.id.
+	BotID string
+	// Clients, when set, limits per client address the requests that the
+	// secret does not authenticate: Kakao calls every bot from a few
+	// addresses, so authenticated calls are never limited by address.
+	Clients ClientLimiter
+}
+
+// Handler serves Open Builder's skills. Every endpoint shares its checks
+// (see Route); a well-formed call is answered 200 in the skill's own
+// format, so that the bot shows the user a message.
+type Handler struct {
+	secretSum [sha256.Size]byte
+	hasSecret bool
+	botID     string
+	clients   ClientLimiter
+	verifier  Verifier
+}
+
+// NewHandler returns the skill endpoints, verifying through v.
+func NewHandler(cfg HandlerConfig, v Verifier) *Handler {
+	return &Handler{
+		hasSecret: cfg.SkillSecret != "",
+		secretSum: sha256.Sum256([]byte(cfg.SkillSecret)),
+		botID:     cfg.BotID,
+		clients:   cfg.Clients,
+		verifier:  v,
+	}
+}
+
+// Register mounts POST /kakao/validate and POST /kakao/skill.
+func (h *Handler) Register(r gin.IRoutes) {
+	Route(r, h, "/kakao/validate", h.validate)
+	Route(r, h, "/kakao/skill", h.skill)
+}
+
+// Payload is a skill request body as Route decodes it with encoding/json.
+type Payload interface {
+	BotID() string
+}
+
+// Route mounts POST path, served by serve once the request has passed the
+// checks every skill endpoint shares. Each refusal is a JSON error, and the
+// request never reaches serve: 429 for a client over its limit (only
+// requests the secret does not authenticate count), 401 for a missing or
+// wrong secret (before the body is read), 413 for a body over
+// MaxBodyBytes, 400 for a body that does not decode into P, 403 for
+// another bot. serve answers with Answer or Refuse. A new endpoint is a
+// serve func and one line: Route(r, h, "/kakao/gate", gate.serve).
+func Route[P Payload](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
+	endpoint := strings.TrimPrefix(path, "/kakao/")
+	r.POST(path, func(c *gin.Context) {
+		body, ok := h.admit(c, endpoint)
+		if !ok {
+			return
+		}
+		var p P
+		if err := decode(body, &p); err != nil {
+			Refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, err.Error())
+			return
+		}
+		if h.botID != "" && subtle.ConstantTimeCompare([]byte(p.BotID()), []byte(h.botID)) != 1 {
+			Refuse(c, endpoint, http.StatusForbidden, refusedBot, "this bot is not allowed")
+			return
+		}
+		serve(c, p)
+	})
+}
+
+// Answer answers 200 with v as JSON.
+func Answer(c *gin.Context, v any) { c.JSON(http.StatusOK, v) }
+
+// Refusal reasons of requests that never reach a verification.
+const (
+	refusedSecret  = "bad_secret"
+	refusedBot     = "bad_bot_id"
+	refusedTooBig  = "body_too_large"
+	refusedBadBody = "bad_request"
+	refusedClient  = "client_rate_limited"
+)
+
+// tooManyRequests is the "error" of a 429 answer.
+const tooManyRequests = "too many requests"
+
+// admit applies the client limit and the secret, then reads the body. On
+// refusal it has answered.
+func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
+	authenticated := h.hasSecret && h.secretOK(c)
+	if !authenticated && h.clients != nil {
+		if ok, wait := h.clients.Allow(c.ClientIP()); !ok {
+			c.Header("Retry-After", retryAfter(wait))
+			Refuse(c, endpoint, http.StatusTooManyRequests, refusedClient, tooManyRequests)
+			return nil, false
+		}
+	}
+	if h.hasSecret && !authenticated {
+		Refuse(c, endpoint, http.StatusUnauthorized, refusedSecret, "missing or wrong skill secret")
+		return nil, false
+	}
+	if c.Request.ContentLength > MaxBodyBytes {
+		Refuse(c, endpoint, http.StatusRequestEntityTooLarge, refusedTooBig, "request body too large")
+		return nil, false
+	}
+	if c.Request.Body == nil {
+		Refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, "empty request body")
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
+	if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+		Refuse(c, endpoint, http.StatusRequestEntityTooLarge, refusedTooBig, "request body too large")
+		return nil, false
+	}
+	if err != nil {
+		Refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, "could not read the request body")
+		return nil, false
+	}
+	return body, true
+}
+
+// secretOK compares digests, so the comparison takes the same time whatever
+// the lengths and contents.
+func (h *Handler) secretOK(c *gin.Context) bool {
+	got := c.GetHeader(SecretHeader)
+	if got == "" {
+		got = c.Query("secret")
+	}
+	if got == "" {
+		return false
+	}
+	sum := sha256.Sum256([]byte(got))
+	return subtle.ConstantTimeCompare(sum[:], h.secretSum[:]) == 1
+}
+
+// retryAfter formats wait as a Retry-After value: whole seconds, rounded
+// up, at least 1.
+func retryAfter(wait time.Duration) string {
+	return strconv.FormatInt(int64(max(math.Ceil(wait.Seconds()), 1)), 10)
+}

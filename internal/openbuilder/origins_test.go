@@ -1,0 +1,230 @@
+package openbuilder
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rollcall/rollcall/internal/verify"
+)
+
+func TestParseOrigins(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   []string
+		want []string // nil means a configuration error
+	}{
+		{"defaults", DefaultOrigins(), DefaultOrigins()},
+		{"default port dropped", []string{"https://talk-plugin-capi.kakao.com:443"}, []string{"https://talk-plugin-capi.kakao.com"}},
+		{"case and slash", []string{" HTTPS://Talk-Plugin-CAPI.Kakao.COM/ "}, []string{"https://talk-plugin-capi.kakao.com"}},
+		{"duplicates merged", []string{"https://a.example", "https://A.example:443"}, []string{"https://a.example"}},
+		{"other port kept", []string{"https://a.example:8443"}, []string{"https://a.example:8443"}},
+		{"http on 127.0.0.1", []string{"http://127.0.0.1:8090"}, []string{"http://127.0.0.1:8090"}},
+		{"http on localhost", []string{"http://LOCALHOST:8090"}, []string{"http://localhost:8090"}},
+		{"http on ::1", []string{"http://[::1]:8090"}, []string{"http://[::1]:8090"}},
+		{"http default port", []string{"http://127.0.0.1:80"}, []string{"http://127.0.0.1"}},
+		{"https IP literal", []string{"https://10.0.0.1"}, []string{"https://10.0.0.1"}},
+
+		{"empty list", nil, nil},
+		{"empty entry", []string{""}, nil},
+		{"http non-loopback", []string{"http://talk-plugin-capi.kakao.com"}, nil},
+		{"http private IP", []string{"http://10.0.0.1"}, nil},
+		{"http look-alike localhost", []string{"http://localhost.evil.com"}, nil},
+		{"ftp", []string{"ftp://talk-plugin-capi.kakao.com"}, nil},
+		{"no scheme", []string{"talk-plugin-capi.kakao.com"}, nil},
+		{"user-info", []string{"https://user@talk-plugin-capi.kakao.com"}, nil},
+		{"path", []string{"https://talk-plugin-capi.kakao.com/otp"}, nil},
+		{"query", []string{"https://talk-plugin-capi.kakao.com?x=1"}, nil},
+		{"fragment", []string{"https://talk-plugin-capi.kakao.com#x"}, nil},
+		{"escape", []string{"https://talk-plugin-capi%2ekakao.com"}, nil},
+		{"backslash", []string{`https://talk-plugin-capi.kakao.com\`}, nil},
+		{"bad port", []string{"https://talk-plugin-capi.kakao.com:99999"}, nil},
+		{"port zero", []string{"https://talk-plugin-capi.kakao.com:0"}, nil},
+		{"empty label", []string{"https://talk-plugin-capi..kakao.com"}, nil},
+		{"underscore host", []string{"https://talk_plugin.kakao.com"}, nil},
+		{"non-ASCII host", []string{"https://카카오.com"}, nil},
+		{"one bad among good", []string{"https://talk-plugin-capi.kakao.com", "http://evil.com"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := ParseOrigins(tt.in)
+			if tt.want == nil {
+				if err == nil {
+					t.Fatalf("ParseOrigins(%q) = %v, want an error", tt.in, got.List())
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseOrigins(%q): %v", tt.in, err)
+			}
+			if diff := cmp.Diff(tt.want, got.List()); diff != "" {
+				t.Errorf("ParseOrigins(%q) mismatch (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+func TestParseOriginsReportsEveryBadEntry(t *testing.T) {
+	t.Parallel()
+	_, err := ParseOrigins([]string{"http://a.example", "https://ok.example", "ftp://b.example"})
+	if err == nil {
+		t.Fatal("ParseOrigins: want an error")
+	}
+	for _, want := range []string{`"http://a.example"`, `"ftp://b.example"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+}
+
+func TestOriginsCheck(t *testing.T) {
+	t.Parallel()
+	origins, err := ParseOrigins(append(DefaultOrigins(), "http://127.0.0.1:8090", "https://10.1.2.3:8443"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const path = "/otp/5f1a0e11aa22bb33cc44dd55/profile"
+	tests := []struct {
+		name string
+		in   string
+		want string // "" means refused
+	}{
+		{"current host", "https://talk-plugin-capi.kakao.com" + path, "https://talk-plugin-capi.kakao.com" + path},
+		{"older host", "https://talk-plugin.kakao.com" + path, "https://talk-plugin.kakao.com" + path},
+		{"explicit default port", "https://talk-plugin-capi.kakao.com:443" + path, "https://talk-plugin-capi.kakao.com" + path},
+		{"upper-case host", "https://TALK-PLUGIN-CAPI.kakao.com" + path, "https://talk-plugin-capi.kakao.com" + path},
+		{"upper-case scheme", "HTTPS://talk-plugin-capi.kakao.com" + path, "https://talk-plugin-capi.kakao.com" + path},
+		{"existing query kept", "https://talk-plugin-capi.kakao.com" + path + "?lang=ko", "https://talk-plugin-capi.kakao.com" + path + "?lang=ko"},
+		{"listed loopback http", "http://127.0.0.1:8090" + path, "http://127.0.0.1:8090" + path},
+		{"listed IP", "https://10.1.2.3:8443" + path, "https://10.1.2.3:8443" + path},
+
+		{"another host", "https://evil.com" + path, ""},
+		{"look-alike suffix", "https://talk-plugin-capi.kakao.com.evil.com" + path, ""},
+		{"look-alike prefix", "https://eviltalk-plugin-capi.kakao.com" + path, ""},
+		{"sub-domain", "https://x.talk-plugin-capi.kakao.com" + path, ""},
+		{"trailing dot", "https://talk-plugin-capi.kakao.com." + path, ""},
+		{"user-info", "https://talk-plugin-capi.kakao.com@evil.com" + path, ""},
+		{"user-info with password", "https://talk-plugin-capi.kakao.com:443@evil.com" + path, ""},
+		{"fragment trick", "https://evil.com#@talk-plugin-capi.kakao.com" + path, ""},
+		{"fragment", "https://talk-plugin-capi.kakao.com" + path + "#x", ""},
+		{"backslash trick", `https://evil.com\@talk-plugin-capi.kakao.com` + path, ""},
+		{"backslash path", `https://talk-plugin-capi.kakao.com\` + path, ""},
+		{"percent-encoded host", "https://talk-plugin-capi%2ekakao.com" + path, ""},
+		{"percent-encoded path", "https://talk-plugin-capi.kakao.com/otp/%2e%2e/profile", ""},
+		{"plain http to Kakao", "http://talk-plugin-capi.kakao.com" + path, ""},
+		{"https to the http loopback origin", "https://127.0.0.1:8090" + path, ""},
+		{"other loopback port", "http://127.0.0.1:8091" + path, ""},
+		{"unlisted IP", "https://127.0.0.1" + path, ""},
+		{"IPv6 literal", "https://[::1]" + path, ""},
+		{"decimal IP", "https://2130706433" + path, ""},
+		{"other port", "https://talk-plugin-capi.kakao.com:8443" + path, ""},
+		{"wrong path", "https://talk-plugin-capi.kakao.com/v2/user/me", ""},
+		{"dot segments", "https://talk-plugin-capi.kakao.com/otp/../v2/user/me/profile", ""},
+		{"extra segment", "https://talk-plugin-capi.kakao.com/otp/a/b/profile", ""},
+		{"path suffix", "https://talk-plugin-capi.kakao.com" + path + "/x", ""},
+		{"no id", "https://talk-plugin-capi.kakao.com/otp//profile", ""},
+		{"scheme-relative", "//talk-plugin-capi.kakao.com" + path, ""},
+		{"relative", path, ""},
+		{"opaque", "https:talk-plugin-capi.kakao.com" + path, ""},
+		{"javascript", "javascript:alert(1)", ""},
+		{"space", "https://talk-plugin-capi.kakao.com " + path, ""},
+		{"tab", "https://talk-plugin-capi.kakao.com\t" + path, ""},
+		{"non-ASCII look-alike", "https://talk-plugin-capi.kakaо.com" + path, ""}, // Cyrillic о
+		{"full-width dot", "https://talk-plugin-capi.kakao。com" + path, ""},
+		{"too long", "https://talk-plugin-capi.kakao.com" + path + "?" + strings.Repeat("a", 3000), ""},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := origins.Check(tt.in)
+			if tt.want == "" {
+				if !errors.Is(err, verify.ErrOriginRefused) {
+					t.Fatalf("Check(%q) = %v, %v; want verify.ErrOriginRefused", tt.in, got, err)
+				}
+				if tt.in != "" && strings.Contains(err.Error(), tt.in) {
+					t.Errorf("Check(%q) error %q contains the URL", tt.in, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Check(%q): %v", tt.in, err)
+			}
+			if got.String() != tt.want {
+				t.Errorf("Check(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestZeroOriginsRefuseEverything(t *testing.T) {
+	t.Parallel()
+	var o Origins
+	if _, err := o.Check(exampleOTP); !errors.Is(err, verify.ErrOriginRefused) {
+		t.Errorf("zero Origins Check(example) err = %v, want verify.ErrOriginRefused", err)
+	}
+}
+
+func FuzzOrigins(f *testing.F) {
+	for _, s := range []string{
+		exampleOTP, exampleOldOTP,
+		"https://talk-plugin-capi.kakao.com:443/otp/abc/profile?x=1",
+		"http://127.0.0.1:8090/otp/5f1a0e11aa22bb33cc44dd55/profile",
+		"https://talk-plugin-capi.kakao.com.evil.com/otp/abc/profile",
+		"https://evil.com#@talk-plugin-capi.kakao.com/otp/abc/profile",
+		"https://talk-plugin-capi.kakao.com@evil.com/otp/abc/profile",
+		`https://evil.com\@talk-plugin-capi.kakao.com/otp/abc/profile`,
+		"https://talk-plugin-capi%2ekakao.com/otp/abc/profile",
+		"https://[::1]:443/otp/a/profile",
+		"", "https:", "//x", "http://localhost",
+	} {
+		f.Add(s)
+	}
+	origins, err := ParseOrigins(append(DefaultOrigins(), "http://127.0.0.1:8090"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	allowed := map[string]bool{}
+	for _, o := range origins.List() {
+		allowed[o] = true
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		// As a configuration entry: never panics; what it accepts is
+		// normalised and stable.
+		if o, err := ParseOrigins([]string{raw}); err == nil {
+			again, err := ParseOrigins(o.List())
+			if err != nil || !cmp.Equal(again.List(), o.List()) {
+				t.Fatalf("ParseOrigins(%q) = %q, but re-parsing gives %q, %v", raw, o.List(), again.List(), err)
+			}
+		}
+
+		u, err := origins.Check(raw)
+		if err != nil {
+			if !errors.Is(err, verify.ErrOriginRefused) {
+				t.Fatalf("Check(%q) error %v does not wrap verify.ErrOriginRefused", raw, err)
+			}
+			if len(raw) > 8 && strings.Contains(err.Error(), raw) {
+				t.Fatalf("Check(%q) error %q contains the URL", raw, err)
+			}
+			return
+		}
+		if u.User != nil || u.Fragment != "" || u.Opaque != "" {
+			t.Fatalf("Check(%q) accepted %#v", raw, u)
+		}
+		if origin := u.Scheme + "://" + u.Host; !allowed[origin] {
+			t.Fatalf("Check(%q) accepted origin %q, not on the list", raw, origin)
+		}
+		if !isOTPPath(u.EscapedPath()) {
+			t.Fatalf("Check(%q) accepted path %q", raw, u.EscapedPath())
+		}
+		// What a client will actually request must pass again, unchanged.
+		again, err := origins.Check(u.String())
+		if err != nil || again.String() != u.String() {
+			t.Fatalf("Check(%q) = %q, but Check of that = %v, %v", raw, u, again, err)
+		}
+	})
+}

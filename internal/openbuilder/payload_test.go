@@ -1,0 +1,268 @@
+package openbuilder
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The OTP URLs of the shared examples.
+const (
+	exampleOTP    = "https://talk-plugin-capi.kakao.com/otp/5f1a0e11aa22bb33cc44dd55/profile"
+	exampleOldOTP = "https://talk-plugin.kakao.com/otp/62247d59d36c554596ea60eb/profile"
+)
+
+// readTestdata reads testdata/NAME, except that kakao/NAME is one of Kakao's
+// own samples, kept beside the Kakao adapter.
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	dir := "testdata"
+	if strings.HasPrefix(name, "kakao/") {
+		dir = filepath.Join("..", "kakao", "testdata")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestDecodeValidationSharedExample(t *testing.T) {
+	t.Parallel()
+	var got ValidationRequest
+	if err := decode(readTestdata(t, "kakao/validation-request.json"), &got); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	want := ValidationRequest{
+		Bot:   Bot{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
+		User:  User{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"},
+		Value: ValidationValue{Origin: exampleOTP, Resolved: exampleOTP},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("decode mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestDecodeSkillSharedExample(t *testing.T) {
+	t.Parallel()
+	var got SkillPayload
+	if err := decode(readTestdata(t, "kakao/skill-request.json"), &got); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	pluginValue := ParamValue(`{"otp":"` + exampleOTP + `","app_user_id":3001234567}`)
+	want := SkillPayload{
+		Bot:         Bot{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
+		UserRequest: UserRequest{User: User{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"}},
+		Action: Action{
+			Params:       map[string]ParamValue{"profile": pluginValue},
+			DetailParams: map[string]DetailParam{"profile": {Origin: exampleOTP, Value: pluginValue}},
+		},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("decode mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestParamValue(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{`"plain"`, "plain"},
+		{`"{\"otp\":\"x\"}"`, `{"otp":"x"}`},
+		{`{ "otp" : "x" }`, `{"otp":"x"}`},
+		{`42`, "42"},
+		{`null`, ""},
+		{`[1, 2]`, "[1,2]"},
+	}
+	for _, tt := range tests {
+		var got ParamValue
+		if err := got.UnmarshalJSON([]byte(tt.in)); err != nil {
+			t.Errorf("UnmarshalJSON(%s): %v", tt.in, err)
+			continue
+		}
+		if string(got) != tt.want {
+			t.Errorf("UnmarshalJSON(%s) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		body   string
+		skill  bool
+		inText string // part of the error message
+	}{
+		{"empty", "", false, "empty"},
+		{"blank", " \n ", true, "empty"},
+		{"truncated", `{"value":`, false, "malformed"},
+		{"trailing garbage", `{"value":{}} x`, false, "malformed"},
+		{"array", `[]`, false, "not a JSON object"},
+		{"null", `null`, true, "not a JSON object"},
+		{"string", `"x"`, true, "not a JSON object"},
+		{"value as number", `{"value":42}`, false, `"value"`},
+		{"origin as number", `{"value":{"origin":7}}`, false, `"value.origin"`},
+		{"user id as number", `{"user":{"id":12}}`, false, `"user.id"`},
+		{"other fields ignored", `{"user":{"properties":{"appUserId":true}}}`, false, ""},
+		{"action as string", `{"action":"x"}`, true, `"action"`},
+		{"detailParams as array", `{"action":{"detailParams":[]}}`, true, `"action.detailParams"`},
+		{"bot id as object", `{"bot":{"id":{}}}`, true, `"bot.id"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var err error
+			if tt.skill {
+				err = decode([]byte(tt.body), new(SkillPayload))
+			} else {
+				err = decode([]byte(tt.body), new(ValidationRequest))
+			}
+			if tt.inText == "" {
+				if err != nil {
+					t.Fatalf("decode %q: %v, want no error", tt.body, err)
+				}
+				return
+			}
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("decode %q: err = %v, want a *DecodeError", tt.body, err)
+			}
+			if !strings.Contains(err.Error(), tt.inText) {
+				t.Errorf("decode %q: error %q does not mention %q", tt.body, err, tt.inText)
+			}
+		})
+	}
+}
+
+func TestValidationFindOTP(t *testing.T) {
+	t.Parallel()
+	pluginJSON := `{"otp":"` + exampleOTP + `","app_user_id":3001234567}`
+	tests := []struct {
+		name   string
+		value  ValidationValue
+		want   string
+		wantOK bool
+	}{
+		{"origin is the URL", ValidationValue{Origin: exampleOTP, Resolved: exampleOTP}, exampleOTP, true},
+		{"older host", ValidationValue{Origin: exampleOldOTP}, exampleOldOTP, true},
+		{"origin carries JSON", ValidationValue{Origin: pluginJSON}, exampleOTP, true},
+		{"resolved carries JSON", ValidationValue{Origin: "프로필", Resolved: ParamValue(pluginJSON)}, exampleOTP, true},
+		{"origin wins over resolved", ValidationValue{Origin: exampleOldOTP, Resolved: ParamValue(pluginJSON)}, exampleOldOTP, true},
+		{"white space trimmed", ValidationValue{Origin: " " + exampleOTP + "\n"}, exampleOTP, true},
+		// Shape only: the allow-list decides about hosts later.
+		{"foreign host still found", ValidationValue{Origin: "https://evil.example/otp/abc/profile"}, "https://evil.example/otp/abc/profile", true},
+		{"empty", ValidationValue{}, "", false},
+		{"utterance", ValidationValue{Origin: "임직원 인증", Resolved: "임직원 인증"}, "", false},
+		{"not an OTP path", ValidationValue{Origin: "https://talk-plugin-capi.kakao.com/other"}, "", false},
+		// Disguised URLs are found, so that Origins.Check refuses them.
+		{"dot segments", ValidationValue{Origin: "https://talk-plugin-capi.kakao.com/otp/../admin/profile"}, "https://talk-plugin-capi.kakao.com/otp/../admin/profile", true},
+		{"fragment trick", ValidationValue{Origin: "https://evil.com#@talk-plugin-capi.kakao.com/otp/a/profile"}, "https://evil.com#@talk-plugin-capi.kakao.com/otp/a/profile", true},
+		{"ftp", ValidationValue{Origin: "ftp://talk-plugin-capi.kakao.com/otp/abc/profile"}, "", false},
+		{"JSON without otp", ValidationValue{Origin: `{"app_user_id":1}`}, "", false},
+		{"JSON otp not a URL", ValidationValue{Origin: `{"otp":"hello"}`}, "", false},
+		{"broken JSON", ValidationValue{Origin: `{"otp":`}, "", false},
+		{"JSON otp as number", ValidationValue{Origin: `{"otp":5}`}, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, ok := ValidationRequest{Value: tt.value}.FindOTP()
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("FindOTP() = %q, %v; want %q, %v", got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+}
+
+func TestSkillFindOTP(t *testing.T) {
+	t.Parallel()
+	plugin := func(otp string) ParamValue { return ParamValue(`{"otp":"` + otp + `","app_user_id":1}`) }
+	otpA := "https://talk-plugin-capi.kakao.com/otp/aaaaaaaaaaaaaaaaaaaaaaaa/profile"
+	otpB := "https://talk-plugin-capi.kakao.com/otp/bbbbbbbbbbbbbbbbbbbbbbbb/profile"
+	tests := []struct {
+		name   string
+		action Action
+		want   string
+	}{
+		{"detail origin", Action{DetailParams: map[string]DetailParam{"profile": {Origin: otpA}}}, otpA},
+		{"params JSON", Action{Params: map[string]ParamValue{"profile": plugin(otpA)}}, otpA},
+		{"params URL", Action{Params: map[string]ParamValue{"profile": ParamValue(otpA)}}, otpA},
+		{"detail value JSON", Action{DetailParams: map[string]DetailParam{"profile": {Origin: "프로필", Value: plugin(otpA)}}}, otpA},
+		{"origin beats params", Action{
+			Params:       map[string]ParamValue{"a": plugin(otpB)},
+			DetailParams: map[string]DetailParam{"z": {Origin: otpA}},
+		}, otpA},
+		{"params beat detail values", Action{
+			Params:       map[string]ParamValue{"z": plugin(otpA)},
+			DetailParams: map[string]DetailParam{"a": {Origin: "x", Value: plugin(otpB)}},
+		}, otpA},
+		{"sorted names", Action{DetailParams: map[string]DetailParam{
+			"profile2": {Origin: otpB}, "profile1": {Origin: otpA}, "zzz": {Origin: "nothing"},
+		}}, otpA},
+		{"sorted params", Action{Params: map[string]ParamValue{
+			"b": plugin(otpB), "a": plugin(otpA), "c": "안녕",
+		}}, otpA},
+		{"none", Action{Params: map[string]ParamValue{"note": "안녕"}, DetailParams: map[string]DetailParam{"note": {Origin: "안녕", Value: "안녕"}}}, ""},
+		{"nil maps", Action{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			// Map order varies between runs; so must not the answer.
+			for range 20 {
+				got, ok := SkillPayload{Action: tt.action}.FindOTP()
+				if got != tt.want || ok != (tt.want != "") {
+					t.Fatalf("FindOTP() = %q, %v; want %q", got, ok, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestFindOTPInRecordedVariants decodes each request variant in testdata and
+// finds its OTP URL.
+func TestFindOTPInRecordedVariants(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file  string
+		skill bool
+		want  string
+	}{
+		{"kakao/validation-request.json", false, exampleOTP},
+		{"kakao/skill-request.json", true, exampleOTP},
+		{"requests/validation-origin-json.json", false, exampleOTP},
+		{"requests/validation-resolved-only.json", false, exampleOldOTP},
+		{"requests/validation-no-otp.json", false, ""},
+		{"requests/skill-params-only.json", true, exampleOTP},
+		{"requests/skill-detail-value-object.json", true, exampleOTP},
+		{"requests/skill-no-otp.json", true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			body := readTestdata(t, tt.file)
+			var got string
+			var ok bool
+			if tt.skill {
+				var p SkillPayload
+				if err := decode(body, &p); err != nil {
+					t.Fatalf("decode: %v", err)
+				}
+				got, ok = p.FindOTP()
+			} else {
+				var r ValidationRequest
+				if err := decode(body, &r); err != nil {
+					t.Fatalf("decode: %v", err)
+				}
+				got, ok = r.FindOTP()
+			}
+			if got != tt.want || ok != (tt.want != "") {
+				t.Errorf("FindOTP() = %q, %v; want %q", got, ok, tt.want)
+			}
+		})
+	}
+}

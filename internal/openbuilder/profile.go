@@ -1,0 +1,197 @@
+package openbuilder
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/verify"
+)
+
+// Defaults of ProfileOptions. Kakao gives a skill 5 s; the look-up's
+// default leaves room for the rest of the answer.
+const (
+	DefaultProfileTimeout  = 2500 * time.Millisecond
+	DefaultMaxProfileBytes = 16 << 10
+)
+
+// ProfileStatusError is a non-200 answer of the profile API (an expired or
+// reused OTP, a wrong key, a redirect, an outage). It wraps
+// verify.ErrRefused.
+type ProfileStatusError struct {
+	Code int
+}
+
+func (e *ProfileStatusError) Error() string {
+	return fmt.Sprintf("the Kakao profile API answered HTTP %d", e.Code)
+}
+
+// Unwrap makes the answer a refusal for the verification use case.
+func (e *ProfileStatusError) Unwrap() error { return verify.ErrRefused }
+
+// StatusCode returns Kakao's HTTP status, for metrics.
+func (e *ProfileStatusError) StatusCode() int { return e.Code }
+
+// ProfileOptions tune the ProfileClient. Zero fields take their defaults.
+type ProfileOptions struct {
+	// Timeout bounds one look-up from dial to the last body byte, unless
+	// the caller's context ends sooner.
+	Timeout time.Duration
+	// MaxBodyBytes caps the answer; a larger one is an error.
+	MaxBodyBytes int64
+	// Transport replaces the pooled transport built by NewProfileClient,
+	// e.g. with kakaotest.Server's, which trusts the fake's certificate.
+	Transport http.RoundTripper
+}
+
+// ProfileClient reads the phone number of the profile behind an OTP URL.
+// It sends every request through one keep-alive transport and never
+// follows a redirect (it is a non-200 answer like any other), and it only
+// contacts URLs whose origin is on its allow-list.
+type ProfileClient struct {
+	key       string
+	origins   Origins
+	transport http.RoundTripper
+	timeout   time.Duration
+	maxBody   int64
+}
+
+var _ verify.ProfileFetcher = (*ProfileClient)(nil)
+
+// NewProfileClient returns a client that sends key to the origins allowed by
+// origins only. An empty key is allowed so that the service can start; every
+// look-up then fails with verify.ErrNoAPIKey.
+func NewProfileClient(key string, origins Origins, opts ProfileOptions) *ProfileClient {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultProfileTimeout
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxProfileBytes
+	}
+	if opts.Transport == nil {
+		opts.Transport = newTransport(opts.Timeout)
+	}
+	return &ProfileClient{key: key, origins: origins, transport: opts.Transport, timeout: opts.Timeout, maxBody: opts.MaxBodyBytes}
+}
+
+// newTransport is a keep-alive pool sized for a burst of skill calls to one
+// or two Kakao hosts. It ignores HTTP(S)_PROXY: the key goes to Kakao only.
+func newTransport(timeout time.Duration) *http.Transport {
+	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                  nil,
+		DialContext:            dialer.DialContext,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           128,
+		MaxIdleConnsPerHost:    64,
+		IdleConnTimeout:        90 * time.Second,
+		TLSHandshakeTimeout:    min(timeout, 2*time.Second),
+		ResponseHeaderTimeout:  timeout,
+		ExpectContinueTimeout:  time.Second,
+		MaxResponseHeaderBytes: 64 << 10,
+	}
+}
+
+// Fetch reads the profile behind otpURL — GET <otpURL>?rest_api_key=<key> —
+// and returns its phone number in E.164. A URL outside the allow-list
+// (verify.ErrOriginRefused) or a missing key (verify.ErrNoAPIKey) fails
+// without any request. Otherwise a non-200 answer is a *ProfileStatusError,
+// a timeout or network failure wraps verify.ErrUnavailable, an answer that
+// is not a profile wraps verify.ErrBadProfile, and one without a phone
+// number is verify.ErrNoPhone. No error contains the URL or the key.
+func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error) {
+	u, err := c.origins.Check(otpURL)
+	if err != nil {
+		return "", err
+	}
+	if c.key == "" {
+		return "", verify.ErrNoAPIKey
+	}
+	q := u.Query()
+	q.Set("rest_api_key", c.key) // ours, whatever the URL said
+	u.RawQuery = q.Encode()
+	phone, err := c.fetch(ctx, u.String())
+	if err != nil {
+		// Whatever a lower layer put in its message, the key and the OTP
+		// URL do not leave this function.
+		return "", verify.Redact(err, c.key, url.QueryEscape(c.key), otpURL)
+	}
+	return phone, nil
+}
+
+func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return "", fmt.Errorf("build Kakao profile request: %w", stripURL(err))
+	}
+	req.Header.Set("Accept", "application/json")
+	// The transport alone: it never follows a redirect, which could carry
+	// the key to another host.
+	resp, err := c.transport.RoundTrip(req)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", verify.ErrUnavailable, stripURL(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		// Drain a little so that the connection can be reused.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		return "", &ProfileStatusError{Code: resp.StatusCode}
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if err != nil {
+		return "", fmt.Errorf("%w: read body: %w", verify.ErrUnavailable, stripURL(err))
+	}
+	if int64(len(body)) > c.maxBody {
+		return "", fmt.Errorf("%w: body larger than %d bytes", verify.ErrBadProfile, c.maxBody)
+	}
+	phone, err := parseProfile(body)
+	if err != nil && ctx.Err() != nil {
+		// An answer cut short by the deadline is a timeout, not a bad profile.
+		return "", fmt.Errorf("%w: %w", verify.ErrUnavailable, ctx.Err())
+	}
+	return phone, err
+}
+
+// parseProfile reads the phone number of Kakao's OTP profile answer, in
+// E.164. Every field of the answer may be null.
+func parseProfile(body []byte) (string, error) {
+	var p struct {
+		PhoneNumber string `json:"phone_number"`
+	}
+	if body = bytes.TrimSpace(body); len(body) == 0 || body[0] != '{' {
+		return "", fmt.Errorf("%w: not a JSON object", verify.ErrBadProfile)
+	}
+	if err := json.Unmarshal(body, &p); err != nil {
+		// json's messages quote no more than one character of the input.
+		return "", fmt.Errorf("%w: %w", verify.ErrBadProfile, err)
+	}
+	if strings.TrimSpace(p.PhoneNumber) == "" {
+		return "", verify.ErrNoPhone
+	}
+	phone, err := roster.NormalizePhone(p.PhoneNumber)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", verify.ErrBadProfile, err)
+	}
+	return phone, nil
+}
+
+// stripURL removes the request URL, which holds the OTP and the key, from
+// net/http's *url.Error and keeps what went wrong.
+func stripURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s request: %w", ue.Op, ue.Err)
+	}
+	return err
+}

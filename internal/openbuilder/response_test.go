@@ -1,0 +1,126 @@
+package openbuilder
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/verify"
+)
+
+var hong = roster.Employee{
+	Phone: "+821023456789", Name: "홍길동", Department: "인사팀", Position: "대리", Email: "gildong.hong@example.co.kr", Row: 2,
+}
+
+// TestValidationAnswerMatchesSharedExamples: the default answers are exactly
+// the shared validation-responses.json.
+func TestValidationAnswerMatchesSharedExamples(t *testing.T) {
+	t.Parallel()
+	var want map[string]ValidationResponse
+	if err := json.Unmarshal(readTestdata(t, "kakao/validation-responses.json"), &want); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]ValidationResponse{
+		"employee":     validationAnswer(exampleOTP, verify.Outcome{Kind: verify.Employee, Employee: hong}),
+		"not_employee": validationAnswer(exampleOTP, verify.Outcome{Kind: verify.NotEmployee}),
+		"cannot_tell":  validationAnswer(exampleOTP, verify.Outcome{Kind: verify.Undecided, Reason: verify.ReasonKakaoTimeout}),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("answers mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestSkillAnswer(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		o    verify.Outcome
+		want SkillResponse
+	}{
+		{"employee", verify.Outcome{Kind: verify.Employee, Employee: hong}, SkillResponse{
+			Version:  "2.0",
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: "홍길동님, 임직원 인증이 완료되었어요."}}}},
+			Context: &SkillContext{Values: []ContextValue{{Name: "employee", LifeSpan: 10,
+				Params: map[string]string{"department": "인사팀", "position": "대리"}}}},
+			Data: map[string]string{"verified": "true", "outcome": "employee", "name": "홍길동", "department": "인사팀", "position": "대리"},
+		}},
+		{"employee without a name", verify.Outcome{Kind: verify.Employee, Employee: roster.Employee{Phone: "+821023456789"}}, SkillResponse{
+			Version:  "2.0",
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textVerifiedNoName}}}},
+			Context: &SkillContext{Values: []ContextValue{{Name: "employee", LifeSpan: 10,
+				Params: map[string]string{"department": "", "position": ""}}}},
+			Data: map[string]string{"verified": "true", "outcome": "employee", "name": "", "department": "", "position": ""},
+		}},
+		{"not an employee", verify.Outcome{Kind: verify.NotEmployee}, SkillResponse{
+			Version:  "2.0",
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textNotEmployee}}}},
+			Data:     map[string]string{"verified": "false", "outcome": "not_employee"},
+		}},
+		{"undecided", verify.Outcome{Reason: verify.ReasonKakaoStatus}, SkillResponse{
+			Version:  "2.0",
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textUndecided}}}},
+			Data:     map[string]string{"verified": "false", "outcome": "undecided"},
+		}},
+		{"no OTP", verify.Outcome{Reason: verify.ReasonNoOTP}, SkillResponse{
+			Version:  "2.0",
+			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textNoProfile}}}},
+			Data:     map[string]string{"verified": "false", "outcome": "undecided"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, skillAnswer(tt.o)); diff != "" {
+				t.Errorf("SkillAnswer mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestValidationAnswerNoOTPAsksAgain(t *testing.T) {
+	t.Parallel()
+	got := validationAnswer("", verify.Outcome{Reason: verify.ReasonNoOTP})
+	want := ValidationResponse{Status: StatusFail, Message: textNoProfile}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestSimpleTextIsCapped(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("가", MaxSimpleText+7)
+	got := SkillVerified(long, hong).Template.Outputs[0].SimpleText.Text
+	if n := utf8.RuneCountInString(got); n != MaxSimpleText {
+		t.Errorf("text has %d characters, want %d", n, MaxSimpleText)
+	}
+	if !utf8.ValidString(got) {
+		t.Error("truncation split a character")
+	}
+	if short := SkillNotVerified("짧다", verify.NotEmployee).Template.Outputs[0].SimpleText.Text; short != "짧다" {
+		t.Errorf("short text = %q", short)
+	}
+}
+
+func TestSkillNotVerifiedNeverClaimsAnEmployee(t *testing.T) {
+	t.Parallel()
+	got := SkillNotVerified("x", verify.Employee)
+	if got.Data["verified"] != "false" || got.Data["outcome"] == "employee" || got.Data["name"] != "" {
+		t.Errorf("SkillNotVerified(OutcomeEmployee) data = %v", got.Data)
+	}
+}
+
+func TestSkillResponseJSONShape(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(SkillNotVerified("안녕", verify.NotEmployee))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"version":"2.0","template":{"outputs":[{"simpleText":{"text":"안녕"}}]},"data":{"outcome":"not_employee","verified":"false"}}`
+	if string(b) != want {
+		t.Errorf("JSON = %s\nwant   %s", b, want)
+	}
+}

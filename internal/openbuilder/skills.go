@@ -1,0 +1,93 @@
+package openbuilder
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/verify"
+)
+
+// validate answers the parameter validation skill: a request without an
+// OTP URL is a FAIL, which makes Kakao ask for the profile again.
+func (h *Handler) validate(c *gin.Context, req ValidationRequest) {
+	otp, _ := req.FindOTP()
+	if o, ok := h.verify(c, "validate", otp, req.User.ID); ok {
+		Answer(c, validationAnswer(otp, o))
+	}
+}
+
+// skill answers the block skill with a SkillResponse v2.0.
+func (h *Handler) skill(c *gin.Context, p SkillPayload) {
+	otp, _ := p.FindOTP()
+	if o, ok := h.verify(c, "skill", otp, p.UserID()); ok {
+		Answer(c, skillAnswer(o))
+	}
+}
+
+// verify runs the use case and logs its outcome. A user over their limit
+// is answered 429 here, and ok is false.
+func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify.Outcome, ok bool) {
+	o, err := h.verifier.Verify(c.Request.Context(), verify.Request{OTPURL: otp, UserID: userID})
+	if o.Reason == verify.ReasonUserLimited {
+		c.Header("Retry-After", retryAfter(o.RetryAfter))
+		Refuse(c, endpoint, http.StatusTooManyRequests, o.Reason, tooManyRequests, slog.String("user", userDigest(userID)))
+		return o, false
+	}
+	attrs := []slog.Attr{
+		slog.String("outcome", o.Kind.String()),
+		slog.String("reason", o.Reason),
+		slog.String("user", userDigest(userID)),
+	}
+	if o.KakaoTime > 0 {
+		attrs = append(attrs, slog.Float64("kakao_ms", float64(o.KakaoTime.Microseconds())/1000))
+	}
+	if status, isStatus := errors.AsType[*ProfileStatusError](err); isStatus {
+		attrs = append(attrs, slog.Int("kakao_status", status.Code))
+	}
+	if err != nil {
+		// The use case has made err safe to log: no URL, key or phone number.
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	level := slog.LevelInfo
+	if o.Kind == verify.Undecided {
+		level = slog.LevelWarn
+	}
+	logRequest(c, level, "kakao verification", endpoint, attrs...)
+	return o, true
+}
+
+// Refuse answers a request that the endpoint will not serve with status
+// and a JSON error msg, and logs reason at warning level.
+func Refuse(c *gin.Context, endpoint string, status int, reason, msg string, attrs ...slog.Attr) {
+	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+	attrs = append([]slog.Attr{slog.String("reason", reason)}, attrs...)
+	logRequest(c, slog.LevelWarn, "kakao request refused", endpoint, attrs...)
+}
+
+// logRequest puts attrs on the request's one access-log line when the
+// server keeps one (logging.RequestLine); a handler mounted without it
+// writes a line of its own, msg, naming the endpoint.
+func logRequest(c *gin.Context, level slog.Level, msg, endpoint string, attrs ...slog.Attr) {
+	if line, ok := logging.RequestLineOf(c); ok {
+		line.Add(level, attrs...)
+		return
+	}
+	ctx := c.Request.Context()
+	logging.FromContext(ctx).LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("endpoint", endpoint)}, attrs...)...)
+}
+
+// userDigest is a short, stable digest of a bot user key: enough to follow
+// one user through the logs, not to recover the key.
+func userDigest(id string) string {
+	if id == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:4])
+}

@@ -1,0 +1,82 @@
+package operator
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
+)
+
+// StatusRuns is how many runs GET /internal/status shows.
+const StatusRuns = 20
+
+// statusTimeout bounds reading the status from the store.
+const statusTimeout = 10 * time.Second
+
+// statusAnswer is the body of GET /internal/status. The reports name
+// problem rows by number and reason only, never by content.
+type statusAnswer struct {
+	DirectorySize int `json:"directory_size"`
+	// LastSync is RFC 3339 in UTC, or null if never synced.
+	LastSync *string             `json:"last_sync"`
+	Runs     []rostersync.Report `json:"runs"`
+}
+
+// showStatus answers the directory size, the last sync and the last
+// StatusRuns runs, newest first; 503 with a JSON error if the store fails
+// or does not answer within statusTimeout.
+func (h *Handler) showStatus(c *gin.Context) {
+	if _, ok := h.authorize(c); !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), statusTimeout)
+	defer cancel()
+	answer, err := h.readStatus(ctx)
+	if err != nil {
+		logging.FromContext(ctx).ErrorContext(ctx, "could not read the sync status", "error", err.Error())
+		c.JSON(http.StatusServiceUnavailable, gin.H{"error": "could not read the sync status from the directory store",
+			"reason": ReasonStoreUnavailable})
+		return
+	}
+	c.JSON(http.StatusOK, answer)
+}
+
+func (h *Handler) readStatus(ctx context.Context) (statusAnswer, error) {
+	size, err := h.status.Count(ctx)
+	if err != nil {
+		return statusAnswer{}, fmt.Errorf("count the directory: %w", err)
+	}
+	last, err := h.status.LastSync(ctx)
+	if err != nil {
+		return statusAnswer{}, fmt.Errorf("read the last sync: %w", err)
+	}
+	runs, err := h.status.Runs(ctx, StatusRuns)
+	if err != nil {
+		return statusAnswer{}, fmt.Errorf("read the sync history: %w", err)
+	}
+	// Stores keep runs newest first; sorting (stably) makes it so whatever
+	// a store does, and the cut keeps the answer at StatusRuns.
+	slices.SortStableFunc(runs, func(a, b rostersync.Report) int { return b.StartedAt.Compare(a.StartedAt) })
+	runs = runs[:min(len(runs), StatusRuns)]
+	for i := range runs {
+		if runs[i].Problems == nil {
+			runs[i].Problems = []roster.Problem{}
+		}
+	}
+	if runs == nil {
+		runs = []rostersync.Report{}
+	}
+	answer := statusAnswer{DirectorySize: size, Runs: runs}
+	if !last.IsZero() {
+		s := last.UTC().Format(time.RFC3339)
+		answer.LastSync = &s
+	}
+	return answer, nil
+}

@@ -1,0 +1,153 @@
+package roster
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// headerSearchRows is how far down the sheet the header row may be: far
+// enough for a title, a note and blank rows, near enough that a sheet
+// without a phone column fails rather than reading data as a header.
+const headerSearchRows = 20
+
+// layout is where a sheet's header is and what its columns are called.
+type layout struct {
+	// headerRow is the 0-based index of the (upper) header row.
+	headerRow int
+	// firstData is the 0-based index of the first row below the header.
+	firstData int
+	// labels holds each column's header text.
+	labels []string
+}
+
+// findLayout finds the header row: the first row, among the first
+// headerSearchRows, with a phone header. When the row below it has a known
+// header and no phone number, the header has two rows (a group label merged
+// over sub-labels) and each column takes the lower label where there is one.
+func findLayout(rows [][]string) (layout, error) {
+	for i := 0; i < len(rows) && i < headerSearchRows; i++ {
+		if !hasPhoneHeader(rows[i]) {
+			continue
+		}
+		if holdsPhoneNumber(rows[i]) {
+			// A header cell with a phone number in it is rows glued
+			// together (line breaks lost): reading on would drop people.
+			return layout{}, &SheetError{Row: i + 1, Err: ErrRowsRunTogether}
+		}
+		l := layout{headerRow: i, firstData: i + 1, labels: rows[i]}
+		if i+1 < len(rows) && isSubHeader(rows[i+1]) {
+			l.firstData = i + 2
+			l.labels = mergeLabels(rows[i], rows[i+1])
+		}
+		return l, nil
+	}
+	for i, row := range rows {
+		if !isBlank(row) {
+			return layout{}, &SheetError{Row: i + 1, Err: fmt.Errorf("%w: %s", ErrNoPhoneColumn, describeRow(row))}
+		}
+	}
+	return layout{}, ErrNoHeader
+}
+
+func hasPhoneHeader(row []string) bool {
+	for _, c := range row {
+		if isPhoneHeader(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// isSubHeader reports whether a row right below the header row is the
+// header's second row: it names a known column and holds no phone number.
+func isSubHeader(row []string) bool {
+	known := false
+	for _, c := range row {
+		if isPhoneNumber(c) {
+			return false
+		}
+		if _, ok := aliasOf(c); ok {
+			known = true
+		}
+	}
+	return known
+}
+
+// holdsPhoneNumber reports whether a cell of the row, or a line of one,
+// reads as a mobile number: a header does not hold one, but rows glued into
+// the header by lost line breaks do. (A header with an example number on
+// the same line, "휴대폰(010-0000-0000)", is still a header.)
+func holdsPhoneNumber(row []string) bool {
+	for _, c := range row {
+		for line := range strings.FieldsFuncSeq(c, isLineBreak) {
+			if isPhoneNumber(line) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isLineBreak(r rune) bool { return r == '\n' || r == '\r' }
+
+// isPhoneNumber reports whether s is nothing but a mobile number (the
+// phone library would also find one inside "비고(예: 010-1234-5678)").
+func isPhoneNumber(s string) bool {
+	return !strings.ContainsFunc(s, unicode.IsLetter) && looksLikePhone(s)
+}
+
+// looksLikePhone reports whether s holds a mobile number, even among words.
+func looksLikePhone(s string) bool {
+	_, err := NormalizePhone(s)
+	return err == nil
+}
+
+// mergeLabels labels each column from the lower row where it has text, else
+// from the upper row (whose merged group label Sheets and Excel give to the
+// group's first column only).
+func mergeLabels(upper, lower []string) []string {
+	labels := make([]string, max(len(upper), len(lower)))
+	for i := range labels {
+		if i < len(lower) && strings.TrimSpace(lower[i]) != "" {
+			labels[i] = lower[i]
+		} else if i < len(upper) {
+			labels[i] = upper[i]
+		}
+	}
+	return labels
+}
+
+// Bounds on how much of a row an error quotes.
+const (
+	describeCells    = 8
+	describeCellSize = 20
+)
+
+// describeRow says what the first non-empty row holds, for an operator who
+// must find the header: its texts, shortened, unless the row looks like an
+// employee's (a phone number or an e-mail address), whose cells are PII and
+// must not reach a log.
+func describeRow(row []string) string {
+	var cells []string
+	for _, c := range row {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if looksLikePhone(c) || strings.Contains(c, "@") {
+			return "the first non-empty row looks like an employee's, not a header; " + rangeHint
+		}
+		if utf8.RuneCountInString(c) > describeCellSize {
+			c = string([]rune(c)[:describeCellSize]) + "…"
+		}
+		if len(cells) < describeCells {
+			cells = append(cells, fmt.Sprintf("%q", c))
+		}
+	}
+	return fmt.Sprintf("the first non-empty row has %s; %s", strings.Join(cells, ", "), rangeHint)
+}
+
+const rangeHint = "name the phone column 휴대전화 (or another header of the contract), " +
+	"or point ROLLCALL_SHEET_RANGE at the rows that hold the list"

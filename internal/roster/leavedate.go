@@ -1,0 +1,52 @@
+package roster
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// seoul is the company's clock for leave dates. Korea has kept UTC+9 without
+// daylight saving since 1988, so a fixed zone is Asia/Seoul without needing
+// the time zone database in the container.
+var seoul = time.FixedZone("Asia/Seoul", 9*60*60)
+
+// date is a calendar day, comparable as an integer yyyymmdd.
+type date int
+
+// today is the calendar day in Seoul at instant now.
+func today(now time.Time) date {
+	y, m, d := now.In(seoul).Date()
+	return date(y*10000 + int(m)*100 + d)
+}
+
+// leaveDatePattern reads the contract's spellings of a day: 2026-10-31,
+// 2026.10.31, 2026. 10. 31. (Google Sheets in Korean, where month and day
+// may have one digit), 2026/10/31 and 20261031. The xlsx source renders a
+// date cell as 2026-10-31 whatever its display format.
+var leaveDatePattern = regexp.MustCompile(
+	`^(\d{4})(?:([-./])\s*(\d{1,2})\s*([-./])\s*(\d{1,2})\.?|(\d{2})(\d{2}))$`)
+
+// parseLeaveDate reads a leave-date cell; ok is false for text that is not
+// one of the contract's date spellings or not a real day.
+func parseLeaveDate(s string) (d date, ok bool) {
+	m := leaveDatePattern.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return 0, false
+	}
+	month, day := m[3], m[5]
+	if m[2] == "" {
+		month, day = m[6], m[7]
+	} else if m[2] != m[4] {
+		return 0, false // 2026-10/31 is a typo, not a date
+	}
+	y, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(month)
+	dd, _ := strconv.Atoi(day)
+	t := time.Date(y, time.Month(mo), dd, 0, 0, 0, 0, time.UTC)
+	if t.Year() != y || int(t.Month()) != mo || t.Day() != dd {
+		return 0, false // 2026-02-30 would roll over to March
+	}
+	return date(y*10000 + mo*100 + dd), true
+}

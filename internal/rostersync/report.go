@@ -1,0 +1,41 @@
+package rostersync
+
+import (
+	"time"
+
+	"github.com/rollcall/rollcall/internal/roster"
+)
+
+// Report says what a sync run found and did. Its JSON form is part of the
+// external contract (rollcall sync --json, POST /internal/sync). It holds no
+// PII: rows are named by number, never by content.
+type Report struct {
+	DryRun bool `json:"dry_run"`
+	Forced bool `json:"forced"`
+	// Refused is true when the deletion brake stopped the run.
+	Refused       bool   `json:"refused"`
+	RefusedReason string `json:"refused_reason,omitempty"`
+	// Rows counts the sheet's non-blank data rows.
+	Rows int `json:"rows"`
+	// Employees counts the distinct employees the sheet lists.
+	Employees int `json:"employees"`
+	// Left counts the rows marked as having left.
+	Left      int `json:"left"`
+	Added     int `json:"added"`
+	Updated   int `json:"updated"`
+	Deleted   int `json:"deleted"`
+	Unchanged int `json:"unchanged"`
+	// Problems lists the rows that were skipped, and why.
+	Problems []roster.Problem `json:"problems"`
+	// IgnoredColumns holds the header texts of the sheet's columns that
+	// were not read (no cell content), so a column HR meant is seen missing.
+	IgnoredColumns []string `json:"ignored_columns,omitempty"`
+	// Error is set when the run failed; nothing was changed then.
+	Error      string    `json:"error,omitempty"`
+	StartedAt  time.Time `json:"started_at"`
+	DurationMS int64     `json:"duration_ms"`
+
+	// Feedback says whether the result reached HR's feedback tab; nil when
+	// there is none (ROLLCALL_FEEDBACK_TAB unset, a dry run, an unread sheet).
+	Feedback *FeedbackStatus `json:"feedback,omitempty"`
+}
