@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// cache holds the bindings this instance's gate read, for CacheTTL each,
-// so that a bound user's gate reads the store once per CacheTTL at most. It
+// cache holds the bindings this instance's gate read or its binds wrote,
+// for CacheTTL each, so that a bound user's gate reads the store once per
+// CacheTTL at most. It
 // never holds "no binding": a binding made on another instance must count
 // here at once.
 type cache struct {
@@ -74,6 +75,15 @@ func (c *cache) put(id [sha256.Size]byte, b Binding, now time.Time) {
 		}
 	}
 	c.entries[id] = cached{b: b, at: now}
+}
+
+// bound caches b, just written to the store at now, under id; a store read
+// that began before it does not replace it.
+func (c *cache) bound(id [sha256.Size]byte, b Binding, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.put(id, b, now)
 }
 
 // drop forgets id.

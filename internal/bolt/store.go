@@ -55,9 +55,10 @@ const (
 // Store is a directory kept in one bbolt file. It is safe for concurrent use;
 // writes are serialized by bbolt.
 type Store struct {
-	db   *bbolt.DB
-	path string
-	now  func() time.Time
+	db    *bbolt.DB
+	path  string
+	now   func() time.Time
+	binds groupCommit // bindings.go
 }
 
 var _ rostersync.Store = (*Store)(nil)
@@ -76,6 +77,7 @@ func WithClock(now func() time.Time) Option {
 // directory) when it does not exist. The caller must Close the store.
 func Open(path string, opts ...Option) (*Store, error) {
 	s := &Store{path: path, now: time.Now}
+	s.binds.db = s
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -84,7 +86,6 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	s.db = db
-	db.MaxBatchDelay = bindBatchDelay // bindings.go
 	err = s.update(context.Background(), func(tx *bbolt.Tx) error {
 		for _, name := range []string{employeesBucket, runsBucket, metaBucket, bindingsBucket} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
@@ -124,6 +125,7 @@ func openDB(path string) (db *bbolt.DB, err error) {
 
 // Close releases the file and its lock. Calling it again does nothing.
 func (s *Store) Close() error {
+	s.binds.close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store file %s: %w", s.path, err)
 	}

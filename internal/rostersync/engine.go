@@ -151,7 +151,7 @@ func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 	}
 	attrs := []any{"dry_run", r.DryRun, "forced", r.Forced, "refused", r.Refused,
 		"rows", r.Rows, "employees", r.Employees, "added", r.Added, "updated", r.Updated,
-		"deleted", r.Deleted, "unchanged", r.Unchanged, "problems", len(r.Problems), "duration_ms", r.DurationMS}
+		"deleted", r.Deleted, "unchanged", r.Unchanged, "bindings_revoked", r.BindingsRevoked, "problems", len(r.Problems), "duration_ms", r.DurationMS}
 	switch {
 	case err == nil:
 		log.InfoContext(ctx, "sync finished", attrs...)
@@ -215,8 +215,10 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report, lease *leaseH
 	// An empty plan is applied too: the store's digest was not this one.
 	actx, cancel := context.WithTimeout(ctx, applyTimeout)
 	defer cancel()
-	if err := e.store.Apply(actx, plan.Puts(), plan.Deleted); err != nil {
+	revoked, err := applyPlan(actx, e.store, plan)
+	if err != nil {
 		return fmt.Errorf("%w: apply the sync: %w", ErrStore, err)
 	}
+	r.BindingsRevoked = revoked
 	return nil
 }
