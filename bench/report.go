@@ -82,6 +82,11 @@ func writeReport(w io.Writer, o options, m machine, r results) {
 	for _, line := range append(targetLines(o, r), gateTargetLines(o, r)...) {
 		fmt.Fprintln(w, line)
 	}
+	rushReport(w, o, r)
+	fmt.Fprintf(w, "\nTargets of the launch day (issue 20, on bolt at %s employees)\n", thousands(o.TargetSize))
+	for _, line := range rushTargetLines(o, r) {
+		fmt.Fprintln(w, line)
+	}
 }
 
 // loadTable prints one phase's figures, each server of a size followed by
