@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/ratelimit"
 	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/sheets"
@@ -82,7 +82,7 @@ func (s Store) String() string {
 // Kakao configures the skill endpoints and the profile look-up.
 type Kakao struct {
 	RESTAPIKey Secret
-	Origins    openbuilder.Origins
+	Origins    kakao.Origins
 	// Timeout is the deadline of one verification's profile look-up.
 	Timeout time.Duration
 	// SkillSecret is "" when unset and when SkillOpen.
@@ -134,8 +134,8 @@ func Load(getenv func(string) string) (Config, error) {
 		Store: l.store("ROLLCALL_STORE", DefaultStore),
 		Kakao: Kakao{
 			RESTAPIKey:      Secret(l.str("ROLLCALL_KAKAO_REST_API_KEY", "")),
-			Origins:         l.origins("ROLLCALL_KAKAO_OTP_ORIGINS", strings.Join(openbuilder.DefaultOrigins(), ",")),
-			Timeout:         l.kakaoTimeout("ROLLCALL_KAKAO_TIMEOUT", openbuilder.DefaultProfileTimeout),
+			Origins:         l.origins("ROLLCALL_KAKAO_OTP_ORIGINS", strings.Join(kakao.DefaultOrigins(), ",")),
+			Timeout:         l.kakaoTimeout("ROLLCALL_KAKAO_TIMEOUT", kakao.DefaultProfileTimeout),
 			BotID:           l.str("ROLLCALL_BOT_ID", ""),
 			UserRateLimit:   l.limit("ROLLCALL_USER_RATE_LIMIT", ratelimit.DefaultUserRate),
 			ClientRateLimit: l.limit("ROLLCALL_CLIENT_RATE_LIMIT", ratelimit.DefaultClientRate),

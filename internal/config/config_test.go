@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/sheets"
 )
 
@@ -20,11 +20,11 @@ func env(m map[string]string) func(string) string {
 }
 
 // sameOrigins compares allow-lists by what they allow.
-var sameOrigins = cmp.Comparer(func(a, b openbuilder.Origins) bool { return slices.Equal(a.List(), b.List()) })
+var sameOrigins = cmp.Comparer(func(a, b kakao.Origins) bool { return slices.Equal(a.List(), b.List()) })
 
-func origins(t *testing.T, list ...string) openbuilder.Origins {
+func origins(t *testing.T, list ...string) kakao.Origins {
 	t.Helper()
-	o, err := openbuilder.ParseOrigins(list)
+	o, err := kakao.ParseOrigins(list)
 	if err != nil {
 		t.Fatal(err)
 	}

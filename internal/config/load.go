@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/sheets"
 )
 
@@ -61,8 +61,8 @@ func (l *loader) list(name, def string) []string {
 }
 
 // origins reads the OTP origin allow-list.
-func (l *loader) origins(name, def string) openbuilder.Origins {
-	o, err := openbuilder.ParseOrigins(l.list(name, def))
+func (l *loader) origins(name, def string) kakao.Origins {
+	o, err := kakao.ParseOrigins(l.list(name, def))
 	if err != nil {
 		l.fail(name, "%v", err)
 	}

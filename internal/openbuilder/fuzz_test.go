@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/rollcall/rollcall/internal/kakao"
 )
 
 // seedPayloads are the shared examples and recorded variants.
@@ -54,7 +56,7 @@ func FuzzDecodeSkill(f *testing.F) {
 }
 
 // checkFound: FindOTP is deterministic, and what it finds is a trimmed
-// OTP-looking URL that Origins.Check can judge without panicking.
+// OTP-looking URL that kakao.Origins.Check can judge without panicking.
 func checkFound(t *testing.T, find func() (string, bool)) {
 	t.Helper()
 	otp, ok := find()
@@ -70,7 +72,7 @@ func checkFound(t *testing.T, find func() (string, bool)) {
 	if !looksLikeOTPURL(otp) || strings.TrimSpace(otp) != otp {
 		t.Fatalf("FindOTP = %q: not an OTP-looking URL", otp)
 	}
-	origins, err := ParseOrigins(DefaultOrigins())
+	origins, err := kakao.ParseOrigins(kakao.DefaultOrigins())
 	if err != nil {
 		t.Fatal(err)
 	}

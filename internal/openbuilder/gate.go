@@ -2,12 +2,10 @@ package openbuilder
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
@@ -70,9 +68,9 @@ func (g *Gates) gate(c *gin.Context, p SkillPayload) {
 // user id, is told the same: there is nothing left to unbind.
 func (g *Gates) unbind(c *gin.Context, p SkillPayload) {
 	userID := p.UserID()
-	err := g.keeper.Unbind(c.Request.Context(), userID)
-	if errors.Is(err, binding.ErrNoUser) {
-		err = nil
+	var err error
+	if userID != "" {
+		err = g.keeper.Unbind(c.Request.Context(), userID)
 	}
 	outcome := "unbound"
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 )
 
 // maxOTPURL bounds what is treated as an OTP URL; Kakao's are ~75 bytes.
+// internal/kakao refuses longer ones too.
 const maxOTPURL = 2048
 
 // FindOTP returns the profile plugin's OTP URL carried by a validation
@@ -15,7 +16,7 @@ const maxOTPURL = 2048
 // string in value.origin, else the same two readings of value.resolved. It
 // only checks that the result is meant as an OTP URL (an http(s) URL
 // mentioning /otp/ and /profile); whether it may be fetched is
-// Origins.Check's job.
+// kakao.Origins.Check's job.
 func (r ValidationRequest) FindOTP() (string, bool) {
 	for _, s := range []string{r.Value.Origin, string(r.Value.Resolved)} {
 		if otp, ok := otpIn(s); ok {
@@ -73,7 +74,7 @@ func otpIn(s string) (string, bool) {
 
 // looksLikeOTPURL reports whether s is meant as a profile plugin OTP URL:
 // an http(s) URL that mentions /otp/ and /profile. It is deliberately loose,
-// so that a disguised URL is refused by Origins.Check (and logged as such)
+// so that a disguised URL is refused by kakao.Origins.Check (and logged as such)
 // rather than overlooked; it is not a security check.
 func looksLikeOTPURL(s string) bool {
 	if len(s) > maxOTPURL {
@@ -84,25 +85,4 @@ func looksLikeOTPURL(s string) bool {
 		return false
 	}
 	return strings.Contains(lower, "/otp/") && strings.Contains(lower, "/profile")
-}
-
-// isOTPPath reports whether p is /otp/<id>/profile, where id is 1–64 ASCII
-// letters, digits, '-' or '_': no dots, slashes or escapes that could walk
-// elsewhere on the host.
-func isOTPPath(p string) bool {
-	id, ok := strings.CutPrefix(p, "/otp/")
-	if !ok {
-		return false
-	}
-	id, ok = strings.CutSuffix(id, "/profile")
-	if !ok || id == "" || len(id) > 64 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }

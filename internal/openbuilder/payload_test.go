@@ -158,7 +158,7 @@ func TestValidationFindOTP(t *testing.T) {
 		{"empty", ValidationValue{}, "", false},
 		{"utterance", ValidationValue{Origin: "임직원 인증", Resolved: "임직원 인증"}, "", false},
 		{"not an OTP path", ValidationValue{Origin: "https://talk-plugin-capi.kakao.com/other"}, "", false},
-		// Disguised URLs are found, so that Origins.Check refuses them.
+		// Disguised URLs are found, so that kakao.Origins.Check refuses them.
 		{"dot segments", ValidationValue{Origin: "https://talk-plugin-capi.kakao.com/otp/../admin/profile"}, "https://talk-plugin-capi.kakao.com/otp/../admin/profile", true},
 		{"fragment trick", ValidationValue{Origin: "https://evil.com#@talk-plugin-capi.kakao.com/otp/a/profile"}, "https://evil.com#@talk-plugin-capi.kakao.com/otp/a/profile", true},
 		{"ftp", ValidationValue{Origin: "ftp://talk-plugin-capi.kakao.com/otp/abc/profile"}, "", false},

@@ -47,8 +47,8 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 	if o.KakaoTime > 0 {
 		attrs = append(attrs, slog.Float64("kakao_ms", float64(o.KakaoTime.Microseconds())/1000))
 	}
-	if status, isStatus := errors.AsType[*ProfileStatusError](err); isStatus {
-		attrs = append(attrs, slog.Int("kakao_status", status.Code))
+	if status, isStatus := errors.AsType[kakaoStatus](err); isStatus {
+		attrs = append(attrs, slog.Int("kakao_status", status.StatusCode()))
 	}
 	if err != nil {
 		// The use case has made err safe to log: no URL, key or phone number.
@@ -60,6 +60,13 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 	}
 	logRequest(c, level, "kakao verification", endpoint, attrs...)
 	return o, true
+}
+
+// kakaoStatus is an error that carries the HTTP status Kakao answered;
+// *kakao.ProfileStatusError is one.
+type kakaoStatus interface {
+	error
+	StatusCode() int
 }
 
 // Refuse answers a request that the endpoint will not serve with status

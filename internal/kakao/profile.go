@@ -1,4 +1,4 @@
-package openbuilder
+package kakao
 
 import (
 	"bytes"

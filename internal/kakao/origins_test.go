@@ -1,4 +1,4 @@
-package openbuilder
+package kakao
 
 import (
 	"errors"
@@ -8,6 +8,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rollcall/rollcall/internal/verify"
+)
+
+// Kakao's OTP URLs on its current and older origins.
+const (
+	exampleOTP    = "https://talk-plugin-capi.kakao.com/otp/5f1a0e11aa22bb33cc44dd55/profile"
+	exampleOldOTP = "https://talk-plugin.kakao.com/otp/62247d59d36c554596ea60eb/profile"
 )
 
 func TestParseOrigins(t *testing.T) {

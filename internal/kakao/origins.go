@@ -1,4 +1,4 @@
-package openbuilder
+package kakao
 
 import (
 	"errors"
@@ -11,6 +11,9 @@ import (
 
 	"github.com/rollcall/rollcall/internal/verify"
 )
+
+// maxOTPURL bounds an OTP URL; Kakao's are ~75 bytes.
+const maxOTPURL = 2048
 
 // DefaultOrigins are Kakao's OTP profile origins, current and older.
 func DefaultOrigins() []string {
@@ -195,4 +198,25 @@ func isLoopback(h string) bool {
 	}
 	a, err := netip.ParseAddr(h)
 	return err == nil && a.IsLoopback()
+}
+
+// isOTPPath reports whether p is /otp/<id>/profile, where id is 1–64 ASCII
+// letters, digits, '-' or '_': no dots, slashes or escapes that could walk
+// elsewhere on the host.
+func isOTPPath(p string) bool {
+	id, ok := strings.CutPrefix(p, "/otp/")
+	if !ok {
+		return false
+	}
+	id, ok = strings.CutSuffix(id, "/profile")
+	if !ok || id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
