@@ -21,7 +21,7 @@ import (
 // default leaves room for the rest of the answer.
 const (
 	DefaultProfileTimeout  = 2500 * time.Millisecond
-	DefaultMaxProfileBytes = 16 << 10
+	defaultMaxProfileBytes = 16 << 10
 )
 
 // ProfileStatusError is a non-200 answer of the profile API (an expired or
@@ -75,7 +75,7 @@ func NewProfileClient(key string, origins Origins, opts ProfileOptions) *Profile
 		opts.Timeout = DefaultProfileTimeout
 	}
 	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = DefaultMaxProfileBytes
+		opts.MaxBodyBytes = defaultMaxProfileBytes
 	}
 	if opts.Transport == nil {
 		opts.Transport = newTransport(opts.Timeout)

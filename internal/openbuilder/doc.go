@@ -1,5 +1,5 @@
 // Package openbuilder serves Kakao i Open Builder's skills: the admission
-// every skill endpoint shares (Route: client limit, skill secret, body cap,
+// every skill endpoint shares (route: client limit, skill secret, body cap,
 // bot id), the four /kakao/* endpoints, the payloads (decoded with
 // encoding/json) and the OTP URL found in them, and the answers in Open
 // Builder's format. The verification itself is internal/verify's (which

@@ -219,7 +219,7 @@ func TestSSRF(t *testing.T) {
 				if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 					t.Fatal(err)
 				}
-				if got.Status == openbuilder.StatusSuccess || got.Data["verified"] == "true" {
+				if got.Status == "SUCCESS" || got.Data["verified"] == "true" {
 					t.Errorf("%s: verified through a refused OTP URL: %s", path, rec.Body)
 				}
 			}

@@ -11,13 +11,13 @@ import (
 // internal/kakao refuses longer ones too.
 const maxOTPURL = 2048
 
-// FindOTP returns the profile plugin's OTP URL carried by a validation
+// findOTP returns the profile plugin's OTP URL carried by a validation
 // request: value.origin when it is an OTP URL, else the "otp" field of a JSON
 // string in value.origin, else the same two readings of value.resolved. It
 // only checks that the result is meant as an OTP URL (an http(s) URL
 // mentioning /otp/ and /profile); whether it may be fetched is
 // kakao.Origins.Check's job.
-func (r ValidationRequest) FindOTP() (string, bool) {
+func (r validationRequest) findOTP() (string, bool) {
 	for _, s := range []string{r.Value.Origin, string(r.Value.Resolved)} {
 		if otp, ok := otpIn(s); ok {
 			return otp, true
@@ -26,12 +26,12 @@ func (r ValidationRequest) FindOTP() (string, bool) {
 	return "", false
 }
 
-// FindOTP returns the profile plugin's OTP URL carried by a block skill
+// findOTP returns the profile plugin's OTP URL carried by a block skill
 // payload: the origin of an action.detailParams entry that is an OTP URL,
 // else an action.params value that is one or is a JSON string with an "otp"
 // field, else the same readings of an action.detailParams value. Parameters
 // are visited in name order, so the answer does not depend on map order.
-func (p SkillPayload) FindOTP() (string, bool) {
+func (p skillPayload) findOTP() (string, bool) {
 	details := slices.Sorted(maps.Keys(p.Action.DetailParams))
 	for _, name := range details {
 		if otp, ok := otpIn(p.Action.DetailParams[name].Origin); ok {
@@ -59,7 +59,7 @@ func otpIn(s string) (string, bool) {
 	}
 	if s[0] == '{' {
 		var v struct {
-			OTP ParamValue `json:"otp"`
+			OTP paramValue `json:"otp"`
 		}
 		if json.Unmarshal([]byte(s), &v) != nil {
 			return "", false
