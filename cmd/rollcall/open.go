@@ -61,7 +61,7 @@ func openSource(ctx context.Context, c config.Source) (rostersync.Source, error)
 	case config.SourceXLSX:
 		return xlsx.New(c.Location, c.Range), nil
 	default:
-		src, err := sheets.New(ctx, c.Sheet, c.Range, sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab})
+		src, err := sheets.New(ctx, sheets.Ref(c.Sheet), c.Range, sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab})
 		if err != nil {
 			return nil, fmt.Errorf("open the Google Sheet: %w", err)
 		}

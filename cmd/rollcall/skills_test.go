@@ -245,3 +245,12 @@ func TestSkillSecretOnCloudRun(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigDefaultsAreKakaos: config states ROLLCALL_KAKAO_OTP_ORIGINS's
+// default without importing the adapter; it must stay Kakao's origins.
+func TestConfigDefaultsAreKakaos(t *testing.T) {
+	t.Parallel()
+	if got, want := config.DefaultKakaoOrigins, strings.Join(kakao.DefaultOrigins(), ","); got != want {
+		t.Errorf("config.DefaultKakaoOrigins = %q, want kakao.DefaultOrigins %q", got, want)
+	}
+}

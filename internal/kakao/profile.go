@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/origin"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/verify"
 )
@@ -20,7 +21,7 @@ import (
 // Defaults of ProfileOptions. Kakao gives a skill 5 s; the look-up's
 // default leaves room for the rest of the answer.
 const (
-	DefaultProfileTimeout  = 2500 * time.Millisecond
+	defaultProfileTimeout  = 2500 * time.Millisecond
 	defaultMaxProfileBytes = 16 << 10
 )
 
@@ -59,7 +60,7 @@ type ProfileOptions struct {
 // contacts URLs whose origin is on its allow-list.
 type ProfileClient struct {
 	key       string
-	origins   Origins
+	origins   origin.List
 	transport http.RoundTripper
 	timeout   time.Duration
 	maxBody   int64
@@ -70,9 +71,9 @@ var _ verify.ProfileFetcher = (*ProfileClient)(nil)
 // NewProfileClient returns a client that sends key to the origins allowed by
 // origins only. An empty key is allowed so that the service can start; every
 // look-up then fails with verify.ErrNoAPIKey.
-func NewProfileClient(key string, origins Origins, opts ProfileOptions) *ProfileClient {
+func NewProfileClient(key string, origins origin.List, opts ProfileOptions) *ProfileClient {
 	if opts.Timeout <= 0 {
-		opts.Timeout = DefaultProfileTimeout
+		opts.Timeout = defaultProfileTimeout
 	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = defaultMaxProfileBytes
@@ -109,7 +110,7 @@ func newTransport(timeout time.Duration) *http.Transport {
 // is not a profile wraps verify.ErrBadProfile, and one without a phone
 // number is verify.ErrNoPhone. No error contains the URL or the key.
 func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error) {
-	u, err := c.origins.Check(otpURL)
+	u, err := checkOTPURL(c.origins, otpURL)
 	if err != nil {
 		return "", err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
+	"github.com/rollcall/rollcall/internal/origin"
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
@@ -42,7 +43,7 @@ func hongProfile(t testing.TB) kakaotest.Profile {
 
 func newClient(t testing.TB, fake *kakaotest.Server, key string, opts kakao.ProfileOptions) *kakao.ProfileClient {
 	t.Helper()
-	origins, err := kakao.ParseOrigins([]string{fake.Origin()})
+	origins, err := origin.Parse([]string{fake.Origin()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,9 +272,9 @@ func TestProfileClientMakesNoRequest(t *testing.T) {
 	}
 }
 
-func mustOrigins(t testing.TB, list []string) kakao.Origins {
+func mustOrigins(t testing.TB, list []string) origin.List {
 	t.Helper()
-	o, err := kakao.ParseOrigins(list)
+	o, err := origin.Parse(list)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/metrics"
 	"github.com/rollcall/rollcall/internal/openbuilder"
+	"github.com/rollcall/rollcall/internal/origin"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/verify"
@@ -110,7 +111,7 @@ const userID = "a3f0c1d2e4b5968778a9b0c1d2e3f405"
 // Kakao, observed by m.
 func kakaoStack(t *testing.T, fake *kakaotest.Server, m *metrics.Metrics) *gin.Engine {
 	t.Helper()
-	origins, err := kakao.ParseOrigins([]string{fake.Origin()})
+	origins, err := origin.Parse([]string{fake.Origin()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +225,7 @@ func TestProfileTimeout(t *testing.T) {
 	fake := kakaotest.NewServer(t)
 	fake.SetBehavior(kakaotest.Hang)
 	m := metrics.New()
-	origins, err := kakao.ParseOrigins([]string{fake.Origin()})
+	origins, err := origin.Parse([]string{fake.Origin()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/rollcall/rollcall/internal/logging/logtest"
+	"github.com/rollcall/rollcall/internal/origin"
 
 	"github.com/gin-gonic/gin"
 
@@ -105,7 +106,7 @@ func newStack(t testing.TB, fake *kakaotest.Server, o stackOptions) *stack {
 	if o.origins == nil {
 		o.origins = []string{fake.Origin()}
 	}
-	origins, err := kakao.ParseOrigins(o.origins)
+	origins, err := origin.Parse(o.origins)
 	if err != nil {
 		t.Fatal(err)
 	}

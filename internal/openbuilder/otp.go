@@ -16,7 +16,7 @@ const maxOTPURL = 2048
 // string in value.origin, else the same two readings of value.resolved. It
 // only checks that the result is meant as an OTP URL (an http(s) URL
 // mentioning /otp/ and /profile); whether it may be fetched is
-// kakao.Origins.Check's job.
+// internal/kakao's job.
 func (r validationRequest) findOTP() (string, bool) {
 	for _, s := range []string{r.Value.Origin, string(r.Value.Resolved)} {
 		if otp, ok := otpIn(s); ok {
@@ -74,7 +74,7 @@ func otpIn(s string) (string, bool) {
 
 // looksLikeOTPURL reports whether s is meant as a profile plugin OTP URL:
 // an http(s) URL that mentions /otp/ and /profile. It is deliberately loose,
-// so that a disguised URL is refused by kakao.Origins.Check (and logged as such)
+// so that a disguised URL is refused by internal/kakao (and logged as such)
 // rather than overlooked; it is not a security check.
 func looksLikeOTPURL(s string) bool {
 	if len(s) > maxOTPURL {

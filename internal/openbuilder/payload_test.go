@@ -158,7 +158,7 @@ func TestValidationFindOTP(t *testing.T) {
 		{"empty", validationValue{}, "", false},
 		{"utterance", validationValue{Origin: "임직원 인증", Resolved: "임직원 인증"}, "", false},
 		{"not an OTP path", validationValue{Origin: "https://talk-plugin-capi.kakao.com/other"}, "", false},
-		// Disguised URLs are found, so that kakao.Origins.Check refuses them.
+		// Disguised URLs are found, so that internal/kakao refuses them.
 		{"dot segments", validationValue{Origin: "https://talk-plugin-capi.kakao.com/otp/../admin/profile"}, "https://talk-plugin-capi.kakao.com/otp/../admin/profile", true},
 		{"fragment trick", validationValue{Origin: "https://evil.com#@talk-plugin-capi.kakao.com/otp/a/profile"}, "https://evil.com#@talk-plugin-capi.kakao.com/otp/a/profile", true},
 		{"ftp", validationValue{Origin: "ftp://talk-plugin-capi.kakao.com/otp/abc/profile"}, "", false},

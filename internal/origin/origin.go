@@ -1,0 +1,162 @@
+// Package origin reads allow-lists of web origins (scheme://host[:port])
+// and tells whether a URL's origin is on one. It is pure: config reads
+// ROLLCALL_KAKAO_OTP_ORIGINS with it, and internal/kakao checks an OTP URL
+// against the list before it sends the REST API key anywhere.
+package origin
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// List is an allow-list of origins (scheme, host, port). The zero value
+// allows nothing.
+type List struct {
+	allowed map[string]bool
+	list    []string // normalised, in configuration order
+}
+
+// Parse builds the allow-list from entries written as
+// scheme://host[:port]. Entries must be https, except that http is accepted
+// for loopback hosts (localhost, 127.0.0.1, ::1) so that local demos and tests
+// work. User-info, paths, queries, fragments, escapes and backslashes are
+// configuration errors; every bad entry is reported.
+func Parse(list []string) (List, error) {
+	o := List{allowed: map[string]bool{}}
+	var errs []error
+	for _, entry := range list {
+		key, err := parseOrigin(strings.TrimSpace(entry))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("origin %q: %w", entry, err))
+			continue
+		}
+		if !o.allowed[key] {
+			o.allowed[key] = true
+			o.list = append(o.list, key)
+		}
+	}
+	if len(errs) == 0 && len(o.list) == 0 {
+		errs = append(errs, errors.New("no origin allowed: want at least one scheme://host[:port]"))
+	}
+	if len(errs) > 0 {
+		return List{}, errors.Join(errs...)
+	}
+	return o, nil
+}
+
+// Strings returns the allowed origins, normalised (lowercase host, default
+// port dropped), in configuration order.
+func (o List) Strings() []string { return slices.Clone(o.list) }
+
+// Allows reports whether u's origin is on the list, and returns it
+// normalised.
+func (o List) Allows(u *url.URL) (scheme, host string, err error) {
+	if scheme, host, err = normalize(u); err != nil {
+		return "", "", err
+	}
+	if !o.allowed[scheme+"://"+host] {
+		return "", "", errors.New("origin not allowed")
+	}
+	return scheme, host, nil
+}
+
+// parseOrigin validates one allow-list entry and returns its normalised form.
+func parseOrigin(s string) (string, error) {
+	if s == "" {
+		return "", errors.New("empty origin")
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`\%@#?`, c) >= 0 {
+			return "", fmt.Errorf("character %q is not allowed in an origin", c)
+		}
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", errors.New("not a URL: want scheme://host[:port]")
+	}
+	if u.Opaque != "" || u.Host == "" {
+		return "", errors.New("want scheme://host[:port]")
+	}
+	if u.Path != "" && u.Path != "/" {
+		return "", errors.New("an origin has no path: want scheme://host[:port]")
+	}
+	scheme, host, err := normalize(u)
+	if err != nil {
+		return "", err
+	}
+	if !validHost(u.Hostname()) {
+		return "", errors.New("host is not a DNS name or an IP address")
+	}
+	if scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", errors.New("http is only allowed for loopback hosts (localhost, 127.0.0.1, ::1); use https")
+	}
+	return scheme + "://" + host, nil
+}
+
+// normalize returns the lowercase scheme and the host[:port] of u with a
+// lowercase host and without the scheme's default port.
+func normalize(u *url.URL) (scheme, host string, err error) {
+	scheme = strings.ToLower(u.Scheme)
+	defaultPort := 0
+	switch scheme {
+	case "https":
+		defaultPort = 443
+	case "http":
+		defaultPort = 80
+	default:
+		return "", "", errors.New("scheme must be https (or http on loopback)")
+	}
+	name := strings.ToLower(u.Hostname())
+	if name == "" {
+		return "", "", errors.New("no host")
+	}
+	port := defaultPort
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
+			return "", "", errors.New("bad port")
+		}
+	}
+	if strings.Contains(name, ":") { // an IPv6 literal keeps its brackets
+		name = "[" + name + "]"
+	}
+	if port == defaultPort {
+		return scheme, name, nil
+	}
+	return scheme, name + ":" + strconv.Itoa(port), nil
+}
+
+// validHost accepts an IP literal or a DNS name of letters, digits and
+// hyphens in non-empty labels.
+func validHost(h string) bool {
+	if _, err := netip.ParseAddr(h); err == nil {
+		return !strings.Contains(h, "%") // no IPv6 zones
+	}
+	if len(h) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(h, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isLoopback(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(h)
+	return err == nil && a.IsLoopback()
+}
