@@ -32,20 +32,21 @@ func newFeedback(t *testing.T, f *sheetstest.Server) *sheets.Feedback {
 	return fb
 }
 
-// page is a feedback page of five labelled lines and a table of two rows,
-// as the sync writes it; since stands for the line that changes.
+// page is a feedback page of five labelled lines and a table of two rows;
+// since stands for the line that changes. The text is the sync's; this
+// only has to be shaped like it.
 func page(since string) rostersync.FeedbackPage {
 	return rostersync.FeedbackPage{HeaderRow: 8, Rows: [][]string{
-		{"직원 명단 동기화 결과 (rollcall)"},
-		{"기준 시각", since},
+		{"동기화 결과"},
+		{"시각", since},
 		{"결과", "완료"},
-		{"현재 직원 수", "5명"},
-		{"마지막 변경", "2026-12-04 17:00 (한국 시간): 추가 5명, 수정 0명, 삭제 0명"},
-		{"확인할 행", "2개: 아래 표의 행을 고쳐 주세요. 고친 결과는 다음 동기화 때 반영됩니다."},
+		{"직원", "5명"},
+		{"변경", "없음"},
+		{"행", "2개"},
 		{},
 		{"행", "코드", "사유"},
-		{"9", "invalid_phone", "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요."},
-		{"10", "duplicate_phone", "3행과 휴대전화 번호가 같습니다. 먼저 나온 3행만 반영했습니다."},
+		{"9", "invalid_phone", "휴대전화 번호로 읽을 수 없습니다."},
+		{"10", "duplicate_phone", "3행과 휴대전화 번호가 같습니다."},
 	}}
 }
 
