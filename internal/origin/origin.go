@@ -17,8 +17,7 @@ import (
 // List is an allow-list of origins (scheme, host, port). The zero value
 // allows nothing.
 type List struct {
-	allowed map[string]bool
-	list    []string // normalised, in configuration order
+	list []string // normalised, in configuration order; a few entries
 }
 
 // Parse builds the allow-list from entries written as
@@ -27,7 +26,7 @@ type List struct {
 // work. User-info, paths, queries, fragments, escapes and backslashes are
 // configuration errors; every bad entry is reported.
 func Parse(list []string) (List, error) {
-	o := List{allowed: map[string]bool{}}
+	var o List
 	var errs []error
 	for _, entry := range list {
 		key, err := parseOrigin(strings.TrimSpace(entry))
@@ -35,8 +34,7 @@ func Parse(list []string) (List, error) {
 			errs = append(errs, fmt.Errorf("origin %q: %w", entry, err))
 			continue
 		}
-		if !o.allowed[key] {
-			o.allowed[key] = true
+		if !slices.Contains(o.list, key) {
 			o.list = append(o.list, key)
 		}
 	}
@@ -53,13 +51,13 @@ func Parse(list []string) (List, error) {
 // port dropped), in configuration order.
 func (o List) Strings() []string { return slices.Clone(o.list) }
 
-// Allows reports whether u's origin is on the list, and returns it
-// normalised.
+// Allows returns u's origin, normalised, when it is on the list, and an
+// error saying why not otherwise.
 func (o List) Allows(u *url.URL) (scheme, host string, err error) {
 	if scheme, host, err = normalize(u); err != nil {
 		return "", "", err
 	}
-	if !o.allowed[scheme+"://"+host] {
+	if !slices.Contains(o.list, scheme+"://"+host) {
 		return "", "", errors.New("origin not allowed")
 	}
 	return scheme, host, nil
