@@ -70,7 +70,10 @@ type options struct {
 	RushConcurrency int
 	RushOnly        bool
 	// Timeout bounds the whole run.
-	Timeout        time.Duration
+	Timeout time.Duration
+	// Binary, when set, is a rollcall binary to measure instead of one
+	// built from this checkout (to compare two versions on the same load).
+	Binary         string
 	executablePath string
 }
 
@@ -101,6 +104,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.BoolVar(&o.FirestoreLoad, "firestore-load", true, "with the emulator, also drive load against rollcall on Firestore at -firestore-sizes")
 	fs.IntVar(&o.RushConcurrency, "rush-concurrency", 16, "concurrent clients of the launch-day rush with Kakao -kakao-delay away (16 at 30 ms: about 500 verifications/s)")
 	fs.BoolVar(&o.RushOnly, "rush-only", false, "measure only the launch-day rush (every call a new user), after the syncs that fill the stores")
+	fs.StringVar(&o.Binary, "rollcall-binary", "", "measure this rollcall binary instead of building ./cmd/rollcall (e.g. an older commit's, to compare)")
 	fs.DurationVar(&o.Timeout, "timeout", 45*time.Minute, "the longest the whole run may take; past it the bench stops with an error")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
@@ -200,9 +204,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	b := &bench{opts: o, root: root, tmp: tmp, progress: stderr}
-	fmt.Fprintln(stderr, "bench: building ./cmd/rollcall")
-	if b.rollcall, err = buildRollcall(ctx, root, tmp); err != nil {
-		return err
+	if o.Binary != "" {
+		b.rollcall = o.Binary
+	} else {
+		fmt.Fprintln(stderr, "bench: building ./cmd/rollcall")
+		if b.rollcall, err = buildRollcall(ctx, root, tmp); err != nil {
+			return err
+		}
 	}
 	b.machine = describeMachine(ctx, root)
 	if b.template, err = os.ReadFile(root + "/" + validationTemplate); err != nil {
