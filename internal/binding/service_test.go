@@ -3,6 +3,7 @@ package binding_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -442,4 +443,19 @@ func TestBindReplacesWhatTheGateCached(t *testing.T) {
 	wantGate(t, f.svc, user, &hong) // cached now
 	bind(t, f.svc, user, kim)
 	wantGate(t, f.svc, user, &kim)
+}
+
+// TestCacheKeepsTheLastCacheTTLOfBinds: on a launch day every bind is a new
+// user; the cache holds the binds of the last CacheTTL, not every user
+// bound since the start.
+func TestCacheKeepsTheLastCacheTTLOfBinds(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, binding.Options{TTL: ttl, CacheTTL: 10 * time.Second})
+	for i := range 60_000 {
+		bind(t, f.svc, fmt.Sprint("user-", i), hong)
+		f.clock.Advance(time.Millisecond) // 1,000 binds a second
+	}
+	if n := f.svc.CachedForTest(); n > 2*10_000+1 {
+		t.Errorf("the cache holds %d bindings after 60 s of 1,000 binds a second; want the last 10 s' (10,000), twice that at most", n)
+	}
 }
