@@ -164,10 +164,10 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 		firstRow[phone] = n
 		r.Employees = append(r.Employees, Employee{
 			Phone:      phone,
-			Name:       cols.text(row, FieldName),
-			Department: cols.text(row, FieldDepartment),
-			Position:   cols.text(row, FieldPosition),
-			Email:      cols.text(row, FieldEmail),
+			Name:       cols.cell(row, FieldName),
+			Department: cols.cell(row, FieldDepartment),
+			Position:   cols.cell(row, FieldPosition),
+			Email:      cols.cell(row, FieldEmail),
 			Row:        n,
 		})
 	}
@@ -204,18 +204,9 @@ func (c columns) hasLeft(row []string, day date) status {
 	return verdict
 }
 
-// text returns a text field of row; a formula without a saved result (see
-// isFormula) reads as empty, as it did before it was computed.
-func (c columns) text(row []string, f Field) string {
-	if s := c.cell(row, f); !isFormula(s) {
-		return s
-	}
-	return ""
-}
-
-// isFormula reports whether a cell is a formula whose result the file did
-// not save: the xlsx source shows such a cell as its formula ("=A2&B2").
-// No phone, name or address begins with "=".
+// isFormula reports whether a phone cell is a formula whose result the file
+// did not save: the xlsx source shows such a cell as its formula ("=A2&B2",
+// see PhoneColumn). No phone begins with "=".
 func isFormula(s string) bool {
 	return len(s) > 1 && s[0] == '='
 }
@@ -262,6 +253,23 @@ func unreadableStatusReason(col int) string {
 	return fmt.Sprintf("왼쪽에서 %d번째 열의 머리글이 퇴사·재직에 관한 것으로 보이지만 rollcall이 읽는 머리글이 아니어서, "+
 		"퇴사자를 가려낼 수 없어 동기화하지 않았습니다. 머리글을 '재직상태', '재직여부', '퇴사여부', '퇴사일' 중 하나로 바꾸거나, "+
 		"퇴사·퇴직·재직이라는 말이 들어가지 않게 바꿔 주세요.", col)
+}
+
+// PhoneColumn returns the 0-based column that ParseRoster reads phones
+// from and the 0-based index of the first row below the header, or ok false
+// when ParseRoster would find no usable header. A source uses it to look
+// closer at empty phone cells only (an xlsx formula without a saved result).
+func PhoneColumn(rows [][]string) (col, firstData int, ok bool) {
+	l, err := findLayout(rows)
+	if err != nil {
+		return 0, 0, false
+	}
+	cols, _, err := findColumns(l.labels)
+	if err != nil {
+		return 0, 0, false
+	}
+	col, ok = cols.at[FieldPhone]
+	return col, l.firstData, ok
 }
 
 func isBlank(row []string) bool {
