@@ -101,10 +101,10 @@ func TestRows(t *testing.T) {
 			wantPaths: map[string]int{metaPath: 1, "/v4/spreadsheets/" + sheetID + "/values/'HR''s copy'": 1},
 		},
 		{
-			name:      "an explicit range with a Korean tab name wins over the gid",
-			ref:       sheets.Ref{SpreadsheetID: sheetID, GID: 777, HasGID: true},
-			rangeA1:   "직원 목록!A:Z",
-			want:      staffRows,
+			name:    "an explicit range with a Korean tab name wins over the gid",
+			ref:     sheets.Ref{SpreadsheetID: sheetID, GID: 777, HasGID: true},
+			rangeA1: "직원 목록!A:Z",
+			want:    staffRows,
 			// The metadata is read after the values, for the tab's merges.
 			wantPaths: map[string]int{metaPath: 1, "/v4/spreadsheets/" + sheetID + "/values/직원 목록!A:Z": 1},
 		},
