@@ -77,7 +77,8 @@ type Source struct {
 // New returns a Source that reads the spreadsheet ref names. rangeA1, when
 // not empty, is the A1 range to read (ROLLCALL_SHEET_RANGE, such as
 // "직원목록!A:Z"); otherwise the Source reads the whole tab whose sheetId is
-// ref.GID, or the first tab when ref has no GID (never Options.FeedbackTab).
+// ref.GID, or the first visible tab when ref has no GID (never
+// Options.FeedbackTab).
 //
 // Without Options.Endpoint or Options.HTTPClient it finds Application
 // Default Credentials now (scope spreadsheets.readonly, or spreadsheets

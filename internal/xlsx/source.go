@@ -1,8 +1,9 @@
 // Package xlsx reads HR's employee list from an Excel workbook (.xlsx): the
-// first tab, a named tab, or an A1 range of one (ROLLCALL_SHEET_RANGE). Cells
-// come back as the text HR sees in Excel (date cells as ISO dates), and rows
-// keep the sheet's own row numbers, hidden ones included, so that a problem
-// reported at row 7 is on row 7 of HR's screen.
+// first visible tab, a named tab (hidden or not), or an A1 range of one
+// (ROLLCALL_SHEET_RANGE). Cells come back as the text HR sees in Excel (date
+// cells as ISO dates, merged status and leave-date cells in every row they
+// cover), and rows keep the sheet's own row numbers, hidden ones included,
+// so that a problem reported at row 7 is on row 7 of HR's screen.
 package xlsx
 
 import (
@@ -55,9 +56,9 @@ type Source struct {
 var _ rostersync.Source = (*Source)(nil)
 
 // New returns a Source reading the workbook at path. sheet selects what to
-// read: "" is the whole first tab; otherwise a tab name ("직원목록"), or an A1
-// range of a tab ("직원목록!A:Z", "'My tab'!A1:F200") or of the first tab
-// ("A1:F200"). New touches nothing: a missing file or tab is reported by Rows.
+// read: "" is the whole first visible tab; otherwise a tab name ("직원목록"),
+// or an A1 range of a tab ("직원목록!A:Z", "'My tab'!A1:F200") or of the
+// first visible tab ("A1:F200"). New touches nothing: a missing file or tab is reported by Rows.
 func New(path, sheet string) *Source {
 	return &Source{path: path, sheet: sheet, maxSize: MaxFileSize}
 }
