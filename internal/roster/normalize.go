@@ -13,8 +13,12 @@ import (
 // full-width letters and brackets to their plain forms. Cf goes first: a
 // zero-width space between two jamo would keep them apart.
 func normalizeText(s string) string {
+	isFormat := func(r rune) bool { return unicode.Is(unicode.Cf, r) }
+	if !strings.ContainsFunc(s, isFormat) && norm.NFKC.IsNormalString(s) {
+		return s // nearly every cell: no copy
+	}
 	s = strings.Map(func(r rune) rune {
-		if unicode.Is(unicode.Cf, r) {
+		if isFormat(r) {
 			return -1
 		}
 		return r
