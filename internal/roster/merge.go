@@ -29,13 +29,11 @@ func SpreadMerges(rows [][]string, merges []Merge) [][]string {
 	if err != nil {
 		return rows
 	}
-	spread := map[int]bool{}
+	var spread []int // the status and leave-date columns
 	for _, sc := range cols.status {
-		spread[sc.index] = true
+		spread = append(spread, sc.index)
 	}
-	for _, i := range cols.leave {
-		spread[i] = true
-	}
+	spread = append(spread, cols.leave...)
 	out := slices.Clone(rows)
 	copied := map[int]bool{}
 	for _, m := range merges {
@@ -47,8 +45,10 @@ func SpreadMerges(rows [][]string, merges []Merge) [][]string {
 			if isBlank(rows[r]) {
 				continue
 			}
-			for c := m.Col; c <= m.LastCol; c++ {
-				if !spread[c] || (r == m.Row && c == m.Col) {
+			// Over the spread columns, not the block's: a title merged
+			// across the whole row (A1:XFD1) spans 16,384 columns.
+			for _, c := range spread {
+				if c < m.Col || c > m.LastCol || (r == m.Row && c == m.Col) {
 					continue
 				}
 				if !copied[r] {

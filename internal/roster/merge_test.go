@@ -1,6 +1,8 @@
 package roster
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -59,4 +61,40 @@ func TestSpreadMerges(t *testing.T) {
 	if e, _ := rowsOf(plain); len(e) == len(employees) {
 		t.Errorf("the test proves nothing: employees %v with and without merges", e)
 	}
+}
+
+// FuzzSpreadMerges: any block, in or out of the sheet, neither panics nor
+// changes the rows it was given, and spreads into status and leave-date
+// columns only.
+func FuzzSpreadMerges(f *testing.F) {
+	f.Add("이름,휴대전화,재직여부\nA,010-1111-1111,퇴사\nB,010-2222-2222,\n", 1, 2, 2, 2)
+	f.Add("이름,휴대전화,퇴사일\nA,010-1111-1111,2025-01-01\nB,010-2222-2222\n", -1, -5, 99, 16383)
+	f.Fuzz(func(t *testing.T, text string, row, col, lastRow, lastCol int) {
+		var rows [][]string
+		for line := range strings.SplitSeq(text, "\n") {
+			rows = append(rows, strings.Split(line, ","))
+		}
+		before := fmt.Sprint(rows)
+		got := SpreadMerges(rows, []Merge{{Row: row, Col: col, LastRow: lastRow, LastCol: lastCol}})
+		if fmt.Sprint(rows) != before {
+			t.Fatal("SpreadMerges changed the rows it was given")
+		}
+		if len(got) != len(rows) {
+			t.Fatalf("%d rows, want %d", len(got), len(rows))
+		}
+		for i := range rows {
+			for j := range max(len(rows[i]), len(got[i])) {
+				var was, is string
+				if j < len(rows[i]) {
+					was = rows[i][j]
+				}
+				if j < len(got[i]) {
+					is = got[i][j]
+				}
+				if was != is && (j < col || j > lastCol || i < row || i > lastRow) {
+					t.Fatalf("cell (%d,%d) changed outside the block", i, j)
+				}
+			}
+		}
+	})
 }
