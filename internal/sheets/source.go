@@ -173,6 +173,9 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read spreadsheet %s: %w", s.ref.SpreadsheetID, err)
 	}
+	if len(rows) == 0 {
+		return rows, nil
+	}
 	if tabs == nil {
 		// A configured range: the values said which tab it is; its
 		// merges are in the metadata.
