@@ -273,42 +273,6 @@ func TestVisitEmployees(t *testing.T) {
 	}
 }
 
-// TestReadsAfterDroppingMappedPages: reading every employee drops the
-// file's mapped pages every few thousand records; what is read after a
-// drop, in the same transaction, and by later reads is still the store's.
-func TestReadsAfterDroppingMappedPages(t *testing.T) {
-	t.Parallel()
-	s := open(t, filepath.Join(t.TempDir(), "rollcall.db"))
-	ctx := t.Context()
-	es := storetest.People(20_000) // several drops
-	if err := s.Apply(ctx, es, nil); err != nil {
-		t.Fatalf("Apply: %v", err)
-	}
-	want := map[string]roster.Employee{}
-	for _, e := range es {
-		want[e.Phone] = e
-	}
-	for range 2 {
-		got := map[string]roster.Employee{}
-		if err := s.VisitEmployees(ctx, func(int) {}, func(e roster.Employee) error {
-			got[e.Phone] = e
-			return nil
-		}); err != nil {
-			t.Fatalf("VisitEmployees: %v", err)
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Fatalf("VisitEmployees (-want +got):\n%s", diff)
-		}
-	}
-	hashes, err := s.Hashes(ctx)
-	if err != nil || len(hashes) != len(es) || hashes[es[12345].Phone] != es[12345].Hash() {
-		t.Fatalf("Hashes = %d hashes, %v; want %d, the stored ones", len(hashes), err, len(es))
-	}
-	if got, ok, err := s.Lookup(ctx, es[19999].Phone); err != nil || !ok || got != es[19999] {
-		t.Fatalf("Lookup = %v, %v, %v; want %v", got, ok, err, es[19999])
-	}
-}
-
 func TestClosedStoreFails(t *testing.T) {
 	t.Parallel()
 	s, err := bolt.Open(filepath.Join(t.TempDir(), "rollcall.db"))
