@@ -16,6 +16,7 @@ import (
 	"google.golang.org/api/option"
 	gsheets "google.golang.org/api/sheets/v4"
 
+	"github.com/rollcall/rollcall/internal/a1"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -146,7 +147,7 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		rangeA1 = quoteSheetName(title)
+		rangeA1 = a1.Quote(title)
 	}
 
 	var vr *gsheets.ValueRange
