@@ -15,8 +15,7 @@ import (
 
 // Range is an A1 range.
 type Range struct {
-	// Tab is the tab's name, unquoted: 직원 목록 in "'직원 목록'!A:Z",
-	// It's in "'It''s'!A1".
+	// Tab is the tab's name, unquoted: 직원 목록 in "'직원 목록'!A:Z".
 	Tab string
 	// Cells is the rectangle named after the "!"; Whole when none is.
 	Cells Area
@@ -46,7 +45,7 @@ var ErrSyntax = errors.New("not an A1 range")
 const maxColumnLetters = 3
 
 // Parse reads an A1 range: a tab ("Sheet1", "'직원 목록'"), a tab and cells
-// ("직원목록!A:Z", "'It”s!here'!B5:C6"), or, Bare, one unquoted word
+// ("직원목록!A:Z", "'결과!직원'!B5:C6"), or, Bare, one unquoted word
 // without "!" that may be either. A quoted name may contain anything, "!"
 // included, with its quotes doubled; an unquoted one ends at the last "!",
 // since cells never contain one. Spaces around the parts are ignored.
