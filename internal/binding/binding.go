@@ -63,6 +63,8 @@ var (
 
 // Key returns the store key of a Kakao user id: its SHA-256, in lowercase
 // hex (64 characters), as the contract's `bindings` collection names it.
+// It is rollcall's one hash of a user id: the skills' logs show its first
+// 8 digits, never the id.
 func Key(userID string) string {
 	_, key := userKey(userID)
 	return key

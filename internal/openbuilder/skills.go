@@ -1,14 +1,13 @@
 package openbuilder
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/verify"
 )
@@ -82,12 +81,12 @@ func logRequest(c *gin.Context, level slog.Level, msg, endpoint string, attrs ..
 	logging.FromContext(ctx).LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("endpoint", endpoint)}, attrs...)...)
 }
 
-// userDigest is a short, stable digest of a bot user key: enough to follow
-// one user through the logs, not to recover the key.
+// userDigest is a short, stable digest of a bot user key: the first 8 hex
+// digits of its binding key, enough to follow one user through the logs,
+// not to recover the key.
 func userDigest(id string) string {
 	if id == "" {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:4])
+	return binding.Key(id)[:8]
 }
