@@ -21,7 +21,7 @@ type record struct {
 }
 
 // storedEmployee is the part of a record that makes an employee: what
-// eachEmployee decodes. The phone is the record's key, and the hash is only
+// VisitEmployees decodes. The phone is the record's key, and the hash is only
 // for syncs, so neither is decoded just to be dropped.
 type storedEmployee struct {
 	Name       string `json:"name"`

@@ -89,7 +89,7 @@ type Payload interface {
 // wrong secret (before the body is read), 413 for a body over
 // MaxBodyBytes, 400 for a body that does not decode into P, 403 for
 // another bot. serve answers with Answer or Refuse. A new endpoint is a
-// serve func and one line: Route(r, h, "/kakao/gate", gate.serve).
+// serve func and one line, as the gate's: Route(r, g.h, "/kakao/gate", g.gate).
 func Route[P Payload](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
 	endpoint := strings.TrimPrefix(path, "/kakao/")
 	r.POST(path, func(c *gin.Context) {

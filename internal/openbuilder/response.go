@@ -43,9 +43,12 @@ func ValidationError(message string) ValidationResponse {
 // MaxSimpleText is the longest simpleText Kakao accepts, in characters.
 const MaxSimpleText = 1000
 
-// SkillResponse is a SkillResponse v2.0 with a single simpleText output,
-// and the output context of a verified answer.
-// Data is read by the bot as webhook.<key>.
+// SkillResponse is a SkillResponse v2.0 as rollcall sends it: one
+// simpleText output, with a quick reply to the auth block when the gate
+// finds the user not verified. Context sets the employee output context on
+// a verified answer and deletes it on the gate's and unbind's other
+// answers; the block skill's other answers leave it as it is (nil). The
+// bot reads Data as webhook.<key>.
 type SkillResponse struct {
 	Version  string            `json:"version"`
 	Template SkillTemplate     `json:"template"`
