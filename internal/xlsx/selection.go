@@ -15,7 +15,8 @@ import (
 // it, in A1 notation as ROLLCALL_SHEET_RANGE writes them ("직원목록",
 // "직원목록!A:Z", "'My tab'!A1:F200", "A1:F200").
 type selection struct {
-	// tab is the tab named before a "!", unquoted; "" when there is none.
+	// tab is the tab the argument names, unquoted ("'My tab'",
+	// "직원목록!A:Z"); "" when it names none or is bare.
 	tab string
 	// bare is an argument without "!": the name of a tab or, when no tab is
 	// so named, a range of the first tab. Only the workbook can tell.
