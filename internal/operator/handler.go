@@ -99,7 +99,7 @@ type Handler struct {
 // history from status.
 func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, error) {
 	if syncer == nil || status == nil {
-		return nil, errors.New("syncapi: a syncer and a status are required")
+		return nil, errors.New("operator: a syncer and a status are required")
 	}
 	var o options
 	for _, opt := range opts {
@@ -126,7 +126,7 @@ func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, er
 		// the request's context.
 		v, err := idtoken.NewValidator(context.Background(), vopts...)
 		if err != nil {
-			return nil, fmt.Errorf("syncapi: build the ID token validator: %w", err)
+			return nil, fmt.Errorf("operator: build the ID token validator: %w", err)
 		}
 		h.validator = v
 	}
