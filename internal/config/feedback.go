@@ -27,8 +27,7 @@ func (l *loader) feedbackTab(name string, src Source) {
 
 // rangeTab is the tab an A1 range names: 직원 목록 in "직원 목록!A:Z" or
 // "'직원 목록'!A:Z", the whole range when it is one unquoted word. A range
-// a1 cannot read (R1C1 notation, which the Sheets API also takes) names
-// none here; the source reports it if the API does not take it either.
+// that is not A1 notation names none here: the source reports it.
 func rangeTab(rangeA1 string) string {
 	r, err := a1.Parse(rangeA1)
 	if err != nil {
