@@ -7,8 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/userkey"
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
@@ -81,12 +81,5 @@ func logRequest(c *gin.Context, level slog.Level, msg, endpoint string, attrs ..
 	logging.FromContext(ctx).LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("endpoint", endpoint)}, attrs...)...)
 }
 
-// userDigest is a short, stable digest of a bot user key: the first 8 hex
-// digits of its binding key, enough to follow one user through the logs,
-// not to recover the key.
-func userDigest(id string) string {
-	if id == "" {
-		return ""
-	}
-	return binding.Key(id)[:8]
-}
+// userDigest is what the logs show of a bot user key: userkey.Short.
+func userDigest(id string) string { return userkey.Short(id) }
