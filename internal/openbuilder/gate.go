@@ -52,7 +52,7 @@ const (
 
 // gate answers whether the caller is verified, from their binding alone:
 // no call to Kakao.
-func (g *Gates) gate(c *gin.Context, p SkillPayload) {
+func (g *Gates) gate(c *gin.Context, p GatePayload) {
 	userID := p.UserID()
 	e, ok, err := g.keeper.Gate(c.Request.Context(), userID)
 	outcome := gateNotVerified
@@ -68,7 +68,7 @@ func (g *Gates) gate(c *gin.Context, p SkillPayload) {
 
 // unbind deletes the caller's binding; a caller without one, or without a
 // user id, is told the same: there is nothing left to unbind.
-func (g *Gates) unbind(c *gin.Context, p SkillPayload) {
+func (g *Gates) unbind(c *gin.Context, p GatePayload) {
 	userID := p.UserID()
 	err := g.keeper.Unbind(c.Request.Context(), userID)
 	if errors.Is(err, binding.ErrNoUser) {
