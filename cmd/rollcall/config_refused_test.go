@@ -46,3 +46,19 @@ func TestBrakeCannotBeTurnedOffByANonNumber(t *testing.T) {
 		t.Errorf("sync with the default brake: exit %d, report %+v; want refused", code, r)
 	}
 }
+
+// TestSecretsNoHeaderCarriesAreRefusedAtStartUp: a skill secret or sync
+// token with a line break inside (pasted from a file or a chat) could never
+// match a request's header, so every skill call would answer 401; serve
+// refuses to start instead, naming the variable and not the value.
+func TestSecretsNoHeaderCarriesAreRefusedAtStartUp(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"ROLLCALL_SKILL_SECRET", "ROLLCALL_SYNC_TOKEN"} {
+		e := newTestEnv(t)
+		e.vars[name] = "first-half\nsecond-half"
+		code, _, errOut := e.run(t, "serve", "--check-config")
+		if code != exitUsage || !strings.Contains(errOut, name) || strings.Contains(errOut, "half") {
+			t.Errorf("%s with a line break: exit %d, stderr %q; want exit %d naming the variable, not the value", name, code, errOut, exitUsage)
+		}
+	}
+}
