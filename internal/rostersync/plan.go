@@ -58,5 +58,7 @@ const brakeMinDeletes = 3
 // a wrong sheet, an emptied tab or a broken export rather than of leavers.
 func (p Plan) TripsBrake(maxPercent float64) bool {
 	n := len(p.Deleted)
-	return n > brakeMinDeletes && float64(n)*100 > maxPercent*float64(p.Stored)
+	// Written so that a NaN threshold trips the brake rather than
+	// releasing it: every comparison with NaN is false.
+	return n > brakeMinDeletes && !(float64(n)*100 <= maxPercent*float64(p.Stored))
 }
