@@ -10,9 +10,9 @@ import (
 
 	gfs "cloud.google.com/go/firestore"
 
-	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
+	"github.com/rollcall/rollcall/internal/userkey"
 )
 
 // TestSuccessIsDurableBeforeTheAnswer is issue 20's last acceptance: a
@@ -52,7 +52,7 @@ func TestSuccessIsDurableBeforeTheAnswer(t *testing.T) {
 						t.Fatalf("open the store a crash left: %v", err)
 					}
 					defer s.Close()
-					_, found, err := s.Binding(ctx, binding.Key(user))
+					_, found, err := s.Binding(ctx, userkey.Of(user))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -65,7 +65,7 @@ func TestSuccessIsDurableBeforeTheAnswer(t *testing.T) {
 				}
 				defer client.Close()
 				crashed = func(user string) bool {
-					snap, err := client.Collection("bindings").Doc(binding.Key(user)).Get(ctx)
+					snap, err := client.Collection("bindings").Doc(userkey.Of(user)).Get(ctx)
 					return err == nil && snap.Exists()
 				}
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/rollcall/rollcall/internal/binding/bindingtest"
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/storetest"
+	"github.com/rollcall/rollcall/internal/userkey"
 )
 
 // TestBindingIsToAPerson runs issue 19's scenarios on one bolt file, which
@@ -45,10 +46,10 @@ func TestConcurrentBindsAllLand(t *testing.T) {
 		g.Go(func() error {
 			e := es[i%len(es)]
 			b := binding.Binding{Phone: e.Phone, Person: binding.PersonOf(e), BoundAt: now, ExpiresAt: now.Add(time.Hour)}
-			if err := s.PutBinding(t.Context(), binding.Key(fmt.Sprint(i)), b); err != nil {
+			if err := s.PutBinding(t.Context(), userkey.Of(fmt.Sprint(i)), b); err != nil {
 				return err
 			}
-			got, ok, err := s.Binding(t.Context(), binding.Key(fmt.Sprint(i)))
+			got, ok, err := s.Binding(t.Context(), userkey.Of(fmt.Sprint(i)))
 			if err != nil || !ok || got != b {
 				return fmt.Errorf("user %d: read back %+v, %v, %v; want %+v", i, got, ok, err, b)
 			}
@@ -61,7 +62,7 @@ func TestConcurrentBindsAllLand(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutBinding(t.Context(), binding.Key("late"), binding.Binding{Phone: es[0].Phone}); err == nil {
+	if err := s.PutBinding(t.Context(), userkey.Of("late"), binding.Binding{Phone: es[0].Phone}); err == nil {
 		t.Error("PutBinding after Close = nil, want an error")
 	}
 }

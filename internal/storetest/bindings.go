@@ -9,6 +9,7 @@ import (
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
+	"github.com/rollcall/rollcall/internal/userkey"
 )
 
 // bindingTests are the contract's clauses on bindings.
@@ -45,7 +46,7 @@ func applyPlan(t *testing.T, s Store, p rostersync.Plan, wantRevoked int) {
 
 func putBinding(t *testing.T, s Store, userID string, b binding.Binding) {
 	t.Helper()
-	if err := s.PutBinding(t.Context(), binding.Key(userID), b); err != nil {
+	if err := s.PutBinding(t.Context(), userkey.Of(userID), b); err != nil {
 		t.Fatalf("PutBinding: %v", err)
 	}
 }
@@ -53,7 +54,7 @@ func putBinding(t *testing.T, s Store, userID string, b binding.Binding) {
 // wantBinding checks the binding of userID; want nil means none.
 func wantBinding(t *testing.T, s Store, userID string, want *binding.Binding) {
 	t.Helper()
-	got, ok, err := s.Binding(t.Context(), binding.Key(userID))
+	got, ok, err := s.Binding(t.Context(), userkey.Of(userID))
 	if err != nil {
 		t.Fatalf("Binding: %v", err)
 	}
@@ -99,7 +100,7 @@ func testBindingDelete(t *testing.T, s Store) {
 	apply(t, s, es, nil)
 	putBinding(t, s, "user-1", bindingOf(es[0]))
 	for range 2 {
-		if err := s.DeleteBinding(t.Context(), binding.Key("user-1")); err != nil {
+		if err := s.DeleteBinding(t.Context(), userkey.Of("user-1")); err != nil {
 			t.Fatalf("DeleteBinding: %v", err)
 		}
 		wantBinding(t, s, "user-1", nil)
@@ -109,7 +110,7 @@ func testBindingDelete(t *testing.T, s Store) {
 func testBindingBadKey(t *testing.T, s Store) {
 	es := fixtures()
 	apply(t, s, es, nil)
-	for _, key := range []string{"", "user-1", "a/b", binding.Key("x") + "0"} {
+	for _, key := range []string{"", "user-1", "a/b", userkey.Of("x") + "0"} {
 		if err := s.PutBinding(t.Context(), key, bindingOf(es[0])); err == nil {
 			t.Errorf("PutBinding(%q) = nil, want an error", key)
 		}

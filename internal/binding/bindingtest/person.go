@@ -15,6 +15,7 @@ import (
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/rostersync"
+	"github.com/rollcall/rollcall/internal/userkey"
 )
 
 // Store is what the scenarios need of a store: what a sync writes, what a
@@ -149,7 +150,7 @@ func wantGate(t *testing.T, in instance, label, user, wantName string) {
 // wantStored checks whether the store holds user's binding.
 func wantStored(t *testing.T, st binding.Store, user string, want bool) {
 	t.Helper()
-	_, found, err := st.Binding(t.Context(), binding.Key(user))
+	_, found, err := st.Binding(t.Context(), userkey.Of(user))
 	if err != nil {
 		t.Fatalf("Binding: %v", err)
 	}
