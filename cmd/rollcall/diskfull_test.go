@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,15 +32,10 @@ func TestSuccessIsBoundOnAFullDisk(t *testing.T) {
 			t.Errorf("unmount the tmpfs: %v", err)
 		}
 	})
-	fake := kakaotest.NewServer(t)
 	e := bindingEnv(t, "bolt")
 	e.vars["ROLLCALL_STORE"] = "bolt:" + filepath.Join(mnt, "rollcall.db")
-	svc, logs, ctx := newTestService(t, e, fake)
-	ts := httptest.NewServer(svc.server.Handler())
-	defer ts.Close()
-	svc.firstSync(ctx)
-	c := skillClient{t: t, url: ts.URL, fake: fake}
-	employee := kakaotest.Profile{AppUserID: 1, Nickname: "길동", PhoneNumber: employeePhone}
+	c, _, logs, _ := startBindingService(t, e, kakaotest.NewServer(t))
+	employee := exampleEmployee
 
 	// bbolt reuses the pages it freed before it needs new ones, so the first
 	// binds on a full disk may still land: users verify until some cannot.
@@ -70,7 +64,7 @@ func TestSuccessIsBoundOnAFullDisk(t *testing.T) {
 	if !hasLine(logs.String(), `"severity":"ERROR"`, `"reason":"bind_failed"`) {
 		t.Errorf("no error-level line with reason bind_failed in the log")
 	}
-	if got := metricsText(t, ts.URL); !strings.Contains(got, fmt.Sprintf(`rollcall_kakao_verifications_total{outcome="undecided",reason="bind_failed"} %d`, len(failed))) {
+	if got := metricsText(t, c.url); !strings.Contains(got, fmt.Sprintf(`rollcall_kakao_verifications_total{outcome="undecided",reason="bind_failed"} %d`, len(failed))) {
 		t.Errorf("/metrics does not count the %d failed binds:\n%s", len(failed), got)
 	}
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,14 +26,8 @@ func TestSuccessIsDurableBeforeTheAnswer(t *testing.T) {
 	for _, store := range []string{"bolt", "firestore"} {
 		t.Run(store, func(t *testing.T) {
 			t.Parallel()
-			fake := kakaotest.NewServer(t)
 			e := bindingEnv(t, store)
-			svc, _, ctx := newTestService(t, e, fake)
-			ts := httptest.NewServer(svc.server.Handler())
-			defer ts.Close()
-			svc.firstSync(ctx)
-			c := skillClient{t: t, url: ts.URL, fake: fake}
-			employee := kakaotest.Profile{AppUserID: 1, Nickname: "길동", PhoneNumber: employeePhone}
+			c, _, _, ctx := startBindingService(t, e, kakaotest.NewServer(t))
 
 			var crashed func(user string) bool
 			if store == "bolt" {
@@ -71,7 +64,7 @@ func TestSuccessIsDurableBeforeTheAnswer(t *testing.T) {
 			}
 			for i := range 20 {
 				user := fmt.Sprintf("%064x", i+1)
-				if got := c.as(user).validate(employee); !strings.Contains(got, `"status":"SUCCESS"`) {
+				if got := c.as(user).validate(exampleEmployee); !strings.Contains(got, `"status":"SUCCESS"`) {
 					t.Fatalf("user %d: validate = %s, want SUCCESS", i+1, got)
 				}
 				if !crashed(user) {
