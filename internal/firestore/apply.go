@@ -53,9 +53,9 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 	puts, deletes := p.Puts(), p.Deleted
 	// Bad input changes nothing and asks nothing of the server.
 	employees, put, deleted, err := s.writes(puts, deletes)
-	// A leaver's bindings go before the employee, so that a crash in between
-	// is repaired by the next sync's plan, and again after, for a bind that
-	// raced this sync.
+	// The bindings a plan revokes (leavers', reissued phones') go before the
+	// employees are written, so that a crash in between is repaired by the
+	// next sync's plan, and again after, for a bind that raced this sync.
 	revoke := func() {
 		var n int
 		n, err = s.revokeBindings(ctx, deleted, p.Updated)

@@ -47,7 +47,7 @@ func (s *Store) bindingDoc(key string) (*gfs.DocumentRef, error) {
 // against the employees: a bind racing the sync that deletes the employee
 // may land after the sync deleted their bindings, and the gate refuses that
 // binding anyway (its phone is not in the directory, or is another
-// person's); the next sync that reissues the phone deletes it.
+// person's).
 func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) error {
 	doc, err := s.bindingDoc(key)
 	if err != nil {
