@@ -9,13 +9,13 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
-	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // Keys of the meta bucket that let a sync and an instance's check avoid
-// reading every employee: the digest of the employees (rostersync.Digest, hex)
-// and the change log (rostersync.ChangeLog, JSON).
+// reading every employee: the digest of the employees (replication.Digest, hex)
+// and the change log (replication.ChangeLog, JSON).
 const (
 	digestKey  = "digest"
 	changesKey = "changes"
@@ -23,8 +23,8 @@ const (
 
 // readDigest returns the digest Apply keeps. A file an earlier rollcall
 // wrote has none: it is computed from the stored hashes, once.
-func readDigest(meta, employees *bbolt.Bucket) (rostersync.Digest, error) {
-	var d rostersync.Digest
+func readDigest(meta, employees *bbolt.Bucket) (replication.Digest, error) {
+	var d replication.Digest
 	if v := meta.Get([]byte(digestKey)); v != nil {
 		if n, err := hex.Decode(d[:], v); err != nil || n != len(d) {
 			return d, fmt.Errorf("%w: the directory digest cannot be read", ErrCorrupt)
@@ -40,8 +40,8 @@ func readDigest(meta, employees *bbolt.Bucket) (rostersync.Digest, error) {
 }
 
 // readLog returns the change log, empty before the first change.
-func readLog(meta *bbolt.Bucket) (rostersync.ChangeLog, error) {
-	var l rostersync.ChangeLog
+func readLog(meta *bbolt.Bucket) (replication.ChangeLog, error) {
+	var l replication.ChangeLog
 	if v := meta.Get([]byte(changesKey)); v != nil {
 		if err := json.Unmarshal(v, &l); err != nil {
 			return l, fmt.Errorf("%w: the change log cannot be read: %w", ErrCorrupt, err)

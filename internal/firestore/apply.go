@@ -7,8 +7,8 @@ import (
 	gfs "cloud.google.com/go/firestore"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
-	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // Firestore's limits on one commit are 500 writes and 10 MiB; a manifest
@@ -86,7 +86,7 @@ func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string
 		shards = shardsFor(len(hashes))
 	}
 	manifest := s.manifestOps(hashes, shards, st.Shards, raw)
-	digest := rostersync.DigestOfHashes(hashes)
+	digest := replication.DigestOfHashes(hashes)
 	log := st.log
 	if len(employees) > 0 {
 		if err := log.Record(put, deleted); err != nil {

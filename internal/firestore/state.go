@@ -10,8 +10,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
-	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // stateFields is the meta/directory document: everything an instance's
@@ -21,13 +21,13 @@ type stateFields struct {
 	// that run's sync_runs document.
 	LastSync time.Time `firestore:"last_sync"`
 	LastRun  string    `firestore:"last_run"`
-	// Digest is rostersync.DigestOfHashes of the manifest, "" while an Apply
+	// Digest is replication.DigestOfHashes of the manifest, "" while an Apply
 	// that cannot be one commit is under way.
 	Digest string `firestore:"digest"`
 	// Shards is how many manifest documents there are; 0 before the first
 	// Apply of this layout.
 	Shards int `firestore:"shards"`
-	// Changes is the rostersync.ChangeLog as JSON: one field, not indexed per
+	// Changes is the replication.ChangeLog as JSON: one field, not indexed per
 	// phone.
 	Changes string `firestore:"changes"`
 }
@@ -35,7 +35,7 @@ type stateFields struct {
 // state is the decoded meta/directory document.
 type state struct {
 	stateFields
-	log rostersync.ChangeLog
+	log replication.ChangeLog
 }
 
 // readState reads meta/directory; a missing document is the zero state.
@@ -61,7 +61,7 @@ func (s *Store) readState(ctx context.Context) (state, error) {
 
 // indexUpdate is the part of meta/directory an Apply writes: it leaves the
 // last sync to RecordRun.
-func indexUpdate(digest string, shards int, log rostersync.ChangeLog) (map[string]any, error) {
+func indexUpdate(digest string, shards int, log replication.ChangeLog) (map[string]any, error) {
 	changes, err := json.Marshal(log)
 	if err != nil {
 		return nil, fmt.Errorf("encode the change log: %w", err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
@@ -179,7 +180,7 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report, lease *leaseH
 	r.IgnoredColumns = parsed.IgnoredColumns
 
 	// Same digest, same directory: nothing to read or write per employee.
-	digest := DigestOf(parsed.Employees)
+	digest := replication.DigestOf(parsed.Employees)
 	dctx, cancel := context.WithTimeout(ctx, digestTimeout)
 	stored, err := e.store.Digest(dctx)
 	cancel()

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
@@ -53,7 +54,7 @@ func (s *memStore) Digest(ctx context.Context) (string, error) {
 	for p, e := range s.employees {
 		h[p] = e.Hash()
 	}
-	return rostersync.DigestOfHashes(h), nil
+	return replication.DigestOfHashes(h), nil
 }
 
 func (s *memStore) Hashes(context.Context) (map[string]string, error) {

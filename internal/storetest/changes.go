@@ -6,8 +6,8 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
-	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // wantDigest fails the test unless the store's Digest is that of es.
@@ -17,7 +17,7 @@ func wantDigest(t *testing.T, s Store, es ...roster.Employee) {
 	if err != nil {
 		t.Fatalf("Digest: %v", err)
 	}
-	if want := rostersync.DigestOf(es); got != want {
+	if want := replication.DigestOf(es); got != want {
 		t.Errorf("Digest = %q, want %q (that of the %d employees held)", got, want, len(es))
 	}
 }

@@ -1,4 +1,4 @@
-package rostersync
+package replication
 
 import (
 	"crypto/rand"
@@ -69,6 +69,30 @@ func (l *ChangeLog) Record(put, deleted []string) error {
 		l.Entries = l.Entries[1:]
 	}
 	return nil
+}
+
+// RecordAfter moves the version for a change that wrote put and removed
+// deleted where an interrupted Apply left p: the pending phones count as
+// written, since some of them changed while the version stood still, so
+// every reader reads each again (one no longer stored counts as removed).
+// When p does not list them (All), the log starts a new epoch instead:
+// every reader reloads everything, once.
+func (l *ChangeLog) RecordAfter(p Pending, put, deleted []string) error {
+	if p.All {
+		*l = ChangeLog{}
+		return l.Record(put, deleted)
+	}
+	seen := make(map[string]bool, len(put)+len(deleted))
+	for _, phone := range slices.Concat(put, deleted) {
+		seen[phone] = true
+	}
+	written := slices.Clone(put)
+	for _, phone := range p.Phones {
+		if !seen[phone] {
+			written = append(written, phone)
+		}
+	}
+	return l.Record(written, deleted)
 }
 
 // Since returns what changed after version: the phones to read again and

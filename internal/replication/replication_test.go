@@ -1,4 +1,4 @@
-package rostersync_test
+package replication_test
 
 import (
 	"fmt"
@@ -6,13 +6,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
-	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 func TestChangeLogSince(t *testing.T) {
 	t.Parallel()
-	var l rostersync.ChangeLog
+	var l replication.ChangeLog
 	if l.Version() != "" {
 		t.Fatalf("Version of an empty log = %q, want \"\"", l.Version())
 	}
@@ -53,7 +53,7 @@ func TestChangeLogSince(t *testing.T) {
 
 func TestChangeLogForgetsWhatItCannotKeep(t *testing.T) {
 	t.Parallel()
-	var l rostersync.ChangeLog
+	var l replication.ChangeLog
 	many := make([]string, 600)
 	for i := range many {
 		many[i] = fmt.Sprintf("+8210%08d", i)
@@ -84,17 +84,17 @@ func TestDigest(t *testing.T) {
 	moved.Row = 9
 	renamed := a
 	renamed.Name = "홍길순"
-	ab := rostersync.DigestOf([]roster.Employee{a, b})
-	if got := rostersync.DigestOf([]roster.Employee{b, moved}); got != ab {
+	ab := replication.DigestOf([]roster.Employee{a, b})
+	if got := replication.DigestOf([]roster.Employee{b, moved}); got != ab {
 		t.Errorf("a reordered, moved directory has digest %s, want %s", got, ab)
 	}
-	if got := rostersync.DigestOfHashes(map[string]string{a.Phone: a.Hash(), b.Phone: b.Hash()}); got != ab {
+	if got := replication.DigestOfHashes(map[string]string{a.Phone: a.Hash(), b.Phone: b.Hash()}); got != ab {
 		t.Errorf("DigestOfHashes = %s, want DigestOf's %s", got, ab)
 	}
 	for name, es := range map[string][]roster.Employee{
 		"renamed": {renamed, b}, "one left": {a}, "empty": nil,
 	} {
-		if rostersync.DigestOf(es) == ab {
+		if replication.DigestOf(es) == ab {
 			t.Errorf("%s: same digest as before the change", name)
 		}
 	}
