@@ -24,6 +24,9 @@ type stateFields struct {
 	// Digest is replication.DigestOfHashes of the manifest, "" while an Apply
 	// that cannot be one commit is under way.
 	Digest string `firestore:"digest"`
+	// Pending is true while an Apply that cannot be one commit is under
+	// way, or was cut short: meta/pending then lists what it writes.
+	Pending bool `firestore:"pending"`
 	// Shards is how many manifest documents there are; 0 before the first
 	// Apply of this layout.
 	Shards int `firestore:"shards"`
@@ -32,10 +35,17 @@ type stateFields struct {
 	Changes string `firestore:"changes"`
 }
 
-// state is the decoded meta/directory document.
+// state is the decoded meta/directory document, with meta/pending.
 type state struct {
 	stateFields
-	log replication.ChangeLog
+	log     replication.ChangeLog
+	pending replication.Pending
+}
+
+// pendingFields is the meta/pending document: a replication.Pending as
+// JSON, one field.
+type pendingFields struct {
+	Pending string `firestore:"pending"`
 }
 
 // readState reads meta/directory; a missing document is the zero state.
@@ -59,6 +69,38 @@ func (s *Store) readState(ctx context.Context) (state, error) {
 	return st, nil
 }
 
+// readPending reads meta/pending into st, when st says an Apply is under
+// way. A record that is missing or cannot be read is taken as All: the
+// next sync then reads every employee rather than trust the manifest.
+func (s *Store) readPending(ctx context.Context, st *state) error {
+	if !st.Pending {
+		return nil
+	}
+	snap, err := s.pendingDoc().Get(ctx)
+	if err != nil && status.Code(err) != codes.NotFound {
+		return fmt.Errorf("read %s/%s: %w", metaCollection, pendingMetaDoc, err)
+	}
+	var f pendingFields
+	if err != nil || snap.DataTo(&f) != nil || json.Unmarshal([]byte(f.Pending), &st.pending) != nil || st.pending.Empty() {
+		st.pending = replication.Pending{All: true}
+	}
+	return nil
+}
+
+// pendingOps returns the writes that start an Apply of more than one
+// commit: the digest cleared and p recorded, so that an interruption from
+// here on is repaired by the next sync.
+func (s *Store) pendingOps(p replication.Pending) ([]op, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("encode the pending apply: %w", err)
+	}
+	return []op{
+		{doc: s.pendingDoc(), data: pendingFields{Pending: string(b)}},
+		{doc: s.metaDoc(), data: map[string]any{"digest": "", "pending": true}, merge: true},
+	}, nil
+}
+
 // indexUpdate is the part of meta/directory an Apply writes: it leaves the
 // last sync to RecordRun.
 func indexUpdate(digest string, shards int, log replication.ChangeLog) (map[string]any, error) {
@@ -66,7 +108,7 @@ func indexUpdate(digest string, shards int, log replication.ChangeLog) (map[stri
 	if err != nil {
 		return nil, fmt.Errorf("encode the change log: %w", err)
 	}
-	return map[string]any{"digest": digest, "shards": shards, "changes": string(changes),
+	return map[string]any{"digest": digest, "shards": shards, "changes": string(changes), "pending": false,
 		"updated_at": gfs.ServerTimestamp}, nil
 }
 
@@ -101,13 +143,14 @@ func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
 }
 
 // Digest returns the digest of the employees as the manifest holds them,
-// in one read; "" before the first Apply or while one is under way.
+// in one read; "" before the first Apply, and while one is under way or
+// after one was cut short.
 func (s *Store) Digest(ctx context.Context) (string, error) {
 	st, err := s.readState(ctx)
 	if err != nil {
 		return "", fmt.Errorf("read the directory digest: %w", err)
 	}
-	if st.Shards == 0 {
+	if st.Shards == 0 || st.Pending {
 		return "", nil
 	}
 	return st.Digest, nil

@@ -33,6 +33,7 @@ const (
 	runsCollection      = "sync_runs"
 	metaCollection      = "meta"
 	directoryMetaDoc    = "directory"
+	pendingMetaDoc      = "pending"
 	locksCollection     = "locks"
 	syncLockDoc         = "sync"
 )
@@ -48,6 +49,10 @@ var errBadPhone = errors.New("phone cannot be a Firestore document id")
 type Store struct {
 	client *gfs.Client
 	now    func() time.Time
+	// beforeCommit, when set, is called before each commit of an Apply,
+	// and an error it returns fails that commit: the seam through which
+	// tests cut an Apply short. Production leaves it nil.
+	beforeCommit func(ctx context.Context) error
 }
 
 var _ rostersync.Store = (*Store)(nil)
@@ -84,6 +89,10 @@ func (s *Store) Close() error {
 
 func (s *Store) metaDoc() *gfs.DocumentRef {
 	return s.client.Collection(metaCollection).Doc(directoryMetaDoc)
+}
+
+func (s *Store) pendingDoc() *gfs.DocumentRef {
+	return s.client.Collection(metaCollection).Doc(pendingMetaDoc)
 }
 
 func (s *Store) leaseDoc() *gfs.DocumentRef {
