@@ -109,10 +109,11 @@ func defaultHolder() string {
 
 // Run performs one sync. It always returns a report, also alongside an
 // error: a failed read (ErrRead) or a refused plan (ErrRefused) changes
-// nothing and says why in the report.
+// nothing and says why in the report; a failed write says in
+// Report.Landed whether none, part or all of the changes landed.
 func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 	start := time.Now()
-	r := Report{DryRun: opts.DryRun, Forced: opts.Force, StartedAt: start.UTC(), Problems: []roster.Problem{}}
+	r := Report{DryRun: opts.DryRun, Forced: opts.Force, StartedAt: start.UTC(), Problems: []roster.Problem{}, Landed: LandedNone}
 	log := logging.FromContext(ctx)
 	if !e.running.TryLock() {
 		r.Error = ErrBusy.Error()
@@ -152,7 +153,7 @@ func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 	}
 	attrs := []any{"dry_run", r.DryRun, "forced", r.Forced, "refused", r.Refused,
 		"rows", r.Rows, "employees", r.Employees, "added", r.Added, "updated", r.Updated,
-		"deleted", r.Deleted, "unchanged", r.Unchanged, "problems", len(r.Problems), "duration_ms", r.DurationMS}
+		"deleted", r.Deleted, "unchanged", r.Unchanged, "landed", r.Landed, "problems", len(r.Problems), "duration_ms", r.DurationMS}
 	switch {
 	case err == nil:
 		log.InfoContext(ctx, "sync finished", attrs...)
@@ -217,7 +218,11 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report, lease *leaseH
 	actx, cancel := context.WithTimeout(ctx, applyTimeout)
 	defer cancel()
 	if err := e.store.Apply(actx, plan.Puts(), plan.Deleted); err != nil {
+		if errors.Is(err, replication.ErrInterrupted) {
+			r.Landed = LandedPart
+		}
 		return fmt.Errorf("%w: apply the sync: %w", ErrStore, err)
 	}
+	r.Landed = LandedAll
 	return nil
 }

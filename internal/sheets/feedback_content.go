@@ -85,8 +85,12 @@ func outcomeText(run rostersync.FeedbackRun) string {
 		return "실패: 시트가 비어 있습니다. 직원 명단 탭에 머리글 행과 직원 행이 있는지 확인해 주세요. 명단은 바뀌지 않았습니다."
 	case errors.Is(run.Err, rostersync.ErrRead):
 		return "실패: 시트를 직원 명단으로 읽지 못했습니다. 머리글 행에 '휴대전화' 열이 있는지 확인해 주세요(아래 표). 명단은 바뀌지 않았습니다."
+	case r.Landed == rostersync.LandedPart:
+		return "실패: 명단의 변경 중 일부만 저장되었을 수 있습니다(시트의 문제가 아닙니다). 다음 동기화가 시트대로 바로잡으며, 계속되면 운영 담당자에게 알려 주세요."
+	case r.Landed == rostersync.LandedAll:
+		return "실패: 명단은 시트대로 저장되었지만 동기화 기록을 남기지 못했습니다(시트의 문제가 아닙니다). 계속되면 운영 담당자에게 알려 주세요."
 	default:
-		return "실패: rollcall이 명단을 저장하지 못했습니다(시트의 문제가 아닙니다). 다음 동기화 때 다시 시도하며, 계속되면 운영 담당자에게 알려 주세요."
+		return "실패: rollcall이 명단을 저장하지 못했습니다(시트의 문제가 아닙니다). 명단은 바뀌지 않았습니다. 다음 동기화 때 다시 시도하며, 계속되면 운영 담당자에게 알려 주세요."
 	}
 }
 
