@@ -295,7 +295,7 @@ func TestInterruptedApplyThenCompleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	src.rows = mistake
-	cutAt(syncer, 3, chunkFails)
+	cutAt(syncer, 4, chunkFails) // the employees landed; the manifest and the version did not
 	if r, _ := rostersync.NewEngine(src, syncer, 20).Run(ctx, rostersync.Options{Force: true}); r.Landed != rostersync.LandedPart {
 		t.Fatalf("cut-short sync landed %q, want part", r.Landed)
 	}
