@@ -67,6 +67,7 @@ type Engine struct {
 	maxDeletePercent float64
 	holder           string
 	now              func() time.Time
+	after            func(time.Duration) <-chan time.Time
 	leaseTTL         time.Duration
 	running          sync.Mutex
 	feedback         Feedback // nil: HR is not shown the result in the sheet
@@ -80,9 +81,16 @@ type EngineOption func(*Engine)
 // engine (host, process and a random suffix).
 func WithHolder(holder string) EngineOption { return func(e *Engine) { e.holder = holder } }
 
-// WithClock sets the clock that leave dates are compared with; the default
-// is time.Now.
+// WithClock sets the clock that leave dates are compared with and the
+// lease's renewals are timed by; the default is time.Now.
 func WithClock(now func() time.Time) EngineOption { return func(e *Engine) { e.now = now } }
+
+// WithAfter sets how the lease holder waits for its next renewal; the
+// default is time.After. Tests pass a clock they advance (clocktest) with
+// WithClock.
+func WithAfter(after func(time.Duration) <-chan time.Time) EngineOption {
+	return func(e *Engine) { e.after = after }
+}
 
 // WithLeaseTTL sets how long the lease lasts unrenewed (LeaseTTL by
 // default); tests shorten it.
@@ -92,7 +100,7 @@ func WithLeaseTTL(ttl time.Duration) EngineOption { return func(e *Engine) { e.l
 // that delete more than maxDeletePercent of the directory unless forced.
 func NewEngine(source Source, store Store, maxDeletePercent float64, opts ...EngineOption) *Engine {
 	e := &Engine{source: source, store: store, maxDeletePercent: maxDeletePercent,
-		holder: defaultHolder(), now: time.Now, leaseTTL: LeaseTTL}
+		holder: defaultHolder(), now: time.Now, after: time.After, leaseTTL: LeaseTTL}
 	for _, o := range opts {
 		o(e)
 	}
@@ -120,7 +128,7 @@ func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 		return r, ErrBusy
 	}
 	defer e.running.Unlock()
-	runCtx, lease, err := holdLease(ctx, e.store, e.holder, e.leaseTTL)
+	runCtx, lease, err := e.holdLease(ctx)
 	if err != nil {
 		if !errors.Is(err, ErrBusy) {
 			err = fmt.Errorf("%w: take the sync lease: %w", ErrStore, err)
