@@ -21,7 +21,7 @@ type record struct {
 }
 
 // storedEmployee is the part of a record that makes an employee: what
-// eachEmployee decodes. The phone is the record's key, and the hash is only
+// VisitEmployees decodes. The phone is the record's key, and the hash is only
 // for syncs, so neither is decoded just to be dropped.
 type storedEmployee struct {
 	Name       string `json:"name"`
@@ -63,7 +63,7 @@ func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []str
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		meta := tx.Bucket([]byte(metaBucket))
 		b := tx.Bucket([]byte(employeesBucket))
-		digest, err := readDigest(meta, b)
+		digest, err := readDigest(meta)
 		if err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func storedHash(v []byte) (string, error) {
 // visit with every one, ordered by phone, read in one read-only
 // transaction (a consistent copy of the directory), and stops at the first
 // error visit returns. It never holds them all: the directory held in
-// memory packs them as they come. The employees' strings are copies:
+// memory takes them as they come. The employees' strings are copies:
 // nothing refers to the transaction's memory after it.
 func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error {
 	err := s.view(ctx, func(tx *bbolt.Tx) error {

@@ -21,22 +21,16 @@ const (
 	changesKey = "changes"
 )
 
-// readDigest returns the digest Apply keeps. A file an earlier rollcall
-// wrote has none: it is computed from the stored hashes, once.
-func readDigest(meta, employees *bbolt.Bucket) (replication.Digest, error) {
+// readDigest returns the digest Apply keeps: that of no employee before
+// the first Apply, whose transaction writes the first employees with it.
+func readDigest(meta *bbolt.Bucket) (replication.Digest, error) {
 	var d replication.Digest
 	if v := meta.Get([]byte(digestKey)); v != nil {
 		if n, err := hex.Decode(d[:], v); err != nil || n != len(d) {
 			return d, fmt.Errorf("%w: the directory digest cannot be read", ErrCorrupt)
 		}
-		return d, nil
 	}
-	err := employees.ForEach(func(k, v []byte) error {
-		hash, err := storedHash(v)
-		d.Toggle(string(k), hash)
-		return err
-	})
-	return d, err
+	return d, nil
 }
 
 // readLog returns the change log, empty before the first change.
@@ -67,7 +61,7 @@ func recordChange(meta *bbolt.Bucket, put, deleted []string) error {
 }
 
 // Digest returns the digest of the stored employees, reading one key ("" on
-// a file no Apply of this version has written yet).
+// a file no Apply has written yet).
 func (s *Store) Digest(ctx context.Context) (string, error) {
 	var digest string
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
