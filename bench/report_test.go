@@ -71,7 +71,7 @@ func TestTargetLines(t *testing.T) {
 		figures("rollcall (bolt)", false, 10_000, 490, time.Second, 3100*time.Microsecond, 50_000),
 	}
 	bad.Startups = []startupFigures{{Store: "bolt", Employees: 10_000, Times: []time.Duration{301 * time.Millisecond}}}
-	bad.Paced = []loadFigures{figures("rollcall (bolt)", false, 100_000, 100, time.Second, time.Millisecond, 62_501)} // 64.0001 MB
+	bad.Paced = []loadFigures{figures("rollcall (bolt)", false, 100_000, 100, time.Second, time.Millisecond, 128*1024+1)} // 128 MiB and a KiB
 	bad.Syncs = []syncFigures{{Store: "bolt", Employees: 10_000,
 		Unchanged: syncRun{Wall: 100 * time.Millisecond, Report: syncReport{Updated: 1, Unchanged: 9_999}}}}
 	var misses int
