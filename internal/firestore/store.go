@@ -5,9 +5,10 @@
 // sync reads those rather than every employee; one "meta/directory"
 // document with the manifest's digest, when the directory was last synced
 // and its version with the recent changes (what instances poll, one read a
-// check, to catch up by what changed); the last 50 sync runs
-// ("sync_runs"); and the lease that lets one sync run at a time across
-// instances ("locks/sync").
+// check, to catch up by what changed); "meta/pending", the phones an Apply
+// of several commits is writing, until it ends (docs/replication.md); the
+// last 50 sync runs ("sync_runs"); and the lease that lets one sync run at
+// a time across instances ("locks/sync").
 //
 // The client honours FIRESTORE_EMULATOR_HOST through the Firestore library
 // itself, so the same code runs against Google's service and the emulator.
