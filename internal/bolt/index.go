@@ -121,33 +121,24 @@ func (s *Store) Changes(ctx context.Context, version string, visit func(roster.E
 		if err != nil {
 			return err
 		}
-		put, deleted, found := l.Since(version)
-		if !found {
-			return nil
-		}
 		b := tx.Bucket([]byte(employeesBucket))
-		var es []roster.Employee
-		for _, phone := range put {
-			v := b.Get([]byte(phone))
-			if v == nil {
-				deleted = append(deleted, phone)
-				continue
+		now, ok, err = l.CatchUp(version, func(phones []string) (map[string]roster.Employee, error) {
+			found := make(map[string]roster.Employee, len(phones))
+			for _, phone := range phones {
+				v := b.Get([]byte(phone))
+				if v == nil {
+					continue
+				}
+				var r record
+				if err := json.Unmarshal(v, &r); err != nil {
+					return nil, fmt.Errorf("%w: a stored employee cannot be decoded: %w", ErrCorrupt, err)
+				}
+				r.Phone = phone
+				found[phone] = r.Employee
 			}
-			var r record
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("%w: a stored employee cannot be decoded: %w", ErrCorrupt, err)
-			}
-			r.Phone = phone
-			es = append(es, r.Employee)
-		}
-		for _, e := range es {
-			visit(e)
-		}
-		for _, phone := range deleted {
-			remove(phone)
-		}
-		now, ok = l.Version(), true
-		return nil
+			return found, nil
+		}, visit, remove)
+		return err
 	})
 	if err != nil {
 		return "", false, fmt.Errorf("read the directory's changes: %w", err)

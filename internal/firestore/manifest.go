@@ -133,34 +133,13 @@ func (s *Store) index(ctx context.Context, st state) (map[string]string, []strin
 // phones is nil.
 func (s *Store) storedHashes(ctx context.Context, phones []string) (map[string]string, error) {
 	hashes := map[string]string{}
-	add := func(snap *gfs.DocumentSnapshot) error {
-		var f employeeFields
-		if err := snap.DataTo(&f); err != nil {
-			return fmt.Errorf("decode employee %d: %w", len(hashes)+1, err)
-		}
-		hashes[snap.Ref.ID] = employeeOf(snap.Ref.ID, f).Hash()
-		return nil
-	}
 	if phones != nil {
-		refs := make([]*gfs.DocumentRef, 0, len(phones))
-		for _, phone := range phones {
-			doc, err := s.employeeDoc(phone)
-			if err != nil {
-				return nil, fmt.Errorf("read the pending employees: %w", err)
-			}
-			refs = append(refs, doc)
-		}
-		snaps, err := s.client.GetAll(ctx, refs)
+		found, err := s.employeesOf(ctx, phones)
 		if err != nil {
-			return nil, fmt.Errorf("read the %d pending employees: %w", len(refs), err)
+			return nil, fmt.Errorf("read the pending employees: %w", err)
 		}
-		for _, snap := range snaps {
-			if !snap.Exists() {
-				continue
-			}
-			if err := add(snap); err != nil {
-				return nil, fmt.Errorf("read the pending employees: %w", err)
-			}
+		for phone, e := range found {
+			hashes[phone] = e.Hash()
 		}
 		return hashes, nil
 	}
@@ -171,12 +150,14 @@ func (s *Store) storedHashes(ctx context.Context, phones []string) (map[string]s
 		if errors.Is(err, iterator.Done) {
 			return hashes, nil
 		}
+		var f employeeFields
 		if err == nil {
-			err = add(snap)
+			err = snap.DataTo(&f)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read every employee's hash (%d read so far): %w", len(hashes), err)
 		}
+		hashes[snap.Ref.ID] = employeeOf(snap.Ref.ID, f).Hash()
 	}
 }
 

@@ -166,40 +166,40 @@ func (s *Store) Changes(ctx context.Context, version string, visit func(roster.E
 	if err != nil {
 		return "", false, fmt.Errorf("read the directory's changes: %w", err)
 	}
-	put, deleted, ok := st.log.Since(version)
-	if !ok {
-		return "", false, nil
+	now, ok, err := st.log.CatchUp(version, func(phones []string) (map[string]roster.Employee, error) {
+		return s.employeesOf(ctx, phones)
+	}, visit, remove)
+	if err != nil {
+		return "", false, fmt.Errorf("read the directory's changes: %w", err)
 	}
-	refs := make([]*gfs.DocumentRef, 0, len(put))
-	for _, phone := range put {
+	return now, ok, nil
+}
+
+// employeesOf reads the employees of phones, in one batch, and returns
+// those stored, by phone.
+func (s *Store) employeesOf(ctx context.Context, phones []string) (map[string]roster.Employee, error) {
+	refs := make([]*gfs.DocumentRef, 0, len(phones))
+	for _, phone := range phones {
 		doc, err := s.employeeDoc(phone)
 		if err != nil {
-			return "", false, fmt.Errorf("read the directory's changes: %w", err)
+			return nil, err
 		}
 		refs = append(refs, doc)
 	}
 	snaps, err := s.client.GetAll(ctx, refs)
 	if err != nil {
-		return "", false, fmt.Errorf("read the %d changed employees: %w", len(refs), err)
+		return nil, fmt.Errorf("read %d employees: %w", len(refs), err)
 	}
-	var found []roster.Employee
+	found := make(map[string]roster.Employee, len(snaps))
 	for i, snap := range snaps {
 		if !snap.Exists() {
-			// Deleted by a later Apply whose record is not written yet.
-			deleted = append(deleted, put[i])
 			continue
 		}
 		var f employeeFields
 		if err := snap.DataTo(&f); err != nil {
-			return "", false, fmt.Errorf("read the directory's changes: decode changed employee %d: %w", i+1, err)
+			return nil, fmt.Errorf("decode employee %d of %d: %w", i+1, len(snaps), err)
 		}
-		found = append(found, employeeOf(snap.Ref.ID, f))
+		found[snap.Ref.ID] = employeeOf(snap.Ref.ID, f)
 	}
-	for _, e := range found {
-		visit(e)
-	}
-	for _, phone := range deleted {
-		remove(phone)
-	}
-	return st.log.Version(), true, nil
+	return found, nil
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // maxLoggedPhones bounds the phones a ChangeLog keeps over all its entries,
@@ -131,4 +133,34 @@ func (l ChangeLog) Since(version string) (put, deleted []string, ok bool) {
 	slices.Sort(put)
 	slices.Sort(deleted)
 	return put, deleted, true
+}
+
+// CatchUp is a store's side of an instance's catch-up: it hands a reader
+// at version what changed since, visit each employee written (read with
+// read, which returns those of phones still stored) and remove each phone
+// removed, a phone written but no longer stored counting as removed. It
+// returns the version that brings the reader to, and false, having called
+// nothing, when the log does not reach back to version: the reader must
+// then read every employee.
+func (l ChangeLog) CatchUp(version string, read func(phones []string) (map[string]roster.Employee, error),
+	visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
+	put, deleted, ok := l.Since(version)
+	if !ok {
+		return "", false, nil
+	}
+	found, err := read(put)
+	if err != nil {
+		return "", false, err
+	}
+	for _, phone := range put {
+		if e, ok := found[phone]; ok {
+			visit(e)
+		} else {
+			deleted = append(deleted, phone) // removed by a change whose record is not written yet
+		}
+	}
+	for _, phone := range deleted {
+		remove(phone)
+	}
+	return l.Version(), true, nil
 }
