@@ -59,7 +59,11 @@ func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []str
 		err = s.apply(ctx, employees, put, deleted)
 	}
 	if err == nil {
-		err = s.deleteBindingsOf(ctx, deleted)
+		if err = s.deleteBindingsOf(ctx, deleted); err != nil {
+			// The employees landed; a bind that raced them may stay, and the
+			// gate refuses it, for its phone is no employee's.
+			err = fmt.Errorf("%w: %w", replication.ErrInterrupted, err)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
