@@ -99,3 +99,98 @@ func TestDigest(t *testing.T) {
 		}
 	}
 }
+
+func TestPendingWith(t *testing.T) {
+	t.Parallel()
+	p := replication.Pending{}.With([]string{"b", "a"}, []string{"a", "c"})
+	if diff := cmp.Diff(replication.Pending{Phones: []string{"a", "b", "c"}}, p); diff != "" {
+		t.Errorf("With (-want +got):\n%s", diff)
+	}
+	if p.Empty() || !(replication.Pending{}).Empty() {
+		t.Errorf("Empty: %v for %v, %v for the zero value", p.Empty(), p, (replication.Pending{}).Empty())
+	}
+	many := make([]string, replication.MaxPendingPhones)
+	for i := range many {
+		many[i] = fmt.Sprint(i)
+	}
+	if got := p.With(many); !got.All || len(got.Phones) != 0 {
+		t.Errorf("With past the limit = %d phones, all %v; want all", len(got.Phones), got.All)
+	}
+	if got := (replication.Pending{All: true}).With([]string{"x"}); !got.All {
+		t.Errorf("All.With = %+v, want all", got)
+	}
+}
+
+func TestPendingSettle(t *testing.T) {
+	t.Parallel()
+	// The index says a, b, c; the Apply cut short removed b, added d and
+	// changed c, of which the employees hold b's removal and c's change.
+	index := map[string]string{"a": "1", "b": "2", "c": "3"}
+	p := replication.Pending{Phones: []string{"b", "c", "d"}}
+	got := p.Settle(index, map[string]string{"c": "3'"})
+	if diff := cmp.Diff(map[string]string{"a": "1", "c": "3'"}, got); diff != "" {
+		t.Errorf("Settle (-want +got):\n%s", diff)
+	}
+	all := map[string]string{"z": "9"}
+	if got := (replication.Pending{All: true}).Settle(index, all); !cmp.Equal(got, all) {
+		t.Errorf("Settle of All = %v, want the employees read", got)
+	}
+}
+
+func TestRecordAfter(t *testing.T) {
+	t.Parallel()
+	var l replication.ChangeLog
+	if err := l.Record([]string{"a", "b"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	before := l.Version()
+	// The cut-short Apply touched b and c; the repair writes d, removes c.
+	if err := l.RecordAfter(replication.Pending{Phones: []string{"b", "c"}}, []string{"d"}, []string{"c"}); err != nil {
+		t.Fatal(err)
+	}
+	put, gone, ok := l.Since(before)
+	if !ok || !cmp.Equal(put, []string{"b", "d"}) || !cmp.Equal(gone, []string{"c"}) {
+		t.Errorf("Since the cut = %v, %v, %v; want b and d read again, c removed", put, gone, ok)
+	}
+
+	epoch := l.Version()
+	if err := l.RecordAfter(replication.Pending{All: true}, []string{"e"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := l.Since(epoch); ok {
+		t.Errorf("after a repair of unlisted phones, a reader catches up (version %q); want it to reload", l.Version())
+	}
+}
+
+func TestCatchUp(t *testing.T) {
+	t.Parallel()
+	var l replication.ChangeLog
+	if err := l.Record([]string{"a"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	v := l.Version()
+	if err := l.Record([]string{"b", "c"}, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	b := roster.Employee{Phone: "b", Name: "비"}
+	var (
+		visited []roster.Employee
+		removed []string
+	)
+	now, ok, err := l.CatchUp(v, func(phones []string) (map[string]roster.Employee, error) {
+		return map[string]roster.Employee{"b": b}, nil // c was removed by a change not recorded yet
+	}, func(e roster.Employee) { visited = append(visited, e) }, func(p string) { removed = append(removed, p) })
+	if err != nil || !ok || now != l.Version() {
+		t.Fatalf("CatchUp = %q, %v, %v; want %q", now, ok, err, l.Version())
+	}
+	if !cmp.Equal(visited, []roster.Employee{b}) || !cmp.Equal(removed, []string{"a", "c"}) {
+		t.Errorf("CatchUp visited %v, removed %v; want b, then a and c removed", visited, removed)
+	}
+	called := false
+	if _, ok, err := l.CatchUp("other-1", func([]string) (map[string]roster.Employee, error) {
+		called = true
+		return nil, nil
+	}, func(roster.Employee) { called = true }, func(string) { called = true }); ok || err != nil || called {
+		t.Errorf("CatchUp from another epoch = %v, %v, called %v; want false, nothing called", ok, err, called)
+	}
+}
