@@ -175,31 +175,38 @@ func (s *Store) Changes(ctx context.Context, version string, visit func(roster.E
 	return now, ok, nil
 }
 
-// employeesOf reads the employees of phones, in one batch, and returns
-// those stored, by phone.
+// getAllChunk bounds the documents one batch read asks for: a pending
+// record lists up to replication.MaxPendingPhones.
+const getAllChunk = 1000
+
+// employeesOf reads the employees of phones, in batches, and returns those
+// stored, by phone.
 func (s *Store) employeesOf(ctx context.Context, phones []string) (map[string]roster.Employee, error) {
-	refs := make([]*gfs.DocumentRef, 0, len(phones))
-	for _, phone := range phones {
-		doc, err := s.employeeDoc(phone)
+	found := make(map[string]roster.Employee, len(phones))
+	for start := 0; start < len(phones); start += getAllChunk {
+		chunk := phones[start:min(start+getAllChunk, len(phones))]
+		refs := make([]*gfs.DocumentRef, 0, len(chunk))
+		for _, phone := range chunk {
+			doc, err := s.employeeDoc(phone)
+			if err != nil {
+				return nil, err
+			}
+			refs = append(refs, doc)
+		}
+		snaps, err := s.client.GetAll(ctx, refs)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read %d employees: %w", len(refs), err)
 		}
-		refs = append(refs, doc)
-	}
-	snaps, err := s.client.GetAll(ctx, refs)
-	if err != nil {
-		return nil, fmt.Errorf("read %d employees: %w", len(refs), err)
-	}
-	found := make(map[string]roster.Employee, len(snaps))
-	for i, snap := range snaps {
-		if !snap.Exists() {
-			continue
+		for i, snap := range snaps {
+			if !snap.Exists() {
+				continue
+			}
+			var f employeeFields
+			if err := snap.DataTo(&f); err != nil {
+				return nil, fmt.Errorf("decode employee %d of %d: %w", start+i+1, len(phones), err)
+			}
+			found[snap.Ref.ID] = employeeOf(snap.Ref.ID, f)
 		}
-		var f employeeFields
-		if err := snap.DataTo(&f); err != nil {
-			return nil, fmt.Errorf("decode employee %d of %d: %w", i+1, len(snaps), err)
-		}
-		found[snap.Ref.ID] = employeeOf(snap.Ref.ID, f)
 	}
 	return found, nil
 }
