@@ -42,13 +42,9 @@ func feedbackPage(run FeedbackRun, shown [][]string) (FeedbackPage, bool) {
 	return FeedbackPage{Rows: feedbackRows(run, seoulTime(run.Report.Finished()), keptChange), HeaderRow: headerRow}, true
 }
 
-// kst is Asia/Seoul, which has kept UTC+9 without daylight saving since
-// 1988; a fixed zone needs no time zone database in the container.
-var kst = time.FixedZone("KST", 9*60*60)
-
 // seoulTime shows t as HR reads it.
 func seoulTime(t time.Time) string {
-	return t.In(kst).Format("2006-01-02 15:04") + " (한국 시간)"
+	return t.In(roster.Seoul).Format("2006-01-02 15:04") + " (한국 시간)"
 }
 
 // feedbackRows is the tab's text for run, row by row. since is the "기준

@@ -12,11 +12,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/googleapis/gax-go/v2"
 	"golang.org/x/oauth2/google"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 	gsheets "google.golang.org/api/sheets/v4"
 
+	"github.com/rollcall/rollcall/internal/a1"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -54,6 +56,11 @@ type Options struct {
 	MaxBackoff time.Duration
 	// RequestTimeout bounds one attempt (DefaultRequestTimeout when 0).
 	RequestTimeout time.Duration
+	// Now and Sleep are the clock the retries wait on (time.Now and
+	// gax.Sleep when nil); Sleep returns early with an error when its
+	// context ends. A test passes a clock it moves instead of waiting.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 	// FeedbackTab, when set, names the tab that Feedback writes each sync's
 	// result into (ROLLCALL_FEEDBACK_TAB): the credentials then ask for the
 	// read-write scope, and the roster is never read from that tab.
@@ -72,6 +79,8 @@ type Source struct {
 	backoffBase    time.Duration
 	maxBackoff     time.Duration
 	requestTimeout time.Duration
+	now            func() time.Time
+	sleep          func(context.Context, time.Duration) error
 }
 
 // New returns a Source that reads the spreadsheet ref names. rangeA1, when
@@ -96,6 +105,14 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 		backoffBase:    cmp.Or(opts.BackoffBase, DefaultBackoffBase),
 		maxBackoff:     cmp.Or(opts.MaxBackoff, DefaultMaxBackoff),
 		requestTimeout: cmp.Or(opts.RequestTimeout, DefaultRequestTimeout),
+		now:            opts.Now,
+		sleep:          opts.Sleep,
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.sleep == nil {
+		s.sleep = gax.Sleep
 	}
 	if s.maxAttempts < 1 || s.backoffBase < 0 || s.maxBackoff < 0 || s.requestTimeout < 0 {
 		return nil, errors.New("new sheets source: MaxAttempts, BackoffBase, MaxBackoff and RequestTimeout must not be negative")
@@ -148,7 +165,7 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		rangeA1 = quoteSheetName(title)
+		rangeA1 = a1.Quote(title)
 	}
 
 	var vr *gsheets.ValueRange
