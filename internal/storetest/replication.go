@@ -27,7 +27,7 @@ func replicationTests(cut func(s Store, at int)) []contractTest {
 		{"changes since a version", clockless(testChanges)},
 	}
 	for _, at := range cutPoints {
-		tests = append(tests, contractTest{fmt.Sprintf("apply cut short at write %d is repaired by the next", at), clockless(testInterrupted(at, cut))})
+		tests = append(tests, contractTest{fmt.Sprintf("apply cut short at commit %d is repaired by the next", at), clockless(testInterrupted(at, cut))})
 	}
 	return tests
 }
@@ -159,7 +159,7 @@ func testVersion(t *testing.T, s Store) {
 // the middle, and one near the end.
 var cutPoints = []int{2, 3, 4}
 
-// testInterrupted cuts an Apply short at its at-th write (cut), then
+// testInterrupted cuts an Apply short at its at-th commit (cut), then
 // applies what a sync would plan against the store's Hashes to complete it
 // (the sheet still wants it). The store must say the Apply was cut short,
 // stop vouching for a digest, report hashes that agree with its employees,
@@ -181,7 +181,7 @@ func testInterrupted(at int, cut func(s Store, at int)) func(t *testing.T, s Sto
 		want := slices.Concat(base[:300], base[900:])
 		cut(s, at)
 		if err := s.Apply(t.Context(), nil, gone); !errors.Is(err, replication.ErrInterrupted) {
-			t.Fatalf("Apply cut short at write %d = %v, want an error wrapping replication.ErrInterrupted", at, err)
+			t.Fatalf("Apply cut short at commit %d = %v, want an error wrapping replication.ErrInterrupted", at, err)
 		}
 		cut(s, 0)
 		if v := version(t, s); v != before {

@@ -6,7 +6,9 @@
 // The suite knows nothing of how a store keeps its data, and it never sleeps,
 // so that it runs as fast against the Firestore emulator as against a file:
 // where time matters (lease expiry, stamping reports) a clocktest.Clock that the suite
-// advances stands in for the store's clock.
+// advances stands in for the store's clock. Its replication section
+// (replication.go) holds a store to docs/replication.md: the digest, the
+// version, the changes since one, and the repair of an Apply cut short.
 package storetest
 
 import (
@@ -90,7 +92,7 @@ func clockless(run func(t *testing.T, s Store)) func(t *testing.T, s Store, cloc
 // parallel.
 //
 // cut, for a store that cannot apply atomically, makes the store's next
-// Apply fail at its at-th write, and at 0 stops cutting; a store that
+// Apply fail at its at-th commit (the first records the Apply as pending), and at 0 stops cutting; a store that
 // applies atomically passes nil, and the clauses that need it are skipped.
 func Run(t *testing.T, open func(t *testing.T, clock *clocktest.Clock) Store, cut func(s Store, at int)) {
 	t.Helper()
