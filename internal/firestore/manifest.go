@@ -100,12 +100,12 @@ func (s *Store) readShards(ctx context.Context, shards int) (map[string]string, 
 
 // index returns every stored employee's content hash as the employee
 // documents hold them, and the manifest's documents as read (nil when the
-// manifest must be written again whole). It reads the manifest, and then
-// the documents of the phones an unfinished Apply left pending, which the
-// manifest may not agree with (replication.Pending.Settle, st as
-// readPending filled it in); every employee
-// document when the manifest cannot be read or the pending phones were too
-// many to list: documents are the truth.
+// manifest must be written again whole). It reads the manifest, then the
+// documents of the phones an unfinished Apply left pending (st, as
+// readPending filled it in), which the manifest may not agree with
+// (replication.Pending.Settle); every employee document instead when the
+// manifest cannot be read or the pending phones were too many to list:
+// the documents are the truth.
 func (s *Store) index(ctx context.Context, st state) (map[string]string, []string, error) {
 	hashes, raw, err := map[string]string{}, []string(nil), errNoManifest
 	if !st.pending.All {
