@@ -163,3 +163,52 @@ func TestKakaoSpellingAgreesWithTheLibrary(t *testing.T) {
 		t.Fatal("no number was valid: the comparison compared nothing")
 	}
 }
+
+// TestPhoneCells: what HR writes around a phone in a sheet's cell. A note in
+// brackets after the number is set aside; two numbers are never guessed
+// between; a formula without a saved result says so.
+func TestPhoneCells(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cell string
+		want string // the phone, or a problem code
+	}{
+		{"010-1111-2222(개인)", "+821011112222"},
+		{"010-1111-2222 (개인)", "+821011112222"},
+		{"010-1111-2222 [본인 명의]", "+821011112222"},
+		{"010-1111-2222（회사폰）", "+821011112222"},
+		{"010-1111-2222 ext. 12", "+821011112222"},
+		{"(010) 1111-2222", "+821011112222"},
+		{"010\u00a01111\u00a02222", "+821011112222"},
+		{"010-1111-2222\u200b", "+821011112222"},
+		{"\ufeff010-1111-2222", "+821011112222"},
+		{"'010-1111-2222", "+821011112222"},
+		{"010-1111-2222 (010-3333-4444)", ProblemInvalidPhone},
+		{"010-1111-2222(개인 010-3333-4444)", ProblemInvalidPhone},
+		{"010-1111-2222, 010-3333-4444", ProblemInvalidPhone},
+		{"010-1111-2222(개인), 010-3333-4444", ProblemInvalidPhone},
+		{"#REF!", ProblemInvalidPhone},
+		{"(개인)", ProblemInvalidPhone},
+		{"", ProblemMissingPhone},
+		{"=CONCATENATE(\"010-\",B2)", ProblemFormulaWithoutValue},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cell, func(t *testing.T) {
+			t.Parallel()
+			got, err := ParseRoster([][]string{{"이름", "휴대전화"}, {"A", tt.cell}}, now)
+			if err != nil {
+				t.Fatalf("ParseRoster: %v", err)
+			}
+			var outcome string
+			switch {
+			case len(got.Employees) == 1:
+				outcome = got.Employees[0].Phone
+			case len(got.Problems) == 1:
+				outcome = got.Problems[0].Code
+			}
+			if outcome != tt.want {
+				t.Errorf("phone cell %q: %+v, want %s", tt.cell, got, tt.want)
+			}
+		})
+	}
+}

@@ -92,6 +92,8 @@ func outcomeText(run FeedbackRun) string {
 		return "완료"
 	case errors.Is(run.Err, roster.ErrNoHeader):
 		return "실패: 시트가 비어 있습니다. 직원 명단 탭에 머리글 행과 직원 행이 있는지 확인해 주세요. 명단은 바뀌지 않았습니다."
+	case errors.Is(run.Err, roster.ErrUnreadableStatusColumn):
+		return "실패: 퇴사·재직에 관한 열의 머리글을 읽을 수 없어 퇴사자를 가려낼 수 없습니다(아래 표). 명단은 바뀌지 않았습니다."
 	case errors.Is(run.Err, ErrRead):
 		return "실패: 시트를 직원 명단으로 읽지 못했습니다. 머리글 행에 '휴대전화' 열이 있는지 확인해 주세요(아래 표). 명단은 바뀌지 않았습니다."
 	case r.Landed == LandedPart:

@@ -139,11 +139,12 @@ func TestRows(t *testing.T) {
 			wantPaths: map[string]int{metaPath: 1, "/v4/spreadsheets/" + sheetID + "/values/'HR''s copy'": 1},
 		},
 		{
-			name:      "an explicit range with a Korean tab name wins over the gid",
-			ref:       sheets.Ref{SpreadsheetID: sheetID, GID: 777, HasGID: true},
-			rangeA1:   "직원 목록!A:Z",
-			want:      staffRows,
-			wantPaths: map[string]int{metaPath: 0, "/v4/spreadsheets/" + sheetID + "/values/직원 목록!A:Z": 1},
+			name:    "an explicit range with a Korean tab name wins over the gid",
+			ref:     sheets.Ref{SpreadsheetID: sheetID, GID: 777, HasGID: true},
+			rangeA1: "직원 목록!A:Z",
+			want:    staffRows,
+			// The metadata is read after the values, for the tab's merges.
+			wantPaths: map[string]int{metaPath: 1, "/v4/spreadsheets/" + sheetID + "/values/직원 목록!A:Z": 1},
 		},
 		{
 			name:    "a range starting at row 3 keeps sheet row numbers",
@@ -192,8 +193,11 @@ func TestRowsAsksForFormattedRows(t *testing.T) {
 		t.Fatalf("Rows: %v", err)
 	}
 	reqs := f.Requests()
-	if len(reqs) != 1 {
-		t.Fatalf("%d requests, want 1: %+v", len(reqs), reqs)
+	if len(reqs) != 2 || reqs[0].Path == metaPath || reqs[1].Path != metaPath {
+		t.Fatalf("%d requests, want the values, then the metadata for merges: %+v", len(reqs), reqs)
+	}
+	if got := reqs[1].Query.Get("fields"); !strings.Contains(got, "merges") || !strings.Contains(got, "hidden") {
+		t.Errorf("spreadsheets.get fields = %q, want the tabs' merges and whether they are hidden", got)
 	}
 	q := reqs[0].Query
 	if got := q.Get("valueRenderOption"); got != "FORMATTED_VALUE" {
