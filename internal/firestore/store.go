@@ -48,6 +48,8 @@ var errBadPhone = errors.New("phone cannot be a Firestore document id")
 type Store struct {
 	client *gfs.Client
 	now    func() time.Time
+	// project and database name the database in diagnoses (diagnose.go).
+	project, database string
 }
 
 var _ rostersync.Store = (*Store)(nil)
@@ -71,7 +73,7 @@ func Open(ctx context.Context, projectID, databaseID string, opts ...option.Clie
 	if err != nil {
 		return nil, fmt.Errorf("open Firestore database %s of project %s: %w", databaseID, projectID, err)
 	}
-	return &Store{client: client, now: time.Now}, nil
+	return &Store{client: client, now: time.Now, project: projectID, database: databaseID}, nil
 }
 
 // Close releases the client's connections.

@@ -47,9 +47,9 @@ func noEmployeeContext() *SkillContext {
 }
 
 // authQuickReply leads to the auth block, or is nil without its id.
-func authQuickReply(blockID string) []QuickReply {
+func authQuickReply(label, blockID string) []QuickReply {
 	if blockID == "" {
 		return nil
 	}
-	return []QuickReply{{Label: "인증하기", Action: "block", BlockID: blockID}}
+	return []QuickReply{{Label: label, Action: "block", BlockID: blockID}}
 }

@@ -63,7 +63,7 @@ func (g *Gates) gate(c *gin.Context, p SkillPayload) {
 		outcome = gateVerified
 	}
 	g.log(c, "gate", outcome, userID, err)
-	Answer(c, gateAnswer(outcome, e, g.authBlockID))
+	Answer(c, gateAnswer(g.h.texts, outcome, e, g.authBlockID))
 }
 
 // unbind deletes the caller's binding; a caller without one, or without a
@@ -79,7 +79,7 @@ func (g *Gates) unbind(c *gin.Context, p SkillPayload) {
 		outcome = gateUndecided
 	}
 	g.log(c, "unbind", outcome, userID, err)
-	Answer(c, unbindAnswer(err == nil))
+	Answer(c, unbindAnswer(g.h.texts, err == nil))
 }
 
 // log puts the call's outcome on its access line. Errors of the bindings

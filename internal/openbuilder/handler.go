@@ -50,6 +50,8 @@ type HandlerConfig struct {
 	// secret does not authenticate: Kakao calls every bot from a few
 	// addresses, so authenticated calls are never limited by address.
 	Clients ClientLimiter
+	// Texts are the words the answers show; empty fields are rollcall's.
+	Texts Texts
 }
 
 // Handler serves Open Builder's skills. Every endpoint shares its checks
@@ -61,6 +63,7 @@ type Handler struct {
 	botID     string
 	clients   ClientLimiter
 	verifier  Verifier
+	texts     Texts
 }
 
 // NewHandler returns the skill endpoints, verifying through v.
@@ -71,6 +74,7 @@ func NewHandler(cfg HandlerConfig, v Verifier) *Handler {
 		botID:     cfg.BotID,
 		clients:   cfg.Clients,
 		verifier:  v,
+		texts:     cfg.Texts.WithDefaults(),
 	}
 }
 

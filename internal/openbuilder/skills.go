@@ -18,7 +18,7 @@ import (
 func (h *Handler) validate(c *gin.Context, req ValidationRequest) {
 	otp, _ := req.FindOTP()
 	if o, ok := h.verify(c, "validate", otp, req.User.ID); ok {
-		Answer(c, validationAnswer(otp, o))
+		Answer(c, validationAnswer(h.texts, otp, o))
 	}
 }
 
@@ -26,7 +26,7 @@ func (h *Handler) validate(c *gin.Context, req ValidationRequest) {
 func (h *Handler) skill(c *gin.Context, p SkillPayload) {
 	otp, _ := p.FindOTP()
 	if o, ok := h.verify(c, "skill", otp, p.UserID()); ok {
-		Answer(c, skillAnswer(o))
+		Answer(c, skillAnswer(h.texts, o))
 	}
 }
 

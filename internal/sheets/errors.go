@@ -30,6 +30,9 @@ var (
 	// ErrNotSpreadsheet: the id names a file Google Sheets can open but the
 	// API cannot read, such as an uploaded .xlsx file.
 	ErrNotSpreadsheet = errors.New("not a Google Sheets document")
+	// ErrQuota: the Sheets API's per-minute quota was used up, every
+	// attempt of the read included.
+	ErrQuota = errors.New("the Sheets API quota is exceeded")
 )
 
 // unknownAccount is how a 403 names the account when rollcall cannot tell.
@@ -62,10 +65,20 @@ func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempt
 		return fmt.Errorf("read spreadsheet %s: %w (an uploaded Excel file?): open it in Google Sheets, "+
 			"use File > Save as Google Sheets, and put the new sheet's URL in ROLLCALL_SOURCE (%w)",
 			id, ErrNotSpreadsheet, cause)
-	case gerr.Code == http.StatusBadRequest && rangeA1 != "" && s.rangeA1 != "":
-		return fmt.Errorf("read spreadsheet %s: %w %q: check ROLLCALL_SHEET_RANGE (%w)", id, ErrBadRange, rangeA1, cause)
 	case gerr.Code == http.StatusBadRequest && rangeA1 != "":
-		return fmt.Errorf("read spreadsheet %s: %w %q (%w)", id, ErrBadRange, rangeA1, cause)
+		// "Unable to parse range: NOPE!A5:F15" is most often a tab name
+		// typed wrong: name the tabs that exist.
+		hint := ""
+		if tabs := s.tabsHint(ctx); tabs != "" {
+			hint = ": the spreadsheet's tabs are " + tabs
+		}
+		if s.rangeA1 != "" {
+			hint += ": check ROLLCALL_SHEET_RANGE"
+		}
+		return fmt.Errorf("read spreadsheet %s: %w %q%s (%w)", id, ErrBadRange, rangeA1, hint, cause)
+	case gerr.Code == http.StatusTooManyRequests:
+		return fmt.Errorf("read spreadsheet %s: %w: the next sync will try again; if it lasts, "+
+			"ask for a higher Sheets API quota in the Google Cloud console (%w)", id, ErrQuota, cause)
 	case gerr.Code == http.StatusUnauthorized:
 		return fmt.Errorf("read spreadsheet %s: the credentials were refused: "+
 			"check Application Default Credentials (%w)", id, cause)
