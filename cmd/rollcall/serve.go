@@ -61,7 +61,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts openbuilder.Pr
 	// Verified users are bound (the validate and skill endpoints), and the
 	// gate answers employee-only blocks from their bindings.
 	binds := binding.New(st, dir, binding.Options{TTL: cfg.Bindings.TTL})
-	skills := newSkills(cfg.Kakao, kakaoOpts, dir, binds, m, time.Now)
+	skills := newSkills(cfg.Kakao, cfg.Texts, kakaoOpts, dir, binds, m, time.Now)
 	gates := openbuilder.NewGates(skills, binds, cfg.Bindings.AuthBlockID)
 	engine := m.WrapSync(&reloadingSync{
 		engine:    rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),

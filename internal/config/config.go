@@ -28,6 +28,8 @@ type Config struct {
 	Bindings Bindings
 	// CloudRun says that rollcall runs as a Cloud Run service (K_SERVICE).
 	CloudRun bool
+	// Texts are the bot's words (texts.go).
+	Texts Texts
 }
 
 // The kinds of source and store.
@@ -152,6 +154,7 @@ func Load(getenv func(string) string) (Config, error) {
 		},
 		Bindings: l.bindings(),
 		CloudRun: l.str("K_SERVICE", "") != "",
+		Texts:    l.texts(),
 	}
 	c.Kakao.SkillSecret, c.Kakao.SkillOpen = openIfOff(Secret(l.str("ROLLCALL_SKILL_SECRET", "")))
 	c.Source.Kind, c.Source.Sheet = l.source("ROLLCALL_SOURCE", c.Source.Location)

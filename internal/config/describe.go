@@ -57,6 +57,9 @@ func (c Config) Describe() string {
 	} {
 		fmt.Fprintf(&b, "  %-28s %s\n", kv[0], kv[1])
 	}
+	for _, t := range c.Texts.Vars() {
+		fmt.Fprintf(&b, "  %-28s %s\n", t.Name, describeText(t.Value))
+	}
 	return b.String()
 }
 
