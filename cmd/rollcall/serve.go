@@ -12,6 +12,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/doctor"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/metrics"
@@ -72,7 +73,11 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts openbuilder.Pr
 		Invokers: cfg.Sync.Invokers,
 		Audience: cfg.Sync.Audience,
 		Metrics:  m.Handler(), // the headcount is not public: the sync credentials, or loopback
-	}, engine, st)
+	}, engine, st, operator.WithDoctor(func(ctx context.Context) doctor.Result {
+		// The service's own source, store and identity: on Cloud Run only
+		// it can tell whether rollcall may read the sheet.
+		return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st))
+	}))
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("set up %s: %w", operator.SyncPath, err)

@@ -30,6 +30,9 @@ type Config struct {
 	CloudRun bool
 	// Texts are the bot's words (texts.go).
 	Texts Texts
+	// FirestoreEmulator says FIRESTORE_EMULATOR_HOST is set: the Firestore
+	// library talks to the emulator, without credentials.
+	FirestoreEmulator bool
 }
 
 // The kinds of source and store.
@@ -155,6 +158,8 @@ func Load(getenv func(string) string) (Config, error) {
 		Bindings: l.bindings(),
 		CloudRun: l.str("K_SERVICE", "") != "",
 		Texts:    l.texts(),
+
+		FirestoreEmulator: l.str("FIRESTORE_EMULATOR_HOST", "") != "",
 	}
 	c.Kakao.SkillSecret, c.Kakao.SkillOpen = openIfOff(Secret(l.str("ROLLCALL_SKILL_SECRET", "")))
 	c.Source.Kind, c.Source.Sheet = l.source("ROLLCALL_SOURCE", c.Source.Location)

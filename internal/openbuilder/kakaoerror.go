@@ -30,6 +30,19 @@ func statusError(code int, body []byte) *ProfileStatusError {
 	return e
 }
 
+// Remedy is the fix of a refused key or address, for `rollcall doctor`;
+// "" for any other answer.
+func (e *ProfileStatusError) Remedy() string {
+	switch {
+	case e.IPMismatch:
+		return "add the service's outbound address to the Kakao app's allowed IP addresses (Kakao Developers > the app > Security), " +
+			"or remove them all; on Cloud Run give the service a fixed outbound address first (docs/deploy.md)"
+	case e.Code == http.StatusUnauthorized:
+		return "set ROLLCALL_KAKAO_REST_API_KEY to the app's REST API key (Kakao Developers > the app > App Keys)"
+	}
+	return ""
+}
+
 // probeOTP is an OTP id that Kakao never issues: a probe with it reads no
 // profile.
 const probeOTP = "000000000000000000000000"

@@ -40,9 +40,9 @@ type ProfileStatusError struct {
 func (e *ProfileStatusError) Error() string {
 	switch {
 	case e.IPMismatch:
-		return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v", e.Code, e.KakaoCode, ErrKakaoIP)
+		return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v: %s", e.Code, e.KakaoCode, ErrKakaoIP, e.Remedy())
 	case e.Code == http.StatusUnauthorized:
-		return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v", e.Code, e.KakaoCode, ErrKakaoKey)
+		return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v: %s", e.Code, e.KakaoCode, ErrKakaoKey, e.Remedy())
 	}
 	return fmt.Sprintf("the Kakao profile API answered HTTP %d", e.Code)
 }
@@ -50,13 +50,10 @@ func (e *ProfileStatusError) Error() string {
 // Set-up failures of the Kakao key, which a *ProfileStatusError names.
 var (
 	// ErrKakaoKey: Kakao refused ROLLCALL_KAKAO_REST_API_KEY.
-	ErrKakaoKey = errors.New("Kakao refused the REST API key: set ROLLCALL_KAKAO_REST_API_KEY to the app's REST API key " +
-		"(Kakao Developers > the app > App Keys)")
+	ErrKakaoKey = errors.New("Kakao refused the REST API key")
 	// ErrKakaoIP: the Kakao app allows its REST API key from listed server
 	// addresses only, and this server's is not among them.
-	ErrKakaoIP = errors.New("Kakao refused the REST API key from this server's address: add the service's outbound address " +
-		"to the Kakao app's allowed IP addresses (Kakao Developers > the app > Security), or remove them all; " +
-		"on Cloud Run give the service a fixed outbound address first (docs/deploy.md)")
+	ErrKakaoIP = errors.New("Kakao refused the REST API key from this server's address")
 )
 
 // Is makes a refused key or address match its set-up failure.

@@ -69,6 +69,7 @@ type Option func(*options)
 type options struct {
 	validatorClient *http.Client
 	runTimeout      time.Duration
+	doctor          Doctor // doctor.go
 }
 
 // WithValidatorClient makes the ID-token validator fetch Google's public
@@ -94,6 +95,7 @@ type Handler struct {
 	status     Status
 	metrics    http.Handler // nil: GET MetricsPath is not served
 	runTimeout time.Duration
+	doctor     Doctor // nil: GET DoctorPath is not served
 }
 
 // New returns the endpoints, running syncs with syncer and reading the
@@ -115,6 +117,7 @@ func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, er
 		status:     status,
 		metrics:    cfg.Metrics,
 		runTimeout: o.runTimeout,
+		doctor:     o.doctor,
 	}
 	if h.runTimeout <= 0 {
 		h.runTimeout = DefaultRunTimeout
@@ -142,5 +145,8 @@ func (h *Handler) Register(r gin.IRoutes) {
 	r.GET(StatusPath, h.showStatus)
 	if h.metrics != nil {
 		r.GET(MetricsPath, h.showMetrics)
+	}
+	if h.doctor != nil {
+		r.GET(DoctorPath, h.showDoctor)
 	}
 }

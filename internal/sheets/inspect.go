@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/oauth2/google"
 	"google.golang.org/api/googleapi"
 	gsheets "google.golang.org/api/sheets/v4"
 )
@@ -123,4 +124,22 @@ func (f *Feedback) CheckWrite(ctx context.Context) error {
 		return nil
 	}
 	return f.explain(ctx, "write", err)
+}
+
+// CredentialsAccount names the Google account of Application Default
+// Credentials, as a Source does, or returns "" when there are none or they
+// do not say (for a store that calls Google when the source does not).
+func CredentialsAccount(ctx context.Context) string {
+	creds, err := google.FindDefaultCredentials(ctx, "https://www.googleapis.com/auth/cloud-platform")
+	if err != nil {
+		return ""
+	}
+	if creds.JSON != nil {
+		return accountFromJSON(creds.JSON)
+	}
+	s := &Source{onMetadata: true}
+	if a := s.accountName(ctx); a != unknownAccount {
+		return a
+	}
+	return ""
 }

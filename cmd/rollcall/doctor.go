@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/bolt"
+	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/doctor"
+	"github.com/rollcall/rollcall/internal/firestore"
+	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/openbuilder"
+	"github.com/rollcall/rollcall/internal/rostersync"
+	"github.com/rollcall/rollcall/internal/sheets"
+)
+
+// overdueAfter is how long without a sync makes a deployment's store check
+// warn: Cloud Scheduler calls every minute by default (deploy/scheduler.sh),
+// so an hour is many schedules missed.
+const overdueAfter = time.Hour
+
+// doctorCmd is `rollcall doctor [--json]`: every check with the identity
+// this process runs as, changing nothing. A configuration that does not
+// load is a failed check, not bad usage.
+func doctorCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print the checks as JSON")
+	if err := fs.Parse(args); err != nil {
+		return withCode(exitUsage, errSilent)
+	}
+	if fs.NArg() > 0 {
+		return withCode(exitUsage, fmt.Errorf("doctor takes no arguments, got %q", fs.Args()))
+	}
+	var setup doctor.Setup
+	cfg, err := config.Load(getenv)
+	if cerr, ok := errors.AsType[*config.Error](err); ok {
+		setup.ConfigProblems = cerr.Problems
+	} else if err != nil {
+		return withCode(exitUsage, err)
+	} else {
+		log := logging.New(stderr, cfg.Log.Format, cfg.Log.Level).With("command", "doctor")
+		ctx = logging.WithLogger(ctx, log)
+		var closeAll func()
+		setup, closeAll = openForDoctor(ctx, cfg)
+		defer closeAll()
+	}
+	res := doctor.Run(ctx, setup)
+	if *asJSON {
+		err = res.WriteJSON(stdout)
+	} else {
+		err = res.WriteText(stdout)
+	}
+	if err != nil {
+		return fmt.Errorf("print the checks: %w", err)
+	}
+	if res.Failed() {
+		return withCode(exitFailed, errSilent)
+	}
+	return nil
+}
+
+// openForDoctor opens the source and the store for reading only (a bolt
+// file read-only, never created) and describes the rest of cfg.
+func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()) {
+	source, srcErr := openSource(ctx, cfg.Source)
+	var st doctor.Store
+	var stErr error
+	closeStore := func() {}
+	switch cfg.Store.Kind {
+	case config.StoreBolt:
+		b, err := bolt.OpenReadOnly(cfg.Store.Path)
+		if err == nil {
+			st, closeStore = b, func() { _ = b.Close() }
+		}
+		stErr = err
+	default:
+		f, err := firestore.Open(ctx, cfg.Store.Project, cfg.Store.Database)
+		if err == nil {
+			st, closeStore = f, func() { _ = f.Close() }
+		}
+		stErr = err
+	}
+	setup := doctorSetup(ctx, cfg, source, st)
+	setup.SourceErr, setup.StoreErr = srcErr, stErr
+	return setup, closeStore
+}
+
+// doctorSetup describes the configuration and hands the checks the
+// adapters: the CLI's, or the service's own for GET /internal/doctor.
+func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Source, st doctor.Store) doctor.Setup {
+	s := doctor.Setup{
+		SourceName:       cfg.Source.Location,
+		Source:           source,
+		StoreName:        cfg.Store.String(),
+		Store:            st,
+		Scheduled:        cfg.Store.Kind == config.StoreFirestore,
+		OverdueAfter:     overdueAfter,
+		MaxDeletePercent: cfg.Sync.MaxDeletePercent,
+		Kakao:            doctorKakao(cfg.Kakao),
+		Protection: doctor.Protection{
+			SkillSecretSet: cfg.Kakao.SkillSecret != "",
+			SkillOpen:      cfg.Kakao.SkillOpen,
+			BotID:          cfg.Kakao.BotID,
+			SyncToken:      cfg.Sync.Token != "",
+			Invokers:       cfg.Sync.Invokers,
+			Audience:       cfg.Sync.Audience,
+			AuthBlockID:    cfg.Bindings.AuthBlockID,
+			Required:       cfg.CloudRun,
+		},
+		Texts: doctorTexts(cfg.Texts),
+	}
+	for _, v := range cfg.Settings() {
+		s.Settings = append(s.Settings, doctor.Setting{Name: v.Name, Value: v.Value})
+	}
+	if src, ok := source.(*sheets.Source); ok {
+		s.Sheet = sheetInspector{src}
+		if fb := src.Feedback(); fb != nil {
+			s.Feedback, s.FeedbackTab = fb, cfg.Source.FeedbackTab
+		}
+	}
+	s.Identity, s.IdentityNote = identity(ctx, cfg, source)
+	return s
+}
+
+// identity names the Google account the calls run as, or says why none.
+func identity(ctx context.Context, cfg config.Config, source rostersync.Source) (account, note string) {
+	sheetsCalls := cfg.Source.Kind == config.SourceSheets && cfg.Source.SheetsEndpoint == ""
+	firestoreCalls := cfg.Store.Kind == config.StoreFirestore && !cfg.FirestoreEmulator
+	if src, ok := source.(*sheets.Source); ok && sheetsCalls {
+		if a := src.Account(ctx); a != "" {
+			return a, ""
+		}
+	}
+	switch {
+	case sheetsCalls || firestoreCalls:
+		if a := sheets.CredentialsAccount(ctx); a != "" {
+			return a, ""
+		}
+		return "", ""
+	case cfg.Source.Kind == config.SourceSheets || cfg.Store.Kind == config.StoreFirestore:
+		return "", "no Google credentials in use: ROLLCALL_SHEETS_ENDPOINT or FIRESTORE_EMULATOR_HOST points at a local fake"
+	}
+	return "", "no Google calls: the source is a file and the store is " + cfg.Store.Kind
+}
+
+func doctorKakao(c config.Kakao) doctor.Kakao {
+	k := doctor.Kakao{
+		KeySet:        c.RESTAPIKey != "",
+		Origins:       c.Origins.List(),
+		CustomOrigins: !slices.Equal(c.Origins.List(), openbuilder.DefaultOrigins()),
+		Timeout:       c.Timeout,
+	}
+	if k.KeySet {
+		client := openbuilder.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, openbuilder.ProfileOptions{Timeout: c.Timeout})
+		k.Probe = client.Probe
+	}
+	return k
+}
+
+func doctorTexts(t config.Texts) []doctor.Text {
+	inEffect := botTexts(t).WithDefaults()
+	shown := []string{inEffect.Verified, inEffect.NotEmployee, inEffect.NoProfile, inEffect.Undecided,
+		inEffect.GateVerified, inEffect.NotVerified, inEffect.Unbound, inEffect.VerifyButton}
+	var out []doctor.Text
+	for i, v := range t.Vars() {
+		out = append(out, doctor.Text{Var: v.Name, Value: shown[i], Custom: v.Value != ""})
+	}
+	return out
+}
+
+// sheetInspector shows a Google Sheet to the checks.
+type sheetInspector struct{ src *sheets.Source }
+
+func (i sheetInspector) Inspect(ctx context.Context) (doctor.Sheet, error) {
+	in, err := i.src.Inspect(ctx)
+	return doctor.Sheet{Title: in.Title, Tabs: in.Tabs, Read: in.Read}, err
+}

@@ -1,0 +1,75 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"fmt"
+	"time"
+)
+
+// zeroTime stands for "no clock needed": the header check parses only to
+// find the ignored columns.
+var zeroTime time.Time
+
+func storeCheck(ctx context.Context, s Setup) Check {
+	fail := func(err error) Check {
+		return Check{Name: CheckStore, Status: Fail, Detail: s.StoreName + ": " + err.Error(),
+			Fix: fixOf(err, "correct ROLLCALL_STORE, then run rollcall doctor again")}
+	}
+	switch {
+	case errors.Is(s.StoreErr, fs.ErrNotExist):
+		return Check{Name: CheckStore, Status: Warn, Detail: s.StoreName + ": the file does not exist yet",
+			Fix: "run rollcall sync (or rollcall serve, which syncs first) to create it"}
+	case s.StoreErr != nil:
+		return fail(s.StoreErr)
+	case s.Store == nil:
+		return Check{Name: CheckStore, Status: Warn, Detail: s.StoreName + ": not opened", Fix: "correct ROLLCALL_STORE"}
+	}
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	last, err := s.Store.LastSync(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	n, err := s.Store.Count(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	runs, err := s.Store.Runs(ctx, 1)
+	if err != nil {
+		return fail(err)
+	}
+	c := Check{Name: CheckStore, Status: OK, Detail: fmt.Sprintf("%s: reachable, %d employees", s.StoreName, n)}
+	if last.IsZero() {
+		c.Detail += ", never synced"
+		c.Status, c.Fix = Warn, "run rollcall sync (rollcall serve also syncs a store that never was)"
+	} else {
+		age := s.Now().Sub(last).Round(time.Second)
+		c.Detail += fmt.Sprintf(", last synced %s (%s ago)", last.UTC().Format(time.RFC3339), age)
+		if s.Scheduled && s.OverdueAfter > 0 && age > s.OverdueAfter {
+			c.Status = Warn
+			c.Fix = fmt.Sprintf("no sync for more than %s: check the Cloud Scheduler job and its last attempt's log", s.OverdueAfter)
+		}
+	}
+	if len(runs) > 0 {
+		r := runs[0]
+		outcome := "done"
+		switch {
+		case r.Error != "":
+			outcome = "failed: " + r.Error
+		case r.Refused:
+			outcome = "refused by the deletion brake"
+		case r.DryRun:
+			outcome = "dry run"
+		}
+		c.Detail += fmt.Sprintf("; last run %s: %s", r.StartedAt.UTC().Format(time.RFC3339), outcome)
+		if r.Error != "" || r.Refused {
+			c.Status = Warn
+			if c.Fix == "" {
+				c.Fix = "see the source and rows checks; rollcall sync says the same"
+			}
+		}
+	}
+	return c
+}
