@@ -24,6 +24,11 @@ import (
 // so an hour is many schedules missed.
 const overdueAfter = time.Hour
 
+// doctorAttempts is how often the doctor tries a Sheets call: twice, so
+// that a blip passes and a quota used up is reported within seconds
+// rather than waited out as a sync does.
+const doctorAttempts = 2
+
 // doctorCmd is `rollcall doctor [--json]`: every check with the identity
 // this process runs as, changing nothing. A configuration that does not
 // load is a failed check, not bad usage.
@@ -68,7 +73,7 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 // openForDoctor opens the source and the store for reading only (a bolt
 // file read-only, never created) and describes the rest of cfg.
 func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()) {
-	source, srcErr := openSource(ctx, cfg.Source)
+	source, srcErr := openSource(ctx, cfg.Source, doctorAttempts)
 	var st doctor.Store
 	var stErr error
 	closeStore := func() {}

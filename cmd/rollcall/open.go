@@ -53,15 +53,20 @@ func openStore(ctx context.Context, c config.Store) (store, error) {
 	}
 }
 
-// openSource opens the configured employee list.
-func openSource(ctx context.Context, c config.Source) (rostersync.Source, error) {
+// openSource opens the configured employee list; attempts, when given,
+// bounds the tries of each Sheets call (the default otherwise).
+func openSource(ctx context.Context, c config.Source, attempts ...int) (rostersync.Source, error) {
 	switch c.Kind {
 	case config.SourceCSV:
 		return csv.New(c.Location), nil
 	case config.SourceXLSX:
 		return xlsx.New(c.Location, c.Range), nil
 	default:
-		src, err := sheets.New(ctx, c.Sheet, c.Range, sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab})
+		opts := sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab}
+		if len(attempts) > 0 {
+			opts.MaxAttempts = attempts[0]
+		}
+		src, err := sheets.New(ctx, c.Sheet, c.Range, opts)
 		if err != nil {
 			return nil, fmt.Errorf("open the Google Sheet: %w", err)
 		}

@@ -3,8 +3,8 @@ package doctor
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"fmt"
+	"io/fs"
 	"time"
 )
 

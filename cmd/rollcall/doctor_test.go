@@ -1,0 +1,236 @@
+package main
+
+// Issue 21's acceptance for `rollcall doctor`: the example sheet on the
+// embedded store, then the Google Sheet of the wire-format fake with each
+// failure a set-up meets reproduced: the right fail line and fix, exit 1,
+// and nothing written anywhere (the fake's write log and the store file).
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/rollcall/rollcall/internal/doctor"
+	"github.com/rollcall/rollcall/internal/sheets/sheetstest"
+)
+
+// doctorJSON runs `rollcall doctor --json` and decodes its answer.
+func doctorJSON(t *testing.T, e *testEnv) (int, doctor.Result, string) {
+	t.Helper()
+	code, out, errOut := e.run(t, "doctor", "--json")
+	var r doctor.Result
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("doctor --json printed %q (stderr %s): %v", out, errOut, err)
+	}
+	return code, r, errOut
+}
+
+func checkNamed(r doctor.Result, name string) doctor.Check {
+	for _, c := range r.Checks {
+		if c.Name == name {
+			return c
+		}
+	}
+	return doctor.Check{}
+}
+
+func fileSum(t *testing.T, path string) [32]byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha256.Sum256(b)
+}
+
+// piiRE finds what must never be printed: a phone number, an email, a name
+// of the sheets under test.
+var piiRE = regexp.MustCompile(`010[- ]?\d{4}|\+82|@example|홍길동|김하늘|gildong`)
+
+func TestDoctorOnTheExampleSheet(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	db := filepath.Join(e.dir, "rollcall.db")
+
+	// A fresh checkout: no store file yet, and doctor makes none.
+	code, r, _ := doctorJSON(t, e)
+	if code != 0 || r.Status == doctor.Fail {
+		t.Fatalf("doctor before any sync: exit %d, %+v; want exit 0", code, r)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("doctor created the store file")
+	}
+	if c := checkNamed(r, doctor.CheckStore); c.Status != doctor.Warn || !strings.Contains(c.Fix, "rollcall sync") {
+		t.Errorf("store check before any sync = %+v, want a warning to sync", c)
+	}
+
+	if code, _ := syncJSON(t, e); code != 0 {
+		t.Fatalf("sync exit %d", code)
+	}
+	before := fileSum(t, db)
+	code, out, errOut := e.run(t, "doctor")
+	if code != 0 {
+		t.Fatalf("doctor exit %d:\n%s\n%s", code, out, errOut)
+	}
+	if fileSum(t, db) != before {
+		t.Error("doctor changed the store file")
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var names []string
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if f[0] != "ok" && f[0] != "warn" {
+			t.Errorf("line %q is neither ok nor warn", l)
+		}
+		names = append(names, f[1])
+	}
+	want := "config identity source header rows store kakao protection texts"
+	if got := strings.Join(names, " "); got != want {
+		t.Errorf("checks %q, want %q", got, want)
+	}
+	for _, s := range []string{`phone ← D "휴대폰 번호"`, `name ← A "성명"`, "row 3", "row 14 invalid_phone",
+		"a sync would add 0, update 0, delete 0, leave 10 unchanged", "10 employees"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("doctor does not say %q:\n%s", s, out)
+		}
+	}
+	if m := piiRE.FindString(out + errOut); m != "" {
+		t.Errorf("doctor printed personal data %q:\n%s\n%s", m, out, errOut)
+	}
+}
+
+// newDoctorSheetEnv is a rollcall reading the fake's Google Sheet, with a
+// feedback tab, into a bolt store that one sync has filled.
+func newDoctorSheetEnv(t *testing.T) (*testEnv, *sheetstest.Server) {
+	t.Helper()
+	e := newTestEnv(t)
+	fake := sheetstest.NewServer(t)
+	fake.SetSheet(sheetID, staffSheet(staffRows)...)
+	e.vars["ROLLCALL_SOURCE"] = sheetURL
+	e.vars["ROLLCALL_SHEETS_ENDPOINT"] = fake.URL
+	e.vars["ROLLCALL_FEEDBACK_TAB"] = "rollcall 결과"
+	if code, r := syncJSON(t, e); code != 0 || r.Added != 5 {
+		t.Fatalf("first sync: exit %d, %+v", code, r)
+	}
+	return e, fake
+}
+
+func TestDoctorOnAGoogleSheet(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		setup func(e *testEnv, f *sheetstest.Server)
+		check string // the failing check
+		say   []string
+		fix   string
+	}{
+		{name: "healthy"},
+		{
+			name:  "sheet not shared",
+			setup: func(_ *testEnv, f *sheetstest.Server) { f.Deny(sheetID) },
+			check: doctor.CheckSource, say: []string{"denied", "The caller does not have permission"},
+			fix: "share the spreadsheet with",
+		},
+		{
+			name:  "Sheets API disabled",
+			setup: func(_ *testEnv, f *sheetstest.Server) { f.FailAlways(sheetstest.ServiceDisabled("123456789012")) },
+			check: doctor.CheckSource, say: []string{"Google Sheets API is disabled"},
+			fix: "gcloud services enable sheets.googleapis.com",
+		},
+		{
+			name: "wrong id",
+			setup: func(e *testEnv, _ *sheetstest.Server) {
+				e.vars["ROLLCALL_SOURCE"] = "1Rc4llE2eNoSuchSheet_0123456789abcdefGHIJKLm"
+			},
+			check: doctor.CheckSource, say: []string{"spreadsheet not found", "Requested entity was not found."},
+			fix: "ROLLCALL_SOURCE",
+		},
+		{
+			name:  "wrong tab",
+			setup: func(e *testEnv, _ *sheetstest.Server) { e.vars["ROLLCALL_SHEET_RANGE"] = "직원 목록!A:F" },
+			check: doctor.CheckSource, say: []string{"Unable to parse range", `"안내", "직원목록"`},
+			fix: `set ROLLCALL_SHEET_RANGE to one of the tabs "안내", "직원목록"`,
+		},
+		{
+			name:  "quota",
+			setup: func(_ *testEnv, f *sheetstest.Server) { f.FailAlways(sheetstest.QuotaExceeded("123456789012")) },
+			check: doctor.CheckSource, say: []string{"quota is exceeded", "Quota exceeded for quota metric"},
+			fix: "higher Sheets API quota",
+		},
+		{
+			name:  "feedback tab shared as Viewer",
+			setup: func(_ *testEnv, f *sheetstest.Server) { f.ShareAsViewer(sheetID) },
+			check: doctor.CheckFeedback, say: []string{`feedback tab "rollcall 결과"`, "denied"},
+			fix: "as Editor",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e, fake := newDoctorSheetEnv(t)
+			db := filepath.Join(e.dir, "rollcall.db")
+			writes, sum := len(fake.Writes(sheetID)), fileSum(t, db)
+			if tt.setup != nil {
+				tt.setup(e, fake)
+			}
+			code, r, errOut := doctorJSON(t, e)
+
+			if got := len(fake.Writes(sheetID)); got != writes {
+				t.Errorf("doctor made %d writes to the spreadsheet, want none", got-writes)
+			}
+			if fileSum(t, db) != sum {
+				t.Error("doctor changed the store file")
+			}
+			b, _ := json.Marshal(r)
+			if m := piiRE.FindString(string(b) + errOut); m != "" {
+				t.Errorf("doctor printed personal data %q: %s %s", m, b, errOut)
+			}
+			if tt.check == "" {
+				if code != 0 || r.Status == doctor.Fail {
+					t.Fatalf("exit %d, %s; want 0 and no failure", code, b)
+				}
+				if c := checkNamed(r, doctor.CheckFeedback); c.Status != doctor.OK {
+					t.Errorf("feedback check %+v, want ok", c)
+				}
+				if c := checkNamed(r, doctor.CheckSource); !strings.Contains(c.Detail, `reading 직원목록`) {
+					t.Errorf("source check %+v does not name the tab read", c)
+				}
+				return
+			}
+			if code != 1 || r.Status != doctor.Fail {
+				t.Errorf("exit %d, status %s; want 1 and fail", code, r.Status)
+			}
+			c := checkNamed(r, tt.check)
+			if c.Status != doctor.Fail {
+				t.Fatalf("%s check %+v, want fail (all: %s)", tt.check, c, b)
+			}
+			for _, s := range tt.say {
+				if !strings.Contains(c.Detail, s) {
+					t.Errorf("%s detail %q does not say %q", tt.check, c.Detail, s)
+				}
+			}
+			if !strings.Contains(c.Fix, tt.fix) {
+				t.Errorf("%s fix %q does not say %q", tt.check, c.Fix, tt.fix)
+			}
+		})
+	}
+}
+
+// TestSyncNamesTheTabsOfAWrongRange: `rollcall sync` says which tabs exist.
+func TestSyncNamesTheTabsOfAWrongRange(t *testing.T) {
+	t.Parallel()
+	e, fake := newDoctorSheetEnv(t)
+	e.vars["ROLLCALL_SHEET_RANGE"] = "NOPE!A5:F15"
+	writes := len(fake.Writes(sheetID))
+	code, r := syncJSON(t, e)
+	if code != 1 || !strings.Contains(r.Error, `the spreadsheet's tabs are "안내", "직원목록"`) {
+		t.Errorf("sync with a wrong tab: exit %d, error %q; want 1 and the tabs named", code, r.Error)
+	}
+	if got := len(fake.Writes(sheetID)); got != writes {
+		t.Errorf("%d writes after an unread sheet, want none", got-writes)
+	}
+}
