@@ -91,14 +91,18 @@ func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()
 		}
 		stErr = err
 	}
-	setup := doctorSetup(ctx, cfg, source, st)
+	setup := doctorSetup(ctx, cfg, source, st, openbuilder.ProfileOptions{})
 	setup.SourceErr, setup.StoreErr = srcErr, stErr
+	if errors.Is(stErr, bolt.ErrLocked) {
+		setup.StoreErr, setup.StoreBusy = nil, stErr.Error()+": ask the running service instead: GET /internal/doctor"
+	}
 	return setup, closeStore
 }
 
 // doctorSetup describes the configuration and hands the checks the
-// adapters: the CLI's, or the service's own for GET /internal/doctor.
-func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Source, st doctor.Store) doctor.Setup {
+// adapters: the CLI's, or the service's own for GET /internal/doctor;
+// kakaoOpts lets tests point the Kakao probe at a fake.
+func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Source, st doctor.Store, kakaoOpts openbuilder.ProfileOptions) doctor.Setup {
 	s := doctor.Setup{
 		SourceName:       cfg.Source.Location,
 		Source:           source,
@@ -107,7 +111,7 @@ func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Sourc
 		Scheduled:        cfg.Store.Kind == config.StoreFirestore,
 		OverdueAfter:     overdueAfter,
 		MaxDeletePercent: cfg.Sync.MaxDeletePercent,
-		Kakao:            doctorKakao(cfg.Kakao),
+		Kakao:            doctorKakao(cfg.Kakao, kakaoOpts),
 		Protection: doctor.Protection{
 			SkillSecretSet: cfg.Kakao.SkillSecret != "",
 			SkillOpen:      cfg.Kakao.SkillOpen,
@@ -154,7 +158,7 @@ func identity(ctx context.Context, cfg config.Config, source rostersync.Source) 
 	return "", "no Google calls: the source is a file and the store is " + cfg.Store.Kind
 }
 
-func doctorKakao(c config.Kakao) doctor.Kakao {
+func doctorKakao(c config.Kakao, opts openbuilder.ProfileOptions) doctor.Kakao {
 	k := doctor.Kakao{
 		KeySet:        c.RESTAPIKey != "",
 		Origins:       c.Origins.List(),
@@ -162,7 +166,8 @@ func doctorKakao(c config.Kakao) doctor.Kakao {
 		Timeout:       c.Timeout,
 	}
 	if k.KeySet {
-		client := openbuilder.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, openbuilder.ProfileOptions{Timeout: c.Timeout})
+		opts.Timeout = c.Timeout
+		client := openbuilder.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
 		k.Probe = client.Probe
 	}
 	return k

@@ -8,13 +8,18 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/rollcall/rollcall/internal/doctor"
+	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/sheets/sheetstest"
 )
 
@@ -232,5 +237,71 @@ func TestSyncNamesTheTabsOfAWrongRange(t *testing.T) {
 	}
 	if got := len(fake.Writes(sheetID)); got != writes {
 		t.Errorf("%d writes after an unread sheet, want none", got-writes)
+	}
+}
+
+// TestDoctorEndpoint: GET /internal/doctor answers 401 without the sync
+// credentials, and with them the CLI's checks, run by the service itself.
+func TestDoctorEndpoint(t *testing.T) {
+	t.Parallel()
+	e, fake := newDoctorSheetEnv(t)
+	kakao := kakaotest.NewServer(t)
+	e.vars["ROLLCALL_SYNC_TOKEN"] = "doctor-sync-token"
+	svc, logs, ctx := newTestService(t, e, kakao)
+	svc.firstSync(ctx)
+	ts := httptest.NewServer(svc.server.Handler())
+	defer ts.Close()
+	writes := len(fake.Writes(sheetID))
+
+	for _, auth := range []string{"", "Bearer wrong"} {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/internal/doctor", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("GET /internal/doctor with %q = %d, want 401", auth, resp.StatusCode)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/internal/doctor", nil)
+	req.Header.Set("Authorization", "Bearer doctor-sync-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var served doctor.Result
+	if err := json.NewDecoder(resp.Body).Decode(&served); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /internal/doctor = %d, %v", resp.StatusCode, err)
+	}
+	if c := checkNamed(served, doctor.CheckKakao); c.Status != doctor.OK || !strings.Contains(c.Detail, "accepted by Kakao") {
+		t.Errorf("kakao check %+v, want the key accepted by the fake", c)
+	}
+	if got := len(fake.Writes(sheetID)); got != writes {
+		t.Errorf("the endpoint made %d writes to the spreadsheet, want none", got-writes)
+	}
+	b, _ := json.Marshal(served)
+	if m := piiRE.FindString(string(b) + logs.String()); m != "" || strings.Contains(string(b)+logs.String(), kakao.APIKey()) {
+		t.Errorf("the endpoint or its log shows personal data or the key %q: %s", m, b)
+	}
+
+	// The CLI, once the service has let the store file go: the same checks.
+	svc.store.Close()
+	_, cli, _ := doctorJSON(t, e)
+	summary := func(r doctor.Result) []string {
+		var out []string
+		for _, c := range r.Checks {
+			if c.Name != doctor.CheckKakao { // the CLI's probe has no fake to ask
+				out = append(out, c.Name+" "+string(c.Status))
+			}
+		}
+		return out
+	}
+	if diff := cmp.Diff(summary(cli), summary(served)); diff != "" {
+		t.Errorf("endpoint and CLI checks differ (-cli +endpoint):\n%s", diff)
 	}
 }

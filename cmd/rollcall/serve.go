@@ -76,7 +76,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts openbuilder.Pr
 	}, engine, st, operator.WithDoctor(func(ctx context.Context) doctor.Result {
 		// The service's own source, store and identity: on Cloud Run only
 		// it can tell whether rollcall may read the sheet.
-		return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st))
+		return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, kakaoOpts))
 	}))
 	if err != nil {
 		st.Close()

@@ -39,6 +39,9 @@ type Setup struct {
 	// Store reads the directory; StoreErr says why it could not be opened.
 	Store    Store
 	StoreErr error
+	// StoreBusy, when set, says why the store cannot be read now though
+	// nothing is wrong with it (a bolt file that `rollcall serve` holds).
+	StoreBusy string
 	// Scheduled says syncs are expected on a schedule (a deployment), so
 	// that a last sync older than OverdueAfter is a warning.
 	Scheduled    bool

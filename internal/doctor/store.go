@@ -23,6 +23,9 @@ func storeCheck(ctx context.Context, s Setup) Check {
 			Fix: "run rollcall sync (or rollcall serve, which syncs first) to create it"}
 	case s.StoreErr != nil:
 		return fail(s.StoreErr)
+	case s.StoreBusy != "":
+		return Check{Name: CheckStore, Status: Warn, Detail: s.StoreName + ": " + s.StoreBusy,
+			Fix: "stop rollcall serve, or call GET /internal/doctor with the sync credentials"}
 	case s.Store == nil:
 		return Check{Name: CheckStore, Status: Warn, Detail: s.StoreName + ": not opened", Fix: "correct ROLLCALL_STORE"}
 	}
