@@ -170,6 +170,21 @@ func Load(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
+// texts reads the bot's words (texts.go); the variables are named here,
+// with the others, for the deploy checks that read this file.
+func (l *loader) texts() Texts {
+	return Texts{
+		Verified:     l.text("ROLLCALL_TEXT_VERIFIED", true, MaxText),
+		NotEmployee:  l.text("ROLLCALL_TEXT_NOT_EMPLOYEE", false, MaxText),
+		NoProfile:    l.text("ROLLCALL_TEXT_NO_PROFILE", false, MaxText),
+		Undecided:    l.text("ROLLCALL_TEXT_UNDECIDED", false, MaxText),
+		GateVerified: l.text("ROLLCALL_TEXT_GATE_VERIFIED", true, MaxText),
+		NotVerified:  l.text("ROLLCALL_TEXT_NOT_VERIFIED", false, MaxText),
+		Unbound:      l.text("ROLLCALL_TEXT_UNBOUND", false, MaxText),
+		VerifyButton: l.text("ROLLCALL_TEXT_VERIFY_BUTTON", false, MaxButtonLabel),
+	}
+}
+
 // Error lists every configuration problem.
 type Error struct {
 	Problems []string

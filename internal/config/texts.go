@@ -53,20 +53,6 @@ func (t Texts) Vars() []TextVar {
 	}
 }
 
-// texts reads the bot's words.
-func (l *loader) texts() Texts {
-	return Texts{
-		Verified:     l.text("ROLLCALL_TEXT_VERIFIED", true, MaxText),
-		NotEmployee:  l.text("ROLLCALL_TEXT_NOT_EMPLOYEE", false, MaxText),
-		NoProfile:    l.text("ROLLCALL_TEXT_NO_PROFILE", false, MaxText),
-		Undecided:    l.text("ROLLCALL_TEXT_UNDECIDED", false, MaxText),
-		GateVerified: l.text("ROLLCALL_TEXT_GATE_VERIFIED", true, MaxText),
-		NotVerified:  l.text("ROLLCALL_TEXT_NOT_VERIFIED", false, MaxText),
-		Unbound:      l.text("ROLLCALL_TEXT_UNBOUND", false, MaxText),
-		VerifyButton: l.text("ROLLCALL_TEXT_VERIFY_BUTTON", false, MaxButtonLabel),
-	}
-}
-
 // text reads one of the bot's words: at most limit characters, not blank
 // when set, and no placeholder but {name}, which only a text that greets an
 // employee (withName) may hold.
