@@ -201,3 +201,32 @@ func writeChecker(err error) WriteChecker { return fixedWriteChecker{err} }
 type fixedWriteChecker struct{ err error }
 
 func (w fixedWriteChecker) CheckWrite(context.Context) error { return w.err }
+
+// leasedStore is a store that also shows its lease.
+type leasedStore struct {
+	fakeStore
+	lease rostersync.Lease
+}
+
+func (s leasedStore) Lease(context.Context) (rostersync.Lease, bool, error) { return s.lease, true, nil }
+
+// TestStoreLease: a lease past its time was not released (a sync stopped
+// midway): a warning; a lease in time is a sync running.
+func TestStoreLease(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		expires time.Time
+		status  Status
+		say     string
+	}{
+		{now.Add(-time.Minute), Warn, "expired at 2026-12-06T11:59:00Z unreleased"},
+		{now.Add(time.Minute), OK, "a sync is running (host/1/ab"},
+	} {
+		s := healthy(t)
+		s.Store = leasedStore{s.Store.(fakeStore), rostersync.Lease{Holder: "host/1/ab", AcquiredAt: now.Add(-2 * time.Minute), ExpiresAt: tt.expires}}
+		c := check(t, Run(context.Background(), s), CheckStore)
+		if c.Status != tt.status || !strings.Contains(c.Detail, tt.say) {
+			t.Errorf("store check %+v, want %s saying %q", c, tt.status, tt.say)
+		}
+	}
+}

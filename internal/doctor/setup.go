@@ -94,6 +94,11 @@ type Store interface {
 	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
 }
 
+// LeaseReader is what a store may also show: the sync lease it keeps.
+type LeaseReader interface {
+	Lease(ctx context.Context) (rostersync.Lease, bool, error)
+}
+
 // Kakao is the profile look-up's configuration and its probe.
 type Kakao struct {
 	KeySet  bool

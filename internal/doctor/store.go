@@ -55,6 +55,20 @@ func storeCheck(ctx context.Context, s Setup) Check {
 			c.Fix = fmt.Sprintf("no sync for more than %s: check the Cloud Scheduler job and its last attempt's log", s.OverdueAfter)
 		}
 	}
+	if lr, ok := s.Store.(LeaseReader); ok {
+		switch l, held, err := lr.Lease(ctx); {
+		case err != nil:
+			c.Detail += "; the sync lease could not be read: " + err.Error()
+		case held && !s.Now().Before(l.ExpiresAt):
+			c.Detail += fmt.Sprintf("; the sync lease of %s expired at %s unreleased", l.Holder, l.ExpiresAt.UTC().Format(time.RFC3339))
+			c.Status = Warn
+			if c.Fix == "" {
+				c.Fix = "that sync stopped midway (a crash or a stopped instance) and the next one takes the lease over; if it recurs, read that sync's log"
+			}
+		case held:
+			c.Detail += fmt.Sprintf("; a sync is running (%s, since %s)", l.Holder, l.AcquiredAt.UTC().Format(time.RFC3339))
+		}
+	}
 	if len(runs) > 0 {
 		r := runs[0]
 		outcome := "done"

@@ -87,7 +87,9 @@ func TestSetupFailuresAreDiagnosed(t *testing.T) {
 			_, runsErr := s.Runs(ctx, 1)
 			_, hashErr := s.Hashes(ctx)
 			leaseErr := s.AcquireLease(ctx, "test", time.Minute)
-			for name, err := range map[string]error{"LastSync": lastErr, "Count": countErr, "Runs": runsErr, "Hashes": hashErr, "AcquireLease": leaseErr} {
+			_, _, readLeaseErr := s.Lease(ctx)
+			for name, err := range map[string]error{"LastSync": lastErr, "Count": countErr, "Runs": runsErr, "Hashes": hashErr,
+				"AcquireLease": leaseErr, "Lease": readLeaseErr} {
 				if !errors.Is(err, tt.want) {
 					t.Errorf("%s error = %v, want %v", name, err, tt.want)
 					continue
@@ -104,5 +106,21 @@ func TestSetupFailuresAreDiagnosed(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLeaseShowsWhatIsHeld: the doctor's read of the lease, outside any
+// transaction.
+func TestLeaseShowsWhatIsHeld(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	if _, held, err := s.Lease(t.Context()); err != nil || held {
+		t.Fatalf("Lease of a new directory = %v, %v; want none held", held, err)
+	}
+	if err := s.AcquireLease(t.Context(), "host/1/ab", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if l, held, err := s.Lease(t.Context()); err != nil || !held || l.Holder != "host/1/ab" || l.ExpiresAt.IsZero() {
+		t.Errorf("Lease = %+v, %v, %v; want host/1/ab's", l, held, err)
 	}
 }
