@@ -208,7 +208,9 @@ type leasedStore struct {
 	lease rostersync.Lease
 }
 
-func (s leasedStore) Lease(context.Context) (rostersync.Lease, bool, error) { return s.lease, true, nil }
+func (s leasedStore) Lease(context.Context) (rostersync.Lease, bool, error) {
+	return s.lease, true, nil
+}
 
 // TestStoreLease: a lease past its time was not released (a sync stopped
 // midway): a warning; a lease in time is a sync running.
