@@ -133,29 +133,27 @@ func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Sourc
 			s.Feedback, s.FeedbackTab = fb, cfg.Source.FeedbackTab
 		}
 	}
-	s.Identity, s.IdentityNote = identity(ctx, cfg, source)
+	s.Identity, s.IdentityNote, s.IdentityErr = identity(ctx, cfg, source)
 	return s
 }
 
 // identity names the Google account the calls run as, or says why none.
-func identity(ctx context.Context, cfg config.Config, source rostersync.Source) (account, note string) {
+func identity(ctx context.Context, cfg config.Config, source rostersync.Source) (account, note string, err error) {
 	sheetsCalls := cfg.Source.Kind == config.SourceSheets && cfg.Source.SheetsEndpoint == ""
 	firestoreCalls := cfg.Store.Kind == config.StoreFirestore && !cfg.FirestoreEmulator
 	if src, ok := source.(*sheets.Source); ok && sheetsCalls {
 		if a := src.Account(ctx); a != "" {
-			return a, ""
+			return a, "", nil
 		}
 	}
 	switch {
 	case sheetsCalls || firestoreCalls:
-		if a := sheets.CredentialsAccount(ctx); a != "" {
-			return a, ""
-		}
-		return "", ""
+		a, err := sheets.CredentialsAccount(ctx)
+		return a, "", err
 	case cfg.Source.Kind == config.SourceSheets || cfg.Store.Kind == config.StoreFirestore:
-		return "", "no Google credentials in use: ROLLCALL_SHEETS_ENDPOINT or FIRESTORE_EMULATOR_HOST points at a local fake"
+		return "", "no Google credentials in use: ROLLCALL_SHEETS_ENDPOINT or FIRESTORE_EMULATOR_HOST points at a local fake", nil
 	}
-	return "", "no Google calls: the source is a file and the store is " + cfg.Store.Kind
+	return "", "no Google calls: the source is a file and the store is " + cfg.Store.Kind, nil
 }
 
 func doctorKakao(c config.Kakao, opts openbuilder.ProfileOptions) doctor.Kakao {

@@ -24,6 +24,9 @@ func configCheck(s Setup) Check {
 
 func identityCheck(s Setup) Check {
 	switch {
+	case s.IdentityErr != nil:
+		return Check{Name: CheckIdentity, Status: Fail, Detail: s.IdentityErr.Error(),
+			Fix: fixOf(s.IdentityErr, "give rollcall Google credentials (gcloud auth application-default login)")}
 	case s.Identity != "":
 		return Check{Name: CheckIdentity, Status: OK, Detail: "the Google calls run as " + s.Identity +
 			" (share the sheet with this account)"}

@@ -20,6 +20,8 @@ type Setup struct {
 	// are none or it cannot be told, and IdentityNote says which.
 	Identity     string
 	IdentityNote string
+	// IdentityErr says why there are no credentials at all.
+	IdentityErr error
 
 	// SourceName is ROLLCALL_SOURCE as an operator knows it.
 	SourceName string

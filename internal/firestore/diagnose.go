@@ -24,8 +24,8 @@ var (
 	ErrAPIDisabled = errors.New("the Cloud Firestore API is disabled")
 	// ErrPermission: the credentials may not use the database.
 	ErrPermission = errors.New("no permission on Firestore")
-	// ErrUnauthenticated: the credentials were refused.
-	ErrUnauthenticated = errors.New("Firestore refused the credentials")
+	// ErrUnauthenticated: there are no credentials, or they were refused.
+	ErrUnauthenticated = errors.New("Firestore has no usable credentials")
 	// ErrUnreachable: Firestore did not answer.
 	ErrUnreachable = errors.New("Firestore is unreachable")
 )
@@ -42,6 +42,9 @@ type Diagnosis struct {
 }
 
 func (d *Diagnosis) Error() string {
+	if _, ok := status.FromError(d.cause); !ok {
+		return fmt.Sprintf("%v: %s", d.Kind, d.Fix)
+	}
 	return fmt.Sprintf("%v: %s (%s)", d.Kind, d.Fix, status.Code(d.cause))
 }
 
@@ -99,12 +102,22 @@ func (s *Store) diagnose(err error) *Diagnosis {
 		return &Diagnosis{Kind: ErrPermission, cause: err, Fix: fmt.Sprintf(
 			"grant rollcall's service account the Cloud Datastore User role (roles/datastore.user) on project %s", project)}
 	case st.Code() == codes.Unauthenticated:
-		return &Diagnosis{Kind: ErrUnauthenticated, cause: err, Fix: "check Application Default Credentials " +
-			"(on a workstation: gcloud auth application-default login)"}
+		return &Diagnosis{Kind: ErrUnauthenticated, cause: err, Fix: credentialsFix}
 	case st.Code() == codes.Unavailable || st.Code() == codes.DeadlineExceeded:
 		return &Diagnosis{Kind: ErrUnreachable, cause: err, Fix: s.unreachableFix()}
 	}
 	return nil
+}
+
+// credentialsFix is what to do when there are no credentials, or they were
+// refused.
+const credentialsFix = "check Application Default Credentials (on a workstation: gcloud auth application-default login; " +
+	"on Cloud Run the service account's are found by themselves)"
+
+// noCredentials recognises the auth library's "google: could not find
+// default credentials", which has no type of its own.
+func noCredentials(err error) bool {
+	return strings.Contains(err.Error(), "could not find default credentials")
 }
 
 func (s *Store) unreachableFix() string {

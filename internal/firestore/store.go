@@ -71,6 +71,9 @@ func Open(ctx context.Context, projectID, databaseID string, opts ...option.Clie
 	}
 	client, err := gfs.NewClientWithDatabase(ctx, projectID, databaseID, opts...)
 	if err != nil {
+		if noCredentials(err) {
+			err = &Diagnosis{Kind: ErrUnauthenticated, cause: err, Fix: credentialsFix}
+		}
 		return nil, fmt.Errorf("open Firestore database %s of project %s: %w", databaseID, projectID, err)
 	}
 	return &Store{client: client, now: time.Now, project: projectID, database: databaseID}, nil

@@ -127,19 +127,20 @@ func (f *Feedback) CheckWrite(ctx context.Context) error {
 }
 
 // CredentialsAccount names the Google account of Application Default
-// Credentials, as a Source does, or returns "" when there are none or they
-// do not say (for a store that calls Google when the source does not).
-func CredentialsAccount(ctx context.Context) string {
+// Credentials, as a Source does, or returns "" when they do not say; it
+// fails when there are none.
+func CredentialsAccount(ctx context.Context) (string, error) {
 	creds, err := google.FindDefaultCredentials(ctx, "https://www.googleapis.com/auth/cloud-platform")
 	if err != nil {
-		return ""
+		return "", withFix(fmt.Errorf("no Application Default Credentials: %w", err),
+			"on a workstation: gcloud auth application-default login; on Cloud Run the service account's are found by themselves")
 	}
 	if creds.JSON != nil {
-		return accountFromJSON(creds.JSON)
+		return accountFromJSON(creds.JSON), nil
 	}
 	s := &Source{onMetadata: true}
 	if a := s.accountName(ctx); a != unknownAccount {
-		return a
+		return a, nil
 	}
-	return ""
+	return "", nil
 }
