@@ -8,6 +8,7 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -303,5 +304,59 @@ func TestDoctorEndpoint(t *testing.T) {
 	}
 	if diff := cmp.Diff(summary(cli), summary(served)); diff != "" {
 		t.Errorf("endpoint and CLI checks differ (-cli +endpoint):\n%s", diff)
+	}
+}
+
+// TestDoctorWithABadConfiguration: a configuration that does not load is a
+// failed check (exit 1) naming the variables; serve refuses it (exit 2).
+func TestDoctorWithABadConfiguration(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	e.vars["ROLLCALL_TEXT_NOT_EMPLOYEE"] = "{name}님은 명단에 없어요."
+	e.vars["ROLLCALL_TEXT_VERIFY_BUTTON"] = "임직원 인증 하러 가기 버튼"
+	code, out, _ := e.run(t, "doctor")
+	if code != 1 || !strings.HasPrefix(out, "fail  config") ||
+		!strings.Contains(out, "ROLLCALL_TEXT_NOT_EMPLOYEE") || !strings.Contains(out, "ROLLCALL_TEXT_VERIFY_BUTTON") {
+		t.Errorf("doctor with bad texts: exit %d\n%s\nwant 1 and a failed config check naming both", code, out)
+	}
+	if code, _, errOut := e.run(t, "serve", "--check-config"); code != 2 || !strings.Contains(errOut, "ROLLCALL_TEXT_NOT_EMPLOYEE") {
+		t.Errorf("serve with bad texts: exit %d, stderr %q; want 2 naming the variable", code, errOut)
+	}
+	if code, _, _ := e.run(t, "doctor", "--nope"); code != 2 {
+		t.Errorf("doctor --nope: exit %d, want 2", code)
+	}
+}
+
+// TestServeSpeaksTheCompanysWords: ROLLCALL_TEXT_* reach the service's
+// answers, and the doctor shows them.
+func TestServeSpeaksTheCompanysWords(t *testing.T) {
+	t.Parallel()
+	fake := kakaotest.NewServer(t)
+	e := newTestEnv(t)
+	e.vars["ROLLCALL_TEXT_NOT_EMPLOYEE"] = "명단에 없어요. 총무팀 김대리(내선 1234)에게 문의해 주세요."
+	e.vars["ROLLCALL_TEXT_VERIFIED"] = "{name}님, 환영합니다."
+	svc, _, ctx := newTestService(t, e, fake)
+	svc.firstSync(ctx)
+	ts := httptest.NewServer(svc.server.Handler())
+	defer ts.Close()
+	post := func(path, file string, p kakaotest.Profile) string {
+		t.Helper()
+		resp, err := http.Post(ts.URL+path, "application/json", strings.NewReader(skillRequest(t, file, fake.Issue(p))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if got := post("/kakao/validate", "validation-request.json", kakaotest.Profile{AppUserID: 2, PhoneNumber: strangerPhone}); !strings.Contains(got, "총무팀 김대리(내선 1234)") {
+		t.Errorf("validate stranger = %s, want the company's words", got)
+	}
+	if got := post("/kakao/skill", "skill-request.json", kakaotest.Profile{AppUserID: 1, PhoneNumber: employeePhone}); !strings.Contains(got, "홍길동님, 환영합니다.") {
+		t.Errorf("skill employee = %s, want the company's greeting", got)
+	}
+	svc.store.Close()
+	if _, out, _ := e.run(t, "doctor"); !strings.Contains(out, `2 of 8 texts set by the deployment: VERIFIED "{name}님, 환영합니다."`) {
+		t.Errorf("doctor does not show the texts in effect:\n%s", out)
 	}
 }
