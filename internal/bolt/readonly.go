@@ -1,14 +1,6 @@
 package bolt
 
-import (
-	"errors"
-	"fmt"
-	"io/fs"
-	"time"
-
-	"go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
-)
+import "time"
 
 // OpenReadOnly opens an existing store file for reading only, as `rollcall
 // doctor` does: it creates nothing, writes nothing, and shares the file
@@ -19,31 +11,10 @@ func OpenReadOnly(path string, opts ...Option) (*Store, error) {
 	for _, opt := range opts {
 		opt(s)
 	}
-	db, err := openReadOnly(path)
+	db, err := openDB(path, true)
 	if err != nil {
 		return nil, err
 	}
 	s.db = db
 	return s, nil
-}
-
-func openReadOnly(path string) (db *bbolt.DB, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			db, err = nil, fmt.Errorf("store file %s is %w (%v); %s", path, ErrCorrupt, p, rebuildHint)
-		}
-	}()
-	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, ReadOnly: true})
-	switch {
-	case err == nil:
-		return db, nil
-	case errors.Is(err, bolterrors.ErrTimeout):
-		return nil, fmt.Errorf("store file %s is %w (is `rollcall serve` running?)", path, ErrLocked)
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("store file %s does not exist yet: %w", path, err)
-	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
-		return nil, fmt.Errorf("store file %s is %w (%w); %s", path, ErrCorrupt, err, rebuildHint)
-	default:
-		return nil, fmt.Errorf("open store file %s: %w", path, err)
-	}
 }
