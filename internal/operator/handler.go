@@ -139,7 +139,7 @@ func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, er
 }
 
 // Register mounts POST /internal/sync, GET /internal/status and, when
-// Config.Metrics is set, GET /metrics.
+// Config.Metrics is set, GET /metrics; with WithDoctor, GET /internal/doctor.
 func (h *Handler) Register(r gin.IRoutes) {
 	r.POST(SyncPath, h.sync)
 	r.GET(StatusPath, h.showStatus)
