@@ -279,8 +279,8 @@ func TestDoctorEndpoint(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&served); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /internal/doctor = %d, %v", resp.StatusCode, err)
 	}
-	if c := checkNamed(served, doctor.CheckKakao); c.Status != doctor.OK || !strings.Contains(c.Detail, "accepted by Kakao") {
-		t.Errorf("kakao check %+v, want the key accepted by the fake", c)
+	if c := checkNamed(served, doctor.CheckKakao); c.Status != doctor.OK || !strings.Contains(c.Detail, "Kakao did not refuse it") {
+		t.Errorf("kakao check %+v, want the key not refused by the fake", c)
 	}
 	if got := len(fake.Writes(sheetID)); got != writes {
 		t.Errorf("the endpoint made %d writes to the spreadsheet, want none", got-writes)

@@ -57,7 +57,7 @@ func kakaoCheck(ctx context.Context, k Kakao) Check {
 	err := k.Probe(ctx)
 	switch {
 	case err == nil:
-		return Check{Name: CheckKakao, Status: OK, Detail: "REST API key set and accepted by Kakao from this machine; " + settings}
+		return Check{Name: CheckKakao, Status: OK, Detail: "REST API key set, and Kakao did not refuse it from this machine (asked for a never-issued OTP); " + settings}
 	case fixOf(err, "") != "":
 		return Check{Name: CheckKakao, Status: Fail, Detail: "REST API key set; " + err.Error() + "; " + settings, Fix: fixOf(err, "")}
 	default:
