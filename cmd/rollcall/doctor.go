@@ -13,8 +13,9 @@ import (
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/doctor"
 	"github.com/rollcall/rollcall/internal/firestore"
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/openbuilder"
+	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/sheets"
 )
@@ -74,7 +75,7 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 // file read-only, never created) and describes the rest of cfg.
 func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()) {
 	source, srcErr := openSource(ctx, cfg.Source, doctorAttempts)
-	var st doctor.Store
+	var st doctorReads
 	var stErr error
 	closeStore := func() {}
 	switch cfg.Store.Kind {
@@ -91,7 +92,7 @@ func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()
 		}
 		stErr = err
 	}
-	setup := doctorSetup(ctx, cfg, source, st, openbuilder.ProfileOptions{})
+	setup := doctorSetup(ctx, cfg, source, st, kakao.ProfileOptions{})
 	setup.SourceErr, setup.StoreErr = srcErr, stErr
 	if errors.Is(stErr, bolt.ErrLocked) {
 		setup.StoreErr, setup.StoreBusy = nil, stErr.Error()+": ask the running service instead: GET /internal/doctor"
@@ -102,14 +103,14 @@ func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()
 // doctorSetup describes the configuration and hands the checks the
 // adapters: the CLI's, or the service's own for GET /internal/doctor;
 // kakaoOpts lets tests point the Kakao probe at a fake.
-func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Source, st doctor.Store, kakaoOpts openbuilder.ProfileOptions) doctor.Setup {
+func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Source, st doctorReads, kakaoOpts kakao.ProfileOptions) doctor.Setup {
 	s := doctor.Setup{
 		SourceName:       cfg.Source.Location,
 		Source:           source,
 		StoreName:        cfg.Store.String(),
-		Store:            st,
 		Scheduled:        cfg.Store.Kind == config.StoreFirestore,
 		OverdueAfter:     overdueAfter,
+		Plan:             planner(cfg.Sync.MaxDeletePercent),
 		MaxDeletePercent: cfg.Sync.MaxDeletePercent,
 		Kakao:            doctorKakao(cfg.Kakao, kakaoOpts),
 		Protection: doctor.Protection{
@@ -123,6 +124,9 @@ func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Sourc
 			Required:       cfg.CloudRun,
 		},
 		Texts: doctorTexts(cfg.Texts),
+	}
+	if st != nil {
+		s.Store, s.LastRun, s.Lease = st, lastRun(st), leaseOf(st)
 	}
 	for _, v := range cfg.Settings() {
 		s.Settings = append(s.Settings, doctor.Setting{Name: v.Name, Value: v.Value})
@@ -156,16 +160,16 @@ func identity(ctx context.Context, cfg config.Config, source rostersync.Source) 
 	return "", "no Google calls: the source is a file and the store is " + cfg.Store.Kind, nil
 }
 
-func doctorKakao(c config.Kakao, opts openbuilder.ProfileOptions) doctor.Kakao {
+func doctorKakao(c config.Kakao, opts kakao.ProfileOptions) doctor.Kakao {
 	k := doctor.Kakao{
 		KeySet:        c.RESTAPIKey != "",
-		Origins:       c.Origins.List(),
-		CustomOrigins: !slices.Equal(c.Origins.List(), openbuilder.DefaultOrigins()),
+		Origins:       c.Origins.Strings(),
+		CustomOrigins: !slices.Equal(c.Origins.Strings(), kakao.DefaultOrigins()),
 		Timeout:       c.Timeout,
 	}
 	if k.KeySet {
 		opts.Timeout = c.Timeout
-		client := openbuilder.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
+		client := kakao.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
 		k.Probe = client.Probe
 	}
 	return k
@@ -188,4 +192,40 @@ type sheetInspector struct{ src *sheets.Source }
 func (i sheetInspector) Inspect(ctx context.Context) (doctor.Sheet, error) {
 	in, err := i.src.Inspect(ctx)
 	return doctor.Sheet{Title: in.Title, Tabs: in.Tabs, Read: in.Read}, err
+}
+
+// doctorReads is what the doctor reads of a store; both stores have it.
+type doctorReads interface {
+	doctor.Store
+	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
+	Lease(ctx context.Context) (rostersync.Lease, bool, error)
+}
+
+// planner plans as the sync does, the deletion brake included.
+func planner(maxDeletePercent float64) func([]roster.Employee, map[string]string) doctor.Plan {
+	return func(employees []roster.Employee, stored map[string]string) doctor.Plan {
+		p := rostersync.NewPlan(employees, stored)
+		return doctor.Plan{Added: len(p.Added), Updated: len(p.Updated), Deleted: len(p.Deleted),
+			Unchanged: p.Unchanged, Stored: p.Stored, Refused: p.TripsBrake(maxDeletePercent)}
+	}
+}
+
+// lastRun reads the store's newest run for the doctor.
+func lastRun(st doctorReads) func(context.Context) (doctor.SyncRun, bool, error) {
+	return func(ctx context.Context) (doctor.SyncRun, bool, error) {
+		runs, err := st.Runs(ctx, 1)
+		if err != nil || len(runs) == 0 {
+			return doctor.SyncRun{}, false, err
+		}
+		r := runs[0]
+		return doctor.SyncRun{StartedAt: r.StartedAt, Error: r.Error, Refused: r.Refused, DryRun: r.DryRun}, true, nil
+	}
+}
+
+// leaseOf reads the store's sync lease for the doctor.
+func leaseOf(st doctorReads) func(context.Context) (doctor.Lease, bool, error) {
+	return func(ctx context.Context) (doctor.Lease, bool, error) {
+		l, held, err := st.Lease(ctx)
+		return doctor.Lease(l), held, err
+	}
 }

@@ -17,9 +17,9 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -216,7 +216,7 @@ func skillRequest(t *testing.T, file, otp string) string {
 // to the returned buffer; the store is closed when the test ends.
 func newTestService(t *testing.T, e *testEnv, fake *kakaotest.Server) (*service, *bytes.Buffer, context.Context) {
 	t.Helper()
-	var opts openbuilder.ProfileOptions
+	var opts kakao.ProfileOptions
 	if fake != nil {
 		e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
 		e.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()

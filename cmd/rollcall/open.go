@@ -17,13 +17,15 @@ import (
 	"github.com/rollcall/rollcall/internal/xlsx"
 )
 
-// store is what the commands need of a directory store.
+// store is what the commands need of a store.
 type store interface {
 	rostersync.Store
 	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
 	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
 	Count(ctx context.Context) (int, error)
 	LastSync(ctx context.Context) (time.Time, error)
+	// Lease shows the sync lease (rollcall doctor).
+	Lease(ctx context.Context) (rostersync.Lease, bool, error)
 	memdir.Store  // what the directory in memory reads: Status, Changes, VisitEmployees
 	binding.Store // the bindings of verified Kakao users
 	Close() error
@@ -35,7 +37,7 @@ var (
 	_ store = (*firestore.Store)(nil)
 )
 
-// openStore opens the configured directory store.
+// openStore opens the configured store.
 func openStore(ctx context.Context, c config.Store) (store, error) {
 	switch c.Kind {
 	case config.StoreBolt:
@@ -66,7 +68,7 @@ func openSource(ctx context.Context, c config.Source, attempts ...int) (rostersy
 		if len(attempts) > 0 {
 			opts.MaxAttempts = attempts[0]
 		}
-		src, err := sheets.New(ctx, c.Sheet, c.Range, opts)
+		src, err := sheets.New(ctx, sheets.Ref(c.Sheet), c.Range, opts)
 		if err != nil {
 			return nil, fmt.Errorf("open the Google Sheet: %w", err)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/doctor"
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/metrics"
@@ -48,7 +49,7 @@ var _ server.Staleness = (*memdir.Directory)(nil)
 
 // newService builds the service from its configuration without starting it.
 // kakaoOpts lets tests point the profile client at a fake.
-func newService(ctx context.Context, cfg config.Config, kakaoOpts openbuilder.ProfileOptions) (*service, error) {
+func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileOptions) (*service, error) {
 	source, err := openSource(ctx, cfg.Source)
 	if err != nil {
 		return nil, err
@@ -117,7 +118,7 @@ func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr
 		return nil
 	}
 	warnOpenSkills(ctx, cfg.Kakao)
-	svc, err := newService(ctx, cfg, openbuilder.ProfileOptions{})
+	svc, err := newService(ctx, cfg, kakao.ProfileOptions{})
 	if err != nil {
 		return err
 	}

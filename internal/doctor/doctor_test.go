@@ -26,15 +26,23 @@ func (s rowsSource) Rows(context.Context) ([][]string, error) { return s.rows, s
 type fakeStore struct {
 	hashes map[string]string
 	last   time.Time
-	runs   []rostersync.Report
 	err    error
 }
 
 func (s fakeStore) Hashes(context.Context) (map[string]string, error) { return s.hashes, s.err }
 func (s fakeStore) Count(context.Context) (int, error)                { return len(s.hashes), s.err }
 func (s fakeStore) LastSync(context.Context) (time.Time, error)       { return s.last, s.err }
-func (s fakeStore) Runs(context.Context, int) ([]rostersync.Report, error) {
-	return s.runs, s.err
+
+// lastRunIs answers LastRun with r.
+func lastRunIs(r SyncRun) func(context.Context) (SyncRun, bool, error) {
+	return func(context.Context) (SyncRun, bool, error) { return r, true, nil }
+}
+
+// plan plans as the sync does, with the brake at 20%.
+func plan(employees []roster.Employee, stored map[string]string) Plan {
+	p := rostersync.NewPlan(employees, stored)
+	return Plan{Added: len(p.Added), Updated: len(p.Updated), Deleted: len(p.Deleted),
+		Unchanged: p.Unchanged, Stored: p.Stored, Refused: p.TripsBrake(20)}
 }
 
 // remedied is an adapter's error that offers its fix.
@@ -75,9 +83,9 @@ func healthy(t *testing.T) Setup {
 		SourceName: "sheet",
 		Source:     rowsSource{rows: sheet(10)},
 		StoreName:  "firestore:p",
-		Store: fakeStore{hashes: storedHashes(t, 10), last: now.Add(-time.Minute),
-			runs: []rostersync.Report{{StartedAt: now.Add(-time.Minute)}}},
-		Scheduled: true, OverdueAfter: time.Hour, MaxDeletePercent: 20,
+		Store:      fakeStore{hashes: storedHashes(t, 10), last: now.Add(-time.Minute)},
+		LastRun:    lastRunIs(SyncRun{StartedAt: now.Add(-time.Minute)}),
+		Scheduled:  true, OverdueAfter: time.Hour, Plan: plan, MaxDeletePercent: 20,
 		Kakao:      Kakao{KeySet: true, Origins: []string{"https://talk-plugin-capi.kakao.com"}, Timeout: time.Second},
 		Protection: Protection{SkillSecretSet: true, BotID: "bot", Invokers: []string{"s@p.iam.gserviceaccount.com"}, Audience: "https://x/internal/sync", AuthBlockID: "b"},
 		Texts:      []Text{{Var: "ROLLCALL_TEXT_VERIFIED", Value: "{name}님", Custom: true}},
@@ -146,11 +154,8 @@ func TestRunFindsWhatIsWrong(t *testing.T) {
 			st.last = now.Add(-3 * time.Hour)
 			s.Store = st
 		}, CheckStore, Warn, "3h0m0s ago", "Cloud Scheduler"},
-		{"last run failed", func(s *Setup) {
-			st := s.Store.(fakeStore)
-			st.runs = []rostersync.Report{{StartedAt: now, Error: "could not read the sheet"}}
-			s.Store = st
-		}, CheckStore, Warn, "failed: could not read the sheet", "source"},
+		{"last run failed", func(s *Setup) { s.LastRun = lastRunIs(SyncRun{StartedAt: now, Error: "could not read the sheet"}) },
+			CheckStore, Warn, "failed: could not read the sheet", "source"},
 		{"Kakao refuses the key", func(s *Setup) {
 			s.Kakao.Probe = func(context.Context) error { return remedied{"ip mismatched", "add the address"} }
 		}, CheckKakao, Fail, "ip mismatched", "add the address"},
@@ -202,16 +207,6 @@ type fixedWriteChecker struct{ err error }
 
 func (w fixedWriteChecker) CheckWrite(context.Context) error { return w.err }
 
-// leasedStore is a store that also shows its lease.
-type leasedStore struct {
-	fakeStore
-	lease rostersync.Lease
-}
-
-func (s leasedStore) Lease(context.Context) (rostersync.Lease, bool, error) {
-	return s.lease, true, nil
-}
-
 // TestStoreLease: a lease past its time was not released (a sync stopped
 // midway): a warning; a lease in time is a sync running.
 func TestStoreLease(t *testing.T) {
@@ -225,7 +220,9 @@ func TestStoreLease(t *testing.T) {
 		{now.Add(time.Minute), OK, "a sync is running (host/1/ab"},
 	} {
 		s := healthy(t)
-		s.Store = leasedStore{s.Store.(fakeStore), rostersync.Lease{Holder: "host/1/ab", AcquiredAt: now.Add(-2 * time.Minute), ExpiresAt: tt.expires}}
+		s.Lease = func(context.Context) (Lease, bool, error) {
+			return Lease{Holder: "host/1/ab", AcquiredAt: now.Add(-2 * time.Minute), ExpiresAt: tt.expires}, true, nil
+		}
 		c := check(t, Run(context.Background(), s), CheckStore)
 		if c.Status != tt.status || !strings.Contains(c.Detail, tt.say) {
 			t.Errorf("store check %+v, want %s saying %q", c, tt.status, tt.say)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/doctor"
 	"github.com/rollcall/rollcall/internal/firestore"
+	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -101,10 +102,21 @@ var staff = rows{
 	{"나", "010-0000-0002", "개발팀"},
 }
 
-func setup(store doctor.Store) doctor.Setup {
+func setup(store *firestore.Store) doctor.Setup {
 	return doctor.Setup{
 		SourceName: "sheet", Source: staff,
 		StoreName: "firestore:p", Store: store, Scheduled: true, OverdueAfter: time.Hour, MaxDeletePercent: 20,
+		Plan: func(employees []roster.Employee, stored map[string]string) doctor.Plan {
+			p := rostersync.NewPlan(employees, stored)
+			return doctor.Plan{Added: len(p.Added), Updated: len(p.Updated), Deleted: len(p.Deleted), Unchanged: p.Unchanged, Stored: p.Stored}
+		},
+		LastRun: func(ctx context.Context) (doctor.SyncRun, bool, error) {
+			runs, err := store.Runs(ctx, 1)
+			if err != nil || len(runs) == 0 {
+				return doctor.SyncRun{}, false, err
+			}
+			return doctor.SyncRun{StartedAt: runs[0].StartedAt, Error: runs[0].Error}, true, nil
+		},
 		Kakao: doctor.Kakao{Timeout: time.Second},
 	}
 }

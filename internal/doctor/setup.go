@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/rollcall/rollcall/internal/rostersync"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // Setup is what the checks are given: the configuration as it stands and
@@ -44,11 +44,18 @@ type Setup struct {
 	// StoreBusy, when set, says why the store cannot be read now though
 	// nothing is wrong with it (a bolt file that `rollcall serve` holds).
 	StoreBusy string
+	// LastRun, when set, reads the store's newest sync run.
+	LastRun func(ctx context.Context) (SyncRun, bool, error)
+	// Lease, when set, reads the sync lease the store keeps.
+	Lease func(ctx context.Context) (Lease, bool, error)
 	// Scheduled says syncs are expected on a schedule (a deployment), so
 	// that a last sync older than OverdueAfter is a warning.
 	Scheduled    bool
 	OverdueAfter time.Duration
-	// MaxDeletePercent is the deletion brake's threshold.
+	// Plan is what a sync would do with the sheet's employees against the
+	// content hashes the store holds, the deletion brake (at
+	// MaxDeletePercent) included: the sync's own planning, handed in.
+	Plan             func(employees []roster.Employee, stored map[string]string) Plan
 	MaxDeletePercent float64
 
 	Kakao      Kakao
@@ -90,15 +97,34 @@ type WriteChecker interface {
 
 // Store is what the checks read of the directory store. None of it writes.
 type Store interface {
+	// Hashes returns each stored employee's content hash, by phone.
 	Hashes(ctx context.Context) (map[string]string, error)
 	Count(ctx context.Context) (int, error)
 	LastSync(ctx context.Context) (time.Time, error)
-	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
 }
 
-// LeaseReader is what a store may also show: the sync lease it keeps.
-type LeaseReader interface {
-	Lease(ctx context.Context) (rostersync.Lease, bool, error)
+// Plan is what a sync would do.
+type Plan struct {
+	Added, Updated, Deleted, Unchanged int
+	// Stored is how many employees the store holds.
+	Stored int
+	// Refused says the deletion brake would refuse the sync.
+	Refused bool
+}
+
+// SyncRun is a sync run as the store recorded it.
+type SyncRun struct {
+	StartedAt time.Time
+	// Error is why it failed; "" when it did not.
+	Error   string
+	Refused bool
+	DryRun  bool
+}
+
+// Lease is the sync lease as the store keeps it.
+type Lease struct {
+	Holder                string
+	AcquiredAt, ExpiresAt time.Time
 }
 
 // Kakao is the profile look-up's configuration and its probe.

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/rollcall/rollcall/internal/roster"
-	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // sheetChecks reads the sheet once and checks the source, its header and
@@ -107,6 +106,10 @@ func rowsCheck(ctx context.Context, s Setup, rows [][]string) Check {
 	if len(parsed.Employees) == 0 {
 		c.Status, c.Fix = Fail, "the sheet lists no employee: point ROLLCALL_SOURCE or ROLLCALL_SHEET_RANGE at the list"
 	}
+	if s.Plan == nil {
+		c.Detail = detail
+		return c
+	}
 	hashes := map[string]string{} // a store file not made yet holds no one
 	if !errors.Is(s.StoreErr, fs.ErrNotExist) {
 		if s.Store == nil {
@@ -121,10 +124,10 @@ func rowsCheck(ctx context.Context, s Setup, rows [][]string) Check {
 			return c
 		}
 	}
-	plan := rostersync.NewPlan(parsed.Employees, hashes)
+	plan := s.Plan(parsed.Employees, hashes)
 	detail += fmt.Sprintf("; a sync would add %d, update %d, delete %d, leave %d unchanged",
-		len(plan.Added), len(plan.Updated), len(plan.Deleted), plan.Unchanged)
-	if plan.TripsBrake(s.MaxDeletePercent) {
+		plan.Added, plan.Updated, plan.Deleted, plan.Unchanged)
+	if plan.Refused {
 		detail += fmt.Sprintf(" (the deletion brake would refuse it: more than %g%% of %d)", s.MaxDeletePercent, plan.Stored)
 		if c.Status == OK {
 			c.Status = Warn

@@ -39,10 +39,6 @@ func storeCheck(ctx context.Context, s Setup) Check {
 	if err != nil {
 		return fail(err)
 	}
-	runs, err := s.Store.Runs(ctx, 1)
-	if err != nil {
-		return fail(err)
-	}
 	c := Check{Name: CheckStore, Status: OK, Detail: fmt.Sprintf("%s: reachable, %d employees", s.StoreName, n)}
 	if last.IsZero() {
 		c.Detail += ", never synced"
@@ -55,8 +51,8 @@ func storeCheck(ctx context.Context, s Setup) Check {
 			c.Fix = fmt.Sprintf("no sync for more than %s: check the Cloud Scheduler job and its last attempt's log", s.OverdueAfter)
 		}
 	}
-	if lr, ok := s.Store.(LeaseReader); ok {
-		switch l, held, err := lr.Lease(ctx); {
+	if s.Lease != nil {
+		switch l, held, err := s.Lease(ctx); {
 		case err != nil:
 			c.Detail += "; the sync lease could not be read: " + err.Error()
 		case held && !s.Now().Before(l.ExpiresAt):
@@ -69,8 +65,14 @@ func storeCheck(ctx context.Context, s Setup) Check {
 			c.Detail += fmt.Sprintf("; a sync is running (%s, since %s)", l.Holder, l.AcquiredAt.UTC().Format(time.RFC3339))
 		}
 	}
-	if len(runs) > 0 {
-		r := runs[0]
+	if s.LastRun == nil {
+		return c
+	}
+	r, ran, err := s.LastRun(ctx)
+	switch {
+	case err != nil:
+		return fail(err)
+	case ran:
 		outcome := "done"
 		switch {
 		case r.Error != "":

@@ -6,7 +6,7 @@ import "github.com/rollcall/rollcall/internal/roster"
 // verified, the employee's data and output context; otherwise a message,
 // the employee context deleted and, when not verified, the quick reply to
 // the auth block.
-func gateAnswer(t Texts, outcome string, e roster.Employee, authBlockID string) SkillResponse {
+func gateAnswer(t Texts, outcome string, e roster.Employee, authBlockID string) skillResponse {
 	switch outcome {
 	case gateVerified:
 		return verifiedAnswer(greet(e.Name, t.GateVerified, textGateVerifiedNoName), e)
@@ -24,7 +24,7 @@ func gateAnswer(t Texts, outcome string, e roster.Employee, authBlockID string) 
 
 // unbindAnswer says the binding is gone, or, when the store failed, to
 // try again later.
-func unbindAnswer(t Texts, done bool) SkillResponse {
+func unbindAnswer(t Texts, done bool) skillResponse {
 	text := t.Unbound
 	if !done {
 		text = t.Undecided

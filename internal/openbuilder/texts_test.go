@@ -98,7 +98,13 @@ func TestCustomTextWithoutName(t *testing.T) {
 // skillText is the text of a SkillResponse's first simpleText.
 func skillText(t *testing.T, body []byte) string {
 	t.Helper()
-	var r openbuilder.SkillResponse
+	var r struct {
+		Template struct {
+			Outputs []struct {
+				SimpleText *struct{ Text string } `json:"simpleText"`
+			} `json:"outputs"`
+		} `json:"template"`
+	}
 	if err := json.Unmarshal(body, &r); err != nil || len(r.Template.Outputs) == 0 || r.Template.Outputs[0].SimpleText == nil {
 		t.Fatalf("not a simpleText SkillResponse (%v): %s", err, body)
 	}

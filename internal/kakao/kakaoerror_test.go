@@ -1,4 +1,4 @@
-package openbuilder_test
+package kakao_test
 
 import (
 	"context"
@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
-	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
@@ -23,15 +23,15 @@ func TestKakaoRefusalsAreNamed(t *testing.T) {
 		want     error
 		fix      string
 	}{
-		{"wrong key", "not-the-key", kakaotest.Normal, openbuilder.ErrKakaoKey, "ROLLCALL_KAKAO_REST_API_KEY"},
-		{"address not allowed", kakaotest.DefaultAPIKey, kakaotest.IPMismatch, openbuilder.ErrKakaoIP, "allowed IP addresses"},
+		{"wrong key", "not-the-key", kakaotest.Normal, kakao.ErrKakaoKey, "ROLLCALL_KAKAO_REST_API_KEY"},
+		{"address not allowed", kakaotest.DefaultAPIKey, kakaotest.IPMismatch, kakao.ErrKakaoIP, "allowed IP addresses"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			fake := kakaotest.NewServer(t)
 			fake.SetBehavior(tt.behavior)
-			c := newClient(t, fake, tt.key, openbuilder.ProfileOptions{})
+			c := newClient(t, fake, tt.key, kakao.ProfileOptions{})
 			_, fetchErr := c.Fetch(context.Background(), fake.Issue(kakaotest.Profile{PhoneNumber: "+82 10-1234-5678"}))
 			probeErr := c.Probe(context.Background())
 			for name, err := range map[string]error{"Fetch": fetchErr, "Probe": probeErr} {
@@ -41,7 +41,7 @@ func TestKakaoRefusalsAreNamed(t *testing.T) {
 				if name == "Fetch" && !errors.Is(err, verify.ErrRefused) {
 					t.Errorf("Fetch error = %v, want a refusal for the verification", err)
 				}
-				var ps *openbuilder.ProfileStatusError
+				var ps *kakao.ProfileStatusError
 				if !errors.As(err, &ps) || ps.KakaoCode != -401 || !strings.Contains(ps.Remedy(), tt.fix) {
 					t.Errorf("%s error = %#v, want Kakao's -401 with a fix saying %q", name, err, tt.fix)
 				}
@@ -61,10 +61,10 @@ func TestKakaoRefusalsAreNamed(t *testing.T) {
 func TestProbeAcceptsAnyOtherAnswer(t *testing.T) {
 	t.Parallel()
 	fake := kakaotest.NewServer(t)
-	if err := newClient(t, fake, fake.APIKey(), openbuilder.ProfileOptions{}).Probe(context.Background()); err != nil {
+	if err := newClient(t, fake, fake.APIKey(), kakao.ProfileOptions{}).Probe(context.Background()); err != nil {
 		t.Errorf("Probe with the right key = %v, want nil", err)
 	}
-	if err := newClient(t, fake, "", openbuilder.ProfileOptions{}).Probe(context.Background()); !errors.Is(err, verify.ErrNoAPIKey) {
+	if err := newClient(t, fake, "", kakao.ProfileOptions{}).Probe(context.Background()); !errors.Is(err, verify.ErrNoAPIKey) {
 		t.Errorf("Probe without a key = %v, want ErrNoAPIKey", err)
 	}
 	if n := len(fake.Requests()); n != 1 {

@@ -1,4 +1,4 @@
-package openbuilder
+package kakao
 
 import (
 	"context"
@@ -59,7 +59,7 @@ func (c *ProfileClient) Probe(ctx context.Context) error {
 	if c.key == "" {
 		return verify.ErrNoAPIKey
 	}
-	origins := c.origins.List()
+	origins := c.origins.Strings()
 	if len(origins) == 0 {
 		return errors.New("no OTP origin is allowed")
 	}
