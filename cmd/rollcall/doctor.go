@@ -92,7 +92,7 @@ func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()
 		}
 		stErr = err
 	}
-	setup := doctorSetup(ctx, cfg, source, st, kakao.ProfileOptions{})
+	setup := doctorSetup(ctx, cfg, source, st, doctorKakao(cfg.Kakao, kakao.ProfileOptions{}))
 	setup.SourceErr, setup.StoreErr = srcErr, stErr
 	if errors.Is(stErr, bolt.ErrLocked) {
 		setup.StoreErr, setup.StoreBusy = nil, stErr.Error()+": ask the running service instead: GET /internal/doctor"
@@ -101,9 +101,9 @@ func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()
 }
 
 // doctorSetup describes the configuration and hands the checks the
-// adapters: the CLI's, or the service's own for GET /internal/doctor;
-// kakaoOpts lets tests point the Kakao probe at a fake.
-func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Source, st doctorReads, kakaoOpts kakao.ProfileOptions) doctor.Setup {
+// adapters: the CLI's, or the service's own for GET /internal/doctor, and
+// the Kakao check (doctorKakao).
+func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Source, st doctorReads, k doctor.Kakao) doctor.Setup {
 	s := doctor.Setup{
 		SourceName:       cfg.Source.Location,
 		Source:           source,
@@ -112,7 +112,7 @@ func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Sourc
 		OverdueAfter:     overdueAfter,
 		Plan:             planner(cfg.Sync.MaxDeletePercent),
 		MaxDeletePercent: cfg.Sync.MaxDeletePercent,
-		Kakao:            doctorKakao(cfg.Kakao, kakaoOpts),
+		Kakao:            k,
 		Protection: doctor.Protection{
 			SkillSecretSet: cfg.Kakao.SkillSecret != "",
 			SkillOpen:      cfg.Kakao.SkillOpen,
@@ -160,6 +160,8 @@ func identity(ctx context.Context, cfg config.Config, source rostersync.Source) 
 	return "", "no Google calls: the source is a file and the store is " + cfg.Store.Kind, nil
 }
 
+// doctorKakao is the Kakao check's settings and its probe, through one
+// client (opts lets tests point it at a fake).
 func doctorKakao(c config.Kakao, opts kakao.ProfileOptions) doctor.Kakao {
 	k := doctor.Kakao{
 		KeySet:        c.RESTAPIKey != "",

@@ -69,6 +69,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		engine:    rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),
 		directory: dir,
 	})
+	kakaoCheck := doctorKakao(cfg.Kakao, kakaoOpts) // one probe client for every GET /internal/doctor
 	syncRoutes, err := operator.New(operator.Config{
 		Token:    cfg.Sync.Token.Reveal(),
 		Invokers: cfg.Sync.Invokers,
@@ -77,7 +78,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	}, engine, st, operator.WithDoctor(func(ctx context.Context) doctor.Result {
 		// The service's own source, store and identity: on Cloud Run only
 		// it can tell whether rollcall may read the sheet.
-		return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, kakaoOpts))
+		return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, kakaoCheck))
 	}))
 	if err != nil {
 		st.Close()
