@@ -92,7 +92,7 @@ func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()
 		}
 		stErr = err
 	}
-	setup := doctorSetup(ctx, cfg, source, st, doctorKakao(cfg.Kakao, kakao.ProfileOptions{}))
+	setup := doctorSetup(ctx, cfg, source, st, doctorKakao(cfg.Kakao, cfg.CloudRun, kakao.ProfileOptions{}))
 	setup.SourceErr, setup.StoreErr = srcErr, stErr
 	if errors.Is(stErr, bolt.ErrLocked) {
 		setup.StoreErr, setup.StoreBusy = nil, stErr.Error()+": ask the running service instead: GET /internal/doctor"
@@ -162,12 +162,13 @@ func identity(ctx context.Context, cfg config.Config, source rostersync.Source) 
 
 // doctorKakao is the Kakao check's settings and its probe, through one
 // client (opts lets tests point it at a fake).
-func doctorKakao(c config.Kakao, opts kakao.ProfileOptions) doctor.Kakao {
+func doctorKakao(c config.Kakao, cloudRun bool, opts kakao.ProfileOptions) doctor.Kakao {
 	k := doctor.Kakao{
 		KeySet:        c.RESTAPIKey != "",
 		Origins:       c.Origins.Strings(),
 		CustomOrigins: !slices.Equal(c.Origins.Strings(), kakao.DefaultOrigins()),
 		Timeout:       c.Timeout,
+		Required:      cloudRun,
 	}
 	if k.KeySet {
 		opts.Timeout = c.Timeout

@@ -69,7 +69,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		engine:    rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),
 		directory: dir,
 	})
-	kakaoCheck := doctorKakao(cfg.Kakao, kakaoOpts) // one probe client for every GET /internal/doctor
+	kakaoCheck := doctorKakao(cfg.Kakao, cfg.CloudRun, kakaoOpts) // one probe client for every GET /internal/doctor
 	syncRoutes, err := operator.New(operator.Config{
 		Token:    cfg.Sync.Token.Reveal(),
 		Invokers: cfg.Sync.Invokers,

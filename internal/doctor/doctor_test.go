@@ -163,6 +163,7 @@ func TestRunFindsWhatIsWrong(t *testing.T) {
 			s.Kakao.Probe = func(context.Context) error { return errors.New("dial tcp: timeout") }
 		}, CheckKakao, Warn, "not checked", "network"},
 		{"no key", func(s *Setup) { s.Kakao.KeySet = false }, CheckKakao, Warn, "not set", "ROLLCALL_KAKAO_REST_API_KEY"},
+		{"no key on Cloud Run", func(s *Setup) { s.Kakao.KeySet, s.Kakao.Required = false, true }, CheckKakao, Fail, "not set", "App Keys"},
 		{"no secret on Cloud Run", func(s *Setup) { s.Protection = Protection{Required: true} },
 			CheckProtection, Fail, "refuses to start", "ROLLCALL_SKILL_SECRET"},
 		{"open for development", func(s *Setup) { s.Protection = Protection{} },

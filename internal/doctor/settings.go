@@ -46,7 +46,11 @@ func kakaoCheck(ctx context.Context, k Kakao) Check {
 	}
 	settings := fmt.Sprintf("%s; time-out %s", origins, k.Timeout)
 	if !k.KeySet {
-		return Check{Name: CheckKakao, Status: Warn, Detail: "ROLLCALL_KAKAO_REST_API_KEY is not set: every verification answers ERROR; " + settings,
+		status := Warn
+		if k.Required {
+			status = Fail
+		}
+		return Check{Name: CheckKakao, Status: status, Detail: "ROLLCALL_KAKAO_REST_API_KEY is not set: every verification answers ERROR; " + settings,
 			Fix: "set ROLLCALL_KAKAO_REST_API_KEY to the Kakao app's REST API key (Kakao Developers > the app > App Keys)"}
 	}
 	if k.Probe == nil {

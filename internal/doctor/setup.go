@@ -134,6 +134,9 @@ type Kakao struct {
 	// CustomOrigins says ROLLCALL_KAKAO_OTP_ORIGINS was set.
 	CustomOrigins bool
 	Timeout       time.Duration
+	// Required says a missing key is a failure, not a warning: a
+	// deployment (Cloud Run) cannot verify anyone without it.
+	Required bool
 	// Probe asks Kakao whether it accepts the key from this machine,
 	// reading no profile; nil skips the question.
 	Probe func(ctx context.Context) error
