@@ -108,9 +108,12 @@ func (s *Source) Account(ctx context.Context) string {
 const probeSheetID = -1
 
 // CheckWrite finds out, without writing, whether rollcall may write the
-// feedback tab: it asks the API to delete a tab that cannot exist. The API
-// checks the caller's access before the request, so an Editor gets 400 "No
-// grid with id" and a Viewer 403; a batch that fails changes nothing.
+// feedback tab: it asks the API to delete a tab that cannot exist (sheetId
+// -1), which can only fail, and a batch that fails changes nothing. It
+// relies on the API checking the caller's access to the document before
+// the request, as it does for every method: a Viewer gets 403, an Editor
+// 400 "No grid with id". Were the order ever the other way round, a Viewer
+// would pass here, and the sync's own write would still report the 403.
 func (f *Feedback) CheckWrite(ctx context.Context) error {
 	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: []*gsheets.Request{{
 		DeleteSheet: &gsheets.DeleteSheetRequest{SheetId: probeSheetID, ForceSendFields: []string{"SheetId"}},
