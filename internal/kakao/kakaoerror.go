@@ -50,11 +50,13 @@ const probeOTP = "000000000000000000000000"
 // ErrKakaoUnreachable: the probe got no answer from Kakao.
 var ErrKakaoUnreachable = errors.New("Kakao did not answer")
 
-// Probe finds out whether Kakao accepts the REST API key from this server,
+// Probe asks Kakao whether it refuses the REST API key from this server,
 // reading no profile: it asks the first allowed origin for an OTP that was
-// never issued. A refused key or address is a *ProfileStatusError that is
-// ErrKakaoKey or ErrKakaoIP; any other answer means the key passed. It
-// returns verify.ErrNoAPIKey without a key, and makes no request then.
+// never issued. A refused key or address (401) is a *ProfileStatusError
+// that is ErrKakaoKey or ErrKakaoIP; any other answer (the unknown OTP's
+// 4xx) is nil. It cannot tell a key Kakao checks only after the OTP, so
+// nil means "not refused", not "verified to work". It returns
+// verify.ErrNoAPIKey without a key, and makes no request then.
 func (c *ProfileClient) Probe(ctx context.Context) error {
 	if c.key == "" {
 		return verify.ErrNoAPIKey
