@@ -60,9 +60,9 @@ func openStore(ctx context.Context, c config.Store) (store, error) {
 func openSource(ctx context.Context, c config.Source, attempts ...int) (rostersync.Source, error) {
 	switch c.Kind {
 	case config.SourceCSV:
-		return csv.New(c.Location), nil
+		return abandonable{csv.New(c.Location)}, nil
 	case config.SourceXLSX:
-		return xlsx.New(c.Location, c.Range), nil
+		return abandonable{xlsx.New(c.Location, c.Range)}, nil
 	default:
 		opts := sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab}
 		if len(attempts) > 0 {
@@ -73,5 +73,32 @@ func openSource(ctx context.Context, c config.Source, attempts ...int) (rostersy
 			return nil, fmt.Errorf("open the Google Sheet: %w", err)
 		}
 		return src, nil
+	}
+}
+
+// abandonable reads a file source so that its caller can stop waiting. A
+// read from a hung network mount blocks in the kernel, where no context
+// reaches: without this, SIGTERM would not stop `rollcall sync`, and serve's
+// sync would hold its lease (409 "already running") for as long as the
+// mount hangs. When ctx ends first, Rows returns ctx's error and leaves the
+// read to finish, or not, on its own goroutine.
+type abandonable struct{ source rostersync.Source }
+
+// Rows returns the source's rows, or ctx's error as soon as ctx is done.
+func (a abandonable) Rows(ctx context.Context) ([][]string, error) {
+	type result struct {
+		rows [][]string
+		err  error
+	}
+	done := make(chan result, 1) // buffered: an abandoned read must not block
+	go func() {
+		rows, err := a.source.Rows(ctx)
+		done <- result{rows, err}
+	}()
+	select {
+	case r := <-done:
+		return r.rows, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("read the employee list: %w", context.Cause(ctx))
 	}
 }

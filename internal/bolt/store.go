@@ -8,8 +8,9 @@
 // applied sync finished, the digest of the employees, the change log that
 // carries the directory's version, and the sync lease. bbolt locks the file, so a
 // second process that opens it gets ErrLocked instead of waiting forever;
-// the lease still matters within the process, and it outlives a process
-// killed mid-sync only until it expires.
+// the lease matters only within the process that has the file open, and a
+// lease left in the file by a process killed mid-sync is void at the next
+// Open.
 package bolt
 
 import (
@@ -91,7 +92,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
-		return nil
+		return voidDeadLease(tx)
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("prepare store file %s: %w", path, err), db.Close())

@@ -149,7 +149,7 @@ func Load(getenv func(string) string) (Config, error) {
 			ClientRateLimit: l.limit("ROLLCALL_CLIENT_RATE_LIMIT", ratelimit.DefaultClientRate),
 		},
 		Sync: Sync{
-			Token:            Secret(l.str("ROLLCALL_SYNC_TOKEN", "")),
+			Token:            l.headerSecret("ROLLCALL_SYNC_TOKEN"),
 			Invokers:         l.emails("ROLLCALL_SYNC_INVOKERS"),
 			Audience:         l.baseURL("ROLLCALL_SYNC_AUDIENCE"),
 			MaxDeletePercent: l.percent("ROLLCALL_MAX_DELETE_PERCENT", rostersync.DefaultMaxDeletePercent),
@@ -164,7 +164,7 @@ func Load(getenv func(string) string) (Config, error) {
 
 		FirestoreEmulator: l.str("FIRESTORE_EMULATOR_HOST", "") != "",
 	}
-	c.Kakao.SkillSecret, c.Kakao.SkillOpen = openIfOff(Secret(l.str("ROLLCALL_SKILL_SECRET", "")))
+	c.Kakao.SkillSecret, c.Kakao.SkillOpen = openIfOff(l.headerSecret("ROLLCALL_SKILL_SECRET"))
 	c.Source.Kind, c.Source.Sheet = l.source("ROLLCALL_SOURCE", c.Source.Location)
 	l.feedbackTab("ROLLCALL_FEEDBACK_TAB", c.Source)
 	if len(l.problems) > 0 {

@@ -85,6 +85,8 @@ func headerFix(err error) string {
 	switch {
 	case errors.Is(err, roster.ErrNoPhoneColumn):
 		return "head the phone column 휴대전화 or 휴대폰 번호 within the first 20 rows, or point ROLLCALL_SHEET_RANGE at the tab with the list"
+	case errors.Is(err, roster.ErrUnreadableStatusColumn):
+		return "name that column 재직상태, 재직여부, 퇴사여부 or 퇴사일, or rename it so that it does not speak of leaving"
 	case errors.Is(err, roster.ErrNoHeader):
 		return "the tab is empty: point ROLLCALL_SOURCE or ROLLCALL_SHEET_RANGE at the tab with the list"
 	}

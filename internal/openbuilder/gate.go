@@ -50,7 +50,7 @@ const (
 
 // gate answers whether the caller is verified, from their binding alone:
 // no call to Kakao.
-func (g *Gates) gate(c *gin.Context, p skillPayload) {
+func (g *Gates) gate(c *gin.Context, p gatePayload) {
 	userID := p.userID()
 	e, ok, err := g.keeper.Gate(c.Request.Context(), userID)
 	outcome := gateNotVerified
@@ -66,7 +66,7 @@ func (g *Gates) gate(c *gin.Context, p skillPayload) {
 
 // unbind deletes the caller's binding; a caller without one, or without a
 // user id, is told the same: there is nothing left to unbind.
-func (g *Gates) unbind(c *gin.Context, p skillPayload) {
+func (g *Gates) unbind(c *gin.Context, p gatePayload) {
 	userID := p.userID()
 	var err error
 	if userID != "" {

@@ -41,9 +41,12 @@ func validationError(message string) validationResponse {
 // maxSimpleText is the longest simpleText Kakao accepts, in characters.
 const maxSimpleText = 1000
 
-// skillResponse is a skillResponse v2.0 with a single simpleText output,
-// and the output context of a verified answer.
-// Data is read by the bot as webhook.<key>.
+// skillResponse is a SkillResponse v2.0 as rollcall sends it: one
+// simpleText output, with a quick reply to the auth block when the gate
+// finds the user not verified. Context sets the employee output context on
+// a verified answer and deletes it on the gate's and unbind's other
+// answers; the block skill's other answers leave it as it is (nil). The
+// bot reads Data as webhook.<key>.
 type skillResponse struct {
 	Version  string            `json:"version"`
 	Template skillTemplate     `json:"template"`

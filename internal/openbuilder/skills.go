@@ -1,8 +1,6 @@
 package openbuilder
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -10,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/userkey"
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
@@ -89,12 +88,5 @@ func logRequest(c *gin.Context, level slog.Level, msg, endpoint string, attrs ..
 	logging.FromContext(ctx).LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("endpoint", endpoint)}, attrs...)...)
 }
 
-// userDigest is a short, stable digest of a bot user key: enough to follow
-// one user through the logs, not to recover the key.
-func userDigest(id string) string {
-	if id == "" {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:4])
-}
+// userDigest is what the logs show of a bot user key: userkey.Short.
+func userDigest(id string) string { return userkey.Short(id) }

@@ -2,7 +2,6 @@ package operator
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 	"google.golang.org/api/option"
 
 	"github.com/rollcall/rollcall/internal/rostersync"
+	"github.com/rollcall/rollcall/internal/secret"
 )
 
 // Paths of the endpoints.
@@ -87,8 +87,7 @@ func WithRunTimeout(d time.Duration) Option {
 // Handler serves the operator endpoints: POST /internal/sync, GET
 // /internal/status and GET /metrics.
 type Handler struct {
-	hasToken   bool
-	tokenSum   [sha256.Size]byte
+	token      secret.Shared
 	invokers   []string
 	audience   string
 	validator  *idtoken.Validator // nil when no invokers are configured
@@ -110,8 +109,7 @@ func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, er
 		opt(&o)
 	}
 	h := &Handler{
-		hasToken:   cfg.Token != "",
-		tokenSum:   sha256.Sum256([]byte(cfg.Token)),
+		token:      secret.New(cfg.Token),
 		invokers:   cfg.Invokers,
 		audience:   cfg.Audience,
 		syncer:     syncer,

@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,21 +57,40 @@ func ReadHeader(rows [][]string) (Header, error) {
 	if err != nil {
 		return Header{}, err
 	}
-	cols, _ := findColumns(l.labels)
+	cols, _, err := findColumns(l.labels)
+	if err != nil {
+		return Header{}, err
+	}
 	return describeHeader(l, cols), nil
 }
 
 // describeHeader is the mapping a layout and its columns make.
 func describeHeader(l layout, cols columns) Header {
-	h := Header{Row: l.headerRow + 1, TwoRows: l.firstData == l.headerRow+2}
-	for f, i := range cols {
-		label := ""
-		if i < len(l.labels) {
-			label = strings.TrimSpace(l.labels[i])
-		}
-		h.Columns = append(h.Columns, Column{Field: f, Letter: columnLetter(i), Header: headerText(i, label)})
+	type read struct {
+		field Field
+		index int
 	}
-	slices.SortFunc(h.Columns, func(a, b Column) int { return int(a.Field) - int(b.Field) })
+	var reads []read
+	for f, i := range cols.at {
+		reads = append(reads, read{f, i})
+	}
+	// Every status and leave-date column is read.
+	for _, sc := range cols.status {
+		reads = append(reads, read{FieldStatus, sc.index})
+	}
+	for _, i := range cols.leave {
+		reads = append(reads, read{FieldLeaveDate, i})
+	}
+	// By field, then left to right.
+	slices.SortFunc(reads, func(a, b read) int { return cmp.Or(cmp.Compare(a.field, b.field), cmp.Compare(a.index, b.index)) })
+	h := Header{Row: l.headerRow + 1, TwoRows: l.firstData == l.headerRow+2}
+	for _, r := range reads {
+		label := ""
+		if r.index < len(l.labels) {
+			label = strings.TrimSpace(l.labels[r.index])
+		}
+		h.Columns = append(h.Columns, Column{Field: r.field, Letter: columnLetter(r.index), Header: headerText(r.index, label)})
+	}
 	return h
 }
 

@@ -33,23 +33,32 @@ func (s *Source) Inspect(ctx context.Context) (Inspection, error) {
 	attempts, err := s.retry(ctx, "spreadsheets.get", func(ctx context.Context) error {
 		var err error
 		ss, err = s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).
-			Fields("properties.title,sheets.properties(sheetId,title,index)").
+			Fields("properties.title,sheets.properties(sheetId,title,index,sheetType,hidden)").
 			Context(ctx).Do()
 		return err
 	})
 	if err != nil {
 		return Inspection{}, s.explain(ctx, err, "", attempts)
 	}
-	in := Inspection{Tabs: titles(ss)}
+	in := Inspection{Tabs: titles(ss), Read: s.rangeA1}
 	if ss.Properties != nil {
 		in.Title = ss.Properties.Title
 	}
-	in.Read = s.rangeA1
-	if in.Read == "" {
-		if in.Read, err = s.tabTitle(ctx); err != nil {
-			return in, err
+	if in.Read != "" {
+		return in, nil
+	}
+	var tabs []*gsheets.Sheet
+	for _, sh := range ss.Sheets {
+		if sh != nil && sh.Properties != nil {
+			tabs = append(tabs, sh)
 		}
 	}
+	slices.SortStableFunc(tabs, func(a, b *gsheets.Sheet) int { return int(a.Properties.Index - b.Properties.Index) })
+	tab, err := s.pickTab(tabs)
+	if err != nil {
+		return in, err
+	}
+	in.Read = tab.Properties.Title
 	return in, nil
 }
 
