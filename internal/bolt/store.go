@@ -80,7 +80,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	for _, opt := range opts {
 		opt(s)
 	}
-	db, err := openDB(path)
+	db, err := openDB(path, false)
 	if err != nil {
 		return nil, err
 	}
@@ -100,15 +100,16 @@ func Open(path string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// openDB opens the bbolt file and turns bbolt's errors, and the panics it
-// raises on some damaged files, into errors that say what to do.
-func openDB(path string) (db *bbolt.DB, err error) {
+// openDB opens the bbolt file (readOnly: an existing one, shared with other
+// readers) and turns bbolt's errors, and the panics it raises on some
+// damaged files, into errors that say what to do.
+func openDB(path string, readOnly bool) (db *bbolt.DB, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			db, err = nil, fmt.Errorf("store file %s is %w (%v); %s", path, ErrCorrupt, p, rebuildHint)
 		}
 	}()
-	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout})
+	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
 	switch {
 	case err == nil:
 		return db, nil
@@ -116,6 +117,8 @@ func openDB(path string) (db *bbolt.DB, err error) {
 		return nil, fmt.Errorf("store file %s is %w (is `rollcall serve` running?)", path, ErrLocked)
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
 		return nil, fmt.Errorf("store file %s is %w (%w); %s", path, ErrCorrupt, err, rebuildHint)
+	case errors.Is(err, fs.ErrNotExist) && readOnly:
+		return nil, fmt.Errorf("store file %s does not exist yet: %w", path, err)
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("open store file %s: directory %s does not exist: %w", path, filepath.Dir(path), err)
 	default:
