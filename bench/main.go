@@ -74,6 +74,7 @@ type options struct {
 	// Binary, when set, is a rollcall binary to measure instead of one
 	// built from this checkout (to compare two versions on the same load).
 	Binary         string
+	MemoryOnly     bool
 	executablePath string
 }
 
@@ -106,6 +107,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.BoolVar(&o.RushOnly, "rush-only", false, "measure only the launch-day rush (every call a new user), after the syncs that fill the stores")
 	fs.StringVar(&o.Binary, "rollcall-binary", "", "measure this rollcall binary instead of building ./cmd/rollcall (e.g. an older commit's, to compare)")
 	fs.DurationVar(&o.Timeout, "timeout", 45*time.Minute, "the longest the whole run may take; past it the bench stops with an error")
+	fs.BoolVar(&o.MemoryOnly, "memory-only", false, "run only the memory phase (paced load on freshly started servers), after the syncs it needs")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}

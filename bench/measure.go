@@ -212,6 +212,11 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 	if b.opts.RushOnly {
 		return b.rush(ctx, n, servers, calls, fake, res)
 	}
+	if b.opts.MemoryOnly {
+		paced, err := b.paced(ctx, n, servers, calls)
+		res.Paced = append(res.Paced, paced...)
+		return err
+	}
 	loads, note, err := b.load(ctx, "capacity (Kakao on loopback)", n, servers, calls, loadShape{})
 	if err != nil {
 		return err

@@ -24,6 +24,8 @@ type store interface {
 	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
 	Count(ctx context.Context) (int, error)
 	LastSync(ctx context.Context) (time.Time, error)
+	// Lease shows the sync lease (rollcall doctor).
+	Lease(ctx context.Context) (rostersync.Lease, bool, error)
 	memdir.Store  // what the directory in memory reads: Status, Changes, VisitEmployees
 	binding.Store // the bindings of verified Kakao users
 	Close() error
@@ -53,15 +55,20 @@ func openStore(ctx context.Context, c config.Store) (store, error) {
 	}
 }
 
-// openSource opens the configured employee list.
-func openSource(ctx context.Context, c config.Source) (rostersync.Source, error) {
+// openSource opens the configured employee list; attempts, when given,
+// bounds the tries of each Sheets call (the default otherwise).
+func openSource(ctx context.Context, c config.Source, attempts ...int) (rostersync.Source, error) {
 	switch c.Kind {
 	case config.SourceCSV:
 		return abandonable{csv.New(c.Location)}, nil
 	case config.SourceXLSX:
 		return abandonable{xlsx.New(c.Location, c.Range)}, nil
 	default:
-		src, err := sheets.New(ctx, sheets.Ref(c.Sheet), c.Range, sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab})
+		opts := sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab}
+		if len(attempts) > 0 {
+			opts.MaxAttempts = attempts[0]
+		}
+		src, err := sheets.New(ctx, sheets.Ref(c.Sheet), c.Range, opts)
 		if err != nil {
 			return nil, fmt.Errorf("open the Google Sheet: %w", err)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/doctor"
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/memdir"
@@ -62,18 +63,23 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	// Verified users are bound (the validate and skill endpoints), and the
 	// gate answers employee-only blocks from their bindings.
 	binds := binding.New(st, dir, binding.Options{TTL: cfg.Bindings.TTL})
-	skills := newSkills(cfg.Kakao, kakaoOpts, dir, binds, m, time.Now)
+	skills := newSkills(cfg.Kakao, cfg.Texts, kakaoOpts, dir, binds, m, time.Now)
 	gates := openbuilder.NewGates(skills, binds, cfg.Bindings.AuthBlockID)
 	engine := m.WrapSync(&reloadingSync{
 		engine:    rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),
 		directory: dir,
 	})
+	kakaoCheck := doctorKakao(cfg.Kakao, cfg.CloudRun, kakaoOpts) // one probe client for every GET /internal/doctor
 	syncRoutes, err := operator.New(operator.Config{
 		Token:    cfg.Sync.Token.Reveal(),
 		Invokers: cfg.Sync.Invokers,
 		Audience: cfg.Sync.Audience,
 		Metrics:  m.Handler(), // the headcount is not public: the sync credentials, or loopback
-	}, engine, st)
+	}, engine, st, operator.WithDoctor(func(ctx context.Context) doctor.Result {
+		// The service's own source, store and identity: on Cloud Run only
+		// it can tell whether rollcall may read the sheet.
+		return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, kakaoCheck))
+	}))
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("set up %s: %w", operator.SyncPath, err)
@@ -166,13 +172,15 @@ type reloadingSync struct {
 	directory *memdir.Directory
 }
 
-// Run runs one sync, then reloads the directory unless the run could not
-// have changed the store. A failed apply is reloaded too: part of its
-// writes may have landed; but as the store has just failed, the answer
-// waits at most failedReloadWait for it (the reload goes on without it).
+// Run runs one sync, then reloads the directory when the run moved the
+// store's version or its last sync: a done run, or a failed one whose
+// changes all landed (its record failed). One cut short moves neither:
+// every instance keeps what it holds until the next sync repairs the store
+// (docs/replication.md). As the store has just failed, the answer waits at
+// most failedReloadWait for a failed run's reload (which goes on without it).
 func (r *reloadingSync) Run(ctx context.Context, opts rostersync.Options) (rostersync.Report, error) {
 	report, err := r.engine.Run(ctx, opts)
-	if opts.DryRun || errors.Is(err, rostersync.ErrBusy) || errors.Is(err, rostersync.ErrRefused) || errors.Is(err, rostersync.ErrRead) {
+	if opts.DryRun || (err != nil && report.Landed != rostersync.LandedAll) {
 		return report, err
 	}
 	if err != nil {

@@ -72,7 +72,7 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 	err = s.update(ctx, func(tx *bbolt.Tx) error {
 		meta := tx.Bucket([]byte(metaBucket))
 		b := tx.Bucket([]byte(employeesBucket))
-		digest, err := readDigest(meta, b)
+		digest, err := readDigest(meta)
 		if err != nil {
 			return err
 		}

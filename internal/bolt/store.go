@@ -82,7 +82,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	for _, opt := range opts {
 		opt(s)
 	}
-	db, err := openDB(path)
+	db, err := openDB(path, false)
 	if err != nil {
 		return nil, err
 	}
@@ -101,9 +101,10 @@ func Open(path string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// openDB opens the bbolt file and turns bbolt's errors, and the panics it
-// raises on some damaged files, into errors that say what to do.
-func openDB(path string) (db *bbolt.DB, err error) {
+// openDB opens the bbolt file (readOnly: an existing one, shared with other
+// readers) and turns bbolt's errors, and the panics it raises on some
+// damaged files, into errors that say what to do.
+func openDB(path string, readOnly bool) (db *bbolt.DB, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			db, err = nil, fmt.Errorf("store file %s is %w (%v); %s", path, ErrCorrupt, p, rebuildHint)
@@ -115,7 +116,7 @@ func openDB(path string) (db *bbolt.DB, err error) {
 	// no list of free pages, which halved the launch-day rush's p50 over the
 	// minimal handler (+0.8 and +1.0 ms against +2.0 and +1.9 ms, alternating
 	// runs, docs/benchmarks.md). etcd runs bbolt the same way.
-	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, NoFreelistSync: true, FreelistType: bbolt.FreelistMapType})
+	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, ReadOnly: readOnly, NoFreelistSync: true, FreelistType: bbolt.FreelistMapType})
 	switch {
 	case err == nil:
 		return db, nil
@@ -123,6 +124,8 @@ func openDB(path string) (db *bbolt.DB, err error) {
 		return nil, fmt.Errorf("store file %s is %w (is `rollcall serve` running?)", path, ErrLocked)
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
 		return nil, fmt.Errorf("store file %s is %w (%w); %s", path, ErrCorrupt, err, rebuildHint)
+	case errors.Is(err, fs.ErrNotExist) && readOnly:
+		return nil, fmt.Errorf("store file %s does not exist yet: %w", path, err)
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("open store file %s: directory %s does not exist: %w", path, filepath.Dir(path), err)
 	default:

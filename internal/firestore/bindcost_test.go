@@ -17,7 +17,7 @@ func TestBindCost(t *testing.T) {
 	t.Parallel()
 	needEmulator(t)
 	project := testProjectID(t)
-	syncRows(t, openProject(t, project), sheet(3))
+	syncRows(t, openProject(t, project, true), sheet(3))
 
 	counted := &ops{}
 	s := openCountedStore(t, project, counted)
@@ -41,15 +41,4 @@ func TestBindCost(t *testing.T) {
 			t.Errorf("%s: %d round trips to Firestore, want %d", step.name, got, step.want)
 		}
 	}
-}
-
-// openProject opens a store on project, closed when the test ends.
-func openProject(t *testing.T, project string) *Store {
-	t.Helper()
-	s, err := Open(t.Context(), project, "")
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
 }

@@ -61,7 +61,7 @@ func (g *Gates) gate(c *gin.Context, p gatePayload) {
 		outcome = gateVerified
 	}
 	g.log(c, "gate", outcome, userID, err)
-	answer(c, gateAnswer(outcome, e, g.authBlockID))
+	answer(c, gateAnswer(g.h.texts, outcome, e, g.authBlockID))
 }
 
 // unbind deletes the caller's binding; a caller without one, or without a
@@ -77,7 +77,7 @@ func (g *Gates) unbind(c *gin.Context, p gatePayload) {
 		outcome = gateUndecided
 	}
 	g.log(c, "unbind", outcome, userID, err)
-	answer(c, unbindAnswer(err == nil))
+	answer(c, unbindAnswer(g.h.texts, err == nil))
 }
 
 // log puts the call's outcome on its access line. Errors of the bindings

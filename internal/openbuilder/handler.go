@@ -49,6 +49,8 @@ type HandlerConfig struct {
 	// secret does not authenticate: Kakao calls every bot from a few
 	// addresses, so authenticated calls are never limited by address.
 	Clients ClientLimiter
+	// Texts are the words the answers show; empty fields are rollcall's.
+	Texts Texts
 }
 
 // Handler serves Open Builder's skills. Every endpoint shares its checks
@@ -59,6 +61,7 @@ type Handler struct {
 	bot      secret.Shared // compared like a secret: it admits calls
 	clients  ClientLimiter
 	verifier Verifier
+	texts    Texts
 }
 
 // NewHandler returns the skill endpoints, verifying through v.
@@ -68,6 +71,7 @@ func NewHandler(cfg HandlerConfig, v Verifier) *Handler {
 		bot:      secret.New(cfg.BotID),
 		clients:  cfg.Clients,
 		verifier: v,
+		texts:    cfg.Texts.WithDefaults(),
 	}
 }
 

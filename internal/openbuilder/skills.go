@@ -17,7 +17,7 @@ import (
 func (h *Handler) validate(c *gin.Context, req validationRequest) {
 	otp, _ := req.findOTP()
 	if o, ok := h.verify(c, "validate", otp, req.User.ID); ok {
-		answer(c, validationAnswer(otp, o))
+		answer(c, validationAnswer(h.texts, otp, o))
 	}
 }
 
@@ -25,7 +25,7 @@ func (h *Handler) validate(c *gin.Context, req validationRequest) {
 func (h *Handler) skill(c *gin.Context, p skillPayload) {
 	otp, _ := p.findOTP()
 	if o, ok := h.verify(c, "skill", otp, p.userID()); ok {
-		answer(c, skillAnswer(o))
+		answer(c, skillAnswer(h.texts, o))
 	}
 }
 

@@ -69,6 +69,7 @@ type Option func(*options)
 type options struct {
 	validatorClient *http.Client
 	runTimeout      time.Duration
+	doctor          Doctor // doctor.go
 }
 
 // WithValidatorClient makes the ID-token validator fetch Google's public
@@ -94,6 +95,7 @@ type Handler struct {
 	status     Status
 	metrics    http.Handler // nil: GET MetricsPath is not served
 	runTimeout time.Duration
+	doctor     Doctor // nil: GET DoctorPath is not served
 }
 
 // New returns the endpoints, running syncs with syncer and reading the
@@ -114,6 +116,7 @@ func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, er
 		status:     status,
 		metrics:    cfg.Metrics,
 		runTimeout: o.runTimeout,
+		doctor:     o.doctor,
 	}
 	if h.runTimeout <= 0 {
 		h.runTimeout = DefaultRunTimeout
@@ -135,11 +138,14 @@ func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, er
 }
 
 // Register mounts POST /internal/sync, GET /internal/status and, when
-// Config.Metrics is set, GET /metrics.
+// Config.Metrics is set, GET /metrics; with WithDoctor, GET /internal/doctor.
 func (h *Handler) Register(r gin.IRoutes) {
 	r.POST(SyncPath, h.sync)
 	r.GET(StatusPath, h.showStatus)
 	if h.metrics != nil {
 		r.GET(MetricsPath, h.showMetrics)
+	}
+	if h.doctor != nil {
+		r.GET(DoctorPath, h.showDoctor)
 	}
 }

@@ -211,8 +211,8 @@ func (f *Feedback) explain(ctx context.Context, verb string, err error) error {
 		if account == unknownAccount {
 			account = "rollcall's service account"
 		}
-		return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w: share the spreadsheet with %s as Editor, "+
-			"or unset ROLLCALL_FEEDBACK_TAB (%w)", verb, f.tab, id, ErrForbidden, account, cause)
+		fix := "share the spreadsheet with " + account + " as Editor, or unset ROLLCALL_FEEDBACK_TAB"
+		return withFix(fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w: %s (%w)", verb, f.tab, id, ErrForbidden, fix, cause), fix)
 	}
 	return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w", verb, f.tab, id, cause)
 }

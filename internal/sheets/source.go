@@ -139,9 +139,9 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 		}
 		creds, err := google.FindDefaultCredentials(ctx, scope)
 		if err != nil {
-			return nil, fmt.Errorf("new sheets source: find Application Default Credentials "+
-				"(on a workstation: gcloud auth application-default login --scopes=%s,%s): %w",
-				"https://www.googleapis.com/auth/cloud-platform", scope, err)
+			fix := fmt.Sprintf("on a workstation: gcloud auth application-default login --scopes=%s,%s",
+				"https://www.googleapis.com/auth/cloud-platform", scope)
+			return nil, withFix(fmt.Errorf("new sheets source: find Application Default Credentials (%s): %w", fix, err), fix)
 		}
 		if s.account == "" {
 			s.account = accountFromJSON(creds.JSON)
