@@ -185,13 +185,7 @@ func rushTargetLines(o options, r results) []string {
 		return []string{"not measured: the launch-day rush"}
 	}
 	var lines []string
-	add := func(ok bool, format string, args ...any) {
-		verdict := "MISS"
-		if ok {
-			verdict = "PASS"
-		}
-		lines = append(lines, verdict+"  "+fmt.Sprintf(format, args...))
-	}
+	add := verdict(&lines)
 	n := o.TargetSize
 	if base, rc := targetPair(r.RushFelt, n); base == nil || rc == nil {
 		lines = append(lines, fmt.Sprintf("not measured: the launch-day rush on bolt at %s employees", thousands(n)))
