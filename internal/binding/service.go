@@ -19,7 +19,7 @@ const (
 	// (the contract allows 30 s).
 	DefaultCacheTTL = 15 * time.Second
 	// DefaultMaxCached bounds the bindings an instance holds in memory
-	// (about 150 bytes each).
+	// (about 250 bytes each).
 	DefaultMaxCached = 100_000
 	// DefaultStoreTimeout bounds one read or write of the store, well
 	// inside Kakao's 5 s skill timeout.
