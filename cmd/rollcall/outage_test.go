@@ -6,6 +6,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -121,18 +122,23 @@ func callService(t *testing.T, method, url, body string) answer {
 	return a
 }
 
-// until calls probe every half second until it returns true, for at most
-// bound, and fails the test with what after says when it never does.
-func until(t *testing.T, bound time.Duration, what string, probe func() bool) time.Duration {
+// The lines the directory in memory logs when its check stops reaching the
+// store, and when it reaches it again: the events this test waits for.
+const (
+	storeUnreachable = "the directory store cannot be reached"
+	storeReachable   = "the directory store can be reached again"
+)
+
+// waitForLine waits until logs holds line n times. The service's own checks
+// (every 10 s, each bounded by its own deadline) write it; the bound here
+// only ends a test that hangs.
+func waitForLine(t *testing.T, logs *logtest.Buffer, line string, n int) {
 	t.Helper()
-	start := time.Now()
-	for !probe() {
-		if time.Since(start) > bound {
-			t.Fatalf("%s: not within %v", what, bound)
-		}
-		time.Sleep(500 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := logs.WaitFor(ctx, line, n); err != nil {
+		t.Fatalf("the service's log: %v", err)
 	}
-	return time.Since(start)
 }
 
 func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
@@ -182,10 +188,11 @@ func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 	em.stop(t)
 	down := time.Now()
 	verify("with Firestore down")
-	until(t, 2*time.Minute, "/ready saying the directory is stale", func() bool {
-		a := callService(t, "GET", base+"/ready", "")
-		return a.status == 200 && a.body["directory"] == "stale"
-	})
+	// The directory's next check finds the store gone, and says so once.
+	waitForLine(t, logs, storeUnreachable, 1)
+	if a := callService(t, "GET", base+"/ready", ""); a.status != 200 || a.body["directory"] != "stale" {
+		t.Errorf("/ready once the check failed = %d %v, want 200 stale", a.status, a.body)
+	}
 	t.Logf("/ready said stale %v after the store went down", time.Since(down).Round(time.Millisecond))
 	a := callService(t, "POST", base+"/internal/sync", "")
 	if a.status != http.StatusServiceUnavailable || a.body["reason"] != "store_unavailable" {
@@ -201,19 +208,19 @@ func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 	verify("with Firestore down and /ready saying stale")
 
 	// Firestore is back at the same address, empty (the emulator keeps
-	// nothing): the next sync fills it again.
+	// nothing). The directory's next check reaches it by itself; then a
+	// sync fills it again, and the instance answers from that at once.
 	startEmulator(t, emPort)
 	back := time.Now()
-	var employees string // the example's count: all of them come back as added
-	until(t, 3*time.Minute, "POST /internal/sync succeeding again", func() bool {
-		a := callService(t, "POST", base+"/internal/sync", "")
-		employees = a.body["employees"]
-		return a.status == 200 && a.body["added"] == employees && employees != "0"
-	})
-	until(t, 2*time.Minute, "/ready saying the directory is current", func() bool {
-		a := callService(t, "GET", base+"/ready", "")
-		return a.status == 200 && a.body["directory"] == "current"
-	})
+	waitForLine(t, logs, storeReachable, 1)
+	a = callService(t, "POST", base+"/internal/sync", "")
+	employees := a.body["employees"] // the example's count: all of them come back as added
+	if a.status != 200 || a.body["added"] != employees || employees == "0" {
+		t.Fatalf("POST /internal/sync once the store was reached again = %d %v, want 200 with every employee added", a.status, a.body)
+	}
+	if a := callService(t, "GET", base+"/ready", ""); a.status != 200 || a.body["directory"] != "current" {
+		t.Errorf("/ready after the sync = %d %v, want 200 current", a.status, a.body)
+	}
 	if a := callService(t, "GET", base+"/internal/status", ""); a.status != 200 || a.body["directory_size"] != employees {
 		t.Errorf("GET /internal/status after the store came back = %d %v, want 200 and %s employees", a.status, a.body, employees)
 	}
