@@ -29,10 +29,10 @@ func check(ctx context.Context, args []string, cfg config.Config, stdout io.Writ
 	defer cancel()
 	last, err := st.LastSync(ctx)
 	if err != nil {
-		return withCode(exitUsage, fmt.Errorf("read the directory: %w", err))
+		return withCode(exitUsage, fmt.Errorf("read the store: %w", err))
 	}
 	if last.IsZero() {
-		return withCode(exitUsage, errors.New("the directory has never been synced: run rollcall sync first"))
+		return withCode(exitUsage, errors.New("the store has never been synced: run rollcall sync first"))
 	}
 	e, ok, err := st.Lookup(ctx, phone)
 	if err != nil {

@@ -17,10 +17,10 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/logging/logtest"
-	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -224,7 +224,7 @@ func newTestService(t *testing.T, e *testEnv, fake *kakaotest.Server) (*service,
 // instead of waiting for a check or a cache to fall due.
 func newTestServiceAt(t *testing.T, e *testEnv, fake *kakaotest.Server, now func() time.Time) (*service, *logtest.Buffer, context.Context) {
 	t.Helper()
-	var opts openbuilder.ProfileOptions
+	var opts kakao.ProfileOptions
 	if fake != nil {
 		e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
 		e.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()

@@ -1,5 +1,5 @@
 // Command rollcall answers a KakaoTalk chatbot's question "is this person an
-// employee?" from a directory mirrored from HR's sheet. See README.md.
+// employee?" from HR's sheet, copied into a store by the sync. See README.md.
 package main
 
 import (

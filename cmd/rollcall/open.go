@@ -17,7 +17,7 @@ import (
 	"github.com/rollcall/rollcall/internal/xlsx"
 )
 
-// store is what the commands need of a directory store.
+// store is what the commands need of a store.
 type store interface {
 	rostersync.Store
 	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
@@ -35,7 +35,7 @@ var (
 	_ store = (*firestore.Store)(nil)
 )
 
-// openStore opens the configured directory store.
+// openStore opens the configured store.
 func openStore(ctx context.Context, c config.Store) (store, error) {
 	switch c.Kind {
 	case config.StoreBolt:
@@ -61,7 +61,7 @@ func openSource(ctx context.Context, c config.Source) (rostersync.Source, error)
 	case config.SourceXLSX:
 		return xlsx.New(c.Location, c.Range), nil
 	default:
-		src, err := sheets.New(ctx, c.Sheet, c.Range, sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab})
+		src, err := sheets.New(ctx, sheets.Ref(c.Sheet), c.Range, sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab})
 		if err != nil {
 			return nil, fmt.Errorf("open the Google Sheet: %w", err)
 		}

@@ -26,7 +26,7 @@ const usage = `usage: rollcall <command> [arguments]
 commands:
   serve [--check-config]        run the HTTP service (or only validate the configuration)
   sync [--dry-run] [--force] [--json]
-                                mirror the employee sheet into the directory once
+                                run the sync once: copy the employee sheet into the store
   check PHONE                   tell whether PHONE belongs to an employee
   version                       print the version
 

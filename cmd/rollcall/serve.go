@@ -12,6 +12,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/metrics"
@@ -49,7 +50,7 @@ var _ server.Staleness = (*memdir.Directory)(nil)
 // kakaoOpts lets tests point the profile client at a fake, and now (time.Now
 // in production) is the clock of what the service lets expire: the
 // directory's checks, the bindings and their cache, the rate limits.
-func newService(ctx context.Context, cfg config.Config, kakaoOpts openbuilder.ProfileOptions, now func() time.Time) (*service, error) {
+func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileOptions, now func() time.Time) (*service, error) {
 	source, err := openSource(ctx, cfg.Source)
 	if err != nil {
 		return nil, err
@@ -114,7 +115,7 @@ func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr
 		return nil
 	}
 	warnOpenSkills(ctx, cfg.Kakao)
-	svc, err := newService(ctx, cfg, openbuilder.ProfileOptions{}, time.Now)
+	svc, err := newService(ctx, cfg, kakao.ProfileOptions{}, time.Now)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/metrics"
 	"github.com/rollcall/rollcall/internal/openbuilder"
@@ -19,9 +20,9 @@ import (
 // by m, reading profiles through one Kakao client (opts lets tests point it
 // at a fake), answering from dir and binding each employee verified through
 // binder (nil: none); the rate limiters read the time from now.
-func newSkills(c config.Kakao, opts openbuilder.ProfileOptions, dir verify.Directory, binder verify.Binder, m *metrics.Metrics, now func() time.Time) *openbuilder.Handler {
+func newSkills(c config.Kakao, opts kakao.ProfileOptions, dir verify.Directory, binder verify.Binder, m *metrics.Metrics, now func() time.Time) *openbuilder.Handler {
 	opts.Timeout = c.Timeout
-	profiles := openbuilder.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
+	profiles := kakao.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
 	// The directory answers from memory: the look-up's deadline bounds the
 	// whole verification.
 	vopts := verify.Options{Timeout: c.Timeout, Binder: binder}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/metrics"
 	"github.com/rollcall/rollcall/internal/openbuilder"
@@ -68,7 +69,7 @@ func newSkillServer(t *testing.T, vars map[string]string) *skillServer {
 		dir[e.Phone] = e
 	}
 	clock := clocktest.New(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
-	skills := newSkills(cfg.Kakao, openbuilder.ProfileOptions{Transport: fake.Transport()}, dir, nil, metrics.New(), clock.Now)
+	skills := newSkills(cfg.Kakao, kakao.ProfileOptions{Transport: fake.Transport()}, dir, nil, metrics.New(), clock.Now)
 	srv := server.New(server.Options{Logger: slog.New(slog.DiscardHandler), Routes: []server.Routes{skills}})
 	return &skillServer{t: t, fake: fake, clock: clock, srv: srv}
 }
@@ -242,5 +243,14 @@ func TestSkillSecretOnCloudRun(t *testing.T) {
 		if err := checkSkillSecret(cfg); (err != nil) != tt.wantErr {
 			t.Errorf("%v: checkSkillSecret = %v, want error %v", tt.vars, err, tt.wantErr)
 		}
+	}
+}
+
+// TestConfigDefaultsAreKakaos: config states ROLLCALL_KAKAO_OTP_ORIGINS's
+// default without importing the adapter; it must stay Kakao's origins.
+func TestConfigDefaultsAreKakaos(t *testing.T) {
+	t.Parallel()
+	if got, want := config.DefaultKakaoOrigins, strings.Join(kakao.DefaultOrigins(), ","); got != want {
+		t.Errorf("config.DefaultKakaoOrigins = %q, want kakao.DefaultOrigins %q", got, want)
 	}
 }

@@ -18,7 +18,7 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var opts rostersync.Options
-	fs.BoolVar(&opts.DryRun, "dry-run", false, "plan and report without changing the directory")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "plan and report without changing the store")
 	fs.BoolVar(&opts.Force, "force", false, "apply a sync that the deletion brake would refuse")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {

@@ -10,10 +10,9 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/openbuilder"
+	"github.com/rollcall/rollcall/internal/origin"
 	"github.com/rollcall/rollcall/internal/ratelimit"
 	"github.com/rollcall/rollcall/internal/rostersync"
-	"github.com/rollcall/rollcall/internal/sheets"
 )
 
 // Config is everything rollcall is told by its environment.
@@ -47,7 +46,7 @@ type Source struct {
 	// Location is a file path, or the spreadsheet URL or id as given.
 	Location string
 	// Sheet is Location parsed, for SourceSheets.
-	Sheet sheets.Ref
+	Sheet SheetRef
 	// Range is an A1 range (ROLLCALL_SHEET_RANGE); "" means the default tab.
 	Range string
 	// SheetsEndpoint, when set, is a Sheets API base URL used without
@@ -82,7 +81,7 @@ func (s Store) String() string {
 // Kakao configures the skill endpoints and the profile look-up.
 type Kakao struct {
 	RESTAPIKey Secret
-	Origins    openbuilder.Origins
+	Origins    origin.List
 	// Timeout is the deadline of one verification's profile look-up.
 	Timeout time.Duration
 	// SkillSecret is "" when unset and when SkillOpen.
@@ -117,6 +116,10 @@ const (
 	DefaultPort   = 8080
 	DefaultSource = "examples/employees.csv"
 	DefaultStore  = "bolt:rollcall.db"
+	// DefaultKakaoOrigins are Kakao's OTP profile origins, current and
+	// older (kakao.DefaultOrigins).
+	DefaultKakaoOrigins = "https://talk-plugin-capi.kakao.com,https://talk-plugin.kakao.com"
+	DefaultKakaoTimeout = 2500 * time.Millisecond
 )
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -134,8 +137,8 @@ func Load(getenv func(string) string) (Config, error) {
 		Store: l.store("ROLLCALL_STORE", DefaultStore),
 		Kakao: Kakao{
 			RESTAPIKey:      Secret(l.str("ROLLCALL_KAKAO_REST_API_KEY", "")),
-			Origins:         l.origins("ROLLCALL_KAKAO_OTP_ORIGINS", strings.Join(openbuilder.DefaultOrigins(), ",")),
-			Timeout:         l.kakaoTimeout("ROLLCALL_KAKAO_TIMEOUT", openbuilder.DefaultProfileTimeout),
+			Origins:         l.origins("ROLLCALL_KAKAO_OTP_ORIGINS", DefaultKakaoOrigins),
+			Timeout:         l.kakaoTimeout("ROLLCALL_KAKAO_TIMEOUT", DefaultKakaoTimeout),
 			BotID:           l.str("ROLLCALL_BOT_ID", ""),
 			UserRateLimit:   l.limit("ROLLCALL_USER_RATE_LIMIT", ratelimit.DefaultUserRate),
 			ClientRateLimit: l.limit("ROLLCALL_CLIENT_RATE_LIMIT", ratelimit.DefaultClientRate),

@@ -11,8 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/openbuilder"
-	"github.com/rollcall/rollcall/internal/sheets"
+	"github.com/rollcall/rollcall/internal/origin"
 )
 
 func env(m map[string]string) func(string) string {
@@ -20,11 +19,11 @@ func env(m map[string]string) func(string) string {
 }
 
 // sameOrigins compares allow-lists by what they allow.
-var sameOrigins = cmp.Comparer(func(a, b openbuilder.Origins) bool { return slices.Equal(a.List(), b.List()) })
+var sameOrigins = cmp.Comparer(func(a, b origin.List) bool { return slices.Equal(a.Strings(), b.Strings()) })
 
-func origins(t *testing.T, list ...string) openbuilder.Origins {
+func origins(t *testing.T, list ...string) origin.List {
 	t.Helper()
-	o, err := openbuilder.ParseOrigins(list)
+	o, err := origin.Parse(list)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +80,7 @@ func TestLoadValues(t *testing.T) {
 	want := Config{
 		Port: 9090,
 		Source: Source{Kind: SourceSheets, Location: "https://docs.google.com/spreadsheets/d/1AbC_dEf-123456789012345/edit#gid=42",
-			Sheet: sheets.Ref{SpreadsheetID: "1AbC_dEf-123456789012345", GID: 42, HasGID: true},
+			Sheet: SheetRef{SpreadsheetID: "1AbC_dEf-123456789012345", GID: 42, HasGID: true},
 			Range: "직원목록!A:Z", SheetsEndpoint: "http://127.0.0.1:1234/"},
 		Store: Store{Kind: StoreFirestore, Project: "my-project", Database: "hr-db"},
 		Kakao: Kakao{RESTAPIKey: "k", Origins: origins(t, "https://a.example", "https://b.example"), Timeout: 1500 * time.Millisecond,

@@ -40,7 +40,7 @@ func (c Config) Describe() string {
 		{"ROLLCALL_FEEDBACK_TAB", orUnset(c.Source.FeedbackTab)},
 		{"ROLLCALL_STORE", c.Store.String()},
 		{"ROLLCALL_KAKAO_REST_API_KEY", set(c.Kakao.RESTAPIKey)},
-		{"ROLLCALL_KAKAO_OTP_ORIGINS", strings.Join(c.Kakao.Origins.List(), ",")},
+		{"ROLLCALL_KAKAO_OTP_ORIGINS", strings.Join(c.Kakao.Origins.Strings(), ",")},
 		{"ROLLCALL_KAKAO_TIMEOUT", c.Kakao.Timeout.String()},
 		{"ROLLCALL_SKILL_SECRET", skillSecret},
 		{"ROLLCALL_BOT_ID", orUnset(c.Kakao.BotID)},

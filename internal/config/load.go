@@ -11,8 +11,7 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/openbuilder"
-	"github.com/rollcall/rollcall/internal/sheets"
+	"github.com/rollcall/rollcall/internal/origin"
 )
 
 // loader reads variables and collects problems instead of stopping at the first.
@@ -61,8 +60,8 @@ func (l *loader) list(name, def string) []string {
 }
 
 // origins reads the OTP origin allow-list.
-func (l *loader) origins(name, def string) openbuilder.Origins {
-	o, err := openbuilder.ParseOrigins(l.list(name, def))
+func (l *loader) origins(name, def string) origin.List {
+	o, err := origin.Parse(l.list(name, def))
 	if err != nil {
 		l.fail(name, "%v", err)
 	}
@@ -164,25 +163,25 @@ func validID(s string) bool {
 
 // source reads the kind of the employee list and, for a Google Sheet, its
 // reference.
-func (l *loader) source(name, loc string) (string, sheets.Ref) {
+func (l *loader) source(name, loc string) (string, SheetRef) {
 	switch strings.ToLower(filepath.Ext(loc)) {
 	case ".csv":
-		return SourceCSV, sheets.Ref{}
+		return SourceCSV, SheetRef{}
 	case ".xlsx":
-		return SourceXLSX, sheets.Ref{}
+		return SourceXLSX, SheetRef{}
 	case ".xls":
 		l.fail(name, "%q: old .xls files are not supported; save it as .xlsx or .csv", loc)
-		return "", sheets.Ref{}
+		return "", SheetRef{}
 	}
-	if sheets.IsSheetsSource(loc) {
-		ref, err := sheets.ParseSource(loc)
+	if isSheet(loc) {
+		ref, err := parseSheet(loc)
 		if err != nil {
 			l.fail(name, "%v", err)
 		}
 		return SourceSheets, ref
 	}
 	l.fail(name, "%q is neither a Google Sheets URL or spreadsheet id nor a .csv or .xlsx file", loc)
-	return "", sheets.Ref{}
+	return "", SheetRef{}
 }
 
 func (l *loader) logFormat(name string, def logging.Format) logging.Format {

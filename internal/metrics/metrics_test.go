@@ -22,10 +22,12 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/metrics"
 	"github.com/rollcall/rollcall/internal/openbuilder"
+	"github.com/rollcall/rollcall/internal/origin"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/verify"
@@ -109,7 +111,7 @@ const userID = "a3f0c1d2e4b5968778a9b0c1d2e3f405"
 // Kakao, observed by m.
 func kakaoStack(t *testing.T, fake *kakaotest.Server, m *metrics.Metrics) *gin.Engine {
 	t.Helper()
-	origins, err := openbuilder.ParseOrigins([]string{fake.Origin()})
+	origins, err := origin.Parse([]string{fake.Origin()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +121,7 @@ func kakaoStack(t *testing.T, fake *kakaotest.Server, m *metrics.Metrics) *gin.E
 		}
 		return roster.Employee{}, false, nil
 	})
-	client := openbuilder.NewProfileClient(fake.APIKey(), origins, openbuilder.ProfileOptions{Transport: fake.Transport()})
+	client := kakao.NewProfileClient(fake.APIKey(), origins, kakao.ProfileOptions{Transport: fake.Transport()})
 	h := openbuilder.NewHandler(openbuilder.HandlerConfig{}, m.WrapVerifier(verify.New(m.WrapProfiles(client), dir, verify.Options{})))
 	e := gin.New()
 	e.ContextWithFallback = true
@@ -223,12 +225,12 @@ func TestProfileTimeout(t *testing.T) {
 	fake := kakaotest.NewServer(t)
 	fake.SetBehavior(kakaotest.Hang)
 	m := metrics.New()
-	origins, err := openbuilder.ParseOrigins([]string{fake.Origin()})
+	origins, err := origin.Parse([]string{fake.Origin()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := m.WrapProfiles(openbuilder.NewProfileClient(fake.APIKey(), origins,
-		openbuilder.ProfileOptions{Transport: fake.Transport(), Timeout: 100 * time.Millisecond}))
+	client := m.WrapProfiles(kakao.NewProfileClient(fake.APIKey(), origins,
+		kakao.ProfileOptions{Transport: fake.Transport(), Timeout: 100 * time.Millisecond}))
 	if _, err := client.Fetch(context.Background(), fake.Issue(hong)); !errors.Is(err, verify.ErrUnavailable) {
 		t.Fatalf("Fetch = %v, want ErrUnavailable", err)
 	}

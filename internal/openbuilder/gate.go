@@ -2,12 +2,10 @@ package openbuilder
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
@@ -39,8 +37,8 @@ func NewGates(h *Handler, k Gatekeeper, authBlockID string) *Gates {
 
 // Register mounts POST /kakao/gate and POST /kakao/unbind.
 func (g *Gates) Register(r gin.IRoutes) {
-	Route(r, g.h, "/kakao/gate", g.gate)
-	Route(r, g.h, "/kakao/unbind", g.unbind)
+	route(r, g.h, "/kakao/gate", g.gate)
+	route(r, g.h, "/kakao/unbind", g.unbind)
 }
 
 // The outcomes a gate call logs.
@@ -52,8 +50,8 @@ const (
 
 // gate answers whether the caller is verified, from their binding alone:
 // no call to Kakao.
-func (g *Gates) gate(c *gin.Context, p SkillPayload) {
-	userID := p.UserID()
+func (g *Gates) gate(c *gin.Context, p skillPayload) {
+	userID := p.userID()
 	e, ok, err := g.keeper.Gate(c.Request.Context(), userID)
 	outcome := gateNotVerified
 	switch {
@@ -63,23 +61,23 @@ func (g *Gates) gate(c *gin.Context, p SkillPayload) {
 		outcome = gateVerified
 	}
 	g.log(c, "gate", outcome, userID, err)
-	Answer(c, gateAnswer(outcome, e, g.authBlockID))
+	answer(c, gateAnswer(outcome, e, g.authBlockID))
 }
 
 // unbind deletes the caller's binding; a caller without one, or without a
 // user id, is told the same: there is nothing left to unbind.
-func (g *Gates) unbind(c *gin.Context, p SkillPayload) {
-	userID := p.UserID()
-	err := g.keeper.Unbind(c.Request.Context(), userID)
-	if errors.Is(err, binding.ErrNoUser) {
-		err = nil
+func (g *Gates) unbind(c *gin.Context, p skillPayload) {
+	userID := p.userID()
+	var err error
+	if userID != "" {
+		err = g.keeper.Unbind(c.Request.Context(), userID)
 	}
 	outcome := "unbound"
 	if err != nil {
 		outcome = gateUndecided
 	}
 	g.log(c, "unbind", outcome, userID, err)
-	Answer(c, unbindAnswer(err == nil))
+	answer(c, unbindAnswer(err == nil))
 }
 
 // log puts the call's outcome on its access line. Errors of the bindings

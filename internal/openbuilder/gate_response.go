@@ -17,7 +17,7 @@ const (
 // verified, the employee's data and output context; otherwise a message,
 // the employee context deleted and, when not verified, the quick reply to
 // the auth block.
-func gateAnswer(outcome string, e roster.Employee, authBlockID string) SkillResponse {
+func gateAnswer(outcome string, e roster.Employee, authBlockID string) skillResponse {
 	switch outcome {
 	case gateVerified:
 		return verifiedAnswer(greet(e, textGateVerified, textGateVerifiedNoName), e)
@@ -35,7 +35,7 @@ func gateAnswer(outcome string, e roster.Employee, authBlockID string) SkillResp
 
 // unbindAnswer says the binding is gone, or, when the store failed, to
 // try again later.
-func unbindAnswer(done bool) SkillResponse {
+func unbindAnswer(done bool) skillResponse {
 	text := textUnbound
 	if !done {
 		text = textUndecided

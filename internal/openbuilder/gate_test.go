@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/roster"
@@ -45,7 +44,7 @@ func (k *keeper) Unbind(_ context.Context, userID string) error {
 	defer k.mu.Unlock()
 	k.asked = append(k.asked, userID)
 	if userID == "" {
-		return binding.ErrNoUser
+		return errors.New("unbind without a user id") // binding.Service refuses it
 	}
 	delete(k.bound, userID)
 	return k.err
@@ -94,6 +93,22 @@ func TestGatesGolden(t *testing.T) {
 				t.Errorf("the log line names the raw user id, or no digest of it:\n%s", logs)
 			}
 		})
+	}
+}
+
+// TestUnbindWithoutUserID: a payload without a user id has nothing to
+// unbind; it is told so without asking the bindings.
+func TestUnbindWithoutUserID(t *testing.T) {
+	t.Parallel()
+	k := boundKeeper()
+	s := newStack(t, kakaotest.NewServer(t), stackOptions{gates: k})
+	rec := s.post("/kakao/unbind", []byte(`{"userRequest":{"user":{"id":""}}}`), nil)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d, want 200; body %s", rec.Code, rec.Body)
+	}
+	checkGolden(t, "unbind", rec.Body.Bytes(), "")
+	if len(k.asked) != 0 {
+		t.Errorf("asked the bindings about %q, want nothing", k.asked)
 	}
 }
 

@@ -19,8 +19,8 @@ import (
 
 // Limits and names of the skill endpoints.
 const (
-	// MaxBodyBytes caps a skill request body; Kakao's are a few KiB.
-	MaxBodyBytes = 64 << 10
+	// maxBodyBytes caps a skill request body; Kakao's are a few KiB.
+	maxBodyBytes = 64 << 10
 	// SecretHeader carries the skill secret; builders without custom headers
 	// send it as the query parameter "secret".
 	SecretHeader = "X-Rollcall-Secret"
@@ -53,7 +53,7 @@ type HandlerConfig struct {
 }
 
 // Handler serves Open Builder's skills. Every endpoint shares its checks
-// (see Route); a well-formed call is answered 200 in the skill's own
+// (see route); a well-formed call is answered 200 in the skill's own
 // format, so that the bot shows the user a message.
 type Handler struct {
 	secretSum [sha256.Size]byte
@@ -76,24 +76,24 @@ func NewHandler(cfg HandlerConfig, v Verifier) *Handler {
 
 // Register mounts POST /kakao/validate and POST /kakao/skill.
 func (h *Handler) Register(r gin.IRoutes) {
-	Route(r, h, "/kakao/validate", h.validate)
-	Route(r, h, "/kakao/skill", h.skill)
+	route(r, h, "/kakao/validate", h.validate)
+	route(r, h, "/kakao/skill", h.skill)
 }
 
-// Payload is a skill request body as Route decodes it with encoding/json.
-type Payload interface {
-	BotID() string
+// payload is a skill request body as route decodes it with encoding/json.
+type payload interface {
+	botID() string
 }
 
-// Route mounts POST path, served by serve once the request has passed the
+// route mounts POST path, served by serve once the request has passed the
 // checks every skill endpoint shares. Each refusal is a JSON error, and the
 // request never reaches serve: 429 for a client over its limit (only
 // requests the secret does not authenticate count), 401 for a missing or
 // wrong secret (before the body is read), 413 for a body over
-// MaxBodyBytes, 400 for a body that does not decode into P, 403 for
-// another bot. serve answers with Answer or Refuse. A new endpoint is a
-// serve func and one line: Route(r, h, "/kakao/gate", gate.serve).
-func Route[P Payload](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
+// maxBodyBytes, 400 for a body that does not decode into P, 403 for
+// another bot. serve answers with answer or refuse. A new endpoint is a
+// serve func and one line: route(r, h, "/kakao/gate", gate.serve).
+func route[P payload](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
 	endpoint := strings.TrimPrefix(path, "/kakao/")
 	r.POST(path, func(c *gin.Context) {
 		body, ok := h.admit(c, endpoint)
@@ -102,19 +102,19 @@ func Route[P Payload](r gin.IRoutes, h *Handler, path string, serve func(c *gin.
 		}
 		var p P
 		if err := decode(body, &p); err != nil {
-			Refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, err.Error())
+			refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, err.Error())
 			return
 		}
-		if h.botID != "" && subtle.ConstantTimeCompare([]byte(p.BotID()), []byte(h.botID)) != 1 {
-			Refuse(c, endpoint, http.StatusForbidden, refusedBot, "this bot is not allowed")
+		if h.botID != "" && subtle.ConstantTimeCompare([]byte(p.botID()), []byte(h.botID)) != 1 {
+			refuse(c, endpoint, http.StatusForbidden, refusedBot, "this bot is not allowed")
 			return
 		}
 		serve(c, p)
 	})
 }
 
-// Answer answers 200 with v as JSON.
-func Answer(c *gin.Context, v any) { c.JSON(http.StatusOK, v) }
+// answer answers 200 with v as JSON.
+func answer(c *gin.Context, v any) { c.JSON(http.StatusOK, v) }
 
 // Refusal reasons of requests that never reach a verification.
 const (
@@ -135,29 +135,29 @@ func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
 	if !authenticated && h.clients != nil {
 		if ok, wait := h.clients.Allow(c.ClientIP()); !ok {
 			c.Header("Retry-After", retryAfter(wait))
-			Refuse(c, endpoint, http.StatusTooManyRequests, refusedClient, tooManyRequests)
+			refuse(c, endpoint, http.StatusTooManyRequests, refusedClient, tooManyRequests)
 			return nil, false
 		}
 	}
 	if h.hasSecret && !authenticated {
-		Refuse(c, endpoint, http.StatusUnauthorized, refusedSecret, "missing or wrong skill secret")
+		refuse(c, endpoint, http.StatusUnauthorized, refusedSecret, "missing or wrong skill secret")
 		return nil, false
 	}
-	if c.Request.ContentLength > MaxBodyBytes {
-		Refuse(c, endpoint, http.StatusRequestEntityTooLarge, refusedTooBig, "request body too large")
+	if c.Request.ContentLength > maxBodyBytes {
+		refuse(c, endpoint, http.StatusRequestEntityTooLarge, refusedTooBig, "request body too large")
 		return nil, false
 	}
 	if c.Request.Body == nil {
-		Refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, "empty request body")
+		refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, "empty request body")
 		return nil, false
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
 	if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
-		Refuse(c, endpoint, http.StatusRequestEntityTooLarge, refusedTooBig, "request body too large")
+		refuse(c, endpoint, http.StatusRequestEntityTooLarge, refusedTooBig, "request body too large")
 		return nil, false
 	}
 	if err != nil {
-		Refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, "could not read the request body")
+		refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, "could not read the request body")
 		return nil, false
 	}
 	return body, true

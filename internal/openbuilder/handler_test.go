@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/openbuilder"
@@ -218,7 +219,7 @@ func TestSSRF(t *testing.T) {
 				if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 					t.Fatal(err)
 				}
-				if got.Status == openbuilder.StatusSuccess || got.Data["verified"] == "true" {
+				if got.Status == "SUCCESS" || got.Data["verified"] == "true" {
 					t.Errorf("%s: verified through a refused OTP URL: %s", path, rec.Body)
 				}
 			}
@@ -253,14 +254,14 @@ func TestLookAlikeHostsNeverReachTheNetwork(t *testing.T) {
 		"https://talk-plugin-capi%2ekakao.com" + path,
 		"https://127.0.0.1" + path,
 	} {
-		rt := &recordingTransport{}
+		rt := &kakaotest.NoNetwork{}
 		fake := kakaotest.NewServer(t)
-		s := newStack(t, fake, stackOptions{origins: openbuilder.DefaultOrigins(), profile: openbuilder.ProfileOptions{Transport: rt}})
+		s := newStack(t, fake, stackOptions{origins: kakao.DefaultOrigins(), profile: kakao.ProfileOptions{Transport: rt}})
 		rec := s.post("/kakao/validate", withOTP(t, "kakao/validation-request.json", otp), nil)
 		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"status":"ERROR"`) {
 			t.Errorf("%s: got %d %s, want 200 ERROR", otp, rec.Code, rec.Body)
 		}
-		if n := rt.count(); n != 0 {
+		if n := rt.Attempts(); n != 0 {
 			t.Errorf("%s: %d requests attempted, want none", otp, n)
 		}
 		if !strings.Contains(s.logs.String(), `"reason":"origin_refused"`) {

@@ -4,20 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/rollcall/rollcall/internal/logging/logtest"
+	"github.com/rollcall/rollcall/internal/origin"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/openbuilder"
@@ -92,7 +92,7 @@ type stackOptions struct {
 	dir     verify.Directory
 	handler openbuilder.HandlerConfig
 	verify  verify.Options
-	profile openbuilder.ProfileOptions // a nil Transport means the fake's
+	profile kakao.ProfileOptions // a nil Transport means the fake's
 	// gates, when set, mounts /kakao/gate and /kakao/unbind answering
 	// from it, with authBlockID.
 	gates       openbuilder.Gatekeeper
@@ -106,7 +106,7 @@ func newStack(t testing.TB, fake *kakaotest.Server, o stackOptions) *stack {
 	if o.origins == nil {
 		o.origins = []string{fake.Origin()}
 	}
-	origins, err := openbuilder.ParseOrigins(o.origins)
+	origins, err := origin.Parse(o.origins)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func newStack(t testing.TB, fake *kakaotest.Server, o stackOptions) *stack {
 	if o.profile.Transport == nil {
 		o.profile.Transport = fake.Transport()
 	}
-	client := openbuilder.NewProfileClient(o.key, origins, o.profile)
+	client := kakao.NewProfileClient(o.key, origins, o.profile)
 	h := openbuilder.NewHandler(o.handler, verify.New(client, o.dir, o.verify))
 	e := gin.New()
 	e.ContextWithFallback = true
@@ -161,27 +161,6 @@ func withOTP(t testing.TB, file, otp string) []byte {
 		t.Fatal(err)
 	}
 	return bytes.ReplaceAll(b, []byte(sharedOTP), escaped[1:len(escaped)-1])
-}
-
-// recordingTransport records every request and answers none: a profile
-// client given it can prove it made no request, and can never reach the
-// network.
-type recordingTransport struct {
-	mu   sync.Mutex
-	reqs []*http.Request
-}
-
-func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	rt.mu.Lock()
-	rt.reqs = append(rt.reqs, r)
-	rt.mu.Unlock()
-	return nil, io.ErrUnexpectedEOF
-}
-
-func (rt *recordingTransport) count() int {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	return len(rt.reqs)
 }
 
 // readFile is readTestdata for the external test package.

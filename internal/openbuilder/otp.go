@@ -8,15 +8,16 @@ import (
 )
 
 // maxOTPURL bounds what is treated as an OTP URL; Kakao's are ~75 bytes.
+// internal/kakao refuses longer ones too.
 const maxOTPURL = 2048
 
-// FindOTP returns the profile plugin's OTP URL carried by a validation
+// findOTP returns the profile plugin's OTP URL carried by a validation
 // request: value.origin when it is an OTP URL, else the "otp" field of a JSON
 // string in value.origin, else the same two readings of value.resolved. It
 // only checks that the result is meant as an OTP URL (an http(s) URL
 // mentioning /otp/ and /profile); whether it may be fetched is
-// Origins.Check's job.
-func (r ValidationRequest) FindOTP() (string, bool) {
+// internal/kakao's job.
+func (r validationRequest) findOTP() (string, bool) {
 	for _, s := range []string{r.Value.Origin, string(r.Value.Resolved)} {
 		if otp, ok := otpIn(s); ok {
 			return otp, true
@@ -25,12 +26,12 @@ func (r ValidationRequest) FindOTP() (string, bool) {
 	return "", false
 }
 
-// FindOTP returns the profile plugin's OTP URL carried by a block skill
+// findOTP returns the profile plugin's OTP URL carried by a block skill
 // payload: the origin of an action.detailParams entry that is an OTP URL,
 // else an action.params value that is one or is a JSON string with an "otp"
 // field, else the same readings of an action.detailParams value. Parameters
 // are visited in name order, so the answer does not depend on map order.
-func (p SkillPayload) FindOTP() (string, bool) {
+func (p skillPayload) findOTP() (string, bool) {
 	details := slices.Sorted(maps.Keys(p.Action.DetailParams))
 	for _, name := range details {
 		if otp, ok := otpIn(p.Action.DetailParams[name].Origin); ok {
@@ -58,7 +59,7 @@ func otpIn(s string) (string, bool) {
 	}
 	if s[0] == '{' {
 		var v struct {
-			OTP ParamValue `json:"otp"`
+			OTP paramValue `json:"otp"`
 		}
 		if json.Unmarshal([]byte(s), &v) != nil {
 			return "", false
@@ -73,7 +74,7 @@ func otpIn(s string) (string, bool) {
 
 // looksLikeOTPURL reports whether s is meant as a profile plugin OTP URL:
 // an http(s) URL that mentions /otp/ and /profile. It is deliberately loose,
-// so that a disguised URL is refused by Origins.Check (and logged as such)
+// so that a disguised URL is refused by internal/kakao (and logged as such)
 // rather than overlooked; it is not a security check.
 func looksLikeOTPURL(s string) bool {
 	if len(s) > maxOTPURL {
@@ -84,25 +85,4 @@ func looksLikeOTPURL(s string) bool {
 		return false
 	}
 	return strings.Contains(lower, "/otp/") && strings.Contains(lower, "/profile")
-}
-
-// isOTPPath reports whether p is /otp/<id>/profile, where id is 1–64 ASCII
-// letters, digits, '-' or '_': no dots, slashes or escapes that could walk
-// elsewhere on the host.
-func isOTPPath(p string) bool {
-	id, ok := strings.CutPrefix(p, "/otp/")
-	if !ok {
-		return false
-	}
-	id, ok = strings.CutSuffix(id, "/profile")
-	if !ok || id == "" || len(id) > 64 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }

@@ -7,80 +7,80 @@ import (
 	"fmt"
 )
 
-// ValidationRequest is the part of Open Builder's parameter validation
+// validationRequest is the part of Open Builder's parameter validation
 // request that rollcall reads. Other fields are not decoded, so a variant
 // payload whose other fields differ in type is still answered.
-type ValidationRequest struct {
-	Bot   Bot             `json:"bot"`
-	User  User            `json:"user"`
-	Value ValidationValue `json:"value"`
+type validationRequest struct {
+	Bot   bot             `json:"bot"`
+	User  user            `json:"user"`
+	Value validationValue `json:"value"`
 }
 
-// ValidationValue is the parameter value being validated. For the profile
+// validationValue is the parameter value being validated. For the profile
 // plugin, Origin is the OTP URL; some payloads carry the JSON string
 // {"otp":"<OTP URL>",...} in Origin or Resolved instead.
-type ValidationValue struct {
+type validationValue struct {
 	Origin   string     `json:"origin"`
-	Resolved ParamValue `json:"resolved"`
+	Resolved paramValue `json:"resolved"`
 }
 
-// SkillPayload is the part of Open Builder's block skill payload that
+// skillPayload is the part of Open Builder's block skill payload that
 // rollcall reads.
-type SkillPayload struct {
-	Bot         Bot         `json:"bot"`
-	UserRequest UserRequest `json:"userRequest"`
-	Action      Action      `json:"action"`
+type skillPayload struct {
+	Bot         bot         `json:"bot"`
+	UserRequest userRequest `json:"userRequest"`
+	Action      action      `json:"action"`
 }
 
-// UserRequest says who is talking to the bot.
-type UserRequest struct {
-	User User `json:"user"`
+// userRequest says who is talking to the bot.
+type userRequest struct {
+	User user `json:"user"`
 }
 
-// Bot names the chatbot that called the skill.
-type Bot struct {
+// bot names the chatbot that called the skill.
+type bot struct {
 	ID string `json:"id"`
 }
 
-// User is the person talking to the bot. ID is bot-specific (botUserKey).
-type User struct {
+// user is the person talking to the bot. ID is bot-specific (botUserKey).
+type user struct {
 	ID string `json:"id"`
 }
 
-// Action is the skill call's parameters. Params maps a parameter name to its
+// action is the skill call's parameters. Params maps a parameter name to its
 // value; DetailParams adds the value's origin (what the user or plugin gave).
-type Action struct {
-	Params       map[string]ParamValue  `json:"params"`
-	DetailParams map[string]DetailParam `json:"detailParams"`
+type action struct {
+	Params       map[string]paramValue  `json:"params"`
+	DetailParams map[string]detailParam `json:"detailParams"`
 }
 
-// DetailParam is one entry of action.detailParams. Value is often a JSON
+// detailParam is one entry of action.detailParams. Value is often a JSON
 // string to be decoded again.
-type DetailParam struct {
+type detailParam struct {
 	Origin string     `json:"origin"`
-	Value  ParamValue `json:"value"`
+	Value  paramValue `json:"value"`
 }
 
-// BotID returns bot.id.
-func (r ValidationRequest) BotID() string { return r.Bot.ID }
+// botID returns bot.id.
+func (r validationRequest) botID() string { return r.Bot.ID }
 
-// UserID returns user.id.
-func (r ValidationRequest) UserID() string { return r.User.ID }
+// userID returns user.id.
+func (r validationRequest) userID() string { return r.User.ID }
 
-// BotID returns bot.id.
-func (p SkillPayload) BotID() string { return p.Bot.ID }
+// botID returns bot.id.
+func (p skillPayload) botID() string { return p.Bot.ID }
 
-// UserID returns userRequest.user.id.
-func (p SkillPayload) UserID() string { return p.UserRequest.User.ID }
+// userID returns userRequest.user.id.
+func (p skillPayload) userID() string { return p.UserRequest.User.ID }
 
-// ParamValue is a parameter value as text. Kakao documents strings, but some
+// paramValue is a parameter value as text. Kakao documents strings, but some
 // values arrive as JSON objects or numbers; those are kept as their compact
 // JSON text, so a plugin's {"otp":...} reads the same either way. null is the
 // empty string.
-type ParamValue string
+type paramValue string
 
 // UnmarshalJSON accepts any JSON value.
-func (p *ParamValue) UnmarshalJSON(b []byte) error {
+func (p *paramValue) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {
 	case len(b) > 0 && b[0] == '"':
@@ -88,7 +88,7 @@ func (p *ParamValue) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
-		*p = ParamValue(s)
+		*p = paramValue(s)
 		return nil
 	case string(b) == "null":
 		return nil
@@ -97,30 +97,30 @@ func (p *ParamValue) UnmarshalJSON(b []byte) error {
 	if err := json.Compact(&buf, b); err != nil {
 		return err
 	}
-	*p = ParamValue(buf.String())
+	*p = paramValue(buf.String())
 	return nil
 }
 
-// DecodeError says why a request body is not a Kakao payload. Its message
+// decodeError says why a request body is not a Kakao payload. Its message
 // never quotes the body, so it may be logged and returned to the caller.
-type DecodeError struct {
+type decodeError struct {
 	msg string
 	err error
 }
 
-func (e *DecodeError) Error() string { return e.msg }
+func (e *decodeError) Error() string { return e.msg }
 
-func (e *DecodeError) Unwrap() error { return e.err }
+func (e *decodeError) Unwrap() error { return e.err }
 
 // decode reads body, which must be one JSON object, into v; a syntax error
-// or a field of the wrong type yields a *DecodeError.
+// or a field of the wrong type yields a *decodeError.
 func decode(body []byte, v any) error {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) == 0 {
-		return &DecodeError{msg: "empty request body"}
+		return &decodeError{msg: "empty request body"}
 	}
 	if trimmed[0] != '{' {
-		return &DecodeError{msg: "request body is not a JSON object"}
+		return &decodeError{msg: "request body is not a JSON object"}
 	}
 	err := json.Unmarshal(body, v)
 	if err == nil {
@@ -130,11 +130,11 @@ func decode(body []byte, v any) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax):
-		return &DecodeError{msg: fmt.Sprintf("malformed JSON at byte %d", syntax.Offset), err: err}
+		return &decodeError{msg: fmt.Sprintf("malformed JSON at byte %d", syntax.Offset), err: err}
 	case errors.As(err, &typ) && typ.Field != "":
-		return &DecodeError{msg: fmt.Sprintf("field %q has the wrong type (got %s)", typ.Field, typ.Value), err: err}
+		return &decodeError{msg: fmt.Sprintf("field %q has the wrong type (got %s)", typ.Field, typ.Value), err: err}
 	case errors.As(err, &typ):
-		return &DecodeError{msg: fmt.Sprintf("a field has the wrong type (got %s)", typ.Value), err: err}
+		return &decodeError{msg: fmt.Sprintf("a field has the wrong type (got %s)", typ.Value), err: err}
 	}
-	return &DecodeError{msg: "request body does not match the Kakao payload", err: err}
+	return &decodeError{msg: "request body does not match the Kakao payload", err: err}
 }

@@ -33,14 +33,14 @@ func readTestdata(t testing.TB, name string) []byte {
 
 func TestDecodeValidationSharedExample(t *testing.T) {
 	t.Parallel()
-	var got ValidationRequest
+	var got validationRequest
 	if err := decode(readTestdata(t, "kakao/validation-request.json"), &got); err != nil {
 		t.Fatalf("decode: %v", err)
 	}
-	want := ValidationRequest{
-		Bot:   Bot{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
-		User:  User{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"},
-		Value: ValidationValue{Origin: exampleOTP, Resolved: exampleOTP},
+	want := validationRequest{
+		Bot:   bot{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
+		User:  user{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"},
+		Value: validationValue{Origin: exampleOTP, Resolved: exampleOTP},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("decode mismatch (-want +got):\n%s", diff)
@@ -49,17 +49,17 @@ func TestDecodeValidationSharedExample(t *testing.T) {
 
 func TestDecodeSkillSharedExample(t *testing.T) {
 	t.Parallel()
-	var got SkillPayload
+	var got skillPayload
 	if err := decode(readTestdata(t, "kakao/skill-request.json"), &got); err != nil {
 		t.Fatalf("decode: %v", err)
 	}
-	pluginValue := ParamValue(`{"otp":"` + exampleOTP + `","app_user_id":3001234567}`)
-	want := SkillPayload{
-		Bot:         Bot{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
-		UserRequest: UserRequest{User: User{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"}},
-		Action: Action{
-			Params:       map[string]ParamValue{"profile": pluginValue},
-			DetailParams: map[string]DetailParam{"profile": {Origin: exampleOTP, Value: pluginValue}},
+	pluginValue := paramValue(`{"otp":"` + exampleOTP + `","app_user_id":3001234567}`)
+	want := skillPayload{
+		Bot:         bot{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
+		UserRequest: userRequest{User: user{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"}},
+		Action: action{
+			Params:       map[string]paramValue{"profile": pluginValue},
+			DetailParams: map[string]detailParam{"profile": {Origin: exampleOTP, Value: pluginValue}},
 		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -78,7 +78,7 @@ func TestParamValue(t *testing.T) {
 		{`[1, 2]`, "[1,2]"},
 	}
 	for _, tt := range tests {
-		var got ParamValue
+		var got paramValue
 		if err := got.UnmarshalJSON([]byte(tt.in)); err != nil {
 			t.Errorf("UnmarshalJSON(%s): %v", tt.in, err)
 			continue
@@ -117,9 +117,9 @@ func TestDecodeErrors(t *testing.T) {
 			t.Parallel()
 			var err error
 			if tt.skill {
-				err = decode([]byte(tt.body), new(SkillPayload))
+				err = decode([]byte(tt.body), new(skillPayload))
 			} else {
-				err = decode([]byte(tt.body), new(ValidationRequest))
+				err = decode([]byte(tt.body), new(validationRequest))
 			}
 			if tt.inText == "" {
 				if err != nil {
@@ -127,7 +127,7 @@ func TestDecodeErrors(t *testing.T) {
 				}
 				return
 			}
-			var de *DecodeError
+			var de *decodeError
 			if !errors.As(err, &de) {
 				t.Fatalf("decode %q: err = %v, want a *DecodeError", tt.body, err)
 			}
@@ -143,36 +143,36 @@ func TestValidationFindOTP(t *testing.T) {
 	pluginJSON := `{"otp":"` + exampleOTP + `","app_user_id":3001234567}`
 	tests := []struct {
 		name   string
-		value  ValidationValue
+		value  validationValue
 		want   string
 		wantOK bool
 	}{
-		{"origin is the URL", ValidationValue{Origin: exampleOTP, Resolved: exampleOTP}, exampleOTP, true},
-		{"older host", ValidationValue{Origin: exampleOldOTP}, exampleOldOTP, true},
-		{"origin carries JSON", ValidationValue{Origin: pluginJSON}, exampleOTP, true},
-		{"resolved carries JSON", ValidationValue{Origin: "프로필", Resolved: ParamValue(pluginJSON)}, exampleOTP, true},
-		{"origin wins over resolved", ValidationValue{Origin: exampleOldOTP, Resolved: ParamValue(pluginJSON)}, exampleOldOTP, true},
-		{"white space trimmed", ValidationValue{Origin: " " + exampleOTP + "\n"}, exampleOTP, true},
+		{"origin is the URL", validationValue{Origin: exampleOTP, Resolved: exampleOTP}, exampleOTP, true},
+		{"older host", validationValue{Origin: exampleOldOTP}, exampleOldOTP, true},
+		{"origin carries JSON", validationValue{Origin: pluginJSON}, exampleOTP, true},
+		{"resolved carries JSON", validationValue{Origin: "프로필", Resolved: paramValue(pluginJSON)}, exampleOTP, true},
+		{"origin wins over resolved", validationValue{Origin: exampleOldOTP, Resolved: paramValue(pluginJSON)}, exampleOldOTP, true},
+		{"white space trimmed", validationValue{Origin: " " + exampleOTP + "\n"}, exampleOTP, true},
 		// Shape only: the allow-list decides about hosts later.
-		{"foreign host still found", ValidationValue{Origin: "https://evil.example/otp/abc/profile"}, "https://evil.example/otp/abc/profile", true},
-		{"empty", ValidationValue{}, "", false},
-		{"utterance", ValidationValue{Origin: "임직원 인증", Resolved: "임직원 인증"}, "", false},
-		{"not an OTP path", ValidationValue{Origin: "https://talk-plugin-capi.kakao.com/other"}, "", false},
-		// Disguised URLs are found, so that Origins.Check refuses them.
-		{"dot segments", ValidationValue{Origin: "https://talk-plugin-capi.kakao.com/otp/../admin/profile"}, "https://talk-plugin-capi.kakao.com/otp/../admin/profile", true},
-		{"fragment trick", ValidationValue{Origin: "https://evil.com#@talk-plugin-capi.kakao.com/otp/a/profile"}, "https://evil.com#@talk-plugin-capi.kakao.com/otp/a/profile", true},
-		{"ftp", ValidationValue{Origin: "ftp://talk-plugin-capi.kakao.com/otp/abc/profile"}, "", false},
-		{"JSON without otp", ValidationValue{Origin: `{"app_user_id":1}`}, "", false},
-		{"JSON otp not a URL", ValidationValue{Origin: `{"otp":"hello"}`}, "", false},
-		{"broken JSON", ValidationValue{Origin: `{"otp":`}, "", false},
-		{"JSON otp as number", ValidationValue{Origin: `{"otp":5}`}, "", false},
+		{"foreign host still found", validationValue{Origin: "https://evil.example/otp/abc/profile"}, "https://evil.example/otp/abc/profile", true},
+		{"empty", validationValue{}, "", false},
+		{"utterance", validationValue{Origin: "임직원 인증", Resolved: "임직원 인증"}, "", false},
+		{"not an OTP path", validationValue{Origin: "https://talk-plugin-capi.kakao.com/other"}, "", false},
+		// Disguised URLs are found, so that internal/kakao refuses them.
+		{"dot segments", validationValue{Origin: "https://talk-plugin-capi.kakao.com/otp/../admin/profile"}, "https://talk-plugin-capi.kakao.com/otp/../admin/profile", true},
+		{"fragment trick", validationValue{Origin: "https://evil.com#@talk-plugin-capi.kakao.com/otp/a/profile"}, "https://evil.com#@talk-plugin-capi.kakao.com/otp/a/profile", true},
+		{"ftp", validationValue{Origin: "ftp://talk-plugin-capi.kakao.com/otp/abc/profile"}, "", false},
+		{"JSON without otp", validationValue{Origin: `{"app_user_id":1}`}, "", false},
+		{"JSON otp not a URL", validationValue{Origin: `{"otp":"hello"}`}, "", false},
+		{"broken JSON", validationValue{Origin: `{"otp":`}, "", false},
+		{"JSON otp as number", validationValue{Origin: `{"otp":5}`}, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, ok := ValidationRequest{Value: tt.value}.FindOTP()
+			got, ok := validationRequest{Value: tt.value}.findOTP()
 			if got != tt.want || ok != tt.wantOK {
-				t.Errorf("FindOTP() = %q, %v; want %q, %v", got, ok, tt.want, tt.wantOK)
+				t.Errorf("findOTP() = %q, %v; want %q, %v", got, ok, tt.want, tt.wantOK)
 			}
 		})
 	}
@@ -180,43 +180,43 @@ func TestValidationFindOTP(t *testing.T) {
 
 func TestSkillFindOTP(t *testing.T) {
 	t.Parallel()
-	plugin := func(otp string) ParamValue { return ParamValue(`{"otp":"` + otp + `","app_user_id":1}`) }
+	plugin := func(otp string) paramValue { return paramValue(`{"otp":"` + otp + `","app_user_id":1}`) }
 	otpA := "https://talk-plugin-capi.kakao.com/otp/aaaaaaaaaaaaaaaaaaaaaaaa/profile"
 	otpB := "https://talk-plugin-capi.kakao.com/otp/bbbbbbbbbbbbbbbbbbbbbbbb/profile"
 	tests := []struct {
 		name   string
-		action Action
+		action action
 		want   string
 	}{
-		{"detail origin", Action{DetailParams: map[string]DetailParam{"profile": {Origin: otpA}}}, otpA},
-		{"params JSON", Action{Params: map[string]ParamValue{"profile": plugin(otpA)}}, otpA},
-		{"params URL", Action{Params: map[string]ParamValue{"profile": ParamValue(otpA)}}, otpA},
-		{"detail value JSON", Action{DetailParams: map[string]DetailParam{"profile": {Origin: "프로필", Value: plugin(otpA)}}}, otpA},
-		{"origin beats params", Action{
-			Params:       map[string]ParamValue{"a": plugin(otpB)},
-			DetailParams: map[string]DetailParam{"z": {Origin: otpA}},
+		{"detail origin", action{DetailParams: map[string]detailParam{"profile": {Origin: otpA}}}, otpA},
+		{"params JSON", action{Params: map[string]paramValue{"profile": plugin(otpA)}}, otpA},
+		{"params URL", action{Params: map[string]paramValue{"profile": paramValue(otpA)}}, otpA},
+		{"detail value JSON", action{DetailParams: map[string]detailParam{"profile": {Origin: "프로필", Value: plugin(otpA)}}}, otpA},
+		{"origin beats params", action{
+			Params:       map[string]paramValue{"a": plugin(otpB)},
+			DetailParams: map[string]detailParam{"z": {Origin: otpA}},
 		}, otpA},
-		{"params beat detail values", Action{
-			Params:       map[string]ParamValue{"z": plugin(otpA)},
-			DetailParams: map[string]DetailParam{"a": {Origin: "x", Value: plugin(otpB)}},
+		{"params beat detail values", action{
+			Params:       map[string]paramValue{"z": plugin(otpA)},
+			DetailParams: map[string]detailParam{"a": {Origin: "x", Value: plugin(otpB)}},
 		}, otpA},
-		{"sorted names", Action{DetailParams: map[string]DetailParam{
+		{"sorted names", action{DetailParams: map[string]detailParam{
 			"profile2": {Origin: otpB}, "profile1": {Origin: otpA}, "zzz": {Origin: "nothing"},
 		}}, otpA},
-		{"sorted params", Action{Params: map[string]ParamValue{
+		{"sorted params", action{Params: map[string]paramValue{
 			"b": plugin(otpB), "a": plugin(otpA), "c": "안녕",
 		}}, otpA},
-		{"none", Action{Params: map[string]ParamValue{"note": "안녕"}, DetailParams: map[string]DetailParam{"note": {Origin: "안녕", Value: "안녕"}}}, ""},
-		{"nil maps", Action{}, ""},
+		{"none", action{Params: map[string]paramValue{"note": "안녕"}, DetailParams: map[string]detailParam{"note": {Origin: "안녕", Value: "안녕"}}}, ""},
+		{"nil maps", action{}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			// Map order varies between runs; so must not the answer.
 			for range 20 {
-				got, ok := SkillPayload{Action: tt.action}.FindOTP()
+				got, ok := skillPayload{Action: tt.action}.findOTP()
 				if got != tt.want || ok != (tt.want != "") {
-					t.Fatalf("FindOTP() = %q, %v; want %q", got, ok, tt.want)
+					t.Fatalf("findOTP() = %q, %v; want %q", got, ok, tt.want)
 				}
 			}
 		})
@@ -248,20 +248,20 @@ func TestFindOTPInRecordedVariants(t *testing.T) {
 			var got string
 			var ok bool
 			if tt.skill {
-				var p SkillPayload
+				var p skillPayload
 				if err := decode(body, &p); err != nil {
 					t.Fatalf("decode: %v", err)
 				}
-				got, ok = p.FindOTP()
+				got, ok = p.findOTP()
 			} else {
-				var r ValidationRequest
+				var r validationRequest
 				if err := decode(body, &r); err != nil {
 					t.Fatalf("decode: %v", err)
 				}
-				got, ok = r.FindOTP()
+				got, ok = r.findOTP()
 			}
 			if got != tt.want || ok != (tt.want != "") {
-				t.Errorf("FindOTP() = %q, %v; want %q", got, ok, tt.want)
+				t.Errorf("findOTP() = %q, %v; want %q", got, ok, tt.want)
 			}
 		})
 	}

@@ -9,71 +9,71 @@ import (
 
 // Validation statuses of the parameter validation skill.
 const (
-	StatusSuccess = "SUCCESS"
-	StatusFail    = "FAIL"
-	StatusError   = "ERROR"
+	statusSuccess = "SUCCESS"
+	statusFail    = "FAIL"
+	statusError   = "ERROR"
 )
 
-// ValidationResponse answers the parameter validation skill. FAIL shows
+// validationResponse answers the parameter validation skill. FAIL shows
 // Message and asks for the parameter again; ERROR shows Message.
-type ValidationResponse struct {
+type validationResponse struct {
 	Status  string            `json:"status"`
 	Value   string            `json:"value,omitempty"`
 	Data    map[string]string `json:"data,omitempty"`
 	Message string            `json:"message,omitempty"`
 }
 
-// ValidationSuccess accepts value (the OTP URL) and hands the employee's
+// validationSuccess accepts value (the OTP URL) and hands the employee's
 // name, department and position to the bot as data.
-func ValidationSuccess(value string, e roster.Employee) ValidationResponse {
-	return ValidationResponse{Status: StatusSuccess, Value: value, Data: employeeData(e)}
+func validationSuccess(value string, e roster.Employee) validationResponse {
+	return validationResponse{Status: statusSuccess, Value: value, Data: employeeData(e)}
 }
 
-// ValidationFail refuses the value with a message for the user.
-func ValidationFail(message string) ValidationResponse {
-	return ValidationResponse{Status: StatusFail, Message: message}
+// validationFail refuses the value with a message for the user.
+func validationFail(message string) validationResponse {
+	return validationResponse{Status: statusFail, Message: message}
 }
 
-// ValidationError says the value could not be checked, with a message for
+// validationError says the value could not be checked, with a message for
 // the user.
-func ValidationError(message string) ValidationResponse {
-	return ValidationResponse{Status: StatusError, Message: message}
+func validationError(message string) validationResponse {
+	return validationResponse{Status: statusError, Message: message}
 }
 
-// MaxSimpleText is the longest simpleText Kakao accepts, in characters.
-const MaxSimpleText = 1000
+// maxSimpleText is the longest simpleText Kakao accepts, in characters.
+const maxSimpleText = 1000
 
-// SkillResponse is a SkillResponse v2.0 with a single simpleText output,
+// skillResponse is a skillResponse v2.0 with a single simpleText output,
 // and the output context of a verified answer.
 // Data is read by the bot as webhook.<key>.
-type SkillResponse struct {
+type skillResponse struct {
 	Version  string            `json:"version"`
-	Template SkillTemplate     `json:"template"`
-	Context  *SkillContext     `json:"context,omitempty"` // context.go
+	Template skillTemplate     `json:"template"`
+	Context  *skillContext     `json:"context,omitempty"` // context.go
 	Data     map[string]string `json:"data,omitempty"`
 }
 
-// SkillTemplate holds the outputs shown to the user and the quick replies
+// skillTemplate holds the outputs shown to the user and the quick replies
 // under them.
-type SkillTemplate struct {
-	Outputs      []SkillOutput `json:"outputs"`
-	QuickReplies []QuickReply  `json:"quickReplies,omitempty"`
+type skillTemplate struct {
+	Outputs      []skillOutput `json:"outputs"`
+	QuickReplies []quickReply  `json:"quickReplies,omitempty"`
 }
 
-// SkillOutput is one output; rollcall only sends simpleText.
-type SkillOutput struct {
-	SimpleText *SimpleText `json:"simpleText,omitempty"`
+// skillOutput is one output; rollcall only sends simpleText.
+type skillOutput struct {
+	SimpleText *simpleText `json:"simpleText,omitempty"`
 }
 
-// SimpleText is a text bubble of at most MaxSimpleText characters.
-type SimpleText struct {
+// simpleText is a text bubble of at most maxSimpleText characters.
+type simpleText struct {
 	Text string `json:"text"`
 }
 
-// SkillVerified answers an employee: data.verified is "true" and carries the
+// skillVerified answers an employee: data.verified is "true" and carries the
 // employee's name, department and position, and the employee output context
 // their department and position.
-func SkillVerified(text string, e roster.Employee) SkillResponse {
+func skillVerified(text string, e roster.Employee) skillResponse {
 	r := verifiedAnswer(text, e)
 	r.Data["outcome"] = verify.Employee.String()
 	return r
@@ -81,7 +81,7 @@ func SkillVerified(text string, e roster.Employee) SkillResponse {
 
 // verifiedAnswer is a verified employee's SkillResponse, for the skill and
 // the gate: their data, data.verified "true" and the employee context.
-func verifiedAnswer(text string, e roster.Employee) SkillResponse {
+func verifiedAnswer(text string, e roster.Employee) skillResponse {
 	data := employeeData(e)
 	data["verified"] = "true"
 	r := skillText(text, data)
@@ -89,20 +89,20 @@ func verifiedAnswer(text string, e roster.Employee) SkillResponse {
 	return r
 }
 
-// SkillNotVerified answers anyone else: data.verified is "false" and
+// skillNotVerified answers anyone else: data.verified is "false" and
 // data.outcome says whether rollcall decided (not_employee) or could not
 // (undecided), so that a bot can branch to "try again later".
-func SkillNotVerified(text string, kind verify.Kind) SkillResponse {
+func skillNotVerified(text string, kind verify.Kind) skillResponse {
 	if kind == verify.Employee {
 		kind = verify.Undecided // never claim an employee without their data
 	}
 	return skillText(text, map[string]string{"verified": "false", "outcome": kind.String()})
 }
 
-func skillText(text string, data map[string]string) SkillResponse {
-	return SkillResponse{
+func skillText(text string, data map[string]string) skillResponse {
+	return skillResponse{
 		Version:  "2.0",
-		Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: truncateRunes(text, MaxSimpleText)}}}},
+		Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: truncateRunes(text, maxSimpleText)}}}},
 		Data:     data,
 	}
 }
@@ -149,30 +149,30 @@ func greet(e roster.Employee, withName, noName string) string {
 // validationAnswer is the one place that turns a verification outcome into
 // the validation skill's answer. A request without an OTP URL is a FAIL, so
 // that Kakao asks for the profile again; a failure to decide is an ERROR.
-func validationAnswer(otpURL string, o verify.Outcome) ValidationResponse {
+func validationAnswer(otpURL string, o verify.Outcome) validationResponse {
 	switch {
 	case o.Kind == verify.Employee:
-		return ValidationSuccess(otpURL, o.Employee)
+		return validationSuccess(otpURL, o.Employee)
 	case o.Kind == verify.NotEmployee:
-		return ValidationFail(textNotEmployee)
+		return validationFail(textNotEmployee)
 	case o.Reason == verify.ReasonNoOTP:
-		return ValidationFail(textNoProfile)
+		return validationFail(textNoProfile)
 	default:
-		return ValidationError(textUndecided)
+		return validationError(textUndecided)
 	}
 }
 
 // skillAnswer is the one place that turns a verification outcome into the
 // block skill's answer.
-func skillAnswer(o verify.Outcome) SkillResponse {
+func skillAnswer(o verify.Outcome) skillResponse {
 	switch {
 	case o.Kind == verify.Employee:
-		return SkillVerified(greeting(o.Employee), o.Employee)
+		return skillVerified(greeting(o.Employee), o.Employee)
 	case o.Kind == verify.NotEmployee:
-		return SkillNotVerified(textNotEmployee, o.Kind)
+		return skillNotVerified(textNotEmployee, o.Kind)
 	case o.Reason == verify.ReasonNoOTP:
-		return SkillNotVerified(textNoProfile, o.Kind)
+		return skillNotVerified(textNoProfile, o.Kind)
 	default:
-		return SkillNotVerified(textUndecided, o.Kind)
+		return skillNotVerified(textUndecided, o.Kind)
 	}
 }

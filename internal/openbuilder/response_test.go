@@ -20,11 +20,11 @@ var hong = roster.Employee{
 // the shared validation-responses.json.
 func TestValidationAnswerMatchesSharedExamples(t *testing.T) {
 	t.Parallel()
-	var want map[string]ValidationResponse
+	var want map[string]validationResponse
 	if err := json.Unmarshal(readTestdata(t, "kakao/validation-responses.json"), &want); err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]ValidationResponse{
+	got := map[string]validationResponse{
 		"employee":     validationAnswer(exampleOTP, verify.Outcome{Kind: verify.Employee, Employee: hong}),
 		"not_employee": validationAnswer(exampleOTP, verify.Outcome{Kind: verify.NotEmployee}),
 		"cannot_tell":  validationAnswer(exampleOTP, verify.Outcome{Kind: verify.Undecided, Reason: verify.ReasonKakaoTimeout}),
@@ -39,35 +39,35 @@ func TestSkillAnswer(t *testing.T) {
 	tests := []struct {
 		name string
 		o    verify.Outcome
-		want SkillResponse
+		want skillResponse
 	}{
-		{"employee", verify.Outcome{Kind: verify.Employee, Employee: hong}, SkillResponse{
+		{"employee", verify.Outcome{Kind: verify.Employee, Employee: hong}, skillResponse{
 			Version:  "2.0",
-			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: "홍길동님, 임직원 인증이 완료되었어요."}}}},
-			Context: &SkillContext{Values: []ContextValue{{Name: "employee", LifeSpan: 10,
+			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: "홍길동님, 임직원 인증이 완료되었어요."}}}},
+			Context: &skillContext{Values: []contextValue{{Name: "employee", LifeSpan: 10,
 				Params: map[string]string{"department": "인사팀", "position": "대리"}}}},
 			Data: map[string]string{"verified": "true", "outcome": "employee", "name": "홍길동", "department": "인사팀", "position": "대리"},
 		}},
-		{"employee without a name", verify.Outcome{Kind: verify.Employee, Employee: roster.Employee{Phone: "+821023456789"}}, SkillResponse{
+		{"employee without a name", verify.Outcome{Kind: verify.Employee, Employee: roster.Employee{Phone: "+821023456789"}}, skillResponse{
 			Version:  "2.0",
-			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textVerifiedNoName}}}},
-			Context: &SkillContext{Values: []ContextValue{{Name: "employee", LifeSpan: 10,
+			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: textVerifiedNoName}}}},
+			Context: &skillContext{Values: []contextValue{{Name: "employee", LifeSpan: 10,
 				Params: map[string]string{"department": "", "position": ""}}}},
 			Data: map[string]string{"verified": "true", "outcome": "employee", "name": "", "department": "", "position": ""},
 		}},
-		{"not an employee", verify.Outcome{Kind: verify.NotEmployee}, SkillResponse{
+		{"not an employee", verify.Outcome{Kind: verify.NotEmployee}, skillResponse{
 			Version:  "2.0",
-			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textNotEmployee}}}},
+			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: textNotEmployee}}}},
 			Data:     map[string]string{"verified": "false", "outcome": "not_employee"},
 		}},
-		{"undecided", verify.Outcome{Reason: verify.ReasonKakaoStatus}, SkillResponse{
+		{"undecided", verify.Outcome{Reason: verify.ReasonKakaoStatus}, skillResponse{
 			Version:  "2.0",
-			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textUndecided}}}},
+			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: textUndecided}}}},
 			Data:     map[string]string{"verified": "false", "outcome": "undecided"},
 		}},
-		{"no OTP", verify.Outcome{Reason: verify.ReasonNoOTP}, SkillResponse{
+		{"no OTP", verify.Outcome{Reason: verify.ReasonNoOTP}, skillResponse{
 			Version:  "2.0",
-			Template: SkillTemplate{Outputs: []SkillOutput{{SimpleText: &SimpleText{Text: textNoProfile}}}},
+			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: textNoProfile}}}},
 			Data:     map[string]string{"verified": "false", "outcome": "undecided"},
 		}},
 	}
@@ -84,7 +84,7 @@ func TestSkillAnswer(t *testing.T) {
 func TestValidationAnswerNoOTPAsksAgain(t *testing.T) {
 	t.Parallel()
 	got := validationAnswer("", verify.Outcome{Reason: verify.ReasonNoOTP})
-	want := ValidationResponse{Status: StatusFail, Message: textNoProfile}
+	want := validationResponse{Status: statusFail, Message: textNoProfile}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
@@ -92,22 +92,22 @@ func TestValidationAnswerNoOTPAsksAgain(t *testing.T) {
 
 func TestSimpleTextIsCapped(t *testing.T) {
 	t.Parallel()
-	long := strings.Repeat("가", MaxSimpleText+7)
-	got := SkillVerified(long, hong).Template.Outputs[0].SimpleText.Text
-	if n := utf8.RuneCountInString(got); n != MaxSimpleText {
-		t.Errorf("text has %d characters, want %d", n, MaxSimpleText)
+	long := strings.Repeat("가", maxSimpleText+7)
+	got := skillVerified(long, hong).Template.Outputs[0].SimpleText.Text
+	if n := utf8.RuneCountInString(got); n != maxSimpleText {
+		t.Errorf("text has %d characters, want %d", n, maxSimpleText)
 	}
 	if !utf8.ValidString(got) {
 		t.Error("truncation split a character")
 	}
-	if short := SkillNotVerified("짧다", verify.NotEmployee).Template.Outputs[0].SimpleText.Text; short != "짧다" {
+	if short := skillNotVerified("짧다", verify.NotEmployee).Template.Outputs[0].SimpleText.Text; short != "짧다" {
 		t.Errorf("short text = %q", short)
 	}
 }
 
 func TestSkillNotVerifiedNeverClaimsAnEmployee(t *testing.T) {
 	t.Parallel()
-	got := SkillNotVerified("x", verify.Employee)
+	got := skillNotVerified("x", verify.Employee)
 	if got.Data["verified"] != "false" || got.Data["outcome"] == "employee" || got.Data["name"] != "" {
 		t.Errorf("SkillNotVerified(OutcomeEmployee) data = %v", got.Data)
 	}
@@ -115,7 +115,7 @@ func TestSkillNotVerifiedNeverClaimsAnEmployee(t *testing.T) {
 
 func TestSkillResponseJSONShape(t *testing.T) {
 	t.Parallel()
-	b, err := json.Marshal(SkillNotVerified("안녕", verify.NotEmployee))
+	b, err := json.Marshal(skillNotVerified("안녕", verify.NotEmployee))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,18 +15,18 @@ import (
 
 // validate answers the parameter validation skill: a request without an
 // OTP URL is a FAIL, which makes Kakao ask for the profile again.
-func (h *Handler) validate(c *gin.Context, req ValidationRequest) {
-	otp, _ := req.FindOTP()
+func (h *Handler) validate(c *gin.Context, req validationRequest) {
+	otp, _ := req.findOTP()
 	if o, ok := h.verify(c, "validate", otp, req.User.ID); ok {
-		Answer(c, validationAnswer(otp, o))
+		answer(c, validationAnswer(otp, o))
 	}
 }
 
 // skill answers the block skill with a SkillResponse v2.0.
-func (h *Handler) skill(c *gin.Context, p SkillPayload) {
-	otp, _ := p.FindOTP()
-	if o, ok := h.verify(c, "skill", otp, p.UserID()); ok {
-		Answer(c, skillAnswer(o))
+func (h *Handler) skill(c *gin.Context, p skillPayload) {
+	otp, _ := p.findOTP()
+	if o, ok := h.verify(c, "skill", otp, p.userID()); ok {
+		answer(c, skillAnswer(o))
 	}
 }
 
@@ -36,7 +36,7 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 	o, err := h.verifier.Verify(c.Request.Context(), verify.Request{OTPURL: otp, UserID: userID})
 	if o.Reason == verify.ReasonUserLimited {
 		c.Header("Retry-After", retryAfter(o.RetryAfter))
-		Refuse(c, endpoint, http.StatusTooManyRequests, o.Reason, tooManyRequests, slog.String("user", userDigest(userID)))
+		refuse(c, endpoint, http.StatusTooManyRequests, o.Reason, tooManyRequests, slog.String("user", userDigest(userID)))
 		return o, false
 	}
 	attrs := []slog.Attr{
@@ -47,8 +47,8 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 	if o.KakaoTime > 0 {
 		attrs = append(attrs, slog.Float64("kakao_ms", float64(o.KakaoTime.Microseconds())/1000))
 	}
-	if status, isStatus := errors.AsType[*ProfileStatusError](err); isStatus {
-		attrs = append(attrs, slog.Int("kakao_status", status.Code))
+	if status, isStatus := errors.AsType[kakaoStatus](err); isStatus {
+		attrs = append(attrs, slog.Int("kakao_status", status.StatusCode()))
 	}
 	if err != nil {
 		// The use case has made err safe to log: no URL, key or phone number.
@@ -62,9 +62,16 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 	return o, true
 }
 
-// Refuse answers a request that the endpoint will not serve with status
+// kakaoStatus is an error that carries the HTTP status Kakao answered;
+// *kakao.ProfileStatusError is one.
+type kakaoStatus interface {
+	error
+	StatusCode() int
+}
+
+// refuse answers a request that the endpoint will not serve with status
 // and a JSON error msg, and logs reason at warning level.
-func Refuse(c *gin.Context, endpoint string, status int, reason, msg string, attrs ...slog.Attr) {
+func refuse(c *gin.Context, endpoint string, status int, reason, msg string, attrs ...slog.Attr) {
 	c.AbortWithStatusJSON(status, gin.H{"error": msg})
 	attrs = append([]slog.Attr{slog.String("reason", reason)}, attrs...)
 	logRequest(c, slog.LevelWarn, "kakao request refused", endpoint, attrs...)

@@ -20,7 +20,7 @@ const (
 	// SyncPath runs a sync. It is also the path of the default ID-token
 	// audience of both endpoints.
 	SyncPath = "/internal/sync"
-	// StatusPath shows the directory size and the sync history.
+	// StatusPath shows the number of employees and the sync history.
 	StatusPath = "/internal/status"
 )
 
@@ -35,14 +35,14 @@ type Syncer interface {
 	Run(ctx context.Context, opts rostersync.Options) (rostersync.Report, error)
 }
 
-// Status reads what GET /internal/status shows; the directory stores
+// Status reads what GET /internal/status shows; the stores
 // satisfy it.
 type Status interface {
 	// Runs returns the reports of the last limit runs, newest first.
 	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
-	// Count returns how many employees the directory holds.
+	// Count returns how many employees the store holds.
 	Count(ctx context.Context) (int, error)
-	// LastSync returns when the directory was last synced, the zero time
+	// LastSync returns when the store was last synced, the zero time
 	// if never.
 	LastSync(ctx context.Context) (time.Time, error)
 }
@@ -83,7 +83,8 @@ func WithRunTimeout(d time.Duration) Option {
 	return func(o *options) { o.runTimeout = d }
 }
 
-// Handler serves POST /internal/sync and GET /internal/status.
+// Handler serves the operator endpoints: POST /internal/sync, GET
+// /internal/status and GET /metrics.
 type Handler struct {
 	hasToken   bool
 	tokenSum   [sha256.Size]byte
@@ -100,7 +101,7 @@ type Handler struct {
 // history from status.
 func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, error) {
 	if syncer == nil || status == nil {
-		return nil, errors.New("syncapi: a syncer and a status are required")
+		return nil, errors.New("operator: a syncer and a status are required")
 	}
 	var o options
 	for _, opt := range opts {
@@ -128,7 +129,7 @@ func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, er
 		// the request's context.
 		v, err := idtoken.NewValidator(context.Background(), vopts...)
 		if err != nil {
-			return nil, fmt.Errorf("syncapi: build the ID token validator: %w", err)
+			return nil, fmt.Errorf("operator: build the ID token validator: %w", err)
 		}
 		h.validator = v
 	}

@@ -8,12 +8,13 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// MetricsPath serves Config.Metrics (Prometheus's text format), when set.
+// MetricsPath serves Config.Metrics (Prometheus's text format), when set;
+// no other package registers it.
 const MetricsPath = "/metrics"
 
 // showMetrics serves the metrics to a scraper on loopback — a Prometheus
 // sidecar in the same Cloud Run instance — or to a caller with the sync
-// endpoints' credentials: the directory's size is not for the public.
+// endpoints' credentials: the headcount is not for the public.
 func (h *Handler) showMetrics(c *gin.Context) {
 	if !fromLoopback(c.Request) {
 		if _, ok := h.authorize(c); !ok {

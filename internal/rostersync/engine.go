@@ -87,7 +87,7 @@ func WithClock(now func() time.Time) EngineOption { return func(e *Engine) { e.n
 // default); tests shorten it.
 func WithLeaseTTL(ttl time.Duration) EngineOption { return func(e *Engine) { e.leaseTTL = ttl } }
 
-// NewEngine returns an engine that mirrors source into store, refusing plans
+// NewEngine returns an engine that copies source into store, refusing plans
 // that delete more than maxDeletePercent of the directory unless forced.
 func NewEngine(source Source, store Store, maxDeletePercent float64, opts ...EngineOption) *Engine {
 	e := &Engine{source: source, store: store, maxDeletePercent: maxDeletePercent,

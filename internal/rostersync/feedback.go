@@ -8,13 +8,24 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 )
 
-// Feedback shows HR each sync's result where they keep the sheet
-// (ROLLCALL_FEEDBACK_TAB). The sync use case hands it the run and knows
-// nothing of how it is shown.
+// Feedback is the tab of HR's spreadsheet that shows each sync's result
+// (ROLLCALL_FEEDBACK_TAB). What it says is the sync's (feedback_text.go);
+// a Feedback only reads and writes its cells.
 type Feedback interface {
-	// Write shows the run. It reports whether it wrote anything: a result
-	// that reads as the one already shown is not written again.
-	Write(ctx context.Context, run FeedbackRun) (written bool, err error)
+	// Write reads what the tab shows, as text rows (nil when there is no
+	// tab yet), and hands it to page. When page returns true, Write
+	// replaces the tab's content with the page, creating the tab if
+	// missing. It reports whether it wrote.
+	Write(ctx context.Context, page func(shown [][]string) (FeedbackPage, bool)) (written bool, err error)
+}
+
+// FeedbackPage is the feedback tab's text, row by row from A1. Row 1 is a
+// title; the rows above HeaderRow (1-based) are labelled lines, their label
+// in the first cell; HeaderRow heads a table. A person reads it with the
+// rows down to HeaderRow kept on screen.
+type FeedbackPage struct {
+	Rows      [][]string
+	HeaderRow int
 }
 
 // History is the store's sync history, which a Feedback's figures come from.
@@ -77,7 +88,7 @@ func (e *Engine) giveFeedback(ctx context.Context, r *Report, runErr error) {
 	defer cancel()
 	run := FeedbackRun{Report: *r, Err: runErr, MaxDeletePercent: e.maxDeletePercent}
 	e.fromHistory(ctx, &run)
-	written, err := e.feedback.Write(ctx, run)
+	written, err := e.feedback.Write(ctx, func(shown [][]string) (FeedbackPage, bool) { return feedbackPage(run, shown) })
 	switch {
 	case err != nil:
 		r.Feedback = &FeedbackStatus{Error: err.Error()}

@@ -16,7 +16,7 @@ type Source interface {
 	Rows(ctx context.Context) ([][]string, error)
 }
 
-// Store is the directory a sync mirrors the sheet into.
+// Store is where the sync copies the sheet.
 type Store interface {
 	// Digest returns the digest (DigestOfHashes) of what the store holds,
 	// reading a constant amount whatever the directory's size, or "" when

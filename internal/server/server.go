@@ -57,9 +57,6 @@ type Options struct {
 	Routes []Routes
 	// Requests, when set, is told about every request (after it is served).
 	Requests RequestObserver
-	// Metrics, when set, is served at GET /metrics (Prometheus's text
-	// format, not JSON).
-	Metrics http.Handler
 }
 
 // Timeouts of the HTTP server. Kakao gives a skill 5 s; Cloud Run gives a
@@ -110,9 +107,6 @@ func New(o Options) *Server {
 	e.NoMethod(func(c *gin.Context) { c.JSON(http.StatusMethodNotAllowed, gin.H{"error": "method not allowed"}) })
 	e.GET("/health", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	e.GET("/ready", s.readiness)
-	if o.Metrics != nil {
-		e.GET("/metrics", gin.WrapH(o.Metrics))
-	}
 	for _, r := range o.Routes {
 		r.Register(e)
 	}

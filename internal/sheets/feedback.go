@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
+	"unicode"
 
 	"google.golang.org/api/googleapi"
 	gsheets "google.golang.org/api/sheets/v4"
@@ -33,10 +33,9 @@ func (s *Source) Feedback() *Feedback {
 	return &Feedback{src: s, tab: s.feedbackTab}
 }
 
-// Write shows run in the tab unless the tab shows it already; it reports
-// whether it wrote. "기준 시각" is when the result first stood: a run that
-// changes nothing else leaves it, and the tab, as they are.
-func (f *Feedback) Write(ctx context.Context, run rostersync.FeedbackRun) (bool, error) {
+// Write hands page what the tab shows and, when page asks, writes the page
+// it returns; it reports whether it wrote.
+func (f *Feedback) Write(ctx context.Context, page func(shown [][]string) (rostersync.FeedbackPage, bool)) (bool, error) {
 	sheetID, found, err := f.find(ctx)
 	if err != nil {
 		return false, err
@@ -47,20 +46,16 @@ func (f *Feedback) Write(ctx context.Context, run rostersync.FeedbackRun) (bool,
 			return false, err
 		}
 	}
-	keptSince, keptChange := cellAt(shown, sinceRow, 2), cellAt(shown, lastChangeRow, 2)
-	if cellAt(shown, lastChangeRow, 1) != labelLastChange {
-		keptChange = "" // not a tab of ours, or HR rearranged it
-	}
-	if keptSince != "" && sameRows(feedbackRows(run, keptSince, keptChange), shown) {
+	p, ok := page(shown)
+	if !ok {
 		return false, nil
 	}
-	rows := feedbackRows(run, seoulTime(run.Report.Finished()), keptChange)
 	if !found {
 		if sheetID, err = f.addTab(ctx); err != nil {
 			return false, err
 		}
 	}
-	if err := f.replace(ctx, sheetID, rows); err != nil {
+	if err := f.replace(ctx, sheetID, p); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -126,12 +121,13 @@ func (f *Feedback) addTab(ctx context.Context) (int64, error) {
 
 // replace formats the tab for a person (a large bold title, bold labels
 // and header, the rows down to the header frozen, columns as wide as their
-// text), clears its values and writes rows from A1. The values go last: a
-// run cut short leaves a tab unlike its result, which the next run rewrites
-// whole.
-func (f *Feedback) replace(ctx context.Context, sheetID int64, rows [][]string) error {
+// text), clears its values and writes the page's rows from A1. The values
+// go last: a run cut short leaves a tab unlike its result, which the next
+// run rewrites whole.
+func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.FeedbackPage) error {
 	id, rangeA1 := f.src.ref.SpreadsheetID, quoteSheetName(f.tab)
-	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: formatRequests(sheetID, rows)}
+	rows := page.Rows
+	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: formatRequests(sheetID, page)}
 	if err := f.write(ctx, "batchUpdate format", func(ctx context.Context) error {
 		_, err := f.src.svc.Spreadsheets.BatchUpdate(id, req).Context(ctx).Do()
 		return err
@@ -160,7 +156,8 @@ func (f *Feedback) replace(ctx context.Context, sheetID int64, rows [][]string) 
 }
 
 // formatRequests lay the tab out; they touch the feedback tab's sheetId only.
-func formatRequests(sheetID int64, rows [][]string) []*gsheets.Request {
+func formatRequests(sheetID int64, page rostersync.FeedbackPage) []*gsheets.Request {
+	headerRow := int64(page.HeaderRow)
 	bold := func(r1, r2, c1, c2 int64, size int64) *gsheets.Request {
 		return &gsheets.Request{RepeatCell: &gsheets.RepeatCellRequest{
 			Range: &gsheets.GridRange{SheetId: sheetID, StartRowIndex: r1, EndRowIndex: r2, StartColumnIndex: c1, EndColumnIndex: c2,
@@ -179,7 +176,7 @@ func formatRequests(sheetID int64, rows [][]string) []*gsheets.Request {
 		bold(1, headerRow-2, 0, 1, 10),         // the labels
 		bold(headerRow-1, headerRow, 0, 3, 10), // the table's header
 	}
-	for col, px := range columnWidths(rows) {
+	for col, px := range columnWidths(page) {
 		reqs = append(reqs, &gsheets.Request{UpdateDimensionProperties: &gsheets.UpdateDimensionPropertiesRequest{
 			Range: &gsheets.DimensionRange{SheetId: sheetID, Dimension: "COLUMNS", StartIndex: int64(col), EndIndex: int64(col) + 1,
 				ForceSendFields: []string{"SheetId", "StartIndex"}},
@@ -219,32 +216,36 @@ func (f *Feedback) explain(ctx context.Context, verb string, err error) error {
 	return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w", verb, f.tab, id, cause)
 }
 
-// cellAt is the text at 1-based row r, column c, or "".
-func cellAt(rows [][]string, r, c int) string {
-	if r-1 < len(rows) && c-1 < len(rows[r-1]) {
-		return rows[r-1][c-1]
-	}
-	return ""
-}
-
-// sameRows compares rows as the API returns them: trailing empty cells and
-// rows left out.
-func sameRows(a, b [][]string) bool {
-	return slices.EqualFunc(trimRows(a), trimRows(b), slices.Equal[[]string])
-}
-
-func trimRows(rows [][]string) [][]string {
-	out := make([][]string, len(rows))
-	last := -1
-	for i, row := range rows {
-		end := len(row)
-		for end > 0 && row[end-1] == "" {
-			end--
-		}
-		out[i] = row[:end]
-		if end > 0 {
-			last = i
+// columnWidths fits the problem table's columns A to C to their text, in
+// pixels at the default 10-point font. The summary lines' long values sit
+// in column B and overflow into the empty cells to their right, so only
+// column A's labels count from them.
+func columnWidths(page rostersync.FeedbackPage) []int64 {
+	widths := []int64{0, 0, 0}
+	for i, row := range page.Rows {
+		for j, cell := range row {
+			if j >= len(widths) || i < page.HeaderRow-1 && (i == 0 || j > 0) {
+				continue // the title and the summary values overflow
+			}
+			widths[j] = max(widths[j], textWidth(cell))
 		}
 	}
-	return out[:last+1]
+	for j := range widths {
+		widths[j] = min(max(widths[j]+16, 60), 640)
+	}
+	return widths
+}
+
+// textWidth estimates a text's width in pixels: Hangul and other wide
+// characters take about twice a Latin letter's.
+func textWidth(s string) int64 {
+	var w int64
+	for _, r := range s {
+		if unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Han, r) || r >= 0xFF00 && r <= 0xFFEF {
+			w += 13
+		} else {
+			w += 7
+		}
+	}
+	return w
 }

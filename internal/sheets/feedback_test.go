@@ -3,14 +3,13 @@ package sheets_test
 import (
 	"context"
 	"errors"
-	"fmt"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/sheets"
 	"github.com/rollcall/rollcall/internal/sheets/sheetstest"
@@ -33,23 +32,32 @@ func newFeedback(t *testing.T, f *sheetstest.Server) *sheets.Feedback {
 	return fb
 }
 
-// doneRun is a done sync at the given minute of 2026-12-04 08:00 UTC
-// (17:00 in Seoul) that added added employees and found two problem rows.
-func doneRun(minute, added int) rostersync.FeedbackRun {
-	r := rostersync.Report{
-		Rows: 7, Employees: 5, Added: added, Unchanged: 5 - added,
-		StartedAt:  time.Date(2026, 12, 4, 8, minute, 0, 0, time.UTC),
-		DurationMS: 1500,
-		Problems: []roster.Problem{
-			{Row: 10, Code: roster.ProblemDuplicatePhone, Reason: "3행과 휴대전화 번호가 같습니다. 먼저 나온 3행만 반영했습니다."},
-			{Row: 9, Code: roster.ProblemInvalidPhone, Reason: "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요."},
-		},
+// page is a feedback page of five labelled lines and a table of two rows;
+// since stands for the line that changes. The text is the sync's; this
+// only has to be shaped like it.
+func page(since string) rostersync.FeedbackPage {
+	return rostersync.FeedbackPage{HeaderRow: 8, Rows: [][]string{
+		{"동기화 결과"},
+		{"시각", since},
+		{"결과", "완료"},
+		{"직원", "5명"},
+		{"변경", "없음"},
+		{"행", "2개"},
+		{},
+		{"행", "코드", "사유"},
+		{"9", "invalid_phone", "휴대전화 번호로 읽을 수 없습니다."},
+		{"10", "duplicate_phone", "3행과 휴대전화 번호가 같습니다."},
+	}}
+}
+
+// always answers p whatever the tab shows, and records what it was shown.
+func always(p rostersync.FeedbackPage, seen *[][][]string) func([][]string) (rostersync.FeedbackPage, bool) {
+	return func(shown [][]string) (rostersync.FeedbackPage, bool) {
+		if seen != nil {
+			*seen = append(*seen, shown)
+		}
+		return p, true
 	}
-	run := rostersync.FeedbackRun{Report: r, MaxDeletePercent: 20, Employees: 5}
-	if added > 0 {
-		run.LastChange = &r
-	}
-	return run
 }
 
 // shown returns the tab's text as HR sees it.
@@ -77,28 +85,19 @@ func shown(t *testing.T, f *sheetstest.Server, title string) [][]string {
 	return rows
 }
 
-func TestFeedbackCreatesTabOnceAndRewritesOnlyChanges(t *testing.T) {
+func TestFeedbackCreatesTabOnceAndWritesThePage(t *testing.T) {
 	t.Parallel()
 	f := newFake(t)
 	fb := newFeedback(t, f)
 	ctx := context.Background()
 
-	written, err := fb.Write(ctx, doneRun(0, 5))
-	if err != nil || !written {
+	var seen [][][]string
+	first := page("2026-12-04 17:00 (한국 시간)")
+	if written, err := fb.Write(ctx, always(first, &seen)); err != nil || !written {
 		t.Fatalf("first Write = %v, %v; want written", written, err)
 	}
-	want := [][]string{
-		{"직원 명단 동기화 결과 (rollcall)"},
-		{"기준 시각", "2026-12-04 17:00 (한국 시간)"},
-		{"결과", "완료"},
-		{"현재 직원 수", "5명"},
-		{"마지막 변경", "2026-12-04 17:00 (한국 시간): 추가 5명, 수정 0명, 삭제 0명"},
-		{"확인할 행", "2개: 아래 표의 행을 고쳐 주세요. 고친 결과는 다음 동기화 때 반영됩니다."},
-		nil,
-		{"행", "코드", "사유"},
-		{"9", "invalid_phone", "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요."},
-		{"10", "duplicate_phone", "3행과 휴대전화 번호가 같습니다. 먼저 나온 3행만 반영했습니다."},
-	}
+	want := slices.Clone(first.Rows)
+	want[6] = nil // as values.get answers an empty row
 	if diff := cmp.Diff(want, shown(t, f, feedbackTab)); diff != "" {
 		t.Errorf("the tab (-want +got):\n%s", diff)
 	}
@@ -112,96 +111,36 @@ func TestFeedbackCreatesTabOnceAndRewritesOnlyChanges(t *testing.T) {
 	if w := format.ColumnWidths; len(w) != 3 || w[2] <= w[1] || w[0] < 60 {
 		t.Errorf("column widths %v: want A to C fitted, the reasons widest", w)
 	}
-	revisions := f.Revisions(sheetID)
 	for _, w := range f.Writes(sheetID) {
 		if diff := cmp.Diff([]string{feedbackTab}, w.Tabs); diff != "" {
 			t.Errorf("%s touched other tabs (-want +got):\n%s", w.Method, diff)
 		}
 	}
 
-	// The next syncs change nothing: no write, "기준 시각" stays.
-	for minute := 15; minute <= 30; minute += 15 {
-		run := doneRun(minute, 0)
-		run.LastChange = doneRun(0, 5).LastChange // from the history
-		written, err = fb.Write(ctx, run)
-		if err != nil || written {
-			t.Errorf("unchanged Write at minute %d = %v, %v; want not written", minute, written, err)
-		}
+	// The page is handed what the tab shows; declined, nothing is written.
+	revisions := f.Revisions(sheetID)
+	keep := func(shown [][]string) (rostersync.FeedbackPage, bool) {
+		seen = append(seen, shown)
+		return rostersync.FeedbackPage{}, false
+	}
+	if written, err := fb.Write(ctx, keep); err != nil || written {
+		t.Errorf("declined Write = %v, %v; want not written", written, err)
 	}
 	if got := f.Revisions(sheetID); got != revisions {
-		t.Errorf("unchanged syncs made %d new revisions, want 0", got-revisions)
+		t.Errorf("a declined page made %d new revisions, want 0", got-revisions)
+	}
+	if len(seen) != 2 || seen[0] != nil || !cmp.Equal(seen[1], first.Rows, cmpopts.EquateEmpty()) {
+		t.Errorf("the page was shown %q; want nothing, then the tab", seen)
 	}
 
-	// HR fixes row 9: the tab is rewritten, since the new time.
-	run := doneRun(45, 0)
-	run.LastChange = doneRun(0, 5).LastChange
-	run.Report.Problems = run.Report.Problems[:1]
-	if written, err = fb.Write(ctx, run); err != nil || !written {
-		t.Fatalf("Write after a fix = %v, %v; want written", written, err)
+	// A shorter page replaces the tab whole.
+	next := page("2026-12-04 17:45 (한국 시간)")
+	next.Rows = next.Rows[:9]
+	if written, err := fb.Write(ctx, always(next, nil)); err != nil || !written {
+		t.Fatalf("Write of a new page = %v, %v; want written", written, err)
 	}
-	got := shown(t, f, feedbackTab)
-	if got[1][1] != "2026-12-04 17:45 (한국 시간)" || len(got) != 9 || got[8][0] != "10" {
-		t.Errorf("tab after a fix:\n%q\nwant since 17:45 and only row 10 listed", got)
-	}
-}
-
-// TestFeedbackKeepsLastChangeTheHistoryForgot: once the last change has
-// left the store's history, the tab's own line stands, unrewritten.
-func TestFeedbackKeepsLastChangeTheHistoryForgot(t *testing.T) {
-	t.Parallel()
-	f := newFake(t)
-	fb := newFeedback(t, f)
-	ctx := context.Background()
-	if _, err := fb.Write(ctx, doneRun(0, 5)); err != nil {
-		t.Fatal(err)
-	}
-	before := f.Revisions(sheetID)
-	if written, err := fb.Write(ctx, doneRun(30, 0)); err != nil || written {
-		t.Errorf("Write without a last change = %v, %v; want the tab kept", written, err)
-	}
-	if got := f.Revisions(sheetID); got != before {
-		t.Errorf("%d new revisions, want 0", got-before)
-	}
-}
-
-func TestFeedbackOutcomes(t *testing.T) {
-	t.Parallel()
-	refused := doneRun(0, 0)
-	refused.Report.Refused = true
-	refused.Report.Deleted, refused.Report.Unchanged = 34, 102
-	refused.Err = rostersync.ErrRefused
-	noHeader := doneRun(0, 0)
-	noHeader.Err = fmt.Errorf("%w: %w", rostersync.ErrRead, roster.ErrNoHeader)
-	noPhone := doneRun(0, 0)
-	noPhone.Err = fmt.Errorf("%w: %w", rostersync.ErrRead, &roster.SheetError{Row: 1, Err: roster.ErrNoPhoneColumn})
-	storeDown := doneRun(0, 0)
-	storeDown.Err = errors.New("apply the sync: firestore: unavailable")
-	storeDown.Report.Error = storeDown.Err.Error()
-	tests := []struct {
-		name string
-		run  rostersync.FeedbackRun
-		want string
-	}{
-		{"refused by the brake", refused, "거부: 삭제 예정 34명: 현재 인원의 25%, 한도 20%."},
-		{"empty sheet", noHeader, "실패: 시트가 비어 있습니다."},
-		{"no phone column", noPhone, "실패: 시트를 직원 명단으로 읽지 못했습니다. 머리글 행에 '휴대전화' 열이 있는지"},
-		{"the store failed", storeDown, "실패: rollcall이 명단을 저장하지 못했습니다(시트의 문제가 아닙니다)."},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			f := newFake(t)
-			if written, err := newFeedback(t, f).Write(context.Background(), tt.run); err != nil || !written {
-				t.Fatalf("Write = %v, %v", written, err)
-			}
-			got := shown(t, f, feedbackTab)[2]
-			if got[0] != "결과" || !strings.HasPrefix(got[1], tt.want) {
-				t.Errorf("outcome line %q, want it to start with %q", got, tt.want)
-			}
-			if strings.Contains(strings.Join(shown(t, f, feedbackTab)[2], " "), "firestore") {
-				t.Errorf("the outcome shows an internal error to HR: %q", got)
-			}
-		})
+	if got := shown(t, f, feedbackTab); got[1][1] != "2026-12-04 17:45 (한국 시간)" || len(got) != 9 {
+		t.Errorf("tab after a new page:\n%q\nwant since 17:45 and one table row", got)
 	}
 }
 
@@ -209,7 +148,7 @@ func TestFeedbackViewerShare(t *testing.T) {
 	t.Parallel()
 	f := newFake(t)
 	f.ShareAsViewer(sheetID)
-	written, err := newFeedback(t, f).Write(context.Background(), doneRun(0, 5))
+	written, err := newFeedback(t, f).Write(context.Background(), always(page("2026-12-04 17:00 (한국 시간)"), nil))
 	if written || !errors.Is(err, sheets.ErrForbidden) {
 		t.Fatalf("Write as Viewer = %v, %v; want ErrForbidden", written, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,8 +83,9 @@ type Source struct {
 // Default Credentials now (scope spreadsheets.readonly, or spreadsheets
 // with Options.FeedbackTab), and fails if there are none.
 func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, error) {
-	if err := checkID(ref.SpreadsheetID, 1); err != nil {
-		return nil, fmt.Errorf("new sheets source: %w", err)
+	// config has checked the id; this guards the URL path it goes into.
+	if id := ref.SpreadsheetID; id == "" || url.PathEscape(id) != id {
+		return nil, fmt.Errorf("new sheets source: %q is not a spreadsheet id", id)
 	}
 	s := &Source{
 		ref:            ref,

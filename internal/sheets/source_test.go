@@ -20,6 +20,7 @@ import (
 )
 
 const (
+	sheetID   = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"
 	staffGID  = 123456
 	staffPath = "/v4/spreadsheets/" + sheetID + "/values/'직원 목록'"
 	metaPath  = "/v4/spreadsheets/" + sheetID

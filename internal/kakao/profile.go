@@ -1,4 +1,4 @@
-package openbuilder
+package kakao
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/origin"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/verify"
 )
@@ -20,8 +21,8 @@ import (
 // Defaults of ProfileOptions. Kakao gives a skill 5 s; the look-up's
 // default leaves room for the rest of the answer.
 const (
-	DefaultProfileTimeout  = 2500 * time.Millisecond
-	DefaultMaxProfileBytes = 16 << 10
+	defaultProfileTimeout  = 2500 * time.Millisecond
+	defaultMaxProfileBytes = 16 << 10
 )
 
 // ProfileStatusError is a non-200 answer of the profile API (an expired or
@@ -59,7 +60,7 @@ type ProfileOptions struct {
 // contacts URLs whose origin is on its allow-list.
 type ProfileClient struct {
 	key       string
-	origins   Origins
+	origins   origin.List
 	transport http.RoundTripper
 	timeout   time.Duration
 	maxBody   int64
@@ -70,12 +71,12 @@ var _ verify.ProfileFetcher = (*ProfileClient)(nil)
 // NewProfileClient returns a client that sends key to the origins allowed by
 // origins only. An empty key is allowed so that the service can start; every
 // look-up then fails with verify.ErrNoAPIKey.
-func NewProfileClient(key string, origins Origins, opts ProfileOptions) *ProfileClient {
+func NewProfileClient(key string, origins origin.List, opts ProfileOptions) *ProfileClient {
 	if opts.Timeout <= 0 {
-		opts.Timeout = DefaultProfileTimeout
+		opts.Timeout = defaultProfileTimeout
 	}
 	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = DefaultMaxProfileBytes
+		opts.MaxBodyBytes = defaultMaxProfileBytes
 	}
 	if opts.Transport == nil {
 		opts.Transport = newTransport(opts.Timeout)
@@ -109,7 +110,7 @@ func newTransport(timeout time.Duration) *http.Transport {
 // is not a profile wraps verify.ErrBadProfile, and one without a phone
 // number is verify.ErrNoPhone. No error contains the URL or the key.
 func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error) {
-	u, err := c.origins.Check(otpURL)
+	u, err := checkOTPURL(c.origins, otpURL)
 	if err != nil {
 		return "", err
 	}

@@ -1,4 +1,8 @@
-package openbuilder
+// Package origin reads allow-lists of web origins (scheme://host[:port])
+// and tells whether a URL's origin is on one. It is pure: config reads
+// ROLLCALL_KAKAO_OTP_ORIGINS with it, and internal/kakao checks an OTP URL
+// against the list before it sends the REST API key anywhere.
+package origin
 
 import (
 	"errors"
@@ -8,97 +12,55 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// DefaultOrigins are Kakao's OTP profile origins, current and older.
-func DefaultOrigins() []string {
-	return []string{"https://talk-plugin-capi.kakao.com", "https://talk-plugin.kakao.com"}
+// List is an allow-list of origins (scheme, host, port). The zero value
+// allows nothing.
+type List struct {
+	list []string // normalised, in configuration order; a few entries
 }
 
-// Origins is the allow-list of origins (scheme, host, port) that an OTP URL
-// may point at. The zero value allows nothing.
-type Origins struct {
-	allowed map[string]bool
-	list    []string // normalised, in configuration order
-}
-
-// ParseOrigins builds the allow-list from entries written as
+// Parse builds the allow-list from entries written as
 // scheme://host[:port]. Entries must be https, except that http is accepted
 // for loopback hosts (localhost, 127.0.0.1, ::1) so that local demos and tests
 // work. User-info, paths, queries, fragments, escapes and backslashes are
 // configuration errors; every bad entry is reported.
-func ParseOrigins(list []string) (Origins, error) {
-	o := Origins{allowed: map[string]bool{}}
+func Parse(list []string) (List, error) {
+	var o List
 	var errs []error
 	for _, entry := range list {
 		key, err := parseOrigin(strings.TrimSpace(entry))
 		if err != nil {
-			errs = append(errs, fmt.Errorf("OTP origin %q: %w", entry, err))
+			errs = append(errs, fmt.Errorf("origin %q: %w", entry, err))
 			continue
 		}
-		if !o.allowed[key] {
-			o.allowed[key] = true
+		if !slices.Contains(o.list, key) {
 			o.list = append(o.list, key)
 		}
 	}
 	if len(errs) == 0 && len(o.list) == 0 {
-		errs = append(errs, errors.New("no OTP origin allowed: want at least one scheme://host[:port]"))
+		errs = append(errs, errors.New("no origin allowed: want at least one scheme://host[:port]"))
 	}
 	if len(errs) > 0 {
-		return Origins{}, errors.Join(errs...)
+		return List{}, errors.Join(errs...)
 	}
 	return o, nil
 }
 
-// List returns the allowed origins, normalised (lowercase host, default port
-// dropped), in configuration order.
-func (o Origins) List() []string { return slices.Clone(o.list) }
+// Strings returns the allowed origins, normalised (lowercase host, default
+// port dropped), in configuration order.
+func (o List) Strings() []string { return slices.Clone(o.list) }
 
-// Check parses an OTP URL and returns it, rebuilt from its parsed parts with
-// a normalised host, when its origin is on the list and its path is
-// /otp/<id>/profile. Anything else yields an error wrapping verify.ErrOriginRefused
-// that never contains the URL.
-func (o Origins) Check(raw string) (*url.URL, error) {
-	if err := checkChars(raw); err != nil {
-		return nil, err
+// Allows returns u's origin, normalised, when it is on the list, and an
+// error saying why not otherwise.
+func (o List) Allows(u *url.URL) (scheme, host string, err error) {
+	if scheme, host, err = normalize(u); err != nil {
+		return "", "", err
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%w: not a URL", verify.ErrOriginRefused)
+	if !slices.Contains(o.list, scheme+"://"+host) {
+		return "", "", errors.New("origin not allowed")
 	}
-	if u.Opaque != "" || u.User != nil || u.Host == "" {
-		return nil, fmt.Errorf("%w: not an absolute URL with a host", verify.ErrOriginRefused)
-	}
-	scheme, host, err := normalizeOrigin(u)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", verify.ErrOriginRefused, err)
-	}
-	if !o.allowed[scheme+"://"+host] {
-		return nil, fmt.Errorf("%w: origin not allowed", verify.ErrOriginRefused)
-	}
-	if !isOTPPath(u.EscapedPath()) {
-		return nil, fmt.Errorf("%w: path is not /otp/<id>/profile", verify.ErrOriginRefused)
-	}
-	return &url.URL{Scheme: scheme, Host: host, Path: u.Path, RawQuery: u.RawQuery}, nil
-}
-
-// checkChars refuses an OTP URL that is too long or holds a character that
-// has no place in a Kakao OTP URL. Each of these is a classic
-// parser-confusion trick: user-info (@), fragments (#), escapes (%),
-// Windows-style separators (\), white space and non-ASCII look-alikes.
-func checkChars(raw string) error {
-	if len(raw) > maxOTPURL {
-		return fmt.Errorf("%w: too long", verify.ErrOriginRefused)
-	}
-	for i := 0; i < len(raw); i++ {
-		switch c := raw[i]; {
-		case c <= ' ' || c >= 0x7f, c == '\\', c == '%', c == '@', c == '#':
-			return fmt.Errorf("%w: forbidden character", verify.ErrOriginRefused)
-		}
-	}
-	return nil
+	return scheme, host, nil
 }
 
 // parseOrigin validates one allow-list entry and returns its normalised form.
@@ -121,7 +83,7 @@ func parseOrigin(s string) (string, error) {
 	if u.Path != "" && u.Path != "/" {
 		return "", errors.New("an origin has no path: want scheme://host[:port]")
 	}
-	scheme, host, err := normalizeOrigin(u)
+	scheme, host, err := normalize(u)
 	if err != nil {
 		return "", err
 	}
@@ -134,9 +96,9 @@ func parseOrigin(s string) (string, error) {
 	return scheme + "://" + host, nil
 }
 
-// normalizeOrigin returns the lowercase scheme and the host[:port] of u with a
+// normalize returns the lowercase scheme and the host[:port] of u with a
 // lowercase host and without the scheme's default port.
-func normalizeOrigin(u *url.URL) (scheme, host string, err error) {
+func normalize(u *url.URL) (scheme, host string, err error) {
 	scheme = strings.ToLower(u.Scheme)
 	defaultPort := 0
 	switch scheme {

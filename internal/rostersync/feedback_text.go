@@ -1,4 +1,4 @@
-package sheets
+package rostersync
 
 import (
 	"errors"
@@ -7,10 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode"
 
 	"github.com/rollcall/rollcall/internal/roster"
-	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // The feedback tab's layout: a title, five labelled lines, a blank row, the
@@ -29,6 +27,21 @@ const (
 	maxProblemsShown = 500 // a new tab has 1,000 rows; a longer list helps nobody
 )
 
+// feedbackPage is the tab for run, given what it shows now (nil when there
+// is no tab yet), and false when it already shows the run. "기준 시각" is
+// when the result first stood: a run that changes nothing else leaves it,
+// and the tab, as they are.
+func feedbackPage(run FeedbackRun, shown [][]string) (FeedbackPage, bool) {
+	keptSince, keptChange := cellAt(shown, sinceRow, 2), cellAt(shown, lastChangeRow, 2)
+	if cellAt(shown, lastChangeRow, 1) != labelLastChange {
+		keptChange = "" // not a tab of ours, or HR rearranged it
+	}
+	if keptSince != "" && sameRows(feedbackRows(run, keptSince, keptChange), shown) {
+		return FeedbackPage{}, false
+	}
+	return FeedbackPage{Rows: feedbackRows(run, seoulTime(run.Report.Finished()), keptChange), HeaderRow: headerRow}, true
+}
+
 // kst is Asia/Seoul, which has kept UTC+9 without daylight saving since
 // 1988; a fixed zone needs no time zone database in the container.
 var kst = time.FixedZone("KST", 9*60*60)
@@ -42,7 +55,7 @@ func seoulTime(t time.Time) string {
 // 시각" line; lastChange, when not empty, stands in for a history that no
 // longer knows the last change (the tab's own line, kept). Only row numbers,
 // codes, counts and fixed Korean text appear: never a cell's content.
-func feedbackRows(run rostersync.FeedbackRun, since, lastChange string) [][]string {
+func feedbackRows(run FeedbackRun, since, lastChange string) [][]string {
 	r := run.Report
 	rows := [][]string{
 		{feedbackTitle},
@@ -67,7 +80,7 @@ func feedbackRows(run rostersync.FeedbackRun, since, lastChange string) [][]stri
 }
 
 // outcomeText is the run's outcome in Korean, with a reason HR can act on.
-func outcomeText(run rostersync.FeedbackRun) string {
+func outcomeText(run FeedbackRun) string {
 	r := run.Report
 	switch {
 	case r.Refused:
@@ -83,7 +96,7 @@ func outcomeText(run rostersync.FeedbackRun) string {
 		return "완료"
 	case errors.Is(run.Err, roster.ErrNoHeader):
 		return "실패: 시트가 비어 있습니다. 직원 명단 탭에 머리글 행과 직원 행이 있는지 확인해 주세요. 명단은 바뀌지 않았습니다."
-	case errors.Is(run.Err, rostersync.ErrRead):
+	case errors.Is(run.Err, ErrRead):
 		return "실패: 시트를 직원 명단으로 읽지 못했습니다. 머리글 행에 '휴대전화' 열이 있는지 확인해 주세요(아래 표). 명단은 바뀌지 않았습니다."
 	default:
 		return "실패: rollcall이 명단을 저장하지 못했습니다(시트의 문제가 아닙니다). 다음 동기화 때 다시 시도하며, 계속되면 운영 담당자에게 알려 주세요."
@@ -95,7 +108,7 @@ func percent(p float64) string {
 	return strconv.FormatFloat(math.Round(p*10)/10, 'f', -1, 64)
 }
 
-func lastChangeText(last *rostersync.Report, kept string) string {
+func lastChangeText(last *Report, kept string) string {
 	switch {
 	case last != nil:
 		return fmt.Sprintf("%s: 추가 %d명, 수정 %d명, 삭제 %d명", seoulTime(last.Finished()), last.Added, last.Updated, last.Deleted)
@@ -113,36 +126,32 @@ func problemsText(n int) string {
 	return fmt.Sprintf("%d개: 아래 표의 행을 고쳐 주세요. 고친 결과는 다음 동기화 때 반영됩니다.", n)
 }
 
-// columnWidths fits the problem table's columns A to C to their text, in
-// pixels at the default 10-point font. The summary lines' long values sit
-// in column B and overflow into the empty cells to their right, so only
-// column A's labels count from them.
-func columnWidths(rows [][]string) []int64 {
-	widths := []int64{0, 0, 0}
-	for i, row := range rows {
-		for j, cell := range row {
-			if j >= len(widths) || i < headerRow-1 && (i == 0 || j > 0) {
-				continue // the title and the summary values overflow
-			}
-			widths[j] = max(widths[j], textWidth(cell))
-		}
+// cellAt is the text at 1-based row r, column c, or "".
+func cellAt(rows [][]string, r, c int) string {
+	if r-1 < len(rows) && c-1 < len(rows[r-1]) {
+		return rows[r-1][c-1]
 	}
-	for j := range widths {
-		widths[j] = min(max(widths[j]+16, 60), 640)
-	}
-	return widths
+	return ""
 }
 
-// textWidth estimates a text's width in pixels: Hangul and other wide
-// characters take about twice a Latin letter's.
-func textWidth(s string) int64 {
-	var w int64
-	for _, r := range s {
-		if unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Han, r) || r >= 0xFF00 && r <= 0xFFEF {
-			w += 13
-		} else {
-			w += 7
+// sameRows compares rows as a tab's reader returns them: trailing empty
+// cells and rows left out.
+func sameRows(a, b [][]string) bool {
+	return slices.EqualFunc(trimRows(a), trimRows(b), slices.Equal[[]string])
+}
+
+func trimRows(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	last := -1
+	for i, row := range rows {
+		end := len(row)
+		for end > 0 && row[end-1] == "" {
+			end--
+		}
+		out[i] = row[:end]
+		if end > 0 {
+			last = i
 		}
 	}
-	return w
+	return out[:last+1]
 }

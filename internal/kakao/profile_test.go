@@ -1,38 +1,62 @@
-package openbuilder_test
+package kakao_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
-	"github.com/rollcall/rollcall/internal/openbuilder"
+	"github.com/rollcall/rollcall/internal/origin"
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-func newClient(t testing.TB, fake *kakaotest.Server, key string, opts openbuilder.ProfileOptions) *openbuilder.ProfileClient {
+// hongProfile reads Kakao's documented otp-profile-response.json as the
+// fake's profile, so the fake answers exactly what the documentation shows.
+func hongProfile(t testing.TB) kakaotest.Profile {
 	t.Helper()
-	origins, err := openbuilder.ParseOrigins([]string{fake.Origin()})
+	b, err := os.ReadFile(filepath.Join("testdata", "kakao", "otp-profile-response.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		AppUserID   int64  `json:"app_user_id"`
+		Nickname    string `json:"nickname"`
+		PhoneNumber string `json:"phone_number"`
+		Email       string `json:"email"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	return kakaotest.Profile{AppUserID: p.AppUserID, Nickname: p.Nickname, PhoneNumber: p.PhoneNumber, Email: p.Email}
+}
+
+func newClient(t testing.TB, fake *kakaotest.Server, key string, opts kakao.ProfileOptions) *kakao.ProfileClient {
+	t.Helper()
+	origins, err := origin.Parse([]string{fake.Origin()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if opts.Transport == nil {
 		opts.Transport = fake.Transport()
 	}
-	return openbuilder.NewProfileClient(key, origins, opts)
+	return kakao.NewProfileClient(key, origins, opts)
 }
 
 func TestProfileClientFetch(t *testing.T) {
 	t.Parallel()
 	fake := kakaotest.NewServer(t)
-	c := newClient(t, fake, fake.APIKey(), openbuilder.ProfileOptions{})
+	c := newClient(t, fake, fake.APIKey(), kakao.ProfileOptions{})
 	otp := fake.Issue(hongProfile(t))
 
 	got, err := c.Fetch(t.Context(), otp)
@@ -63,7 +87,7 @@ func TestProfileClientFetch(t *testing.T) {
 func TestProfileClientKeepsExistingQuery(t *testing.T) {
 	t.Parallel()
 	fake := kakaotest.NewServer(t)
-	c := newClient(t, fake, fake.APIKey(), openbuilder.ProfileOptions{})
+	c := newClient(t, fake, fake.APIKey(), kakao.ProfileOptions{})
 	// A query naming rest_api_key itself must not replace or duplicate ours.
 	otp := fake.Issue(hongProfile(t)) + "?lang=ko&rest_api_key=attacker"
 	if _, err := c.Fetch(t.Context(), otp); err != nil {
@@ -83,7 +107,7 @@ func TestProfileClientErrors(t *testing.T) {
 		profile  func(t testing.TB) kakaotest.Profile
 		key      string // "" means the fake's
 		mangle   func(otp string) string
-		opts     openbuilder.ProfileOptions
+		opts     kakao.ProfileOptions
 		wantErr  error
 		wantCode int // for *ProfileStatusError
 	}{
@@ -102,8 +126,8 @@ func TestProfileClientErrors(t *testing.T) {
 		{name: "landline", profile: func(testing.TB) kakaotest.Profile {
 			return kakaotest.Profile{AppUserID: 1, PhoneNumber: "+82 2-123-4567"}
 		}, wantErr: verify.ErrBadProfile},
-		{name: "hang", behavior: kakaotest.Hang, opts: openbuilder.ProfileOptions{Timeout: 200 * time.Millisecond}, wantErr: verify.ErrUnavailable},
-		{name: "body cap", opts: openbuilder.ProfileOptions{MaxBodyBytes: 16}, wantErr: verify.ErrBadProfile},
+		{name: "hang", behavior: kakaotest.Hang, opts: kakao.ProfileOptions{Timeout: 200 * time.Millisecond}, wantErr: verify.ErrUnavailable},
+		{name: "body cap", opts: kakao.ProfileOptions{MaxBodyBytes: 16}, wantErr: verify.ErrBadProfile},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,7 +153,7 @@ func TestProfileClientErrors(t *testing.T) {
 				t.Fatalf("Fetch = %q, want an error", got)
 			}
 			if tt.wantCode != 0 {
-				var se *openbuilder.ProfileStatusError
+				var se *kakao.ProfileStatusError
 				if !errors.As(err, &se) || se.Code != tt.wantCode {
 					t.Fatalf("Fetch error %v, want HTTP %d", err, tt.wantCode)
 				}
@@ -158,13 +182,13 @@ func assertNoSecrets(t testing.TB, msg, key, otp string) {
 func TestProfileClientSingleUseOTP(t *testing.T) {
 	t.Parallel()
 	fake := kakaotest.NewServer(t)
-	c := newClient(t, fake, fake.APIKey(), openbuilder.ProfileOptions{})
+	c := newClient(t, fake, fake.APIKey(), kakao.ProfileOptions{})
 	otp := fake.Issue(hongProfile(t))
 	if _, err := c.Fetch(t.Context(), otp); err != nil {
 		t.Fatalf("first Fetch: %v", err)
 	}
 	_, err := c.Fetch(t.Context(), otp)
-	var se *openbuilder.ProfileStatusError
+	var se *kakao.ProfileStatusError
 	if !errors.As(err, &se) || se.Code != http.StatusBadRequest {
 		t.Fatalf("second Fetch error %v, want HTTP 400 (expired OTP)", err)
 	}
@@ -174,7 +198,7 @@ func TestProfileClientDelayWithinTimeout(t *testing.T) {
 	t.Parallel()
 	fake := kakaotest.NewServer(t)
 	fake.SetDelay(50 * time.Millisecond)
-	c := newClient(t, fake, fake.APIKey(), openbuilder.ProfileOptions{Timeout: 2 * time.Second})
+	c := newClient(t, fake, fake.APIKey(), kakao.ProfileOptions{Timeout: 2 * time.Second})
 	if _, err := c.Fetch(t.Context(), fake.Issue(hongProfile(t))); err != nil {
 		t.Fatalf("Fetch with a short delay: %v", err)
 	}
@@ -184,7 +208,7 @@ func TestProfileClientHonoursContext(t *testing.T) {
 	t.Parallel()
 	fake := kakaotest.NewServer(t)
 	fake.SetBehavior(kakaotest.Hang)
-	c := newClient(t, fake, fake.APIKey(), openbuilder.ProfileOptions{Timeout: time.Minute})
+	c := newClient(t, fake, fake.APIKey(), kakao.ProfileOptions{Timeout: time.Minute})
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	_, err := c.Fetch(ctx, fake.Issue(hongProfile(t)))
@@ -199,7 +223,7 @@ func TestProfileClientTimeoutWithinLaterDeadline(t *testing.T) {
 	t.Parallel()
 	fake := kakaotest.NewServer(t)
 	fake.SetBehavior(kakaotest.Hang)
-	c := newClient(t, fake, fake.APIKey(), openbuilder.ProfileOptions{Timeout: 100 * time.Millisecond})
+	c := newClient(t, fake, fake.APIKey(), kakao.ProfileOptions{Timeout: 100 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	_, err := c.Fetch(ctx, fake.Issue(hongProfile(t)))
@@ -234,13 +258,13 @@ func TestProfileClientMakesNoRequest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			rt := &recordingTransport{}
-			c := openbuilder.NewProfileClient(tt.key, mustOrigins(t, openbuilder.DefaultOrigins()), openbuilder.ProfileOptions{Transport: rt})
+			rt := &kakaotest.NoNetwork{}
+			c := kakao.NewProfileClient(tt.key, mustOrigins(t, kakao.DefaultOrigins()), kakao.ProfileOptions{Transport: rt})
 			_, err := c.Fetch(t.Context(), tt.otp)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Fetch error %v, want %v", err, tt.wantErr)
 			}
-			if n := rt.count(); n != 0 {
+			if n := rt.Attempts(); n != 0 {
 				t.Errorf("transport saw %d requests, want none", n)
 			}
 			assertNoSecrets(t, err.Error(), tt.key, tt.otp)
@@ -248,9 +272,9 @@ func TestProfileClientMakesNoRequest(t *testing.T) {
 	}
 }
 
-func mustOrigins(t testing.TB, list []string) openbuilder.Origins {
+func mustOrigins(t testing.TB, list []string) origin.List {
 	t.Helper()
-	o, err := openbuilder.ParseOrigins(list)
+	o, err := origin.Parse(list)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,10 +290,10 @@ func TestProfileClientNeverFollowsRedirects(t *testing.T) {
 	fake.RedirectTo(other.Issue(hongProfile(t)))
 	// The client trusts both fakes' certificates (same httptest CA), so only
 	// the redirect policy can keep the request from reaching other.
-	c := newClient(t, fake, fake.APIKey(), openbuilder.ProfileOptions{})
+	c := newClient(t, fake, fake.APIKey(), kakao.ProfileOptions{})
 
 	_, err := c.Fetch(t.Context(), fake.Issue(hongProfile(t)))
-	var se *openbuilder.ProfileStatusError
+	var se *kakao.ProfileStatusError
 	if !errors.As(err, &se) || se.Code != http.StatusFound {
 		t.Fatalf("Fetch error %v, want HTTP 302", err)
 	}
@@ -284,7 +308,7 @@ func TestProfileClientNeverFollowsRedirects(t *testing.T) {
 func TestProfileClientReusesConnections(t *testing.T) {
 	t.Parallel()
 	fake := kakaotest.NewServer(t, kakaotest.PlainHTTP())
-	c := openbuilder.NewProfileClient(fake.APIKey(), mustOrigins(t, []string{fake.Origin()}), openbuilder.ProfileOptions{})
+	c := kakao.NewProfileClient(fake.APIKey(), mustOrigins(t, []string{fake.Origin()}), kakao.ProfileOptions{})
 	var reused []bool
 	ctx := httptrace.WithClientTrace(t.Context(), &httptrace.ClientTrace{
 		GotConn: func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) },

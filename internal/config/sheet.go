@@ -1,0 +1,154 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// SheetRef names a spreadsheet and, optionally, one of its tabs, as
+// ROLLCALL_SOURCE gives them; sheets.Ref has the same fields.
+type SheetRef struct {
+	// SpreadsheetID is the id in the sheet's URL, between "/d/" and the next "/".
+	SpreadsheetID string
+	// GID is the tab's sheetId, from the URL's "gid" parameter. It is
+	// meaningful only when HasGID is set: 0 is a valid tab id.
+	GID int64
+	// HasGID says whether the source named a tab.
+	HasGID bool
+}
+
+// errBadSheet says that a source is neither a Google Sheets URL nor a
+// spreadsheet id.
+var errBadSheet = errors.New("not a Google Sheets URL or spreadsheet id")
+
+// Bounds on a spreadsheet id. Google's ids are 44 characters today; older
+// ones are shorter, none shorter than 25. A bare id must be at least
+// minBareIDLen long so that a short word is not mistaken for one; inside a
+// URL the structure already says it is an id.
+const (
+	minBareIDLen = 20
+	maxIDLen     = 128
+)
+
+// parseSheet reads a spreadsheet reference from what an operator puts in
+// ROLLCALL_SOURCE: the URL HR copies from the browser's address bar, in any of
+// its shapes (".../spreadsheets/d/<id>/edit#gid=<gid>", "?gid=", "/u/0/d/",
+// without "/edit", with "?usp=sharing", without "https://"), or a bare
+// spreadsheet id.
+func parseSheet(s string) (SheetRef, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return SheetRef{}, fmt.Errorf("%w: it is empty", errBadSheet)
+	}
+	if looksLikeURL(s) {
+		return parseURL(s)
+	}
+	if err := checkID(s, minBareIDLen); err != nil {
+		return SheetRef{}, err
+	}
+	return SheetRef{SpreadsheetID: s}, nil
+}
+
+// isSheet reports whether s names a Google Sheet rather than a file:
+// a path ending in .csv or .xlsx is a file; anything that looks like a URL
+// is meant as a sheet (parseSheet then says what is wrong with it, if
+// anything); otherwise s is a sheet when it is a valid bare spreadsheet id.
+func isSheet(s string) bool {
+	s = strings.TrimSpace(s)
+	lower := strings.ToLower(s)
+	if strings.HasSuffix(lower, ".csv") || strings.HasSuffix(lower, ".xlsx") {
+		return false
+	}
+	if looksLikeURL(s) {
+		return true
+	}
+	return checkID(s, minBareIDLen) == nil
+}
+
+func looksLikeURL(s string) bool {
+	return strings.Contains(s, "://") || strings.HasPrefix(strings.ToLower(s), "docs.google.com/")
+}
+
+func parseURL(s string) (SheetRef, error) {
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return SheetRef{}, fmt.Errorf("%w: the URL cannot be parsed", errBadSheet)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return SheetRef{}, fmt.Errorf("%w: the URL's scheme is %q, not https", errBadSheet, u.Scheme)
+	}
+	if !strings.EqualFold(u.Hostname(), "docs.google.com") {
+		return SheetRef{}, fmt.Errorf("%w: the URL's host is %q, not docs.google.com", errBadSheet, u.Hostname())
+	}
+	id, err := idFromPath(u.Path)
+	if err != nil {
+		return SheetRef{}, err
+	}
+	ref := SheetRef{SpreadsheetID: id}
+
+	// The fragment is what the browser shows for the tab on screen; the
+	// query's gid is what Google put in a shared link. Prefer the fragment.
+	gid, found := "", false
+	if frag, err := url.ParseQuery(u.Fragment); err == nil && frag.Has("gid") {
+		gid, found = frag.Get("gid"), true
+	} else if u.Query().Has("gid") {
+		gid, found = u.Query().Get("gid"), true
+	}
+	if found {
+		n, err := strconv.ParseInt(gid, 10, 64)
+		if err != nil || n < 0 {
+			return SheetRef{}, fmt.Errorf("%w: gid %q is not a tab id (a number)", errBadSheet, gid)
+		}
+		ref.GID, ref.HasGID = n, true
+	}
+	return ref, nil
+}
+
+// idFromPath finds the id in /spreadsheets/d/<id>/..., also below
+// /spreadsheets/u/<n>/ (a signed-in user's index) and /a/<domain>/ (old
+// Google Workspace links).
+func idFromPath(p string) (string, error) {
+	seg := strings.Split(strings.Trim(p, "/"), "/")
+	if len(seg) >= 2 && seg[0] == "a" {
+		seg = seg[2:]
+	}
+	if len(seg) == 0 || seg[0] != "spreadsheets" {
+		return "", fmt.Errorf("%w: the URL's path does not start with /spreadsheets/", errBadSheet)
+	}
+	seg = seg[1:]
+	if len(seg) >= 2 && seg[0] == "u" {
+		if _, err := strconv.Atoi(seg[1]); err == nil {
+			seg = seg[2:]
+		}
+	}
+	if len(seg) < 2 || seg[0] != "d" || seg[1] == "" {
+		return "", fmt.Errorf("%w: the URL has no /d/<spreadsheet id>", errBadSheet)
+	}
+	if seg[1] == "e" {
+		return "", fmt.Errorf("%w: a published-to-the-web link (/d/e/...) cannot be read through the API: "+
+			"copy the URL from the address bar while the sheet is open for editing", errBadSheet)
+	}
+	if err := checkID(seg[1], 1); err != nil {
+		return "", err
+	}
+	return seg[1], nil
+}
+
+func checkID(id string, minLen int) error {
+	if len(id) < minLen || len(id) > maxIDLen {
+		return fmt.Errorf("%w: a spreadsheet id is %d to %d characters long, this one %d",
+			errBadSheet, minLen, maxIDLen, len(id))
+	}
+	for _, r := range id {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return fmt.Errorf("%w: a spreadsheet id has only letters, digits, '-' and '_'", errBadSheet)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,4 @@
+package openbuilder
+
+// MaxBodyBytes is maxBodyBytes for the external tests.
+const MaxBodyBytes = maxBodyBytes
