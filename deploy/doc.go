@@ -14,6 +14,6 @@
 // binary that serves with an empty environment; and every log-based
 // metric reads fields and values that binary really writes. They also
 // shellcheck the repository's own scripts and hold make lint to refusing a
-// tracked file over 1 MiB or a program. They do not
-// restate the files line by line, nor model Cloud Logging or the console.
+// tracked file over 1 MiB or a program. They do not restate the files line
+// by line, nor model Cloud Logging or the console.
 package deploy
