@@ -248,6 +248,9 @@ func TestCloudBuildDeploysWarmProbedAndWithSecretsFromSecretManager(t *testing.T
 		"ROLLCALL_LOG_LEVEL":          "info",
 		"GOMEMLIMIT":                  "400MiB", // below --memory=512Mi
 	}
+	for _, name := range []string{"VERIFIED", "NOT_EMPLOYEE", "NO_PROFILE", "UNDECIDED", "GATE_VERIFIED", "NOT_VERIFIED", "UNBOUND", "VERIFY_BUTTON"} {
+		wantEnv["ROLLCALL_TEXT_"+name] = "" // empty: rollcall's default wording
+	}
 	if diff := cmp.Diff(wantEnv, env); diff != "" {
 		t.Errorf("--set-env-vars (-want +got):\n%s", diff)
 	}

@@ -402,3 +402,58 @@ func TestLintRefusesLargeFilesAndPrograms(t *testing.T) {
 		t.Errorf("lint names a file it should not (untracked, or text):\n%s", out)
 	}
 }
+
+// TestSetupStaticEgress: STATIC_EGRESS=1 gives the service a fixed outbound
+// address (Direct VPC egress through Cloud NAT from a reserved IP), once,
+// and prints the address to register with Kakao; without it, setup.sh
+// touches no network.
+func TestSetupStaticEgress(t *testing.T) {
+	t.Parallel()
+	f := newFakeGcloud(t)
+	calls, out := f.run(t, "deploy/setup.sh", "STATIC_EGRESS=1")
+
+	var created []string
+	for _, c := range calls {
+		if c.hasVerb("create") && strings.HasPrefix(c.words(), "compute ") {
+			created = append(created, c.words())
+		}
+	}
+	want := []string{
+		"compute networks create rollcall-egress",
+		"compute networks subnets create rollcall-egress",
+		"compute addresses create rollcall-egress",
+		"compute routers create rollcall-egress",
+		"compute routers nats create rollcall-egress",
+	}
+	if diff := cmp.Diff(want, created); diff != "" {
+		t.Errorf("created (-want +got):\n%s", diff)
+	}
+	subnet := gcloudFlags(findCall(t, calls, "compute networks subnets create rollcall-egress").Args)
+	if subnet["network"] != "rollcall-egress" || subnet["region"] != "asia-northeast3" || !strings.HasSuffix(subnet["range"], "/26") {
+		t.Errorf("subnet flags %v: want the egress network, the service's region and a /26", subnet)
+	}
+	nat := gcloudFlags(findCall(t, calls, "compute routers nats create rollcall-egress").Args)
+	if nat["router"] != "rollcall-egress" || nat["nat-external-ip-pool"] != "rollcall-egress" || nat["nat-custom-subnet-ip-ranges"] != "rollcall-egress" {
+		t.Errorf("NAT flags %v: want the subnet's traffic out from the reserved address only", nat)
+	}
+	update := gcloudFlags(findCall(t, calls, "run services update rollcall").Args)
+	if update["network"] != "rollcall-egress" || update["subnet"] != "rollcall-egress" || update["vpc-egress"] != "all-traffic" {
+		t.Errorf("service update flags %v: want Direct VPC egress of all traffic", update)
+	}
+	if !strings.Contains(out, "Fixed outbound address: 203.0.113.7") || !strings.Contains(out, "allowed IP addresses") {
+		t.Errorf("setup.sh does not print the address to register with Kakao:\n%s", out)
+	}
+
+	again, _ := f.run(t, "deploy/setup.sh", "STATIC_EGRESS=1")
+	for _, c := range again {
+		if c.hasVerb("create") {
+			t.Errorf("second run: %s", c)
+		}
+	}
+	plain, _ := newFakeGcloud(t).run(t, "deploy/setup.sh")
+	for _, c := range plain {
+		if strings.HasPrefix(c.words(), "compute ") || c.hasVerb("update") {
+			t.Errorf("setup.sh without STATIC_EGRESS: %s", c)
+		}
+	}
+}

@@ -6,6 +6,13 @@
 #
 # Optional: REGION (asia-northeast3), REPOSITORY (rollcall).
 #
+# STATIC_EGRESS=1 also gives the service a fixed outbound address, for a
+# Kakao app that allows its REST API key from listed server addresses only:
+# a VPC network and subnet for Direct VPC egress, a reserved static IP, and
+# Cloud NAT sending the service's traffic out from it (EGRESS_RANGE, the
+# subnet's range, defaults to 10.124.0.0/26). Once the service exists, it is
+# switched to that egress; run again after the first deploy if it did not.
+#
 # It enables the APIs; creates three service accounts with the least they
 # need; the Firestore database (native mode), the Artifact Registry
 # repository, the Cloud Build source bucket and the two secrets. It never
@@ -150,6 +157,68 @@ if ! has_version "$KAKAO_SECRET"; then
        read -rs KEY && printf '%s' \"\$KEY\" | gcloud secrets versions add ${KAKAO_SECRET} --data-file=- --project=${PROJECT_ID}; unset KEY"
 fi
 
+# A fixed outbound address (STATIC_EGRESS=1): Direct VPC egress sends all
+# of the service's outbound traffic into a subnet of its own, and Cloud NAT
+# sends it to the internet from one reserved static IP, the address to
+# register with Kakao.
+egress_next=""
+if [[ "${STATIC_EGRESS:-}" == 1 ]]; then
+	egress="rollcall-egress"
+	say "enabling the Compute Engine API (VPC network, static IP, Cloud NAT)"
+	gcloud services enable compute.googleapis.com --project="$PROJECT_ID"
+
+	if gcloud compute networks describe "$egress" --project="$PROJECT_ID" >/dev/null 2>&1; then
+		say "VPC network ${egress} exists"
+	else
+		say "creating VPC network ${egress}"
+		gcloud compute networks create "$egress" --subnet-mode=custom --project="$PROJECT_ID"
+	fi
+	# Direct VPC egress takes its instances' addresses from this subnet: at
+	# least a /26.
+	if gcloud compute networks subnets describe "$egress" --region="$REGION" --project="$PROJECT_ID" >/dev/null 2>&1; then
+		say "subnet ${egress} exists"
+	else
+		say "creating subnet ${egress} (${EGRESS_RANGE:-10.124.0.0/26}) in ${REGION}"
+		gcloud compute networks subnets create "$egress" --network="$egress" --region="$REGION" \
+			--range="${EGRESS_RANGE:-10.124.0.0/26}" --project="$PROJECT_ID"
+	fi
+	if gcloud compute addresses describe "$egress" --region="$REGION" --project="$PROJECT_ID" >/dev/null 2>&1; then
+		say "static address ${egress} exists"
+	else
+		say "reserving static address ${egress} in ${REGION}"
+		gcloud compute addresses create "$egress" --region="$REGION" --project="$PROJECT_ID"
+	fi
+	if gcloud compute routers describe "$egress" --region="$REGION" --project="$PROJECT_ID" >/dev/null 2>&1; then
+		say "Cloud Router ${egress} exists"
+	else
+		say "creating Cloud Router ${egress}"
+		gcloud compute routers create "$egress" --network="$egress" --region="$REGION" --project="$PROJECT_ID"
+	fi
+	if gcloud compute routers nats describe "$egress" --router="$egress" --region="$REGION" \
+		--project="$PROJECT_ID" >/dev/null 2>&1; then
+		say "Cloud NAT ${egress} exists"
+	else
+		say "creating Cloud NAT ${egress}: the subnet's traffic leaves from the reserved address"
+		gcloud compute routers nats create "$egress" --router="$egress" --region="$REGION" \
+			--nat-custom-subnet-ip-ranges="$egress" --nat-external-ip-pool="$egress" --project="$PROJECT_ID"
+	fi
+	address="$(gcloud compute addresses describe "$egress" --region="$REGION" \
+		--format='value(address)' --project="$PROJECT_ID")"
+	[[ -n "$address" ]] || die "the reserved address ${egress} has no IP"
+
+	routed="after the first deploy, run STATIC_EGRESS=1 deploy/setup.sh again to route the service through it"
+	if gcloud run services describe "$SERVICE" --region="$REGION" --project="$PROJECT_ID" >/dev/null 2>&1; then
+		say "routing ${SERVICE}'s outbound traffic through ${egress} (Direct VPC egress, all traffic)"
+		gcloud run services update "$SERVICE" --region="$REGION" --network="$egress" --subnet="$egress" \
+			--vpc-egress=all-traffic --project="$PROJECT_ID"
+		routed="the service's outbound traffic leaves from it; later deploys keep this"
+	fi
+	egress_next="
+Fixed outbound address: ${address}
+  ${routed}.
+  Add it to the Kakao app's allowed IP addresses (Kakao Developers > the app > Security)."
+fi
+
 cat <<NEXT
 
 Set-up of ${PROJECT_ID} is done. Next (docs/deploy.md explains each step):
@@ -159,5 +228,5 @@ Set-up of ${PROJECT_ID} is done. Next (docs/deploy.md explains each step):
        gcloud builds submit --config=cloudbuild.yaml --project=${PROJECT_ID} \\
          --substitutions=COMMIT_SHA=\$(git rev-parse HEAD),_SHEET_URL='<sheet URL>'
   4. schedule the sync:  PROJECT_ID=${PROJECT_ID} deploy/scheduler.sh
-The scheduler will call the service as ${scheduler_sa}.
+The scheduler will call the service as ${scheduler_sa}.${egress_next}
 NEXT

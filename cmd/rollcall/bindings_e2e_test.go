@@ -18,10 +18,10 @@ import (
 	gfs "cloud.google.com/go/firestore"
 	"google.golang.org/api/iterator"
 
-	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/rostersync"
+	"github.com/rollcall/rollcall/internal/userkey"
 )
 
 // The shared examples' Kakao user (botUserKey) and bot, and the auth block.
@@ -188,7 +188,7 @@ func TestServeGatesBoundUsersEndToEnd(t *testing.T) {
 			if got := c.gate(); strings.Contains(got, gateVerified) {
 				t.Errorf("gate after the sync removing the employee = %s, want not verified", got)
 			}
-			if _, found, err := svc.store.Binding(ctx, binding.Key(exampleUser)); err != nil || found {
+			if _, found, err := svc.store.Binding(ctx, userkey.Of(exampleUser)); err != nil || found {
 				t.Errorf("the leaver's binding after the sync: found %v, %v; want deleted", found, err)
 			}
 
@@ -214,7 +214,7 @@ func assertNoRawUser(t *testing.T, ctx context.Context, e *testEnv, store string
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Contains(b, []byte(binding.Key(exampleUser))) {
+		if !bytes.Contains(b, []byte(userkey.Of(exampleUser))) {
 			t.Fatal("the store file holds no binding: the check would prove nothing")
 		}
 		if bytes.Contains(b, []byte(exampleUser)) {
@@ -250,7 +250,7 @@ func assertNoRawUser(t *testing.T, ctx context.Context, e *testEnv, store string
 			}
 		}
 	}
-	if _, err := client.Collection("bindings").Doc(binding.Key(exampleUser)).Get(ctx); err != nil || seen == 0 {
+	if _, err := client.Collection("bindings").Doc(userkey.Of(exampleUser)).Get(ctx); err != nil || seen == 0 {
 		t.Fatalf("the project holds no binding (%v): the check would prove nothing", err)
 	}
 }

@@ -24,6 +24,8 @@ type store interface {
 	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
 	Count(ctx context.Context) (int, error)
 	LastSync(ctx context.Context) (time.Time, error)
+	// Lease shows the sync lease (rollcall doctor).
+	Lease(ctx context.Context) (rostersync.Lease, bool, error)
 	memdir.Store  // what the directory in memory reads: Status, Changes, VisitEmployees
 	binding.Store // the bindings of verified Kakao users
 	Close() error
@@ -53,18 +55,50 @@ func openStore(ctx context.Context, c config.Store) (store, error) {
 	}
 }
 
-// openSource opens the configured employee list.
-func openSource(ctx context.Context, c config.Source) (rostersync.Source, error) {
+// openSource opens the configured employee list; attempts, when given,
+// bounds the tries of each Sheets call (the default otherwise).
+func openSource(ctx context.Context, c config.Source, attempts ...int) (rostersync.Source, error) {
 	switch c.Kind {
 	case config.SourceCSV:
-		return csv.New(c.Location), nil
+		return abandonable{csv.New(c.Location)}, nil
 	case config.SourceXLSX:
-		return xlsx.New(c.Location, c.Range), nil
+		return abandonable{xlsx.New(c.Location, c.Range)}, nil
 	default:
-		src, err := sheets.New(ctx, sheets.Ref(c.Sheet), c.Range, sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab})
+		opts := sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab}
+		if len(attempts) > 0 {
+			opts.MaxAttempts = attempts[0]
+		}
+		src, err := sheets.New(ctx, sheets.Ref(c.Sheet), c.Range, opts)
 		if err != nil {
 			return nil, fmt.Errorf("open the Google Sheet: %w", err)
 		}
 		return src, nil
+	}
+}
+
+// abandonable reads a file source so that its caller can stop waiting. A
+// read from a hung network mount blocks in the kernel, where no context
+// reaches: without this, SIGTERM would not stop `rollcall sync`, and serve's
+// sync would hold its lease (409 "already running") for as long as the
+// mount hangs. When ctx ends first, Rows returns ctx's error and leaves the
+// read to finish, or not, on its own goroutine.
+type abandonable struct{ source rostersync.Source }
+
+// Rows returns the source's rows, or ctx's error as soon as ctx is done.
+func (a abandonable) Rows(ctx context.Context) ([][]string, error) {
+	type result struct {
+		rows [][]string
+		err  error
+	}
+	done := make(chan result, 1) // buffered: an abandoned read must not block
+	go func() {
+		rows, err := a.source.Rows(ctx)
+		done <- result{rows, err}
+	}()
+	select {
+	case r := <-done:
+		return r.rows, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("read the employee list: %w", context.Cause(ctx))
 	}
 }

@@ -28,6 +28,7 @@ commands:
   sync [--dry-run] [--force] [--json]
                                 run the sync once: copy the employee sheet into the store
   check PHONE                   tell whether PHONE belongs to an employee
+  doctor [--json]               check the set-up and every dependency, changing nothing
   version                       print the version
 
 Configuration comes from environment variables; see README.md.`
@@ -78,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
+	case "doctor":
+		return doctorCmd(ctx, args, getenv, stdout, stderr)
 	case "serve", "sync", "check":
 	default:
 		fmt.Fprintf(stderr, "rollcall: unknown command %q\n\n%s\n", cmd, usage)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/doctor"
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/memdir"
@@ -64,18 +65,23 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	// Verified users are bound (the validate and skill endpoints), and the
 	// gate answers employee-only blocks from their bindings.
 	binds := binding.New(st, dir, binding.Options{TTL: cfg.Bindings.TTL, Now: now})
-	skills := newSkills(cfg.Kakao, kakaoOpts, dir, binds, m, now)
+	skills := newSkills(cfg.Kakao, cfg.Texts, kakaoOpts, dir, binds, m, now)
 	gates := openbuilder.NewGates(skills, binds, cfg.Bindings.AuthBlockID)
 	engine := m.WrapSync(&reloadingSync{
 		engine:    rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),
 		directory: dir,
 	})
+	kakaoCheck := doctorKakao(cfg.Kakao, cfg.CloudRun, kakaoOpts) // one probe client for every GET /internal/doctor
 	syncRoutes, err := operator.New(operator.Config{
 		Token:    cfg.Sync.Token.Reveal(),
 		Invokers: cfg.Sync.Invokers,
 		Audience: cfg.Sync.Audience,
 		Metrics:  m.Handler(), // the headcount is not public: the sync credentials, or loopback
-	}, engine, st)
+	}, engine, st, operator.WithDoctor(func(ctx context.Context) doctor.Result {
+		// The service's own source, store and identity: on Cloud Run only
+		// it can tell whether rollcall may read the sheet.
+		return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, kakaoCheck))
+	}))
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("set up %s: %w", operator.SyncPath, err)

@@ -18,9 +18,10 @@ import (
 
 // newSkills wires the skill endpoints: the verification use case, counted
 // by m, reading profiles through one Kakao client (opts lets tests point it
-// at a fake), answering from dir and binding each employee verified through
-// binder (nil: none); the rate limiters read the time from now.
-func newSkills(c config.Kakao, opts kakao.ProfileOptions, dir verify.Directory, binder verify.Binder, m *metrics.Metrics, now func() time.Time) *openbuilder.Handler {
+// at a fake), answering from dir in the company's words (texts) and binding
+// each employee verified through binder (nil: none); the rate limiters read
+// the time from now.
+func newSkills(c config.Kakao, texts config.Texts, opts kakao.ProfileOptions, dir verify.Directory, binder verify.Binder, m *metrics.Metrics, now func() time.Time) *openbuilder.Handler {
 	opts.Timeout = c.Timeout
 	profiles := kakao.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
 	// The directory answers from memory: the look-up's deadline bounds the
@@ -29,7 +30,7 @@ func newSkills(c config.Kakao, opts kakao.ProfileOptions, dir verify.Directory, 
 	if c.UserRateLimit > 0 {
 		vopts.Users = ratelimit.New(rate.Limit(c.UserRateLimit)/60, ratelimit.DefaultUserBurst, ratelimit.WithClock(now))
 	}
-	hcfg := openbuilder.HandlerConfig{SkillSecret: c.SkillSecret.Reveal(), BotID: c.BotID}
+	hcfg := openbuilder.HandlerConfig{SkillSecret: c.SkillSecret.Reveal(), BotID: c.BotID, Texts: botTexts(texts)}
 	if c.ClientRateLimit > 0 {
 		hcfg.Clients = ratelimit.New(rate.Limit(c.ClientRateLimit), 2*c.ClientRateLimit, ratelimit.WithClock(now))
 	}
@@ -62,5 +63,20 @@ func warnOpenSkills(ctx context.Context, c config.Kakao) {
 		log.Info("ROLLCALL_SKILL_SECRET=off: /kakao/* is open to anyone, on purpose")
 	case c.SkillSecret == "":
 		log.Warn("ROLLCALL_SKILL_SECRET is not set: /kakao/* is open to anyone, and every call counts against ROLLCALL_CLIENT_RATE_LIMIT")
+	}
+}
+
+// botTexts hands the configured words to the skill answers; config has
+// validated them.
+func botTexts(t config.Texts) openbuilder.Texts {
+	return openbuilder.Texts{
+		Verified:     t.Verified,
+		NotEmployee:  t.NotEmployee,
+		NoProfile:    t.NoProfile,
+		Undecided:    t.Undecided,
+		GateVerified: t.GateVerified,
+		NotVerified:  t.NotVerified,
+		Unbound:      t.Unbound,
+		VerifyButton: t.VerifyButton,
 	}
 }

@@ -3,7 +3,7 @@
 // for a while, so that any employee-only block can ask the gate instead of
 // the profile plugin again.
 //
-// A binding is keyed by Key, the hex SHA-256 of the Kakao user id: the raw
+// A binding is keyed by userkey.Of, the hex SHA-256 of the Kakao user id: the raw
 // id is never stored, returned in an error or logged. The gate honours a
 // binding only while it has not expired and its phone is in the directory
 // held in memory, so that a leaver is shut out by the sync that removes them
@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/userkey"
 )
 
 // Binding is what a store keeps for one bound Kakao user.
@@ -29,8 +30,9 @@ type Binding struct {
 	BoundAt, ExpiresAt time.Time
 }
 
-// Store keeps bindings under their Key. The bolt and firestore stores
-// satisfy it; a sync that deletes an employee deletes their bindings too.
+// Store keeps bindings under their key (userkey.Of). The bolt and firestore
+// stores satisfy it; a sync that deletes an employee deletes their bindings
+// too.
 type Store interface {
 	// PutBinding stores b under key, replacing any binding there. It returns
 	// an error wrapping ErrNotEmployee, and stores nothing, when no stored
@@ -61,24 +63,17 @@ var (
 	ErrNotEmployee = errors.New("no stored employee has the phone")
 )
 
-// Key returns the store key of a Kakao user id: its SHA-256, in lowercase
-// hex (64 characters), as the contract's `bindings` collection names it.
-func Key(userID string) string {
-	_, key := userKey(userID)
-	return key
-}
-
 // userKey returns userID's SHA-256, which keys the in-memory cache, and its
-// Key in the store.
+// key in the store, userkey.Of: one hash for both.
 func userKey(userID string) (id [sha256.Size]byte, key string) {
-	id = sha256.Sum256([]byte(userID))
+	id = userkey.Sum(userID)
 	return id, hex.EncodeToString(id[:])
 }
 
 // ErrBadKey is a store's refusal of a key that is not a hex SHA-256.
 var ErrBadKey = errors.New("a binding key must be 64 lowercase hex digits")
 
-// ValidKey reports whether key has Key's shape, so that a store refuses
+// ValidKey reports whether key has userkey.Of's shape, so that a store refuses
 // anything else instead of writing it as a document id.
 func ValidKey(key string) bool {
 	if len(key) != 2*sha256.Size {

@@ -13,6 +13,7 @@ import (
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/userkey"
 )
 
 // fakeStore is a binding store in a map that counts its reads and refuses
@@ -169,13 +170,9 @@ func wantGate(t *testing.T, s *binding.Service, userID string, want *roster.Empl
 	}
 }
 
-func TestKey(t *testing.T) {
+func TestValidKey(t *testing.T) {
 	t.Parallel()
-	// sha256("abc"), a published test vector.
-	const want = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-	if got := binding.Key("abc"); got != want {
-		t.Errorf("Key(abc) = %s, want %s", got, want)
-	}
+	want := userkey.Of("abc")
 	for key, want := range map[string]bool{
 		want: true, strings.ToUpper(want): false, want[1:]: false, "": false, strings.Repeat("g", 64): false,
 	} {
@@ -193,7 +190,7 @@ func TestBindThenGate(t *testing.T) {
 	wantGate(t, f.svc, user, &hong)
 
 	want := binding.Binding{Phone: phone, BoundAt: epoch(), ExpiresAt: epoch().Add(ttl)}
-	if diff := cmp.Diff(map[string]binding.Binding{binding.Key(user): want}, f.store.bindings); diff != "" {
+	if diff := cmp.Diff(map[string]binding.Binding{userkey.Of(user): want}, f.store.bindings); diff != "" {
 		t.Errorf("stored bindings (-want +got):\n%s", diff)
 	}
 }
@@ -313,7 +310,7 @@ func TestOff(t *testing.T) {
 	if len(f.store.bindings) != 0 {
 		t.Errorf("bindings off stored %d bindings", len(f.store.bindings))
 	}
-	f.store.bindings[binding.Key(user)] = binding.Binding{Phone: phone, ExpiresAt: epoch().Add(ttl)}
+	f.store.bindings[userkey.Of(user)] = binding.Binding{Phone: phone, ExpiresAt: epoch().Add(ttl)}
 	wantGate(t, f.svc, user, nil)
 	if got := f.store.readCount(); got != 0 {
 		t.Errorf("gate with bindings off read the store %d times", got)
@@ -361,11 +358,11 @@ func TestRebindSoonAfterWritesNothing(t *testing.T) {
 	f.clock.Advance(30 * time.Minute)
 	bind(t, f.svc, user, phone)
 	want := binding.Binding{Phone: phone, BoundAt: f.clock.Now(), ExpiresAt: f.clock.Now().Add(ttl)}
-	if got := f.store.bindings[binding.Key(user)]; got != want {
+	if got := f.store.bindings[userkey.Of(user)]; got != want {
 		t.Errorf("a bind an hour later stored %+v, want %+v", got, want)
 	}
 	bind(t, f.svc, user, "+821011112222")
-	if got := f.store.bindings[binding.Key(user)].Phone; got != "+821011112222" {
+	if got := f.store.bindings[userkey.Of(user)].Phone; got != "+821011112222" {
 		t.Errorf("a bind to another phone kept %s", got)
 	}
 	if got := f.store.putCount(); got != 3 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/storetest"
+	"github.com/rollcall/rollcall/internal/userkey"
 )
 
 // benchPutBindings measures binds on the bolt store by parallelism
@@ -31,7 +32,7 @@ func benchPutBindings(b *testing.B, parallelism int) {
 		for pb.Next() {
 			i := n.Add(1)
 			bd := binding.Binding{Phone: es[i%10].Phone, BoundAt: now, ExpiresAt: now.Add(time.Hour)}
-			if err := s.PutBinding(ctx, binding.Key(fmt.Sprint(i)), bd); err != nil {
+			if err := s.PutBinding(ctx, userkey.Of(fmt.Sprint(i)), bd); err != nil {
 				panic(err)
 			}
 		}

@@ -1,11 +1,15 @@
 package bolt_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -93,36 +97,70 @@ func TestReopenKeepsEverything(t *testing.T) {
 	}
 }
 
-// TestLeaseOutlivesKilledProcess shows what a process killed mid-sync
-// leaves: its lease, kept in the file, holds the next process off until it
-// expires, then is taken over.
-func TestLeaseOutlivesKilledProcess(t *testing.T) {
+// TestKilledHoldersLeaseIsVoid: a process killed mid-sync leaves its
+// lease in the file. The next process to open the file holds bbolt's
+// exclusive file lock, which proves the dead holder is gone, so it takes
+// the lease at once instead of being refused as "already running" until
+// the dead lease expires.
+func TestKilledHoldersLeaseIsVoid(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rollcall.db")
-	clock := clocktest.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	ctx := t.Context()
-
-	s, err := bolt.Open(path, bolt.WithClock(clock.Now))
+	holder := exec.Command(os.Args[0], "-test.run=^TestLeaseHolderProcess$")
+	holder.Env = append(os.Environ(), leaseHolderEnv+"="+path)
+	out, err := holder.StdoutPipe()
 	if err != nil {
-		t.Fatalf("Open: %v", err)
+		t.Fatal(err)
 	}
-	if err := s.AcquireLease(ctx, "killed", 10*time.Minute); err != nil {
-		t.Fatalf("AcquireLease: %v", err)
+	stdin, err := holder.StdinPipe() // held open: the holder waits on it
+	if err != nil {
+		t.Fatal(err)
 	}
-	// The process dies without releasing; closing is what the OS does to
-	// the file lock.
-	if err := s.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
+	defer stdin.Close()
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
 	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "leased\n" {
+		_ = holder.Process.Kill()
+		_ = holder.Wait()
+		t.Fatalf("the holder process said %q, %v; want leased", line, err)
+	}
+	if err := holder.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = holder.Wait()
 
-	s = open(t, path, bolt.WithClock(clock.Now))
-	if err := s.AcquireLease(ctx, "next", 10*time.Minute); !errors.Is(err, rostersync.ErrBusy) {
-		t.Fatalf("AcquireLease before the dead holder's lease expired = %v, want ErrBusy", err)
+	clock := clocktest.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s := open(t, path, bolt.WithClock(clock.Now))
+	if err := s.AcquireLease(t.Context(), "next", time.Minute); err != nil {
+		t.Fatalf("AcquireLease after the holder was killed: %v, want the lease at once", err)
 	}
-	clock.Advance(10 * time.Minute)
-	if err := s.AcquireLease(ctx, "next", 10*time.Minute); err != nil {
-		t.Errorf("AcquireLease after the dead holder's lease expired: %v", err)
+	// Within the process the lease still keeps two syncs apart.
+	if err := s.AcquireLease(t.Context(), "other", time.Minute); !errors.Is(err, rostersync.ErrBusy) {
+		t.Errorf("a second holder in the same process = %v, want ErrBusy", err)
 	}
+}
+
+// leaseHolderEnv names the file TestLeaseHolderProcess takes the lease in.
+const leaseHolderEnv = "ROLLCALL_TEST_BOLT_LEASE_HOLDER"
+
+// TestLeaseHolderProcess is TestKilledHoldersLeaseIsVoid's other process:
+// it takes the sync lease for ten minutes, says so, and waits to be killed.
+func TestLeaseHolderProcess(t *testing.T) {
+	path := os.Getenv(leaseHolderEnv)
+	if path == "" {
+		t.Skip("the other process of TestKilledHoldersLeaseIsVoid")
+	}
+	s, err := bolt.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AcquireLease(context.Background(), "killed", 10*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("leased")
+	_, _ = io.Copy(io.Discard, os.Stdin) // until killed
+	t.Fatal("the holder process was not killed")
 }
 
 func TestOpenLockedFile(t *testing.T) {
@@ -270,42 +308,6 @@ func TestVisitEmployees(t *testing.T) {
 	cancel()
 	if err := s.VisitEmployees(cancelled, func(int) {}, func(roster.Employee) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("VisitEmployees with a cancelled context = %v, want context.Canceled", err)
-	}
-}
-
-// TestReadsAfterDroppingMappedPages: reading every employee drops the
-// file's mapped pages every few thousand records; what is read after a
-// drop, in the same transaction, and by later reads is still the store's.
-func TestReadsAfterDroppingMappedPages(t *testing.T) {
-	t.Parallel()
-	s := open(t, filepath.Join(t.TempDir(), "rollcall.db"))
-	ctx := t.Context()
-	es := storetest.People(20_000) // several drops
-	if err := s.Apply(ctx, es, nil); err != nil {
-		t.Fatalf("Apply: %v", err)
-	}
-	want := map[string]roster.Employee{}
-	for _, e := range es {
-		want[e.Phone] = e
-	}
-	for range 2 {
-		got := map[string]roster.Employee{}
-		if err := s.VisitEmployees(ctx, func(int) {}, func(e roster.Employee) error {
-			got[e.Phone] = e
-			return nil
-		}); err != nil {
-			t.Fatalf("VisitEmployees: %v", err)
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Fatalf("VisitEmployees (-want +got):\n%s", diff)
-		}
-	}
-	hashes, err := s.Hashes(ctx)
-	if err != nil || len(hashes) != len(es) || hashes[es[12345].Phone] != es[12345].Hash() {
-		t.Fatalf("Hashes = %d hashes, %v; want %d, the stored ones", len(hashes), err, len(es))
-	}
-	if got, ok, err := s.Lookup(ctx, es[19999].Phone); err != nil || !ok || got != es[19999] {
-		t.Fatalf("Lookup = %v, %v, %v; want %v", got, ok, err, es[19999])
 	}
 }
 

@@ -21,7 +21,7 @@ type record struct {
 }
 
 // storedEmployee is the part of a record that makes an employee: what
-// eachEmployee decodes. The phone is the record's key, and the hash is only
+// VisitEmployees decodes. The phone is the record's key, and the hash is only
 // for syncs, so neither is decoded just to be dropped.
 type storedEmployee struct {
 	Name       string `json:"name"`
@@ -35,7 +35,7 @@ type storedEmployee struct {
 func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	hashes := map[string]string{}
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		return forEachReleasing(tx, employeesBucket, func(k, v []byte) error {
+		return tx.Bucket([]byte(employeesBucket)).ForEach(func(k, v []byte) error {
 			hash, err := storedHash(v)
 			hashes[string(k)] = hash
 			return err
@@ -147,15 +147,14 @@ func storedHash(v []byte) (string, error) {
 // VisitEmployees tells size how many employees are stored, then calls
 // visit with every one, ordered by phone, read in one read-only
 // transaction (a consistent copy of the directory), and stops at the first
-// error visit returns. It never holds them all: the directory held in
-// memory packs them as they come. The employees' strings are copies:
+// error visit returns. It never holds them all: the caller keeps what it
+// needs as they come. The employees' strings are copies:
 // nothing refers to the transaction's memory after it.
 func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error {
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		size(tx.Bucket([]byte(employeesBucket)).Stats().KeyN)
-		dropMapped(tx.DB().Info().Data, tx.Size()) // Stats read every page
 		i := 0
-		return forEachReleasing(tx, employeesBucket, func(k, v []byte) error {
+		return tx.Bucket([]byte(employeesBucket)).ForEach(func(k, v []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}

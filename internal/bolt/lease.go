@@ -25,8 +25,8 @@ type lease struct {
 // empty holder is an error.
 //
 // bbolt's file lock already keeps other processes out of the file; the
-// lease keeps two syncs of one process apart and, being in the file, makes a
-// process killed mid-sync hold the lease until it expires.
+// lease keeps two syncs of one process apart. A lease found in the file at
+// Open is void (voidDeadLease).
 func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) error {
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(metaBucket))
@@ -80,4 +80,18 @@ func readLease(b *bbolt.Bucket) (lease, bool, error) {
 		return lease{}, false, fmt.Errorf("%w: the sync lease cannot be read: %w", ErrCorrupt, err)
 	}
 	return l, true, nil
+}
+
+// voidDeadLease deletes the sync lease found in the file when it is opened.
+// Open holds bbolt's exclusive file lock, which the operating system takes
+// from a process when it dies, so whoever wrote that lease no longer has
+// the file: it is a sync killed (or stopped before it could release)
+// mid-run. Waiting out its expiry would only refuse the next sync as
+// "already running" with nothing running.
+func voidDeadLease(tx *bbolt.Tx) error {
+	b := tx.Bucket([]byte(metaBucket))
+	if b.Get([]byte(leaseKey)) == nil {
+		return nil
+	}
+	return b.Delete([]byte(leaseKey))
 }

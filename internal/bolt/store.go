@@ -8,8 +8,9 @@
 // applied sync finished, the digest of the employees, the change log that
 // carries the directory's version, and the sync lease. bbolt locks the file, so a
 // second process that opens it gets ErrLocked instead of waiting forever;
-// the lease still matters within the process, and it outlives a process
-// killed mid-sync only until it expires.
+// the lease matters only within the process that has the file open, and a
+// lease left in the file by a process killed mid-sync is void at the next
+// Open.
 package bolt
 
 import (
@@ -79,7 +80,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	for _, opt := range opts {
 		opt(s)
 	}
-	db, err := openDB(path)
+	db, err := openDB(path, false)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +92,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
-		return nil
+		return voidDeadLease(tx)
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("prepare store file %s: %w", path, err), db.Close())
@@ -99,15 +100,16 @@ func Open(path string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// openDB opens the bbolt file and turns bbolt's errors, and the panics it
-// raises on some damaged files, into errors that say what to do.
-func openDB(path string) (db *bbolt.DB, err error) {
+// openDB opens the bbolt file (readOnly: an existing one, shared with other
+// readers) and turns bbolt's errors, and the panics it raises on some
+// damaged files, into errors that say what to do.
+func openDB(path string, readOnly bool) (db *bbolt.DB, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			db, err = nil, fmt.Errorf("store file %s is %w (%v); %s", path, ErrCorrupt, p, rebuildHint)
 		}
 	}()
-	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout})
+	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
 	switch {
 	case err == nil:
 		return db, nil
@@ -115,6 +117,8 @@ func openDB(path string) (db *bbolt.DB, err error) {
 		return nil, fmt.Errorf("store file %s is %w (is `rollcall serve` running?)", path, ErrLocked)
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
 		return nil, fmt.Errorf("store file %s is %w (%w); %s", path, ErrCorrupt, err, rebuildHint)
+	case errors.Is(err, fs.ErrNotExist) && readOnly:
+		return nil, fmt.Errorf("store file %s does not exist yet: %w", path, err)
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("open store file %s: directory %s does not exist: %w", path, filepath.Dir(path), err)
 	default:

@@ -27,6 +27,11 @@ type Config struct {
 	Bindings Bindings
 	// CloudRun says that rollcall runs as a Cloud Run service (K_SERVICE).
 	CloudRun bool
+	// Texts are the bot's words (texts.go).
+	Texts Texts
+	// FirestoreEmulator says FIRESTORE_EMULATOR_HOST is set: the Firestore
+	// library talks to the emulator, without credentials.
+	FirestoreEmulator bool
 }
 
 // The kinds of source and store.
@@ -144,7 +149,7 @@ func Load(getenv func(string) string) (Config, error) {
 			ClientRateLimit: l.limit("ROLLCALL_CLIENT_RATE_LIMIT", ratelimit.DefaultClientRate),
 		},
 		Sync: Sync{
-			Token:            Secret(l.str("ROLLCALL_SYNC_TOKEN", "")),
+			Token:            l.headerSecret("ROLLCALL_SYNC_TOKEN"),
 			Invokers:         l.emails("ROLLCALL_SYNC_INVOKERS"),
 			Audience:         l.baseURL("ROLLCALL_SYNC_AUDIENCE"),
 			MaxDeletePercent: l.percent("ROLLCALL_MAX_DELETE_PERCENT", rostersync.DefaultMaxDeletePercent),
@@ -155,14 +160,32 @@ func Load(getenv func(string) string) (Config, error) {
 		},
 		Bindings: l.bindings(),
 		CloudRun: l.str("K_SERVICE", "") != "",
+		Texts:    l.texts(),
+
+		FirestoreEmulator: l.str("FIRESTORE_EMULATOR_HOST", "") != "",
 	}
-	c.Kakao.SkillSecret, c.Kakao.SkillOpen = openIfOff(Secret(l.str("ROLLCALL_SKILL_SECRET", "")))
+	c.Kakao.SkillSecret, c.Kakao.SkillOpen = openIfOff(l.headerSecret("ROLLCALL_SKILL_SECRET"))
 	c.Source.Kind, c.Source.Sheet = l.source("ROLLCALL_SOURCE", c.Source.Location)
 	l.feedbackTab("ROLLCALL_FEEDBACK_TAB", c.Source)
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}
 	}
 	return c, nil
+}
+
+// texts reads the bot's words (texts.go); the variables are named here,
+// with the others, for the deploy checks that read this file.
+func (l *loader) texts() Texts {
+	return Texts{
+		Verified:     l.text("ROLLCALL_TEXT_VERIFIED", true, MaxText),
+		NotEmployee:  l.text("ROLLCALL_TEXT_NOT_EMPLOYEE", false, MaxText),
+		NoProfile:    l.text("ROLLCALL_TEXT_NO_PROFILE", false, MaxText),
+		Undecided:    l.text("ROLLCALL_TEXT_UNDECIDED", false, MaxText),
+		GateVerified: l.text("ROLLCALL_TEXT_GATE_VERIFIED", true, MaxText),
+		NotVerified:  l.text("ROLLCALL_TEXT_NOT_VERIFIED", false, MaxText),
+		Unbound:      l.text("ROLLCALL_TEXT_UNBOUND", false, MaxText),
+		VerifyButton: l.text("ROLLCALL_TEXT_VERIFY_BUTTON", false, MaxButtonLabel),
+	}
 }
 
 // Error lists every configuration problem.

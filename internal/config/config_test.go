@@ -218,3 +218,72 @@ func TestSkillSecretOff(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadRefusesNumbersThatAreNotFinite: every numeric variable refuses
+// NaN, ±Inf and a number beyond float64 (1e400), naming the variable. A
+// NaN brake threshold once passed the range check and turned the deletion
+// brake off.
+func TestLoadRefusesNumbersThatAreNotFinite(t *testing.T) {
+	t.Parallel()
+	numeric := []string{"PORT", "ROLLCALL_MAX_DELETE_PERCENT", "ROLLCALL_KAKAO_TIMEOUT",
+		"ROLLCALL_USER_RATE_LIMIT", "ROLLCALL_CLIENT_RATE_LIMIT", "ROLLCALL_BINDING_TTL"}
+	for _, name := range numeric {
+		for _, v := range []string{"NaN", "nan", "Inf", "+Inf", "-Inf", "infinity", "1e400", "-1e400", "0x1p5000", "1e400s", "NaNd"} {
+			_, err := Load(env(map[string]string{name: v}))
+			if err == nil || !strings.Contains(err.Error(), name+":") {
+				t.Errorf("%s=%s: error %v, want one naming %s", name, v, err, name)
+			}
+		}
+	}
+}
+
+func TestLoadPercentRange(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]float64{"0": 0, "100": 100, "12.5": 12.5, " 20 ": 20, "1e1": 10} {
+		c, err := Load(env(map[string]string{"ROLLCALL_MAX_DELETE_PERCENT": in}))
+		if err != nil || c.Sync.MaxDeletePercent != want {
+			t.Errorf("ROLLCALL_MAX_DELETE_PERCENT=%q: %v, %v; want %v", in, c.Sync.MaxDeletePercent, err, want)
+		}
+	}
+	for _, in := range []string{"-0.1", "100.01", "20%", "twenty", "1e-400x"} {
+		if _, err := Load(env(map[string]string{"ROLLCALL_MAX_DELETE_PERCENT": in})); err == nil {
+			t.Errorf("ROLLCALL_MAX_DELETE_PERCENT=%q accepted", in)
+		}
+	}
+}
+
+// TestLoadRefusesSecretsNoHeaderCarries: the skill secret and the sync
+// token travel in HTTP headers; a value with a line break or another
+// control character inside could never match a request, so it is refused
+// at start-up, naming the variable and not the value.
+func TestLoadRefusesSecretsNoHeaderCarries(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"ROLLCALL_SKILL_SECRET", "ROLLCALL_SYNC_TOKEN"} {
+		for _, v := range []string{"abc\ndef", "abc\r\ndef", "abc\rdef", "abc\x00def", "abc\x7fdef", "abc\x1bdef"} {
+			_, err := Load(env(map[string]string{name: v}))
+			if err == nil || !strings.Contains(err.Error(), name+":") {
+				t.Errorf("%s=%q: error %v, want one naming %s", name, v, err, name)
+				continue
+			}
+			if strings.Contains(err.Error(), "abc") || strings.Contains(err.Error(), "def") {
+				t.Errorf("%s: the error shows the secret: %v", name, err)
+			}
+		}
+		// What a header does carry is kept as it is; surrounding
+		// whitespace (a pasted trailing newline) is trimmed, as HTTP trims it.
+		for in, want := range map[string]string{"s3cr3t-_.~+/=": "s3cr3t-_.~+/=", "two words": "two words", "tok\n": "tok", "비밀": "비밀"} {
+			c, err := Load(env(map[string]string{name: in}))
+			if err != nil {
+				t.Errorf("%s=%q: %v", name, in, err)
+				continue
+			}
+			got := c.Sync.Token
+			if name == "ROLLCALL_SKILL_SECRET" {
+				got = c.Kakao.SkillSecret
+			}
+			if got.Reveal() != want {
+				t.Errorf("%s=%q: %q, want %q", name, in, got.Reveal(), want)
+			}
+		}
+	}
+}

@@ -9,6 +9,21 @@ import (
 // Describe returns the configuration as an operator reads it, one variable a
 // line, secrets shown only as set or unset.
 func (c Config) Describe() string {
+	var b strings.Builder
+	for _, s := range c.Settings() {
+		fmt.Fprintf(&b, "  %-28s %s\n", s.Name, s.Value)
+	}
+	return b.String()
+}
+
+// Setting is one variable as an operator may see it: a secret shows only
+// whether it is set.
+type Setting struct {
+	Name, Value string
+}
+
+// Settings lists every variable in effect, secrets masked.
+func (c Config) Settings() []Setting {
 	set := func(s Secret) string {
 		if s == "" {
 			return "(unset)"
@@ -31,7 +46,7 @@ func (c Config) Describe() string {
 		}
 		return s
 	}
-	var b strings.Builder
+	var out []Setting
 	for _, kv := range [][2]string{
 		{"PORT", fmt.Sprint(c.Port)},
 		{"ROLLCALL_SOURCE", c.Source.Location + " (" + c.Source.Kind + ")"},
@@ -55,9 +70,12 @@ func (c Config) Describe() string {
 		{"ROLLCALL_LOG_FORMAT", string(c.Log.Format)},
 		{"ROLLCALL_LOG_LEVEL", c.Log.Level.String()},
 	} {
-		fmt.Fprintf(&b, "  %-28s %s\n", kv[0], kv[1])
+		out = append(out, Setting{kv[0], kv[1]})
 	}
-	return b.String()
+	for _, t := range c.Texts.Vars() {
+		out = append(out, Setting{t.Name, describeText(t.Value)})
+	}
+	return out
 }
 
 // bindingTTL shows a binding TTL as ROLLCALL_BINDING_TTL takes it.

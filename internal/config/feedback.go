@@ -1,8 +1,9 @@
 package config
 
 import (
-	"strings"
 	"unicode/utf8"
+
+	"github.com/rollcall/rollcall/internal/a1"
 )
 
 // maxTabTitle is the longest tab name Google Sheets accepts.
@@ -24,15 +25,13 @@ func (l *loader) feedbackTab(name string, src Source) {
 	}
 }
 
-// rangeTab is the tab an A1 range names: 직원목록 in "직원목록!A:Z" or
-// "'직원목록'!A:Z", the whole range when it has no "!".
-func rangeTab(a1 string) string {
-	tab := a1
-	if i := strings.LastIndex(a1, "!"); i >= 0 {
-		tab = a1[:i]
+// rangeTab is the tab an A1 range names: 직원 목록 in "직원 목록!A:Z" or
+// "'직원 목록'!A:Z", the whole range when it is one unquoted word. A range
+// that is not A1 notation names none here: the source reports it.
+func rangeTab(rangeA1 string) string {
+	r, err := a1.Parse(rangeA1)
+	if err != nil {
+		return ""
 	}
-	if len(tab) >= 2 && strings.HasPrefix(tab, "'") && strings.HasSuffix(tab, "'") {
-		tab = strings.ReplaceAll(tab[1:len(tab)-1], "''", "'")
-	}
-	return tab
+	return r.Tab
 }

@@ -20,6 +20,12 @@ func TestLoadFeedbackTab(t *testing.T) {
 			"", "ROLLCALL_FEEDBACK_TAB: a feedback tab needs a Google Sheets source; ROLLCALL_SOURCE is a csv file"},
 		{"the roster's own tab", map[string]string{"ROLLCALL_SOURCE": sheetURL, "ROLLCALL_SHEET_RANGE": "'직원 목록'!A:Z", "ROLLCALL_FEEDBACK_TAB": "직원 목록"},
 			"", "ROLLCALL_FEEDBACK_TAB: \"직원 목록\" is the tab ROLLCALL_SHEET_RANGE reads"},
+		{"the roster's own tab, quoted with a bang", map[string]string{"ROLLCALL_SOURCE": sheetURL, "ROLLCALL_SHEET_RANGE": "'직원!목록'", "ROLLCALL_FEEDBACK_TAB": "직원!목록"},
+			"", "ROLLCALL_FEEDBACK_TAB: \"직원!목록\" is the tab ROLLCALL_SHEET_RANGE reads"},
+		{"the roster's own tab, unquoted", map[string]string{"ROLLCALL_SOURCE": sheetURL, "ROLLCALL_SHEET_RANGE": "직원목록", "ROLLCALL_FEEDBACK_TAB": "직원목록"},
+			"", "ROLLCALL_FEEDBACK_TAB: \"직원목록\" is the tab ROLLCALL_SHEET_RANGE reads"},
+		{"another tab whose name is in the range's", map[string]string{"ROLLCALL_SOURCE": sheetURL, "ROLLCALL_SHEET_RANGE": "'결과!직원'!A:Z", "ROLLCALL_FEEDBACK_TAB": "직원"},
+			"직원", ""},
 		{"too long", map[string]string{"ROLLCALL_SOURCE": sheetURL, "ROLLCALL_FEEDBACK_TAB": strings.Repeat("결", 101)},
 			"", "ROLLCALL_FEEDBACK_TAB: a tab name is at most 100 characters"},
 	}

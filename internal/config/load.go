@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"net/mail"
 	"net/url"
 	"path/filepath"
@@ -40,11 +41,17 @@ func (l *loader) port(name string, def int) int {
 	return p
 }
 
+// percent reads a percentage from 0 to 100. NaN and ±Inf are refused by
+// name: ParseFloat accepts them, and NaN would pass a range check written
+// as p < 0 || p > 100 (every comparison with NaN is false), turning the
+// deletion brake off. A value out of float64's range (1e400) is ParseFloat's
+// error.
 func (l *loader) percent(name string, def float64) float64 {
 	v := l.str(name, strconv.FormatFloat(def, 'f', -1, 64))
 	p, err := strconv.ParseFloat(v, 64)
-	if err != nil || p < 0 || p > 100 {
-		l.fail(name, "%q is not a percentage (0–100)", v)
+	if err != nil || math.IsNaN(p) || math.IsInf(p, 0) || !(p >= 0 && p <= 100) {
+		l.fail(name, "%q is not a percentage: want a number from 0 to 100, e.g. 20", v)
+		return def
 	}
 	return p
 }

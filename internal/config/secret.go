@@ -1,6 +1,10 @@
 package config
 
-import "log/slog"
+import (
+	"log/slog"
+
+	"golang.org/x/net/http/httpguts"
+)
 
 // Secret is a configuration value that must never be printed or logged.
 type Secret string
@@ -21,3 +25,18 @@ func (s Secret) Reveal() string { return string(s) }
 
 // MarshalText hides the value from encoders (JSON logs of a whole struct).
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// headerSecret reads a secret that travels in an HTTP header: the skill
+// secret (X-Rollcall-Secret, set in Open Builder's skill settings) and the
+// sync token (Authorization: Bearer). A value no header can carry — a line
+// break pasted into the middle, another control character — could never
+// match, so every request would be refused; it is refused at start-up
+// instead. The message names no part of the value.
+func (l *loader) headerSecret(name string) Secret {
+	v := l.str(name, "")
+	if !httpguts.ValidHeaderFieldValue(v) {
+		l.fail(name, "holds a control character (a line break?), which no HTTP header can carry: set it again as one line of printable characters")
+		return ""
+	}
+	return Secret(v)
+}

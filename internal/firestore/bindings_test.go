@@ -14,6 +14,7 @@ import (
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/rostersync"
+	"github.com/rollcall/rollcall/internal/userkey"
 )
 
 // A Kakao user id as Open Builder sends it, and the phone of sheet(n)'s
@@ -103,7 +104,7 @@ func TestBindingsAcrossInstances(t *testing.T) {
 	}
 	b.wantVerified(t, true)
 	syncRows(t, a.store, slices.Delete(rows, 1, 2))
-	if _, found, err := a.store.Binding(t.Context(), binding.Key(kakaoUser)); err != nil || found {
+	if _, found, err := a.store.Binding(t.Context(), userkey.Of(kakaoUser)); err != nil || found {
 		t.Errorf("after the sync removing the employee, Binding = found %v, %v; want deleted", found, err)
 	}
 	// b has neither reloaded its directory nor re-read the binding yet; once
@@ -129,7 +130,7 @@ func TestBindingDocuments(t *testing.T) {
 		t.Fatalf("Bind: %v", err)
 	}
 
-	snap, err := s.client.Collection(bindingsCollection).Doc(binding.Key(kakaoUser)).Get(t.Context())
+	snap, err := s.client.Collection(bindingsCollection).Doc(userkey.Of(kakaoUser)).Get(t.Context())
 	if err != nil {
 		t.Fatalf("read the binding document: %v", err)
 	}

@@ -109,7 +109,8 @@ const countAlias = "employees"
 
 // Count returns how many employees the directory holds, with an
 // aggregation query: the server counts, no document is read.
-func (s *Store) Count(ctx context.Context) (int, error) {
+func (s *Store) Count(ctx context.Context) (_ int, err error) {
+	defer s.explain(&err)
 	res, err := s.client.Collection(employeesCollection).NewAggregationQuery().WithCount(countAlias).Get(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("count employees: %w", err)

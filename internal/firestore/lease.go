@@ -37,9 +37,10 @@ type leaseFields struct {
 // clocks of Cloud Run instances (and of any machine kept by NTP) agree to
 // well under a second, so a ttl of minutes leaves ample margin; a lease
 // ends at most that skew early or late.
-func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) error {
+func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) (err error) {
+	defer s.explain(&err)
 	doc := s.leaseDoc()
-	err := s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
+	err = s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
 		now := s.now()
 		held, found, err := readLease(tx, doc)
 		if err != nil {

@@ -129,7 +129,8 @@ func runID(started time.Time) (string, error) {
 
 // Runs returns the reports of at most limit recorded runs, newest (latest
 // start) first. The history keeps the 50 newest runs.
-func (s *Store) Runs(ctx context.Context, limit int) ([]rostersync.Report, error) {
+func (s *Store) Runs(ctx context.Context, limit int) (_ []rostersync.Report, err error) {
+	defer s.explain(&err)
 	if err := rostersync.CheckRunsLimit(limit); err != nil {
 		return nil, err
 	}

@@ -41,6 +41,9 @@ type state struct {
 // readState reads meta/directory; a missing document is the zero state.
 func (s *Store) readState(ctx context.Context) (state, error) {
 	snap, err := s.metaDoc().Get(ctx)
+	if d := s.diagnose(err); d != nil {
+		return state{}, fmt.Errorf("read %s/%s: %w", metaCollection, directoryMetaDoc, d)
+	}
 	if status.Code(err) == codes.NotFound {
 		return state{}, nil
 	}

@@ -48,6 +48,8 @@ var errBadPhone = errors.New("phone cannot be a Firestore document id")
 type Store struct {
 	client *gfs.Client
 	now    func() time.Time
+	// project and database name the database in diagnoses (diagnose.go).
+	project, database string
 }
 
 var _ rostersync.Store = (*Store)(nil)
@@ -69,9 +71,12 @@ func Open(ctx context.Context, projectID, databaseID string, opts ...option.Clie
 	}
 	client, err := gfs.NewClientWithDatabase(ctx, projectID, databaseID, opts...)
 	if err != nil {
+		if noCredentials(err) {
+			err = &Diagnosis{Kind: ErrUnauthenticated, cause: err, Fix: credentialsFix}
+		}
 		return nil, fmt.Errorf("open Firestore database %s of project %s: %w", databaseID, projectID, err)
 	}
-	return &Store{client: client, now: time.Now}, nil
+	return &Store{client: client, now: time.Now, project: projectID, database: databaseID}, nil
 }
 
 // Close releases the client's connections.

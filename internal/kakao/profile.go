@@ -30,10 +30,37 @@ const (
 // verify.ErrRefused.
 type ProfileStatusError struct {
 	Code int
+	// KakaoCode is the code of Kakao's error body ({"msg":...,"code":-401}),
+	// 0 when there was none.
+	KakaoCode int
+	// IPMismatch says Kakao refused the key from this server's address:
+	// the Kakao app allows its REST API key from other addresses only.
+	IPMismatch bool
 }
 
 func (e *ProfileStatusError) Error() string {
+	switch {
+	case e.IPMismatch:
+		return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v: %s", e.Code, e.KakaoCode, ErrKakaoIP, e.Remedy())
+	case e.Code == http.StatusUnauthorized:
+		return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v: %s", e.Code, e.KakaoCode, ErrKakaoKey, e.Remedy())
+	}
 	return fmt.Sprintf("the Kakao profile API answered HTTP %d", e.Code)
+}
+
+// Set-up failures of the Kakao key, which a *ProfileStatusError names.
+var (
+	// ErrKakaoKey: Kakao refused ROLLCALL_KAKAO_REST_API_KEY.
+	ErrKakaoKey = errors.New("Kakao refused the REST API key")
+	// ErrKakaoIP: the Kakao app allows its REST API key from listed server
+	// addresses only, and this server's is not among them.
+	ErrKakaoIP = errors.New("Kakao refused the REST API key from this server's address")
+)
+
+// Is makes a refused key or address match its set-up failure.
+func (e *ProfileStatusError) Is(target error) bool {
+	return target == ErrKakaoIP && e.IPMismatch ||
+		target == ErrKakaoKey && e.Code == http.StatusUnauthorized && !e.IPMismatch
 }
 
 // Unwrap makes the answer a refusal for the verification use case.
@@ -145,9 +172,9 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		// Drain a little so that the connection can be reused.
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-		return "", &ProfileStatusError{Code: resp.StatusCode}
+		// Read a little: Kakao's error body, and the connection reused.
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+		return "", statusError(resp.StatusCode, body)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {

@@ -1,7 +1,8 @@
 // Package localfile guards what the file sources (csv, xlsx) read from
 // disk: a regular file, of a size an employee list can have, so that a wrong
-// path (a directory, a device, a log, a disk image) fails fast instead of
-// filling memory. Its errors leave the path out: the source names it once.
+// path (a directory, a named pipe, a device, a log, a disk image) fails fast
+// instead of blocking or filling memory. Its errors leave the path out: the
+// source names it once.
 package localfile
 
 import (
@@ -10,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // MaxSize is the largest file a source reads: generous for any company's
@@ -22,7 +24,8 @@ const MaxSize = 32 << 20
 var (
 	// ErrTooLarge means the file is over the size limit.
 	ErrTooLarge = errors.New("file too large for an employee list")
-	// ErrNotAFile means the path names a directory or a device.
+	// ErrNotAFile means the path names a directory, a named pipe, a socket
+	// or a device; the error says which.
 	ErrNotAFile = errors.New("not a regular file")
 )
 
@@ -38,8 +41,16 @@ func Check(path string, limit int64) error {
 
 // Read reads the whole file at path, refusing anything that is not a
 // regular file or is larger than limit bytes.
+//
+// It looks before it opens: opening a named pipe for reading blocks until a
+// writer comes, which may be never. O_NONBLOCK covers a pipe put in the
+// file's place between the look and the open (it changes nothing for a
+// regular file), and the open file is checked again.
 func Read(path string, limit int64) (data []byte, err error) {
-	f, err := os.Open(path)
+	if err := Check(path, limit); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, WithoutPath(err)
 	}
@@ -68,8 +79,8 @@ func Read(path string, limit int64) (data []byte, err error) {
 }
 
 func checkInfo(info fs.FileInfo, limit int64) error {
-	if !info.Mode().IsRegular() {
-		return ErrNotAFile
+	if mode := info.Mode(); !mode.IsRegular() {
+		return fmt.Errorf("%w: it is %s; name a .csv or .xlsx file", ErrNotAFile, kind(mode))
 	}
 	if info.Size() > limit {
 		return fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, info.Size(), limit)
@@ -85,4 +96,19 @@ func WithoutPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// kind names what a path that is not a regular file is, for an operator.
+func kind(mode fs.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "a directory"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }

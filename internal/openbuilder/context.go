@@ -47,9 +47,9 @@ func noEmployeeContext() *skillContext {
 }
 
 // authQuickReply leads to the auth block, or is nil without its id.
-func authQuickReply(blockID string) []quickReply {
+func authQuickReply(label, blockID string) []quickReply {
 	if blockID == "" {
 		return nil
 	}
-	return []quickReply{{Label: "인증하기", Action: "block", BlockID: blockID}}
+	return []quickReply{{Label: label, Action: "block", BlockID: blockID}}
 }

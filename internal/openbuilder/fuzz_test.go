@@ -16,6 +16,8 @@ func seedPayloads(f *testing.F, files ...string) {
 		`{"value":{"origin":"{\"otp\":\"https://talk-plugin-capi.kakao.com/otp/a/profile\"}"}}`,
 		`{"action":{"params":{"p":"{\"otp\":{\"otp\":1}}"},"detailParams":{"p":{"value":[1,{"otp":null}]}}}}`,
 		`{"user":{"properties":{"appUserId":-0.5e10}}}`,
+		`{"action":{"detailParams":{"age":{"origin":23,"value":23},"n":5,"o":{"origin":{"otp":"https://talk-plugin-capi.kakao.com/otp/a/profile"}}}}}`,
+		`{"value":{"origin":23,"resolved":{"otp":["x"]}}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -23,7 +25,8 @@ func seedPayloads(f *testing.F, files ...string) {
 
 func FuzzDecodeValidation(f *testing.F) {
 	seedPayloads(f, "kakao/validation-request.json", "requests/validation-origin-json.json",
-		"requests/validation-resolved-only.json", "requests/validation-no-otp.json")
+		"requests/validation-resolved-only.json", "requests/validation-no-otp.json",
+		"requests/validation-typed.json", "requests/validation-live-profile.json")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var r validationRequest
 		if err := decode(body, &r); err != nil {
@@ -39,7 +42,10 @@ func FuzzDecodeValidation(f *testing.F) {
 
 func FuzzDecodeSkill(f *testing.F) {
 	seedPayloads(f, "kakao/skill-request.json", "requests/skill-params-only.json",
-		"requests/skill-detail-value-object.json", "requests/skill-no-otp.json")
+		"requests/skill-detail-value-object.json", "requests/skill-no-otp.json",
+		"requests/panel-skill-profile.json", "requests/skilltest-typed-params.json",
+		"requests/skilltest-typed-params-profile.json", "requests/live-entities-profile.json",
+		"requests/live-quickreply-gate.json")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var p skillPayload
 		if err := decode(body, &p); err != nil {

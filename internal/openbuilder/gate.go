@@ -50,7 +50,7 @@ const (
 
 // gate answers whether the caller is verified, from their binding alone:
 // no call to Kakao.
-func (g *Gates) gate(c *gin.Context, p skillPayload) {
+func (g *Gates) gate(c *gin.Context, p gatePayload) {
 	userID := p.userID()
 	e, ok, err := g.keeper.Gate(c.Request.Context(), userID)
 	outcome := gateNotVerified
@@ -61,12 +61,12 @@ func (g *Gates) gate(c *gin.Context, p skillPayload) {
 		outcome = gateVerified
 	}
 	g.log(c, "gate", outcome, userID, err)
-	answer(c, gateAnswer(outcome, e, g.authBlockID))
+	answer(c, gateAnswer(g.h.texts, outcome, e, g.authBlockID))
 }
 
 // unbind deletes the caller's binding; a caller without one, or without a
 // user id, is told the same: there is nothing left to unbind.
-func (g *Gates) unbind(c *gin.Context, p skillPayload) {
+func (g *Gates) unbind(c *gin.Context, p gatePayload) {
 	userID := p.userID()
 	var err error
 	if userID != "" {
@@ -77,7 +77,7 @@ func (g *Gates) unbind(c *gin.Context, p skillPayload) {
 		outcome = gateUndecided
 	}
 	g.log(c, "unbind", outcome, userID, err)
-	answer(c, unbindAnswer(err == nil))
+	answer(c, unbindAnswer(g.h.texts, err == nil))
 }
 
 // log puts the call's outcome on its access line. Errors of the bindings

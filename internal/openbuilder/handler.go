@@ -2,8 +2,6 @@ package openbuilder
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"errors"
 	"io"
 	"math"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/rollcall/rollcall/internal/secret"
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
@@ -50,27 +49,29 @@ type HandlerConfig struct {
 	// secret does not authenticate: Kakao calls every bot from a few
 	// addresses, so authenticated calls are never limited by address.
 	Clients ClientLimiter
+	// Texts are the words the answers show; empty fields are rollcall's.
+	Texts Texts
 }
 
 // Handler serves Open Builder's skills. Every endpoint shares its checks
 // (see route); a well-formed call is answered 200 in the skill's own
 // format, so that the bot shows the user a message.
 type Handler struct {
-	secretSum [sha256.Size]byte
-	hasSecret bool
-	botID     string
-	clients   ClientLimiter
-	verifier  Verifier
+	secret   secret.Shared
+	bot      secret.Shared // compared like a secret: it admits calls
+	clients  ClientLimiter
+	verifier Verifier
+	texts    Texts
 }
 
 // NewHandler returns the skill endpoints, verifying through v.
 func NewHandler(cfg HandlerConfig, v Verifier) *Handler {
 	return &Handler{
-		hasSecret: cfg.SkillSecret != "",
-		secretSum: sha256.Sum256([]byte(cfg.SkillSecret)),
-		botID:     cfg.BotID,
-		clients:   cfg.Clients,
-		verifier:  v,
+		secret:   secret.New(cfg.SkillSecret),
+		bot:      secret.New(cfg.BotID),
+		clients:  cfg.Clients,
+		verifier: v,
+		texts:    cfg.Texts.WithDefaults(),
 	}
 }
 
@@ -92,7 +93,7 @@ type payload interface {
 // wrong secret (before the body is read), 413 for a body over
 // maxBodyBytes, 400 for a body that does not decode into P, 403 for
 // another bot. serve answers with answer or refuse. A new endpoint is a
-// serve func and one line: route(r, h, "/kakao/gate", gate.serve).
+// serve func and one line, as the gate's: route(r, g.h, "/kakao/gate", g.gate).
 func route[P payload](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
 	endpoint := strings.TrimPrefix(path, "/kakao/")
 	r.POST(path, func(c *gin.Context) {
@@ -105,7 +106,7 @@ func route[P payload](r gin.IRoutes, h *Handler, path string, serve func(c *gin.
 			refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, err.Error())
 			return
 		}
-		if h.botID != "" && subtle.ConstantTimeCompare([]byte(p.botID()), []byte(h.botID)) != 1 {
+		if h.bot.IsSet() && !h.bot.Matches(p.botID()) {
 			refuse(c, endpoint, http.StatusForbidden, refusedBot, "this bot is not allowed")
 			return
 		}
@@ -131,7 +132,7 @@ const tooManyRequests = "too many requests"
 // admit applies the client limit and the secret, then reads the body. On
 // refusal it has answered.
 func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
-	authenticated := h.hasSecret && h.secretOK(c)
+	authenticated := h.secret.IsSet() && h.secretOK(c)
 	if !authenticated && h.clients != nil {
 		if ok, wait := h.clients.Allow(c.ClientIP()); !ok {
 			c.Header("Retry-After", retryAfter(wait))
@@ -139,7 +140,7 @@ func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
 			return nil, false
 		}
 	}
-	if h.hasSecret && !authenticated {
+	if h.secret.IsSet() && !authenticated {
 		refuse(c, endpoint, http.StatusUnauthorized, refusedSecret, "missing or wrong skill secret")
 		return nil, false
 	}
@@ -163,18 +164,14 @@ func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
 	return body, true
 }
 
-// secretOK compares digests, so the comparison takes the same time whatever
-// the lengths and contents.
+// secretOK reports whether the call carries the skill secret, in
+// SecretHeader or, failing that, ?secret=.
 func (h *Handler) secretOK(c *gin.Context) bool {
 	got := c.GetHeader(SecretHeader)
 	if got == "" {
 		got = c.Query("secret")
 	}
-	if got == "" {
-		return false
-	}
-	sum := sha256.Sum256([]byte(got))
-	return subtle.ConstantTimeCompare(sum[:], h.secretSum[:]) == 1
+	return h.secret.Matches(got)
 }
 
 // retryAfter formats wait as a Retry-After value: whole seconds, rounded

@@ -294,7 +294,7 @@ func TestBadInput(t *testing.T) {
 		{name: "null", path: "/kakao/skill", body: `null`, wantCode: 400},
 		{name: "empty body", path: "/kakao/skill", body: ``, wantCode: 400},
 		{name: "value as number", path: "/kakao/validate", body: `{"value":42}`, wantCode: 400},
-		{name: "origin as number", path: "/kakao/validate", body: `{"value":{"origin":42}}`, wantCode: 400},
+		{name: "origin as number", path: "/kakao/validate", body: `{"value":{"origin":42}}`, wantCode: 200, wantStatus: "FAIL"},
 		{name: "action as string", path: "/kakao/skill", body: `{"action":"x"}`, wantCode: 400},
 		{name: "user id as number", path: "/kakao/skill", body: `{"userRequest":{"user":{"id":7}}}`, wantCode: 400},
 		{name: "detailParams as array", path: "/kakao/skill", body: `{"action":{"detailParams":[]}}`, wantCode: 400},

@@ -7,9 +7,21 @@ import (
 	"fmt"
 )
 
+// The payload types below decode only what rollcall reads, and read it
+// liberally: Open Builder's skill-test button lets a builder type numbers,
+// booleans and objects as parameter values, live payloads carry objects
+// where the documentation shows strings, and Kakao adds fields. What
+// rollcall does not read is not decoded at all (user.properties, lang,
+// contexts, clientExtra, intent, flow, a parameter's groupName, top-level
+// extras), so it may hold any JSON value. Where rollcall reads a value it
+// takes the types that can carry what it looks for: an OTP URL only in a
+// JSON string (origin) or in a parameter value of any type (paramValue);
+// a value of another type is simply not an OTP. The ids (bot.id, user.id)
+// and the objects that hold what rollcall reads stay strict: a body where
+// they are of another type is not a Kakao payload, and is refused 400.
+
 // validationRequest is the part of Open Builder's parameter validation
-// request that rollcall reads. Other fields are not decoded, so a variant
-// payload whose other fields differ in type is still answered.
+// request that rollcall reads.
 type validationRequest struct {
 	Bot   bot             `json:"bot"`
 	User  user            `json:"user"`
@@ -18,18 +30,40 @@ type validationRequest struct {
 
 // validationValue is the parameter value being validated. For the profile
 // plugin, Origin is the OTP URL; some payloads carry the JSON string
-// {"otp":"<OTP URL>",...} in Origin or Resolved instead.
+// {"otp":"<OTP URL>",...} in Origin or Resolved instead. An origin that is
+// not a JSON string (a number typed in a test) reads as "".
 type validationValue struct {
 	Origin   string     `json:"origin"`
 	Resolved paramValue `json:"resolved"`
 }
 
+// UnmarshalJSON reads a value object; its origin is read by stringOnly.
+func (v *validationValue) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Origin   json.RawMessage `json:"origin"`
+		Resolved paramValue      `json:"resolved"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*v = validationValue{Origin: stringOnly(raw.Origin), Resolved: raw.Resolved}
+	return nil
+}
+
 // skillPayload is the part of Open Builder's block skill payload that
-// rollcall reads.
+// the verification skill reads.
 type skillPayload struct {
 	Bot         bot         `json:"bot"`
 	UserRequest userRequest `json:"userRequest"`
 	Action      action      `json:"action"`
+}
+
+// gatePayload is the part of a block skill payload that the gate and unbind
+// skills read: who is asking, from which bot. Their blocks' parameters
+// (action) are the builder's business and are not decoded.
+type gatePayload struct {
+	Bot         bot         `json:"bot"`
+	UserRequest userRequest `json:"userRequest"`
 }
 
 // userRequest says who is talking to the bot.
@@ -55,10 +89,45 @@ type action struct {
 }
 
 // detailParam is one entry of action.detailParams. Value is often a JSON
-// string to be decoded again.
+// string to be decoded again. An origin that is not a JSON string (the
+// skill-test button's {"origin":23,"value":23}) reads as "", and an entry
+// that is not an object as an empty entry: neither carries an OTP.
 type detailParam struct {
 	Origin string     `json:"origin"`
 	Value  paramValue `json:"value"`
+}
+
+// UnmarshalJSON reads an entry liberally (see detailParam).
+func (d *detailParam) UnmarshalJSON(b []byte) error {
+	*d = detailParam{}
+	if !isObject(b) {
+		return nil
+	}
+	var raw struct {
+		Origin json.RawMessage `json:"origin"`
+		Value  paramValue      `json:"value"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*d = detailParam{Origin: stringOnly(raw.Origin), Value: raw.Value}
+	return nil
+}
+
+// stringOnly returns the text of a JSON string, and "" for any other JSON
+// value (a number, a boolean, an object, null, or nothing at all).
+func stringOnly(raw json.RawMessage) string {
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// isObject reports whether b, a JSON value, is an object.
+func isObject(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	return len(b) > 0 && b[0] == '{'
 }
 
 // botID returns bot.id.
@@ -72,6 +141,12 @@ func (p skillPayload) botID() string { return p.Bot.ID }
 
 // userID returns userRequest.user.id.
 func (p skillPayload) userID() string { return p.UserRequest.User.ID }
+
+// botID returns bot.id.
+func (p gatePayload) botID() string { return p.Bot.ID }
+
+// userID returns userRequest.user.id.
+func (p gatePayload) userID() string { return p.UserRequest.User.ID }
 
 // paramValue is a parameter value as text. Kakao documents strings, but some
 // values arrive as JSON objects or numbers; those are kept as their compact

@@ -105,9 +105,20 @@ func TestDecodeErrors(t *testing.T) {
 		{"null", `null`, true, "not a JSON object"},
 		{"string", `"x"`, true, "not a JSON object"},
 		{"value as number", `{"value":42}`, false, `"value"`},
-		{"origin as number", `{"value":{"origin":7}}`, false, `"value.origin"`},
+		// Strict where rollcall reads: the ids, and the objects it walks.
 		{"user id as number", `{"user":{"id":12}}`, false, `"user.id"`},
+		{"skill user id as number", `{"userRequest":{"user":{"id":12}}}`, true, `"userRequest.user.id"`},
+		// Liberal elsewhere: a value of another type is simply not an OTP.
+		{"origin as number", `{"value":{"origin":7}}`, false, ""},
+		{"origin and resolved typed", `{"value":{"origin":{"otp":1},"resolved":[true,null]}}`, false, ""},
 		{"other fields ignored", `{"user":{"properties":{"appUserId":true}}}`, false, ""},
+		{"lang null, extras", `{"user":{"id":"u"},"lang":null,"timezone":9,"isInSlotFilling":"yes","params":{"age":23},"extra":[{}]}`, false, ""},
+		{"detail origin as number", `{"action":{"detailParams":{"age":{"origin":23,"value":23,"groupName":null}}}}`, true, ""},
+		{"detail origin as boolean or object", `{"action":{"detailParams":{"g":{"origin":false,"value":false},"o":{"origin":{"amount":3},"value":{"amount":3}}}}}`, true, ""},
+		{"detail entry not an object", `{"action":{"detailParams":{"age":23,"n":null,"l":[1]}}}`, true, ""},
+		{"params of every type", `{"action":{"params":{"gender":false,"n":3.5,"o":{"amount":3},"l":[1],"z":null}}}`, true, ""},
+		{"properties, contexts, clientExtra", `{"userRequest":{"lang":null,"user":{"id":"u","properties":{"appUserId":3001234567,"plusfriendUserKey":12,"isFriend":"true"}}},` +
+			`"action":{"clientExtra":{"a":[1,{"b":null}]}},"contexts":[{"name":"x","lifeSpan":"5","params":{"a":{"value":1}}}],"intent":{"extra":5},"flow":null}`, true, ""},
 		{"action as string", `{"action":"x"}`, true, `"action"`},
 		{"detailParams as array", `{"action":{"detailParams":[]}}`, true, `"action.detailParams"`},
 		{"bot id as object", `{"bot":{"id":{}}}`, true, `"bot.id"`},

@@ -1,8 +1,6 @@
 package openbuilder
 
 import (
-	"strings"
-
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/verify"
 )
@@ -43,9 +41,12 @@ func validationError(message string) validationResponse {
 // maxSimpleText is the longest simpleText Kakao accepts, in characters.
 const maxSimpleText = 1000
 
-// skillResponse is a skillResponse v2.0 with a single simpleText output,
-// and the output context of a verified answer.
-// Data is read by the bot as webhook.<key>.
+// skillResponse is a SkillResponse v2.0 as rollcall sends it: one
+// simpleText output, with a quick reply to the auth block when the gate
+// finds the user not verified. Context sets the employee output context on
+// a verified answer and deletes it on the gate's and unbind's other
+// answers; the block skill's other answers leave it as it is (nil). The
+// bot reads Data as webhook.<key>.
 type skillResponse struct {
 	Version  string            `json:"version"`
 	Template skillTemplate     `json:"template"`
@@ -122,57 +123,33 @@ func truncateRunes(s string, n int) string {
 	return s
 }
 
-// The texts users see.
-const (
-	// textVerified greets an employee; "{name}" is replaced by their name.
-	textVerified       = "{name}님, 임직원 인증이 완료되었어요."
-	textVerifiedNoName = "임직원 인증이 완료되었어요."
-	textNotEmployee    = "등록된 임직원 정보를 찾지 못했어요. 인사팀에 문의해 주세요."
-	// textUndecided asks to try again later: Kakao or the directory failed.
-	textUndecided = "잠시 후 다시 시도해 주세요."
-	// textNoProfile asks to share the Kakao profile again: the request
-	// carried no OTP URL.
-	textNoProfile = "카카오 프로필 정보를 받지 못했어요. 휴대전화 번호 제공에 동의한 뒤 다시 시도해 주세요."
-)
-
-func greeting(e roster.Employee) string { return greet(e, textVerified, textVerifiedNoName) }
-
-// greet puts e's name into withName's "{name}", or answers noName when
-// the sheet gave no name.
-func greet(e roster.Employee, withName, noName string) string {
-	if e.Name == "" {
-		return noName
-	}
-	return strings.ReplaceAll(withName, "{name}", e.Name)
-}
-
 // validationAnswer is the one place that turns a verification outcome into
 // the validation skill's answer. A request without an OTP URL is a FAIL, so
 // that Kakao asks for the profile again; a failure to decide is an ERROR.
-func validationAnswer(otpURL string, o verify.Outcome) validationResponse {
+func validationAnswer(t Texts, otpURL string, o verify.Outcome) validationResponse {
 	switch {
 	case o.Kind == verify.Employee:
 		return validationSuccess(otpURL, o.Employee)
 	case o.Kind == verify.NotEmployee:
-		return validationFail(textNotEmployee)
+		return validationFail(t.NotEmployee)
 	case o.Reason == verify.ReasonNoOTP:
-		return validationFail(textNoProfile)
+		return validationFail(t.NoProfile)
 	default:
-		return validationError(textUndecided)
+		return validationError(t.Undecided)
 	}
 }
 
 // skillAnswer is the one place that turns a verification outcome into the
 // block skill's answer.
-func skillAnswer(o verify.Outcome) skillResponse {
+func skillAnswer(t Texts, o verify.Outcome) skillResponse {
 	switch {
 	case o.Kind == verify.Employee:
-		return skillVerified(greeting(o.Employee), o.Employee)
+		return skillVerified(greet(o.Employee.Name, t.Verified, textVerifiedNoName), o.Employee)
 	case o.Kind == verify.NotEmployee:
-		return skillNotVerified(textNotEmployee, o.Kind)
+		return skillNotVerified(t.NotEmployee, o.Kind)
 	case o.Reason == verify.ReasonNoOTP:
-		return skillNotVerified(textNoProfile, o.Kind)
+		return skillNotVerified(t.NoProfile, o.Kind)
 	default:
-		return skillNotVerified(textUndecided, o.Kind)
+		return skillNotVerified(t.Undecided, o.Kind)
 	}
 }

@@ -12,6 +12,10 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
+// defaults are rollcall's own words, as every answer shows them unless
+// configured otherwise.
+var defaults = DefaultTexts()
+
 var hong = roster.Employee{
 	Phone: "+821023456789", Name: "홍길동", Department: "인사팀", Position: "대리", Email: "gildong.hong@example.co.kr", Row: 2,
 }
@@ -25,9 +29,9 @@ func TestValidationAnswerMatchesSharedExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]validationResponse{
-		"employee":     validationAnswer(exampleOTP, verify.Outcome{Kind: verify.Employee, Employee: hong}),
-		"not_employee": validationAnswer(exampleOTP, verify.Outcome{Kind: verify.NotEmployee}),
-		"cannot_tell":  validationAnswer(exampleOTP, verify.Outcome{Kind: verify.Undecided, Reason: verify.ReasonKakaoTimeout}),
+		"employee":     validationAnswer(defaults, exampleOTP, verify.Outcome{Kind: verify.Employee, Employee: hong}),
+		"not_employee": validationAnswer(defaults, exampleOTP, verify.Outcome{Kind: verify.NotEmployee}),
+		"cannot_tell":  validationAnswer(defaults, exampleOTP, verify.Outcome{Kind: verify.Undecided, Reason: verify.ReasonKakaoTimeout}),
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("answers mismatch (-want +got):\n%s", diff)
@@ -57,24 +61,24 @@ func TestSkillAnswer(t *testing.T) {
 		}},
 		{"not an employee", verify.Outcome{Kind: verify.NotEmployee}, skillResponse{
 			Version:  "2.0",
-			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: textNotEmployee}}}},
+			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: defaults.NotEmployee}}}},
 			Data:     map[string]string{"verified": "false", "outcome": "not_employee"},
 		}},
 		{"undecided", verify.Outcome{Reason: verify.ReasonKakaoStatus}, skillResponse{
 			Version:  "2.0",
-			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: textUndecided}}}},
+			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: defaults.Undecided}}}},
 			Data:     map[string]string{"verified": "false", "outcome": "undecided"},
 		}},
 		{"no OTP", verify.Outcome{Reason: verify.ReasonNoOTP}, skillResponse{
 			Version:  "2.0",
-			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: textNoProfile}}}},
+			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: defaults.NoProfile}}}},
 			Data:     map[string]string{"verified": "false", "outcome": "undecided"},
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if diff := cmp.Diff(tt.want, skillAnswer(tt.o)); diff != "" {
+			if diff := cmp.Diff(tt.want, skillAnswer(defaults, tt.o)); diff != "" {
 				t.Errorf("SkillAnswer mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -83,8 +87,8 @@ func TestSkillAnswer(t *testing.T) {
 
 func TestValidationAnswerNoOTPAsksAgain(t *testing.T) {
 	t.Parallel()
-	got := validationAnswer("", verify.Outcome{Reason: verify.ReasonNoOTP})
-	want := validationResponse{Status: statusFail, Message: textNoProfile}
+	got := validationAnswer(defaults, "", verify.Outcome{Reason: verify.ReasonNoOTP})
+	want := validationResponse{Status: statusFail, Message: defaults.NoProfile}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}

@@ -1,8 +1,6 @@
 package openbuilder
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -10,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/userkey"
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
@@ -18,7 +17,7 @@ import (
 func (h *Handler) validate(c *gin.Context, req validationRequest) {
 	otp, _ := req.findOTP()
 	if o, ok := h.verify(c, "validate", otp, req.User.ID); ok {
-		answer(c, validationAnswer(otp, o))
+		answer(c, validationAnswer(h.texts, otp, o))
 	}
 }
 
@@ -26,7 +25,7 @@ func (h *Handler) validate(c *gin.Context, req validationRequest) {
 func (h *Handler) skill(c *gin.Context, p skillPayload) {
 	otp, _ := p.findOTP()
 	if o, ok := h.verify(c, "skill", otp, p.userID()); ok {
-		answer(c, skillAnswer(o))
+		answer(c, skillAnswer(h.texts, o))
 	}
 }
 
@@ -89,12 +88,5 @@ func logRequest(c *gin.Context, level slog.Level, msg, endpoint string, attrs ..
 	logging.FromContext(ctx).LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("endpoint", endpoint)}, attrs...)...)
 }
 
-// userDigest is a short, stable digest of a bot user key: enough to follow
-// one user through the logs, not to recover the key.
-func userDigest(id string) string {
-	if id == "" {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:4])
-}
+// userDigest is what the logs show of a bot user key: userkey.Short.
+func userDigest(id string) string { return userkey.Short(id) }

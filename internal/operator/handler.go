@@ -2,7 +2,6 @@ package operator
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 	"google.golang.org/api/option"
 
 	"github.com/rollcall/rollcall/internal/rostersync"
+	"github.com/rollcall/rollcall/internal/secret"
 )
 
 // Paths of the endpoints.
@@ -69,6 +69,7 @@ type Option func(*options)
 type options struct {
 	validatorClient *http.Client
 	runTimeout      time.Duration
+	doctor          Doctor // doctor.go
 }
 
 // WithValidatorClient makes the ID-token validator fetch Google's public
@@ -86,8 +87,7 @@ func WithRunTimeout(d time.Duration) Option {
 // Handler serves the operator endpoints: POST /internal/sync, GET
 // /internal/status and GET /metrics.
 type Handler struct {
-	hasToken   bool
-	tokenSum   [sha256.Size]byte
+	token      secret.Shared
 	invokers   []string
 	audience   string
 	validator  *idtoken.Validator // nil when no invokers are configured
@@ -95,6 +95,7 @@ type Handler struct {
 	status     Status
 	metrics    http.Handler // nil: GET MetricsPath is not served
 	runTimeout time.Duration
+	doctor     Doctor // nil: GET DoctorPath is not served
 }
 
 // New returns the endpoints, running syncs with syncer and reading the
@@ -108,14 +109,14 @@ func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, er
 		opt(&o)
 	}
 	h := &Handler{
-		hasToken:   cfg.Token != "",
-		tokenSum:   sha256.Sum256([]byte(cfg.Token)),
+		token:      secret.New(cfg.Token),
 		invokers:   cfg.Invokers,
 		audience:   cfg.Audience,
 		syncer:     syncer,
 		status:     status,
 		metrics:    cfg.Metrics,
 		runTimeout: o.runTimeout,
+		doctor:     o.doctor,
 	}
 	if h.runTimeout <= 0 {
 		h.runTimeout = DefaultRunTimeout
@@ -137,11 +138,14 @@ func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, er
 }
 
 // Register mounts POST /internal/sync, GET /internal/status and, when
-// Config.Metrics is set, GET /metrics.
+// Config.Metrics is set, GET /metrics; with WithDoctor, GET /internal/doctor.
 func (h *Handler) Register(r gin.IRoutes) {
 	r.POST(SyncPath, h.sync)
 	r.GET(StatusPath, h.showStatus)
 	if h.metrics != nil {
 		r.GET(MetricsPath, h.showMetrics)
+	}
+	if h.doctor != nil {
+		r.GET(DoctorPath, h.showDoctor)
 	}
 }

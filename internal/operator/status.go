@@ -2,6 +2,7 @@ package operator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -13,6 +14,12 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
+
+// remedy is a store error that names a set-up failure and its fix.
+type remedy interface {
+	error
+	Remedy() string
+}
 
 // StatusRuns is how many runs GET /internal/status shows.
 const StatusRuns = 20
@@ -41,8 +48,13 @@ func (h *Handler) showStatus(c *gin.Context) {
 	answer, err := h.readStatus(ctx)
 	if err != nil {
 		logging.FromContext(ctx).ErrorContext(ctx, "could not read the sync status", "error", err.Error())
-		c.JSON(http.StatusServiceUnavailable, gin.H{"error": "could not read the sync status from the directory store",
-			"reason": ReasonStoreUnavailable})
+		body := gin.H{"error": "could not read the sync status from the directory store", "reason": ReasonStoreUnavailable}
+		// A set-up failure the store named (no database, Datastore mode,
+		// no permission) says its fix; its text quotes no server message.
+		if r, ok := errors.AsType[remedy](err); ok {
+			body["error"], body["fix"] = err.Error(), r.Remedy()
+		}
+		c.JSON(http.StatusServiceUnavailable, body)
 		return
 	}
 	c.JSON(http.StatusOK, answer)

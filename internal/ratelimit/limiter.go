@@ -28,9 +28,10 @@ const (
 	DefaultUserRate = 10
 	// DefaultUserBurst is how many look-ups a Kakao user may make at once.
 	DefaultUserBurst = 5
-	// DefaultMaxKeys bounds the keys a Limiter tracks: about a MiB.
-	DefaultMaxKeys = 10_000
 )
+
+// MaxKeys bounds the keys a Limiter tracks: about a MiB.
+const MaxKeys = 10_000
 
 // maxRetryAfter caps the wait a refusal announces.
 const maxRetryAfter = time.Hour
@@ -38,12 +39,11 @@ const maxRetryAfter = time.Hour
 // Limiter is a rate limiter per key with bounded memory. It is safe for
 // concurrent use; create one with New.
 type Limiter struct {
-	limit   rate.Limit
-	burst   int
-	maxKeys int
-	idle    time.Duration // how long an unused bucket takes to refill
-	now     func() time.Time
-	seed    maphash.Seed
+	limit rate.Limit
+	burst int
+	idle  time.Duration // how long an unused bucket takes to refill
+	now   func() time.Time
+	seed  maphash.Seed
 
 	mu   sync.Mutex
 	keys map[uint64]*list.Element
@@ -59,10 +59,6 @@ type entry struct {
 // Option tunes a Limiter.
 type Option func(*Limiter)
 
-// WithMaxKeys bounds how many keys the limiter tracks (DefaultMaxKeys when
-// not set or not positive).
-func WithMaxKeys(n int) Option { return func(l *Limiter) { l.maxKeys = n } }
-
 // WithClock makes the limiter read the time from now, for tests.
 func WithClock(now func() time.Time) Option { return func(l *Limiter) { l.now = now } }
 
@@ -74,36 +70,29 @@ func New(r rate.Limit, burst int, opts ...Option) *Limiter {
 	for _, o := range opts {
 		o(l)
 	}
-	if l.maxKeys <= 0 {
-		l.maxKeys = DefaultMaxKeys
-	}
 	l.idle = time.Duration(math.MaxInt64)
 	if secs := float64(l.burst) / float64(l.limit); secs < maxRetryAfter.Seconds() {
 		l.idle = time.Duration(math.Ceil(secs * float64(time.Second)))
 	}
-	l.keys = make(map[uint64]*list.Element, min(l.maxKeys, 1024))
+	l.keys = make(map[uint64]*list.Element, 1024)
 	return l
 }
 
 // Allow takes a token from key's bucket if there is one; if not, it returns
-// false and how long until there is.
+// false and how long until there is. It is Check and Spend in one step, so
+// callers asking at once never get more than the bucket holds.
 func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
-	if l.limit == rate.Inf {
-		return true, 0
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	lim := l.entry(key, now)
-	if lim.AllowN(now, 1) {
-		return true, 0
-	}
-	return false, l.wait(lim, now)
+	return l.try(key, true)
 }
 
 // Check reports whether key's bucket holds a token, and if not how long
 // until it does; it takes none.
 func (l *Limiter) Check(key string) (ok bool, retryAfter time.Duration) {
+	return l.try(key, false)
+}
+
+// try answers Allow (take set) and Check.
+func (l *Limiter) try(key string, take bool) (bool, time.Duration) {
 	if l.limit == rate.Inf {
 		return true, 0
 	}
@@ -111,7 +100,11 @@ func (l *Limiter) Check(key string) (ok bool, retryAfter time.Duration) {
 	defer l.mu.Unlock()
 	now := l.now()
 	lim := l.entry(key, now)
-	if lim.TokensAt(now) >= 1 {
+	if take {
+		if lim.AllowN(now, 1) {
+			return true, 0
+		}
+	} else if lim.TokensAt(now) >= 1 {
 		return true, 0
 	}
 	return false, l.wait(lim, now)
@@ -147,7 +140,7 @@ func (l *Limiter) entry(key string, now time.Time) *rate.Limiter {
 		e.used = now
 		return e.lim
 	}
-	if len(l.keys) >= l.maxKeys {
+	if len(l.keys) >= MaxKeys {
 		l.remove(l.lru.Back())
 	}
 	e := &entry{key: h, lim: rate.NewLimiter(l.limit, l.burst), used: now}

@@ -82,14 +82,14 @@ func TestAllow(t *testing.T) {
 // than its cap, and it forgets the least recently used key first.
 func TestMemoryBound(t *testing.T) {
 	t.Parallel()
-	const maxKeys = 100
+	const maxKeys = ratelimit.MaxKeys
 	clk := newClock()
-	l := ratelimit.New(1, 1, ratelimit.WithMaxKeys(maxKeys), ratelimit.WithClock(clk.Now))
+	l := ratelimit.New(1, 1, ratelimit.WithClock(clk.Now))
 
 	if ok, _ := l.Allow("kept"); !ok {
 		t.Fatal("first call of a key refused")
 	}
-	for i := range 10 * maxKeys {
+	for i := range 3 * maxKeys {
 		l.Allow(fmt.Sprintf("flood-%d", i))
 		l.Allow("kept") // recently used: never the one forgotten
 		if got := l.Len(); got > maxKeys {
@@ -136,7 +136,7 @@ func TestConcurrentCallers(t *testing.T) {
 	t.Parallel()
 	const burst, goroutines, perGoroutine = 20, 8, 50
 	clk := newClock()
-	l := ratelimit.New(1, burst, ratelimit.WithMaxKeys(4), ratelimit.WithClock(clk.Now))
+	l := ratelimit.New(1, burst, ratelimit.WithClock(clk.Now))
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
@@ -218,7 +218,7 @@ func BenchmarkAllow(b *testing.B) {
 // rush of users verifying once each.
 func BenchmarkAllowNewKeys(b *testing.B) {
 	l := ratelimit.New(ratelimit.DefaultUserRate/60.0, ratelimit.DefaultUserBurst)
-	keys := make([]string, 4*ratelimit.DefaultMaxKeys)
+	keys := make([]string, 4*ratelimit.MaxKeys)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("user-%d", i)
 	}

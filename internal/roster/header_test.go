@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -17,8 +18,10 @@ func TestHeaderAliases(t *testing.T) {
 		FieldDepartment: {"부서", "부서명", "소속", "소속부서", "팀", "팀명", "department", "Dept.", "team"},
 		FieldPosition:   {"직급", "직위", "직책", "호칭", "position", "title", "job title", "rank"},
 		FieldEmail:      {"이메일", "이메일주소", "메일", "전자우편", "email", "E-mail", "mail", "e_mail"},
-		FieldStatus:     {"재직상태", "재직여부", "재직구분", "근무상태", "상태", "status", "Employment Status"},
-		FieldLeaveDate:  {"퇴사일", "퇴사일자", "퇴직일", "퇴직일자", "termination date", "End Date"},
+		FieldStatus: {"재직상태", "재직여부", "재직구분", "근무상태", "고용상태", "상태", "status", "Employment Status",
+			"퇴사여부", "퇴직여부", "재직여부\u200b", "\ufeff재직여부", "재직\u00a0여부", "ＳＴＡＴＵＳ"},
+		FieldLeaveDate: {"퇴사일", "퇴사일자", "퇴사날짜", "퇴사예정일", "퇴직일", "퇴직일자", "퇴직날짜", "퇴직예정일",
+			"termination date", "End Date", "퇴사(예정)일", "퇴사 날짜", "\u1110\u116C\u1109\u1161\u110B\u1175\u11AF"},
 	}
 	for field, headers := range tests {
 		for _, h := range headers {
@@ -28,16 +31,56 @@ func TestHeaderAliases(t *testing.T) {
 				if field != FieldPhone {
 					labels = append(labels, "휴대전화")
 				}
-				cols, _ := findColumns(labels)
-				if i, ok := cols[field]; !ok || i != 1 {
-					t.Errorf("header %q: columns %v, want field %d at column 1", h, cols, field)
+				cols, _, err := findColumns(labels)
+				if err != nil {
+					t.Fatalf("header %q: %v", h, err)
+				}
+				if i, ok := cols.index(field); !ok || i != 1 {
+					t.Errorf("header %q: columns %+v, want field %d at column 1", h, cols, field)
 				}
 			})
 		}
 	}
 	// Brackets fold away, their content does not.
-	if _, ok := aliasOf("퇴사일자(예정)"); ok {
+	if _, ok := aliasOf("퇴사일자(비고)"); ok {
 		t.Error("an unknown header matched an alias")
+	}
+}
+
+// TestUnreadableLeavingHeaderFailsTheSync: a column about leaving or
+// employment that rollcall cannot read would keep every leaver in it, so
+// the sheet is refused, naming the column, instead of being read without it.
+func TestUnreadableLeavingHeaderFailsTheSync(t *testing.T) {
+	t.Parallel()
+	for _, header := range []string{"퇴사구분", "퇴직사유", "재직현황", "근무상태(비고)", "고용상태 확인", "퇴사여부(Y/N)", "최종 퇴사 처리"} {
+		t.Run(header, func(t *testing.T) {
+			t.Parallel()
+			got, err := ParseRoster([][]string{
+				{"2026 명단"},
+				{"이름", "휴대전화", "부서", header},
+				{"A", "010-1234-5678", "인사팀", "퇴사"},
+			}, now)
+			if !errors.Is(err, ErrUnreadableStatusColumn) {
+				t.Fatalf("ParseRoster error = %v, want ErrUnreadableStatusColumn", err)
+			}
+			if se, ok := errors.AsType[*SheetError](err); !ok || se.Row != 2 {
+				t.Errorf("error %v: want it at row 2", err)
+			}
+			if !strings.Contains(err.Error(), header) || !strings.Contains(err.Error(), "column 4") {
+				t.Errorf("error %q does not name the column %q (column 4)", err, header)
+			}
+			if len(got.Employees) != 0 || len(got.Problems) != 1 || got.Problems[0].Code != ProblemUnreadableStatusColumn ||
+				got.Problems[0].Row != 2 || strings.Contains(got.Problems[0].Reason, header) {
+				t.Errorf("roster %+v: want no employee and one %s problem at row 2 that names the column by number",
+					got, ProblemUnreadableStatusColumn)
+			}
+		})
+	}
+	// Words that only look alike are other columns.
+	for _, header := range []string{"입사일", "비고", "재택근무", "상태메모"} {
+		if _, err := ParseRoster([][]string{{"휴대전화", header}, {"010-1234-5678", "x"}}, now); err != nil {
+			t.Errorf("header %q: %v", header, err)
+		}
 	}
 }
 

@@ -160,3 +160,53 @@ func TestHeaderWithAnExampleNumberIsAHeader(t *testing.T) {
 		t.Errorf("ParseRoster = %+v, %v; want one employee", got, err)
 	}
 }
+
+// TestSecondTable: a header row below the list (a second table, such as
+// last year's leavers) ends the list; its rows are reported once, not read
+// with the first table's columns.
+func TestSecondTable(t *testing.T) {
+	t.Parallel()
+	got, err := ParseRoster([][]string{
+		{"2026년 임직원 명단"},                           // 1
+		{"이름", "휴대전화", "부서"},                       // 2
+		{"A", "010-1111-1111", "인사팀"},              // 3
+		{"B", "010-2222-2222", "개발팀"},              // 4
+		{},                                         // 5
+		{"퇴사자 명단"},                                 // 6: its title is a row of the list, a note
+		{"성명", "퇴사일", "연락처", "비고"},                 // 7: the second header
+		{"C", "2025-03-31", "010-3333-3333", "자진"}, // 8
+		{"D", "2025-06-30", "010-4444-4444"},       // 9
+		{},                                         // 10
+		{"합계: 2명"},                                 // 11
+	}, now)
+	if err != nil {
+		t.Fatalf("ParseRoster: %v", err)
+	}
+	want := Roster{
+		Employees: []Employee{
+			{Phone: "+821011111111", Name: "A", Department: "인사팀", Row: 3},
+			{Phone: "+821022222222", Name: "B", Department: "개발팀", Row: 4},
+		},
+		Rows:     3,
+		Problems: []Problem{{Row: 6, Code: ProblemMissingPhone}, {Row: 7, LastRow: 11, Code: ProblemSecondTable}},
+	}
+	if diff := cmp.Diff(want, got, ignoreReason); diff != "" {
+		t.Errorf("ParseRoster (-want +got):\n%s", diff)
+	}
+	if r := got.Problems[1].Reason; !strings.Contains(r, "7") || !strings.Contains(r, "11") {
+		t.Errorf("reason %q does not give the rows 7 to 11", r)
+	}
+}
+
+// TestNotASecondTable: rows that only mention a header word are data.
+func TestNotASecondTable(t *testing.T) {
+	t.Parallel()
+	got, err := ParseRoster([][]string{
+		{"이름", "휴대전화", "직책"},
+		{"연락처", "010-1111-1111", "HP"}, // a phone number: an employee's row
+		{"B", "010-2222-2222", "사원"},
+	}, now)
+	if err != nil || len(got.Employees) != 2 || len(got.Problems) != 0 {
+		t.Errorf("ParseRoster = %+v, %v; want two employees", got, err)
+	}
+}

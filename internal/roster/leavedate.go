@@ -7,17 +7,18 @@ import (
 	"time"
 )
 
-// seoul is the company's clock for leave dates. Korea has kept UTC+9 without
-// daylight saving since 1988, so a fixed zone is Asia/Seoul without needing
-// the time zone database in the container.
-var seoul = time.FixedZone("Asia/Seoul", 9*60*60)
+// Seoul is the companies' clock: leave dates are days in Seoul, and HR
+// reads times in it. Korea has kept UTC+9 without daylight saving since
+// 1988, so a fixed zone is Asia/Seoul without needing the time zone
+// database in the container.
+var Seoul = time.FixedZone("Asia/Seoul", 9*60*60)
 
 // date is a calendar day, comparable as an integer yyyymmdd.
 type date int
 
 // today is the calendar day in Seoul at instant now.
 func today(now time.Time) date {
-	y, m, d := now.In(seoul).Date()
+	y, m, d := now.In(Seoul).Date()
 	return date(y*10000 + int(m)*100 + d)
 }
 

@@ -16,6 +16,8 @@ func TestLeaveDates(t *testing.T) {
 		{"2026-10-31", "left"}, // today: the last day is over at the first sync of it
 		{"2026-11-01", "employee"},
 		{"2099-12-31", "employee"},
+		{"9999-12-31", "employee"},          // "no end date", as some HR systems export it
+		{"1900-01-00", ProblemBadLeaveDate}, // Excel's day 0: no day at all
 		{"2026.10.31", "left"},
 		{"2026. 10. 31.", "left"},
 		{"2026. 10. 31", "left"},

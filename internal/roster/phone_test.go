@@ -96,6 +96,9 @@ func FuzzNormalizePhone(f *testing.F) {
 }
 
 // BenchmarkNormalizePhone measures Kakao's spelling and a sheet's.
+// BenchmarkNormalizePhone measures NormalizePhone on Kakao's spelling (the
+// fast path) and on a spelling only the library reads, and, as the figure
+// that earns the fast path, Kakao's spelling read by the library's Parse.
 func BenchmarkNormalizePhone(b *testing.B) {
 	for _, in := range []string{"+82 10-2345-6789", "010 2345 6789"} {
 		b.Run(in, func(b *testing.B) {
@@ -107,6 +110,30 @@ func BenchmarkNormalizePhone(b *testing.B) {
 			}
 		})
 	}
+	// NormalizePhone without the fast path: the same folding and checks,
+	// then the library's Parse.
+	b.Run("without fast path/+82 10-2345-6789", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			s := strings.Map(foldPhoneRune, strings.TrimSpace("+82 10-2345-6789"))
+			if scientific.MatchString(s) || thousandsGrouped.MatchString(s) || viaParse(s) == "" {
+				b.Fatal("the library rejects +82 10-2345-6789")
+			}
+		}
+	})
+}
+
+// viaParse is NormalizePhone's answer for in, "" for ErrInvalidPhone, given
+// by the library's Parse alone: what the Kakao fast path must agree with.
+func viaParse(in string) string {
+	num, err := phonenumbers.Parse(in, DefaultRegion)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return ""
+	}
+	if ty := phonenumbers.GetNumberType(num); ty != phonenumbers.MOBILE && ty != phonenumbers.FIXED_LINE_OR_MOBILE {
+		return ""
+	}
+	return phonenumbers.Format(num, phonenumbers.E164)
 }
 
 // TestKakaoSpellingAgreesWithTheLibrary holds NormalizePhone's reading of
@@ -114,16 +141,6 @@ func BenchmarkNormalizePhone(b *testing.B) {
 // ones alike: every prefix Kakao could send and a spread of each range.
 func TestKakaoSpellingAgreesWithTheLibrary(t *testing.T) {
 	t.Parallel()
-	viaParse := func(in string) string {
-		num, err := phonenumbers.Parse(in, DefaultRegion)
-		if err != nil || !phonenumbers.IsValidNumber(num) {
-			return ""
-		}
-		if ty := phonenumbers.GetNumberType(num); ty != phonenumbers.MOBILE && ty != phonenumbers.FIXED_LINE_OR_MOBILE {
-			return ""
-		}
-		return phonenumbers.Format(num, phonenumbers.E164)
-	}
 	valid := 0
 	for _, prefix := range []string{"10", "11", "12", "15", "16", "17", "18", "19", "2", "31", "70", "80", "505"} {
 		for block := 0; block < 10000; block += 7 {
@@ -144,5 +161,54 @@ func TestKakaoSpellingAgreesWithTheLibrary(t *testing.T) {
 	}
 	if valid == 0 {
 		t.Fatal("no number was valid: the comparison compared nothing")
+	}
+}
+
+// TestPhoneCells: what HR writes around a phone in a sheet's cell. A note in
+// brackets after the number is set aside; two numbers are never guessed
+// between; a formula without a saved result says so.
+func TestPhoneCells(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cell string
+		want string // the phone, or a problem code
+	}{
+		{"010-1111-2222(개인)", "+821011112222"},
+		{"010-1111-2222 (개인)", "+821011112222"},
+		{"010-1111-2222 [본인 명의]", "+821011112222"},
+		{"010-1111-2222（회사폰）", "+821011112222"},
+		{"010-1111-2222 ext. 12", "+821011112222"},
+		{"(010) 1111-2222", "+821011112222"},
+		{"010\u00a01111\u00a02222", "+821011112222"},
+		{"010-1111-2222\u200b", "+821011112222"},
+		{"\ufeff010-1111-2222", "+821011112222"},
+		{"'010-1111-2222", "+821011112222"},
+		{"010-1111-2222 (010-3333-4444)", ProblemInvalidPhone},
+		{"010-1111-2222(개인 010-3333-4444)", ProblemInvalidPhone},
+		{"010-1111-2222, 010-3333-4444", ProblemInvalidPhone},
+		{"010-1111-2222(개인), 010-3333-4444", ProblemInvalidPhone},
+		{"#REF!", ProblemInvalidPhone},
+		{"(개인)", ProblemInvalidPhone},
+		{"", ProblemMissingPhone},
+		{"=CONCATENATE(\"010-\",B2)", ProblemFormulaWithoutValue},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cell, func(t *testing.T) {
+			t.Parallel()
+			got, err := ParseRoster([][]string{{"이름", "휴대전화"}, {"A", tt.cell}}, now)
+			if err != nil {
+				t.Fatalf("ParseRoster: %v", err)
+			}
+			var outcome string
+			switch {
+			case len(got.Employees) == 1:
+				outcome = got.Employees[0].Phone
+			case len(got.Problems) == 1:
+				outcome = got.Problems[0].Code
+			}
+			if outcome != tt.want {
+				t.Errorf("phone cell %q: %+v, want %s", tt.cell, got, tt.want)
+			}
+		})
 	}
 }

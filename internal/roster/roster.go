@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Problem codes, stable for machines; Reason carries the words for HR.
@@ -12,21 +14,37 @@ const (
 	ProblemMissingPhone   = "missing_phone"
 	ProblemInvalidPhone   = "invalid_phone"
 	ProblemDuplicatePhone = "duplicate_phone"
+	// ProblemFormulaWithoutValue is a phone cell holding a formula whose
+	// result the workbook did not save (a file written by a program, not
+	// by Excel): there is nothing to read until Excel saves it again.
+	ProblemFormulaWithoutValue = "formula_without_value"
+	// ProblemUnknownStatus is a status that none of the contract's word
+	// lists holds: the person is not an employee until it is fixed, since
+	// an access list fails closed.
+	ProblemUnknownStatus = "unknown_status"
+	// ProblemSecondTable is a header row below the list: it and the rows
+	// after it (Row to LastRow) are not read.
+	ProblemSecondTable = "second_table"
 	// ProblemBadLeaveDate is a leave date that is not a date: the person is
 	// not an employee until it is fixed, since an access list fails closed.
 	ProblemBadLeaveDate = "bad_leave_date"
 	// ProblemMissingPhoneColumn is the header row's problem when ParseRoster
 	// fails with ErrNoPhoneColumn.
 	ProblemMissingPhoneColumn = "missing_phone_column"
+	// ProblemUnreadableStatusColumn is the header row's problem when
+	// ParseRoster fails with ErrUnreadableStatusColumn.
+	ProblemUnreadableStatusColumn = "unreadable_status_column"
 )
 
 // Problem is a sheet row that rollcall skipped, and why, in words HR can act
 // on. It never quotes the cell, so a report may be logged and shared.
 type Problem struct {
 	// Row is the sheet's own 1-based row number.
-	Row    int    `json:"row"`
-	Code   string `json:"code"`
-	Reason string `json:"reason"`
+	Row int `json:"row"`
+	// LastRow, when set, is the last row of a problem that spans rows.
+	LastRow int    `json:"last_row,omitempty"`
+	Code    string `json:"code"`
+	Reason  string `json:"reason"`
 }
 
 // Roster is what a sheet says about who works here.
@@ -52,6 +70,14 @@ var (
 	// file's rows could not be told apart, so reading it would drop people.
 	ErrRowsRunTogether = errors.New("the header row holds a phone number: the sheet's rows run together " +
 		"(a file whose line breaks were lost?); save it again from Excel or Google Sheets")
+	// ErrUnreadableStatusColumn means a column's header speaks of leaving
+	// or employment status (퇴사, 퇴직, 재직, 근무상태, 고용상태) but is none
+	// of the headers rollcall reads: reading the sheet without it would keep
+	// every leaver it marks.
+	ErrUnreadableStatusColumn = errors.New("the column's header speaks of leaving or employment status " +
+		"but is not one rollcall reads: name it 재직상태, 재직여부, 퇴사여부 or 퇴사일 " +
+		"(or another status or leave-date header of the contract), or rename it so that it does not say " +
+		"퇴사, 퇴직, 재직, 근무상태 or 고용상태")
 )
 
 // SheetError is a problem with the sheet as a whole, located at a row.
@@ -66,11 +92,12 @@ func (e *SheetError) Unwrap() error { return e.Err }
 
 // ParseRoster reads a sheet's rows, as a source returns them: rows[i] is the
 // sheet's row i+1, blank rows included. The header is found by findLayout;
-// rows above it are ignored. Leave dates are compared with the day now falls
-// on in Seoul, so a sync on or after that day drops the person even when the
-// sheet did not change. Rows that cannot be used are reported as problems
-// and skipped; only a sheet without a phone header is an error, and then the
-// roster holds just that problem for HR.
+// rows above it are ignored, and a second header row below it ends the list.
+// Leave dates are compared with the day now falls on in Seoul, so a sync on
+// or after that day drops the person even when the sheet did not change.
+// Rows that cannot be used are reported as problems and skipped; only a
+// sheet without a phone header, or with a status column rollcall cannot
+// read, is an error, and then the roster holds just that problem for HR.
 func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 	l, err := findLayout(rows)
 	if se, ok := errors.AsType[*SheetError](err); ok && errors.Is(err, ErrNoPhoneColumn) {
@@ -80,7 +107,11 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 	if err != nil {
 		return Roster{}, err
 	}
-	cols, ignored := findColumns(l.labels)
+	cols, ignored, err := findColumns(l.labels)
+	if ce, ok := errors.AsType[*columnError](err); ok {
+		return Roster{Problems: []Problem{{Row: l.headerRow + 1, Code: ProblemUnreadableStatusColumn,
+			Reason: unreadableStatusReason(ce.column)}}}, &SheetError{Row: l.headerRow + 1, Err: err}
+	}
 	r := Roster{IgnoredColumns: ignored}
 	day := today(now)
 	firstRow := map[string]int{} // phone → the row that claimed it
@@ -89,30 +120,37 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 		if isBlank(row) {
 			continue
 		}
+		if isHeaderRow(row) {
+			r.Problems = append(r.Problems, secondTable(rows, i))
+			break
+		}
 		r.Rows++
-		if hasLeft(cols.cell(row, FieldStatus)) {
+		switch cols.hasLeft(row, day) {
+		case statusLeft:
 			r.Left++
 			continue
-		}
-		if raw := cols.cell(row, FieldLeaveDate); raw != "" {
-			left, ok := parseLeaveDate(raw)
-			if !ok {
-				r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemBadLeaveDate,
-					Reason: "퇴사일을 날짜로 읽을 수 없어 직원으로 반영하지 않았습니다. 2026-10-31 처럼 적거나 비워 두세요."})
-				continue
-			}
-			if left <= day {
-				r.Left++
-				continue
-			}
+		case statusUnknown:
+			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemUnknownStatus,
+				Reason: "재직 상태를 읽을 수 없어 직원으로 반영하지 않았습니다. 재직, 휴직, 퇴사처럼 적거나 비워 두세요. " +
+					"(재직여부 열은 Y/N, 퇴사여부 열은 Y/N으로 적을 수 있습니다.)"})
+			continue
+		case statusBadLeaveDate:
+			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemBadLeaveDate,
+				Reason: "퇴사일을 날짜로 읽을 수 없어 직원으로 반영하지 않았습니다. 2026-10-31 처럼 적거나 비워 두세요."})
+			continue
 		}
 		raw := cols.cell(row, FieldPhone)
+		if isFormula(raw) {
+			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemFormulaWithoutValue,
+				Reason: "휴대전화 칸이 수식인데 파일에 계산된 값이 저장되어 있지 않습니다. Excel에서 파일을 열어 저장한 뒤 다시 올려 주세요."})
+			continue
+		}
 		if raw == "" {
 			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemMissingPhone,
 				Reason: "휴대전화 번호가 비어 있습니다."})
 			continue
 		}
-		phone, err := NormalizePhone(raw)
+		phone, err := NormalizePhone(withoutNote(raw))
 		if err != nil {
 			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemInvalidPhone,
 				Reason: "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요."})
@@ -134,6 +172,104 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 		})
 	}
 	return r, nil
+}
+
+// hasLeft reads a row's status and leave-date columns: statusLeft when any
+// says the person has left (a status word, or a leave date today or before
+// in Seoul), else statusUnknown or statusBadLeaveDate when one cannot be
+// read, else statusEmployed.
+func (c columns) hasLeft(row []string, day date) status {
+	verdict := statusEmployed
+	for _, sc := range c.status {
+		switch readStatus(cellAt(row, sc.index), sc.yesNo) {
+		case statusLeft:
+			return statusLeft
+		case statusUnknown:
+			verdict = statusUnknown
+		}
+	}
+	for _, i := range c.leave {
+		raw := cellAt(row, i)
+		if raw == "" {
+			continue
+		}
+		left, ok := parseLeaveDate(raw)
+		switch {
+		case !ok:
+			verdict = max(verdict, statusBadLeaveDate)
+		case left <= day:
+			return statusLeft
+		}
+	}
+	return verdict
+}
+
+// isFormula reports whether a phone cell is a formula whose result the file
+// did not save: the xlsx source shows such a cell as its formula ("=A2&B2",
+// see PhoneColumn). No phone begins with "=".
+func isFormula(s string) bool {
+	return len(s) > 1 && s[0] == '='
+}
+
+// withoutNote drops a bracketed note without digits at the end of a phone
+// cell: "010-1111-2222(개인)" is 010-1111-2222. A note with digits in it
+// might be a second number, which is never guessed between.
+func withoutNote(s string) string {
+	s = strings.TrimSpace(normalizeText(s))
+	last, size := utf8.DecodeLastRuneInString(s)
+	if !isCloseBracket(last) {
+		return s
+	}
+	open := strings.LastIndexFunc(s[:len(s)-size], isOpenBracket)
+	if open <= 0 || strings.ContainsFunc(s[open:], unicode.IsDigit) {
+		return s
+	}
+	return strings.TrimSpace(s[:open])
+}
+
+// isHeaderRow reports whether a row below the list is a header of its own
+// (a phone header and no phone number): a second table.
+func isHeaderRow(row []string) bool {
+	return hasPhoneHeader(row) && !holdsPhoneNumber(row)
+}
+
+// secondTable is the problem of a second table that starts at rows[i]: it
+// runs to the last non-blank row.
+func secondTable(rows [][]string, i int) Problem {
+	last := i
+	for j := i + 1; j < len(rows); j++ {
+		if !isBlank(rows[j]) {
+			last = j
+		}
+	}
+	return Problem{Row: i + 1, LastRow: last + 1, Code: ProblemSecondTable,
+		Reason: fmt.Sprintf("%d행에 머리글 행이 다시 나와 두 번째 표로 보고, %d행부터 %d행까지는 직원으로 읽지 않았습니다. "+
+			"명단은 표 하나로 두고, 다른 표(퇴사자 명단 등)는 다른 탭으로 옮겨 주세요.", i+1, i+1, last+1)}
+}
+
+// unreadableStatusReason tells HR which column to rename, by its number:
+// the feedback never quotes a cell.
+func unreadableStatusReason(col int) string {
+	return fmt.Sprintf("왼쪽에서 %d번째 열의 머리글이 퇴사·재직에 관한 것으로 보이지만 rollcall이 읽는 머리글이 아니어서, "+
+		"퇴사자를 가려낼 수 없어 동기화하지 않았습니다. 머리글을 '재직상태', '재직여부', '퇴사여부', '퇴사일' 중 하나로 바꾸거나, "+
+		"퇴사·퇴직·재직이라는 말이 들어가지 않게 바꿔 주세요.", col)
+}
+
+// PhoneColumn returns the 0-based column that ParseRoster reads phones
+// from and the 0-based index of the first row below the header, or ok false
+// when ParseRoster would find no usable header. A source uses it to look
+// closer at empty phone cells only (an xlsx formula without a saved result).
+func PhoneColumn(rows [][]string) (col, firstData int, ok bool) {
+	l, err := findLayout(rows)
+	if err != nil {
+		return 0, 0, false
+	}
+	cols, _, err := findColumns(l.labels)
+	if err != nil {
+		return 0, 0, false
+	}
+	col, ok = cols.at[FieldPhone]
+	return col, l.firstData, ok
 }
 
 func isBlank(row []string) bool {

@@ -3,38 +3,123 @@ package roster
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
-// leftWords are the status words of CONTRACT.md section 4 that mean the
-// person no longer works here, as foldStatus writes them.
-var leftWords = map[string]bool{
-	"퇴사": true, "퇴직": true, "퇴사자": true, "퇴직자": true, "정년퇴직": true, "명예퇴직": true,
-	"권고사직": true, "사직": true, "해고": true, "면직": true, "계약만료": true, "계약종료": true,
-	"left": true, "resigned": true, "terminated": true, "inactive": true, "retired": true, "former": true,
+// yesNo is how a status column reads a yes or a no: by its header's
+// question. 재직여부 asks "employed?", 퇴사여부 and 퇴직여부 ask "left?", and
+// any other status header asks no yes-or-no question at all.
+type yesNo int
+
+const (
+	noYesNo yesNo = iota
+	yesMeansEmployed
+	yesMeansLeft
+)
+
+// status is what a status cell says.
+type status int
+
+const (
+	statusEmployed status = iota
+	statusLeft
+	// statusUnknown is a value none of the contract's lists holds: the
+	// person is not an employee until HR writes one that is.
+	statusUnknown
+	// statusBadLeaveDate is a leave date that is not a date: likewise.
+	statusBadLeaveDate
+)
+
+// The status words of CONTRACT.md section 4, as foldStatus writes them.
+var (
+	leftWords = wordSet("퇴사", "퇴직", "퇴사자", "퇴직자", "퇴사처리", "퇴직처리", "정년퇴직", "명예퇴직", "권고사직",
+		"사직", "해고", "면직", "계약만료", "계약종료", "left", "resigned", "terminated", "inactive", "retired", "former")
+	// employedWords include employment types and kinds of leave; 퇴사예정
+	// (leaving soon) too: a leave date, not the status, says when.
+	employedWords = wordSet("재직", "재직중", "근무", "근무중", "정규직", "계약직", "인턴", "수습", "파견", "촉탁", "임원",
+		"휴직", "육아휴직", "병가", "출산휴가", "퇴사예정", "active", "employed")
+	yesWords = wordSet("y", "o", "yes", "true", "예", "네")
+	noWords  = wordSet("n", "x", "no", "false", "아니오", "아니요")
+	// notEmployedWords answer 재직여부 only.
+	notEmployedWords = wordSet("미재직")
+)
+
+func wordSet(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
 }
 
-// hasLeft reports whether a status cell says the person no longer works
-// here. Anything else, including an empty cell or 퇴사예정 (leaving soon),
-// means employed: a leave date, not the status, says when.
-func hasLeft(status string) bool {
-	return leftWords[foldStatus(status)]
-}
-
-// foldStatus drops spaces and anything in brackets ("퇴사 (2025.3)" is
-// 퇴사) and lowercases English.
-func foldStatus(s string) string {
-	var b strings.Builder
-	depth := 0
-	for _, r := range s {
-		switch {
-		case strings.ContainsRune("([{（［｛【〔<「", r):
-			depth++
-		case strings.ContainsRune(")]}）］｝】〕>」", r):
-			depth = max(depth-1, 0)
-		case depth > 0 || unicode.IsSpace(r):
-		default:
-			b.WriteRune(unicode.ToLower(r))
+// readStatus reads a status cell under a header that asks q. An empty cell
+// is employed; a value in none of the lists is statusUnknown.
+func readStatus(cell string, q yesNo) status {
+	s := foldStatus(cell)
+	if s == "" {
+		return statusEmployed
+	}
+	for _, w := range statusReadings(s) {
+		if st, ok := lookupStatus(w, q); ok {
+			return st
 		}
 	}
-	return b.String()
+	return statusUnknown
 }
+
+// statusReadings are the ways a folded status may be read, in order: as it
+// stands; a word in brackets alone ("(퇴사)", "[퇴사]") as that word; a word
+// with a bracketed note at its end as the two joined (퇴사(예정) is
+// 퇴사예정), then as the word alone ("휴직(육아)" is 휴직).
+func statusReadings(s string) []string {
+	readings := []string{s}
+	open := strings.IndexFunc(s, isOpenBracket)
+	last, lastSize := utf8.DecodeLastRuneInString(s)
+	if open < 0 || !isCloseBracket(last) {
+		return readings
+	}
+	_, openSize := utf8.DecodeRuneInString(s[open:])
+	if open+openSize > len(s)-lastSize {
+		return readings // a lone bracket
+	}
+	word, note := s[:open], s[open+openSize:len(s)-lastSize]
+	if word == "" {
+		return append(readings, note)
+	}
+	return append(readings, word+note, word)
+}
+
+func lookupStatus(w string, q yesNo) (status, bool) {
+	switch {
+	case leftWords[w]:
+		return statusLeft, true
+	case employedWords[w]:
+		return statusEmployed, true
+	case q == yesMeansEmployed && yesWords[w], q == yesMeansLeft && noWords[w]:
+		return statusEmployed, true
+	case q == yesMeansEmployed && (noWords[w] || notEmployedWords[w]), q == yesMeansLeft && yesWords[w]:
+		return statusLeft, true
+	}
+	return 0, false
+}
+
+// foldStatus normalizes a status cell (normalizeText), drops its spaces and
+// the full stops at its end, and lowercases English: " 퇴 사. " is 퇴사.
+func foldStatus(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, normalizeText(s))
+	return strings.TrimRight(s, ".")
+}
+
+// Brackets as they remain after NFKC, which folds the full-width ones.
+const (
+	openBrackets  = "([{【〔〈《「『<"
+	closeBrackets = ")]}】〕〉》」』>"
+)
+
+func isOpenBracket(r rune) bool  { return strings.ContainsRune(openBrackets, r) }
+func isCloseBracket(r rune) bool { return strings.ContainsRune(closeBrackets, r) }

@@ -42,13 +42,9 @@ func feedbackPage(run FeedbackRun, shown [][]string) (FeedbackPage, bool) {
 	return FeedbackPage{Rows: feedbackRows(run, seoulTime(run.Report.Finished()), keptChange), HeaderRow: headerRow}, true
 }
 
-// kst is Asia/Seoul, which has kept UTC+9 without daylight saving since
-// 1988; a fixed zone needs no time zone database in the container.
-var kst = time.FixedZone("KST", 9*60*60)
-
 // seoulTime shows t as HR reads it.
 func seoulTime(t time.Time) string {
-	return t.In(kst).Format("2006-01-02 15:04") + " (한국 시간)"
+	return t.In(roster.Seoul).Format("2006-01-02 15:04") + " (한국 시간)"
 }
 
 // feedbackRows is the tab's text for run, row by row. since is the "기준
@@ -96,6 +92,8 @@ func outcomeText(run FeedbackRun) string {
 		return "완료"
 	case errors.Is(run.Err, roster.ErrNoHeader):
 		return "실패: 시트가 비어 있습니다. 직원 명단 탭에 머리글 행과 직원 행이 있는지 확인해 주세요. 명단은 바뀌지 않았습니다."
+	case errors.Is(run.Err, roster.ErrUnreadableStatusColumn):
+		return "실패: 퇴사·재직에 관한 열의 머리글을 읽을 수 없어 퇴사자를 가려낼 수 없습니다(아래 표). 명단은 바뀌지 않았습니다."
 	case errors.Is(run.Err, ErrRead):
 		return "실패: 시트를 직원 명단으로 읽지 못했습니다. 머리글 행에 '휴대전화' 열이 있는지 확인해 주세요(아래 표). 명단은 바뀌지 않았습니다."
 	default:

@@ -93,6 +93,8 @@ func TestFeedbackOutcomes(t *testing.T) {
 	noHeader.Err = fmt.Errorf("%w: %w", ErrRead, roster.ErrNoHeader)
 	noPhone := doneRun(0, 0)
 	noPhone.Err = fmt.Errorf("%w: %w", ErrRead, &roster.SheetError{Row: 1, Err: roster.ErrNoPhoneColumn})
+	statusColumn := doneRun(0, 0)
+	statusColumn.Err = fmt.Errorf("%w: %w", ErrRead, &roster.SheetError{Row: 3, Err: roster.ErrUnreadableStatusColumn})
 	storeDown := doneRun(0, 0)
 	storeDown.Err = errors.New("apply the sync: firestore: unavailable")
 	storeDown.Report.Error = storeDown.Err.Error()
@@ -104,6 +106,7 @@ func TestFeedbackOutcomes(t *testing.T) {
 		{"refused by the brake", refused, "거부: 삭제 예정 34명: 현재 인원의 25%, 한도 20%."},
 		{"empty sheet", noHeader, "실패: 시트가 비어 있습니다."},
 		{"no phone column", noPhone, "실패: 시트를 직원 명단으로 읽지 못했습니다. 머리글 행에 '휴대전화' 열이 있는지"},
+		{"a status column rollcall cannot read", statusColumn, "실패: 퇴사·재직에 관한 열의 머리글을 읽을 수 없어"},
 		{"the store failed", storeDown, "실패: rollcall이 명단을 저장하지 못했습니다(시트의 문제가 아닙니다)."},
 	}
 	for _, tt := range tests {

@@ -49,11 +49,6 @@ func (p Plan) Puts() []roster.Employee {
 	return slices.Concat(p.Added, p.Updated)
 }
 
-// Empty reports whether the plan changes nothing.
-func (p Plan) Empty() bool {
-	return len(p.Added) == 0 && len(p.Updated) == 0 && len(p.Deleted) == 0
-}
-
 // brakeMinDeletes is the handful of deletions a sync may always make,
 // whatever the share: removing 2 of 5 people is 40% and perfectly normal.
 const brakeMinDeletes = 3
@@ -63,5 +58,7 @@ const brakeMinDeletes = 3
 // a wrong sheet, an emptied tab or a broken export rather than of leavers.
 func (p Plan) TripsBrake(maxPercent float64) bool {
 	n := len(p.Deleted)
-	return n > brakeMinDeletes && float64(n)*100 > maxPercent*float64(p.Stored)
+	// Written so that a NaN threshold trips the brake rather than
+	// releasing it: every comparison with NaN is false.
+	return n > brakeMinDeletes && !(float64(n)*100 <= maxPercent*float64(p.Stored))
 }

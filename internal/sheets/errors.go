@@ -30,6 +30,9 @@ var (
 	// ErrNotSpreadsheet: the id names a file Google Sheets can open but the
 	// API cannot read, such as an uploaded .xlsx file.
 	ErrNotSpreadsheet = errors.New("not a Google Sheets document")
+	// ErrQuota: the Sheets API's per-minute quota was used up, every
+	// attempt of the read included.
+	ErrQuota = errors.New("the Sheets API quota is exceeded")
 )
 
 // unknownAccount is how a 403 names the account when rollcall cannot tell.
@@ -51,30 +54,61 @@ func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempt
 	status, reasons := parseBody(gerr.Body)
 	switch {
 	case gerr.Code == http.StatusForbidden && (reasons["SERVICE_DISABLED"] || reasons["accessNotConfigured"]):
-		return fmt.Errorf("read spreadsheet %s: %w in the Google Cloud project of rollcall's credentials: "+
-			"enable sheets.googleapis.com there (%w)", id, ErrAPIDisabled, cause)
+		fix := "enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials " +
+			"(gcloud services enable sheets.googleapis.com)"
+		return withFix(fmt.Errorf("read spreadsheet %s: %w in the Google Cloud project of rollcall's credentials: "+
+			"enable sheets.googleapis.com there (%w)", id, ErrAPIDisabled, cause), fix)
 	case gerr.Code == http.StatusForbidden:
-		return fmt.Errorf("read spreadsheet %s: %w: the sheet is not shared with %s: share it as Viewer (%w)",
-			id, ErrForbidden, s.accountName(ctx), cause)
+		account := s.accountName(ctx)
+		fix := "share the spreadsheet with " + account + " as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)"
+		return withFix(fmt.Errorf("read spreadsheet %s: %w: the sheet is not shared with %s: share it as Viewer (%w)",
+			id, ErrForbidden, account, cause), fix)
 	case gerr.Code == http.StatusNotFound:
-		return fmt.Errorf("read spreadsheet %s: %w: check the id in ROLLCALL_SOURCE (%w)", id, ErrNotFound, cause)
+		return withFix(fmt.Errorf("read spreadsheet %s: %w: check the id in ROLLCALL_SOURCE (%w)", id, ErrNotFound, cause),
+			"put the spreadsheet's URL, as the browser shows it, in ROLLCALL_SOURCE")
 	case gerr.Code == http.StatusBadRequest && status == "FAILED_PRECONDITION":
-		return fmt.Errorf("read spreadsheet %s: %w (an uploaded Excel file?): open it in Google Sheets, "+
-			"use File > Save as Google Sheets, and put the new sheet's URL in ROLLCALL_SOURCE (%w)",
-			id, ErrNotSpreadsheet, cause)
-	case gerr.Code == http.StatusBadRequest && rangeA1 != "" && s.rangeA1 != "":
-		return fmt.Errorf("read spreadsheet %s: %w %q: check ROLLCALL_SHEET_RANGE (%w)", id, ErrBadRange, rangeA1, cause)
+		fix := "open it in Google Sheets, use File > Save as Google Sheets, and put the new sheet's URL in ROLLCALL_SOURCE"
+		return withFix(fmt.Errorf("read spreadsheet %s: %w (an uploaded Excel file?): %s (%w)",
+			id, ErrNotSpreadsheet, fix, cause), fix)
 	case gerr.Code == http.StatusBadRequest && rangeA1 != "":
-		return fmt.Errorf("read spreadsheet %s: %w %q (%w)", id, ErrBadRange, rangeA1, cause)
+		// "Unable to parse range: NOPE!A5:F15" is most often a tab name
+		// typed wrong: name the tabs that exist.
+		hint, fix := "", "correct ROLLCALL_SHEET_RANGE"
+		if tabs := s.tabsHint(ctx); tabs != "" {
+			hint = ": the spreadsheet's tabs are " + tabs
+			fix = "set ROLLCALL_SHEET_RANGE to one of the tabs " + tabs + ", e.g. 'TAB'!A:Z, or unset it to read the first tab"
+		}
+		if s.rangeA1 != "" {
+			hint += ": check ROLLCALL_SHEET_RANGE"
+		}
+		return withFix(fmt.Errorf("read spreadsheet %s: %w %q%s (%w)", id, ErrBadRange, rangeA1, hint, cause), fix)
+	case gerr.Code == http.StatusTooManyRequests:
+		fix := "wait a minute and try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console"
+		return withFix(fmt.Errorf("read spreadsheet %s: %w: the next sync will try again; if it lasts, "+
+			"ask for a higher Sheets API quota in the Google Cloud console (%w)", id, ErrQuota, cause), fix)
 	case gerr.Code == http.StatusUnauthorized:
-		return fmt.Errorf("read spreadsheet %s: the credentials were refused: "+
-			"check Application Default Credentials (%w)", id, cause)
+		fix := "check Application Default Credentials (on a workstation: gcloud auth application-default login)"
+		return withFix(fmt.Errorf("read spreadsheet %s: the credentials were refused: "+
+			"check Application Default Credentials (%w)", id, cause), fix)
 	case attempts > 1:
 		return fmt.Errorf("read spreadsheet %s: failed %d times (%w)", id, attempts, cause)
 	default:
 		return fmt.Errorf("read spreadsheet %s: %w", id, cause)
 	}
 }
+
+// fixError is an explained error with its fix alone, in one sentence, for
+// `rollcall doctor`.
+type fixError struct {
+	err error
+	fix string
+}
+
+func (e *fixError) Error() string  { return e.err.Error() }
+func (e *fixError) Unwrap() error  { return e.err }
+func (e *fixError) Remedy() string { return e.fix }
+
+func withFix(err error, fix string) error { return &fixError{err: err, fix: fix} }
 
 // apiError shows a *googleapi.Error on one line: its Error() appends the
 // whole details JSON.

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/api/googleapi"
 	gsheets "google.golang.org/api/sheets/v4"
 
+	"github.com/rollcall/rollcall/internal/a1"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -86,7 +87,7 @@ func (f *Feedback) read(ctx context.Context) ([][]string, error) {
 	var vr *gsheets.ValueRange
 	_, err := f.src.retry(ctx, "values.get", func(ctx context.Context) error {
 		var err error
-		vr, err = f.src.svc.Spreadsheets.Values.Get(f.src.ref.SpreadsheetID, quoteSheetName(f.tab)).
+		vr, err = f.src.svc.Spreadsheets.Values.Get(f.src.ref.SpreadsheetID, a1.Quote(f.tab)).
 			ValueRenderOption("FORMATTED_VALUE").MajorDimension("ROWS").Context(ctx).Do()
 		return err
 	})
@@ -125,7 +126,7 @@ func (f *Feedback) addTab(ctx context.Context) (int64, error) {
 // go last: a run cut short leaves a tab unlike its result, which the next
 // run rewrites whole.
 func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.FeedbackPage) error {
-	id, rangeA1 := f.src.ref.SpreadsheetID, quoteSheetName(f.tab)
+	id, rangeA1 := f.src.ref.SpreadsheetID, a1.Quote(f.tab)
 	rows := page.Rows
 	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: formatRequests(sheetID, page)}
 	if err := f.write(ctx, "batchUpdate format", func(ctx context.Context) error {
@@ -210,8 +211,8 @@ func (f *Feedback) explain(ctx context.Context, verb string, err error) error {
 		if account == unknownAccount {
 			account = "rollcall's service account"
 		}
-		return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w: share the spreadsheet with %s as Editor, "+
-			"or unset ROLLCALL_FEEDBACK_TAB (%w)", verb, f.tab, id, ErrForbidden, account, cause)
+		fix := "share the spreadsheet with " + account + " as Editor, or unset ROLLCALL_FEEDBACK_TAB"
+		return withFix(fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w: %s (%w)", verb, f.tab, id, ErrForbidden, fix, cause), fix)
 	}
 	return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w", verb, f.tab, id, cause)
 }

@@ -11,21 +11,6 @@ import (
 	"google.golang.org/api/googleapi"
 )
 
-func TestQuoteSheetName(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"Sheet1", "'Sheet1'"},
-		{"직원 목록", "'직원 목록'"},
-		{"HR's list", "'HR''s list'"},
-		{"''", "''''''"},
-	}
-	for _, tt := range tests {
-		if got := quoteSheetName(tt.in); got != tt.want {
-			t.Errorf("quoteSheetName(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestStartRow(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

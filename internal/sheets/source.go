@@ -12,11 +12,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/googleapis/gax-go/v2"
 	"golang.org/x/oauth2/google"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 	gsheets "google.golang.org/api/sheets/v4"
 
+	"github.com/rollcall/rollcall/internal/a1"
+	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -54,6 +57,11 @@ type Options struct {
 	MaxBackoff time.Duration
 	// RequestTimeout bounds one attempt (DefaultRequestTimeout when 0).
 	RequestTimeout time.Duration
+	// Now and Sleep are the clock the retries wait on (time.Now and
+	// gax.Sleep when nil); Sleep returns early with an error when its
+	// context ends. A test passes a clock it moves instead of waiting.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 	// FeedbackTab, when set, names the tab that Feedback writes each sync's
 	// result into (ROLLCALL_FEEDBACK_TAB): the credentials then ask for the
 	// read-write scope, and the roster is never read from that tab.
@@ -72,12 +80,15 @@ type Source struct {
 	backoffBase    time.Duration
 	maxBackoff     time.Duration
 	requestTimeout time.Duration
+	now            func() time.Time
+	sleep          func(context.Context, time.Duration) error
 }
 
 // New returns a Source that reads the spreadsheet ref names. rangeA1, when
 // not empty, is the A1 range to read (ROLLCALL_SHEET_RANGE, such as
 // "직원목록!A:Z"); otherwise the Source reads the whole tab whose sheetId is
-// ref.GID, or the first tab when ref has no GID (never Options.FeedbackTab).
+// ref.GID, or the first visible tab when ref has no GID (never
+// Options.FeedbackTab).
 //
 // Without Options.Endpoint or Options.HTTPClient it finds Application
 // Default Credentials now (scope spreadsheets.readonly, or spreadsheets
@@ -96,6 +107,14 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 		backoffBase:    cmp.Or(opts.BackoffBase, DefaultBackoffBase),
 		maxBackoff:     cmp.Or(opts.MaxBackoff, DefaultMaxBackoff),
 		requestTimeout: cmp.Or(opts.RequestTimeout, DefaultRequestTimeout),
+		now:            opts.Now,
+		sleep:          opts.Sleep,
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.sleep == nil {
+		s.sleep = gax.Sleep
 	}
 	if s.maxAttempts < 1 || s.backoffBase < 0 || s.maxBackoff < 0 || s.requestTimeout < 0 {
 		return nil, errors.New("new sheets source: MaxAttempts, BackoffBase, MaxBackoff and RequestTimeout must not be negative")
@@ -120,9 +139,9 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 		}
 		creds, err := google.FindDefaultCredentials(ctx, scope)
 		if err != nil {
-			return nil, fmt.Errorf("new sheets source: find Application Default Credentials "+
-				"(on a workstation: gcloud auth application-default login --scopes=%s,%s): %w",
-				"https://www.googleapis.com/auth/cloud-platform", scope, err)
+			fix := fmt.Sprintf("on a workstation: gcloud auth application-default login --scopes=%s,%s",
+				"https://www.googleapis.com/auth/cloud-platform", scope)
+			return nil, withFix(fmt.Errorf("new sheets source: find Application Default Credentials (%s): %w", fix, err), fix)
 		}
 		if s.account == "" {
 			s.account = accountFromJSON(creds.JSON)
@@ -139,16 +158,22 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 }
 
 // Rows reads the sheet: rows[i] is the sheet's row i+1, blank rows included,
-// each cell as HR sees it (formatted). It reads everything or returns an
-// error, never part of the sheet.
+// each cell as HR sees it (formatted), a merged status or leave-date cell
+// in every row it covers. It reads everything or returns an error, never
+// part of the sheet.
 func (s *Source) Rows(ctx context.Context) ([][]string, error) {
+	var tabs []*gsheets.Sheet
 	rangeA1 := s.rangeA1
 	if rangeA1 == "" {
-		title, err := s.tabTitle(ctx)
+		var err error
+		if tabs, err = s.metadata(ctx); err != nil {
+			return nil, err
+		}
+		tab, err := s.pickTab(tabs)
 		if err != nil {
 			return nil, err
 		}
-		rangeA1 = quoteSheetName(title)
+		rangeA1 = a1.Quote(tab.Properties.Title)
 	}
 
 	var vr *gsheets.ValueRange
@@ -167,57 +192,85 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read spreadsheet %s: %w", s.ref.SpreadsheetID, err)
 	}
-	return rows, nil
+	if len(rows) == 0 {
+		return rows, nil
+	}
+	if tabs == nil {
+		// A configured range: the values said which tab it is; its
+		// merges are in the metadata.
+		if tabs, err = s.metadata(ctx); err != nil {
+			return nil, err
+		}
+	}
+	merges, err := mergesOf(tabs, vr.Range)
+	if err != nil {
+		return nil, fmt.Errorf("read spreadsheet %s: %w", s.ref.SpreadsheetID, err)
+	}
+	return roster.SpreadMerges(rows, merges), nil
 }
 
-// tabTitle finds the title of the tab to read: the one whose sheetId is the
-// reference's gid, else the first grid tab. Titles change when HR renames a
+// metadataFields is what Rows asks spreadsheets.get for: each tab's
+// properties, to find the tab to read, and its merged blocks.
+const metadataFields = "sheets(properties(sheetId,title,index,sheetType,hidden),merges)"
+
+// metadata reads the spreadsheet's tabs. Titles change when HR renames a
 // tab and gids do not, so it asks on every read.
-func (s *Source) tabTitle(ctx context.Context) (string, error) {
+func (s *Source) metadata(ctx context.Context) ([]*gsheets.Sheet, error) {
 	var ss *gsheets.Spreadsheet
 	attempts, err := s.retry(ctx, "spreadsheets.get", func(ctx context.Context) error {
 		var err error
 		ss, err = s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).
-			Fields("sheets.properties").
+			Fields(metadataFields).
 			Context(ctx).Do()
 		return err
 	})
 	if err != nil {
-		return "", s.explain(ctx, err, "", attempts)
+		return nil, s.explain(ctx, err, "", attempts)
 	}
-	var tabs []*gsheets.SheetProperties
+	var tabs []*gsheets.Sheet
 	for _, sh := range ss.Sheets {
 		if sh != nil && sh.Properties != nil {
-			tabs = append(tabs, sh.Properties)
+			tabs = append(tabs, sh)
 		}
 	}
-	slices.SortStableFunc(tabs, func(a, b *gsheets.SheetProperties) int { return int(a.Index - b.Index) })
+	slices.SortStableFunc(tabs, func(a, b *gsheets.Sheet) int { return int(a.Properties.Index - b.Properties.Index) })
+	return tabs, nil
+}
+
+// pickTab finds the tab to read: the one whose sheetId is the reference's
+// gid (hidden or not: the operator named it), else the first grid tab that
+// is not hidden and not the feedback tab. A hidden tab in front is an
+// archive (last year's list), not the roster.
+func (s *Source) pickTab(tabs []*gsheets.Sheet) (*gsheets.Sheet, error) {
 	isGrid := func(p *gsheets.SheetProperties) bool { return p.SheetType == "" || p.SheetType == "GRID" }
 
 	if s.ref.HasGID {
-		for _, p := range tabs {
+		for _, tab := range tabs {
+			p := tab.Properties
 			if p.SheetId != s.ref.GID {
 				continue
 			}
 			if p.Title == s.feedbackTab && s.feedbackTab != "" {
-				return "", fmt.Errorf("read spreadsheet %s: the tab of gid %d is the feedback tab (ROLLCALL_FEEDBACK_TAB), "+
+				return nil, fmt.Errorf("read spreadsheet %s: the tab of gid %d is the feedback tab (ROLLCALL_FEEDBACK_TAB), "+
 					"not the employee list: check #gid= in ROLLCALL_SOURCE", s.ref.SpreadsheetID, s.ref.GID)
 			}
 			if !isGrid(p) {
-				return "", fmt.Errorf("read spreadsheet %s: the tab of gid %d is a %s, not a grid of cells: "+
+				return nil, fmt.Errorf("read spreadsheet %s: the tab of gid %d is a %s, not a grid of cells: "+
 					"check #gid= in ROLLCALL_SOURCE", s.ref.SpreadsheetID, s.ref.GID, strings.ToLower(p.SheetType))
 			}
-			return p.Title, nil
+			return tab, nil
 		}
-		return "", fmt.Errorf("read spreadsheet %s: %w: no tab has gid %d: check #gid= in ROLLCALL_SOURCE",
+		return nil, fmt.Errorf("read spreadsheet %s: %w: no tab has gid %d: check #gid= in ROLLCALL_SOURCE",
 			s.ref.SpreadsheetID, ErrNotFound, s.ref.GID)
 	}
-	for _, p := range tabs {
-		if isGrid(p) && (s.feedbackTab == "" || p.Title != s.feedbackTab) {
-			return p.Title, nil
+	for _, tab := range tabs {
+		p := tab.Properties
+		if isGrid(p) && !p.Hidden && (s.feedbackTab == "" || p.Title != s.feedbackTab) {
+			return tab, nil
 		}
 	}
-	return "", fmt.Errorf("read spreadsheet %s: it has no tab of cells", s.ref.SpreadsheetID)
+	return nil, fmt.Errorf("read spreadsheet %s: it has no visible tab of cells "+
+		"(name a hidden tab with #gid= in ROLLCALL_SOURCE or with ROLLCALL_SHEET_RANGE)", s.ref.SpreadsheetID)
 }
 
 // toRows turns the API's values into rows numbered like the sheet's: when

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/api/googleapi"
 
+	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/sheets"
 	"github.com/rollcall/rollcall/internal/sheets/sheetstest"
@@ -51,9 +52,45 @@ func newFake(t *testing.T) *sheetstest.Server {
 	return f
 }
 
-// fast are Options for tests: retries without real waiting.
+// fast are Options for tests: the default retries, on a clock that moves
+// when they wait instead of waiting.
 func fast(f *sheetstest.Server) sheets.Options {
-	return sheets.Options{Endpoint: f.Endpoint(), BackoffBase: time.Microsecond, MaxBackoff: time.Millisecond}
+	return newWaits().options(sheets.Options{Endpoint: f.Endpoint()})
+}
+
+// waits is the clock of a Source under test: Sleep returns at once, moving
+// the clock by the wait and recording it. It starts at the wall clock's
+// now, so that a context's deadline means the same on both.
+type waits struct {
+	clock *clocktest.Clock
+	mu    sync.Mutex
+	slept []time.Duration
+}
+
+func newWaits() *waits { return &waits{clock: clocktest.New(time.Now())} }
+
+// options returns opts with the waits' clock.
+func (w *waits) options(opts sheets.Options) sheets.Options {
+	opts.Now, opts.Sleep = w.clock.Now, w.sleep
+	return opts
+}
+
+func (w *waits) sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.slept = append(w.slept, d)
+	w.clock.Advance(d)
+	return nil
+}
+
+// all returns the waits so far.
+func (w *waits) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.slept...)
 }
 
 func newSource(t *testing.T, ref sheets.Ref, rangeA1 string, opts sheets.Options) *sheets.Source {
@@ -102,11 +139,12 @@ func TestRows(t *testing.T) {
 			wantPaths: map[string]int{metaPath: 1, "/v4/spreadsheets/" + sheetID + "/values/'HR''s copy'": 1},
 		},
 		{
-			name:      "an explicit range with a Korean tab name wins over the gid",
-			ref:       sheets.Ref{SpreadsheetID: sheetID, GID: 777, HasGID: true},
-			rangeA1:   "직원 목록!A:Z",
-			want:      staffRows,
-			wantPaths: map[string]int{metaPath: 0, "/v4/spreadsheets/" + sheetID + "/values/직원 목록!A:Z": 1},
+			name:    "an explicit range with a Korean tab name wins over the gid",
+			ref:     sheets.Ref{SpreadsheetID: sheetID, GID: 777, HasGID: true},
+			rangeA1: "직원 목록!A:Z",
+			want:    staffRows,
+			// The metadata is read after the values, for the tab's merges.
+			wantPaths: map[string]int{metaPath: 1, "/v4/spreadsheets/" + sheetID + "/values/직원 목록!A:Z": 1},
 		},
 		{
 			name:    "a range starting at row 3 keeps sheet row numbers",
@@ -155,8 +193,11 @@ func TestRowsAsksForFormattedRows(t *testing.T) {
 		t.Fatalf("Rows: %v", err)
 	}
 	reqs := f.Requests()
-	if len(reqs) != 1 {
-		t.Fatalf("%d requests, want 1: %+v", len(reqs), reqs)
+	if len(reqs) != 2 || reqs[0].Path == metaPath || reqs[1].Path != metaPath {
+		t.Fatalf("%d requests, want the values, then the metadata for merges: %+v", len(reqs), reqs)
+	}
+	if got := reqs[1].Query.Get("fields"); !strings.Contains(got, "merges") || !strings.Contains(got, "hidden") {
+		t.Errorf("spreadsheets.get fields = %q, want the tabs' merges and whether they are hidden", got)
 	}
 	q := reqs[0].Query
 	if got := q.Get("valueRenderOption"); got != "FORMATTED_VALUE" {
@@ -246,13 +287,11 @@ func TestRowsRetriesTransportErrors(t *testing.T) {
 	l.Close()
 
 	rt := &countingTransport{next: http.DefaultTransport}
-	src := newSource(t, sheets.Ref{SpreadsheetID: sheetID}, "Sheet1", sheets.Options{
+	src := newSource(t, sheets.Ref{SpreadsheetID: sheetID}, "Sheet1", newWaits().options(sheets.Options{
 		Endpoint:    "http://" + addr,
 		HTTPClient:  &http.Client{Transport: rt},
 		MaxAttempts: 3,
-		BackoffBase: time.Microsecond,
-		MaxBackoff:  time.Millisecond,
-	})
+	}))
 	if _, err := src.Rows(context.Background()); err == nil {
 		t.Fatal("Rows succeeded against a closed port")
 	}
@@ -326,7 +365,7 @@ func TestRowsErrorsForOperators(t *testing.T) {
 			ref:      sheets.Ref{SpreadsheetID: sheetID},
 			rangeA1:  "직원목록!A:Z",
 			wantIs:   sheets.ErrBadRange,
-			wantText: []string{`"직원목록!A:Z"`, "ROLLCALL_SHEET_RANGE", "Unable to parse range"},
+			wantText: []string{`"직원목록!A:Z"`, "ROLLCALL_SHEET_RANGE", "Unable to parse range", `"안내", "직원 목록", "HR's copy"`},
 		},
 		{
 			name:     "range beyond the grid",
@@ -387,8 +426,10 @@ func TestRowsErrorsForOperators(t *testing.T) {
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error %q spans several lines", err)
 			}
-			if n := len(f.Requests()); n != 1 {
-				t.Errorf("%d requests, want 1: an operator's error is not retried", n)
+			// A range's error also reads the tab titles, once: the
+			// failed call itself is not tried again.
+			if reqs := f.Requests(); f.Count(reqs[0].Path) != 1 {
+				t.Errorf("%d requests to %s, want 1: an operator's error is not retried", f.Count(reqs[0].Path), reqs[0].Path)
 			}
 		})
 	}
@@ -424,9 +465,9 @@ func TestRowsStopsWaitingWhenCancelled(t *testing.T) {
 	h := cancelOnRetry{cancel: cancel, mu: &sync.Mutex{}, records: &records}
 	ctx = logging.WithLogger(ctx, slog.New(h))
 
-	// Were the wait not cut short by the cancellation, it would last an hour.
-	opts := fast(f)
-	opts.BackoffBase, opts.MaxBackoff = time.Hour, time.Hour
+	// The wall clock's wait (Options.Sleep unset): were it not cut short by
+	// the cancellation, it would last an hour.
+	opts := sheets.Options{Endpoint: f.Endpoint(), BackoffBase: time.Hour, MaxBackoff: time.Hour}
 	_, err := newSource(t, sheets.Ref{SpreadsheetID: sheetID}, "Sheet1", opts).Rows(ctx)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Rows error = %v, want context.Canceled", err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/userkey"
 )
 
 // bindingTests are the contract's clauses on bindings.
@@ -32,7 +33,7 @@ func bindingOf(phone string) binding.Binding {
 
 func putBinding(t *testing.T, s Store, userID string, b binding.Binding) {
 	t.Helper()
-	if err := s.PutBinding(t.Context(), binding.Key(userID), b); err != nil {
+	if err := s.PutBinding(t.Context(), userkey.Of(userID), b); err != nil {
 		t.Fatalf("PutBinding: %v", err)
 	}
 }
@@ -40,7 +41,7 @@ func putBinding(t *testing.T, s Store, userID string, b binding.Binding) {
 // wantBinding checks the binding of userID; want nil means none.
 func wantBinding(t *testing.T, s Store, userID string, want *binding.Binding) {
 	t.Helper()
-	got, ok, err := s.Binding(t.Context(), binding.Key(userID))
+	got, ok, err := s.Binding(t.Context(), userkey.Of(userID))
 	if err != nil {
 		t.Fatalf("Binding: %v", err)
 	}
@@ -86,7 +87,7 @@ func testBindingDelete(t *testing.T, s Store) {
 	apply(t, s, es, nil)
 	putBinding(t, s, "user-1", bindingOf(es[0].Phone))
 	for range 2 {
-		if err := s.DeleteBinding(t.Context(), binding.Key("user-1")); err != nil {
+		if err := s.DeleteBinding(t.Context(), userkey.Of("user-1")); err != nil {
 			t.Fatalf("DeleteBinding: %v", err)
 		}
 		wantBinding(t, s, "user-1", nil)
@@ -95,7 +96,7 @@ func testBindingDelete(t *testing.T, s Store) {
 
 func testBindingNotEmployee(t *testing.T, s Store) {
 	apply(t, s, fixtures(), nil)
-	err := s.PutBinding(t.Context(), binding.Key("user-1"), bindingOf("+821077778888"))
+	err := s.PutBinding(t.Context(), userkey.Of("user-1"), bindingOf("+821077778888"))
 	if !errors.Is(err, binding.ErrNotEmployee) {
 		t.Errorf("PutBinding to a stranger's phone = %v, want ErrNotEmployee", err)
 	}
@@ -105,7 +106,7 @@ func testBindingNotEmployee(t *testing.T, s Store) {
 func testBindingBadKey(t *testing.T, s Store) {
 	es := fixtures()
 	apply(t, s, es, nil)
-	for _, key := range []string{"", "user-1", "a/b", binding.Key("x") + "0"} {
+	for _, key := range []string{"", "user-1", "a/b", userkey.Of("x") + "0"} {
 		if err := s.PutBinding(t.Context(), key, bindingOf(es[0].Phone)); err == nil {
 			t.Errorf("PutBinding(%q) = nil, want an error", key)
 		}

@@ -2,9 +2,11 @@
 // URL (OTP URL) a Kakao user shared, and their user id, to whether they are
 // an employee, with a reason code that says why. It declares what it needs
 // — a profile fetcher, the directory, a per-user limiter, a binder — and
-// imports only the domain; internal/kakao serves it over HTTP and reads
-// Kakao's profiles for it.
+// imports only the domain; Open Builder's skill side serves it over HTTP
+// and Kakao's REST side reads the profiles for it.
 //
-// Nothing it returns carries a phone number, an OTP URL or a user id: its
-// errors are safe to log.
+// Its errors carry no phone number, OTP URL or user id (Redact takes them
+// out), so they are safe to log. An Outcome is not: when the user is an
+// employee it carries their record, name and phone included, for the
+// answer only.
 package verify

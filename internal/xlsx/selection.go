@@ -7,13 +7,16 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/rollcall/rollcall/internal/a1"
 )
 
 // selection is what the sheet argument of New asks for: a tab and an area of
-// it, as ROLLCALL_SHEET_RANGE writes them ("직원목록", "직원목록!A:Z",
-// "'My tab'!A1:F200", "A1:F200").
+// it, in A1 notation as ROLLCALL_SHEET_RANGE writes them ("직원목록",
+// "직원목록!A:Z", "'My tab'!A1:F200", "A1:F200").
 type selection struct {
-	// tab is the tab named before a "!", unquoted; "" when there is none.
+	// tab is the tab the argument names, unquoted ("'My tab'",
+	// "직원목록!A:Z"); "" when it names none or is bare.
 	tab string
 	// bare is an argument without "!": the name of a tab or, when no tab is
 	// so named, a range of the first tab. Only the workbook can tell.
@@ -34,103 +37,33 @@ var wholeSheet = area{firstCol: 1, firstRow: 1}
 // parseSelection reads the sheet argument of New. "" selects the whole first
 // tab.
 func parseSelection(s string) (selection, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return selection{area: wholeSheet}, nil
 	}
-	// A tab name may contain "!" but a range may not: split at the last one.
-	i := strings.LastIndex(s, "!")
-	if i < 0 {
-		return selection{bare: s, area: wholeSheet}, nil
-	}
-	tab := unquoteTab(s[:i])
-	if tab == "" {
-		return selection{}, fmt.Errorf("%w %q: no tab name before the '!'", ErrBadRange, s)
-	}
-	a, err := parseArea(s[i+1:])
+	r, err := a1.Parse(s)
 	if err != nil {
 		return selection{}, fmt.Errorf("%w %q: %w", ErrBadRange, s, err)
 	}
-	return selection{tab: tab, area: a}, nil
-}
-
-// unquoteTab removes the single quotes around a tab name in A1 notation
-// ('My tab'), where a quote inside is doubled.
-func unquoteTab(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) >= 2 && s[0] == '\'' && s[len(s)-1] == '\'' {
-		return strings.ReplaceAll(s[1:len(s)-1], "''", "'")
+	if r.Bare {
+		return selection{bare: r.Tab, area: wholeSheet}, nil
 	}
-	return s
-}
-
-// errAreaSyntax explains the A1 forms parseArea reads.
-var errAreaSyntax = errors.New("want a cell or a range like A1, A1:F200, A:Z, A2:F or 1:200")
-
-// parseArea reads an A1 range: a cell ("B3"), two corners ("A1:F200"), whole
-// columns ("A:Z"), columns from a row on ("A2:F") or whole rows ("1:200").
-// Corners may be given in either order; "$" marks are ignored.
-func parseArea(s string) (area, error) {
-	if strings.Count(s, ":") > 1 {
-		return area{}, errAreaSyntax
-	}
-	from, to, pair := strings.Cut(s, ":")
-	start, err := parseCorner(from)
+	a, err := excelArea(r.Cells)
 	if err != nil {
-		return area{}, err
+		return selection{}, fmt.Errorf("%w %q: %w", ErrBadRange, s, err)
 	}
-	if !pair {
-		if start.col == 0 || start.row == 0 {
-			return area{}, errAreaSyntax
-		}
-		return area{firstCol: start.col, lastCol: start.col, firstRow: start.row, lastRow: start.row}, nil
-	}
-	end, err := parseCorner(to)
-	if err != nil {
-		return area{}, err
-	}
-	if start.col != 0 && end.col != 0 && start.col > end.col {
-		start.col, end.col = end.col, start.col
-	}
-	if start.row != 0 && end.row != 0 && start.row > end.row {
-		start.row, end.row = end.row, start.row
-	}
-	return area{
-		firstCol: max(start.col, 1), lastCol: end.col,
-		firstRow: max(start.row, 1), lastRow: end.row,
-	}, nil
+	return selection{tab: r.Tab, area: a}, nil
 }
 
-// corner is one end of an A1 range; a zero col or row was left out.
-type corner struct{ col, row int }
-
-// parseCorner reads "B3", "B" or "3", with or without "$" marks.
-func parseCorner(s string) (corner, error) {
-	s = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), "$", ""))
-	letters := strings.IndexFunc(s, func(r rune) bool { return r < 'A' || r > 'Z' })
-	if letters < 0 {
-		letters = len(s)
+// excelArea is an A1 area within Excel's grid: columns up to XFD, rows up
+// to 1,048,576.
+func excelArea(c a1.Area) (area, error) {
+	if max(c.FirstCol, c.LastCol) > excelize.MaxColumns {
+		return area{}, errors.New("a column past XFD, Excel's last")
 	}
-	colName, rowText := s[:letters], s[letters:]
-	if colName == "" && rowText == "" {
-		return corner{}, errAreaSyntax
+	if max(c.FirstRow, c.LastRow) > excelize.TotalRows {
+		return area{}, fmt.Errorf("a row past %d, Excel's last", excelize.TotalRows)
 	}
-	var c corner
-	if colName != "" {
-		col, err := excelize.ColumnNameToNumber(colName)
-		if err != nil {
-			return corner{}, fmt.Errorf("column %q: %w", colName, err)
-		}
-		c.col = col
-	}
-	if rowText != "" {
-		row, err := strconv.Atoi(rowText)
-		if err != nil || row < 1 || row > excelize.TotalRows {
-			return corner{}, fmt.Errorf("row %q: %w", rowText, errAreaSyntax)
-		}
-		c.row = row
-	}
-	return c, nil
+	return area{firstCol: c.FirstCol, lastCol: c.LastCol, firstRow: c.FirstRow, lastRow: c.LastRow}, nil
 }
 
 // resolve picks the tab and area a selection means in a workbook whose tabs
@@ -150,7 +83,11 @@ func resolve(tabs []string, sel selection) (string, area, error) {
 		if tab, ok := findTab(tabs, sel.bare); ok {
 			return tab, wholeSheet, nil
 		}
-		if a, err := parseArea(sel.bare); err == nil {
+		if cells, err := a1.ParseCells(sel.bare); err == nil {
+			a, err := excelArea(cells)
+			if err != nil {
+				return "", area{}, fmt.Errorf("%w %q: %w", ErrBadRange, sel.bare, err)
+			}
 			return tabs[0], a, nil
 		}
 		return "", area{}, tabNotFound(tabs, sel.bare)

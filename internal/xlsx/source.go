@@ -1,8 +1,9 @@
 // Package xlsx reads HR's employee list from an Excel workbook (.xlsx): the
-// first tab, a named tab, or an A1 range of one (ROLLCALL_SHEET_RANGE). Cells
-// come back as the text HR sees in Excel (date cells as ISO dates), and rows
-// keep the sheet's own row numbers, hidden ones included, so that a problem
-// reported at row 7 is on row 7 of HR's screen.
+// first visible tab, a named tab (hidden or not), or an A1 range of one
+// (ROLLCALL_SHEET_RANGE). Cells come back as the text HR sees in Excel (date
+// cells as ISO dates, merged status and leave-date cells in every row they
+// cover), and rows keep the sheet's own row numbers, hidden ones included,
+// so that a problem reported at row 7 is on row 7 of HR's screen.
 package xlsx
 
 import (
@@ -15,6 +16,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/localfile"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -54,9 +56,9 @@ type Source struct {
 var _ rostersync.Source = (*Source)(nil)
 
 // New returns a Source reading the workbook at path. sheet selects what to
-// read: "" is the whole first tab; otherwise a tab name ("직원목록"), or an A1
-// range of a tab ("직원목록!A:Z", "'My tab'!A1:F200") or of the first tab
-// ("A1:F200"). New touches nothing: a missing file or tab is reported by Rows.
+// read: "" is the whole first visible tab; otherwise a tab name ("직원목록"),
+// or an A1 range of a tab ("직원목록!A:Z", "'My tab'!A1:F200") or of the
+// first visible tab ("A1:F200"). New touches nothing: a missing file or tab is reported by Rows.
 func New(path, sheet string) *Source {
 	return &Source{path: path, sheet: sheet, maxSize: MaxFileSize}
 }
@@ -107,7 +109,11 @@ func (s *Source) read(ctx context.Context) (rows [][]string, tab string, err err
 			rows, err = nil, fmt.Errorf("close: %w", cerr)
 		}
 	}()
-	tab, a, err := resolve(f.GetSheetList(), sel)
+	tabs, err := visibleFirst(f)
+	if err != nil {
+		return nil, "", err
+	}
+	tab, a, err := resolve(tabs, sel)
 	if err != nil {
 		return nil, "", err
 	}
@@ -115,7 +121,61 @@ func (s *Source) read(ctx context.Context) (rows [][]string, tab string, err err
 	if err != nil {
 		return nil, "", fmt.Errorf("tab %q: %w", tab, err)
 	}
-	return rows, tab, nil
+	if err := showPhoneFormulas(f, tab, a, rows); err != nil {
+		return nil, "", fmt.Errorf("tab %q: %w", tab, err)
+	}
+	merges, err := mergesIn(f, tab, a)
+	if err != nil {
+		return nil, "", fmt.Errorf("tab %q: merged cells: %w", tab, err)
+	}
+	return roster.SpreadMerges(rows, merges), tab, nil
+}
+
+// visibleFirst lists the workbook's tabs with the visible ones first, each
+// group in workbook order, so that "the first tab" is the first one HR can
+// see: an archived list hidden in front of this year's is not the roster
+// (CONTRACT.md section 4, "The tab"). A hidden tab is still found by name.
+func visibleFirst(f *excelize.File) ([]string, error) {
+	var visible, hidden []string
+	for _, tab := range f.GetSheetList() {
+		ok, err := f.GetSheetVisible(tab)
+		if err != nil {
+			return nil, fmt.Errorf("tab %q: %w", tab, err)
+		}
+		if ok {
+			visible = append(visible, tab)
+		} else {
+			hidden = append(hidden, tab)
+		}
+	}
+	return append(visible, hidden...), nil
+}
+
+// mergesIn lists a tab's merged blocks in the coordinates of the rows
+// readArea returns for area a: rows keep the sheet's row numbers, columns
+// start at the area's first one. A block whose top-left cell lies left of
+// the area is left out: its value was not read.
+func mergesIn(f *excelize.File, tab string, a area) ([]roster.Merge, error) {
+	cells, err := f.GetMergeCells(tab, true)
+	if err != nil {
+		return nil, err
+	}
+	merges := make([]roster.Merge, 0, len(cells))
+	for _, mc := range cells {
+		c1, r1, err := excelize.CellNameToCoordinates(mc.GetStartAxis())
+		if err != nil {
+			return nil, err
+		}
+		c2, r2, err := excelize.CellNameToCoordinates(mc.GetEndAxis())
+		if err != nil {
+			return nil, err
+		}
+		if c1 < a.firstCol {
+			continue
+		}
+		merges = append(merges, roster.Merge{Row: r1 - 1, Col: c1 - a.firstCol, LastRow: r2 - 1, LastCol: c2 - a.firstCol})
+	}
+	return merges, nil
 }
 
 // readArea reads one area of a tab, row by row, every row (hidden ones
@@ -188,6 +248,41 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 		return nil, nil
 	}
 	return rows[:lastUsed], nil
+}
+
+// showPhoneFormulas shows each empty phone cell that holds a formula as the
+// formula ("=C2&D2"): a workbook written by a program rather than saved by
+// Excel keeps formulas without their results, and the roster then tells HR
+// so instead of reporting the phone as missing. (A formula whose saved
+// result is empty reads the same way: the file does not tell the two
+// apart.) Only empty phone cells are looked at, because the first look
+// parses the whole worksheet again.
+func showPhoneFormulas(f *excelize.File, tab string, a area, rows [][]string) error {
+	col, first, ok := roster.PhoneColumn(rows)
+	if !ok {
+		return nil
+	}
+	for i := first; i < len(rows); i++ {
+		if !hasText(rows[i]) || (col < len(rows[i]) && rows[i][col] != "") {
+			continue
+		}
+		cell, err := excelize.CoordinatesToCellName(a.firstCol+col, i+1)
+		if err != nil {
+			return err
+		}
+		formula, err := f.GetCellFormula(tab, cell)
+		if err != nil {
+			return err
+		}
+		if formula == "" {
+			continue
+		}
+		for len(rows[i]) <= col {
+			rows[i] = append(rows[i], "")
+		}
+		rows[i][col] = "=" + formula
+	}
+	return nil
 }
 
 // closeRows closes a row iterator, keeping the first error.

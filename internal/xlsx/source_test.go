@@ -133,6 +133,8 @@ func TestRows(t *testing.T) {
 			[][]string{{"A1", "B1"}, {"A2", "B2"}}},
 		{"a range past the data", []tab{grid("직원목록")}, "직원목록!E1:Z100", nil},
 		{"a quoted tab name", []tab{other, grid("Jo's list!")}, "'Jo''s list!'!A6", [][]string{nil, nil, nil, nil, nil, {"A6"}}},
+		{"a quoted tab name with a bang, alone", []tab{other, {"직원!목록", map[string]any{"A1": "x"}}}, "'직원!목록'",
+			[][]string{{"x"}}},
 		{"a range of the first tab", []tab{grid("Sheet1"), other}, "A1:A2", [][]string{{"A1"}, {"A2"}}},
 		{"a tab named like a range wins", []tab{grid("Sheet1"), {"A1", map[string]any{"A1": "tab"}}}, "A1",
 			[][]string{{"tab"}}},

@@ -3,6 +3,7 @@ package kakaotest
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -58,6 +59,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case Redirect:
 		http.Redirect(w, r, target+"?"+r.URL.RawQuery, http.StatusFound)
+		return
+	case IPMismatch:
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		writeJSON(w, http.StatusUnauthorized, map[string]any{
+			"msg": "ip mismatched! callerIp=" + host + ". check out registered ips.", "code": -401})
 		return
 	}
 	if r.URL.Query().Get("rest_api_key") != s.key {

@@ -62,6 +62,10 @@ const (
 	// Redirect answers 302 to the URL given to RedirectTo, with the
 	// request's query (the REST API key included) appended.
 	Redirect
+	// IPMismatch answers as Kakao does when the app allows its REST API
+	// key from other server addresses only ("allowed IP addresses"): 401
+	// {"msg":"ip mismatched! callerIp=... check out registered ips.","code":-401}.
+	IPMismatch
 )
 
 // Request is a request the fake received.

@@ -74,6 +74,9 @@ type batchRequest struct {
 			Title   string `json:"title"`
 		} `json:"properties"`
 	} `json:"addSheet"`
+	DeleteSheet *struct {
+		SheetID int64 `json:"sheetId"`
+	} `json:"deleteSheet"`
 	UpdateSheetProperties *struct {
 		Properties struct {
 			SheetID        int64 `json:"sheetId"`
@@ -183,6 +186,14 @@ func (s *Server) batchUpdate(sp *spreadsheet, body []byte) (map[string]any, []st
 				"gridProperties": map[string]any{"rowCount": defaultRowCount, "columnCount": defaultColumnCount},
 			}}})
 			touched = append(touched, p.Title)
+		case r.DeleteSheet != nil:
+			t := tabByID(r.DeleteSheet.SheetID)
+			if t == nil {
+				return nil, nil, invalid("deleteSheet", "No grid with id: %d", r.DeleteSheet.SheetID)
+			}
+			touched = append(touched, t.Title)
+			sp.tabs = slices.DeleteFunc(sp.tabs, func(tab Tab) bool { return tab.ID == r.DeleteSheet.SheetID })
+			replies = append(replies, map[string]any{})
 		case r.UpdateSheetProperties != nil:
 			u := r.UpdateSheetProperties
 			t := tabByID(u.Properties.SheetID)

@@ -10,8 +10,11 @@
 // query parameters and enum values (400), each with Google's error body
 // {"error":{"code","message","status"}}. Tests can share a spreadsheet or
 // not (403), make the next requests fail with any status, and read the log
-// of requests it served. Number cells come formatted (Number) and merged
-// blocks read as Sheets returns them (Merge).
+// of requests it served. Number cells come formatted (Number), merged
+// blocks read as Sheets returns them (Merge: the value in the top-left cell,
+// the blocks in the Sheet resource's "merges"), and a hidden tab
+// (Tab.Hidden) says so in its properties and is skipped by a range without
+// a tab name, which means the first visible tab.
 //
 // It also serves the writes of rollcall's feedback tab (write.go,
 // batchupdate.go): spreadsheets.batchUpdate with addSheet,

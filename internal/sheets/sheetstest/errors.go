@@ -65,3 +65,81 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.WriteHeader(code)
 	_, _ = w.Write(b)
 }
+
+// ServiceDisabled is Google's answer when the Sheets API is not enabled in
+// the Google Cloud project of the caller's credentials (project is its
+// number): 403 PERMISSION_DENIED with a google.rpc.ErrorInfo whose reason
+// is SERVICE_DISABLED, and a google.rpc.Help link to enable it.
+func ServiceDisabled(project string) Error {
+	url := "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=" + project
+	return Error{
+		Code:   http.StatusForbidden,
+		Status: "PERMISSION_DENIED",
+		Message: "Google Sheets API has not been used in project " + project + " before or it is disabled. " +
+			"Enable it by visiting " + url + " then retry. If you enabled this API recently, " +
+			"wait a few minutes for the action to propagate to our systems and retry.",
+		Details: []map[string]any{
+			{
+				"@type":  "type.googleapis.com/google.rpc.ErrorInfo",
+				"reason": "SERVICE_DISABLED",
+				"domain": "googleapis.com",
+				"metadata": map[string]any{
+					"consumer":      "projects/" + project,
+					"service":       "sheets.googleapis.com",
+					"activationUrl": url,
+					"containerInfo": project,
+					"serviceTitle":  "Google Sheets API",
+				},
+			},
+			{
+				"@type":  "type.googleapis.com/google.rpc.LocalizedMessage",
+				"locale": "en-US",
+				"message": "Google Sheets API has not been used in project " + project + " before or it is disabled. " +
+					"Enable it by visiting " + url + " then retry. If you enabled this API recently, " +
+					"wait a few minutes for the action to propagate to our systems and retry.",
+			},
+			{
+				"@type": "type.googleapis.com/google.rpc.Help",
+				"links": []map[string]any{{"description": "Google developers console API activation", "url": url}},
+			},
+		},
+	}
+}
+
+// QuotaExceeded is Google's answer when the per-minute read quota is used
+// up: 429 RESOURCE_EXHAUSTED with a google.rpc.ErrorInfo whose reason is
+// RATE_LIMIT_EXCEEDED (project is the caller's project number).
+func QuotaExceeded(project string) Error {
+	e := StatusError(http.StatusTooManyRequests)
+	e.Message = "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' " +
+		"of service 'sheets.googleapis.com' for consumer 'project_number:" + project + "'."
+	e.Details = []map[string]any{
+		{
+			"@type":  "type.googleapis.com/google.rpc.ErrorInfo",
+			"reason": "RATE_LIMIT_EXCEEDED",
+			"domain": "googleapis.com",
+			"metadata": map[string]any{
+				"consumer":          "projects/" + project,
+				"quota_limit":       "ReadRequestsPerMinutePerUser",
+				"quota_limit_value": "60",
+				"quota_location":    "global",
+				"quota_metric":      "sheets.googleapis.com/read_requests",
+				"service":           "sheets.googleapis.com",
+			},
+		},
+		{
+			"@type": "type.googleapis.com/google.rpc.Help",
+			"links": []map[string]any{{"description": "Request a higher quota limit.",
+				"url": "https://cloud.google.com/docs/quotas/help/request_increase"}},
+		},
+	}
+	return e
+}
+
+// FailAlways makes every request fail with e until FailAlways is called
+// with a zero Error; the failures queued by FailNext come first.
+func (s *Server) FailAlways(e Error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.always = e
+}

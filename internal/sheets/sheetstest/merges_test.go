@@ -54,3 +54,29 @@ func TestMergedHeaderAndNumberCells(t *testing.T) {
 		})
 	}
 }
+
+// TestHiddenTab: a hidden tab says so in its properties, as the API does
+// ("hidden": true, left out when false), and a range without a tab name
+// reads the first visible tab.
+func TestHiddenTab(t *testing.T) {
+	t.Parallel()
+	const sheet = "1HiddenTabTestSheet_0123456789abcdefGHIJKL"
+	f := sheetstest.NewServer(t)
+	f.SetSheet(sheet,
+		sheetstest.Tab{ID: 3, Title: "보관", Hidden: true, RowCount: 5, ColumnCount: 2, Rows: sheetstest.TextRows([]string{"old"})},
+		sheetstest.Tab{ID: 4, Title: "명단", RowCount: 5, ColumnCount: 2, Rows: sheetstest.TextRows([]string{"new"})},
+	)
+	status, got := get(t, f, "GET", "/v4/spreadsheets/"+sheet+"?fields=sheets.properties(title,hidden)")
+	if status != 200 {
+		t.Fatalf("status %d: %v", status, got)
+	}
+	want := `{"sheets":[{"properties":{"title":"보관","hidden":true}},{"properties":{"title":"명단"}}]}`
+	if diff := cmp.Diff(decode(t, want), got); diff != "" {
+		t.Errorf("spreadsheets.get (-want +got):\n%s", diff)
+	}
+	status, got = get(t, f, "GET", "/v4/spreadsheets/"+sheet+"/values/A1:B2")
+	want = `{"range":"'명단'!A1:B2","majorDimension":"ROWS","values":[["new"]]}`
+	if diff := cmp.Diff(decode(t, want), got); status != 200 || diff != "" {
+		t.Errorf("values.get A1:B2: status %d (-want +got):\n%s", status, diff)
+	}
+}

@@ -83,6 +83,9 @@ func (s *spreadsheet) json() map[string]any {
 		if i != 0 {
 			props["index"] = i
 		}
+		if t.Hidden {
+			props["hidden"] = true
+		}
 		if t.Chart {
 			props["sheetType"] = "OBJECT"
 		} else {

@@ -20,6 +20,10 @@ type Tab struct {
 	// Merges are the tab's merged blocks; the cells they cover, other than
 	// each block's top-left one, read empty whatever Rows holds.
 	Merges []Merge
+	// Hidden hides the tab in the UI (SheetProperties.hidden): a range
+	// without a tab name then skips it, as the API reads "the first
+	// visible sheet".
+	Hidden bool
 	// Chart makes the tab an OBJECT sheet (a chart on a tab of its own),
 	// which has no cells to read.
 	Chart bool

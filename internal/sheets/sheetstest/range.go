@@ -24,7 +24,7 @@ var endpointRE = regexp.MustCompile(`^\$?([A-Za-z]{0,3})\$?([0-9]{0,8})$`)
 
 // resolve parses an A1 range as the API does, against a spreadsheet: a tab
 // name alone ("Sheet1", "'직원 목록'"), a tab and cells ("'직원 목록'!A:Z",
-// "Sheet1!A3:F"), or cells alone, which mean the first tab. An unknown tab
+// "Sheet1!A3:F"), or cells alone, which mean the first visible tab. An unknown tab
 // or malformed cells is the API's "Unable to parse range"; a range beyond
 // the grid is its "exceeds grid limits".
 func (s *spreadsheet) resolve(a1 string) (gridRange, *Error) {
@@ -39,8 +39,13 @@ func (s *spreadsheet) resolve(a1 string) (gridRange, *Error) {
 		tab = s.tab(name)
 	case s.tab(a1) != nil: // an unquoted tab name alone
 		tab, cells, hasName = s.tab(a1), "", true
-	case len(s.tabs) > 0:
-		tab = &s.tabs[0]
+	default:
+		for i := range s.tabs {
+			if !s.tabs[i].Hidden {
+				tab = &s.tabs[i]
+				break
+			}
+		}
 	}
 	if tab == nil || tab.Chart {
 		return gridRange{}, parseErr

@@ -24,6 +24,7 @@ type Server struct {
 	mu           sync.Mutex
 	spreadsheets map[string]*spreadsheet
 	failures     []Error
+	always       Error // FailAlways: Code 0 is none
 	log          []Request
 	writes       map[string]*writeLog // by spreadsheet id (write.go)
 }
@@ -143,6 +144,11 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	if len(s.failures) > 0 {
 		e := s.failures[0]
 		s.failures = s.failures[1:]
+		s.mu.Unlock()
+		e.write(w)
+		return
+	}
+	if e := s.always; e.Code != 0 {
 		s.mu.Unlock()
 		e.write(w)
 		return

@@ -1,0 +1,157 @@
+// Package doctor checks a rollcall set-up, changing nothing anywhere: the
+// configuration, the identity the Google calls run as, the employee sheet
+// (its header, its rows and what a sync would do), the feedback tab, the
+// store, Kakao's key and the service's protection. `rollcall doctor` and
+// GET /internal/doctor run the same checks (CONTRACT.md section 6).
+//
+// It declares the small interfaces it needs of the adapters; the wiring
+// passes them in a Setup. No check reads or writes beyond what it names,
+// and no line it writes holds a phone number, a name, an email, a key or a
+// cell's content: rows are named by number and problem code.
+package doctor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Status is a check's outcome.
+type Status string
+
+// The outcomes, from best to worst.
+const (
+	OK   Status = "ok"
+	Warn Status = "warn"
+	Fail Status = "fail"
+)
+
+func (s Status) rank() int {
+	switch s {
+	case Fail:
+		return 2
+	case Warn:
+		return 1
+	}
+	return 0
+}
+
+// The checks' names, as the contract has them.
+const (
+	CheckConfig     = "config"
+	CheckIdentity   = "identity"
+	CheckSource     = "source"
+	CheckHeader     = "header"
+	CheckRows       = "rows"
+	CheckFeedback   = "feedback"
+	CheckStore      = "store"
+	CheckKakao      = "kakao"
+	CheckProtection = "protection"
+	CheckTexts      = "texts"
+)
+
+// Check is one line of the diagnosis.
+type Check struct {
+	Name   string `json:"name"`
+	Status Status `json:"status"`
+	// Detail says what was found, in one line.
+	Detail string `json:"detail"`
+	// Fix says what to do, in one sentence; empty when Status is OK.
+	Fix string `json:"fix,omitempty"`
+}
+
+// Result is the whole diagnosis; its JSON is `rollcall doctor --json`'s and
+// GET /internal/doctor's.
+type Result struct {
+	// Status is the worst of the checks'.
+	Status Status  `json:"status"`
+	Checks []Check `json:"checks"`
+}
+
+// Failed reports whether a check failed.
+func (r Result) Failed() bool { return r.Status == Fail }
+
+func (r *Result) add(c Check) {
+	if c.Status == OK {
+		c.Fix = ""
+	} else if c.Fix == "" {
+		c.Fix = "see the detail, then run rollcall doctor again"
+	}
+	r.Checks = append(r.Checks, c)
+	if c.Status.rank() > r.Status.rank() {
+		r.Status = c.Status
+	}
+}
+
+// WriteText prints one line per check, starting with its status word.
+func (r Result) WriteText(w io.Writer) error {
+	for _, c := range r.Checks {
+		line := fmt.Sprintf("%-4s  %-10s  %s", c.Status, c.Name, c.Detail)
+		if c.Fix != "" {
+			line += "  → fix: " + c.Fix
+		}
+		if _, err := fmt.Fprintln(w, line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteJSON prints the result as JSON.
+func (r Result) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// Deadlines of the checks that call out: a doctor that hangs diagnoses
+// nothing.
+const (
+	sourceTimeout = 2 * time.Minute // a Sheets read, retries on quota included
+	storeTimeout  = 30 * time.Second
+	kakaoTimeout  = 10 * time.Second
+)
+
+// Run runs every check of s, in the contract's order. A configuration that
+// did not load fails the config check and stops there: the others need it.
+func Run(ctx context.Context, s Setup) Result {
+	r := Result{Status: OK, Checks: []Check{}}
+	if len(s.ConfigProblems) > 0 {
+		r.add(configProblems(s.ConfigProblems))
+		return r
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	r.add(configCheck(s))
+	r.add(identityCheck(s))
+	for _, c := range sheetChecks(ctx, s) {
+		r.add(c)
+	}
+	if s.Feedback != nil {
+		r.add(feedbackCheck(ctx, s))
+	}
+	r.add(storeCheck(ctx, s))
+	r.add(kakaoCheck(ctx, s.Kakao))
+	r.add(protectionCheck(s.Protection))
+	r.add(textsCheck(s.Texts))
+	return r
+}
+
+// Remedy is what an adapter's error may offer: the fix of a failure a
+// set-up meets, in one sentence.
+type Remedy interface {
+	Remedy() string
+}
+
+// fixOf returns err's remedy, or def.
+func fixOf(err error, def string) string {
+	var r Remedy
+	if errors.As(err, &r) && r.Remedy() != "" {
+		return r.Remedy()
+	}
+	return def
+}

@@ -1,0 +1,232 @@
+package doctor
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
+)
+
+// rowsSource is a hand-written Source.
+type rowsSource struct {
+	rows [][]string
+	err  error
+}
+
+func (s rowsSource) Rows(context.Context) ([][]string, error) { return s.rows, s.err }
+
+// fakeStore is a hand-written Store holding hashes.
+type fakeStore struct {
+	hashes map[string]string
+	last   time.Time
+	err    error
+}
+
+func (s fakeStore) Hashes(context.Context) (map[string]string, error) { return s.hashes, s.err }
+func (s fakeStore) Count(context.Context) (int, error)                { return len(s.hashes), s.err }
+func (s fakeStore) LastSync(context.Context) (time.Time, error)       { return s.last, s.err }
+
+// lastRunIs answers LastRun with r.
+func lastRunIs(r SyncRun) func(context.Context) (SyncRun, bool, error) {
+	return func(context.Context) (SyncRun, bool, error) { return r, true, nil }
+}
+
+// plan plans as the sync does, with the brake at 20%.
+func plan(employees []roster.Employee, stored map[string]string) Plan {
+	p := rostersync.NewPlan(employees, stored)
+	return Plan{Added: len(p.Added), Updated: len(p.Updated), Deleted: len(p.Deleted),
+		Unchanged: p.Unchanged, Stored: p.Stored, Refused: p.TripsBrake(20)}
+}
+
+// remedied is an adapter's error that offers its fix.
+type remedied struct{ msg, fix string }
+
+func (e remedied) Error() string  { return e.msg }
+func (e remedied) Remedy() string { return e.fix }
+
+var now = time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+
+// sheet is a header and n employees with phones 010-0000-0001...
+func sheet(n int) [][]string {
+	rows := [][]string{{"이름", "휴대전화", "비고"}}
+	for i := 1; i <= n; i++ {
+		rows = append(rows, []string{fmt.Sprintf("직원%d", i), fmt.Sprintf("010-0000-%04d", i), ""})
+	}
+	return rows
+}
+
+// storedHashes is what a store holds after syncing sheet(n).
+func storedHashes(t *testing.T, n int) map[string]string {
+	t.Helper()
+	r, err := roster.ParseRoster(sheet(n), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := map[string]string{}
+	for _, e := range r.Employees {
+		h[e.Phone] = e.Hash()
+	}
+	return h
+}
+
+func healthy(t *testing.T) Setup {
+	return Setup{
+		Settings:   []Setting{{"PORT", "8080"}},
+		Identity:   "rollcall-runtime@p.iam.gserviceaccount.com",
+		SourceName: "sheet",
+		Source:     rowsSource{rows: sheet(10)},
+		StoreName:  "firestore:p",
+		Store:      fakeStore{hashes: storedHashes(t, 10), last: now.Add(-time.Minute)},
+		LastRun:    lastRunIs(SyncRun{StartedAt: now.Add(-time.Minute)}),
+		Scheduled:  true, OverdueAfter: time.Hour, Plan: plan, MaxDeletePercent: 20,
+		Kakao:      Kakao{KeySet: true, Origins: []string{"https://talk-plugin-capi.kakao.com"}, Timeout: time.Second},
+		Protection: Protection{SkillSecretSet: true, BotID: "bot", Invokers: []string{"s@p.iam.gserviceaccount.com"}, Audience: "https://x/internal/sync", AuthBlockID: "b"},
+		Texts:      []Text{{Var: "ROLLCALL_TEXT_VERIFIED", Value: "{name}님", Custom: true}},
+		Now:        func() time.Time { return now },
+	}
+}
+
+func check(t *testing.T, r Result, name string) Check {
+	t.Helper()
+	for _, c := range r.Checks {
+		if c.Name == name {
+			return c
+		}
+	}
+	t.Fatalf("no %s check in %+v", name, r)
+	return Check{}
+}
+
+func TestRunHealthy(t *testing.T) {
+	t.Parallel()
+	r := Run(context.Background(), healthy(t))
+	if r.Status != OK {
+		var b bytes.Buffer
+		_ = r.WriteText(&b)
+		t.Fatalf("status %s, want ok:\n%s", r.Status, b.String())
+	}
+	for _, c := range r.Checks {
+		if c.Fix != "" {
+			t.Errorf("%s is ok but has a fix %q", c.Name, c.Fix)
+		}
+	}
+	if c := check(t, r, CheckHeader); !strings.Contains(c.Detail, `phone ← B "휴대전화"`) || !strings.Contains(c.Detail, `ignored: "비고"`) {
+		t.Errorf("header detail %q", c.Detail)
+	}
+	if c := check(t, r, CheckRows); !strings.Contains(c.Detail, "leave 10 unchanged") {
+		t.Errorf("rows detail %q", c.Detail)
+	}
+}
+
+func TestRunFindsWhatIsWrong(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change func(s *Setup)
+		check  string
+		status Status
+		say    string // in the detail
+		fix    string // in the fix
+	}{
+		{"bad configuration", func(s *Setup) { s.ConfigProblems = []string{"ROLLCALL_STORE: \"x\": want bolt:PATH"} },
+			CheckConfig, Fail, "ROLLCALL_STORE", "correct the variables"},
+		{"source refused, with the adapter's fix", func(s *Setup) {
+			s.Source = rowsSource{err: remedied{"read spreadsheet X: denied", "share the spreadsheet with a@b as Viewer"}}
+		}, CheckSource, Fail, "denied", "share the spreadsheet with a@b"},
+		{"no phone column", func(s *Setup) { s.Source = rowsSource{rows: [][]string{{"이름", "부서"}, {"가", "나"}}} },
+			CheckHeader, Fail, "no phone header", "휴대전화"},
+		{"the brake would refuse", func(s *Setup) { s.Source = rowsSource{rows: sheet(5)} },
+			CheckRows, Warn, "delete 5", "--force"},
+		{"store refused", func(s *Setup) {
+			s.Store = fakeStore{err: remedied{"no Firestore database", "create it in Native mode"}}
+		}, CheckStore, Fail, "no Firestore database", "Native mode"},
+		{"store file not made yet", func(s *Setup) { s.Store, s.StoreErr = nil, fmt.Errorf("x: %w", fs.ErrNotExist) },
+			CheckStore, Warn, "does not exist yet", "rollcall sync"},
+		{"sync overdue", func(s *Setup) {
+			st := s.Store.(fakeStore)
+			st.last = now.Add(-3 * time.Hour)
+			s.Store = st
+		}, CheckStore, Warn, "3h0m0s ago", "Cloud Scheduler"},
+		{"last run failed", func(s *Setup) { s.LastRun = lastRunIs(SyncRun{StartedAt: now, Error: "could not read the sheet"}) },
+			CheckStore, Warn, "failed: could not read the sheet", "source"},
+		{"Kakao refuses the key", func(s *Setup) {
+			s.Kakao.Probe = func(context.Context) error { return remedied{"ip mismatched", "add the address"} }
+		}, CheckKakao, Fail, "ip mismatched", "add the address"},
+		{"Kakao unreachable", func(s *Setup) {
+			s.Kakao.Probe = func(context.Context) error { return errors.New("dial tcp: timeout") }
+		}, CheckKakao, Warn, "not checked", "network"},
+		{"no key", func(s *Setup) { s.Kakao.KeySet = false }, CheckKakao, Warn, "not set", "ROLLCALL_KAKAO_REST_API_KEY"},
+		{"no key on Cloud Run", func(s *Setup) { s.Kakao.KeySet, s.Kakao.Required = false, true }, CheckKakao, Fail, "not set", "App Keys"},
+		{"no secret on Cloud Run", func(s *Setup) { s.Protection = Protection{Required: true} },
+			CheckProtection, Fail, "refuses to start", "ROLLCALL_SKILL_SECRET"},
+		{"open for development", func(s *Setup) { s.Protection = Protection{} },
+			CheckProtection, Warn, "no skill secret; no bot id", "ROLLCALL_AUTH_BLOCK_ID"},
+		{"feedback tab read-only", func(s *Setup) {
+			s.Feedback, s.FeedbackTab = writeChecker(remedied{"denied", "share it as Editor"}), "결과"
+		}, CheckFeedback, Fail, "denied", "as Editor"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := healthy(t)
+			tt.change(&s)
+			r := Run(context.Background(), s)
+			c := check(t, r, tt.check)
+			if c.Status != tt.status || !strings.Contains(c.Detail, tt.say) || !strings.Contains(c.Fix, tt.fix) {
+				t.Errorf("%s check = %+v, want %s saying %q with a fix saying %q", tt.check, c, tt.status, tt.say, tt.fix)
+			}
+			if r.Status.rank() < tt.status.rank() || r.Failed() != (tt.status == Fail) {
+				t.Errorf("overall status %s, want at least %s", r.Status, tt.status)
+			}
+			var b bytes.Buffer
+			if err := r.WriteText(&b); err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+				if f := strings.Fields(line); f[0] != string(OK) && f[0] != string(Warn) && f[0] != string(Fail) {
+					t.Errorf("line %q does not start with its status", line)
+				}
+			}
+			if strings.Contains(b.String(), "010-0000") || strings.Contains(b.String(), "직원1") {
+				t.Errorf("the text shows a phone or a name:\n%s", b.String())
+			}
+		})
+	}
+}
+
+// writeChecker answers CheckWrite with err.
+func writeChecker(err error) WriteChecker { return fixedWriteChecker{err} }
+
+type fixedWriteChecker struct{ err error }
+
+func (w fixedWriteChecker) CheckWrite(context.Context) error { return w.err }
+
+// TestStoreLease: a lease past its time was not released (a sync stopped
+// midway): a warning; a lease in time is a sync running.
+func TestStoreLease(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		expires time.Time
+		status  Status
+		say     string
+	}{
+		{now.Add(-time.Minute), Warn, "expired at 2026-12-06T11:59:00Z unreleased"},
+		{now.Add(time.Minute), OK, "a sync is running (host/1/ab"},
+	} {
+		s := healthy(t)
+		s.Lease = func(context.Context) (Lease, bool, error) {
+			return Lease{Holder: "host/1/ab", AcquiredAt: now.Add(-2 * time.Minute), ExpiresAt: tt.expires}, true, nil
+		}
+		c := check(t, Run(context.Background(), s), CheckStore)
+		if c.Status != tt.status || !strings.Contains(c.Detail, tt.say) {
+			t.Errorf("store check %+v, want %s saying %q", c, tt.status, tt.say)
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+func configProblems(problems []string) Check {
+	return Check{Name: CheckConfig, Status: Fail,
+		Detail: "invalid configuration: " + strings.Join(problems, "; "),
+		Fix:    "correct the variables named, then run rollcall doctor again"}
+}
+
+// configCheck shows every variable, secrets masked.
+func configCheck(s Setup) Check {
+	parts := make([]string, len(s.Settings))
+	for i, v := range s.Settings {
+		parts[i] = v.Name + "=" + v.Value
+	}
+	return Check{Name: CheckConfig, Status: OK, Detail: "valid: " + strings.Join(parts, " ")}
+}
+
+func identityCheck(s Setup) Check {
+	switch {
+	case s.IdentityErr != nil:
+		return Check{Name: CheckIdentity, Status: Fail, Detail: s.IdentityErr.Error(),
+			Fix: fixOf(s.IdentityErr, "give rollcall Google credentials (gcloud auth application-default login)")}
+	case s.Identity != "":
+		return Check{Name: CheckIdentity, Status: OK, Detail: "the Google calls run as " + s.Identity +
+			" (share the sheet with this account)"}
+	case s.IdentityNote != "":
+		return Check{Name: CheckIdentity, Status: OK, Detail: s.IdentityNote}
+	}
+	return Check{Name: CheckIdentity, Status: Warn,
+		Detail: "the Google account of the credentials is not known here",
+		Fix: "run on Cloud Run (GET /internal/doctor) or with a service account key or impersonation, " +
+			"so that the account to share the sheet with can be named"}
+}
+
+func kakaoCheck(ctx context.Context, k Kakao) Check {
+	origins := "default origins " + strings.Join(k.Origins, ",")
+	if k.CustomOrigins {
+		origins = "custom origins " + strings.Join(k.Origins, ",")
+	}
+	settings := fmt.Sprintf("%s; time-out %s", origins, k.Timeout)
+	if !k.KeySet {
+		status := Warn
+		if k.Required {
+			status = Fail
+		}
+		return Check{Name: CheckKakao, Status: status, Detail: "ROLLCALL_KAKAO_REST_API_KEY is not set: every verification answers ERROR; " + settings,
+			Fix: "set ROLLCALL_KAKAO_REST_API_KEY to the Kakao app's REST API key (Kakao Developers > the app > App Keys)"}
+	}
+	if k.Probe == nil {
+		return Check{Name: CheckKakao, Status: OK, Detail: "REST API key set; " + settings}
+	}
+	ctx, cancel := context.WithTimeout(ctx, kakaoTimeout)
+	defer cancel()
+	err := k.Probe(ctx)
+	switch {
+	case err == nil:
+		return Check{Name: CheckKakao, Status: OK, Detail: "REST API key set, and Kakao did not refuse it from this machine (asked for a never-issued OTP); " + settings}
+	case fixOf(err, "") != "":
+		return Check{Name: CheckKakao, Status: Fail, Detail: "REST API key set; " + err.Error() + "; " + settings, Fix: fixOf(err, "")}
+	default:
+		return Check{Name: CheckKakao, Status: Warn, Detail: "REST API key set but not checked: " + err.Error() + "; " + settings,
+			Fix: "check this machine's network access to Kakao, then run rollcall doctor again"}
+	}
+}
+
+func protectionCheck(p Protection) Check {
+	var found, missing, fixes []string
+	switch {
+	case p.SkillOpen:
+		found = append(found, "skill secret off (open on purpose)")
+	case p.SkillSecretSet:
+		found = append(found, "skill secret set")
+	case p.Required:
+		return Check{Name: CheckProtection, Status: Fail,
+			Detail: "no skill secret on Cloud Run: rollcall serve refuses to start",
+			Fix:    "set ROLLCALL_SKILL_SECRET to the secret Open Builder sends, or to off to leave /kakao/* open on purpose"}
+	default:
+		missing = append(missing, "no skill secret")
+		fixes = append(fixes, "ROLLCALL_SKILL_SECRET (and the same header in Open Builder's skills)")
+	}
+	if p.BotID != "" {
+		found = append(found, "bot id "+p.BotID)
+	} else {
+		missing = append(missing, "no bot id")
+		fixes = append(fixes, "ROLLCALL_BOT_ID")
+	}
+	switch {
+	case len(p.Invokers) > 0:
+		found = append(found, "sync invokers "+strings.Join(p.Invokers, ","))
+	case p.SyncToken:
+		found = append(found, "sync token set, no invokers")
+		missing = append(missing, "no sync invokers")
+		fixes = append(fixes, "ROLLCALL_SYNC_INVOKERS (Cloud Scheduler's service account)")
+	default:
+		missing = append(missing, "no sync token or invokers: /internal/sync is refused")
+		fixes = append(fixes, "ROLLCALL_SYNC_INVOKERS (Cloud Scheduler's service account)")
+	}
+	if len(p.Invokers) > 0 {
+		if p.Audience != "" {
+			found = append(found, "audience "+p.Audience)
+		} else {
+			missing = append(missing, "no sync audience (the request's own URL is taken)")
+			fixes = append(fixes, "ROLLCALL_SYNC_AUDIENCE")
+		}
+	}
+	if p.AuthBlockID != "" {
+		found = append(found, "auth block id set")
+	} else {
+		missing = append(missing, "no auth block id (the gate offers no button)")
+		fixes = append(fixes, "ROLLCALL_AUTH_BLOCK_ID")
+	}
+	c := Check{Name: CheckProtection, Status: OK, Detail: strings.Join(append(found, missing...), "; ")}
+	if len(missing) > 0 {
+		c.Status = Warn
+		c.Fix = "for production, set " + strings.Join(fixes, ", ")
+	}
+	return c
+}
+
+// maxTextShown is how much of a text the texts check repeats.
+const maxTextShown = 60
+
+func textsCheck(texts []Text) Check {
+	parts := make([]string, len(texts))
+	custom := 0
+	for i, t := range texts {
+		name := strings.TrimPrefix(t.Var, "ROLLCALL_TEXT_")
+		if !t.Custom {
+			parts[i] = name + " (default)"
+			continue
+		}
+		custom++
+		v := t.Value
+		if utf8.RuneCountInString(v) > maxTextShown {
+			v = string([]rune(v)[:maxTextShown]) + "…"
+		}
+		parts[i] = fmt.Sprintf("%s %q", name, v)
+	}
+	return Check{Name: CheckTexts, Status: OK,
+		Detail: fmt.Sprintf("%d of %d texts set by the deployment: %s", custom, len(texts), strings.Join(parts, "; "))}
+}

@@ -1,0 +1,165 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/rollcall/rollcall/internal/roster"
+)
+
+// sheetChecks reads the sheet once and checks the source, its header and
+// its rows, planning against the store as a dry run would, without the
+// lease or the run record a dry run writes.
+func sheetChecks(ctx context.Context, s Setup) []Check {
+	ctx, cancel := context.WithTimeout(ctx, sourceTimeout)
+	defer cancel()
+	skipped := func(why string) []Check {
+		return []Check{
+			{Name: CheckHeader, Status: Warn, Detail: "not checked: " + why, Fix: "fix the source first"},
+			{Name: CheckRows, Status: Warn, Detail: "not checked: " + why, Fix: "fix the source first"},
+		}
+	}
+	if s.SourceErr != nil {
+		return append([]Check{sourceFailed(s, s.SourceErr)}, skipped("the source could not be opened")...)
+	}
+	source := Check{Name: CheckSource, Status: OK, Detail: s.SourceName}
+	if s.Sheet != nil {
+		sh, err := s.Sheet.Inspect(ctx)
+		if err != nil {
+			return append([]Check{sourceFailed(s, err)}, skipped("the spreadsheet could not be read")...)
+		}
+		source.Detail = fmt.Sprintf("spreadsheet %q, reading %s; tabs: %s", sh.Title, sh.Read, quoteAll(sh.Tabs))
+	}
+	rows, err := s.Source.Rows(ctx)
+	if err != nil {
+		return append([]Check{sourceFailed(s, err)}, skipped("the rows could not be read")...)
+	}
+	source.Detail += fmt.Sprintf("; %d rows read", len(rows))
+	return []Check{source, headerCheck(rows), rowsCheck(ctx, s, rows)}
+}
+
+func sourceFailed(s Setup, err error) Check {
+	return Check{Name: CheckSource, Status: Fail, Detail: s.SourceName + ": " + err.Error(),
+		Fix: fixOf(err, "correct ROLLCALL_SOURCE (and ROLLCALL_SHEET_RANGE), then run rollcall doctor again")}
+}
+
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// headerCheck shows where the header is and which column each field is
+// read from.
+func headerCheck(rows [][]string) Check {
+	h, err := roster.ReadHeader(rows)
+	if err != nil {
+		return Check{Name: CheckHeader, Status: Fail, Detail: err.Error(), Fix: headerFix(err)}
+	}
+	cols := make([]string, len(h.Columns))
+	for i, c := range h.Columns {
+		cols[i] = fmt.Sprintf("%s ← %s %q", c.Field, c.Letter, c.Header)
+	}
+	two := ""
+	if h.TwoRows {
+		two = " (two rows)"
+	}
+	detail := fmt.Sprintf("row %d%s: %s", h.Row, two, strings.Join(cols, ", "))
+	parsed, _ := roster.ParseRoster(rows, zeroTime)
+	if len(parsed.IgnoredColumns) > 0 {
+		detail += "; ignored: " + quoteAll(parsed.IgnoredColumns)
+	}
+	c := Check{Name: CheckHeader, Status: OK, Detail: detail}
+	if len(h.Columns) == 1 {
+		c.Status, c.Fix = Warn, "only the phone column is read: add a 이름 (name) column so that the bot greets people by name"
+	}
+	return c
+}
+
+func headerFix(err error) string {
+	switch {
+	case errors.Is(err, roster.ErrNoPhoneColumn):
+		return "head the phone column 휴대전화 or 휴대폰 번호 within the first 20 rows, or point ROLLCALL_SHEET_RANGE at the tab with the list"
+	case errors.Is(err, roster.ErrUnreadableStatusColumn):
+		return "name that column 재직상태, 재직여부, 퇴사여부 or 퇴사일, or rename it so that it does not speak of leaving"
+	case errors.Is(err, roster.ErrNoHeader):
+		return "the tab is empty: point ROLLCALL_SOURCE or ROLLCALL_SHEET_RANGE at the tab with the list"
+	}
+	return "correct the sheet as the detail says"
+}
+
+// rowsCheck counts the rows and plans against the store, brake included.
+func rowsCheck(ctx context.Context, s Setup, rows [][]string) Check {
+	parsed, err := roster.ParseRoster(rows, s.Now())
+	if err != nil {
+		return Check{Name: CheckRows, Status: Fail, Detail: "not read: " + err.Error(), Fix: headerFix(err)}
+	}
+	detail := fmt.Sprintf("%d rows, %d employees, %d left", parsed.Rows, len(parsed.Employees), parsed.Left)
+	c := Check{Name: CheckRows, Status: OK}
+	if len(parsed.Problems) > 0 {
+		detail += fmt.Sprintf(", %d problem rows: %s", len(parsed.Problems), problemList(parsed.Problems))
+		c.Status, c.Fix = Warn, "correct the rows named in the sheet (rollcall sync --dry-run says why for each)"
+	}
+	if len(parsed.Employees) == 0 {
+		c.Status, c.Fix = Fail, "the sheet lists no employee: point ROLLCALL_SOURCE or ROLLCALL_SHEET_RANGE at the list"
+	}
+	if s.Plan == nil {
+		c.Detail = detail
+		return c
+	}
+	hashes := map[string]string{} // a store file not made yet holds no one
+	if !errors.Is(s.StoreErr, fs.ErrNotExist) {
+		if s.Store == nil {
+			c.Detail = detail + "; the plan against the store is not known (see store)"
+			return c
+		}
+		sctx, cancel := context.WithTimeout(ctx, storeTimeout)
+		defer cancel()
+		var err error
+		if hashes, err = s.Store.Hashes(sctx); err != nil {
+			c.Detail = detail + "; the plan against the store is not known (see store)"
+			return c
+		}
+	}
+	plan := s.Plan(parsed.Employees, hashes)
+	detail += fmt.Sprintf("; a sync would add %d, update %d, delete %d, leave %d unchanged",
+		plan.Added, plan.Updated, plan.Deleted, plan.Unchanged)
+	if plan.Refused {
+		detail += fmt.Sprintf(" (the deletion brake would refuse it: more than %g%% of %d)", s.MaxDeletePercent, plan.Stored)
+		if c.Status == OK {
+			c.Status = Warn
+		}
+		c.Fix = "check the sheet: if the deletions are right, run rollcall sync --force once"
+	}
+	c.Detail = detail
+	return c
+}
+
+// maxProblemsShown bounds the problem rows one line names.
+const maxProblemsShown = 20
+
+func problemList(ps []roster.Problem) string {
+	parts := make([]string, 0, min(len(ps), maxProblemsShown))
+	for _, p := range ps[:min(len(ps), maxProblemsShown)] {
+		parts = append(parts, fmt.Sprintf("row %d %s", p.Row, p.Code))
+	}
+	if len(ps) > maxProblemsShown {
+		parts = append(parts, fmt.Sprintf("and %d more", len(ps)-maxProblemsShown))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func feedbackCheck(ctx context.Context, s Setup) Check {
+	ctx, cancel := context.WithTimeout(ctx, sourceTimeout)
+	defer cancel()
+	if err := s.Feedback.CheckWrite(ctx); err != nil {
+		return Check{Name: CheckFeedback, Status: Fail, Detail: err.Error(),
+			Fix: fixOf(err, "share the spreadsheet with rollcall's service account as Editor, or unset ROLLCALL_FEEDBACK_TAB")}
+	}
+	return Check{Name: CheckFeedback, Status: OK, Detail: fmt.Sprintf("rollcall may write tab %q (found without writing)", s.FeedbackTab)}
+}

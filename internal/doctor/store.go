@@ -1,0 +1,94 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+)
+
+// zeroTime stands for "no clock needed": the header check parses only to
+// find the ignored columns.
+var zeroTime time.Time
+
+func storeCheck(ctx context.Context, s Setup) Check {
+	fail := func(err error) Check {
+		return Check{Name: CheckStore, Status: Fail, Detail: s.StoreName + ": " + err.Error(),
+			Fix: fixOf(err, "correct ROLLCALL_STORE, then run rollcall doctor again")}
+	}
+	switch {
+	case errors.Is(s.StoreErr, fs.ErrNotExist):
+		return Check{Name: CheckStore, Status: Warn, Detail: s.StoreName + ": the file does not exist yet",
+			Fix: "run rollcall sync (or rollcall serve, which syncs first) to create it"}
+	case s.StoreErr != nil:
+		return fail(s.StoreErr)
+	case s.StoreBusy != "":
+		return Check{Name: CheckStore, Status: Warn, Detail: s.StoreName + ": " + s.StoreBusy,
+			Fix: "stop rollcall serve, or call GET /internal/doctor with the sync credentials"}
+	case s.Store == nil:
+		return Check{Name: CheckStore, Status: Warn, Detail: s.StoreName + ": not opened", Fix: "correct ROLLCALL_STORE"}
+	}
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	last, err := s.Store.LastSync(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	n, err := s.Store.Count(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	c := Check{Name: CheckStore, Status: OK, Detail: fmt.Sprintf("%s: reachable, %d employees", s.StoreName, n)}
+	if last.IsZero() {
+		c.Detail += ", never synced"
+		c.Status, c.Fix = Warn, "run rollcall sync (rollcall serve also syncs a store that never was)"
+	} else {
+		age := s.Now().Sub(last).Round(time.Second)
+		c.Detail += fmt.Sprintf(", last synced %s (%s ago)", last.UTC().Format(time.RFC3339), age)
+		if s.Scheduled && s.OverdueAfter > 0 && age > s.OverdueAfter {
+			c.Status = Warn
+			c.Fix = fmt.Sprintf("no sync for more than %s: check the Cloud Scheduler job and its last attempt's log", s.OverdueAfter)
+		}
+	}
+	if s.Lease != nil {
+		switch l, held, err := s.Lease(ctx); {
+		case err != nil:
+			c.Detail += "; the sync lease could not be read: " + err.Error()
+		case held && !s.Now().Before(l.ExpiresAt):
+			c.Detail += fmt.Sprintf("; the sync lease of %s expired at %s unreleased", l.Holder, l.ExpiresAt.UTC().Format(time.RFC3339))
+			c.Status = Warn
+			if c.Fix == "" {
+				c.Fix = "that sync stopped midway (a crash or a stopped instance) and the next one takes the lease over; if it recurs, read that sync's log"
+			}
+		case held:
+			c.Detail += fmt.Sprintf("; a sync is running (%s, since %s)", l.Holder, l.AcquiredAt.UTC().Format(time.RFC3339))
+		}
+	}
+	if s.LastRun == nil {
+		return c
+	}
+	r, ran, err := s.LastRun(ctx)
+	switch {
+	case err != nil:
+		return fail(err)
+	case ran:
+		outcome := "done"
+		switch {
+		case r.Error != "":
+			outcome = "failed: " + r.Error
+		case r.Refused:
+			outcome = "refused by the deletion brake"
+		case r.DryRun:
+			outcome = "dry run"
+		}
+		c.Detail += fmt.Sprintf("; last run %s: %s", r.StartedAt.UTC().Format(time.RFC3339), outcome)
+		if r.Error != "" || r.Refused {
+			c.Status = Warn
+			if c.Fix == "" {
+				c.Fix = "see the source and rows checks; rollcall sync says the same"
+			}
+		}
+	}
+	return c
+}

@@ -1,0 +1,66 @@
+package roster
+
+import "slices"
+
+// Merge is a block of merged cells in the rows a source returns, 0-based and
+// inclusive: rows[Row][Col] is its top-left cell, the only one that holds
+// the block's value in Google Sheets' API and in an xlsx file.
+type Merge struct {
+	Row, Col, LastRow, LastCol int
+}
+
+// SpreadMerges returns rows with the value of each merged block copied into
+// the status and leave-date cells it covers below the header (CONTRACT.md
+// section 4, "Merged cells"): HR who merges 퇴사 down over three leavers'
+// rows means all three. Other columns keep what the source gave; a merged
+// phone is not three people. Blank rows stay blank, and rows is not
+// changed: the rows that change are copies. When the sheet has no header
+// that ParseRoster can read, rows are returned as they are, for
+// ParseRoster to report.
+func SpreadMerges(rows [][]string, merges []Merge) [][]string {
+	if len(merges) == 0 {
+		return rows
+	}
+	l, err := findLayout(rows)
+	if err != nil {
+		return rows
+	}
+	cols, _, err := findColumns(l.labels)
+	if err != nil {
+		return rows
+	}
+	var spread []int // the status and leave-date columns
+	for _, sc := range cols.status {
+		spread = append(spread, sc.index)
+	}
+	spread = append(spread, cols.leave...)
+	out := slices.Clone(rows)
+	copied := map[int]bool{}
+	for _, m := range merges {
+		if m.Row < l.firstData || m.Row >= len(rows) || m.Col < 0 || m.Col >= len(rows[m.Row]) {
+			continue // a header's merge, or a block whose value the rows do not hold
+		}
+		value := rows[m.Row][m.Col]
+		for r := m.Row; r <= m.LastRow && r < len(rows); r++ {
+			if isBlank(rows[r]) {
+				continue
+			}
+			// Over the spread columns, not the block's: a title merged
+			// across the whole row (A1:XFD1) spans 16,384 columns.
+			for _, c := range spread {
+				if c < m.Col || c > m.LastCol || (r == m.Row && c == m.Col) {
+					continue
+				}
+				if !copied[r] {
+					out[r] = slices.Clone(rows[r])
+					copied[r] = true
+				}
+				for len(out[r]) <= c {
+					out[r] = append(out[r], "")
+				}
+				out[r][c] = value
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,37 @@
+// Package secret checks a shared secret a caller presents (the operator
+// endpoints' static token, Open Builder's skill secret) against the
+// configured one, in constant time. It imports nothing of rollcall's, so
+// every endpoint that takes a secret can share it.
+package secret
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+)
+
+// Shared is a configured secret, kept as its SHA-256 only: comparing
+// digests takes the same time whatever the lengths and contents of the two
+// values, so a caller learns nothing of the secret, its length included,
+// from how long a refusal takes.
+type Shared struct {
+	sum [sha256.Size]byte
+	set bool
+}
+
+// New keeps the configured secret s; "" means no secret is configured.
+func New(s string) Shared {
+	return Shared{sum: sha256.Sum256([]byte(s)), set: s != ""}
+}
+
+// IsSet reports whether a secret is configured.
+func (s Shared) IsSet() bool { return s.set }
+
+// Matches reports whether got is the configured secret. Nothing matches
+// when no secret is configured, and "" never does.
+func (s Shared) Matches(got string) bool {
+	if !s.set || got == "" {
+		return false
+	}
+	sum := sha256.Sum256([]byte(got))
+	return subtle.ConstantTimeCompare(sum[:], s.sum[:]) == 1
+}

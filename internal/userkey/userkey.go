@@ -1,0 +1,32 @@
+// Package userkey is what rollcall keeps and logs in place of a Kakao user
+// id (Open Builder's botUserKey): its SHA-256, never the id. It is the one
+// hash of a user id, so that a log line leads to the user's binding. It
+// imports nothing of rollcall's: the binding use case keys bindings with
+// it, and the skill endpoints log with it.
+package userkey
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// Sum returns the SHA-256 of the user id id.
+func Sum(id string) [sha256.Size]byte { return sha256.Sum256([]byte(id)) }
+
+// Of returns the key of the user id id: its SHA-256 in lowercase hex (64
+// characters), as the contract's `bindings` collection names a binding.
+func Of(id string) string {
+	sum := Sum(id)
+	return hex.EncodeToString(sum[:])
+}
+
+// Short returns the first 8 hex digits of id's key, "" for no id: enough
+// to follow one user through the logs and to their binding, not to recover
+// the id.
+func Short(id string) string {
+	if id == "" {
+		return ""
+	}
+	sum := Sum(id)
+	return hex.EncodeToString(sum[:4])
+}
