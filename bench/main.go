@@ -65,6 +65,7 @@ type options struct {
 	EmulatorHost   string // from FIRESTORE_EMULATOR_HOST
 	FirestoreSizes []int
 	FirestoreLoad  bool
+	MemoryOnly     bool
 	executablePath string
 }
 
@@ -93,6 +94,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the generated directory")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory (sheets, stores, binary)")
 	fs.BoolVar(&o.FirestoreLoad, "firestore-load", true, "with the emulator, also drive load against rollcall on Firestore at -firestore-sizes")
+	fs.BoolVar(&o.MemoryOnly, "memory-only", false, "run only the memory phase (paced load on freshly started servers), after the syncs it needs")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}

@@ -169,6 +169,9 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 			return err
 		}
 		res.Syncs = append(res.Syncs, sf)
+		if b.opts.MemoryOnly {
+			continue
+		}
 		times, err := b.startups(ctx, st)
 		if err != nil {
 			return err
@@ -183,6 +186,11 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 			continue
 		}
 		servers = append(servers, serverSetup{Name: "rollcall (" + st.Name + ")", Path: b.rollcall, Args: []string{"serve"}, Env: st.Env.list()})
+	}
+	if b.opts.MemoryOnly {
+		paced, err := b.paced(ctx, n, servers, calls)
+		res.Paced = append(res.Paced, paced...)
+		return err
 	}
 	loads, note, err := b.load(ctx, "capacity (Kakao on loopback)", n, servers, calls)
 	if err != nil {

@@ -33,16 +33,27 @@ const (
 	gateVerified = `"verified":"true"`
 )
 
-// skillClient posts the shared examples to one service.
+// skillClient posts the shared examples to one service, as the example
+// user or, when user is set, as that Kakao user.
 type skillClient struct {
 	t    *testing.T
 	url  string
 	fake *kakaotest.Server
+	user string
+}
+
+// as returns c posting as the Kakao user id user.
+func (c skillClient) as(user string) skillClient {
+	c.user = user
+	return c
 }
 
 // post sends body to path with header and returns the status and body.
 func (c skillClient) post(path, body string, header http.Header) (int, string) {
 	c.t.Helper()
+	if c.user != "" {
+		body = strings.ReplaceAll(body, exampleUser, c.user)
+	}
 	req, err := http.NewRequest(http.MethodPost, c.url+path, strings.NewReader(body))
 	if err != nil {
 		c.t.Fatal(err)

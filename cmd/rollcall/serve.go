@@ -174,13 +174,15 @@ type reloadingSync struct {
 	directory *memdir.Directory
 }
 
-// Run runs one sync, then reloads the directory unless the run could not
-// have changed the store. A failed apply is reloaded too: part of its
-// writes may have landed; but as the store has just failed, the answer
-// waits at most failedReloadWait for it (the reload goes on without it).
+// Run runs one sync, then reloads the directory when the run moved the
+// store's version or its last sync: a done run, or a failed one whose
+// changes all landed (its record failed). One cut short moves neither:
+// every instance keeps what it holds until the next sync repairs the store
+// (docs/replication.md). As the store has just failed, the answer waits at
+// most failedReloadWait for a failed run's reload (which goes on without it).
 func (r *reloadingSync) Run(ctx context.Context, opts rostersync.Options) (rostersync.Report, error) {
 	report, err := r.engine.Run(ctx, opts)
-	if opts.DryRun || errors.Is(err, rostersync.ErrBusy) || errors.Is(err, rostersync.ErrRefused) || errors.Is(err, rostersync.ErrRead) {
+	if opts.DryRun || (err != nil && report.Landed != rostersync.LandedAll) {
 		return report, err
 	}
 	if err != nil {

@@ -164,6 +164,8 @@ func TestCommandsStopOnSignal(t *testing.T) {
 		{"sync, Sheets hangs", []string{"sync"}, hangSheets, exitFailed},
 		{"sync, Firestore hangs", []string{"sync"}, hangFirestore, exitFailed},
 		{"check, Firestore hangs", []string{"check", "010-1234-5678"}, hangFirestore, exitUsage},
+		{"doctor, Sheets hangs", []string{"doctor"}, hangSheets, exitFailed},
+		{"doctor, Firestore hangs", []string{"doctor", "--json"}, hangFirestore, exitFailed},
 	}
 	for _, tt := range tests {
 		for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
@@ -196,7 +198,7 @@ func TestCommandsStopOnSignal(t *testing.T) {
 // TestSyncRefusesAFIFOSource: ROLLCALL_SOURCE naming a named pipe once
 // blocked `rollcall sync` in open(2), deaf to SIGTERM, and hung serve's
 // first sync. A source that is not a regular file is refused before it is
-// opened, with an error that says what it is.
+// opened, with an error that says what it is; doctor says the same.
 func TestSyncRefusesAFIFOSource(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"employees.csv", "employees.xlsx"} {
@@ -208,11 +210,13 @@ func TestSyncRefusesAFIFOSource(t *testing.T) {
 				t.Skipf("mkfifo: %v", err)
 			}
 			e.vars["ROLLCALL_SOURCE"] = fifo
-			c := startChild(t, e, "sync")
-			code := c.wait(t, "rollcall sync from a FIFO")
-			out := c.logs.String()
-			if code != exitFailed || !strings.Contains(out, "not a regular file") || !strings.Contains(out, "named pipe") {
-				t.Errorf("sync from a FIFO: exit %d, output:\n%s\nwant exit %d saying it is a named pipe, not a regular file", code, out, exitFailed)
+			for _, cmd := range []string{"sync", "doctor"} {
+				c := startChild(t, e, cmd)
+				code := c.wait(t, "rollcall "+cmd+" from a FIFO")
+				out := c.logs.String()
+				if code != exitFailed || !strings.Contains(out, "not a regular file") || !strings.Contains(out, "named pipe") {
+					t.Errorf("%s from a FIFO: exit %d, output:\n%s\nwant exit %d saying it is a named pipe, not a regular file", cmd, code, out, exitFailed)
+				}
 			}
 		})
 	}

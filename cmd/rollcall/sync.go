@@ -70,7 +70,14 @@ func printReport(w io.Writer, r rostersync.Report) {
 		verb = "REFUSED (nothing changed)"
 	}
 	if r.Error != "" {
-		verb = "FAILED (nothing changed)"
+		switch r.Landed {
+		case rostersync.LandedPart:
+			verb = "FAILED (part of its changes may have landed; the next sync completes or repairs them)"
+		case rostersync.LandedAll:
+			verb = "FAILED after its changes landed"
+		default:
+			verb = "FAILED (nothing changed)"
+		}
 	}
 	fmt.Fprintf(w, "%s: %d rows, %d employees, %d marked as left\n", verb, r.Rows, r.Employees, r.Left)
 	fmt.Fprintf(w, "  added %d, updated %d, deleted %d, unchanged %d  (%d ms)\n", r.Added, r.Updated, r.Deleted, r.Unchanged, r.DurationMS)

@@ -63,7 +63,7 @@ func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []str
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		meta := tx.Bucket([]byte(metaBucket))
 		b := tx.Bucket([]byte(employeesBucket))
-		digest, err := readDigest(meta, b)
+		digest, err := readDigest(meta)
 		if err != nil {
 			return err
 		}

@@ -9,39 +9,33 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
-	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // Keys of the meta bucket that let a sync and an instance's check avoid
-// reading every employee: the digest of the employees (rostersync.Digest, hex)
-// and the change log (rostersync.ChangeLog, JSON).
+// reading every employee: the digest of the employees (replication.Digest, hex)
+// and the change log (replication.ChangeLog, JSON).
 const (
 	digestKey  = "digest"
 	changesKey = "changes"
 )
 
-// readDigest returns the digest Apply keeps. A file an earlier rollcall
-// wrote has none: it is computed from the stored hashes, once.
-func readDigest(meta, employees *bbolt.Bucket) (rostersync.Digest, error) {
-	var d rostersync.Digest
+// readDigest returns the digest Apply keeps: that of no employee before
+// the first Apply, whose transaction writes the first employees with it.
+func readDigest(meta *bbolt.Bucket) (replication.Digest, error) {
+	var d replication.Digest
 	if v := meta.Get([]byte(digestKey)); v != nil {
 		if n, err := hex.Decode(d[:], v); err != nil || n != len(d) {
 			return d, fmt.Errorf("%w: the directory digest cannot be read", ErrCorrupt)
 		}
-		return d, nil
 	}
-	err := employees.ForEach(func(k, v []byte) error {
-		hash, err := storedHash(v)
-		d.Toggle(string(k), hash)
-		return err
-	})
-	return d, err
+	return d, nil
 }
 
 // readLog returns the change log, empty before the first change.
-func readLog(meta *bbolt.Bucket) (rostersync.ChangeLog, error) {
-	var l rostersync.ChangeLog
+func readLog(meta *bbolt.Bucket) (replication.ChangeLog, error) {
+	var l replication.ChangeLog
 	if v := meta.Get([]byte(changesKey)); v != nil {
 		if err := json.Unmarshal(v, &l); err != nil {
 			return l, fmt.Errorf("%w: the change log cannot be read: %w", ErrCorrupt, err)
@@ -67,7 +61,7 @@ func recordChange(meta *bbolt.Bucket, put, deleted []string) error {
 }
 
 // Digest returns the digest of the stored employees, reading one key ("" on
-// a file no Apply of this version has written yet).
+// a file no Apply has written yet).
 func (s *Store) Digest(ctx context.Context) (string, error) {
 	var digest string
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
@@ -127,33 +121,24 @@ func (s *Store) Changes(ctx context.Context, version string, visit func(roster.E
 		if err != nil {
 			return err
 		}
-		put, deleted, found := l.Since(version)
-		if !found {
-			return nil
-		}
 		b := tx.Bucket([]byte(employeesBucket))
-		var es []roster.Employee
-		for _, phone := range put {
-			v := b.Get([]byte(phone))
-			if v == nil {
-				deleted = append(deleted, phone)
-				continue
+		now, ok, err = l.CatchUp(version, func(phones []string) (map[string]roster.Employee, error) {
+			found := make(map[string]roster.Employee, len(phones))
+			for _, phone := range phones {
+				v := b.Get([]byte(phone))
+				if v == nil {
+					continue
+				}
+				var r record
+				if err := json.Unmarshal(v, &r); err != nil {
+					return nil, fmt.Errorf("%w: a stored employee cannot be decoded: %w", ErrCorrupt, err)
+				}
+				r.Phone = phone
+				found[phone] = r.Employee
 			}
-			var r record
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("%w: a stored employee cannot be decoded: %w", ErrCorrupt, err)
-			}
-			r.Phone = phone
-			es = append(es, r.Employee)
-		}
-		for _, e := range es {
-			visit(e)
-		}
-		for _, phone := range deleted {
-			remove(phone)
-		}
-		now, ok = l.Version(), true
-		return nil
+			return found, nil
+		}, visit, remove)
+		return err
 	})
 	if err != nil {
 		return "", false, fmt.Errorf("read the directory's changes: %w", err)

@@ -2,13 +2,17 @@ package firestore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	gfs "cloud.google.com/go/firestore"
 	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
-	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // Firestore's limits on one commit are 500 writes and 10 MiB; a manifest
@@ -35,12 +39,13 @@ type op struct {
 // meta/directory: the digest, and the version with a record of the phones
 // changed, from which instances catch up.
 //
-// A change that fits is one atomic commit. A larger one first clears the
-// digest, then commits the employees (a few commits in flight), then the
-// manifest, then meta/directory: when it is interrupted, the cleared digest
-// makes the next sync plan against the manifest, which never runs ahead of
-// the employees, and repair what is missing; instances keep the version
-// they have until then.
+// A change that fits is one atomic commit. A larger one first records what
+// it will write (meta/pending, replication.Pending) and clears the digest,
+// then commits the employees (a few commits in flight), then the manifest,
+// then meta/directory, which ends it. Cut short anywhere after the first
+// commit it returns an error wrapping replication.ErrInterrupted, and the
+// next sync reads the pending employees themselves, plans against them,
+// and moves every instance past them: docs/replication.md.
 func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
 	// Bad input changes nothing and asks nothing of the server.
 	employees, put, deleted, err := s.writes(puts, deletes)
@@ -54,7 +59,11 @@ func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []str
 		err = s.apply(ctx, employees, put, deleted)
 	}
 	if err == nil {
-		err = s.deleteBindingsOf(ctx, deleted)
+		if err = s.deleteBindingsOf(ctx, deleted); err != nil {
+			// The employees landed; a bind that raced them may stay, and the
+			// gate refuses it, for its phone is no employee's.
+			err = fmt.Errorf("%w: %w", replication.ErrInterrupted, err)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
@@ -70,7 +79,10 @@ func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string
 	if err != nil {
 		return err
 	}
-	hashes, raw, err := s.manifest(ctx, st)
+	if err := s.readPending(ctx, &st); err != nil {
+		return err
+	}
+	hashes, raw, err := s.index(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -86,10 +98,10 @@ func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string
 		shards = shardsFor(len(hashes))
 	}
 	manifest := s.manifestOps(hashes, shards, st.Shards, raw)
-	digest := rostersync.DigestOfHashes(hashes)
+	digest := replication.DigestOfHashes(hashes)
 	log := st.log
-	if len(employees) > 0 {
-		if err := log.Record(put, deleted); err != nil {
+	if len(employees) > 0 || st.Pending {
+		if err := log.RecordAfter(st.pending, put, deleted); err != nil {
 			return err
 		}
 	} else if len(manifest) == 0 && digest == st.Digest && shards == st.Shards {
@@ -99,22 +111,57 @@ func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string
 	if err != nil {
 		return err
 	}
-	final := op{doc: s.metaDoc(), data: index, merge: true}
+	final := []op{{doc: s.metaDoc(), data: index, merge: true}}
+	if st.Pending {
+		final = append(final, op{doc: s.pendingDoc()})
+	}
 
-	if len(employees)+len(manifest)+1 <= maxWritesPerCommit && len(manifest) <= maxShardsPerCommit {
-		return s.commit(ctx, append(append(employees, manifest...), final))
-	}
-	clear := op{doc: s.metaDoc(), data: map[string]any{"digest": ""}, merge: true}
-	if err := s.commit(ctx, []op{clear}); err != nil {
-		return fmt.Errorf("clear the digest: %w", err)
-	}
-	if err := s.commitAll(ctx, employees, maxWritesPerCommit); err != nil {
+	if len(employees)+len(manifest)+len(final) <= maxWritesPerCommit && len(manifest) <= maxShardsPerCommit {
+		err := s.commit(ctx, slices.Concat(employees, manifest, final))
+		if ambiguous(err) {
+			// The commit may have landed whole: it is one transaction.
+			err = fmt.Errorf("%w: %w", replication.ErrInterrupted, err)
+		}
 		return err
 	}
-	if err := s.commitAll(ctx, manifest, maxShardsPerCommit); err != nil {
+	begin, err := s.pendingOps(st.pending.With(put, deleted))
+	if err != nil {
 		return err
 	}
-	return s.commit(ctx, []op{final})
+	if err := s.commit(ctx, begin); err != nil {
+		return fmt.Errorf("record the apply as pending: %w", err)
+	}
+	if !st.Pending {
+		final = append(final, op{doc: s.pendingDoc()})
+	}
+	err = s.commitAll(ctx, employees, maxWritesPerCommit)
+	if err == nil {
+		err = s.commitAll(ctx, manifest, maxShardsPerCommit)
+	}
+	if err == nil {
+		err = s.commit(ctx, final)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %w", replication.ErrInterrupted, err)
+	}
+	return nil
+}
+
+// ambiguous reports whether a commit that returned err may have landed all
+// the same: its answer was lost (a deadline, a dropped connection) rather
+// than a refusal.
+func ambiguous(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	switch status.Code(err) {
+	case codes.DeadlineExceeded, codes.Unavailable, codes.Canceled, codes.Unknown, codes.Internal:
+		return true
+	}
+	return false
 }
 
 // manifestOps returns the writes that make the manifest hold hashes in
@@ -198,6 +245,11 @@ func (s *Store) commitAll(ctx context.Context, ops []op, per int) error {
 // commit applies ops atomically in one transaction. The transaction only
 // writes, so when Firestore aborts it the library retries it as is.
 func (s *Store) commit(ctx context.Context, ops []op) error {
+	if s.beforeCommit != nil {
+		if err := s.beforeCommit(ctx); err != nil {
+			return err
+		}
+	}
 	return s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
 		for _, o := range ops {
 			var err error

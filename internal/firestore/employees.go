@@ -38,7 +38,7 @@ var employeeReadFields = []string{"name", "department", "position", "email", "ro
 // count the server makes, read just before), then calls visit with every
 // stored employee as it streams in, ordered by phone (the document id),
 // and stops at the first error visit returns. It never holds them all: the
-// directory held in memory packs them as they come. It reads only the
+// directory held in memory takes them as they come. It reads only the
 // fields an employee is made of (the id is the phone): less to send,
 // decode and collect. The count is a capacity hint, and the read is not
 // one snapshot: an Apply running meanwhile may show in part, and moves

@@ -65,11 +65,11 @@ func encodeShards(hashes map[string]string, shards int) []string {
 }
 
 // errNoManifest means the manifest is missing or damaged: the employee
-// documents are read instead, and the next Apply writes it again.
+// documents are read instead, and the next Apply writes it again whole.
 var errNoManifest = errors.New("no usable manifest")
 
-// readShards reads the manifest documents of st into hashes, and returns
-// each document's entries as read.
+// readShards reads the manifest's shards documents into hashes, and
+// returns each document's entries as read; none before the first Apply.
 func (s *Store) readShards(ctx context.Context, shards int) (map[string]string, []string, error) {
 	refs := make([]*gfs.DocumentRef, shards)
 	for i := range refs {
@@ -98,43 +98,81 @@ func (s *Store) readShards(ctx context.Context, shards int) (map[string]string, 
 	return hashes, raw, nil
 }
 
-// manifest returns every stored employee's content hash: from the manifest
-// documents when st has them, else (a database an earlier rollcall wrote,
-// or a damaged manifest) from every employee document, once.
-func (s *Store) manifest(ctx context.Context, st state) (map[string]string, []string, error) {
-	if st.Shards > 0 {
-		hashes, raw, err := s.readShards(ctx, st.Shards)
-		if !errors.Is(err, errNoManifest) {
-			return hashes, raw, err
-		}
+// index returns every stored employee's content hash as the employee
+// documents hold them, and the manifest's documents as read (nil when the
+// manifest must be written again whole). It reads the manifest, then the
+// documents of the phones an unfinished Apply left pending (st, as
+// readPending filled it in), which the manifest may not agree with
+// (replication.Pending.Settle); every employee document instead when the
+// manifest cannot be read or the pending phones were too many to list:
+// the documents are the truth.
+func (s *Store) index(ctx context.Context, st state) (map[string]string, []string, error) {
+	hashes, raw, err := map[string]string{}, []string(nil), errNoManifest
+	if !st.pending.All {
+		hashes, raw, err = s.readShards(ctx, st.Shards)
 	}
+	if errors.Is(err, errNoManifest) {
+		hashes, err := s.storedHashes(ctx, nil)
+		return hashes, nil, err
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if st.Pending {
+		stored, err := s.storedHashes(ctx, st.pending.Phones)
+		if err != nil {
+			return nil, nil, err
+		}
+		hashes = st.pending.Settle(hashes, stored)
+	}
+	return hashes, raw, nil
+}
+
+// storedHashes returns the content hash of the employee documents of
+// phones that exist, read in one batch; of every employee document when
+// phones is nil.
+func (s *Store) storedHashes(ctx context.Context, phones []string) (map[string]string, error) {
 	hashes := map[string]string{}
+	if phones != nil {
+		found, err := s.employeesOf(ctx, phones)
+		if err != nil {
+			return nil, fmt.Errorf("read the pending employees: %w", err)
+		}
+		for phone, e := range found {
+			hashes[phone] = e.Hash()
+		}
+		return hashes, nil
+	}
 	it := s.client.Collection(employeesCollection).Select(employeeReadFields...).Documents(ctx)
 	defer it.Stop()
 	for {
 		snap, err := it.Next()
 		if errors.Is(err, iterator.Done) {
-			return hashes, nil, nil
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("read every employee's hash (%d read so far): %w", len(hashes), err)
+			return hashes, nil
 		}
 		var f employeeFields
-		if err := snap.DataTo(&f); err != nil {
-			return nil, nil, fmt.Errorf("read every employee's hash: decode employee %d: %w", len(hashes)+1, err)
+		if err == nil {
+			err = snap.DataTo(&f)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read every employee's hash (%d read so far): %w", len(hashes), err)
 		}
 		hashes[snap.Ref.ID] = employeeOf(snap.Ref.ID, f).Hash()
 	}
 }
 
 // Hashes returns the content hash of every stored employee, keyed by
-// phone, from the manifest: a few document reads however many employees.
+// phone, from the manifest: a few document reads however many employees,
+// and one per phone an interrupted Apply left pending.
 func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	st, err := s.readState(ctx)
+	if err == nil {
+		err = s.readPending(ctx, &st)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read employee hashes: %w", err)
 	}
-	hashes, _, err := s.manifest(ctx, st)
+	hashes, _, err := s.index(ctx, st)
 	if err != nil {
 		return nil, fmt.Errorf("read employee hashes: %w", err)
 	}

@@ -10,8 +10,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
-	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // stateFields is the meta/directory document: everything an instance's
@@ -21,21 +21,31 @@ type stateFields struct {
 	// that run's sync_runs document.
 	LastSync time.Time `firestore:"last_sync"`
 	LastRun  string    `firestore:"last_run"`
-	// Digest is rostersync.DigestOfHashes of the manifest, "" while an Apply
+	// Digest is replication.DigestOfHashes of the manifest, "" while an Apply
 	// that cannot be one commit is under way.
 	Digest string `firestore:"digest"`
+	// Pending is true while an Apply that cannot be one commit is under
+	// way, or was cut short: meta/pending then lists what it writes.
+	Pending bool `firestore:"pending"`
 	// Shards is how many manifest documents there are; 0 before the first
 	// Apply of this layout.
 	Shards int `firestore:"shards"`
-	// Changes is the rostersync.ChangeLog as JSON: one field, not indexed per
+	// Changes is the replication.ChangeLog as JSON: one field, not indexed per
 	// phone.
 	Changes string `firestore:"changes"`
 }
 
-// state is the decoded meta/directory document.
+// state is the decoded meta/directory document, with meta/pending.
 type state struct {
 	stateFields
-	log rostersync.ChangeLog
+	log     replication.ChangeLog
+	pending replication.Pending
+}
+
+// pendingFields is the meta/pending document: a replication.Pending as
+// JSON, one field.
+type pendingFields struct {
+	Pending string `firestore:"pending"`
 }
 
 // readState reads meta/directory; a missing document is the zero state.
@@ -62,14 +72,46 @@ func (s *Store) readState(ctx context.Context) (state, error) {
 	return st, nil
 }
 
+// readPending reads meta/pending into st, when st says an Apply is under
+// way. A record that is missing or cannot be read is taken as All: the
+// next sync then reads every employee rather than trust the manifest.
+func (s *Store) readPending(ctx context.Context, st *state) error {
+	if !st.Pending {
+		return nil
+	}
+	snap, err := s.pendingDoc().Get(ctx)
+	if err != nil && status.Code(err) != codes.NotFound {
+		return fmt.Errorf("read %s/%s: %w", metaCollection, pendingMetaDoc, err)
+	}
+	var f pendingFields
+	if err != nil || snap.DataTo(&f) != nil || json.Unmarshal([]byte(f.Pending), &st.pending) != nil || st.pending.Empty() {
+		st.pending = replication.Pending{All: true}
+	}
+	return nil
+}
+
+// pendingOps returns the writes that start an Apply of more than one
+// commit: the digest cleared and p recorded, so that an interruption from
+// here on is repaired by the next sync.
+func (s *Store) pendingOps(p replication.Pending) ([]op, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("encode the pending apply: %w", err)
+	}
+	return []op{
+		{doc: s.pendingDoc(), data: pendingFields{Pending: string(b)}},
+		{doc: s.metaDoc(), data: map[string]any{"digest": "", "pending": true}, merge: true},
+	}, nil
+}
+
 // indexUpdate is the part of meta/directory an Apply writes: it leaves the
 // last sync to RecordRun.
-func indexUpdate(digest string, shards int, log rostersync.ChangeLog) (map[string]any, error) {
+func indexUpdate(digest string, shards int, log replication.ChangeLog) (map[string]any, error) {
 	changes, err := json.Marshal(log)
 	if err != nil {
 		return nil, fmt.Errorf("encode the change log: %w", err)
 	}
-	return map[string]any{"digest": digest, "shards": shards, "changes": string(changes),
+	return map[string]any{"digest": digest, "shards": shards, "changes": string(changes), "pending": false,
 		"updated_at": gfs.ServerTimestamp}, nil
 }
 
@@ -104,13 +146,14 @@ func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
 }
 
 // Digest returns the digest of the employees as the manifest holds them,
-// in one read; "" before the first Apply or while one is under way.
+// in one read; "" before the first Apply, and while one is under way or
+// after one was cut short.
 func (s *Store) Digest(ctx context.Context) (string, error) {
 	st, err := s.readState(ctx)
 	if err != nil {
 		return "", fmt.Errorf("read the directory digest: %w", err)
 	}
-	if st.Shards == 0 {
+	if st.Shards == 0 || st.Pending {
 		return "", nil
 	}
 	return st.Digest, nil
@@ -126,40 +169,47 @@ func (s *Store) Changes(ctx context.Context, version string, visit func(roster.E
 	if err != nil {
 		return "", false, fmt.Errorf("read the directory's changes: %w", err)
 	}
-	put, deleted, ok := st.log.Since(version)
-	if !ok {
-		return "", false, nil
-	}
-	refs := make([]*gfs.DocumentRef, 0, len(put))
-	for _, phone := range put {
-		doc, err := s.employeeDoc(phone)
-		if err != nil {
-			return "", false, fmt.Errorf("read the directory's changes: %w", err)
-		}
-		refs = append(refs, doc)
-	}
-	snaps, err := s.client.GetAll(ctx, refs)
+	now, ok, err := st.log.CatchUp(version, func(phones []string) (map[string]roster.Employee, error) {
+		return s.employeesOf(ctx, phones)
+	}, visit, remove)
 	if err != nil {
-		return "", false, fmt.Errorf("read the %d changed employees: %w", len(refs), err)
+		return "", false, fmt.Errorf("read the directory's changes: %w", err)
 	}
-	var found []roster.Employee
-	for i, snap := range snaps {
-		if !snap.Exists() {
-			// Deleted by a later Apply whose record is not written yet.
-			deleted = append(deleted, put[i])
-			continue
+	return now, ok, nil
+}
+
+// getAllChunk bounds the documents one batch read asks for: a pending
+// record lists up to replication.MaxPendingPhones.
+const getAllChunk = 1000
+
+// employeesOf reads the employees of phones, in batches, and returns those
+// stored, by phone.
+func (s *Store) employeesOf(ctx context.Context, phones []string) (map[string]roster.Employee, error) {
+	found := make(map[string]roster.Employee, len(phones))
+	for start := 0; start < len(phones); start += getAllChunk {
+		chunk := phones[start:min(start+getAllChunk, len(phones))]
+		refs := make([]*gfs.DocumentRef, 0, len(chunk))
+		for _, phone := range chunk {
+			doc, err := s.employeeDoc(phone)
+			if err != nil {
+				return nil, err
+			}
+			refs = append(refs, doc)
 		}
-		var f employeeFields
-		if err := snap.DataTo(&f); err != nil {
-			return "", false, fmt.Errorf("read the directory's changes: decode changed employee %d: %w", i+1, err)
+		snaps, err := s.client.GetAll(ctx, refs)
+		if err != nil {
+			return nil, fmt.Errorf("read %d employees: %w", len(refs), err)
 		}
-		found = append(found, employeeOf(snap.Ref.ID, f))
+		for i, snap := range snaps {
+			if !snap.Exists() {
+				continue
+			}
+			var f employeeFields
+			if err := snap.DataTo(&f); err != nil {
+				return nil, fmt.Errorf("decode employee %d of %d: %w", start+i+1, len(phones), err)
+			}
+			found[snap.Ref.ID] = employeeOf(snap.Ref.ID, f)
+		}
 	}
-	for _, e := range found {
-		visit(e)
-	}
-	for _, phone := range deleted {
-		remove(phone)
-	}
-	return st.log.Version(), true, nil
+	return found, nil
 }

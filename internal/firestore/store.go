@@ -5,9 +5,10 @@
 // sync reads those rather than every employee; one "meta/directory"
 // document with the manifest's digest, when the directory was last synced
 // and its version with the recent changes (what instances poll, one read a
-// check, to catch up by what changed); the last 50 sync runs
-// ("sync_runs"); and the lease that lets one sync run at a time across
-// instances ("locks/sync").
+// check, to catch up by what changed); "meta/pending", the phones an Apply
+// of several commits is writing, until it ends (docs/replication.md); the
+// last 50 sync runs ("sync_runs"); and the lease that lets one sync run at
+// a time across instances ("locks/sync").
 //
 // The client honours FIRESTORE_EMULATOR_HOST through the Firestore library
 // itself, so the same code runs against Google's service and the emulator.
@@ -33,6 +34,7 @@ const (
 	runsCollection      = "sync_runs"
 	metaCollection      = "meta"
 	directoryMetaDoc    = "directory"
+	pendingMetaDoc      = "pending"
 	locksCollection     = "locks"
 	syncLockDoc         = "sync"
 )
@@ -50,6 +52,10 @@ type Store struct {
 	now    func() time.Time
 	// project and database name the database in diagnoses (diagnose.go).
 	project, database string
+	// beforeCommit, when set, is called before each commit of an Apply,
+	// and an error it returns fails that commit: the seam through which
+	// tests cut an Apply short. Production leaves it nil.
+	beforeCommit func(ctx context.Context) error
 }
 
 var _ rostersync.Store = (*Store)(nil)
@@ -89,6 +95,10 @@ func (s *Store) Close() error {
 
 func (s *Store) metaDoc() *gfs.DocumentRef {
 	return s.client.Collection(metaCollection).Doc(directoryMetaDoc)
+}
+
+func (s *Store) pendingDoc() *gfs.DocumentRef {
+	return s.client.Collection(metaCollection).Doc(pendingMetaDoc)
 }
 
 func (s *Store) leaseDoc() *gfs.DocumentRef {

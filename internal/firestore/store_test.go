@@ -26,6 +26,12 @@ func TestContract(t *testing.T) {
 		s := openTestStore(t)
 		s.now = clock.Now
 		return s
+	}, func(s storetest.Store, at int) {
+		if at == 0 {
+			s.(*Store).beforeCommit = nil
+			return
+		}
+		cutAt(s.(*Store), at, chunkFails)
 	})
 }
 

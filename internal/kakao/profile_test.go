@@ -161,7 +161,9 @@ func TestProfileClientErrors(t *testing.T) {
 				t.Fatalf("Fetch error %v, want %v", err, tt.wantErr)
 			}
 			assertNoSecrets(t, err.Error(), key, otp)
-			if n := len(fake.Requests()); n != 1 {
+			// A hang's deadline may pass before a loaded machine finishes the
+			// TLS handshake, so the request may never arrive; it is never retried.
+			if n := len(fake.Requests()); n > 1 || (n == 0 && tt.behavior != kakaotest.Hang) {
 				t.Errorf("fake got %d requests, want 1 (no retries)", n)
 			}
 		})

@@ -31,6 +31,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
@@ -49,7 +51,7 @@ type Store interface {
 	// VisitEmployees first tells size how many employees it is about to
 	// hand over (a hint), then calls visit with every stored employee, and
 	// stops at the first error visit returns. Handed over one at a time,
-	// the employees are never all held as a slice next to the copy a load
+	// the employees are never all held as a slice next to the map a load
 	// builds.
 	VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error
 }
@@ -98,6 +100,9 @@ type Options struct {
 	CheckTimeout time.Duration
 	// Now is the clock that decides when a check is due (time.Now).
 	Now func() time.Time
+	// After is how Watch waits for the next check (time.After); a test
+	// passes a clock it advances, with Now.
+	After func(time.Duration) <-chan time.Time
 }
 
 // Directory is the directory held in memory. It is safe for concurrent use:
@@ -111,23 +116,23 @@ type Directory struct {
 	loadTimeout   time.Duration
 	checkTimeout  time.Duration
 	now           func() time.Time
+	after         func(time.Duration) <-chan time.Time
 
 	data sync.RWMutex
-	// people is the copy as last read whole (nil until one is loaded), and
-	// changed what changed since, by phone: the packed copy cannot change
-	// in place, and reading everyone for a change of a few would cost a
-	// read per employee.
-	people   *people
-	changed  map[string]change
-	version  string
-	lastSync time.Time
+	// employees is the copy, by E.164 phone: nil until one is loaded.
+	employees map[string]roster.Employee
+	version   string
+	lastSync  time.Time
 
 	// due is when the next lazy check may start, in Unix nanoseconds.
 	due atomic.Int64
+	// checks runs one check of the store at a time, shared by everyone who
+	// wants one meanwhile, so that copies are put in in the order they were
+	// read.
+	checks singleflight.Group
 
 	mu      sync.Mutex
-	flight  *flight // the check in progress, if any
-	failing bool    // the last check could not reach the store
+	failing bool // the last check could not reach the store
 }
 
 // New returns a Directory that copies store. Nothing is loaded until the
@@ -136,6 +141,7 @@ func New(store Store, o Options) *Directory {
 	d := &Directory{
 		store: store, log: o.Logger, checkInterval: o.CheckInterval,
 		retryInterval: o.RetryInterval, loadTimeout: o.LoadTimeout, checkTimeout: o.CheckTimeout, now: o.Now,
+		after: o.After,
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -155,6 +161,9 @@ func New(store Store, o Options) *Directory {
 	if d.now == nil {
 		d.now = time.Now
 	}
+	if d.after == nil {
+		d.after = time.After
+	}
 	return d
 }
 
@@ -167,27 +176,18 @@ func (d *Directory) Lookup(_ context.Context, phone string) (roster.Employee, bo
 	d.maybeCheck()
 	d.data.RLock()
 	defer d.data.RUnlock()
-	if d.people == nil {
+	if d.employees == nil {
 		return roster.Employee{}, false, ErrNotLoaded
 	}
-	if c, ok := d.changed[phone]; ok {
-		return c.employee, !c.removed, nil
-	}
-	e, ok := d.people.lookup(phone)
+	e, ok := d.employees[phone]
 	return e, ok, nil
-}
-
-// change is an employee written, or removed, since the copy was read whole.
-type change struct {
-	employee roster.Employee
-	removed  bool
 }
 
 // copyState returns whether a copy is loaded, its version and last sync.
 func (d *Directory) copyState() (loaded bool, version string, lastSync time.Time) {
 	d.data.RLock()
 	defer d.data.RUnlock()
-	return d.people != nil, d.version, d.lastSync
+	return d.employees != nil, d.version, d.lastSync
 }
 
 // LastSync returns when the directory being served was last synced, for
@@ -201,12 +201,8 @@ func (d *Directory) LastSync(ctx context.Context) (time.Time, error) {
 		d.maybeCheck()
 		return last, nil
 	}
-	f := d.startOrJoin()
-	if err := f.wait(ctx); err != nil {
+	if _, err := d.await(ctx); err != nil {
 		return time.Time{}, err
-	}
-	if f.err != nil {
-		return time.Time{}, f.err
 	}
 	_, _, last := d.copyState()
 	return last, nil

@@ -3,7 +3,6 @@ package memdir
 import (
 	"context"
 	"errors"
-	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -180,8 +179,11 @@ func TestCheckInterval(t *testing.T) {
 	}
 
 	clock.Advance(time.Nanosecond)
-	// The request that finds a check due is answered from the copy it has.
-	wantFound(t, d, hong)
+	// The request that finds a check due starts it (and does not wait for
+	// it: TestBackgroundCheckIsShared).
+	if _, _, err := d.Lookup(t.Context(), hong.Phone); err != nil {
+		t.Fatal(err)
+	}
 	settle(t, d)
 	wantMissing(t, d, hong.Phone)
 	if n := store.count("Status"); n != checks+1 {
@@ -335,26 +337,37 @@ func TestRetriesSoonerWhenNothingIsLoaded(t *testing.T) {
 func TestWatch(t *testing.T) {
 	t.Parallel()
 	store := newFakeStore(syncedState())
-	// A real clock: Watch's ticker runs on it.
-	d := New(store, Options{CheckInterval: time.Millisecond})
+	clock := newFakeClock()
+	d, _ := newTestDirectory(t, store, clock)
 	refresh(t, d)
+	checks := store.count("Status")
 	store.set(func(s *storeState) { s.version, s.employees = "v2", []roster.Employee{kim} })
 
 	ctx, stop := context.WithCancel(t.Context())
 	watched := make(chan struct{})
 	go func() { d.Watch(ctx); close(watched) }()
-	// No request arrives; the timer alone brings the change in.
-	for _, v, _ := d.copyState(); v != "v2"; _, v, _ = d.copyState() {
-		select {
-		case <-t.Context().Done():
-			t.Fatal("Watch never checked the store")
-		case <-time.After(time.Millisecond):
-		}
+	// No request arrives; the timer alone brings the change in, an
+	// interval after the last check and not before.
+	if err := clock.BlockUntil(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(DefaultCheckInterval - time.Nanosecond)
+	settle(t, d)
+	if n := store.count("Status"); n != checks {
+		t.Errorf("Watch checked the store %d times before the interval was over, want 0", n-checks)
+	}
+	clock.Advance(time.Nanosecond)
+	if err := clock.BlockUntil(t.Context(), 1); err != nil { // Watch waits for the next one
+		t.Fatal(err)
+	}
+	settle(t, d)
+	if n := store.count("Status"); n != checks+1 {
+		t.Errorf("Watch checked the store %d times at the interval, want 1", n-checks)
 	}
 	stop()
 	<-watched
-	settle(t, d)
 	wantMissing(t, d, hong.Phone)
+	wantFound(t, d, kim)
 }
 
 // TestLookupDoesNotAllocate is not parallel: AllocsPerRun counts every
@@ -390,23 +403,4 @@ func BenchmarkLookup(b *testing.B) {
 			}
 		}
 	})
-}
-
-// TestLowerGCPercent: a load lowers the collector's target and puts the
-// previous one back, but never raises a lower one or turns GOGC=off on.
-func TestLowerGCPercent(t *testing.T) {
-	// Not parallel: the target is the process's.
-	orig := debug.SetGCPercent(100)
-	t.Cleanup(func() { debug.SetGCPercent(orig) })
-	for _, tt := range []struct{ before, during int }{{100, 25}, {200, 25}, {25, 25}, {10, 10}, {-1, -1}} {
-		debug.SetGCPercent(tt.before)
-		restore := lowerGCPercent(25)
-		if got := debug.SetGCPercent(tt.during); got != tt.during {
-			t.Errorf("from %d: %d during the load, want %d", tt.before, got, tt.during)
-		}
-		restore()
-		if got := debug.SetGCPercent(100); got != tt.before {
-			t.Errorf("from %d: %d after the load, want it back", tt.before, got)
-		}
-	}
 }

@@ -96,7 +96,7 @@ func TestCatchUpReadsOnlyTheChanges(t *testing.T) {
 }
 
 // BenchmarkLoad100k loads a directory of 100,000 employees, the size the
-// 64 MB memory target is set for, and reports the heap the loaded copy
+// 128 MiB memory target is set for, and reports the heap the loaded copy
 // keeps (live_MB, after a collection) and its look-up time.
 func BenchmarkLoad100k(b *testing.B) {
 	const n = 100_000

@@ -3,29 +3,13 @@ package memdir
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"time"
 
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// flight is one check of the store. Only one runs at a time, so copies are
-// published in the order they were read; everyone who wants a check while
-// one runs shares it.
-type flight struct {
-	done chan struct{}
-	err  error // set before done is closed
-}
-
-// wait waits for the check to end, or for ctx.
-func (f *flight) wait(ctx context.Context) error {
-	select {
-	case <-f.done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("wait for the directory to load: %w", ctx.Err())
-	}
-}
+// checkKey is the one key of d.checks: there is one store to check.
+const checkKey = "check"
 
 // Refresh checks the store now and waits for the check, loading the
 // employees again if they changed: after it returns nil, look-ups see
@@ -38,19 +22,25 @@ func (f *flight) wait(ctx context.Context) error {
 // synced, and the store's error when it cannot be reached; the copy loaded
 // before, if any, stays in use.
 func (d *Directory) Refresh(ctx context.Context) error {
-	d.mu.Lock()
-	earlier := d.flight
-	d.mu.Unlock()
-	if earlier != nil {
-		if err := earlier.wait(ctx); err != nil {
-			return err
-		}
-	}
-	f := d.startOrJoin()
-	if err := f.wait(ctx); err != nil {
+	shared, err := d.await(ctx)
+	if err != nil || !shared {
 		return err
 	}
-	return f.err
+	// Shared with others, the check may be one that was already running
+	// when Refresh was called: check again.
+	_, err = d.await(ctx)
+	return err
+}
+
+// await waits, within ctx, for the check in progress, starting one if
+// there is none. shared is true when others waited for the same check.
+func (d *Directory) await(ctx context.Context) (shared bool, err error) {
+	select {
+	case res := <-d.checks.DoChan(checkKey, d.check):
+		return res.Shared, res.Err
+	case <-ctx.Done():
+		return false, fmt.Errorf("wait for the directory to load: %w", ctx.Err())
+	}
 }
 
 // Watch checks the store whenever a check falls due, until ctx is done.
@@ -59,19 +49,17 @@ func (d *Directory) Refresh(ctx context.Context) error {
 // ticking at the interval: a tick a hair before the due time would skip a
 // whole interval.
 func (d *Directory) Watch(ctx context.Context) {
-	t := time.NewTimer(d.checkInterval)
-	defer t.Stop()
+	wait := d.checkInterval
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-d.after(wait):
 			d.maybeCheck()
-			wait := time.Duration(d.due.Load() - d.now().UnixNano())
+			wait = time.Duration(d.due.Load() - d.now().UnixNano())
 			if wait <= 0 {
 				wait = d.retryInterval // a check is running, or will be soon
 			}
-			t.Reset(wait)
 		}
 	}
 }
@@ -85,39 +73,25 @@ func (d *Directory) maybeCheck() {
 	if now < due || !d.due.CompareAndSwap(due, now+int64(d.checkInterval)) {
 		return
 	}
-	d.startOrJoin()
+	d.checks.DoChan(checkKey, d.check) // its answer is nobody's: the channel has room for it
 }
 
-// startOrJoin returns the check in progress, starting one if there is none.
-func (d *Directory) startOrJoin() *flight {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.flight != nil {
-		return d.flight
-	}
-	f := &flight{done: make(chan struct{})}
-	d.flight = f
+// check is one check of the store, run by d.checks on behalf of everyone
+// who wants one meanwhile, detached from them: the request that started it
+// may end long before the check does.
+func (d *Directory) check() (any, error) {
 	d.due.Store(d.now().Add(d.checkInterval).UnixNano())
-	go d.fly(f)
-	return f
-}
-
-// fly runs check f, detached from whoever asked for it: the request that
-// started it may end long before the check does.
-func (d *Directory) fly(f *flight) {
 	ctx, cancel := context.WithTimeout(context.Background(), d.loadTimeout)
 	defer cancel()
 	err := d.load(ctx)
 
 	d.mu.Lock()
 	d.noteHealth(err)
+	d.mu.Unlock()
 	if loaded, _, _ := d.copyState(); !loaded {
 		d.due.Store(d.now().Add(d.retryInterval).UnixNano())
 	}
-	d.flight = nil
-	f.err = err
-	d.mu.Unlock()
-	close(f.done)
+	return nil, err
 }
 
 // load checks the store and, when its employees changed, brings the copy
@@ -155,62 +129,41 @@ func (d *Directory) load(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("read the directory's changes: %w", err)
 		}
-		if ok && d.keepChanges(puts, removes, now, last) {
+		if ok {
+			d.data.Lock()
+			for _, e := range puts {
+				d.employees[e.Phone] = e
+			}
+			for _, phone := range removes {
+				delete(d.employees, phone)
+			}
+			d.version, d.lastSync = now, last
+			d.data.Unlock()
 			d.log.Info("employee directory caught up", "written", len(puts), "removed", len(removes),
 				"last_sync", last.UTC().Format(time.RFC3339), "duration_ms", d.now().Sub(start).Milliseconds())
 			return nil
 		}
 	}
-	people, err := d.readPeople(ctx)
-	if err != nil {
-		return fmt.Errorf("load the directory: %w", err)
-	}
-	d.data.Lock()
-	d.people, d.changed, d.version, d.lastSync = people, nil, version, last
-	d.data.Unlock()
-	d.log.Info("employee directory loaded into memory", "employees", people.len(),
-		"last_sync", last.UTC().Format(time.RFC3339), "duration_ms", d.now().Sub(start).Milliseconds())
-	return nil
-}
-
-// maxChanged bounds the changes kept beside the packed copy; beyond it the
-// copy is read again whole, which packs them in.
-const maxChanged = 5000
-
-// keepChanges puts in the employees written and removed since the copy's
-// version, and reports false, changing nothing, when there are too many.
-func (d *Directory) keepChanges(puts []roster.Employee, removes []string, version string, last time.Time) bool {
-	d.data.Lock()
-	defer d.data.Unlock()
-	if len(d.changed)+len(puts)+len(removes) > maxChanged {
-		return false
-	}
-	if d.changed == nil {
-		d.changed = map[string]change{}
-	}
-	for _, e := range puts {
-		d.changed[e.Phone] = change{employee: e}
-	}
-	for _, phone := range removes {
-		d.changed[phone] = change{removed: true}
-	}
-	d.version, d.lastSync = version, last
-	return true
-}
-
-// readPeople reads every employee of the store into a packed copy, one at
-// a time.
-func (d *Directory) readPeople(ctx context.Context) (*people, error) {
-	defer lowerGCPercent(loadGCPercent)()
-	b := newPeopleBuilder(0)
-	err := d.store.VisitEmployees(ctx, func(n int) { b = newPeopleBuilder(n) }, func(e roster.Employee) error {
-		b.add(e)
+	var employees map[string]roster.Employee
+	err = d.store.VisitEmployees(ctx, func(n int) { employees = make(map[string]roster.Employee, n) }, func(e roster.Employee) error {
+		if employees == nil {
+			employees = map[string]roster.Employee{}
+		}
+		employees[e.Phone] = e
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("load the directory: %w", err)
 	}
-	return b.done(), nil
+	if employees == nil {
+		employees = map[string]roster.Employee{} // loaded, and empty
+	}
+	d.data.Lock()
+	d.employees, d.version, d.lastSync = employees, version, last
+	d.data.Unlock()
+	d.log.Info("employee directory loaded into memory", "employees", len(employees),
+		"last_sync", last.UTC().Format(time.RFC3339), "duration_ms", d.now().Sub(start).Milliseconds())
+	return nil
 }
 
 // noteHealth records whether the last check reached the store and logs the
@@ -230,25 +183,4 @@ func (d *Directory) noteHealth(err error) {
 		d.failing = false
 		d.log.Info("the directory store can be reached again")
 	}
-}
-
-// loadGCPercent is the garbage collector's target while a copy is read:
-// reading a hundred thousand employees from Firestore makes several times
-// the copy's size in short-lived garbage (a document snapshot each), and at
-// Go's default of 100 the heap would grow to twice what is live before each
-// collection. A lower target for those few seconds keeps an instance's peak
-// memory near what it holds afterwards, for a little more collector work.
-// It stays because the 64 MB target at 100,000 employees needs it: without
-// it `go run ./bench` peaked at 62.5 MiB (65.6 MB) on Firestore, at start-up.
-const loadGCPercent = 25
-
-// lowerGCPercent sets the collector's target to percent unless it is lower
-// already (or off, GOGC=off), and returns what restores the previous one.
-func lowerGCPercent(percent int) (restore func()) {
-	prev := debug.SetGCPercent(percent)
-	if prev < 0 || prev <= percent {
-		debug.SetGCPercent(prev)
-		return func() {}
-	}
-	return func() { debug.SetGCPercent(prev) }
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rollcall/rollcall/internal/operator"
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
@@ -71,7 +72,7 @@ func newMemStore() *memStore { return &memStore{employees: map[string]roster.Emp
 
 func (s *memStore) Digest(ctx context.Context) (string, error) {
 	h, err := s.Hashes(ctx)
-	return rostersync.DigestOfHashes(h), err
+	return replication.DigestOfHashes(h), err
 }
 
 func (s *memStore) Hashes(context.Context) (map[string]string, error) {

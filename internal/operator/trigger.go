@@ -39,8 +39,9 @@ const (
 )
 
 // syncAnswer is the body of POST /internal/sync: the report's fields at the
-// top level, exactly as rostersync.Report marshals them, and a reason when the
-// sync did not run to the end.
+// top level, exactly as rostersync.Report marshals them ("landed" says
+// whether none, part or all of a failed run's changes landed), and a reason
+// when the sync did not run to the end.
 type syncAnswer struct {
 	rostersync.Report
 	Reason string `json:"reason,omitempty"`

@@ -47,6 +47,8 @@ func TestSyncAnswers(t *testing.T) {
 		Deleted: 9, Unchanged: 1, StartedAt: started, DurationMS: 80, Problems: []roster.Problem{}}
 	readFailed := rostersync.Report{Error: "could not read the sheet: HTTP 503", StartedAt: started, Problems: []roster.Problem{}}
 	storeFailed := rostersync.Report{Rows: 3, Employees: 3, Added: 3, Error: "apply the sync: disk full", StartedAt: started, Problems: []roster.Problem{}}
+	cutShort := rostersync.Report{Rows: 3, Employees: 3, Added: 3, Landed: rostersync.LandedPart, Error: "apply the sync: commit 2 of 3: deadline exceeded",
+		StartedAt: started, Problems: []roster.Problem{}}
 	storeDown := rostersync.Report{Error: "the directory store failed: take the sync lease: context deadline exceeded", StartedAt: started, Problems: []roster.Problem{}}
 	leaseLost := rostersync.Report{Error: "the sync lease was lost: could not read the sheet: context canceled", StartedAt: started, Problems: []roster.Problem{}}
 
@@ -64,6 +66,7 @@ func TestSyncAnswers(t *testing.T) {
 		{"refused", refused, rostersync.ErrRefused, http.StatusConflict, operator.ReasonRefused, nil},
 		{"read failed", readFailed, fmt.Errorf("%w: HTTP 503", rostersync.ErrRead), http.StatusBadGateway, operator.ReasonReadFailed, nil},
 		{"store failed", storeFailed, fmt.Errorf("%w: apply the sync: disk full", rostersync.ErrStore), http.StatusServiceUnavailable, operator.ReasonStoreUnavailable, nil},
+		{"apply cut short: landed part", cutShort, fmt.Errorf("%w: apply the sync: %w", rostersync.ErrStore, context.DeadlineExceeded), http.StatusServiceUnavailable, operator.ReasonStoreUnavailable, nil},
 		{"store down", storeDown, fmt.Errorf("%w: take the sync lease: %w", rostersync.ErrStore, context.DeadlineExceeded), http.StatusServiceUnavailable, operator.ReasonStoreUnavailable, nil},
 		{"lease lost", leaseLost, fmt.Errorf("%w: %w: context canceled", rostersync.ErrLeaseLost, rostersync.ErrRead), http.StatusServiceUnavailable, operator.ReasonLeaseLost, nil},
 		{"other failure", storeFailed, errors.New("something unforeseen"), http.StatusInternalServerError, operator.ReasonFailed, nil},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
@@ -66,6 +67,7 @@ type Engine struct {
 	maxDeletePercent float64
 	holder           string
 	now              func() time.Time
+	after            func(time.Duration) <-chan time.Time
 	leaseTTL         time.Duration
 	running          sync.Mutex
 	feedback         Feedback // nil: HR is not shown the result in the sheet
@@ -79,9 +81,16 @@ type EngineOption func(*Engine)
 // engine (host, process and a random suffix).
 func WithHolder(holder string) EngineOption { return func(e *Engine) { e.holder = holder } }
 
-// WithClock sets the clock that leave dates are compared with; the default
-// is time.Now.
+// WithClock sets the clock that leave dates are compared with and the
+// lease's renewals are timed by; the default is time.Now.
 func WithClock(now func() time.Time) EngineOption { return func(e *Engine) { e.now = now } }
+
+// WithAfter sets how the lease holder waits for its next renewal; the
+// default is time.After. Tests pass a clock they advance (clocktest) with
+// WithClock.
+func WithAfter(after func(time.Duration) <-chan time.Time) EngineOption {
+	return func(e *Engine) { e.after = after }
+}
 
 // WithLeaseTTL sets how long the lease lasts unrenewed (LeaseTTL by
 // default); tests shorten it.
@@ -91,7 +100,7 @@ func WithLeaseTTL(ttl time.Duration) EngineOption { return func(e *Engine) { e.l
 // that delete more than maxDeletePercent of the directory unless forced.
 func NewEngine(source Source, store Store, maxDeletePercent float64, opts ...EngineOption) *Engine {
 	e := &Engine{source: source, store: store, maxDeletePercent: maxDeletePercent,
-		holder: defaultHolder(), now: time.Now, leaseTTL: LeaseTTL}
+		holder: defaultHolder(), now: time.Now, after: time.After, leaseTTL: LeaseTTL}
 	for _, o := range opts {
 		o(e)
 	}
@@ -108,17 +117,18 @@ func defaultHolder() string {
 
 // Run performs one sync. It always returns a report, also alongside an
 // error: a failed read (ErrRead) or a refused plan (ErrRefused) changes
-// nothing and says why in the report.
+// nothing and says why in the report; a failed write says in
+// Report.Landed whether none, part or all of the changes landed.
 func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 	start := time.Now()
-	r := Report{DryRun: opts.DryRun, Forced: opts.Force, StartedAt: start.UTC(), Problems: []roster.Problem{}}
+	r := Report{DryRun: opts.DryRun, Forced: opts.Force, StartedAt: start.UTC(), Problems: []roster.Problem{}, Landed: LandedNone}
 	log := logging.FromContext(ctx)
 	if !e.running.TryLock() {
 		r.Error = ErrBusy.Error()
 		return r, ErrBusy
 	}
 	defer e.running.Unlock()
-	runCtx, lease, err := holdLease(ctx, e.store, e.holder, e.leaseTTL)
+	runCtx, lease, err := e.holdLease(ctx)
 	if err != nil {
 		if !errors.Is(err, ErrBusy) {
 			err = fmt.Errorf("%w: take the sync lease: %w", ErrStore, err)
@@ -151,7 +161,7 @@ func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 	}
 	attrs := []any{"dry_run", r.DryRun, "forced", r.Forced, "refused", r.Refused,
 		"rows", r.Rows, "employees", r.Employees, "added", r.Added, "updated", r.Updated,
-		"deleted", r.Deleted, "unchanged", r.Unchanged, "problems", len(r.Problems), "duration_ms", r.DurationMS}
+		"deleted", r.Deleted, "unchanged", r.Unchanged, "landed", r.Landed, "problems", len(r.Problems), "duration_ms", r.DurationMS}
 	switch {
 	case err == nil:
 		log.InfoContext(ctx, "sync finished", attrs...)
@@ -179,7 +189,7 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report, lease *leaseH
 	r.IgnoredColumns = parsed.IgnoredColumns
 
 	// Same digest, same directory: nothing to read or write per employee.
-	digest := DigestOf(parsed.Employees)
+	digest := replication.DigestOf(parsed.Employees)
 	dctx, cancel := context.WithTimeout(ctx, digestTimeout)
 	stored, err := e.store.Digest(dctx)
 	cancel()
@@ -216,7 +226,11 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report, lease *leaseH
 	actx, cancel := context.WithTimeout(ctx, applyTimeout)
 	defer cancel()
 	if err := e.store.Apply(actx, plan.Puts(), plan.Deleted); err != nil {
+		if errors.Is(err, replication.ErrInterrupted) {
+			r.Landed = LandedPart
+		}
 		return fmt.Errorf("%w: apply the sync: %w", ErrStore, err)
 	}
+	r.Landed = LandedAll
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
@@ -32,6 +33,8 @@ type memStore struct {
 	digest   *string
 	runs     []rostersync.Report
 	applyErr error
+	// recordErr, when set, is what RecordRun fails with.
+	recordErr error
 	// during, if set, runs inside Apply (to hold a sync open).
 	during      func()
 	leaseHolder string
@@ -53,7 +56,7 @@ func (s *memStore) Digest(ctx context.Context) (string, error) {
 	for p, e := range s.employees {
 		h[p] = e.Hash()
 	}
-	return rostersync.DigestOfHashes(h), nil
+	return replication.DigestOfHashes(h), nil
 }
 
 func (s *memStore) Hashes(context.Context) (map[string]string, error) {
@@ -84,6 +87,9 @@ func (s *memStore) Apply(_ context.Context, puts []roster.Employee, deletes []st
 }
 
 func (s *memStore) RecordRun(_ context.Context, r rostersync.Report) error {
+	if s.recordErr != nil {
+		return s.recordErr
+	}
 	s.runs = append(s.runs, r)
 	return nil
 }
@@ -139,7 +145,7 @@ func TestRunFirstSyncAddsEveryone(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	want := rostersync.Report{Rows: 6, Employees: 3, Left: 1, Added: 3, Problems: []roster.Problem{
+	want := rostersync.Report{Rows: 6, Employees: 3, Left: 1, Added: 3, Landed: rostersync.LandedAll, Problems: []roster.Problem{
 		{Row: 7, Code: roster.ProblemInvalidPhone},
 		{Row: 8, Code: roster.ProblemDuplicatePhone},
 	}}
@@ -333,6 +339,44 @@ func TestRunApplyErrorIsReported(t *testing.T) {
 	}
 	if got.Error == "" || len(store.runs) != 1 || store.runs[0].Applied() {
 		t.Errorf("report error %q, runs recorded %+v; want an error and the failed run", got.Error, store.runs)
+	}
+}
+
+// TestRunSaysWhatLanded holds Report.Landed to what reached the store: a
+// failed run says whether none, part or all of its changes landed.
+func TestRunSaysWhatLanded(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name                string
+		applyErr, recordErr error
+		opts                rostersync.Options
+		rows                [][]string
+		want                string
+	}{
+		{"done", nil, nil, rostersync.Options{}, people(3), rostersync.LandedAll},
+		{"unchanged", nil, nil, rostersync.Options{}, people(2), rostersync.LandedNone},
+		{"dry run", nil, nil, rostersync.Options{DryRun: true}, people(3), rostersync.LandedNone},
+		{"refused", nil, nil, rostersync.Options{}, people(0), rostersync.LandedNone},
+		{"apply refused", errors.New("permission denied"), nil, rostersync.Options{}, people(3), rostersync.LandedNone},
+		{"apply cut short", fmt.Errorf("commit 3 of 5: %w", replication.ErrInterrupted), nil, rostersync.Options{}, people(3), rostersync.LandedPart},
+		{"run not recorded", nil, errors.New("quota"), rostersync.Options{}, people(3), rostersync.LandedAll},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			store := seeded(t, 2)
+			if tt.name == "refused" {
+				store = seeded(t, 10)
+			}
+			store.applyErr, store.recordErr = tt.applyErr, tt.recordErr
+			got, err := rostersync.NewEngine(sheet{rows: tt.rows}, store, 20).Run(context.Background(), tt.opts)
+			if (tt.applyErr != nil || tt.recordErr != nil) && (err == nil || got.Error == "") {
+				t.Errorf("Run = %v, report error %q; want the failure in both", err, got.Error)
+			}
+			if got.Landed != tt.want {
+				t.Errorf("Landed = %q, want %q", got.Landed, tt.want)
+			}
+		})
 	}
 }
 

@@ -98,6 +98,10 @@ func TestFeedbackOutcomes(t *testing.T) {
 	storeDown := doneRun(0, 0)
 	storeDown.Err = errors.New("apply the sync: firestore: unavailable")
 	storeDown.Report.Error = storeDown.Err.Error()
+	cutShort := storeDown
+	cutShort.Report.Landed = LandedPart
+	notRecorded := storeDown
+	notRecorded.Report.Landed = LandedAll
 	tests := []struct {
 		name string
 		run  FeedbackRun
@@ -107,7 +111,9 @@ func TestFeedbackOutcomes(t *testing.T) {
 		{"empty sheet", noHeader, "실패: 시트가 비어 있습니다."},
 		{"no phone column", noPhone, "실패: 시트를 직원 명단으로 읽지 못했습니다. 머리글 행에 '휴대전화' 열이 있는지"},
 		{"a status column rollcall cannot read", statusColumn, "실패: 퇴사·재직에 관한 열의 머리글을 읽을 수 없어"},
-		{"the store failed", storeDown, "실패: rollcall이 명단을 저장하지 못했습니다(시트의 문제가 아닙니다)."},
+		{"the store failed", storeDown, "실패: rollcall이 명단을 저장하지 못했습니다(시트의 문제가 아닙니다). 명단은 바뀌지 않았습니다."},
+		{"the apply was cut short", cutShort, "실패: 명단의 변경 중 일부만 저장되었을 수 있습니다"},
+		{"the run was not recorded", notRecorded, "실패: 명단은 시트대로 저장되었지만"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,9 +28,12 @@ type Store interface {
 	// Apply writes puts (added or changed employees) and removes the
 	// employees whose phones are in deletes, keeps Digest in step and moves
 	// the directory's version with a record of the phones changed. A store
-	// applies it atomically where it can; where it cannot, an interrupted
-	// Apply leaves a state that the next sync's plan repairs. An Apply with
-	// nothing to do only makes Digest right again if it was not.
+	// applies it atomically where it can. Where it cannot, an Apply cut
+	// short returns an error wrapping replication.ErrInterrupted and leaves
+	// Digest "" and Hashes reading what was written, so that the next
+	// sync's plan repairs it (docs/replication.md); any other error means
+	// nothing changed. An Apply with nothing to do only makes Digest right
+	// again if it was not.
 	Apply(ctx context.Context, puts []roster.Employee, deletes []string) error
 	// RecordRun keeps the report of a finished run in the sync history
 	// (the last few dozen runs). A run that was applied — not a dry run, not

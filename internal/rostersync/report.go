@@ -6,6 +6,20 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
+// What a run's Report.Landed says.
+const (
+	// LandedNone: the run changed nothing in the store (a dry run, a
+	// refusal, an unchanged sheet, or a failure before anything landed).
+	LandedNone = "none"
+	// LandedPart: the run failed part-way through its writes; some of its
+	// changes may be in the store, which marks them pending, and the next
+	// sync completes or repairs them (docs/replication.md).
+	LandedPart = "part"
+	// LandedAll: every change the run planned is in the store; a failed
+	// run failed after that (recording the run).
+	LandedAll = "all"
+)
+
 // Report says what a sync run found and did. Its JSON form is part of the
 // external contract (rollcall sync --json, POST /internal/sync). It holds no
 // PII: rows are named by number, never by content.
@@ -30,8 +44,11 @@ type Report struct {
 	// IgnoredColumns holds the header texts of the sheet's columns that
 	// were not read (no cell content), so a column HR meant is seen missing.
 	IgnoredColumns []string `json:"ignored_columns,omitempty"`
-	// Error is set when the run failed; nothing was changed then.
-	Error      string    `json:"error,omitempty"`
+	// Error is set when the run failed; Landed says what it changed.
+	Error string `json:"error,omitempty"`
+	// Landed says how much of the run's changes reached the store:
+	// LandedNone, LandedPart or LandedAll.
+	Landed     string    `json:"landed"`
 	StartedAt  time.Time `json:"started_at"`
 	DurationMS int64     `json:"duration_ms"`
 

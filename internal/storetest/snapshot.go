@@ -9,7 +9,6 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/rollcall/rollcall/internal/roster"
-	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // wantEmployees fails the test unless VisitEmployees tells the size of
@@ -81,48 +80,4 @@ func testVisitStops(t *testing.T, s Store) {
 	if visits != 1 {
 		t.Errorf("visit was called %d times after returning an error, want once", visits)
 	}
-}
-
-func testVersion(t *testing.T, s Store) {
-	initial := version(t, s)
-	if again := version(t, s); again != initial {
-		t.Errorf("Version read twice = %q then %q, want the same", initial, again)
-	}
-	seen := map[string]string{initial: "before any apply"}
-	// moved fails the test unless the version differs from every earlier one.
-	moved := func(after string) string {
-		t.Helper()
-		v := version(t, s)
-		if earlier, ok := seen[v]; ok {
-			t.Errorf("Version after %s = %q, the same as %s", after, v, earlier)
-		}
-		seen[v] = after
-		return v
-	}
-	// same fails the test unless the version is still want.
-	same := func(after, want string) {
-		t.Helper()
-		if v := version(t, s); v != want {
-			t.Errorf("Version after %s = %q, want it unchanged (%q)", after, v, want)
-		}
-	}
-
-	es := fixtures()
-	apply(t, s, es, nil)
-	v := moved("the first apply")
-
-	if err := s.RecordRun(t.Context(), rostersync.Report{Employees: len(es), StartedAt: epoch()}); err != nil {
-		t.Fatalf("RecordRun: %v", err)
-	}
-	same("a recorded run", v)
-	apply(t, s, nil, nil)
-	apply(t, s, []roster.Employee{}, []string{})
-	same("an empty apply", v)
-
-	changed := es[0]
-	changed.Position = "부장"
-	apply(t, s, []roster.Employee{changed}, nil)
-	moved("an update")
-	apply(t, s, nil, []string{es[1].Phone})
-	moved("a delete")
 }

@@ -6,7 +6,9 @@
 // The suite knows nothing of how a store keeps its data, and it never sleeps,
 // so that it runs as fast against the Firestore emulator as against a file:
 // where time matters (lease expiry, stamping reports) a clocktest.Clock that the suite
-// advances stands in for the store's clock.
+// advances stands in for the store's clock. Its replication section
+// (replication.go) holds a store to docs/replication.md: the digest, the
+// version, the changes since one, and the repair of an Apply cut short.
 package storetest
 
 import (
@@ -88,7 +90,12 @@ func clockless(run func(t *testing.T, s Store)) func(t *testing.T, s Store, cloc
 // clock.Now (the store's clock stamps reports and decides when a lease has
 // expired), and arrange its own clean-up with t.Cleanup. The clauses run in
 // parallel.
-func Run(t *testing.T, open func(t *testing.T, clock *clocktest.Clock) Store) {
+//
+// cut, for a store that cannot apply atomically, makes the store's next
+// Apply fail at its at-th commit (the first records the Apply as pending),
+// and at 0 stops cutting; a store that applies atomically passes nil, and
+// the clauses that need it are skipped.
+func Run(t *testing.T, open func(t *testing.T, clock *clocktest.Clock) Store, cut func(s Store, at int)) {
 	t.Helper()
 	tests := []contractTest{
 		{"empty store", clockless(testEmpty)},
@@ -116,13 +123,11 @@ func Run(t *testing.T, open func(t *testing.T, clock *clocktest.Clock) Store) {
 		{"concurrent acquires: exactly one wins", clockless(testLeaseConcurrent)},
 		{"visit hands over every employee", clockless(testEmployees)},
 		{"visit stops at visit's error", clockless(testVisitStops)},
-		{"version moves when an apply changes employees", clockless(testVersion)},
 		{"large apply round-trips", clockless(testLargeApply)},
-		{"digest follows the employees", clockless(testDigest)},
-		{"changes since a version", clockless(testChanges)},
 		{"cancelled context is an error", clockless(testCancelled)},
 	}
 	tests = append(tests, bindingTests()...)
+	tests = append(tests, replicationTests(cut)...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

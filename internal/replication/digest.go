@@ -1,4 +1,4 @@
-package rostersync
+package replication
 
 import (
 	"crypto/sha256"

@@ -1,4 +1,4 @@
-package rostersync
+package replication
 
 import (
 	"crypto/rand"
@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // maxLoggedPhones bounds the phones a ChangeLog keeps over all its entries,
@@ -71,6 +73,30 @@ func (l *ChangeLog) Record(put, deleted []string) error {
 	return nil
 }
 
+// RecordAfter moves the version for a change that wrote put and removed
+// deleted where an interrupted Apply left p: the pending phones count as
+// written, since some of them changed while the version stood still, so
+// every reader reads each again (one no longer stored counts as removed).
+// When p does not list them (All), the log starts a new epoch instead:
+// every reader reloads everything, once.
+func (l *ChangeLog) RecordAfter(p Pending, put, deleted []string) error {
+	if p.All {
+		*l = ChangeLog{}
+		return l.Record(put, deleted)
+	}
+	seen := make(map[string]bool, len(put)+len(deleted))
+	for _, phone := range slices.Concat(put, deleted) {
+		seen[phone] = true
+	}
+	written := slices.Clone(put)
+	for _, phone := range p.Phones {
+		if !seen[phone] {
+			written = append(written, phone)
+		}
+	}
+	return l.Record(written, deleted)
+}
+
 // Since returns what changed after version: the phones to read again and
 // the phones removed, a phone's last change winning. ok is false when the
 // log does not reach back to version (another epoch, or too far behind):
@@ -107,4 +133,34 @@ func (l ChangeLog) Since(version string) (put, deleted []string, ok bool) {
 	slices.Sort(put)
 	slices.Sort(deleted)
 	return put, deleted, true
+}
+
+// CatchUp is a store's side of an instance's catch-up: it hands a reader
+// at version what changed since, visit each employee written (read with
+// read, which returns those of phones still stored) and remove each phone
+// removed, a phone written but no longer stored counting as removed. It
+// returns the version that brings the reader to, and false, having called
+// nothing, when the log does not reach back to version: the reader must
+// then read every employee.
+func (l ChangeLog) CatchUp(version string, read func(phones []string) (map[string]roster.Employee, error),
+	visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
+	put, deleted, ok := l.Since(version)
+	if !ok {
+		return "", false, nil
+	}
+	found, err := read(put)
+	if err != nil {
+		return "", false, err
+	}
+	for _, phone := range put {
+		if e, ok := found[phone]; ok {
+			visit(e)
+		} else {
+			deleted = append(deleted, phone) // removed by a change whose record is not written yet
+		}
+	}
+	for _, phone := range deleted {
+		remove(phone)
+	}
+	return l.Version(), true, nil
 }

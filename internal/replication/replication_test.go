@@ -1,0 +1,196 @@
+package replication_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rollcall/rollcall/internal/replication"
+	"github.com/rollcall/rollcall/internal/roster"
+)
+
+func TestChangeLogSince(t *testing.T) {
+	t.Parallel()
+	var l replication.ChangeLog
+	if l.Version() != "" {
+		t.Fatalf("Version of an empty log = %q, want \"\"", l.Version())
+	}
+	record := func(put, deleted []string) string {
+		t.Helper()
+		if err := l.Record(put, deleted); err != nil {
+			t.Fatal(err)
+		}
+		return l.Version()
+	}
+	v1 := record([]string{"a", "b"}, nil)
+	v2 := record([]string{"c"}, []string{"a"})
+	v3 := record([]string{"a"}, []string{"c"})
+
+	tests := []struct {
+		since       string
+		put, gone   []string
+		ok          bool
+		description string
+	}{
+		{v3, nil, nil, true, "up to date"},
+		{v2, []string{"a"}, []string{"c"}, true, "one behind"},
+		{v1, []string{"a"}, []string{"c"}, true, "the last change of a phone wins"},
+		{"", nil, nil, false, "never loaded"},
+		{"other-1", nil, nil, false, "another epoch"},
+		{"garbage", nil, nil, false, "not a version"},
+	}
+	for _, tt := range tests {
+		put, gone, ok := l.Since(tt.since)
+		if ok != tt.ok || !cmp.Equal(put, tt.put) || !cmp.Equal(gone, tt.gone) {
+			t.Errorf("%s: Since = %v, %v, %v; want %v, %v, %v", tt.description, put, gone, ok, tt.put, tt.gone, tt.ok)
+		}
+	}
+	if v1 == v2 || v2 == v3 {
+		t.Errorf("versions did not move: %q %q %q", v1, v2, v3)
+	}
+}
+
+func TestChangeLogForgetsWhatItCannotKeep(t *testing.T) {
+	t.Parallel()
+	var l replication.ChangeLog
+	many := make([]string, 600)
+	for i := range many {
+		many[i] = fmt.Sprintf("+8210%08d", i)
+	}
+	if err := l.Record(many, nil); err != nil {
+		t.Fatal(err)
+	}
+	v1 := l.Version()
+	if err := l.Record(many, nil); err != nil { // 1,200 phones in all: the first goes
+		t.Fatal(err)
+	}
+	if _, _, ok := l.Since(v1); !ok {
+		t.Errorf("Since the previous version = not ok, want the last change")
+	}
+	if err := l.Record(append(many, many...), nil); err != nil { // one change too large to keep
+		t.Fatal(err)
+	}
+	if _, _, ok := l.Since(v1); ok {
+		t.Errorf("Since a version before a change too large to keep = ok, want a full reload")
+	}
+}
+
+func TestDigest(t *testing.T) {
+	t.Parallel()
+	a := roster.Employee{Phone: "+821012345678", Name: "홍길동", Row: 2}
+	b := roster.Employee{Phone: "+821098765432", Name: "김하늘", Row: 3}
+	moved := a
+	moved.Row = 9
+	renamed := a
+	renamed.Name = "홍길순"
+	ab := replication.DigestOf([]roster.Employee{a, b})
+	if got := replication.DigestOf([]roster.Employee{b, moved}); got != ab {
+		t.Errorf("a reordered, moved directory has digest %s, want %s", got, ab)
+	}
+	if got := replication.DigestOfHashes(map[string]string{a.Phone: a.Hash(), b.Phone: b.Hash()}); got != ab {
+		t.Errorf("DigestOfHashes = %s, want DigestOf's %s", got, ab)
+	}
+	for name, es := range map[string][]roster.Employee{
+		"renamed": {renamed, b}, "one left": {a}, "empty": nil,
+	} {
+		if replication.DigestOf(es) == ab {
+			t.Errorf("%s: same digest as before the change", name)
+		}
+	}
+}
+
+func TestPendingWith(t *testing.T) {
+	t.Parallel()
+	p := replication.Pending{}.With([]string{"b", "a"}, []string{"a", "c"})
+	if diff := cmp.Diff(replication.Pending{Phones: []string{"a", "b", "c"}}, p); diff != "" {
+		t.Errorf("With (-want +got):\n%s", diff)
+	}
+	if p.Empty() || !(replication.Pending{}).Empty() {
+		t.Errorf("Empty: %v for %v, %v for the zero value", p.Empty(), p, (replication.Pending{}).Empty())
+	}
+	many := make([]string, replication.MaxPendingPhones)
+	for i := range many {
+		many[i] = fmt.Sprint(i)
+	}
+	if got := p.With(many); !got.All || len(got.Phones) != 0 {
+		t.Errorf("With past the limit = %d phones, all %v; want all", len(got.Phones), got.All)
+	}
+	if got := (replication.Pending{All: true}).With([]string{"x"}); !got.All {
+		t.Errorf("All.With = %+v, want all", got)
+	}
+}
+
+func TestPendingSettle(t *testing.T) {
+	t.Parallel()
+	// The index says a, b, c; the Apply cut short removed b, added d and
+	// changed c, of which the employees hold b's removal and c's change.
+	index := map[string]string{"a": "1", "b": "2", "c": "3"}
+	p := replication.Pending{Phones: []string{"b", "c", "d"}}
+	got := p.Settle(index, map[string]string{"c": "3'"})
+	if diff := cmp.Diff(map[string]string{"a": "1", "c": "3'"}, got); diff != "" {
+		t.Errorf("Settle (-want +got):\n%s", diff)
+	}
+	all := map[string]string{"z": "9"}
+	if got := (replication.Pending{All: true}).Settle(index, all); !cmp.Equal(got, all) {
+		t.Errorf("Settle of All = %v, want the employees read", got)
+	}
+}
+
+func TestRecordAfter(t *testing.T) {
+	t.Parallel()
+	var l replication.ChangeLog
+	if err := l.Record([]string{"a", "b"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	before := l.Version()
+	// The cut-short Apply touched b and c; the repair writes d, removes c.
+	if err := l.RecordAfter(replication.Pending{Phones: []string{"b", "c"}}, []string{"d"}, []string{"c"}); err != nil {
+		t.Fatal(err)
+	}
+	put, gone, ok := l.Since(before)
+	if !ok || !cmp.Equal(put, []string{"b", "d"}) || !cmp.Equal(gone, []string{"c"}) {
+		t.Errorf("Since the cut = %v, %v, %v; want b and d read again, c removed", put, gone, ok)
+	}
+
+	epoch := l.Version()
+	if err := l.RecordAfter(replication.Pending{All: true}, []string{"e"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := l.Since(epoch); ok {
+		t.Errorf("after a repair of unlisted phones, a reader catches up (version %q); want it to reload", l.Version())
+	}
+}
+
+func TestCatchUp(t *testing.T) {
+	t.Parallel()
+	var l replication.ChangeLog
+	if err := l.Record([]string{"a"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	v := l.Version()
+	if err := l.Record([]string{"b", "c"}, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	b := roster.Employee{Phone: "b", Name: "비"}
+	var (
+		visited []roster.Employee
+		removed []string
+	)
+	now, ok, err := l.CatchUp(v, func(phones []string) (map[string]roster.Employee, error) {
+		return map[string]roster.Employee{"b": b}, nil // c was removed by a change not recorded yet
+	}, func(e roster.Employee) { visited = append(visited, e) }, func(p string) { removed = append(removed, p) })
+	if err != nil || !ok || now != l.Version() {
+		t.Fatalf("CatchUp = %q, %v, %v; want %q", now, ok, err, l.Version())
+	}
+	if !cmp.Equal(visited, []roster.Employee{b}) || !cmp.Equal(removed, []string{"a", "c"}) {
+		t.Errorf("CatchUp visited %v, removed %v; want b, then a and c removed", visited, removed)
+	}
+	called := false
+	if _, ok, err := l.CatchUp("other-1", func([]string) (map[string]roster.Employee, error) {
+		called = true
+		return nil, nil
+	}, func(roster.Employee) { called = true }, func(string) { called = true }); ok || err != nil || called {
+		t.Errorf("CatchUp from another epoch = %v, %v, called %v; want false, nothing called", ok, err, called)
+	}
+}
