@@ -31,6 +31,9 @@ type loadConfig struct {
 	// in all (each worker sends on a fixed schedule); zero is a closed loop
 	// as fast as the server answers.
 	Rate float64
+	// Fresh, when set, makes every request a Kakao user never seen before
+	// (the launch day's rush): the calls' user key is replaced by a new one.
+	Fresh *userMint
 }
 
 // loadResult is what one load run saw from the client's side.
@@ -156,6 +159,9 @@ func drive(ctx context.Context, client *loadClient, url string, calls []call, cf
 					break
 				}
 				c := calls[(w+i*cfg.Concurrency)%len(calls)]
+				if cfg.Fresh != nil {
+					c.body = cfg.Fresh.newUser(c.body)
+				}
 				t0 := time.Now()
 				kind := post(ctx, client, url, c, &buf)
 				samples = append(samples, time.Since(t0))

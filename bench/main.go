@@ -65,6 +65,15 @@ type options struct {
 	EmulatorHost   string // from FIRESTORE_EMULATOR_HOST
 	FirestoreSizes []int
 	FirestoreLoad  bool
+	// RushConcurrency is the launch-day rush's clients; RushOnly runs the
+	// rush alone (after the syncs that fill the stores).
+	RushConcurrency int
+	RushOnly        bool
+	// Timeout bounds the whole run.
+	Timeout time.Duration
+	// Binary, when set, is a rollcall binary to measure instead of one
+	// built from this checkout (to compare two versions on the same load).
+	Binary         string
 	MemoryOnly     bool
 	executablePath string
 }
@@ -94,6 +103,10 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the generated directory")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory (sheets, stores, binary)")
 	fs.BoolVar(&o.FirestoreLoad, "firestore-load", true, "with the emulator, also drive load against rollcall on Firestore at -firestore-sizes")
+	fs.IntVar(&o.RushConcurrency, "rush-concurrency", 16, "concurrent clients of the launch-day rush with Kakao -kakao-delay away (16 at 30 ms: about 500 verifications/s)")
+	fs.BoolVar(&o.RushOnly, "rush-only", false, "measure only the launch-day rush (every call a new user), after the syncs that fill the stores")
+	fs.StringVar(&o.Binary, "rollcall-binary", "", "measure this rollcall binary instead of building ./cmd/rollcall (e.g. an older commit's, to compare)")
+	fs.DurationVar(&o.Timeout, "timeout", 45*time.Minute, "the longest the whole run may take; past it the bench stops with an error")
 	fs.BoolVar(&o.MemoryOnly, "memory-only", false, "run only the memory phase (paced load on freshly started servers), after the syncs it needs")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
@@ -122,6 +135,9 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 		if !set["paced-duration"] {
 			o.PacedDuration = 2 * time.Second
 		}
+		if !set["timeout"] {
+			o.Timeout = 15 * time.Minute
+		}
 	}
 	var err error
 	if o.Sizes, err = parseSizes("-sizes", *sizes); err != nil {
@@ -131,8 +147,10 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 		return options{}, err
 	}
 	switch {
-	case o.Concurrency < 1, o.Rounds < 1, o.Startups < 1, o.Users < 1, o.MaxRequests < 1:
-		return options{}, errors.New("-concurrency, -rounds, -startups, -users and -max-requests must be at least 1")
+	case o.Concurrency < 1, o.RushConcurrency < 1, o.Rounds < 1, o.Startups < 1, o.Users < 1, o.MaxRequests < 1:
+		return options{}, errors.New("-concurrency, -rush-concurrency, -rounds, -startups, -users and -max-requests must be at least 1")
+	case o.Timeout <= 0:
+		return options{}, errors.New("-timeout must be positive")
 	case o.StrangerPct < 0 || o.StrangerPct > 100:
 		return options{}, errors.New("-strangers must be a percentage")
 	case o.Duration <= 0 || o.PacedDuration <= 0 || o.PacedRate <= 0 || o.Warmup < 0 || o.KakaoDelay < 0:
@@ -165,6 +183,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeoutCause(ctx, o.Timeout, fmt.Errorf("the bench ran past -timeout %s", o.Timeout))
+	defer cancel()
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("find the bench's own executable (the baseline server): %w", err)
@@ -186,9 +206,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	b := &bench{opts: o, root: root, tmp: tmp, progress: stderr}
-	fmt.Fprintln(stderr, "bench: building ./cmd/rollcall")
-	if b.rollcall, err = buildRollcall(ctx, root, tmp); err != nil {
-		return err
+	if o.Binary != "" {
+		b.rollcall = o.Binary
+	} else {
+		fmt.Fprintln(stderr, "bench: building ./cmd/rollcall")
+		if b.rollcall, err = buildRollcall(ctx, root, tmp); err != nil {
+			return err
+		}
 	}
 	b.machine = describeMachine(ctx, root)
 	if b.template, err = os.ReadFile(root + "/" + validationTemplate); err != nil {

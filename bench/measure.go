@@ -55,6 +55,10 @@ type results struct {
 	Paced []loadFigures
 	// Gate is rollcall's POST /kakao/gate at saturation (gate.go).
 	Gate []loadFigures
+	// RushFelt and RushLoads are the launch day (rush.go): every call a
+	// user never seen before, with Kakao -kakao-delay away from
+	// -rush-concurrency clients, and at saturation.
+	RushFelt, RushLoads []loadFigures
 	// AllocsNote says how allocations per request were measured.
 	AllocsNote string
 }
@@ -81,8 +85,14 @@ type loadFigures struct {
 	Employees int
 	Result    loadResult
 	Latency   latencies
-	// RoundRates is the throughput of each measured round, requests/s.
+	// RoundRates is the throughput of each measured round, requests/s, and
+	// Rounds its latencies: the targets compare rounds paired with the
+	// baseline's of the same turn.
 	RoundRates []float64
+	Rounds     []latencies
+	// StoreTrips counts the server's round trips to its store over the
+	// measured rounds, when they were counted (Firestore through the proxy).
+	StoreTrips int64
 	// CPU is the server process's CPU time during the measured rounds.
 	CPU time.Duration
 	// Allocs is the number of heap allocations during the measured rounds,
@@ -169,7 +179,7 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 			return err
 		}
 		res.Syncs = append(res.Syncs, sf)
-		if b.opts.MemoryOnly {
+		if b.opts.RushOnly {
 			continue
 		}
 		times, err := b.startups(ctx, st)
@@ -185,14 +195,29 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 		if st.Name == "firestore" && !b.opts.FirestoreLoad {
 			continue
 		}
-		servers = append(servers, serverSetup{Name: "rollcall (" + st.Name + ")", Path: b.rollcall, Args: []string{"serve"}, Env: st.Env.list()})
+		setup := serverSetup{Name: "rollcall (" + st.Name + ")", Path: b.rollcall, Args: []string{"serve"}, Env: st.Env.list()}
+		if st.Name == "firestore" {
+			// Served through a proxy that counts its round trips to the store.
+			proxy, err := startStoreProxy(b.opts.EmulatorHost)
+			if err != nil {
+				return err
+			}
+			defer proxy.Close()
+			env := st.Env
+			env.EmulatorHost = proxy.Addr()
+			setup.Env, setup.Trips = env.list(), proxy.Trips()
+		}
+		servers = append(servers, setup)
+	}
+	if b.opts.RushOnly {
+		return b.rush(ctx, n, servers, calls, fake, res)
 	}
 	if b.opts.MemoryOnly {
 		paced, err := b.paced(ctx, n, servers, calls)
 		res.Paced = append(res.Paced, paced...)
 		return err
 	}
-	loads, note, err := b.load(ctx, "capacity (Kakao on loopback)", n, servers, calls)
+	loads, note, err := b.load(ctx, "capacity (Kakao on loopback)", n, servers, calls, loadShape{})
 	if err != nil {
 		return err
 	}
@@ -206,7 +231,7 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 		res.AllocsNote = note
 	}
 	fake.SetDelay(b.opts.KakaoDelay)
-	felt, _, err := b.load(ctx, fmt.Sprintf("felt (Kakao %s away)", b.opts.KakaoDelay), n, servers, calls)
+	felt, _, err := b.load(ctx, fmt.Sprintf("felt (Kakao %s away)", b.opts.KakaoDelay), n, servers, calls, loadShape{})
 	fake.SetDelay(0)
 	if err != nil {
 		return err
@@ -217,7 +242,10 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 		return err
 	}
 	res.Paced = append(res.Paced, paced...)
-	return nil
+	if n != b.opts.TargetSize {
+		return nil // the launch day is measured where its targets are
+	}
+	return b.rush(ctx, n, servers, calls, fake, res)
 }
 
 // storeSetup is one store the bench syncs into and serves from.

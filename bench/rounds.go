@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +23,15 @@ type serverSetup struct {
 	Path     string
 	Args     []string
 	Env      []string // without PORT
+	// Trips, when set, counts the process's round trips to its store.
+	Trips *tripCounter
+}
+
+// loadShape is how a phase loads the servers: its concurrency (0: the
+// -concurrency flag's) and whether every call is a new user.
+type loadShape struct {
+	Concurrency int
+	Fresh       *userMint
 }
 
 // running is a started server and what the rounds have measured of it.
@@ -29,6 +40,9 @@ type running struct {
 	proc   *server
 	client *loadClient
 	fig    loadFigures
+	// trips counts the server's round trips to its store, when it goes
+	// through a counting proxy (storeproxy.go); nil otherwise.
+	trips *tripCounter
 	// metrics tells whether the server exposes go_memstats_mallocs_total.
 	metrics bool
 }
@@ -39,8 +53,9 @@ type running struct {
 // a drift of the machine's load hits all of them alike. It returns the
 // figures and, when rollcall does not expose its allocation count, a note
 // saying where the figure shown instead comes from.
-func (b *bench) load(ctx context.Context, phase string, n int, setups []serverSetup, calls []call) ([]loadFigures, string, error) {
-	servers, stop, err := startAll(ctx, n, setups, b.opts.Concurrency)
+func (b *bench) load(ctx context.Context, phase string, n int, setups []serverSetup, calls []call, shape loadShape) ([]loadFigures, string, error) {
+	shape.Concurrency = cmp.Or(shape.Concurrency, b.opts.Concurrency)
+	servers, stop, err := startAll(ctx, n, setups, shape.Concurrency)
 	defer stop()
 	if err != nil {
 		return nil, "", err
@@ -49,7 +64,7 @@ func (b *bench) load(ctx context.Context, phase string, n int, setups []serverSe
 	for _, s := range servers {
 		b.logf("%d employees, %s: warming up %s", n, phase, s.setup.Name)
 		warm := drive(ctx, s.client, s.proc.base+"/kakao/validate", calls, loadConfig{
-			Concurrency: b.opts.Concurrency, Duration: b.opts.Warmup, MaxRequests: b.opts.MaxRequests,
+			Concurrency: shape.Concurrency, Duration: b.opts.Warmup, MaxRequests: b.opts.MaxRequests, Fresh: shape.Fresh,
 		})
 		if warm.Requests > 0 && warm.errorCount() == warm.Requests {
 			return nil, "", fmt.Errorf("every warm-up request to %s failed (%s); its output ends with:\n%s",
@@ -62,7 +77,7 @@ func (b *bench) load(ctx context.Context, phase string, n int, setups []serverSe
 		for i := range servers {
 			s := servers[(round+i)%len(servers)]
 			b.logf("%d employees, %s: round %d/%d, %s", n, phase, round+1, b.opts.Rounds, s.setup.Name)
-			if err := b.measureRound(ctx, s, calls); err != nil {
+			if err := b.measureRound(ctx, s, calls, shape); err != nil {
 				return nil, "", err
 			}
 		}
@@ -113,7 +128,7 @@ func startAll(ctx context.Context, n int, setups []serverSetup, conns int) (serv
 		if err != nil {
 			return servers, stop, err
 		}
-		r := &running{setup: setup, proc: p, client: newLoadClient(conns, benchSkillSecret)}
+		r := &running{setup: setup, proc: p, client: newLoadClient(conns, benchSkillSecret), trips: setup.Trips}
 		r.fig = loadFigures{Server: setup.Name, Baseline: setup.Baseline, Employees: n, Allocs: -1}
 		servers = append(servers, r)
 		if r.fig.Ready, err = p.waitReady(ctx, time.Minute); err != nil {
@@ -163,7 +178,7 @@ func (b *bench) paced(ctx context.Context, n int, setups []serverSetup, calls []
 // measureRound drives one measured load against s and adds what it saw —
 // client-side latencies, the process's CPU time and allocations — to s's
 // figures.
-func (b *bench) measureRound(ctx context.Context, s *running, calls []call) error {
+func (b *bench) measureRound(ctx context.Context, s *running, calls []call, shape loadShape) error {
 	cpu0, err := s.proc.cpuTime()
 	if err != nil {
 		return err
@@ -174,11 +189,18 @@ func (b *bench) measureRound(ctx context.Context, s *running, calls []call) erro
 			return err
 		}
 	}
+	var trips0 int64
+	if s.trips != nil {
+		trips0 = s.trips.count()
+	}
 	res := drive(ctx, s.client, s.proc.base+"/kakao/validate", calls, loadConfig{
-		Concurrency: b.opts.Concurrency, Duration: b.opts.Duration, MaxRequests: b.opts.MaxRequests,
+		Concurrency: shape.Concurrency, Duration: b.opts.Duration, MaxRequests: b.opts.MaxRequests, Fresh: shape.Fresh,
 	})
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if s.trips != nil {
+		s.fig.StoreTrips += s.trips.count() - trips0
 	}
 	cpu1, err := s.proc.cpuTime()
 	if err != nil {
@@ -195,6 +217,7 @@ func (b *bench) measureRound(ctx context.Context, s *running, calls []call) erro
 		s.fig.Allocs += mallocs1 - mallocs0
 	}
 	s.fig.CPU += cpu1 - cpu0
+	s.fig.Rounds = append(s.fig.Rounds, summarize(slices.Clone(res.Samples)))
 	s.fig.Result.add(res)
 	if res.Elapsed > 0 {
 		s.fig.RoundRates = append(s.fig.RoundRates, float64(res.Requests)/res.Elapsed.Seconds())

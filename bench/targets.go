@@ -37,17 +37,23 @@ func targetPair(figs []loadFigures, n int) (base, rc *loadFigures) {
 	return base, rc
 }
 
+// verdict returns a function that appends to lines a target's line: PASS
+// or MISS, then what was measured.
+func verdict(lines *[]string) func(ok bool, format string, args ...any) {
+	return func(ok bool, format string, args ...any) {
+		v := "MISS"
+		if ok {
+			v = "PASS"
+		}
+		*lines = append(*lines, v+"  "+fmt.Sprintf(format, args...))
+	}
+}
+
 // targetLines checks the targets against the figures, one
 // PASS/MISS line each (or why it could not be checked).
 func targetLines(o options, r results) []string {
 	var lines []string
-	add := func(ok bool, format string, args ...any) {
-		verdict := "MISS"
-		if ok {
-			verdict = "PASS"
-		}
-		lines = append(lines, verdict+"  "+fmt.Sprintf(format, args...))
-	}
+	add := verdict(&lines)
 	n := o.TargetSize
 	if base, rc := targetPair(r.Felt, n); base == nil || rc == nil {
 		lines = append(lines, fmt.Sprintf("not measured: felt latency at %s employees (not among -sizes)", thousands(n)))

@@ -20,6 +20,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
+	"github.com/rollcall/rollcall/internal/logging/logtest"
 	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/userkey"
 )
@@ -122,6 +123,21 @@ func bindingEnv(t *testing.T, store string) *testEnv {
 	return e
 }
 
+// exampleEmployee is the example sheet's 홍길동 as Kakao's profile.
+var exampleEmployee = kakaotest.Profile{AppUserID: 1, Nickname: "길동", PhoneNumber: employeePhone}
+
+// startBindingService builds the service of e with fake standing in for
+// Kakao, serves it on loopback until the test ends, runs its first sync,
+// and returns a client of its skills, the service, its log and its context.
+func startBindingService(t *testing.T, e *testEnv, fake *kakaotest.Server) (skillClient, *service, *logtest.Buffer, context.Context) {
+	t.Helper()
+	svc, logs, ctx := newTestService(t, e, fake)
+	ts := httptest.NewServer(svc.server.Handler())
+	t.Cleanup(ts.Close)
+	svc.firstSync(ctx)
+	return skillClient{t: t, url: ts.URL, fake: fake}, svc, logs, ctx
+}
+
 // TestServeGatesBoundUsersEndToEnd runs the bindings through the real
 // service on each store: bind on SUCCESS, the gate with its context, the
 // secret and bot id, unbind, and the leaver whose sync shuts the gate.
@@ -132,12 +148,8 @@ func TestServeGatesBoundUsersEndToEnd(t *testing.T) {
 			t.Parallel()
 			fake := kakaotest.NewServer(t)
 			e := bindingEnv(t, store)
-			svc, logs, ctx := newTestService(t, e, fake)
-			ts := httptest.NewServer(svc.server.Handler())
-			defer ts.Close()
-			svc.firstSync(ctx)
-			c := skillClient{t: t, url: ts.URL, fake: fake}
-			employee := kakaotest.Profile{AppUserID: 1, Nickname: "길동", PhoneNumber: employeePhone}
+			c, svc, logs, ctx := startBindingService(t, e, fake)
+			employee := exampleEmployee
 
 			if got := c.gate(); !strings.Contains(got, `"verified":"false"`) || !strings.Contains(got, `"blockId":"`+authBlockID+`"`) {
 				t.Errorf("gate before verifying = %s, want not verified with the quick reply to the auth block", got)

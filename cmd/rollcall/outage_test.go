@@ -1,8 +1,9 @@
 package main
 
 // Issue 10's acceptance: a serving instance whose Firestore goes away keeps
-// answering skills from memory, answers its other endpoints promptly and
-// honestly, and recovers by itself when Firestore is back.
+// answering skills from memory (a new verification ERROR, since it cannot
+// be bound: issue 19), answers its other endpoints promptly and honestly,
+// and recovers by itself when Firestore is back.
 
 import (
 	"bufio"
@@ -185,18 +186,25 @@ func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 		}
 	}()
 
-	verify := func(when string) {
+	// verify validates the employee as a user not seen before, so that no
+	// binding this instance holds answers for the store. With Firestore
+	// down the user cannot be bound, and a SUCCESS means bound: ERROR, "try
+	// again later" (issue 19), though the directory in memory knows them.
+	users := 0
+	verify := func(when, want string) {
 		t.Helper()
+		users++
 		otp := fake.Issue(kakaotest.Profile{PhoneNumber: employeePhone})
-		if a := callService(t, "POST", base+"/kakao/validate", skillRequest(t, "validation-request.json", otp)); a.status != 200 || a.body["status"] != "SUCCESS" {
-			t.Errorf("validation %s = %d %v, want 200 SUCCESS", when, a.status, a.body)
+		body := strings.ReplaceAll(skillRequest(t, "validation-request.json", otp), exampleUser, fmt.Sprintf("%064x", users))
+		if a := callService(t, "POST", base+"/kakao/validate", body); a.status != 200 || a.body["status"] != want {
+			t.Errorf("validation %s = %d %v, want 200 %s", when, a.status, a.body, want)
 		}
 	}
-	verify("with Firestore up")
+	verify("with Firestore up", "SUCCESS")
 
 	em.stop(t)
 	down := time.Now()
-	verify("with Firestore down")
+	verify("with Firestore down", "ERROR")
 	// A sync asked for now fails within the service's own deadline; the
 	// directory's next check finds the store gone, and says so once. The
 	// test waits for both at once.
@@ -228,7 +236,7 @@ func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 	if a := callService(t, "GET", base+"/ready", ""); a.status != 200 || a.body["directory"] != "stale" {
 		t.Errorf("/ready with Firestore still down = %d %v, want 200 stale", a.status, a.body)
 	}
-	verify("with Firestore down and /ready saying stale")
+	verify("with Firestore down and /ready saying stale", "ERROR")
 
 	// Firestore is back at the same address, empty (the emulator keeps
 	// nothing). The directory's next check reaches it by itself; then a
@@ -247,6 +255,6 @@ func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 	if a := callService(t, "GET", base+"/internal/status", ""); a.status != 200 || a.body["directory_size"] != employees {
 		t.Errorf("GET /internal/status after the store came back = %d %v, want 200 and %s employees", a.status, a.body, employees)
 	}
-	verify("after Firestore came back")
+	verify("after Firestore came back", "SUCCESS")
 	t.Logf("recovered %v after the store came back", time.Since(back).Round(time.Millisecond))
 }

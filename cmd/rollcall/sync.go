@@ -81,6 +81,9 @@ func printReport(w io.Writer, r rostersync.Report) {
 	}
 	fmt.Fprintf(w, "%s: %d rows, %d employees, %d marked as left\n", verb, r.Rows, r.Employees, r.Left)
 	fmt.Fprintf(w, "  added %d, updated %d, deleted %d, unchanged %d  (%d ms)\n", r.Added, r.Updated, r.Deleted, r.Unchanged, r.DurationMS)
+	if r.BindingsRevoked > 0 {
+		fmt.Fprintf(w, "  %d Kakao users must verify again (a leaver's, or a phone now another person's)\n", r.BindingsRevoked)
+	}
 	if r.Refused {
 		fmt.Fprintf(w, "  %s (rollcall sync --force)\n", r.RefusedReason)
 	}

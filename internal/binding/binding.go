@@ -5,9 +5,11 @@
 //
 // A binding is keyed by userkey.Of, the hex SHA-256 of the Kakao user id: the raw
 // id is never stored, returned in an error or logged. The gate honours a
-// binding only while it has not expired and its phone is in the directory
-// held in memory, so that a leaver is shut out by the sync that removes them
-// even before the sync has deleted their bindings everywhere.
+// binding only while it has not expired and the directory held in memory
+// has, at its phone, the person it was made for (PersonOf): a leaver is
+// shut out by the sync that removes them, and a phone reissued to someone
+// else stops counting for the one verified before, even before the sync
+// has deleted those bindings everywhere.
 package binding
 
 import (
@@ -25,19 +27,22 @@ import (
 type Binding struct {
 	// Phone is the employee's E.164 phone.
 	Phone string
+	// Person is who was verified (PersonOf): hashes, never a raw name or
+	// email.
+	Person string
 	// BoundAt is when the user was verified; ExpiresAt is when the binding
 	// stops counting.
 	BoundAt, ExpiresAt time.Time
 }
 
-// Store keeps bindings under their key (userkey.Of). The bolt and firestore
-// stores satisfy it; a sync that deletes an employee deletes their bindings
-// too.
+// Store keeps bindings under their key (userkey.Of). The bolt and firestore stores
+// satisfy it; a sync that deletes an employee, or gives their phone to
+// another person, deletes their bindings too.
 type Store interface {
-	// PutBinding stores b under key, replacing any binding there. It returns
-	// an error wrapping ErrNotEmployee, and stores nothing, when no stored
-	// employee has b.Phone: a binding never outlives, or precedes, its
-	// employee in the store.
+	// PutBinding stores b under key, replacing any binding there, durably
+	// before it returns: one write, with no read before it. It does not
+	// check that an employee has b.Phone (the caller has just looked the
+	// phone up, and the gate checks the binding against the directory).
 	PutBinding(ctx context.Context, key string, b Binding) error
 	// Binding returns the binding under key and true, or false when there
 	// is none; a miss is not an error.
@@ -58,9 +63,6 @@ type Directory interface {
 var (
 	// ErrNoUser refuses a Bind without a Kakao user id.
 	ErrNoUser = errors.New("the request carries no Kakao user id")
-	// ErrNotEmployee is a store's refusal of a binding to a phone no stored
-	// employee has.
-	ErrNotEmployee = errors.New("no stored employee has the phone")
 )
 
 // userKey returns userID's SHA-256, which keys the in-memory cache, and its

@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// cache holds the bindings this instance's gate read, for CacheTTL each,
-// so that a bound user's gate reads the store once per CacheTTL at most. It
+// cache holds the bindings this instance's gate read or its binds wrote,
+// for CacheTTL each, so that a bound user's gate reads the store once per
+// CacheTTL at most. It
 // never holds "no binding": a binding made on another instance must count
 // here at once.
 type cache struct {
@@ -18,7 +19,14 @@ type cache struct {
 	// gen moves with every bind and unbind of this instance, so that a
 	// store read that began before one does not cache what it replaced.
 	gen uint64
+	// sweepAt is the size at which put next drops what has aged out: on a
+	// launch day every bind is a new entry, and without it the map would
+	// grow to max (some 30 MB) instead of the binds of the last CacheTTL.
+	sweepAt int
 }
+
+// minSweep is the least size at which put drops aged-out entries.
+const minSweep = 1024
 
 // cached is one binding and when it was read from, or written to, the store.
 type cached struct {
@@ -59,11 +67,13 @@ func (c *cache) fill(id [sha256.Size]byte, b Binding, now time.Time, gen uint64)
 	}
 }
 
-// put caches b under id as read at now; c.mu is held. A full cache first drops what has
-// aged out, then, if still full, everything: a re-read per user is cheaper
-// than an unbounded map.
+// put caches b under id as read at now; c.mu is held. A cache that has
+// doubled since its last sweep, or is full, first drops what has aged out,
+// then, if still full, everything: a re-read per user is cheaper than an
+// unbounded map.
 func (c *cache) put(id [sha256.Size]byte, b Binding, now time.Time) {
-	if _, ok := c.entries[id]; !ok && len(c.entries) >= c.max {
+	if _, ok := c.entries[id]; !ok && len(c.entries) >= min(max(c.sweepAt, minSweep), c.max) {
+		// Amortized: the next sweep waits until the map has doubled again.
 		for k, e := range c.entries {
 			if now.Sub(e.at) >= c.ttl {
 				delete(c.entries, k)
@@ -72,8 +82,18 @@ func (c *cache) put(id [sha256.Size]byte, b Binding, now time.Time) {
 		if len(c.entries) >= c.max {
 			clear(c.entries)
 		}
+		c.sweepAt = min(2*len(c.entries), c.max)
 	}
 	c.entries[id] = cached{b: b, at: now}
+}
+
+// bound caches b, just written to the store at now, under id; a store read
+// that began before it does not replace it.
+func (c *cache) bound(id [sha256.Size]byte, b Binding, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.put(id, b, now)
 }
 
 // drop forgets id.

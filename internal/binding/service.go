@@ -19,16 +19,16 @@ const (
 	// (the contract allows 30 s).
 	DefaultCacheTTL = 15 * time.Second
 	// DefaultMaxCached bounds the bindings an instance holds in memory
-	// (about 150 bytes each).
+	// (about 250 bytes each).
 	DefaultMaxCached = 100_000
 	// DefaultStoreTimeout bounds one read or write of the store, well
 	// inside Kakao's 5 s skill timeout.
 	DefaultStoreTimeout = 2 * time.Second
 )
 
-// rebindAfter is how old a binding must be before verifying its user again
-// rewrites it (at most half the TTL): the expiry it leaves unextended is
-// negligible beside 90 days.
+// rebindAfter bounds how old a binding this instance holds may be for
+// verifying its user again not to rewrite it (at most half the TTL): the
+// expiry it leaves unextended is negligible beside 90 days.
 const rebindAfter = time.Hour
 
 // Options tune a Service. TTL is the binding's life (ROLLCALL_BINDING_TTL);
@@ -74,12 +74,14 @@ func New(store Store, dir Directory, o Options) *Service {
 // Enabled reports whether bindings are stored at all (TTL not off).
 func (s *Service) Enabled() bool { return s.ttl > 0 }
 
-// Bind binds userID to the employee with phone (E.164) for the TTL,
-// replacing any binding the user had. With bindings off it does nothing.
-// A user verified again soon after (within rebindAfter) to the same phone
-// costs one store read instead of a write: each validation binds, and a
-// write is the store's dearest operation (bolt syncs its file to disk).
-func (s *Service) Bind(ctx context.Context, userID, phone string) error {
+// Bind binds userID to the employee e for the TTL, replacing any binding
+// the user had, and returns once the store holds it durably: a SUCCESS is
+// answered after it, and the auth block's next skill gates on it at once.
+// With bindings off it does nothing. A new user's bind is one store write,
+// with no read before it. A user this instance bound (or gated) within
+// the cache TTL, to the same person, is not written again: each validation
+// binds, and Open Builder may validate one user twice in a row.
+func (s *Service) Bind(ctx context.Context, userID string, e roster.Employee) error {
 	if !s.Enabled() {
 		return nil
 	}
@@ -88,26 +90,30 @@ func (s *Service) Bind(ctx context.Context, userID, phone string) error {
 	}
 	id, key := userKey(userID)
 	now := s.now()
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	// A failed read only means the write below is not skipped.
-	if old, ok, err := s.store.Binding(ctx, key); err == nil && ok && old.Phone == phone &&
+	person := PersonOf(e)
+	if old, ok := s.cache.get(id, now); ok && old.Phone == e.Phone && old.Person == person &&
 		now.Sub(old.BoundAt) < min(rebindAfter, s.ttl/2) && now.Before(old.ExpiresAt) {
 		return nil
 	}
-	b := Binding{Phone: phone, BoundAt: now, ExpiresAt: now.Add(s.ttl)}
+	b := Binding{Phone: e.Phone, Person: person, BoundAt: now, ExpiresAt: now.Add(s.ttl)}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
 	if err := s.store.PutBinding(ctx, key, b); err != nil {
+		// What the store holds now is unknown: the next gate reads it.
+		s.cache.drop(id)
 		// The key is left out: even hashed, a user's key is the caller's to log.
 		return fmt.Errorf("bind: %w", err)
 	}
-	// The next gate here reads the new binding; only gated users are cached.
-	s.cache.drop(id)
+	// The auth block's own skill, called right after the SUCCESS, gates here
+	// without a store read.
+	s.cache.bound(id, b, now)
 	return nil
 }
 
 // Gate returns the employee userID is bound to, with the directory's
 // current fields, and true; or false when the user has no binding, it has
-// expired, its phone is no longer in the directory, or bindings are off.
+// expired, its phone is no longer in the directory or now belongs to
+// another person (SamePerson), or bindings are off.
 // It reads the store at most once per user per cache TTL while the user is
 // bound, and on every call while not (a binding made elsewhere counts at
 // once). An error means it could not tell.
@@ -131,7 +137,10 @@ func (s *Service) Gate(ctx context.Context, userID string) (roster.Employee, boo
 	if err != nil {
 		return roster.Employee{}, false, fmt.Errorf("gate: %w", err)
 	}
-	return e, ok, nil
+	if !ok || !SamePerson(b.Person, e) {
+		return roster.Employee{}, false, nil
+	}
+	return e, true, nil
 }
 
 // read fetches the binding of id from the store and caches it. Concurrent

@@ -3,6 +3,7 @@ package binding_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -16,15 +17,13 @@ import (
 	"github.com/rollcall/rollcall/internal/userkey"
 )
 
-// fakeStore is a binding store in a map that counts its reads and refuses
-// phones its employees do not list, as the real stores do.
+// fakeStore is a binding store in a map that counts its reads and writes.
 type fakeStore struct {
-	mu        sync.Mutex
-	bindings  map[string]binding.Binding
-	employees map[string]bool
-	reads     int
-	puts      int
-	err       error
+	mu       sync.Mutex
+	bindings map[string]binding.Binding
+	reads    int
+	puts     int
+	err      error
 }
 
 func (s *fakeStore) putCount() int {
@@ -33,12 +32,8 @@ func (s *fakeStore) putCount() int {
 	return s.puts
 }
 
-func newFakeStore(phones ...string) *fakeStore {
-	s := &fakeStore{bindings: map[string]binding.Binding{}, employees: map[string]bool{}}
-	for _, p := range phones {
-		s.employees[p] = true
-	}
-	return s
+func newFakeStore() *fakeStore {
+	return &fakeStore{bindings: map[string]binding.Binding{}}
 }
 
 func (s *fakeStore) PutBinding(_ context.Context, key string, b binding.Binding) error {
@@ -46,9 +41,6 @@ func (s *fakeStore) PutBinding(_ context.Context, key string, b binding.Binding)
 	defer s.mu.Unlock()
 	if s.err != nil {
 		return s.err
-	}
-	if !s.employees[b.Phone] {
-		return binding.ErrNotEmployee
 	}
 	s.puts++
 	s.bindings[key] = b
@@ -131,7 +123,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, o binding.Options) fixture {
 	t.Helper()
-	f := fixture{store: newFakeStore(phone), dir: newFakeDir(hong), clock: clocktest.New(epoch())}
+	f := fixture{store: newFakeStore(), dir: newFakeDir(hong), clock: clocktest.New(epoch())}
 	o.Now = f.clock.Now
 	f.svc = binding.New(f.store, f.dir, o)
 	return f
@@ -143,9 +135,9 @@ func (f fixture) another(o binding.Options) *binding.Service {
 	return binding.New(f.store, f.dir, o)
 }
 
-func bind(t *testing.T, s *binding.Service, userID, phone string) {
+func bind(t *testing.T, s *binding.Service, userID string, e roster.Employee) {
 	t.Helper()
-	if err := s.Bind(context.Background(), userID, phone); err != nil {
+	if err := s.Bind(context.Background(), userID, e); err != nil {
 		t.Fatalf("Bind: %v", err)
 	}
 }
@@ -186,19 +178,85 @@ func TestBindThenGate(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{TTL: ttl})
 	wantGate(t, f.svc, user, nil)
-	bind(t, f.svc, user, phone)
+	bind(t, f.svc, user, hong)
 	wantGate(t, f.svc, user, &hong)
 
-	want := binding.Binding{Phone: phone, BoundAt: epoch(), ExpiresAt: epoch().Add(ttl)}
+	want := binding.Binding{Phone: phone, Person: binding.PersonOf(hong), BoundAt: epoch(), ExpiresAt: epoch().Add(ttl)}
 	if diff := cmp.Diff(map[string]binding.Binding{userkey.Of(user): want}, f.store.bindings); diff != "" {
 		t.Errorf("stored bindings (-want +got):\n%s", diff)
+	}
+}
+
+// TestNewUserBindIsOneWrite is issue 20's launch day: a new user's bind is
+// one store write with no read before it, and the auth block's gate right
+// after it, on the same instance, reads nothing.
+func TestNewUserBindIsOneWrite(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, binding.Options{TTL: ttl})
+	bind(t, f.svc, user, hong)
+	wantGate(t, f.svc, user, &hong)
+	if reads, puts := f.store.readCount(), f.store.putCount(); reads != 0 || puts != 1 {
+		t.Errorf("a new user's bind and gate: %d store reads, %d writes; want 0 and 1", reads, puts)
+	}
+}
+
+// TestGateIsToAPerson is issue 19's first finding at the gate: a phone
+// now another person's does not verify the user bound to the one before,
+// a changed department or position does, and a binding that recorded no
+// person (made before bindings were to a person) verifies no one.
+func TestGateIsToAPerson(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, binding.Options{TTL: ttl})
+	bind(t, f.svc, user, hong)
+	moved := hong
+	moved.Department, moved.Position, moved.Name = "재무팀", "과장", " 홍 길동 "
+	f.dir.set(moved)
+	wantGate(t, f.svc, user, &moved)
+
+	newHire := roster.Employee{Phone: phone, Name: "박신입", Department: "재무팀", Position: "사원"}
+	f.dir.set(newHire)
+	wantGate(t, f.svc, user, nil)
+
+	f.dir.set(hong)
+	other := f.another(binding.Options{TTL: ttl})
+	f.store.bindings[userkey.Of("legacy")] = binding.Binding{Phone: phone, BoundAt: epoch(), ExpiresAt: epoch().Add(ttl)}
+	wantGate(t, other, "legacy", nil)
+}
+
+func TestSamePerson(t *testing.T) {
+	t.Parallel()
+	withEmail := roster.Employee{Phone: phone, Name: "홍길동", Email: "Gildong@Example.com"}
+	for _, tt := range []struct {
+		name string
+		now  roster.Employee
+		want bool
+	}{
+		{"same row", withEmail, true},
+		{"department and position changed", roster.Employee{Phone: phone, Name: "홍길동", Email: "gildong@example.com", Department: "재무팀", Position: "부장"}, true},
+		{"spacing, and the email's case and spaces", roster.Employee{Phone: phone, Name: "홍 길동", Email: " gildong@example.com "}, true},
+		{"email column emptied", roster.Employee{Phone: phone, Name: "홍길동"}, true},
+		{"another name", roster.Employee{Phone: phone, Name: "박신입", Email: "gildong@example.com"}, false},
+		{"same name, another email", roster.Employee{Phone: phone, Name: "홍길동", Email: "gildong2@example.com"}, false},
+	} {
+		if got := binding.SamePerson(binding.PersonOf(withEmail), tt.now); got != tt.want {
+			t.Errorf("%s: SamePerson = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	person := binding.PersonOf(withEmail)
+	for _, pii := range []string{"홍길동", "gildong", "example", "1023456789"} {
+		if strings.Contains(person, pii) {
+			t.Errorf("PersonOf = %q holds %q", person, pii)
+		}
+	}
+	if binding.PersonOf(withEmail) == binding.PersonOf(roster.Employee{Phone: "+821011112222", Name: "홍길동", Email: "gildong@example.com"}) {
+		t.Error("PersonOf is the same at two phones: it is not salted with the phone")
 	}
 }
 
 func TestNoRawUserIDStored(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{TTL: ttl})
-	bind(t, f.svc, user, phone)
+	bind(t, f.svc, user, hong)
 	for key, b := range f.store.bindings {
 		if strings.Contains(key, user) || !binding.ValidKey(key) {
 			t.Errorf("stored key %q is not the user id's hash", key)
@@ -212,7 +270,7 @@ func TestNoRawUserIDStored(t *testing.T) {
 func TestGateShowsCurrentFields(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{TTL: ttl})
-	bind(t, f.svc, user, phone)
+	bind(t, f.svc, user, hong)
 	moved := hong
 	moved.Department, moved.Position = "재무팀", "과장"
 	f.dir.set(moved)
@@ -222,7 +280,7 @@ func TestGateShowsCurrentFields(t *testing.T) {
 func TestGateReadsStoreOncePerCacheTTL(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{TTL: ttl, CacheTTL: 10 * time.Second})
-	bind(t, f.svc, user, phone)
+	bind(t, f.svc, user, hong)
 	other := f.another(binding.Options{TTL: ttl, CacheTTL: 10 * time.Second})
 	before := f.store.readCount()
 	for range 5 {
@@ -243,7 +301,7 @@ func TestBindElsewhereCountsAtOnce(t *testing.T) {
 	f := newFixture(t, binding.Options{TTL: ttl})
 	other := f.another(binding.Options{TTL: ttl})
 	wantGate(t, other, user, nil) // "no binding" is never cached
-	bind(t, f.svc, user, phone)
+	bind(t, f.svc, user, hong)
 	wantGate(t, other, user, &hong)
 }
 
@@ -251,7 +309,7 @@ func TestUnbind(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{TTL: ttl, CacheTTL: 10 * time.Second})
 	other := f.another(binding.Options{TTL: ttl, CacheTTL: 10 * time.Second})
-	bind(t, f.svc, user, phone)
+	bind(t, f.svc, user, hong)
 	wantGate(t, other, user, &hong)
 
 	if err := f.svc.Unbind(context.Background(), user); err != nil {
@@ -276,7 +334,7 @@ func TestUnbind(t *testing.T) {
 func TestExpiry(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{TTL: time.Hour, CacheTTL: 2 * time.Hour})
-	bind(t, f.svc, user, phone)
+	bind(t, f.svc, user, hong)
 	f.clock.Advance(time.Hour - time.Second)
 	wantGate(t, f.svc, user, &hong)
 	f.clock.Advance(time.Second)
@@ -286,18 +344,15 @@ func TestExpiry(t *testing.T) {
 func TestLeaverNotVerified(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{TTL: ttl})
-	bind(t, f.svc, user, phone)
+	bind(t, f.svc, user, hong)
 	f.dir.remove(phone)
 	wantGate(t, f.svc, user, nil)
 }
 
-func TestBindRefusedForNonEmployee(t *testing.T) {
+func TestBindRefusedWithoutUser(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{TTL: ttl})
-	if err := f.svc.Bind(context.Background(), user, "+821099999999"); !errors.Is(err, binding.ErrNotEmployee) {
-		t.Errorf("Bind to a stranger's phone = %v, want ErrNotEmployee", err)
-	}
-	if err := f.svc.Bind(context.Background(), "", phone); !errors.Is(err, binding.ErrNoUser) {
+	if err := f.svc.Bind(context.Background(), "", hong); !errors.Is(err, binding.ErrNoUser) {
 		t.Errorf("Bind without a user = %v, want ErrNoUser", err)
 	}
 	wantGate(t, f.svc, "", nil)
@@ -306,11 +361,11 @@ func TestBindRefusedForNonEmployee(t *testing.T) {
 func TestOff(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{})
-	bind(t, f.svc, user, phone)
+	bind(t, f.svc, user, hong)
 	if len(f.store.bindings) != 0 {
 		t.Errorf("bindings off stored %d bindings", len(f.store.bindings))
 	}
-	f.store.bindings[userkey.Of(user)] = binding.Binding{Phone: phone, ExpiresAt: epoch().Add(ttl)}
+	f.store.bindings[userkey.Of(user)] = binding.Binding{Phone: phone, Person: binding.PersonOf(hong), ExpiresAt: epoch().Add(ttl)}
 	wantGate(t, f.svc, user, nil)
 	if got := f.store.readCount(); got != 0 {
 		t.Errorf("gate with bindings off read the store %d times", got)
@@ -325,7 +380,7 @@ func TestStoreError(t *testing.T) {
 	if _, _, err := f.svc.Gate(context.Background(), user); !errors.Is(err, boom) {
 		t.Errorf("Gate = %v, want the store's error", err)
 	}
-	if err := f.svc.Bind(context.Background(), user, phone); !errors.Is(err, boom) {
+	if err := f.svc.Bind(context.Background(), user, hong); !errors.Is(err, boom) {
 		t.Errorf("Bind = %v, want the store's error", err)
 	}
 	if _, _, err := f.svc.Gate(context.Background(), user); err == nil || strings.Contains(err.Error(), user) {
@@ -338,35 +393,41 @@ func TestFullCacheStillAnswers(t *testing.T) {
 	f := newFixture(t, binding.Options{TTL: ttl, MaxCached: 2})
 	users := []string{"u1", "u2", "u3", "u4"}
 	for _, u := range users {
-		bind(t, f.svc, u, phone)
+		bind(t, f.svc, u, hong)
 	}
 	for _, u := range users {
 		wantGate(t, f.svc, u, &hong)
 	}
 }
 
-func TestRebindSoonAfterWritesNothing(t *testing.T) {
+// TestRebindSoonAfterCostsNothing: a user validated again on the same
+// instance within the cache TTL costs no store call; later, or to another
+// person, it is one write again.
+func TestRebindSoonAfterCostsNothing(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, binding.Options{TTL: ttl})
-	f.store.employees["+821011112222"] = true
-	bind(t, f.svc, user, phone)
-	f.clock.Advance(30 * time.Minute)
-	bind(t, f.svc, user, phone)
-	if got := f.store.putCount(); got != 1 {
-		t.Errorf("binds to the same phone within the hour wrote %d times, want 1", got)
+	f := newFixture(t, binding.Options{TTL: ttl, CacheTTL: 10 * time.Second})
+	kim := roster.Employee{Phone: "+821011112222", Name: "김하늘"}
+	bind(t, f.svc, user, hong)
+	f.clock.Advance(5 * time.Second)
+	bind(t, f.svc, user, hong)
+	if reads, puts := f.store.readCount(), f.store.putCount(); reads != 0 || puts != 1 {
+		t.Errorf("a bind again 5 s later: %d reads, %d writes in all; want 0 and 1", reads, puts)
 	}
-	f.clock.Advance(30 * time.Minute)
-	bind(t, f.svc, user, phone)
-	want := binding.Binding{Phone: phone, BoundAt: f.clock.Now(), ExpiresAt: f.clock.Now().Add(ttl)}
+	f.clock.Advance(10 * time.Second)
+	bind(t, f.svc, user, hong)
+	want := binding.Binding{Phone: phone, Person: binding.PersonOf(hong), BoundAt: f.clock.Now(), ExpiresAt: f.clock.Now().Add(ttl)}
 	if got := f.store.bindings[userkey.Of(user)]; got != want {
-		t.Errorf("a bind an hour later stored %+v, want %+v", got, want)
+		t.Errorf("a bind after the cache TTL stored %+v, want %+v", got, want)
 	}
-	bind(t, f.svc, user, "+821011112222")
-	if got := f.store.bindings[userkey.Of(user)].Phone; got != "+821011112222" {
+	bind(t, f.svc, user, kim)
+	if got := f.store.bindings[userkey.Of(user)].Phone; got != kim.Phone {
 		t.Errorf("a bind to another phone kept %s", got)
 	}
-	if got := f.store.putCount(); got != 3 {
-		t.Errorf("writes = %d, want 3", got)
+	reissued := hong
+	reissued.Name = "박신입"
+	bind(t, f.svc, user, reissued)
+	if reads, puts := f.store.readCount(), f.store.putCount(); reads != 0 || puts != 4 {
+		t.Errorf("%d reads, %d writes in all; want 0 and 4", reads, puts)
 	}
 }
 
@@ -374,10 +435,24 @@ func TestBindReplacesWhatTheGateCached(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{TTL: ttl})
 	kim := roster.Employee{Phone: "+821011112222", Name: "김하늘", Department: "개발팀"}
-	f.store.employees[kim.Phone] = true
 	f.dir.set(kim)
-	bind(t, f.svc, user, phone)
+	bind(t, f.svc, user, hong)
 	wantGate(t, f.svc, user, &hong) // cached now
-	bind(t, f.svc, user, kim.Phone)
+	bind(t, f.svc, user, kim)
 	wantGate(t, f.svc, user, &kim)
+}
+
+// TestCacheKeepsTheLastCacheTTLOfBinds: on a launch day every bind is a new
+// user; the cache holds the binds of the last CacheTTL, not every user
+// bound since the start.
+func TestCacheKeepsTheLastCacheTTLOfBinds(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, binding.Options{TTL: ttl, CacheTTL: 10 * time.Second})
+	for i := range 60_000 {
+		bind(t, f.svc, fmt.Sprint("user-", i), hong)
+		f.clock.Advance(time.Millisecond) // 1,000 binds a second
+	}
+	if n := f.svc.CachedForTest(); n > 2*10_000+1 {
+		t.Errorf("the cache holds %d bindings after 60 s of 1,000 binds a second; want the last 10 s' (10,000), twice that at most", n)
+	}
 }

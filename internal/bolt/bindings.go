@@ -10,6 +10,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"github.com/rollcall/rollcall/internal/binding"
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // bindingsBucket maps a binding key (the hex SHA-256 of a Kakao user id)
@@ -23,50 +24,27 @@ var _ binding.Store = (*Store)(nil)
 // bindingRecord is a stored binding, in the contract's field names.
 type bindingRecord struct {
 	Phone     string    `json:"phone"`
+	Person    string    `json:"person"`
 	BoundAt   time.Time `json:"bound_at"`
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// PutBinding stores b under key, replacing any binding there, in the
-// transaction that checks an employee has b.Phone: a sync deleting the
-// employee runs before or after it, never between. Concurrent binds share
-// one commit (bbolt's Batch): each commit waits for a sync to disk, about
-// 3 ms (BenchmarkPutBinding), which one at a time would cap binds near 300/s.
+// PutBinding stores b under key, replacing any binding there, and returns
+// once the commit that holds it is synced to disk. Concurrent binds share
+// that commit (groupCommit): a bind waits for at most the commit in flight
+// and its own, never for a fixed window.
 func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) error {
 	if !binding.ValidKey(key) {
 		return fmt.Errorf("put a binding: %w", binding.ErrBadKey)
 	}
-	v, err := json.Marshal(bindingRecord{Phone: b.Phone, BoundAt: b.BoundAt, ExpiresAt: b.ExpiresAt})
+	v, err := json.Marshal(bindingRecord{Phone: b.Phone, Person: b.Person, BoundAt: b.BoundAt, ExpiresAt: b.ExpiresAt})
 	if err != nil {
 		return fmt.Errorf("put a binding: %w", err)
 	}
-	err = s.batch(ctx, func(tx *bbolt.Tx) error {
-		if tx.Bucket([]byte(employeesBucket)).Get([]byte(b.Phone)) == nil {
-			return binding.ErrNotEmployee
-		}
-		return tx.Bucket([]byte(bindingsBucket)).Put([]byte(key), v)
-	})
-	if err != nil {
+	if err := s.binds.put(ctx, []byte(key), v); err != nil {
 		return fmt.Errorf("put a binding: %w", err)
 	}
 	return nil
-}
-
-// bindBatchDelay is how long a bind waits for others to share its commit:
-// short, since a bind is on a skill call's path.
-const bindBatchDelay = 2 * time.Millisecond
-
-// batch runs fn in a read-write transaction that bbolt may share with
-// other callers' (fn may run more than once), unless ctx is already done.
-// A panic of bbolt's in fn, on a damaged page, becomes ErrCorrupt.
-func (s *Store) batch(ctx context.Context, fn func(*bbolt.Tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return s.db.Batch(func(tx *bbolt.Tx) (err error) {
-		defer s.recoverCorrupt(&err)
-		return fn(tx)
-	})
 }
 
 // Binding returns the binding under key and true, or false when there is
@@ -90,7 +68,7 @@ func (s *Store) Binding(ctx context.Context, key string) (binding.Binding, bool,
 	if err != nil {
 		return binding.Binding{}, false, fmt.Errorf("read a binding: %w", err)
 	}
-	return binding.Binding{Phone: r.Phone, BoundAt: r.BoundAt, ExpiresAt: r.ExpiresAt}, found, nil
+	return binding.Binding{Phone: r.Phone, Person: r.Person, BoundAt: r.BoundAt, ExpiresAt: r.ExpiresAt}, found, nil
 }
 
 // DeleteBinding removes the binding under key, if any.
@@ -104,38 +82,67 @@ func (s *Store) DeleteBinding(ctx context.Context, key string) error {
 	return nil
 }
 
-// deleteBindingsOf removes every binding to the phones, in Apply's
-// transaction: a leaver's bindings go with the employee, atomically. It
-// reads every binding's phone.
-func deleteBindingsOf(tx *bbolt.Tx, phones []string) error {
-	if len(phones) == 0 {
-		return nil
+// personChanges returns the puts whose phone the store holds for another
+// person (binding.SamePerson against the stored employee), keyed by phone,
+// read in Apply's transaction before the puts are written: the phones
+// whose bindings the sync revokes as it would a leaver's.
+func personChanges(employees *bbolt.Bucket, puts []roster.Employee) (map[string]roster.Employee, error) {
+	changed := map[string]roster.Employee{}
+	for _, e := range puts {
+		v := employees.Get([]byte(e.Phone))
+		if v == nil {
+			continue
+		}
+		var old storedEmployee
+		if err := json.Unmarshal(v, &old); err != nil {
+			// The key is a phone number: it stays out of the error.
+			return nil, fmt.Errorf("%w: a stored employee cannot be decoded: %w", ErrCorrupt, err)
+		}
+		was := roster.Employee{Phone: e.Phone, Name: old.Name, Email: old.Email}
+		if !binding.SamePerson(binding.PersonOf(was), e) {
+			changed[e.Phone] = e
+		}
 	}
-	leaving := make(map[string]bool, len(phones))
-	for _, p := range phones {
+	return changed, nil
+}
+
+// revokeBindings removes, in Apply's transaction, every binding to a
+// deleted phone and every binding to a changed phone that is not to the
+// person now there, and returns how many it removed: a leaver's bindings,
+// and those of the person a reissued phone belonged to, go with the sync
+// that makes them wrong, atomically. It reads every binding, and only when
+// there is something to revoke.
+func revokeBindings(tx *bbolt.Tx, deletes []string, changed map[string]roster.Employee) (int, error) {
+	if len(deletes) == 0 && len(changed) == 0 {
+		return 0, nil
+	}
+	leaving := make(map[string]bool, len(deletes))
+	for _, p := range deletes {
 		leaving[p] = true
 	}
 	b := tx.Bucket([]byte(bindingsBucket))
 	var keys [][]byte
 	err := b.ForEach(func(k, v []byte) error {
 		var r struct {
-			Phone string `json:"phone"`
+			Phone  string `json:"phone"`
+			Person string `json:"person"`
 		}
 		if err := json.Unmarshal(v, &r); err != nil {
 			return fmt.Errorf("%w: a stored binding cannot be decoded: %w", ErrCorrupt, err)
 		}
-		if leaving[r.Phone] {
+		e, isChanged := changed[r.Phone]
+		if leaving[r.Phone] || isChanged && !binding.SamePerson(r.Person, e) {
 			keys = append(keys, bytes.Clone(k))
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("find the bindings of %d deleted employees: %w", len(phones), err)
+		return 0, fmt.Errorf("find the bindings of %d deleted and %d reissued phones: %w", len(deletes), len(changed), err)
 	}
 	for _, k := range keys {
 		if err := b.Delete(k); err != nil {
-			return fmt.Errorf("delete a leaver's binding: %w", err)
+			return 0, fmt.Errorf("revoke a binding: %w", err)
 		}
 	}
-	return nil
+	return len(keys), nil
 }

@@ -9,6 +9,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // errNoPhone refuses an employee that has no key to be stored under.
@@ -47,20 +48,28 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	return hashes, nil
 }
 
-// Apply writes puts and removes the employees whose phones are in deletes,
-// and the bindings to those phones, in one transaction: either all of it
-// happens or none of it. Deleting a
+// Apply is ApplyPlan of the plan that puts puts and deletes deletes.
+func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
+	_, err := s.ApplyPlan(ctx, rostersync.Plan{Added: puts, Deleted: deletes})
+	return err
+}
+
+// ApplyPlan writes the plan's puts and removes the employees whose phones
+// it deletes, with the bindings to those phones and to the phones it gives
+// to another person (revokeBindings), in one transaction: either all of it
+// happens or none of it. It returns how many bindings it revoked. Deleting a
 // phone that is not stored is not an error. An Apply with something to do
 // keeps the digest in step, one employee at a time, and moves the
 // directory's version with a record of the phones changed; an empty one
 // changes nothing but a missing digest.
-func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
+func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, err error) {
+	puts, deletes := p.Puts(), p.Deleted
 	if len(puts) == 0 && len(deletes) == 0 {
 		if digest, err := s.Digest(ctx); err != nil || digest != "" {
-			return err // nothing to do, and the digest is kept
+			return 0, err // nothing to do, and the digest is kept
 		}
 	}
-	err := s.update(ctx, func(tx *bbolt.Tx) error {
+	err = s.update(ctx, func(tx *bbolt.Tx) error {
 		meta := tx.Bucket([]byte(metaBucket))
 		b := tx.Bucket([]byte(employeesBucket))
 		digest, err := readDigest(meta)
@@ -72,6 +81,10 @@ func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []str
 		// far more often than written, rarely needs. Full pages make the
 		// file, and the pages a load of the directory reads, half as large.
 		b.FillPercent = 1
+		changed, err := personChanges(b, puts)
+		if err != nil {
+			return err
+		}
 		// toggleOut takes phone's stored entry, if any, out of the digest.
 		toggleOut := func(phone string) error {
 			if v := b.Get([]byte(phone)); v != nil {
@@ -121,15 +134,15 @@ func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []str
 		if len(puts) == 0 && len(deletes) == 0 {
 			return nil
 		}
-		if err := deleteBindingsOf(tx, deletes); err != nil {
+		if revoked, err = revokeBindings(tx, deletes, changed); err != nil {
 			return err
 		}
 		return recordChange(meta, put, deletes)
 	})
 	if err != nil {
-		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
+		return 0, fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
 	}
-	return nil
+	return revoked, nil
 }
 
 // storedHash returns the content hash of a stored record.

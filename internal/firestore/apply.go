@@ -13,6 +13,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // Firestore's limits on one commit are 500 writes and 10 MiB; a manifest
@@ -47,28 +48,44 @@ type op struct {
 // next sync reads the pending employees themselves, plans against them,
 // and moves every instance past them: docs/replication.md.
 func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
+	_, err := s.ApplyPlan(ctx, rostersync.Plan{Added: puts, Deleted: deletes})
+	return err
+}
+
+// ApplyPlan is Apply of the plan's puts and deletes that also revokes the
+// bindings to the deleted phones and to the updated phones that are now
+// another person's (revokeBindings), and returns how many it revoked.
+func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, err error) {
+	puts, deletes := p.Puts(), p.Deleted
 	// Bad input changes nothing and asks nothing of the server.
 	employees, put, deleted, err := s.writes(puts, deletes)
-	// A leaver's bindings go before the employee, so that a crash in between
-	// is repaired by the next sync's plan, and again after, for a bind that
-	// raced this sync.
+	// The bindings a plan revokes (leavers', reissued phones') go before the
+	// employees are written, so that a crash in between is repaired by the
+	// next sync's plan, and again after, for a bind that raced this sync.
+	revoke := func() {
+		var n int
+		n, err = s.revokeBindings(ctx, deleted, p.Updated)
+		revoked += n
+	}
 	if err == nil {
-		err = s.deleteBindingsOf(ctx, deleted)
+		revoke()
 	}
 	if err == nil {
 		err = s.apply(ctx, employees, put, deleted)
 	}
 	if err == nil {
-		if err = s.deleteBindingsOf(ctx, deleted); err != nil {
+		revoke()
+		if err != nil {
 			// The employees landed; a bind that raced them may stay, and the
-			// gate refuses it, for its phone is no employee's.
+			// gate refuses it, for its phone is no employee's or another
+			// person's.
 			err = fmt.Errorf("%w: %w", replication.ErrInterrupted, err)
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
+		return revoked, fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
 	}
-	return nil
+	return revoked, nil
 }
 
 func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string) error {

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/api/iterator"
 
 	"github.com/rollcall/rollcall/internal/binding"
+	"github.com/rollcall/rollcall/internal/binding/bindingtest"
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/rostersync"
@@ -50,6 +51,18 @@ func (in instance) refresh(t *testing.T) {
 	}
 }
 
+// bind binds kakaoUser to the employee at firstPhone, as a SUCCESS does.
+func (in instance) bind(t *testing.T) {
+	t.Helper()
+	e, ok, err := in.dir.Lookup(t.Context(), firstPhone)
+	if err != nil || !ok {
+		t.Fatalf("Lookup = %v, %v; want the employee", ok, err)
+	}
+	if err := in.binds.Bind(t.Context(), kakaoUser, e); err != nil {
+		t.Fatalf("Bind: %v", err)
+	}
+}
+
 func (in instance) wantVerified(t *testing.T, want bool) {
 	t.Helper()
 	_, got, err := in.binds.Gate(t.Context(), kakaoUser)
@@ -86,9 +99,7 @@ func TestBindingsAcrossInstances(t *testing.T) {
 	b.refresh(t)
 
 	b.wantVerified(t, false)
-	if err := a.binds.Bind(t.Context(), kakaoUser, firstPhone); err != nil {
-		t.Fatalf("Bind: %v", err)
-	}
+	a.bind(t)
 	b.wantVerified(t, true)
 
 	if err := a.binds.Unbind(t.Context(), kakaoUser); err != nil {
@@ -99,9 +110,7 @@ func TestBindingsAcrossInstances(t *testing.T) {
 	b.wantVerified(t, false)
 
 	// The leaver: bound, seen by b, then removed from the sheet.
-	if err := a.binds.Bind(t.Context(), kakaoUser, firstPhone); err != nil {
-		t.Fatalf("Bind again: %v", err)
-	}
+	a.bind(t)
 	b.wantVerified(t, true)
 	syncRows(t, a.store, slices.Delete(rows, 1, 2))
 	if _, found, err := a.store.Binding(t.Context(), userkey.Of(kakaoUser)); err != nil || found {
@@ -126,17 +135,19 @@ func TestBindingDocuments(t *testing.T) {
 	if err := dir.Refresh(t.Context()); err != nil {
 		t.Fatalf("Refresh: %v", err)
 	}
-	if err := binding.New(s, dir, binding.Options{TTL: 24 * time.Hour, Now: clock.Now}).Bind(t.Context(), kakaoUser, firstPhone); err != nil {
-		t.Fatalf("Bind: %v", err)
-	}
+	in := instance{store: s, dir: dir, binds: binding.New(s, dir, binding.Options{TTL: 24 * time.Hour, Now: clock.Now})}
+	in.bind(t)
 
 	snap, err := s.client.Collection(bindingsCollection).Doc(userkey.Of(kakaoUser)).Get(t.Context())
 	if err != nil {
 		t.Fatalf("read the binding document: %v", err)
 	}
 	got := snap.Data()
-	if len(got) != 3 || got["phone"] != firstPhone {
-		t.Errorf("binding document = %v, want exactly phone, bound_at, expires_at", got)
+	if len(got) != 4 || got["phone"] != firstPhone {
+		t.Errorf("binding document = %v, want exactly phone, person, bound_at, expires_at", got)
+	}
+	if person, _ := got["person"].(string); strings.Contains(person, "직원0") || !strings.HasPrefix(person, "p1:") {
+		t.Errorf("binding document's person = %q, want a hash of who was verified", person)
 	}
 	bound, _ := got["bound_at"].(time.Time)
 	expires, _ := got["expires_at"].(time.Time)
@@ -167,4 +178,23 @@ func TestBindingDocuments(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestBindingIsToAPerson runs issue 19's scenarios with two instances,
+// each with its own client, on one emulator project.
+func TestBindingIsToAPerson(t *testing.T) {
+	t.Parallel()
+	needEmulator(t)
+	bindingtest.RunPersonTests(t, func(t *testing.T) (a, b bindingtest.Store) {
+		project := testProjectID(t)
+		open := func() *Store {
+			s, err := Open(t.Context(), project, "")
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			t.Cleanup(func() { _ = s.Close() })
+			return s
+		}
+		return open(), open()
+	})
 }

@@ -25,6 +25,24 @@ import (
 type ops struct {
 	mu                         sync.Mutex
 	reads, writes, employeeOps int
+	// calls counts round trips: every unary call and every stream opened.
+	calls int
+}
+
+// takeCalls returns the round trips since the last takeCalls.
+func (o *ops) takeCalls() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n := o.calls
+	o.calls = 0
+	return n
+}
+
+// call counts one round trip.
+func (o *ops) call() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.calls++
 }
 
 func (o *ops) take() (reads, writes, employeeWrites int) {
@@ -45,6 +63,7 @@ func (o *ops) add(reads, writes, employeeWrites int) {
 
 // unary counts the writes of commits.
 func (o *ops) unary(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	o.call()
 	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer owner")
 	if c, ok := req.(*firestorepb.CommitRequest); ok {
 		employees := 0
@@ -60,6 +79,7 @@ func (o *ops) unary(ctx context.Context, method string, req, reply any, cc *grpc
 
 // stream counts the documents that gets and queries return.
 func (o *ops) stream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+	o.call()
 	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer owner")
 	s, err := streamer(ctx, desc, cc, method, opts...)
 	if err != nil {

@@ -37,7 +37,7 @@ func (m mapStore) DeleteBinding(_ context.Context, key string) error {
 // outbound call.
 func BenchmarkGate(b *testing.B) {
 	binds := binding.New(mapStore{}, exampleDirectory(), binding.Options{TTL: time.Hour, CacheTTL: time.Hour})
-	if err := binds.Bind(context.Background(), exampleUserID, hongEmployee.Phone); err != nil {
+	if err := binds.Bind(context.Background(), exampleUserID, hongEmployee); err != nil {
 		b.Fatal(err)
 	}
 	s := newStack(b, kakaotest.NewServer(b), stackOptions{gates: binds})

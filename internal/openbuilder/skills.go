@@ -54,7 +54,11 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	level := slog.LevelInfo
-	if o.Kind == verify.Undecided {
+	switch {
+	case o.Reason == verify.ReasonBindFailed:
+		// Our own store failed an employee: an operator must look.
+		level = slog.LevelError
+	case o.Kind == verify.Undecided:
 		level = slog.LevelWarn
 	}
 	logRequest(c, level, "kakao verification", endpoint, attrs...)

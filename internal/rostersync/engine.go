@@ -161,7 +161,7 @@ func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 	}
 	attrs := []any{"dry_run", r.DryRun, "forced", r.Forced, "refused", r.Refused,
 		"rows", r.Rows, "employees", r.Employees, "added", r.Added, "updated", r.Updated,
-		"deleted", r.Deleted, "unchanged", r.Unchanged, "landed", r.Landed, "problems", len(r.Problems), "duration_ms", r.DurationMS}
+		"deleted", r.Deleted, "unchanged", r.Unchanged, "bindings_revoked", r.BindingsRevoked, "landed", r.Landed, "problems", len(r.Problems), "duration_ms", r.DurationMS}
 	switch {
 	case err == nil:
 		log.InfoContext(ctx, "sync finished", attrs...)
@@ -225,12 +225,14 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report, lease *leaseH
 	// An empty plan is applied too: the store's digest was not this one.
 	actx, cancel := context.WithTimeout(ctx, applyTimeout)
 	defer cancel()
-	if err := e.store.Apply(actx, plan.Puts(), plan.Deleted); err != nil {
+	revoked, err := applyPlan(actx, e.store, plan)
+	if err != nil {
 		if errors.Is(err, replication.ErrInterrupted) {
 			r.Landed = LandedPart
 		}
 		return fmt.Errorf("%w: apply the sync: %w", ErrStore, err)
 	}
+	r.BindingsRevoked = revoked
 	r.Landed = LandedAll
 	return nil
 }

@@ -113,7 +113,12 @@ func percent(p float64) string {
 func lastChangeText(last *Report, kept string) string {
 	switch {
 	case last != nil:
-		return fmt.Sprintf("%s: 추가 %d명, 수정 %d명, 삭제 %d명", seoulTime(last.Finished()), last.Added, last.Updated, last.Deleted)
+		text := fmt.Sprintf("%s: 추가 %d명, 수정 %d명, 삭제 %d명", seoulTime(last.Finished()), last.Added, last.Updated, last.Deleted)
+		if last.BindingsRevoked > 0 {
+			// Leavers', and those of a phone now another person's: they verify again.
+			text += fmt.Sprintf(", 카카오톡 인증 취소 %d건", last.BindingsRevoked)
+		}
+		return text
 	case kept != "":
 		return kept
 	default:

@@ -132,3 +132,18 @@ func TestFeedbackOutcomes(t *testing.T) {
 		})
 	}
 }
+
+// TestFeedbackTellsRevokedBindings: a sync that gave bound phones to other
+// people (or removed leavers) tells HR how many users must verify again,
+// as a count only.
+func TestFeedbackTellsRevokedBindings(t *testing.T) {
+	t.Parallel()
+	run := doneRun(0, 0)
+	r := run.Report
+	r.Updated, r.Unchanged, r.BindingsRevoked = 2, 3, 2
+	run.Report, run.LastChange = r, &r
+	page, _ := feedbackPage(run, nil)
+	if got, want := page.Rows[4][1], "2026-12-04 17:00 (한국 시간): 추가 0명, 수정 2명, 삭제 0명, 카카오톡 인증 취소 2건"; got != want {
+		t.Errorf("the last change = %q, want %q", got, want)
+	}
+}

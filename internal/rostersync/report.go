@@ -39,6 +39,10 @@ type Report struct {
 	Updated   int `json:"updated"`
 	Deleted   int `json:"deleted"`
 	Unchanged int `json:"unchanged"`
+	// BindingsRevoked counts the Kakao users' bindings the run deleted:
+	// those of leavers, and those to a phone now another person's. Each of
+	// those users must verify again.
+	BindingsRevoked int `json:"bindings_revoked"`
 	// Problems lists the rows that were skipped, and why.
 	Problems []roster.Problem `json:"problems"`
 	// IgnoredColumns holds the header texts of the sheet's columns that

@@ -37,18 +37,21 @@ func (k Kind) String() string {
 // Reason codes, stable for logs and dashboards. They name what happened,
 // never whom it happened to.
 const (
-	ReasonEmployee          = "employee"
-	ReasonNotInDirectory    = "not_in_directory"
-	ReasonNoOTP             = "no_otp"
-	ReasonUserLimited       = "user_rate_limited"
-	ReasonOriginRefused     = "origin_refused"
-	ReasonNoAPIKey          = "no_api_key"
-	ReasonKakaoTimeout      = "kakao_timeout"
-	ReasonKakaoUnreachable  = "kakao_unreachable"
-	ReasonKakaoStatus       = "kakao_status"
-	ReasonBadProfile        = "bad_profile"
-	ReasonNoPhone           = "no_phone"
-	ReasonDirectoryError    = "directory_error"
+	ReasonEmployee         = "employee"
+	ReasonNotInDirectory   = "not_in_directory"
+	ReasonNoOTP            = "no_otp"
+	ReasonUserLimited      = "user_rate_limited"
+	ReasonOriginRefused    = "origin_refused"
+	ReasonNoAPIKey         = "no_api_key"
+	ReasonKakaoTimeout     = "kakao_timeout"
+	ReasonKakaoUnreachable = "kakao_unreachable"
+	ReasonKakaoStatus      = "kakao_status"
+	ReasonBadProfile       = "bad_profile"
+	ReasonNoPhone          = "no_phone"
+	ReasonDirectoryError   = "directory_error"
+	// ReasonBindFailed is an employee whom the store could not bind: not a
+	// SUCCESS, which would promise a binding the gate cannot find.
+	ReasonBindFailed        = "bind_failed"
 	ReasonCanceled          = "canceled"
 	ReasonUnexpectedFailure = "unexpected_failure"
 )

@@ -32,10 +32,10 @@ type UserLimiter interface {
 	Spend(key string)
 }
 
-// Binder remembers that a Kakao user was verified as the employee with
-// the given E.164 phone.
+// Binder remembers that a Kakao user was verified as the employee e,
+// durably before it returns.
 type Binder interface {
-	Bind(ctx context.Context, userID, phone string) error
+	Bind(ctx context.Context, userID string, e roster.Employee) error
 }
 
 // Request is one verification: the OTP URL found in a skill call ("" for
@@ -52,7 +52,9 @@ type Options struct {
 	Timeout time.Duration
 	// Users, when set, limits look-ups per user id.
 	Users UserLimiter
-	// Binder, when set, is told about every employee verified.
+	// Binder, when set, binds every employee verified: an employee it
+	// fails to bind is undecided (ReasonBindFailed), since a SUCCESS means
+	// the user is bound.
 	Binder Binder
 }
 
@@ -74,8 +76,7 @@ func New(p ProfileFetcher, d Directory, opts Options) *Verifier {
 // limit is undecided (ReasonUserLimited, with RetryAfter) without one.
 //
 // The error, when there is one, is for the log only and is safe to log: a
-// failure to decide (with an Undecided outcome), or a failed bind, which
-// does not change the outcome.
+// failure to decide, with an Undecided outcome (a failed bind included).
 func (v *Verifier) Verify(ctx context.Context, r Request) (Outcome, error) {
 	if r.OTPURL == "" {
 		return Outcome{Reason: ReasonNoOTP}, nil
@@ -113,12 +114,13 @@ func (v *Verifier) Verify(ctx context.Context, r Request) (Outcome, error) {
 		o.Kind, o.Reason = NotEmployee, ReasonNotInDirectory
 		return o, nil
 	}
-	o.Kind, o.Employee, o.Reason = Employee, e, ReasonEmployee
 	if v.opts.Binder != nil && r.UserID != "" {
-		if err := v.opts.Binder.Bind(ctx, r.UserID, e.Phone); err != nil {
+		if err := v.opts.Binder.Bind(ctx, r.UserID, e); err != nil {
+			o.Reason = ReasonBindFailed
 			return o, Redact(fmt.Errorf("bind the user: %w", err), append(phoneForms(e.Phone), r.UserID)...)
 		}
 	}
+	o.Kind, o.Employee, o.Reason = Employee, e, ReasonEmployee
 	return o, nil
 }
 

@@ -249,8 +249,8 @@ type binder struct {
 	bound [][2]string
 }
 
-func (b *binder) Bind(_ context.Context, userID, phone string) error {
-	b.bound = append(b.bound, [2]string{userID, phone})
+func (b *binder) Bind(_ context.Context, userID string, e roster.Employee) error {
+	b.bound = append(b.bound, [2]string{userID, e.Phone})
 	return b.err
 }
 
@@ -272,12 +272,13 @@ func TestBinder(t *testing.T) {
 		t.Errorf("bindings (-want +got):\n%s", diff)
 	}
 
-	// A failed bind is logged, and the answer stands.
-	failing := &binder{err: fmt.Errorf("write bindings/user-1 for %s: unavailable", hong.Phone)}
+	// A failed bind is no SUCCESS: a SUCCESS promises the gate a binding
+	// (issue 19, finding 4).
+	failing := &binder{err: fmt.Errorf("write bindings/user-1 for %s: no space left on device", hong.Phone)}
 	v = verify.New(profile(hong.Phone, nil), hongOnly(), verify.Options{Binder: failing})
 	o, err := v.Verify(t.Context(), verify.Request{OTPURL: otpURL, UserID: "user-1"})
-	if o.Kind != verify.Employee || err == nil {
-		t.Fatalf("Verify with a failing binder = %+v, %v; want employee and an error", o, err)
+	if o.Kind != verify.Undecided || o.Reason != verify.ReasonBindFailed || err == nil {
+		t.Fatalf("Verify with a failing binder = %+v, %v; want undecided, bind_failed and an error", o, err)
 	}
 	for _, pii := range []string{"user-1", hong.Phone, "01023456789"} {
 		if strings.Contains(err.Error(), pii) {

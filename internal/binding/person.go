@@ -1,0 +1,61 @@
+package binding
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/rollcall/rollcall/internal/roster"
+)
+
+// A binding is to a person, not to a phone (contract, section 3): phones are
+// reissued, and a column sorted by mistake moves names away from their
+// phones. So a binding records who was verified, as PersonOf, and counts
+// only while SamePerson holds for the directory's employee at its phone.
+
+// personVersion prefixes what PersonOf returns, so that a later change of
+// the rule is told apart from another person.
+const personVersion = "p1"
+
+// PersonOf returns what identifies e as a person, for a binding to keep: a
+// hash of the name and one of the email (empty when e has none), each
+// salted with the phone so that a table of common names' hashes is no use.
+// It holds no raw name or email. Names are compared after NFKC, without
+// spaces or case, so that HR retyping "홍 길동" as "홍길동" is the same person.
+func PersonOf(e roster.Employee) string {
+	person := personVersion + ":" + personHash(e.Phone, "name", e.Name)
+	if email := strings.ToLower(strings.TrimSpace(e.Email)); email != "" {
+		person += ":" + personHash(e.Phone, "email", email)
+	}
+	return person
+}
+
+// SamePerson reports whether person (a binding's, from PersonOf) is the
+// employee e: the same name, and the same email where both have one. A
+// changed department or position is the same person. A binding that
+// recorded no person (one made before bindings were to a person) is no one:
+// its user verifies again.
+func SamePerson(person string, e roster.Employee) bool {
+	got, want := strings.Split(person, ":"), strings.Split(PersonOf(e), ":")
+	if len(got) < 2 || got[0] != personVersion || got[1] != want[1] {
+		return false
+	}
+	return len(got) < 3 || len(want) < 3 || got[2] == want[2]
+}
+
+// personHash is a short salted hash of one field: 96 bits tell people apart.
+func personHash(phone, field, value string) string {
+	if field == "name" {
+		value = strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, norm.NFKC.String(value))
+	}
+	sum := sha256.Sum256([]byte("rollcall person\x00" + phone + "\x00" + field + "\x00" + value))
+	return hex.EncodeToString(sum[:12])
+}
