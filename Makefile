@@ -9,13 +9,13 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 run: ## serve on :8080 from examples/employees.csv into rollcall.db
 	$(GO) run ./cmd/rollcall serve
 
-test: ## every test, with the Firestore emulator started and stopped around them
+test: ## the quick lint checks, then every test (race detector, every vet analyzer, each benchmark once) with the Firestore emulator started and stopped around them, then a short fuzz of every target
 	scripts/test.sh
 
 bench: ## the service benchmark (bench/, docs/benchmarks.md; BENCHFLAGS=-quick for a short run), then the Go micro-benchmarks; one emulator for both
 	scripts/firestore-emulator.sh sh -c '$(GO) run ./bench $(BENCHFLAGS) && $(GO) test -run "^$$" -bench . -benchmem ./...'
 
-lint: ## gofmt, go vet, staticcheck and golangci-lint (.golangci.yml), pinned, installed from the Go module proxy on first use
+lint: ## tracked files (none over 1 MiB, no executables), gofmt, go vet, staticcheck and golangci-lint (.golangci.yml), the last two pinned, installed from the Go module proxy on first use
 	scripts/lint.sh
 
 fuzz: ## a longer fuzzing session: a million executions of every fuzz target

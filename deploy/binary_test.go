@@ -22,8 +22,9 @@ import (
 	"github.com/rollcall/rollcall/internal/logging/logtest"
 )
 
-// dockerBuild is the Dockerfile's build command; TestDockerfileIntent checks
-// that the Dockerfile runs exactly this, and rollcallBinary runs it here.
+// dockerBuild is the Dockerfile's build command;
+// TestImageRunsTheStaticBinaryAsNonroot checks that the Dockerfile runs
+// exactly this, and rollcallBinary runs it here.
 const dockerBuild = `CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/rollcall ./cmd/rollcall`
 
 // binaryVersion is the version rollcallBinary stamps.

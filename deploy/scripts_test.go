@@ -1,11 +1,13 @@
 package deploy
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -14,8 +16,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestScriptsPassShellcheck runs shellcheck on every script, the fake gcloud
-// included. scripts/test.sh installs shellcheck and sets
+// TestScriptsPassShellcheck runs shellcheck on every script: the operator's,
+// the fake gcloud, and the test, lint and emulator scripts with .ci/run.
+// scripts/test.sh installs shellcheck and sets
 // ROLLCALL_TEST_REQUIRE_TOOLS=1, so that this test cannot be skipped there.
 func TestScriptsPassShellcheck(t *testing.T) {
 	t.Parallel()
@@ -27,7 +30,15 @@ func TestScriptsPassShellcheck(t *testing.T) {
 		t.Skip("shellcheck is not installed: apt-get install shellcheck (scripts/test.sh does)")
 	}
 	root := repoRoot(t)
-	for _, script := range append(deployScripts(t), "deploy/testdata/gcloud") {
+	ours, err := filepath.Glob(filepath.Join(root, "scripts", "*.sh"))
+	if err != nil || len(ours) == 0 {
+		t.Fatalf("no scripts/*.sh found (err %v)", err)
+	}
+	scripts := append(deployScripts(t), "deploy/testdata/gcloud", ".ci/run")
+	for _, s := range ours {
+		scripts = append(scripts, filepath.Join("scripts", filepath.Base(s)))
+	}
+	for _, script := range scripts {
 		t.Run(script, func(t *testing.T) {
 			t.Parallel()
 			cmd := exec.Command(shellcheck, "--external-sources", "--severity=style", script)
@@ -322,6 +333,73 @@ func TestScriptsAgreeWithCloudBuild(t *testing.T) {
 		if jobEnv[name] != env[name] {
 			t.Errorf("job.sh sets %s=%q, the service %q", name, jobEnv[name], env[name])
 		}
+	}
+}
+
+// TestLintRefusesLargeFilesAndPrograms runs scripts/lint.sh --quick in a
+// repository of its own: it passes on text, and fails naming each tracked
+// file over 1 MiB and each tracked executable (an ELF here: this test's
+// own binary), but not an untracked one.
+func TestLintRefusesLargeFilesAndPrograms(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := t.TempDir()
+	run := func(name string, args ...string) (string, error) {
+		cmd := exec.Command(name, args...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	write := func(rel string, data []byte) {
+		t.Helper()
+		path := filepath.Join(repo, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("scripts/lint.sh", []byte(readRepoFile(t, "scripts/lint.sh")))
+	for _, dir := range []string{"cmd", "internal", "bench", "deploy", "examples"} {
+		write(dir+"/doc.go", []byte("// Package x is here for gofmt.\npackage x\n"))
+	}
+	write("README.md", []byte("MZ is how this text starts, which is no program\n"))
+	if out, err := run("git", "init", "-q"); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
+	if out, err := run("git", "add", "."); err != nil {
+		t.Fatalf("git add: %v\n%s", err, out)
+	}
+	if out, err := run("bash", "scripts/lint.sh", "--quick"); err != nil {
+		t.Fatalf("lint on text only: %v\n%s", err, out)
+	}
+
+	self, err := os.ReadFile(os.Args[0]) // this test binary: an ELF on Linux
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("tool", self)
+	write("untracked-tool", self)
+	write("data/big.csv", bytes.Repeat([]byte("a,b\n"), 300_000))
+	if out, err := run("git", "add", "tool", "data/big.csv"); err != nil {
+		t.Fatalf("git add: %v\n%s", err, out)
+	}
+	out, err := run("bash", "scripts/lint.sh", "--quick")
+	if err == nil {
+		t.Fatalf("lint passed with a tracked program and a 1.2 MB file:\n%s", out)
+	}
+	if runtime.GOOS == "linux" && !strings.Contains(out, "tool is tracked and is an executable image (ELF)") {
+		t.Errorf("lint does not name the tracked ELF:\n%s", out)
+	}
+	if !strings.Contains(out, "data/big.csv is tracked and 1200000 bytes, over 1 MiB") {
+		t.Errorf("lint does not name the tracked 1.2 MB file:\n%s", out)
+	}
+	if strings.Contains(out, "untracked-tool") || strings.Contains(out, "README.md") {
+		t.Errorf("lint names a file it should not (untracked, or text):\n%s", out)
 	}
 }
 

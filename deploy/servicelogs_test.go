@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -143,80 +144,115 @@ func (s *server) post(path, body, header, value string) (int, string, error) {
 	return resp.StatusCode, string(b), err
 }
 
-// TestLogMetricFiltersMatchTheServiceLogs evaluates every log-based metric's
-// filter and extractors on the lines the service wrote: each matches some
-// lines and not all, extracts its labels and value from every line it
-// matches, and the label values the policies and the dashboard select on
-// are among those extracted.
-func TestLogMetricFiltersMatchTheServiceLogs(t *testing.T) {
+// Cloud Logging's query terms and extractors on a jsonPayload field, read
+// one at a time: this checks that each names what the service writes, and
+// does not evaluate the query language.
+var (
+	payloadTerm    = regexp.MustCompile(`jsonPayload\.([a-z_]+)\s*(=~|=|:)\s*("(?:[^"\\]|\\.)*"|[^\s)]+)`)
+	payloadExtract = regexp.MustCompile(`^(?:EXTRACT\(jsonPayload\.([a-z_]+)\)|REGEXP_EXTRACT\(jsonPayload\.([a-z_]+), "((?:[^"\\]|\\.)*)"\))$`)
+)
+
+// fieldValues are the values each jsonPayload field took in the service's
+// lines, as text.
+type fieldValues map[string]map[string]bool
+
+// extracted returns what extractor (EXTRACT or REGEXP_EXTRACT of one
+// field) draws from the service's lines.
+func (fv fieldValues) extracted(t *testing.T, extractor string) map[string]bool {
+	t.Helper()
+	m := payloadExtract.FindStringSubmatch(extractor)
+	if m == nil {
+		t.Fatalf("extractor %s: not EXTRACT(jsonPayload.field) or REGEXP_EXTRACT(jsonPayload.field, \"re\")", extractor)
+	}
+	if m[1] != "" {
+		return fv[m[1]]
+	}
+	re := regexp.MustCompile(strings.ReplaceAll(m[3], `\\`, `\`))
+	got := map[string]bool{}
+	for v := range fv[m[2]] {
+		if sub := re.FindStringSubmatch(v); len(sub) == 2 {
+			got[sub[1]] = true
+		}
+	}
+	return got
+}
+
+// TestLogMetricsReadWhatTheServiceWrites checks every log-based metric
+// against the lines the service wrote: each jsonPayload field its filter
+// and extractors name is in them, each value or pattern its filter compares
+// a field with is among that field's values, its value extractor draws
+// numbers, and the label values the policies and the dashboard select on
+// are among those its label extractors draw.
+func TestLogMetricsReadWhatTheServiceWrites(t *testing.T) {
 	t.Parallel()
-	const service = "rollcall"
-	var entries []map[string]any
 	lines, err := captureLogs(t)
 	if err != nil {
 		t.Fatal(err)
 	}
+	fv := fieldValues{}
 	for _, line := range lines {
-		entries = append(entries, logEntry(line, service))
+		for k, v := range line {
+			if fv[k] == nil {
+				fv[k] = map[string]bool{}
+			}
+			fv[k][fmt.Sprint(v)] = true
+		}
 	}
 	metrics := loadMetrics(t)
-	seen := map[string]map[string]map[string]bool{} // metric → label → values
 	for _, name := range sortedKeys(metrics) {
 		m := metrics[name]
-		filter := strings.ReplaceAll(m.Filter, "${SERVICE}", service)
-		seen[name] = map[string]map[string]bool{}
-		matched := 0
-		for _, e := range entries {
-			ok, err := matches(filter, e)
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			if !ok {
+		for _, term := range payloadTerm.FindAllStringSubmatch(m.Filter, -1) {
+			field, op, want := term[1], term[2], term[3]
+			values := fv[field]
+			if len(values) == 0 {
+				t.Errorf("%s: the filter reads jsonPayload.%s, which no line of the service has", name, field)
 				continue
 			}
-			matched++
-			for label, extractor := range m.LabelExtractors {
-				v, ok, err := extract(extractor, e)
-				if err != nil || !ok || v == "" {
-					t.Errorf("%s: label %s = %s finds nothing (%v) in %v", name, label, extractor, err, e["jsonPayload"])
-					continue
+			found := false
+			for v := range values {
+				switch {
+				case op == ":" && want == "*":
+					found = true
+				case op == "=~":
+					found = found || regexp.MustCompile(strings.Trim(want, `"`)).MatchString(v)
+				case op == "=":
+					found = found || v == strings.Trim(want, `"`)
+				default:
+					t.Fatalf("%s: term %s: an operator this test does not read", name, term[0])
 				}
-				if seen[name][label] == nil {
-					seen[name][label] = map[string]bool{}
-				}
-				seen[name][label][v] = true
 			}
-			if m.ValueExtractor != "" {
-				v, ok, err := extract(m.ValueExtractor, e)
-				if _, perr := strconv.ParseFloat(v, 64); err != nil || !ok || perr != nil {
-					t.Errorf("%s: value %s = %q (%v), not a number, in %v", name, m.ValueExtractor, v, err, e["jsonPayload"])
-				}
+			if !found {
+				t.Errorf("%s: the filter's %s matches no line of the service (jsonPayload.%s was %v)", name, term[0], field, sortedKeys(values))
 			}
 		}
-		if matched == 0 || matched == len(entries) {
-			t.Errorf("%s matches %d of the service's %d log lines; want some, not all:\n%s", name, matched, len(entries), filter)
+		if m.ValueExtractor != "" {
+			for v := range fv.extracted(t, m.ValueExtractor) {
+				if _, err := strconv.ParseFloat(v, 64); err != nil {
+					t.Errorf("%s: the value %s drew %q, not a number", name, m.ValueExtractor, v)
+				}
+			}
 		}
 	}
 	for _, u := range allMetricUses(t) {
-		if _, ok := metrics[u.metric]; !ok {
+		m, ok := metrics[u.metric]
+		if !ok {
 			continue
 		}
 		for label, value := range u.labels {
 			if resourceLabels[label] {
 				continue
 			}
-			if !seen[u.metric][label][value] {
-				t.Errorf("%s selects %s{%s=%q}, a value the service's lines never gave (they gave %v)",
-					u.where, u.metric, label, value, sortedKeys(seen[u.metric][label]))
+			if got := fv.extracted(t, m.LabelExtractors[label]); !got[value] {
+				t.Errorf("%s selects %s{%s=%q}, a value the service's lines never gave (they gave %v)", u.where, u.metric, label, value, sortedKeys(got))
 			}
 		}
 	}
-	// The verifications' outcomes are all there, so the ERROR share has its
-	// numerator and denominator.
-	if got := sortedKeys(seen["rollcall_verifications"]["outcome"]); !slices.Equal(got, []string{"employee", "not_employee", "undecided"}) {
-		t.Errorf("verification outcomes seen %v, want employee, not_employee, undecided", got)
+	// Every outcome and result is written, so that a share has its
+	// numerator and its denominator.
+	if got := sortedKeys(fv.extracted(t, metrics["rollcall_verifications"].LabelExtractors["outcome"])); !slices.Equal(got, []string{"employee", "not_employee", "undecided"}) {
+		t.Errorf("verification outcomes written %v, want employee, not_employee, undecided", got)
 	}
-	if got := sortedKeys(seen["rollcall_syncs"]["result"]); !slices.Equal(got, []string{"failed", "finished", "refused"}) {
-		t.Errorf("sync results seen %v, want failed, finished, refused", got)
+	if got := sortedKeys(fv.extracted(t, metrics["rollcall_syncs"].LabelExtractors["result"])); !slices.Equal(got, []string{"failed", "finished", "refused"}) {
+		t.Errorf("sync results written %v, want failed, finished, refused", got)
 	}
 }

@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Runs every fuzz target (a func FuzzXxx in a _test.go file) for FUZZTIME each.
 #
-# The budget is a count of executions (30000x: a smoke run for CI, about 4 s
+# The budget is a count of executions (30000x: a smoke run for CI, about 5 s
 # a target here; `make fuzz` runs far more), not a duration: with a duration,
 # Go 1.26's fuzz coordinator can report a bare "context deadline exceeded" at
 # the end of the window on a busy machine without having found anything
 # (golang/go#75804, fixed in Go 1.27). A count has no deadline to race, so a
 # failure here is always a real finding, with its input written under
 # testdata/fuzz/.
+#
+# The first target of a package costs more than its executions: -fuzz builds
+# the test binary again with coverage instrumentation in every package it
+# links, the standard library and the modules included, and caches that
+# build apart from the plain and the race ones. A package that links gin
+# (openbuilder) links some 360 packages, HTTP/3, protobuf and BSON among
+# them, so on a fresh cache its first target spends about two minutes
+# compiling and five seconds fuzzing; the targets after it, and every later
+# run, reuse that build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-30000x}

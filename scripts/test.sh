@@ -1,23 +1,62 @@
 #!/usr/bin/env bash
-# The one test command (make test, .ci/run): lint, every test with the race
-# detector against a freshly started Firestore emulator, every benchmark once,
-# then a short run of every fuzz target.
+# The one test command (make test, .ci/run), in the order that fails
+# fastest: the quick lint checks (tracked files, gofmt); the binary, built
+# as the Dockerfile builds it; every test with the race detector and every
+# go vet analyzer, then every benchmark once, against a freshly started
+# Firestore emulator; then a short run of every fuzz target. Each step says
+# how long it took.
+#
+# staticcheck and golangci-lint are `make lint`'s: building them from source
+# takes minutes on a fresh machine, more than this whole run may.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The deploy tests run shellcheck on deploy/*.sh; install it on a fresh machine.
-if ! command -v shellcheck >/dev/null 2>&1; then
+# step NAME COMMAND...: runs COMMAND and says how long it took.
+step() {
+	local name=$1 start=$SECONDS
+	shift
+	"$@"
+	echo "test: ${name}: $((SECONDS - start)) s"
+}
+
+# The deploy tests run shellcheck on every script; install it on a fresh
+# machine.
+install_shellcheck() {
+	command -v shellcheck >/dev/null 2>&1 && return 0
 	echo "test: installing shellcheck (Debian package)"
-	if [[ $(id -u) -eq 0 ]]; then
-		apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null
-	else
+	if [[ $(id -u) -ne 0 ]]; then
 		echo "test: shellcheck is missing and this user cannot apt-get install it: install shellcheck" >&2
-		exit 1
+		return 1
 	fi
-fi
+	apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null
+}
 export ROLLCALL_TEST_REQUIRE_TOOLS=1
 
-scripts/lint.sh
-# Every benchmark once too, so that `make bench` cannot rot unnoticed.
-scripts/firestore-emulator.sh sh -c 'go test -race -count=1 ./... && go test -run "^$" -bench . -benchtime 1x ./...'
-scripts/fuzz.sh
+# Every package of the binary, compiled with the Dockerfile's build flags.
+# The deploy and cmd/rollcall tests build the binary with these too:
+# compiled once here, their builds only link, instead of each compiling
+# every package again at the same time. (Building main's imports rather than
+# main itself skips a link that nothing would use.)
+build_binary() {
+	# shellcheck disable=SC2046 # one import path a word
+	CGO_ENABLED=0 go build -trimpath $(go list -f '{{join .Imports " "}}' ./cmd/rollcall)
+}
+
+# -vet=all runs every go vet analyzer on the build the tests use (plain
+# go vet would compile everything once more); the few packages that have no
+# tests, which go test does not vet, get a go vet of their own. Every
+# benchmark runs once in the same test binaries, so that `make bench` cannot
+# rot unnoticed without a build of its own.
+go_test() {
+	scripts/firestore-emulator.sh go test -race -vet=all -count=1 -bench . -benchtime 1x ./...
+	# shellcheck disable=SC2046 # one package path a word
+	go vet -race $(go list -f '{{if not (or .TestGoFiles .XTestGoFiles)}}{{.ImportPath}}{{end}}' ./...)
+}
+
+total=$SECONDS
+step "shellcheck" install_shellcheck
+step "lint (quick)" scripts/lint.sh --quick
+step "build (the binary's packages)" build_binary
+step "go test" go_test
+step "fuzz" scripts/fuzz.sh
+echo "test: ok in $((SECONDS - total)) s"

@@ -20,6 +20,7 @@ import (
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/logging/logtest"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -214,7 +215,14 @@ func skillRequest(t *testing.T, file, otp string) string {
 // newTestService builds `rollcall serve`'s service in-process from e's
 // variables, with fake (if any) standing in for Kakao. Its JSON log lines go
 // to the returned buffer; the store is closed when the test ends.
-func newTestService(t *testing.T, e *testEnv, fake *kakaotest.Server) (*service, *bytes.Buffer, context.Context) {
+func newTestService(t *testing.T, e *testEnv, fake *kakaotest.Server) (*service, *logtest.Buffer, context.Context) {
+	t.Helper()
+	return newTestServiceAt(t, e, fake, time.Now)
+}
+
+// newTestServiceAt is newTestService on the clock now, which a test moves
+// instead of waiting for a check or a cache to fall due.
+func newTestServiceAt(t *testing.T, e *testEnv, fake *kakaotest.Server, now func() time.Time) (*service, *logtest.Buffer, context.Context) {
 	t.Helper()
 	var opts kakao.ProfileOptions
 	if fake != nil {
@@ -226,14 +234,14 @@ func newTestService(t *testing.T, e *testEnv, fake *kakaotest.Server) (*service,
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs bytes.Buffer
-	ctx := logging.WithLogger(context.Background(), logging.New(&logs, logging.FormatJSON, slog.LevelDebug))
-	svc, err := newService(ctx, cfg, opts)
+	logs := &logtest.Buffer{}
+	ctx := logging.WithLogger(context.Background(), logging.New(logs, logging.FormatJSON, slog.LevelDebug))
+	svc, err := newService(ctx, cfg, opts, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { svc.store.Close() })
-	return svc, &logs, ctx
+	return svc, logs, ctx
 }
 
 func TestServeAnswersSkillsEndToEnd(t *testing.T) {

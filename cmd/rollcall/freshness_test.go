@@ -1,25 +1,25 @@
 package main
 
-// Issue 6's freshness rule, with two real processes on one Firestore
-// emulator project: the instance that runs a sync answers from it at once,
-// and the other instance within 30 s, each way.
+// Issue 6's freshness rule, with two instances of the service on one
+// Firestore emulator project and one clock the test moves: the instance
+// that runs a sync answers from it at once, and the other instance within
+// 30 s, each way, by itself.
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/rollcall/rollcall/internal/logging/logtest"
-
+	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
+	"github.com/rollcall/rollcall/internal/logging/logtest"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -27,47 +27,30 @@ import (
 // employee that a sync deleted: the requirement, not a measure of speed.
 const freshnessBound = 30 * time.Second
 
-// instance is one `rollcall serve` process.
+// directoryLoaded is in the line the directory in memory logs when a check
+// brought in what the store changed ("employee directory caught up", or
+// "... loaded into memory" when it read everyone again).
+const directoryLoaded = "employee directory "
+
+// instance is one service, started as `rollcall serve` starts it, behind a
+// loopback server.
 type instance struct {
 	name string
-	base string
+	svc  *service
+	url  string
 	logs *logtest.Buffer
 }
 
-// startInstance starts `rollcall serve` on a free port with e's
-// configuration, waits until /ready answers 200 and stops it (SIGTERM, as
-// Cloud Run does) when the test ends, failing the test unless it exits 0.
-func startInstance(t *testing.T, bin, name string, e *testEnv) *instance {
+// startInstance builds and starts a service from e on clock, as `rollcall
+// serve` does (a first sync if the store was never synced, then the
+// directory's load).
+func startInstance(t *testing.T, name string, e *testEnv, fake *kakaotest.Server, clock *clocktest.Clock) *instance {
 	t.Helper()
-	port := freePort(t)
-	env := e.environ()
-	env = append(env, fmt.Sprintf("PORT=%d", port))
-	logs := &logtest.Buffer{}
-	cmd := exec.Command(bin, "serve")
-	cmd.Env, cmd.Stdout, cmd.Stderr = env, logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start instance %s: %v", name, err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-			t.Errorf("stop instance %s: %v", name, err)
-		}
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("instance %s exited with %v after SIGTERM, want 0; logs:\n%s", name, err, logs)
-			}
-		case <-time.After(30 * time.Second): // the drain's own deadline is 8 s; this only catches a hang
-			_ = cmd.Process.Kill()
-			<-exited
-			t.Errorf("instance %s still running 30 s after SIGTERM; logs:\n%s", name, logs)
-		}
-	})
-	in := &instance{name: name, base: fmt.Sprintf("http://127.0.0.1:%d", port), logs: logs}
-	waitReady(t, in.base, logs)
-	return in
+	svc, logs, ctx := newTestServiceAt(t, e, fake, clock.Now)
+	svc.start(ctx)
+	ts := httptest.NewServer(svc.server.Handler())
+	t.Cleanup(ts.Close)
+	return &instance{name: name, svc: svc, url: ts.URL, logs: logs}
 }
 
 // exampleUserKey is the bot user key of the example validation request.
@@ -87,7 +70,7 @@ func (in *instance) validate(t *testing.T, fake *kakaotest.Server, p kakaotest.P
 		t.Fatal("the example validation request has changed its user key")
 	}
 	body = strings.ReplaceAll(body, exampleUserKey, hex.EncodeToString(user))
-	resp, err := http.Post(in.base+"/kakao/validate", "application/json", strings.NewReader(body))
+	resp, err := http.Post(in.url+"/kakao/validate", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatalf("instance %s: POST /kakao/validate: %v", in.name, err)
 	}
@@ -104,24 +87,20 @@ func (in *instance) validate(t *testing.T, fake *kakaotest.Server, p kakaotest.P
 func TestSyncReachesOtherInstancesWithin30s(t *testing.T) {
 	t.Parallel()
 	needFirestoreEmulator(t)
-	bin := rollcallBinary(t)
-	fake := kakaotest.NewServer(t, kakaotest.PlainHTTP())
-
+	fake := kakaotest.NewServer(t)
 	suffix := make([]byte, 6)
 	if _, err := rand.Read(suffix); err != nil {
 		t.Fatal(err)
 	}
 	e := newTestEnv(t)
 	e.vars["ROLLCALL_STORE"] = "firestore:rollcall-fresh-" + hex.EncodeToString(suffix)
-	e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
-	e.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()
-	e.vars["ROLLCALL_SYNC_TOKEN"] = "freshness-sync-token"
 	e.vars["ROLLCALL_LOG_LEVEL"] = "info"
+	clock := clocktest.New(time.Now())
 
 	// A starts on a never-synced project and syncs it; B starts after, on
 	// the synced directory, from the same sheet.
-	a := startInstance(t, bin, "A", e)
-	b := startInstance(t, bin, "B", e)
+	a := startInstance(t, "A", e, fake, clock)
+	b := startInstance(t, "B", e, fake, clock)
 	employee := kakaotest.Profile{AppUserID: 1, Nickname: "길동", PhoneNumber: employeePhone}
 	for _, in := range []*instance{a, b} {
 		if got := in.validate(t, fake, employee); got != "SUCCESS" {
@@ -130,7 +109,7 @@ func TestSyncReachesOtherInstancesWithin30s(t *testing.T) {
 	}
 
 	// HR removes the employee; a sync runs on A. A answers from it at
-	// once; B learns of it by itself, while requests keep arriving.
+	// once; B learns of it by itself, once its check falls due.
 	original, err := os.ReadFile(e.sheet)
 	if err != nil {
 		t.Fatal(err)
@@ -139,11 +118,10 @@ func TestSyncReachesOtherInstancesWithin30s(t *testing.T) {
 	if r := syncOn(t, a); r.Deleted != 1 {
 		t.Fatalf("sync on A: report %+v, want 1 deleted", r)
 	}
-	synced := time.Now()
 	if got := a.validate(t, fake, employee); got != "FAIL" {
 		t.Errorf("instance A right after its own sync answered %s, want FAIL", got)
 	}
-	waitForAnswer(t, b, fake, employee, "FAIL", synced)
+	answersWithinBound(t, clock, b, fake, employee, "FAIL")
 
 	// HR puts the row back; a sync runs on B, and A learns of it.
 	if err := os.WriteFile(e.sheet, original, 0o600); err != nil {
@@ -152,55 +130,44 @@ func TestSyncReachesOtherInstancesWithin30s(t *testing.T) {
 	if r := syncOn(t, b); r.Added != 1 {
 		t.Fatalf("sync on B: report %+v, want 1 added", r)
 	}
-	synced = time.Now()
 	if got := b.validate(t, fake, employee); got != "SUCCESS" {
 		t.Errorf("instance B right after its own sync answered %s, want SUCCESS", got)
 	}
-	waitForAnswer(t, a, fake, employee, "SUCCESS", synced)
+	answersWithinBound(t, clock, a, fake, employee, "SUCCESS")
 	assertNoPII(t, a.logs.String()+b.logs.String(), fake)
 }
 
-// syncOn runs a sync on in through POST /internal/sync and returns its
-// report, failing the test unless it answers 200.
+// syncOn runs a sync on in as POST /internal/sync would and returns its
+// report, failing the test if it fails.
 func syncOn(t *testing.T, in *instance) rostersync.Report {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, in.base+"/internal/sync", nil)
+	report, err := in.svc.engine.Run(t.Context(), rostersync.Options{})
 	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer freshness-sync-token")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("POST /internal/sync on %s: %v", in.name, err)
-	}
-	defer resp.Body.Close()
-	var report rostersync.Report
-	if err := json.NewDecoder(resp.Body).Decode(&report); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("sync on %s: status %d, decode %v; logs:\n%s", in.name, resp.StatusCode, err, in.logs)
+		t.Fatalf("sync on %s: %v; logs:\n%s", in.name, err, in.logs)
 	}
 	return report
 }
 
-// waitForAnswer asks in about p until it answers want, failing the test if
-// that takes longer than freshnessBound after synced or it answers
-// anything but the old answer meanwhile.
-func waitForAnswer(t *testing.T, in *instance, fake *kakaotest.Server, p kakaotest.Profile, want string, synced time.Time) {
+// answersWithinBound moves the clock by freshnessBound and asks in about p:
+// that request finds in's check due and starts it, and still answers from
+// the copy in memory (the old answer, or already the new one). Once the
+// check has brought in the other instance's sync, in must answer want.
+func answersWithinBound(t *testing.T, clock *clocktest.Clock, in *instance, fake *kakaotest.Server, p kakaotest.Profile, want string) {
 	t.Helper()
 	old := map[string]string{"FAIL": "SUCCESS", "SUCCESS": "FAIL"}[want]
-	for {
-		got := in.validate(t, fake, p)
-		elapsed := time.Since(synced)
-		if got == want {
-			t.Logf("instance %s answered %s %v after the other's sync", in.name, want, elapsed.Round(time.Millisecond))
-			return
-		}
-		if got != old {
-			t.Fatalf("instance %s answered %s %v after the sync, want %s until it answers %s; logs:\n%s", in.name, got, elapsed, old, want, in.logs)
-		}
-		if elapsed > freshnessBound {
-			t.Fatalf("instance %s still answers %s %v after the other's sync, want %s within %v; logs:\n%s",
-				in.name, got, elapsed.Round(time.Millisecond), want, freshnessBound, in.logs)
-		}
-		time.Sleep(250 * time.Millisecond)
+	loads := in.logs.Count(directoryLoaded)
+	clock.Advance(freshnessBound)
+	if got := in.validate(t, fake, p); got != old && got != want {
+		t.Fatalf("instance %s answered %s while its check ran, want %s or %s; logs:\n%s", in.name, got, old, want, in.logs)
+	}
+	// A guard against a hang only: the check is one small read and the
+	// changed employees.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := in.logs.WaitFor(ctx, directoryLoaded, loads+1); err != nil {
+		t.Fatalf("instance %s: its check after %v: %v; logs:\n%s", in.name, freshnessBound, err, in.logs)
+	}
+	if got := in.validate(t, fake, p); got != want {
+		t.Errorf("instance %s %v after the other's sync answered %s, want %s; logs:\n%s", in.name, freshnessBound, got, want, in.logs)
 	}
 }

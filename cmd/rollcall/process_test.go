@@ -31,7 +31,10 @@ var (
 	buildErr  error
 )
 
-// rollcallBinary builds cmd/rollcall once per test run.
+// rollcallBinary builds cmd/rollcall once per test run, with the
+// Dockerfile's build flags: the deploy tests build it so too, and
+// scripts/test.sh builds it so first, so that each of those builds only
+// links.
 func rollcallBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -41,7 +44,9 @@ func rollcallBinary(t *testing.T) string {
 			return
 		}
 		builtPath = filepath.Join(dir, "rollcall")
-		out, err := exec.Command("go", "build", "-o", builtPath, ".").CombinedOutput()
+		cmd := exec.Command("go", "build", "-trimpath", "-o", builtPath, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		out, err := cmd.CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

@@ -48,8 +48,10 @@ type service struct {
 var _ server.Staleness = (*memdir.Directory)(nil)
 
 // newService builds the service from its configuration without starting it.
-// kakaoOpts lets tests point the profile client at a fake.
-func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileOptions) (*service, error) {
+// kakaoOpts lets tests point the profile client at a fake, and now (time.Now
+// in production) is the clock of what the service lets expire: the
+// directory's checks, the bindings and their cache, the rate limits.
+func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileOptions, now func() time.Time) (*service, error) {
 	source, err := openSource(ctx, cfg.Source)
 	if err != nil {
 		return nil, err
@@ -58,12 +60,12 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	if err != nil {
 		return nil, err
 	}
-	dir := memdir.New(st, memdir.Options{Logger: logging.FromContext(ctx)})
+	dir := memdir.New(st, memdir.Options{Logger: logging.FromContext(ctx), Now: now})
 	m := metrics.New()
 	// Verified users are bound (the validate and skill endpoints), and the
 	// gate answers employee-only blocks from their bindings.
-	binds := binding.New(st, dir, binding.Options{TTL: cfg.Bindings.TTL})
-	skills := newSkills(cfg.Kakao, cfg.Texts, kakaoOpts, dir, binds, m, time.Now)
+	binds := binding.New(st, dir, binding.Options{TTL: cfg.Bindings.TTL, Now: now})
+	skills := newSkills(cfg.Kakao, cfg.Texts, kakaoOpts, dir, binds, m, now)
 	gates := openbuilder.NewGates(skills, binds, cfg.Bindings.AuthBlockID)
 	engine := m.WrapSync(&reloadingSync{
 		engine:    rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),
@@ -119,7 +121,7 @@ func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr
 		return nil
 	}
 	warnOpenSkills(ctx, cfg.Kakao)
-	svc, err := newService(ctx, cfg, kakao.ProfileOptions{})
+	svc, err := newService(ctx, cfg, kakao.ProfileOptions{}, time.Now)
 	if err != nil {
 		return err
 	}
