@@ -73,8 +73,12 @@ type options struct {
 	Timeout time.Duration
 	// Binary, when set, is a rollcall binary to measure instead of one
 	// built from this checkout (to compare two versions on the same load).
-	Binary         string
-	MemoryOnly     bool
+	Binary     string
+	MemoryOnly bool
+	// CPUProfile, when set, is a directory where every rollcall serve of
+	// the run writes its CPU profile (cpu-PID.pprof; a build with -tags
+	// pprof).
+	CPUProfile     string
 	executablePath string
 }
 
@@ -108,6 +112,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.StringVar(&o.Binary, "rollcall-binary", "", "measure this rollcall binary instead of building ./cmd/rollcall (e.g. an older commit's, to compare)")
 	fs.DurationVar(&o.Timeout, "timeout", 45*time.Minute, "the longest the whole run may take; past it the bench stops with an error")
 	fs.BoolVar(&o.MemoryOnly, "memory-only", false, "run only the memory phase (paced load on freshly started servers), after the syncs it needs")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "directory where each `rollcall serve` writes a CPU profile of its life (cpu-PID.pprof; rollcall built with -tags pprof; go tool pprof -top)")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
@@ -210,7 +215,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		b.rollcall = o.Binary
 	} else {
 		fmt.Fprintln(stderr, "bench: building ./cmd/rollcall")
-		if b.rollcall, err = buildRollcall(ctx, root, tmp); err != nil {
+		if b.rollcall, err = buildRollcall(ctx, root, tmp, o.CPUProfile != ""); err != nil {
 			return err
 		}
 	}

@@ -195,6 +195,7 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 		if st.Name == "firestore" && !b.opts.FirestoreLoad {
 			continue
 		}
+		st.Env.CPUProfile = b.opts.CPUProfile
 		setup := serverSetup{Name: "rollcall (" + st.Name + ")", Path: b.rollcall, Args: []string{"serve"}, Env: st.Env.list()}
 		if st.Name == "firestore" {
 			// Served through a proxy that counts its round trips to the store.

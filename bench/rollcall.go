@@ -54,10 +54,15 @@ func moduleRoot() (string, error) {
 }
 
 // buildRollcall builds ./cmd/rollcall into dir the way `make build` does
-// (static, trimmed), and returns the binary's path.
-func buildRollcall(ctx context.Context, root, dir string) (string, error) {
+// (static, trimmed), and returns the binary's path. With profile, the build
+// has -tags pprof: it writes a CPU profile where ROLLCALL_CPUPROFILE says.
+func buildRollcall(ctx context.Context, root, dir string, profile bool) (string, error) {
 	bin := filepath.Join(dir, "rollcall")
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "./cmd/rollcall")
+	args := []string{"build", "-trimpath", "-ldflags", "-s -w", "-o", bin}
+	if profile {
+		args = append(args, "-tags", "pprof")
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, "./cmd/rollcall")...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -141,6 +146,7 @@ type rollcallEnv struct {
 	KakaoOrigin  string
 	SkillSecret  string
 	LogLevel     string
+	CPUProfile   string
 }
 
 func (e rollcallEnv) list() []string {
@@ -161,6 +167,9 @@ func (e rollcallEnv) list() []string {
 	}
 	if e.SkillSecret != "" {
 		env = append(env, "ROLLCALL_SKILL_SECRET="+e.SkillSecret)
+	}
+	if e.CPUProfile != "" {
+		env = append(env, "ROLLCALL_CPUPROFILE="+e.CPUProfile)
 	}
 	return env
 }

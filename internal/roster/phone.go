@@ -62,9 +62,12 @@ func NormalizePhone(s string) (string, error) {
 			return "", ErrInvalidPhone
 		}
 	}
-	if !phonenumbers.IsValidNumber(num) {
-		return "", ErrInvalidPhone
-	}
+	// GetNumberType is UNKNOWN for a number that is not valid (it runs the
+	// same match against the region's patterns that IsValidNumber does), so
+	// it alone answers both questions: asking IsValidNumber first made
+	// Kakao's spelling cost 14.3 instead of 5.9 µs and 56 instead of 34
+	// allocations (BenchmarkNormalizePhone, median of three, shared 2-core
+	// machine), on every verification.
 	switch phonenumbers.GetNumberType(num) {
 	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE:
 	default:
