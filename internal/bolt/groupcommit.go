@@ -75,7 +75,10 @@ func (g *groupCommit) commit() {
 		// they include verifications a few microseconds from their bind,
 		// which then share this commit instead of paying for the next.
 		// On an idle server nothing else is ready and this returns at
-		// once, so it is no window.
+		// once, so it is no window. At saturation (bench -rush-only,
+		// capacity phase) it took commits from 8.8 to 10.4 and 10.3 binds
+		// each (one run without, two with); yielding up to four times
+		// while the queue grew gave 10.1, no more.
 		runtime.Gosched()
 		g.mu.Lock()
 		batch := g.queue
