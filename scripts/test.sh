@@ -51,8 +51,9 @@ build_binary() {
 # prove it still works on a small one.
 #
 # internal/roster is pure (no goroutine, no shared state) and its tests are
-# the costliest under the race detector # phone prefix: about 4 s plain, 30 s with -race), so it runs without it; every
-# package that calls it concurrently still runs its code under -race.
+# among the costliest under the race detector (a differential test over
+# every phone prefix: about 4 s plain, 30 s with -race), so it runs without
+# it; every package that calls it concurrently runs its code under -race.
 race_free=github.com/rollcall/rollcall/internal/roster
 go_test() {
 	# shellcheck disable=SC2046 # one package path a word
