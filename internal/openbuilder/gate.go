@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/rollcall/rollcall/internal/openbuilder/payload"
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
@@ -50,8 +51,8 @@ const (
 
 // gate answers whether the caller is verified, from their binding alone:
 // no call to Kakao.
-func (g *Gates) gate(c *gin.Context, p gatePayload) {
-	userID := p.userID()
+func (g *Gates) gate(c *gin.Context, p payload.GatePayload) {
+	userID := p.UserID()
 	e, ok, err := g.keeper.Gate(c.Request.Context(), userID)
 	outcome := gateNotVerified
 	switch {
@@ -66,8 +67,8 @@ func (g *Gates) gate(c *gin.Context, p gatePayload) {
 
 // unbind deletes the caller's binding; a caller without one, or without a
 // user id, is told the same: there is nothing left to unbind.
-func (g *Gates) unbind(c *gin.Context, p gatePayload) {
-	userID := p.userID()
+func (g *Gates) unbind(c *gin.Context, p payload.GatePayload) {
+	userID := p.UserID()
 	var err error
 	if userID != "" {
 		err = g.keeper.Unbind(c.Request.Context(), userID)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/rollcall/rollcall/internal/openbuilder/payload"
 	"github.com/rollcall/rollcall/internal/secret"
 	"github.com/rollcall/rollcall/internal/verify"
 )
@@ -81,9 +82,9 @@ func (h *Handler) Register(r gin.IRoutes) {
 	route(r, h, "/kakao/skill", h.skill)
 }
 
-// payload is a skill request body as route decodes it with encoding/json.
-type payload interface {
-	botID() string
+// fromBot is a skill request body as route decodes it (internal/openbuilder/payload).
+type fromBot interface {
+	BotID() string
 }
 
 // route mounts POST path, served by serve once the request has passed the
@@ -94,7 +95,7 @@ type payload interface {
 // maxBodyBytes, 400 for a body that does not decode into P, 403 for
 // another bot. serve answers with answer or refuse. A new endpoint is a
 // serve func and one line, as the gate's: route(r, g.h, "/kakao/gate", g.gate).
-func route[P payload](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
+func route[P fromBot](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
 	endpoint := strings.TrimPrefix(path, "/kakao/")
 	r.POST(path, func(c *gin.Context) {
 		body, ok := h.admit(c, endpoint)
@@ -102,11 +103,11 @@ func route[P payload](r gin.IRoutes, h *Handler, path string, serve func(c *gin.
 			return
 		}
 		var p P
-		if err := decode(body, &p); err != nil {
+		if err := payload.Decode(body, &p); err != nil {
 			refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, err.Error())
 			return
 		}
-		if h.bot.IsSet() && !h.bot.Matches(p.botID()) {
+		if h.bot.IsSet() && !h.bot.Matches(p.BotID()) {
 			refuse(c, endpoint, http.StatusForbidden, refusedBot, "this bot is not allowed")
 			return
 		}

@@ -2,6 +2,8 @@ package openbuilder
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -16,6 +18,9 @@ import (
 // configured otherwise.
 var defaults = DefaultTexts()
 
+// exampleOTP is the OTP URL of the shared examples.
+const exampleOTP = "https://talk-plugin-capi.kakao.com/otp/5f1a0e11aa22bb33cc44dd55/profile"
+
 var hong = roster.Employee{
 	Phone: "+821023456789", Name: "홍길동", Department: "인사팀", Position: "대리", Email: "gildong.hong@example.co.kr", Row: 2,
 }
@@ -25,7 +30,11 @@ var hong = roster.Employee{
 func TestValidationAnswerMatchesSharedExamples(t *testing.T) {
 	t.Parallel()
 	var want map[string]validationResponse
-	if err := json.Unmarshal(readTestdata(t, "kakao/validation-responses.json"), &want); err != nil {
+	b, err := os.ReadFile(filepath.Join("..", "kakao", "testdata", "kakao", "validation-responses.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &want); err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]validationResponse{

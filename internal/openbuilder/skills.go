@@ -8,23 +8,24 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/openbuilder/payload"
 	"github.com/rollcall/rollcall/internal/userkey"
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
 // validate answers the parameter validation skill: a request without an
 // OTP URL is a FAIL, which makes Kakao ask for the profile again.
-func (h *Handler) validate(c *gin.Context, req validationRequest) {
-	otp, _ := req.findOTP()
+func (h *Handler) validate(c *gin.Context, req payload.ValidationRequest) {
+	otp, _ := req.FindOTP()
 	if o, ok := h.verify(c, "validate", otp, req.User.ID); ok {
 		answer(c, validationAnswer(h.texts, otp, o))
 	}
 }
 
 // skill answers the block skill with a SkillResponse v2.0.
-func (h *Handler) skill(c *gin.Context, p skillPayload) {
-	otp, _ := p.findOTP()
-	if o, ok := h.verify(c, "skill", otp, p.userID()); ok {
+func (h *Handler) skill(c *gin.Context, p payload.SkillPayload) {
+	otp, _ := p.FindOTP()
+	if o, ok := h.verify(c, "skill", otp, p.UserID()); ok {
 		answer(c, skillAnswer(h.texts, o))
 	}
 }

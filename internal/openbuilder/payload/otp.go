@@ -1,4 +1,4 @@
-package openbuilder
+package payload
 
 import (
 	"encoding/json"
@@ -11,13 +11,13 @@ import (
 // internal/kakao refuses longer ones too.
 const maxOTPURL = 2048
 
-// findOTP returns the profile plugin's OTP URL carried by a validation
+// FindOTP returns the profile plugin's OTP URL carried by a validation
 // request: value.origin when it is an OTP URL, else the "otp" field of a JSON
 // string in value.origin, else the same two readings of value.resolved. It
 // only checks that the result is meant as an OTP URL (an http(s) URL
 // mentioning /otp/ and /profile); whether it may be fetched is
 // internal/kakao's job.
-func (r validationRequest) findOTP() (string, bool) {
+func (r ValidationRequest) FindOTP() (string, bool) {
 	for _, s := range []string{r.Value.Origin, string(r.Value.Resolved)} {
 		if otp, ok := otpIn(s); ok {
 			return otp, true
@@ -26,12 +26,12 @@ func (r validationRequest) findOTP() (string, bool) {
 	return "", false
 }
 
-// findOTP returns the profile plugin's OTP URL carried by a block skill
+// FindOTP returns the profile plugin's OTP URL carried by a block skill
 // payload: the origin of an action.detailParams entry that is an OTP URL,
 // else an action.params value that is one or is a JSON string with an "otp"
 // field, else the same readings of an action.detailParams value. Parameters
 // are visited in name order, so the answer does not depend on map order.
-func (p skillPayload) findOTP() (string, bool) {
+func (p SkillPayload) FindOTP() (string, bool) {
 	details := slices.Sorted(maps.Keys(p.Action.DetailParams))
 	for _, name := range details {
 		if otp, ok := otpIn(p.Action.DetailParams[name].Origin); ok {
@@ -66,17 +66,17 @@ func otpIn(s string) (string, bool) {
 		}
 		s = strings.TrimSpace(string(v.OTP))
 	}
-	if !looksLikeOTPURL(s) {
+	if !LooksLikeOTPURL(s) {
 		return "", false
 	}
 	return s, true
 }
 
-// looksLikeOTPURL reports whether s is meant as a profile plugin OTP URL:
+// LooksLikeOTPURL reports whether s is meant as a profile plugin OTP URL:
 // an http(s) URL that mentions /otp/ and /profile. It is deliberately loose,
 // so that a disguised URL is refused by internal/kakao (and logged as such)
 // rather than overlooked; it is not a security check.
-func looksLikeOTPURL(s string) bool {
+func LooksLikeOTPURL(s string) bool {
 	if len(s) > maxOTPURL {
 		return false
 	}

@@ -1,4 +1,4 @@
-package openbuilder
+package payload
 
 import (
 	"errors"
@@ -16,13 +16,13 @@ const (
 	exampleOldOTP = "https://talk-plugin.kakao.com/otp/62247d59d36c554596ea60eb/profile"
 )
 
-// readTestdata reads testdata/NAME, except that kakao/NAME is one of Kakao's
+// readTestdata reads internal/openbuilder/testdata/NAME, except that kakao/NAME is one of Kakao's
 // own samples, kept beside the Kakao adapter.
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
-	dir := "testdata"
+	dir := filepath.Join("..", "testdata")
 	if strings.HasPrefix(name, "kakao/") {
-		dir = filepath.Join("..", "kakao", "testdata")
+		dir = filepath.Join("..", "..", "kakao", "testdata")
 	}
 	b, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
@@ -33,11 +33,11 @@ func readTestdata(t testing.TB, name string) []byte {
 
 func TestDecodeValidationSharedExample(t *testing.T) {
 	t.Parallel()
-	var got validationRequest
-	if err := decode(readTestdata(t, "kakao/validation-request.json"), &got); err != nil {
+	var got ValidationRequest
+	if err := Decode(readTestdata(t, "kakao/validation-request.json"), &got); err != nil {
 		t.Fatalf("decode: %v", err)
 	}
-	want := validationRequest{
+	want := ValidationRequest{
 		Bot:   bot{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
 		User:  user{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"},
 		Value: validationValue{Origin: exampleOTP, Resolved: exampleOTP},
@@ -49,12 +49,12 @@ func TestDecodeValidationSharedExample(t *testing.T) {
 
 func TestDecodeSkillSharedExample(t *testing.T) {
 	t.Parallel()
-	var got skillPayload
-	if err := decode(readTestdata(t, "kakao/skill-request.json"), &got); err != nil {
+	var got SkillPayload
+	if err := Decode(readTestdata(t, "kakao/skill-request.json"), &got); err != nil {
 		t.Fatalf("decode: %v", err)
 	}
 	pluginValue := paramValue(`{"otp":"` + exampleOTP + `","app_user_id":3001234567}`)
-	want := skillPayload{
+	want := SkillPayload{
 		Bot:         bot{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
 		UserRequest: userRequest{User: user{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"}},
 		Action: action{
@@ -128,9 +128,9 @@ func TestDecodeErrors(t *testing.T) {
 			t.Parallel()
 			var err error
 			if tt.skill {
-				err = decode([]byte(tt.body), new(skillPayload))
+				err = Decode([]byte(tt.body), new(SkillPayload))
 			} else {
-				err = decode([]byte(tt.body), new(validationRequest))
+				err = Decode([]byte(tt.body), new(ValidationRequest))
 			}
 			if tt.inText == "" {
 				if err != nil {
@@ -138,7 +138,7 @@ func TestDecodeErrors(t *testing.T) {
 				}
 				return
 			}
-			var de *decodeError
+			var de *DecodeError
 			if !errors.As(err, &de) {
 				t.Fatalf("decode %q: err = %v, want a *DecodeError", tt.body, err)
 			}
@@ -181,9 +181,9 @@ func TestValidationFindOTP(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, ok := validationRequest{Value: tt.value}.findOTP()
+			got, ok := ValidationRequest{Value: tt.value}.FindOTP()
 			if got != tt.want || ok != tt.wantOK {
-				t.Errorf("findOTP() = %q, %v; want %q, %v", got, ok, tt.want, tt.wantOK)
+				t.Errorf("FindOTP() = %q, %v; want %q, %v", got, ok, tt.want, tt.wantOK)
 			}
 		})
 	}
@@ -225,9 +225,9 @@ func TestSkillFindOTP(t *testing.T) {
 			t.Parallel()
 			// Map order varies between runs; so must not the answer.
 			for range 20 {
-				got, ok := skillPayload{Action: tt.action}.findOTP()
+				got, ok := SkillPayload{Action: tt.action}.FindOTP()
 				if got != tt.want || ok != (tt.want != "") {
-					t.Fatalf("findOTP() = %q, %v; want %q", got, ok, tt.want)
+					t.Fatalf("FindOTP() = %q, %v; want %q", got, ok, tt.want)
 				}
 			}
 		})
@@ -259,20 +259,20 @@ func TestFindOTPInRecordedVariants(t *testing.T) {
 			var got string
 			var ok bool
 			if tt.skill {
-				var p skillPayload
-				if err := decode(body, &p); err != nil {
+				var p SkillPayload
+				if err := Decode(body, &p); err != nil {
 					t.Fatalf("decode: %v", err)
 				}
-				got, ok = p.findOTP()
+				got, ok = p.FindOTP()
 			} else {
-				var r validationRequest
-				if err := decode(body, &r); err != nil {
+				var r ValidationRequest
+				if err := Decode(body, &r); err != nil {
 					t.Fatalf("decode: %v", err)
 				}
-				got, ok = r.findOTP()
+				got, ok = r.FindOTP()
 			}
 			if got != tt.want || ok != (tt.want != "") {
-				t.Errorf("findOTP() = %q, %v; want %q", got, ok, tt.want)
+				t.Errorf("FindOTP() = %q, %v; want %q", got, ok, tt.want)
 			}
 		})
 	}

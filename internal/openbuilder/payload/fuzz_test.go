@@ -1,4 +1,4 @@
-package openbuilder
+package payload
 
 import (
 	"errors"
@@ -28,15 +28,15 @@ func FuzzDecodeValidation(f *testing.F) {
 		"requests/validation-resolved-only.json", "requests/validation-no-otp.json",
 		"requests/validation-typed.json", "requests/validation-live-profile.json")
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var r validationRequest
-		if err := decode(body, &r); err != nil {
-			var de *decodeError
+		var r ValidationRequest
+		if err := Decode(body, &r); err != nil {
+			var de *DecodeError
 			if !errors.As(err, &de) {
 				t.Fatalf("decode error %T %v, want *DecodeError", err, err)
 			}
 			return
 		}
-		checkFound(t, r.findOTP)
+		checkFound(t, r.FindOTP)
 	})
 }
 
@@ -47,33 +47,33 @@ func FuzzDecodeSkill(f *testing.F) {
 		"requests/skilltest-typed-params-profile.json", "requests/live-entities-profile.json",
 		"requests/live-quickreply-gate.json")
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var p skillPayload
-		if err := decode(body, &p); err != nil {
-			var de *decodeError
+		var p SkillPayload
+		if err := Decode(body, &p); err != nil {
+			var de *DecodeError
 			if !errors.As(err, &de) {
 				t.Fatalf("decode error %T %v, want *DecodeError", err, err)
 			}
 			return
 		}
-		checkFound(t, p.findOTP)
+		checkFound(t, p.FindOTP)
 	})
 }
 
-// checkFound: findOTP is deterministic, and what it finds is a trimmed
+// checkFound: FindOTP is deterministic, and what it finds is a trimmed
 // OTP-looking URL (internal/kakao's FuzzCheckOTPURL judges such URLs).
 func checkFound(t *testing.T, find func() (string, bool)) {
 	t.Helper()
 	otp, ok := find()
 	if again, ok2 := find(); again != otp || ok2 != ok {
-		t.Fatalf("findOTP not deterministic: %q, %v then %q, %v", otp, ok, again, ok2)
+		t.Fatalf("FindOTP not deterministic: %q, %v then %q, %v", otp, ok, again, ok2)
 	}
 	if !ok {
 		if otp != "" {
-			t.Fatalf("findOTP = %q, false", otp)
+			t.Fatalf("FindOTP = %q, false", otp)
 		}
 		return
 	}
-	if !looksLikeOTPURL(otp) || strings.TrimSpace(otp) != otp {
-		t.Fatalf("findOTP = %q: not an OTP-looking URL", otp)
+	if !LooksLikeOTPURL(otp) || strings.TrimSpace(otp) != otp {
+		t.Fatalf("FindOTP = %q: not an OTP-looking URL", otp)
 	}
 }

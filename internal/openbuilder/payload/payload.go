@@ -1,4 +1,4 @@
-package openbuilder
+package payload
 
 import (
 	"bytes"
@@ -20,9 +20,9 @@ import (
 // and the objects that hold what rollcall reads stay strict: a body where
 // they are of another type is not a Kakao payload, and is refused 400.
 
-// validationRequest is the part of Open Builder's parameter validation
+// ValidationRequest is the part of Open Builder's parameter validation
 // request that rollcall reads.
-type validationRequest struct {
+type ValidationRequest struct {
 	Bot   bot             `json:"bot"`
 	User  user            `json:"user"`
 	Value validationValue `json:"value"`
@@ -50,18 +50,18 @@ func (v *validationValue) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// skillPayload is the part of Open Builder's block skill payload that
+// SkillPayload is the part of Open Builder's block skill payload that
 // the verification skill reads.
-type skillPayload struct {
+type SkillPayload struct {
 	Bot         bot         `json:"bot"`
 	UserRequest userRequest `json:"userRequest"`
 	Action      action      `json:"action"`
 }
 
-// gatePayload is the part of a block skill payload that the gate and unbind
+// GatePayload is the part of a block skill payload that the gate and unbind
 // skills read: who is asking, from which bot. Their blocks' parameters
 // (action) are the builder's business and are not decoded.
-type gatePayload struct {
+type GatePayload struct {
 	Bot         bot         `json:"bot"`
 	UserRequest userRequest `json:"userRequest"`
 }
@@ -130,23 +130,23 @@ func isObject(b []byte) bool {
 	return len(b) > 0 && b[0] == '{'
 }
 
-// botID returns bot.id.
-func (r validationRequest) botID() string { return r.Bot.ID }
+// BotID returns bot.id.
+func (r ValidationRequest) BotID() string { return r.Bot.ID }
 
-// userID returns user.id.
-func (r validationRequest) userID() string { return r.User.ID }
+// UserID returns user.id.
+func (r ValidationRequest) UserID() string { return r.User.ID }
 
-// botID returns bot.id.
-func (p skillPayload) botID() string { return p.Bot.ID }
+// BotID returns bot.id.
+func (p SkillPayload) BotID() string { return p.Bot.ID }
 
-// userID returns userRequest.user.id.
-func (p skillPayload) userID() string { return p.UserRequest.User.ID }
+// UserID returns userRequest.user.id.
+func (p SkillPayload) UserID() string { return p.UserRequest.User.ID }
 
-// botID returns bot.id.
-func (p gatePayload) botID() string { return p.Bot.ID }
+// BotID returns bot.id.
+func (p GatePayload) BotID() string { return p.Bot.ID }
 
-// userID returns userRequest.user.id.
-func (p gatePayload) userID() string { return p.UserRequest.User.ID }
+// UserID returns userRequest.user.id.
+func (p GatePayload) UserID() string { return p.UserRequest.User.ID }
 
 // paramValue is a parameter value as text. Kakao documents strings, but some
 // values arrive as JSON objects or numbers; those are kept as their compact
@@ -176,26 +176,26 @@ func (p *paramValue) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// decodeError says why a request body is not a Kakao payload. Its message
+// DecodeError says why a request body is not a Kakao payload. Its message
 // never quotes the body, so it may be logged and returned to the caller.
-type decodeError struct {
+type DecodeError struct {
 	msg string
 	err error
 }
 
-func (e *decodeError) Error() string { return e.msg }
+func (e *DecodeError) Error() string { return e.msg }
 
-func (e *decodeError) Unwrap() error { return e.err }
+func (e *DecodeError) Unwrap() error { return e.err }
 
-// decode reads body, which must be one JSON object, into v; a syntax error
-// or a field of the wrong type yields a *decodeError.
-func decode(body []byte, v any) error {
+// Decode reads body, which must be one JSON object, into v; a syntax error
+// or a field of the wrong type yields a *DecodeError.
+func Decode(body []byte, v any) error {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) == 0 {
-		return &decodeError{msg: "empty request body"}
+		return &DecodeError{msg: "empty request body"}
 	}
 	if trimmed[0] != '{' {
-		return &decodeError{msg: "request body is not a JSON object"}
+		return &DecodeError{msg: "request body is not a JSON object"}
 	}
 	err := json.Unmarshal(body, v)
 	if err == nil {
@@ -205,11 +205,11 @@ func decode(body []byte, v any) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax):
-		return &decodeError{msg: fmt.Sprintf("malformed JSON at byte %d", syntax.Offset), err: err}
+		return &DecodeError{msg: fmt.Sprintf("malformed JSON at byte %d", syntax.Offset), err: err}
 	case errors.As(err, &typ) && typ.Field != "":
-		return &decodeError{msg: fmt.Sprintf("field %q has the wrong type (got %s)", typ.Field, typ.Value), err: err}
+		return &DecodeError{msg: fmt.Sprintf("field %q has the wrong type (got %s)", typ.Field, typ.Value), err: err}
 	case errors.As(err, &typ):
-		return &decodeError{msg: fmt.Sprintf("a field has the wrong type (got %s)", typ.Value), err: err}
+		return &DecodeError{msg: fmt.Sprintf("a field has the wrong type (got %s)", typ.Value), err: err}
 	}
-	return &decodeError{msg: "request body does not match the Kakao payload", err: err}
+	return &DecodeError{msg: "request body does not match the Kakao payload", err: err}
 }
