@@ -2,7 +2,6 @@ package kakao_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptrace"
@@ -29,16 +28,11 @@ func hongProfile(t testing.TB) kakaotest.Profile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var p struct {
-		AppUserID   int64  `json:"app_user_id"`
-		Nickname    string `json:"nickname"`
-		PhoneNumber string `json:"phone_number"`
-		Email       string `json:"email"`
-	}
-	if err := json.Unmarshal(b, &p); err != nil {
+	p, err := kakaotest.ParseProfile(b)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return kakaotest.Profile{AppUserID: p.AppUserID, Nickname: p.Nickname, PhoneNumber: p.PhoneNumber, Email: p.Email}
+	return p
 }
 
 func newClient(t testing.TB, fake *kakaotest.Server, key string, opts kakao.ProfileOptions) *kakao.ProfileClient {

@@ -50,16 +50,11 @@ var (
 // profile, so the fake answers exactly what Kakao's documentation shows.
 func hongProfile(t testing.TB) kakaotest.Profile {
 	t.Helper()
-	var p struct {
-		AppUserID   int64  `json:"app_user_id"`
-		Nickname    string `json:"nickname"`
-		PhoneNumber string `json:"phone_number"`
-		Email       string `json:"email"`
-	}
-	if err := json.Unmarshal(readFile(t, "kakao/otp-profile-response.json"), &p); err != nil {
+	p, err := kakaotest.ParseProfile(readFile(t, "kakao/otp-profile-response.json"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	return kakaotest.Profile{AppUserID: p.AppUserID, Nickname: p.Nickname, PhoneNumber: p.PhoneNumber, Email: p.Email}
+	return p
 }
 
 // directoryFunc is a hand-written verify.Directory fake.

@@ -14,6 +14,7 @@ package kakaotest
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -228,3 +229,19 @@ func (s *Server) Requests() []Request {
 }
 
 var otpPath = regexp.MustCompile(`^/otp/([0-9a-f]{24})/profile$`)
+
+// ParseProfile reads a profile as Kakao's API writes one (a recorded
+// answer, such as testdata/kakao/otp-profile-response.json), so that tests
+// serve the recorded person.
+func ParseProfile(b []byte) (Profile, error) {
+	var p struct {
+		AppUserID   int64  `json:"app_user_id"`
+		Nickname    string `json:"nickname"`
+		PhoneNumber string `json:"phone_number"`
+		Email       string `json:"email"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return Profile{}, fmt.Errorf("kakaotest: read a recorded profile: %w", err)
+	}
+	return Profile{AppUserID: p.AppUserID, Nickname: p.Nickname, PhoneNumber: p.PhoneNumber, Email: p.Email}, nil
+}
