@@ -158,7 +158,8 @@ func withOTP(t testing.TB, file, otp string) []byte {
 	return bytes.ReplaceAll(b, []byte(sharedOTP), escaped[1:len(escaped)-1])
 }
 
-// readFile is readTestdata for the external test package.
+// readFile reads testdata/NAME, except that kakao/NAME is one of Kakao's own
+// samples, kept beside the Kakao adapter (payload's tests read both too).
 func readFile(t testing.TB, name string) []byte {
 	t.Helper()
 	dir := "testdata"
