@@ -4,6 +4,13 @@ package main
 // answering skills from memory (a new verification ERROR, since it cannot
 // be bound: issue 19), answers its other endpoints promptly and honestly,
 // and recovers by itself when Firestore is back.
+//
+// The service runs in-process on a clock the test moves, so that its
+// directory's checks fall due when the test says rather than every 10 s;
+// the Firestore emulator is the test's own, stopped and started again. The
+// Firestore library reads the emulator's address from the process
+// environment, so the test runs in a process of its own whose environment
+// names that emulator.
 
 import (
 	"bufio"
@@ -11,15 +18,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
 	"github.com/rollcall/rollcall/internal/logging/logtest"
+	"github.com/rollcall/rollcall/internal/memdir"
 )
 
 // emulator is a Firestore emulator of the test's own, run by
@@ -140,8 +151,8 @@ const (
 )
 
 // waitForLine waits until logs holds line n times. The service's own checks
-// (every 10 s, each bounded by its own deadline) write it; the bound here
-// only ends a test that hangs.
+// (each bounded by its own deadline) write it; the bound here only ends a
+// test that hangs.
 func waitForLine(t *testing.T, logs *logtest.Buffer, line string, n int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -151,35 +162,75 @@ func waitForLine(t *testing.T, logs *logtest.Buffer, line string, n int) {
 	}
 }
 
+// reply is a call's answer or its error.
+type reply struct {
+	a   answer
+	err error
+}
+
+// callLater runs call in a goroutine of its own and hands over its reply.
+func callLater(call func() (answer, error)) <-chan reply {
+	c := make(chan reply, 1)
+	go func() {
+		a, err := call()
+		c <- reply{a, err}
+	}()
+	return c
+}
+
+// answer returns the reply's answer, failing t if the call failed.
+func (r reply) answer(t *testing.T) answer {
+	t.Helper()
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return r.a
+}
+
+// outageEmulatorEnv, set, says that this process is the outage test's own,
+// and that FIRESTORE_EMULATOR_HOST is the address of an emulator it starts.
+const outageEmulatorEnv = "ROLLCALL_TEST_OUTAGE_EMULATOR"
+
+// inOwnProcess runs the test named name again in a process of its own
+// whose FIRESTORE_EMULATOR_HOST is a free loopback address, and fails t
+// with that process's output if it fails.
+func inOwnProcess(t *testing.T, name string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+name+"$", "-test.v", "-test.timeout=10m")
+	cmd.Env = append(os.Environ(), outageEmulatorEnv+"=1", fmt.Sprintf("FIRESTORE_EMULATOR_HOST=127.0.0.1:%d", freePort(t)))
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: "+name) {
+		t.Fatalf("%s in a process of its own: %v\n%s", name, err, out)
+	}
+}
+
 func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 	t.Parallel()
 	needFirestoreEmulator(t) // the machine has the emulator: this test starts its own
-	bin := rollcallBinary(t)
-	emPort := freePort(t)
-	em := startEmulator(t, emPort)
-
-	fake, err := kakaotest.Start(kakaotest.PlainHTTP())
+	if os.Getenv(outageEmulatorEnv) == "" {
+		inOwnProcess(t, t.Name())
+		return
+	}
+	_, port, err := net.SplitHostPort(os.Getenv("FIRESTORE_EMULATOR_HOST"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fake.Close()
-	e := newTestEnv(t)
-	port := freePort(t)
-	e.vars["PORT"] = fmt.Sprint(port)
-	e.vars["FIRESTORE_EMULATOR_HOST"] = fmt.Sprintf("127.0.0.1:%d", emPort)
-	e.vars["ROLLCALL_STORE"] = "firestore:rollcall-outage"
-	e.vars["ROLLCALL_KAKAO_REST_API_KEY"] = fake.APIKey()
-	e.vars["ROLLCALL_KAKAO_OTP_ORIGINS"] = fake.Origin()
-	e.vars["ROLLCALL_SYNC_TOKEN"] = "outage-token"
-	logs := &logtest.Buffer{}
-	cmd := exec.Command(bin, "serve")
-	cmd.Env, cmd.Stdout, cmd.Stderr = e.environ(), logs, logs
-	if err := cmd.Start(); err != nil {
+	emPort, err := strconv.Atoi(port)
+	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	waitReady(t, base, logs) // after the service's own first sync
+	em := startEmulator(t, emPort)
+
+	fake := kakaotest.NewServer(t)
+	e := newTestEnv(t)
+	e.vars["ROLLCALL_STORE"] = "firestore:rollcall-outage"
+	e.vars["ROLLCALL_SYNC_TOKEN"] = "outage-token"
+	clock := clocktest.New(time.Now())
+	in := startInstance(t, "outage", e, fake, clock) // after the service's own first sync
+	base, logs := in.url, in.logs
+	if a := callService(t, "GET", base+"/ready", ""); a.status != 200 || a.body["directory"] != "current" {
+		t.Fatalf("/ready after the first sync = %d %v, want 200 current; logs:\n%s", a.status, a.body, logs)
+	}
 	defer func() {
 		if t.Failed() {
 			t.Logf("rollcall's logs:\n%s", logs)
@@ -204,41 +255,35 @@ func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 
 	em.stop(t)
 	down := time.Now()
+	// The directory's next check falls due; the validation's look-up starts
+	// it, in the background, and answers from memory meanwhile.
+	clock.Advance(memdir.DefaultCheckInterval)
 	verify("with Firestore down", "ERROR")
-	// A sync asked for now fails within the service's own deadline; the
-	// directory's next check finds the store gone, and says so once. The
-	// test waits for both at once.
-	type result struct {
-		a   answer
-		err error
-	}
-	synced := make(chan result, 1)
-	go func() {
+	// A sync and a status asked for now fail within the service's own
+	// deadlines; the directory's check finds the store gone, and says so
+	// once. The test waits for the three at once.
+	synced := callLater(func() (answer, error) {
 		// The first sync may still be releasing its lease when the store goes
 		// down (a release that now waits out its own deadline): that is 409
 		// busy until it ends, so ask again then.
 		for {
 			a, err := callOnce("POST", base+"/internal/sync", "")
 			if err != nil || a.status != http.StatusConflict || a.body["reason"] != "busy" {
-				synced <- result{a, err}
-				return
+				return a, err
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-	}()
+	})
+	status := callLater(func() (answer, error) { return callOnce("GET", base+"/internal/status", "") })
 	waitForLine(t, logs, storeUnreachable, 1)
 	if a := callService(t, "GET", base+"/ready", ""); a.status != 200 || a.body["directory"] != "stale" {
 		t.Errorf("/ready once the check failed = %d %v, want 200 stale", a.status, a.body)
 	}
 	t.Logf("/ready said stale %v after the store went down", time.Since(down).Round(time.Millisecond))
-	r := <-synced
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	if a := r.a; a.status != http.StatusServiceUnavailable || a.body["reason"] != "store_unavailable" {
+	if a := (<-synced).answer(t); a.status != http.StatusServiceUnavailable || a.body["reason"] != "store_unavailable" {
 		t.Errorf("POST /internal/sync with Firestore down = %d %v, want 503 store_unavailable", a.status, a.body)
 	}
-	if a := callService(t, "GET", base+"/internal/status", ""); a.status != http.StatusServiceUnavailable || a.body["error"] == "" {
+	if a := (<-status).answer(t); a.status != http.StatusServiceUnavailable || a.body["error"] == "" {
 		t.Errorf("GET /internal/status with Firestore down = %d %v, want 503 with an error", a.status, a.body)
 	}
 	t.Logf("/internal/sync answered, /internal/status too, %v after the store went down", time.Since(down).Round(time.Millisecond))
@@ -248,11 +293,23 @@ func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 	verify("with Firestore down and /ready saying stale", "ERROR")
 
 	// Firestore is back at the same address, empty (the emulator keeps
-	// nothing). The directory's next check reaches it by itself; then a
-	// sync fills it again, and the instance answers from that at once.
+	// nothing). The directory's checks reach it by themselves: each falls
+	// due as the clock moves, started by a probe of /ready, until one gets
+	// through (the client's reconnection backs off while the store is
+	// down). Then a sync fills it again, and the instance answers from that
+	// at once.
 	startEmulator(t, emPort)
 	back := time.Now()
-	waitForLine(t, logs, storeReachable, 1)
+	for reached := false; !reached; {
+		clock.Advance(memdir.DefaultCheckInterval)
+		callService(t, "GET", base+"/ready", "")
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		reached = logs.WaitFor(ctx, storeReachable, 1) == nil
+		cancel()
+		if !reached && time.Since(back) > 3*time.Minute {
+			t.Fatalf("the directory's checks did not reach the store within 3 minutes of its return")
+		}
+	}
 	a := callService(t, "POST", base+"/internal/sync", "")
 	employees := a.body["employees"] // the example's count: all of them come back as added
 	if a.status != 200 || a.body["added"] != employees || employees == "0" {

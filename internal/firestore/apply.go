@@ -133,7 +133,7 @@ func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string
 		final = append(final, op{doc: s.pendingDoc()})
 	}
 
-	if len(employees)+len(manifest)+len(final) <= maxWritesPerCommit && len(manifest) <= maxShardsPerCommit {
+	if len(employees)+len(manifest)+len(final) <= s.writesPerCommit && len(manifest) <= maxShardsPerCommit {
 		err := s.commit(ctx, slices.Concat(employees, manifest, final))
 		if ambiguous(err) {
 			// The commit may have landed whole: it is one transaction.
@@ -151,7 +151,7 @@ func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string
 	if !st.Pending {
 		final = append(final, op{doc: s.pendingDoc()})
 	}
-	err = s.commitAll(ctx, employees, maxWritesPerCommit)
+	err = s.commitAll(ctx, employees, s.writesPerCommit)
 	if err == nil {
 		err = s.commitAll(ctx, manifest, maxShardsPerCommit)
 	}

@@ -68,14 +68,21 @@ func employeesOf(t *testing.T, rows [][]string) []roster.Employee {
 	return parsed.Employees
 }
 
+// writesPerCommit is the commit size of the stores openProject opens: a
+// tenth of Firestore's 500, so that the changes of these tests, a tenth of
+// the size of the issue's, take as many commits as those would.
+const writesPerCommit = maxWritesPerCommit / 10
+
 // openProject opens another client (another process or instance) on the
-// project; the test closes it, except a store whose process dies.
+// project, committing writesPerCommit at most; the test closes it, except
+// a store whose process dies.
 func openProject(t *testing.T, project string, closeAtEnd bool) *Store {
 	t.Helper()
 	s, err := Open(t.Context(), project, "")
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
+	s.writesPerCommit = writesPerCommit
 	if closeAtEnd {
 		t.Cleanup(func() { _ = s.Close() })
 	}
@@ -159,11 +166,11 @@ func wantInstance(t *testing.T, name string, dir *memdir.Directory, want, others
 func TestInterruptedApplyConverges(t *testing.T) {
 	needEmulator(t)
 	const (
-		n      = 1500 // employees: a change of 600 takes 5 commits
-		change = 600
+		n      = 150 // employees: a change of 60 takes 5 commits of writesPerCommit
+		change = 60
 	)
 	base := sheet(n)
-	deleted := slices.Concat(base[:300], base[300+change:])
+	deleted := slices.Concat(base[:30], base[30+change:])
 	pasted := slices.Concat(base, sheet(n + change)[n+1:])
 	cases := []struct {
 		name    string
@@ -172,7 +179,7 @@ func TestInterruptedApplyConverges(t *testing.T) {
 		{"rows deleted by mistake", deleted},
 		{"rows pasted by mistake", pasted},
 	}
-	// Commits of a change of 600: 1 records it as pending, 2 and 3 write
+	// Commits of a change of 60: 1 records it as pending, 2 and 3 write
 	// the employees, 4 the manifest, 5 ends it. (storetest's replication
 	// section cuts at 2, 3 and 4 too.)
 	cuts := []struct {
@@ -227,7 +234,7 @@ func TestInterruptedApplyConverges(t *testing.T) {
 
 				// HR undoes the mistake; the next sync runs in a process of
 				// its own, after the dead one's lease has expired. Removing
-				// 600 pasted rows of 2,100 trips the deletion brake: the
+				// 60 pasted rows of 210 trips the deletion brake: the
 				// operator forces it, as the refusal says.
 				src.rows = base
 				next := openProject(t, project, true)
@@ -281,9 +288,12 @@ func TestInterruptedApplyThenCompleted(t *testing.T) {
 	needEmulator(t)
 	t.Parallel()
 	ctx := t.Context()
-	const n = 1500
+	const (
+		n      = 300
+		change = 60
+	)
 	base := sheet(n)
-	mistake := slices.Concat(base[:300], base[900:])
+	mistake := slices.Concat(base[:30], base[30+change:])
 	project := testProjectID(t)
 	syncer := openProject(t, project, true)
 	src := &rowsSource{rows: base}
@@ -300,20 +310,21 @@ func TestInterruptedApplyThenCompleted(t *testing.T) {
 		t.Fatalf("cut-short sync landed %q, want part", r.Landed)
 	}
 	// The repair costs O(the change), not O(the directory): it reads the
-	// 600 pending employees (to plan, and again to apply), never all 1,500.
+	// 60 pending employees (to plan, and again to apply), never all 300.
 	counted := &ops{}
 	next := openCountedStore(t, project, counted)
+	next.writesPerCommit = writesPerCommit
 	r, err := rostersync.NewEngine(src, next, 20).Run(ctx, rostersync.Options{Force: true})
 	if err != nil || r.Landed != rostersync.LandedAll {
 		t.Fatalf("the sync that completes it = %v, landed %q", err, r.Landed)
 	}
-	if reads, _, _ := counted.take(); reads >= 2*600+100 {
-		t.Errorf("the repair read %d documents, want under %d (twice the pending employees and a few)", reads, 2*600+100)
+	if reads, _, _ := counted.take(); reads >= 2*change+50 {
+		t.Errorf("the repair read %d documents, want under %d (twice the pending employees and a few)", reads, 2*change+50)
 	} else {
 		t.Logf("the repair read %d documents", reads)
 	}
 	want := employeesOf(t, mistake)
-	gone := employeesOf(t, base)[299:899]
+	gone := employeesOf(t, base)[29 : 29+change]
 	wantConverged(t, next, want, gone)
 	wantInstance(t, "the instance up during the cut", up, want, gone)
 }

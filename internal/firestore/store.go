@@ -56,6 +56,9 @@ type Store struct {
 	// and an error it returns fails that commit: the seam through which
 	// tests cut an Apply short. Production leaves it nil.
 	beforeCommit func(ctx context.Context) error
+	// writesPerCommit is maxWritesPerCommit; tests lower it so that a small
+	// change takes as many commits as a large one.
+	writesPerCommit int
 }
 
 var _ rostersync.Store = (*Store)(nil)
@@ -82,7 +85,7 @@ func Open(ctx context.Context, projectID, databaseID string, opts ...option.Clie
 		}
 		return nil, fmt.Errorf("open Firestore database %s of project %s: %w", databaseID, projectID, err)
 	}
-	return &Store{client: client, now: time.Now, project: projectID, database: databaseID}, nil
+	return &Store{client: client, now: time.Now, project: projectID, database: databaseID, writesPerCommit: maxWritesPerCommit}, nil
 }
 
 // Close releases the client's connections.

@@ -31,6 +31,7 @@ func TestContract(t *testing.T) {
 			s.(*Store).beforeCommit = nil
 			return
 		}
+		s.(*Store).writesPerCommit = writesPerCommit
 		cutAt(s.(*Store), at, chunkFails)
 	})
 }

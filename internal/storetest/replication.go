@@ -154,8 +154,8 @@ func testVersion(t *testing.T, s Store) {
 	moved("a delete")
 }
 
-// cutPoints are the commits at which testInterrupted cuts an Apply of 600
-// deletions from 1,500 short: the first that writes after it began, one in
+// cutPoints are the commits at which testInterrupted cuts an Apply of 60
+// deletions from 150 short: the first that writes after it began, one in
 // the middle, and one near the end.
 var cutPoints = []int{2, 3, 4}
 
@@ -171,14 +171,14 @@ func testInterrupted(at int, cut func(s Store, at int)) func(t *testing.T, s Sto
 		if cut == nil {
 			t.Skip("the store applies atomically: there is nothing to cut short")
 		}
-		base := People(1500)
+		base := People(150)
 		apply(t, s, base, nil)
 		before := version(t, s)
 		var gone []string
-		for _, e := range base[300:900] {
+		for _, e := range base[30:90] {
 			gone = append(gone, e.Phone)
 		}
-		want := slices.Concat(base[:300], base[900:])
+		want := slices.Concat(base[:30], base[90:])
 		cut(s, at)
 		if err := s.Apply(t.Context(), nil, gone); !errors.Is(err, replication.ErrInterrupted) {
 			t.Fatalf("Apply cut short at commit %d = %v, want an error wrapping replication.ErrInterrupted", at, err)

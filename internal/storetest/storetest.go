@@ -95,7 +95,8 @@ func clockless(run func(t *testing.T, s Store)) func(t *testing.T, s Store, cloc
 //
 // cut, for a store that cannot apply atomically, makes the store's next
 // Apply fail at its at-th commit (the first records the Apply as pending),
-// and at 0 stops cutting; a store that applies atomically passes nil, and
+// its commits small enough that 60 deletions take at least four, and at 0
+// stops cutting; a store that applies atomically passes nil, and
 // the clauses that need it are skipped.
 func Run(t *testing.T, open func(t *testing.T, clock *clocktest.Clock) Store, cut func(s Store, at int)) {
 	t.Helper()
