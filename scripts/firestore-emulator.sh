@@ -16,9 +16,9 @@
 # not compiled anything yet), slower than a test's probe may wait.
 #
 # FIRESTORE_EMULATOR_PORT, when set, is the port to use instead of a free
-# one (a test that stops the emulator and starts it again at the same
-# address does so). When the emulator cannot be found or
-# started it says what is missing and exits 125 without running the command.
+# one (to start an emulator again at the same address). When the emulator
+# cannot be found or started it says what is missing and exits 125 without
+# running the command.
 #
 # Tests isolate themselves with a project id each, so one emulator serves a
 # whole `go test` run.

@@ -6,14 +6,14 @@ package main
 // and recovers by itself when Firestore is back.
 //
 // The service runs in-process on a clock the test moves, so that its
-// directory's checks fall due when the test says rather than every 10 s;
-// the Firestore emulator is the test's own, stopped and started again. The
-// Firestore library reads the emulator's address from the process
+// directory's checks fall due when the test says rather than every 10 s.
+// It reaches the emulator through a proxy that the test cuts (every
+// connection closed, new ones refused) and restores at the same address.
+// The Firestore library reads the emulator's address from the process
 // environment, so the test runs in a process of its own whose environment
-// names that emulator.
+// names the proxy.
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -22,8 +22,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,72 +33,74 @@ import (
 	"github.com/rollcall/rollcall/internal/memdir"
 )
 
-// emulator is a Firestore emulator of the test's own, run by
-// scripts/firestore-emulator.sh around `cat`: closing cat's input ends the
-// script, which stops the emulator.
-type emulator struct {
-	stdin io.WriteCloser
-	done  chan error
-	logs  *logtest.Buffer
+// firestoreProxy forwards TCP connections from addr to the emulator at
+// upstream while it is up.
+type firestoreProxy struct {
+	addr, upstream string
+
+	mu    sync.Mutex
+	ln    net.Listener // nil while down
+	conns map[net.Conn]bool
 }
 
-// startEmulator starts an emulator on 127.0.0.1:port and waits until the
-// script says it is ready (after its warm-up).
-func startEmulator(t *testing.T, port int) *emulator {
+// up starts accepting connections at p.addr.
+func (p *firestoreProxy) up(t *testing.T) {
 	t.Helper()
-	cmd := exec.Command("../../scripts/firestore-emulator.sh", "cat")
-	cmd.Env = append(os.Environ(), fmt.Sprintf("FIRESTORE_EMULATOR_PORT=%d", port))
-	stdin, err := cmd.StdinPipe()
+	ln, err := net.Listen("tcp", p.addr)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("the Firestore proxy: %v", err)
 	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
+	p.mu.Lock()
+	p.ln = ln
+	p.mu.Unlock()
+	go p.serve(ln)
+}
+
+// down closes the listener and every connection: Firestore is gone.
+func (p *firestoreProxy) down() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	for c := range p.conns {
+		c.Close()
 	}
-	em := &emulator{stdin: stdin, done: make(chan error, 1), logs: &logtest.Buffer{}}
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		signalled := false
-		for sc.Scan() {
-			fmt.Fprintln(em.logs, sc.Text())
-			if !signalled && strings.Contains(sc.Text(), "emulator ready at") {
-				close(ready)
-				signalled = true
-			}
+	clear(p.conns)
+}
+
+// serve forwards every connection ln accepts until ln is closed.
+func (p *firestoreProxy) serve(ln net.Listener) {
+	for {
+		client, err := ln.Accept()
+		if err != nil {
+			return
 		}
-		em.done <- cmd.Wait()
-	}()
-	t.Cleanup(func() { em.stop(t) })
-	select {
-	case <-ready:
-	case err := <-em.done:
-		em.done <- err
-		t.Fatalf("the Firestore emulator script ended (%v) before the emulator was ready:\n%s", err, em.logs)
-	case <-time.After(3 * time.Minute):
-		t.Fatalf("the Firestore emulator was not ready within 3 minutes:\n%s", em.logs)
+		server, err := net.Dial("tcp", p.upstream)
+		if err != nil {
+			client.Close()
+			continue
+		}
+		p.mu.Lock()
+		if p.ln != ln { // cut meanwhile
+			p.mu.Unlock()
+			client.Close()
+			server.Close()
+			continue
+		}
+		p.conns[client], p.conns[server] = true, true
+		p.mu.Unlock()
+		go pipe(client, server)
+		go pipe(server, client)
 	}
-	return em
 }
 
-// stop stops the emulator and waits until it is gone; stopping it again
-// does nothing.
-func (em *emulator) stop(t *testing.T) {
-	t.Helper()
-	if em.stdin == nil {
-		return
-	}
-	em.stdin.Close()
-	em.stdin = nil
-	select {
-	case <-em.done:
-	case <-time.After(time.Minute):
-		t.Fatalf("the Firestore emulator did not stop within a minute:\n%s", em.logs)
-	}
+// pipe copies from src to dst, then closes both.
+func pipe(dst, src net.Conn) {
+	_, _ = io.Copy(dst, src)
+	dst.Close()
+	src.Close()
 }
 
 // answer is a status and a JSON body's top-level fields, as text.
@@ -187,17 +189,19 @@ func (r reply) answer(t *testing.T) answer {
 	return r.a
 }
 
-// outageEmulatorEnv, set, says that this process is the outage test's own,
-// and that FIRESTORE_EMULATOR_HOST is the address of an emulator it starts.
-const outageEmulatorEnv = "ROLLCALL_TEST_OUTAGE_EMULATOR"
+// outageUpstreamEnv, set, says that this process is the outage test's own:
+// FIRESTORE_EMULATOR_HOST is the address its proxy listens on, and this
+// the emulator's.
+const outageUpstreamEnv = "ROLLCALL_TEST_OUTAGE_UPSTREAM"
 
 // inOwnProcess runs the test named name again in a process of its own
-// whose FIRESTORE_EMULATOR_HOST is a free loopback address, and fails t
-// with that process's output if it fails.
+// whose FIRESTORE_EMULATOR_HOST is a free loopback address for its proxy,
+// and fails t with that process's output if it fails.
 func inOwnProcess(t *testing.T, name string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^"+name+"$", "-test.v", "-test.timeout=10m")
-	cmd.Env = append(os.Environ(), outageEmulatorEnv+"=1", fmt.Sprintf("FIRESTORE_EMULATOR_HOST=127.0.0.1:%d", freePort(t)))
+	cmd.Env = append(os.Environ(), outageUpstreamEnv+"="+os.Getenv("FIRESTORE_EMULATOR_HOST"),
+		fmt.Sprintf("FIRESTORE_EMULATOR_HOST=127.0.0.1:%d", freePort(t)))
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "--- PASS: "+name) {
 		t.Fatalf("%s in a process of its own: %v\n%s", name, err, out)
@@ -206,24 +210,19 @@ func inOwnProcess(t *testing.T, name string) {
 
 func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 	t.Parallel()
-	needFirestoreEmulator(t) // the machine has the emulator: this test starts its own
-	if os.Getenv(outageEmulatorEnv) == "" {
+	needFirestoreEmulator(t)
+	upstream := os.Getenv(outageUpstreamEnv)
+	if upstream == "" {
 		inOwnProcess(t, t.Name())
 		return
 	}
-	_, port, err := net.SplitHostPort(os.Getenv("FIRESTORE_EMULATOR_HOST"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	emPort, err := strconv.Atoi(port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	em := startEmulator(t, emPort)
+	proxy := &firestoreProxy{addr: os.Getenv("FIRESTORE_EMULATOR_HOST"), upstream: upstream, conns: map[net.Conn]bool{}}
+	proxy.up(t)
+	t.Cleanup(proxy.down)
 
 	fake := kakaotest.NewServer(t)
 	e := newTestEnv(t)
-	e.vars["ROLLCALL_STORE"] = "firestore:rollcall-outage"
+	e.vars["ROLLCALL_STORE"] = fmt.Sprintf("firestore:rollcall-outage-%d", time.Now().UnixNano()%1e9)
 	e.vars["ROLLCALL_SYNC_TOKEN"] = "outage-token"
 	clock := clocktest.New(time.Now())
 	in := startInstance(t, "outage", e, fake, clock) // after the service's own first sync
@@ -253,7 +252,7 @@ func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 	}
 	verify("with Firestore up", "SUCCESS")
 
-	em.stop(t)
+	proxy.down()
 	down := time.Now()
 	// The directory's next check falls due; the validation's look-up starts
 	// it, in the background, and answers from memory meanwhile.
@@ -292,13 +291,12 @@ func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 	}
 	verify("with Firestore down and /ready saying stale", "ERROR")
 
-	// Firestore is back at the same address, empty (the emulator keeps
-	// nothing). The directory's checks reach it by themselves: each falls
-	// due as the clock moves, started by a probe of /ready, until one gets
-	// through (the client's reconnection backs off while the store is
-	// down). Then a sync fills it again, and the instance answers from that
-	// at once.
-	startEmulator(t, emPort)
+	// Firestore is back at the same address. The directory's checks reach
+	// it by themselves: each falls due as the clock moves, started by a
+	// probe of /ready, until one gets through (the client's reconnection
+	// backs off while the store is down). Then a sync runs, and the
+	// instance answers from the store at once.
+	proxy.up(t)
 	back := time.Now()
 	for reached := false; !reached; {
 		clock.Advance(memdir.DefaultCheckInterval)
@@ -311,9 +309,9 @@ func TestFirestoreOutageUnderAServingInstance(t *testing.T) {
 		}
 	}
 	a := callService(t, "POST", base+"/internal/sync", "")
-	employees := a.body["employees"] // the example's count: all of them come back as added
-	if a.status != 200 || a.body["added"] != employees || employees == "0" {
-		t.Fatalf("POST /internal/sync once the store was reached again = %d %v, want 200 with every employee added", a.status, a.body)
+	employees := a.body["employees"] // the example's count: none of them changed
+	if a.status != 200 || a.body["unchanged"] != employees || employees == "0" {
+		t.Fatalf("POST /internal/sync once the store was reached again = %d %v, want 200 with every employee unchanged", a.status, a.body)
 	}
 	if a := callService(t, "GET", base+"/ready", ""); a.status != 200 || a.body["directory"] != "current" {
 		t.Errorf("/ready after the sync = %d %v, want 200 current", a.status, a.body)

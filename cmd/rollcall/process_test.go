@@ -177,7 +177,7 @@ func TestKilledSyncIsRepaired(t *testing.T) {
 	needFirestoreEmulator(t)
 	bin := rollcallBinary(t)
 	e := newTestEnv(t)
-	const n = 6000
+	const n = 4000
 	var sheet strings.Builder
 	sheet.WriteString("이름,휴대전화\n")
 	for i := range n {
