@@ -2,9 +2,9 @@
 # The one test command (make test, .ci/run), in the order that fails
 # fastest: the quick lint checks (tracked files, gofmt); the binary, built
 # as the Dockerfile builds it; every test with the race detector (pure
-# internal/roster's without) and every go vet analyzer, then every benchmark
-# once, against a freshly started Firestore emulator; then a short run of every fuzz target. Each step says
-# how long it took.
+# internal/roster's without) and every go vet analyzer, and every benchmark
+# once, against a freshly started Firestore emulator; alongside the tests, a
+# short run of every fuzz target. Each step says how long it took.
 #
 # staticcheck and golangci-lint are `make lint`'s: building them from source
 # takes minutes on a fresh machine, more than this whole run may.
@@ -110,9 +110,10 @@ finish() {
 }
 
 total=$SECONDS
-step "shellcheck" install_shellcheck
+background shellcheck "shellcheck" install_shellcheck # apt waits on the network: build meanwhile
 step "lint (quick)" scripts/lint.sh --quick
 step "build (the binary's packages)" build_binary
+finish shellcheck
 background roster "go test (pure roster, without -race)" go_test_race_free
 background fuzz "fuzz" scripts/fuzz.sh
 step "go test" go_test
