@@ -77,11 +77,12 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		Invokers: cfg.Sync.Invokers,
 		Audience: cfg.Sync.Audience,
 		Metrics:  m.Handler(), // the headcount is not public: the sync credentials, or loopback
-	}, engine, st, operator.WithDoctor(func(ctx context.Context) doctor.Result {
 		// The service's own source, store and identity: on Cloud Run only
 		// it can tell whether rollcall may read the sheet.
-		return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, kakaoCheck))
-	}))
+		Doctor: func(ctx context.Context) doctor.Result {
+			return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, kakaoCheck))
+		},
+	}, engine, st)
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("set up %s: %w", operator.SyncPath, err)

@@ -24,7 +24,6 @@ type remedy interface {
 // StatusRuns is how many runs GET /internal/status shows.
 const StatusRuns = 20
 
-// statusTimeout bounds reading the status from the store.
 const statusTimeout = 10 * time.Second
 
 // statusAnswer is the body of GET /internal/status. The reports name
@@ -46,18 +45,18 @@ func (h *Handler) showStatus(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), statusTimeout)
 	defer cancel()
 	answer, err := h.readStatus(ctx)
-	if err != nil {
-		logging.FromContext(ctx).ErrorContext(ctx, "could not read the sync status", "error", err.Error())
-		body := gin.H{"error": "could not read the sync status from the directory store", "reason": ReasonStoreUnavailable}
-		// A set-up failure the store named (no database, Datastore mode,
-		// no permission) says its fix; its text quotes no server message.
-		if r, ok := errors.AsType[remedy](err); ok {
-			body["error"], body["fix"] = err.Error(), r.Remedy()
-		}
-		c.JSON(http.StatusServiceUnavailable, body)
+	if err == nil {
+		c.JSON(http.StatusOK, answer)
 		return
 	}
-	c.JSON(http.StatusOK, answer)
+	logging.FromContext(ctx).ErrorContext(ctx, "could not read the sync status", "error", err.Error())
+	body := gin.H{"error": "could not read the sync status from the directory store", "reason": ReasonStoreUnavailable}
+	// A set-up failure the store named (no database, Datastore mode, no
+	// permission) says its fix; its text quotes no server message.
+	if r, ok := errors.AsType[remedy](err); ok {
+		body["error"], body["fix"] = err.Error(), r.Remedy()
+	}
+	c.JSON(http.StatusServiceUnavailable, body)
 }
 
 func (h *Handler) readStatus(ctx context.Context) (statusAnswer, error) {
