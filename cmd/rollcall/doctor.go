@@ -15,6 +15,7 @@ import (
 	"github.com/rollcall/rollcall/internal/firestore"
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
+	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/sheets"
@@ -35,13 +36,9 @@ const doctorAttempts = 2
 // load is a failed check, not bad usage.
 func doctorCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the checks as JSON")
-	if err := fs.Parse(args); err != nil {
-		return withCode(exitUsage, errSilent)
-	}
-	if fs.NArg() > 0 {
-		return withCode(exitUsage, fmt.Errorf("doctor takes no arguments, got %q", fs.Args()))
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
 	}
 	var setup doctor.Setup
 	cfg, err := config.Load(getenv)
@@ -77,27 +74,24 @@ func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()
 	source, srcErr := openSource(ctx, cfg.Source, doctorAttempts)
 	var st doctorReads
 	var stErr error
-	closeStore := func() {}
-	switch cfg.Store.Kind {
-	case config.StoreBolt:
-		b, err := bolt.OpenReadOnly(cfg.Store.Path)
-		if err == nil {
-			st, closeStore = b, func() { _ = b.Close() }
-		}
-		stErr = err
-	default:
-		f, err := firestore.Open(ctx, cfg.Store.Project, cfg.Store.Database)
-		if err == nil {
-			st, closeStore = f, func() { _ = f.Close() }
-		}
-		stErr = err
+	if cfg.Store.Kind == config.StoreBolt {
+		st, stErr = bolt.OpenReadOnly(cfg.Store.Path)
+	} else {
+		st, stErr = firestore.Open(ctx, cfg.Store.Project, cfg.Store.Database)
+	}
+	if stErr != nil {
+		st = nil // not a typed nil, which the checks would read
 	}
 	setup := doctorSetup(ctx, cfg, source, st, doctorKakao(cfg.Kakao, cfg.CloudRun, kakao.ProfileOptions{}))
 	setup.SourceErr, setup.StoreErr = srcErr, stErr
 	if errors.Is(stErr, bolt.ErrLocked) {
 		setup.StoreErr, setup.StoreBusy = nil, stErr.Error()+": ask the running service instead: GET /internal/doctor"
 	}
-	return setup, closeStore
+	return setup, func() {
+		if st != nil {
+			_ = st.Close()
+		}
+	}
 }
 
 // doctorSetup describes the configuration and hands the checks the
@@ -178,13 +172,12 @@ func doctorKakao(c config.Kakao, cloudRun bool, opts kakao.ProfileOptions) docto
 	return k
 }
 
+// doctorTexts shows each text in effect, the default where none is set.
 func doctorTexts(t config.Texts) []doctor.Text {
-	inEffect := botTexts(t).WithDefaults()
-	shown := []string{inEffect.Verified, inEffect.NotEmployee, inEffect.NoProfile, inEffect.Undecided,
-		inEffect.GateVerified, inEffect.NotVerified, inEffect.Unbound, inEffect.VerifyButton}
+	shown := config.Texts(openbuilder.Texts(t).WithDefaults()).Vars()
 	var out []doctor.Text
 	for i, v := range t.Vars() {
-		out = append(out, doctor.Text{Var: v.Name, Value: shown[i], Custom: v.Value != ""})
+		out = append(out, doctor.Text{Var: v.Name, Value: shown[i].Value, Custom: v.Value != ""})
 	}
 	return out
 }
@@ -202,6 +195,7 @@ type doctorReads interface {
 	doctor.Store
 	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
 	Lease(ctx context.Context) (rostersync.Lease, bool, error)
+	Close() error
 }
 
 // planner plans as the sync does, the deletion brake included.

@@ -39,20 +39,17 @@ var (
 
 // openStore opens the configured store.
 func openStore(ctx context.Context, c config.Store) (store, error) {
-	switch c.Kind {
-	case config.StoreBolt:
-		s, err := bolt.Open(c.Path)
-		if err != nil {
-			return nil, fmt.Errorf("open store %s: %w", c, err)
-		}
-		return s, nil
-	default:
-		s, err := firestore.Open(ctx, c.Project, c.Database)
-		if err != nil {
-			return nil, fmt.Errorf("open store %s: %w", c, err)
-		}
-		return s, nil
+	var s store
+	var err error
+	if c.Kind == config.StoreBolt {
+		s, err = bolt.Open(c.Path)
+	} else {
+		s, err = firestore.Open(ctx, c.Project, c.Database)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", c, err)
+	}
+	return s, nil
 }
 
 // openSource opens the configured employee list; attempts, when given,
@@ -74,6 +71,16 @@ func openSource(ctx context.Context, c config.Source, attempts ...int) (rostersy
 		}
 		return src, nil
 	}
+}
+
+// feedbackOption makes the sync engine write each run's result into HR's
+// spreadsheet when ROLLCALL_FEEDBACK_TAB names a tab (config allows it for
+// Google Sheets only); the store's history supplies the last change.
+func feedbackOption(source rostersync.Source, st store) []rostersync.EngineOption {
+	if src, ok := source.(*sheets.Source); ok && src.Feedback() != nil {
+		return []rostersync.EngineOption{rostersync.WithFeedback(src.Feedback(), st)}
+	}
+	return nil
 }
 
 // abandonable reads a file source so that its caller can stop waiting. A

@@ -30,7 +30,7 @@ func newSkills(c config.Kakao, texts config.Texts, opts kakao.ProfileOptions, di
 	if c.UserRateLimit > 0 {
 		vopts.Users = ratelimit.New(rate.Limit(c.UserRateLimit)/60, ratelimit.DefaultUserBurst, ratelimit.WithClock(now))
 	}
-	hcfg := openbuilder.HandlerConfig{SkillSecret: c.SkillSecret.Reveal(), BotID: c.BotID, Texts: botTexts(texts)}
+	hcfg := openbuilder.HandlerConfig{SkillSecret: c.SkillSecret.Reveal(), BotID: c.BotID, Texts: openbuilder.Texts(texts)}
 	if c.ClientRateLimit > 0 {
 		hcfg.Clients = ratelimit.New(rate.Limit(c.ClientRateLimit), 2*c.ClientRateLimit, ratelimit.WithClock(now))
 	}
@@ -63,20 +63,5 @@ func warnOpenSkills(ctx context.Context, c config.Kakao) {
 		log.Info("ROLLCALL_SKILL_SECRET=off: /kakao/* is open to anyone, on purpose")
 	case c.SkillSecret == "":
 		log.Warn("ROLLCALL_SKILL_SECRET is not set: /kakao/* is open to anyone, and every call counts against ROLLCALL_CLIENT_RATE_LIMIT")
-	}
-}
-
-// botTexts hands the configured words to the skill answers; config has
-// validated them.
-func botTexts(t config.Texts) openbuilder.Texts {
-	return openbuilder.Texts{
-		Verified:     t.Verified,
-		NotEmployee:  t.NotEmployee,
-		NoProfile:    t.NoProfile,
-		Undecided:    t.Undecided,
-		GateVerified: t.GateVerified,
-		NotVerified:  t.NotVerified,
-		Unbound:      t.Unbound,
-		VerifyButton: t.VerifyButton,
 	}
 }

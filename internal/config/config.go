@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/origin"
 	"github.com/rollcall/rollcall/internal/ratelimit"
@@ -17,18 +18,15 @@ import (
 
 // Config is everything rollcall is told by its environment.
 type Config struct {
-	Port   int
-	Source Source
-	Store  Store
-	Kakao  Kakao
-	Sync   Sync
-	Log    Log
-	// Bindings is in bindings.go.
+	Port     int
+	Source   Source
+	Store    Store
+	Kakao    Kakao
+	Sync     Sync
+	Log      Log
 	Bindings Bindings
-	// CloudRun says that rollcall runs as a Cloud Run service (K_SERVICE).
-	CloudRun bool
-	// Texts are the bot's words (texts.go).
-	Texts Texts
+	CloudRun bool  // K_SERVICE is set
+	Texts    Texts // the bot's words
 	// FirestoreEmulator says FIRESTORE_EMULATOR_HOST is set: the Firestore
 	// library talks to the emulator, without credentials.
 	FirestoreEmulator bool
@@ -46,28 +44,22 @@ const (
 
 // Source says where the employee list comes from.
 type Source struct {
-	// Kind is SourceCSV, SourceXLSX or SourceSheets.
-	Kind string
-	// Location is a file path, or the spreadsheet URL or id as given.
-	Location string
-	// Sheet is Location parsed, for SourceSheets.
-	Sheet SheetRef
-	// Range is an A1 range (ROLLCALL_SHEET_RANGE); "" means the default tab.
-	Range string
+	Kind     string   // SourceCSV, SourceXLSX or SourceSheets
+	Location string   // a file path, or the spreadsheet URL or id as given
+	Sheet    SheetRef // Location parsed, for SourceSheets
+	Range    string   // an A1 range; "" means the default tab
 	// SheetsEndpoint, when set, is a Sheets API base URL used without
 	// Google credentials (tests and local fakes).
 	SheetsEndpoint string
-	// FeedbackTab names the spreadsheet's tab each sync writes its result
-	// into for HR (ROLLCALL_FEEDBACK_TAB); "" means rollcall only reads.
+	// FeedbackTab names the tab each sync writes its result into for HR;
+	// "" means rollcall only reads.
 	FeedbackTab string
 }
 
 // Store says where the directory is kept.
 type Store struct {
-	// Kind is StoreBolt or StoreFirestore.
-	Kind string
-	// Path is the bolt file.
-	Path string
+	Kind string // StoreBolt or StoreFirestore
+	Path string // the bolt file
 	// Project and Database name the Firestore database ("" = "(default)").
 	Project, Database string
 }
@@ -87,19 +79,24 @@ func (s Store) String() string {
 type Kakao struct {
 	RESTAPIKey Secret
 	Origins    origin.List
-	// Timeout is the deadline of one verification's profile look-up.
-	Timeout time.Duration
-	// SkillSecret is "" when unset and when SkillOpen.
-	SkillSecret Secret
-	// SkillOpen says ROLLCALL_SKILL_SECRET=off: the endpoints are open on
-	// purpose.
-	SkillOpen bool
-	BotID     string
-	// UserRateLimit is profile look-ups per user a minute; 0 is off.
-	UserRateLimit int
-	// ClientRateLimit is unauthenticated requests per client address a
-	// second; 0 is off.
-	ClientRateLimit int
+	Timeout    time.Duration // of one verification's profile look-up
+	// SkillSecret is "" when unset and when SkillOpen: ROLLCALL_SKILL_SECRET=off
+	// declares the endpoints open on purpose.
+	SkillSecret     Secret
+	SkillOpen       bool
+	BotID           string
+	UserRateLimit   int // profile look-ups per user a minute; 0 is off
+	ClientRateLimit int // unauthenticated requests per client address a second; 0 is off
+}
+
+// Bindings configures "verify once, gate everywhere" (contract, section 3).
+type Bindings struct {
+	// TTL is how long a verified user stays bound; 0 means off: no binding
+	// is stored and the gate always answers not verified.
+	TTL time.Duration
+	// AuthBlockID is the Open Builder block a "not verified" gate answer
+	// offers as a quick reply; "" = none.
+	AuthBlockID string
 }
 
 // Sync configures the sync and its HTTP trigger.
@@ -158,7 +155,10 @@ func Load(getenv func(string) string) (Config, error) {
 			Format: l.logFormat("ROLLCALL_LOG_FORMAT", logging.FormatJSON),
 			Level:  l.logLevel("ROLLCALL_LOG_LEVEL", slog.LevelInfo),
 		},
-		Bindings: l.bindings(),
+		Bindings: Bindings{
+			TTL:         l.bindingTTL("ROLLCALL_BINDING_TTL", binding.DefaultTTL),
+			AuthBlockID: l.blockID("ROLLCALL_AUTH_BLOCK_ID"),
+		},
 		CloudRun: l.str("K_SERVICE", "") != "",
 		Texts:    l.texts(),
 

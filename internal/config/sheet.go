@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -24,14 +25,15 @@ type SheetRef struct {
 // spreadsheet id.
 var errBadSheet = errors.New("not a Google Sheets URL or spreadsheet id")
 
-// Bounds on a spreadsheet id. Google's ids are 44 characters today; older
-// ones are shorter, none shorter than 25. A bare id must be at least
-// minBareIDLen long so that a short word is not mistaken for one; inside a
-// URL the structure already says it is an id.
+// Bounds on a spreadsheet id: Google's are 44 characters today, older ones
+// no shorter than 25. A bare id must be at least minBareIDLen long so that
+// a short word is not mistaken for one; in a URL the structure says it is.
 const (
 	minBareIDLen = 20
 	maxIDLen     = 128
 )
+
+var sheetIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]*$`)
 
 // parseSheet reads a spreadsheet reference from what an operator puts in
 // ROLLCALL_SOURCE: the URL HR copies from the browser's address bar, in any of
@@ -145,10 +147,8 @@ func checkID(id string, minLen int) error {
 		return fmt.Errorf("%w: a spreadsheet id is %d to %d characters long, this one %d",
 			errBadSheet, minLen, maxIDLen, len(id))
 	}
-	for _, r := range id {
-		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
-			return fmt.Errorf("%w: a spreadsheet id has only letters, digits, '-' and '_'", errBadSheet)
-		}
+	if !sheetIDRE.MatchString(id) {
+		return fmt.Errorf("%w: a spreadsheet id has only letters, digits, '-' and '_'", errBadSheet)
 	}
 	return nil
 }

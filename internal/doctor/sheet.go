@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/rollcall/rollcall/internal/roster"
 )
@@ -70,7 +71,7 @@ func headerCheck(rows [][]string) Check {
 		two = " (two rows)"
 	}
 	detail := fmt.Sprintf("row %d%s: %s", h.Row, two, strings.Join(cols, ", "))
-	parsed, _ := roster.ParseRoster(rows, zeroTime)
+	parsed, _ := roster.ParseRoster(rows, time.Time{}) // only for the ignored columns: no clock needed
 	if len(parsed.IgnoredColumns) > 0 {
 		detail += "; ignored: " + quoteAll(parsed.IgnoredColumns)
 	}

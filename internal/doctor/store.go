@@ -8,10 +8,6 @@ import (
 	"time"
 )
 
-// zeroTime stands for "no clock needed": the header check parses only to
-// find the ignored columns.
-var zeroTime time.Time
-
 func storeCheck(ctx context.Context, s Setup) Check {
 	fail := func(err error) Check {
 		return Check{Name: CheckStore, Status: Fail, Detail: s.StoreName + ": " + err.Error(),
