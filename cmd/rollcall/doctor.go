@@ -21,15 +21,14 @@ import (
 	"github.com/rollcall/rollcall/internal/sheets"
 )
 
-// overdueAfter is how long without a sync makes a deployment's store check
-// warn: Cloud Scheduler calls every minute by default (deploy/scheduler.sh),
-// so an hour is many schedules missed.
-const overdueAfter = time.Hour
-
-// doctorAttempts is how often the doctor tries a Sheets call: twice, so
-// that a blip passes and a quota used up is reported within seconds
-// rather than waited out as a sync does.
-const doctorAttempts = 2
+const (
+	// overdueAfter without a sync makes a deployment's store check warn:
+	// Cloud Scheduler calls every minute (deploy/scheduler.sh).
+	overdueAfter = time.Hour
+	// doctorAttempts: a Sheets call is tried twice, so that a blip passes
+	// and a used-up quota is reported at once, not waited out as a sync does.
+	doctorAttempts = 2
+)
 
 // doctorCmd is `rollcall doctor [--json]`: every check with the identity
 // this process runs as, changing nothing. A configuration that does not
@@ -94,9 +93,8 @@ func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()
 	}
 }
 
-// doctorSetup describes the configuration and hands the checks the
-// adapters: the CLI's, or the service's own for GET /internal/doctor, and
-// the Kakao check (doctorKakao).
+// doctorSetup hands the checks the configuration and the adapters: the
+// CLI's, or the service's own for GET /internal/doctor.
 func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Source, st doctorReads, k doctor.Kakao) doctor.Setup {
 	s := doctor.Setup{
 		SourceName:       cfg.Source.Location,
@@ -123,7 +121,7 @@ func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Sourc
 		s.Store, s.LastRun, s.Lease = st, lastRun(st), leaseOf(st)
 	}
 	for _, v := range cfg.Settings() {
-		s.Settings = append(s.Settings, doctor.Setting{Name: v.Name, Value: v.Value})
+		s.Settings = append(s.Settings, doctor.Setting(v))
 	}
 	if src, ok := source.(*sheets.Source); ok {
 		s.Sheet = sheetInspector{src}
@@ -166,8 +164,7 @@ func doctorKakao(c config.Kakao, cloudRun bool, opts kakao.ProfileOptions) docto
 	}
 	if k.KeySet {
 		opts.Timeout = c.Timeout
-		client := kakao.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
-		k.Probe = client.Probe
+		k.Probe = kakao.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts).Probe
 	}
 	return k
 }
@@ -187,10 +184,10 @@ type sheetInspector struct{ src *sheets.Source }
 
 func (i sheetInspector) Inspect(ctx context.Context) (doctor.Sheet, error) {
 	in, err := i.src.Inspect(ctx)
-	return doctor.Sheet{Title: in.Title, Tabs: in.Tabs, Read: in.Read}, err
+	return doctor.Sheet(in), err
 }
 
-// doctorReads is what the doctor reads of a store; both stores have it.
+// doctorReads is what the doctor and GET /internal/status read of a store.
 type doctorReads interface {
 	doctor.Store
 	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/bolt"
@@ -20,15 +19,10 @@ import (
 // store is what the commands need of a store.
 type store interface {
 	rostersync.Store
-	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
-	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
-	Count(ctx context.Context) (int, error)
-	LastSync(ctx context.Context) (time.Time, error)
-	// Lease shows the sync lease (rollcall doctor).
-	Lease(ctx context.Context) (rostersync.Lease, bool, error)
-	memdir.Store  // what the directory in memory reads: Status, Changes, VisitEmployees
+	doctorReads   // and GET /internal/status's
+	memdir.Store  // what the directory in memory reads
 	binding.Store // the bindings of verified Kakao users
-	Close() error
+	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
 }
 
 // Every store adapter must satisfy it.

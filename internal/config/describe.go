@@ -81,3 +81,11 @@ func bindingTTL(d time.Duration) string {
 	}
 	return d.String()
 }
+
+// describeText shows a text as Describe and doctor print it.
+func describeText(v string) string {
+	if v == "" {
+		return "(default)"
+	}
+	return fmt.Sprintf("%q", v)
+}

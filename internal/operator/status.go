@@ -11,7 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -77,17 +76,20 @@ func (h *Handler) readStatus(ctx context.Context) (statusAnswer, error) {
 	slices.SortStableFunc(runs, func(a, b rostersync.Report) int { return b.StartedAt.Compare(a.StartedAt) })
 	runs = runs[:min(len(runs), StatusRuns)]
 	for i := range runs {
-		if runs[i].Problems == nil {
-			runs[i].Problems = []roster.Problem{}
-		}
+		runs[i].Problems = nonNil(runs[i].Problems)
 	}
-	if runs == nil {
-		runs = []rostersync.Report{}
-	}
-	answer := statusAnswer{DirectorySize: size, Runs: runs}
+	answer := statusAnswer{DirectorySize: size, Runs: nonNil(runs)}
 	if !last.IsZero() {
 		s := last.UTC().Format(time.RFC3339)
 		answer.LastSync = &s
 	}
 	return answer, nil
+}
+
+// nonNil returns s, or an empty slice for nil: JSON's [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -63,9 +62,7 @@ func (h *Handler) sync(c *gin.Context) {
 	}
 
 	report, err := h.syncer.Run(ctx, opts)
-	if report.Problems == nil {
-		report.Problems = []roster.Problem{}
-	}
+	report.Problems = nonNil(report.Problems)
 	status, reason := outcome(err)
 	// The engine has logged the run's counts; this line says who asked and
 	// what they were told.
