@@ -1,7 +1,6 @@
-// Package config loads rollcall's configuration from environment variables,
-// once, at start-up, into parsed values. Every problem is reported together,
-// each naming its variable, so an operator fixes a deployment in one go.
-// Nothing else in rollcall reads the environment.
+// Package config loads rollcall's configuration from the environment, once,
+// at start-up. Every problem is reported together, each naming its variable,
+// so that an operator fixes a deployment in one go.
 package config
 
 import (
@@ -113,34 +112,27 @@ type Log struct {
 	Level  slog.Level
 }
 
-// Defaults, as the contract states them.
-const (
-	DefaultPort   = 8080
-	DefaultSource = "examples/employees.csv"
-	DefaultStore  = "bolt:rollcall.db"
-	// DefaultKakaoOrigins are Kakao's OTP profile origins, current and
-	// older (kakao.DefaultOrigins).
-	DefaultKakaoOrigins = "https://talk-plugin-capi.kakao.com,https://talk-plugin.kakao.com"
-	DefaultKakaoTimeout = 2500 * time.Millisecond
-)
+// DefaultKakaoOrigins are Kakao's OTP profile origins, current and older
+// (kakao.DefaultOrigins).
+const DefaultKakaoOrigins = "https://talk-plugin-capi.kakao.com,https://talk-plugin.kakao.com"
 
 // Load reads the configuration through getenv (os.Getenv in production, a
 // map in tests). Its error lists every problem found, one per line.
 func Load(getenv func(string) string) (Config, error) {
 	l := loader{getenv: getenv}
 	c := Config{
-		Port: l.port("PORT", DefaultPort),
+		Port: l.port("PORT", 8080),
 		Source: Source{
-			Location:       l.str("ROLLCALL_SOURCE", DefaultSource),
+			Location:       l.str("ROLLCALL_SOURCE", "examples/employees.csv"),
 			Range:          l.str("ROLLCALL_SHEET_RANGE", ""),
 			SheetsEndpoint: l.baseURL("ROLLCALL_SHEETS_ENDPOINT"),
 			FeedbackTab:    l.str("ROLLCALL_FEEDBACK_TAB", ""),
 		},
-		Store: l.store("ROLLCALL_STORE", DefaultStore),
+		Store: l.store("ROLLCALL_STORE", "bolt:rollcall.db"),
 		Kakao: Kakao{
 			RESTAPIKey:      Secret(l.str("ROLLCALL_KAKAO_REST_API_KEY", "")),
 			Origins:         l.origins("ROLLCALL_KAKAO_OTP_ORIGINS", DefaultKakaoOrigins),
-			Timeout:         l.kakaoTimeout("ROLLCALL_KAKAO_TIMEOUT", DefaultKakaoTimeout),
+			Timeout:         l.kakaoTimeout("ROLLCALL_KAKAO_TIMEOUT", 2500*time.Millisecond),
 			BotID:           l.str("ROLLCALL_BOT_ID", ""),
 			UserRateLimit:   l.limit("ROLLCALL_USER_RATE_LIMIT", ratelimit.DefaultUserRate),
 			ClientRateLimit: l.limit("ROLLCALL_CLIENT_RATE_LIMIT", ratelimit.DefaultClientRate),
@@ -173,8 +165,8 @@ func Load(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-// texts reads the bot's words (texts.go); the variables are named here,
-// with the others, for the deploy checks that read this file.
+// texts reads the bot's words; the variables are named in this file, with
+// the others, for the deploy checks that read it.
 func (l *loader) texts() Texts {
 	return Texts{
 		Verified:     l.text("ROLLCALL_TEXT_VERIFIED", true, MaxText),
