@@ -15,7 +15,6 @@ import (
 	"github.com/rollcall/rollcall/internal/firestore"
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/sheets"
@@ -115,13 +114,11 @@ func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Sourc
 			AuthBlockID:    cfg.Bindings.AuthBlockID,
 			Required:       cfg.CloudRun,
 		},
-		Texts: doctorTexts(cfg.Texts),
+		Settings: doctorSettings(cfg.Settings()),
+		Texts:    doctorSettings(cfg.Texts.Vars()),
 	}
 	if st != nil {
 		s.Store, s.LastRun, s.Lease = st, lastRun(st), leaseOf(st)
-	}
-	for _, v := range cfg.Settings() {
-		s.Settings = append(s.Settings, doctor.Setting(v))
 	}
 	if src, ok := source.(*sheets.Source); ok {
 		s.Sheet = sheetInspector{src}
@@ -169,12 +166,11 @@ func doctorKakao(c config.Kakao, cloudRun bool, opts kakao.ProfileOptions) docto
 	return k
 }
 
-// doctorTexts shows each text in effect, the default where none is set.
-func doctorTexts(t config.Texts) []doctor.Text {
-	shown := config.Texts(openbuilder.Texts(t).WithDefaults()).Vars()
-	var out []doctor.Text
-	for i, v := range t.Vars() {
-		out = append(out, doctor.Text{Var: v.Name, Value: shown[i].Value, Custom: v.Value != ""})
+// doctorSettings hands variables to the checks.
+func doctorSettings(vs []config.Setting) []doctor.Setting {
+	out := make([]doctor.Setting, len(vs))
+	for i, v := range vs {
+		out[i] = doctor.Setting(v)
 	}
 	return out
 }

@@ -46,19 +46,16 @@ func openStore(ctx context.Context, c config.Store) (store, error) {
 	return s, nil
 }
 
-// openSource opens the configured employee list; attempts, when given,
-// bounds the tries of each Sheets call (the default otherwise).
-func openSource(ctx context.Context, c config.Source, attempts ...int) (rostersync.Source, error) {
+// openSource opens the configured employee list; attempts bounds the tries
+// of each Sheets call (0: the sheets package's default).
+func openSource(ctx context.Context, c config.Source, attempts int) (rostersync.Source, error) {
 	switch c.Kind {
 	case config.SourceCSV:
 		return abandonable{csv.New(c.Location)}, nil
 	case config.SourceXLSX:
 		return abandonable{xlsx.New(c.Location, c.Range)}, nil
 	default:
-		opts := sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab}
-		if len(attempts) > 0 {
-			opts.MaxAttempts = attempts[0]
-		}
+		opts := sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab, MaxAttempts: attempts}
 		src, err := sheets.New(ctx, sheets.Ref(c.Sheet), c.Range, opts)
 		if err != nil {
 			return nil, fmt.Errorf("open the Google Sheet: %w", err)

@@ -50,7 +50,7 @@ var _ server.Staleness = (*memdir.Directory)(nil)
 // in production) is the clock of what the service lets expire: the
 // directory's checks, the bindings and their cache, the rate limits.
 func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileOptions, now func() time.Time) (*service, error) {
-	source, err := openSource(ctx, cfg.Source)
+	source, err := openSource(ctx, cfg.Source, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 		return err
 	}
 
-	source, err := openSource(ctx, cfg.Source)
+	source, err := openSource(ctx, cfg.Source, 0)
 	if err != nil {
 		return err
 	}

@@ -88,7 +88,7 @@ func healthy(t *testing.T) Setup {
 		Scheduled:  true, OverdueAfter: time.Hour, Plan: plan, MaxDeletePercent: 20,
 		Kakao:      Kakao{KeySet: true, Origins: []string{"https://talk-plugin-capi.kakao.com"}, Timeout: time.Second},
 		Protection: Protection{SkillSecretSet: true, BotID: "bot", Invokers: []string{"s@p.iam.gserviceaccount.com"}, Audience: "https://x/internal/sync", AuthBlockID: "b"},
-		Texts:      []Text{{Var: "ROLLCALL_TEXT_VERIFIED", Value: "{name}님", Custom: true}},
+		Texts:      []Setting{{"ROLLCALL_TEXT_VERIFIED", "{name}님"}},
 		Now:        func() time.Time { return now },
 	}
 }

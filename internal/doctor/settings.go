@@ -112,12 +112,12 @@ func protectionCheck(p Protection) Check {
 // maxTextShown is how much of a text the texts check repeats.
 const maxTextShown = 60
 
-func textsCheck(texts []Text) Check {
+func textsCheck(texts []Setting) Check {
 	parts := make([]string, len(texts))
 	custom := 0
 	for i, t := range texts {
-		name := strings.TrimPrefix(t.Var, "ROLLCALL_TEXT_")
-		if !t.Custom {
+		name := strings.TrimPrefix(t.Name, "ROLLCALL_TEXT_")
+		if t.Value == "" {
 			parts[i] = name + " (default)"
 			continue
 		}

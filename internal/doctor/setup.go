@@ -50,7 +50,7 @@ type Setup struct {
 
 	Kakao      Kakao
 	Protection Protection
-	Texts      []Text
+	Texts      []Setting // the bot's words: ROLLCALL_TEXT_*, "" for the default
 
 	// Now is the clock (time.Now when nil): leave dates and ages.
 	Now func() time.Time
@@ -138,11 +138,4 @@ type Protection struct {
 	// Required says serve refuses to start without a skill secret (Cloud
 	// Run) unless it is off.
 	Required bool
-}
-
-// Text is one of the bot's words in effect.
-type Text struct {
-	Var    string // ROLLCALL_TEXT_VERIFIED
-	Value  string // the text shown
-	Custom bool   // set by the deployment
 }
