@@ -53,17 +53,14 @@ const (
 type Check struct {
 	Name   string `json:"name"`
 	Status Status `json:"status"`
-	// Detail says what was found, in one line.
-	Detail string `json:"detail"`
-	// Fix says what to do, in one sentence; empty when Status is OK.
-	Fix string `json:"fix,omitempty"`
+	Detail string `json:"detail"`        // what was found, in one line
+	Fix    string `json:"fix,omitempty"` // what to do, in one sentence; empty when OK
 }
 
 // Result is the whole diagnosis; its JSON is `rollcall doctor --json`'s and
 // GET /internal/doctor's.
 type Result struct {
-	// Status is the worst of the checks'.
-	Status Status  `json:"status"`
+	Status Status  `json:"status"` // the worst of the checks'
 	Checks []Check `json:"checks"`
 }
 
