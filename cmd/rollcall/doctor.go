@@ -99,8 +99,6 @@ func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Sourc
 		SourceName:       cfg.Source.Location,
 		Source:           source,
 		StoreName:        cfg.Store.String(),
-		Scheduled:        cfg.Store.Kind == config.StoreFirestore,
-		OverdueAfter:     overdueAfter,
 		Plan:             planner(cfg.Sync.MaxDeletePercent),
 		MaxDeletePercent: cfg.Sync.MaxDeletePercent,
 		Kakao:            k,
@@ -116,6 +114,9 @@ func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Sourc
 		},
 		Settings: doctorSettings(cfg.Settings()),
 		Texts:    doctorSettings(cfg.Texts.Vars()),
+	}
+	if cfg.Store.Kind == config.StoreFirestore { // a deployment, synced on a schedule
+		s.OverdueAfter = overdueAfter
 	}
 	if st != nil {
 		s.Store, s.LastRun, s.Lease = st, lastRun(st), leaseOf(st)

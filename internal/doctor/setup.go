@@ -39,9 +39,8 @@ type Setup struct {
 	StoreBusy string
 	LastRun   func(ctx context.Context) (SyncRun, bool, error) // the newest run
 	Lease     func(ctx context.Context) (Lease, bool, error)   // the sync lease
-	// Scheduled says syncs are expected on a schedule (a deployment): a
-	// last sync older than OverdueAfter is a warning.
-	Scheduled    bool
+	// OverdueAfter, when syncs run on a schedule (a deployment), is the age
+	// of the last sync that makes a warning; 0 for none.
 	OverdueAfter time.Duration
 	// Plan is the sync's own planning of the sheet's employees against the
 	// stored content hashes, the deletion brake at MaxDeletePercent included.

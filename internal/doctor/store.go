@@ -42,7 +42,7 @@ func storeCheck(ctx context.Context, s Setup) Check {
 	} else {
 		age := s.Now().Sub(last).Round(time.Second)
 		c.Detail += fmt.Sprintf(", last synced %s (%s ago)", utc(last), age)
-		if s.Scheduled && s.OverdueAfter > 0 && age > s.OverdueAfter {
+		if s.OverdueAfter > 0 && age > s.OverdueAfter {
 			c.warn(fmt.Sprintf("no sync for more than %s: check the Cloud Scheduler job and its last attempt's log", s.OverdueAfter))
 		}
 	}

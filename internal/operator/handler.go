@@ -1,12 +1,8 @@
 // Package operator owns the endpoints an operator and their tools call:
-// POST /internal/sync (Cloud Scheduler with a Google-signed OIDC ID token,
-// or an operator with a static bearer token), GET /internal/status and GET
-// /internal/doctor for the same callers, and GET /metrics, for them or a
-// Prometheus sidecar on loopback. /metrics is registered here only.
-//
-// Every endpoint authenticates through authenticate: a request without
-// valid credentials is answered 401 with a JSON error, and with neither a
-// token nor invokers configured every request is refused.
+// POST /internal/sync (Cloud Scheduler's OIDC ID token or a static bearer
+// token), GET /internal/status and /internal/doctor for the same callers,
+// and GET /metrics for them or a Prometheus sidecar on loopback. A request
+// without valid credentials is answered 401 (authenticate).
 package operator
 
 import (
@@ -27,15 +23,11 @@ import (
 	"github.com/rollcall/rollcall/internal/secret"
 )
 
-// Paths of the endpoints.
+// Paths of the endpoints. SyncPath's URL is also every endpoint's default
+// ID-token audience.
 const (
-	// SyncPath runs a sync; its URL is also the default ID-token audience
-	// of every endpoint.
-	SyncPath   = "/internal/sync"
-	StatusPath = "/internal/status"
-	// DoctorPath runs `rollcall doctor`'s checks with the service's own
-	// identity: on Cloud Run only the service can tell whether it may read
-	// the sheet.
+	SyncPath    = "/internal/sync"
+	StatusPath  = "/internal/status"
 	DoctorPath  = "/internal/doctor"
 	MetricsPath = "/metrics"
 )
@@ -60,31 +52,26 @@ type Status interface {
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
-// Doctor runs the set-up checks; the server wiring builds it from the
-// service's own source, store and configuration.
+// Doctor runs the set-up checks with the service's own source, store and
+// identity: on Cloud Run only the service can tell whether it may read the
+// sheet.
 type Doctor func(ctx context.Context) doctor.Result
 
 // Config says who may call the endpoints (ROLLCALL_SYNC_TOKEN,
 // ROLLCALL_SYNC_INVOKERS, ROLLCALL_SYNC_AUDIENCE) and what they serve.
 type Config struct {
-	// Token, when set, is a static bearer token accepted as is.
-	Token string
+	Token string // a static bearer token, when set
 	// Invokers are the service-account emails whose Google-signed ID
 	// tokens are accepted; none means ID tokens are not accepted.
 	Invokers []string
-	// Audience is the audience those ID tokens must carry exactly; empty
-	// means the request's own URL of SyncPath (see audienceOf).
-	Audience string
-	// Metrics, when set, is served at MetricsPath to the same callers and
-	// to any caller on loopback.
-	Metrics http.Handler
-	// Doctor, when set, is served at DoctorPath.
-	Doctor Doctor
+	Audience string       // the ID tokens' exact audience; "" is audienceOf's default
+	Metrics  http.Handler // served at MetricsPath when set
+	Doctor   Doctor       // served at DoctorPath when set
 	// RunTimeout bounds a sync started over HTTP (DefaultRunTimeout when
 	// not positive).
 	RunTimeout time.Duration
-	// ValidatorClient, when set, fetches Google's public keys for the ID
-	// token validator, so that tests can answer with their own keys.
+	// ValidatorClient, when set, fetches Google's public keys, so that
+	// tests can answer with their own.
 	ValidatorClient *http.Client
 }
 
