@@ -97,7 +97,10 @@ func bearer(header http.Header) (string, bool) {
 	}
 	scheme, cred, ok := strings.Cut(strings.TrimSpace(values[0]), " ")
 	cred = strings.TrimSpace(cred)
-	return cred, ok && strings.EqualFold(scheme, "Bearer") && cred != ""
+	if !ok || !strings.EqualFold(scheme, "Bearer") || cred == "" {
+		return "", false
+	}
+	return cred, true
 }
 
 // checkIDToken accepts an RS256 ID token, checked against Google's public
