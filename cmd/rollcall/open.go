@@ -19,7 +19,7 @@ import (
 // store is what the commands need of a store.
 type store interface {
 	rostersync.Store
-	doctorReads   // and GET /internal/status's
+	doctorReads   // the doctor's and GET /internal/status's reads
 	memdir.Store  // what the directory in memory reads
 	binding.Store // the bindings of verified Kakao users
 	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)

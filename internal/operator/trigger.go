@@ -100,14 +100,10 @@ func parseOptions(rawQuery string) (rostersync.Options, error) {
 	if err != nil {
 		return opts, errors.New("malformed query string")
 	}
+	fields := map[string]*bool{"dry_run": &opts.DryRun, "force": &opts.Force}
 	for key, values := range q {
-		var dst *bool
-		switch key {
-		case "dry_run":
-			dst = &opts.DryRun
-		case "force":
-			dst = &opts.Force
-		default:
+		dst, ok := fields[key]
+		if !ok {
 			return opts, fmt.Errorf("unknown query parameter %q: only dry_run and force are accepted", key)
 		}
 		if len(values) != 1 {
