@@ -3,11 +3,13 @@ package openbuilder
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/openbuilder/payload"
 	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/userkey"
 )
 
 // Gatekeeper is the bindings use case as the gate and unbind skills call
@@ -20,9 +22,9 @@ type Gatekeeper interface {
 	Unbind(ctx context.Context, userID string) error
 }
 
-// Gates serves POST /kakao/gate and POST /kakao/unbind with the checks of
-// a Handler (secret, bot id, client limit, body size): employee-only
-// blocks ask the gate instead of the profile plugin.
+// Gates serves POST /kakao/gate and POST /kakao/unbind, admitted as a
+// Handler admits its own: employee-only blocks ask the gate instead of the
+// profile plugin.
 type Gates struct {
 	h           *Handler
 	keeper      Gatekeeper
@@ -62,7 +64,7 @@ func (g *Gates) gate(c *gin.Context, p payload.GatePayload) {
 		outcome = gateVerified
 	}
 	g.log(c, "gate", outcome, userID, err)
-	answer(c, gateAnswer(g.h.texts, outcome, e, g.authBlockID))
+	c.JSON(http.StatusOK, gateAnswer(g.h.texts, outcome, e, g.authBlockID))
 }
 
 // unbind deletes the caller's binding; a caller without one, or without a
@@ -78,13 +80,13 @@ func (g *Gates) unbind(c *gin.Context, p payload.GatePayload) {
 		outcome = gateUndecided
 	}
 	g.log(c, "unbind", outcome, userID, err)
-	answer(c, unbindAnswer(g.h.texts, err == nil))
+	c.JSON(http.StatusOK, unbindAnswer(g.h.texts, err == nil))
 }
 
 // log puts the call's outcome on its access line. Errors of the bindings
 // use case name neither the user nor the phone.
 func (g *Gates) log(c *gin.Context, endpoint, outcome, userID string, err error) {
-	attrs := []slog.Attr{slog.String("outcome", outcome), slog.String("user", userDigest(userID))}
+	attrs := []slog.Attr{slog.String("outcome", outcome), slog.String("user", userkey.Short(userID))}
 	level := slog.LevelInfo
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))

@@ -17,14 +17,12 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// Limits and names of the skill endpoints.
-const (
-	// maxBodyBytes caps a skill request body; Kakao's are a few KiB.
-	maxBodyBytes = 64 << 10
-	// SecretHeader carries the skill secret; builders without custom headers
-	// send it as the query parameter "secret".
-	SecretHeader = "X-Rollcall-Secret"
-)
+// maxBodyBytes caps a skill request body; Kakao's are a few KiB.
+const maxBodyBytes = 64 << 10
+
+// SecretHeader carries the skill secret; builders without custom headers
+// send it as the query parameter "secret".
+const SecretHeader = "X-Rollcall-Secret"
 
 // Verifier is the verification use case as the skills call it;
 // *verify.Verifier is one.
@@ -82,20 +80,14 @@ func (h *Handler) Register(r gin.IRoutes) {
 	route(r, h, "/kakao/skill", h.skill)
 }
 
-// fromBot is a skill request body as route decodes it (internal/openbuilder/payload).
-type fromBot interface {
-	BotID() string
-}
-
 // route mounts POST path, served by serve once the request has passed the
 // checks every skill endpoint shares. Each refusal is a JSON error, and the
 // request never reaches serve: 429 for a client over its limit (only
 // requests the secret does not authenticate count), 401 for a missing or
 // wrong secret (before the body is read), 413 for a body over
 // maxBodyBytes, 400 for a body that does not decode into P, 403 for
-// another bot. serve answers with answer or refuse. A new endpoint is a
-// serve func and one line, as the gate's: route(r, g.h, "/kakao/gate", g.gate).
-func route[P fromBot](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
+// another bot.
+func route[P interface{ BotID() string }](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
 	endpoint := strings.TrimPrefix(path, "/kakao/")
 	r.POST(path, func(c *gin.Context) {
 		body, ok := h.admit(c, endpoint)
@@ -114,9 +106,6 @@ func route[P fromBot](r gin.IRoutes, h *Handler, path string, serve func(c *gin.
 		serve(c, p)
 	})
 }
-
-// answer answers 200 with v as JSON.
-func answer(c *gin.Context, v any) { c.JSON(http.StatusOK, v) }
 
 // Refusal reasons of requests that never reach a verification.
 const (

@@ -1,6 +1,9 @@
 package openbuilder
 
-import "strings"
+import (
+	"cmp"
+	"strings"
+)
 
 // Texts are the words the bot shows (ROLLCALL_TEXT_*). An empty field is
 // rollcall's default. In Verified and GateVerified, "{name}" is replaced by
@@ -17,11 +20,8 @@ type Texts struct {
 	VerifyButton string // the quick reply's label to the auth block
 }
 
-// NamePlaceholder is the one placeholder a text may hold, where a name fits.
-const NamePlaceholder = "{name}"
-
-// MaxButtonLabel is the longest quick-reply label Kakao shows, in characters.
-const MaxButtonLabel = 14
+// namePlaceholder is the one placeholder a text may hold, where a name fits.
+const namePlaceholder = "{name}"
 
 // The nameless wordings, for an employee the sheet gives no name.
 const (
@@ -29,8 +29,8 @@ const (
 	textGateVerifiedNoName = "임직원 확인이 되었어요."
 )
 
-// DefaultTexts are rollcall's own words.
-func DefaultTexts() Texts {
+// defaultTexts are rollcall's own words.
+func defaultTexts() Texts {
 	return Texts{
 		Verified:     "{name}님, 임직원 인증이 완료되었어요.",
 		NotEmployee:  "등록된 임직원 정보를 찾지 못했어요. 인사팀에 문의해 주세요.",
@@ -45,22 +45,16 @@ func DefaultTexts() Texts {
 
 // WithDefaults fills every empty field with rollcall's default.
 func (t Texts) WithDefaults() Texts {
-	d := DefaultTexts()
-	or := func(s, def string) string {
-		if s == "" {
-			return def
-		}
-		return s
-	}
+	d := defaultTexts()
 	return Texts{
-		Verified:     or(t.Verified, d.Verified),
-		NotEmployee:  or(t.NotEmployee, d.NotEmployee),
-		NoProfile:    or(t.NoProfile, d.NoProfile),
-		Undecided:    or(t.Undecided, d.Undecided),
-		GateVerified: or(t.GateVerified, d.GateVerified),
-		NotVerified:  or(t.NotVerified, d.NotVerified),
-		Unbound:      or(t.Unbound, d.Unbound),
-		VerifyButton: or(t.VerifyButton, d.VerifyButton),
+		Verified:     cmp.Or(t.Verified, d.Verified),
+		NotEmployee:  cmp.Or(t.NotEmployee, d.NotEmployee),
+		NoProfile:    cmp.Or(t.NoProfile, d.NoProfile),
+		Undecided:    cmp.Or(t.Undecided, d.Undecided),
+		GateVerified: cmp.Or(t.GateVerified, d.GateVerified),
+		NotVerified:  cmp.Or(t.NotVerified, d.NotVerified),
+		Unbound:      cmp.Or(t.Unbound, d.Unbound),
+		VerifyButton: cmp.Or(t.VerifyButton, d.VerifyButton),
 	}
 }
 
@@ -68,11 +62,11 @@ func (t Texts) WithDefaults() Texts {
 // name, a text that wants one gives way to noName; a text without "{name}"
 // is shown as it is.
 func greet(name, withName, noName string) string {
-	if !strings.Contains(withName, NamePlaceholder) {
+	if !strings.Contains(withName, namePlaceholder) {
 		return withName
 	}
 	if name == "" {
 		return noName
 	}
-	return strings.ReplaceAll(withName, NamePlaceholder, name)
+	return strings.ReplaceAll(withName, namePlaceholder, name)
 }

@@ -151,7 +151,7 @@ func TestDecodeErrors(t *testing.T) {
 
 func TestValidationFindOTP(t *testing.T) {
 	t.Parallel()
-	pluginJSON := `{"otp":"` + exampleOTP + `","app_user_id":3001234567}`
+	const pluginJSON = `{"otp":"` + exampleOTP + `","app_user_id":3001234567}`
 	tests := []struct {
 		name   string
 		value  validationValue
@@ -192,8 +192,10 @@ func TestValidationFindOTP(t *testing.T) {
 func TestSkillFindOTP(t *testing.T) {
 	t.Parallel()
 	plugin := func(otp string) paramValue { return paramValue(`{"otp":"` + otp + `","app_user_id":1}`) }
-	otpA := "https://talk-plugin-capi.kakao.com/otp/aaaaaaaaaaaaaaaaaaaaaaaa/profile"
-	otpB := "https://talk-plugin-capi.kakao.com/otp/bbbbbbbbbbbbbbbbbbbbbbbb/profile"
+	const (
+		otpA = "https://talk-plugin-capi.kakao.com/otp/aaaaaaaaaaaaaaaaaaaaaaaa/profile"
+		otpB = "https://talk-plugin-capi.kakao.com/otp/bbbbbbbbbbbbbbbbbbbbbbbb/profile"
+	)
 	tests := []struct {
 		name   string
 		action action
