@@ -31,9 +31,8 @@ func (v *ObservedVerifier) Verify(ctx context.Context, r verify.Request) (verify
 	start := time.Now()
 	o, err := v.next.Verify(ctx, r)
 	if o.Reason != verify.ReasonUserLimited {
-		outcome := oneOf(o.Kind.String(), "employee", "not_employee", "undecided")
-		v.metrics.verifications.WithLabelValues(outcome, code(o.Reason)).Inc()
-		v.metrics.verificationSeconds.WithLabelValues(outcome).Observe(time.Since(start).Seconds())
+		v.metrics.verifications.WithLabelValues(o.Kind.String(), code(o.Reason)).Inc()
+		v.metrics.verificationSeconds.WithLabelValues(o.Kind.String()).Observe(time.Since(start).Seconds())
 	}
 	return o, err
 }
