@@ -25,50 +25,6 @@ const (
 	defaultMaxProfileBytes = 16 << 10
 )
 
-// ProfileStatusError is a non-200 answer of the profile API (an expired or
-// reused OTP, a wrong key, a redirect, an outage). It wraps
-// verify.ErrRefused.
-type ProfileStatusError struct {
-	Code int
-	// KakaoCode is the code of Kakao's error body ({"msg":...,"code":-401}),
-	// 0 when there was none.
-	KakaoCode int
-	// IPMismatch says Kakao refused the key from this server's address:
-	// the Kakao app allows its REST API key from other addresses only.
-	IPMismatch bool
-}
-
-func (e *ProfileStatusError) Error() string {
-	switch {
-	case e.IPMismatch:
-		return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v: %s", e.Code, e.KakaoCode, ErrKakaoIP, e.Remedy())
-	case e.Code == http.StatusUnauthorized:
-		return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v: %s", e.Code, e.KakaoCode, ErrKakaoKey, e.Remedy())
-	}
-	return fmt.Sprintf("the Kakao profile API answered HTTP %d", e.Code)
-}
-
-// Set-up failures of the Kakao key, which a *ProfileStatusError names.
-var (
-	// ErrKakaoKey: Kakao refused ROLLCALL_KAKAO_REST_API_KEY.
-	ErrKakaoKey = errors.New("Kakao refused the REST API key")
-	// ErrKakaoIP: the Kakao app allows its REST API key from listed server
-	// addresses only, and this server's is not among them.
-	ErrKakaoIP = errors.New("Kakao refused the REST API key from this server's address")
-)
-
-// Is makes a refused key or address match its set-up failure.
-func (e *ProfileStatusError) Is(target error) bool {
-	return target == ErrKakaoIP && e.IPMismatch ||
-		target == ErrKakaoKey && e.Code == http.StatusUnauthorized && !e.IPMismatch
-}
-
-// Unwrap makes the answer a refusal for the verification use case.
-func (e *ProfileStatusError) Unwrap() error { return verify.ErrRefused }
-
-// StatusCode returns Kakao's HTTP status, for metrics.
-func (e *ProfileStatusError) StatusCode() int { return e.Code }
-
 // ProfileOptions tune the ProfileClient. Zero fields take their defaults.
 type ProfileOptions struct {
 	// Timeout bounds one look-up from dial to the last body byte, unless
@@ -86,11 +42,9 @@ type ProfileOptions struct {
 // follows a redirect (it is a non-200 answer like any other), and it only
 // contacts URLs whose origin is on its allow-list.
 type ProfileClient struct {
-	key       string
-	origins   origin.List
-	transport http.RoundTripper
-	timeout   time.Duration
-	maxBody   int64
+	key     string
+	origins origin.List
+	opts    ProfileOptions // defaults filled in
 }
 
 var _ verify.ProfileFetcher = (*ProfileClient)(nil)
@@ -108,7 +62,7 @@ func NewProfileClient(key string, origins origin.List, opts ProfileOptions) *Pro
 	if opts.Transport == nil {
 		opts.Transport = newTransport(opts.Timeout)
 	}
-	return &ProfileClient{key: key, origins: origins, transport: opts.Transport, timeout: opts.Timeout, maxBody: opts.MaxBodyBytes}
+	return &ProfileClient{key: key, origins: origins, opts: opts}
 }
 
 // newTransport is a keep-alive pool sized for a burst of skill calls to one
@@ -157,7 +111,7 @@ func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error
 }
 
 func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
@@ -166,7 +120,7 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 	req.Header.Set("Accept", "application/json")
 	// The transport alone: it never follows a redirect, which could carry
 	// the key to another host.
-	resp, err := c.transport.RoundTrip(req)
+	resp, err := c.opts.Transport.RoundTrip(req)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", verify.ErrUnavailable, stripURL(err))
 	}
@@ -176,12 +130,12 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 		return "", statusError(resp.StatusCode, body)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBodyBytes+1))
 	if err != nil {
 		return "", fmt.Errorf("%w: read body: %w", verify.ErrUnavailable, stripURL(err))
 	}
-	if int64(len(body)) > c.maxBody {
-		return "", fmt.Errorf("%w: body larger than %d bytes", verify.ErrBadProfile, c.maxBody)
+	if int64(len(body)) > c.opts.MaxBodyBytes {
+		return "", fmt.Errorf("%w: body larger than %d bytes", verify.ErrBadProfile, c.opts.MaxBodyBytes)
 	}
 	phone, err := parseProfile(body)
 	if err != nil && ctx.Err() != nil {
@@ -189,6 +143,36 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 		return "", fmt.Errorf("%w: %w", verify.ErrUnavailable, ctx.Err())
 	}
 	return phone, err
+}
+
+// probeOTP is an OTP id that Kakao never issues: a probe with it reads no
+// profile.
+const probeOTP = "000000000000000000000000"
+
+// Probe asks Kakao whether it refuses the REST API key from this server,
+// reading no profile: it asks the first allowed origin for an OTP that was
+// never issued. A refused key or address (401) is a *ProfileStatusError
+// that is ErrKakaoKey or ErrKakaoIP; any other answer (the unknown OTP's
+// 4xx) is nil. It cannot tell a key Kakao checks only after the OTP, so
+// nil means "not refused", not "verified to work". It returns
+// verify.ErrNoAPIKey without a key, and makes no request then.
+func (c *ProfileClient) Probe(ctx context.Context) error {
+	if c.key == "" {
+		return verify.ErrNoAPIKey
+	}
+	origins := c.origins.Strings()
+	if len(origins) == 0 {
+		return errors.New("no OTP origin is allowed")
+	}
+	_, err := c.fetch(ctx, origins[0]+"/otp/"+probeOTP+"/profile?rest_api_key="+c.key)
+	status, answered := errors.AsType[*ProfileStatusError](err)
+	switch {
+	case answered && status.Code == http.StatusUnauthorized:
+		return status
+	case !answered && errors.Is(err, verify.ErrUnavailable):
+		return verify.Redact(fmt.Errorf("Kakao did not answer at %s: %w", origins[0], err), c.key, url.QueryEscape(c.key))
+	}
+	return nil
 }
 
 // parseProfile reads the phone number of Kakao's OTP profile answer, in
