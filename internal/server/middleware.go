@@ -19,16 +19,9 @@ import (
 // a copy of the request would change nothing.
 func (s *Server) withLogger(c *gin.Context) {
 	attrs := traceAttrs(s.project, c.GetHeader("X-Cloud-Trace-Context"))
-	ctx := c.Request.Context()
-	if attrs == nil && logging.FromContext(ctx) == s.log {
-		c.Next()
-		return
+	if ctx := c.Request.Context(); attrs != nil || logging.FromContext(ctx) != s.log {
+		c.Request = c.Request.WithContext(logging.WithLogger(ctx, s.log.With(attrs...)))
 	}
-	log := s.log
-	if attrs != nil {
-		log = log.With(attrs...)
-	}
-	c.Request = c.Request.WithContext(logging.WithLogger(ctx, log))
 	c.Next()
 }
 
@@ -94,15 +87,13 @@ func (s *Server) accessLog(c *gin.Context) {
 		return
 	}
 	// Typed attributes, not key-value pairs: nothing to box on every request.
-	attrs := make([]slog.Attr, 0, 12)
-	attrs = append(attrs,
+	attrs := append(make([]slog.Attr, 0, 12),
 		slog.String("method", c.Request.Method),
 		slog.String("route", route),
 		slog.Int("status", status),
 		slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
 	)
-	attrs = append(attrs, line.Attrs()...)
-	log.LogAttrs(ctx, level, "request", attrs...)
+	log.LogAttrs(ctx, level, "request", append(attrs, line.Attrs()...)...)
 }
 
 // recoverPanic turns a panic into a JSON 500 and a log line with the stack,
@@ -119,4 +110,32 @@ func (s *Server) recoverPanic(c *gin.Context) {
 		}
 	}()
 	c.Next()
+}
+
+// canonical serves a request as the route it names, so that every answer
+// is the route's JSON: a path's trailing slashes are dropped (gin would
+// answer "/kakao/validate/" with a bodyless redirect, which a skill client
+// does not follow), and HEAD is served as GET, whose body net/http then
+// leaves out while keeping its Content-Length.
+func canonical(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path := r.URL.Path
+		slash := len(path) > 1 && strings.HasSuffix(path, "/")
+		head := r.Method == http.MethodHead
+		if !slash && !head {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r2 := *r // shallow: the copy only gets its own URL and method
+		u := *r.URL
+		r2.URL = &u
+		if slash {
+			u.Path = "/" + strings.Trim(path, "/")
+			u.RawPath = ""
+		}
+		if head {
+			r2.Method = http.MethodGet
+		}
+		next.ServeHTTP(w, &r2)
+	})
 }

@@ -81,15 +81,14 @@ type Server struct {
 	project  string
 	ready    Readiness
 	requests RequestObserver
-	engine   *gin.Engine
-	handler  http.Handler // engine behind canonical
+	handler  http.Handler // the gin engine behind canonical
 }
 
 // New builds the service.
 func New(o Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{log: o.Logger, project: o.Project, ready: o.Ready, requests: o.Requests, engine: gin.New()}
-	e := s.engine
+	s := &Server{log: o.Logger, project: o.Project, ready: o.Ready, requests: o.Requests}
+	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false // canonical serves the route itself
 	e.ContextWithFallback = true    // c.Request.Context() values reach handlers through c
