@@ -18,8 +18,8 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// Defaults of ProfileOptions. Kakao gives a skill 5 s; the look-up's
-// default leaves room for the rest of the answer.
+// Defaults of ProfileOptions. Kakao gives a skill 5 s; the look-up leaves
+// room for the rest of the answer.
 const (
 	defaultProfileTimeout  = 2500 * time.Millisecond
 	defaultMaxProfileBytes = 16 << 10
@@ -37,10 +37,9 @@ type ProfileOptions struct {
 	Transport http.RoundTripper
 }
 
-// ProfileClient reads the phone number of the profile behind an OTP URL.
-// It sends every request through one keep-alive transport and never
-// follows a redirect (it is a non-200 answer like any other), and it only
-// contacts URLs whose origin is on its allow-list.
+// ProfileClient reads the phone number of the profile behind an OTP URL,
+// through one keep-alive transport, only from origins on its allow-list,
+// and never follows a redirect (a non-200 answer like any other).
 type ProfileClient struct {
 	key     string
 	origins origin.List
@@ -50,8 +49,8 @@ type ProfileClient struct {
 var _ verify.ProfileFetcher = (*ProfileClient)(nil)
 
 // NewProfileClient returns a client that sends key to the origins allowed by
-// origins only. An empty key is allowed so that the service can start; every
-// look-up then fails with verify.ErrNoAPIKey.
+// origins only. With an empty key the service can start, and every look-up
+// fails with verify.ErrNoAPIKey.
 func NewProfileClient(key string, origins origin.List, opts ProfileOptions) *ProfileClient {
 	if opts.Timeout <= 0 {
 		opts.Timeout = defaultProfileTimeout
@@ -83,13 +82,11 @@ func newTransport(timeout time.Duration) *http.Transport {
 	}
 }
 
-// Fetch reads the profile behind otpURL — GET <otpURL>?rest_api_key=<key> —
-// and returns its phone number in E.164. A URL outside the allow-list
-// (verify.ErrOriginRefused) or a missing key (verify.ErrNoAPIKey) fails
-// without any request. Otherwise a non-200 answer is a *ProfileStatusError,
-// a timeout or network failure wraps verify.ErrUnavailable, an answer that
-// is not a profile wraps verify.ErrBadProfile, and one without a phone
-// number is verify.ErrNoPhone. No error contains the URL or the key.
+// Fetch reads the profile behind otpURL (GET <otpURL>?rest_api_key=<key>)
+// and returns its phone number in E.164. A URL outside the allow-list or a
+// missing key fails without a request; a non-200 answer is a
+// *ProfileStatusError; other errors wrap verify's sentinels. No error
+// contains the URL or the key.
 func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error) {
 	u, err := checkOTPURL(c.origins, otpURL)
 	if err != nil {
@@ -149,13 +146,11 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 // profile.
 const probeOTP = "000000000000000000000000"
 
-// Probe asks Kakao whether it refuses the REST API key from this server,
-// reading no profile: it asks the first allowed origin for an OTP that was
-// never issued. A refused key or address (401) is a *ProfileStatusError
-// that is ErrKakaoKey or ErrKakaoIP; any other answer (the unknown OTP's
-// 4xx) is nil. It cannot tell a key Kakao checks only after the OTP, so
-// nil means "not refused", not "verified to work". It returns
-// verify.ErrNoAPIKey without a key, and makes no request then.
+// Probe asks the first allowed origin for an OTP never issued, reading no
+// profile, to learn whether Kakao refuses the REST API key from this
+// server: a 401 is a *ProfileStatusError (ErrKakaoKey or ErrKakaoIP), any
+// other answer nil, which means "not refused", not "works". Without a key
+// it returns verify.ErrNoAPIKey and makes no request.
 func (c *ProfileClient) Probe(ctx context.Context) error {
 	if c.key == "" {
 		return verify.ErrNoAPIKey

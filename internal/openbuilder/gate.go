@@ -18,13 +18,11 @@ type Gatekeeper interface {
 	// Gate returns the employee userID is bound to, with their current
 	// fields, and true; false when the user is not verified.
 	Gate(ctx context.Context, userID string) (roster.Employee, bool, error)
-	// Unbind deletes userID's binding.
 	Unbind(ctx context.Context, userID string) error
 }
 
-// Gates serves POST /kakao/gate and POST /kakao/unbind, admitted as a
-// Handler admits its own: employee-only blocks ask the gate instead of the
-// profile plugin.
+// Gates serves POST /kakao/gate and POST /kakao/unbind: employee-only
+// blocks ask the gate instead of the profile plugin.
 type Gates struct {
 	h           *Handler
 	keeper      Gatekeeper

@@ -30,11 +30,9 @@ type Verifier interface {
 	Verify(ctx context.Context, r verify.Request) (verify.Outcome, error)
 }
 
-// ClientLimiter limits requests per client address; *ratelimit.Limiter is
-// one. It must be safe for concurrent use.
+// ClientLimiter limits requests per client address, safe for concurrent
+// use; *ratelimit.Limiter is one.
 type ClientLimiter interface {
-	// Allow reports whether key may go ahead now and, if not, how long it
-	// should wait.
 	Allow(key string) (ok bool, retryAfter time.Duration)
 }
 
@@ -52,9 +50,8 @@ type HandlerConfig struct {
 	Texts Texts
 }
 
-// Handler serves Open Builder's skills. Every endpoint shares its checks
-// (see route); a well-formed call is answered 200 in the skill's own
-// format, so that the bot shows the user a message.
+// Handler serves Open Builder's skills. A well-formed call is answered 200
+// in the skill's own format, so that the bot shows the user a message.
 type Handler struct {
 	secret   secret.Shared
 	bot      secret.Shared // compared like a secret: it admits calls
@@ -119,7 +116,7 @@ const (
 // tooManyRequests is the "error" of a 429 answer.
 const tooManyRequests = "too many requests"
 
-// admit applies the client limit and the secret, then reads the body. On
+// admit applies the client limit and the secret, then reads the body; on
 // refusal it has answered.
 func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
 	authenticated := h.secret.IsSet() && h.secretOK(c)

@@ -32,11 +32,9 @@ const (
 )
 
 // skillResponse is a SkillResponse v2.0 as rollcall sends it: one
-// simpleText output, with a quick reply to the auth block when the gate
-// finds the user not verified. Context sets the employee output context on
-// a verified answer and deletes it on the gate's and unbind's other
-// answers; the block skill's other answers leave it as it is (nil). The
-// bot reads Data as webhook.<key>.
+// simpleText output, and quick replies. Context sets the employee output
+// context (verified), deletes it (the gate's and unbind's other answers) or
+// is nil. The bot reads Data as webhook.<key>.
 type skillResponse struct {
 	Version  string            `json:"version"`
 	Template skillTemplate     `json:"template"`
@@ -44,8 +42,7 @@ type skillResponse struct {
 	Data     map[string]string `json:"data,omitempty"`
 }
 
-// skillTemplate holds the outputs shown to the user and the quick replies
-// under them.
+// skillTemplate holds the outputs and the quick replies under them.
 type skillTemplate struct {
 	Outputs      []skillOutput `json:"outputs"`
 	QuickReplies []quickReply  `json:"quickReplies,omitempty"`
@@ -68,7 +65,7 @@ type quickReply struct {
 	BlockID string `json:"blockId"`
 }
 
-// skillContext is a SkillResponse's output contexts to set.
+// skillContext holds the output contexts to set.
 type skillContext struct {
 	Values []contextValue `json:"values"`
 }

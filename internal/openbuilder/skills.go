@@ -80,9 +80,9 @@ func refuse(c *gin.Context, endpoint string, status int, reason, msg string, att
 	logRequest(c, slog.LevelWarn, "kakao request refused", endpoint, attrs...)
 }
 
-// logRequest puts attrs on the request's one access-log line when the
-// server keeps one (logging.RequestLine); a handler mounted without it
-// writes a line of its own, msg, naming the endpoint.
+// logRequest puts attrs on the request's one access-log line
+// (logging.RequestLine); a handler mounted without the server writes a line
+// of its own, msg, naming the endpoint.
 func logRequest(c *gin.Context, level slog.Level, msg, endpoint string, attrs ...slog.Attr) {
 	if line, ok := logging.RequestLineOf(c); ok {
 		line.Add(level, attrs...)

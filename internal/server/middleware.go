@@ -14,9 +14,8 @@ import (
 
 // withLogger puts the request's logger in its context, tagged with Cloud
 // Trace's ids from X-Cloud-Trace-Context so that Cloud Logging groups a
-// request's lines. A request without a trace whose context carries the
-// server's logger already (Serve's base context does) keeps its context:
-// a copy of the request would change nothing.
+// request's lines; a request that would get the logger it has is not
+// copied.
 func (s *Server) withLogger(c *gin.Context) {
 	attrs := traceAttrs(s.project, c.GetHeader("X-Cloud-Trace-Context"))
 	if ctx := c.Request.Context(); attrs != nil || logging.FromContext(ctx) != s.log {
