@@ -8,19 +8,17 @@ import (
 )
 
 // The payload types decode only what rollcall reads, and read it liberally:
-// Open Builder's skill-test button sends numbers, booleans and objects as
-// parameter values, live payloads carry objects where the documentation
-// shows strings, and Kakao adds fields. What rollcall does not read is not
-// decoded, so it may hold any JSON value; where it reads a value, one of
-// another type is simply not an OTP. The ids (bot.id, user.id) and the
-// objects holding what rollcall reads stay strict: a body where they are of
-// another type is not a Kakao payload, and is refused 400.
+// the skill-test button sends numbers, booleans and objects as parameter
+// values, live payloads carry objects where the documentation shows
+// strings, and Kakao adds fields. A value of another type than rollcall
+// looks for is simply not an OTP. The ids and the objects holding what
+// rollcall reads stay strict: otherwise the body is not Kakao's (400).
 
 // ValidationRequest is the part of Open Builder's parameter validation
 // request that rollcall reads.
 type ValidationRequest struct {
-	Bot   bot             `json:"bot"`
-	User  user            `json:"user"`
+	Bot   entity          `json:"bot"`
+	User  entity          `json:"user"`
 	Value validationValue `json:"value"`
 }
 
@@ -36,7 +34,7 @@ type validationValue struct {
 // skills read: who is asking, from which bot. Their blocks' parameters are
 // the builder's business and are not decoded.
 type GatePayload struct {
-	Bot         bot         `json:"bot"`
+	Bot         entity      `json:"bot"`
 	UserRequest userRequest `json:"userRequest"`
 }
 
@@ -44,7 +42,7 @@ type GatePayload struct {
 // verification skill reads: a GatePayload's fields and the block's
 // parameters. (Embedding GatePayload would put its name in decode errors.)
 type SkillPayload struct {
-	Bot         bot         `json:"bot"`
+	Bot         entity      `json:"bot"`
 	UserRequest userRequest `json:"userRequest"`
 	Action      action      `json:"action"`
 }
@@ -66,16 +64,12 @@ func (p SkillPayload) UserID() string { return p.UserRequest.User.ID }
 
 // userRequest says who is talking to the bot.
 type userRequest struct {
-	User user `json:"user"`
+	User entity `json:"user"`
 }
 
-// bot names the chatbot that called the skill.
-type bot struct {
-	ID string `json:"id"`
-}
-
-// user is the person talking to the bot. ID is bot-specific (botUserKey).
-type user struct {
+// entity is the bot that called the skill or the person talking to it (the
+// id is then bot-specific: the botUserKey).
+type entity struct {
 	ID string `json:"id"`
 }
 
