@@ -78,12 +78,10 @@ func (h *Handler) Register(r gin.IRoutes) {
 }
 
 // route mounts POST path, served by serve once the request has passed the
-// checks every skill endpoint shares. Each refusal is a JSON error, and the
-// request never reaches serve: 429 for a client over its limit (only
-// requests the secret does not authenticate count), 401 for a missing or
-// wrong secret (before the body is read), 413 for a body over
-// maxBodyBytes, 400 for a body that does not decode into P, 403 for
-// another bot.
+// checks every skill endpoint shares, each refusal a JSON error: 429 for a
+// client over its limit (unauthenticated calls only), 401 for a missing or
+// wrong secret (before the body is read), 413 for a body over maxBodyBytes,
+// 400 for a body that does not decode into P, 403 for another bot.
 func route[P interface{ BotID() string }](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
 	endpoint := strings.TrimPrefix(path, "/kakao/")
 	r.POST(path, func(c *gin.Context) {
@@ -119,7 +117,14 @@ const tooManyRequests = "too many requests"
 // admit applies the client limit and the secret, then reads the body; on
 // refusal it has answered.
 func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
-	authenticated := h.secret.IsSet() && h.secretOK(c)
+	authenticated := false
+	if h.secret.IsSet() {
+		got := c.GetHeader(SecretHeader)
+		if got == "" {
+			got = c.Query("secret")
+		}
+		authenticated = h.secret.Matches(got)
+	}
 	if !authenticated && h.clients != nil {
 		if ok, wait := h.clients.Allow(c.ClientIP()); !ok {
 			c.Header("Retry-After", retryAfter(wait))
@@ -149,16 +154,6 @@ func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
 		return nil, false
 	}
 	return body, true
-}
-
-// secretOK reports whether the call carries the skill secret, in
-// SecretHeader or, failing that, ?secret=.
-func (h *Handler) secretOK(c *gin.Context) bool {
-	got := c.GetHeader(SecretHeader)
-	if got == "" {
-		got = c.Query("secret")
-	}
-	return h.secret.Matches(got)
 }
 
 // retryAfter formats wait as a Retry-After value: whole seconds, rounded

@@ -98,7 +98,9 @@ func validationAnswer(t Texts, otpURL string, o verify.Outcome) validationRespon
 func skillAnswer(t Texts, o verify.Outcome) skillResponse {
 	switch {
 	case o.Kind == verify.Employee:
-		return skillVerified(greet(o.Employee.Name, t.Verified, textVerifiedNoName), o.Employee)
+		r := verifiedAnswer(greet(o.Employee.Name, t.Verified, textVerifiedNoName), o.Employee)
+		r.Data["outcome"] = verify.Employee.String()
+		return r
 	case o.Kind == verify.NotEmployee:
 		return skillNotVerified(t.NotEmployee, o.Kind)
 	case o.Reason == verify.ReasonNoOTP:
@@ -131,13 +133,6 @@ func unbindAnswer(t Texts, done bool) skillResponse {
 		return unverifiedAnswer(t.Undecided)
 	}
 	return unverifiedAnswer(t.Unbound)
-}
-
-// skillVerified answers an employee: verifiedAnswer, with data.outcome.
-func skillVerified(text string, e roster.Employee) skillResponse {
-	r := verifiedAnswer(text, e)
-	r.Data["outcome"] = verify.Employee.String()
-	return r
 }
 
 // verifiedAnswer is a verified employee's SkillResponse, for the skill and

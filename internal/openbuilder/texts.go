@@ -29,32 +29,17 @@ const (
 	textGateVerifiedNoName = "임직원 확인이 되었어요."
 )
 
-// defaultTexts are rollcall's own words.
-func defaultTexts() Texts {
-	return Texts{
-		Verified:     "{name}님, 임직원 인증이 완료되었어요.",
-		NotEmployee:  "등록된 임직원 정보를 찾지 못했어요. 인사팀에 문의해 주세요.",
-		NoProfile:    "카카오 프로필 정보를 받지 못했어요. 휴대전화 번호 제공에 동의한 뒤 다시 시도해 주세요.",
-		Undecided:    "잠시 후 다시 시도해 주세요.",
-		GateVerified: "{name}님, 임직원 확인이 되었어요.",
-		NotVerified:  "임직원만 이용할 수 있어요. 먼저 임직원 인증을 해 주세요.",
-		Unbound:      "임직원 인증을 해제했어요. 다시 이용하려면 인증해 주세요.",
-		VerifyButton: "인증하기",
-	}
-}
-
-// WithDefaults fills every empty field with rollcall's default.
+// WithDefaults fills every empty field with rollcall's own words.
 func (t Texts) WithDefaults() Texts {
-	d := defaultTexts()
 	return Texts{
-		Verified:     cmp.Or(t.Verified, d.Verified),
-		NotEmployee:  cmp.Or(t.NotEmployee, d.NotEmployee),
-		NoProfile:    cmp.Or(t.NoProfile, d.NoProfile),
-		Undecided:    cmp.Or(t.Undecided, d.Undecided),
-		GateVerified: cmp.Or(t.GateVerified, d.GateVerified),
-		NotVerified:  cmp.Or(t.NotVerified, d.NotVerified),
-		Unbound:      cmp.Or(t.Unbound, d.Unbound),
-		VerifyButton: cmp.Or(t.VerifyButton, d.VerifyButton),
+		Verified:     cmp.Or(t.Verified, "{name}님, 임직원 인증이 완료되었어요."),
+		NotEmployee:  cmp.Or(t.NotEmployee, "등록된 임직원 정보를 찾지 못했어요. 인사팀에 문의해 주세요."),
+		NoProfile:    cmp.Or(t.NoProfile, "카카오 프로필 정보를 받지 못했어요. 휴대전화 번호 제공에 동의한 뒤 다시 시도해 주세요."),
+		Undecided:    cmp.Or(t.Undecided, "잠시 후 다시 시도해 주세요."),
+		GateVerified: cmp.Or(t.GateVerified, "{name}님, 임직원 확인이 되었어요."),
+		NotVerified:  cmp.Or(t.NotVerified, "임직원만 이용할 수 있어요. 먼저 임직원 인증을 해 주세요."),
+		Unbound:      cmp.Or(t.Unbound, "임직원 인증을 해제했어요. 다시 이용하려면 인증해 주세요."),
+		VerifyButton: cmp.Or(t.VerifyButton, "인증하기"),
 	}
 }
 
