@@ -54,17 +54,15 @@ func (m *Metrics) WrapProfiles(next verify.ProfileFetcher) *ObservedProfiles {
 func (p *ObservedProfiles) Fetch(ctx context.Context, otpURL string) (string, error) {
 	start := time.Now()
 	phone, err := p.next.Fetch(ctx, otpURL)
-	if err == nil {
-		p.metrics.profileSeconds.WithLabelValues("ok").Observe(time.Since(start).Seconds())
-		return phone, nil
+	result := "ok"
+	if err != nil {
+		result = verify.ReasonOf(ctx, err) // one of verify's codes
+		if result == verify.ReasonOriginRefused || result == verify.ReasonNoAPIKey {
+			return phone, err
+		}
+		p.metrics.profileErrors.WithLabelValues(result, answerClass(result, err)).Inc()
 	}
-	reason := verify.ReasonOf(ctx, err)
-	if reason == verify.ReasonOriginRefused || reason == verify.ReasonNoAPIKey {
-		return phone, err
-	}
-	reason = code(reason)
-	p.metrics.profileSeconds.WithLabelValues(reason).Observe(time.Since(start).Seconds())
-	p.metrics.profileErrors.WithLabelValues(reason, answerClass(reason, err)).Inc()
+	p.metrics.profileSeconds.WithLabelValues(result).Observe(time.Since(start).Seconds())
 	return phone, err
 }
 
