@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -31,7 +32,11 @@ func traceAttrs(project, header string) []any {
 		return nil
 	}
 	traceID, rest, _ := strings.Cut(header, "/")
-	if !isHex(traceID, 32) {
+	var id [16]byte // the trace id's bytes, decoded only to check them
+	if len(traceID) != 2*len(id) {
+		return nil
+	}
+	if _, err := hex.Decode(id[:], []byte(traceID)); err != nil {
 		return nil
 	}
 	attrs := []any{"logging.googleapis.com/trace", "projects/" + project + "/traces/" + traceID}
@@ -43,18 +48,6 @@ func traceAttrs(project, header string) []any {
 		attrs = append(attrs, "logging.googleapis.com/trace_sampled", true)
 	}
 	return attrs
-}
-
-func isHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
-			return false
-		}
-	}
-	return true
 }
 
 // accessLog writes one line per request: method, route pattern (never the
