@@ -18,20 +18,18 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// Defaults of ProfileOptions. Kakao gives a skill 5 s; the look-up leaves
-// room for the rest of the answer.
-const (
-	defaultProfileTimeout  = 2500 * time.Millisecond
-	defaultMaxProfileBytes = 16 << 10
-)
+// defaultProfileTimeout leaves room for the rest of the answer in the 5 s
+// Kakao gives a skill.
+const defaultProfileTimeout = 2500 * time.Millisecond
+
+// maxProfileBytes caps Kakao's answer; a larger one is not a profile.
+const maxProfileBytes = 16 << 10
 
 // ProfileOptions tune the ProfileClient. Zero fields take their defaults.
 type ProfileOptions struct {
 	// Timeout bounds one look-up from dial to the last body byte, unless
 	// the caller's context ends sooner.
 	Timeout time.Duration
-	// MaxBodyBytes caps the answer; a larger one is an error.
-	MaxBodyBytes int64
 	// Transport replaces the pooled transport built by NewProfileClient,
 	// e.g. with kakaotest.Server's, which trusts the fake's certificate.
 	Transport http.RoundTripper
@@ -54,9 +52,6 @@ var _ verify.ProfileFetcher = (*ProfileClient)(nil)
 func NewProfileClient(key string, origins origin.List, opts ProfileOptions) *ProfileClient {
 	if opts.Timeout <= 0 {
 		opts.Timeout = defaultProfileTimeout
-	}
-	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = defaultMaxProfileBytes
 	}
 	if opts.Transport == nil {
 		opts.Transport = newTransport(opts.Timeout)
@@ -127,12 +122,12 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 		return "", statusError(resp.StatusCode, body)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBodyBytes+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxProfileBytes+1))
 	if err != nil {
 		return "", fmt.Errorf("%w: read body: %w", verify.ErrUnavailable, stripURL(err))
 	}
-	if int64(len(body)) > c.opts.MaxBodyBytes {
-		return "", fmt.Errorf("%w: body larger than %d bytes", verify.ErrBadProfile, c.opts.MaxBodyBytes)
+	if len(body) > maxProfileBytes {
+		return "", fmt.Errorf("%w: body larger than %d bytes", verify.ErrBadProfile, maxProfileBytes)
 	}
 	phone, err := parseProfile(body)
 	if err != nil && ctx.Err() != nil {
