@@ -49,14 +49,6 @@ func method(s string) string {
 	return other
 }
 
-// status returns an HTTP status code as a label, or other.
-func status(code int) string {
-	if code < 100 || code > 599 {
-		return other
-	}
-	return strconv.Itoa(code)
-}
-
 // statusClass returns the class of an HTTP status ("4xx"), or "none" when
 // no answer arrived.
 func statusClass(code int) string {

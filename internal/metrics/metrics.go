@@ -8,6 +8,7 @@ package metrics
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,6 +43,9 @@ type Metrics struct {
 
 	requests       *prometheus.CounterVec
 	requestSeconds *prometheus.HistogramVec
+	// statuses are the status codes' labels, made once so that counting a
+	// request allocates nothing.
+	statuses [600]string
 }
 
 // New returns rollcall's metrics, with the Go runtime's and the process's
@@ -87,6 +91,9 @@ func New() *Metrics {
 	for _, change := range []string{"added", "updated", "deleted"} {
 		m.syncChanges.WithLabelValues(change) // present, at 0, before the first sync
 	}
+	for code := 100; code < len(m.statuses); code++ {
+		m.statuses[code] = strconv.Itoa(code)
+	}
 	return m
 }
 
@@ -101,6 +108,10 @@ func (m *Metrics) Handler() http.Handler {
 // may carry anything a client sent.
 func (m *Metrics) ObserveRequest(httpMethod, routePattern string, statusCode int, elapsed time.Duration) {
 	httpMethod, routePattern = method(httpMethod), route(routePattern)
-	m.requests.WithLabelValues(httpMethod, routePattern, status(statusCode)).Inc()
+	status := other
+	if statusCode >= 100 && statusCode < len(m.statuses) {
+		status = m.statuses[statusCode]
+	}
+	m.requests.WithLabelValues(httpMethod, routePattern, status).Inc()
 	m.requestSeconds.WithLabelValues(httpMethod, routePattern).Observe(elapsed.Seconds())
 }
