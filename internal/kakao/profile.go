@@ -159,10 +159,10 @@ func (c *ProfileClient) Probe(ctx context.Context) error {
 	switch {
 	case answered && status.Code == http.StatusUnauthorized:
 		return status
-	case !answered && errors.Is(err, verify.ErrUnavailable):
-		return verify.Redact(fmt.Errorf("Kakao did not answer at %s: %w", origins[0], err), c.key, url.QueryEscape(c.key))
+	case answered, err == nil, errors.Is(err, verify.ErrBadProfile), errors.Is(err, verify.ErrNoPhone):
+		return nil // another answer
 	}
-	return nil
+	return verify.Redact(fmt.Errorf("Kakao did not answer at %s: %w", origins[0], err), c.key, url.QueryEscape(c.key))
 }
 
 // parseProfile reads the phone number of Kakao's OTP profile answer, in
