@@ -181,13 +181,13 @@ func employeeData(e roster.Employee) map[string]string {
 	return map[string]string{"name": e.Name, "department": e.Department, "position": e.Position}
 }
 
+// truncateRunes cuts s to its first n characters.
 func truncateRunes(s string, n int) string {
-	i := 0
 	for pos := range s {
-		if i == n {
+		if n == 0 {
 			return s[:pos]
 		}
-		i++
+		n--
 	}
 	return s
 }
