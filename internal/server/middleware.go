@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"encoding/hex"
 	"log/slog"
 	"net/http"
@@ -61,10 +62,7 @@ func (s *Server) accessLog(c *gin.Context) {
 	c.Set(logging.RequestLineKey, line)
 	c.Next()
 	elapsed := time.Since(start)
-	route := c.FullPath()
-	if route == "" {
-		route = "(unmatched)"
-	}
+	route := cmp.Or(c.FullPath(), "(unmatched)")
 	status := c.Writer.Status()
 	if s.requests != nil {
 		s.requests.ObserveRequest(c.Request.Method, route, status, elapsed)
