@@ -2,6 +2,7 @@ package roster
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,14 +13,13 @@ import (
 // without a phone column fails rather than reading data as a header.
 const headerSearchRows = 20
 
-// layout is where a sheet's header is and what its columns are called.
+// layout is where a sheet's header is and which columns rollcall reads.
 type layout struct {
-	// headerRow is the 0-based index of the (upper) header row.
-	headerRow int
-	// firstData is the 0-based index of the first row below the header.
-	firstData int
-	// labels holds each column's header text.
-	labels []string
+	headerRow int      // 0-based, the upper row of a two-row header
+	firstData int      // 0-based, the first row below the header
+	labels    []string // each column's header text
+	cols      columns
+	ignored   []string // the header texts of the columns not read
 }
 
 // findLayout finds the header row: the first row, among the first
@@ -41,6 +41,10 @@ func findLayout(rows [][]string) (layout, error) {
 			l.firstData = i + 2
 			l.labels = mergeLabels(rows[i], rows[i+1])
 		}
+		var err error
+		if l.cols, l.ignored, err = findColumns(l.labels); err != nil {
+			return layout{}, &SheetError{Row: i + 1, Err: err}
+		}
 		return l, nil
 	}
 	for i, row := range rows {
@@ -51,14 +55,7 @@ func findLayout(rows [][]string) (layout, error) {
 	return layout{}, ErrNoHeader
 }
 
-func hasPhoneHeader(row []string) bool {
-	for _, c := range row {
-		if isPhoneHeader(c) {
-			return true
-		}
-	}
-	return false
-}
+func hasPhoneHeader(row []string) bool { return slices.ContainsFunc(row, isPhoneHeader) }
 
 // isSubHeader reports whether a row right below the header row is the
 // header's second row: it names a known column and holds no phone number.
@@ -119,16 +116,9 @@ func mergeLabels(upper, lower []string) []string {
 	return labels
 }
 
-// Bounds on how much of a row an error quotes.
-const (
-	describeCells    = 8
-	describeCellSize = 20
-)
-
 // describeRow says what the first non-empty row holds, for an operator who
-// must find the header: its texts, shortened, unless the row looks like an
-// employee's (a phone number or an e-mail address), whose cells are PII and
-// must not reach a log.
+// must find the header: up to 8 of its texts, shortened, unless the row
+// looks like an employee's (a phone or an e-mail), whose cells are PII.
 func describeRow(row []string) string {
 	var cells []string
 	for _, c := range row {
@@ -139,10 +129,10 @@ func describeRow(row []string) string {
 		if looksLikePhone(c) || strings.Contains(c, "@") {
 			return "the first non-empty row looks like an employee's, not a header; " + rangeHint
 		}
-		if utf8.RuneCountInString(c) > describeCellSize {
-			c = string([]rune(c)[:describeCellSize]) + "…"
+		if utf8.RuneCountInString(c) > 20 {
+			c = string([]rune(c)[:20]) + "…"
 		}
-		if len(cells) < describeCells {
+		if len(cells) < 8 {
 			cells = append(cells, fmt.Sprintf("%q", c))
 		}
 	}

@@ -51,3 +51,19 @@ func parseLeaveDate(s string) (d date, ok bool) {
 	}
 	return date(y*10000 + mo*100 + dd), true
 }
+
+// readLeaveDate reads a leave-date cell on day: left from that day on,
+// employed before it or when empty.
+func readLeaveDate(cell string, day date) status {
+	if cell == "" {
+		return statusEmployed
+	}
+	d, ok := parseLeaveDate(cell)
+	switch {
+	case !ok:
+		return statusBadLeaveDate
+	case d <= day:
+		return statusLeft
+	}
+	return statusEmployed
+}

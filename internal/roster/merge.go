@@ -25,15 +25,12 @@ func SpreadMerges(rows [][]string, merges []Merge) [][]string {
 	if err != nil {
 		return rows
 	}
-	cols, _, err := findColumns(l.labels)
-	if err != nil {
-		return rows
-	}
 	var spread []int // the status and leave-date columns
-	for _, sc := range cols.status {
-		spread = append(spread, sc.index)
+	for _, c := range l.cols {
+		if c.field == FieldStatus || c.field == FieldLeaveDate {
+			spread = append(spread, c.index)
+		}
 	}
-	spread = append(spread, cols.leave...)
 	out := slices.Clone(rows)
 	copied := map[int]bool{}
 	for _, m := range merges {

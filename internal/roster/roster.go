@@ -3,6 +3,7 @@ package roster
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -15,18 +16,16 @@ const (
 	ProblemInvalidPhone   = "invalid_phone"
 	ProblemDuplicatePhone = "duplicate_phone"
 	// ProblemFormulaWithoutValue is a phone cell holding a formula whose
-	// result the workbook did not save (a file written by a program, not
-	// by Excel): there is nothing to read until Excel saves it again.
+	// result the workbook did not save (written by a program, not Excel).
 	ProblemFormulaWithoutValue = "formula_without_value"
-	// ProblemUnknownStatus is a status that none of the contract's word
-	// lists holds: the person is not an employee until it is fixed, since
-	// an access list fails closed.
+	// ProblemUnknownStatus is a status none of the contract's word lists
+	// holds: not an employee until fixed, since an access list fails closed.
 	ProblemUnknownStatus = "unknown_status"
 	// ProblemSecondTable is a header row below the list: it and the rows
 	// after it (Row to LastRow) are not read.
 	ProblemSecondTable = "second_table"
-	// ProblemBadLeaveDate is a leave date that is not a date: the person is
-	// not an employee until it is fixed, since an access list fails closed.
+	// ProblemBadLeaveDate is a leave date that is not a date: likewise not
+	// an employee until fixed.
 	ProblemBadLeaveDate = "bad_leave_date"
 	// ProblemMissingPhoneColumn is the header row's problem when ParseRoster
 	// fails with ErrNoPhoneColumn.
@@ -35,6 +34,19 @@ const (
 	// ParseRoster fails with ErrUnreadableStatusColumn.
 	ProblemUnreadableStatusColumn = "unreadable_status_column"
 )
+
+// reasons are the words HR reads for the problems that name no row or column.
+var reasons = map[string]string{
+	ProblemMissingPhone: "휴대전화 번호가 비어 있습니다.",
+	ProblemInvalidPhone: "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요.",
+	ProblemFormulaWithoutValue: "휴대전화 칸이 수식인데 파일에 계산된 값이 저장되어 있지 않습니다. " +
+		"Excel에서 파일을 열어 저장한 뒤 다시 올려 주세요.",
+	ProblemUnknownStatus: "재직 상태를 읽을 수 없어 직원으로 반영하지 않았습니다. 재직, 휴직, 퇴사처럼 적거나 비워 두세요. " +
+		"(재직여부 열은 Y/N, 퇴사여부 열은 Y/N으로 적을 수 있습니다.)",
+	ProblemBadLeaveDate: "퇴사일을 날짜로 읽을 수 없어 직원으로 반영하지 않았습니다. 2026-10-31 처럼 적거나 비워 두세요.",
+	ProblemMissingPhoneColumn: "위쪽 20행 안에서 휴대전화 열의 머리글을 찾지 못했습니다. " +
+		"열 이름을 '휴대전화' 또는 '휴대폰 번호'처럼 적어 주세요.",
+}
 
 // Problem is a sheet row that rollcall skipped, and why, in words HR can act
 // on. It never quotes the cell, so a report may be logged and shared.
@@ -91,28 +103,28 @@ func (e *SheetError) Error() string { return fmt.Sprintf("row %d: %v", e.Row, e.
 func (e *SheetError) Unwrap() error { return e.Err }
 
 // ParseRoster reads a sheet's rows, as a source returns them: rows[i] is the
-// sheet's row i+1, blank rows included. The header is found by findLayout;
-// rows above it are ignored, and a second header row below it ends the list.
-// Leave dates are compared with the day now falls on in Seoul, so a sync on
-// or after that day drops the person even when the sheet did not change.
-// Rows that cannot be used are reported as problems and skipped; only a
-// sheet without a phone header, or with a status column rollcall cannot
-// read, is an error, and then the roster holds just that problem for HR.
+// sheet's row i+1, blank rows included. Rows above the header are ignored,
+// and a second header row below it ends the list. Leave dates are compared
+// with the day now falls on in Seoul, so a sync on or after that day drops
+// the person even when the sheet did not change. Rows that cannot be used
+// are reported as problems and skipped; only a sheet without a phone
+// header, or with a status column rollcall cannot read, is an error, and
+// then the roster holds just that problem for HR.
 func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 	l, err := findLayout(rows)
-	if se, ok := errors.AsType[*SheetError](err); ok && errors.Is(err, ErrNoPhoneColumn) {
-		return Roster{Problems: []Problem{{Row: se.Row, Code: ProblemMissingPhoneColumn,
-			Reason: "위쪽 20행 안에서 휴대전화 열의 머리글을 찾지 못했습니다. 열 이름을 '휴대전화' 또는 '휴대폰 번호'처럼 적어 주세요."}}}, err
+	if se, ok := errors.AsType[*SheetError](err); ok {
+		if ce, ok := errors.AsType[*columnError](err); ok {
+			return Roster{Problems: []Problem{{Row: se.Row, Code: ProblemUnreadableStatusColumn,
+				Reason: unreadableStatusReason(ce.column)}}}, err
+		}
+		if errors.Is(err, ErrNoPhoneColumn) {
+			return Roster{Problems: []Problem{problem(se.Row, ProblemMissingPhoneColumn)}}, err
+		}
 	}
 	if err != nil {
 		return Roster{}, err
 	}
-	cols, ignored, err := findColumns(l.labels)
-	if ce, ok := errors.AsType[*columnError](err); ok {
-		return Roster{Problems: []Problem{{Row: l.headerRow + 1, Code: ProblemUnreadableStatusColumn,
-			Reason: unreadableStatusReason(ce.column)}}}, &SheetError{Row: l.headerRow + 1, Err: err}
-	}
-	r := Roster{IgnoredColumns: ignored}
+	r := Roster{IgnoredColumns: l.ignored}
 	day := today(now)
 	firstRow := map[string]int{} // phone → the row that claimed it
 	for i := l.firstData; i < len(rows); i++ {
@@ -125,88 +137,86 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 			break
 		}
 		r.Rows++
-		switch cols.hasLeft(row, day) {
-		case statusLeft:
+		phone, code := l.cols.readPhone(row, day)
+		first, dup := firstRow[phone]
+		switch {
+		case code == left:
 			r.Left++
-			continue
-		case statusUnknown:
-			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemUnknownStatus,
-				Reason: "재직 상태를 읽을 수 없어 직원으로 반영하지 않았습니다. 재직, 휴직, 퇴사처럼 적거나 비워 두세요. " +
-					"(재직여부 열은 Y/N, 퇴사여부 열은 Y/N으로 적을 수 있습니다.)"})
-			continue
-		case statusBadLeaveDate:
-			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemBadLeaveDate,
-				Reason: "퇴사일을 날짜로 읽을 수 없어 직원으로 반영하지 않았습니다. 2026-10-31 처럼 적거나 비워 두세요."})
-			continue
-		}
-		raw := cols.cell(row, FieldPhone)
-		if isFormula(raw) {
-			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemFormulaWithoutValue,
-				Reason: "휴대전화 칸이 수식인데 파일에 계산된 값이 저장되어 있지 않습니다. Excel에서 파일을 열어 저장한 뒤 다시 올려 주세요."})
-			continue
-		}
-		if raw == "" {
-			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemMissingPhone,
-				Reason: "휴대전화 번호가 비어 있습니다."})
-			continue
-		}
-		phone, err := NormalizePhone(withoutNote(raw))
-		if err != nil {
-			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemInvalidPhone,
-				Reason: "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요."})
-			continue
-		}
-		if first, dup := firstRow[phone]; dup {
+		case code != "":
+			r.Problems = append(r.Problems, problem(n, code))
+		case dup:
 			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemDuplicatePhone,
 				Reason: fmt.Sprintf("%d행과 휴대전화 번호가 같습니다. 먼저 나온 %d행만 반영했습니다.", first, first)})
-			continue
+		default:
+			firstRow[phone] = n
+			r.Employees = append(r.Employees, Employee{
+				Phone:      phone,
+				Name:       l.cols.cell(row, FieldName),
+				Department: l.cols.cell(row, FieldDepartment),
+				Position:   l.cols.cell(row, FieldPosition),
+				Email:      l.cols.cell(row, FieldEmail),
+				Row:        n,
+			})
 		}
-		firstRow[phone] = n
-		r.Employees = append(r.Employees, Employee{
-			Phone:      phone,
-			Name:       cols.cell(row, FieldName),
-			Department: cols.cell(row, FieldDepartment),
-			Position:   cols.cell(row, FieldPosition),
-			Email:      cols.cell(row, FieldEmail),
-			Row:        n,
-		})
 	}
 	return r, nil
 }
 
+func problem(row int, code string) Problem {
+	return Problem{Row: row, Code: code, Reason: reasons[code]}
+}
+
+// left is readPhone's code for a row whose person has left: not a problem.
+const left = "left"
+
+// readPhone returns a row's phone, or why the row is not an employee's: the
+// code of its problem, or left.
+func (c columns) readPhone(row []string, day date) (phone, code string) {
+	switch c.hasLeft(row, day) {
+	case statusLeft:
+		return "", left
+	case statusUnknown:
+		return "", ProblemUnknownStatus
+	case statusBadLeaveDate:
+		return "", ProblemBadLeaveDate
+	}
+	raw := c.cell(row, FieldPhone)
+	switch {
+	case isFormula(raw):
+		return "", ProblemFormulaWithoutValue
+	case raw == "":
+		return "", ProblemMissingPhone
+	}
+	phone, err := NormalizePhone(withoutNote(raw))
+	if err != nil {
+		return "", ProblemInvalidPhone
+	}
+	return phone, ""
+}
+
 // hasLeft reads a row's status and leave-date columns: statusLeft when any
-// says the person has left (a status word, or a leave date today or before
-// in Seoul), else statusUnknown or statusBadLeaveDate when one cannot be
-// read, else statusEmployed.
+// says the person has left, else the worst reading that is not employed.
 func (c columns) hasLeft(row []string, day date) status {
 	verdict := statusEmployed
-	for _, sc := range c.status {
-		switch readStatus(cellAt(row, sc.index), sc.yesNo) {
-		case statusLeft:
-			return statusLeft
-		case statusUnknown:
-			verdict = statusUnknown
+	for _, col := range c {
+		var s status
+		switch col.field {
+		case FieldStatus:
+			s = readStatus(cellAt(row, col.index), col.yesNo)
+		case FieldLeaveDate:
+			s = readLeaveDate(cellAt(row, col.index), day)
 		}
-	}
-	for _, i := range c.leave {
-		raw := cellAt(row, i)
-		if raw == "" {
-			continue
-		}
-		left, ok := parseLeaveDate(raw)
-		switch {
-		case !ok:
-			verdict = max(verdict, statusBadLeaveDate)
-		case left <= day:
+		if s == statusLeft {
 			return statusLeft
 		}
+		verdict = max(verdict, s)
 	}
 	return verdict
 }
 
 // isFormula reports whether a phone cell is a formula whose result the file
-// did not save: the xlsx source shows such a cell as its formula ("=A2&B2",
-// see PhoneColumn). No phone begins with "=".
+// did not save, as the xlsx source shows one ("=A2&B2"). No phone begins
+// with "=".
 func isFormula(s string) bool {
 	return len(s) > 1 && s[0] == '='
 }
@@ -264,19 +274,10 @@ func PhoneColumn(rows [][]string) (col, firstData int, ok bool) {
 	if err != nil {
 		return 0, 0, false
 	}
-	cols, _, err := findColumns(l.labels)
-	if err != nil {
-		return 0, 0, false
-	}
-	col, ok = cols.at[FieldPhone]
+	col, ok = l.cols.index(FieldPhone)
 	return col, l.firstData, ok
 }
 
 func isBlank(row []string) bool {
-	for _, c := range row {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(row, func(c string) bool { return strings.TrimSpace(c) != "" })
 }

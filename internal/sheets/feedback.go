@@ -1,6 +1,7 @@
 package sheets
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,10 +29,10 @@ type Feedback struct {
 // Feedback returns the writer of the tab Options.FeedbackTab names, through
 // the same client as the reads, or nil when there is none.
 func (s *Source) Feedback() *Feedback {
-	if s.feedbackTab == "" {
+	if s.opts.FeedbackTab == "" {
 		return nil
 	}
-	return &Feedback{src: s, tab: s.feedbackTab}
+	return &Feedback{src: s, tab: s.opts.FeedbackTab}
 }
 
 // Write hands page what the tab shows and, when page asks, writes the page
@@ -64,18 +65,14 @@ func (f *Feedback) Write(ctx context.Context, page func(shown [][]string) (roste
 
 // find looks the tab up by title and returns its sheetId.
 func (f *Feedback) find(ctx context.Context) (int64, bool, error) {
-	var ss *gsheets.Spreadsheet
-	_, err := f.src.retry(ctx, "spreadsheets.get", func(ctx context.Context) error {
-		var err error
-		ss, err = f.src.svc.Spreadsheets.Get(f.src.ref.SpreadsheetID).
-			Fields("sheets.properties(sheetId,title)").Context(ctx).Do()
-		return err
+	ss, _, err := retry(ctx, f.src, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
+		return f.src.svc.Spreadsheets.Get(f.src.ref.SpreadsheetID).Fields("sheets.properties(sheetId,title)").Context(ctx).Do()
 	})
 	if err != nil {
 		return 0, false, f.explain(ctx, "find", err)
 	}
-	for _, sh := range ss.Sheets {
-		if sh != nil && sh.Properties != nil && sh.Properties.Title == f.tab {
+	for _, sh := range sortedTabs(ss) {
+		if sh.Properties.Title == f.tab {
 			return sh.Properties.SheetId, true, nil
 		}
 	}
@@ -84,13 +81,7 @@ func (f *Feedback) find(ctx context.Context) (int64, bool, error) {
 
 // read returns what the tab shows, as text.
 func (f *Feedback) read(ctx context.Context) ([][]string, error) {
-	var vr *gsheets.ValueRange
-	_, err := f.src.retry(ctx, "values.get", func(ctx context.Context) error {
-		var err error
-		vr, err = f.src.svc.Spreadsheets.Values.Get(f.src.ref.SpreadsheetID, a1.Quote(f.tab)).
-			ValueRenderOption("FORMATTED_VALUE").MajorDimension("ROWS").Context(ctx).Do()
-		return err
-	})
+	vr, _, err := f.src.values(ctx, a1.Quote(f.tab))
 	if err != nil {
 		return nil, f.explain(ctx, "read", err)
 	}
@@ -103,21 +94,24 @@ func (f *Feedback) read(ctx context.Context) ([][]string, error) {
 
 // addTab creates the tab, at the end so that HR's tabs keep their places.
 func (f *Feedback) addTab(ctx context.Context) (int64, error) {
-	var res *gsheets.BatchUpdateSpreadsheetResponse
-	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: []*gsheets.Request{{
+	res, err := write(ctx, f, "batchUpdate addSheet", f.batch([]*gsheets.Request{{
 		AddSheet: &gsheets.AddSheetRequest{Properties: &gsheets.SheetProperties{Title: f.tab}},
-	}}}
-	if err := f.write(ctx, "batchUpdate addSheet", func(ctx context.Context) error {
-		var err error
-		res, err = f.src.svc.Spreadsheets.BatchUpdate(f.src.ref.SpreadsheetID, req).Context(ctx).Do()
-		return err
-	}); err != nil {
+	}}))
+	if err != nil {
 		return 0, err
 	}
 	if len(res.Replies) != 1 || res.Replies[0].AddSheet == nil || res.Replies[0].AddSheet.Properties == nil {
 		return 0, fmt.Errorf("create the feedback tab %q: the API's answer has no new sheet", f.tab)
 	}
 	return res.Replies[0].AddSheet.Properties.SheetId, nil
+}
+
+// batch is a batchUpdate call of reqs.
+func (f *Feedback) batch(reqs []*gsheets.Request) func(context.Context) (*gsheets.BatchUpdateSpreadsheetResponse, error) {
+	return func(ctx context.Context) (*gsheets.BatchUpdateSpreadsheetResponse, error) {
+		req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: reqs}
+		return f.src.svc.Spreadsheets.BatchUpdate(f.src.ref.SpreadsheetID, req).Context(ctx).Do()
+	}
 }
 
 // replace formats the tab for a person (a large bold title, bold labels
@@ -127,33 +121,27 @@ func (f *Feedback) addTab(ctx context.Context) (int64, error) {
 // run rewrites whole.
 func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.FeedbackPage) error {
 	id, rangeA1 := f.src.ref.SpreadsheetID, a1.Quote(f.tab)
-	rows := page.Rows
-	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: formatRequests(sheetID, page)}
-	if err := f.write(ctx, "batchUpdate format", func(ctx context.Context) error {
-		_, err := f.src.svc.Spreadsheets.BatchUpdate(id, req).Context(ctx).Do()
+	if _, err := write(ctx, f, "batchUpdate format", f.batch(formatRequests(sheetID, page))); err != nil {
 		return err
+	}
+	if _, err := write(ctx, f, "values.clear", func(ctx context.Context) (*gsheets.ClearValuesResponse, error) {
+		return f.src.svc.Spreadsheets.Values.Clear(id, rangeA1, &gsheets.ClearValuesRequest{}).Context(ctx).Do()
 	}); err != nil {
 		return err
 	}
-	if err := f.write(ctx, "values.clear", func(ctx context.Context) error {
-		_, err := f.src.svc.Spreadsheets.Values.Clear(id, rangeA1, &gsheets.ClearValuesRequest{}).Context(ctx).Do()
-		return err
-	}); err != nil {
-		return err
-	}
-	values := make([][]any, len(rows))
-	for i, row := range rows {
+	values := make([][]any, len(page.Rows))
+	for i, row := range page.Rows {
 		values[i] = make([]any, len(row))
 		for j, cell := range row {
 			values[i][j] = cell
 		}
 	}
 	vr := &gsheets.ValueRange{Range: rangeA1 + "!A1", MajorDimension: "ROWS", Values: values}
-	return f.write(ctx, "values.update", func(ctx context.Context) error {
+	_, err := write(ctx, f, "values.update", func(ctx context.Context) (*gsheets.UpdateValuesResponse, error) {
 		// RAW: a reason or a date is stored as the text it is, never parsed.
-		_, err := f.src.svc.Spreadsheets.Values.Update(id, rangeA1+"!A1", vr).ValueInputOption("RAW").Context(ctx).Do()
-		return err
+		return f.src.svc.Spreadsheets.Values.Update(id, rangeA1+"!A1", vr).ValueInputOption("RAW").Context(ctx).Do()
 	})
+	return err
 }
 
 // formatRequests lay the tab out; they touch the feedback tab's sheetId only.
@@ -189,32 +177,29 @@ func formatRequests(sheetID int64, page rostersync.FeedbackPage) []*gsheets.Requ
 }
 
 // write runs one write call with retries, explaining a failure.
-func (f *Feedback) write(ctx context.Context, op string, call func(context.Context) error) error {
-	if _, err := f.src.retry(ctx, op, call); err != nil {
-		return f.explain(ctx, "write", err)
+func write[T any](ctx context.Context, f *Feedback, op string, call func(context.Context) (T, error)) (T, error) {
+	res, _, err := retry(ctx, f.src, op, call)
+	if err != nil {
+		return res, f.explain(ctx, "write", err)
 	}
-	return nil
+	return res, nil
 }
 
 // explain says what to do about a failed call; a 403 names the account to
 // share the spreadsheet with as Editor.
 func (f *Feedback) explain(ctx context.Context, verb string, err error) error {
-	id := f.src.ref.SpreadsheetID
-	var gerr *googleapi.Error
-	if !errors.As(err, &gerr) {
-		return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w", verb, f.tab, id, err)
+	what := fmt.Sprintf("%s the feedback tab %q of spreadsheet %s", verb, f.tab, f.src.ref.SpreadsheetID)
+	gerr, ok := errors.AsType[*googleapi.Error](err)
+	if !ok {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	cause := apiError{gerr}
-	_, reasons := parseBody(gerr.Body)
-	if gerr.Code == http.StatusForbidden && !reasons["SERVICE_DISABLED"] && !reasons["accessNotConfigured"] {
-		account := f.src.accountName(ctx)
-		if account == unknownAccount {
-			account = "rollcall's service account"
-		}
+	if _, reasons := parseBody(gerr.Body); gerr.Code == http.StatusForbidden && !isDisabled(gerr, reasons) {
+		account := cmp.Or(f.src.accountName(ctx), "rollcall's service account")
 		fix := "share the spreadsheet with " + account + " as Editor, or unset ROLLCALL_FEEDBACK_TAB"
-		return withFix(fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w: %s (%w)", verb, f.tab, id, ErrForbidden, fix, cause), fix)
+		return withFix(fmt.Errorf("%s: %w: %s (%w)", what, ErrForbidden, fix, cause), fix)
 	}
-	return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w", verb, f.tab, id, cause)
+	return fmt.Errorf("%s: %w", what, cause)
 }
 
 // columnWidths fits the problem table's columns A to C to their text, in

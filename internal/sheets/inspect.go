@@ -2,15 +2,13 @@ package sheets
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/oauth2/google"
-	"google.golang.org/api/googleapi"
 	gsheets "google.golang.org/api/sheets/v4"
 )
 
@@ -29,51 +27,29 @@ type Inspection struct {
 // Inspect reads the spreadsheet's title and tabs, and says which tab Rows
 // reads. It writes nothing. A refusal is explained as Rows explains it.
 func (s *Source) Inspect(ctx context.Context) (Inspection, error) {
-	var ss *gsheets.Spreadsheet
-	attempts, err := s.retry(ctx, "spreadsheets.get", func(ctx context.Context) error {
-		var err error
-		ss, err = s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).
-			Fields("properties.title,sheets.properties(sheetId,title,index,sheetType,hidden)").
-			Context(ctx).Do()
-		return err
-	})
+	ss, tabs, err := s.metadata(ctx)
 	if err != nil {
-		return Inspection{}, s.explain(ctx, err, "", attempts)
+		return Inspection{}, err
 	}
-	in := Inspection{Tabs: titles(ss), Read: s.rangeA1}
+	in := Inspection{Tabs: titles(tabs), Read: s.rangeA1}
 	if ss.Properties != nil {
 		in.Title = ss.Properties.Title
 	}
-	if in.Read != "" {
-		return in, nil
-	}
-	var tabs []*gsheets.Sheet
-	for _, sh := range ss.Sheets {
-		if sh != nil && sh.Properties != nil {
-			tabs = append(tabs, sh)
+	if in.Read == "" {
+		tab, err := s.pickTab(tabs)
+		if err != nil {
+			return in, err
 		}
+		in.Read = tab.Properties.Title
 	}
-	slices.SortStableFunc(tabs, func(a, b *gsheets.Sheet) int { return int(a.Properties.Index - b.Properties.Index) })
-	tab, err := s.pickTab(tabs)
-	if err != nil {
-		return in, err
-	}
-	in.Read = tab.Properties.Title
 	return in, nil
 }
 
-// titles lists a spreadsheet's tabs in their order.
-func titles(ss *gsheets.Spreadsheet) []string {
-	var props []*gsheets.SheetProperties
-	for _, sh := range ss.Sheets {
-		if sh != nil && sh.Properties != nil {
-			props = append(props, sh.Properties)
-		}
-	}
-	slices.SortStableFunc(props, func(a, b *gsheets.SheetProperties) int { return int(a.Index - b.Index) })
-	out := make([]string, len(props))
-	for i, p := range props {
-		out[i] = p.Title
+// titles lists the tabs' titles.
+func titles(tabs []*gsheets.Sheet) []string {
+	out := make([]string, len(tabs))
+	for i, t := range tabs {
+		out[i] = t.Properties.Title
 	}
 	return out
 }
@@ -88,14 +64,9 @@ func (s *Source) tabsHint(ctx context.Context) string {
 	if err != nil {
 		return ""
 	}
-	return QuoteTitles(titles(ss))
-}
-
-// QuoteTitles shows tab titles for an operator: "직원목록", "Sheet2".
-func QuoteTitles(tabs []string) string {
-	quoted := make([]string, len(tabs))
-	for i, t := range tabs {
-		quoted[i] = fmt.Sprintf("%q", t)
+	quoted := titles(sortedTabs(ss))
+	for i, t := range quoted {
+		quoted[i] = strconv.Quote(t)
 	}
 	return strings.Join(quoted, ", ")
 }
@@ -107,10 +78,7 @@ func (s *Source) Account(ctx context.Context) string {
 	if s.svc == nil {
 		return ""
 	}
-	if a := s.accountName(ctx); a != unknownAccount {
-		return a
-	}
-	return ""
+	return s.accountName(ctx)
 }
 
 // probeSheetID can never be a tab's sheetId: the API's ids are not negative.
@@ -124,15 +92,10 @@ const probeSheetID = -1
 // 400 "No grid with id". Were the order ever the other way round, a Viewer
 // would pass here, and the sync's own write would still report the 403.
 func (f *Feedback) CheckWrite(ctx context.Context) error {
-	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: []*gsheets.Request{{
+	_, _, err := retry(ctx, f.src, "batchUpdate probe", f.batch([]*gsheets.Request{{
 		DeleteSheet: &gsheets.DeleteSheetRequest{SheetId: probeSheetID, ForceSendFields: []string{"SheetId"}},
-	}}}
-	_, err := f.src.retry(ctx, "batchUpdate probe", func(ctx context.Context) error {
-		_, err := f.src.svc.Spreadsheets.BatchUpdate(f.src.ref.SpreadsheetID, req).Context(ctx).Do()
-		return err
-	})
-	var gerr *googleapi.Error
-	if err == nil || errors.As(err, &gerr) && gerr.Code == http.StatusBadRequest {
+	}}))
+	if err == nil || statusOf(err) == http.StatusBadRequest {
 		return nil
 	}
 	return f.explain(ctx, "write", err)
@@ -150,9 +113,5 @@ func CredentialsAccount(ctx context.Context) (string, error) {
 	if creds.JSON != nil {
 		return accountFromJSON(creds.JSON), nil
 	}
-	s := &Source{onMetadata: true}
-	if a := s.accountName(ctx); a != unknownAccount {
-		return a, nil
-	}
-	return "", nil
+	return (&Source{onMetadata: true}).accountName(ctx), nil
 }

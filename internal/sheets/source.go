@@ -70,18 +70,12 @@ type Options struct {
 
 // Source reads one tab, or one range, of a Google Sheet.
 type Source struct {
-	svc            *gsheets.Service
-	ref            Ref
-	rangeA1        string
-	account        string
-	onMetadata     bool
-	feedbackTab    string
-	maxAttempts    int
-	backoffBase    time.Duration
-	maxBackoff     time.Duration
-	requestTimeout time.Duration
-	now            func() time.Time
-	sleep          func(context.Context, time.Duration) error
+	svc        *gsheets.Service
+	ref        Ref
+	rangeA1    string
+	account    string
+	onMetadata bool
+	opts       Options // every default filled in
 }
 
 // New returns a Source that reads the spreadsheet ref names. rangeA1, when
@@ -98,43 +92,34 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 	if id := ref.SpreadsheetID; id == "" || url.PathEscape(id) != id {
 		return nil, fmt.Errorf("new sheets source: %q is not a spreadsheet id", id)
 	}
-	s := &Source{
-		ref:            ref,
-		rangeA1:        strings.TrimSpace(rangeA1),
-		account:        opts.Account,
-		feedbackTab:    strings.TrimSpace(opts.FeedbackTab),
-		maxAttempts:    cmp.Or(opts.MaxAttempts, DefaultMaxAttempts),
-		backoffBase:    cmp.Or(opts.BackoffBase, DefaultBackoffBase),
-		maxBackoff:     cmp.Or(opts.MaxBackoff, DefaultMaxBackoff),
-		requestTimeout: cmp.Or(opts.RequestTimeout, DefaultRequestTimeout),
-		now:            opts.Now,
-		sleep:          opts.Sleep,
+	opts.FeedbackTab = strings.TrimSpace(opts.FeedbackTab)
+	opts.MaxAttempts = cmp.Or(opts.MaxAttempts, DefaultMaxAttempts)
+	opts.BackoffBase = cmp.Or(opts.BackoffBase, DefaultBackoffBase)
+	opts.MaxBackoff = cmp.Or(opts.MaxBackoff, DefaultMaxBackoff)
+	opts.RequestTimeout = cmp.Or(opts.RequestTimeout, DefaultRequestTimeout)
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
-	if s.now == nil {
-		s.now = time.Now
+	if opts.Sleep == nil {
+		opts.Sleep = gax.Sleep
 	}
-	if s.sleep == nil {
-		s.sleep = gax.Sleep
-	}
-	if s.maxAttempts < 1 || s.backoffBase < 0 || s.maxBackoff < 0 || s.requestTimeout < 0 {
+	if opts.MaxAttempts < 1 || opts.BackoffBase < 0 || opts.MaxBackoff < 0 || opts.RequestTimeout < 0 {
 		return nil, errors.New("new sheets source: MaxAttempts, BackoffBase, MaxBackoff and RequestTimeout must not be negative")
 	}
+	s := &Source{ref: ref, rangeA1: strings.TrimSpace(rangeA1), account: opts.Account, opts: opts}
 
 	var clientOpts []option.ClientOption
 	if opts.HTTPClient != nil {
 		clientOpts = append(clientOpts, option.WithHTTPClient(opts.HTTPClient))
 	}
 	if opts.Endpoint != "" {
-		endpoint := opts.Endpoint
-		if !strings.HasSuffix(endpoint, "/") {
-			// The client resolves "v4/spreadsheets/..." against it.
-			endpoint += "/"
-		}
+		// The client resolves "v4/spreadsheets/..." against it.
+		endpoint := strings.TrimSuffix(opts.Endpoint, "/") + "/"
 		clientOpts = append(clientOpts, option.WithEndpoint(endpoint), option.WithoutAuthentication())
 	}
 	if opts.HTTPClient == nil && opts.Endpoint == "" {
 		scope := gsheets.SpreadsheetsReadonlyScope
-		if s.feedbackTab != "" {
+		if opts.FeedbackTab != "" {
 			scope = gsheets.SpreadsheetsScope // Feedback writes its tab
 		}
 		creds, err := google.FindDefaultCredentials(ctx, scope)
@@ -166,7 +151,7 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 	rangeA1 := s.rangeA1
 	if rangeA1 == "" {
 		var err error
-		if tabs, err = s.metadata(ctx); err != nil {
+		if _, tabs, err = s.metadata(ctx); err != nil {
 			return nil, err
 		}
 		tab, err := s.pickTab(tabs)
@@ -175,16 +160,7 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 		}
 		rangeA1 = a1.Quote(tab.Properties.Title)
 	}
-
-	var vr *gsheets.ValueRange
-	attempts, err := s.retry(ctx, "values.get", func(ctx context.Context) error {
-		var err error
-		vr, err = s.svc.Spreadsheets.Values.Get(s.ref.SpreadsheetID, rangeA1).
-			ValueRenderOption("FORMATTED_VALUE").
-			MajorDimension("ROWS").
-			Context(ctx).Do()
-		return err
-	})
+	vr, attempts, err := s.values(ctx, rangeA1)
 	if err != nil {
 		return nil, s.explain(ctx, err, rangeA1, attempts)
 	}
@@ -198,7 +174,7 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 	if tabs == nil {
 		// A configured range: the values said which tab it is; its
 		// merges are in the metadata.
-		if tabs, err = s.metadata(ctx); err != nil {
+		if _, tabs, err = s.metadata(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -209,32 +185,35 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 	return roster.SpreadMerges(rows, merges), nil
 }
 
-// metadataFields is what Rows asks spreadsheets.get for: each tab's
-// properties, to find the tab to read, and its merged blocks.
-const metadataFields = "sheets(properties(sheetId,title,index,sheetType,hidden),merges)"
+// values reads a range as HR sees it (formatted values).
+func (s *Source) values(ctx context.Context, rangeA1 string) (*gsheets.ValueRange, int, error) {
+	return retry(ctx, s, "values.get", func(ctx context.Context) (*gsheets.ValueRange, error) {
+		return s.svc.Spreadsheets.Values.Get(s.ref.SpreadsheetID, rangeA1).
+			ValueRenderOption("FORMATTED_VALUE").MajorDimension("ROWS").Context(ctx).Do()
+	})
+}
 
-// metadata reads the spreadsheet's tabs. Titles change when HR renames a
-// tab and gids do not, so it asks on every read.
-func (s *Source) metadata(ctx context.Context) ([]*gsheets.Sheet, error) {
-	var ss *gsheets.Spreadsheet
-	attempts, err := s.retry(ctx, "spreadsheets.get", func(ctx context.Context) error {
-		var err error
-		ss, err = s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).
-			Fields(metadataFields).
-			Context(ctx).Do()
-		return err
+// metadataFields is what spreadsheets.get asks for: the title, and each
+// tab's properties (to find the tab to read) and merged blocks.
+const metadataFields = "properties.title,sheets(properties(sheetId,title,index,sheetType,hidden),merges)"
+
+// metadata reads the spreadsheet and its tabs in order. Titles change when
+// HR renames a tab and gids do not, so Rows asks on every read.
+func (s *Source) metadata(ctx context.Context) (*gsheets.Spreadsheet, []*gsheets.Sheet, error) {
+	ss, attempts, err := retry(ctx, s, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
+		return s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).Fields(metadataFields).Context(ctx).Do()
 	})
 	if err != nil {
-		return nil, s.explain(ctx, err, "", attempts)
+		return nil, nil, s.explain(ctx, err, "", attempts)
 	}
-	var tabs []*gsheets.Sheet
-	for _, sh := range ss.Sheets {
-		if sh != nil && sh.Properties != nil {
-			tabs = append(tabs, sh)
-		}
-	}
-	slices.SortStableFunc(tabs, func(a, b *gsheets.Sheet) int { return int(a.Properties.Index - b.Properties.Index) })
-	return tabs, nil
+	return ss, sortedTabs(ss), nil
+}
+
+// sortedTabs lists a spreadsheet's tabs in their order.
+func sortedTabs(ss *gsheets.Spreadsheet) []*gsheets.Sheet {
+	tabs := slices.DeleteFunc(slices.Clone(ss.Sheets), func(sh *gsheets.Sheet) bool { return sh == nil || sh.Properties == nil })
+	slices.SortStableFunc(tabs, func(a, b *gsheets.Sheet) int { return cmp.Compare(a.Properties.Index, b.Properties.Index) })
+	return tabs
 }
 
 // pickTab finds the tab to read: the one whose sheetId is the reference's
@@ -242,35 +221,29 @@ func (s *Source) metadata(ctx context.Context) ([]*gsheets.Sheet, error) {
 // is not hidden and not the feedback tab. A hidden tab in front is an
 // archive (last year's list), not the roster.
 func (s *Source) pickTab(tabs []*gsheets.Sheet) (*gsheets.Sheet, error) {
+	id, fb := s.ref.SpreadsheetID, s.opts.FeedbackTab
 	isGrid := func(p *gsheets.SheetProperties) bool { return p.SheetType == "" || p.SheetType == "GRID" }
-
-	if s.ref.HasGID {
+	if !s.ref.HasGID {
 		for _, tab := range tabs {
-			p := tab.Properties
-			if p.SheetId != s.ref.GID {
-				continue
+			if p := tab.Properties; isGrid(p) && !p.Hidden && (fb == "" || p.Title != fb) {
+				return tab, nil
 			}
-			if p.Title == s.feedbackTab && s.feedbackTab != "" {
-				return nil, fmt.Errorf("read spreadsheet %s: the tab of gid %d is the feedback tab (ROLLCALL_FEEDBACK_TAB), "+
-					"not the employee list: check #gid= in ROLLCALL_SOURCE", s.ref.SpreadsheetID, s.ref.GID)
-			}
-			if !isGrid(p) {
-				return nil, fmt.Errorf("read spreadsheet %s: the tab of gid %d is a %s, not a grid of cells: "+
-					"check #gid= in ROLLCALL_SOURCE", s.ref.SpreadsheetID, s.ref.GID, strings.ToLower(p.SheetType))
-			}
-			return tab, nil
 		}
-		return nil, fmt.Errorf("read spreadsheet %s: %w: no tab has gid %d: check #gid= in ROLLCALL_SOURCE",
-			s.ref.SpreadsheetID, ErrNotFound, s.ref.GID)
+		return nil, fmt.Errorf("read spreadsheet %s: it has no visible tab of cells "+
+			"(name a hidden tab with #gid= in ROLLCALL_SOURCE or with ROLLCALL_SHEET_RANGE)", id)
 	}
-	for _, tab := range tabs {
-		p := tab.Properties
-		if isGrid(p) && !p.Hidden && (s.feedbackTab == "" || p.Title != s.feedbackTab) {
-			return tab, nil
-		}
+	i := slices.IndexFunc(tabs, func(tab *gsheets.Sheet) bool { return tab.Properties.SheetId == s.ref.GID })
+	switch {
+	case i < 0:
+		return nil, fmt.Errorf("read spreadsheet %s: %w: no tab has gid %d: check #gid= in ROLLCALL_SOURCE", id, ErrNotFound, s.ref.GID)
+	case fb != "" && tabs[i].Properties.Title == fb:
+		return nil, fmt.Errorf("read spreadsheet %s: the tab of gid %d is the feedback tab (ROLLCALL_FEEDBACK_TAB), "+
+			"not the employee list: check #gid= in ROLLCALL_SOURCE", id, s.ref.GID)
+	case !isGrid(tabs[i].Properties):
+		return nil, fmt.Errorf("read spreadsheet %s: the tab of gid %d is a %s, not a grid of cells: "+
+			"check #gid= in ROLLCALL_SOURCE", id, s.ref.GID, strings.ToLower(tabs[i].Properties.SheetType))
 	}
-	return nil, fmt.Errorf("read spreadsheet %s: it has no visible tab of cells "+
-		"(name a hidden tab with #gid= in ROLLCALL_SOURCE or with ROLLCALL_SHEET_RANGE)", s.ref.SpreadsheetID)
+	return tabs[i], nil
 }
 
 // toRows turns the API's values into rows numbered like the sheet's: when
@@ -286,11 +259,7 @@ func toRows(vr *gsheets.ValueRange) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	empty := []string{}
-	rows := make([][]string, 0, first-1+len(vr.Values))
-	for range first - 1 {
-		rows = append(rows, empty)
-	}
+	rows := slices.Repeat([][]string{{}}, first-1)
 	for _, vals := range vr.Values {
 		row := make([]string, len(vals))
 		for j, v := range vals {
@@ -323,8 +292,7 @@ func cellText(v any) string {
 
 // statusOf is the HTTP status of a failed call, or 0 for a transport error.
 func statusOf(err error) int {
-	var gerr *googleapi.Error
-	if errors.As(err, &gerr) {
+	if gerr, ok := errors.AsType[*googleapi.Error](err); ok {
 		return gerr.Code
 	}
 	return 0
