@@ -16,17 +16,9 @@ import (
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-// MaxFileSize is the largest file Rows reads.
-const MaxFileSize = localfile.MaxSize
-
-// Errors Rows returns, wrapped with the path; compare with errors.Is. A
-// missing or unreadable file wraps the operating system's error instead
-// (errors.Is(err, fs.ErrNotExist), fs.ErrPermission).
+// Errors Rows returns, wrapped with the path, besides localfile's and the
+// operating system's; compare with errors.Is.
 var (
-	// ErrTooLarge means the file is over the size limit.
-	ErrTooLarge = localfile.ErrTooLarge
-	// ErrNotAFile means the path names a directory or a device.
-	ErrNotAFile = localfile.ErrNotAFile
 	// ErrUTF16 means the file is UTF-16 text (Excel's "Unicode text"),
 	// which is not a CSV format Excel reads back as such.
 	ErrUTF16 = errors.New(`the file is UTF-16 text; save it from Excel as "CSV UTF-8" instead`)
@@ -47,7 +39,7 @@ var _ rostersync.Source = (*Source)(nil)
 // New returns a Source reading the file at path. It does not touch the file:
 // a missing file is reported by Rows.
 func New(path string) *Source {
-	return &Source{path: path, maxSize: MaxFileSize}
+	return &Source{path: path, maxSize: localfile.MaxSize}
 }
 
 // Rows returns every row of the file as text: rows[i] is the file's row i+1
@@ -55,24 +47,31 @@ func New(path string) *Source {
 // spans several lines is one row. Rows may differ in length. Trailing blank
 // lines are dropped. The file is read whole or not at all.
 func (s *Source) Rows(ctx context.Context) ([][]string, error) {
-	if err := ctx.Err(); err != nil {
+	rows, err := s.read(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
+	}
+	return rows, nil
+}
+
+func (s *Source) read(ctx context.Context) ([][]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	data, err := localfile.Read(s.path, s.maxSize)
 	if err != nil {
-		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
+		return nil, err
 	}
 	text, enc, err := decode(data)
 	if err != nil {
-		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
+		return nil, err
 	}
-	text, err = normalizeLineBreaks(text)
-	if err != nil {
-		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
+	if text, err = normalizeLineBreaks(text); err != nil {
+		return nil, err
 	}
 	rows, err := parseRows(ctx, text)
 	if err != nil {
-		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
+		return nil, err
 	}
 	log := logging.FromContext(ctx)
 	if enc.undecodable > 0 {
@@ -81,7 +80,6 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 		log.WarnContext(ctx, "csv file has bytes that are neither UTF-8 nor CP949",
 			"path", s.path, "undecodable_bytes", enc.undecodable)
 	}
-	log.DebugContext(ctx, "read csv file", "path", s.path, "encoding", enc.name,
-		"bytes", len(data), "rows", len(rows))
+	log.DebugContext(ctx, "read csv file", "path", s.path, "encoding", enc.name, "bytes", len(data), "rows", len(rows))
 	return rows, nil
 }

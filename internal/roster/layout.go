@@ -8,9 +8,8 @@ import (
 	"unicode/utf8"
 )
 
-// headerSearchRows is how far down the sheet the header row may be: far
-// enough for a title, a note and blank rows, near enough that a sheet
-// without a phone column fails rather than reading data as a header.
+// headerSearchRows is how far down the header row may be: room for a title
+// and notes, near enough that data is never read as a header.
 const headerSearchRows = 20
 
 // layout is where a sheet's header is and which columns rollcall reads.
@@ -22,10 +21,9 @@ type layout struct {
 	ignored   []string // the header texts of the columns not read
 }
 
-// findLayout finds the header row: the first row, among the first
-// headerSearchRows, with a phone header. When the row below it has a known
-// header and no phone number, the header has two rows (a group label merged
-// over sub-labels) and each column takes the lower label where there is one.
+// findLayout finds the header row (CONTRACT.md section 4): the first of the
+// first headerSearchRows with a phone header, and the row below it too when
+// that row is a sub-header.
 func findLayout(rows [][]string) (layout, error) {
 	for i := 0; i < len(rows) && i < headerSearchRows; i++ {
 		if !hasPhoneHeader(rows[i]) {
@@ -58,7 +56,7 @@ func findLayout(rows [][]string) (layout, error) {
 func hasPhoneHeader(row []string) bool { return slices.ContainsFunc(row, isPhoneHeader) }
 
 // isSubHeader reports whether a row right below the header row is the
-// header's second row: it names a known column and holds no phone number.
+// header's second row: a known header and no phone number.
 func isSubHeader(row []string) bool {
 	known := false
 	for _, c := range row {
@@ -72,10 +70,9 @@ func isSubHeader(row []string) bool {
 	return known
 }
 
-// holdsPhoneNumber reports whether a cell of the row, or a line of one,
-// reads as a mobile number: a header does not hold one, but rows glued into
-// the header by lost line breaks do. (A header with an example number on
-// the same line, "휴대폰(010-0000-0000)", is still a header.)
+// holdsPhoneNumber reports whether a cell of the row, or a line of one, is a
+// mobile number, as in rows glued together by lost line breaks ("휴대폰
+// (010-0000-0000)" on one line is still a header).
 func holdsPhoneNumber(row []string) bool {
 	for _, c := range row {
 		for line := range strings.FieldsFuncSeq(c, isLineBreak) {
@@ -102,8 +99,7 @@ func looksLikePhone(s string) bool {
 }
 
 // mergeLabels labels each column from the lower row where it has text, else
-// from the upper row (whose merged group label Sheets and Excel give to the
-// group's first column only).
+// from the upper row (a merged group label sits in its first column only).
 func mergeLabels(upper, lower []string) []string {
 	labels := make([]string, max(len(upper), len(lower)))
 	for i := range labels {

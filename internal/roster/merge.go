@@ -3,20 +3,16 @@ package roster
 import "slices"
 
 // Merge is a block of merged cells in the rows a source returns, 0-based and
-// inclusive: rows[Row][Col] is its top-left cell, the only one that holds
-// the block's value in Google Sheets' API and in an xlsx file.
+// inclusive: rows[Row][Col] is its top-left cell, the only one with a value.
 type Merge struct {
 	Row, Col, LastRow, LastCol int
 }
 
 // SpreadMerges returns rows with the value of each merged block copied into
 // the status and leave-date cells it covers below the header (CONTRACT.md
-// section 4, "Merged cells"): HR who merges 퇴사 down over three leavers'
-// rows means all three. Other columns keep what the source gave; a merged
-// phone is not three people. Blank rows stay blank, and rows is not
-// changed: the rows that change are copies. When the sheet has no header
-// that ParseRoster can read, rows are returned as they are, for
-// ParseRoster to report.
+// section 4, "Merged cells"); a merged phone is not three people, so other
+// columns keep what the source gave. Blank rows stay blank; rows itself is
+// not changed. Without a readable header, rows are returned as they are.
 func SpreadMerges(rows [][]string, merges []Merge) [][]string {
 	if len(merges) == 0 {
 		return rows

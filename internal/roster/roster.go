@@ -15,23 +15,17 @@ const (
 	ProblemMissingPhone   = "missing_phone"
 	ProblemInvalidPhone   = "invalid_phone"
 	ProblemDuplicatePhone = "duplicate_phone"
-	// ProblemFormulaWithoutValue is a phone cell holding a formula whose
-	// result the workbook did not save (written by a program, not Excel).
+	// ProblemFormulaWithoutValue is a phone formula whose result was not saved.
 	ProblemFormulaWithoutValue = "formula_without_value"
-	// ProblemUnknownStatus is a status none of the contract's word lists
-	// holds: not an employee until fixed, since an access list fails closed.
+	// ProblemUnknownStatus is a status in none of the contract's word lists.
 	ProblemUnknownStatus = "unknown_status"
-	// ProblemSecondTable is a header row below the list: it and the rows
-	// after it (Row to LastRow) are not read.
+	// ProblemSecondTable is a header row below the list, unread to LastRow.
 	ProblemSecondTable = "second_table"
-	// ProblemBadLeaveDate is a leave date that is not a date: likewise not
-	// an employee until fixed.
+	// ProblemBadLeaveDate is a leave date that is not a date.
 	ProblemBadLeaveDate = "bad_leave_date"
-	// ProblemMissingPhoneColumn is the header row's problem when ParseRoster
-	// fails with ErrNoPhoneColumn.
+	// ProblemMissingPhoneColumn is the header's problem of ErrNoPhoneColumn.
 	ProblemMissingPhoneColumn = "missing_phone_column"
-	// ProblemUnreadableStatusColumn is the header row's problem when
-	// ParseRoster fails with ErrUnreadableStatusColumn.
+	// ProblemUnreadableStatusColumn is that of ErrUnreadableStatusColumn.
 	ProblemUnreadableStatusColumn = "unreadable_status_column"
 )
 
@@ -49,7 +43,7 @@ var reasons = map[string]string{
 }
 
 // Problem is a sheet row that rollcall skipped, and why, in words HR can act
-// on. It never quotes the cell, so a report may be logged and shared.
+// on; never quoting a cell, so that a report may be logged.
 type Problem struct {
 	// Row is the sheet's own 1-based row number.
 	Row int `json:"row"`
@@ -83,9 +77,7 @@ var (
 	ErrRowsRunTogether = errors.New("the header row holds a phone number: the sheet's rows run together " +
 		"(a file whose line breaks were lost?); save it again from Excel or Google Sheets")
 	// ErrUnreadableStatusColumn means a column's header speaks of leaving
-	// or employment status (퇴사, 퇴직, 재직, 근무상태, 고용상태) but is none
-	// of the headers rollcall reads: reading the sheet without it would keep
-	// every leaver it marks.
+	// or employment status but is none that rollcall reads.
 	ErrUnreadableStatusColumn = errors.New("the column's header speaks of leaving or employment status " +
 		"but is not one rollcall reads: name it 재직상태, 재직여부, 퇴사여부 or 퇴사일 " +
 		"(or another status or leave-date header of the contract), or rename it so that it does not say " +
@@ -102,14 +94,11 @@ func (e *SheetError) Error() string { return fmt.Sprintf("row %d: %v", e.Row, e.
 
 func (e *SheetError) Unwrap() error { return e.Err }
 
-// ParseRoster reads a sheet's rows, as a source returns them: rows[i] is the
-// sheet's row i+1, blank rows included. Rows above the header are ignored,
-// and a second header row below it ends the list. Leave dates are compared
-// with the day now falls on in Seoul, so a sync on or after that day drops
-// the person even when the sheet did not change. Rows that cannot be used
-// are reported as problems and skipped; only a sheet without a phone
-// header, or with a status column rollcall cannot read, is an error, and
-// then the roster holds just that problem for HR.
+// ParseRoster reads a sheet's rows as a source returns them (rows[i] is the
+// sheet's row i+1) by CONTRACT.md section 4, leave dates against the day now
+// falls on in Seoul. Rows that cannot be used are problems; a sheet without
+// a phone header or with an unreadable status column is an error, and the
+// roster then holds that one problem for HR.
 func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 	l, err := findLayout(rows)
 	if se, ok := errors.AsType[*SheetError](err); ok {
@@ -162,6 +151,7 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 	return r, nil
 }
 
+// problem is a row's problem of a code whose reason names nothing.
 func problem(row int, code string) Problem {
 	return Problem{Row: row, Code: code, Reason: reasons[code]}
 }
@@ -169,16 +159,14 @@ func problem(row int, code string) Problem {
 // left is readPhone's code for a row whose person has left: not a problem.
 const left = "left"
 
+// statusCodes are readPhone's codes of a row's status.
+var statusCodes = [...]string{statusLeft: left, statusUnknown: ProblemUnknownStatus, statusBadLeaveDate: ProblemBadLeaveDate}
+
 // readPhone returns a row's phone, or why the row is not an employee's: the
 // code of its problem, or left.
 func (c columns) readPhone(row []string, day date) (phone, code string) {
-	switch c.hasLeft(row, day) {
-	case statusLeft:
-		return "", left
-	case statusUnknown:
-		return "", ProblemUnknownStatus
-	case statusBadLeaveDate:
-		return "", ProblemBadLeaveDate
+	if code := statusCodes[c.hasLeft(row, day)]; code != "" {
+		return "", code
 	}
 	raw := c.cell(row, FieldPhone)
 	switch {
@@ -222,8 +210,7 @@ func isFormula(s string) bool {
 }
 
 // withoutNote drops a bracketed note without digits at the end of a phone
-// cell: "010-1111-2222(개인)" is 010-1111-2222. A note with digits in it
-// might be a second number, which is never guessed between.
+// cell ("010-1111-2222(개인)"); one with digits might be a second number.
 func withoutNote(s string) string {
 	s = strings.TrimSpace(normalizeText(s))
 	last, size := utf8.DecodeLastRuneInString(s)
@@ -265,10 +252,9 @@ func unreadableStatusReason(col int) string {
 		"퇴사·퇴직·재직이라는 말이 들어가지 않게 바꿔 주세요.", col)
 }
 
-// PhoneColumn returns the 0-based column that ParseRoster reads phones
-// from and the 0-based index of the first row below the header, or ok false
-// when ParseRoster would find no usable header. A source uses it to look
-// closer at empty phone cells only (an xlsx formula without a saved result).
+// PhoneColumn returns the 0-based column ParseRoster reads phones from and
+// the index of the first row below the header, ok false without a usable
+// header, for a source to look closer at empty phone cells.
 func PhoneColumn(rows [][]string) (col, firstData int, ok bool) {
 	l, err := findLayout(rows)
 	if err != nil {

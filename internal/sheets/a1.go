@@ -6,9 +6,8 @@ import (
 	"github.com/rollcall/rollcall/internal/a1"
 )
 
-// startRow returns the 1-based sheet row where an A1 range such as
-// "'직원 목록'!B3:F10" begins, as the API echoes it in a ValueRange: 1 for a
-// whole sheet or whole columns ("Sheet1", "Sheet1!A:F").
+// startRow returns the 1-based sheet row where a range the API echoes
+// begins: 3 for "'직원 목록'!B3:F10", 1 for "Sheet1" or "Sheet1!A:F".
 func startRow(rangeA1 string) (int, error) {
 	r, err := a1.Parse(rangeA1)
 	if err != nil {

@@ -14,33 +14,27 @@ import (
 	"google.golang.org/api/googleapi"
 )
 
-// Errors an operator can act on. Every error Rows returns for them wraps one
-// of these (compare with errors.Is) and the *googleapi.Error behind it
-// (errors.As).
+// Errors an operator can act on; each wraps the *googleapi.Error behind it.
 var (
-	// ErrForbidden: the credentials may not read the spreadsheet, because
-	// it is not shared with the account rollcall runs as.
+	// ErrForbidden: the spreadsheet is not shared with rollcall's account.
 	ErrForbidden = errors.New("access to the spreadsheet is denied")
 	// ErrNotFound: no spreadsheet has that id, or no tab has that gid.
 	ErrNotFound = errors.New("spreadsheet not found")
 	// ErrBadRange: the API cannot parse the range, or its tab does not exist.
 	ErrBadRange = errors.New("bad range")
-	// ErrAPIDisabled: the Google Sheets API is not enabled in the Google
-	// Cloud project that the credentials belong to.
+	// ErrAPIDisabled: the Sheets API is off in the credentials' project.
 	ErrAPIDisabled = errors.New("the Google Sheets API is disabled")
-	// ErrNotSpreadsheet: the id names a file Google Sheets can open but the
-	// API cannot read, such as an uploaded .xlsx file.
+	// ErrNotSpreadsheet: a file the API cannot read, such as an uploaded .xlsx.
 	ErrNotSpreadsheet = errors.New("not a Google Sheets document")
-	// ErrQuota: the Sheets API's per-minute quota was used up, every
-	// attempt of the read included.
+	// ErrQuota: the per-minute quota was used up, every attempt included.
 	ErrQuota = errors.New("the Sheets API quota is exceeded")
 )
 
 // errRefused is a 401's: the credentials themselves were refused.
 var errRefused = errors.New("the credentials were refused")
 
-// explain turns a failed call into an error that says what to do about it.
-// rangeA1 is the range that was read, or "" for a call that reads none.
+// explain turns a failed call into an error that says what to do about it;
+// rangeA1 is the range that was read, if any.
 func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempts int) error {
 	id := s.ref.SpreadsheetID
 	gerr, ok := errors.AsType[*googleapi.Error](err)
@@ -51,8 +45,6 @@ func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempt
 		return fmt.Errorf("read spreadsheet %s: %w", id, err)
 	}
 	cause := apiError{gerr}
-	// explained is the error of a failure an operator can act on: what
-	// happened, in words that end in the fix, and the fix alone.
 	explained := func(sentinel error, detail, fix string) error {
 		return withFix(fmt.Errorf("read spreadsheet %s: %w%s (%w)", id, sentinel, detail, cause), fix)
 	}
@@ -104,8 +96,7 @@ func isDisabled(gerr *googleapi.Error, reasons map[string]bool) bool {
 	return gerr.Code == http.StatusForbidden && (reasons["SERVICE_DISABLED"] || reasons["accessNotConfigured"])
 }
 
-// fixError is an explained error with its fix alone, in one sentence, for
-// `rollcall doctor`.
+// fixError is an explained error with its fix alone, for rollcall doctor.
 type fixError struct {
 	err error
 	fix string
@@ -131,9 +122,8 @@ func (e apiError) Error() string {
 
 func (e apiError) Unwrap() error { return e.err }
 
-// parseBody reads the canonical status ("FAILED_PRECONDITION") and the
-// reasons of an error body in Google's shape, which googleapi.Error does not
-// keep in fields of its own.
+// parseBody reads the status ("FAILED_PRECONDITION") and the reasons of an
+// error body in Google's shape, which googleapi.Error does not keep.
 func parseBody(body string) (status string, reasons map[string]bool) {
 	type reason struct {
 		Reason string `json:"reason"`
@@ -160,8 +150,7 @@ func (s *Source) accountName(ctx context.Context) string {
 	if s.account != "" || !s.onMetadata {
 		return s.account
 	}
-	// Cloud Run and GCE: the credentials come from the metadata server,
-	// which knows the service account's email.
+	// Cloud Run and GCE: the metadata server knows the account.
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if email, err := metadata.EmailWithContext(ctx, "default"); err == nil {

@@ -18,16 +18,14 @@ import (
 var _ rostersync.Feedback = (*Feedback)(nil)
 
 // Feedback writes each sync's result into one tab of HR's spreadsheet
-// (ROLLCALL_FEEDBACK_TAB), creating it when missing. It writes to that tab
-// only, and only when what it shows changed, so that an unchanged sync makes
-// no new revision of HR's spreadsheet.
+// (ROLLCALL_FEEDBACK_TAB), creating it when missing, and only when what it
+// shows changed: an unchanged sync makes no new revision.
 type Feedback struct {
 	src *Source
 	tab string
 }
 
-// Feedback returns the writer of the tab Options.FeedbackTab names, through
-// the same client as the reads, or nil when there is none.
+// Feedback returns the writer of Options.FeedbackTab, or nil without one.
 func (s *Source) Feedback() *Feedback {
 	if s.opts.FeedbackTab == "" {
 		return nil
@@ -114,11 +112,9 @@ func (f *Feedback) batch(reqs []*gsheets.Request) func(context.Context) (*gsheet
 	}
 }
 
-// replace formats the tab for a person (a large bold title, bold labels
-// and header, the rows down to the header frozen, columns as wide as their
-// text), clears its values and writes the page's rows from A1. The values
-// go last: a run cut short leaves a tab unlike its result, which the next
-// run rewrites whole.
+// replace formats the tab for a person, clears it and writes the page from
+// A1. The values go last: a run cut short leaves a tab unlike its result,
+// which the next run rewrites whole.
 func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.FeedbackPage) error {
 	id, rangeA1 := f.src.ref.SpreadsheetID, a1.Quote(f.tab)
 	if _, err := write(ctx, f, "batchUpdate format", f.batch(formatRequests(sheetID, page))); err != nil {
@@ -144,7 +140,8 @@ func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.F
 	return err
 }
 
-// formatRequests lay the tab out; they touch the feedback tab's sheetId only.
+// formatRequests lay the tab out: a large bold title, bold labels and
+// header, the rows down to the header frozen, columns as wide as their text.
 func formatRequests(sheetID int64, page rostersync.FeedbackPage) []*gsheets.Request {
 	headerRow := int64(page.HeaderRow)
 	bold := func(r1, r2, c1, c2 int64, size int64) *gsheets.Request {
@@ -202,10 +199,8 @@ func (f *Feedback) explain(ctx context.Context, verb string, err error) error {
 	return fmt.Errorf("%s: %w", what, cause)
 }
 
-// columnWidths fits the problem table's columns A to C to their text, in
-// pixels at the default 10-point font. The summary lines' long values sit
-// in column B and overflow into the empty cells to their right, so only
-// column A's labels count from them.
+// columnWidths fits columns A to C to the problem table's text, in pixels;
+// of the summary above it only column A's labels count: its values overflow.
 func columnWidths(page rostersync.FeedbackPage) []int64 {
 	widths := []int64{0, 0, 0}
 	for i, row := range page.Rows {
@@ -222,8 +217,7 @@ func columnWidths(page rostersync.FeedbackPage) []int64 {
 	return widths
 }
 
-// textWidth estimates a text's width in pixels: Hangul and other wide
-// characters take about twice a Latin letter's.
+// textWidth estimates a text's width in pixels at the default font.
 func textWidth(s string) int64 {
 	var w int64
 	for _, r := range s {

@@ -12,20 +12,18 @@ import (
 	gsheets "google.golang.org/api/sheets/v4"
 )
 
-// Inspection is what a spreadsheet shows of itself without a cell being
-// read: its title, its tabs, and which of them the source reads.
+// Inspection is what a spreadsheet shows of itself without a cell read.
 type Inspection struct {
 	// Title is the spreadsheet's title.
 	Title string
 	// Tabs are the titles of its tabs, in order.
 	Tabs []string
-	// Read is the tab or range the source reads: ROLLCALL_SHEET_RANGE as
-	// given, else the tab of #gid= or the first tab.
+	// Read is the tab or range the source reads.
 	Read string
 }
 
-// Inspect reads the spreadsheet's title and tabs, and says which tab Rows
-// reads. It writes nothing. A refusal is explained as Rows explains it.
+// Inspect reads the spreadsheet's title and tabs, and which one Rows reads,
+// writing nothing. A refusal is explained as Rows explains it.
 func (s *Source) Inspect(ctx context.Context) (Inspection, error) {
 	ss, tabs, err := s.metadata(ctx)
 	if err != nil {
@@ -54,9 +52,8 @@ func titles(tabs []*gsheets.Sheet) []string {
 	return out
 }
 
-// tabsHint names the spreadsheet's tabs for an error about a range the API
-// could not parse, so that the operator sees the tab they meant; "" when
-// they cannot be read. One attempt, a few seconds: the error is on its way.
+// tabsHint names the tabs, for an error about a range the API could not
+// parse; "" when they cannot be read. One short attempt: an error waits.
 func (s *Source) tabsHint(ctx context.Context) string {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
@@ -72,8 +69,7 @@ func (s *Source) tabsHint(ctx context.Context) string {
 }
 
 // Account names the Google account the source's calls run as, or "" when
-// it cannot tell (or when the calls carry no credentials, with an endpoint
-// of its own).
+// it cannot tell.
 func (s *Source) Account(ctx context.Context) string {
 	if s.svc == nil {
 		return ""
@@ -85,12 +81,9 @@ func (s *Source) Account(ctx context.Context) string {
 const probeSheetID = -1
 
 // CheckWrite finds out, without writing, whether rollcall may write the
-// feedback tab: it asks the API to delete a tab that cannot exist (sheetId
-// -1), which can only fail, and a batch that fails changes nothing. It
-// relies on the API checking the caller's access to the document before
-// the request, as it does for every method: a Viewer gets 403, an Editor
-// 400 "No grid with id". Were the order ever the other way round, a Viewer
-// would pass here, and the sync's own write would still report the 403.
+// feedback tab: it asks to delete a tab that cannot exist, which a Viewer
+// is refused (403) and an Editor fails (400), changing nothing. Were the API
+// ever to check the request first, the sync's own write would still say 403.
 func (f *Feedback) CheckWrite(ctx context.Context) error {
 	_, _, err := retry(ctx, f.src, "batchUpdate probe", f.batch([]*gsheets.Request{{
 		DeleteSheet: &gsheets.DeleteSheetRequest{SheetId: probeSheetID, ForceSendFields: []string{"SheetId"}},
@@ -101,9 +94,8 @@ func (f *Feedback) CheckWrite(ctx context.Context) error {
 	return f.explain(ctx, "write", err)
 }
 
-// CredentialsAccount names the Google account of Application Default
-// Credentials, as a Source does, or returns "" when they do not say; it
-// fails when there are none.
+// CredentialsAccount names the account of Application Default Credentials,
+// "" when they do not say; it fails when there are none.
 func CredentialsAccount(ctx context.Context) (string, error) {
 	creds, err := google.FindDefaultCredentials(ctx, "https://www.googleapis.com/auth/cloud-platform")
 	if err != nil {

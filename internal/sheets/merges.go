@@ -9,11 +9,9 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// mergesOf returns the merged blocks of the tab that the API's echo of a
-// read range ("'직원 목록'!B3:F200") names, in the coordinates of the rows
-// toRows makes of it: rows keep the sheet's row numbers and columns start
-// at the range's first one. The values API gives a block's value in its
-// top-left cell only; roster.SpreadMerges gives it to the rest.
+// mergesOf returns the merged blocks of the tab the API's echo of a read
+// range names, in the coordinates of toRows's rows: the sheet's rows, and
+// columns from the range's first.
 func mergesOf(tabs []*gsheets.Sheet, echo string) ([]roster.Merge, error) {
 	r, err := a1.Parse(echo)
 	if err != nil {

@@ -14,10 +14,8 @@ import (
 
 // retry runs call until it succeeds, fails for good, or has been tried
 // MaxAttempts times, on the Source's clock, and says how many attempts it
-// made. Each attempt has its own timeout, so a hung connection costs one
-// attempt. It never waits past ctx's deadline (the sync's, which also ends
-// when the sync loses its lease): when the next attempt would come after
-// it, it gives up at once.
+// made. Each attempt has its own timeout. It gives up at once when the next
+// attempt would come after ctx's deadline (the sync's, or its lease's).
 func retry[T any](ctx context.Context, s *Source, op string, call func(context.Context) (T, error)) (T, int, error) {
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, s.opts.RequestTimeout)
@@ -48,9 +46,8 @@ func retry[T any](ctx context.Context, s *Source, op string, call func(context.C
 	}
 }
 
-// retryable says whether another attempt may succeed: quota (429) and
-// server errors (5xx) pass, as do failures to get an answer at all; any
-// other answer from the API will not change.
+// retryable says whether another attempt may succeed: after a 429, a 5xx or
+// no answer at all.
 func retryable(err error) bool {
 	code := statusOf(err)
 	if code == 0 {

@@ -25,8 +25,8 @@ import (
 
 var _ rostersync.Source = (*Source)(nil)
 
-// Defaults for Options' zero values. The waits between the attempts add up
-// to at least a minute (retry.go), to outlast a per-minute quota.
+// Defaults for Options' zero values; the waits add up to over a minute, to
+// outlast a per-minute quota (backoff).
 const (
 	DefaultMaxAttempts    = 9
 	DefaultBackoffBase    = time.Second
@@ -37,34 +37,26 @@ const (
 // Options tunes a Source. The zero value reads Google's API with
 // Application Default Credentials.
 type Options struct {
-	// Endpoint, when set, is the base URL of the Sheets API (such as
-	// ROLLCALL_SHEETS_ENDPOINT or a test fake's URL); requests then go there
-	// without credentials.
+	// Endpoint is the base URL of the Sheets API (ROLLCALL_SHEETS_ENDPOINT,
+	// a fake's), called without credentials.
 	Endpoint string
-	// HTTPClient, when set, carries every request; the caller is then in
-	// charge of authentication.
+	// HTTPClient carries every request; the caller then authenticates.
 	HTTPClient *http.Client
-	// Account names the account the sheet must be shared with in a 403
-	// error. When empty, New reads it from the credentials if it can.
+	// Account names whom a 403 says to share with; else the credentials'.
 	Account string
-	// MaxAttempts bounds the tries of one request (DefaultMaxAttempts when 0).
+	// MaxAttempts bounds the tries of one request.
 	MaxAttempts int
-	// BackoffBase is the wait before the second attempt; it doubles for
-	// each later one, with jitter, up to MaxBackoff (DefaultBackoffBase
-	// when 0).
-	BackoffBase time.Duration
-	// MaxBackoff caps one wait between attempts (DefaultMaxBackoff when 0).
-	MaxBackoff time.Duration
-	// RequestTimeout bounds one attempt (DefaultRequestTimeout when 0).
+	// BackoffBase is the first wait between attempts, doubled (with jitter)
+	// for each later one up to MaxBackoff.
+	BackoffBase, MaxBackoff time.Duration
+	// RequestTimeout bounds one attempt.
 	RequestTimeout time.Duration
-	// Now and Sleep are the clock the retries wait on (time.Now and
-	// gax.Sleep when nil); Sleep returns early with an error when its
-	// context ends. A test passes a clock it moves instead of waiting.
+	// Now and Sleep are the retries' clock (time.Now, gax.Sleep when nil),
+	// for a test to move; Sleep returns early when its context ends.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
-	// FeedbackTab, when set, names the tab that Feedback writes each sync's
-	// result into (ROLLCALL_FEEDBACK_TAB): the credentials then ask for the
-	// read-write scope, and the roster is never read from that tab.
+	// FeedbackTab names the tab Feedback writes (ROLLCALL_FEEDBACK_TAB): the
+	// credentials then ask to write, and the roster is never read from it.
 	FeedbackTab string
 }
 
@@ -78,15 +70,10 @@ type Source struct {
 	opts       Options // every default filled in
 }
 
-// New returns a Source that reads the spreadsheet ref names. rangeA1, when
-// not empty, is the A1 range to read (ROLLCALL_SHEET_RANGE, such as
-// "직원목록!A:Z"); otherwise the Source reads the whole tab whose sheetId is
-// ref.GID, or the first visible tab when ref has no GID (never
-// Options.FeedbackTab).
-//
-// Without Options.Endpoint or Options.HTTPClient it finds Application
-// Default Credentials now (scope spreadsheets.readonly, or spreadsheets
-// with Options.FeedbackTab), and fails if there are none.
+// New returns a Source that reads rangeA1 (ROLLCALL_SHEET_RANGE) of the
+// spreadsheet ref names, else the tab of ref.GID, else the first visible tab
+// that is not the feedback tab. Without Options.Endpoint or HTTPClient it
+// finds Application Default Credentials now, and fails if there are none.
 func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, error) {
 	// config has checked the id; this guards the URL path it goes into.
 	if id := ref.SpreadsheetID; id == "" || url.PathEscape(id) != id {
@@ -142,10 +129,9 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 	return s, nil
 }
 
-// Rows reads the sheet: rows[i] is the sheet's row i+1, blank rows included,
-// each cell as HR sees it (formatted), a merged status or leave-date cell
-// in every row it covers. It reads everything or returns an error, never
-// part of the sheet.
+// Rows reads the sheet whole or not at all: rows[i] is the sheet's row i+1,
+// each cell as HR sees it, a merged status or leave-date cell in every row
+// it covers.
 func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 	var tabs []*gsheets.Sheet
 	rangeA1 := s.rangeA1
@@ -172,8 +158,7 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 		return rows, nil
 	}
 	if tabs == nil {
-		// A configured range: the values said which tab it is; its
-		// merges are in the metadata.
+		// A configured range: the values said which tab's merges to read.
 		if _, tabs, err = s.metadata(ctx); err != nil {
 			return nil, err
 		}
@@ -193,12 +178,11 @@ func (s *Source) values(ctx context.Context, rangeA1 string) (*gsheets.ValueRang
 	})
 }
 
-// metadataFields is what spreadsheets.get asks for: the title, and each
-// tab's properties (to find the tab to read) and merged blocks.
+// metadataFields asks for the title, and each tab's properties and merges.
 const metadataFields = "properties.title,sheets(properties(sheetId,title,index,sheetType,hidden),merges)"
 
-// metadata reads the spreadsheet and its tabs in order. Titles change when
-// HR renames a tab and gids do not, so Rows asks on every read.
+// metadata reads the spreadsheet and its tabs in order, on every read: HR
+// may have renamed a tab.
 func (s *Source) metadata(ctx context.Context) (*gsheets.Spreadsheet, []*gsheets.Sheet, error) {
 	ss, attempts, err := retry(ctx, s, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
 		return s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).Fields(metadataFields).Context(ctx).Do()
@@ -216,10 +200,9 @@ func sortedTabs(ss *gsheets.Spreadsheet) []*gsheets.Sheet {
 	return tabs
 }
 
-// pickTab finds the tab to read: the one whose sheetId is the reference's
-// gid (hidden or not: the operator named it), else the first grid tab that
-// is not hidden and not the feedback tab. A hidden tab in front is an
-// archive (last year's list), not the roster.
+// pickTab finds the tab to read: the one of the reference's gid, hidden or
+// not, else the first grid tab that is neither hidden (an archive) nor the
+// feedback tab.
 func (s *Source) pickTab(tabs []*gsheets.Sheet) (*gsheets.Sheet, error) {
 	id, fb := s.ref.SpreadsheetID, s.opts.FeedbackTab
 	isGrid := func(p *gsheets.SheetProperties) bool { return p.SheetType == "" || p.SheetType == "GRID" }
@@ -246,8 +229,8 @@ func (s *Source) pickTab(tabs []*gsheets.Sheet) (*gsheets.Sheet, error) {
 	return tabs[i], nil
 }
 
-// toRows turns the API's values into rows numbered like the sheet's: when
-// the range starts below row 1, empty rows stand in for the rows above it.
+// toRows turns the API's values into rows numbered like the sheet's, empty
+// rows standing in for those above the range.
 func toRows(vr *gsheets.ValueRange) ([][]string, error) {
 	if vr.MajorDimension != "" && vr.MajorDimension != "ROWS" {
 		return nil, fmt.Errorf("the API answered in %s, not ROWS", vr.MajorDimension)
@@ -270,8 +253,8 @@ func toRows(vr *gsheets.ValueRange) ([][]string, error) {
 	return rows, nil
 }
 
-// cellText shows a cell as text. With FORMATTED_VALUE every cell arrives as
-// a string; the other cases keep a surprise from becoming an error.
+// cellText shows a cell as text: FORMATTED_VALUE gives strings, but a
+// surprise must not become an error.
 func cellText(v any) string {
 	switch v := v.(type) {
 	case nil:

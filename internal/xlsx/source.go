@@ -11,17 +11,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/rollcall/rollcall/internal/a1"
 	"github.com/rollcall/rollcall/internal/localfile"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
-
-// MaxFileSize is the largest workbook file Rows opens.
-const MaxFileSize = localfile.MaxSize
 
 // maxUnzippedSize bounds what the workbook may expand to, so that a zip bomb
 // renamed .xlsx cannot fill memory or disk.
@@ -30,14 +29,9 @@ const maxUnzippedSize = 512 << 20
 // ctxCheckEvery is how many rows Rows reads between checks of its context.
 const ctxCheckEvery = 1024
 
-// Errors Rows returns, wrapped with the path; compare with errors.Is. A
-// missing or unreadable file wraps the operating system's error instead
-// (errors.Is(err, fs.ErrNotExist), fs.ErrPermission).
+// Errors Rows returns, wrapped with the path, besides localfile's and the
+// operating system's; compare with errors.Is.
 var (
-	// ErrTooLarge means the file is over the size limit.
-	ErrTooLarge = localfile.ErrTooLarge
-	// ErrNotAFile means the path names a directory or a device.
-	ErrNotAFile = localfile.ErrNotAFile
 	// ErrTabNotFound means the workbook has no tab of the configured name;
 	// the error lists the tabs it has.
 	ErrTabNotFound = errors.New("no tab named")
@@ -60,7 +54,7 @@ var _ rostersync.Source = (*Source)(nil)
 // or an A1 range of a tab ("직원목록!A:Z", "'My tab'!A1:F200") or of the
 // first visible tab ("A1:F200"). New touches nothing: a missing file or tab is reported by Rows.
 func New(path, sheet string) *Source {
-	return &Source{path: path, sheet: sheet, maxSize: MaxFileSize}
+	return &Source{path: path, sheet: sheet, maxSize: localfile.MaxSize}
 }
 
 // Rows returns the selected cells as the text Excel shows (a phone typed as
@@ -155,7 +149,7 @@ func visibleFirst(f *excelize.File) ([]string, error) {
 // readArea returns for area a: rows keep the sheet's row numbers, columns
 // start at the area's first one. A block whose top-left cell lies left of
 // the area is left out: its value was not read.
-func mergesIn(f *excelize.File, tab string, a area) ([]roster.Merge, error) {
+func mergesIn(f *excelize.File, tab string, a a1.Area) ([]roster.Merge, error) {
 	cells, err := f.GetMergeCells(tab, true)
 	if err != nil {
 		return nil, err
@@ -170,10 +164,10 @@ func mergesIn(f *excelize.File, tab string, a area) ([]roster.Merge, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c1 < a.firstCol {
+		if c1 < a.FirstCol {
 			continue
 		}
-		merges = append(merges, roster.Merge{Row: r1 - 1, Col: c1 - a.firstCol, LastRow: r2 - 1, LastCol: c2 - a.firstCol})
+		merges = append(merges, roster.Merge{Row: r1 - 1, Col: c1 - a.FirstCol, LastRow: r2 - 1, LastCol: c2 - a.FirstCol})
 	}
 	return merges, nil
 }
@@ -183,7 +177,7 @@ func mergesIn(f *excelize.File, tab string, a area) ([]roster.Merge, error) {
 // GetRows, which stops silently at a cell it cannot read and returns the
 // rows before it as if they were the whole sheet. A second pass over the
 // stored values finds the date cells.
-func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [][]string, err error) {
+func readArea(ctx context.Context, f *excelize.File, tab string, a a1.Area) (rows [][]string, err error) {
 	d, err := newDates(f, tab)
 	if err != nil {
 		return nil, err
@@ -192,17 +186,12 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err = closeRows(it, err); err != nil {
-			rows = nil
-		}
-	}()
 	rawIt, err := f.Rows(tab)
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, it.Close())
 	}
 	defer func() {
-		if err = closeRows(rawIt, err); err != nil {
+		if err = errors.Join(err, it.Close(), rawIt.Close()); err != nil {
 			rows = nil
 		}
 	}()
@@ -210,7 +199,7 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 	lastUsed := 0 // rows[:lastUsed] ends with the last row that has text
 	// Next yields every row number in turn, blank ones included.
 	for n := 1; it.Next() && rawIt.Next(); n++ {
-		if a.lastRow != 0 && n > a.lastRow {
+		if a.LastRow != 0 && n > a.LastRow {
 			break
 		}
 		if n%ctxCheckEvery == 0 {
@@ -226,23 +215,21 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 		if err != nil {
 			return nil, fmt.Errorf("row %d: %w", n, err)
 		}
-		if n < a.firstRow {
+		if n < a.FirstRow {
 			rows = append(rows, nil) // kept so that rows[i] is row i+1
 			continue
 		}
 		if cells, err = d.render(n, cells, raw); err != nil {
 			return nil, fmt.Errorf("row %d: %w", n, err)
 		}
-		cells = a.clip(cells)
+		cells = clip(a, cells)
 		rows = append(rows, cells)
 		if hasText(cells) {
 			lastUsed = len(rows)
 		}
 	}
-	for _, r := range []*excelize.Rows{it, rawIt} {
-		if err := r.Error(); err != nil {
-			return nil, err
-		}
+	if err := errors.Join(it.Error(), rawIt.Error()); err != nil {
+		return nil, err
 	}
 	if lastUsed == 0 {
 		return nil, nil
@@ -257,7 +244,7 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 // result is empty reads the same way: the file does not tell the two
 // apart.) Only empty phone cells are looked at, because the first look
 // parses the whole worksheet again.
-func showPhoneFormulas(f *excelize.File, tab string, a area, rows [][]string) error {
+func showPhoneFormulas(f *excelize.File, tab string, a a1.Area, rows [][]string) error {
 	col, first, ok := roster.PhoneColumn(rows)
 	if !ok {
 		return nil
@@ -266,7 +253,7 @@ func showPhoneFormulas(f *excelize.File, tab string, a area, rows [][]string) er
 		if !hasText(rows[i]) || (col < len(rows[i]) && rows[i][col] != "") {
 			continue
 		}
-		cell, err := excelize.CoordinatesToCellName(a.firstCol+col, i+1)
+		cell, err := excelize.CoordinatesToCellName(a.FirstCol+col, i+1)
 		if err != nil {
 			return err
 		}
@@ -285,31 +272,18 @@ func showPhoneFormulas(f *excelize.File, tab string, a area, rows [][]string) er
 	return nil
 }
 
-// closeRows closes a row iterator, keeping the first error.
-func closeRows(it *excelize.Rows, err error) error {
-	if cerr := it.Close(); cerr != nil && err == nil {
-		return cerr
-	}
-	return err
-}
-
 // clip keeps the cells of a row that lie in the area's columns.
-func (a area) clip(cells []string) []string {
-	if a.firstCol > len(cells) {
+func clip(a a1.Area, cells []string) []string {
+	if a.FirstCol > len(cells) {
 		return nil
 	}
 	end := len(cells)
-	if a.lastCol != 0 && a.lastCol < end {
-		end = a.lastCol
+	if a.LastCol != 0 {
+		end = min(end, a.LastCol)
 	}
-	return cells[a.firstCol-1 : end]
+	return cells[a.FirstCol-1 : end]
 }
 
 func hasText(cells []string) bool {
-	for _, c := range cells {
-		if c != "" {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(cells, func(c string) bool { return c != "" })
 }
