@@ -20,15 +20,12 @@ var (
 type encoding struct {
 	// name is "utf-8", "utf-8 with bom" or "cp949".
 	name string
-	// undecodable counts the bytes that CP949 could not read either and
-	// that became U+FFFD.
+	// undecodable counts the bytes CP949 could not read either.
 	undecodable int
 }
 
-// decode turns a file's bytes into text. Excel's "CSV UTF-8" starts with a
-// byte order mark; its plain "CSV" on a Korean Windows is CP949, a superset
-// of EUC-KR. A file that is valid UTF-8 is read as UTF-8 (CP949 text with
-// Hangul in it is practically never valid UTF-8); anything else as CP949.
+// decode turns a file's bytes into text: valid UTF-8 as UTF-8 (CP949 text
+// with Hangul practically never is), anything else as CP949.
 func decode(data []byte) (string, encoding, error) {
 	if bytes.HasPrefix(data, bomUTF16LE) || bytes.HasPrefix(data, bomUTF16BE) {
 		return "", encoding{}, ErrUTF16
@@ -42,10 +39,8 @@ func decode(data []byte) (string, encoding, error) {
 	if utf8.Valid(data) {
 		return string(data), encoding{name: "utf-8"}, nil
 	}
-	// x/text's EUC-KR decoder reads the CP949 (Unified Hangul Code)
-	// extensions too, and turns what it cannot read into U+FFFD rather than
-	// failing. U+FFFD has no CP949 encoding, so each one in the result marks
-	// an undecodable byte.
+	// x/text's EUC-KR decoder reads CP949's extensions too, and turns what
+	// it cannot read into U+FFFD, which CP949 cannot encode: count them.
 	out, err := korean.EUCKR.NewDecoder().Bytes(data)
 	if err != nil {
 		return "", encoding{}, fmt.Errorf("decode as CP949: %w", err)

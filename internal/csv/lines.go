@@ -6,21 +6,13 @@ import (
 	"strings"
 )
 
-// ErrRowsRunTogether means the file separates rows with a character that
-// neither Excel nor encoding/csv takes for a line break, so its rows cannot
-// be told apart; reading it as one long row would drop everyone after the
-// first.
+// ErrRowsRunTogether means the file separates rows with a character that no
+// CSV reader takes for a line break: one long row would drop people.
 var ErrRowsRunTogether = errors.New("rows cannot be told apart")
 
-// normalizeLineBreaks turns every line break into "\n", as Excel reads
-// them: CRLF (Windows), a lone CR (classic Mac OS and tools that re-save a
-// file), LF, or any mix. encoding/csv alone reads a lone CR as part of a
-// cell, which glues two rows into one and silently drops a person. A CR
-// inside a quoted cell stays a line break in that cell.
-//
-// It refuses a file with an other line or page separator (NEL, U+2028,
-// U+2029, a vertical tab or a form feed) outside a quoted cell: whatever
-// wrote it meant a row break there that no CSV reader sees.
+// normalizeLineBreaks turns CRLF and a lone CR into "\n", as Excel reads
+// them (encoding/csv would glue two rows at a lone CR), and refuses another
+// line or page separator outside a quoted cell (NEL, U+2028, U+2029, VT, FF).
 func normalizeLineBreaks(text string) (string, error) {
 	if strings.ContainsRune(text, '\r') {
 		text = strings.ReplaceAll(text, "\r\n", "\n")

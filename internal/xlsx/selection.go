@@ -40,10 +40,9 @@ func inExcel(c a1.Area) error {
 	return nil
 }
 
-// resolve picks the tab and area a selection means in a workbook whose tabs
-// are tabs, visible first. A bare word is a tab's name or, when no tab is so
-// named, cells of the first tab. Tab names match exactly or, as in Excel,
-// without regard to case.
+// resolve picks the tab and area a selection means among tabs, visible
+// first: a bare word is a tab or else cells of the first tab. Names match
+// exactly or else, as in Excel, without regard to case.
 func resolve(tabs []string, sel a1.Range) (string, a1.Area, error) {
 	if len(tabs) == 0 {
 		return "", a1.Area{}, errors.New("the workbook has no tabs")
