@@ -16,7 +16,7 @@ import (
 // MaxSize is the largest file a source reads.
 const MaxSize = 32 << 20
 
-// Errors Check and Read return besides the operating system's
+// Errors Read returns besides the operating system's
 // (fs.ErrNotExist, fs.ErrPermission); compare with errors.Is.
 var (
 	// ErrTooLarge: the file is over the size limit.
@@ -25,44 +25,37 @@ var (
 	ErrNotAFile = errors.New("not a regular file")
 )
 
-// Check refuses a path that is not a regular file or is over limit bytes,
-// for a reader that opens the file itself.
-func Check(path string, limit int64) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return WithoutPath(err)
-	}
-	return checkInfo(info, limit)
-}
-
 // Read reads the whole file at path, refusing anything that is not a
 // regular file or is larger than limit bytes. It looks before it opens (a
 // pipe would block until a writer comes), and O_NONBLOCK covers a pipe put
 // in the file's place meanwhile.
 func Read(path string, limit int64) (data []byte, err error) {
-	if err := Check(path, limit); err != nil {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, withoutPath(err)
+	}
+	if err := check(info, limit); err != nil {
 		return nil, err
 	}
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, WithoutPath(err)
+		return nil, withoutPath(err)
 	}
 	defer func() {
 		if cerr := f.Close(); cerr != nil && err == nil {
-			data, err = nil, WithoutPath(cerr)
+			data, err = nil, withoutPath(cerr)
 		}
 	}()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, WithoutPath(err)
+	if info, err = f.Stat(); err != nil {
+		return nil, withoutPath(err)
 	}
-	if err := checkInfo(info, limit); err != nil {
+	if err := check(info, limit); err != nil {
 		return nil, err
 	}
 	// One byte past the limit tells a file that grew since Stat.
 	data, err = io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, WithoutPath(err)
+		return nil, withoutPath(err)
 	}
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, limit)
@@ -70,7 +63,8 @@ func Read(path string, limit int64) (data []byte, err error) {
 	return data, nil
 }
 
-func checkInfo(info fs.FileInfo, limit int64) error {
+// check refuses a file that is not a regular one or is over limit bytes.
+func check(info fs.FileInfo, limit int64) error {
 	if mode := info.Mode(); !mode.IsRegular() {
 		return fmt.Errorf("%w: it is %s; name a .csv or .xlsx file", ErrNotAFile, kind(mode))
 	}
@@ -80,8 +74,8 @@ func checkInfo(info fs.FileInfo, limit int64) error {
 	return nil
 }
 
-// WithoutPath strips the path from an *fs.PathError, keeping its error.
-func WithoutPath(err error) error {
+// withoutPath strips the path from an *fs.PathError, keeping its error.
+func withoutPath(err error) error {
 	if pe, ok := errors.AsType[*fs.PathError](err); ok {
 		return pe.Err
 	}

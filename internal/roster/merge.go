@@ -2,8 +2,8 @@ package roster
 
 import "slices"
 
-// Merge is a block of merged cells in the rows a source returns, 0-based and
-// inclusive: rows[Row][Col] is its top-left cell, the only one with a value.
+// Merge is a block of merged cells in the sheet's rows and columns, 0-based
+// and inclusive: [Row][Col] is its top-left cell, the only one with a value.
 type Merge struct {
 	Row, Col, LastRow, LastCol int
 }
@@ -13,7 +13,9 @@ type Merge struct {
 // section 4, "Merged cells"); a merged phone is not three people, so other
 // columns keep what the source gave. Blank rows stay blank; rows itself is
 // not changed. Without a readable header, rows are returned as they are.
-func SpreadMerges(rows [][]string, merges []Merge) [][]string {
+// rows[i][0] is in the sheet's column firstCol (0-based): a block whose
+// value lies left of it was not read.
+func SpreadMerges(rows [][]string, merges []Merge, firstCol int) [][]string {
 	if len(merges) == 0 {
 		return rows
 	}
@@ -30,6 +32,7 @@ func SpreadMerges(rows [][]string, merges []Merge) [][]string {
 	out := slices.Clone(rows)
 	copied := map[int]bool{}
 	for _, m := range merges {
+		m.Col, m.LastCol = m.Col-firstCol, m.LastCol-firstCol
 		if m.Row < l.firstData || m.Row >= len(rows) || m.Col < 0 || m.Col >= len(rows[m.Row]) {
 			continue // a header's merge, or a block whose value the rows do not hold
 		}

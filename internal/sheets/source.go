@@ -163,11 +163,11 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 			return nil, err
 		}
 	}
-	merges, err := mergesOf(tabs, vr.Range)
+	merges, firstCol, err := mergesOf(tabs, vr.Range)
 	if err != nil {
 		return nil, fmt.Errorf("read spreadsheet %s: %w", s.ref.SpreadsheetID, err)
 	}
-	return roster.SpreadMerges(rows, merges), nil
+	return roster.SpreadMerges(rows, merges, firstCol), nil
 }
 
 // values reads a range as HR sees it (formatted values).

@@ -6,6 +6,7 @@ package xlsx
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -73,18 +74,18 @@ func (s *Source) read(ctx context.Context) (rows [][]string, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := localfile.Check(s.path, s.maxSize); err != nil {
+	data, err := localfile.Read(s.path, s.maxSize)
+	if err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenFile(s.path, excelize.Options{UnzipSizeLimit: maxUnzippedSize})
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzippedSize})
 	if err != nil {
-		err = localfile.WithoutPath(err)
 		if errors.Is(err, zip.ErrFormat) || errors.Is(err, excelize.ErrWorkbookFileFormat) {
 			// An .xls, a .csv renamed, or a password-protected workbook.
 			err = fmt.Errorf("not an .xlsx workbook, or one protected by a password: %w", err)
 		}
 		if f != nil {
-			// OpenFile can fail after extracting parts to temporary files.
+			// OpenReader can fail after extracting parts to temporary files.
 			err = errors.Join(err, f.Close())
 		}
 		return nil, fmt.Errorf("open: %w", err)
@@ -110,12 +111,12 @@ func (s *Source) read(ctx context.Context) (rows [][]string, err error) {
 	if err := showPhoneFormulas(f, tab, a, rows); err != nil {
 		return nil, fmt.Errorf("tab %q: %w", tab, err)
 	}
-	merges, err := mergesIn(f, tab, a)
+	merges, err := mergesIn(f, tab)
 	if err != nil {
 		return nil, fmt.Errorf("tab %q: merged cells: %w", tab, err)
 	}
 	logging.FromContext(ctx).DebugContext(ctx, "read xlsx workbook", "path", s.path, "tab", tab, "rows", len(rows))
-	return roster.SpreadMerges(rows, merges), nil
+	return roster.SpreadMerges(rows, merges, a.FirstCol-1), nil
 }
 
 // visibleFirst lists the workbook's tabs, the visible ones first, so that
@@ -137,9 +138,8 @@ func visibleFirst(f *excelize.File) ([]string, error) {
 	return append(visible, hidden...), nil
 }
 
-// mergesIn lists a tab's merged blocks in the coordinates of readArea's
-// rows, leaving out those whose value lies left of the area, unread.
-func mergesIn(f *excelize.File, tab string, a a1.Area) ([]roster.Merge, error) {
+// mergesIn lists a tab's merged blocks.
+func mergesIn(f *excelize.File, tab string) ([]roster.Merge, error) {
 	cells, err := f.GetMergeCells(tab, true)
 	if err != nil {
 		return nil, err
@@ -154,10 +154,7 @@ func mergesIn(f *excelize.File, tab string, a a1.Area) ([]roster.Merge, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c1 < a.FirstCol {
-			continue
-		}
-		merges = append(merges, roster.Merge{Row: r1 - 1, Col: c1 - a.FirstCol, LastRow: r2 - 1, LastCol: c2 - a.FirstCol})
+		merges = append(merges, roster.Merge{Row: r1 - 1, Col: c1 - 1, LastRow: r2 - 1, LastCol: c2 - 1})
 	}
 	return merges, nil
 }
