@@ -169,8 +169,8 @@ func parseCorner(s string) (corner, error) {
 	return c, nil
 }
 
-// Quote writes a tab's name for A1 notation, always quoted: '직원 목록',
-// 'HR”s list'.
+// Quote writes a tab's name for A1 notation, always quoted (so no guess of
+// which names need it), an apostrophe inside doubled.
 func Quote(tab string) string {
 	return "'" + strings.ReplaceAll(tab, "'", "''") + "'"
 }

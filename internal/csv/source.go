@@ -21,6 +21,9 @@ var (
 	ErrUTF16 = errors.New(`the file is UTF-16 text; save it from Excel as "CSV UTF-8" instead`)
 	// ErrMalformed: not valid CSV (a stray quote?); the error says where.
 	ErrMalformed = errors.New("malformed CSV")
+	// ErrRowsRunTogether: rows are separated by a character that no CSV
+	// reader takes for a line break; one long row would drop people.
+	ErrRowsRunTogether = errors.New("rows cannot be told apart")
 )
 
 // Source is an employee list kept in a .csv file, read afresh on every call

@@ -60,6 +60,17 @@ type Options struct {
 	FeedbackTab string
 }
 
+// Ref names a spreadsheet and, optionally, one of its tabs, as config reads
+// it from ROLLCALL_SOURCE (config.SheetRef).
+type Ref struct {
+	// SpreadsheetID is the id in the sheet's URL, between "/d/" and the next "/".
+	SpreadsheetID string
+	// GID is the tab's sheetId from the URL's "#gid=", when HasGID (0 is a
+	// valid id).
+	GID    int64
+	HasGID bool
+}
+
 // Source reads one tab, or one range, of a Google Sheet.
 type Source struct {
 	svc        *gsheets.Service
@@ -253,6 +264,21 @@ func toRows(vr *gsheets.ValueRange) ([][]string, error) {
 	return rows, nil
 }
 
+// startRow returns the 1-based sheet row where a range the API echoes
+// begins: 3 for "'직원 목록'!B3:F10", 1 for "Sheet1" or "Sheet1!A:F".
+func startRow(rangeA1 string) (int, error) {
+	r, err := a1.Parse(rangeA1)
+	if err != nil {
+		return 0, fmt.Errorf("unexpected range in the API's answer: %w", err)
+	}
+	if r.Bare {
+		if cells, err := a1.ParseCells(r.Tab); err == nil {
+			return cells.FirstRow, nil // cells without a tab name
+		}
+	}
+	return r.Cells.FirstRow, nil
+}
+
 // cellText shows a cell as text: FORMATTED_VALUE gives strings, but a
 // surprise must not become an error.
 func cellText(v any) string {
@@ -264,13 +290,9 @@ func cellText(v any) string {
 	case float64:
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	case bool:
-		if v {
-			return "TRUE"
-		}
-		return "FALSE"
-	default:
-		return fmt.Sprint(v)
+		return strings.ToUpper(strconv.FormatBool(v))
 	}
+	return fmt.Sprint(v)
 }
 
 // statusOf is the HTTP status of a failed call, or 0 for a transport error.
