@@ -29,7 +29,8 @@ const (
 	ProblemUnreadableStatusColumn = "unreadable_status_column"
 )
 
-// reasons are the words HR reads for the problems that name no row or column.
+// reasons are the words HR reads for each problem, formats of the numbers
+// problem is given: never a cell's content.
 var reasons = map[string]string{
 	ProblemMissingPhone: "휴대전화 번호가 비어 있습니다.",
 	ProblemInvalidPhone: "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요.",
@@ -40,6 +41,12 @@ var reasons = map[string]string{
 	ProblemBadLeaveDate: "퇴사일을 날짜로 읽을 수 없어 직원으로 반영하지 않았습니다. 2026-10-31 처럼 적거나 비워 두세요.",
 	ProblemMissingPhoneColumn: "위쪽 20행 안에서 휴대전화 열의 머리글을 찾지 못했습니다. " +
 		"열 이름을 '휴대전화' 또는 '휴대폰 번호'처럼 적어 주세요.",
+	ProblemDuplicatePhone: "%[1]d행과 휴대전화 번호가 같습니다. 먼저 나온 %[1]d행만 반영했습니다.",
+	ProblemSecondTable: "%[1]d행에 머리글 행이 다시 나와 두 번째 표로 보고, %[1]d행부터 %[2]d행까지는 직원으로 읽지 않았습니다. " +
+		"명단은 표 하나로 두고, 다른 표(퇴사자 명단 등)는 다른 탭으로 옮겨 주세요.",
+	ProblemUnreadableStatusColumn: "왼쪽에서 %d번째 열의 머리글이 퇴사·재직에 관한 것으로 보이지만 rollcall이 읽는 머리글이 아니어서, " +
+		"퇴사자를 가려낼 수 없어 동기화하지 않았습니다. 머리글을 '재직상태', '재직여부', '퇴사여부', '퇴사일' 중 하나로 바꾸거나, " +
+		"퇴사·퇴직·재직이라는 말이 들어가지 않게 바꿔 주세요.",
 }
 
 // Problem is a sheet row that rollcall skipped, and why, in words HR can act
@@ -103,8 +110,7 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 	l, err := findLayout(rows)
 	if se, ok := errors.AsType[*SheetError](err); ok {
 		if ce, ok := errors.AsType[*columnError](err); ok {
-			return Roster{Problems: []Problem{{Row: se.Row, Code: ProblemUnreadableStatusColumn,
-				Reason: unreadableStatusReason(ce.column)}}}, err
+			return Roster{Problems: []Problem{problem(se.Row, ProblemUnreadableStatusColumn, ce.column)}}, err
 		}
 		if errors.Is(err, ErrNoPhoneColumn) {
 			return Roster{Problems: []Problem{problem(se.Row, ProblemMissingPhoneColumn)}}, err
@@ -121,8 +127,14 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 		if isBlank(row) {
 			continue
 		}
-		if isHeaderRow(row) {
-			r.Problems = append(r.Problems, secondTable(rows, i))
+		if isHeaderRow(row) { // a second table: not read, to its last row
+			last := len(rows)
+			for isBlank(rows[last-1]) {
+				last--
+			}
+			p := problem(n, ProblemSecondTable, n, last)
+			p.LastRow = last
+			r.Problems = append(r.Problems, p)
 			break
 		}
 		r.Rows++
@@ -134,8 +146,7 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 		case code != "":
 			r.Problems = append(r.Problems, problem(n, code))
 		case dup:
-			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemDuplicatePhone,
-				Reason: fmt.Sprintf("%d행과 휴대전화 번호가 같습니다. 먼저 나온 %d행만 반영했습니다.", first, first)})
+			r.Problems = append(r.Problems, problem(n, ProblemDuplicatePhone, first))
 		default:
 			firstRow[phone] = n
 			r.Employees = append(r.Employees, Employee{
@@ -151,9 +162,9 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 	return r, nil
 }
 
-// problem is a row's problem of a code whose reason names nothing.
-func problem(row int, code string) Problem {
-	return Problem{Row: row, Code: code, Reason: reasons[code]}
+// problem is a row's problem, its reason given the numbers it names.
+func problem(row int, code string, numbers ...any) Problem {
+	return Problem{Row: row, Code: code, Reason: fmt.Sprintf(reasons[code], numbers...)}
 }
 
 // left is readPhone's code for a row whose person has left: not a problem.
@@ -228,28 +239,6 @@ func withoutNote(s string) string {
 // (a phone header and no phone number): a second table.
 func isHeaderRow(row []string) bool {
 	return hasPhoneHeader(row) && !holdsPhoneNumber(row)
-}
-
-// secondTable is the problem of a second table that starts at rows[i]: it
-// runs to the last non-blank row.
-func secondTable(rows [][]string, i int) Problem {
-	last := i
-	for j := i + 1; j < len(rows); j++ {
-		if !isBlank(rows[j]) {
-			last = j
-		}
-	}
-	return Problem{Row: i + 1, LastRow: last + 1, Code: ProblemSecondTable,
-		Reason: fmt.Sprintf("%d행에 머리글 행이 다시 나와 두 번째 표로 보고, %d행부터 %d행까지는 직원으로 읽지 않았습니다. "+
-			"명단은 표 하나로 두고, 다른 표(퇴사자 명단 등)는 다른 탭으로 옮겨 주세요.", i+1, i+1, last+1)}
-}
-
-// unreadableStatusReason tells HR which column to rename, by its number:
-// the feedback never quotes a cell.
-func unreadableStatusReason(col int) string {
-	return fmt.Sprintf("왼쪽에서 %d번째 열의 머리글이 퇴사·재직에 관한 것으로 보이지만 rollcall이 읽는 머리글이 아니어서, "+
-		"퇴사자를 가려낼 수 없어 동기화하지 않았습니다. 머리글을 '재직상태', '재직여부', '퇴사여부', '퇴사일' 중 하나로 바꾸거나, "+
-		"퇴사·퇴직·재직이라는 말이 들어가지 않게 바꿔 주세요.", col)
 }
 
 // PhoneColumn returns the 0-based column ParseRoster reads phones from and
