@@ -58,33 +58,22 @@ func hasPhoneHeader(row []string) bool { return slices.ContainsFunc(row, isPhone
 // isSubHeader reports whether a row right below the header row is the
 // header's second row: a known header and no phone number.
 func isSubHeader(row []string) bool {
-	known := false
-	for _, c := range row {
-		if isPhoneNumber(c) {
-			return false
-		}
-		if _, ok := aliasOf(c); ok {
-			known = true
-		}
-	}
-	return known
+	known := slices.ContainsFunc(row, func(c string) bool {
+		_, ok := aliasOf(c)
+		return ok
+	})
+	return known && !slices.ContainsFunc(row, isPhoneNumber)
 }
 
 // holdsPhoneNumber reports whether a cell of the row, or a line of one, is a
 // mobile number, as in rows glued together by lost line breaks ("휴대폰
 // (010-0000-0000)" on one line is still a header).
 func holdsPhoneNumber(row []string) bool {
-	for _, c := range row {
-		for line := range strings.FieldsFuncSeq(c, isLineBreak) {
-			if isPhoneNumber(line) {
-				return true
-			}
-		}
-	}
-	return false
+	isLineBreak := func(r rune) bool { return r == '\n' || r == '\r' }
+	return slices.ContainsFunc(row, func(c string) bool {
+		return slices.ContainsFunc(strings.FieldsFunc(c, isLineBreak), isPhoneNumber)
+	})
 }
-
-func isLineBreak(r rune) bool { return r == '\n' || r == '\r' }
 
 // isPhoneNumber reports whether s is nothing but a mobile number (the
 // phone library would also find one inside "비고(예: 010-1234-5678)").

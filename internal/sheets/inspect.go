@@ -70,12 +70,7 @@ func (s *Source) tabsHint(ctx context.Context) string {
 
 // Account names the Google account the source's calls run as, or "" when
 // it cannot tell.
-func (s *Source) Account(ctx context.Context) string {
-	if s.svc == nil {
-		return ""
-	}
-	return s.accountName(ctx)
-}
+func (s *Source) Account(ctx context.Context) string { return s.accountName(ctx) }
 
 // probeSheetID can never be a tab's sheetId: the API's ids are not negative.
 const probeSheetID = -1
