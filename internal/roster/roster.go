@@ -10,7 +10,8 @@ import (
 	"unicode/utf8"
 )
 
-// Problem codes, stable for machines; Reason carries the words for HR.
+// Problem codes, stable for machines; Reason carries the words for HR. A
+// row with a problem is not an employee's: an access list fails closed.
 const (
 	ProblemMissingPhone   = "missing_phone"
 	ProblemInvalidPhone   = "invalid_phone"
@@ -29,8 +30,8 @@ const (
 	ProblemUnreadableStatusColumn = "unreadable_status_column"
 )
 
-// reasons are the words HR reads for each problem, formats of the numbers
-// problem is given: never a cell's content.
+// reasons are the words HR reads for each problem: formats of the row and
+// column numbers given to problem, never of a cell's content.
 var reasons = map[string]string{
 	ProblemMissingPhone: "휴대전화 번호가 비어 있습니다.",
 	ProblemInvalidPhone: "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요.",
