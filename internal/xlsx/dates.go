@@ -30,7 +30,7 @@ func newDates(f *excelize.File, tab string) (*dates, error) {
 // render replaces, in the shown cells of row n, each date cell's text with
 // its ISO date; raw holds their stored values. Only a number shown as
 // something else may be a date, so most cells cost nothing.
-func (d *dates) render(n int, shown, raw []string) ([]string, error) {
+func (d *dates) render(n int, shown, raw []string) error {
 	for j := range min(len(shown), len(raw)) {
 		if shown[j] == raw[j] {
 			continue
@@ -41,39 +41,29 @@ func (d *dates) render(n int, shown, raw []string) ([]string, error) {
 		}
 		cell, err := excelize.CoordinatesToCellName(j+1, n)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		isDate, err := d.isDateCell(cell)
+		idx, err := d.f.GetCellStyle(d.tab, cell)
 		if err != nil {
-			return nil, err
+			return err
+		}
+		isDate, seen := d.styles[idx]
+		if !seen {
+			style, err := d.f.GetStyle(idx)
+			if err != nil {
+				return err
+			}
+			isDate = isDateFormat(style)
+			d.styles[idx] = isDate
 		}
 		if !isDate {
 			continue
 		}
-		t, err := excelize.ExcelDateToTime(serial, d.date1904)
-		if err != nil {
-			continue // out of the calendar: leave what Excel shows
+		if t, err := excelize.ExcelDateToTime(serial, d.date1904); err == nil {
+			shown[j] = t.Format(isoDate) // else out of the calendar: what Excel shows
 		}
-		shown[j] = t.Format(isoDate)
 	}
-	return shown, nil
-}
-
-func (d *dates) isDateCell(cell string) (bool, error) {
-	idx, err := d.f.GetCellStyle(d.tab, cell)
-	if err != nil {
-		return false, err
-	}
-	if isDate, ok := d.styles[idx]; ok {
-		return isDate, nil
-	}
-	style, err := d.f.GetStyle(idx)
-	if err != nil {
-		return false, err
-	}
-	isDate := isDateFormat(style)
-	d.styles[idx] = isDate
-	return isDate, nil
+	return nil
 }
 
 // isDateFormat reports whether a style's number format shows a date: a

@@ -204,7 +204,7 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a a1.Area) (row
 			rows = append(rows, nil) // kept so that rows[i] is row i+1
 			continue
 		}
-		if cells, err = d.render(n, cells, raw); err != nil {
+		if err := d.render(n, cells, raw); err != nil {
 			return nil, fmt.Errorf("row %d: %w", n, err)
 		}
 		cells = clip(a, cells)
