@@ -177,11 +177,10 @@ func headerText(i int, label string) string {
 // cell returns the trimmed value of single field f in row, "" when the sheet
 // has no such column.
 func (c columns) cell(row []string, f Field) string {
-	i, ok := c.index(f)
-	if !ok {
-		return ""
+	if i, ok := c.index(f); ok {
+		return cellAt(row, i)
 	}
-	return cellAt(row, i)
+	return ""
 }
 
 // cellAt returns the trimmed cell i of row, "" beyond its end (Sheets drops

@@ -55,7 +55,7 @@ func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempt
 			"enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials "+
 				"(gcloud services enable sheets.googleapis.com)")
 	case gerr.Code == http.StatusForbidden:
-		account := cmp.Or(s.accountName(ctx), "the service account rollcall runs as")
+		account := cmp.Or(s.Account(ctx), "the service account rollcall runs as")
 		return explained(ErrForbidden, ": the sheet is not shared with "+account+": share it as Viewer",
 			"share the spreadsheet with "+account+" as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)")
 	case gerr.Code == http.StatusNotFound:
@@ -144,9 +144,9 @@ func parseBody(body string) (status string, reasons map[string]bool) {
 	return b.Error.Status, reasons
 }
 
-// accountName names the account rollcall runs as, or "" when it cannot
-// tell.
-func (s *Source) accountName(ctx context.Context) string {
+// Account names the Google account the source's calls run as, or "" when
+// it cannot tell.
+func (s *Source) Account(ctx context.Context) string {
 	if s.account != "" || !s.onMetadata {
 		return s.account
 	}

@@ -192,7 +192,7 @@ func (f *Feedback) explain(ctx context.Context, verb string, err error) error {
 	}
 	cause := apiError{gerr}
 	if _, reasons := parseBody(gerr.Body); gerr.Code == http.StatusForbidden && !isDisabled(gerr, reasons) {
-		account := cmp.Or(f.src.accountName(ctx), "rollcall's service account")
+		account := cmp.Or(f.src.Account(ctx), "rollcall's service account")
 		fix := "share the spreadsheet with " + account + " as Editor, or unset ROLLCALL_FEEDBACK_TAB"
 		return withFix(fmt.Errorf("%s: %w: %s (%w)", what, ErrForbidden, fix, cause), fix)
 	}

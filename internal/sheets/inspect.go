@@ -68,20 +68,14 @@ func (s *Source) tabsHint(ctx context.Context) string {
 	return strings.Join(quoted, ", ")
 }
 
-// Account names the Google account the source's calls run as, or "" when
-// it cannot tell.
-func (s *Source) Account(ctx context.Context) string { return s.accountName(ctx) }
-
-// probeSheetID can never be a tab's sheetId: the API's ids are not negative.
-const probeSheetID = -1
-
 // CheckWrite finds out, without writing, whether rollcall may write the
 // feedback tab: it asks to delete a tab that cannot exist, which a Viewer
 // is refused (403) and an Editor fails (400), changing nothing. Were the API
 // ever to check the request first, the sync's own write would still say 403.
 func (f *Feedback) CheckWrite(ctx context.Context) error {
 	_, _, err := retry(ctx, f.src, "batchUpdate probe", f.batch([]*gsheets.Request{{
-		DeleteSheet: &gsheets.DeleteSheetRequest{SheetId: probeSheetID, ForceSendFields: []string{"SheetId"}},
+		// No tab has a negative sheetId.
+		DeleteSheet: &gsheets.DeleteSheetRequest{SheetId: -1, ForceSendFields: []string{"SheetId"}},
 	}}))
 	if err == nil || statusOf(err) == http.StatusBadRequest {
 		return nil
@@ -100,5 +94,5 @@ func CredentialsAccount(ctx context.Context) (string, error) {
 	if creds.JSON != nil {
 		return accountFromJSON(creds.JSON), nil
 	}
-	return (&Source{onMetadata: true}).accountName(ctx), nil
+	return (&Source{onMetadata: true}).Account(ctx), nil
 }
