@@ -2,6 +2,7 @@ package binding
 
 import (
 	"crypto/sha256"
+	"maps"
 	"sync"
 	"time"
 )
@@ -21,7 +22,7 @@ type cache struct {
 	gen uint64
 	// sweepAt is the size at which put next drops what has aged out: on a
 	// launch day every bind is a new entry, and without it the map would
-	// grow to max (some 30 MB) instead of the binds of the last CacheTTL.
+	// grow to max instead of the binds of the last CacheTTL.
 	sweepAt int
 }
 
@@ -68,20 +69,18 @@ func (c *cache) fill(id [sha256.Size]byte, b Binding, now time.Time, gen uint64)
 }
 
 // put caches b under id as read at now; c.mu is held. A cache that has
-// doubled since its last sweep, or is full, first drops what has aged out,
-// then, if still full, everything: a re-read per user is cheaper than an
-// unbounded map.
+// doubled since its last sweep, or is full, first drops what has aged out
+// and then, while more than half full, what is older than half that age,
+// and so on: a full cache keeps the binds just made, whose gates come next.
 func (c *cache) put(id [sha256.Size]byte, b Binding, now time.Time) {
 	if _, ok := c.entries[id]; !ok && len(c.entries) >= min(max(c.sweepAt, minSweep), c.max) {
-		// Amortized: the next sweep waits until the map has doubled again.
-		for k, e := range c.entries {
-			if now.Sub(e.at) >= c.ttl {
-				delete(c.entries, k)
+		for age := c.ttl; ; age /= 2 {
+			maps.DeleteFunc(c.entries, func(_ [sha256.Size]byte, e cached) bool { return now.Sub(e.at) >= age })
+			if len(c.entries) <= c.max/2 || age == 0 {
+				break
 			}
 		}
-		if len(c.entries) >= c.max {
-			clear(c.entries)
-		}
+		// Amortized: the next sweep waits until the map has doubled again.
 		c.sweepAt = min(2*len(c.entries), c.max)
 	}
 	c.entries[id] = cached{b: b, at: now}

@@ -3,6 +3,8 @@ package bolt
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -13,20 +15,53 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// bindingsBucket maps a binding key (the hex SHA-256 of a Kakao user id)
-// to the binding's JSON. It has no index by phone: every bind would write
-// it too, and binds are the skills' path, while the scan a sync with
+// bindingsBucket maps a binding key's 32 bytes (the SHA-256 of a Kakao
+// user id, userkey.Sum) to the binding in encodeBinding's form: half the
+// bytes of the hex key and JSON that oldBindingsBucket held, so a rush of
+// new users grows the file, and the pages it maps, half as fast. It has no
+// index by phone: every bind would write it too, while the scan a sync with
 // leavers makes instead is local and rare.
-const bindingsBucket = "bindings"
+const bindingsBucket = "bindings_v2"
+
+// oldBindingsBucket is where rollcall kept bindings before bindingsBucket
+// (hex key, JSON value); Open moves them over (migrateBindings).
+const oldBindingsBucket = "bindings"
 
 var _ binding.Store = (*Store)(nil)
 
-// bindingRecord is a stored binding, in the contract's field names.
-type bindingRecord struct {
-	Phone     string    `json:"phone"`
-	Person    string    `json:"person"`
-	BoundAt   time.Time `json:"bound_at"`
-	ExpiresAt time.Time `json:"expires_at"`
+// bindingKey returns key's 32 bytes, or an error when it is not a hex SHA-256.
+func bindingKey(key string) ([]byte, error) {
+	if !binding.ValidKey(key) {
+		return nil, binding.ErrBadKey
+	}
+	return hex.DecodeString(key)
+}
+
+// encodeBinding writes b as its two times in Unix nanoseconds, the phone's
+// length and the phone, then the person.
+func encodeBinding(b binding.Binding) ([]byte, error) {
+	if len(b.Phone) > 255 {
+		return nil, fmt.Errorf("a phone of %d bytes is not E.164", len(b.Phone))
+	}
+	v := make([]byte, 0, 17+len(b.Phone)+len(b.Person))
+	v = binary.BigEndian.AppendUint64(v, uint64(b.BoundAt.UnixNano()))
+	v = binary.BigEndian.AppendUint64(v, uint64(b.ExpiresAt.UnixNano()))
+	v = append(append(v, byte(len(b.Phone))), b.Phone...)
+	return append(v, b.Person...), nil
+}
+
+// decodeBinding reads what encodeBinding wrote; its strings are copies.
+func decodeBinding(v []byte) (binding.Binding, error) {
+	if len(v) < 17 || len(v) < 17+int(v[16]) {
+		return binding.Binding{}, fmt.Errorf("%w: a stored binding of %d bytes cannot be decoded", ErrCorrupt, len(v))
+	}
+	phoneEnd := 17 + int(v[16])
+	return binding.Binding{
+		Phone:     string(v[17:phoneEnd]),
+		Person:    string(v[phoneEnd:]),
+		BoundAt:   time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC(),
+		ExpiresAt: time.Unix(0, int64(binary.BigEndian.Uint64(v[8:]))).UTC(),
+	}, nil
 }
 
 // PutBinding stores b under key, replacing any binding there, and returns
@@ -34,14 +69,15 @@ type bindingRecord struct {
 // that commit (groupCommit): a bind waits for at most the commit in flight
 // and its own, never for a fixed window.
 func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) error {
-	if !binding.ValidKey(key) {
-		return fmt.Errorf("put a binding: %w", binding.ErrBadKey)
-	}
-	v, err := json.Marshal(bindingRecord{Phone: b.Phone, Person: b.Person, BoundAt: b.BoundAt, ExpiresAt: b.ExpiresAt})
+	k, err := bindingKey(key)
 	if err != nil {
 		return fmt.Errorf("put a binding: %w", err)
 	}
-	if err := s.binds.put(ctx, []byte(key), v); err != nil {
+	v, err := encodeBinding(b)
+	if err != nil {
+		return fmt.Errorf("put a binding: %w", err)
+	}
+	if err := s.binds.put(ctx, k, v); err != nil {
 		return fmt.Errorf("put a binding: %w", err)
 	}
 	return nil
@@ -49,37 +85,71 @@ func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) e
 
 // Binding returns the binding under key and true, or false when there is
 // none. It reads one key.
-func (s *Store) Binding(ctx context.Context, key string) (binding.Binding, bool, error) {
-	var (
-		r     bindingRecord
-		found bool
-	)
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		v := tx.Bucket([]byte(bindingsBucket)).Get([]byte(key))
-		if v == nil {
-			return nil
-		}
-		found = true
-		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("%w: the stored binding cannot be decoded: %w", ErrCorrupt, err)
-		}
-		return nil
-	})
+func (s *Store) Binding(ctx context.Context, key string) (b binding.Binding, found bool, err error) {
+	k, err := bindingKey(key)
+	if err == nil {
+		err = s.view(ctx, func(tx *bbolt.Tx) error {
+			v := tx.Bucket([]byte(bindingsBucket)).Get(k)
+			if v == nil {
+				return nil
+			}
+			found = true
+			b, err = decodeBinding(v)
+			return err
+		})
+	}
 	if err != nil {
 		return binding.Binding{}, false, fmt.Errorf("read a binding: %w", err)
 	}
-	return binding.Binding{Phone: r.Phone, Person: r.Person, BoundAt: r.BoundAt, ExpiresAt: r.ExpiresAt}, found, nil
+	return b, found, nil
 }
 
 // DeleteBinding removes the binding under key, if any.
 func (s *Store) DeleteBinding(ctx context.Context, key string) error {
-	err := s.update(ctx, func(tx *bbolt.Tx) error {
-		return tx.Bucket([]byte(bindingsBucket)).Delete([]byte(key))
-	})
+	k, err := bindingKey(key)
+	if err == nil {
+		err = s.update(ctx, func(tx *bbolt.Tx) error {
+			return tx.Bucket([]byte(bindingsBucket)).Delete(k)
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("delete a binding: %w", err)
 	}
 	return nil
+}
+
+// migrateBindings moves the bindings of a file an earlier rollcall wrote
+// into bindingsBucket, in Open's transaction, so that its users stay bound.
+func migrateBindings(tx *bbolt.Tx) error {
+	old := tx.Bucket([]byte(oldBindingsBucket))
+	if old == nil {
+		return nil
+	}
+	b := tx.Bucket([]byte(bindingsBucket))
+	err := old.ForEach(func(k, v []byte) error {
+		var r struct {
+			Phone     string    `json:"phone"`
+			Person    string    `json:"person"`
+			BoundAt   time.Time `json:"bound_at"`
+			ExpiresAt time.Time `json:"expires_at"`
+		}
+		key, err := bindingKey(string(k))
+		if err == nil {
+			err = json.Unmarshal(v, &r)
+		}
+		var nv []byte
+		if err == nil {
+			nv, err = encodeBinding(binding.Binding(r))
+		}
+		if err != nil {
+			return fmt.Errorf("%w: a stored binding cannot be decoded: %w", ErrCorrupt, err)
+		}
+		return b.Put(key, nv)
+	})
+	if err != nil {
+		return fmt.Errorf("move the bindings to their new form: %w", err)
+	}
+	return tx.DeleteBucket([]byte(oldBindingsBucket))
 }
 
 // personChanges returns the puts whose phone the store holds for another
@@ -123,12 +193,9 @@ func revokeBindings(tx *bbolt.Tx, deletes []string, changed map[string]roster.Em
 	b := tx.Bucket([]byte(bindingsBucket))
 	var keys [][]byte
 	err := b.ForEach(func(k, v []byte) error {
-		var r struct {
-			Phone  string `json:"phone"`
-			Person string `json:"person"`
-		}
-		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("%w: a stored binding cannot be decoded: %w", ErrCorrupt, err)
+		r, err := decodeBinding(v)
+		if err != nil {
+			return err
 		}
 		e, isChanged := changed[r.Phone]
 		if leaving[r.Phone] || isChanged && !binding.SamePerson(r.Person, e) {

@@ -93,6 +93,9 @@ func Open(path string, opts ...Option) (*Store, error) {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
+		if err := migrateBindings(tx); err != nil {
+			return err
+		}
 		return voidDeadLease(tx)
 	})
 	if err != nil {
@@ -116,7 +119,12 @@ func openDB(path string, readOnly bool) (db *bbolt.DB, err error) {
 	// no list of free pages, which halved the launch-day rush's p50 over the
 	// minimal handler (+0.8 and +1.0 ms against +2.0 and +1.9 ms, alternating
 	// runs, docs/benchmarks.md). etcd runs bbolt the same way.
-	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, ReadOnly: readOnly, NoFreelistSync: true, FreelistType: bbolt.FreelistMapType})
+	// The mapping starts at 256 MiB of address space (not of memory: only
+	// the pages read count): bbolt remaps as the file outgrows it, and a
+	// remap waits for every open read and holds up new ones, which a rush
+	// of binds would otherwise do every time the file doubles.
+	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, ReadOnly: readOnly, NoFreelistSync: true,
+		FreelistType: bbolt.FreelistMapType, InitialMmapSize: 256 << 20})
 	switch {
 	case err == nil:
 		return db, nil
