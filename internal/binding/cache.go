@@ -9,9 +9,8 @@ import (
 
 // cache holds the bindings this instance's gate read or its binds wrote,
 // for CacheTTL each, so that a bound user's gate reads the store once per
-// CacheTTL at most. It
-// never holds "no binding": a binding made on another instance must count
-// here at once.
+// CacheTTL at most. It never holds "no binding": a binding made on another
+// instance must count here at once.
 type cache struct {
 	mu      sync.RWMutex
 	entries map[[sha256.Size]byte]cached
@@ -21,8 +20,7 @@ type cache struct {
 	// store read that began before one does not cache what it replaced.
 	gen uint64
 	// sweepAt is the size at which put next drops what has aged out: on a
-	// launch day every bind is a new entry, and without it the map would
-	// grow to max instead of the binds of the last CacheTTL.
+	// launch day every bind is a new entry.
 	sweepAt int
 }
 
@@ -68,6 +66,23 @@ func (c *cache) fill(id [sha256.Size]byte, b Binding, now time.Time, gen uint64)
 	}
 }
 
+// bound caches b, just written to the store at now, under id; a store read
+// that began before it does not replace it.
+func (c *cache) bound(id [sha256.Size]byte, b Binding, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.put(id, b, now)
+}
+
+// drop forgets id.
+func (c *cache) drop(id [sha256.Size]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	delete(c.entries, id)
+}
+
 // put caches b under id as read at now; c.mu is held. A cache that has
 // doubled since its last sweep, or is full, first drops what has aged out
 // and then, while more than half full, what is older than half that age,
@@ -84,21 +99,4 @@ func (c *cache) put(id [sha256.Size]byte, b Binding, now time.Time) {
 		c.sweepAt = min(2*len(c.entries), c.max)
 	}
 	c.entries[id] = cached{b: b, at: now}
-}
-
-// bound caches b, just written to the store at now, under id; a store read
-// that began before it does not replace it.
-func (c *cache) bound(id [sha256.Size]byte, b Binding, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	c.put(id, b, now)
-}
-
-// drop forgets id.
-func (c *cache) drop(id [sha256.Size]byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	delete(c.entries, id)
 }
