@@ -1,31 +1,26 @@
 // Package memdir is the employee directory held in memory: each instance's
-// own copy of the store's directory, loaded at start and kept fresh, that
-// answers the skills' look-ups from memory, with no request to the store.
+// copy of the store's directory, which answers the skills' look-ups with no
+// request to the store.
 //
-// Fresh means: after a sync this instance ran, at once (the sync wiring calls
-// Refresh); after a sync another instance ran, within about a check
-// interval. A check reads one small document — the directory's version and
-// when it was last synced — and, when the version moved, reads only the
-// employees changed since (the store keeps a log of recent changes), or all
-// of them when this copy is older than the log. Checks are started by the
-// requests themselves, at most once per interval and in the background,
-// because Cloud Run gives an instance CPU only while it serves a request;
-// a request never waits for one. Watch adds a timer for the times the
-// process does have CPU between requests: it costs nothing while Cloud
-// Run withholds the CPU, and there is no listener whose stream would
-// break then.
+// The copy is refreshed at once after a sync this instance ran (Refresh),
+// and within about a check interval after another instance's: a check
+// reads the version and last sync time (one small read) and, when the
+// version moved, only the employees changed since, or all of them when the
+// copy is older than the store's change log. Requests start checks, in the
+// background and at most once an interval, because Cloud Run gives an
+// instance CPU only while it serves one; Watch adds a timer for when the
+// process has CPU between requests.
 //
-// When the store cannot be reached, the directory keeps answering from the
-// copy it last loaded, logs a warning once and says so through Stale (which
-// /ready shows). Until a copy has been loaded, Lookup fails with
-// ErrNotLoaded, so that a skill answers "could not decide" rather than
-// "not an employee".
+// When the store cannot be reached, the directory answers from the copy it
+// has and says so through Stale (/ready shows it). Until a copy is loaded,
+// Lookup fails with ErrNotLoaded, so that a skill answers "could not
+// decide" rather than "not an employee".
 package memdir
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -56,20 +51,17 @@ type Store interface {
 	VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error
 }
 
-// Defaults of Options.
 const (
-	// DefaultCheckInterval keeps another instance's sync visible here within
-	// about 10 s while requests arrive, for one small read per interval.
+	// DefaultCheckInterval is the least time between two checks: another
+	// instance's sync shows here within about 10 s, for one small read.
 	DefaultCheckInterval = 10 * time.Second
-	// DefaultRetryInterval is how soon a directory that has nothing loaded
-	// checks again: it cannot answer anyone until it has.
+	// DefaultRetryInterval replaces it while nothing is loaded: the
+	// directory cannot answer anyone until it has.
 	DefaultRetryInterval = time.Second
-	// DefaultLoadTimeout bounds one check, the reading of every employee
-	// included.
+	// DefaultLoadTimeout bounds one check, reading every employee included.
 	DefaultLoadTimeout = time.Minute
-	// DefaultCheckTimeout bounds a check's two small reads, so that a store
-	// that stopped answering shows as stale within a check interval and
-	// this, not after a whole load's deadline.
+	// DefaultCheckTimeout bounds a check's first small read, so that a store
+	// that stopped answering shows as stale soon, not after a load's deadline.
 	DefaultCheckTimeout = 5 * time.Second
 )
 
@@ -87,16 +79,9 @@ type Options struct {
 	// Logger receives the loads and the store's changes of state; nil
 	// discards them.
 	Logger *slog.Logger
-	// CheckInterval is the least time between two checks of the store
-	// (DefaultCheckInterval).
-	CheckInterval time.Duration
-	// RetryInterval replaces CheckInterval while nothing is loaded
-	// (DefaultRetryInterval).
-	RetryInterval time.Duration
 	// LoadTimeout bounds one check (DefaultLoadTimeout).
 	LoadTimeout time.Duration
-	// CheckTimeout bounds the small reads that start a check
-	// (DefaultCheckTimeout).
+	// CheckTimeout bounds a check's first read (DefaultCheckTimeout).
 	CheckTimeout time.Duration
 	// Now is the clock that decides when a check is due (time.Now).
 	Now func() time.Time
@@ -109,14 +94,12 @@ type Options struct {
 // look-ups share a read lock, which a check takes for writing only to put
 // in what it has read.
 type Directory struct {
-	store         Store
-	log           *slog.Logger
-	checkInterval time.Duration
-	retryInterval time.Duration
-	loadTimeout   time.Duration
-	checkTimeout  time.Duration
-	now           func() time.Time
-	after         func(time.Duration) <-chan time.Time
+	store        Store
+	log          *slog.Logger
+	loadTimeout  time.Duration
+	checkTimeout time.Duration
+	now          func() time.Time
+	after        func(time.Duration) <-chan time.Time
 
 	data sync.RWMutex
 	// employees is the copy, by E.164 phone: nil until one is loaded.
@@ -126,37 +109,20 @@ type Directory struct {
 
 	// due is when the next lazy check may start, in Unix nanoseconds.
 	due atomic.Int64
-	// checks runs one check of the store at a time, shared by everyone who
-	// wants one meanwhile, so that copies are put in in the order they were
-	// read.
+	// checks runs one check at a time, shared by everyone who wants one
+	// meanwhile, so that copies are put in in the order they were read.
 	checks singleflight.Group
-
-	mu      sync.Mutex
-	failing bool // the last check could not reach the store
+	// failing is whether the last check could not reach the store.
+	failing atomic.Bool
 }
 
 // New returns a Directory that copies store. Nothing is loaded until the
 // first Refresh, LastSync or Lookup.
 func New(store Store, o Options) *Directory {
-	d := &Directory{
-		store: store, log: o.Logger, checkInterval: o.CheckInterval,
-		retryInterval: o.RetryInterval, loadTimeout: o.LoadTimeout, checkTimeout: o.CheckTimeout, now: o.Now,
-		after: o.After,
-	}
+	d := &Directory{store: store, log: o.Logger, now: o.Now, after: o.After,
+		loadTimeout: cmp.Or(o.LoadTimeout, DefaultLoadTimeout), checkTimeout: cmp.Or(o.CheckTimeout, DefaultCheckTimeout)}
 	if d.log == nil {
-		d.log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	if d.checkInterval <= 0 {
-		d.checkInterval = DefaultCheckInterval
-	}
-	if d.retryInterval <= 0 {
-		d.retryInterval = DefaultRetryInterval
-	}
-	if d.loadTimeout <= 0 {
-		d.loadTimeout = DefaultLoadTimeout
-	}
-	if d.checkTimeout <= 0 {
-		d.checkTimeout = DefaultCheckTimeout
+		d.log = slog.New(slog.DiscardHandler)
 	}
 	if d.now == nil {
 		d.now = time.Now
@@ -213,10 +179,7 @@ func (d *Directory) LastSync(ctx context.Context) (time.Time, error) {
 // "" otherwise (also when nothing is loaded: then there is nothing to be
 // stale, and LastSync fails instead).
 func (d *Directory) Stale() string {
-	d.mu.Lock()
-	failing := d.failing
-	d.mu.Unlock()
-	if loaded, _, _ := d.copyState(); failing && loaded {
+	if loaded, _, _ := d.copyState(); d.failing.Load() && loaded {
 		return StaleReason
 	}
 	return ""
