@@ -17,12 +17,11 @@ import (
 )
 
 // Firestore's limits on one commit are 500 writes and 10 MiB; a manifest
-// shard is about half a MiB, so a commit carries at most a few.
+// shard is about half a MiB. An Apply has a few commits in flight at once.
 const (
 	maxWritesPerCommit = 500
 	maxShardsPerCommit = 8
-	// commitConcurrency bounds the commits an Apply has in flight at once.
-	commitConcurrency = 4
+	commitConcurrency  = 4
 )
 
 // op is one document write of an Apply: a set (merged into the document
@@ -149,17 +148,8 @@ func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string
 // the same: its answer was lost (a deadline, a dropped connection) rather
 // than a refusal.
 func ambiguous(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return true
-	}
-	switch status.Code(err) {
-	case codes.DeadlineExceeded, codes.Unavailable, codes.Canceled, codes.Unknown, codes.Internal:
-		return true
-	}
-	return false
+	lost := []codes.Code{codes.DeadlineExceeded, codes.Unavailable, codes.Canceled, codes.Unknown, codes.Internal}
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || slices.Contains(lost, status.Code(err))
 }
 
 // manifestOps returns the writes that make the manifest hold hashes in
@@ -184,7 +174,7 @@ func (s *Store) manifestOps(hashes map[string]string, shards, oldShards int, raw
 
 // writes turns an Apply's arguments into one write per employee document,
 // deletes winning over puts of the same phone, and lists the phones put
-// and deleted. With one write per document the commits are independent, so
+// and deleted. One write per document keeps the commits independent, so
 // they can run concurrently.
 func (s *Store) writes(puts []roster.Employee, deletes []string) (ops []op, put, deleted []string, err error) {
 	gone := make(map[string]bool, len(deletes))

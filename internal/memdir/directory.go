@@ -31,23 +31,20 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// Store is the directory store a Directory copies; the bolt and firestore
-// stores satisfy it.
+// Store is the directory store a Directory copies.
 type Store interface {
 	// Status returns, in one read, a token that changes whenever the
-	// employees change and when the directory was last synced (the zero
-	// time if never).
+	// employees change, and when the directory was last synced (zero if
+	// never).
 	Status(ctx context.Context) (version string, lastSync time.Time, err error)
 	// Changes calls visit with every employee written and remove with
 	// every phone removed after version, and returns the version that
-	// brings the copy to; false, having called nothing, when the store
-	// cannot tell (the copy is too old): then the copy is read again whole.
+	// brings the copy to; false, having called nothing, when the copy is
+	// too old to catch up.
 	Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error)
-	// VisitEmployees first tells size how many employees it is about to
-	// hand over (a hint), then calls visit with every stored employee, and
-	// stops at the first error visit returns. Handed over one at a time,
-	// the employees are never all held as a slice next to the map a load
-	// builds.
+	// VisitEmployees tells size how many employees it is about to hand
+	// over (a hint), then calls visit with each, one at a time so that they
+	// are never all held twice, and stops at visit's first error.
 	VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error
 }
 
@@ -65,13 +62,10 @@ const (
 	DefaultCheckTimeout = 5 * time.Second
 )
 
-// ErrNotLoaded is Lookup's error until a copy of the directory has been
-// loaded: the store has not been reached yet, cannot be, or was never
-// synced.
+// ErrNotLoaded is Lookup's error until a copy of the directory is loaded.
 var ErrNotLoaded = errors.New("the employee directory has not been loaded yet")
 
-// StaleReason is what Stale returns while the store cannot be reached and
-// the directory answers from the copy it loaded before.
+// StaleReason is what Stale returns while the store cannot be reached.
 const StaleReason = "the directory store cannot be reached: answering from the directory loaded before"
 
 // Options tune a Directory; the zero value takes every default.
@@ -85,8 +79,7 @@ type Options struct {
 	CheckTimeout time.Duration
 	// Now is the clock that decides when a check is due (time.Now).
 	Now func() time.Time
-	// After is how Watch waits for the next check (time.After); a test
-	// passes a clock it advances, with Now.
+	// After is how Watch waits for the next check (time.After).
 	After func(time.Duration) <-chan time.Time
 }
 
@@ -133,11 +126,10 @@ func New(store Store, o Options) *Directory {
 	return d
 }
 
-// Lookup returns the employee whose E.164 phone is phone, and false (with a
-// nil error) when there is none, from the copy in memory. It fails with
-// ErrNotLoaded until a copy has been loaded. It never waits for the store:
-// when a check is due it starts one in the background and answers from the
-// copy it has.
+// Lookup returns the employee whose E.164 phone is phone, and false when
+// there is none, from the copy in memory; ErrNotLoaded before there is one.
+// It never waits for the store: a check that is due starts in the
+// background.
 func (d *Directory) Lookup(_ context.Context, phone string) (roster.Employee, bool, error) {
 	d.maybeCheck()
 	d.data.RLock()
@@ -157,11 +149,9 @@ func (d *Directory) copyState() (loaded bool, version string, lastSync time.Time
 }
 
 // LastSync returns when the directory being served was last synced, for
-// the readiness probe. With a copy loaded it answers at once (starting a
-// check when one is due), even while the store cannot be reached: Stale
-// says so. With none, it waits, within ctx, for a check: it returns the
-// check's error if the store cannot be reached, and the zero time if the
-// store was never synced.
+// the readiness probe: at once with a copy loaded, even while the store
+// cannot be reached (Stale says so); with none, after a check, whose error
+// it returns, or the zero time if the store was never synced.
 func (d *Directory) LastSync(ctx context.Context) (time.Time, error) {
 	if loaded, _, last := d.copyState(); loaded {
 		d.maybeCheck()
@@ -174,10 +164,8 @@ func (d *Directory) LastSync(ctx context.Context) (time.Time, error) {
 	return last, nil
 }
 
-// Stale returns StaleReason while the directory answers from a copy that
-// may be out of date because the last check could not reach the store, and
-// "" otherwise (also when nothing is loaded: then there is nothing to be
-// stale, and LastSync fails instead).
+// Stale returns StaleReason while a copy is loaded and the last check could
+// not reach the store, and "" otherwise.
 func (d *Directory) Stale() string {
 	if loaded, _, _ := d.copyState(); d.failing.Load() && loaded {
 		return StaleReason
