@@ -127,17 +127,11 @@ func serviceDisabled(st *status.Status) bool {
 	return strings.Contains(st.Message(), "has not been used in project")
 }
 
-// explain replaces a set-up failure in *err with its diagnosis, wrapped in
-// what was being done.
-func (s *Store) explain(err *error) {
-	if d := s.diagnose(*err); d != nil && !errors.Is(*err, d) {
-		*err = fmt.Errorf("%s: %w", strings.TrimSuffix(firstPart(*err), ":"), d)
+// diagnosed returns err's diagnosis in its place when err is a set-up
+// failure not yet diagnosed, and err otherwise.
+func (s *Store) diagnosed(err error) error {
+	if d := s.diagnose(err); d != nil && !errors.Is(err, d) {
+		return d
 	}
-}
-
-// firstPart is what an error says before its cause: "count employees" of
-// "count employees: rpc error: ...".
-func firstPart(err error) string {
-	before, _, _ := strings.Cut(err.Error(), ": ")
-	return before
+	return err
 }

@@ -137,11 +137,10 @@ func employeeOf(id string, f employeeFields) roster.Employee {
 
 // Count returns how many employees the directory holds: the server counts,
 // no document is read.
-func (s *Store) Count(ctx context.Context) (_ int, err error) {
-	defer s.explain(&err)
+func (s *Store) Count(ctx context.Context) (int, error) {
 	n, err := count(ctx, s.client.Collection(employeesCollection).Query)
 	if err != nil {
-		return 0, fmt.Errorf("count employees: %w", err)
+		return 0, fmt.Errorf("count employees: %w", s.diagnosed(err))
 	}
 	return n, nil
 }

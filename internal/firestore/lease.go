@@ -30,10 +30,9 @@ type leaseFields struct {
 // Expiry is decided by this process's clock (a transaction cannot read the
 // server's); instances' clocks agree to well under a second, which a ttl of
 // minutes leaves ample margin for.
-func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) (err error) {
-	defer s.explain(&err)
+func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) error {
 	doc := s.leaseDoc()
-	err = s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
+	err := s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
 		now := s.now()
 		held, found, err := readLease(tx, doc)
 		if err != nil {
@@ -46,7 +45,7 @@ func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Durati
 		return tx.Set(doc, leaseFields(next))
 	}, gfs.MaxAttempts(leaseTxAttempts))
 	if err != nil {
-		return fmt.Errorf("acquire the sync lease: %w", err)
+		return fmt.Errorf("acquire the sync lease: %w", s.diagnosed(err))
 	}
 	return nil
 }
@@ -87,12 +86,11 @@ func readLease(tx *gfs.Transaction, doc *gfs.DocumentRef) (leaseFields, bool, er
 
 // Lease returns the sync lease as the database keeps it, and false when no
 // one holds it, for `rollcall doctor`: one read, outside any transaction.
-func (s *Store) Lease(ctx context.Context) (_ rostersync.Lease, _ bool, err error) {
-	defer s.explain(&err)
+func (s *Store) Lease(ctx context.Context) (rostersync.Lease, bool, error) {
 	var l leaseFields
 	found, err := get(ctx, s.leaseDoc(), &l)
 	if err != nil {
-		return rostersync.Lease{}, false, fmt.Errorf("read %s/%s: %w", locksCollection, syncLockDoc, err)
+		return rostersync.Lease{}, false, fmt.Errorf("read %s/%s: %w", locksCollection, syncLockDoc, s.diagnosed(err))
 	}
 	return rostersync.Lease(l), found, nil
 }

@@ -48,10 +48,10 @@ type pendingFields struct {
 }
 
 // readState reads meta/directory; a missing document is the zero state.
-func (s *Store) readState(ctx context.Context) (st state, err error) {
-	defer s.explain(&err)
+func (s *Store) readState(ctx context.Context) (state, error) {
+	var st state
 	if _, err := get(ctx, s.metaDoc(), &st.stateFields); err != nil {
-		return state{}, fmt.Errorf("read %s/directory: %w", metaCollection, err)
+		return state{}, fmt.Errorf("read %s/directory: %w", metaCollection, s.diagnosed(err))
 	}
 	if st.Changes != "" {
 		if err := json.Unmarshal([]byte(st.Changes), &st.log); err != nil {
