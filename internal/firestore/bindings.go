@@ -83,8 +83,7 @@ func (s *Store) DeleteBinding(ctx context.Context, key string) error {
 // binding to an updated employee's phone that is not to that person
 // (binding.SamePerson), and returns how many it removed: one query per 30
 // phones, reading the matches' phone and person only, and one write per
-// binding removed. Apply calls it before and after it writes the employees
-// (ApplyPlan says why).
+// binding removed.
 func (s *Store) revokeBindings(ctx context.Context, deleted []string, updated []roster.Employee) (int, error) {
 	gone := make(map[string]bool, len(deleted))
 	phones := slices.Clone(deleted)

@@ -121,8 +121,7 @@ func (e *Engine) fromHistory(ctx context.Context, run *FeedbackRun) {
 		// Every stored employee was planned as unchanged, updated or deleted.
 		run.Employees, sizeKnown = r.Unchanged+r.Updated+r.Deleted, true
 	}
-	for i := range runs {
-		h := runs[i]
+	for _, h := range runs {
 		if !h.Applied() {
 			continue
 		}
