@@ -49,7 +49,6 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 	return s.eachEmployee(ctx, visit)
 }
 
-// eachEmployee calls visit with every stored employee as it streams in.
 func (s *Store) eachEmployee(ctx context.Context, visit func(roster.Employee) error) error {
 	it := s.client.Collection(employeesCollection).Select(employeeReadFields...).Documents(ctx)
 	defer it.Stop()
@@ -127,7 +126,6 @@ func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool
 	return employeeOf(phone, f), true, nil
 }
 
-// employeeOf is the employee a document with this id and these fields holds.
 func employeeOf(id string, f employeeFields) roster.Employee {
 	return roster.Employee{
 		Phone: id, Name: f.Name, Department: f.Department, Position: f.Position,
@@ -145,7 +143,6 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// count returns how many documents q matches, with an aggregation query.
 func count(ctx context.Context, q gfs.Query) (int, error) {
 	const alias = "n"
 	res, err := q.NewAggregationQuery().WithCount(alias).Get(ctx)

@@ -24,12 +24,10 @@ const (
 	shardTarget = 10_000
 )
 
-// manifestFields is one manifest document.
 type manifestFields struct {
 	Entries string `firestore:"entries"`
 }
 
-// shardsFor returns how many shards n entries need.
 func shardsFor(n int) int { return max(1, (n+shardTarget-1)/shardTarget) }
 
 // keepShards reports whether shards still suits n entries: resharding
@@ -39,7 +37,6 @@ func keepShards(shards, n int) bool {
 	return shards > 0 && n <= shards*shardTarget*3/2 && (shards == 1 || n >= shards*shardTarget/3)
 }
 
-// shardOf returns the shard of phone among shards.
 func shardOf(phone string, shards int) int {
 	h := fnv.New32a()
 	h.Write([]byte(phone))
@@ -50,7 +47,6 @@ func (s *Store) manifestDoc(shards, i int) *gfs.DocumentRef {
 	return s.client.Collection(manifestCollection).Doc(fmt.Sprintf("%d-%d", shards, i))
 }
 
-// encodeShards returns the manifest documents' contents for hashes.
 func encodeShards(hashes map[string]string, shards int) []string {
 	parts := make([][]string, shards)
 	for _, phone := range slices.Sorted(maps.Keys(hashes)) {

@@ -141,7 +141,6 @@ func (d *Directory) Lookup(_ context.Context, phone string) (roster.Employee, bo
 	return e, ok, nil
 }
 
-// copyState returns whether a copy is loaded, its version and last sync.
 func (d *Directory) copyState() (loaded bool, version string, lastSync time.Time) {
 	d.data.RLock()
 	defer d.data.RUnlock()

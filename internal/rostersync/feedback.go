@@ -135,5 +135,4 @@ func (e *Engine) fromHistory(ctx context.Context, run *FeedbackRun) {
 	}
 }
 
-// changed reports whether the run added, updated or deleted an employee.
 func (r Report) changed() bool { return r.Added+r.Updated+r.Deleted > 0 }

@@ -40,7 +40,6 @@ func feedbackPage(run FeedbackRun, shown [][]string) (FeedbackPage, bool) {
 	return FeedbackPage{Rows: feedbackRows(run, seoulTime(run.Report.Finished()), keptChange), HeaderRow: headerRow}, true
 }
 
-// seoulTime shows t as HR reads it.
 func seoulTime(t time.Time) string {
 	return t.In(roster.Seoul).Format("2006-01-02 15:04") + " (한국 시간)"
 }

@@ -154,7 +154,6 @@ func (h *leaseHold) keep(ctx context.Context) {
 	}
 }
 
-// left returns how long the lease lasts unrenewed.
 func (h *leaseHold) left() time.Duration {
 	h.mu.Lock()
 	defer h.mu.Unlock()
