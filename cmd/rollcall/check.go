@@ -12,7 +12,7 @@ import (
 
 // check is `rollcall check PHONE`. It prints nothing about the person beyond
 // what was typed: the answer and the sheet row, not the name.
-func check(ctx context.Context, args []string, cfg config.Config, stdout io.Writer) error {
+func check(ctx context.Context, args []string, cfg config.Config, stdout, _ io.Writer) error {
 	if len(args) != 1 {
 		return withCode(exitUsage, errors.New("usage: rollcall check PHONE"))
 	}

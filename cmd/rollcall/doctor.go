@@ -20,28 +20,23 @@ import (
 	"github.com/rollcall/rollcall/internal/sheets"
 )
 
-// overdueAfter is how long without a sync makes a deployment's store check
-// warn: Cloud Scheduler calls every minute by default (deploy/scheduler.sh),
-// so an hour is many schedules missed.
-const overdueAfter = time.Hour
-
-// doctorAttempts is how often the doctor tries a Sheets call: twice, so
-// that a blip passes and a quota used up is reported within seconds
-// rather than waited out as a sync does.
-const doctorAttempts = 2
+const (
+	// overdueAfter without a sync makes a deployment's store check warn:
+	// Cloud Scheduler calls every minute (deploy/scheduler.sh).
+	overdueAfter = time.Hour
+	// doctorAttempts: a Sheets call is tried twice, so that a blip passes
+	// and a used-up quota is reported at once, not waited out as a sync does.
+	doctorAttempts = 2
+)
 
 // doctorCmd is `rollcall doctor [--json]`: every check with the identity
 // this process runs as, changing nothing. A configuration that does not
 // load is a failed check, not bad usage.
 func doctorCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the checks as JSON")
-	if err := fs.Parse(args); err != nil {
-		return withCode(exitUsage, errSilent)
-	}
-	if fs.NArg() > 0 {
-		return withCode(exitUsage, fmt.Errorf("doctor takes no arguments, got %q", fs.Args()))
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
 	}
 	var setup doctor.Setup
 	cfg, err := config.Load(getenv)
@@ -77,39 +72,33 @@ func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()
 	source, srcErr := openSource(ctx, cfg.Source, doctorAttempts)
 	var st doctorReads
 	var stErr error
-	closeStore := func() {}
-	switch cfg.Store.Kind {
-	case config.StoreBolt:
-		b, err := bolt.OpenReadOnly(cfg.Store.Path)
-		if err == nil {
-			st, closeStore = b, func() { _ = b.Close() }
-		}
-		stErr = err
-	default:
-		f, err := firestore.Open(ctx, cfg.Store.Project, cfg.Store.Database)
-		if err == nil {
-			st, closeStore = f, func() { _ = f.Close() }
-		}
-		stErr = err
+	if cfg.Store.Kind == config.StoreBolt {
+		st, stErr = bolt.OpenReadOnly(cfg.Store.Path)
+	} else {
+		st, stErr = firestore.Open(ctx, cfg.Store.Project, cfg.Store.Database)
+	}
+	if stErr != nil {
+		st = nil // not a typed nil, which the checks would read
 	}
 	setup := doctorSetup(ctx, cfg, source, st, doctorKakao(cfg.Kakao, cfg.CloudRun, kakao.ProfileOptions{}))
 	setup.SourceErr, setup.StoreErr = srcErr, stErr
 	if errors.Is(stErr, bolt.ErrLocked) {
 		setup.StoreErr, setup.StoreBusy = nil, stErr.Error()+": ask the running service instead: GET /internal/doctor"
 	}
-	return setup, closeStore
+	return setup, func() {
+		if st != nil {
+			_ = st.Close()
+		}
+	}
 }
 
-// doctorSetup describes the configuration and hands the checks the
-// adapters: the CLI's, or the service's own for GET /internal/doctor, and
-// the Kakao check (doctorKakao).
+// doctorSetup hands the checks the configuration and the adapters: the
+// CLI's, or the service's own for GET /internal/doctor.
 func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Source, st doctorReads, k doctor.Kakao) doctor.Setup {
 	s := doctor.Setup{
 		SourceName:       cfg.Source.Location,
 		Source:           source,
 		StoreName:        cfg.Store.String(),
-		Scheduled:        cfg.Store.Kind == config.StoreFirestore,
-		OverdueAfter:     overdueAfter,
 		Plan:             planner(cfg.Sync.MaxDeletePercent),
 		MaxDeletePercent: cfg.Sync.MaxDeletePercent,
 		Kakao:            k,
@@ -123,13 +112,14 @@ func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Sourc
 			AuthBlockID:    cfg.Bindings.AuthBlockID,
 			Required:       cfg.CloudRun,
 		},
-		Texts: doctorTexts(cfg.Texts),
+		Settings: doctorSettings(cfg.Settings()),
+		Texts:    doctorSettings(cfg.Texts.Vars()),
+	}
+	if cfg.Store.Kind == config.StoreFirestore { // a deployment, synced on a schedule
+		s.OverdueAfter = overdueAfter
 	}
 	if st != nil {
 		s.Store, s.LastRun, s.Lease = st, lastRun(st), leaseOf(st)
-	}
-	for _, v := range cfg.Settings() {
-		s.Settings = append(s.Settings, doctor.Setting{Name: v.Name, Value: v.Value})
 	}
 	if src, ok := source.(*sheets.Source); ok {
 		s.Sheet = sheetInspector{src}
@@ -172,19 +162,16 @@ func doctorKakao(c config.Kakao, cloudRun bool, opts kakao.ProfileOptions) docto
 	}
 	if k.KeySet {
 		opts.Timeout = c.Timeout
-		client := kakao.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
-		k.Probe = client.Probe
+		k.Probe = kakao.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts).Probe
 	}
 	return k
 }
 
-func doctorTexts(t config.Texts) []doctor.Text {
-	inEffect := botTexts(t).WithDefaults()
-	shown := []string{inEffect.Verified, inEffect.NotEmployee, inEffect.NoProfile, inEffect.Undecided,
-		inEffect.GateVerified, inEffect.NotVerified, inEffect.Unbound, inEffect.VerifyButton}
-	var out []doctor.Text
-	for i, v := range t.Vars() {
-		out = append(out, doctor.Text{Var: v.Name, Value: shown[i], Custom: v.Value != ""})
+// doctorSettings hands variables to the checks.
+func doctorSettings(vs []config.Setting) []doctor.Setting {
+	out := make([]doctor.Setting, len(vs))
+	for i, v := range vs {
+		out[i] = doctor.Setting(v)
 	}
 	return out
 }
@@ -194,14 +181,15 @@ type sheetInspector struct{ src *sheets.Source }
 
 func (i sheetInspector) Inspect(ctx context.Context) (doctor.Sheet, error) {
 	in, err := i.src.Inspect(ctx)
-	return doctor.Sheet{Title: in.Title, Tabs: in.Tabs, Read: in.Read}, err
+	return doctor.Sheet(in), err
 }
 
-// doctorReads is what the doctor reads of a store; both stores have it.
+// doctorReads is what the doctor and GET /internal/status read of a store.
 type doctorReads interface {
 	doctor.Store
 	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
 	Lease(ctx context.Context) (rostersync.Lease, bool, error)
+	Close() error
 }
 
 // planner plans as the sync does, the deletion brake included.

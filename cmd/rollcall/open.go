@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/bolt"
@@ -20,15 +19,10 @@ import (
 // store is what the commands need of a store.
 type store interface {
 	rostersync.Store
-	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
-	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
-	Count(ctx context.Context) (int, error)
-	LastSync(ctx context.Context) (time.Time, error)
-	// Lease shows the sync lease (rollcall doctor).
-	Lease(ctx context.Context) (rostersync.Lease, bool, error)
-	memdir.Store  // what the directory in memory reads: Status, Changes, VisitEmployees
+	doctorReads   // the doctor's and GET /internal/status's reads
+	memdir.Store  // what the directory in memory reads
 	binding.Store // the bindings of verified Kakao users
-	Close() error
+	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
 }
 
 // Every store adapter must satisfy it.
@@ -39,41 +33,45 @@ var (
 
 // openStore opens the configured store.
 func openStore(ctx context.Context, c config.Store) (store, error) {
-	switch c.Kind {
-	case config.StoreBolt:
-		s, err := bolt.Open(c.Path)
-		if err != nil {
-			return nil, fmt.Errorf("open store %s: %w", c, err)
-		}
-		return s, nil
-	default:
-		s, err := firestore.Open(ctx, c.Project, c.Database)
-		if err != nil {
-			return nil, fmt.Errorf("open store %s: %w", c, err)
-		}
-		return s, nil
+	var s store
+	var err error
+	if c.Kind == config.StoreBolt {
+		s, err = bolt.Open(c.Path)
+	} else {
+		s, err = firestore.Open(ctx, c.Project, c.Database)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", c, err)
+	}
+	return s, nil
 }
 
-// openSource opens the configured employee list; attempts, when given,
-// bounds the tries of each Sheets call (the default otherwise).
-func openSource(ctx context.Context, c config.Source, attempts ...int) (rostersync.Source, error) {
+// openSource opens the configured employee list; attempts bounds the tries
+// of each Sheets call (0: the sheets package's default).
+func openSource(ctx context.Context, c config.Source, attempts int) (rostersync.Source, error) {
 	switch c.Kind {
 	case config.SourceCSV:
 		return abandonable{csv.New(c.Location)}, nil
 	case config.SourceXLSX:
 		return abandonable{xlsx.New(c.Location, c.Range)}, nil
 	default:
-		opts := sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab}
-		if len(attempts) > 0 {
-			opts.MaxAttempts = attempts[0]
-		}
+		opts := sheets.Options{Endpoint: c.SheetsEndpoint, FeedbackTab: c.FeedbackTab, MaxAttempts: attempts}
 		src, err := sheets.New(ctx, sheets.Ref(c.Sheet), c.Range, opts)
 		if err != nil {
 			return nil, fmt.Errorf("open the Google Sheet: %w", err)
 		}
 		return src, nil
 	}
+}
+
+// feedbackOption makes the sync engine write each run's result into HR's
+// spreadsheet when ROLLCALL_FEEDBACK_TAB names a tab (config allows it for
+// Google Sheets only); the store's history supplies the last change.
+func feedbackOption(source rostersync.Source, st store) []rostersync.EngineOption {
+	if src, ok := source.(*sheets.Source); ok && src.Feedback() != nil {
+		return []rostersync.EngineOption{rostersync.WithFeedback(src.Feedback(), st)}
+	}
+	return nil
 }
 
 // abandonable reads a file source so that its caller can stop waiting. A

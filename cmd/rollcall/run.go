@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 
@@ -45,24 +46,27 @@ func (e *exitError) Unwrap() error { return e.err }
 // withCode attaches an exit code to err.
 func withCode(code int, err error) error { return &exitError{code: code, err: err} }
 
+// errSilent is an exit whose explanation was already printed.
+var errSilent = errors.New("(reported)")
+
 // exitCode prints err, if any, and returns the process's exit code.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
 	code := exitFailed
-	var ee *exitError
-	if errors.As(err, &ee) {
+	ee, ok := errors.AsType[*exitError](err)
+	if ok {
 		code = ee.code
 	}
-	if ee == nil || ee.err != errSilent {
+	if !ok || ee.err != errSilent {
 		fmt.Fprintln(stderr, "rollcall:", err)
 	}
 	return code
 }
 
-// errSilent is an exit whose explanation was already printed.
-var errSilent = errors.New("(reported)")
+// command is a subcommand that runs with the configuration loaded.
+type command func(ctx context.Context, args []string, cfg config.Config, stdout, stderr io.Writer) error
 
 // run is the whole program, with its surroundings passed in so that tests
 // can run any command in-process.
@@ -72,6 +76,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return withCode(exitUsage, errSilent)
 	}
 	cmd, args := args[0], args[1:]
+	configured := map[string]command{"serve": serve, "sync": syncOnce, "check": check}
 	switch cmd {
 	case "version", "--version":
 		fmt.Fprintln(stdout, "rollcall", version)
@@ -81,24 +86,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	case "doctor":
 		return doctorCmd(ctx, args, getenv, stdout, stderr)
-	case "serve", "sync", "check":
-	default:
+	}
+	c, ok := configured[cmd]
+	if !ok {
 		fmt.Fprintf(stderr, "rollcall: unknown command %q\n\n%s\n", cmd, usage)
 		return withCode(exitUsage, errSilent)
 	}
-
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
 	log := logging.New(stderr, cfg.Log.Format, cfg.Log.Level).With("command", cmd)
-	ctx = logging.WithLogger(ctx, log)
-	switch cmd {
-	case "serve":
-		return serve(ctx, args, cfg, stdout, stderr)
-	case "sync":
-		return syncOnce(ctx, args, cfg, stdout, stderr)
-	default:
-		return check(ctx, args, cfg, stdout)
+	return c(logging.WithLogger(ctx, log), args, cfg, stdout, stderr)
+}
+
+// parseFlags parses a command's flags, printing their errors to stderr; a
+// command takes no other argument.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return withCode(exitUsage, errSilent)
 	}
+	if fs.NArg() > 0 {
+		return withCode(exitUsage, fmt.Errorf("%s takes no arguments, got %q", fs.Name(), fs.Args()))
+	}
+	return nil
 }

@@ -25,9 +25,7 @@ import (
 
 // Deadlines of the service's own calls to the store.
 const (
-	// storeCheckTimeout bounds the start-up check whether the store was
-	// ever synced.
-	storeCheckTimeout = 30 * time.Second
+	storeCheckTimeout = 30 * time.Second // was the store ever synced?
 	// failedReloadWait is how long a failed sync's answer waits for the
 	// directory's reload: with the store down, POST /internal/sync answers
 	// within the lease's deadline plus this.
@@ -52,7 +50,7 @@ var _ server.Staleness = (*memdir.Directory)(nil)
 // in production) is the clock of what the service lets expire: the
 // directory's checks, the bindings and their cache, the rate limits.
 func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileOptions, now func() time.Time) (*service, error) {
-	source, err := openSource(ctx, cfg.Source)
+	source, err := openSource(ctx, cfg.Source, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -77,11 +75,12 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		Invokers: cfg.Sync.Invokers,
 		Audience: cfg.Sync.Audience,
 		Metrics:  m.Handler(), // the headcount is not public: the sync credentials, or loopback
-	}, engine, st, operator.WithDoctor(func(ctx context.Context) doctor.Result {
 		// The service's own source, store and identity: on Cloud Run only
 		// it can tell whether rollcall may read the sheet.
-		return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, kakaoCheck))
-	}))
+		Doctor: func(ctx context.Context) doctor.Result {
+			return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, kakaoCheck))
+		},
+	}, engine, st)
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("set up %s: %w", operator.SyncPath, err)
@@ -101,17 +100,13 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 }
 
 // serve is `rollcall serve [--check-config]`: it listens on PORT until ctx
-// is done. With --check-config it only validates the configuration (config.Load
-// already has) and prints it, secrets masked.
+// is done. With --check-config it only prints the configuration, which
+// config.Load has validated, secrets masked.
 func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	checkOnly := fs.Bool("check-config", false, "validate the configuration, print it and exit")
-	if err := fs.Parse(args); err != nil {
-		return withCode(exitUsage, errSilent)
-	}
-	if fs.NArg() > 0 {
-		return withCode(exitUsage, fmt.Errorf("serve takes no arguments, got %q", fs.Args()))
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
 	}
 	if err := checkSkillSecret(cfg); err != nil {
 		return withCode(exitUsage, err)
@@ -137,8 +132,7 @@ func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr
 }
 
 // start loads the directory into memory, after a first sync when the store
-// was never synced. Until it is loaded, /ready answers 503 and skill calls
-// ERROR; if the store cannot be reached now, requests retry the load.
+// was never synced. Until then /ready answers 503 and skill calls ERROR.
 func (s *service) start(ctx context.Context) {
 	s.firstSync(ctx)
 	if err := s.directory.Refresh(ctx); err != nil {
@@ -147,9 +141,8 @@ func (s *service) start(ctx context.Context) {
 	}
 }
 
-// firstSync fills a directory that has never been synced, so that a fresh
-// checkout serves the example sheet without a separate step. Until it has
-// run, /ready answers 503.
+// firstSync fills a store that has never been synced, so that a fresh
+// checkout serves the example sheet without a separate step.
 func (s *service) firstSync(ctx context.Context) {
 	log := logging.FromContext(ctx)
 	lctx, cancel := context.WithTimeout(ctx, storeCheckTimeout)
@@ -166,20 +159,18 @@ func (s *service) firstSync(ctx context.Context) {
 	}
 }
 
-// reloadingSync runs syncs and then reloads this instance's directory in
-// memory, so that the instance that ran a sync answers from its result at
-// once; the other instances see it at their directory's next check.
+// reloadingSync reloads this instance's directory after each sync, so that
+// it answers from the result at once; other instances see it at their
+// directory's next check.
 type reloadingSync struct {
 	engine    *rostersync.Engine
 	directory *memdir.Directory
 }
 
 // Run runs one sync, then reloads the directory when the run moved the
-// store's version or its last sync: a done run, or a failed one whose
-// changes all landed (its record failed). One cut short moves neither:
-// every instance keeps what it holds until the next sync repairs the store
-// (docs/replication.md). As the store has just failed, the answer waits at
-// most failedReloadWait for a failed run's reload (which goes on without it).
+// store: a done run, or a failed one whose changes all landed. One cut
+// short moves nothing until the next sync repairs it (docs/replication.md).
+// A failed run's answer waits at most failedReloadWait for the reload.
 func (r *reloadingSync) Run(ctx context.Context, opts rostersync.Options) (rostersync.Report, error) {
 	report, err := r.engine.Run(ctx, opts)
 	if opts.DryRun || (err != nil && report.Landed != rostersync.LandedAll) {

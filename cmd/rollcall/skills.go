@@ -16,11 +16,10 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// newSkills wires the skill endpoints: the verification use case, counted
-// by m, reading profiles through one Kakao client (opts lets tests point it
-// at a fake), answering from dir in the company's words (texts) and binding
-// each employee verified through binder (nil: none); the rate limiters read
-// the time from now.
+// newSkills wires the skill endpoints: the verification, counted by m,
+// through one Kakao client (opts lets tests point it at a fake), answering
+// from dir in texts and binding each verified employee through binder (nil:
+// none); the rate limiters read the time from now.
 func newSkills(c config.Kakao, texts config.Texts, opts kakao.ProfileOptions, dir verify.Directory, binder verify.Binder, m *metrics.Metrics, now func() time.Time) *openbuilder.Handler {
 	opts.Timeout = c.Timeout
 	profiles := kakao.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts)
@@ -30,23 +29,19 @@ func newSkills(c config.Kakao, texts config.Texts, opts kakao.ProfileOptions, di
 	if c.UserRateLimit > 0 {
 		vopts.Users = ratelimit.New(rate.Limit(c.UserRateLimit)/60, ratelimit.DefaultUserBurst, ratelimit.WithClock(now))
 	}
-	hcfg := openbuilder.HandlerConfig{SkillSecret: c.SkillSecret.Reveal(), BotID: c.BotID, Texts: botTexts(texts)}
+	hcfg := openbuilder.HandlerConfig{SkillSecret: c.SkillSecret.Reveal(), BotID: c.BotID, Texts: openbuilder.Texts(texts)}
 	if c.ClientRateLimit > 0 {
 		hcfg.Clients = ratelimit.New(rate.Limit(c.ClientRateLimit), 2*c.ClientRateLimit, ratelimit.WithClock(now))
 	}
 	return openbuilder.NewHandler(hcfg, m.WrapVerifier(verify.New(m.WrapProfiles(profiles), dir, vopts)))
 }
 
-// errNoSkillSecret refuses to serve Cloud Run's public URL with open skill
-// endpoints that nobody declared open.
-var errNoSkillSecret = errors.New("ROLLCALL_SKILL_SECRET: not set, and this is Cloud Run (K_SERVICE is set): " +
-	"set the secret Open Builder sends, or set it to off to leave /kakao/* open on purpose")
-
-// checkSkillSecret refuses a Cloud Run service without a skill secret
-// unless ROLLCALL_SKILL_SECRET=off says it is open on purpose.
+// checkSkillSecret refuses to serve Cloud Run's public URL with open skill
+// endpoints that nobody declared open (ROLLCALL_SKILL_SECRET=off).
 func checkSkillSecret(cfg config.Config) error {
 	if cfg.CloudRun && cfg.Kakao.SkillSecret == "" && !cfg.Kakao.SkillOpen {
-		return errNoSkillSecret
+		return errors.New("ROLLCALL_SKILL_SECRET: not set, and this is Cloud Run (K_SERVICE is set): " +
+			"set the secret Open Builder sends, or set it to off to leave /kakao/* open on purpose")
 	}
 	return nil
 }
@@ -63,20 +58,5 @@ func warnOpenSkills(ctx context.Context, c config.Kakao) {
 		log.Info("ROLLCALL_SKILL_SECRET=off: /kakao/* is open to anyone, on purpose")
 	case c.SkillSecret == "":
 		log.Warn("ROLLCALL_SKILL_SECRET is not set: /kakao/* is open to anyone, and every call counts against ROLLCALL_CLIENT_RATE_LIMIT")
-	}
-}
-
-// botTexts hands the configured words to the skill answers; config has
-// validated them.
-func botTexts(t config.Texts) openbuilder.Texts {
-	return openbuilder.Texts{
-		Verified:     t.Verified,
-		NotEmployee:  t.NotEmployee,
-		NoProfile:    t.NoProfile,
-		Undecided:    t.Undecided,
-		GateVerified: t.GateVerified,
-		NotVerified:  t.NotVerified,
-		Unbound:      t.Unbound,
-		VerifyButton: t.VerifyButton,
 	}
 }

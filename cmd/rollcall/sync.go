@@ -16,19 +16,15 @@ import (
 // syncOnce is `rollcall sync [--dry-run] [--force] [--json]`.
 func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var opts rostersync.Options
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "plan and report without changing the store")
 	fs.BoolVar(&opts.Force, "force", false, "apply a sync that the deletion brake would refuse")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if err := fs.Parse(args); err != nil {
-		return withCode(exitUsage, errSilent)
-	}
-	if fs.NArg() > 0 {
-		return withCode(exitUsage, fmt.Errorf("sync takes no arguments, got %q", fs.Args()))
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
 	}
 
-	source, err := openSource(ctx, cfg.Source)
+	source, err := openSource(ctx, cfg.Source, 0)
 	if err != nil {
 		return err
 	}

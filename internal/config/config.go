@@ -1,7 +1,6 @@
-// Package config loads rollcall's configuration from environment variables,
-// once, at start-up, into parsed values. Every problem is reported together,
-// each naming its variable, so an operator fixes a deployment in one go.
-// Nothing else in rollcall reads the environment.
+// Package config loads rollcall's configuration from the environment, once,
+// at start-up. Every problem is reported together, each naming its variable,
+// so that an operator fixes a deployment in one go.
 package config
 
 import (
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/origin"
 	"github.com/rollcall/rollcall/internal/ratelimit"
@@ -17,18 +17,15 @@ import (
 
 // Config is everything rollcall is told by its environment.
 type Config struct {
-	Port   int
-	Source Source
-	Store  Store
-	Kakao  Kakao
-	Sync   Sync
-	Log    Log
-	// Bindings is in bindings.go.
+	Port     int
+	Source   Source
+	Store    Store
+	Kakao    Kakao
+	Sync     Sync
+	Log      Log
 	Bindings Bindings
-	// CloudRun says that rollcall runs as a Cloud Run service (K_SERVICE).
-	CloudRun bool
-	// Texts are the bot's words (texts.go).
-	Texts Texts
+	CloudRun bool  // K_SERVICE is set
+	Texts    Texts // the bot's words
 	// FirestoreEmulator says FIRESTORE_EMULATOR_HOST is set: the Firestore
 	// library talks to the emulator, without credentials.
 	FirestoreEmulator bool
@@ -46,28 +43,22 @@ const (
 
 // Source says where the employee list comes from.
 type Source struct {
-	// Kind is SourceCSV, SourceXLSX or SourceSheets.
-	Kind string
-	// Location is a file path, or the spreadsheet URL or id as given.
-	Location string
-	// Sheet is Location parsed, for SourceSheets.
-	Sheet SheetRef
-	// Range is an A1 range (ROLLCALL_SHEET_RANGE); "" means the default tab.
-	Range string
+	Kind     string   // SourceCSV, SourceXLSX or SourceSheets
+	Location string   // a file path, or the spreadsheet URL or id as given
+	Sheet    SheetRef // Location parsed, for SourceSheets
+	Range    string   // an A1 range; "" means the default tab
 	// SheetsEndpoint, when set, is a Sheets API base URL used without
 	// Google credentials (tests and local fakes).
 	SheetsEndpoint string
-	// FeedbackTab names the spreadsheet's tab each sync writes its result
-	// into for HR (ROLLCALL_FEEDBACK_TAB); "" means rollcall only reads.
+	// FeedbackTab names the tab each sync writes its result into for HR;
+	// "" means rollcall only reads.
 	FeedbackTab string
 }
 
 // Store says where the directory is kept.
 type Store struct {
-	// Kind is StoreBolt or StoreFirestore.
-	Kind string
-	// Path is the bolt file.
-	Path string
+	Kind string // StoreBolt or StoreFirestore
+	Path string // the bolt file
 	// Project and Database name the Firestore database ("" = "(default)").
 	Project, Database string
 }
@@ -87,19 +78,24 @@ func (s Store) String() string {
 type Kakao struct {
 	RESTAPIKey Secret
 	Origins    origin.List
-	// Timeout is the deadline of one verification's profile look-up.
-	Timeout time.Duration
-	// SkillSecret is "" when unset and when SkillOpen.
-	SkillSecret Secret
-	// SkillOpen says ROLLCALL_SKILL_SECRET=off: the endpoints are open on
-	// purpose.
-	SkillOpen bool
-	BotID     string
-	// UserRateLimit is profile look-ups per user a minute; 0 is off.
-	UserRateLimit int
-	// ClientRateLimit is unauthenticated requests per client address a
-	// second; 0 is off.
-	ClientRateLimit int
+	Timeout    time.Duration // of one verification's profile look-up
+	// SkillSecret is "" when unset and when SkillOpen: ROLLCALL_SKILL_SECRET=off
+	// declares the endpoints open on purpose.
+	SkillSecret     Secret
+	SkillOpen       bool
+	BotID           string
+	UserRateLimit   int // profile look-ups per user a minute; 0 is off
+	ClientRateLimit int // unauthenticated requests per client address a second; 0 is off
+}
+
+// Bindings configures "verify once, gate everywhere" (contract, section 3).
+type Bindings struct {
+	// TTL is how long a verified user stays bound; 0 means off: no binding
+	// is stored and the gate always answers not verified.
+	TTL time.Duration
+	// AuthBlockID is the Open Builder block a "not verified" gate answer
+	// offers as a quick reply; "" = none.
+	AuthBlockID string
 }
 
 // Sync configures the sync and its HTTP trigger.
@@ -116,34 +112,27 @@ type Log struct {
 	Level  slog.Level
 }
 
-// Defaults, as the contract states them.
-const (
-	DefaultPort   = 8080
-	DefaultSource = "examples/employees.csv"
-	DefaultStore  = "bolt:rollcall.db"
-	// DefaultKakaoOrigins are Kakao's OTP profile origins, current and
-	// older (kakao.DefaultOrigins).
-	DefaultKakaoOrigins = "https://talk-plugin-capi.kakao.com,https://talk-plugin.kakao.com"
-	DefaultKakaoTimeout = 2500 * time.Millisecond
-)
+// DefaultKakaoOrigins are Kakao's OTP profile origins, current and older
+// (kakao.DefaultOrigins).
+const DefaultKakaoOrigins = "https://talk-plugin-capi.kakao.com,https://talk-plugin.kakao.com"
 
 // Load reads the configuration through getenv (os.Getenv in production, a
 // map in tests). Its error lists every problem found, one per line.
 func Load(getenv func(string) string) (Config, error) {
 	l := loader{getenv: getenv}
 	c := Config{
-		Port: l.port("PORT", DefaultPort),
+		Port: l.port("PORT", 8080),
 		Source: Source{
-			Location:       l.str("ROLLCALL_SOURCE", DefaultSource),
+			Location:       l.str("ROLLCALL_SOURCE", "examples/employees.csv"),
 			Range:          l.str("ROLLCALL_SHEET_RANGE", ""),
 			SheetsEndpoint: l.baseURL("ROLLCALL_SHEETS_ENDPOINT"),
 			FeedbackTab:    l.str("ROLLCALL_FEEDBACK_TAB", ""),
 		},
-		Store: l.store("ROLLCALL_STORE", DefaultStore),
+		Store: l.store("ROLLCALL_STORE", "bolt:rollcall.db"),
 		Kakao: Kakao{
 			RESTAPIKey:      Secret(l.str("ROLLCALL_KAKAO_REST_API_KEY", "")),
 			Origins:         l.origins("ROLLCALL_KAKAO_OTP_ORIGINS", DefaultKakaoOrigins),
-			Timeout:         l.kakaoTimeout("ROLLCALL_KAKAO_TIMEOUT", DefaultKakaoTimeout),
+			Timeout:         l.kakaoTimeout("ROLLCALL_KAKAO_TIMEOUT", 2500*time.Millisecond),
 			BotID:           l.str("ROLLCALL_BOT_ID", ""),
 			UserRateLimit:   l.limit("ROLLCALL_USER_RATE_LIMIT", ratelimit.DefaultUserRate),
 			ClientRateLimit: l.limit("ROLLCALL_CLIENT_RATE_LIMIT", ratelimit.DefaultClientRate),
@@ -158,7 +147,10 @@ func Load(getenv func(string) string) (Config, error) {
 			Format: l.logFormat("ROLLCALL_LOG_FORMAT", logging.FormatJSON),
 			Level:  l.logLevel("ROLLCALL_LOG_LEVEL", slog.LevelInfo),
 		},
-		Bindings: l.bindings(),
+		Bindings: Bindings{
+			TTL:         l.bindingTTL("ROLLCALL_BINDING_TTL", binding.DefaultTTL),
+			AuthBlockID: l.blockID("ROLLCALL_AUTH_BLOCK_ID"),
+		},
 		CloudRun: l.str("K_SERVICE", "") != "",
 		Texts:    l.texts(),
 
@@ -173,8 +165,8 @@ func Load(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-// texts reads the bot's words (texts.go); the variables are named here,
-// with the others, for the deploy checks that read this file.
+// texts reads the bot's words; the variables are named in this file, with
+// the others, for the deploy checks that read it.
 func (l *loader) texts() Texts {
 	return Texts{
 		Verified:     l.text("ROLLCALL_TEXT_VERIFIED", true, MaxText),

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ type Setting struct {
 
 // Settings lists every variable in effect, secrets masked.
 func (c Config) Settings() []Setting {
+	orUnset := func(s string) string { return cmp.Or(s, "(unset)") }
 	set := func(s Secret) string {
 		if s == "" {
 			return "(unset)"
@@ -40,14 +42,7 @@ func (c Config) Settings() []Setting {
 		}
 		return fmt.Sprintf("%d %s", n, unit)
 	}
-	orUnset := func(s string) string {
-		if s == "" {
-			return "(unset)"
-		}
-		return s
-	}
-	var out []Setting
-	for _, kv := range [][2]string{
+	out := []Setting{
 		{"PORT", fmt.Sprint(c.Port)},
 		{"ROLLCALL_SOURCE", c.Source.Location + " (" + c.Source.Kind + ")"},
 		{"ROLLCALL_SHEET_RANGE", orUnset(c.Source.Range)},
@@ -69,8 +64,6 @@ func (c Config) Settings() []Setting {
 		{"ROLLCALL_AUTH_BLOCK_ID", orUnset(c.Bindings.AuthBlockID)},
 		{"ROLLCALL_LOG_FORMAT", string(c.Log.Format)},
 		{"ROLLCALL_LOG_LEVEL", c.Log.Level.String()},
-	} {
-		out = append(out, Setting{kv[0], kv[1]})
 	}
 	for _, t := range c.Texts.Vars() {
 		out = append(out, Setting{t.Name, describeText(t.Value)})
@@ -87,4 +80,12 @@ func bindingTTL(d time.Duration) string {
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
 	}
 	return d.String()
+}
+
+// describeText shows a text as Describe and doctor print it.
+func describeText(v string) string {
+	if v == "" {
+		return "(default)"
+	}
+	return fmt.Sprintf("%q", v)
 }

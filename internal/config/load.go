@@ -7,10 +7,14 @@ import (
 	"net/mail"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/rollcall/rollcall/internal/a1"
+	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/origin"
 )
@@ -41,11 +45,9 @@ func (l *loader) port(name string, def int) int {
 	return p
 }
 
-// percent reads a percentage from 0 to 100. NaN and ±Inf are refused by
-// name: ParseFloat accepts them, and NaN would pass a range check written
-// as p < 0 || p > 100 (every comparison with NaN is false), turning the
-// deletion brake off. A value out of float64's range (1e400) is ParseFloat's
-// error.
+// percent reads a percentage from 0 to 100. NaN and ±Inf, which ParseFloat
+// accepts, are refused by name: NaN passes any range check written as
+// p < 0 || p > 100, and would turn the deletion brake off.
 func (l *loader) percent(name string, def float64) float64 {
 	v := l.str(name, strconv.FormatFloat(def, 'f', -1, 64))
 	p, err := strconv.ParseFloat(v, 64)
@@ -142,7 +144,7 @@ func (l *loader) store(name, def string) Store {
 		return Store{Kind: StoreBolt, Path: rest}
 	case StoreFirestore:
 		project, database, _ := strings.Cut(rest, "/")
-		if !validID(project) || (database != "" && !validID(database)) {
+		if !cloudID.MatchString(project) || (database != "" && !cloudID.MatchString(database)) {
 			l.fail(name, "%q: want firestore:PROJECT_ID or firestore:PROJECT_ID/DATABASE_ID", v)
 		}
 		return Store{Kind: StoreFirestore, Project: project, Database: database}
@@ -151,22 +153,8 @@ func (l *loader) store(name, def string) Store {
 	return Store{}
 }
 
-// validID accepts Google Cloud project and Firestore database ids: lowercase
-// letters, digits and hyphens (and "(default)").
-func validID(s string) bool {
-	if s == "(default)" {
-		return true
-	}
-	if s == "" || len(s) > 63 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
-			return false
-		}
-	}
-	return true
-}
+// cloudID matches Google Cloud project and Firestore database ids.
+var cloudID = regexp.MustCompile(`^([a-z0-9-]{1,63}|\(default\))$`)
 
 // source reads the kind of the employee list and, for a Google Sheet, its
 // reference.
@@ -212,4 +200,59 @@ func (l *loader) logLevel(name string, def slog.Level) slog.Level {
 		return def
 	}
 	return level
+}
+
+// bindingTTL reads ROLLCALL_BINDING_TTL.
+func (l *loader) bindingTTL(name string, def time.Duration) time.Duration {
+	v := l.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := binding.ParseTTL(v)
+	if err != nil {
+		l.fail(name, "%v", err)
+	}
+	return d
+}
+
+// blockIDRE matches an Open Builder block id as in the block's URL (24 hex
+// digits today), with room to spare.
+var blockIDRE = regexp.MustCompile(`^[0-9A-Za-z]{0,64}$`)
+
+// blockID reads an Open Builder block id.
+func (l *loader) blockID(name string) string {
+	v := l.str(name, "")
+	if !blockIDRE.MatchString(v) {
+		l.fail(name, "%q is not an Open Builder block id (letters and digits, e.g. 5f1a0c7e3b2d4a0001a1b2c3, from the block's URL)", v)
+	}
+	return v
+}
+
+// maxTabTitle is the longest tab name Google Sheets accepts.
+const maxTabTitle = 100
+
+// feedbackTab checks ROLLCALL_FEEDBACK_TAB against the source: only a Google
+// Sheet has tabs rollcall can write to, and the tab must not be the one the
+// employee list is read from.
+func (l *loader) feedbackTab(name string, src Source) {
+	tab := src.FeedbackTab
+	switch {
+	case tab == "":
+	case src.Kind != SourceSheets:
+		l.fail(name, "a feedback tab needs a Google Sheets source; ROLLCALL_SOURCE is a %s file: unset %s", src.Kind, name)
+	case utf8.RuneCountInString(tab) > maxTabTitle:
+		l.fail(name, "a tab name is at most %d characters, this one %d", maxTabTitle, utf8.RuneCountInString(tab))
+	case src.Range != "" && rangeTab(src.Range) == tab:
+		l.fail(name, "%q is the tab ROLLCALL_SHEET_RANGE reads the employee list from: name another tab", tab)
+	}
+}
+
+// rangeTab is the tab an A1 range names ("직원 목록" in "'직원 목록'!A:Z"); a
+// range that is not A1 notation names none here: the source reports it.
+func rangeTab(rangeA1 string) string {
+	r, err := a1.Parse(rangeA1)
+	if err != nil {
+		return ""
+	}
+	return r.Tab
 }

@@ -26,12 +26,10 @@ func (s Secret) Reveal() string { return string(s) }
 // MarshalText hides the value from encoders (JSON logs of a whole struct).
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// headerSecret reads a secret that travels in an HTTP header: the skill
-// secret (X-Rollcall-Secret, set in Open Builder's skill settings) and the
-// sync token (Authorization: Bearer). A value no header can carry — a line
-// break pasted into the middle, another control character — could never
-// match, so every request would be refused; it is refused at start-up
-// instead. The message names no part of the value.
+// headerSecret reads a secret that travels in an HTTP header (the skill
+// secret, the sync token). A value no header can carry (a pasted line
+// break) would refuse every request, so it is refused at start-up, without
+// naming any part of it.
 func (l *loader) headerSecret(name string) Secret {
 	v := l.str(name, "")
 	if !httpguts.ValidHeaderFieldValue(v) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -11,33 +12,28 @@ import (
 // SheetRef names a spreadsheet and, optionally, one of its tabs, as
 // ROLLCALL_SOURCE gives them; sheets.Ref has the same fields.
 type SheetRef struct {
-	// SpreadsheetID is the id in the sheet's URL, between "/d/" and the next "/".
-	SpreadsheetID string
-	// GID is the tab's sheetId, from the URL's "gid" parameter. It is
-	// meaningful only when HasGID is set: 0 is a valid tab id.
-	GID int64
-	// HasGID says whether the source named a tab.
+	SpreadsheetID string // between "/d/" and the next "/" in the URL
+	// GID is the tab's sheetId from the URL's "gid"; HasGID says whether the
+	// source named a tab, 0 being a valid tab id.
+	GID    int64
 	HasGID bool
 }
 
-// errBadSheet says that a source is neither a Google Sheets URL nor a
-// spreadsheet id.
 var errBadSheet = errors.New("not a Google Sheets URL or spreadsheet id")
 
-// Bounds on a spreadsheet id. Google's ids are 44 characters today; older
-// ones are shorter, none shorter than 25. A bare id must be at least
-// minBareIDLen long so that a short word is not mistaken for one; inside a
-// URL the structure already says it is an id.
+// Bounds on a spreadsheet id: Google's are 44 characters today, older ones
+// no shorter than 25. A bare id must be at least minBareIDLen long so that
+// a short word is not mistaken for one; in a URL the structure says it is.
 const (
 	minBareIDLen = 20
 	maxIDLen     = 128
 )
 
-// parseSheet reads a spreadsheet reference from what an operator puts in
-// ROLLCALL_SOURCE: the URL HR copies from the browser's address bar, in any of
-// its shapes (".../spreadsheets/d/<id>/edit#gid=<gid>", "?gid=", "/u/0/d/",
-// without "/edit", with "?usp=sharing", without "https://"), or a bare
-// spreadsheet id.
+var sheetIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]*$`)
+
+// parseSheet reads ROLLCALL_SOURCE as the URL HR copies from the browser, in
+// any of its shapes ("#gid=" or "?gid=", "/u/0/d/", without "/edit" or
+// "https://", with "?usp=sharing"), or as a bare spreadsheet id.
 func parseSheet(s string) (SheetRef, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -52,10 +48,9 @@ func parseSheet(s string) (SheetRef, error) {
 	return SheetRef{SpreadsheetID: s}, nil
 }
 
-// isSheet reports whether s names a Google Sheet rather than a file:
-// a path ending in .csv or .xlsx is a file; anything that looks like a URL
-// is meant as a sheet (parseSheet then says what is wrong with it, if
-// anything); otherwise s is a sheet when it is a valid bare spreadsheet id.
+// isSheet reports whether s names a Google Sheet rather than a file: not a
+// .csv or .xlsx path, and a URL (parseSheet says what is wrong with it, if
+// anything) or a valid bare spreadsheet id.
 func isSheet(s string) bool {
 	s = strings.TrimSpace(s)
 	lower := strings.ToLower(s)
@@ -94,13 +89,12 @@ func parseURL(s string) (SheetRef, error) {
 
 	// The fragment is what the browser shows for the tab on screen; the
 	// query's gid is what Google put in a shared link. Prefer the fragment.
-	gid, found := "", false
-	if frag, err := url.ParseQuery(u.Fragment); err == nil && frag.Has("gid") {
-		gid, found = frag.Get("gid"), true
-	} else if u.Query().Has("gid") {
-		gid, found = u.Query().Get("gid"), true
+	q, err := url.ParseQuery(u.Fragment)
+	if err != nil || !q.Has("gid") {
+		q = u.Query()
 	}
-	if found {
+	if q.Has("gid") {
+		gid := q.Get("gid")
 		n, err := strconv.ParseInt(gid, 10, 64)
 		if err != nil || n < 0 {
 			return SheetRef{}, fmt.Errorf("%w: gid %q is not a tab id (a number)", errBadSheet, gid)
@@ -145,10 +139,8 @@ func checkID(id string, minLen int) error {
 		return fmt.Errorf("%w: a spreadsheet id is %d to %d characters long, this one %d",
 			errBadSheet, minLen, maxIDLen, len(id))
 	}
-	for _, r := range id {
-		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
-			return fmt.Errorf("%w: a spreadsheet id has only letters, digits, '-' and '_'", errBadSheet)
-		}
+	if !sheetIDRE.MatchString(id) {
+		return fmt.Errorf("%w: a spreadsheet id has only letters, digits, '-' and '_'", errBadSheet)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"regexp"
 	"unicode/utf8"
 )
@@ -31,17 +30,10 @@ const namePlaceholder = "{name}"
 // placeholderRE finds anything that looks like a placeholder.
 var placeholderRE = regexp.MustCompile(`\{[^{}]*\}`)
 
-// TextVar is one text and its variable.
-type TextVar struct {
-	// Name is the variable: ROLLCALL_TEXT_VERIFIED.
-	Name string
-	// Value is the configured text, "" for rollcall's default.
-	Value string
-}
-
-// Vars lists the texts with their variables, in the contract's order.
-func (t Texts) Vars() []TextVar {
-	return []TextVar{
+// Vars lists the texts with their variables, in the contract's order; ""
+// stands for rollcall's default.
+func (t Texts) Vars() []Setting {
+	return []Setting{
 		{"ROLLCALL_TEXT_VERIFIED", t.Verified},
 		{"ROLLCALL_TEXT_NOT_EMPLOYEE", t.NotEmployee},
 		{"ROLLCALL_TEXT_NO_PROFILE", t.NoProfile},
@@ -86,12 +78,4 @@ func (l *loader) text(name string, withName bool, limit int) string {
 		}
 	}
 	return v
-}
-
-// describeText shows a text as Describe and doctor print it.
-func describeText(v string) string {
-	if v == "" {
-		return "(default)"
-	}
-	return fmt.Sprintf("%q", v)
 }

@@ -1,13 +1,9 @@
 // Package doctor checks a rollcall set-up, changing nothing anywhere: the
-// configuration, the identity the Google calls run as, the employee sheet
-// (its header, its rows and what a sync would do), the feedback tab, the
-// store, Kakao's key and the service's protection. `rollcall doctor` and
-// GET /internal/doctor run the same checks (CONTRACT.md section 6).
-//
-// It declares the small interfaces it needs of the adapters; the wiring
-// passes them in a Setup. No check reads or writes beyond what it names,
-// and no line it writes holds a phone number, a name, an email, a key or a
-// cell's content: rows are named by number and problem code.
+// configuration, the Google identity, the sheet (header, rows, what a sync
+// would do), the feedback tab, the store, Kakao's key and the endpoints'
+// protection (CONTRACT.md section 6). It declares the interfaces it needs of
+// the adapters, which the wiring passes in a Setup. No line it writes holds
+// a phone number, a name, an email, a key or a cell's content.
 package doctor
 
 import (
@@ -57,17 +53,14 @@ const (
 type Check struct {
 	Name   string `json:"name"`
 	Status Status `json:"status"`
-	// Detail says what was found, in one line.
-	Detail string `json:"detail"`
-	// Fix says what to do, in one sentence; empty when Status is OK.
-	Fix string `json:"fix,omitempty"`
+	Detail string `json:"detail"`        // what was found, in one line
+	Fix    string `json:"fix,omitempty"` // what to do, in one sentence; empty when OK
 }
 
 // Result is the whole diagnosis; its JSON is `rollcall doctor --json`'s and
 // GET /internal/doctor's.
 type Result struct {
-	// Status is the worst of the checks'.
-	Status Status  `json:"status"`
+	Status Status  `json:"status"` // the worst of the checks'
 	Checks []Check `json:"checks"`
 }
 
@@ -107,8 +100,7 @@ func (r Result) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// Deadlines of the checks that call out: a doctor that hangs diagnoses
-// nothing.
+// Deadlines of the checks that call out: a doctor that hangs diagnoses nothing.
 const (
 	sourceTimeout = 2 * time.Minute // a Sheets read, retries on quota included
 	storeTimeout  = 30 * time.Second
@@ -126,23 +118,19 @@ func Run(ctx context.Context, s Setup) Result {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	r.add(configCheck(s))
-	r.add(identityCheck(s))
-	for _, c := range sheetChecks(ctx, s) {
+	checks := append([]Check{configCheck(s), identityCheck(s)}, sheetChecks(ctx, s)...)
+	if s.Feedback != nil {
+		checks = append(checks, feedbackCheck(ctx, s))
+	}
+	checks = append(checks, storeCheck(ctx, s), kakaoCheck(ctx, s.Kakao), protectionCheck(s.Protection), textsCheck(s.Texts))
+	for _, c := range checks {
 		r.add(c)
 	}
-	if s.Feedback != nil {
-		r.add(feedbackCheck(ctx, s))
-	}
-	r.add(storeCheck(ctx, s))
-	r.add(kakaoCheck(ctx, s.Kakao))
-	r.add(protectionCheck(s.Protection))
-	r.add(textsCheck(s.Texts))
 	return r
 }
 
-// Remedy is what an adapter's error may offer: the fix of a failure a
-// set-up meets, in one sentence.
+// Remedy is what an adapter's error may offer: the fix of a set-up failure,
+// in one sentence.
 type Remedy interface {
 	Remedy() string
 }

@@ -78,17 +78,17 @@ func storedHashes(t *testing.T, n int) map[string]string {
 
 func healthy(t *testing.T) Setup {
 	return Setup{
-		Settings:   []Setting{{"PORT", "8080"}},
-		Identity:   "rollcall-runtime@p.iam.gserviceaccount.com",
-		SourceName: "sheet",
-		Source:     rowsSource{rows: sheet(10)},
-		StoreName:  "firestore:p",
-		Store:      fakeStore{hashes: storedHashes(t, 10), last: now.Add(-time.Minute)},
-		LastRun:    lastRunIs(SyncRun{StartedAt: now.Add(-time.Minute)}),
-		Scheduled:  true, OverdueAfter: time.Hour, Plan: plan, MaxDeletePercent: 20,
+		Settings:     []Setting{{"PORT", "8080"}},
+		Identity:     "rollcall-runtime@p.iam.gserviceaccount.com",
+		SourceName:   "sheet",
+		Source:       rowsSource{rows: sheet(10)},
+		StoreName:    "firestore:p",
+		Store:        fakeStore{hashes: storedHashes(t, 10), last: now.Add(-time.Minute)},
+		LastRun:      lastRunIs(SyncRun{StartedAt: now.Add(-time.Minute)}),
+		OverdueAfter: time.Hour, Plan: plan, MaxDeletePercent: 20,
 		Kakao:      Kakao{KeySet: true, Origins: []string{"https://talk-plugin-capi.kakao.com"}, Timeout: time.Second},
 		Protection: Protection{SkillSecretSet: true, BotID: "bot", Invokers: []string{"s@p.iam.gserviceaccount.com"}, Audience: "https://x/internal/sync", AuthBlockID: "b"},
-		Texts:      []Text{{Var: "ROLLCALL_TEXT_VERIFIED", Value: "{name}님", Custom: true}},
+		Texts:      []Setting{{"ROLLCALL_TEXT_VERIFIED", "{name}님"}},
 		Now:        func() time.Time { return now },
 	}
 }

@@ -105,7 +105,7 @@ var staff = rows{
 func setup(store *firestore.Store) doctor.Setup {
 	return doctor.Setup{
 		SourceName: "sheet", Source: staff,
-		StoreName: "firestore:p", Store: store, Scheduled: true, OverdueAfter: time.Hour, MaxDeletePercent: 20,
+		StoreName: "firestore:p", Store: store, OverdueAfter: time.Hour, MaxDeletePercent: 20,
 		Plan: func(employees []roster.Employee, stored map[string]string) doctor.Plan {
 			p := rostersync.NewPlan(employees, stored)
 			return doctor.Plan{Added: len(p.Added), Updated: len(p.Updated), Deleted: len(p.Deleted), Unchanged: p.Unchanged, Stored: p.Stored}

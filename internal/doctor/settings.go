@@ -40,11 +40,11 @@ func identityCheck(s Setup) Check {
 }
 
 func kakaoCheck(ctx context.Context, k Kakao) Check {
-	origins := "default origins " + strings.Join(k.Origins, ",")
+	kind := "default"
 	if k.CustomOrigins {
-		origins = "custom origins " + strings.Join(k.Origins, ",")
+		kind = "custom"
 	}
-	settings := fmt.Sprintf("%s; time-out %s", origins, k.Timeout)
+	settings := fmt.Sprintf("%s origins %s; time-out %s", kind, strings.Join(k.Origins, ","), k.Timeout)
 	if !k.KeySet {
 		status := Warn
 		if k.Required {
@@ -58,8 +58,7 @@ func kakaoCheck(ctx context.Context, k Kakao) Check {
 	}
 	ctx, cancel := context.WithTimeout(ctx, kakaoTimeout)
 	defer cancel()
-	err := k.Probe(ctx)
-	switch {
+	switch err := k.Probe(ctx); {
 	case err == nil:
 		return Check{Name: CheckKakao, Status: OK, Detail: "REST API key set, and Kakao did not refuse it from this machine (asked for a never-issued OTP); " + settings}
 	case fixOf(err, "") != "":
@@ -71,55 +70,41 @@ func kakaoCheck(ctx context.Context, k Kakao) Check {
 }
 
 func protectionCheck(p Protection) Check {
-	var found, missing, fixes []string
-	switch {
-	case p.SkillOpen:
-		found = append(found, "skill secret off (open on purpose)")
-	case p.SkillSecretSet:
-		found = append(found, "skill secret set")
-	case p.Required:
+	if p.Required && !p.SkillOpen && !p.SkillSecretSet {
 		return Check{Name: CheckProtection, Status: Fail,
 			Detail: "no skill secret on Cloud Run: rollcall serve refuses to start",
 			Fix:    "set ROLLCALL_SKILL_SECRET to the secret Open Builder sends, or to off to leave /kakao/* open on purpose"}
-	default:
-		missing = append(missing, "no skill secret")
-		fixes = append(fixes, "ROLLCALL_SKILL_SECRET (and the same header in Open Builder's skills)")
 	}
-	if p.BotID != "" {
-		found = append(found, "bot id "+p.BotID)
-	} else {
-		missing = append(missing, "no bot id")
-		fixes = append(fixes, "ROLLCALL_BOT_ID")
-	}
-	switch {
-	case len(p.Invokers) > 0:
-		found = append(found, "sync invokers "+strings.Join(p.Invokers, ","))
-	case p.SyncToken:
-		found = append(found, "sync token set, no invokers")
-		missing = append(missing, "no sync invokers")
-		fixes = append(fixes, "ROLLCALL_SYNC_INVOKERS (Cloud Scheduler's service account)")
-	default:
-		missing = append(missing, "no sync token or invokers: /internal/sync is refused")
-		fixes = append(fixes, "ROLLCALL_SYNC_INVOKERS (Cloud Scheduler's service account)")
-	}
-	if len(p.Invokers) > 0 {
-		if p.Audience != "" {
-			found = append(found, "audience "+p.Audience)
+	var found, missing, fixes []string
+	// note records what is set, or what is missing and the variable to set.
+	note := func(set bool, shown, lacking, variable string) {
+		if set {
+			found = append(found, shown)
 		} else {
-			missing = append(missing, "no sync audience (the request's own URL is taken)")
-			fixes = append(fixes, "ROLLCALL_SYNC_AUDIENCE")
+			missing, fixes = append(missing, lacking), append(fixes, variable)
 		}
 	}
-	if p.AuthBlockID != "" {
-		found = append(found, "auth block id set")
-	} else {
-		missing = append(missing, "no auth block id (the gate offers no button)")
-		fixes = append(fixes, "ROLLCALL_AUTH_BLOCK_ID")
+	skillSecret := "skill secret set"
+	if p.SkillOpen {
+		skillSecret = "skill secret off (open on purpose)"
 	}
+	note(p.SkillOpen || p.SkillSecretSet, skillSecret, "no skill secret", "ROLLCALL_SKILL_SECRET (and the same header in Open Builder's skills)")
+	note(p.BotID != "", "bot id "+p.BotID, "no bot id", "ROLLCALL_BOT_ID")
+	noInvokers := "no sync token or invokers: /internal/sync is refused"
+	if p.SyncToken {
+		noInvokers = "no sync invokers"
+		if len(p.Invokers) == 0 {
+			found = append(found, "sync token set, no invokers")
+		}
+	}
+	note(len(p.Invokers) > 0, "sync invokers "+strings.Join(p.Invokers, ","), noInvokers, "ROLLCALL_SYNC_INVOKERS (Cloud Scheduler's service account)")
+	if len(p.Invokers) > 0 {
+		note(p.Audience != "", "audience "+p.Audience, "no sync audience (the request's own URL is taken)", "ROLLCALL_SYNC_AUDIENCE")
+	}
+	note(p.AuthBlockID != "", "auth block id set", "no auth block id (the gate offers no button)", "ROLLCALL_AUTH_BLOCK_ID")
 	c := Check{Name: CheckProtection, Status: OK, Detail: strings.Join(append(found, missing...), "; ")}
 	if len(missing) > 0 {
-		c.Status = Warn
-		c.Fix = "for production, set " + strings.Join(fixes, ", ")
+		c.Status, c.Fix = Warn, "for production, set "+strings.Join(fixes, ", ")
 	}
 	return c
 }
@@ -127,12 +112,12 @@ func protectionCheck(p Protection) Check {
 // maxTextShown is how much of a text the texts check repeats.
 const maxTextShown = 60
 
-func textsCheck(texts []Text) Check {
+func textsCheck(texts []Setting) Check {
 	parts := make([]string, len(texts))
 	custom := 0
 	for i, t := range texts {
-		name := strings.TrimPrefix(t.Var, "ROLLCALL_TEXT_")
-		if !t.Custom {
+		name := strings.TrimPrefix(t.Name, "ROLLCALL_TEXT_")
+		if t.Value == "" {
 			parts[i] = name + " (default)"
 			continue
 		}

@@ -13,54 +13,43 @@ type Setup struct {
 	// ConfigProblems lists why the configuration did not load; the other
 	// fields are then unset.
 	ConfigProblems []string
-	// Settings are every variable in effect, secrets masked.
-	Settings []Setting
+	Settings       []Setting // every variable in effect, secrets masked
 
-	// Identity names the account the Google calls run as; "" when there
-	// are none or it cannot be told, and IdentityNote says which.
+	// Identity names the account the Google calls run as; when it cannot,
+	// IdentityNote says why, or IdentityErr that there are no credentials.
 	Identity     string
 	IdentityNote string
-	// IdentityErr says why there are no credentials at all.
-	IdentityErr error
+	IdentityErr  error
 
-	// SourceName is ROLLCALL_SOURCE as an operator knows it.
-	SourceName string
-	// Source reads the rows; SourceErr says why it could not be opened.
-	Source    Source
-	SourceErr error
-	// Sheet, for a Google Sheet, shows its title and tabs.
-	Sheet Inspector
+	SourceName string // ROLLCALL_SOURCE as given
+	Source     Source
+	SourceErr  error     // why Source could not be opened
+	Sheet      Inspector // a Google Sheet's title and tabs
 
-	// Feedback, when ROLLCALL_FEEDBACK_TAB is set, finds out whether the
-	// tab may be written; FeedbackTab names it.
+	// Feedback finds out whether ROLLCALL_FEEDBACK_TAB (FeedbackTab) may be
+	// written; nil when it is unset.
 	Feedback    WriteChecker
 	FeedbackTab string
 
-	// StoreName is ROLLCALL_STORE.
-	StoreName string
-	// Store reads the directory; StoreErr says why it could not be opened.
-	Store    Store
-	StoreErr error
-	// StoreBusy, when set, says why the store cannot be read now though
-	// nothing is wrong with it (a bolt file that `rollcall serve` holds).
+	StoreName string // ROLLCALL_STORE
+	Store     Store
+	StoreErr  error // why Store could not be opened
+	// StoreBusy says why the store cannot be read now though nothing is
+	// wrong with it (a bolt file that `rollcall serve` holds).
 	StoreBusy string
-	// LastRun, when set, reads the store's newest sync run.
-	LastRun func(ctx context.Context) (SyncRun, bool, error)
-	// Lease, when set, reads the sync lease the store keeps.
-	Lease func(ctx context.Context) (Lease, bool, error)
-	// Scheduled says syncs are expected on a schedule (a deployment), so
-	// that a last sync older than OverdueAfter is a warning.
-	Scheduled    bool
+	LastRun   func(ctx context.Context) (SyncRun, bool, error) // the newest run
+	Lease     func(ctx context.Context) (Lease, bool, error)   // the sync lease
+	// OverdueAfter, when syncs run on a schedule (a deployment), is the age
+	// of the last sync that makes a warning; 0 for none.
 	OverdueAfter time.Duration
-	// Plan is what a sync would do with the sheet's employees against the
-	// content hashes the store holds, the deletion brake (at
-	// MaxDeletePercent) included: the sync's own planning, handed in.
+	// Plan is the sync's own planning of the sheet's employees against the
+	// stored content hashes, the deletion brake at MaxDeletePercent included.
 	Plan             func(employees []roster.Employee, stored map[string]string) Plan
 	MaxDeletePercent float64
 
 	Kakao      Kakao
 	Protection Protection
-	Texts      []Text
+	Texts      []Setting // the bot's words: ROLLCALL_TEXT_*, "" for the default
 
 	// Now is the clock (time.Now when nil): leave dates and ages.
 	Now func() time.Time
@@ -80,8 +69,7 @@ type Source interface {
 type Sheet struct {
 	Title string
 	Tabs  []string
-	// Read is the tab or range the source reads.
-	Read string
+	Read  string // the tab or range the source reads
 }
 
 // Inspector reads a Google Sheet's title and tabs.
@@ -106,19 +94,15 @@ type Store interface {
 // Plan is what a sync would do.
 type Plan struct {
 	Added, Updated, Deleted, Unchanged int
-	// Stored is how many employees the store holds.
-	Stored int
-	// Refused says the deletion brake would refuse the sync.
-	Refused bool
+	Stored                             int  // employees the store holds
+	Refused                            bool // by the deletion brake
 }
 
 // SyncRun is a sync run as the store recorded it.
 type SyncRun struct {
-	StartedAt time.Time
-	// Error is why it failed; "" when it did not.
-	Error   string
-	Refused bool
-	DryRun  bool
+	StartedAt       time.Time
+	Error           string // why it failed; "" when it did not
+	Refused, DryRun bool
 }
 
 // Lease is the sync lease as the store keeps it.
@@ -129,10 +113,9 @@ type Lease struct {
 
 // Kakao is the profile look-up's configuration and its probe.
 type Kakao struct {
-	KeySet  bool
-	Origins []string
-	// CustomOrigins says ROLLCALL_KAKAO_OTP_ORIGINS was set.
-	CustomOrigins bool
+	KeySet        bool
+	Origins       []string
+	CustomOrigins bool // not Kakao's default origins
 	Timeout       time.Duration
 	// Required says a missing key is a failure, not a warning: a
 	// deployment (Cloud Run) cannot verify anyone without it.
@@ -145,24 +128,13 @@ type Kakao struct {
 // Protection is what guards the endpoints.
 type Protection struct {
 	SkillSecretSet bool
-	// SkillOpen says ROLLCALL_SKILL_SECRET=off.
-	SkillOpen   bool
-	BotID       string
-	SyncToken   bool
-	Invokers    []string
-	Audience    string
-	AuthBlockID string
+	SkillOpen      bool // ROLLCALL_SKILL_SECRET=off
+	BotID          string
+	SyncToken      bool
+	Invokers       []string
+	Audience       string
+	AuthBlockID    string
 	// Required says serve refuses to start without a skill secret (Cloud
 	// Run) unless it is off.
 	Required bool
-}
-
-// Text is one of the bot's words in effect.
-type Text struct {
-	// Var is its variable: ROLLCALL_TEXT_VERIFIED.
-	Var string
-	// Value is the text shown.
-	Value string
-	// Custom says the deployment set it.
-	Custom bool
 }

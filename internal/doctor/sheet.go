@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/rollcall/rollcall/internal/roster"
 )
@@ -16,34 +17,32 @@ import (
 func sheetChecks(ctx context.Context, s Setup) []Check {
 	ctx, cancel := context.WithTimeout(ctx, sourceTimeout)
 	defer cancel()
-	skipped := func(why string) []Check {
+	// failed fails the source check; the header and rows are not checked.
+	failed := func(err error, why string) []Check {
 		return []Check{
+			{Name: CheckSource, Status: Fail, Detail: s.SourceName + ": " + err.Error(),
+				Fix: fixOf(err, "correct ROLLCALL_SOURCE (and ROLLCALL_SHEET_RANGE), then run rollcall doctor again")},
 			{Name: CheckHeader, Status: Warn, Detail: "not checked: " + why, Fix: "fix the source first"},
 			{Name: CheckRows, Status: Warn, Detail: "not checked: " + why, Fix: "fix the source first"},
 		}
 	}
 	if s.SourceErr != nil {
-		return append([]Check{sourceFailed(s, s.SourceErr)}, skipped("the source could not be opened")...)
+		return failed(s.SourceErr, "the source could not be opened")
 	}
 	source := Check{Name: CheckSource, Status: OK, Detail: s.SourceName}
 	if s.Sheet != nil {
 		sh, err := s.Sheet.Inspect(ctx)
 		if err != nil {
-			return append([]Check{sourceFailed(s, err)}, skipped("the spreadsheet could not be read")...)
+			return failed(err, "the spreadsheet could not be read")
 		}
 		source.Detail = fmt.Sprintf("spreadsheet %q, reading %s; tabs: %s", sh.Title, sh.Read, quoteAll(sh.Tabs))
 	}
 	rows, err := s.Source.Rows(ctx)
 	if err != nil {
-		return append([]Check{sourceFailed(s, err)}, skipped("the rows could not be read")...)
+		return failed(err, "the rows could not be read")
 	}
 	source.Detail += fmt.Sprintf("; %d rows read", len(rows))
 	return []Check{source, headerCheck(rows), rowsCheck(ctx, s, rows)}
-}
-
-func sourceFailed(s Setup, err error) Check {
-	return Check{Name: CheckSource, Status: Fail, Detail: s.SourceName + ": " + err.Error(),
-		Fix: fixOf(err, "correct ROLLCALL_SOURCE (and ROLLCALL_SHEET_RANGE), then run rollcall doctor again")}
 }
 
 func quoteAll(ss []string) string {
@@ -70,7 +69,7 @@ func headerCheck(rows [][]string) Check {
 		two = " (two rows)"
 	}
 	detail := fmt.Sprintf("row %d%s: %s", h.Row, two, strings.Join(cols, ", "))
-	parsed, _ := roster.ParseRoster(rows, zeroTime)
+	parsed, _ := roster.ParseRoster(rows, time.Time{}) // only for the ignored columns: no clock needed
 	if len(parsed.IgnoredColumns) > 0 {
 		detail += "; ignored: " + quoteAll(parsed.IgnoredColumns)
 	}
@@ -99,45 +98,49 @@ func rowsCheck(ctx context.Context, s Setup, rows [][]string) Check {
 	if err != nil {
 		return Check{Name: CheckRows, Status: Fail, Detail: "not read: " + err.Error(), Fix: headerFix(err)}
 	}
-	detail := fmt.Sprintf("%d rows, %d employees, %d left", parsed.Rows, len(parsed.Employees), parsed.Left)
-	c := Check{Name: CheckRows, Status: OK}
+	c := Check{Name: CheckRows, Status: OK,
+		Detail: fmt.Sprintf("%d rows, %d employees, %d left", parsed.Rows, len(parsed.Employees), parsed.Left)}
 	if len(parsed.Problems) > 0 {
-		detail += fmt.Sprintf(", %d problem rows: %s", len(parsed.Problems), problemList(parsed.Problems))
+		c.Detail += fmt.Sprintf(", %d problem rows: %s", len(parsed.Problems), problemList(parsed.Problems))
 		c.Status, c.Fix = Warn, "correct the rows named in the sheet (rollcall sync --dry-run says why for each)"
 	}
 	if len(parsed.Employees) == 0 {
 		c.Status, c.Fix = Fail, "the sheet lists no employee: point ROLLCALL_SOURCE or ROLLCALL_SHEET_RANGE at the list"
 	}
 	if s.Plan == nil {
-		c.Detail = detail
 		return c
 	}
-	hashes := map[string]string{} // a store file not made yet holds no one
-	if !errors.Is(s.StoreErr, fs.ErrNotExist) {
-		if s.Store == nil {
-			c.Detail = detail + "; the plan against the store is not known (see store)"
-			return c
-		}
-		sctx, cancel := context.WithTimeout(ctx, storeTimeout)
-		defer cancel()
-		var err error
-		if hashes, err = s.Store.Hashes(sctx); err != nil {
-			c.Detail = detail + "; the plan against the store is not known (see store)"
-			return c
-		}
+	hashes, known := hashesOf(ctx, s)
+	if !known {
+		c.Detail += "; the plan against the store is not known (see store)"
+		return c
 	}
 	plan := s.Plan(parsed.Employees, hashes)
-	detail += fmt.Sprintf("; a sync would add %d, update %d, delete %d, leave %d unchanged",
+	c.Detail += fmt.Sprintf("; a sync would add %d, update %d, delete %d, leave %d unchanged",
 		plan.Added, plan.Updated, plan.Deleted, plan.Unchanged)
 	if plan.Refused {
-		detail += fmt.Sprintf(" (the deletion brake would refuse it: more than %g%% of %d)", s.MaxDeletePercent, plan.Stored)
+		c.Detail += fmt.Sprintf(" (the deletion brake would refuse it: more than %g%% of %d)", s.MaxDeletePercent, plan.Stored)
 		if c.Status == OK {
 			c.Status = Warn
 		}
 		c.Fix = "check the sheet: if the deletions are right, run rollcall sync --force once"
 	}
-	c.Detail = detail
 	return c
+}
+
+// hashesOf reads the store's content hashes, if it can; a store file
+// not made yet holds no one.
+func hashesOf(ctx context.Context, s Setup) (map[string]string, bool) {
+	if errors.Is(s.StoreErr, fs.ErrNotExist) {
+		return map[string]string{}, true
+	}
+	if s.Store == nil {
+		return nil, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	hashes, err := s.Store.Hashes(ctx)
+	return hashes, err == nil
 }
 
 // maxProblemsShown bounds the problem rows one line names.

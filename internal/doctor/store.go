@@ -8,10 +8,6 @@ import (
 	"time"
 )
 
-// zeroTime stands for "no clock needed": the header check parses only to
-// find the ignored columns.
-var zeroTime time.Time
-
 func storeCheck(ctx context.Context, s Setup) Check {
 	fail := func(err error) Check {
 		return Check{Name: CheckStore, Status: Fail, Detail: s.StoreName + ": " + err.Error(),
@@ -42,13 +38,12 @@ func storeCheck(ctx context.Context, s Setup) Check {
 	c := Check{Name: CheckStore, Status: OK, Detail: fmt.Sprintf("%s: reachable, %d employees", s.StoreName, n)}
 	if last.IsZero() {
 		c.Detail += ", never synced"
-		c.Status, c.Fix = Warn, "run rollcall sync (rollcall serve also syncs a store that never was)"
+		c.warn("run rollcall sync (rollcall serve also syncs a store that never was)")
 	} else {
 		age := s.Now().Sub(last).Round(time.Second)
-		c.Detail += fmt.Sprintf(", last synced %s (%s ago)", last.UTC().Format(time.RFC3339), age)
-		if s.Scheduled && s.OverdueAfter > 0 && age > s.OverdueAfter {
-			c.Status = Warn
-			c.Fix = fmt.Sprintf("no sync for more than %s: check the Cloud Scheduler job and its last attempt's log", s.OverdueAfter)
+		c.Detail += fmt.Sprintf(", last synced %s (%s ago)", utc(last), age)
+		if s.OverdueAfter > 0 && age > s.OverdueAfter {
+			c.warn(fmt.Sprintf("no sync for more than %s: check the Cloud Scheduler job and its last attempt's log", s.OverdueAfter))
 		}
 	}
 	if s.Lease != nil {
@@ -56,13 +51,10 @@ func storeCheck(ctx context.Context, s Setup) Check {
 		case err != nil:
 			c.Detail += "; the sync lease could not be read: " + err.Error()
 		case held && !s.Now().Before(l.ExpiresAt):
-			c.Detail += fmt.Sprintf("; the sync lease of %s expired at %s unreleased", l.Holder, l.ExpiresAt.UTC().Format(time.RFC3339))
-			c.Status = Warn
-			if c.Fix == "" {
-				c.Fix = "that sync stopped midway (a crash or a stopped instance) and the next one takes the lease over; if it recurs, read that sync's log"
-			}
+			c.Detail += fmt.Sprintf("; the sync lease of %s expired at %s unreleased", l.Holder, utc(l.ExpiresAt))
+			c.warn("that sync stopped midway (a crash or a stopped instance) and the next one takes the lease over; if it recurs, read that sync's log")
 		case held:
-			c.Detail += fmt.Sprintf("; a sync is running (%s, since %s)", l.Holder, l.AcquiredAt.UTC().Format(time.RFC3339))
+			c.Detail += fmt.Sprintf("; a sync is running (%s, since %s)", l.Holder, utc(l.AcquiredAt))
 		}
 	}
 	if s.LastRun == nil {
@@ -82,13 +74,20 @@ func storeCheck(ctx context.Context, s Setup) Check {
 		case r.DryRun:
 			outcome = "dry run"
 		}
-		c.Detail += fmt.Sprintf("; last run %s: %s", r.StartedAt.UTC().Format(time.RFC3339), outcome)
+		c.Detail += fmt.Sprintf("; last run %s: %s", utc(r.StartedAt), outcome)
 		if r.Error != "" || r.Refused {
-			c.Status = Warn
-			if c.Fix == "" {
-				c.Fix = "see the source and rows checks; rollcall sync says the same"
-			}
+			c.warn("see the source and rows checks; rollcall sync says the same")
 		}
 	}
 	return c
 }
+
+// warn makes c a warning; the first warning's fix stands.
+func (c *Check) warn(fix string) {
+	c.Status = Warn
+	if c.Fix == "" {
+		c.Fix = fix
+	}
+}
+
+func utc(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -15,21 +15,9 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 )
 
-// How a caller authenticated, as logged.
-const (
-	viaToken   = "token"
-	viaIDToken = "id_token"
-)
-
 // keyFetchTimeout bounds fetching Google's public keys (cached between
-// requests for as long as Google's Cache-Control allows).
+// requests as Google's Cache-Control allows).
 const keyFetchTimeout = 10 * time.Second
-
-// googleIssuer reports whether iss names Google as an ID token's issuer.
-// The idtoken package checks signature, expiry and audience, not the issuer.
-func googleIssuer(iss string) bool {
-	return iss == "https://accounts.google.com" || iss == "accounts.google.com"
-}
 
 // refusal says why a request is not authenticated: public is what the caller
 // reads, reason a fixed code for the log, cause the validator's error if any.
@@ -46,69 +34,58 @@ const (
 	publicNotConfigured = "sync triggering is not configured on this service (ROLLCALL_SYNC_TOKEN or ROLLCALL_SYNC_INVOKERS)"
 	publicMissing       = "missing credentials: send Authorization: Bearer <token>"
 	publicInvalid       = "invalid credentials"
+	reasonMissing       = "missing_bearer"
 )
 
-// reasonMissing is the logged reason of a request without bearer credentials.
-const reasonMissing = "missing_bearer"
-
-// authorize authenticates the request for either endpoint. On failure it
+// authorize authenticates the request for any endpoint. On failure it
 // answers 401 with a JSON error and reports false; on success it returns
-// how the caller authenticated.
+// how the caller authenticated, as logged.
 func (h *Handler) authorize(c *gin.Context) (string, bool) {
 	ctx := c.Request.Context()
-	log := logging.FromContext(ctx)
 	via, ref := h.authenticate(ctx, c.Request)
-	if ref != nil {
-		attrs := []any{"route", c.FullPath(), "reason", ref.reason}
-		if ref.cause != nil {
-			attrs = append(attrs, "error", ref.cause.Error())
-		}
-		// A request without credentials is a scanner or a typo; one with
-		// bad credentials, or a service that cannot be triggered at all,
-		// is worth an operator's look.
-		level := slog.LevelWarn
-		if ref.reason == reasonMissing {
-			level = slog.LevelInfo
-		}
-		log.Log(ctx, level, "refused an unauthenticated request", attrs...)
-		c.Header("WWW-Authenticate", "Bearer")
-		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": ref.public})
-		return "", false
+	if ref == nil {
+		return via, true
 	}
-	return via, true
+	attrs := []any{"route", c.FullPath(), "reason", ref.reason}
+	if ref.cause != nil {
+		attrs = append(attrs, "error", ref.cause.Error())
+	}
+	// A request without credentials is a scanner or a typo; bad
+	// credentials, or a service that cannot be triggered at all, are worth
+	// an operator's look.
+	level := slog.LevelWarn
+	if ref.reason == reasonMissing {
+		level = slog.LevelInfo
+	}
+	logging.FromContext(ctx).Log(ctx, level, "refused an unauthenticated request", attrs...)
+	c.Header("WWW-Authenticate", "Bearer")
+	c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": ref.public})
+	return "", false
 }
 
-// authenticate is the one check both endpoints make. The request must carry
-// "Authorization: Bearer <credential>" where the credential is either
-//
-//   - the configured static token (compared in constant time), or
-//   - when invokers are configured, a Google-signed OIDC ID token (RS256,
-//     checked against Google's public keys) that is unexpired, issued by
-//     accounts.google.com, carries the audience given by audienceOf, and
-//     whose "email" claim is one of the invokers with "email_verified" true.
-//
-// With neither a token nor invokers configured, every request is refused.
+// authenticate is the one check every endpoint makes. The request must carry
+// "Authorization: Bearer <credential>" where the credential is either the
+// configured static token (compared in constant time) or, when invokers are
+// configured, a Google-signed OIDC ID token (checkIDToken).
 func (h *Handler) authenticate(ctx context.Context, r *http.Request) (string, *refusal) {
 	if !h.token.IsSet() && h.validator == nil {
 		return "", &refusal{public: publicNotConfigured, reason: "not_configured"}
 	}
 	cred, ok := bearer(r.Header)
-	if !ok {
+	switch {
+	case !ok:
 		return "", &refusal{public: publicMissing, reason: reasonMissing}
-	}
-	if h.token.Matches(cred) {
-		return viaToken, nil
-	}
-	if strings.Count(cred, ".") != 2 {
+	case h.token.Matches(cred):
+		return "token", nil
+	case strings.Count(cred, ".") != 2:
 		return "", &refusal{public: publicInvalid, reason: "bad_token"}
-	}
-	if h.validator == nil {
+	case h.validator == nil:
 		return "", &refusal{public: publicInvalid, reason: "id_tokens_not_accepted"}
 	}
 	if err := h.checkIDToken(ctx, r, cred); err != nil {
 		return "", err
 	}
-	return viaIDToken, nil
+	return "id_token", nil
 }
 
 // bearer returns the credential of the request's only Authorization header
@@ -126,12 +103,14 @@ func bearer(header http.Header) (string, bool) {
 	return cred, true
 }
 
-// checkIDToken validates a Google-signed ID token and its caller.
+// checkIDToken accepts an RS256 ID token, checked against Google's public
+// keys, unexpired, issued by accounts.google.com (the idtoken package does
+// not check the issuer), carrying the audience of audienceOf, whose "email"
+// is one of the invokers with "email_verified" true.
 func (h *Handler) checkIDToken(ctx context.Context, r *http.Request, token string) *refusal {
-	// Google signs service accounts' ID tokens with RS256. Other algorithms
-	// are refused before validation: the library's ES256 path (for IAP)
-	// is not ours to accept.
-	if alg, ok := algorithm(token); !ok || alg != "RS256" {
+	// Google signs service accounts' ID tokens with RS256; the library's
+	// ES256 path (for IAP) is not ours to accept.
+	if algorithm(token) != "RS256" {
 		return &refusal{public: publicInvalid, reason: "id_token_algorithm"}
 	}
 	vctx, cancel := context.WithTimeout(ctx, keyFetchTimeout)
@@ -141,64 +120,54 @@ func (h *Handler) checkIDToken(ctx context.Context, r *http.Request, token strin
 		// The library's errors name the failed check, never the token.
 		return &refusal{public: publicInvalid, reason: "id_token_invalid", cause: err}
 	}
-	if !googleIssuer(payload.Issuer) {
+	if payload.Issuer != "https://accounts.google.com" && payload.Issuer != "accounts.google.com" {
 		return &refusal{public: publicInvalid, reason: "id_token_issuer"}
 	}
+	log := logging.FromContext(ctx)
 	email, _ := payload.Claims["email"].(string)
-	if !slices.ContainsFunc(h.invokers, func(inv string) bool { return strings.EqualFold(inv, email) }) {
-		// A service account's address is not PII, but keep it out of
-		// the default log level anyway.
-		logging.FromContext(ctx).DebugContext(ctx, "ID token from an invoker that is not allowed", "invoker", email)
+	if !slices.ContainsFunc(h.cfg.Invokers, func(inv string) bool { return strings.EqualFold(inv, email) }) {
+		// A service account's address is not PII, but it stays out of the
+		// default log level anyway.
+		log.DebugContext(ctx, "ID token from an invoker that is not allowed", "invoker", email)
 		return &refusal{public: publicInvalid, reason: "invoker_not_allowed"}
 	}
 	if verified, _ := payload.Claims["email_verified"].(bool); !verified {
 		return &refusal{public: publicInvalid, reason: "email_not_verified"}
 	}
-	logging.FromContext(ctx).DebugContext(ctx, "ID token accepted", "invoker", email)
+	log.DebugContext(ctx, "ID token accepted", "invoker", email)
 	return nil
 }
 
-// algorithm reads the "alg" of a JWT's header.
-func algorithm(token string) (string, bool) {
+// algorithm reads the "alg" of a JWT's header; "" when it cannot.
+func algorithm(token string) string {
 	head, _, _ := strings.Cut(token, ".")
 	raw, err := base64.RawURLEncoding.DecodeString(head)
-	if err != nil {
-		return "", false
-	}
 	var h struct {
 		Alg string `json:"alg"`
 	}
-	if err := json.Unmarshal(raw, &h); err != nil {
-		return "", false
+	if err != nil || json.Unmarshal(raw, &h) != nil {
+		return ""
 	}
-	return h.Alg, true
+	return h.Alg
 }
 
 // audienceOf returns the audience an ID token must carry: the configured
-// Audience exactly, or else the URL of SyncPath on the host the request was
-// sent to — the default audience Cloud Scheduler uses for a target URL
-// without a query string. It is
-//
-//	<scheme>://<Host header><SyncPath>
-//
-// where scheme is the first value of X-Forwarded-Proto when it is "http" or
-// "https" (Cloud Run terminates TLS and sets it), else "https" when the
-// connection itself is TLS, else "http"; the Host header is taken as sent,
-// port included. GET /internal/status expects the same audience, so one
-// token serves a scheduler or an operator for both endpoints.
+// one, or else the URL of SyncPath on the host the request was sent to, as
+// Cloud Scheduler defaults it: <scheme>://<Host header, port included><SyncPath>,
+// where scheme is the first X-Forwarded-Proto when it is http or https
+// (Cloud Run terminates TLS and sets it), else https on a TLS connection,
+// else http. Every endpoint expects it, so one token serves them all.
 func (h *Handler) audienceOf(r *http.Request) string {
-	if h.audience != "" {
-		return h.audience
+	if h.cfg.Audience != "" {
+		return h.cfg.Audience
 	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	if fwd := r.Header.Get("X-Forwarded-Proto"); fwd != "" {
-		first, _, _ := strings.Cut(fwd, ",")
-		if p := strings.ToLower(strings.TrimSpace(first)); p == "http" || p == "https" {
-			scheme = p
-		}
+	first, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	if p := strings.ToLower(strings.TrimSpace(first)); p == "http" || p == "https" {
+		scheme = p
 	}
 	return scheme + "://" + r.Host + SyncPath
 }

@@ -20,8 +20,8 @@ func TestDoctorEndpoint(t *testing.T) {
 	result := doctor.Result{Status: doctor.Fail, Checks: []doctor.Check{
 		{Name: doctor.CheckSource, Status: doctor.Fail, Detail: "denied", Fix: "share it"},
 	}}
-	h := newHandler(t, operator.Config{Token: testToken}, &fakeSyncer{}, &fakeStatus{}, keys,
-		operator.WithDoctor(func(context.Context) doctor.Result { ran++; return result }))
+	doc := func(context.Context) doctor.Result { ran++; return result }
+	h := newHandler(t, operator.Config{Token: testToken, Doctor: doc}, &fakeSyncer{}, &fakeStatus{}, keys)
 	r := router(t, h, nil)
 	for _, auth := range []string{"", "Bearer nope"} {
 		if w := do(r, request(http.MethodGet, operator.DoctorPath, auth)); w.Code != http.StatusUnauthorized {

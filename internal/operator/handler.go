@@ -1,33 +1,41 @@
+// Package operator owns the endpoints an operator and their tools call:
+// POST /internal/sync (Cloud Scheduler's OIDC ID token or a static bearer
+// token), GET /internal/status and /internal/doctor for the same callers,
+// and GET /metrics for them or a Prometheus sidecar on loopback. A request
+// without valid credentials is answered 401 (authenticate).
 package operator
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"google.golang.org/api/idtoken"
 	"google.golang.org/api/option"
 
+	"github.com/rollcall/rollcall/internal/doctor"
 	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/secret"
 )
 
-// Paths of the endpoints.
+// Paths of the endpoints. SyncPath's URL is also every endpoint's default
+// ID-token audience.
 const (
-	// SyncPath runs a sync. It is also the path of the default ID-token
-	// audience of both endpoints.
-	SyncPath = "/internal/sync"
-	// StatusPath shows the number of employees and the sync history.
-	StatusPath = "/internal/status"
+	SyncPath    = "/internal/sync"
+	StatusPath  = "/internal/status"
+	DoctorPath  = "/internal/doctor"
+	MetricsPath = "/metrics"
 )
 
 // DefaultRunTimeout bounds a sync started over HTTP: room for a Sheets read
-// that waits out a per-minute quota and for the apply, within Cloud
-// Scheduler's default attempt deadline (3 min). The lease, renewed while the
-// sync runs, keeps it alone however long it takes.
+// that waits out a per-minute quota, within Cloud Scheduler's default
+// attempt deadline (3 min). The renewed lease keeps the sync alone however
+// long it takes.
 const DefaultRunTimeout = 3 * time.Minute
 
 // Syncer runs one sync; *rostersync.Engine satisfies it.
@@ -35,96 +43,61 @@ type Syncer interface {
 	Run(ctx context.Context, opts rostersync.Options) (rostersync.Report, error)
 }
 
-// Status reads what GET /internal/status shows; the stores
-// satisfy it.
+// Status reads what GET /internal/status shows; the stores satisfy it.
 type Status interface {
 	// Runs returns the reports of the last limit runs, newest first.
 	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
-	// Count returns how many employees the store holds.
 	Count(ctx context.Context) (int, error)
-	// LastSync returns when the store was last synced, the zero time
-	// if never.
+	// LastSync returns when the store was last synced, the zero time if never.
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
-// Config says who may call the endpoints; the server wiring fills it from
-// ROLLCALL_SYNC_TOKEN, ROLLCALL_SYNC_INVOKERS and ROLLCALL_SYNC_AUDIENCE.
+// Doctor runs the set-up checks with the service's own source, store and
+// identity: on Cloud Run only the service can tell whether it may read the
+// sheet.
+type Doctor func(ctx context.Context) doctor.Result
+
+// Config says who may call the endpoints (ROLLCALL_SYNC_TOKEN,
+// ROLLCALL_SYNC_INVOKERS, ROLLCALL_SYNC_AUDIENCE) and what they serve.
 type Config struct {
-	// Token, when set, is a static bearer token accepted as is.
-	Token string
+	Token string // a static bearer token, when set
 	// Invokers are the service-account emails whose Google-signed ID
 	// tokens are accepted; none means ID tokens are not accepted.
 	Invokers []string
-	// Audience is the audience those ID tokens must carry exactly. When
-	// empty it is the request's own URL of SyncPath (see audienceOf).
-	Audience string
-	// Metrics, when set, is served at GET MetricsPath to the same callers,
-	// and to any caller on loopback (a Prometheus sidecar).
-	Metrics http.Handler
+	Audience string       // the ID tokens' exact audience; "" is audienceOf's default
+	Metrics  http.Handler // served at MetricsPath when set
+	Doctor   Doctor       // served at DoctorPath when set
+	// RunTimeout bounds a sync started over HTTP (DefaultRunTimeout when
+	// not positive).
+	RunTimeout time.Duration
+	// ValidatorClient, when set, fetches Google's public keys, so that
+	// tests can answer with their own.
+	ValidatorClient *http.Client
 }
 
-// Option tunes a Handler.
-type Option func(*options)
-
-type options struct {
-	validatorClient *http.Client
-	runTimeout      time.Duration
-	doctor          Doctor // doctor.go
-}
-
-// WithValidatorClient makes the ID-token validator fetch Google's public
-// keys through client, so that tests can answer with their own keys.
-func WithValidatorClient(client *http.Client) Option {
-	return func(o *options) { o.validatorClient = client }
-}
-
-// WithRunTimeout bounds a sync started over HTTP (DefaultRunTimeout when
-// not set or not positive).
-func WithRunTimeout(d time.Duration) Option {
-	return func(o *options) { o.runTimeout = d }
-}
-
-// Handler serves the operator endpoints: POST /internal/sync, GET
-// /internal/status and GET /metrics.
+// Handler serves the operator endpoints.
 type Handler struct {
-	token      secret.Shared
-	invokers   []string
-	audience   string
-	validator  *idtoken.Validator // nil when no invokers are configured
-	syncer     Syncer
-	status     Status
-	metrics    http.Handler // nil: GET MetricsPath is not served
-	runTimeout time.Duration
-	doctor     Doctor // nil: GET DoctorPath is not served
+	cfg       Config
+	token     secret.Shared
+	validator *idtoken.Validator // nil when no invokers are configured
+	syncer    Syncer
+	status    Status
 }
 
 // New returns the endpoints, running syncs with syncer and reading the
 // history from status.
-func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, error) {
+func New(cfg Config, syncer Syncer, status Status) (*Handler, error) {
 	if syncer == nil || status == nil {
 		return nil, errors.New("operator: a syncer and a status are required")
 	}
-	var o options
-	for _, opt := range opts {
-		opt(&o)
+	if cfg.RunTimeout <= 0 {
+		cfg.RunTimeout = DefaultRunTimeout
 	}
-	h := &Handler{
-		token:      secret.New(cfg.Token),
-		invokers:   cfg.Invokers,
-		audience:   cfg.Audience,
-		syncer:     syncer,
-		status:     status,
-		metrics:    cfg.Metrics,
-		runTimeout: o.runTimeout,
-		doctor:     o.doctor,
-	}
-	if h.runTimeout <= 0 {
-		h.runTimeout = DefaultRunTimeout
-	}
+	h := &Handler{cfg: cfg, token: secret.New(cfg.Token), syncer: syncer, status: status}
 	if len(cfg.Invokers) > 0 {
 		var vopts []idtoken.ClientOption
-		if o.validatorClient != nil {
-			vopts = append(vopts, option.WithHTTPClient(o.validatorClient))
+		if cfg.ValidatorClient != nil {
+			vopts = append(vopts, option.WithHTTPClient(cfg.ValidatorClient))
 		}
 		// The context only builds the HTTP client; every key fetch uses
 		// the request's context.
@@ -137,15 +110,46 @@ func New(cfg Config, syncer Syncer, status Status, opts ...Option) (*Handler, er
 	return h, nil
 }
 
-// Register mounts POST /internal/sync, GET /internal/status and, when
-// Config.Metrics is set, GET /metrics; with WithDoctor, GET /internal/doctor.
+// Register mounts POST SyncPath, GET StatusPath and, when configured, GET
+// MetricsPath and GET DoctorPath.
 func (h *Handler) Register(r gin.IRoutes) {
 	r.POST(SyncPath, h.sync)
 	r.GET(StatusPath, h.showStatus)
-	if h.metrics != nil {
+	if h.cfg.Metrics != nil {
 		r.GET(MetricsPath, h.showMetrics)
 	}
-	if h.doctor != nil {
+	if h.cfg.Doctor != nil {
 		r.GET(DoctorPath, h.showDoctor)
 	}
+}
+
+// showDoctor answers 200 whatever the checks found: the answer is the
+// diagnosis.
+func (h *Handler) showDoctor(c *gin.Context) {
+	if _, ok := h.authorize(c); ok {
+		c.JSON(http.StatusOK, h.cfg.Doctor(c.Request.Context()))
+	}
+}
+
+// showMetrics serves the metrics to a scraper on loopback (a Prometheus
+// sidecar in the same instance) or to a caller with the sync credentials:
+// the headcount is not for the public.
+func (h *Handler) showMetrics(c *gin.Context) {
+	if !fromLoopback(c.Request) {
+		if _, ok := h.authorize(c); !ok {
+			return
+		}
+	}
+	h.cfg.Metrics.ServeHTTP(c.Writer, c.Request)
+}
+
+// fromLoopback reads the peer address, never X-Forwarded-For, which a client
+// writes; Cloud Run's front end connects from 169.254.0.0/16, not loopback.
+func fromLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
 }

@@ -83,7 +83,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// client returns the http.Client to give operator.WithValidatorClient.
+// client returns the http.Client to give as operator.Config.ValidatorClient.
 func (g *googleKeys) client() *http.Client {
 	return &http.Client{Transport: roundTripFunc(g.serve)}
 }
@@ -249,10 +249,10 @@ func router(t *testing.T, h *operator.Handler, log *slog.Logger) *gin.Engine {
 }
 
 // newHandler builds a handler whose validator fetches keys from keys.
-func newHandler(t *testing.T, cfg operator.Config, syncer operator.Syncer, status operator.Status, keys *googleKeys, opts ...operator.Option) *operator.Handler {
+func newHandler(t *testing.T, cfg operator.Config, syncer operator.Syncer, status operator.Status, keys *googleKeys) *operator.Handler {
 	t.Helper()
-	opts = append([]operator.Option{operator.WithValidatorClient(keys.client())}, opts...)
-	h, err := operator.New(cfg, syncer, status, opts...)
+	cfg.ValidatorClient = keys.client()
+	h, err := operator.New(cfg, syncer, status)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

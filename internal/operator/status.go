@@ -11,7 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -24,7 +23,6 @@ type remedy interface {
 // StatusRuns is how many runs GET /internal/status shows.
 const StatusRuns = 20
 
-// statusTimeout bounds reading the status from the store.
 const statusTimeout = 10 * time.Second
 
 // statusAnswer is the body of GET /internal/status. The reports name
@@ -46,18 +44,18 @@ func (h *Handler) showStatus(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), statusTimeout)
 	defer cancel()
 	answer, err := h.readStatus(ctx)
-	if err != nil {
-		logging.FromContext(ctx).ErrorContext(ctx, "could not read the sync status", "error", err.Error())
-		body := gin.H{"error": "could not read the sync status from the directory store", "reason": ReasonStoreUnavailable}
-		// A set-up failure the store named (no database, Datastore mode,
-		// no permission) says its fix; its text quotes no server message.
-		if r, ok := errors.AsType[remedy](err); ok {
-			body["error"], body["fix"] = err.Error(), r.Remedy()
-		}
-		c.JSON(http.StatusServiceUnavailable, body)
+	if err == nil {
+		c.JSON(http.StatusOK, answer)
 		return
 	}
-	c.JSON(http.StatusOK, answer)
+	logging.FromContext(ctx).ErrorContext(ctx, "could not read the sync status", "error", err.Error())
+	body := gin.H{"error": "could not read the sync status from the directory store", "reason": ReasonStoreUnavailable}
+	// A set-up failure the store named (no database, Datastore mode, no
+	// permission) says its fix; its text quotes no server message.
+	if r, ok := errors.AsType[remedy](err); ok {
+		body["error"], body["fix"] = err.Error(), r.Remedy()
+	}
+	c.JSON(http.StatusServiceUnavailable, body)
 }
 
 func (h *Handler) readStatus(ctx context.Context) (statusAnswer, error) {
@@ -78,17 +76,20 @@ func (h *Handler) readStatus(ctx context.Context) (statusAnswer, error) {
 	slices.SortStableFunc(runs, func(a, b rostersync.Report) int { return b.StartedAt.Compare(a.StartedAt) })
 	runs = runs[:min(len(runs), StatusRuns)]
 	for i := range runs {
-		if runs[i].Problems == nil {
-			runs[i].Problems = []roster.Problem{}
-		}
+		runs[i].Problems = nonNil(runs[i].Problems)
 	}
-	if runs == nil {
-		runs = []rostersync.Report{}
-	}
-	answer := statusAnswer{DirectorySize: size, Runs: runs}
+	answer := statusAnswer{DirectorySize: size, Runs: nonNil(runs)}
 	if !last.IsZero() {
 		s := last.UTC().Format(time.RFC3339)
 		answer.LastSync = &s
 	}
 	return answer, nil
+}
+
+// nonNil returns s, or an empty slice for nil: JSON's [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

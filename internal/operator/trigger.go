@@ -13,57 +13,36 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/logging"
-	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-// Reasons a sync answer other than 200 gives in its "reason" field.
+// Reasons a sync answer other than 200 gives in its "reason" field, with
+// their statuses; nothing changed unless said.
 const (
-	// ReasonBusy: another sync holds the lock (409); nothing changed.
-	ReasonBusy = "busy"
-	// ReasonRefused: the deletion brake refused the plan (409); nothing
-	// changed. Run it again with ?force=true once the sheet is checked.
-	ReasonRefused = "refused"
-	// ReasonReadFailed: the sheet could not be read in full (502, an
-	// upstream failure); nothing changed.
-	ReasonReadFailed = "read_failed"
-	// ReasonStoreUnavailable: the directory store failed or did not answer
-	// in time (503); the next sync repairs whatever an interrupted apply
-	// left.
-	ReasonStoreUnavailable = "store_unavailable"
-	// ReasonLeaseLost: the sync lost its lease to time or another holder
-	// and stopped before writing more (503).
-	ReasonLeaseLost = "lease_lost"
-	// ReasonFailed: anything else (500).
-	ReasonFailed = "failed"
+	ReasonBusy             = "busy"              // 409: another sync holds the lock
+	ReasonRefused          = "refused"           // 409: the deletion brake refused it; ?force=true once the sheet is checked
+	ReasonReadFailed       = "read_failed"       // 502: the sheet could not be read in full
+	ReasonStoreUnavailable = "store_unavailable" // 503: the store failed or timed out; the next sync repairs a cut apply
+	ReasonLeaseLost        = "lease_lost"        // 503: the sync lost its lease and stopped writing
+	ReasonFailed           = "failed"            // 500: anything else
 )
 
 // syncAnswer is the body of POST /internal/sync: the report's fields at the
-// top level, exactly as rostersync.Report marshals them ("landed" says
-// whether none, part or all of a failed run's changes landed), and a reason
-// when the sync did not run to the end.
+// top level, as rostersync.Report marshals them, and a reason when the sync
+// did not run to the end.
 type syncAnswer struct {
 	rostersync.Report
 	Reason string `json:"reason,omitempty"`
 }
 
-// sync runs one sync and answers its report:
-//
-//	200 the sync ran (or the dry run planned)
-//	400 bad query string; nothing ran
-//	409 reason "busy": another sync holds the lock; or reason "refused":
-//	    the deletion brake refused it (report.refused is true)
-//	502 reason "read_failed": the sheet could not be read (report.error)
-//	503 reason "store_unavailable": the store failed or did not answer in
-//	    time; reason "lease_lost": the sync lost its lease (report.error)
-//	500 reason "failed": anything else (report.error)
+// sync runs one sync and answers its report, with the status outcome gives
+// (400 for a bad query string; nothing ran).
 //
 // The run is detached from the request's cancellation: Cloud Scheduler
-// gives up on a slow answer (its attempt deadline) and closes the
-// connection, and a sync cancelled half-way through its writes would leave
-// the directory partly applied until the next run. It is bounded by the run
-// timeout instead, and the response's write deadline is extended to match,
-// so that the server's write timeout does not cut the answer short.
+// closes the connection at its attempt deadline, and a sync cancelled
+// half-way through its writes would leave the directory partly applied
+// until the next run. The run timeout bounds it instead, and the response's
+// write deadline is extended to match.
 func (h *Handler) sync(c *gin.Context) {
 	via, ok := h.authorize(c)
 	if !ok {
@@ -74,23 +53,20 @@ func (h *Handler) sync(c *gin.Context) {
 		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), h.runTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), h.cfg.RunTimeout)
 	defer cancel()
 	log := logging.FromContext(ctx)
 	rc := http.NewResponseController(c.Writer)
-	if err := rc.SetWriteDeadline(time.Now().Add(h.runTimeout + 10*time.Second)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+	if err := rc.SetWriteDeadline(time.Now().Add(h.cfg.RunTimeout + 10*time.Second)); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		log.DebugContext(ctx, "could not extend the write deadline of a sync answer", "error", err.Error())
 	}
 
 	report, err := h.syncer.Run(ctx, opts)
-	if report.Problems == nil {
-		report.Problems = []roster.Problem{}
-	}
+	report.Problems = nonNil(report.Problems)
 	status, reason := outcome(err)
-	level := logLevel(status)
 	// The engine has logged the run's counts; this line says who asked and
 	// what they were told.
-	log.Log(ctx, level, "sync trigger answered", "via", via, "status", status, "reason", reason)
+	log.Log(ctx, logLevel(status), "sync trigger answered", "via", via, "status", status, "reason", reason)
 	c.JSON(status, syncAnswer{Report: report, Reason: reason})
 }
 
@@ -115,24 +91,19 @@ func outcome(err error) (int, string) {
 	}
 }
 
-// parseOptions reads ?dry_run= and ?force= strictly: each at most once,
-// with a value strconv.ParseBool accepts ("true", "false", "1", "0", ...).
-// Any other parameter is refused, so that a misspelt dry_run never runs a
-// real sync.
+// parseOptions reads ?dry_run= and ?force= strictly: each at most once, as
+// strconv.ParseBool reads it. Any other parameter is refused, so that a
+// misspelt dry_run never runs a real sync.
 func parseOptions(rawQuery string) (rostersync.Options, error) {
 	var opts rostersync.Options
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return opts, errors.New("malformed query string")
 	}
+	fields := map[string]*bool{"dry_run": &opts.DryRun, "force": &opts.Force}
 	for key, values := range q {
-		var dst *bool
-		switch key {
-		case "dry_run":
-			dst = &opts.DryRun
-		case "force":
-			dst = &opts.Force
-		default:
+		dst, ok := fields[key]
+		if !ok {
 			return opts, fmt.Errorf("unknown query parameter %q: only dry_run and force are accepted", key)
 		}
 		if len(values) != 1 {

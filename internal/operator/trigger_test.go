@@ -173,7 +173,7 @@ func TestSyncOutlivesTheClient(t *testing.T) {
 		got = seen{err: ctx.Err(), hasDeadline: hasDeadline, value: ctx.Value(key{})}
 		return rostersync.Report{}, nil
 	}}
-	h := newHandler(t, operator.Config{Token: testToken}, syncer, &fakeStatus{}, newGoogleKeys(t), operator.WithRunTimeout(time.Hour))
+	h := newHandler(t, operator.Config{Token: testToken, RunTimeout: time.Hour}, syncer, &fakeStatus{}, newGoogleKeys(t))
 	ctx, cancel := context.WithCancel(context.WithValue(t.Context(), key{}, "kept"))
 	cancel() // the client has gone
 	r := request(http.MethodPost, operator.SyncPath, "Bearer "+testToken).WithContext(ctx)
