@@ -32,23 +32,23 @@ var (
 // fix an operator needs. Its text names the project and database but never
 // the server's message, which may quote a document path (a phone).
 type Diagnosis struct {
-	Kind  error  // one of the sentinels above
-	Fix   string // what to do
+	kind  error  // one of the sentinels above
+	fix   string // what to do
 	cause error
 }
 
 func (d *Diagnosis) Error() string {
 	if _, ok := status.FromError(d.cause); !ok {
-		return fmt.Sprintf("%v: %s", d.Kind, d.Fix)
+		return fmt.Sprintf("%v: %s", d.kind, d.fix)
 	}
-	return fmt.Sprintf("%v: %s (%s)", d.Kind, d.Fix, status.Code(d.cause))
+	return fmt.Sprintf("%v: %s (%s)", d.kind, d.fix, status.Code(d.cause))
 }
 
 // Unwrap makes the diagnosis its kind and its cause (the gRPC status).
-func (d *Diagnosis) Unwrap() []error { return []error{d.Kind, d.cause} }
+func (d *Diagnosis) Unwrap() []error { return []error{d.kind, d.cause} }
 
 // Remedy is the fix, in one sentence.
-func (d *Diagnosis) Remedy() string { return d.Fix }
+func (d *Diagnosis) Remedy() string { return d.fix }
 
 // isNoDatabase tells Firestore's NOT_FOUND for a missing database ("The
 // database (default) does not exist for project P ...") from a missing
@@ -69,33 +69,33 @@ func (s *Store) diagnose(err error) *Diagnosis {
 	st, ok := status.FromError(err)
 	if !ok {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return &Diagnosis{Kind: ErrUnreachable, cause: err, Fix: s.unreachableFix()}
+			return &Diagnosis{kind: ErrUnreachable, cause: err, fix: s.unreachableFix()}
 		}
 		return nil
 	}
 	db, project := s.database, s.project
 	switch {
 	case isNoDatabase(st):
-		return &Diagnosis{Kind: ErrNoDatabase, cause: err, Fix: fmt.Sprintf(
+		return &Diagnosis{kind: ErrNoDatabase, cause: err, fix: fmt.Sprintf(
 			"project %s has no database %s: create it in Native mode "+
 				"(gcloud firestore databases create --database=%s --location=REGION --type=firestore-native --project=%s), "+
 				"or correct ROLLCALL_STORE", project, db, db, project)}
 	case st.Code() == codes.FailedPrecondition && strings.Contains(strings.ToLower(st.Message()), "datastore mode"):
-		return &Diagnosis{Kind: ErrDatastoreMode, cause: err, Fix: fmt.Sprintf(
+		return &Diagnosis{kind: ErrDatastoreMode, cause: err, fix: fmt.Sprintf(
 			"database %s of project %s is in Datastore mode, which rollcall cannot use: create a Native-mode database "+
 				"(gcloud firestore databases create --database=rollcall --location=REGION --type=firestore-native --project=%s) "+
 				"and set ROLLCALL_STORE=firestore:%s/rollcall", db, project, project, project)}
 	case st.Code() == codes.PermissionDenied && serviceDisabled(st):
-		return &Diagnosis{Kind: ErrAPIDisabled, cause: err, Fix: fmt.Sprintf(
+		return &Diagnosis{kind: ErrAPIDisabled, cause: err, fix: fmt.Sprintf(
 			"enable firestore.googleapis.com in the project of rollcall's credentials "+
 				"(gcloud services enable firestore.googleapis.com --project=%s)", project)}
 	case st.Code() == codes.PermissionDenied:
-		return &Diagnosis{Kind: ErrPermission, cause: err, Fix: fmt.Sprintf(
+		return &Diagnosis{kind: ErrPermission, cause: err, fix: fmt.Sprintf(
 			"grant rollcall's service account the Cloud Datastore User role (roles/datastore.user) on project %s", project)}
 	case st.Code() == codes.Unauthenticated:
-		return &Diagnosis{Kind: ErrUnauthenticated, cause: err, Fix: credentialsFix}
+		return &Diagnosis{kind: ErrUnauthenticated, cause: err, fix: credentialsFix}
 	case st.Code() == codes.Unavailable || st.Code() == codes.DeadlineExceeded:
-		return &Diagnosis{Kind: ErrUnreachable, cause: err, Fix: s.unreachableFix()}
+		return &Diagnosis{kind: ErrUnreachable, cause: err, fix: s.unreachableFix()}
 	}
 	return nil
 }

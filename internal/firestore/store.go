@@ -68,7 +68,7 @@ func Open(ctx context.Context, projectID, databaseID string, opts ...option.Clie
 	client, err := gfs.NewClientWithDatabase(ctx, projectID, databaseID, opts...)
 	if err != nil {
 		if noCredentials(err) {
-			err = &Diagnosis{Kind: ErrUnauthenticated, cause: err, Fix: credentialsFix}
+			err = &Diagnosis{kind: ErrUnauthenticated, cause: err, fix: credentialsFix}
 		}
 		return nil, fmt.Errorf("open Firestore database %s of project %s: %w", databaseID, projectID, err)
 	}
