@@ -27,11 +27,11 @@ func newSkills(c config.Kakao, texts config.Texts, opts kakao.ProfileOptions, di
 	// whole verification.
 	vopts := verify.Options{Timeout: c.Timeout, Binder: binder}
 	if c.UserRateLimit > 0 {
-		vopts.Users = ratelimit.New(rate.Limit(c.UserRateLimit)/60, ratelimit.DefaultUserBurst, ratelimit.WithClock(now))
+		vopts.Users = ratelimit.New(rate.Limit(c.UserRateLimit)/60, ratelimit.DefaultUserBurst, now)
 	}
 	hcfg := openbuilder.HandlerConfig{SkillSecret: c.SkillSecret.Reveal(), BotID: c.BotID, Texts: openbuilder.Texts(texts)}
 	if c.ClientRateLimit > 0 {
-		hcfg.Clients = ratelimit.New(rate.Limit(c.ClientRateLimit), 2*c.ClientRateLimit, ratelimit.WithClock(now))
+		hcfg.Clients = ratelimit.New(rate.Limit(c.ClientRateLimit), 2*c.ClientRateLimit, now)
 	}
 	return openbuilder.NewHandler(hcfg, m.WrapVerifier(verify.New(m.WrapProfiles(profiles), dir, vopts)))
 }

@@ -1,16 +1,35 @@
 package kakao
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/rollcall/rollcall/internal/verify"
+)
+
+// ProfileStatusError is a non-200 answer of the profile API (an expired or
+// reused OTP, a wrong key, a redirect, an outage). It wraps
+// verify.ErrRefused.
+type ProfileStatusError struct {
+	Code int
+	// KakaoCode is the code of Kakao's error body ({"msg":...,"code":-401}),
+	// 0 when there was none.
+	KakaoCode int
+	// IPMismatch says Kakao refused the key from this server's address:
+	// the Kakao app allows its REST API key from other addresses only.
+	IPMismatch bool
+}
+
+// Set-up failures of the Kakao key, which a *ProfileStatusError names.
+var (
+	// ErrKakaoKey: Kakao refused ROLLCALL_KAKAO_REST_API_KEY.
+	ErrKakaoKey = errors.New("Kakao refused the REST API key")
+	// ErrKakaoIP: the Kakao app allows its REST API key from listed server
+	// addresses only, and this server's is not among them.
+	ErrKakaoIP = errors.New("Kakao refused the REST API key from this server's address")
 )
 
 // statusError reads Kakao's error body, {"msg":"...","code":-401}. A key
@@ -30,57 +49,45 @@ func statusError(code int, body []byte) *ProfileStatusError {
 	return e
 }
 
+// setUp is the set-up failure the answer names, or nil.
+func (e *ProfileStatusError) setUp() error {
+	switch {
+	case e.IPMismatch:
+		return ErrKakaoIP
+	case e.Code == http.StatusUnauthorized:
+		return ErrKakaoKey
+	}
+	return nil
+}
+
+func (e *ProfileStatusError) Error() string {
+	if failure := e.setUp(); failure != nil {
+		return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v: %s", e.Code, e.KakaoCode, failure, e.Remedy())
+	}
+	return fmt.Sprintf("the Kakao profile API answered HTTP %d", e.Code)
+}
+
+// Is makes a refused key or address match its set-up failure.
+func (e *ProfileStatusError) Is(target error) bool {
+	failure := e.setUp()
+	return failure != nil && target == failure
+}
+
+// Unwrap makes the answer a refusal for the verification use case.
+func (e *ProfileStatusError) Unwrap() error { return verify.ErrRefused }
+
+// StatusCode returns Kakao's HTTP status, for metrics.
+func (e *ProfileStatusError) StatusCode() int { return e.Code }
+
 // Remedy is the fix of a refused key or address, for `rollcall doctor`;
 // "" for any other answer.
 func (e *ProfileStatusError) Remedy() string {
-	switch {
-	case e.IPMismatch:
+	switch e.setUp() {
+	case ErrKakaoIP:
 		return "add the service's outbound address to the Kakao app's allowed IP addresses (Kakao Developers > the app > Security), " +
 			"or remove them all; on Cloud Run give the service a fixed outbound address first (docs/deploy.md)"
-	case e.Code == http.StatusUnauthorized:
+	case ErrKakaoKey:
 		return "set ROLLCALL_KAKAO_REST_API_KEY to the app's REST API key (Kakao Developers > the app > App Keys)"
 	}
 	return ""
-}
-
-// probeOTP is an OTP id that Kakao never issues: a probe with it reads no
-// profile.
-const probeOTP = "000000000000000000000000"
-
-// ErrKakaoUnreachable: the probe got no answer from Kakao.
-var ErrKakaoUnreachable = errors.New("Kakao did not answer")
-
-// Probe asks Kakao whether it refuses the REST API key from this server,
-// reading no profile: it asks the first allowed origin for an OTP that was
-// never issued. A refused key or address (401) is a *ProfileStatusError
-// that is ErrKakaoKey or ErrKakaoIP; any other answer (the unknown OTP's
-// 4xx) is nil. It cannot tell a key Kakao checks only after the OTP, so
-// nil means "not refused", not "verified to work". It returns
-// verify.ErrNoAPIKey without a key, and makes no request then.
-func (c *ProfileClient) Probe(ctx context.Context) error {
-	if c.key == "" {
-		return verify.ErrNoAPIKey
-	}
-	origins := c.origins.Strings()
-	if len(origins) == 0 {
-		return errors.New("no OTP origin is allowed")
-	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	target := origins[0] + "/otp/" + probeOTP + "/profile?rest_api_key=" + c.key
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
-	if err != nil {
-		return verify.Redact(fmt.Errorf("build the Kakao probe: %w", stripURL(err)), c.key)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.transport.RoundTrip(req)
-	if err != nil {
-		return verify.Redact(fmt.Errorf("%w at %s: %w", ErrKakaoUnreachable, origins[0], stripURL(err)), c.key, url.QueryEscape(c.key))
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-	if resp.StatusCode == http.StatusUnauthorized {
-		return statusError(resp.StatusCode, body)
-	}
-	return nil
 }

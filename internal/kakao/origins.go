@@ -43,10 +43,9 @@ func checkOTPURL(origins origin.List, raw string) (*url.URL, error) {
 	return &url.URL{Scheme: scheme, Host: host, Path: u.Path, RawQuery: u.RawQuery}, nil
 }
 
-// checkChars refuses an OTP URL that is too long or holds a character that
-// has no place in a Kakao OTP URL. Each of these is a classic
-// parser-confusion trick: user-info (@), fragments (#), escapes (%),
-// Windows-style separators (\), white space and non-ASCII look-alikes.
+// checkChars refuses an OTP URL that is too long or holds a character of a
+// classic parser-confusion trick: user-info (@), fragments (#), escapes
+// (%), Windows-style separators (\), white space, non-ASCII look-alikes.
 func checkChars(raw string) error {
 	if len(raw) > maxOTPURL {
 		return fmt.Errorf("%w: too long", verify.ErrOriginRefused)

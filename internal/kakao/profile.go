@@ -18,97 +18,45 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// Defaults of ProfileOptions. Kakao gives a skill 5 s; the look-up's
-// default leaves room for the rest of the answer.
-const (
-	defaultProfileTimeout  = 2500 * time.Millisecond
-	defaultMaxProfileBytes = 16 << 10
-)
+// defaultProfileTimeout leaves room for the rest of the answer in the 5 s
+// Kakao gives a skill.
+const defaultProfileTimeout = 2500 * time.Millisecond
 
-// ProfileStatusError is a non-200 answer of the profile API (an expired or
-// reused OTP, a wrong key, a redirect, an outage). It wraps
-// verify.ErrRefused.
-type ProfileStatusError struct {
-	Code int
-	// KakaoCode is the code of Kakao's error body ({"msg":...,"code":-401}),
-	// 0 when there was none.
-	KakaoCode int
-	// IPMismatch says Kakao refused the key from this server's address:
-	// the Kakao app allows its REST API key from other addresses only.
-	IPMismatch bool
-}
-
-func (e *ProfileStatusError) Error() string {
-	switch {
-	case e.IPMismatch:
-		return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v: %s", e.Code, e.KakaoCode, ErrKakaoIP, e.Remedy())
-	case e.Code == http.StatusUnauthorized:
-		return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v: %s", e.Code, e.KakaoCode, ErrKakaoKey, e.Remedy())
-	}
-	return fmt.Sprintf("the Kakao profile API answered HTTP %d", e.Code)
-}
-
-// Set-up failures of the Kakao key, which a *ProfileStatusError names.
-var (
-	// ErrKakaoKey: Kakao refused ROLLCALL_KAKAO_REST_API_KEY.
-	ErrKakaoKey = errors.New("Kakao refused the REST API key")
-	// ErrKakaoIP: the Kakao app allows its REST API key from listed server
-	// addresses only, and this server's is not among them.
-	ErrKakaoIP = errors.New("Kakao refused the REST API key from this server's address")
-)
-
-// Is makes a refused key or address match its set-up failure.
-func (e *ProfileStatusError) Is(target error) bool {
-	return target == ErrKakaoIP && e.IPMismatch ||
-		target == ErrKakaoKey && e.Code == http.StatusUnauthorized && !e.IPMismatch
-}
-
-// Unwrap makes the answer a refusal for the verification use case.
-func (e *ProfileStatusError) Unwrap() error { return verify.ErrRefused }
-
-// StatusCode returns Kakao's HTTP status, for metrics.
-func (e *ProfileStatusError) StatusCode() int { return e.Code }
+// maxProfileBytes caps Kakao's answer; a larger one is not a profile.
+const maxProfileBytes = 16 << 10
 
 // ProfileOptions tune the ProfileClient. Zero fields take their defaults.
 type ProfileOptions struct {
 	// Timeout bounds one look-up from dial to the last body byte, unless
 	// the caller's context ends sooner.
 	Timeout time.Duration
-	// MaxBodyBytes caps the answer; a larger one is an error.
-	MaxBodyBytes int64
 	// Transport replaces the pooled transport built by NewProfileClient,
 	// e.g. with kakaotest.Server's, which trusts the fake's certificate.
 	Transport http.RoundTripper
 }
 
-// ProfileClient reads the phone number of the profile behind an OTP URL.
-// It sends every request through one keep-alive transport and never
-// follows a redirect (it is a non-200 answer like any other), and it only
-// contacts URLs whose origin is on its allow-list.
+// ProfileClient reads the phone number of the profile behind an OTP URL,
+// through one keep-alive transport, only from origins on its allow-list,
+// and never follows a redirect (a non-200 answer like any other).
 type ProfileClient struct {
-	key       string
-	origins   origin.List
-	transport http.RoundTripper
-	timeout   time.Duration
-	maxBody   int64
+	key     string
+	origins origin.List
+	opts    ProfileOptions // defaults filled in
 }
 
 var _ verify.ProfileFetcher = (*ProfileClient)(nil)
 
 // NewProfileClient returns a client that sends key to the origins allowed by
-// origins only. An empty key is allowed so that the service can start; every
-// look-up then fails with verify.ErrNoAPIKey.
+// origins only. With an empty key the service can start, and every look-up
+// fails with verify.ErrNoAPIKey.
 func NewProfileClient(key string, origins origin.List, opts ProfileOptions) *ProfileClient {
 	if opts.Timeout <= 0 {
 		opts.Timeout = defaultProfileTimeout
 	}
-	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = defaultMaxProfileBytes
-	}
 	if opts.Transport == nil {
 		opts.Transport = newTransport(opts.Timeout)
 	}
-	return &ProfileClient{key: key, origins: origins, transport: opts.Transport, timeout: opts.Timeout, maxBody: opts.MaxBodyBytes}
+	return &ProfileClient{key: key, origins: origins, opts: opts}
 }
 
 // newTransport is a keep-alive pool sized for a burst of skill calls to one
@@ -129,13 +77,11 @@ func newTransport(timeout time.Duration) *http.Transport {
 	}
 }
 
-// Fetch reads the profile behind otpURL — GET <otpURL>?rest_api_key=<key> —
-// and returns its phone number in E.164. A URL outside the allow-list
-// (verify.ErrOriginRefused) or a missing key (verify.ErrNoAPIKey) fails
-// without any request. Otherwise a non-200 answer is a *ProfileStatusError,
-// a timeout or network failure wraps verify.ErrUnavailable, an answer that
-// is not a profile wraps verify.ErrBadProfile, and one without a phone
-// number is verify.ErrNoPhone. No error contains the URL or the key.
+// Fetch reads the profile behind otpURL (GET <otpURL>?rest_api_key=<key>)
+// and returns its phone number in E.164. A URL outside the allow-list or a
+// missing key fails without a request; a non-200 answer is a
+// *ProfileStatusError; other errors wrap verify's sentinels. No error
+// contains the URL or the key.
 func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error) {
 	u, err := checkOTPURL(c.origins, otpURL)
 	if err != nil {
@@ -157,7 +103,7 @@ func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error
 }
 
 func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
@@ -166,7 +112,7 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 	req.Header.Set("Accept", "application/json")
 	// The transport alone: it never follows a redirect, which could carry
 	// the key to another host.
-	resp, err := c.transport.RoundTrip(req)
+	resp, err := c.opts.Transport.RoundTrip(req)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", verify.ErrUnavailable, stripURL(err))
 	}
@@ -176,12 +122,12 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 		return "", statusError(resp.StatusCode, body)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxProfileBytes+1))
 	if err != nil {
 		return "", fmt.Errorf("%w: read body: %w", verify.ErrUnavailable, stripURL(err))
 	}
-	if int64(len(body)) > c.maxBody {
-		return "", fmt.Errorf("%w: body larger than %d bytes", verify.ErrBadProfile, c.maxBody)
+	if len(body) > maxProfileBytes {
+		return "", fmt.Errorf("%w: body larger than %d bytes", verify.ErrBadProfile, maxProfileBytes)
 	}
 	phone, err := parseProfile(body)
 	if err != nil && ctx.Err() != nil {
@@ -189,6 +135,34 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 		return "", fmt.Errorf("%w: %w", verify.ErrUnavailable, ctx.Err())
 	}
 	return phone, err
+}
+
+// probeOTP is an OTP id that Kakao never issues: a probe with it reads no
+// profile.
+const probeOTP = "000000000000000000000000"
+
+// Probe asks the first allowed origin for an OTP never issued, reading no
+// profile, to learn whether Kakao refuses the REST API key from this
+// server: a 401 is a *ProfileStatusError (ErrKakaoKey or ErrKakaoIP), any
+// other answer nil, which means "not refused", not "works". Without a key
+// it returns verify.ErrNoAPIKey and makes no request.
+func (c *ProfileClient) Probe(ctx context.Context) error {
+	if c.key == "" {
+		return verify.ErrNoAPIKey
+	}
+	origins := c.origins.Strings()
+	if len(origins) == 0 {
+		return errors.New("no OTP origin is allowed")
+	}
+	_, err := c.fetch(ctx, origins[0]+"/otp/"+probeOTP+"/profile?rest_api_key="+c.key)
+	status, answered := errors.AsType[*ProfileStatusError](err)
+	switch {
+	case answered && status.Code == http.StatusUnauthorized:
+		return status
+	case answered, err == nil, errors.Is(err, verify.ErrBadProfile), errors.Is(err, verify.ErrNoPhone):
+		return nil // another answer
+	}
+	return verify.Redact(fmt.Errorf("Kakao did not answer at %s: %w", origins[0], err), c.key, url.QueryEscape(c.key))
 }
 
 // parseProfile reads the phone number of Kakao's OTP profile answer, in

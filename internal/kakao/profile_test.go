@@ -121,7 +121,6 @@ func TestProfileClientErrors(t *testing.T) {
 			return kakaotest.Profile{AppUserID: 1, PhoneNumber: "+82 2-123-4567"}
 		}, wantErr: verify.ErrBadProfile},
 		{name: "hang", behavior: kakaotest.Hang, opts: kakao.ProfileOptions{Timeout: 200 * time.Millisecond}, wantErr: verify.ErrUnavailable},
-		{name: "body cap", opts: kakao.ProfileOptions{MaxBodyBytes: 16}, wantErr: verify.ErrBadProfile},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

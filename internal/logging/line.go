@@ -3,17 +3,14 @@ package logging
 import "log/slog"
 
 // RequestLineKey is the key under which the server keeps a request's
-// *RequestLine among the request's values (gin's c.Set), for its handlers
-// to find.
+// *RequestLine among the request's values (gin's c.Set).
 const RequestLineKey = "rollcall.request_line"
 
-// RequestLine is what a request's handlers want said on the request's one
-// access-log line, which the server writes when the request is done: a skill
-// call's outcome and reason, a refusal's reason. One line per request keeps
-// the logs easy to query and costs one write, not two.
-//
-// A RequestLine belongs to its request: handlers add to it from the
-// request's own goroutine, and the server reads it after them.
+// RequestLine is what a request's handlers want said on its one access-log
+// line, which the server writes when the request is done: a skill call's
+// outcome and reason, a refusal's reason. One line per request keeps the
+// logs easy to query and costs one write, not two. Handlers add to it from
+// the request's own goroutine, and the server reads it after them.
 type RequestLine struct {
 	level slog.Level
 	attrs []slog.Attr
@@ -35,8 +32,7 @@ func NewRequestLine() *RequestLine {
 }
 
 // Add puts attrs on the line and raises its level to level if that is
-// higher: a refusal or an undecided verification makes the request's line a
-// warning.
+// higher: a refusal makes the request's line a warning.
 func (l *RequestLine) Add(level slog.Level, attrs ...slog.Attr) {
 	l.level = max(l.level, level)
 	l.attrs = append(l.attrs, attrs...)

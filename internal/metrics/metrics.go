@@ -1,10 +1,19 @@
+// Package metrics is rollcall's Prometheus instrumentation, in a registry
+// of each Metrics' own: verifications, requests to Kakao's profile API and
+// sync runs, counted by decorators of the use cases (Wrap*), and HTTP
+// requests (ObserveRequest). No label carries PII or an unbounded value:
+// labels are codes, route patterns, methods and status codes, and anything
+// else is "other".
 package metrics
 
 import (
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -34,74 +43,56 @@ type Metrics struct {
 
 	requests       *prometheus.CounterVec
 	requestSeconds *prometheus.HistogramVec
+	// statuses are the status codes' labels, made once so that counting a
+	// request allocates nothing.
+	statuses [600]string
 }
 
 // New returns rollcall's metrics, with the Go runtime's and the process's
 // in the same registry.
 func New() *Metrics {
-	m := &Metrics{
-		registry: prometheus.NewRegistry(),
-
-		verifications: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "rollcall_kakao_verifications_total",
-			Help: "Verifications decided or not, by outcome (employee, not_employee, undecided) and reason code.",
-		}, []string{"outcome", "reason"}),
-		verificationSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "rollcall_kakao_verification_duration_seconds",
-			Help:    "Time a verification takes (the profile look-up and the directory), by outcome.",
-			Buckets: requestBuckets,
-		}, []string{"outcome"}),
-		profileSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "rollcall_kakao_profile_request_duration_seconds",
-			Help:    "Requests to Kakao's OTP profile API and their latency, by result (ok, or the failure's reason code).",
-			Buckets: requestBuckets,
-		}, []string{"result"}),
-		profileErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "rollcall_kakao_profile_errors_total",
-			Help: "Failed requests to Kakao's OTP profile API, by kind (reason code) and Kakao's HTTP status class (none when no answer arrived).",
-		}, []string{"kind", "status"}),
-
-		syncRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "rollcall_sync_runs_total",
-			Help: "Sync runs, by result (ok, refused by the deletion brake, busy with another sync, failed) and whether they were dry runs.",
-		}, []string{"result", "dry_run"}),
-		syncSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "rollcall_sync_duration_seconds",
-			Help:    "Duration of the sync runs that started (busy ones did not), by result.",
-			Buckets: syncBuckets,
-		}, []string{"result"}),
-		syncChanges: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "rollcall_sync_changes_total",
-			Help: "Employees added, updated and deleted by applied syncs (not dry runs).",
-		}, []string{"change"}),
-		syncLastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "rollcall_sync_last_success_timestamp_seconds",
-			Help: "When the last applied sync that succeeded finished, in Unix seconds; 0 if none has in this process.",
-		}),
-		employees: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "rollcall_directory_employees",
-			Help: "Employees in the directory after the last applied sync that succeeded in this process.",
-		}),
-
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "rollcall_http_requests_total",
-			Help: "HTTP requests served, by method, route pattern and status code.",
-		}, []string{"method", "route", "status"}),
-		requestSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "rollcall_http_request_duration_seconds",
-			Help:    "Time to serve an HTTP request, by method and route pattern.",
-			Buckets: requestBuckets,
-		}, []string{"method", "route"}),
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	f := promauto.With(reg)
+	counter := func(name, help string, labels ...string) *prometheus.CounterVec {
+		return f.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
 	}
-	m.registry.MustRegister(
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.verifications, m.verificationSeconds, m.profileSeconds, m.profileErrors,
-		m.syncRuns, m.syncSeconds, m.syncChanges, m.syncLastSuccess, m.employees,
-		m.requests, m.requestSeconds,
-	)
+	histogram := func(name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
+		return f.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets}, labels)
+	}
+	m := &Metrics{
+		registry: reg,
+
+		verifications: counter("rollcall_kakao_verifications_total",
+			"Verifications decided or not, by outcome (employee, not_employee, undecided) and reason code.", "outcome", "reason"),
+		verificationSeconds: histogram("rollcall_kakao_verification_duration_seconds",
+			"Time a verification takes (the profile look-up and the directory), by outcome.", requestBuckets, "outcome"),
+		profileSeconds: histogram("rollcall_kakao_profile_request_duration_seconds",
+			"Requests to Kakao's OTP profile API and their latency, by result (ok, or the failure's reason code).", requestBuckets, "result"),
+		profileErrors: counter("rollcall_kakao_profile_errors_total",
+			"Failed requests to Kakao's OTP profile API, by kind (reason code) and Kakao's HTTP status class (none when no answer arrived).", "kind", "status"),
+
+		syncRuns: counter("rollcall_sync_runs_total",
+			"Sync runs, by result (ok, refused by the deletion brake, busy with another sync, failed) and whether they were dry runs.", "result", "dry_run"),
+		syncSeconds: histogram("rollcall_sync_duration_seconds",
+			"Duration of the sync runs that started (busy ones did not), by result.", syncBuckets, "result"),
+		syncChanges: counter("rollcall_sync_changes_total",
+			"Employees added, updated and deleted by applied syncs (not dry runs).", "change"),
+		syncLastSuccess: f.NewGauge(prometheus.GaugeOpts{Name: "rollcall_sync_last_success_timestamp_seconds",
+			Help: "When the last applied sync that succeeded finished, in Unix seconds; 0 if none has in this process."}),
+		employees: f.NewGauge(prometheus.GaugeOpts{Name: "rollcall_directory_employees",
+			Help: "Employees in the directory after the last applied sync that succeeded in this process."}),
+
+		requests: counter("rollcall_http_requests_total",
+			"HTTP requests served, by method, route pattern and status code.", "method", "route", "status"),
+		requestSeconds: histogram("rollcall_http_request_duration_seconds",
+			"Time to serve an HTTP request, by method and route pattern.", requestBuckets, "method", "route"),
+	}
 	for _, change := range []string{"added", "updated", "deleted"} {
 		m.syncChanges.WithLabelValues(change) // present, at 0, before the first sync
+	}
+	for code := 100; code < len(m.statuses); code++ {
+		m.statuses[code] = strconv.Itoa(code)
 	}
 	return m
 }
@@ -110,4 +101,17 @@ func New() *Metrics {
 // GET /metrics.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
+}
+
+// ObserveRequest counts one HTTP request served. route must be the route
+// pattern (gin's c.FullPath(), or "(unmatched)"), never the raw path, which
+// may carry anything a client sent.
+func (m *Metrics) ObserveRequest(httpMethod, routePattern string, statusCode int, elapsed time.Duration) {
+	httpMethod, routePattern = method(httpMethod), route(routePattern)
+	status := other
+	if statusCode >= 100 && statusCode < len(m.statuses) {
+		status = m.statuses[statusCode]
+	}
+	m.requests.WithLabelValues(httpMethod, routePattern, status).Inc()
+	m.requestSeconds.WithLabelValues(httpMethod, routePattern).Observe(elapsed.Seconds())
 }

@@ -9,52 +9,18 @@ import (
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-// Results of a sync run, as labelled.
-const (
-	SyncOK      = "ok"
-	SyncRefused = "refused"
-	SyncBusy    = "busy"
-	SyncFailed  = "failed"
-)
-
-// SyncResult classifies what rostersync.Engine.Run returned.
+// SyncResult classifies what rostersync.Engine.Run returned, as labelled:
+// ok, busy, refused or failed.
 func SyncResult(err error) string {
 	switch {
 	case err == nil:
-		return SyncOK
+		return "ok"
 	case errors.Is(err, rostersync.ErrBusy):
-		return SyncBusy
+		return "busy"
 	case errors.Is(err, rostersync.ErrRefused):
-		return SyncRefused
-	default:
-		return SyncFailed
+		return "refused"
 	}
-}
-
-// ObserveSync counts one sync run from what rostersync.Engine.Run returned: its
-// result, its duration (unless it never started because another sync was
-// running) and, for an applied run that succeeded, the employees added,
-// updated and deleted, the directory's size and the time it finished.
-func (m *Metrics) ObserveSync(r rostersync.Report, err error) {
-	result := SyncResult(err)
-	m.syncRuns.WithLabelValues(result, strconv.FormatBool(r.DryRun)).Inc()
-	if result == SyncBusy {
-		return
-	}
-	elapsed := time.Duration(r.DurationMS) * time.Millisecond
-	m.syncSeconds.WithLabelValues(result).Observe(elapsed.Seconds())
-	if result != SyncOK || r.DryRun {
-		return
-	}
-	m.syncChanges.WithLabelValues("added").Add(float64(max(r.Added, 0)))
-	m.syncChanges.WithLabelValues("updated").Add(float64(max(r.Updated, 0)))
-	m.syncChanges.WithLabelValues("deleted").Add(float64(max(r.Deleted, 0)))
-	m.employees.Set(float64(r.Employees))
-	finished := r.Finished()
-	if r.StartedAt.IsZero() {
-		finished = time.Now()
-	}
-	m.syncLastSuccess.Set(float64(finished.UnixNano()) / 1e9)
+	return "failed"
 }
 
 // SyncRunner runs one sync; *rostersync.Engine is one.
@@ -70,14 +36,34 @@ type ObservedSync struct {
 
 var _ SyncRunner = (*ObservedSync)(nil)
 
-// WrapSync returns next, counting its runs with ObserveSync.
+// WrapSync returns next, its runs counted.
 func (m *Metrics) WrapSync(next SyncRunner) *ObservedSync {
 	return &ObservedSync{next: next, metrics: m}
 }
 
-// Run runs one sync through the wrapped runner and counts it.
+// Run runs one sync through the wrapped runner and counts it: its result,
+// its duration (unless it never started because another sync was running)
+// and, for an applied run that succeeded, the employees added, updated and
+// deleted, the directory's size and the time it finished.
 func (s *ObservedSync) Run(ctx context.Context, opts rostersync.Options) (rostersync.Report, error) {
 	r, err := s.next.Run(ctx, opts)
-	s.metrics.ObserveSync(r, err)
+	m, result := s.metrics, SyncResult(err)
+	m.syncRuns.WithLabelValues(result, strconv.FormatBool(r.DryRun)).Inc()
+	if result == "busy" {
+		return r, err
+	}
+	m.syncSeconds.WithLabelValues(result).Observe((time.Duration(r.DurationMS) * time.Millisecond).Seconds())
+	if result != "ok" || r.DryRun {
+		return r, err
+	}
+	m.syncChanges.WithLabelValues("added").Add(float64(max(r.Added, 0)))
+	m.syncChanges.WithLabelValues("updated").Add(float64(max(r.Updated, 0)))
+	m.syncChanges.WithLabelValues("deleted").Add(float64(max(r.Deleted, 0)))
+	m.employees.Set(float64(r.Employees))
+	finished := r.Finished()
+	if r.StartedAt.IsZero() {
+		finished = time.Now()
+	}
+	m.syncLastSuccess.Set(float64(finished.UnixNano()) / 1e9)
 	return r, err
 }

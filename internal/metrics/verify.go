@@ -31,9 +31,8 @@ func (v *ObservedVerifier) Verify(ctx context.Context, r verify.Request) (verify
 	start := time.Now()
 	o, err := v.next.Verify(ctx, r)
 	if o.Reason != verify.ReasonUserLimited {
-		outcome := oneOf(o.Kind.String(), "employee", "not_employee", "undecided")
-		v.metrics.verifications.WithLabelValues(outcome, code(o.Reason)).Inc()
-		v.metrics.verificationSeconds.WithLabelValues(outcome).Observe(time.Since(start).Seconds())
+		v.metrics.verifications.WithLabelValues(o.Kind.String(), code(o.Reason)).Inc()
+		v.metrics.verificationSeconds.WithLabelValues(o.Kind.String()).Observe(time.Since(start).Seconds())
 	}
 	return o, err
 }
@@ -55,17 +54,15 @@ func (m *Metrics) WrapProfiles(next verify.ProfileFetcher) *ObservedProfiles {
 func (p *ObservedProfiles) Fetch(ctx context.Context, otpURL string) (string, error) {
 	start := time.Now()
 	phone, err := p.next.Fetch(ctx, otpURL)
-	if err == nil {
-		p.metrics.profileSeconds.WithLabelValues("ok").Observe(time.Since(start).Seconds())
-		return phone, nil
+	result := "ok"
+	if err != nil {
+		result = verify.ReasonOf(ctx, err) // one of verify's codes
+		if result == verify.ReasonOriginRefused || result == verify.ReasonNoAPIKey {
+			return phone, err
+		}
+		p.metrics.profileErrors.WithLabelValues(result, answerClass(result, err)).Inc()
 	}
-	reason := verify.ReasonOf(ctx, err)
-	if reason == verify.ReasonOriginRefused || reason == verify.ReasonNoAPIKey {
-		return phone, err
-	}
-	reason = code(reason)
-	p.metrics.profileSeconds.WithLabelValues(reason).Observe(time.Since(start).Seconds())
-	p.metrics.profileErrors.WithLabelValues(reason, answerClass(reason, err)).Inc()
+	p.metrics.profileSeconds.WithLabelValues(result).Observe(time.Since(start).Seconds())
 	return phone, err
 }
 

@@ -3,11 +3,13 @@ package openbuilder
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/openbuilder/payload"
 	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/userkey"
 )
 
 // Gatekeeper is the bindings use case as the gate and unbind skills call
@@ -16,12 +18,10 @@ type Gatekeeper interface {
 	// Gate returns the employee userID is bound to, with their current
 	// fields, and true; false when the user is not verified.
 	Gate(ctx context.Context, userID string) (roster.Employee, bool, error)
-	// Unbind deletes userID's binding.
 	Unbind(ctx context.Context, userID string) error
 }
 
-// Gates serves POST /kakao/gate and POST /kakao/unbind with the checks of
-// a Handler (secret, bot id, client limit, body size): employee-only
+// Gates serves POST /kakao/gate and POST /kakao/unbind: employee-only
 // blocks ask the gate instead of the profile plugin.
 type Gates struct {
 	h           *Handler
@@ -62,7 +62,7 @@ func (g *Gates) gate(c *gin.Context, p payload.GatePayload) {
 		outcome = gateVerified
 	}
 	g.log(c, "gate", outcome, userID, err)
-	answer(c, gateAnswer(g.h.texts, outcome, e, g.authBlockID))
+	c.JSON(http.StatusOK, gateAnswer(g.h.texts, outcome, e, g.authBlockID))
 }
 
 // unbind deletes the caller's binding; a caller without one, or without a
@@ -78,13 +78,13 @@ func (g *Gates) unbind(c *gin.Context, p payload.GatePayload) {
 		outcome = gateUndecided
 	}
 	g.log(c, "unbind", outcome, userID, err)
-	answer(c, unbindAnswer(g.h.texts, err == nil))
+	c.JSON(http.StatusOK, unbindAnswer(g.h.texts, err == nil))
 }
 
 // log puts the call's outcome on its access line. Errors of the bindings
 // use case name neither the user nor the phone.
 func (g *Gates) log(c *gin.Context, endpoint, outcome, userID string, err error) {
-	attrs := []slog.Attr{slog.String("outcome", outcome), slog.String("user", userDigest(userID))}
+	attrs := []slog.Attr{slog.String("outcome", outcome), slog.String("user", userkey.Short(userID))}
 	level := slog.LevelInfo
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))

@@ -17,14 +17,12 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// Limits and names of the skill endpoints.
-const (
-	// maxBodyBytes caps a skill request body; Kakao's are a few KiB.
-	maxBodyBytes = 64 << 10
-	// SecretHeader carries the skill secret; builders without custom headers
-	// send it as the query parameter "secret".
-	SecretHeader = "X-Rollcall-Secret"
-)
+// maxBodyBytes caps a skill request body; Kakao's are a few KiB.
+const maxBodyBytes = 64 << 10
+
+// SecretHeader carries the skill secret; builders without custom headers
+// send it as the query parameter "secret".
+const SecretHeader = "X-Rollcall-Secret"
 
 // Verifier is the verification use case as the skills call it;
 // *verify.Verifier is one.
@@ -32,11 +30,9 @@ type Verifier interface {
 	Verify(ctx context.Context, r verify.Request) (verify.Outcome, error)
 }
 
-// ClientLimiter limits requests per client address; *ratelimit.Limiter is
-// one. It must be safe for concurrent use.
+// ClientLimiter limits requests per client address, safe for concurrent
+// use; *ratelimit.Limiter is one.
 type ClientLimiter interface {
-	// Allow reports whether key may go ahead now and, if not, how long it
-	// should wait.
 	Allow(key string) (ok bool, retryAfter time.Duration)
 }
 
@@ -54,9 +50,8 @@ type HandlerConfig struct {
 	Texts Texts
 }
 
-// Handler serves Open Builder's skills. Every endpoint shares its checks
-// (see route); a well-formed call is answered 200 in the skill's own
-// format, so that the bot shows the user a message.
+// Handler serves Open Builder's skills. A well-formed call is answered 200
+// in the skill's own format, so that the bot shows the user a message.
 type Handler struct {
 	secret   secret.Shared
 	bot      secret.Shared // compared like a secret: it admits calls
@@ -82,20 +77,12 @@ func (h *Handler) Register(r gin.IRoutes) {
 	route(r, h, "/kakao/skill", h.skill)
 }
 
-// fromBot is a skill request body as route decodes it (internal/openbuilder/payload).
-type fromBot interface {
-	BotID() string
-}
-
 // route mounts POST path, served by serve once the request has passed the
-// checks every skill endpoint shares. Each refusal is a JSON error, and the
-// request never reaches serve: 429 for a client over its limit (only
-// requests the secret does not authenticate count), 401 for a missing or
-// wrong secret (before the body is read), 413 for a body over
-// maxBodyBytes, 400 for a body that does not decode into P, 403 for
-// another bot. serve answers with answer or refuse. A new endpoint is a
-// serve func and one line, as the gate's: route(r, g.h, "/kakao/gate", g.gate).
-func route[P fromBot](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
+// checks every skill endpoint shares, each refusal a JSON error: 429 for a
+// client over its limit (unauthenticated calls only), 401 for a missing or
+// wrong secret (before the body is read), 413 for a body over maxBodyBytes,
+// 400 for a body that does not decode into P, 403 for another bot.
+func route[P interface{ BotID() string }](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
 	endpoint := strings.TrimPrefix(path, "/kakao/")
 	r.POST(path, func(c *gin.Context) {
 		body, ok := h.admit(c, endpoint)
@@ -115,9 +102,6 @@ func route[P fromBot](r gin.IRoutes, h *Handler, path string, serve func(c *gin.
 	})
 }
 
-// answer answers 200 with v as JSON.
-func answer(c *gin.Context, v any) { c.JSON(http.StatusOK, v) }
-
 // Refusal reasons of requests that never reach a verification.
 const (
 	refusedSecret  = "bad_secret"
@@ -130,10 +114,17 @@ const (
 // tooManyRequests is the "error" of a 429 answer.
 const tooManyRequests = "too many requests"
 
-// admit applies the client limit and the secret, then reads the body. On
+// admit applies the client limit and the secret, then reads the body; on
 // refusal it has answered.
 func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
-	authenticated := h.secret.IsSet() && h.secretOK(c)
+	authenticated := false
+	if h.secret.IsSet() {
+		got := c.GetHeader(SecretHeader)
+		if got == "" {
+			got = c.Query("secret")
+		}
+		authenticated = h.secret.Matches(got)
+	}
 	if !authenticated && h.clients != nil {
 		if ok, wait := h.clients.Allow(c.ClientIP()); !ok {
 			c.Header("Retry-After", retryAfter(wait))
@@ -163,16 +154,6 @@ func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
 		return nil, false
 	}
 	return body, true
-}
-
-// secretOK reports whether the call carries the skill secret, in
-// SecretHeader or, failing that, ?secret=.
-func (h *Handler) secretOK(c *gin.Context) bool {
-	got := c.GetHeader(SecretHeader)
-	if got == "" {
-		got = c.Query("secret")
-	}
-	return h.secret.Matches(got)
 }
 
 // retryAfter formats wait as a Retry-After value: whole seconds, rounded

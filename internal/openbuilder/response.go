@@ -21,41 +21,28 @@ type validationResponse struct {
 	Message string            `json:"message,omitempty"`
 }
 
-// validationSuccess accepts value (the OTP URL) and hands the employee's
-// name, department and position to the bot as data.
-func validationSuccess(value string, e roster.Employee) validationResponse {
-	return validationResponse{Status: statusSuccess, Value: value, Data: employeeData(e)}
-}
-
-// validationFail refuses the value with a message for the user.
-func validationFail(message string) validationResponse {
-	return validationResponse{Status: statusFail, Message: message}
-}
-
-// validationError says the value could not be checked, with a message for
-// the user.
-func validationError(message string) validationResponse {
-	return validationResponse{Status: statusError, Message: message}
-}
-
 // maxSimpleText is the longest simpleText Kakao accepts, in characters.
 const maxSimpleText = 1000
 
+// The output context a verified answer carries, so that blocks can take it
+// as an input context and branch on the employee's department and position.
+const (
+	employeeContextName = "employee"
+	employeeLifeSpan    = 10 // turns
+)
+
 // skillResponse is a SkillResponse v2.0 as rollcall sends it: one
-// simpleText output, with a quick reply to the auth block when the gate
-// finds the user not verified. Context sets the employee output context on
-// a verified answer and deletes it on the gate's and unbind's other
-// answers; the block skill's other answers leave it as it is (nil). The
-// bot reads Data as webhook.<key>.
+// simpleText output, and quick replies. Context sets the employee output
+// context (verified), deletes it (the gate's and unbind's other answers) or
+// is nil. The bot reads Data as webhook.<key>.
 type skillResponse struct {
 	Version  string            `json:"version"`
 	Template skillTemplate     `json:"template"`
-	Context  *skillContext     `json:"context,omitempty"` // context.go
+	Context  *skillContext     `json:"context,omitempty"`
 	Data     map[string]string `json:"data,omitempty"`
 }
 
-// skillTemplate holds the outputs shown to the user and the quick replies
-// under them.
+// skillTemplate holds the outputs and the quick replies under them.
 type skillTemplate struct {
 	Outputs      []skillOutput `json:"outputs"`
 	QuickReplies []quickReply  `json:"quickReplies,omitempty"`
@@ -71,22 +58,95 @@ type simpleText struct {
 	Text string `json:"text"`
 }
 
-// skillVerified answers an employee: data.verified is "true" and carries the
-// employee's name, department and position, and the employee output context
-// their department and position.
-func skillVerified(text string, e roster.Employee) skillResponse {
-	r := verifiedAnswer(text, e)
-	r.Data["outcome"] = verify.Employee.String()
-	return r
+// quickReply is a button under the answer; rollcall's lead to a block.
+type quickReply struct {
+	Label   string `json:"label"`
+	Action  string `json:"action"`
+	BlockID string `json:"blockId"`
+}
+
+// skillContext holds the output contexts to set.
+type skillContext struct {
+	Values []contextValue `json:"values"`
+}
+
+// contextValue is one output context; a LifeSpan of 0 deletes it.
+type contextValue struct {
+	Name     string            `json:"name"`
+	LifeSpan int               `json:"lifeSpan"`
+	Params   map[string]string `json:"params"`
+}
+
+// validationAnswer is the one place that turns a verification outcome into
+// the validation skill's answer. SUCCESS accepts the OTP URL and hands the
+// employee's data to the bot; a request without an OTP URL is a FAIL, so
+// that Kakao asks for the profile again; a failure to decide is an ERROR.
+func validationAnswer(t Texts, otpURL string, o verify.Outcome) validationResponse {
+	switch {
+	case o.Kind == verify.Employee:
+		return validationResponse{Status: statusSuccess, Value: otpURL, Data: employeeData(o.Employee)}
+	case o.Kind == verify.NotEmployee:
+		return validationResponse{Status: statusFail, Message: t.NotEmployee}
+	case o.Reason == verify.ReasonNoOTP:
+		return validationResponse{Status: statusFail, Message: t.NoProfile}
+	}
+	return validationResponse{Status: statusError, Message: t.Undecided}
+}
+
+// skillAnswer is the one place that turns a verification outcome into the
+// block skill's answer.
+func skillAnswer(t Texts, o verify.Outcome) skillResponse {
+	switch {
+	case o.Kind == verify.Employee:
+		r := verifiedAnswer(greet(o.Employee.Name, t.Verified, textVerifiedNoName), o.Employee)
+		r.Data["outcome"] = verify.Employee.String()
+		return r
+	case o.Kind == verify.NotEmployee:
+		return skillNotVerified(t.NotEmployee, o.Kind)
+	case o.Reason == verify.ReasonNoOTP:
+		return skillNotVerified(t.NoProfile, o.Kind)
+	}
+	return skillNotVerified(t.Undecided, o.Kind)
+}
+
+// gateAnswer is the one place that turns a gate outcome into its answer:
+// verified, the employee's data and output context; otherwise a message
+// and, when not verified, the quick reply to the auth block if it is set.
+func gateAnswer(t Texts, outcome string, e roster.Employee, authBlockID string) skillResponse {
+	switch outcome {
+	case gateVerified:
+		return verifiedAnswer(greet(e.Name, t.GateVerified, textGateVerifiedNoName), e)
+	case gateNotVerified:
+		r := unverifiedAnswer(t.NotVerified)
+		if authBlockID != "" {
+			r.Template.QuickReplies = []quickReply{{Label: t.VerifyButton, Action: "block", BlockID: authBlockID}}
+		}
+		return r
+	}
+	return unverifiedAnswer(t.Undecided)
+}
+
+// unbindAnswer says the binding is gone, or, when the store failed, to
+// try again later.
+func unbindAnswer(t Texts, done bool) skillResponse {
+	if !done {
+		return unverifiedAnswer(t.Undecided)
+	}
+	return unverifiedAnswer(t.Unbound)
 }
 
 // verifiedAnswer is a verified employee's SkillResponse, for the skill and
-// the gate: their data, data.verified "true" and the employee context.
+// the gate: data.verified "true" with the employee's name, department and
+// position, and the employee context with the last two.
 func verifiedAnswer(text string, e roster.Employee) skillResponse {
 	data := employeeData(e)
 	data["verified"] = "true"
 	r := skillText(text, data)
-	r.Context = employeeContext(e)
+	r.Context = &skillContext{Values: []contextValue{{
+		Name:     employeeContextName,
+		LifeSpan: employeeLifeSpan,
+		Params:   map[string]string{"department": e.Department, "position": e.Position},
+	}}}
 	return r
 }
 
@@ -98,6 +158,15 @@ func skillNotVerified(text string, kind verify.Kind) skillResponse {
 		kind = verify.Undecided // never claim an employee without their data
 	}
 	return skillText(text, map[string]string{"verified": "false", "outcome": kind.String()})
+}
+
+// unverifiedAnswer is the gate's and unbind's answer to anyone not
+// verified: it deletes the employee context, so that a context set by an
+// earlier answer opens no block.
+func unverifiedAnswer(text string) skillResponse {
+	r := skillText(text, map[string]string{"verified": "false"})
+	r.Context = &skillContext{Values: []contextValue{{Name: employeeContextName, Params: map[string]string{}}}}
+	return r
 }
 
 func skillText(text string, data map[string]string) skillResponse {
@@ -112,44 +181,13 @@ func employeeData(e roster.Employee) map[string]string {
 	return map[string]string{"name": e.Name, "department": e.Department, "position": e.Position}
 }
 
+// truncateRunes cuts s to its first n characters.
 func truncateRunes(s string, n int) string {
-	i := 0
 	for pos := range s {
-		if i == n {
+		if n == 0 {
 			return s[:pos]
 		}
-		i++
+		n--
 	}
 	return s
-}
-
-// validationAnswer is the one place that turns a verification outcome into
-// the validation skill's answer. A request without an OTP URL is a FAIL, so
-// that Kakao asks for the profile again; a failure to decide is an ERROR.
-func validationAnswer(t Texts, otpURL string, o verify.Outcome) validationResponse {
-	switch {
-	case o.Kind == verify.Employee:
-		return validationSuccess(otpURL, o.Employee)
-	case o.Kind == verify.NotEmployee:
-		return validationFail(t.NotEmployee)
-	case o.Reason == verify.ReasonNoOTP:
-		return validationFail(t.NoProfile)
-	default:
-		return validationError(t.Undecided)
-	}
-}
-
-// skillAnswer is the one place that turns a verification outcome into the
-// block skill's answer.
-func skillAnswer(t Texts, o verify.Outcome) skillResponse {
-	switch {
-	case o.Kind == verify.Employee:
-		return skillVerified(greet(o.Employee.Name, t.Verified, textVerifiedNoName), o.Employee)
-	case o.Kind == verify.NotEmployee:
-		return skillNotVerified(t.NotEmployee, o.Kind)
-	case o.Reason == verify.ReasonNoOTP:
-		return skillNotVerified(t.NoProfile, o.Kind)
-	default:
-		return skillNotVerified(t.Undecided, o.Kind)
-	}
 }

@@ -16,7 +16,7 @@ import (
 
 // defaults are rollcall's own words, as every answer shows them unless
 // configured otherwise.
-var defaults = DefaultTexts()
+var defaults = Texts{}.WithDefaults()
 
 // exampleOTP is the OTP URL of the shared examples.
 const exampleOTP = "https://talk-plugin-capi.kakao.com/otp/5f1a0e11aa22bb33cc44dd55/profile"
@@ -106,7 +106,7 @@ func TestValidationAnswerNoOTPAsksAgain(t *testing.T) {
 func TestSimpleTextIsCapped(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("가", maxSimpleText+7)
-	got := skillVerified(long, hong).Template.Outputs[0].SimpleText.Text
+	got := verifiedAnswer(long, hong).Template.Outputs[0].SimpleText.Text
 	if n := utf8.RuneCountInString(got); n != maxSimpleText {
 		t.Errorf("text has %d characters, want %d", n, maxSimpleText)
 	}

@@ -13,12 +13,11 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// validate answers the parameter validation skill: a request without an
-// OTP URL is a FAIL, which makes Kakao ask for the profile again.
+// validate answers the parameter validation skill.
 func (h *Handler) validate(c *gin.Context, req payload.ValidationRequest) {
 	otp, _ := req.FindOTP()
 	if o, ok := h.verify(c, "validate", otp, req.User.ID); ok {
-		answer(c, validationAnswer(h.texts, otp, o))
+		c.JSON(http.StatusOK, validationAnswer(h.texts, otp, o))
 	}
 }
 
@@ -26,7 +25,7 @@ func (h *Handler) validate(c *gin.Context, req payload.ValidationRequest) {
 func (h *Handler) skill(c *gin.Context, p payload.SkillPayload) {
 	otp, _ := p.FindOTP()
 	if o, ok := h.verify(c, "skill", otp, p.UserID()); ok {
-		answer(c, skillAnswer(h.texts, o))
+		c.JSON(http.StatusOK, skillAnswer(h.texts, o))
 	}
 }
 
@@ -36,13 +35,13 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 	o, err := h.verifier.Verify(c.Request.Context(), verify.Request{OTPURL: otp, UserID: userID})
 	if o.Reason == verify.ReasonUserLimited {
 		c.Header("Retry-After", retryAfter(o.RetryAfter))
-		refuse(c, endpoint, http.StatusTooManyRequests, o.Reason, tooManyRequests, slog.String("user", userDigest(userID)))
+		refuse(c, endpoint, http.StatusTooManyRequests, o.Reason, tooManyRequests, slog.String("user", userkey.Short(userID)))
 		return o, false
 	}
 	attrs := []slog.Attr{
 		slog.String("outcome", o.Kind.String()),
 		slog.String("reason", o.Reason),
-		slog.String("user", userDigest(userID)),
+		slog.String("user", userkey.Short(userID)),
 	}
 	if o.KakaoTime > 0 {
 		attrs = append(attrs, slog.Float64("kakao_ms", float64(o.KakaoTime.Microseconds())/1000))
@@ -81,9 +80,9 @@ func refuse(c *gin.Context, endpoint string, status int, reason, msg string, att
 	logRequest(c, slog.LevelWarn, "kakao request refused", endpoint, attrs...)
 }
 
-// logRequest puts attrs on the request's one access-log line when the
-// server keeps one (logging.RequestLine); a handler mounted without it
-// writes a line of its own, msg, naming the endpoint.
+// logRequest puts attrs on the request's one access-log line
+// (logging.RequestLine); a handler mounted without the server writes a line
+// of its own, msg, naming the endpoint.
 func logRequest(c *gin.Context, level slog.Level, msg, endpoint string, attrs ...slog.Attr) {
 	if line, ok := logging.RequestLineOf(c); ok {
 		line.Add(level, attrs...)
@@ -92,6 +91,3 @@ func logRequest(c *gin.Context, level slog.Level, msg, endpoint string, attrs ..
 	ctx := c.Request.Context()
 	logging.FromContext(ctx).LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("endpoint", endpoint)}, attrs...)...)
 }
-
-// userDigest is what the logs show of a bot user key: userkey.Short.
-func userDigest(id string) string { return userkey.Short(id) }

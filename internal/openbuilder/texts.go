@@ -1,6 +1,9 @@
 package openbuilder
 
-import "strings"
+import (
+	"cmp"
+	"strings"
+)
 
 // Texts are the words the bot shows (ROLLCALL_TEXT_*). An empty field is
 // rollcall's default. In Verified and GateVerified, "{name}" is replaced by
@@ -17,11 +20,8 @@ type Texts struct {
 	VerifyButton string // the quick reply's label to the auth block
 }
 
-// NamePlaceholder is the one placeholder a text may hold, where a name fits.
-const NamePlaceholder = "{name}"
-
-// MaxButtonLabel is the longest quick-reply label Kakao shows, in characters.
-const MaxButtonLabel = 14
+// namePlaceholder is the one placeholder a text may hold, where a name fits.
+const namePlaceholder = "{name}"
 
 // The nameless wordings, for an employee the sheet gives no name.
 const (
@@ -29,38 +29,17 @@ const (
 	textGateVerifiedNoName = "임직원 확인이 되었어요."
 )
 
-// DefaultTexts are rollcall's own words.
-func DefaultTexts() Texts {
-	return Texts{
-		Verified:     "{name}님, 임직원 인증이 완료되었어요.",
-		NotEmployee:  "등록된 임직원 정보를 찾지 못했어요. 인사팀에 문의해 주세요.",
-		NoProfile:    "카카오 프로필 정보를 받지 못했어요. 휴대전화 번호 제공에 동의한 뒤 다시 시도해 주세요.",
-		Undecided:    "잠시 후 다시 시도해 주세요.",
-		GateVerified: "{name}님, 임직원 확인이 되었어요.",
-		NotVerified:  "임직원만 이용할 수 있어요. 먼저 임직원 인증을 해 주세요.",
-		Unbound:      "임직원 인증을 해제했어요. 다시 이용하려면 인증해 주세요.",
-		VerifyButton: "인증하기",
-	}
-}
-
-// WithDefaults fills every empty field with rollcall's default.
+// WithDefaults fills every empty field with rollcall's own words.
 func (t Texts) WithDefaults() Texts {
-	d := DefaultTexts()
-	or := func(s, def string) string {
-		if s == "" {
-			return def
-		}
-		return s
-	}
 	return Texts{
-		Verified:     or(t.Verified, d.Verified),
-		NotEmployee:  or(t.NotEmployee, d.NotEmployee),
-		NoProfile:    or(t.NoProfile, d.NoProfile),
-		Undecided:    or(t.Undecided, d.Undecided),
-		GateVerified: or(t.GateVerified, d.GateVerified),
-		NotVerified:  or(t.NotVerified, d.NotVerified),
-		Unbound:      or(t.Unbound, d.Unbound),
-		VerifyButton: or(t.VerifyButton, d.VerifyButton),
+		Verified:     cmp.Or(t.Verified, "{name}님, 임직원 인증이 완료되었어요."),
+		NotEmployee:  cmp.Or(t.NotEmployee, "등록된 임직원 정보를 찾지 못했어요. 인사팀에 문의해 주세요."),
+		NoProfile:    cmp.Or(t.NoProfile, "카카오 프로필 정보를 받지 못했어요. 휴대전화 번호 제공에 동의한 뒤 다시 시도해 주세요."),
+		Undecided:    cmp.Or(t.Undecided, "잠시 후 다시 시도해 주세요."),
+		GateVerified: cmp.Or(t.GateVerified, "{name}님, 임직원 확인이 되었어요."),
+		NotVerified:  cmp.Or(t.NotVerified, "임직원만 이용할 수 있어요. 먼저 임직원 인증을 해 주세요."),
+		Unbound:      cmp.Or(t.Unbound, "임직원 인증을 해제했어요. 다시 이용하려면 인증해 주세요."),
+		VerifyButton: cmp.Or(t.VerifyButton, "인증하기"),
 	}
 }
 
@@ -68,11 +47,11 @@ func (t Texts) WithDefaults() Texts {
 // name, a text that wants one gives way to noName; a text without "{name}"
 // is shown as it is.
 func greet(name, withName, noName string) string {
-	if !strings.Contains(withName, NamePlaceholder) {
+	if !strings.Contains(withName, namePlaceholder) {
 		return withName
 	}
 	if name == "" {
 		return noName
 	}
-	return strings.ReplaceAll(withName, NamePlaceholder, name)
+	return strings.ReplaceAll(withName, namePlaceholder, name)
 }

@@ -100,32 +100,27 @@ func parseOrigin(s string) (string, error) {
 // lowercase host and without the scheme's default port.
 func normalize(u *url.URL) (scheme, host string, err error) {
 	scheme = strings.ToLower(u.Scheme)
-	defaultPort := 0
-	switch scheme {
-	case "https":
-		defaultPort = 443
-	case "http":
-		defaultPort = 80
-	default:
+	if scheme != "https" && scheme != "http" {
 		return "", "", errors.New("scheme must be https (or http on loopback)")
 	}
-	name := strings.ToLower(u.Hostname())
-	if name == "" {
+	host = strings.ToLower(u.Hostname())
+	if host == "" {
 		return "", "", errors.New("no host")
 	}
-	port := defaultPort
-	if p := u.Port(); p != "" {
-		if port, err = strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
-			return "", "", errors.New("bad port")
-		}
+	if strings.Contains(host, ":") { // an IPv6 literal keeps its brackets
+		host = "[" + host + "]"
 	}
-	if strings.Contains(name, ":") { // an IPv6 literal keeps its brackets
-		name = "[" + name + "]"
+	if u.Port() == "" {
+		return scheme, host, nil
 	}
-	if port == defaultPort {
-		return scheme, name, nil
+	port, err := strconv.Atoi(u.Port())
+	if err != nil || port < 1 || port > 65535 {
+		return "", "", errors.New("bad port")
 	}
-	return scheme, name + ":" + strconv.Itoa(port), nil
+	if scheme == "https" && port == 443 || scheme == "http" && port == 80 {
+		return scheme, host, nil
+	}
+	return scheme, host + ":" + strconv.Itoa(port), nil
 }
 
 // validHost accepts an IP literal or a DNS name of letters, digits and
@@ -137,15 +132,10 @@ func validHost(h string) bool {
 	if len(h) > 253 {
 		return false
 	}
+	const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
 	for _, label := range strings.Split(h, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' || strings.Trim(label, letters) != "" {
 			return false
-		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return false
-			}
 		}
 	}
 	return true

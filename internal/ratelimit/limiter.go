@@ -1,11 +1,9 @@
-// Package ratelimit limits how often a key — a client address, a Kakao
-// user id — may go ahead: one golang.org/x/time/rate Limiter per key, in a
-// table of bounded size. A key unused until its bucket has refilled is
-// forgotten (a new bucket is the same); when the table is still full, the
-// least recently used key is forgotten. Keys are kept as salted 64-bit
-// hashes, so neither a long key nor a user id is held in memory.
-//
-// Limits are per process: on Cloud Run each instance counts on its own.
+// Package ratelimit limits how often a key (a client address, a Kakao user
+// id) may go ahead: one golang.org/x/time/rate Limiter per key, in a table
+// of bounded size that forgets a key once its bucket has refilled (a new
+// bucket is the same) or, when full, the least recently used one. Keys are
+// kept as salted 64-bit hashes, so no user id is held in memory. Limits are
+// per process: on Cloud Run each instance counts on its own.
 package ratelimit
 
 import (
@@ -19,8 +17,8 @@ import (
 )
 
 // Defaults: a client address is limited only when the skill secret does not
-// vouch for it, so its limit is a backstop against a flooding caller; a
-// person verifies once, maybe retries a few times.
+// vouch for it, as a backstop against a flood; a person verifies once,
+// maybe retries a few times.
 const (
 	// DefaultClientRate is requests per second per client address.
 	DefaultClientRate = 50
@@ -56,20 +54,11 @@ type entry struct {
 	used time.Time
 }
 
-// Option tunes a Limiter.
-type Option func(*Limiter)
-
-// WithClock makes the limiter read the time from now, for tests.
-func WithClock(now func() time.Time) Option { return func(l *Limiter) { l.now = now } }
-
 // New returns a limiter that lets each key make burst requests at once and
-// then r a second; rate.Inf lets everything through. A burst below 1 is
-// taken as 1.
-func New(r rate.Limit, burst int, opts ...Option) *Limiter {
-	l := &Limiter{limit: r, burst: max(burst, 1), now: time.Now, seed: maphash.MakeSeed()}
-	for _, o := range opts {
-		o(l)
-	}
+// then r a second, reading the time from now; rate.Inf lets everything
+// through. A burst below 1 is taken as 1.
+func New(r rate.Limit, burst int, now func() time.Time) *Limiter {
+	l := &Limiter{limit: r, burst: max(burst, 1), now: now, seed: maphash.MakeSeed()}
 	l.idle = time.Duration(math.MaxInt64)
 	if secs := float64(l.burst) / float64(l.limit); secs < maxRetryAfter.Seconds() {
 		l.idle = time.Duration(math.Ceil(secs * float64(time.Second)))
@@ -79,8 +68,8 @@ func New(r rate.Limit, burst int, opts ...Option) *Limiter {
 }
 
 // Allow takes a token from key's bucket if there is one; if not, it returns
-// false and how long until there is. It is Check and Spend in one step, so
-// callers asking at once never get more than the bucket holds.
+// false and how long until there is. Unlike Check then Spend, callers
+// asking at once never get more than the bucket holds.
 func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 	return l.try(key, true)
 }
@@ -91,7 +80,6 @@ func (l *Limiter) Check(key string) (ok bool, retryAfter time.Duration) {
 	return l.try(key, false)
 }
 
-// try answers Allow (take set) and Check.
 func (l *Limiter) try(key string, take bool) (bool, time.Duration) {
 	if l.limit == rate.Inf {
 		return true, 0
@@ -148,9 +136,9 @@ func (l *Limiter) entry(key string, now time.Time) *rate.Limiter {
 	return e.lim
 }
 
-// forgetIdle drops the least recently used keys whose buckets have refilled
-// since: they are at the back of the list, so each call does work only for
-// the keys it drops. l.mu must be held.
+// forgetIdle drops the least recently used keys whose buckets have
+// refilled: from the back of the list, so that it works only for the keys
+// it drops. l.mu must be held.
 func (l *Limiter) forgetIdle(now time.Time) {
 	for el := l.lru.Back(); el != nil; el = l.lru.Back() {
 		e := el.Value.(*entry)

@@ -66,7 +66,7 @@ func TestAllow(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			clk := newClock()
-			l := ratelimit.New(tt.rate, tt.burst, ratelimit.WithClock(clk.Now))
+			l := ratelimit.New(tt.rate, tt.burst, clk.Now)
 			for i, c := range tt.calls {
 				clk.Advance(c.advance)
 				gotOK, gotAfter := l.Allow(c.key)
@@ -84,7 +84,7 @@ func TestMemoryBound(t *testing.T) {
 	t.Parallel()
 	const maxKeys = ratelimit.MaxKeys
 	clk := newClock()
-	l := ratelimit.New(1, 1, ratelimit.WithClock(clk.Now))
+	l := ratelimit.New(1, 1, clk.Now)
 
 	if ok, _ := l.Allow("kept"); !ok {
 		t.Fatal("first call of a key refused")
@@ -114,7 +114,7 @@ func TestMemoryBound(t *testing.T) {
 func TestIdleKeysAreForgotten(t *testing.T) {
 	t.Parallel()
 	clk := newClock()
-	l := ratelimit.New(1, 3, ratelimit.WithClock(clk.Now)) // refills in 3 s
+	l := ratelimit.New(1, 3, clk.Now) // refills in 3 s
 	for i := range 50 {
 		l.Allow(fmt.Sprintf("old-%d", i))
 	}
@@ -136,7 +136,7 @@ func TestConcurrentCallers(t *testing.T) {
 	t.Parallel()
 	const burst, goroutines, perGoroutine = 20, 8, 50
 	clk := newClock()
-	l := ratelimit.New(1, burst, ratelimit.WithClock(clk.Now))
+	l := ratelimit.New(1, burst, clk.Now)
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
@@ -167,7 +167,7 @@ func TestConcurrentCallers(t *testing.T) {
 func TestCheckAndSpend(t *testing.T) {
 	t.Parallel()
 	clk := newClock()
-	l := ratelimit.New(1, 2, ratelimit.WithClock(clk.Now))
+	l := ratelimit.New(1, 2, clk.Now)
 	for range 5 {
 		if ok, _ := l.Check("u"); !ok {
 			t.Fatal("Check used up a token")
@@ -190,7 +190,7 @@ func TestCheckAndSpend(t *testing.T) {
 
 func TestInfLetsEverythingThrough(t *testing.T) {
 	t.Parallel()
-	l := ratelimit.New(rate.Inf, 1)
+	l := ratelimit.New(rate.Inf, 1, time.Now)
 	for range 10 {
 		l.Spend("u")
 		if ok, _ := l.Check("u"); !ok {
@@ -203,7 +203,7 @@ func TestInfLetsEverythingThrough(t *testing.T) {
 }
 
 func BenchmarkAllow(b *testing.B) {
-	l := ratelimit.New(ratelimit.DefaultClientRate, 2*ratelimit.DefaultClientRate)
+	l := ratelimit.New(ratelimit.DefaultClientRate, 2*ratelimit.DefaultClientRate, time.Now)
 	keys := make([]string, 1000)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("203.0.113.%d", i)
@@ -217,7 +217,7 @@ func BenchmarkAllow(b *testing.B) {
 // BenchmarkAllowNewKeys: every call is a new key to a full table, like a
 // rush of users verifying once each.
 func BenchmarkAllowNewKeys(b *testing.B) {
-	l := ratelimit.New(ratelimit.DefaultUserRate/60.0, ratelimit.DefaultUserBurst)
+	l := ratelimit.New(ratelimit.DefaultUserRate/60.0, ratelimit.DefaultUserBurst, time.Now)
 	keys := make([]string, 4*ratelimit.MaxKeys)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("user-%d", i)

@@ -1,7 +1,6 @@
 // Package secret checks a shared secret a caller presents (the operator
 // endpoints' static token, Open Builder's skill secret) against the
-// configured one, in constant time. It imports nothing of rollcall's, so
-// every endpoint that takes a secret can share it.
+// configured one, in constant time, for every endpoint that takes one.
 package secret
 
 import (

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"cmp"
+	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -14,21 +16,13 @@ import (
 
 // withLogger puts the request's logger in its context, tagged with Cloud
 // Trace's ids from X-Cloud-Trace-Context so that Cloud Logging groups a
-// request's lines. A request without a trace whose context carries the
-// server's logger already (Serve's base context does) keeps its context:
-// a copy of the request would change nothing.
+// request's lines; a request that would get the logger it has is not
+// copied.
 func (s *Server) withLogger(c *gin.Context) {
 	attrs := traceAttrs(s.project, c.GetHeader("X-Cloud-Trace-Context"))
-	ctx := c.Request.Context()
-	if attrs == nil && logging.FromContext(ctx) == s.log {
-		c.Next()
-		return
+	if ctx := c.Request.Context(); attrs != nil || logging.FromContext(ctx) != s.log {
+		c.Request = c.Request.WithContext(logging.WithLogger(ctx, s.log.With(attrs...)))
 	}
-	log := s.log
-	if attrs != nil {
-		log = log.With(attrs...)
-	}
-	c.Request = c.Request.WithContext(logging.WithLogger(ctx, log))
 	c.Next()
 }
 
@@ -39,7 +33,11 @@ func traceAttrs(project, header string) []any {
 		return nil
 	}
 	traceID, rest, _ := strings.Cut(header, "/")
-	if !isHex(traceID, 32) {
+	var id [16]byte // the trace id's bytes, decoded only to check them
+	if len(traceID) != 2*len(id) {
+		return nil
+	}
+	if _, err := hex.Decode(id[:], []byte(traceID)); err != nil {
 		return nil
 	}
 	attrs := []any{"logging.googleapis.com/trace", "projects/" + project + "/traces/" + traceID}
@@ -53,18 +51,6 @@ func traceAttrs(project, header string) []any {
 	return attrs
 }
 
-func isHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
-			return false
-		}
-	}
-	return true
-}
-
 // accessLog writes one line per request: method, route pattern (never the
 // raw path's query string, which may carry a secret), status, latency, and
 // what the handlers added to the request's logging.RequestLine (a skill
@@ -76,10 +62,7 @@ func (s *Server) accessLog(c *gin.Context) {
 	c.Set(logging.RequestLineKey, line)
 	c.Next()
 	elapsed := time.Since(start)
-	route := c.FullPath()
-	if route == "" {
-		route = "(unmatched)"
-	}
+	route := cmp.Or(c.FullPath(), "(unmatched)")
 	status := c.Writer.Status()
 	if s.requests != nil {
 		s.requests.ObserveRequest(c.Request.Method, route, status, elapsed)
@@ -94,15 +77,13 @@ func (s *Server) accessLog(c *gin.Context) {
 		return
 	}
 	// Typed attributes, not key-value pairs: nothing to box on every request.
-	attrs := make([]slog.Attr, 0, 12)
-	attrs = append(attrs,
+	attrs := append(make([]slog.Attr, 0, 12),
 		slog.String("method", c.Request.Method),
 		slog.String("route", route),
 		slog.Int("status", status),
 		slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
 	)
-	attrs = append(attrs, line.Attrs()...)
-	log.LogAttrs(ctx, level, "request", attrs...)
+	log.LogAttrs(ctx, level, "request", append(attrs, line.Attrs()...)...)
 }
 
 // recoverPanic turns a panic into a JSON 500 and a log line with the stack,
@@ -119,4 +100,32 @@ func (s *Server) recoverPanic(c *gin.Context) {
 		}
 	}()
 	c.Next()
+}
+
+// canonical serves a request as the route it names, so that every answer
+// is the route's JSON: a path's trailing slashes are dropped (gin would
+// answer "/kakao/validate/" with a bodyless redirect, which a skill client
+// does not follow), and HEAD is served as GET, whose body net/http then
+// leaves out while keeping its Content-Length.
+func canonical(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path := r.URL.Path
+		slash := len(path) > 1 && strings.HasSuffix(path, "/")
+		head := r.Method == http.MethodHead
+		if !slash && !head {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r2 := *r // shallow: the copy only gets its own URL and method
+		u := *r.URL
+		r2.URL = &u
+		if slash {
+			u.Path = "/" + strings.Trim(path, "/")
+			u.RawPath = ""
+		}
+		if head {
+			r2.Method = http.MethodGet
+		}
+		next.ServeHTTP(w, &r2)
+	})
 }

@@ -16,12 +16,10 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// Readiness tells whether the directory can answer: the store is reachable
-// (or a copy of the directory is held, see Staleness) and has been synced
-// at least once.
+// Readiness tells whether the directory can answer: LastSync returns when
+// it was last synced, the zero time if never, or an error if the store
+// cannot be reached (see Staleness).
 type Readiness interface {
-	// LastSync returns when the directory was last synced, the zero time if
-	// never, or an error if the store cannot be reached.
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
@@ -32,17 +30,13 @@ type RequestObserver interface {
 }
 
 // Staleness is implemented by a Readiness that answers from a copy of the
-// directory held in memory and keeps doing so when the store cannot be
-// reached. /ready then stays 200, its body saying that the directory is
-// stale and why.
+// directory held in memory, also when the store cannot be reached: /ready
+// then stays 200, its body saying why (Stale) it may be out of date.
 type Staleness interface {
-	// Stale returns why the directory being served may be out of date, or
-	// "" when it is current.
 	Stale() string
 }
 
-// Routes is a group of endpoints that registers itself on the engine, such
-// as the Kakao skill handler.
+// Routes is a group of endpoints that registers itself on the engine.
 type Routes interface {
 	Register(r gin.IRoutes)
 }
@@ -81,15 +75,14 @@ type Server struct {
 	project  string
 	ready    Readiness
 	requests RequestObserver
-	engine   *gin.Engine
-	handler  http.Handler // engine behind canonical
+	handler  http.Handler // the gin engine behind canonical
 }
 
 // New builds the service.
 func New(o Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{log: o.Logger, project: o.Project, ready: o.Ready, requests: o.Requests, engine: gin.New()}
-	e := s.engine
+	s := &Server{log: o.Logger, project: o.Project, ready: o.Ready, requests: o.Requests}
+	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false // canonical serves the route itself
 	e.ContextWithFallback = true    // c.Request.Context() values reach handlers through c

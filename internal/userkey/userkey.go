@@ -1,8 +1,7 @@
 // Package userkey is what rollcall keeps and logs in place of a Kakao user
 // id (Open Builder's botUserKey): its SHA-256, never the id. It is the one
-// hash of a user id, so that a log line leads to the user's binding. It
-// imports nothing of rollcall's: the binding use case keys bindings with
-// it, and the skill endpoints log with it.
+// hash of a user id, for bindings' keys and the logs alike, so that a log
+// line leads to the user's binding.
 package userkey
 
 import (

@@ -1,12 +1,10 @@
 // Package verify is the verification use case: from the one-time profile
 // URL (OTP URL) a Kakao user shared, and their user id, to whether they are
 // an employee, with a reason code that says why. It declares what it needs
-// — a profile fetcher, the directory, a per-user limiter, a binder — and
-// imports only the domain; Open Builder's skill side serves it over HTTP
-// and Kakao's REST side reads the profiles for it.
+// (a profile fetcher, the directory, a per-user limiter, a binder) and
+// imports only the domain.
 //
 // Its errors carry no phone number, OTP URL or user id (Redact takes them
-// out), so they are safe to log. An Outcome is not: when the user is an
-// employee it carries their record, name and phone included, for the
-// answer only.
+// out), so they are safe to log. An Outcome is not: an employee's carries
+// their record, for the answer only.
 package verify

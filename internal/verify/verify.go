@@ -52,9 +52,8 @@ type Options struct {
 	Timeout time.Duration
 	// Users, when set, limits look-ups per user id.
 	Users UserLimiter
-	// Binder, when set, binds every employee verified: an employee it
-	// fails to bind is undecided (ReasonBindFailed), since a SUCCESS means
-	// the user is bound.
+	// Binder, when set, binds every employee verified; one it fails to bind
+	// is undecided (ReasonBindFailed): a SUCCESS means the user is bound.
 	Binder Binder
 }
 
@@ -72,11 +71,9 @@ func New(p ProfileFetcher, d Directory, opts Options) *Verifier {
 }
 
 // Verify decides whether r's caller is an employee. A request without an
-// OTP URL is undecided (ReasonNoOTP) without a look-up; a user over their
-// limit is undecided (ReasonUserLimited, with RetryAfter) without one.
-//
-// The error, when there is one, is for the log only and is safe to log: a
-// failure to decide, with an Undecided outcome (a failed bind included).
+// OTP URL, or from a user over their limit, is undecided (ReasonNoOTP,
+// ReasonUserLimited with RetryAfter) without a look-up. An error is a
+// failure to decide, with an Undecided outcome, and is safe to log.
 func (v *Verifier) Verify(ctx context.Context, r Request) (Outcome, error) {
 	if r.OTPURL == "" {
 		return Outcome{Reason: ReasonNoOTP}, nil

@@ -73,7 +73,7 @@ func checkFound(t *testing.T, find func() (string, bool)) {
 		}
 		return
 	}
-	if !LooksLikeOTPURL(otp) || strings.TrimSpace(otp) != otp {
+	if !looksLikeOTPURL(otp) || strings.TrimSpace(otp) != otp {
 		t.Fatalf("FindOTP = %q: not an OTP-looking URL", otp)
 	}
 }

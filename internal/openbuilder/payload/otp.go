@@ -8,22 +8,17 @@ import (
 )
 
 // maxOTPURL bounds what is treated as an OTP URL; Kakao's are ~75 bytes.
-// internal/kakao refuses longer ones too.
 const maxOTPURL = 2048
 
 // FindOTP returns the profile plugin's OTP URL carried by a validation
 // request: value.origin when it is an OTP URL, else the "otp" field of a JSON
-// string in value.origin, else the same two readings of value.resolved. It
-// only checks that the result is meant as an OTP URL (an http(s) URL
-// mentioning /otp/ and /profile); whether it may be fetched is
-// internal/kakao's job.
+// string in value.origin, else the same two readings of value.resolved.
+// Whether it may be fetched is internal/kakao's judgement.
 func (r ValidationRequest) FindOTP() (string, bool) {
-	for _, s := range []string{r.Value.Origin, string(r.Value.Resolved)} {
-		if otp, ok := otpIn(s); ok {
-			return otp, true
-		}
+	if otp, ok := otpIn(string(r.Value.Origin)); ok {
+		return otp, true
 	}
-	return "", false
+	return otpIn(string(r.Value.Resolved))
 }
 
 // FindOTP returns the profile plugin's OTP URL carried by a block skill
@@ -34,7 +29,7 @@ func (r ValidationRequest) FindOTP() (string, bool) {
 func (p SkillPayload) FindOTP() (string, bool) {
 	details := slices.Sorted(maps.Keys(p.Action.DetailParams))
 	for _, name := range details {
-		if otp, ok := otpIn(p.Action.DetailParams[name].Origin); ok {
+		if otp, ok := otpIn(string(p.Action.DetailParams[name].Origin)); ok {
 			return otp, true
 		}
 	}
@@ -54,10 +49,7 @@ func (p SkillPayload) FindOTP() (string, bool) {
 // otpIn reads s as an OTP URL, or as a JSON object whose "otp" field is one.
 func otpIn(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", false
-	}
-	if s[0] == '{' {
+	if strings.HasPrefix(s, "{") {
 		var v struct {
 			OTP paramValue `json:"otp"`
 		}
@@ -66,17 +58,17 @@ func otpIn(s string) (string, bool) {
 		}
 		s = strings.TrimSpace(string(v.OTP))
 	}
-	if !LooksLikeOTPURL(s) {
+	if !looksLikeOTPURL(s) {
 		return "", false
 	}
 	return s, true
 }
 
-// LooksLikeOTPURL reports whether s is meant as a profile plugin OTP URL:
+// looksLikeOTPURL reports whether s is meant as a profile plugin OTP URL:
 // an http(s) URL that mentions /otp/ and /profile. It is deliberately loose,
 // so that a disguised URL is refused by internal/kakao (and logged as such)
 // rather than overlooked; it is not a security check.
-func LooksLikeOTPURL(s string) bool {
+func looksLikeOTPURL(s string) bool {
 	if len(s) > maxOTPURL {
 		return false
 	}

@@ -7,77 +7,69 @@ import (
 	"fmt"
 )
 
-// The payload types below decode only what rollcall reads, and read it
-// liberally: Open Builder's skill-test button lets a builder type numbers,
-// booleans and objects as parameter values, live payloads carry objects
-// where the documentation shows strings, and Kakao adds fields. What
-// rollcall does not read is not decoded at all (user.properties, lang,
-// contexts, clientExtra, intent, flow, a parameter's groupName, top-level
-// extras), so it may hold any JSON value. Where rollcall reads a value it
-// takes the types that can carry what it looks for: an OTP URL only in a
-// JSON string (origin) or in a parameter value of any type (paramValue);
-// a value of another type is simply not an OTP. The ids (bot.id, user.id)
-// and the objects that hold what rollcall reads stay strict: a body where
-// they are of another type is not a Kakao payload, and is refused 400.
+// The payload types decode only what rollcall reads, and read it liberally:
+// the skill-test button sends numbers, booleans and objects as parameter
+// values, live payloads carry objects where the documentation shows
+// strings, and Kakao adds fields. A value of another type than rollcall
+// looks for is simply not an OTP. The ids and the objects holding what
+// rollcall reads stay strict: otherwise the body is not Kakao's (400).
 
 // ValidationRequest is the part of Open Builder's parameter validation
 // request that rollcall reads.
 type ValidationRequest struct {
-	Bot   bot             `json:"bot"`
-	User  user            `json:"user"`
+	Bot   entity          `json:"bot"`
+	User  entity          `json:"user"`
 	Value validationValue `json:"value"`
 }
 
 // validationValue is the parameter value being validated. For the profile
 // plugin, Origin is the OTP URL; some payloads carry the JSON string
-// {"otp":"<OTP URL>",...} in Origin or Resolved instead. An origin that is
-// not a JSON string (a number typed in a test) reads as "".
+// {"otp":"<OTP URL>",...} in Origin or Resolved instead.
 type validationValue struct {
-	Origin   string     `json:"origin"`
+	Origin   jsonText   `json:"origin"`
 	Resolved paramValue `json:"resolved"`
 }
 
-// UnmarshalJSON reads a value object; its origin is read by stringOnly.
-func (v *validationValue) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		Origin   json.RawMessage `json:"origin"`
-		Resolved paramValue      `json:"resolved"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	*v = validationValue{Origin: stringOnly(raw.Origin), Resolved: raw.Resolved}
-	return nil
+// GatePayload is the part of a block skill payload that the gate and unbind
+// skills read: who is asking, from which bot. Their blocks' parameters are
+// the builder's business and are not decoded.
+type GatePayload struct {
+	Bot         entity      `json:"bot"`
+	UserRequest userRequest `json:"userRequest"`
 }
 
-// SkillPayload is the part of Open Builder's block skill payload that
-// the verification skill reads.
+// SkillPayload is the part of Open Builder's block skill payload that the
+// verification skill reads: a GatePayload's fields and the block's
+// parameters. (Embedding GatePayload would put its name in decode errors.)
 type SkillPayload struct {
-	Bot         bot         `json:"bot"`
+	Bot         entity      `json:"bot"`
 	UserRequest userRequest `json:"userRequest"`
 	Action      action      `json:"action"`
 }
 
-// GatePayload is the part of a block skill payload that the gate and unbind
-// skills read: who is asking, from which bot. Their blocks' parameters
-// (action) are the builder's business and are not decoded.
-type GatePayload struct {
-	Bot         bot         `json:"bot"`
-	UserRequest userRequest `json:"userRequest"`
-}
+// BotID returns bot.id.
+func (r ValidationRequest) BotID() string { return r.Bot.ID }
+
+// BotID returns bot.id.
+func (p GatePayload) BotID() string { return p.Bot.ID }
+
+// UserID returns userRequest.user.id.
+func (p GatePayload) UserID() string { return p.UserRequest.User.ID }
+
+// BotID returns bot.id.
+func (p SkillPayload) BotID() string { return p.Bot.ID }
+
+// UserID returns userRequest.user.id.
+func (p SkillPayload) UserID() string { return p.UserRequest.User.ID }
 
 // userRequest says who is talking to the bot.
 type userRequest struct {
-	User user `json:"user"`
+	User entity `json:"user"`
 }
 
-// bot names the chatbot that called the skill.
-type bot struct {
-	ID string `json:"id"`
-}
-
-// user is the person talking to the bot. ID is bot-specific (botUserKey).
-type user struct {
+// entity is the bot that called the skill or the person talking to it (the
+// id is then bot-specific: the botUserKey).
+type entity struct {
 	ID string `json:"id"`
 }
 
@@ -89,64 +81,36 @@ type action struct {
 }
 
 // detailParam is one entry of action.detailParams. Value is often a JSON
-// string to be decoded again. An origin that is not a JSON string (the
-// skill-test button's {"origin":23,"value":23}) reads as "", and an entry
-// that is not an object as an empty entry: neither carries an OTP.
+// string to be decoded again. An entry that is not an object (the
+// skill-test button's 23) reads as an empty one.
 type detailParam struct {
-	Origin string     `json:"origin"`
+	Origin jsonText   `json:"origin"`
 	Value  paramValue `json:"value"`
 }
 
 // UnmarshalJSON reads an entry liberally (see detailParam).
 func (d *detailParam) UnmarshalJSON(b []byte) error {
 	*d = detailParam{}
-	if !isObject(b) {
+	if b = bytes.TrimSpace(b); len(b) == 0 || b[0] != '{' {
 		return nil
 	}
-	var raw struct {
-		Origin json.RawMessage `json:"origin"`
-		Value  paramValue      `json:"value"`
+	type plain detailParam // without this method
+	return json.Unmarshal(b, (*plain)(d))
+}
+
+// jsonText is the text of a JSON string; any other JSON value (a number,
+// a boolean, an object, null) reads as "", since it carries no OTP URL.
+type jsonText string
+
+// UnmarshalJSON accepts any JSON value.
+func (s *jsonText) UnmarshalJSON(b []byte) error {
+	var text string
+	if json.Unmarshal(b, &text) != nil {
+		text = ""
 	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	*d = detailParam{Origin: stringOnly(raw.Origin), Value: raw.Value}
+	*s = jsonText(text)
 	return nil
 }
-
-// stringOnly returns the text of a JSON string, and "" for any other JSON
-// value (a number, a boolean, an object, null, or nothing at all).
-func stringOnly(raw json.RawMessage) string {
-	var s string
-	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
-		return ""
-	}
-	return s
-}
-
-// isObject reports whether b, a JSON value, is an object.
-func isObject(b []byte) bool {
-	b = bytes.TrimSpace(b)
-	return len(b) > 0 && b[0] == '{'
-}
-
-// BotID returns bot.id.
-func (r ValidationRequest) BotID() string { return r.Bot.ID }
-
-// UserID returns user.id.
-func (r ValidationRequest) UserID() string { return r.User.ID }
-
-// BotID returns bot.id.
-func (p SkillPayload) BotID() string { return p.Bot.ID }
-
-// UserID returns userRequest.user.id.
-func (p SkillPayload) UserID() string { return p.UserRequest.User.ID }
-
-// BotID returns bot.id.
-func (p GatePayload) BotID() string { return p.Bot.ID }
-
-// UserID returns userRequest.user.id.
-func (p GatePayload) UserID() string { return p.UserRequest.User.ID }
 
 // paramValue is a parameter value as text. Kakao documents strings, but some
 // values arrive as JSON objects or numbers; those are kept as their compact

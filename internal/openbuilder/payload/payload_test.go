@@ -38,8 +38,8 @@ func TestDecodeValidationSharedExample(t *testing.T) {
 		t.Fatalf("decode: %v", err)
 	}
 	want := ValidationRequest{
-		Bot:   bot{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
-		User:  user{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"},
+		Bot:   entity{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
+		User:  entity{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"},
 		Value: validationValue{Origin: exampleOTP, Resolved: exampleOTP},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -55,8 +55,8 @@ func TestDecodeSkillSharedExample(t *testing.T) {
 	}
 	pluginValue := paramValue(`{"otp":"` + exampleOTP + `","app_user_id":3001234567}`)
 	want := SkillPayload{
-		Bot:         bot{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
-		UserRequest: userRequest{User: user{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"}},
+		Bot:         entity{ID: "5f1a0b2a9c8d7e0001f0e1d2"},
+		UserRequest: userRequest{User: entity{ID: "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"}},
 		Action: action{
 			Params:       map[string]paramValue{"profile": pluginValue},
 			DetailParams: map[string]detailParam{"profile": {Origin: exampleOTP, Value: pluginValue}},
@@ -151,7 +151,7 @@ func TestDecodeErrors(t *testing.T) {
 
 func TestValidationFindOTP(t *testing.T) {
 	t.Parallel()
-	pluginJSON := `{"otp":"` + exampleOTP + `","app_user_id":3001234567}`
+	const pluginJSON = `{"otp":"` + exampleOTP + `","app_user_id":3001234567}`
 	tests := []struct {
 		name   string
 		value  validationValue
@@ -192,8 +192,10 @@ func TestValidationFindOTP(t *testing.T) {
 func TestSkillFindOTP(t *testing.T) {
 	t.Parallel()
 	plugin := func(otp string) paramValue { return paramValue(`{"otp":"` + otp + `","app_user_id":1}`) }
-	otpA := "https://talk-plugin-capi.kakao.com/otp/aaaaaaaaaaaaaaaaaaaaaaaa/profile"
-	otpB := "https://talk-plugin-capi.kakao.com/otp/bbbbbbbbbbbbbbbbbbbbbbbb/profile"
+	const (
+		otpA = "https://talk-plugin-capi.kakao.com/otp/aaaaaaaaaaaaaaaaaaaaaaaa/profile"
+		otpB = "https://talk-plugin-capi.kakao.com/otp/bbbbbbbbbbbbbbbbbbbbbbbb/profile"
+	)
 	tests := []struct {
 		name   string
 		action action
