@@ -74,16 +74,6 @@ func (s *Store) Digest(ctx context.Context) (string, error) {
 	return digest, nil
 }
 
-// Version returns a token that changes whenever an Apply changes the
-// employees, and only then; "" before the first.
-func (s *Store) Version(ctx context.Context) (string, error) {
-	version, _, err := s.Status(ctx)
-	if err != nil {
-		return "", fmt.Errorf("read the directory version: %w", err)
-	}
-	return version, nil
-}
-
 // Status returns the directory's version and when it was last synced, in
 // one read-only transaction.
 func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
