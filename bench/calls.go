@@ -22,6 +22,13 @@ var (
 	wantFail    = []byte(`"status":"FAIL"`)
 )
 
+// caller is the Kakao user of one call: the phone Kakao gives for them, and
+// whether they are no employee (must FAIL).
+type caller struct {
+	phone    string
+	stranger bool
+}
+
 // buildCalls issues otps reusable OTP URLs — strangerPct percent of them for
 // strangers, the rest for employees drawn at random from the roster — and
 // returns one validation request per URL, each from a different Kakao user.
@@ -31,26 +38,56 @@ func buildCalls(template []byte, kakao otpIssuer, r team, otps, strangerPct int,
 		return nil, errors.New("no employees to verify")
 	}
 	rng := rand.New(rand.NewPCG(seed, seed+1))
-	calls := make([]call, 0, otps)
+	callers := make([]caller, 0, otps)
 	strangers := 0
 	for i := range otps {
 		// i*pct/100 steps up once every 100/pct calls: that call is a stranger.
-		stranger := (i+1)*strangerPct/100 > i*strangerPct/100
-		var phone string
-		want := wantSuccess
-		if stranger {
+		if (i+1)*strangerPct/100 > i*strangerPct/100 {
 			if strangers >= len(r.Strangers) {
 				return nil, fmt.Errorf("roster has %d strangers, need more", len(r.Strangers))
 			}
-			phone, want = r.Strangers[strangers], wantFail
+			callers = append(callers, caller{r.Strangers[strangers], true})
 			strangers++
 		} else {
-			phone = r.Employees[rng.IntN(len(r.Employees))].Phone
+			callers = append(callers, caller{phone: r.Employees[rng.IntN(len(r.Employees))].Phone})
+		}
+	}
+	return callsFor(template, kakao, callers, rng)
+}
+
+// launchDayCalls returns one validation request for every employee and,
+// strangerPct percent of them all, for strangers, in a random order: the
+// whole company verifying once.
+func launchDayCalls(template []byte, kakao otpIssuer, r team, strangerPct int, seed uint64) ([]call, error) {
+	strangers := len(r.Employees) * strangerPct / max(100-strangerPct, 1)
+	if strangers > len(r.Strangers) {
+		return nil, fmt.Errorf("roster has %d strangers, need %d", len(r.Strangers), strangers)
+	}
+	callers := make([]caller, 0, len(r.Employees)+strangers)
+	for _, e := range r.Employees {
+		callers = append(callers, caller{phone: e.Phone})
+	}
+	for _, phone := range r.Strangers[:strangers] {
+		callers = append(callers, caller{phone, true})
+	}
+	rng := rand.New(rand.NewPCG(seed, seed+2))
+	rng.Shuffle(len(callers), func(i, j int) { callers[i], callers[j] = callers[j], callers[i] })
+	return callsFor(template, kakao, callers, rng)
+}
+
+// callsFor returns a validation request for each caller, each from another
+// Kakao user, with the answer it must get.
+func callsFor(template []byte, kakao otpIssuer, callers []caller, rng *rand.Rand) ([]call, error) {
+	calls := make([]call, 0, len(callers))
+	for i, c := range callers {
+		want := wantSuccess
+		if c.stranger {
+			want = wantFail
 		}
 		otp := kakao.IssueReusable(kakaotest.Profile{
 			AppUserID:   4_000_000_000 + int64(i),
 			Nickname:    "벤치 사용자",
-			PhoneNumber: kakaoPhone(phone),
+			PhoneNumber: kakaoPhone(c.phone),
 		})
 		var key [32]byte
 		for j := range key {

@@ -59,6 +59,9 @@ type results struct {
 	// user never seen before, with Kakao -kakao-delay away from
 	// -rush-concurrency clients, and at saturation.
 	RushFelt, RushLoads []loadFigures
+	// LaunchDay is each rollcall server freshly started on a store holding
+	// no binding, after every employee verified once as a new user.
+	LaunchDay []loadFigures
 	// AllocsNote says how allocations per request were measured.
 	AllocsNote string
 }
@@ -179,6 +182,13 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 			return err
 		}
 		res.Syncs = append(res.Syncs, sf)
+		if st.Name == "bolt" && n == b.opts.TargetSize {
+			// The whole launch day starts from the file as the syncs left it,
+			// with no binding that the other phases made.
+			if err := copyFile(filepath.Join(dir, "rollcall.db"), filepath.Join(dir, "launchday.db")); err != nil {
+				return err
+			}
+		}
 		if b.opts.RushOnly {
 			continue
 		}
@@ -191,6 +201,7 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 
 	servers := []serverSetup{{Name: "baseline", Baseline: true, Path: b.opts.executablePath, Args: []string{baselineCommand},
 		Env: []string{"ROLLCALL_SOURCE=" + sheet, "ROLLCALL_KAKAO_REST_API_KEY=" + benchAPIKey}}}
+	var daySetups []serverSetup // rollcall's, for the whole launch day
 	for _, st := range stores {
 		if st.Name == "firestore" && !b.opts.FirestoreLoad {
 			continue
@@ -209,9 +220,16 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 			setup.Env, setup.Trips = env.list(), proxy.Trips()
 		}
 		servers = append(servers, setup)
+		day := setup
+		if st.Name == "bolt" {
+			env := st.Env
+			env.Store = "bolt:" + filepath.Join(dir, "launchday.db")
+			day.Env = env.list()
+		}
+		daySetups = append(daySetups, day)
 	}
 	if b.opts.RushOnly {
-		return b.rush(ctx, n, servers, calls, fake, res)
+		return b.rush(ctx, n, servers, daySetups, calls, r, fake, res)
 	}
 	if b.opts.MemoryOnly {
 		paced, err := b.paced(ctx, n, servers, calls)
@@ -246,7 +264,19 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 	if n != b.opts.TargetSize {
 		return nil // the launch day is measured where its targets are
 	}
-	return b.rush(ctx, n, servers, calls, fake, res)
+	return b.rush(ctx, n, servers, daySetups, calls, r, fake, res)
+}
+
+// copyFile copies the file at from to to.
+func copyFile(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err == nil {
+		err = os.WriteFile(to, data, 0o600)
+	}
+	if err != nil {
+		return fmt.Errorf("copy the store file: %w", err)
+	}
+	return nil
 }
 
 // storeSetup is one store the bench syncs into and serves from.

@@ -63,23 +63,7 @@ func writeReport(w io.Writer, o options, m machine, r results) {
 
 	fmt.Fprintf(w, "\nMemory: each server freshly started, then %.0f req/s (%s warm-up, %s measured) from %d clients, Kakao on loopback\n",
 		o.PacedRate, o.Warmup, o.PacedDuration, o.Concurrency)
-	tw = newTable(w)
-	fmt.Fprintln(tw, "employees\tserver\treq/s\tp50\tp99\tp99.9\tmax\terrors\tpeak RSS at /ready\tpeak RSS\tRSS after (anon + file)\t")
-	for _, f := range r.Paced {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n",
-			thousands(f.Employees), f.Server, thousands(int(f.throughput()+0.5)),
-			ms(f.Latency.P50), ms(f.Latency.P99), ms(f.Latency.P999), ms(f.Latency.Max),
-			f.Result.errorCount(), mib(f.ReadyRSS), mib(f.PeakRSS),
-			fmt.Sprintf("%s (%.0f + %.0f)", mib(f.RSS), float64(f.RSSAnon)/1024, float64(f.RSSFile)/1024))
-	}
-	tw.Flush()
-	fmt.Fprintln(w, "peak RSS at /ready: VmHWM at the first 200 of /ready (start-up alone); peak RSS: VmHWM after the load; RSS after: VmRSS then,")
-	fmt.Fprintln(w, "split into anonymous memory (heap, stacks) and file-backed pages (the binary; bolt's memory-mapped file), in MiB.")
-	for _, f := range r.Paced {
-		if f.Result.errorCount() > 0 {
-			fmt.Fprintf(w, "errors of %s at %s employees: %s\n", f.Server, thousands(f.Employees), f.Result.errorSummary())
-		}
-	}
+	memoryTable(w, r.Paced)
 
 	fmt.Fprintf(w, "\nTargets (issues 6 and 11, at %s employees unless stated; stated for 2 cores, this machine has %d)\n", thousands(o.TargetSize), m.CPUs)
 	for _, line := range append(targetLines(o, r), gateTargetLines(o, r)...) {
@@ -89,6 +73,27 @@ func writeReport(w io.Writer, o options, m machine, r results) {
 	fmt.Fprintf(w, "\nTargets of the launch day (issue 20, on bolt at %s employees)\n", thousands(o.TargetSize))
 	for _, line := range rushTargetLines(o, r) {
 		fmt.Fprintln(w, line)
+	}
+}
+
+// memoryTable prints the memory of servers each freshly started for a load.
+func memoryTable(w io.Writer, figs []loadFigures) {
+	tw := newTable(w)
+	fmt.Fprintln(tw, "employees\tserver\treq/s\tp50\tp99\tp99.9\tmax\terrors\tpeak RSS at /ready\tpeak RSS\tRSS after (anon + file)\t")
+	for _, f := range figs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n",
+			thousands(f.Employees), f.Server, thousands(int(f.throughput()+0.5)),
+			ms(f.Latency.P50), ms(f.Latency.P99), ms(f.Latency.P999), ms(f.Latency.Max),
+			f.Result.errorCount(), mib(f.ReadyRSS), mib(f.PeakRSS),
+			fmt.Sprintf("%s (%.0f + %.0f)", mib(f.RSS), float64(f.RSSAnon)/1024, float64(f.RSSFile)/1024))
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "peak RSS at /ready: VmHWM at the first 200 of /ready (start-up alone); peak RSS: VmHWM after the load; RSS after: VmRSS then,")
+	fmt.Fprintln(w, "split into anonymous memory (heap, stacks) and file-backed pages (the binary; bolt's memory-mapped file), in MiB.")
+	for _, f := range figs {
+		if f.Result.errorCount() > 0 {
+			fmt.Fprintf(w, "errors of %s at %s employees: %s\n", f.Server, thousands(f.Employees), f.Result.errorSummary())
+		}
 	}
 }
 

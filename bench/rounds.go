@@ -144,19 +144,26 @@ func startAll(ctx context.Context, n int, setups []serverSetup, conns int) (serv
 // paced measures each server, freshly started, under a steady load: the
 // memory the process needs to serve n employees.
 func (b *bench) paced(ctx context.Context, n int, setups []serverSetup, calls []call) ([]loadFigures, error) {
+	warm := loadConfig{Concurrency: b.opts.Concurrency, Duration: b.opts.Warmup, MaxRequests: b.opts.MaxRequests, Rate: b.opts.PacedRate}
+	measured := warm
+	measured.Duration = b.opts.PacedDuration
+	return b.fresh(ctx, n, setups, calls, fmt.Sprintf("paced load of %.0f req/s", b.opts.PacedRate), warm, measured)
+}
+
+// fresh starts each server afresh, drives the warm-up load (none when its
+// Duration is zero), then the measured one, and reads the process's memory.
+func (b *bench) fresh(ctx context.Context, n int, setups []serverSetup, calls []call, what string, warm, measured loadConfig) ([]loadFigures, error) {
 	var figs []loadFigures
 	for _, setup := range setups {
-		servers, stop, err := startAll(ctx, n, []serverSetup{setup}, b.opts.Concurrency)
+		servers, stop, err := startAll(ctx, n, []serverSetup{setup}, measured.Concurrency)
 		if err != nil {
 			stop()
 			return nil, err
 		}
 		s := servers[0]
-		b.logf("%d employees: paced load of %.0f req/s on %s", n, b.opts.PacedRate, setup.Name)
-		cfg := loadConfig{Concurrency: b.opts.Concurrency, Duration: b.opts.Warmup, MaxRequests: b.opts.MaxRequests, Rate: b.opts.PacedRate}
-		_ = drive(ctx, s.client, s.proc.base+"/kakao/validate", calls, cfg) // warm-up, not counted
-		cfg.Duration = b.opts.PacedDuration
-		res := drive(ctx, s.client, s.proc.base+"/kakao/validate", calls, cfg)
+		b.logf("%d employees: %s on %s", n, what, setup.Name)
+		_ = drive(ctx, s.client, s.proc.base+"/kakao/validate", calls, warm) // not counted
+		res := drive(ctx, s.client, s.proc.base+"/kakao/validate", calls, measured)
 		s.fig.Result.add(res)
 		s.fig.Latency = summarize(s.fig.Result.Samples)
 		s.fig.PeakRSS, err = s.proc.peakRSS()

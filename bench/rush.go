@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -66,8 +67,12 @@ func rushCalls(calls []call) ([]call, error) {
 
 // rush measures the launch day on servers at n employees: with Kakao
 // -kakao-delay away from -rush-concurrency clients (what a user feels, the
-// targets), then at saturation with Kakao on loopback (capacity).
-func (b *bench) rush(ctx context.Context, n int, servers []serverSetup, calls []call, fake *kakaotest.Server, res *results) error {
+// targets), then at saturation with Kakao on loopback (capacity); then the
+// memory of a whole launch day on daySetups, each freshly started on a store
+// without bindings: every employee of r verifying once as a new user, with
+// -strangers percent strangers, Kakao on loopback. The capacity phase binds
+// some ten times as many users as a company of n has.
+func (b *bench) rush(ctx context.Context, n int, servers, daySetups []serverSetup, calls []call, r team, fake *kakaotest.Server, res *results) error {
 	rcalls, err := rushCalls(calls)
 	if err != nil {
 		return err
@@ -87,7 +92,14 @@ func (b *bench) rush(ctx context.Context, n int, servers []serverSetup, calls []
 		return err
 	}
 	res.RushLoads = append(res.RushLoads, loads...)
-	return nil
+	dayCalls, err := launchDayCalls(b.template, fake, r, b.opts.StrangerPct, b.opts.Seed)
+	if err != nil {
+		return err
+	}
+	whole := loadConfig{Concurrency: b.opts.Concurrency, Duration: time.Hour, MaxRequests: int64(len(dayCalls)), Fresh: mint}
+	day, err := b.fresh(ctx, n, daySetups, dayCalls, "the whole launch day (every employee once)", loadConfig{}, whole)
+	res.LaunchDay = append(res.LaunchDay, day...)
+	return err
 }
 
 // paired compares rollcall's rounds with the baseline's of the same turn:
@@ -143,6 +155,11 @@ func rushReport(w io.Writer, o options, r results) {
 	loadTable(w, r.RushLoads, true)
 	pairedTable(w, r.RushLoads)
 	fmt.Fprintln(w, "paired: each round of rollcall against the baseline's of the same turn; the median of the rounds, [lowest, highest].")
+	if len(r.LaunchDay) > 0 {
+		fmt.Fprintf(w, "\nA whole launch day: each server freshly started on a store without bindings; every employee verifies once as a new user\n")
+		fmt.Fprintf(w, "(with %d%% strangers), Kakao on loopback, %d concurrent clients\n", o.StrangerPct, o.Concurrency)
+		memoryTable(w, r.LaunchDay)
+	}
 	fmt.Fprintln(w, "store trips/req: rollcall's round trips to Firestore (gRPC streams through a counting proxy) over the measured rounds ÷ requests,")
 	fmt.Fprintln(w, "the directory's version checks included; strangers (FAIL) bind nothing.")
 }
@@ -207,6 +224,14 @@ func rushTargetLines(o options, r results) []string {
 			"launch-day capacity, Kakao on loopback: ≥ 0.5× the baseline's throughput: %.2f× [%.2f, %.2f] (%s vs %s req/s), %d wrong answers",
 			p.Throughput.Median, p.Throughput.Lo, p.Throughput.Hi, thousands(int(rc.throughput()+0.5)), thousands(int(base.throughput()+0.5)), p.Errors)
 		lines = append(lines, fmt.Sprintf("info  launch-day CPU per verification: %s (baseline %s)", micros(cpuPerRequest(*rc)), micros(cpuPerRequest(*base))))
+		lines = append(lines, fmt.Sprintf("info  peak RSS at saturation (bolt), after its warm-up and %s measured verifications of new users: %s", thousands(int(rc.Result.Requests)), mib(rc.PeakRSS)))
+	}
+	for _, f := range r.LaunchDay {
+		if f.Employees == n && strings.Contains(f.Server, "bolt") {
+			add(f.PeakRSS*1024 <= targetDayRSSBytes && f.Result.errorCount() == 0,
+				"peak RSS ≤ 96 MB after a whole launch day (%s verifications, every employee once), 0 wrong answers: %s (%.1f MB), %d wrong answers",
+				thousands(int(f.Result.Requests)), mib(f.PeakRSS), float64(f.PeakRSS)*1024/1e6, f.Result.errorCount())
+		}
 	}
 	return lines
 }

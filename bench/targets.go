@@ -18,6 +18,7 @@ const (
 	targetReadyFirestore = time.Second
 	targetRSSBytes       = 128 << 20 // 128 MiB (issue 18: a Cloud Run instance has 512 MiB)
 	targetRSSSize        = 100_000
+	targetDayRSSBytes    = 96_000_000 // 96 MB at 10,000 employees after a launch day (issue 18)
 	targetUnchangedSync  = 2 * time.Second
 )
 

@@ -1,9 +1,7 @@
-// Package a1 reads A1 notation, the way Google Sheets and Excel name part of
-// a spreadsheet: a tab ("직원 목록"), a rectangle of cells ("A2:F"), or both
-// ("'직원 목록'!A2:F"). It is the one reader of ROLLCALL_SHEET_RANGE, of the
-// ranges the Sheets API echoes and of an xlsx source's tab argument, so
-// that config, the Sheets adapter and the xlsx adapter agree on what a
-// range names. It imports nothing of rollcall's.
+// Package a1 reads A1 notation, as Google Sheets and Excel name a tab
+// ("직원 목록"), cells ("A2:F") or both ("'직원 목록'!A2:F"): the one reader
+// of ROLLCALL_SHEET_RANGE and of the ranges the Sheets API echoes, so that
+// config, sheets and xlsx agree on what a range names.
 package a1
 
 import (
@@ -19,11 +17,9 @@ type Range struct {
 	Tab string
 	// Cells is the rectangle named after the "!"; Whole when none is.
 	Cells Area
-	// Bare says the range was written unquoted and without "!"
-	// ("직원목록", "A1:F200"): the name of a tab or, when no tab is so
-	// named, cells of the first tab. Only the spreadsheet can tell, so
-	// Tab holds the text as written, Cells is Whole, and a caller that
-	// finds no such tab reads the text with ParseCells.
+	// Bare says the range was written unquoted and without "!" ("직원목록",
+	// "A1:F200"): Tab holds it, Cells is Whole, and a caller that finds no
+	// such tab reads it with ParseCells as cells of the first tab.
 	Bare bool
 }
 
@@ -40,15 +36,12 @@ var Whole = Area{FirstCol: 1, FirstRow: 1}
 // ErrSyntax says that a text is not an A1 range.
 var ErrSyntax = errors.New("not an A1 range")
 
-// maxColumnLetters bounds a column's name: ZZZ (18,278) is past both
-// Google Sheets' and Excel's (XFD) last column.
+// maxColumnLetters bounds a column's name: ZZZ is past any last column.
 const maxColumnLetters = 3
 
-// Parse reads an A1 range: a tab ("Sheet1", "'직원 목록'"), a tab and cells
-// ("직원목록!A:Z", "'결과!직원'!B5:C6"), or, Bare, one unquoted word
-// without "!" that may be either. A quoted name may contain anything, "!"
-// included, with its quotes doubled; an unquoted one ends at the last "!",
-// since cells never contain one. Spaces around the parts are ignored.
+// Parse reads an A1 range: a tab ("'직원 목록'"), a tab and cells
+// ("'결과!직원'!B5:C6"), or a Bare word. A quoted name may hold anything,
+// its quotes doubled; an unquoted one ends at the last "!".
 func Parse(s string) (Range, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -74,8 +67,7 @@ func Parse(s string) (Range, error) {
 }
 
 // splitTab separates a range's tab name, unquoted, from the cells after
-// its "!". An unquoted text without "!" yields no tab and no cells: Parse
-// makes it Bare.
+// its "!"; an unquoted text without "!" yields neither.
 func splitTab(s string) (tab, cells string, hasCells bool, err error) {
 	if !strings.HasPrefix(s, "'") {
 		i := strings.LastIndex(s, "!")
@@ -113,10 +105,8 @@ func splitTab(s string) (tab, cells string, hasCells bool, err error) {
 // errCells explains the forms ParseCells reads.
 const errCells = "want a cell or a range like A1, A1:F200, A:Z, A2:F or 1:200"
 
-// ParseCells reads the cells part of an A1 range: a cell ("B3"), two
-// corners ("A1:F200"), whole columns ("A:Z"), columns from a row on
-// ("A2:F") or whole rows ("1:200"). Corners may come in either order; "$"
-// marks and letter case are ignored.
+// ParseCells reads the cells of an A1 range: "B3", "A1:F200", "A:Z",
+// "A2:F" or "1:200", corners in either order, "$" and case ignored.
 func ParseCells(s string) (Area, error) {
 	from, to, pair := strings.Cut(s, ":")
 	if strings.Contains(to, ":") {
@@ -179,9 +169,8 @@ func parseCorner(s string) (corner, error) {
 	return c, nil
 }
 
-// Quote writes a tab's name for A1 notation: 직원 목록 becomes '직원 목록'
-// and an apostrophe inside is doubled. Quoting is always allowed, so every
-// name is quoted rather than guessing which ones need it.
+// Quote writes a tab's name for A1 notation, always quoted (so no guess of
+// which names need it), an apostrophe inside doubled.
 func Quote(tab string) string {
 	return "'" + strings.ReplaceAll(tab, "'", "''") + "'"
 }

@@ -17,6 +17,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/rollcall/rollcall/internal/roster"
@@ -63,28 +64,19 @@ type Directory interface {
 var (
 	// ErrNoUser refuses a Bind without a Kakao user id.
 	ErrNoUser = errors.New("the request carries no Kakao user id")
+	// ErrBadKey is a store's refusal of a key that is not a hex SHA-256.
+	ErrBadKey = errors.New("a binding key must be 64 lowercase hex digits")
 )
 
 // userKey returns userID's SHA-256, which keys the in-memory cache, and its
-// key in the store, userkey.Of: one hash for both.
+// hex, userkey.Of, which keys the store.
 func userKey(userID string) (id [sha256.Size]byte, key string) {
 	id = userkey.Sum(userID)
 	return id, hex.EncodeToString(id[:])
 }
 
-// ErrBadKey is a store's refusal of a key that is not a hex SHA-256.
-var ErrBadKey = errors.New("a binding key must be 64 lowercase hex digits")
-
 // ValidKey reports whether key has userkey.Of's shape, so that a store refuses
 // anything else instead of writing it as a document id.
 func ValidKey(key string) bool {
-	if len(key) != 2*sha256.Size {
-		return false
-	}
-	for _, c := range []byte(key) {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
+	return len(key) == 2*sha256.Size && strings.Trim(key, "0123456789abcdef") == ""
 }

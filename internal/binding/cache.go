@@ -2,15 +2,15 @@ package binding
 
 import (
 	"crypto/sha256"
+	"maps"
 	"sync"
 	"time"
 )
 
 // cache holds the bindings this instance's gate read or its binds wrote,
 // for CacheTTL each, so that a bound user's gate reads the store once per
-// CacheTTL at most. It
-// never holds "no binding": a binding made on another instance must count
-// here at once.
+// CacheTTL at most. It never holds "no binding": a binding made on another
+// instance must count here at once.
 type cache struct {
 	mu      sync.RWMutex
 	entries map[[sha256.Size]byte]cached
@@ -20,8 +20,7 @@ type cache struct {
 	// store read that began before one does not cache what it replaced.
 	gen uint64
 	// sweepAt is the size at which put next drops what has aged out: on a
-	// launch day every bind is a new entry, and without it the map would
-	// grow to max (some 30 MB) instead of the binds of the last CacheTTL.
+	// launch day every bind is a new entry.
 	sweepAt int
 }
 
@@ -67,26 +66,6 @@ func (c *cache) fill(id [sha256.Size]byte, b Binding, now time.Time, gen uint64)
 	}
 }
 
-// put caches b under id as read at now; c.mu is held. A cache that has
-// doubled since its last sweep, or is full, first drops what has aged out,
-// then, if still full, everything: a re-read per user is cheaper than an
-// unbounded map.
-func (c *cache) put(id [sha256.Size]byte, b Binding, now time.Time) {
-	if _, ok := c.entries[id]; !ok && len(c.entries) >= min(max(c.sweepAt, minSweep), c.max) {
-		// Amortized: the next sweep waits until the map has doubled again.
-		for k, e := range c.entries {
-			if now.Sub(e.at) >= c.ttl {
-				delete(c.entries, k)
-			}
-		}
-		if len(c.entries) >= c.max {
-			clear(c.entries)
-		}
-		c.sweepAt = min(2*len(c.entries), c.max)
-	}
-	c.entries[id] = cached{b: b, at: now}
-}
-
 // bound caches b, just written to the store at now, under id; a store read
 // that began before it does not replace it.
 func (c *cache) bound(id [sha256.Size]byte, b Binding, now time.Time) {
@@ -102,4 +81,22 @@ func (c *cache) drop(id [sha256.Size]byte) {
 	defer c.mu.Unlock()
 	c.gen++
 	delete(c.entries, id)
+}
+
+// put caches b under id as read at now; c.mu is held. A cache that has
+// doubled since its last sweep, or is full, first drops what has aged out
+// and then, while more than half full, what is older than half that age,
+// and so on: a full cache keeps the binds just made, whose gates come next.
+func (c *cache) put(id [sha256.Size]byte, b Binding, now time.Time) {
+	if _, ok := c.entries[id]; !ok && len(c.entries) >= min(max(c.sweepAt, minSweep), c.max) {
+		for age := c.ttl; ; age /= 2 {
+			maps.DeleteFunc(c.entries, func(_ [sha256.Size]byte, e cached) bool { return now.Sub(e.at) >= age })
+			if len(c.entries) <= c.max/2 || age == 0 {
+				break
+			}
+		}
+		// Amortized: the next sweep waits until the map has doubled again.
+		c.sweepAt = min(2*len(c.entries), c.max)
+	}
+	c.entries[id] = cached{b: b, at: now}
 }

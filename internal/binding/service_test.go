@@ -456,3 +456,23 @@ func TestCacheKeepsTheLastCacheTTLOfBinds(t *testing.T) {
 		t.Errorf("the cache holds %d bindings after 60 s of 1,000 binds a second; want the last 10 s' (10,000), twice that at most", n)
 	}
 }
+
+// TestFullCacheKeepsTheNewestBinds: binds faster than the cache holds for a
+// CacheTTL fill it; it stays within MaxCached, and the gate right after each
+// bind still reads no store.
+func TestFullCacheKeepsTheNewestBinds(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, binding.Options{TTL: ttl, CacheTTL: 10 * time.Second, MaxCached: 1000})
+	for i := range 5000 {
+		u := fmt.Sprint("user-", i)
+		bind(t, f.svc, u, hong)
+		wantGate(t, f.svc, u, &hong)
+		f.clock.Advance(time.Millisecond)
+	}
+	if n := f.svc.CachedForTest(); n > 1000 {
+		t.Errorf("the cache holds %d bindings, want at most 1,000", n)
+	}
+	if n := f.store.readCount(); n != 0 {
+		t.Errorf("the gates right after their binds read the store %d times, want 0", n)
+	}
+}

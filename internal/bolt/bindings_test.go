@@ -1,16 +1,19 @@
 package bolt_test
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"go.etcd.io/bbolt"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/binding/bindingtest"
 	"github.com/rollcall/rollcall/internal/bolt"
+	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/storetest"
 	"github.com/rollcall/rollcall/internal/userkey"
 )
@@ -64,5 +67,48 @@ func TestConcurrentBindsAllLand(t *testing.T) {
 	}
 	if err := s.PutBinding(t.Context(), userkey.Of("late"), binding.Binding{Phone: es[0].Phone}); err == nil {
 		t.Error("PutBinding after Close = nil, want an error")
+	}
+}
+
+// TestOldBindingsMoveOver opens a file whose bindings an earlier rollcall
+// wrote (hex keys, JSON values): its users stay bound, and the file reopens.
+func TestOldBindingsMoveOver(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "rollcall.db")
+	s := open(t, path)
+	if err := s.Apply(t.Context(), []roster.Employee{hong}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bbolt.Tx) error {
+		old, err := tx.CreateBucket([]byte("bindings"))
+		if err != nil {
+			return err
+		}
+		return old.Put([]byte(userkey.Of("user-1")), []byte(`{"phone":"+821012345678","person":"p1:abc","bound_at":"2026-03-02T09:00:00Z","expires_at":"2026-05-31T09:00:00Z"}`))
+	})
+	if err := errors.Join(err, db.Close()); err != nil {
+		t.Fatal(err)
+	}
+	want := binding.Binding{Phone: hong.Phone, Person: "p1:abc",
+		BoundAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), ExpiresAt: time.Date(2026, 5, 31, 9, 0, 0, 0, time.UTC)}
+	for range 2 {
+		s, err := bolt.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok, err := s.Binding(t.Context(), userkey.Of("user-1"))
+		if err != nil || !ok || got != want {
+			t.Errorf("Binding = %+v, %v, %v; want %+v", got, ok, err, want)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

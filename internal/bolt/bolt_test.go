@@ -348,8 +348,8 @@ func TestClosedStoreFails(t *testing.T) {
 	if err := s.VisitEmployees(ctx, func(int) {}, func(roster.Employee) error { return nil }); err == nil {
 		t.Errorf("VisitEmployees on a closed store succeeded")
 	}
-	if _, err := s.Version(ctx); err == nil {
-		t.Errorf("Version on a closed store succeeded")
+	if _, _, err := s.Status(ctx); err == nil {
+		t.Errorf("Status on a closed store succeeded")
 	}
 	if err := s.AcquireLease(ctx, "a", time.Minute); err == nil {
 		t.Errorf("AcquireLease on a closed store succeeded")

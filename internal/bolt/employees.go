@@ -21,9 +21,8 @@ type record struct {
 	Hash string `json:"hash"`
 }
 
-// storedEmployee is the part of a record that makes an employee: what
-// VisitEmployees decodes. The phone is the record's key, and the hash is only
-// for syncs, so neither is decoded just to be dropped.
+// storedEmployee is what VisitEmployees decodes of a record: the phone is
+// its key, and the hash only for syncs.
 type storedEmployee struct {
 	Name       string `json:"name"`
 	Department string `json:"department"`
@@ -37,8 +36,8 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	hashes := map[string]string{}
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		return tx.Bucket([]byte(employeesBucket)).ForEach(func(k, v []byte) error {
-			hash, err := storedHash(v)
-			hashes[string(k)] = hash
+			r, err := decodeRecord(v)
+			hashes[string(k)] = r.Hash
 			return err
 		})
 	})
@@ -56,12 +55,10 @@ func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []str
 
 // ApplyPlan writes the plan's puts and removes the employees whose phones
 // it deletes, with the bindings to those phones and to the phones it gives
-// to another person (revokeBindings), in one transaction: either all of it
-// happens or none of it. It returns how many bindings it revoked. Deleting a
-// phone that is not stored is not an error. An Apply with something to do
-// keeps the digest in step, one employee at a time, and moves the
-// directory's version with a record of the phones changed; an empty one
-// changes nothing but a missing digest.
+// to another person (revokeBindings), all in one transaction, and returns
+// how many bindings it revoked. Deleting a phone that is not stored is not
+// an error. It keeps the digest in step and, when it changes anything,
+// moves the directory's version with a record of the phones changed.
 func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, err error) {
 	puts, deletes := p.Puts(), p.Deleted
 	if len(puts) == 0 && len(deletes) == 0 {
@@ -76,10 +73,8 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 		if err != nil {
 			return err
 		}
-		// bbolt splits the pages a transaction filled when it commits, by
-		// default half full: room for later inserts that a directory, read
-		// far more often than written, rarely needs. Full pages make the
-		// file, and the pages a load of the directory reads, half as large.
+		// Full pages instead of bbolt's half-full split: a directory is read
+		// far more than written, and the file and a load's pages halve.
 		b.FillPercent = 1
 		changed, err := personChanges(b, puts)
 		if err != nil {
@@ -87,14 +82,11 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 		}
 		// toggleOut takes phone's stored entry, if any, out of the digest.
 		toggleOut := func(phone string) error {
-			if v := b.Get([]byte(phone)); v != nil {
-				hash, err := storedHash(v)
-				if err != nil {
-					return err
-				}
-				digest.Toggle(phone, hash)
+			r, found, err := getEmployee(b, phone)
+			if found {
+				digest.Toggle(phone, r.Hash)
 			}
-			return nil
+			return err
 		}
 		var put []string
 		for _, e := range puts {
@@ -145,24 +137,30 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 	return revoked, nil
 }
 
-// storedHash returns the content hash of a stored record.
-func storedHash(v []byte) (string, error) {
-	var r struct {
-		Hash string `json:"hash"`
+// getEmployee returns the record b holds under phone and true, or false.
+func getEmployee(b *bbolt.Bucket, phone string) (record, bool, error) {
+	v := b.Get([]byte(phone))
+	if v == nil {
+		return record{}, false, nil
 	}
+	r, err := decodeRecord(v)
+	return r, err == nil, err
+}
+
+// decodeRecord reads a stored employee. Its key is a phone number: it
+// stays out of the error.
+func decodeRecord(v []byte) (record, error) {
+	var r record
 	if err := json.Unmarshal(v, &r); err != nil {
-		// The key is a phone number: it stays out of the error.
-		return "", fmt.Errorf("%w: a stored employee cannot be decoded: %w", ErrCorrupt, err)
+		return record{}, fmt.Errorf("%w: a stored employee cannot be decoded: %w", ErrCorrupt, err)
 	}
-	return r.Hash, nil
+	return r, nil
 }
 
 // VisitEmployees tells size how many employees are stored, then calls
-// visit with every one, ordered by phone, read in one read-only
-// transaction (a consistent copy of the directory), and stops at the first
-// error visit returns. It never holds them all: the caller keeps what it
-// needs as they come. The employees' strings are copies:
-// nothing refers to the transaction's memory after it.
+// visit with every one, ordered by phone, in one read-only transaction,
+// and stops at the first error visit returns. The employees' strings are
+// copies: nothing refers to the transaction's memory after it.
 func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error {
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		size(tx.Bucket([]byte(employeesBucket)).Stats().KeyN)
@@ -195,17 +193,9 @@ func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool
 		r     record
 		found bool
 	)
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		v := tx.Bucket([]byte(employeesBucket)).Get([]byte(phone))
-		if v == nil {
-			return nil
-		}
-		found = true
-		// Unmarshal copies: nothing refers to the transaction's memory after it.
-		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("%w: the stored employee cannot be decoded: %w", ErrCorrupt, err)
-		}
-		return nil
+	err := s.view(ctx, func(tx *bbolt.Tx) (err error) {
+		r, found, err = getEmployee(tx.Bucket([]byte(employeesBucket)), phone)
+		return err
 	})
 	if err != nil {
 		return roster.Employee{}, false, fmt.Errorf("look up an employee: %w", err)

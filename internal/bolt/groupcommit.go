@@ -9,19 +9,13 @@ import (
 	"go.etcd.io/bbolt"
 )
 
-// groupCommit writes binds to the bindings bucket in shared commits: a
-// bind queues, and one committer at a time writes every bind queued so far
-// in one read-write transaction, synced to disk when it commits, then
-// answers them all. A bind that arrives during a commit goes in the next,
-// which starts as soon as that one ends. So a bind waits for one durable
-// commit, or two under load, and never for a fixed window: bbolt's own
-// Batch waits out MaxBatchDelay before it commits, a delay every bind on a
-// quiet server would pay. When the disk is slow, or binds come fast, the
-// commits carry many binds, so binds never queue behind one fsync each.
-// The launch-day rush (bench -rush-only, 10,000 employees, Kakao 30 ms
-// away, 16 clients, docs/benchmarks.md) measured a p50 of +0.9 and +1.8 ms
-// over the minimal handler with it, against +3.7 and +4.5 ms with Batch (2 ms
-// window) and a read before each bind, in alternating runs.
+// groupCommit writes binds in shared commits: one committer at a time
+// writes every bind queued so far in one transaction, synced when it
+// commits, and answers them all; a bind arriving meanwhile goes in the
+// next. So a bind waits for one or two durable commits, never for a window
+// as bbolt's Batch does (MaxBatchDelay, paid by every bind on a quiet
+// server): the launch-day rush (docs/benchmarks.md) measured p50 +0.9 and
+// +1.8 ms over the minimal handler with it, +3.7 and +4.5 ms with Batch.
 type groupCommit struct {
 	db     *Store
 	mu     sync.Mutex
@@ -71,14 +65,10 @@ func (g *groupCommit) put(ctx context.Context, key, value []byte) error {
 func (g *groupCommit) commit() {
 	defer g.done.Done()
 	for {
-		// Let the goroutines that are ready to run go first: under load,
-		// they include verifications a few microseconds from their bind,
-		// which then share this commit instead of paying for the next.
-		// On an idle server nothing else is ready and this returns at
-		// once, so it is no window. At saturation (bench -rush-only,
-		// capacity phase) it took commits from 8.8 to 10.4 and 10.3 binds
-		// each (one run without, two with); yielding up to four times
-		// while the queue grew gave 10.1, no more.
+		// Let goroutines ready to run go first: under load they include
+		// verifications about to bind, which then share this commit; an
+		// idle server has none, so this is no window. At saturation it took
+		// commits from 8.8 to 10.4 binds (docs/benchmarks.md).
 		runtime.Gosched()
 		g.mu.Lock()
 		batch := g.queue

@@ -13,9 +13,9 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// Keys of the meta bucket that let a sync and an instance's check avoid
-// reading every employee: the digest of the employees (replication.Digest, hex)
-// and the change log (replication.ChangeLog, JSON).
+// Keys of the meta bucket that spare a sync and an instance's check from
+// reading every employee: replication.Digest in hex, replication.ChangeLog
+// in JSON.
 const (
 	digestKey  = "digest"
 	changesKey = "changes"
@@ -74,16 +74,6 @@ func (s *Store) Digest(ctx context.Context) (string, error) {
 	return digest, nil
 }
 
-// Version returns a token that changes whenever an Apply changes the
-// employees, and only then; "" before the first.
-func (s *Store) Version(ctx context.Context) (string, error) {
-	version, _, err := s.Status(ctx)
-	if err != nil {
-		return "", fmt.Errorf("read the directory version: %w", err)
-	}
-	return version, nil
-}
-
 // Status returns the directory's version and when it was last synced, in
 // one read-only transaction.
 func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
@@ -107,10 +97,10 @@ func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
 	return version, last, nil
 }
 
-// Changes reads what changed after version, in one read-only transaction:
-// visit gets each employee written since, remove each phone removed. It
-// returns the version that brings the reader to, and false (having called
-// nothing) when the change log does not reach back to version.
+// Changes reads what changed after version: visit gets each employee
+// written since, remove each phone removed. It returns the version that
+// brings the reader to, and false (having called nothing) when the change
+// log does not reach back to version.
 func (s *Store) Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
 	var (
 		now string
@@ -125,16 +115,14 @@ func (s *Store) Changes(ctx context.Context, version string, visit func(roster.E
 		now, ok, err = l.CatchUp(version, func(phones []string) (map[string]roster.Employee, error) {
 			found := make(map[string]roster.Employee, len(phones))
 			for _, phone := range phones {
-				v := b.Get([]byte(phone))
-				if v == nil {
-					continue
+				r, ok, err := getEmployee(b, phone)
+				if err != nil {
+					return nil, err
 				}
-				var r record
-				if err := json.Unmarshal(v, &r); err != nil {
-					return nil, fmt.Errorf("%w: a stored employee cannot be decoded: %w", ErrCorrupt, err)
+				if ok {
+					r.Phone = phone
+					found[phone] = r.Employee
 				}
-				r.Phone = phone
-				found[phone] = r.Employee
 			}
 			return found, nil
 		}, visit, remove)

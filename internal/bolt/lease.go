@@ -22,20 +22,16 @@ type lease struct {
 // store's clock. It returns an error wrapping rostersync.ErrBusy while another
 // holder's lease is unexpired; an expired lease is taken over, and holder
 // re-acquiring its own lease extends it. A ttl that is not positive or an
-// empty holder is an error.
-//
-// bbolt's file lock already keeps other processes out of the file; the
-// lease keeps two syncs of one process apart. A lease found in the file at
-// Open is void (voidDeadLease).
+// empty holder is an error. bbolt's file lock keeps other processes out;
+// the lease keeps two syncs of one process apart.
 func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) error {
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(metaBucket))
-		now := s.now()
 		held, found, err := readLease(b)
 		if err != nil {
 			return err
 		}
-		next, err := rostersync.TakeLease(rostersync.Lease(held), found, holder, now, ttl)
+		next, err := rostersync.TakeLease(rostersync.Lease(held), found, holder, s.now(), ttl)
 		if err != nil {
 			return err
 		}
@@ -68,6 +64,23 @@ func (s *Store) ReleaseLease(ctx context.Context, holder string) error {
 	return nil
 }
 
+// Lease returns the sync lease as the file keeps it, and false when no one
+// holds it, for `rollcall doctor`: a lease past its time was not released.
+func (s *Store) Lease(ctx context.Context) (l rostersync.Lease, found bool, err error) {
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
+		if b := tx.Bucket([]byte(metaBucket)); b != nil {
+			var held lease
+			held, found, err = readLease(b)
+			l = rostersync.Lease(held)
+		}
+		return err
+	})
+	if err != nil {
+		return rostersync.Lease{}, false, err
+	}
+	return l, found, nil
+}
+
 // readLease returns the lease kept in the meta bucket b and true, or false
 // when there is none.
 func readLease(b *bbolt.Bucket) (lease, bool, error) {
@@ -82,16 +95,10 @@ func readLease(b *bbolt.Bucket) (lease, bool, error) {
 	return l, true, nil
 }
 
-// voidDeadLease deletes the sync lease found in the file when it is opened.
-// Open holds bbolt's exclusive file lock, which the operating system takes
-// from a process when it dies, so whoever wrote that lease no longer has
-// the file: it is a sync killed (or stopped before it could release)
-// mid-run. Waiting out its expiry would only refuse the next sync as
-// "already running" with nothing running.
+// voidDeadLease deletes the sync lease found in the file when Open has it:
+// Open holds bbolt's file lock, which the system takes from a process when
+// it dies, so that lease is a sync killed mid-run, and waiting out its
+// expiry would refuse the next sync as "already running" with none running.
 func voidDeadLease(tx *bbolt.Tx) error {
-	b := tx.Bucket([]byte(metaBucket))
-	if b.Get([]byte(leaseKey)) == nil {
-		return nil
-	}
-	return b.Delete([]byte(leaseKey))
+	return tx.Bucket([]byte(metaBucket)).Delete([]byte(leaseKey))
 }

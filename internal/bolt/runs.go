@@ -13,15 +13,13 @@ import (
 )
 
 // runKeyLayout is the start time at the head of a runs key: fixed width, in
-// UTC, so that the keys sort by start. An 8-byte sequence number follows it,
-// so that runs starting at the same instant keep a key each.
+// UTC, so that keys sort by start; a sequence number follows it.
 const runKeyLayout = "2006-01-02T15:04:05.000000000Z"
 
 // RecordRun keeps r in the run history and prunes the history to its 50
 // newest runs (by start time), in one transaction. A report without a start
-// time is stamped with the store's clock. When r was applied (r.Applied),
-// the directory is marked as synced at the run's end: r.StartedAt plus
-// r.DurationMS.
+// time is stamped with the store's clock. When r was applied, the directory
+// is marked as synced at the run's end.
 func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	if r.StartedAt.IsZero() {
 		r.StartedAt = s.now()
@@ -55,8 +53,8 @@ func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	return nil
 }
 
-// prune deletes the oldest keys of b until at most keep are left. The keys
-// are collected first: deleting under a moving cursor skips keys.
+// prune deletes the oldest keys of b until at most keep are left, collected
+// first: deleting under a moving cursor skips keys.
 func prune(b *bbolt.Bucket, keep int) error {
 	var old [][]byte
 	c := b.Cursor()

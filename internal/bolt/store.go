@@ -2,15 +2,12 @@
 // single rollcall process: the default store of a fresh checkout, and a
 // store for one machine without Firestore.
 //
-// The file holds three buckets, plus the bindings' (bindings.go). "employees" maps an E.164 phone to the JSON
-// of a roster.Employee plus its content hash; "runs" keeps the reports of
-// the last 50 sync runs, keyed by start time; "meta" holds when the last
-// applied sync finished, the digest of the employees, the change log that
-// carries the directory's version, and the sync lease. bbolt locks the file, so a
-// second process that opens it gets ErrLocked instead of waiting forever;
-// the lease matters only within the process that has the file open, and a
-// lease left in the file by a process killed mid-sync is void at the next
-// Open.
+// Buckets: "employees" maps an E.164 phone to the JSON of a roster.Employee
+// plus its content hash; "runs" keeps the last 50 sync reports, keyed by
+// start time; "meta" holds the last applied sync's end, the employees'
+// digest, the change log that carries the directory's version, and the sync
+// lease; bindingsBucket holds the bindings. bbolt locks the file, so a
+// second process gets ErrLocked instead of waiting forever.
 package bolt
 
 import (
@@ -36,12 +33,11 @@ var (
 	ErrCorrupt = errors.New("damaged or not a rollcall store")
 )
 
-// lockTimeout is how long Open waits for another holder of the file to let
-// go before it gives up with ErrLocked.
+// lockTimeout is how long Open waits for another holder of the file.
 const lockTimeout = time.Second
 
 // rebuildHint tells an operator how to recover from a damaged file: the
-// sheet is the source of truth, so a sync into a new file restores it all.
+// sheet is the source of truth.
 const rebuildHint = "move it aside and run `rollcall sync` to rebuild it from the sheet"
 
 // Bucket and key names.
@@ -59,7 +55,7 @@ type Store struct {
 	db    *bbolt.DB
 	path  string
 	now   func() time.Time
-	binds groupCommit // bindings.go
+	binds groupCommit
 }
 
 var _ rostersync.Store = (*Store)(nil)
@@ -69,7 +65,6 @@ type Option func(*Store)
 
 // WithClock makes the store read the time from now instead of time.Now: it
 // stamps reports without a start time and decides when a lease has expired.
-// Tests pass a clock they can advance.
 func WithClock(now func() time.Time) Option {
 	return func(s *Store) { s.now = now }
 }
@@ -77,49 +72,60 @@ func WithClock(now func() time.Time) Option {
 // Open opens the store file at path, creating the file (but not its
 // directory) when it does not exist. The caller must Close the store.
 func Open(path string, opts ...Option) (*Store, error) {
-	s := &Store{path: path, now: time.Now}
-	s.binds.db = s
-	for _, opt := range opts {
-		opt(s)
-	}
-	db, err := openDB(path, false)
+	s, err := open(path, false, opts)
 	if err != nil {
 		return nil, err
 	}
-	s.db = db
 	err = s.update(context.Background(), func(tx *bbolt.Tx) error {
 		for _, name := range []string{employeesBucket, runsBucket, metaBucket, bindingsBucket} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
+		if err := migrateBindings(tx); err != nil {
+			return err
+		}
 		return voidDeadLease(tx)
 	})
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("prepare store file %s: %w", path, err), db.Close())
+		return nil, errors.Join(fmt.Errorf("prepare store file %s: %w", path, err), s.db.Close())
 	}
 	return s, nil
 }
 
-// openDB opens the bbolt file (readOnly: an existing one, shared with other
+// OpenReadOnly opens an existing store file for reading only, as `rollcall
+// doctor` does: it creates nothing, writes nothing, and shares the file
+// with other readers. A missing file is an error that is fs.ErrNotExist.
+// Only the read methods may be called on the store it returns.
+func OpenReadOnly(path string, opts ...Option) (*Store, error) {
+	return open(path, true, opts)
+}
+
+// open opens the bbolt file (readOnly: an existing one, shared with other
 // readers) and turns bbolt's errors, and the panics it raises on some
 // damaged files, into errors that say what to do.
-func openDB(path string, readOnly bool) (db *bbolt.DB, err error) {
+func open(path string, readOnly bool, opts []Option) (s *Store, err error) {
+	s = &Store{path: path, now: time.Now}
+	s.binds.db = s
+	for _, opt := range opts {
+		opt(s)
+	}
 	defer func() {
 		if p := recover(); p != nil {
-			db, err = nil, fmt.Errorf("store file %s is %w (%v); %s", path, ErrCorrupt, p, rebuildHint)
+			s, err = nil, fmt.Errorf("store file %s is %w (%v); %s", path, ErrCorrupt, p, rebuildHint)
 		}
 	}()
-	// The freelist is not written at each commit but rebuilt when the file
-	// is opened (a scan of its pages, milliseconds at 10,000 employees):
-	// a commit that writes one binding then writes one page fewer and sorts
-	// no list of free pages, which halved the launch-day rush's p50 over the
-	// minimal handler (+0.8 and +1.0 ms against +2.0 and +1.9 ms, alternating
-	// runs, docs/benchmarks.md). etcd runs bbolt the same way.
-	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, ReadOnly: readOnly, NoFreelistSync: true, FreelistType: bbolt.FreelistMapType})
+	// NoFreelistSync: the freelist is rebuilt at open (milliseconds at
+	// 10,000 employees) rather than written at each commit, which halved
+	// the launch-day rush's p50 over the minimal handler (docs/benchmarks.md);
+	// etcd runs bbolt so too. InitialMmapSize is address space, not memory
+	// (only the pages read count): a file that outgrows the mapping is
+	// remapped, which waits for every read and holds up new ones.
+	s.db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, ReadOnly: readOnly, NoFreelistSync: true,
+		FreelistType: bbolt.FreelistMapType, InitialMmapSize: 256 << 20})
 	switch {
 	case err == nil:
-		return db, nil
+		return s, nil
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, fmt.Errorf("store file %s is %w (is `rollcall serve` running?)", path, ErrLocked)
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):

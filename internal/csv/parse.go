@@ -9,16 +9,11 @@ import (
 	"strings"
 )
 
-// ctxCheckEvery is how many records parseRows reads between checks of its
-// context: often enough to stop promptly, rarely enough to cost nothing.
+// ctxCheckEvery is how many records parseRows reads between context checks.
 const ctxCheckEvery = 1024
 
-// parseRows splits CSV text into rows numbered as Excel numbers them.
-//
-// encoding/csv skips empty lines, but Excel shows each as an empty row, and
-// HR reads row numbers off Excel. So parseRows tracks where each record
-// starts: every empty line skipped before it becomes an empty row. A quoted
-// field with line breaks inside is one record and so one row, as in Excel.
+// parseRows splits CSV text into rows numbered as Excel numbers them: each
+// empty line encoding/csv skips becomes an empty row.
 func parseRows(ctx context.Context, text string) ([][]string, error) {
 	r := stdcsv.NewReader(strings.NewReader(text))
 	r.FieldsPerRecord = -1 // rows may be ragged; ParseRoster copes

@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/encoding/korean"
+
+	"github.com/rollcall/rollcall/internal/localfile"
 )
 
 // writeFile writes data to a fresh file in a test's temporary directory and
@@ -99,20 +101,20 @@ func TestRowsErrors(t *testing.T) {
 		want     error
 		wantText []string // the message must say these
 	}{
-		{"missing file", filepath.Join(dir, "nope.csv"), MaxFileSize, fs.ErrNotExist,
+		{"missing file", filepath.Join(dir, "nope.csv"), localfile.MaxSize, fs.ErrNotExist,
 			[]string{filepath.Join(dir, "nope.csv"), "no such file"}},
-		{"a directory", dir, MaxFileSize, ErrNotAFile, []string{dir}},
-		{"too large", writeFile(t, "big.csv", []byte("0123456789\n")), 10, ErrTooLarge,
+		{"a directory", dir, localfile.MaxSize, localfile.ErrNotAFile, []string{dir}},
+		{"too large", writeFile(t, "big.csv", []byte("0123456789\n")), 10, localfile.ErrTooLarge,
 			[]string{"big.csv", "11 bytes", "limit is 10"}},
-		{"utf-16", writeFile(t, "u16.csv", []byte{0xFF, 0xFE, 'a', 0, '\n', 0}), MaxFileSize, ErrUTF16,
+		{"utf-16", writeFile(t, "u16.csv", []byte{0xFF, 0xFE, 'a', 0, '\n', 0}), localfile.MaxSize, ErrUTF16,
 			[]string{"u16.csv", "CSV UTF-8"}},
-		{"bare quote", writeFile(t, "quote.csv", []byte("h\nok\n\nab\"c\n")), MaxFileSize, ErrMalformed,
+		{"bare quote", writeFile(t, "quote.csv", []byte("h\nok\n\nab\"c\n")), localfile.MaxSize, ErrMalformed,
 			[]string{"quote.csv", "row 4", "line 4"}},
 		{"rows run together by a line separator",
-			writeFile(t, "ls.csv", []byte("h,p\na,010-1234-5678\u2028b,010-1234-5679\n")), MaxFileSize, ErrRowsRunTogether,
+			writeFile(t, "ls.csv", []byte("h,p\na,010-1234-5678\u2028b,010-1234-5679\n")), localfile.MaxSize, ErrRowsRunTogether,
 			[]string{"ls.csv", "line 2", "U+2028"}},
 		{"unterminated quote after a multi-line row",
-			writeFile(t, "open.csv", []byte("h\n\"a\nb\"\n\n\"010-1234-5678,x\n")), MaxFileSize, ErrMalformed,
+			writeFile(t, "open.csv", []byte("h\n\"a\nb\"\n\n\"010-1234-5678,x\n")), localfile.MaxSize, ErrMalformed,
 			[]string{"open.csv", "row 4", "line 5"}},
 	}
 	for _, tt := range tests {

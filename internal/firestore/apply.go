@@ -17,12 +17,11 @@ import (
 )
 
 // Firestore's limits on one commit are 500 writes and 10 MiB; a manifest
-// shard is about half a MiB, so a commit carries at most a few.
+// shard is about half a MiB. An Apply has a few commits in flight at once.
 const (
 	maxWritesPerCommit = 500
 	maxShardsPerCommit = 8
-	// commitConcurrency bounds the commits an Apply has in flight at once.
-	commitConcurrency = 4
+	commitConcurrency  = 4
 )
 
 // op is one document write of an Apply: a set (merged into the document
@@ -33,73 +32,54 @@ type op struct {
 	merge bool
 }
 
-// Apply writes puts (whole documents: a field left empty is stored empty)
-// and deletes the documents of the phones in deletes; deleting an absent
-// phone is not an error. A phone both put and deleted ends up deleted. With
-// the employees it updates the manifest shards they fall in and
-// meta/directory: the digest, and the version with a record of the phones
-// changed, from which instances catch up.
-//
-// A change that fits is one atomic commit. A larger one first records what
-// it will write (meta/pending, replication.Pending) and clears the digest,
-// then commits the employees (a few commits in flight), then the manifest,
-// then meta/directory, which ends it. Cut short anywhere after the first
-// commit it returns an error wrapping replication.ErrInterrupted, and the
-// next sync reads the pending employees themselves, plans against them,
-// and moves every instance past them: docs/replication.md.
+// Apply writes puts (whole documents) and deletes the documents of the
+// phones in deletes, a delete winning over a put of the same phone, and
+// keeps the manifest and meta/directory (digest, version, change log) in
+// step. A change that fits is one atomic commit; a larger one is several,
+// recorded as pending first (replication.Pending), and cut short it
+// returns an error wrapping replication.ErrInterrupted that the next sync
+// repairs: docs/replication.md.
 func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
 	_, err := s.ApplyPlan(ctx, rostersync.Plan{Added: puts, Deleted: deletes})
 	return err
 }
 
-// ApplyPlan is Apply of the plan's puts and deletes that also revokes the
-// bindings to the deleted phones and to the updated phones that are now
-// another person's (revokeBindings), and returns how many it revoked.
+// ApplyPlan is Apply of the plan that also revokes the bindings to the
+// deleted phones and to updated phones now another person's, and returns
+// how many it revoked. It revokes before writing the employees, so that a
+// crash in between leaves the next sync the same plan, and again after,
+// for a bind that raced the sync.
 func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, err error) {
-	puts, deletes := p.Puts(), p.Deleted
-	// Bad input changes nothing and asks nothing of the server.
-	employees, put, deleted, err := s.writes(puts, deletes)
-	// The bindings a plan revokes (leavers', reissued phones') go before the
-	// employees are written, so that a crash in between is repaired by the
-	// next sync's plan, and again after, for a bind that raced this sync.
-	revoke := func() {
-		var n int
-		n, err = s.revokeBindings(ctx, deleted, p.Updated)
-		revoked += n
-	}
-	if err == nil {
-		revoke()
-	}
-	if err == nil {
-		err = s.apply(ctx, employees, put, deleted)
-	}
-	if err == nil {
-		revoke()
+	puts := p.Puts()
+	defer func() {
 		if err != nil {
-			// The employees landed; a bind that raced them may stay, and the
-			// gate refuses it, for its phone is no employee's or another
-			// person's.
-			err = fmt.Errorf("%w: %w", replication.ErrInterrupted, err)
+			err = fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(p.Deleted), err)
 		}
-	}
+	}()
+	// Bad input changes nothing and asks nothing of the server.
+	employees, put, deleted, err := s.writes(puts, p.Deleted)
 	if err != nil {
-		return revoked, fmt.Errorf("apply %d puts and %d deletes: %w", len(puts), len(deletes), err)
+		return 0, err
 	}
-	return revoked, nil
+	if revoked, err = s.revokeBindings(ctx, deleted, p.Updated); err != nil {
+		return revoked, err
+	}
+	if err := s.apply(ctx, employees, put, deleted); err != nil {
+		return revoked, err
+	}
+	n, err := s.revokeBindings(ctx, deleted, p.Updated)
+	if err != nil {
+		// The employees landed; a raced bind that stays is refused by the gate.
+		return revoked, fmt.Errorf("%w: %w", replication.ErrInterrupted, err)
+	}
+	return revoked + n, nil
 }
 
 func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	st, err := s.readState(ctx)
-	if err != nil {
-		return err
-	}
-	if err := s.readPending(ctx, &st); err != nil {
-		return err
-	}
-	hashes, raw, err := s.index(ctx, st)
+	st, hashes, raw, err := s.index(ctx)
 	if err != nil {
 		return err
 	}
@@ -168,17 +148,8 @@ func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string
 // the same: its answer was lost (a deadline, a dropped connection) rather
 // than a refusal.
 func ambiguous(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return true
-	}
-	switch status.Code(err) {
-	case codes.DeadlineExceeded, codes.Unavailable, codes.Canceled, codes.Unknown, codes.Internal:
-		return true
-	}
-	return false
+	lost := []codes.Code{codes.DeadlineExceeded, codes.Unavailable, codes.Canceled, codes.Unknown, codes.Internal}
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || slices.Contains(lost, status.Code(err))
 }
 
 // manifestOps returns the writes that make the manifest hold hashes in
@@ -203,7 +174,7 @@ func (s *Store) manifestOps(hashes map[string]string, shards, oldShards int, raw
 
 // writes turns an Apply's arguments into one write per employee document,
 // deletes winning over puts of the same phone, and lists the phones put
-// and deleted. With one write per document the commits are independent, so
+// and deleted. One write per document keeps the commits independent, so
 // they can run concurrently.
 func (s *Store) writes(puts []roster.Employee, deletes []string) (ops []op, put, deleted []string, err error) {
 	gone := make(map[string]bool, len(deletes))
@@ -259,14 +230,19 @@ func (s *Store) commitAll(ctx context.Context, ops []op, per int) error {
 	return g.Wait()
 }
 
-// commit applies ops atomically in one transaction. The transaction only
-// writes, so when Firestore aborts it the library retries it as is.
+// commit writes ops atomically, after the test seam beforeCommit.
 func (s *Store) commit(ctx context.Context, ops []op) error {
 	if s.beforeCommit != nil {
 		if err := s.beforeCommit(ctx); err != nil {
 			return err
 		}
 	}
+	return s.write(ctx, ops)
+}
+
+// write applies ops atomically in one transaction. The transaction only
+// writes, so when Firestore aborts it the library retries it as is.
+func (s *Store) write(ctx context.Context, ops []op) error {
 	return s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
 		for _, o := range ops {
 			var err error

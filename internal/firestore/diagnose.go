@@ -11,16 +11,14 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// Failures a set-up meets, each named with its fix by a *Diagnosis. Every
-// error the store returns for one wraps the sentinel (errors.Is).
+// Failures a set-up meets; the store's error for one is a *Diagnosis that
+// wraps the sentinel.
 var (
 	// ErrNoDatabase: the project has no Firestore database of that id.
 	ErrNoDatabase = errors.New("no Firestore database")
-	// ErrDatastoreMode: the database is in Datastore mode, which the
-	// Firestore API cannot use.
+	// ErrDatastoreMode: the database is in Datastore mode, which rollcall cannot use.
 	ErrDatastoreMode = errors.New("the Firestore database is in Datastore mode")
-	// ErrAPIDisabled: the Cloud Firestore API is not enabled in the
-	// project of the credentials.
+	// ErrAPIDisabled: the Cloud Firestore API is off in the credentials' project.
 	ErrAPIDisabled = errors.New("the Cloud Firestore API is disabled")
 	// ErrPermission: the credentials may not use the database.
 	ErrPermission = errors.New("no permission on Firestore")
@@ -34,34 +32,27 @@ var (
 // fix an operator needs. Its text names the project and database but never
 // the server's message, which may quote a document path (a phone).
 type Diagnosis struct {
-	// Kind is one of the sentinel errors above.
-	Kind error
-	// Fix says what to do.
-	Fix   string
+	kind  error  // one of the sentinels above
+	fix   string // what to do
 	cause error
 }
 
 func (d *Diagnosis) Error() string {
 	if _, ok := status.FromError(d.cause); !ok {
-		return fmt.Sprintf("%v: %s", d.Kind, d.Fix)
+		return fmt.Sprintf("%v: %s", d.kind, d.fix)
 	}
-	return fmt.Sprintf("%v: %s (%s)", d.Kind, d.Fix, status.Code(d.cause))
+	return fmt.Sprintf("%v: %s (%s)", d.kind, d.fix, status.Code(d.cause))
 }
 
 // Unwrap makes the diagnosis its kind and its cause (the gRPC status).
-func (d *Diagnosis) Unwrap() []error { return []error{d.Kind, d.cause} }
-
-// Problem is the failure, in a few words.
-func (d *Diagnosis) Problem() string { return d.Kind.Error() }
+func (d *Diagnosis) Unwrap() []error { return []error{d.kind, d.cause} }
 
 // Remedy is the fix, in one sentence.
-func (d *Diagnosis) Remedy() string { return d.Fix }
+func (d *Diagnosis) Remedy() string { return d.fix }
 
-// isNoDatabase recognises Firestore's answer for a database that does not
-// exist: NOT_FOUND "The database (default) does not exist for project P
-// Please visit https://console.cloud.google.com/datastore/setup?project=P
-// to add a Cloud Datastore or Cloud Firestore database." A missing
-// document is NOT_FOUND too, without those words.
+// isNoDatabase tells Firestore's NOT_FOUND for a missing database ("The
+// database (default) does not exist for project P ...") from a missing
+// document's.
 func isNoDatabase(st *status.Status) bool {
 	return st.Code() == codes.NotFound && strings.Contains(st.Message(), "does not exist for project")
 }
@@ -78,44 +69,42 @@ func (s *Store) diagnose(err error) *Diagnosis {
 	st, ok := status.FromError(err)
 	if !ok {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return &Diagnosis{Kind: ErrUnreachable, cause: err, Fix: s.unreachableFix()}
+			return &Diagnosis{kind: ErrUnreachable, cause: err, fix: s.unreachableFix()}
 		}
 		return nil
 	}
 	db, project := s.database, s.project
 	switch {
 	case isNoDatabase(st):
-		return &Diagnosis{Kind: ErrNoDatabase, cause: err, Fix: fmt.Sprintf(
+		return &Diagnosis{kind: ErrNoDatabase, cause: err, fix: fmt.Sprintf(
 			"project %s has no database %s: create it in Native mode "+
 				"(gcloud firestore databases create --database=%s --location=REGION --type=firestore-native --project=%s), "+
 				"or correct ROLLCALL_STORE", project, db, db, project)}
 	case st.Code() == codes.FailedPrecondition && strings.Contains(strings.ToLower(st.Message()), "datastore mode"):
-		return &Diagnosis{Kind: ErrDatastoreMode, cause: err, Fix: fmt.Sprintf(
+		return &Diagnosis{kind: ErrDatastoreMode, cause: err, fix: fmt.Sprintf(
 			"database %s of project %s is in Datastore mode, which rollcall cannot use: create a Native-mode database "+
 				"(gcloud firestore databases create --database=rollcall --location=REGION --type=firestore-native --project=%s) "+
 				"and set ROLLCALL_STORE=firestore:%s/rollcall", db, project, project, project)}
 	case st.Code() == codes.PermissionDenied && serviceDisabled(st):
-		return &Diagnosis{Kind: ErrAPIDisabled, cause: err, Fix: fmt.Sprintf(
+		return &Diagnosis{kind: ErrAPIDisabled, cause: err, fix: fmt.Sprintf(
 			"enable firestore.googleapis.com in the project of rollcall's credentials "+
 				"(gcloud services enable firestore.googleapis.com --project=%s)", project)}
 	case st.Code() == codes.PermissionDenied:
-		return &Diagnosis{Kind: ErrPermission, cause: err, Fix: fmt.Sprintf(
+		return &Diagnosis{kind: ErrPermission, cause: err, fix: fmt.Sprintf(
 			"grant rollcall's service account the Cloud Datastore User role (roles/datastore.user) on project %s", project)}
 	case st.Code() == codes.Unauthenticated:
-		return &Diagnosis{Kind: ErrUnauthenticated, cause: err, Fix: credentialsFix}
+		return &Diagnosis{kind: ErrUnauthenticated, cause: err, fix: credentialsFix}
 	case st.Code() == codes.Unavailable || st.Code() == codes.DeadlineExceeded:
-		return &Diagnosis{Kind: ErrUnreachable, cause: err, Fix: s.unreachableFix()}
+		return &Diagnosis{kind: ErrUnreachable, cause: err, fix: s.unreachableFix()}
 	}
 	return nil
 }
 
-// credentialsFix is what to do when there are no credentials, or they were
-// refused.
 const credentialsFix = "check Application Default Credentials (on a workstation: gcloud auth application-default login; " +
 	"on Cloud Run the service account's are found by themselves)"
 
-// noCredentials recognises the auth library's "google: could not find
-// default credentials", which has no type of its own.
+// noCredentials recognises the auth library's "could not find default
+// credentials", which has no type of its own.
 func noCredentials(err error) bool {
 	return strings.Contains(err.Error(), "could not find default credentials")
 }
@@ -128,8 +117,7 @@ func (s *Store) unreachableFix() string {
 }
 
 // serviceDisabled says whether a PERMISSION_DENIED is Google's "API has not
-// been used in project ... or it is disabled": a google.rpc.ErrorInfo with
-// reason SERVICE_DISABLED.
+// been used in project ... or it is disabled".
 func serviceDisabled(st *status.Status) bool {
 	for _, d := range st.Details() {
 		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() == "SERVICE_DISABLED" {
@@ -139,17 +127,11 @@ func serviceDisabled(st *status.Status) bool {
 	return strings.Contains(st.Message(), "has not been used in project")
 }
 
-// explain replaces *err with its diagnosis, wrapped in what was being done,
-// when it is a set-up failure; otherwise it leaves *err as it is.
-func (s *Store) explain(err *error) {
-	if d := s.diagnose(*err); d != nil && !errors.Is(*err, d) {
-		*err = fmt.Errorf("%s: %w", strings.TrimSuffix(firstPart(*err), ":"), d)
+// diagnosed returns err's diagnosis in its place when err is a set-up
+// failure not yet diagnosed, and err otherwise.
+func (s *Store) diagnosed(err error) error {
+	if d := s.diagnose(err); d != nil && !errors.Is(err, d) {
+		return d
 	}
-}
-
-// firstPart is what an error says before its cause: "count employees" of
-// "count employees: rpc error: ...".
-func firstPart(err error) string {
-	before, _, _ := strings.Cut(err.Error(), ": ")
-	return before
+	return err
 }

@@ -6,18 +6,16 @@ import (
 	"fmt"
 	"time"
 
+	gfs "cloud.google.com/go/firestore"
 	"cloud.google.com/go/firestore/apiv1/firestorepb"
 	"google.golang.org/api/iterator"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // employeeFields is an employee document: the contract's fields, the sheet
-// row it was read from when last written (a move alone does not rewrite
-// it), its content hash, and when it was last written. The document id is
-// the phone too; the id is what Lookup trusts.
+// row it was read from when last written, its content hash and when it was
+// written. Lookup trusts the document id, which is the phone too.
 type employeeFields struct {
 	Name       string    `firestore:"name"`
 	Phone      string    `firestore:"phone"`
@@ -29,26 +27,29 @@ type employeeFields struct {
 	UpdatedAt  time.Time `firestore:"updated_at,serverTimestamp"`
 }
 
-// employeeReadFields are the fields of employeeFields that make an
-// employee: not the phone (the document id is the phone), hash or
-// updated_at.
+// employeeReadFields are the fields an employee is made of, the id aside:
+// reading only these sends and decodes less.
 var employeeReadFields = []string{"name", "department", "position", "email", "row"}
 
+// getAllChunk bounds the documents one batch read asks for: a pending
+// record lists up to replication.MaxPendingPhones.
+const getAllChunk = 1000
+
 // VisitEmployees tells size how many employees the directory holds (a
-// count the server makes, read just before), then calls visit with every
-// stored employee as it streams in, ordered by phone (the document id),
-// and stops at the first error visit returns. It never holds them all: the
-// directory held in memory takes them as they come. It reads only the
-// fields an employee is made of (the id is the phone): less to send,
-// decode and collect. The count is a capacity hint, and the read is not
-// one snapshot: an Apply running meanwhile may show in part, and moves
-// Version after it, so that a reader polling Version reads again.
+// server-side count), then streams every stored employee to visit, ordered
+// by phone, and stops at visit's first error. The read is not one
+// snapshot: an Apply meanwhile may show in part, and moves the version
+// after it, so a reader polling Status reads again.
 func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error {
 	n, err := s.Count(ctx)
 	if err != nil {
 		return fmt.Errorf("read every employee: %w", err)
 	}
 	size(n)
+	return s.eachEmployee(ctx, visit)
+}
+
+func (s *Store) eachEmployee(ctx context.Context, visit func(roster.Employee) error) error {
 	it := s.client.Collection(employeesCollection).Select(employeeReadFields...).Documents(ctx)
 	defer it.Stop()
 	for read := 0; ; read++ {
@@ -56,13 +57,13 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 		if errors.Is(err, iterator.Done) {
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("read every employee (%d read so far): %w", read, err)
-		}
 		var f employeeFields
-		if err := snap.DataTo(&f); err != nil {
-			// The id is a phone number: it stays out of the error.
-			return fmt.Errorf("read every employee: decode employee %d: %w", read+1, err)
+		if err == nil {
+			err = snap.DataTo(&f)
+		}
+		if err != nil {
+			// The id is a phone: it stays out of the error.
+			return fmt.Errorf("read every employee (%d read so far): %w", read, err)
 		}
 		if err := visit(employeeOf(snap.Ref.ID, f)); err != nil {
 			return err
@@ -70,8 +71,40 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 	}
 }
 
+// employeesOf reads the employees of phones, in batches, and returns those
+// stored, by phone.
+func (s *Store) employeesOf(ctx context.Context, phones []string) (map[string]roster.Employee, error) {
+	found := make(map[string]roster.Employee, len(phones))
+	for start := 0; start < len(phones); start += getAllChunk {
+		chunk := phones[start:min(start+getAllChunk, len(phones))]
+		refs := make([]*gfs.DocumentRef, len(chunk))
+		for i, phone := range chunk {
+			doc, err := s.employeeDoc(phone)
+			if err != nil {
+				return nil, err
+			}
+			refs[i] = doc
+		}
+		snaps, err := s.client.GetAll(ctx, refs)
+		if err != nil {
+			return nil, fmt.Errorf("read %d employees: %w", len(refs), err)
+		}
+		for i, snap := range snaps {
+			if !snap.Exists() {
+				continue
+			}
+			var f employeeFields
+			if err := snap.DataTo(&f); err != nil {
+				return nil, fmt.Errorf("decode employee %d of %d: %w", start+i+1, len(phones), err)
+			}
+			found[snap.Ref.ID] = employeeOf(snap.Ref.ID, f)
+		}
+	}
+	return found, nil
+}
+
 // Lookup returns the employee stored under phone (E.164) and true, or false
-// when there is none. It reads one document.
+// when there is none, in one document read.
 func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool, error) {
 	doc, err := s.employeeDoc(phone)
 	if err != nil {
@@ -82,21 +115,17 @@ func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool
 		}
 		return roster.Employee{}, false, nil
 	}
-	snap, err := doc.Get(ctx)
-	if status.Code(err) == codes.NotFound {
-		return roster.Employee{}, false, nil
-	}
+	var f employeeFields
+	found, err := get(ctx, doc, &f)
 	if err != nil {
 		return roster.Employee{}, false, fmt.Errorf("look up an employee: %w", err)
 	}
-	var f employeeFields
-	if err := snap.DataTo(&f); err != nil {
-		return roster.Employee{}, false, fmt.Errorf("look up an employee: decode the stored document: %w", err)
+	if !found {
+		return roster.Employee{}, false, nil
 	}
-	return employeeOf(snap.Ref.ID, f), true, nil
+	return employeeOf(phone, f), true, nil
 }
 
-// employeeOf is the employee a document with this id and these fields holds.
 func employeeOf(id string, f employeeFields) roster.Employee {
 	return roster.Employee{
 		Phone: id, Name: f.Name, Department: f.Department, Position: f.Position,
@@ -104,20 +133,25 @@ func employeeOf(id string, f employeeFields) roster.Employee {
 	}
 }
 
-// countAlias names the count in Count's aggregation query.
-const countAlias = "employees"
-
-// Count returns how many employees the directory holds, with an
-// aggregation query: the server counts, no document is read.
-func (s *Store) Count(ctx context.Context) (_ int, err error) {
-	defer s.explain(&err)
-	res, err := s.client.Collection(employeesCollection).NewAggregationQuery().WithCount(countAlias).Get(ctx)
+// Count returns how many employees the directory holds: the server counts,
+// no document is read.
+func (s *Store) Count(ctx context.Context) (int, error) {
+	n, err := count(ctx, s.client.Collection(employeesCollection).Query)
 	if err != nil {
-		return 0, fmt.Errorf("count employees: %w", err)
+		return 0, fmt.Errorf("count employees: %w", s.diagnosed(err))
 	}
-	v, ok := res[countAlias].(*firestorepb.Value)
+	return n, nil
+}
+
+func count(ctx context.Context, q gfs.Query) (int, error) {
+	const alias = "n"
+	res, err := q.NewAggregationQuery().WithCount(alias).Get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	v, ok := res[alias].(*firestorepb.Value)
 	if !ok {
-		return 0, fmt.Errorf("count employees: the answer has no count (got %T)", res[countAlias])
+		return 0, fmt.Errorf("the answer has no count (got %T)", res[alias])
 	}
 	return int(v.GetIntegerValue()), nil
 }

@@ -12,11 +12,9 @@ import (
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-// leaseTxAttempts is how often a lease transaction is tried. Instances
-// racing for the lease can abort each other's transactions; each retry reads
-// the lease again and, once one of them has taken it, ends in ErrBusy, so
-// more attempts than the library's default (5) turn heavy contention into
-// that clear answer rather than an Aborted error.
+// leaseTxAttempts is how often a lease transaction is tried: more than the
+// library's 5, so that instances racing for the lease end in ErrBusy rather
+// than in an Aborted error.
 const leaseTxAttempts = 20
 
 // leaseFields is the locks/sync document.
@@ -26,21 +24,15 @@ type leaseFields struct {
 	ExpiresAt  time.Time `firestore:"expires_at"`
 }
 
-// AcquireLease takes the sync lease (the document locks/sync) for holder
-// until ttl has passed, in a transaction: it returns an error wrapping
-// rostersync.ErrBusy while another holder's lease is unexpired; an expired lease
-// is taken over, and holder re-acquiring its own lease extends it. A ttl
-// that is not positive or an empty holder is an error.
+// AcquireLease takes the sync lease for holder until ttl has passed, in a
+// transaction, as rostersync.TakeLease decides.
 //
-// Expiry is decided by the clock of the process that asks, not the
-// server's: a transaction cannot compare against the server's time. The
-// clocks of Cloud Run instances (and of any machine kept by NTP) agree to
-// well under a second, so a ttl of minutes leaves ample margin; a lease
-// ends at most that skew early or late.
-func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) (err error) {
-	defer s.explain(&err)
+// Expiry is decided by this process's clock (a transaction cannot read the
+// server's); instances' clocks agree to well under a second, which a ttl of
+// minutes leaves ample margin for.
+func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) error {
 	doc := s.leaseDoc()
-	err = s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
+	err := s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
 		now := s.now()
 		held, found, err := readLease(tx, doc)
 		if err != nil {
@@ -53,14 +45,13 @@ func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Durati
 		return tx.Set(doc, leaseFields(next))
 	}, gfs.MaxAttempts(leaseTxAttempts))
 	if err != nil {
-		return fmt.Errorf("acquire the sync lease: %w", err)
+		return fmt.Errorf("acquire the sync lease: %w", s.diagnosed(err))
 	}
 	return nil
 }
 
 // ReleaseLease gives the sync lease up, in a transaction, if holder still
-// holds it; when the lease has gone to another holder (or nobody holds it)
-// it does nothing.
+// holds it.
 func (s *Store) ReleaseLease(ctx context.Context, holder string) error {
 	doc := s.leaseDoc()
 	err := s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
@@ -76,21 +67,30 @@ func (s *Store) ReleaseLease(ctx context.Context, holder string) error {
 	return nil
 }
 
-// readLease reads the lease document in tx and returns it and true, or
-// false when there is none.
+// readLease reads the lease document in tx, and false when there is none.
 func readLease(tx *gfs.Transaction, doc *gfs.DocumentRef) (leaseFields, bool, error) {
+	var l leaseFields
 	snap, err := tx.Get(doc)
 	if status.Code(err) == codes.NotFound {
-		return leaseFields{}, false, nil
+		return l, false, nil
+	}
+	if err == nil {
+		err = snap.DataTo(&l)
 	}
 	if err != nil {
-		// Returned as is (wrapped): an Aborted read is what makes the library
-		// retry the transaction.
-		return leaseFields{}, false, fmt.Errorf("read %s/%s: %w", locksCollection, syncLockDoc, err)
-	}
-	var l leaseFields
-	if err := snap.DataTo(&l); err != nil {
-		return leaseFields{}, false, fmt.Errorf("decode %s/%s: %w", locksCollection, syncLockDoc, err)
+		// Wrapped, not replaced: an Aborted read makes the library retry.
+		return l, false, fmt.Errorf("read %s/%s: %w", locksCollection, syncLockDoc, err)
 	}
 	return l, true, nil
+}
+
+// Lease returns the sync lease as the database keeps it, and false when no
+// one holds it, for `rollcall doctor`: one read, outside any transaction.
+func (s *Store) Lease(ctx context.Context) (rostersync.Lease, bool, error) {
+	var l leaseFields
+	found, err := get(ctx, s.leaseDoc(), &l)
+	if err != nil {
+		return rostersync.Lease{}, false, fmt.Errorf("read %s/%s: %w", locksCollection, syncLockDoc, s.diagnosed(err))
+	}
+	return rostersync.Lease(l), found, nil
 }

@@ -10,13 +10,13 @@ import (
 	"strings"
 
 	gfs "cloud.google.com/go/firestore"
-	"google.golang.org/api/iterator"
+
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// The manifest is every employee's content hash, kept in a few documents
-// ("manifest/<shards>-<i>") so that a sync that changes something reads
-// those instead of every employee document. An entry is a line
-// "<phone> <hash>"; a phone goes to shard fnv32a(phone) mod shards.
+// The manifest is every employee's content hash in a few documents
+// ("manifest/<shards>-<i>"), which a sync reads instead of every employee.
+// An entry is a line "<phone> <hash>", in shard fnv32a(phone) mod shards.
 const (
 	manifestCollection = "manifest"
 	// shardTarget is the entries a shard is sized for: about 470 KB, under
@@ -24,12 +24,10 @@ const (
 	shardTarget = 10_000
 )
 
-// manifestFields is one manifest document.
 type manifestFields struct {
 	Entries string `firestore:"entries"`
 }
 
-// shardsFor returns how many shards n entries need.
 func shardsFor(n int) int { return max(1, (n+shardTarget-1)/shardTarget) }
 
 // keepShards reports whether shards still suits n entries: resharding
@@ -39,7 +37,6 @@ func keepShards(shards, n int) bool {
 	return shards > 0 && n <= shards*shardTarget*3/2 && (shards == 1 || n >= shards*shardTarget/3)
 }
 
-// shardOf returns the shard of phone among shards.
 func shardOf(phone string, shards int) int {
 	h := fnv.New32a()
 	h.Write([]byte(phone))
@@ -50,7 +47,6 @@ func (s *Store) manifestDoc(shards, i int) *gfs.DocumentRef {
 	return s.client.Collection(manifestCollection).Doc(fmt.Sprintf("%d-%d", shards, i))
 }
 
-// encodeShards returns the manifest documents' contents for hashes.
 func encodeShards(hashes map[string]string, shards int) []string {
 	parts := make([][]string, shards)
 	for _, phone := range slices.Sorted(maps.Keys(hashes)) {
@@ -69,7 +65,7 @@ func encodeShards(hashes map[string]string, shards int) []string {
 var errNoManifest = errors.New("no usable manifest")
 
 // readShards reads the manifest's shards documents into hashes, and
-// returns each document's entries as read; none before the first Apply.
+// returns each document's entries as read.
 func (s *Store) readShards(ctx context.Context, shards int) (map[string]string, []string, error) {
 	refs := make([]*gfs.DocumentRef, shards)
 	for i := range refs {
@@ -98,81 +94,67 @@ func (s *Store) readShards(ctx context.Context, shards int) (map[string]string, 
 	return hashes, raw, nil
 }
 
-// index returns every stored employee's content hash as the employee
-// documents hold them, and the manifest's documents as read (nil when the
-// manifest must be written again whole). It reads the manifest, then the
-// documents of the phones an unfinished Apply left pending (st, as
-// readPending filled it in), which the manifest may not agree with
-// (replication.Pending.Settle); every employee document instead when the
-// manifest cannot be read or the pending phones were too many to list:
-// the documents are the truth.
-func (s *Store) index(ctx context.Context, st state) (map[string]string, []string, error) {
-	hashes, raw, err := map[string]string{}, []string(nil), errNoManifest
-	if !st.pending.All {
-		hashes, raw, err = s.readShards(ctx, st.Shards)
-	}
-	if errors.Is(err, errNoManifest) {
-		hashes, err := s.storedHashes(ctx, nil)
-		return hashes, nil, err
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if st.Pending {
-		stored, err := s.storedHashes(ctx, st.pending.Phones)
-		if err != nil {
-			return nil, nil, err
-		}
-		hashes = st.pending.Settle(hashes, stored)
-	}
-	return hashes, raw, nil
-}
-
-// storedHashes returns the content hash of the employee documents of
-// phones that exist, read in one batch; of every employee document when
-// phones is nil.
-func (s *Store) storedHashes(ctx context.Context, phones []string) (map[string]string, error) {
-	hashes := map[string]string{}
-	if phones != nil {
-		found, err := s.employeesOf(ctx, phones)
-		if err != nil {
-			return nil, fmt.Errorf("read the pending employees: %w", err)
-		}
-		for phone, e := range found {
-			hashes[phone] = e.Hash()
-		}
-		return hashes, nil
-	}
-	it := s.client.Collection(employeesCollection).Select(employeeReadFields...).Documents(ctx)
-	defer it.Stop()
-	for {
-		snap, err := it.Next()
-		if errors.Is(err, iterator.Done) {
-			return hashes, nil
-		}
-		var f employeeFields
-		if err == nil {
-			err = snap.DataTo(&f)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read every employee's hash (%d read so far): %w", len(hashes), err)
-		}
-		hashes[snap.Ref.ID] = employeeOf(snap.Ref.ID, f).Hash()
-	}
-}
-
-// Hashes returns the content hash of every stored employee, keyed by
-// phone, from the manifest: a few document reads however many employees,
-// and one per phone an interrupted Apply left pending.
-func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
+// index returns meta/directory with meta/pending, every stored employee's
+// content hash as the documents hold them, and the manifest's documents as
+// read (nil when the manifest must be written again whole). The manifest
+// may lag the documents of the phones an unfinished Apply left pending, so
+// those are read too (replication.Pending.Settle); every document is,
+// instead, when the manifest cannot be read or the pending phones were too
+// many to list.
+func (s *Store) index(ctx context.Context) (state, map[string]string, []string, error) {
 	st, err := s.readState(ctx)
 	if err == nil {
 		err = s.readPending(ctx, &st)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read employee hashes: %w", err)
+		return state{}, nil, nil, err
 	}
-	hashes, _, err := s.index(ctx, st)
+	hashes, raw, err := map[string]string{}, []string(nil), errNoManifest
+	if !st.pending.All {
+		hashes, raw, err = s.readShards(ctx, st.Shards)
+	}
+	if errors.Is(err, errNoManifest) {
+		hashes, err = s.storedHashes(ctx, nil)
+		return st, hashes, nil, err
+	}
+	if err == nil && st.Pending {
+		var stored map[string]string
+		if stored, err = s.storedHashes(ctx, st.pending.Phones); err == nil {
+			hashes = st.pending.Settle(hashes, stored)
+		}
+	}
+	return st, hashes, raw, err
+}
+
+// storedHashes returns the content hash of the employee documents of
+// phones that exist; of every employee document when phones is nil.
+func (s *Store) storedHashes(ctx context.Context, phones []string) (map[string]string, error) {
+	hashes := map[string]string{}
+	if phones == nil {
+		err := s.eachEmployee(ctx, func(e roster.Employee) error {
+			hashes[e.Phone] = e.Hash()
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return hashes, nil
+	}
+	found, err := s.employeesOf(ctx, phones)
+	if err != nil {
+		return nil, fmt.Errorf("read the pending employees: %w", err)
+	}
+	for phone, e := range found {
+		hashes[phone] = e.Hash()
+	}
+	return hashes, nil
+}
+
+// Hashes returns the content hash of every stored employee, by phone, from
+// the manifest: a few reads however many employees, and one per phone an
+// interrupted Apply left pending.
+func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
+	_, hashes, _, err := s.index(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read employee hashes: %w", err)
 	}

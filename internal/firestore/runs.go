@@ -9,26 +9,22 @@ import (
 	"time"
 
 	gfs "cloud.google.com/go/firestore"
-	"cloud.google.com/go/firestore/apiv1/firestorepb"
 
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-// maxPrunesPerRun bounds the old runs one RecordRun deletes, so that its
-// commit stays well under Firestore's 500 writes even when a database holds
-// a long history from before pruning; later runs delete the rest.
+// maxPrunesPerRun bounds the old runs one RecordRun deletes, keeping its
+// commit well under 500 writes however long a history it finds.
 const maxPrunesPerRun = 200
 
-// runIDLayout starts a sync_runs document id: its run's start, in UTC, at a
-// fixed width and to the microsecond that Firestore keeps of started_at, so
-// that the ids sort as the history is queried: by started_at, then by id.
-// A random suffix follows, so that two runs starting at the same instant
-// keep a document each.
+// runIDLayout starts a sync_runs document id: the run's start in UTC, at a
+// fixed width and to the microsecond Firestore keeps of started_at, so that
+// ids sort as the history is queried. A random suffix keeps two runs
+// starting at the same instant apart.
 const runIDLayout = "2006-01-02T15:04:05.000000Z"
 
-// startedField is the field the history is ordered by. Firestore scans
-// document ids in ascending order only, but the automatic single-field
-// index serves this field descending, ties broken by id descending.
+// startedField orders the history: the automatic single-field index serves
+// it descending, ties broken by id, which a scan of ids alone cannot.
 const startedField = "started_at"
 
 // runFields is a sync_runs document: the report as JSON, plus the fields an
@@ -47,12 +43,10 @@ type runFields struct {
 	RecordedAt time.Time `firestore:"recorded_at,serverTimestamp"`
 }
 
-// RecordRun keeps r as a sync_runs document and, when r was applied
-// (r.Applied), marks the directory as synced at the end of the run
-// (StartedAt plus DurationMS) in the same commit; then it prunes the
-// history to its 50 newest runs (by start time). A report without a start
-// time is stamped with the store's clock. The report holds no PII, so it is
-// kept whole.
+// RecordRun keeps r as a sync_runs document and, when r was applied, marks
+// the directory synced at r.Finished() in the same commit; then it prunes
+// the history to the newest rostersync.KeptRuns. A report without a start
+// time is stamped with the store's clock. The report holds no PII.
 func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	if r.StartedAt.IsZero() {
 		r.StartedAt = s.now()
@@ -62,10 +56,11 @@ func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	if err != nil {
 		return fmt.Errorf("record the sync run: encode the report: %w", err)
 	}
-	id, err := runID(r.StartedAt)
-	if err != nil {
-		return fmt.Errorf("record the sync run: %w", err)
+	suffix := make([]byte, 4)
+	if _, err := rand.Read(suffix); err != nil {
+		return fmt.Errorf("record the sync run: random run id: %w", err)
 	}
+	id := r.StartedAt.Truncate(time.Microsecond).Format(runIDLayout) + "-" + hex.EncodeToString(suffix)
 	finished := r.Finished()
 	ops := []op{{doc: s.client.Collection(runsCollection).Doc(id), data: &runFields{
 		StartedAt: r.StartedAt, FinishedAt: finished, DurationMS: r.DurationMS,
@@ -85,21 +80,16 @@ func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	return nil
 }
 
-// pruneRuns deletes the oldest runs beyond the 50 newest. It counts first
-// (an aggregation: one read per thousand runs) and reads only the runs it
-// deletes: a query that skipped the kept ones with an offset would be
+// pruneRuns deletes the oldest runs beyond the kept ones. It counts first
+// and reads only the runs it deletes: a query with an offset would be
 // billed for every run skipped.
 func (s *Store) pruneRuns(ctx context.Context) error {
 	runs := s.client.Collection(runsCollection)
-	res, err := runs.NewAggregationQuery().WithCount(countAlias).Get(ctx)
+	n, err := count(ctx, runs.Query)
 	if err != nil {
 		return fmt.Errorf("count the runs: %w", err)
 	}
-	v, ok := res[countAlias].(*firestorepb.Value)
-	if !ok {
-		return fmt.Errorf("count the runs: the answer has no count (got %T)", res[countAlias])
-	}
-	extra := min(int(v.GetIntegerValue())-rostersync.KeptRuns, maxPrunesPerRun)
+	extra := min(n-rostersync.KeptRuns, maxPrunesPerRun)
 	if extra <= 0 {
 		return nil
 	}
@@ -117,35 +107,21 @@ func (s *Store) pruneRuns(ctx context.Context) error {
 	return nil
 }
 
-// runID returns a new sync_runs document id for a run that started at
-// started (UTC).
-func runID(started time.Time) (string, error) {
-	suffix := make([]byte, 4)
-	if _, err := rand.Read(suffix); err != nil {
-		return "", fmt.Errorf("random run id: %w", err)
-	}
-	return started.Truncate(time.Microsecond).Format(runIDLayout) + "-" + hex.EncodeToString(suffix), nil
-}
-
-// Runs returns the reports of at most limit recorded runs, newest (latest
-// start) first. The history keeps the 50 newest runs.
-func (s *Store) Runs(ctx context.Context, limit int) (_ []rostersync.Report, err error) {
-	defer s.explain(&err)
+// Runs returns the reports of at most limit recorded runs, newest first.
+func (s *Store) Runs(ctx context.Context, limit int) ([]rostersync.Report, error) {
 	if err := rostersync.CheckRunsLimit(limit); err != nil {
 		return nil, err
 	}
 	snaps, err := s.client.Collection(runsCollection).OrderBy(startedField, gfs.Desc).Limit(limit).Select("report").Documents(ctx).GetAll()
 	if err != nil {
-		return nil, fmt.Errorf("read the sync history: %w", err)
+		return nil, fmt.Errorf("read the sync history: %w", s.diagnosed(err))
 	}
-	reports := make([]rostersync.Report, 0, len(snaps))
-	for _, snap := range snaps {
+	reports := make([]rostersync.Report, len(snaps))
+	for i, snap := range snaps {
 		text, _ := snap.Data()["report"].(string)
-		var r rostersync.Report
-		if err := json.Unmarshal([]byte(text), &r); err != nil {
+		if err := json.Unmarshal([]byte(text), &reports[i]); err != nil {
 			return nil, fmt.Errorf("read the sync history: decode %s/%s: %w", runsCollection, snap.Ref.ID, err)
 		}
-		reports = append(reports, r)
 	}
 	return reports, nil
 }

@@ -18,20 +18,19 @@ import (
 // check and a sync's plan need, in one read.
 type stateFields struct {
 	// LastSync is when the last recorded applied run finished; LastRun is
-	// that run's sync_runs document.
+	// its sync_runs document.
 	LastSync time.Time `firestore:"last_sync"`
 	LastRun  string    `firestore:"last_run"`
-	// Digest is replication.DigestOfHashes of the manifest, "" while an Apply
-	// that cannot be one commit is under way.
+	// Digest is replication.DigestOfHashes of the manifest.
 	Digest string `firestore:"digest"`
-	// Pending is true while an Apply that cannot be one commit is under
-	// way, or was cut short: meta/pending then lists what it writes.
+	// Pending is true while an Apply of several commits is under way or
+	// was cut short: meta/pending lists what it writes.
 	Pending bool `firestore:"pending"`
 	// Shards is how many manifest documents there are; 0 before the first
-	// Apply of this layout.
+	// Apply.
 	Shards int `firestore:"shards"`
-	// Changes is the replication.ChangeLog as JSON: one field, not indexed per
-	// phone.
+	// Changes is the replication.ChangeLog as JSON: one field, not indexed
+	// per phone.
 	Changes string `firestore:"changes"`
 }
 
@@ -43,45 +42,35 @@ type state struct {
 }
 
 // pendingFields is the meta/pending document: a replication.Pending as
-// JSON, one field.
+// JSON.
 type pendingFields struct {
 	Pending string `firestore:"pending"`
 }
 
 // readState reads meta/directory; a missing document is the zero state.
 func (s *Store) readState(ctx context.Context) (state, error) {
-	snap, err := s.metaDoc().Get(ctx)
-	if d := s.diagnose(err); d != nil {
-		return state{}, fmt.Errorf("read %s/%s: %w", metaCollection, directoryMetaDoc, d)
-	}
-	if status.Code(err) == codes.NotFound {
-		return state{}, nil
-	}
-	if err != nil {
-		return state{}, fmt.Errorf("read %s/%s: %w", metaCollection, directoryMetaDoc, err)
-	}
 	var st state
-	if err := snap.DataTo(&st.stateFields); err != nil {
-		return state{}, fmt.Errorf("decode %s/%s: %w", metaCollection, directoryMetaDoc, err)
+	if _, err := get(ctx, s.metaDoc(), &st.stateFields); err != nil {
+		return state{}, fmt.Errorf("read %s/directory: %w", metaCollection, s.diagnosed(err))
 	}
 	if st.Changes != "" {
 		if err := json.Unmarshal([]byte(st.Changes), &st.log); err != nil {
-			return state{}, fmt.Errorf("decode the change log of %s/%s: %w", metaCollection, directoryMetaDoc, err)
+			return state{}, fmt.Errorf("decode the change log of %s/directory: %w", metaCollection, err)
 		}
 	}
 	return st, nil
 }
 
-// readPending reads meta/pending into st, when st says an Apply is under
-// way. A record that is missing or cannot be read is taken as All: the
-// next sync then reads every employee rather than trust the manifest.
+// readPending reads meta/pending into st when st says an Apply is under
+// way. A record that is missing or undecodable is taken as All: the next
+// sync then reads every employee rather than trust the manifest.
 func (s *Store) readPending(ctx context.Context, st *state) error {
 	if !st.Pending {
 		return nil
 	}
 	snap, err := s.pendingDoc().Get(ctx)
 	if err != nil && status.Code(err) != codes.NotFound {
-		return fmt.Errorf("read %s/%s: %w", metaCollection, pendingMetaDoc, err)
+		return fmt.Errorf("read %s/pending: %w", metaCollection, err)
 	}
 	var f pendingFields
 	if err != nil || snap.DataTo(&f) != nil || json.Unmarshal([]byte(f.Pending), &st.pending) != nil || st.pending.Empty() {
@@ -91,8 +80,7 @@ func (s *Store) readPending(ctx context.Context, st *state) error {
 }
 
 // pendingOps returns the writes that start an Apply of more than one
-// commit: the digest cleared and p recorded, so that an interruption from
-// here on is repaired by the next sync.
+// commit: p recorded and the digest cleared.
 func (s *Store) pendingOps(p replication.Pending) ([]op, error) {
 	b, err := json.Marshal(p)
 	if err != nil {
@@ -104,8 +92,8 @@ func (s *Store) pendingOps(p replication.Pending) ([]op, error) {
 	}, nil
 }
 
-// indexUpdate is the part of meta/directory an Apply writes: it leaves the
-// last sync to RecordRun.
+// indexUpdate is the part of meta/directory an Apply writes; the last sync
+// is RecordRun's.
 func indexUpdate(digest string, shards int, log replication.ChangeLog) (map[string]any, error) {
 	changes, err := json.Marshal(log)
 	if err != nil {
@@ -125,16 +113,6 @@ func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
 	return st.log.Version(), st.LastSync, nil
 }
 
-// Version returns a token that changes whenever an Apply changes the
-// employees, "" before the first: the change log's version.
-func (s *Store) Version(ctx context.Context) (string, error) {
-	st, err := s.readState(ctx)
-	if err != nil {
-		return "", fmt.Errorf("read the directory version: %w", err)
-	}
-	return st.log.Version(), nil
-}
-
 // LastSync returns when the last recorded applied sync run finished, or the
 // zero time when none was ever recorded.
 func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
@@ -146,8 +124,7 @@ func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
 }
 
 // Digest returns the digest of the employees as the manifest holds them,
-// in one read; "" before the first Apply, and while one is under way or
-// after one was cut short.
+// in one read; "" before the first Apply and while one is unfinished.
 func (s *Store) Digest(ctx context.Context) (string, error) {
 	st, err := s.readState(ctx)
 	if err != nil {
@@ -159,11 +136,9 @@ func (s *Store) Digest(ctx context.Context) (string, error) {
 	return st.Digest, nil
 }
 
-// Changes reads what changed after version: visit gets each employee
-// written since (one document read each), remove each phone removed. It
-// returns the version that brings the reader to, and false (having called
-// nothing) when the change log does not reach back to version: the reader
-// must then read every employee.
+// Changes hands a reader at version what changed since
+// (replication.ChangeLog.CatchUp), reading one document per employee
+// written.
 func (s *Store) Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
 	st, err := s.readState(ctx)
 	if err != nil {
@@ -176,40 +151,4 @@ func (s *Store) Changes(ctx context.Context, version string, visit func(roster.E
 		return "", false, fmt.Errorf("read the directory's changes: %w", err)
 	}
 	return now, ok, nil
-}
-
-// getAllChunk bounds the documents one batch read asks for: a pending
-// record lists up to replication.MaxPendingPhones.
-const getAllChunk = 1000
-
-// employeesOf reads the employees of phones, in batches, and returns those
-// stored, by phone.
-func (s *Store) employeesOf(ctx context.Context, phones []string) (map[string]roster.Employee, error) {
-	found := make(map[string]roster.Employee, len(phones))
-	for start := 0; start < len(phones); start += getAllChunk {
-		chunk := phones[start:min(start+getAllChunk, len(phones))]
-		refs := make([]*gfs.DocumentRef, 0, len(chunk))
-		for _, phone := range chunk {
-			doc, err := s.employeeDoc(phone)
-			if err != nil {
-				return nil, err
-			}
-			refs = append(refs, doc)
-		}
-		snaps, err := s.client.GetAll(ctx, refs)
-		if err != nil {
-			return nil, fmt.Errorf("read %d employees: %w", len(refs), err)
-		}
-		for i, snap := range snaps {
-			if !snap.Exists() {
-				continue
-			}
-			var f employeeFields
-			if err := snap.DataTo(&f); err != nil {
-				return nil, fmt.Errorf("decode employee %d of %d: %w", start+i+1, len(phones), err)
-			}
-			found[snap.Ref.ID] = employeeOf(snap.Ref.ID, f)
-		}
-	}
-	return found, nil
 }

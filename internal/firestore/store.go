@@ -1,17 +1,14 @@
 // Package firestore keeps rollcall's directory in Cloud Firestore, in the
-// layout of the external contract (section 5): a collection "employees" with
-// one document per employee whose id is the E.164 phone. It also keeps
-// every employee's content hash in a few "manifest" documents, so that a
-// sync reads those rather than every employee; one "meta/directory"
-// document with the manifest's digest, when the directory was last synced
-// and its version with the recent changes (what instances poll, one read a
-// check, to catch up by what changed); "meta/pending", the phones an Apply
-// of several commits is writing, until it ends (docs/replication.md); the
-// last 50 sync runs ("sync_runs"); and the lease that lets one sync run at
-// a time across instances ("locks/sync").
+// layout of the external contract (section 5): "employees", one document
+// per employee whose id is the E.164 phone; every content hash in a few
+// "manifest" documents, which a sync reads instead of every employee;
+// "meta/directory" (digest, last sync, version and recent changes: one read
+// per instance check); "meta/pending" while an Apply of several commits is
+// under way (docs/replication.md); the last 50 "sync_runs"; and the sync
+// lease ("locks/sync").
 //
-// The client honours FIRESTORE_EMULATOR_HOST through the Firestore library
-// itself, so the same code runs against Google's service and the emulator.
+// The library honours FIRESTORE_EMULATOR_HOST, so the same code runs
+// against Google's service and the emulator.
 package firestore
 
 import (
@@ -24,6 +21,8 @@ import (
 
 	gfs "cloud.google.com/go/firestore"
 	"google.golang.org/api/option"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
@@ -33,14 +32,9 @@ const (
 	employeesCollection = "employees"
 	runsCollection      = "sync_runs"
 	metaCollection      = "meta"
-	directoryMetaDoc    = "directory"
-	pendingMetaDoc      = "pending"
 	locksCollection     = "locks"
 	syncLockDoc         = "sync"
 )
-
-// DefaultDatabaseID is the database Open uses when given none.
-const DefaultDatabaseID = gfs.DefaultDatabaseID
 
 // errBadPhone refuses a phone that cannot be a Firestore document id.
 var errBadPhone = errors.New("phone cannot be a Firestore document id")
@@ -49,12 +43,13 @@ var errBadPhone = errors.New("phone cannot be a Firestore document id")
 // concurrent use.
 type Store struct {
 	client *gfs.Client
-	now    func() time.Time
+	// now stamps reports without a start time and decides when a lease has
+	// expired; tests replace it.
+	now func() time.Time
 	// project and database name the database in diagnoses (diagnose.go).
 	project, database string
-	// beforeCommit, when set, is called before each commit of an Apply,
-	// and an error it returns fails that commit: the seam through which
-	// tests cut an Apply short. Production leaves it nil.
+	// beforeCommit, when set, runs before each commit, and its error fails
+	// that commit: the seam through which tests cut an Apply short.
 	beforeCommit func(ctx context.Context) error
 	// writesPerCommit is maxWritesPerCommit; tests lower it so that a small
 	// change takes as many commits as a large one.
@@ -63,25 +58,20 @@ type Store struct {
 
 var _ rostersync.Store = (*Store)(nil)
 
-// Open connects to the Firestore database databaseID (DefaultDatabaseID when
-// empty) of project projectID. Credentials come from opts, else Application
-// Default Credentials; when FIRESTORE_EMULATOR_HOST is set the library talks
-// to that emulator instead. Open does not reach the server.
-//
-// The store reads the time from time.Now: it stamps reports without a start
-// time and decides when a lease has expired. The package's tests replace
-// that clock with one they advance.
+// Open connects to the Firestore database databaseID (the default database
+// when empty) of project projectID, with the credentials of opts, else
+// Application Default Credentials. Open does not reach the server.
 func Open(ctx context.Context, projectID, databaseID string, opts ...option.ClientOption) (*Store, error) {
 	if projectID == "" {
 		return nil, errors.New("open Firestore: no project id")
 	}
 	if databaseID == "" {
-		databaseID = DefaultDatabaseID
+		databaseID = gfs.DefaultDatabaseID
 	}
 	client, err := gfs.NewClientWithDatabase(ctx, projectID, databaseID, opts...)
 	if err != nil {
 		if noCredentials(err) {
-			err = &Diagnosis{Kind: ErrUnauthenticated, cause: err, Fix: credentialsFix}
+			err = &Diagnosis{kind: ErrUnauthenticated, cause: err, fix: credentialsFix}
 		}
 		return nil, fmt.Errorf("open Firestore database %s of project %s: %w", databaseID, projectID, err)
 	}
@@ -97,20 +87,33 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) metaDoc() *gfs.DocumentRef {
-	return s.client.Collection(metaCollection).Doc(directoryMetaDoc)
+	return s.client.Collection(metaCollection).Doc("directory")
 }
-
 func (s *Store) pendingDoc() *gfs.DocumentRef {
-	return s.client.Collection(metaCollection).Doc(pendingMetaDoc)
+	return s.client.Collection(metaCollection).Doc("pending")
 }
-
 func (s *Store) leaseDoc() *gfs.DocumentRef {
 	return s.client.Collection(locksCollection).Doc(syncLockDoc)
 }
 
+// get reads doc into v and reports whether it exists. A missing database
+// is NOT_FOUND too, and is an error.
+func get(ctx context.Context, doc *gfs.DocumentRef, v any) (bool, error) {
+	snap, err := doc.Get(ctx)
+	if st, _ := status.FromError(err); st.Code() == codes.NotFound && !isNoDatabase(st) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := snap.DataTo(v); err != nil {
+		return false, fmt.Errorf("decode the stored document: %w", err)
+	}
+	return true, nil
+}
+
 // employeeDoc returns the document of the employee with phone, or
-// errBadPhone when phone cannot name a document. Real phones are E.164
-// ("+821012345678") and always can.
+// errBadPhone when phone cannot name a document (E.164 phones always can).
 func (s *Store) employeeDoc(phone string) (*gfs.DocumentRef, error) {
 	if !validDocID(phone) {
 		return nil, errBadPhone
@@ -118,9 +121,7 @@ func (s *Store) employeeDoc(phone string) (*gfs.DocumentRef, error) {
 	return s.client.Collection(employeesCollection).Doc(phone), nil
 }
 
-// validDocID reports whether id obeys Firestore's rules for document ids:
-// non-empty UTF-8 of at most 1,500 bytes, no slash, not "." or "..", and not
-// of the reserved form __name__.
+// validDocID reports whether id obeys Firestore's rules for document ids.
 func validDocID(id string) bool {
 	switch {
 	case id == "", id == ".", id == "..", len(id) > 1500:

@@ -1,31 +1,26 @@
 // Package memdir is the employee directory held in memory: each instance's
-// own copy of the store's directory, loaded at start and kept fresh, that
-// answers the skills' look-ups from memory, with no request to the store.
+// copy of the store's directory, which answers the skills' look-ups with no
+// request to the store.
 //
-// Fresh means: after a sync this instance ran, at once (the sync wiring calls
-// Refresh); after a sync another instance ran, within about a check
-// interval. A check reads one small document — the directory's version and
-// when it was last synced — and, when the version moved, reads only the
-// employees changed since (the store keeps a log of recent changes), or all
-// of them when this copy is older than the log. Checks are started by the
-// requests themselves, at most once per interval and in the background,
-// because Cloud Run gives an instance CPU only while it serves a request;
-// a request never waits for one. Watch adds a timer for the times the
-// process does have CPU between requests: it costs nothing while Cloud
-// Run withholds the CPU, and there is no listener whose stream would
-// break then.
+// The copy is refreshed at once after a sync this instance ran (Refresh),
+// and within about a check interval after another instance's: a check
+// reads the version and last sync time (one small read) and, when the
+// version moved, only the employees changed since, or all of them when the
+// copy is older than the store's change log. Requests start checks, in the
+// background and at most once an interval, because Cloud Run gives an
+// instance CPU only while it serves one; Watch adds a timer for when the
+// process has CPU between requests.
 //
-// When the store cannot be reached, the directory keeps answering from the
-// copy it last loaded, logs a warning once and says so through Stale (which
-// /ready shows). Until a copy has been loaded, Lookup fails with
-// ErrNotLoaded, so that a skill answers "could not decide" rather than
-// "not an employee".
+// When the store cannot be reached, the directory answers from the copy it
+// has and says so through Stale (/ready shows it). Until a copy is loaded,
+// Lookup fails with ErrNotLoaded, so that a skill answers "could not
+// decide" rather than "not an employee".
 package memdir
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -36,50 +31,41 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// Store is the directory store a Directory copies; the bolt and firestore
-// stores satisfy it.
+// Store is the directory store a Directory copies.
 type Store interface {
 	// Status returns, in one read, a token that changes whenever the
-	// employees change and when the directory was last synced (the zero
-	// time if never).
+	// employees change, and when the directory was last synced (zero if
+	// never).
 	Status(ctx context.Context) (version string, lastSync time.Time, err error)
 	// Changes calls visit with every employee written and remove with
 	// every phone removed after version, and returns the version that
-	// brings the copy to; false, having called nothing, when the store
-	// cannot tell (the copy is too old): then the copy is read again whole.
+	// brings the copy to; false, having called nothing, when the copy is
+	// too old to catch up.
 	Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error)
-	// VisitEmployees first tells size how many employees it is about to
-	// hand over (a hint), then calls visit with every stored employee, and
-	// stops at the first error visit returns. Handed over one at a time,
-	// the employees are never all held as a slice next to the map a load
-	// builds.
+	// VisitEmployees tells size how many employees it is about to hand
+	// over (a hint), then calls visit with each, one at a time so that they
+	// are never all held twice, and stops at visit's first error.
 	VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error
 }
 
-// Defaults of Options.
 const (
-	// DefaultCheckInterval keeps another instance's sync visible here within
-	// about 10 s while requests arrive, for one small read per interval.
+	// DefaultCheckInterval is the least time between two checks: another
+	// instance's sync shows here within about 10 s, for one small read.
 	DefaultCheckInterval = 10 * time.Second
-	// DefaultRetryInterval is how soon a directory that has nothing loaded
-	// checks again: it cannot answer anyone until it has.
+	// DefaultRetryInterval replaces it while nothing is loaded: the
+	// directory cannot answer anyone until it has.
 	DefaultRetryInterval = time.Second
-	// DefaultLoadTimeout bounds one check, the reading of every employee
-	// included.
+	// DefaultLoadTimeout bounds one check, reading every employee included.
 	DefaultLoadTimeout = time.Minute
-	// DefaultCheckTimeout bounds a check's two small reads, so that a store
-	// that stopped answering shows as stale within a check interval and
-	// this, not after a whole load's deadline.
+	// DefaultCheckTimeout bounds a check's first small read, so that a store
+	// that stopped answering shows as stale soon, not after a load's deadline.
 	DefaultCheckTimeout = 5 * time.Second
 )
 
-// ErrNotLoaded is Lookup's error until a copy of the directory has been
-// loaded: the store has not been reached yet, cannot be, or was never
-// synced.
+// ErrNotLoaded is Lookup's error until a copy of the directory is loaded.
 var ErrNotLoaded = errors.New("the employee directory has not been loaded yet")
 
-// StaleReason is what Stale returns while the store cannot be reached and
-// the directory answers from the copy it loaded before.
+// StaleReason is what Stale returns while the store cannot be reached.
 const StaleReason = "the directory store cannot be reached: answering from the directory loaded before"
 
 // Options tune a Directory; the zero value takes every default.
@@ -87,21 +73,13 @@ type Options struct {
 	// Logger receives the loads and the store's changes of state; nil
 	// discards them.
 	Logger *slog.Logger
-	// CheckInterval is the least time between two checks of the store
-	// (DefaultCheckInterval).
-	CheckInterval time.Duration
-	// RetryInterval replaces CheckInterval while nothing is loaded
-	// (DefaultRetryInterval).
-	RetryInterval time.Duration
 	// LoadTimeout bounds one check (DefaultLoadTimeout).
 	LoadTimeout time.Duration
-	// CheckTimeout bounds the small reads that start a check
-	// (DefaultCheckTimeout).
+	// CheckTimeout bounds a check's first read (DefaultCheckTimeout).
 	CheckTimeout time.Duration
 	// Now is the clock that decides when a check is due (time.Now).
 	Now func() time.Time
-	// After is how Watch waits for the next check (time.After); a test
-	// passes a clock it advances, with Now.
+	// After is how Watch waits for the next check (time.After).
 	After func(time.Duration) <-chan time.Time
 }
 
@@ -109,14 +87,12 @@ type Options struct {
 // look-ups share a read lock, which a check takes for writing only to put
 // in what it has read.
 type Directory struct {
-	store         Store
-	log           *slog.Logger
-	checkInterval time.Duration
-	retryInterval time.Duration
-	loadTimeout   time.Duration
-	checkTimeout  time.Duration
-	now           func() time.Time
-	after         func(time.Duration) <-chan time.Time
+	store        Store
+	log          *slog.Logger
+	loadTimeout  time.Duration
+	checkTimeout time.Duration
+	now          func() time.Time
+	after        func(time.Duration) <-chan time.Time
 
 	data sync.RWMutex
 	// employees is the copy, by E.164 phone: nil until one is loaded.
@@ -126,37 +102,20 @@ type Directory struct {
 
 	// due is when the next lazy check may start, in Unix nanoseconds.
 	due atomic.Int64
-	// checks runs one check of the store at a time, shared by everyone who
-	// wants one meanwhile, so that copies are put in in the order they were
-	// read.
+	// checks runs one check at a time, shared by everyone who wants one
+	// meanwhile, so that copies are put in in the order they were read.
 	checks singleflight.Group
-
-	mu      sync.Mutex
-	failing bool // the last check could not reach the store
+	// failing is whether the last check could not reach the store.
+	failing atomic.Bool
 }
 
 // New returns a Directory that copies store. Nothing is loaded until the
 // first Refresh, LastSync or Lookup.
 func New(store Store, o Options) *Directory {
-	d := &Directory{
-		store: store, log: o.Logger, checkInterval: o.CheckInterval,
-		retryInterval: o.RetryInterval, loadTimeout: o.LoadTimeout, checkTimeout: o.CheckTimeout, now: o.Now,
-		after: o.After,
-	}
+	d := &Directory{store: store, log: o.Logger, now: o.Now, after: o.After,
+		loadTimeout: cmp.Or(o.LoadTimeout, DefaultLoadTimeout), checkTimeout: cmp.Or(o.CheckTimeout, DefaultCheckTimeout)}
 	if d.log == nil {
-		d.log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	if d.checkInterval <= 0 {
-		d.checkInterval = DefaultCheckInterval
-	}
-	if d.retryInterval <= 0 {
-		d.retryInterval = DefaultRetryInterval
-	}
-	if d.loadTimeout <= 0 {
-		d.loadTimeout = DefaultLoadTimeout
-	}
-	if d.checkTimeout <= 0 {
-		d.checkTimeout = DefaultCheckTimeout
+		d.log = slog.New(slog.DiscardHandler)
 	}
 	if d.now == nil {
 		d.now = time.Now
@@ -167,11 +126,10 @@ func New(store Store, o Options) *Directory {
 	return d
 }
 
-// Lookup returns the employee whose E.164 phone is phone, and false (with a
-// nil error) when there is none, from the copy in memory. It fails with
-// ErrNotLoaded until a copy has been loaded. It never waits for the store:
-// when a check is due it starts one in the background and answers from the
-// copy it has.
+// Lookup returns the employee whose E.164 phone is phone, and false when
+// there is none, from the copy in memory; ErrNotLoaded before there is one.
+// It never waits for the store: a check that is due starts in the
+// background.
 func (d *Directory) Lookup(_ context.Context, phone string) (roster.Employee, bool, error) {
 	d.maybeCheck()
 	d.data.RLock()
@@ -183,7 +141,6 @@ func (d *Directory) Lookup(_ context.Context, phone string) (roster.Employee, bo
 	return e, ok, nil
 }
 
-// copyState returns whether a copy is loaded, its version and last sync.
 func (d *Directory) copyState() (loaded bool, version string, lastSync time.Time) {
 	d.data.RLock()
 	defer d.data.RUnlock()
@@ -191,11 +148,9 @@ func (d *Directory) copyState() (loaded bool, version string, lastSync time.Time
 }
 
 // LastSync returns when the directory being served was last synced, for
-// the readiness probe. With a copy loaded it answers at once (starting a
-// check when one is due), even while the store cannot be reached: Stale
-// says so. With none, it waits, within ctx, for a check: it returns the
-// check's error if the store cannot be reached, and the zero time if the
-// store was never synced.
+// the readiness probe: at once with a copy loaded, even while the store
+// cannot be reached (Stale says so); with none, after a check, whose error
+// it returns, or the zero time if the store was never synced.
 func (d *Directory) LastSync(ctx context.Context) (time.Time, error) {
 	if loaded, _, last := d.copyState(); loaded {
 		d.maybeCheck()
@@ -208,15 +163,10 @@ func (d *Directory) LastSync(ctx context.Context) (time.Time, error) {
 	return last, nil
 }
 
-// Stale returns StaleReason while the directory answers from a copy that
-// may be out of date because the last check could not reach the store, and
-// "" otherwise (also when nothing is loaded: then there is nothing to be
-// stale, and LastSync fails instead).
+// Stale returns StaleReason while a copy is loaded and the last check could
+// not reach the store, and "" otherwise.
 func (d *Directory) Stale() string {
-	d.mu.Lock()
-	failing := d.failing
-	d.mu.Unlock()
-	if loaded, _, _ := d.copyState(); failing && loaded {
+	if loaded, _, _ := d.copyState(); d.failing.Load() && loaded {
 		return StaleReason
 	}
 	return ""

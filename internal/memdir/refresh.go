@@ -11,23 +11,19 @@ import (
 // checkKey is the one key of d.checks: there is one store to check.
 const checkKey = "check"
 
-// Refresh checks the store now and waits for the check, loading the
-// employees again if they changed: after it returns nil, look-ups see
-// every change the store held when Refresh was called. The sync wiring
-// calls it after each sync this instance runs. A check already running
-// might have read the store before the caller's change, so Refresh waits
-// for it and then checks again.
-//
-// Refresh returns nil without loading anything when the store was never
-// synced, and the store's error when it cannot be reached; the copy loaded
-// before, if any, stays in use.
+// Refresh checks the store now and waits for the check: after it returns
+// nil, look-ups see every change the store held when Refresh was called.
+// The sync wiring calls it after each sync this instance runs. It returns
+// nil without loading anything when the store was never synced, and the
+// store's error when it cannot be reached; the copy loaded before stays in
+// use.
 func (d *Directory) Refresh(ctx context.Context) error {
 	shared, err := d.await(ctx)
 	if err != nil || !shared {
 		return err
 	}
-	// Shared with others, the check may be one that was already running
-	// when Refresh was called: check again.
+	// A shared check may have been running, and read the store, before
+	// Refresh was called: check again.
 	_, err = d.await(ctx)
 	return err
 }
@@ -43,13 +39,11 @@ func (d *Directory) await(ctx context.Context) (shared bool, err error) {
 	}
 }
 
-// Watch checks the store whenever a check falls due, until ctx is done.
-// Requests start checks too; Watch covers the quiet times in which the
-// process still has CPU. It waits for the check's due time rather than
-// ticking at the interval: a tick a hair before the due time would skip a
-// whole interval.
+// Watch checks the store whenever a check falls due, until ctx is done, for
+// the quiet times in which the process still has CPU. It waits for the due
+// time rather than ticking: a tick a hair early would skip an interval.
 func (d *Directory) Watch(ctx context.Context) {
-	wait := d.checkInterval
+	wait := DefaultCheckInterval
 	for {
 		select {
 		case <-ctx.Done():
@@ -58,38 +52,33 @@ func (d *Directory) Watch(ctx context.Context) {
 			d.maybeCheck()
 			wait = time.Duration(d.due.Load() - d.now().UnixNano())
 			if wait <= 0 {
-				wait = d.retryInterval // a check is running, or will be soon
+				wait = DefaultRetryInterval // a check is running, or will be soon
 			}
 		}
 	}
 }
 
-// maybeCheck starts a check in the background when one is due. When none
-// is, it costs a clock read and an atomic load; of the requests that find
-// one due, one starts it.
+// maybeCheck starts a check in the background when one is due; of the
+// requests that find one due, one starts it.
 func (d *Directory) maybeCheck() {
 	now := d.now().UnixNano()
 	due := d.due.Load()
-	if now < due || !d.due.CompareAndSwap(due, now+int64(d.checkInterval)) {
+	if now < due || !d.due.CompareAndSwap(due, now+int64(DefaultCheckInterval)) {
 		return
 	}
 	d.checks.DoChan(checkKey, d.check) // its answer is nobody's: the channel has room for it
 }
 
-// check is one check of the store, run by d.checks on behalf of everyone
-// who wants one meanwhile, detached from them: the request that started it
-// may end long before the check does.
+// check is one check of the store, detached from whoever wants it: the
+// request that started it may end long before it does.
 func (d *Directory) check() (any, error) {
-	d.due.Store(d.now().Add(d.checkInterval).UnixNano())
+	d.due.Store(d.now().Add(DefaultCheckInterval).UnixNano())
 	ctx, cancel := context.WithTimeout(context.Background(), d.loadTimeout)
 	defer cancel()
 	err := d.load(ctx)
-
-	d.mu.Lock()
 	d.noteHealth(err)
-	d.mu.Unlock()
 	if loaded, _, _ := d.copyState(); !loaded {
-		d.due.Store(d.now().Add(d.retryInterval).UnixNano())
+		d.due.Store(d.now().Add(DefaultRetryInterval).UnixNano())
 	}
 	return nil, err
 }
@@ -98,8 +87,7 @@ func (d *Directory) check() (any, error) {
 // up to date: by the employees changed since the copy's version, or by
 // reading them all when the store cannot tell those. Each version is read
 // before the employees it labels, so that a copy is never labelled newer
-// than what it holds: a change that lands in between shows as a moved
-// version at the next check.
+// than what it holds.
 func (d *Directory) load(ctx context.Context) error {
 	start := d.now()
 	cctx, cancel := context.WithTimeout(ctx, d.checkTimeout)
@@ -144,19 +132,13 @@ func (d *Directory) load(ctx context.Context) error {
 			return nil
 		}
 	}
-	var employees map[string]roster.Employee
+	employees := map[string]roster.Employee{}
 	err = d.store.VisitEmployees(ctx, func(n int) { employees = make(map[string]roster.Employee, n) }, func(e roster.Employee) error {
-		if employees == nil {
-			employees = map[string]roster.Employee{}
-		}
 		employees[e.Phone] = e
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("load the directory: %w", err)
-	}
-	if employees == nil {
-		employees = map[string]roster.Employee{} // loaded, and empty
 	}
 	d.data.Lock()
 	d.employees, d.version, d.lastSync = employees, version, last
@@ -167,11 +149,11 @@ func (d *Directory) load(ctx context.Context) error {
 }
 
 // noteHealth records whether the last check reached the store and logs the
-// changes of that state, not every failed check. d.mu must be held.
+// changes of that state, not every failed check. Checks run one at a time.
 func (d *Directory) noteHealth(err error) {
 	switch {
-	case err != nil && !d.failing:
-		d.failing = true
+	case err != nil && !d.failing.Load():
+		d.failing.Store(true)
 		if loaded, _, last := d.copyState(); loaded {
 			d.log.Warn("the directory store cannot be reached: answering from the directory loaded before; /ready reports it stale",
 				"last_sync", last.UTC().Format(time.RFC3339), "error", err.Error())
@@ -179,8 +161,8 @@ func (d *Directory) noteHealth(err error) {
 		}
 		d.log.Warn("the directory store cannot be reached and no directory is loaded: skill calls answer ERROR until it is",
 			"error", err.Error())
-	case err == nil && d.failing:
-		d.failing = false
+	case err == nil && d.failing.Load():
+		d.failing.Store(false)
 		d.log.Info("the directory store can be reached again")
 	}
 }

@@ -11,18 +11,16 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// maxLoggedPhones bounds the phones a ChangeLog keeps over all its entries,
-// so that the document instances poll stays small; a reader further behind
-// reloads everything.
+// maxLoggedPhones bounds the phones a ChangeLog keeps, so that the document
+// instances poll stays small; a reader further behind reloads everything.
 const maxLoggedPhones = 1000
 
 // ChangeLog is the directory's version and the recent changes that moved
-// it, kept by a store beside its employees: an instance that has seen an
-// earlier version catches up by reading only the employees changed since.
-// Its zero value is a directory that was never changed.
+// it: an instance at an earlier version reads only the employees changed
+// since. Its zero value is a directory that was never changed.
 type ChangeLog struct {
-	// Epoch is random, chosen at the first change: versions of a store that
-	// was emptied and started again never match the old ones.
+	// Epoch is random, chosen at the first change, so that a store emptied
+	// and started again never matches old versions.
 	Epoch string `json:"epoch"`
 	// Seq counts the changes.
 	Seq int64 `json:"seq"`
@@ -46,8 +44,8 @@ func (l ChangeLog) Version() string {
 }
 
 // Record moves the version for a change that wrote put and removed deleted,
-// dropping the oldest entries beyond what the log keeps. A change too large
-// to keep empties the log: every reader behind it reloads everything.
+// dropping the oldest entries beyond what the log keeps; a change too large
+// to keep empties it.
 func (l *ChangeLog) Record(put, deleted []string) error {
 	if l.Epoch == "" {
 		b := make([]byte, 6)
@@ -73,12 +71,10 @@ func (l *ChangeLog) Record(put, deleted []string) error {
 	return nil
 }
 
-// RecordAfter moves the version for a change that wrote put and removed
-// deleted where an interrupted Apply left p: the pending phones count as
-// written, since some of them changed while the version stood still, so
-// every reader reads each again (one no longer stored counts as removed).
-// When p does not list them (All), the log starts a new epoch instead:
-// every reader reloads everything, once.
+// RecordAfter is Record where an interrupted Apply left p: the pending
+// phones, some changed while the version stood still, count as written, so
+// every reader reads each again. With p.All the log starts a new epoch
+// instead, and every reader reloads once.
 func (l *ChangeLog) RecordAfter(p Pending, put, deleted []string) error {
 	if p.All {
 		*l = ChangeLog{}
@@ -97,10 +93,9 @@ func (l *ChangeLog) RecordAfter(p Pending, put, deleted []string) error {
 	return l.Record(written, deleted)
 }
 
-// Since returns what changed after version: the phones to read again and
-// the phones removed, a phone's last change winning. ok is false when the
-// log does not reach back to version (another epoch, or too far behind):
-// the reader must reload everything.
+// Since returns the phones to read again and those removed after version, a
+// phone's last change winning; false when the log does not reach back to
+// version (another epoch, or too far behind).
 func (l ChangeLog) Since(version string) (put, deleted []string, ok bool) {
 	if version == l.Version() {
 		return nil, nil, true
@@ -135,13 +130,11 @@ func (l ChangeLog) Since(version string) (put, deleted []string, ok bool) {
 	return put, deleted, true
 }
 
-// CatchUp is a store's side of an instance's catch-up: it hands a reader
-// at version what changed since, visit each employee written (read with
-// read, which returns those of phones still stored) and remove each phone
-// removed, a phone written but no longer stored counting as removed. It
-// returns the version that brings the reader to, and false, having called
-// nothing, when the log does not reach back to version: the reader must
-// then read every employee.
+// CatchUp is a store's side of an instance's catch-up from version: visit
+// each employee written since (read returns those still stored) and remove
+// each phone removed, or written but no longer stored. It returns the
+// version that brings the reader to, and false, having called nothing,
+// when the log does not reach back to version.
 func (l ChangeLog) CatchUp(version string, read func(phones []string) (map[string]roster.Employee, error),
 	visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
 	put, deleted, ok := l.Since(version)

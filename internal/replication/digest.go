@@ -8,10 +8,9 @@ import (
 )
 
 // Digest is a digest of a whole directory: the XOR of the SHA-256 of each
-// employee's phone and content hash. Being an XOR it is kept up to date one
-// employee at a time (Toggle out the old entry, Toggle in the new), so that
-// a store updates it at the cost of a change, and it does not depend on
-// order. Phones are unique, so no entry can cancel itself out.
+// employee's phone and content hash. An XOR is kept up to date one employee
+// at a time (Toggle the old entry out, the new in) and does not depend on
+// order; phones are unique, so no entry cancels itself out.
 type Digest [sha256.Size]byte
 
 // Toggle adds the employee with phone and content hash to the digest, or
@@ -30,8 +29,7 @@ func (d *Digest) Toggle(phone, hash string) {
 // String is the digest in hex, as stores keep it.
 func (d Digest) String() string { return hex.EncodeToString(d[:]) }
 
-// DigestOf returns the digest of a directory holding exactly employees
-// (phones unique, as a roster lists them).
+// DigestOf returns the digest of a directory holding exactly employees.
 func DigestOf(employees []roster.Employee) string {
 	var d Digest
 	for _, e := range employees {
@@ -40,8 +38,7 @@ func DigestOf(employees []roster.Employee) string {
 	return d.String()
 }
 
-// DigestOfHashes returns the digest of a directory whose content hashes,
-// by phone, are hashes.
+// DigestOfHashes returns the digest of the content hashes, by phone.
 func DigestOfHashes(hashes map[string]string) string {
 	var d Digest
 	for phone, hash := range hashes {

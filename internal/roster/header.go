@@ -1,7 +1,9 @@
 package roster
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,47 +26,38 @@ const (
 	fieldOfficeLine
 )
 
-// Ranks of the phone aliases: a mobile header beats a generic one, whatever
-// the column order, because a generic "전화번호" is often the office line.
-const (
-	rankMobile  = 0
-	rankGeneric = 1
-)
-
-// alias is what a folded header names.
+// alias is what a folded header names. Of two phone headers the lower rank
+// wins: a generic "전화번호" is often the office line, a mobile one is not.
 type alias struct {
 	field Field
 	rank  int
-	// yesNo says how a status column reads yes and no (FieldStatus only).
-	yesNo yesNo
+	yesNo yesNo // how a status column reads yes and no
 }
 
 // aliases is CONTRACT.md section 4's header table, folded by foldHeader.
-// It is built once by aliasTable and never written afterwards.
 var aliases = aliasTable()
 
 func aliasTable() map[string]alias {
 	t := map[string]alias{}
-	add := func(f Field, rank int, names ...string) {
+	add := func(a alias, names ...string) {
 		for _, n := range names {
-			t[foldHeader(n)] = alias{field: f, rank: rank}
+			t[foldHeader(n)] = a
 		}
 	}
-	add(FieldPhone, rankMobile, "휴대전화", "휴대전화번호", "휴대폰", "휴대폰번호", "핸드폰", "핸드폰번호",
+	add(alias{field: FieldPhone}, "휴대전화", "휴대전화번호", "휴대폰", "휴대폰번호", "핸드폰", "핸드폰번호",
 		"휴대번호", "이동전화", "모바일", "연락처(휴대폰)", "HP", "mobile", "mobile phone", "cell",
 		"cellphone", "cell phone")
-	add(FieldPhone, rankGeneric, "전화번호", "연락처", "phone", "phone number", "tel")
-	add(fieldOfficeLine, 0, "사내전화", "내선", "내선번호", "회사전화", "직통", "직통번호", "유선전화",
+	add(alias{field: FieldPhone, rank: 1}, "전화번호", "연락처", "phone", "phone number", "tel")
+	add(alias{field: fieldOfficeLine}, "사내전화", "내선", "내선번호", "회사전화", "직통", "직통번호", "유선전화",
 		"office phone", "extension")
-	add(FieldName, 0, "이름", "성명", "성함", "직원명", "사원명", "임직원명", "name", "full name", "employee name")
-	add(FieldDepartment, 0, "부서", "부서명", "소속", "소속부서", "팀", "팀명", "department", "dept", "team")
-	add(FieldPosition, 0, "직급", "직위", "직책", "호칭", "position", "title", "job title", "rank")
-	add(FieldEmail, 0, "이메일", "이메일주소", "메일", "전자우편", "email", "e-mail", "mail")
-	add(FieldStatus, 0, "재직상태", "재직구분", "근무상태", "고용상태", "상태", "status", "employment status")
-	t[foldHeader("재직여부")] = alias{field: FieldStatus, yesNo: yesMeansEmployed}
-	t[foldHeader("퇴사여부")] = alias{field: FieldStatus, yesNo: yesMeansLeft}
-	t[foldHeader("퇴직여부")] = alias{field: FieldStatus, yesNo: yesMeansLeft}
-	add(FieldLeaveDate, 0, "퇴사일", "퇴사일자", "퇴사날짜", "퇴사예정일", "퇴직일", "퇴직일자", "퇴직날짜", "퇴직예정일",
+	add(alias{field: FieldName}, "이름", "성명", "성함", "직원명", "사원명", "임직원명", "name", "full name", "employee name")
+	add(alias{field: FieldDepartment}, "부서", "부서명", "소속", "소속부서", "팀", "팀명", "department", "dept", "team")
+	add(alias{field: FieldPosition}, "직급", "직위", "직책", "호칭", "position", "title", "job title", "rank")
+	add(alias{field: FieldEmail}, "이메일", "이메일주소", "메일", "전자우편", "email", "e-mail", "mail")
+	add(alias{field: FieldStatus}, "재직상태", "재직구분", "근무상태", "고용상태", "상태", "status", "employment status")
+	add(alias{field: FieldStatus, yesNo: yesMeansEmployed}, "재직여부")
+	add(alias{field: FieldStatus, yesNo: yesMeansLeft}, "퇴사여부", "퇴직여부")
+	add(alias{field: FieldLeaveDate}, "퇴사일", "퇴사일자", "퇴사날짜", "퇴사예정일", "퇴직일", "퇴직일자", "퇴직날짜", "퇴직예정일",
 		"termination date", "end date")
 	return t
 }
@@ -94,20 +87,14 @@ func foldHeader(s string) string {
 	}, normalizeText(s))
 }
 
-// leavingWords mark a header that speaks of leaving or of employment
-// status (CONTRACT.md section 4), folded.
-var leavingWords = []string{"퇴사", "퇴직", "재직", "근무상태", "고용상태"}
-
 // speaksOfLeaving reports whether a header is about leaving or employment
-// status: such a column, unread, would keep every leaver it marks.
+// status (CONTRACT.md section 4): such a column, unread, would keep every
+// leaver it marks.
 func speaksOfLeaving(header string) bool {
 	folded := foldHeader(header)
-	for _, w := range leavingWords {
-		if strings.Contains(folded, w) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc([]string{"퇴사", "퇴직", "재직", "근무상태", "고용상태"}, func(w string) bool {
+		return strings.Contains(folded, w)
+	})
 }
 
 // columnError names the column of an ErrUnreadableStatusColumn.
@@ -122,94 +109,58 @@ func (e *columnError) Error() string {
 
 func (e *columnError) Unwrap() error { return ErrUnreadableStatusColumn }
 
-// columns is where a header row puts the fields rollcall reads.
-type columns struct {
-	// at maps each single field (phone, name, department, position,
-	// email) to its 0-based column index.
-	at map[Field]int
-	// status lists every status column and leave every leave-date column:
-	// a row has left when any of them says so.
-	status []statusColumn
-	leave  []int
+// column is a column rollcall reads: its 0-based index and what it holds.
+type column struct {
+	alias
+	index int
 }
 
-// statusColumn is a status column and how it reads yes and no.
-type statusColumn struct {
-	index int
-	yesNo yesNo
-}
+// columns are the columns a header row makes rollcall read, by field, then
+// left to right: one for each single field, every status and leave-date
+// column (a row has left when any of them says so).
+type columns []column
 
 // index returns the column of field f, the first one for status and leave
 // date.
 func (c columns) index(f Field) (int, bool) {
-	switch f {
-	case FieldStatus:
-		if len(c.status) > 0 {
-			return c.status[0].index, true
-		}
-		return 0, false
-	case FieldLeaveDate:
-		if len(c.leave) > 0 {
-			return c.leave[0], true
-		}
+	i := slices.IndexFunc(c, func(col column) bool { return col.field == f })
+	if i < 0 {
 		return 0, false
 	}
-	i, ok := c.at[f]
-	return i, ok
+	return c[i].index, true
 }
 
 // findColumns reads a header row's labels. For a single field named more
-// than once, the better-ranked alias wins, then the leftmost column; every
-// status and leave-date column is read. It also returns the labels of the
-// columns it does not read, so that HR sees at once when a column they
-// meant was passed over, and fails with ErrUnreadableStatusColumn when one
-// of them speaks of leaving or employment status.
+// than once, the better-ranked alias wins, then the leftmost column. It also
+// returns the labels of the columns it does not read, so that HR sees at
+// once when a column they meant was passed over, and fails with
+// ErrUnreadableStatusColumn when one of them speaks of leaving or status.
 func findColumns(labels []string) (cols columns, ignored []string, err error) {
-	cols = columns{at: map[Field]int{}}
-	ranks := map[Field]int{}
-	read := map[int]bool{}
 	for i, label := range labels {
-		a, ok := aliasOf(label)
-		if !ok || a.field == fieldOfficeLine {
-			continue
+		if a, ok := aliasOf(label); ok && a.field != fieldOfficeLine {
+			cols = append(cols, column{a, i})
 		}
-		switch a.field {
-		case FieldStatus:
-			cols.status = append(cols.status, statusColumn{index: i, yesNo: a.yesNo})
-			read[i] = true
-			continue
-		case FieldLeaveDate:
-			cols.leave = append(cols.leave, i)
-			read[i] = true
-			continue
-		}
-		if best, seen := ranks[a.field]; seen && best <= a.rank {
-			continue
-		}
-		cols.at[a.field], ranks[a.field] = i, a.rank
 	}
-	for _, i := range cols.at {
-		read[i] = true
-	}
+	slices.SortFunc(cols, func(a, b column) int {
+		return cmp.Or(cmp.Compare(a.field, b.field), cmp.Compare(a.rank, b.rank), cmp.Compare(a.index, b.index))
+	})
+	cols = slices.CompactFunc(cols, func(a, b column) bool { return a.field == b.field && a.field < FieldStatus })
 	for i, label := range labels {
 		label = strings.TrimSpace(label)
-		if label == "" || read[i] {
+		if label == "" || slices.ContainsFunc(cols, func(c column) bool { return c.index == i }) {
 			continue
 		}
 		if speaksOfLeaving(label) {
-			return columns{}, nil, &columnError{column: i + 1, header: headerText(i, label)}
+			return nil, nil, &columnError{column: i + 1, header: headerText(i, label)}
 		}
 		ignored = append(ignored, headerText(i, label))
 	}
 	return cols, ignored, nil
 }
 
-// maxHeaderText is the longest header text a report repeats.
-const maxHeaderText = 40
-
-// headerText is how a report names an ignored column: its header text, or
-// its position when the text looks like data (an e-mail, many digits, or a
-// paragraph) that must not be copied into a report.
+// headerText is how a report names a column: its header text, or its
+// position when the text looks like data (an e-mail, many digits, or over
+// 40 characters) that must not be copied into a report.
 func headerText(i int, label string) string {
 	digits := 0
 	for _, r := range label {
@@ -217,24 +168,23 @@ func headerText(i int, label string) string {
 			digits++
 		}
 	}
-	if digits >= 7 || strings.ContainsAny(label, "@\r") || utf8.RuneCountInString(label) > maxHeaderText {
+	if digits >= 7 || strings.ContainsAny(label, "@\r") || utf8.RuneCountInString(label) > 40 {
 		return fmt.Sprintf("column %d", i+1)
 	}
 	return label
 }
 
-// cell returns the trimmed value of single field f in row, or "" when the
-// sheet has no such column or the row is shorter than the header (Sheets
-// drops trailing empty cells).
+// cell returns the trimmed value of single field f in row, "" when the sheet
+// has no such column.
 func (c columns) cell(row []string, f Field) string {
-	i, ok := c.at[f]
-	if !ok {
-		return ""
+	if i, ok := c.index(f); ok {
+		return cellAt(row, i)
 	}
-	return cellAt(row, i)
+	return ""
 }
 
-// cellAt returns the trimmed cell i of row, "" beyond its end.
+// cellAt returns the trimmed cell i of row, "" beyond its end (Sheets drops
+// trailing empty cells).
 func cellAt(row []string, i int) string {
 	if i >= len(row) {
 		return ""

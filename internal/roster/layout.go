@@ -2,30 +2,28 @@ package roster
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// headerSearchRows is how far down the sheet the header row may be: far
-// enough for a title, a note and blank rows, near enough that a sheet
-// without a phone column fails rather than reading data as a header.
+// headerSearchRows is how far down the header row may be: room for a title
+// and notes, near enough that data is never read as a header.
 const headerSearchRows = 20
 
-// layout is where a sheet's header is and what its columns are called.
+// layout is where a sheet's header is and which columns rollcall reads.
 type layout struct {
-	// headerRow is the 0-based index of the (upper) header row.
-	headerRow int
-	// firstData is the 0-based index of the first row below the header.
-	firstData int
-	// labels holds each column's header text.
-	labels []string
+	headerRow int      // 0-based, the upper row of a two-row header
+	firstData int      // 0-based, the first row below the header
+	labels    []string // each column's header text
+	cols      columns
+	ignored   []string // the header texts of the columns not read
 }
 
-// findLayout finds the header row: the first row, among the first
-// headerSearchRows, with a phone header. When the row below it has a known
-// header and no phone number, the header has two rows (a group label merged
-// over sub-labels) and each column takes the lower label where there is one.
+// findLayout finds the header row (CONTRACT.md section 4): the first of the
+// first headerSearchRows with a phone header, and the row below it too when
+// that row is a sub-header.
 func findLayout(rows [][]string) (layout, error) {
 	for i := 0; i < len(rows) && i < headerSearchRows; i++ {
 		if !hasPhoneHeader(rows[i]) {
@@ -41,6 +39,10 @@ func findLayout(rows [][]string) (layout, error) {
 			l.firstData = i + 2
 			l.labels = mergeLabels(rows[i], rows[i+1])
 		}
+		var err error
+		if l.cols, l.ignored, err = findColumns(l.labels); err != nil {
+			return layout{}, &SheetError{Row: i + 1, Err: err}
+		}
 		return l, nil
 	}
 	for i, row := range rows {
@@ -51,46 +53,27 @@ func findLayout(rows [][]string) (layout, error) {
 	return layout{}, ErrNoHeader
 }
 
-func hasPhoneHeader(row []string) bool {
-	for _, c := range row {
-		if isPhoneHeader(c) {
-			return true
-		}
-	}
-	return false
-}
+func hasPhoneHeader(row []string) bool { return slices.ContainsFunc(row, isPhoneHeader) }
 
 // isSubHeader reports whether a row right below the header row is the
-// header's second row: it names a known column and holds no phone number.
+// header's second row: a known header and no phone number.
 func isSubHeader(row []string) bool {
-	known := false
-	for _, c := range row {
-		if isPhoneNumber(c) {
-			return false
-		}
-		if _, ok := aliasOf(c); ok {
-			known = true
-		}
-	}
-	return known
+	known := slices.ContainsFunc(row, func(c string) bool {
+		_, ok := aliasOf(c)
+		return ok
+	})
+	return known && !slices.ContainsFunc(row, isPhoneNumber)
 }
 
-// holdsPhoneNumber reports whether a cell of the row, or a line of one,
-// reads as a mobile number: a header does not hold one, but rows glued into
-// the header by lost line breaks do. (A header with an example number on
-// the same line, "휴대폰(010-0000-0000)", is still a header.)
+// holdsPhoneNumber reports whether a cell of the row, or a line of one, is a
+// mobile number, as in rows glued together by lost line breaks ("휴대폰
+// (010-0000-0000)" on one line is still a header).
 func holdsPhoneNumber(row []string) bool {
-	for _, c := range row {
-		for line := range strings.FieldsFuncSeq(c, isLineBreak) {
-			if isPhoneNumber(line) {
-				return true
-			}
-		}
-	}
-	return false
+	isLineBreak := func(r rune) bool { return r == '\n' || r == '\r' }
+	return slices.ContainsFunc(row, func(c string) bool {
+		return slices.ContainsFunc(strings.FieldsFunc(c, isLineBreak), isPhoneNumber)
+	})
 }
-
-func isLineBreak(r rune) bool { return r == '\n' || r == '\r' }
 
 // isPhoneNumber reports whether s is nothing but a mobile number (the
 // phone library would also find one inside "비고(예: 010-1234-5678)").
@@ -105,8 +88,7 @@ func looksLikePhone(s string) bool {
 }
 
 // mergeLabels labels each column from the lower row where it has text, else
-// from the upper row (whose merged group label Sheets and Excel give to the
-// group's first column only).
+// from the upper row (a merged group label sits in its first column only).
 func mergeLabels(upper, lower []string) []string {
 	labels := make([]string, max(len(upper), len(lower)))
 	for i := range labels {
@@ -119,16 +101,9 @@ func mergeLabels(upper, lower []string) []string {
 	return labels
 }
 
-// Bounds on how much of a row an error quotes.
-const (
-	describeCells    = 8
-	describeCellSize = 20
-)
-
 // describeRow says what the first non-empty row holds, for an operator who
-// must find the header: its texts, shortened, unless the row looks like an
-// employee's (a phone number or an e-mail address), whose cells are PII and
-// must not reach a log.
+// must find the header: up to 8 of its texts, shortened, unless the row
+// looks like an employee's (a phone or an e-mail), whose cells are PII.
 func describeRow(row []string) string {
 	var cells []string
 	for _, c := range row {
@@ -139,10 +114,10 @@ func describeRow(row []string) string {
 		if looksLikePhone(c) || strings.Contains(c, "@") {
 			return "the first non-empty row looks like an employee's, not a header; " + rangeHint
 		}
-		if utf8.RuneCountInString(c) > describeCellSize {
-			c = string([]rune(c)[:describeCellSize]) + "…"
+		if utf8.RuneCountInString(c) > 20 {
+			c = string([]rune(c)[:20]) + "…"
 		}
-		if len(cells) < describeCells {
+		if len(cells) < 8 {
 			cells = append(cells, fmt.Sprintf("%q", c))
 		}
 	}

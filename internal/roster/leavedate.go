@@ -7,10 +7,9 @@ import (
 	"time"
 )
 
-// Seoul is the companies' clock: leave dates are days in Seoul, and HR
-// reads times in it. Korea has kept UTC+9 without daylight saving since
-// 1988, so a fixed zone is Asia/Seoul without needing the time zone
-// database in the container.
+// Seoul is the companies' clock: leave dates are days in Seoul. Korea has
+// kept UTC+9 without daylight saving since 1988, so a fixed zone needs no
+// time zone database in the container.
 var Seoul = time.FixedZone("Asia/Seoul", 9*60*60)
 
 // date is a calendar day, comparable as an integer yyyymmdd.
@@ -23,14 +22,12 @@ func today(now time.Time) date {
 }
 
 // leaveDatePattern reads the contract's spellings of a day: 2026-10-31,
-// 2026.10.31, 2026. 10. 31. (Google Sheets in Korean, where month and day
-// may have one digit), 2026/10/31 and 20261031. The xlsx source renders a
-// date cell as 2026-10-31 whatever its display format.
+// 2026.10.31, 2026. 10. 31. (Google Sheets in Korean), 2026/10/31, 20261031.
 var leaveDatePattern = regexp.MustCompile(
 	`^(\d{4})(?:([-./])\s*(\d{1,2})\s*([-./])\s*(\d{1,2})\.?|(\d{2})(\d{2}))$`)
 
 // parseLeaveDate reads a leave-date cell; ok is false for text that is not
-// one of the contract's date spellings or not a real day.
+// a date spelling or not a real day.
 func parseLeaveDate(s string) (d date, ok bool) {
 	m := leaveDatePattern.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
@@ -50,4 +47,20 @@ func parseLeaveDate(s string) (d date, ok bool) {
 		return 0, false // 2026-02-30 would roll over to March
 	}
 	return date(y*10000 + mo*100 + dd), true
+}
+
+// readLeaveDate reads a leave-date cell on day: left from that day on,
+// employed before it or when empty.
+func readLeaveDate(cell string, day date) status {
+	if cell == "" {
+		return statusEmployed
+	}
+	d, ok := parseLeaveDate(cell)
+	switch {
+	case !ok:
+		return statusBadLeaveDate
+	case d <= day:
+		return statusLeft
+	}
+	return statusEmployed
 }

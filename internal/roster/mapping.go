@@ -1,9 +1,7 @@
 package roster
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -15,7 +13,7 @@ type Header struct {
 	Row int
 	// TwoRows says the header has two rows: a group label over sub-labels.
 	TwoRows bool
-	// Columns lists the fields read, in Field order.
+	// Columns lists the fields read, in Field order, then left to right.
 	Columns []Column
 }
 
@@ -24,28 +22,18 @@ type Column struct {
 	Field Field
 	// Letter is the column's A1 letter: "C".
 	Letter string
-	// Header is the column's header text, as a report may repeat it (see
-	// headerText): never data that was typed into a header cell.
+	// Header is the column's header text as a report may repeat it
+	// (headerText): never data that was typed into a header cell.
 	Header string
 }
 
+var fieldNames = [...]string{FieldPhone: "phone", FieldName: "name", FieldDepartment: "department",
+	FieldPosition: "position", FieldEmail: "email", FieldStatus: "status", FieldLeaveDate: "leave date"}
+
 // String names a field as the contract's header table does.
 func (f Field) String() string {
-	switch f {
-	case FieldPhone:
-		return "phone"
-	case FieldName:
-		return "name"
-	case FieldDepartment:
-		return "department"
-	case FieldPosition:
-		return "position"
-	case FieldEmail:
-		return "email"
-	case FieldStatus:
-		return "status"
-	case FieldLeaveDate:
-		return "leave date"
+	if f >= FieldPhone && f <= FieldLeaveDate {
+		return fieldNames[f]
 	}
 	return fmt.Sprintf("field %d", int(f))
 }
@@ -57,41 +45,12 @@ func ReadHeader(rows [][]string) (Header, error) {
 	if err != nil {
 		return Header{}, err
 	}
-	cols, _, err := findColumns(l.labels)
-	if err != nil {
-		return Header{}, err
-	}
-	return describeHeader(l, cols), nil
-}
-
-// describeHeader is the mapping a layout and its columns make.
-func describeHeader(l layout, cols columns) Header {
-	type read struct {
-		field Field
-		index int
-	}
-	var reads []read
-	for f, i := range cols.at {
-		reads = append(reads, read{f, i})
-	}
-	// Every status and leave-date column is read.
-	for _, sc := range cols.status {
-		reads = append(reads, read{FieldStatus, sc.index})
-	}
-	for _, i := range cols.leave {
-		reads = append(reads, read{FieldLeaveDate, i})
-	}
-	// By field, then left to right.
-	slices.SortFunc(reads, func(a, b read) int { return cmp.Or(cmp.Compare(a.field, b.field), cmp.Compare(a.index, b.index)) })
 	h := Header{Row: l.headerRow + 1, TwoRows: l.firstData == l.headerRow+2}
-	for _, r := range reads {
-		label := ""
-		if r.index < len(l.labels) {
-			label = strings.TrimSpace(l.labels[r.index])
-		}
-		h.Columns = append(h.Columns, Column{Field: r.field, Letter: columnLetter(r.index), Header: headerText(r.index, label)})
+	for _, c := range l.cols {
+		label := strings.TrimSpace(l.labels[c.index])
+		h.Columns = append(h.Columns, Column{Field: c.field, Letter: columnLetter(c.index), Header: headerText(c.index, label)})
 	}
-	return h
+	return h, nil
 }
 
 // columnLetter is a 0-based column's A1 letter: 0 is A, 26 is AA.

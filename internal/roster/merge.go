@@ -2,22 +2,20 @@ package roster
 
 import "slices"
 
-// Merge is a block of merged cells in the rows a source returns, 0-based and
-// inclusive: rows[Row][Col] is its top-left cell, the only one that holds
-// the block's value in Google Sheets' API and in an xlsx file.
+// Merge is a block of merged cells in the sheet's rows and columns, 0-based
+// and inclusive: [Row][Col] is its top-left cell, the only one with a value.
 type Merge struct {
 	Row, Col, LastRow, LastCol int
 }
 
 // SpreadMerges returns rows with the value of each merged block copied into
 // the status and leave-date cells it covers below the header (CONTRACT.md
-// section 4, "Merged cells"): HR who merges 퇴사 down over three leavers'
-// rows means all three. Other columns keep what the source gave; a merged
-// phone is not three people. Blank rows stay blank, and rows is not
-// changed: the rows that change are copies. When the sheet has no header
-// that ParseRoster can read, rows are returned as they are, for
-// ParseRoster to report.
-func SpreadMerges(rows [][]string, merges []Merge) [][]string {
+// section 4, "Merged cells"); a merged phone is not three people, so other
+// columns keep what the source gave. Blank rows stay blank; rows itself is
+// not changed. Without a readable header, rows are returned as they are.
+// rows[i][0] is in the sheet's column firstCol (0-based): a block whose
+// value lies left of it was not read.
+func SpreadMerges(rows [][]string, merges []Merge, firstCol int) [][]string {
 	if len(merges) == 0 {
 		return rows
 	}
@@ -25,18 +23,16 @@ func SpreadMerges(rows [][]string, merges []Merge) [][]string {
 	if err != nil {
 		return rows
 	}
-	cols, _, err := findColumns(l.labels)
-	if err != nil {
-		return rows
-	}
 	var spread []int // the status and leave-date columns
-	for _, sc := range cols.status {
-		spread = append(spread, sc.index)
+	for _, c := range l.cols {
+		if c.field == FieldStatus || c.field == FieldLeaveDate {
+			spread = append(spread, c.index)
+		}
 	}
-	spread = append(spread, cols.leave...)
 	out := slices.Clone(rows)
 	copied := map[int]bool{}
 	for _, m := range merges {
+		m.Col, m.LastCol = m.Col-firstCol, m.LastCol-firstCol
 		if m.Row < l.firstData || m.Row >= len(rows) || m.Col < 0 || m.Col >= len(rows[m.Row]) {
 			continue // a header's merge, or a block whose value the rows do not hold
 		}

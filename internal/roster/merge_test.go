@@ -38,7 +38,7 @@ func TestSpreadMerges(t *testing.T) {
 		{Row: 40, Col: 3, LastRow: 50, LastCol: 3}, // beyond the rows: trailing blank rows are dropped
 		{Row: 3, Col: 9, LastRow: 5, LastCol: 9},   // beyond the columns
 	}
-	spread := SpreadMerges(rows, merges)
+	spread := SpreadMerges(rows, merges, 0)
 	got, err := ParseRoster(spread, now)
 	if err != nil {
 		t.Fatalf("ParseRoster: %v", err)
@@ -75,7 +75,7 @@ func FuzzSpreadMerges(f *testing.F) {
 			rows = append(rows, strings.Split(line, ","))
 		}
 		before := fmt.Sprint(rows)
-		got := SpreadMerges(rows, []Merge{{Row: row, Col: col, LastRow: lastRow, LastCol: lastCol}})
+		got := SpreadMerges(rows, []Merge{{Row: row, Col: col, LastRow: lastRow, LastCol: lastCol}}, 0)
 		if fmt.Sprint(rows) != before {
 			t.Fatal("SpreadMerges changed the rows it was given")
 		}

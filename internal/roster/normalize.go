@@ -7,11 +7,10 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// normalizeText is how a header or a status cell is read: invisible format
-// characters (zero-width space, BOM, joiners: Unicode's Cf) removed, then
-// NFKC, which composes Hangul that macOS wrote as separate jamo and folds
-// full-width letters and brackets to their plain forms. Cf goes first: a
-// zero-width space between two jamo would keep them apart.
+// normalizeText is how a header or a status cell is read: format characters
+// (Cf: zero-width space, BOM) removed, then NFKC, which composes macOS's
+// decomposed Hangul and folds full-width forms. Cf goes first: a zero-width
+// space between two jamo would keep them apart.
 func normalizeText(s string) string {
 	isFormat := func(r rune) bool { return unicode.Is(unicode.Cf, r) }
 	if !strings.ContainsFunc(s, isFormat) && norm.NFKC.IsNormalString(s) {

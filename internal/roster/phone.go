@@ -14,16 +14,14 @@ import (
 // code: rollcall serves Korean companies.
 const DefaultRegion = "KR"
 
-// maxPhoneInput bounds what is handed to the phone library, which has no
-// business parsing a pasted paragraph.
+// maxPhoneInput keeps a pasted paragraph from the phone library.
 const maxPhoneInput = 64
 
 // ErrInvalidPhone is returned for input that is not a mobile phone number.
 var ErrInvalidPhone = errors.New("not a mobile phone number")
 
-// Number cells as spreadsheets show them: with thousands separators
-// ("1,012,345,678", a phone that lost its leading zero) or in a scientific
-// form that has lost digits ("1.01235E+09"), which no one can read back.
+// Number cells as spreadsheets show them: "1,012,345,678" (a phone that lost
+// its leading zero), or "1.01235E+09", whose lost digits no one can read back.
 var (
 	thousandsGrouped = regexp.MustCompile(`^\d{1,3}(?:,\d{3})+$`)
 	scientific       = regexp.MustCompile(`^[0-9.,]+[eE][+-]?\d+$`)
@@ -40,13 +38,10 @@ var (
 // TestKakaoSpellingAgreesWithTheLibrary holds the two readings equal.
 var kakaoSpelling = regexp.MustCompile(`^\+82 ([1-9]\d{0,2})-(\d{3,4})-(\d{4})$`)
 
-// NormalizePhone returns the E.164 form ("+821012345678") of a mobile phone
-// number written the way people and spreadsheets write it: with or without
-// the country code, with spaces, dots, hyphens, Unicode dashes, full-width
-// digits, with the leading zero lost ("1012345678"), or as a number cell
-// with thousands separators ("1,012,345,678"). Anything that is not a valid
-// mobile number yields ErrInvalidPhone, which never contains the input, so
-// callers may log it.
+// NormalizePhone returns the E.164 form ("+821012345678") of a mobile number
+// written as people and spreadsheets write it (CONTRACT.md section 4, "Phone
+// numbers"). Anything else yields ErrInvalidPhone, which never quotes the
+// input, so callers may log it.
 func NormalizePhone(s string) (string, error) {
 	s = strings.Map(foldPhoneRune, strings.TrimSpace(s))
 	if s == "" || len(s) > maxPhoneInput || scientific.MatchString(s) {
@@ -90,10 +85,8 @@ func kakaoNumber(s string) *phonenumbers.PhoneNumber {
 	return &phonenumbers.PhoneNumber{CountryCode: &korea, NationalNumber: &national}
 }
 
-// foldPhoneRune maps the characters spreadsheets and phones put around digits
-// to plain ASCII: full-width forms to their ASCII twins, every Unicode dash
-// and space to a hyphen or a space. The phone library does much of this
-// itself; doing it first makes the behaviour independent of its version.
+// foldPhoneRune maps full-width forms, Unicode dashes and spaces to ASCII,
+// so that what is read does not hang on the phone library's version.
 func foldPhoneRune(r rune) rune {
 	switch {
 	case r >= '０' && r <= '９':

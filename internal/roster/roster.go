@@ -3,41 +3,55 @@ package roster
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 )
 
-// Problem codes, stable for machines; Reason carries the words for HR.
+// Problem codes, stable for machines; Reason carries the words for HR. A
+// row with a problem is not an employee's: an access list fails closed.
 const (
 	ProblemMissingPhone   = "missing_phone"
 	ProblemInvalidPhone   = "invalid_phone"
 	ProblemDuplicatePhone = "duplicate_phone"
-	// ProblemFormulaWithoutValue is a phone cell holding a formula whose
-	// result the workbook did not save (a file written by a program, not
-	// by Excel): there is nothing to read until Excel saves it again.
+	// ProblemFormulaWithoutValue is a phone formula whose result was not saved.
 	ProblemFormulaWithoutValue = "formula_without_value"
-	// ProblemUnknownStatus is a status that none of the contract's word
-	// lists holds: the person is not an employee until it is fixed, since
-	// an access list fails closed.
+	// ProblemUnknownStatus is a status in none of the contract's word lists.
 	ProblemUnknownStatus = "unknown_status"
-	// ProblemSecondTable is a header row below the list: it and the rows
-	// after it (Row to LastRow) are not read.
+	// ProblemSecondTable is a header row below the list, unread to LastRow.
 	ProblemSecondTable = "second_table"
-	// ProblemBadLeaveDate is a leave date that is not a date: the person is
-	// not an employee until it is fixed, since an access list fails closed.
+	// ProblemBadLeaveDate is a leave date that is not a date.
 	ProblemBadLeaveDate = "bad_leave_date"
-	// ProblemMissingPhoneColumn is the header row's problem when ParseRoster
-	// fails with ErrNoPhoneColumn.
+	// ProblemMissingPhoneColumn is the header's problem of ErrNoPhoneColumn.
 	ProblemMissingPhoneColumn = "missing_phone_column"
-	// ProblemUnreadableStatusColumn is the header row's problem when
-	// ParseRoster fails with ErrUnreadableStatusColumn.
+	// ProblemUnreadableStatusColumn is that of ErrUnreadableStatusColumn.
 	ProblemUnreadableStatusColumn = "unreadable_status_column"
 )
 
+// reasons are the words HR reads for each problem: formats of the row and
+// column numbers given to problem, never of a cell's content.
+var reasons = map[string]string{
+	ProblemMissingPhone: "휴대전화 번호가 비어 있습니다.",
+	ProblemInvalidPhone: "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요.",
+	ProblemFormulaWithoutValue: "휴대전화 칸이 수식인데 파일에 계산된 값이 저장되어 있지 않습니다. " +
+		"Excel에서 파일을 열어 저장한 뒤 다시 올려 주세요.",
+	ProblemUnknownStatus: "재직 상태를 읽을 수 없어 직원으로 반영하지 않았습니다. 재직, 휴직, 퇴사처럼 적거나 비워 두세요. " +
+		"(재직여부 열은 Y/N, 퇴사여부 열은 Y/N으로 적을 수 있습니다.)",
+	ProblemBadLeaveDate: "퇴사일을 날짜로 읽을 수 없어 직원으로 반영하지 않았습니다. 2026-10-31 처럼 적거나 비워 두세요.",
+	ProblemMissingPhoneColumn: "위쪽 20행 안에서 휴대전화 열의 머리글을 찾지 못했습니다. " +
+		"열 이름을 '휴대전화' 또는 '휴대폰 번호'처럼 적어 주세요.",
+	ProblemDuplicatePhone: "%[1]d행과 휴대전화 번호가 같습니다. 먼저 나온 %[1]d행만 반영했습니다.",
+	ProblemSecondTable: "%[1]d행에 머리글 행이 다시 나와 두 번째 표로 보고, %[1]d행부터 %[2]d행까지는 직원으로 읽지 않았습니다. " +
+		"명단은 표 하나로 두고, 다른 표(퇴사자 명단 등)는 다른 탭으로 옮겨 주세요.",
+	ProblemUnreadableStatusColumn: "왼쪽에서 %d번째 열의 머리글이 퇴사·재직에 관한 것으로 보이지만 rollcall이 읽는 머리글이 아니어서, " +
+		"퇴사자를 가려낼 수 없어 동기화하지 않았습니다. 머리글을 '재직상태', '재직여부', '퇴사여부', '퇴사일' 중 하나로 바꾸거나, " +
+		"퇴사·퇴직·재직이라는 말이 들어가지 않게 바꿔 주세요.",
+}
+
 // Problem is a sheet row that rollcall skipped, and why, in words HR can act
-// on. It never quotes the cell, so a report may be logged and shared.
+// on; never quoting a cell, so that a report may be logged.
 type Problem struct {
 	// Row is the sheet's own 1-based row number.
 	Row int `json:"row"`
@@ -71,9 +85,7 @@ var (
 	ErrRowsRunTogether = errors.New("the header row holds a phone number: the sheet's rows run together " +
 		"(a file whose line breaks were lost?); save it again from Excel or Google Sheets")
 	// ErrUnreadableStatusColumn means a column's header speaks of leaving
-	// or employment status (퇴사, 퇴직, 재직, 근무상태, 고용상태) but is none
-	// of the headers rollcall reads: reading the sheet without it would keep
-	// every leaver it marks.
+	// or employment status but is none that rollcall reads.
 	ErrUnreadableStatusColumn = errors.New("the column's header speaks of leaving or employment status " +
 		"but is not one rollcall reads: name it 재직상태, 재직여부, 퇴사여부 or 퇴사일 " +
 		"(or another status or leave-date header of the contract), or rename it so that it does not say " +
@@ -90,29 +102,25 @@ func (e *SheetError) Error() string { return fmt.Sprintf("row %d: %v", e.Row, e.
 
 func (e *SheetError) Unwrap() error { return e.Err }
 
-// ParseRoster reads a sheet's rows, as a source returns them: rows[i] is the
-// sheet's row i+1, blank rows included. The header is found by findLayout;
-// rows above it are ignored, and a second header row below it ends the list.
-// Leave dates are compared with the day now falls on in Seoul, so a sync on
-// or after that day drops the person even when the sheet did not change.
-// Rows that cannot be used are reported as problems and skipped; only a
-// sheet without a phone header, or with a status column rollcall cannot
-// read, is an error, and then the roster holds just that problem for HR.
+// ParseRoster reads a sheet's rows as a source returns them (rows[i] is the
+// sheet's row i+1) by CONTRACT.md section 4, leave dates against the day now
+// falls on in Seoul. Rows that cannot be used are problems; a sheet without
+// a phone header or with an unreadable status column is an error, and the
+// roster then holds that one problem for HR.
 func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 	l, err := findLayout(rows)
-	if se, ok := errors.AsType[*SheetError](err); ok && errors.Is(err, ErrNoPhoneColumn) {
-		return Roster{Problems: []Problem{{Row: se.Row, Code: ProblemMissingPhoneColumn,
-			Reason: "위쪽 20행 안에서 휴대전화 열의 머리글을 찾지 못했습니다. 열 이름을 '휴대전화' 또는 '휴대폰 번호'처럼 적어 주세요."}}}, err
+	if se, ok := errors.AsType[*SheetError](err); ok {
+		if ce, ok := errors.AsType[*columnError](err); ok {
+			return Roster{Problems: []Problem{problem(se.Row, ProblemUnreadableStatusColumn, ce.column)}}, err
+		}
+		if errors.Is(err, ErrNoPhoneColumn) {
+			return Roster{Problems: []Problem{problem(se.Row, ProblemMissingPhoneColumn)}}, err
+		}
 	}
 	if err != nil {
 		return Roster{}, err
 	}
-	cols, ignored, err := findColumns(l.labels)
-	if ce, ok := errors.AsType[*columnError](err); ok {
-		return Roster{Problems: []Problem{{Row: l.headerRow + 1, Code: ProblemUnreadableStatusColumn,
-			Reason: unreadableStatusReason(ce.column)}}}, &SheetError{Row: l.headerRow + 1, Err: err}
-	}
-	r := Roster{IgnoredColumns: ignored}
+	r := Roster{IgnoredColumns: l.ignored}
 	day := today(now)
 	firstRow := map[string]int{} // phone → the row that claimed it
 	for i := l.firstData; i < len(rows); i++ {
@@ -120,100 +128,101 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 		if isBlank(row) {
 			continue
 		}
-		if isHeaderRow(row) {
-			r.Problems = append(r.Problems, secondTable(rows, i))
+		if isHeaderRow(row) { // a second table: not read, to its last row
+			last := len(rows)
+			for isBlank(rows[last-1]) {
+				last--
+			}
+			p := problem(n, ProblemSecondTable, n, last)
+			p.LastRow = last
+			r.Problems = append(r.Problems, p)
 			break
 		}
 		r.Rows++
-		switch cols.hasLeft(row, day) {
-		case statusLeft:
+		phone, code := l.cols.readPhone(row, day)
+		first, dup := firstRow[phone]
+		switch {
+		case code == left:
 			r.Left++
-			continue
-		case statusUnknown:
-			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemUnknownStatus,
-				Reason: "재직 상태를 읽을 수 없어 직원으로 반영하지 않았습니다. 재직, 휴직, 퇴사처럼 적거나 비워 두세요. " +
-					"(재직여부 열은 Y/N, 퇴사여부 열은 Y/N으로 적을 수 있습니다.)"})
-			continue
-		case statusBadLeaveDate:
-			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemBadLeaveDate,
-				Reason: "퇴사일을 날짜로 읽을 수 없어 직원으로 반영하지 않았습니다. 2026-10-31 처럼 적거나 비워 두세요."})
-			continue
+		case code != "":
+			r.Problems = append(r.Problems, problem(n, code))
+		case dup:
+			r.Problems = append(r.Problems, problem(n, ProblemDuplicatePhone, first))
+		default:
+			firstRow[phone] = n
+			r.Employees = append(r.Employees, Employee{
+				Phone:      phone,
+				Name:       l.cols.cell(row, FieldName),
+				Department: l.cols.cell(row, FieldDepartment),
+				Position:   l.cols.cell(row, FieldPosition),
+				Email:      l.cols.cell(row, FieldEmail),
+				Row:        n,
+			})
 		}
-		raw := cols.cell(row, FieldPhone)
-		if isFormula(raw) {
-			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemFormulaWithoutValue,
-				Reason: "휴대전화 칸이 수식인데 파일에 계산된 값이 저장되어 있지 않습니다. Excel에서 파일을 열어 저장한 뒤 다시 올려 주세요."})
-			continue
-		}
-		if raw == "" {
-			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemMissingPhone,
-				Reason: "휴대전화 번호가 비어 있습니다."})
-			continue
-		}
-		phone, err := NormalizePhone(withoutNote(raw))
-		if err != nil {
-			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemInvalidPhone,
-				Reason: "휴대전화 번호로 읽을 수 없습니다. 010-1234-5678 처럼 적어 주세요."})
-			continue
-		}
-		if first, dup := firstRow[phone]; dup {
-			r.Problems = append(r.Problems, Problem{Row: n, Code: ProblemDuplicatePhone,
-				Reason: fmt.Sprintf("%d행과 휴대전화 번호가 같습니다. 먼저 나온 %d행만 반영했습니다.", first, first)})
-			continue
-		}
-		firstRow[phone] = n
-		r.Employees = append(r.Employees, Employee{
-			Phone:      phone,
-			Name:       cols.cell(row, FieldName),
-			Department: cols.cell(row, FieldDepartment),
-			Position:   cols.cell(row, FieldPosition),
-			Email:      cols.cell(row, FieldEmail),
-			Row:        n,
-		})
 	}
 	return r, nil
 }
 
+// problem is a row's problem, its reason given the numbers it names.
+func problem(row int, code string, numbers ...any) Problem {
+	return Problem{Row: row, Code: code, Reason: fmt.Sprintf(reasons[code], numbers...)}
+}
+
+// left is readPhone's code for a row whose person has left: not a problem.
+const left = "left"
+
+// statusCodes are readPhone's codes of a row's status.
+var statusCodes = [...]string{statusLeft: left, statusUnknown: ProblemUnknownStatus, statusBadLeaveDate: ProblemBadLeaveDate}
+
+// readPhone returns a row's phone, or why the row is not an employee's: the
+// code of its problem, or left.
+func (c columns) readPhone(row []string, day date) (phone, code string) {
+	if code := statusCodes[c.hasLeft(row, day)]; code != "" {
+		return "", code
+	}
+	raw := c.cell(row, FieldPhone)
+	switch {
+	case isFormula(raw):
+		return "", ProblemFormulaWithoutValue
+	case raw == "":
+		return "", ProblemMissingPhone
+	}
+	phone, err := NormalizePhone(withoutNote(raw))
+	if err != nil {
+		return "", ProblemInvalidPhone
+	}
+	return phone, ""
+}
+
 // hasLeft reads a row's status and leave-date columns: statusLeft when any
-// says the person has left (a status word, or a leave date today or before
-// in Seoul), else statusUnknown or statusBadLeaveDate when one cannot be
-// read, else statusEmployed.
+// says the person has left, else the worst reading that is not employed.
 func (c columns) hasLeft(row []string, day date) status {
 	verdict := statusEmployed
-	for _, sc := range c.status {
-		switch readStatus(cellAt(row, sc.index), sc.yesNo) {
-		case statusLeft:
-			return statusLeft
-		case statusUnknown:
-			verdict = statusUnknown
+	for _, col := range c {
+		var s status
+		switch col.field {
+		case FieldStatus:
+			s = readStatus(cellAt(row, col.index), col.yesNo)
+		case FieldLeaveDate:
+			s = readLeaveDate(cellAt(row, col.index), day)
 		}
-	}
-	for _, i := range c.leave {
-		raw := cellAt(row, i)
-		if raw == "" {
-			continue
-		}
-		left, ok := parseLeaveDate(raw)
-		switch {
-		case !ok:
-			verdict = max(verdict, statusBadLeaveDate)
-		case left <= day:
+		if s == statusLeft {
 			return statusLeft
 		}
+		verdict = max(verdict, s)
 	}
 	return verdict
 }
 
 // isFormula reports whether a phone cell is a formula whose result the file
-// did not save: the xlsx source shows such a cell as its formula ("=A2&B2",
-// see PhoneColumn). No phone begins with "=".
+// did not save, as the xlsx source shows one ("=A2&B2"). No phone begins
+// with "=".
 func isFormula(s string) bool {
 	return len(s) > 1 && s[0] == '='
 }
 
 // withoutNote drops a bracketed note without digits at the end of a phone
-// cell: "010-1111-2222(개인)" is 010-1111-2222. A note with digits in it
-// might be a second number, which is never guessed between.
+// cell ("010-1111-2222(개인)"); one with digits might be a second number.
 func withoutNote(s string) string {
 	s = strings.TrimSpace(normalizeText(s))
 	last, size := utf8.DecodeLastRuneInString(s)
@@ -233,50 +242,18 @@ func isHeaderRow(row []string) bool {
 	return hasPhoneHeader(row) && !holdsPhoneNumber(row)
 }
 
-// secondTable is the problem of a second table that starts at rows[i]: it
-// runs to the last non-blank row.
-func secondTable(rows [][]string, i int) Problem {
-	last := i
-	for j := i + 1; j < len(rows); j++ {
-		if !isBlank(rows[j]) {
-			last = j
-		}
-	}
-	return Problem{Row: i + 1, LastRow: last + 1, Code: ProblemSecondTable,
-		Reason: fmt.Sprintf("%d행에 머리글 행이 다시 나와 두 번째 표로 보고, %d행부터 %d행까지는 직원으로 읽지 않았습니다. "+
-			"명단은 표 하나로 두고, 다른 표(퇴사자 명단 등)는 다른 탭으로 옮겨 주세요.", i+1, i+1, last+1)}
-}
-
-// unreadableStatusReason tells HR which column to rename, by its number:
-// the feedback never quotes a cell.
-func unreadableStatusReason(col int) string {
-	return fmt.Sprintf("왼쪽에서 %d번째 열의 머리글이 퇴사·재직에 관한 것으로 보이지만 rollcall이 읽는 머리글이 아니어서, "+
-		"퇴사자를 가려낼 수 없어 동기화하지 않았습니다. 머리글을 '재직상태', '재직여부', '퇴사여부', '퇴사일' 중 하나로 바꾸거나, "+
-		"퇴사·퇴직·재직이라는 말이 들어가지 않게 바꿔 주세요.", col)
-}
-
-// PhoneColumn returns the 0-based column that ParseRoster reads phones
-// from and the 0-based index of the first row below the header, or ok false
-// when ParseRoster would find no usable header. A source uses it to look
-// closer at empty phone cells only (an xlsx formula without a saved result).
+// PhoneColumn returns the 0-based column ParseRoster reads phones from and
+// the index of the first row below the header, ok false without a usable
+// header, for a source to look closer at empty phone cells.
 func PhoneColumn(rows [][]string) (col, firstData int, ok bool) {
 	l, err := findLayout(rows)
 	if err != nil {
 		return 0, 0, false
 	}
-	cols, _, err := findColumns(l.labels)
-	if err != nil {
-		return 0, 0, false
-	}
-	col, ok = cols.at[FieldPhone]
+	col, ok = l.cols.index(FieldPhone)
 	return col, l.firstData, ok
 }
 
 func isBlank(row []string) bool {
-	for _, c := range row {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(row, func(c string) bool { return strings.TrimSpace(c) != "" })
 }

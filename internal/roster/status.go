@@ -6,9 +6,8 @@ import (
 	"unicode/utf8"
 )
 
-// yesNo is how a status column reads a yes or a no: by its header's
-// question. 재직여부 asks "employed?", 퇴사여부 and 퇴직여부 ask "left?", and
-// any other status header asks no yes-or-no question at all.
+// yesNo is the yes-or-no question a status header asks, if any: 재직여부
+// "employed?", 퇴사여부 and 퇴직여부 "left?".
 type yesNo int
 
 const (
@@ -17,37 +16,41 @@ const (
 	yesMeansLeft
 )
 
-// status is what a status cell says.
+// status is what a row's status and leave-date cells say, worst last.
 type status int
 
 const (
 	statusEmployed status = iota
 	statusLeft
-	// statusUnknown is a value none of the contract's lists holds: the
-	// person is not an employee until HR writes one that is.
+	// statusUnknown and statusBadLeaveDate are cells that cannot be read:
+	// the person is not an employee until HR fixes them (fail closed).
 	statusUnknown
-	// statusBadLeaveDate is a leave date that is not a date: likewise.
 	statusBadLeaveDate
 )
 
-// The status words of CONTRACT.md section 4, as foldStatus writes them.
+// statusWords are CONTRACT.md section 4's status words as foldStatus writes
+// them; answers its yes (true) and no (false), read by the header's question.
 var (
-	leftWords = wordSet("퇴사", "퇴직", "퇴사자", "퇴직자", "퇴사처리", "퇴직처리", "정년퇴직", "명예퇴직", "권고사직",
-		"사직", "해고", "면직", "계약만료", "계약종료", "left", "resigned", "terminated", "inactive", "retired", "former")
-	// employedWords include employment types and kinds of leave; 퇴사예정
-	// (leaving soon) too: a leave date, not the status, says when.
-	employedWords = wordSet("재직", "재직중", "근무", "근무중", "정규직", "계약직", "인턴", "수습", "파견", "촉탁", "임원",
-		"휴직", "육아휴직", "병가", "출산휴가", "퇴사예정", "active", "employed")
-	yesWords = wordSet("y", "o", "yes", "true", "예", "네")
-	noWords  = wordSet("n", "x", "no", "false", "아니오", "아니요")
-	// notEmployedWords answer 재직여부 only.
-	notEmployedWords = wordSet("미재직")
+	statusWords = wordMap(map[status][]string{
+		statusLeft: {"퇴사", "퇴직", "퇴사자", "퇴직자", "퇴사처리", "퇴직처리", "정년퇴직", "명예퇴직", "권고사직",
+			"사직", "해고", "면직", "계약만료", "계약종료", "left", "resigned", "terminated", "inactive", "retired", "former"},
+		// Employment types and kinds of leave; 퇴사예정 too: a leave date,
+		// not the status, says when.
+		statusEmployed: {"재직", "재직중", "근무", "근무중", "정규직", "계약직", "인턴", "수습", "파견", "촉탁", "임원",
+			"휴직", "육아휴직", "병가", "출산휴가", "퇴사예정", "active", "employed"},
+	})
+	answers = wordMap(map[bool][]string{
+		true:  {"y", "o", "yes", "true", "예", "네"},
+		false: {"n", "x", "no", "false", "아니오", "아니요"},
+	})
 )
 
-func wordSet(words ...string) map[string]bool {
-	m := make(map[string]bool, len(words))
-	for _, w := range words {
-		m[w] = true
+func wordMap[V comparable](lists map[V][]string) map[string]V {
+	m := map[string]V{}
+	for v, words := range lists {
+		for _, w := range words {
+			m[w] = v
+		}
 	}
 	return m
 }
@@ -60,17 +63,27 @@ func readStatus(cell string, q yesNo) status {
 		return statusEmployed
 	}
 	for _, w := range statusReadings(s) {
-		if st, ok := lookupStatus(w, q); ok {
+		if st, ok := statusWords[w]; ok {
 			return st
+		}
+		yes, ok := answers[w]
+		if q == yesMeansEmployed && w == "미재직" {
+			yes, ok = false, true
+		}
+		if ok && q != noYesNo {
+			if yes == (q == yesMeansEmployed) {
+				return statusEmployed
+			}
+			return statusLeft
 		}
 	}
 	return statusUnknown
 }
 
 // statusReadings are the ways a folded status may be read, in order: as it
-// stands; a word in brackets alone ("(퇴사)", "[퇴사]") as that word; a word
-// with a bracketed note at its end as the two joined (퇴사(예정) is
-// 퇴사예정), then as the word alone ("휴직(육아)" is 휴직).
+// stands; a word in brackets alone ("(퇴사)") as that word; a word with a
+// bracketed note as the two joined (퇴사(예정) is 퇴사예정), then as the word
+// alone ("휴직(육아)" is 휴직).
 func statusReadings(s string) []string {
 	readings := []string{s}
 	open := strings.IndexFunc(s, isOpenBracket)
@@ -87,20 +100,6 @@ func statusReadings(s string) []string {
 		return append(readings, note)
 	}
 	return append(readings, word+note, word)
-}
-
-func lookupStatus(w string, q yesNo) (status, bool) {
-	switch {
-	case leftWords[w]:
-		return statusLeft, true
-	case employedWords[w]:
-		return statusEmployed, true
-	case q == yesMeansEmployed && yesWords[w], q == yesMeansLeft && noWords[w]:
-		return statusEmployed, true
-	case q == yesMeansEmployed && (noWords[w] || notEmployedWords[w]), q == yesMeansLeft && yesWords[w]:
-		return statusLeft, true
-	}
-	return 0, false
 }
 
 // foldStatus normalizes a status cell (normalizeText), drops its spaces and

@@ -14,8 +14,7 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// Errors a run returns; callers map them to exit codes and HTTP statuses
-// with errors.Is.
+// Errors a run returns, for errors.Is.
 var (
 	// ErrBusy means another sync is running.
 	ErrBusy = errors.New("another sync is already running")
@@ -23,8 +22,7 @@ var (
 	ErrRefused = errors.New("refused by the deletion brake")
 	// ErrRead means the sheet could not be read in full; nothing changed.
 	ErrRead = errors.New("could not read the sheet")
-	// ErrStore means the directory store failed or could not be reached
-	// in time.
+	// ErrStore means the directory store failed or did not answer in time.
 	ErrStore = errors.New("the directory store failed")
 )
 
@@ -36,20 +34,15 @@ const DefaultMaxDeletePercent = 20
 // that, so a sync may take longer.
 const LeaseTTL = time.Minute
 
-// Deadlines of the store calls a sync makes (the lease's is leaseCallTimeout).
-const (
-	// readTimeout bounds reading what the store holds, to plan.
-	readTimeout = time.Minute
-	// recordTimeout bounds recording a run.
-	recordTimeout = 10 * time.Second
-)
-
-// Deadlines of the store calls that plan and apply a sync. Reading the
-// digest is one small document; reading every hash or writing a first sync
-// of a hundred thousand employees takes seconds, retries included.
+// Deadlines of the store calls a sync makes (the lease's is
+// leaseCallTimeout). The digest is one small document; reading every hash
+// or writing a first sync of 100,000 employees takes seconds, retries
+// included.
 const (
 	digestTimeout = 15 * time.Second
+	readTimeout   = time.Minute
 	applyTimeout  = 2 * time.Minute
+	recordTimeout = 10 * time.Second
 )
 
 // Options are a run's switches.
@@ -70,7 +63,7 @@ type Engine struct {
 	after            func(time.Duration) <-chan time.Time
 	leaseTTL         time.Duration
 	running          sync.Mutex
-	feedback         Feedback // nil: HR is not shown the result in the sheet
+	feedback         Feedback // nil: HR is not shown the result
 	history          History
 }
 
@@ -86,8 +79,7 @@ func WithHolder(holder string) EngineOption { return func(e *Engine) { e.holder 
 func WithClock(now func() time.Time) EngineOption { return func(e *Engine) { e.now = now } }
 
 // WithAfter sets how the lease holder waits for its next renewal; the
-// default is time.After. Tests pass a clock they advance (clocktest) with
-// WithClock.
+// default is time.After.
 func WithAfter(after func(time.Duration) <-chan time.Time) EngineOption {
 	return func(e *Engine) { e.after = after }
 }
@@ -111,14 +103,13 @@ func NewEngine(source Source, store Store, maxDeletePercent float64, opts ...Eng
 func defaultHolder() string {
 	host, _ := os.Hostname()
 	var b [4]byte
-	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
+	_, _ = rand.Read(b[:]) // never fails on supported platforms
 	return fmt.Sprintf("%s/%d/%x", host, os.Getpid(), b)
 }
 
 // Run performs one sync. It always returns a report, also alongside an
 // error: a failed read (ErrRead) or a refused plan (ErrRefused) changes
-// nothing and says why in the report; a failed write says in
-// Report.Landed whether none, part or all of the changes landed.
+// nothing; after a failed write Report.Landed says how much landed.
 func (e *Engine) Run(ctx context.Context, opts Options) (Report, error) {
 	start := time.Now()
 	r := Report{DryRun: opts.DryRun, Forced: opts.Force, StartedAt: start.UTC(), Problems: []roster.Problem{}, Landed: LandedNone}
@@ -178,8 +169,7 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report, lease *leaseH
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrRead, sourceError{err})
 	}
-	// The clock matters: a leave date that arrives changes the outcome of
-	// an unchanged sheet.
+	// A leave date that arrives changes the outcome of an unchanged sheet.
 	parsed, err := roster.ParseRoster(rows, e.now())
 	r.Problems = append(r.Problems, parsed.Problems...)
 	if err != nil {

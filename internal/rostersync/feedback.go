@@ -9,8 +9,8 @@ import (
 )
 
 // Feedback is the tab of HR's spreadsheet that shows each sync's result
-// (ROLLCALL_FEEDBACK_TAB). What it says is the sync's (feedback_text.go);
-// a Feedback only reads and writes its cells.
+// (ROLLCALL_FEEDBACK_TAB); it only reads and writes the cells of the text
+// that feedback_text.go makes.
 type Feedback interface {
 	// Write reads what the tab shows, as text rows (nil when there is no
 	// tab yet), and hands it to page. When page returns true, Write
@@ -19,10 +19,9 @@ type Feedback interface {
 	Write(ctx context.Context, page func(shown [][]string) (FeedbackPage, bool)) (written bool, err error)
 }
 
-// FeedbackPage is the feedback tab's text, row by row from A1. Row 1 is a
-// title; the rows above HeaderRow (1-based) are labelled lines, their label
-// in the first cell; HeaderRow heads a table. A person reads it with the
-// rows down to HeaderRow kept on screen.
+// FeedbackPage is the feedback tab's text, row by row from A1: a title,
+// labelled lines, and at HeaderRow (1-based) the header of a table; the
+// rows down to HeaderRow stay on screen.
 type FeedbackPage struct {
 	Rows      [][]string
 	HeaderRow int
@@ -36,12 +35,9 @@ type History interface {
 
 // FeedbackRun is what HR is told about one run.
 type FeedbackRun struct {
-	// Report is the run's report.
 	Report Report
-	// Err is why the run failed or was refused (errors.Is works on it); nil
-	// for a done run.
-	Err error
-	// MaxDeletePercent is the deletion brake's threshold.
+	// Err is why the run failed or was refused; nil for a done run.
+	Err              error
 	MaxDeletePercent float64
 	// Employees is how many employees the directory holds after the run.
 	Employees int
@@ -50,14 +46,13 @@ type FeedbackRun struct {
 	LastChange *Report
 }
 
-// FeedbackStatus is the report's account of the feedback write.
+// FeedbackStatus is the report's account of the feedback write: written by
+// this run, already showing this result, or failed (the sync's outcome
+// stands).
 type FeedbackStatus struct {
-	// Written is true when the tab was (re)written by this run.
-	Written bool `json:"written"`
-	// Unchanged is true when the tab already showed this result.
-	Unchanged bool `json:"unchanged,omitempty"`
-	// Error says why the write failed; the sync's own outcome stands.
-	Error string `json:"error,omitempty"`
+	Written   bool   `json:"written"`
+	Unchanged bool   `json:"unchanged,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 // WithFeedback makes the engine show HR every run that is not a dry run and
@@ -66,19 +61,18 @@ func WithFeedback(f Feedback, history History) EngineOption {
 	return func(e *Engine) { e.feedback, e.history = f, history }
 }
 
-// feedbackTimeout bounds the whole feedback write, retries included: past
-// it the sync's outcome stands and HR sees the result at the next run.
+// feedbackTimeout bounds the whole feedback write, retries included.
 const feedbackTimeout = time.Minute
 
-// sourceError marks a failure to read the source: the sheet was never seen,
-// so there is nothing to tell HR in it.
+// sourceError marks a failure to read the sheet: there is nothing to tell
+// HR in it.
 type sourceError struct{ err error }
 
 func (e sourceError) Error() string { return e.err.Error() }
 func (e sourceError) Unwrap() error { return e.err }
 
-// giveFeedback writes the run for HR if it should, and records the outcome
-// in r. A failure is logged and never changes the sync's outcome.
+// giveFeedback writes the run for HR if it should, and records how in r; a
+// failure never changes the sync's outcome.
 func (e *Engine) giveFeedback(ctx context.Context, r *Report, runErr error) {
 	if e.feedback == nil || r.DryRun || errors.As(runErr, new(sourceError)) {
 		return
@@ -109,7 +103,7 @@ func (e *Engine) fromHistory(ctx context.Context, run *FeedbackRun) {
 	applied := r.Applied() && run.Err == nil
 	if applied {
 		run.Employees = r.Employees
-		if r.Added+r.Updated+r.Deleted > 0 {
+		if r.changed() {
 			run.LastChange = &r
 			return
 		}
@@ -127,17 +121,18 @@ func (e *Engine) fromHistory(ctx context.Context, run *FeedbackRun) {
 		// Every stored employee was planned as unchanged, updated or deleted.
 		run.Employees, sizeKnown = r.Unchanged+r.Updated+r.Deleted, true
 	}
-	for i := range runs {
-		h := runs[i]
+	for _, h := range runs {
 		if !h.Applied() {
 			continue
 		}
 		if !sizeKnown {
 			run.Employees, sizeKnown = h.Employees, true
 		}
-		if h.Added+h.Updated+h.Deleted > 0 {
+		if h.changed() {
 			run.LastChange = &h
 			return
 		}
 	}
 }
+
+func (r Report) changed() bool { return r.Added+r.Updated+r.Deleted > 0 }

@@ -12,8 +12,7 @@ import (
 )
 
 // The feedback tab's layout: a title, five labelled lines, a blank row, the
-// header of the problem table and one row per problem. The rows down to the
-// header are frozen, so the summary stays on screen above a long table.
+// header of the problem table and one row per problem.
 const (
 	feedbackTitle    = "직원 명단 동기화 결과 (rollcall)"
 	labelSince       = "기준 시각"
@@ -27,10 +26,9 @@ const (
 	maxProblemsShown = 500 // a new tab has 1,000 rows; a longer list helps nobody
 )
 
-// feedbackPage is the tab for run, given what it shows now (nil when there
-// is no tab yet), and false when it already shows the run. "기준 시각" is
-// when the result first stood: a run that changes nothing else leaves it,
-// and the tab, as they are.
+// feedbackPage is the tab for run, given what it shows now, and false when
+// it already shows the run. "기준 시각" is when the result first stood: a
+// run that changes nothing else leaves it, and the tab, as they are.
 func feedbackPage(run FeedbackRun, shown [][]string) (FeedbackPage, bool) {
 	keptSince, keptChange := cellAt(shown, sinceRow, 2), cellAt(shown, lastChangeRow, 2)
 	if cellAt(shown, lastChangeRow, 1) != labelLastChange {
@@ -42,15 +40,14 @@ func feedbackPage(run FeedbackRun, shown [][]string) (FeedbackPage, bool) {
 	return FeedbackPage{Rows: feedbackRows(run, seoulTime(run.Report.Finished()), keptChange), HeaderRow: headerRow}, true
 }
 
-// seoulTime shows t as HR reads it.
 func seoulTime(t time.Time) string {
 	return t.In(roster.Seoul).Format("2006-01-02 15:04") + " (한국 시간)"
 }
 
-// feedbackRows is the tab's text for run, row by row. since is the "기준
-// 시각" line; lastChange, when not empty, stands in for a history that no
-// longer knows the last change (the tab's own line, kept). Only row numbers,
-// codes, counts and fixed Korean text appear: never a cell's content.
+// feedbackRows is the tab's text for run. lastChange, when not empty, is
+// the tab's own line, kept for a history that no longer knows the last
+// change. Only row numbers, codes, counts and fixed text appear: never a
+// cell's content.
 func feedbackRows(run FeedbackRun, since, lastChange string) [][]string {
 	r := run.Report
 	rows := [][]string{
@@ -141,8 +138,8 @@ func cellAt(rows [][]string, r, c int) string {
 	return ""
 }
 
-// sameRows compares rows as a tab's reader returns them: trailing empty
-// cells and rows left out.
+// sameRows compares rows without their trailing empty cells and rows, as a
+// tab's reader leaves them out.
 func sameRows(a, b [][]string) bool {
 	return slices.EqualFunc(trimRows(a), trimRows(b), slices.Equal[[]string])
 }

@@ -1,9 +1,8 @@
 package rostersync
 
-// The sync lease, all of it: what a store keeps (Lease) and how every store
-// decides a request (TakeLease, called inside the store's transaction), and
-// a sync's hold on it (holdLease), renewed on the engine's clock while the
-// sync runs.
+// The sync lease, all of it: what a store keeps (Lease), how every store
+// decides a request (TakeLease, inside the store's transaction), and a
+// sync's hold on it (holdLease), renewed on the engine's clock.
 
 import (
 	"context"
@@ -18,6 +17,14 @@ import (
 // ErrBadLease refuses a lease request that could never be honoured.
 var ErrBadLease = errors.New("bad lease request")
 
+// ErrLeaseLost means the sync lease expired or went to another holder while
+// the sync ran; the sync stopped before writing anything more.
+var ErrLeaseLost = errors.New("the sync lease was lost")
+
+// leaseCallTimeout bounds one take or renewal of the lease: with the store
+// down, a sync is turned away within it rather than hanging.
+const leaseCallTimeout = 10 * time.Second
+
 // Lease is the sync lease as a store keeps it: who holds it, since when, and
 // until when.
 type Lease struct {
@@ -29,9 +36,8 @@ type Lease struct {
 // TakeLease decides a request by holder, at now, for ttl, given the lease
 // the store holds (found is false when it holds none). It returns the lease
 // to store: a new one when there was none or it has expired, the same one
-// extended when holder already holds it. While another holder's lease is
-// unexpired it returns an error wrapping ErrBusy. Stores call it inside the
-// transaction that read held, so that every store decides alike.
+// extended when holder already holds it; while another holder's lease is
+// unexpired, an error wrapping ErrBusy.
 func TakeLease(held Lease, found bool, holder string, now time.Time, ttl time.Duration) (Lease, error) {
 	if holder == "" || ttl <= 0 {
 		return Lease{}, fmt.Errorf("%w: holder %q, ttl %v (want a holder and a positive ttl)", ErrBadLease, holder, ttl)
@@ -47,37 +53,22 @@ func TakeLease(held Lease, found bool, holder string, now time.Time, ttl time.Du
 	return Lease{Holder: holder, AcquiredAt: acquired, ExpiresAt: now.Add(ttl)}, nil
 }
 
-// ErrLeaseLost means the sync lease expired or went to another holder while
-// the sync ran; the sync stopped before writing anything more.
-var ErrLeaseLost = errors.New("the sync lease was lost")
-
-// leaseCallTimeout bounds one take or renewal of the lease: with the store
-// down, a sync is turned away within it rather than hanging.
-const leaseCallTimeout = 10 * time.Second
-
 // leaseHold is a sync's hold on the lease: it renews the lease every third
 // of its ttl while the sync runs, and cancels the sync's context (cause
 // ErrLeaseLost) when another holder has taken it or it expired unrenewed.
 type leaseHold struct {
-	store  Store
-	holder string
-	ttl    time.Duration
-	now    func() time.Time
-	after  func(time.Duration) <-chan time.Time
+	e      *Engine
 	cancel context.CancelCauseFunc
-	stop   chan struct{}
 	done   chan struct{}
 
 	mu    sync.Mutex
 	until time.Time // the lease's expiry as this process last took it
 }
 
-// holdLease takes the lease for e's holder and keeps it until release,
-// reading and waiting on e's clock. The returned context is ctx, cancelled
-// when the lease is lost.
+// holdLease takes the lease for e's holder and keeps it until release. The
+// returned context is ctx, cancelled when the lease is lost.
 func (e *Engine) holdLease(ctx context.Context) (context.Context, *leaseHold, error) {
-	h := &leaseHold{store: e.store, holder: e.holder, ttl: e.leaseTTL, now: e.now, after: e.after,
-		stop: make(chan struct{}), done: make(chan struct{})}
+	h := &leaseHold{e: e, done: make(chan struct{})}
 	if err := h.renew(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -90,7 +81,7 @@ func (e *Engine) holdLease(ctx context.Context) (context.Context, *leaseHold, er
 // renew takes the lease again, extending it by ttl. The expiry counts from
 // before the call, so that it is never later than the store's.
 func (h *leaseHold) renew(ctx context.Context) error {
-	start := h.now()
+	start := h.e.now()
 	h.mu.Lock()
 	timeout := leaseCallTimeout
 	if !h.until.IsZero() {
@@ -99,25 +90,33 @@ func (h *leaseHold) renew(ctx context.Context) error {
 	h.mu.Unlock()
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := h.store.AcquireLease(cctx, h.holder, h.ttl); err != nil {
+	if err := h.e.store.AcquireLease(cctx, h.e.holder, h.e.leaseTTL); err != nil {
 		return err
 	}
 	h.mu.Lock()
-	h.until = start.Add(h.ttl)
+	h.until = start.Add(h.e.leaseTTL)
 	h.mu.Unlock()
 	return nil
 }
 
+// lost cancels the sync when err says another holder has the lease.
+func (h *leaseHold) lost(err error) bool {
+	if errors.Is(err, ErrBusy) {
+		h.cancel(fmt.Errorf("%w: %w", ErrLeaseLost, err))
+		return true
+	}
+	return false
+}
+
 // confirm renews the lease before a write: it returns an error wrapping
-// ErrLeaseLost when the lease is no longer this sync's, and the store's
-// error (wrapping ErrStore) when the store cannot say.
+// ErrLeaseLost when the lease is no longer this sync's, and one wrapping
+// ErrStore when the store cannot say.
 func (h *leaseHold) confirm(ctx context.Context) error {
 	if err := context.Cause(ctx); errors.Is(err, ErrLeaseLost) {
 		return err
 	}
 	err := h.renew(ctx)
-	if errors.Is(err, ErrBusy) {
-		h.cancel(fmt.Errorf("%w: %w", ErrLeaseLost, err))
+	if h.lost(err) {
 		return context.Cause(ctx)
 	}
 	if err != nil {
@@ -127,8 +126,8 @@ func (h *leaseHold) confirm(ctx context.Context) error {
 }
 
 // keep renews the lease until release, and cancels the sync when it is
-// lost. A renewal that fails for another reason (the store is slow or
-// down) is tried again sooner as expiry nears; at expiry the sync stops.
+// lost. A renewal that fails otherwise (the store is slow or down) is tried
+// again sooner as expiry nears; at expiry the sync stops.
 func (h *leaseHold) keep(ctx context.Context) {
 	defer close(h.done)
 	for {
@@ -138,42 +137,37 @@ func (h *leaseHold) keep(ctx context.Context) {
 			return
 		}
 		select {
-		case <-h.stop:
-			return
 		case <-ctx.Done():
 			return
-		case <-h.after(min(h.ttl/3, left)):
+		case <-h.e.after(min(h.e.leaseTTL/3, left)):
 		}
 		if h.left() <= 0 {
 			continue // expired while waiting: the loop says so
 		}
 		err := h.renew(ctx)
-		switch {
-		case errors.Is(err, ErrBusy):
-			h.cancel(fmt.Errorf("%w: %w", ErrLeaseLost, err))
+		if h.lost(err) {
 			return
-		case err != nil && ctx.Err() == nil:
+		}
+		if err != nil && ctx.Err() == nil {
 			logging.FromContext(ctx).WarnContext(ctx, "could not renew the sync lease; trying again", "error", err.Error())
 		}
 	}
 }
 
-// left returns how long the lease lasts unrenewed.
 func (h *leaseHold) left() time.Duration {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.until.Sub(h.now())
+	return h.until.Sub(h.e.now())
 }
 
 // release stops renewing and gives the lease up, even when ctx is done: an
 // unreleased lease only delays the next sync until it expires.
 func (h *leaseHold) release(ctx context.Context) {
-	close(h.stop)
-	<-h.done
 	h.cancel(nil)
+	<-h.done
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := h.store.ReleaseLease(rctx, h.holder); err != nil {
+	if err := h.e.store.ReleaseLease(rctx, h.e.holder); err != nil {
 		logging.FromContext(ctx).WarnContext(ctx, "could not release the sync lease; it expires by itself", "error", err.Error())
 	}
 }

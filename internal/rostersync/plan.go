@@ -19,8 +19,8 @@ type Plan struct {
 	Stored int
 }
 
-// NewPlan compares the employees the sheet lists with the content hashes
-// (phone → hash) the store holds.
+// NewPlan compares the sheet's employees with the store's content hashes
+// (phone → hash).
 func NewPlan(employees []roster.Employee, stored map[string]string) Plan {
 	p := Plan{Stored: len(stored)}
 	listed := make(map[string]bool, len(employees))
@@ -54,11 +54,10 @@ func (p Plan) Puts() []roster.Employee {
 const brakeMinDeletes = 3
 
 // TripsBrake reports whether the plan deletes more than maxPercent of the
-// stored directory and more than a handful of employees — the signature of
-// a wrong sheet, an emptied tab or a broken export rather than of leavers.
+// stored directory and more than a handful of employees: a wrong sheet, an
+// emptied tab or a broken export rather than leavers.
 func (p Plan) TripsBrake(maxPercent float64) bool {
 	n := len(p.Deleted)
-	// Written so that a NaN threshold trips the brake rather than
-	// releasing it: every comparison with NaN is false.
+	// A NaN threshold trips the brake: every comparison with NaN is false.
 	return n > brakeMinDeletes && !(float64(n)*100 <= maxPercent*float64(p.Stored))
 }

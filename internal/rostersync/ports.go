@@ -16,36 +16,51 @@ type Source interface {
 	Rows(ctx context.Context) ([][]string, error)
 }
 
-// Store is where the sync copies the sheet.
+// Store is where the sync copies the sheet; docs/replication.md says what
+// it keeps and why.
 type Store interface {
-	// Digest returns the digest (DigestOfHashes) of what the store holds,
-	// reading a constant amount whatever the directory's size, or "" when
-	// it cannot vouch for one (never applied, or an Apply interrupted).
+	// Digest returns the digest (replication.DigestOfHashes) of what the
+	// store holds, in a constant-size read, or "" when it cannot vouch for
+	// one (never applied, or an Apply interrupted).
 	Digest(ctx context.Context) (string, error)
 	// Hashes returns the content hash (roster.Employee.Hash) of every
 	// stored employee, keyed by E.164 phone.
 	Hashes(ctx context.Context) (map[string]string, error)
-	// Apply writes puts (added or changed employees) and removes the
-	// employees whose phones are in deletes, keeps Digest in step and moves
-	// the directory's version with a record of the phones changed. A store
-	// applies it atomically where it can. Where it cannot, an Apply cut
-	// short returns an error wrapping replication.ErrInterrupted and leaves
-	// Digest "" and Hashes reading what was written, so that the next
-	// sync's plan repairs it (docs/replication.md); any other error means
-	// nothing changed. An Apply with nothing to do only makes Digest right
-	// again if it was not.
+	// Apply writes puts and removes the employees of deletes, keeping Digest
+	// in step and moving the version with a record of the phones changed.
+	// Where it cannot be atomic, an Apply cut short returns an error
+	// wrapping replication.ErrInterrupted and leaves Digest "" for the next
+	// sync to repair; any other error means nothing changed. An Apply with
+	// nothing to do only makes Digest right again.
 	Apply(ctx context.Context, puts []roster.Employee, deletes []string) error
-	// RecordRun keeps the report of a finished run in the sync history
-	// (the last few dozen runs). A run that was applied — not a dry run, not
-	// refused, no error — also marks the directory as synced.
+	// RecordRun keeps the report of a finished run in the sync history;
+	// an applied run (Report.Applied) also marks the directory synced.
 	RecordRun(ctx context.Context, r Report) error
-	// AcquireLease takes the sync lease for holder until ttl has passed, so
-	// that one sync runs at a time across processes and instances. It
-	// returns an error wrapping ErrBusy while another holder's lease is
-	// unexpired; an expired lease (its holder crashed) is taken over.
+	// AcquireLease takes the sync lease for holder until ttl has passed
+	// (TakeLease decides), so that one sync runs at a time across
+	// instances; ErrBusy while another holder's lease is unexpired.
 	AcquireLease(ctx context.Context, holder string, ttl time.Duration) error
 	// ReleaseLease gives the lease up if holder still holds it.
 	ReleaseLease(ctx context.Context, holder string) error
+}
+
+// PlanApplier is a Store that also revokes Kakao users' bindings as it
+// applies a plan: those to the phones it deletes and those to the phones
+// whose employee is now another person, judged against the plan's Updated
+// (a binding is to a person: contract, section 3).
+type PlanApplier interface {
+	// ApplyPlan applies p as Apply(p.Puts(), p.Deleted) does and returns
+	// how many bindings it revoked.
+	ApplyPlan(ctx context.Context, p Plan) (revoked int, err error)
+}
+
+// applyPlan applies p to st and returns how many bindings it revoked: 0
+// from a store that keeps no bindings.
+func applyPlan(ctx context.Context, st Store, p Plan) (int, error) {
+	if pa, ok := st.(PlanApplier); ok {
+		return pa.ApplyPlan(ctx, p)
+	}
+	return 0, st.Apply(ctx, p.Puts(), p.Deleted)
 }
 
 // KeptRuns is how many run reports a store's history keeps: the newest, by
@@ -58,14 +73,4 @@ func CheckRunsLimit(limit int) error {
 		return fmt.Errorf("read the sync history: limit must be at least 1, got %d", limit)
 	}
 	return nil
-}
-
-// Applied reports whether the run changed the store or could have: a real
-// run that was neither refused nor failed.
-func (r Report) Applied() bool { return !r.DryRun && !r.Refused && r.Error == "" }
-
-// Finished is when the run ended: StartedAt plus DurationMS milliseconds,
-// what a store records as the directory's last sync.
-func (r Report) Finished() time.Time {
-	return r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond)
 }

@@ -8,15 +8,13 @@ import (
 
 // What a run's Report.Landed says.
 const (
-	// LandedNone: the run changed nothing in the store (a dry run, a
-	// refusal, an unchanged sheet, or a failure before anything landed).
+	// LandedNone: the run changed nothing in the store.
 	LandedNone = "none"
-	// LandedPart: the run failed part-way through its writes; some of its
-	// changes may be in the store, which marks them pending, and the next
-	// sync completes or repairs them (docs/replication.md).
+	// LandedPart: the run failed part-way through its writes; the next sync
+	// completes or repairs them (docs/replication.md).
 	LandedPart = "part"
-	// LandedAll: every change the run planned is in the store; a failed
-	// run failed after that (recording the run).
+	// LandedAll: every planned change is in the store; a failed run failed
+	// after (recording the run).
 	LandedAll = "all"
 )
 
@@ -39,24 +37,32 @@ type Report struct {
 	Updated   int `json:"updated"`
 	Deleted   int `json:"deleted"`
 	Unchanged int `json:"unchanged"`
-	// BindingsRevoked counts the Kakao users' bindings the run deleted:
-	// those of leavers, and those to a phone now another person's. Each of
-	// those users must verify again.
+	// BindingsRevoked counts the Kakao users' bindings the run deleted
+	// (leavers', and those to a phone now another person's).
 	BindingsRevoked int `json:"bindings_revoked"`
 	// Problems lists the rows that were skipped, and why.
 	Problems []roster.Problem `json:"problems"`
-	// IgnoredColumns holds the header texts of the sheet's columns that
-	// were not read (no cell content), so a column HR meant is seen missing.
+	// IgnoredColumns holds the headers of the columns not read, so that a
+	// column HR meant is seen missing.
 	IgnoredColumns []string `json:"ignored_columns,omitempty"`
-	// Error is set when the run failed; Landed says what it changed.
+	// Error is set when the run failed.
 	Error string `json:"error,omitempty"`
-	// Landed says how much of the run's changes reached the store:
-	// LandedNone, LandedPart or LandedAll.
+	// Landed says how much of the run's changes reached the store.
 	Landed     string    `json:"landed"`
 	StartedAt  time.Time `json:"started_at"`
 	DurationMS int64     `json:"duration_ms"`
 
 	// Feedback says whether the result reached HR's feedback tab; nil when
-	// there is none (ROLLCALL_FEEDBACK_TAB unset, a dry run, an unread sheet).
+	// none was written (no tab configured, a dry run, an unread sheet).
 	Feedback *FeedbackStatus `json:"feedback,omitempty"`
+}
+
+// Applied reports whether the run changed the store or could have: a real
+// run that was neither refused nor failed.
+func (r Report) Applied() bool { return !r.DryRun && !r.Refused && r.Error == "" }
+
+// Finished is when the run ended, StartedAt plus DurationMS: what a store
+// records as the directory's last sync.
+func (r Report) Finished() time.Time {
+	return r.StartedAt.Add(time.Duration(r.DurationMS) * time.Millisecond)
 }

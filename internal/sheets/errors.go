@@ -1,6 +1,7 @@
 package sheets
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,63 +14,56 @@ import (
 	"google.golang.org/api/googleapi"
 )
 
-// Errors an operator can act on. Every error Rows returns for them wraps one
-// of these (compare with errors.Is) and the *googleapi.Error behind it
-// (errors.As).
+// Errors an operator can act on; each wraps the *googleapi.Error behind it.
 var (
-	// ErrForbidden: the credentials may not read the spreadsheet, because
-	// it is not shared with the account rollcall runs as.
+	// ErrForbidden: the spreadsheet is not shared with rollcall's account.
 	ErrForbidden = errors.New("access to the spreadsheet is denied")
 	// ErrNotFound: no spreadsheet has that id, or no tab has that gid.
 	ErrNotFound = errors.New("spreadsheet not found")
 	// ErrBadRange: the API cannot parse the range, or its tab does not exist.
 	ErrBadRange = errors.New("bad range")
-	// ErrAPIDisabled: the Google Sheets API is not enabled in the Google
-	// Cloud project that the credentials belong to.
+	// ErrAPIDisabled: the Sheets API is off in the credentials' project.
 	ErrAPIDisabled = errors.New("the Google Sheets API is disabled")
-	// ErrNotSpreadsheet: the id names a file Google Sheets can open but the
-	// API cannot read, such as an uploaded .xlsx file.
+	// ErrNotSpreadsheet: a file the API cannot read, such as an uploaded .xlsx.
 	ErrNotSpreadsheet = errors.New("not a Google Sheets document")
-	// ErrQuota: the Sheets API's per-minute quota was used up, every
-	// attempt of the read included.
+	// ErrQuota: the per-minute quota was used up, every attempt included.
 	ErrQuota = errors.New("the Sheets API quota is exceeded")
 )
 
-// unknownAccount is how a 403 names the account when rollcall cannot tell.
-const unknownAccount = "the service account rollcall runs as"
+// errRefused is a 401's: the credentials themselves were refused.
+var errRefused = errors.New("the credentials were refused")
 
-// explain turns a failed call into an error that says what to do about it.
-// rangeA1 is the range that was read, or "" for a call that reads none;
-// it came from ROLLCALL_SHEET_RANGE when s has one.
+// explain turns a failed call into an error that says what to do about it;
+// rangeA1 is the range that was read, if any.
 func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempts int) error {
 	id := s.ref.SpreadsheetID
-	var gerr *googleapi.Error
-	if !errors.As(err, &gerr) {
+	gerr, ok := errors.AsType[*googleapi.Error](err)
+	if !ok {
 		if attempts > 1 {
 			return fmt.Errorf("read spreadsheet %s: failed %d times: %w", id, attempts, err)
 		}
 		return fmt.Errorf("read spreadsheet %s: %w", id, err)
 	}
 	cause := apiError{gerr}
+	explained := func(sentinel error, detail, fix string) error {
+		return withFix(fmt.Errorf("read spreadsheet %s: %w%s (%w)", id, sentinel, detail, cause), fix)
+	}
 	status, reasons := parseBody(gerr.Body)
 	switch {
-	case gerr.Code == http.StatusForbidden && (reasons["SERVICE_DISABLED"] || reasons["accessNotConfigured"]):
-		fix := "enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials " +
-			"(gcloud services enable sheets.googleapis.com)"
-		return withFix(fmt.Errorf("read spreadsheet %s: %w in the Google Cloud project of rollcall's credentials: "+
-			"enable sheets.googleapis.com there (%w)", id, ErrAPIDisabled, cause), fix)
+	case isDisabled(gerr, reasons):
+		return explained(ErrAPIDisabled, " in the Google Cloud project of rollcall's credentials: enable sheets.googleapis.com there",
+			"enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials "+
+				"(gcloud services enable sheets.googleapis.com)")
 	case gerr.Code == http.StatusForbidden:
-		account := s.accountName(ctx)
-		fix := "share the spreadsheet with " + account + " as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)"
-		return withFix(fmt.Errorf("read spreadsheet %s: %w: the sheet is not shared with %s: share it as Viewer (%w)",
-			id, ErrForbidden, account, cause), fix)
+		account := cmp.Or(s.Account(ctx), "the service account rollcall runs as")
+		return explained(ErrForbidden, ": the sheet is not shared with "+account+": share it as Viewer",
+			"share the spreadsheet with "+account+" as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)")
 	case gerr.Code == http.StatusNotFound:
-		return withFix(fmt.Errorf("read spreadsheet %s: %w: check the id in ROLLCALL_SOURCE (%w)", id, ErrNotFound, cause),
+		return explained(ErrNotFound, ": check the id in ROLLCALL_SOURCE",
 			"put the spreadsheet's URL, as the browser shows it, in ROLLCALL_SOURCE")
 	case gerr.Code == http.StatusBadRequest && status == "FAILED_PRECONDITION":
 		fix := "open it in Google Sheets, use File > Save as Google Sheets, and put the new sheet's URL in ROLLCALL_SOURCE"
-		return withFix(fmt.Errorf("read spreadsheet %s: %w (an uploaded Excel file?): %s (%w)",
-			id, ErrNotSpreadsheet, fix, cause), fix)
+		return explained(ErrNotSpreadsheet, " (an uploaded Excel file?): "+fix, fix)
 	case gerr.Code == http.StatusBadRequest && rangeA1 != "":
 		// "Unable to parse range: NOPE!A5:F15" is most often a tab name
 		// typed wrong: name the tabs that exist.
@@ -81,15 +75,14 @@ func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempt
 		if s.rangeA1 != "" {
 			hint += ": check ROLLCALL_SHEET_RANGE"
 		}
-		return withFix(fmt.Errorf("read spreadsheet %s: %w %q%s (%w)", id, ErrBadRange, rangeA1, hint, cause), fix)
+		return explained(ErrBadRange, fmt.Sprintf(" %q%s", rangeA1, hint), fix)
 	case gerr.Code == http.StatusTooManyRequests:
-		fix := "wait a minute and try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console"
-		return withFix(fmt.Errorf("read spreadsheet %s: %w: the next sync will try again; if it lasts, "+
-			"ask for a higher Sheets API quota in the Google Cloud console (%w)", id, ErrQuota, cause), fix)
+		return explained(ErrQuota, ": the next sync will try again; if it lasts, "+
+			"ask for a higher Sheets API quota in the Google Cloud console",
+			"wait a minute and try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console")
 	case gerr.Code == http.StatusUnauthorized:
-		fix := "check Application Default Credentials (on a workstation: gcloud auth application-default login)"
-		return withFix(fmt.Errorf("read spreadsheet %s: the credentials were refused: "+
-			"check Application Default Credentials (%w)", id, cause), fix)
+		return explained(errRefused, ": check Application Default Credentials",
+			"check Application Default Credentials (on a workstation: gcloud auth application-default login)")
 	case attempts > 1:
 		return fmt.Errorf("read spreadsheet %s: failed %d times (%w)", id, attempts, cause)
 	default:
@@ -97,8 +90,13 @@ func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempt
 	}
 }
 
-// fixError is an explained error with its fix alone, in one sentence, for
-// `rollcall doctor`.
+// isDisabled says whether a refusal is the API's being disabled in the
+// credentials' project rather than the sheet's not being shared.
+func isDisabled(gerr *googleapi.Error, reasons map[string]bool) bool {
+	return gerr.Code == http.StatusForbidden && (reasons["SERVICE_DISABLED"] || reasons["accessNotConfigured"])
+}
+
+// fixError is an explained error with its fix alone, for rollcall doctor.
 type fixError struct {
 	err error
 	fix string
@@ -124,49 +122,41 @@ func (e apiError) Error() string {
 
 func (e apiError) Unwrap() error { return e.err }
 
-// parseBody reads the canonical status ("FAILED_PRECONDITION") and the
-// reasons of an error body in Google's shape, which googleapi.Error does not
-// keep in fields of its own.
+// parseBody reads the status ("FAILED_PRECONDITION") and the reasons of an
+// error body in Google's shape, which googleapi.Error does not keep.
 func parseBody(body string) (status string, reasons map[string]bool) {
+	type reason struct {
+		Reason string `json:"reason"`
+	}
 	var b struct {
 		Error struct {
-			Status  string `json:"status"`
-			Details []struct {
-				Reason string `json:"reason"`
-			} `json:"details"`
-			Errors []struct {
-				Reason string `json:"reason"`
-			} `json:"errors"`
+			Status          string `json:"status"`
+			Details, Errors []reason
 		} `json:"error"`
 	}
 	reasons = map[string]bool{}
 	if json.Unmarshal([]byte(body), &b) != nil {
 		return "", reasons
 	}
-	for _, d := range b.Error.Details {
-		reasons[d.Reason] = true
-	}
-	for _, e := range b.Error.Errors {
-		reasons[e.Reason] = true
+	for _, r := range append(b.Error.Details, b.Error.Errors...) {
+		reasons[r.Reason] = true
 	}
 	return b.Error.Status, reasons
 }
 
-// accountName says whom the sheet must be shared with.
-func (s *Source) accountName(ctx context.Context) string {
-	if s.account != "" {
+// Account names the Google account the source's calls run as, or "" when
+// it cannot tell.
+func (s *Source) Account(ctx context.Context) string {
+	if s.account != "" || !s.onMetadata {
 		return s.account
 	}
-	if s.onMetadata {
-		// Cloud Run and GCE: the credentials come from the metadata server,
-		// which knows the service account's email.
-		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		if email, err := metadata.EmailWithContext(ctx, "default"); err == nil && email != "" {
-			return email
-		}
+	// Cloud Run and GCE: the metadata server knows the account.
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if email, err := metadata.EmailWithContext(ctx, "default"); err == nil {
+		return email
 	}
-	return unknownAccount
+	return ""
 }
 
 // accountFromJSON names the account behind an Application Default

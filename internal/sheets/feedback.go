@@ -1,6 +1,7 @@
 package sheets
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,21 +18,19 @@ import (
 var _ rostersync.Feedback = (*Feedback)(nil)
 
 // Feedback writes each sync's result into one tab of HR's spreadsheet
-// (ROLLCALL_FEEDBACK_TAB), creating it when missing. It writes to that tab
-// only, and only when what it shows changed, so that an unchanged sync makes
-// no new revision of HR's spreadsheet.
+// (ROLLCALL_FEEDBACK_TAB), creating it when missing, and only when what it
+// shows changed: an unchanged sync makes no new revision.
 type Feedback struct {
 	src *Source
 	tab string
 }
 
-// Feedback returns the writer of the tab Options.FeedbackTab names, through
-// the same client as the reads, or nil when there is none.
+// Feedback returns the writer of Options.FeedbackTab, or nil without one.
 func (s *Source) Feedback() *Feedback {
-	if s.feedbackTab == "" {
+	if s.opts.FeedbackTab == "" {
 		return nil
 	}
-	return &Feedback{src: s, tab: s.feedbackTab}
+	return &Feedback{src: s, tab: s.opts.FeedbackTab}
 }
 
 // Write hands page what the tab shows and, when page asks, writes the page
@@ -64,18 +63,14 @@ func (f *Feedback) Write(ctx context.Context, page func(shown [][]string) (roste
 
 // find looks the tab up by title and returns its sheetId.
 func (f *Feedback) find(ctx context.Context) (int64, bool, error) {
-	var ss *gsheets.Spreadsheet
-	_, err := f.src.retry(ctx, "spreadsheets.get", func(ctx context.Context) error {
-		var err error
-		ss, err = f.src.svc.Spreadsheets.Get(f.src.ref.SpreadsheetID).
-			Fields("sheets.properties(sheetId,title)").Context(ctx).Do()
-		return err
+	ss, _, err := retry(ctx, f.src, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
+		return f.src.svc.Spreadsheets.Get(f.src.ref.SpreadsheetID).Fields("sheets.properties(sheetId,title)").Context(ctx).Do()
 	})
 	if err != nil {
 		return 0, false, f.explain(ctx, "find", err)
 	}
-	for _, sh := range ss.Sheets {
-		if sh != nil && sh.Properties != nil && sh.Properties.Title == f.tab {
+	for _, sh := range sortedTabs(ss) {
+		if sh.Properties.Title == f.tab {
 			return sh.Properties.SheetId, true, nil
 		}
 	}
@@ -84,13 +79,7 @@ func (f *Feedback) find(ctx context.Context) (int64, bool, error) {
 
 // read returns what the tab shows, as text.
 func (f *Feedback) read(ctx context.Context) ([][]string, error) {
-	var vr *gsheets.ValueRange
-	_, err := f.src.retry(ctx, "values.get", func(ctx context.Context) error {
-		var err error
-		vr, err = f.src.svc.Spreadsheets.Values.Get(f.src.ref.SpreadsheetID, a1.Quote(f.tab)).
-			ValueRenderOption("FORMATTED_VALUE").MajorDimension("ROWS").Context(ctx).Do()
-		return err
-	})
+	vr, _, err := f.src.values(ctx, a1.Quote(f.tab))
 	if err != nil {
 		return nil, f.explain(ctx, "read", err)
 	}
@@ -103,15 +92,10 @@ func (f *Feedback) read(ctx context.Context) ([][]string, error) {
 
 // addTab creates the tab, at the end so that HR's tabs keep their places.
 func (f *Feedback) addTab(ctx context.Context) (int64, error) {
-	var res *gsheets.BatchUpdateSpreadsheetResponse
-	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: []*gsheets.Request{{
+	res, err := write(ctx, f, "batchUpdate addSheet", f.batch([]*gsheets.Request{{
 		AddSheet: &gsheets.AddSheetRequest{Properties: &gsheets.SheetProperties{Title: f.tab}},
-	}}}
-	if err := f.write(ctx, "batchUpdate addSheet", func(ctx context.Context) error {
-		var err error
-		res, err = f.src.svc.Spreadsheets.BatchUpdate(f.src.ref.SpreadsheetID, req).Context(ctx).Do()
-		return err
-	}); err != nil {
+	}}))
+	if err != nil {
 		return 0, err
 	}
 	if len(res.Replies) != 1 || res.Replies[0].AddSheet == nil || res.Replies[0].AddSheet.Properties == nil {
@@ -120,43 +104,44 @@ func (f *Feedback) addTab(ctx context.Context) (int64, error) {
 	return res.Replies[0].AddSheet.Properties.SheetId, nil
 }
 
-// replace formats the tab for a person (a large bold title, bold labels
-// and header, the rows down to the header frozen, columns as wide as their
-// text), clears its values and writes the page's rows from A1. The values
-// go last: a run cut short leaves a tab unlike its result, which the next
-// run rewrites whole.
+// batch is a batchUpdate call of reqs.
+func (f *Feedback) batch(reqs []*gsheets.Request) func(context.Context) (*gsheets.BatchUpdateSpreadsheetResponse, error) {
+	return func(ctx context.Context) (*gsheets.BatchUpdateSpreadsheetResponse, error) {
+		req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: reqs}
+		return f.src.svc.Spreadsheets.BatchUpdate(f.src.ref.SpreadsheetID, req).Context(ctx).Do()
+	}
+}
+
+// replace formats the tab for a person, clears it and writes the page from
+// A1. The values go last: a run cut short leaves a tab unlike its result,
+// which the next run rewrites whole.
 func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.FeedbackPage) error {
 	id, rangeA1 := f.src.ref.SpreadsheetID, a1.Quote(f.tab)
-	rows := page.Rows
-	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: formatRequests(sheetID, page)}
-	if err := f.write(ctx, "batchUpdate format", func(ctx context.Context) error {
-		_, err := f.src.svc.Spreadsheets.BatchUpdate(id, req).Context(ctx).Do()
+	if _, err := write(ctx, f, "batchUpdate format", f.batch(formatRequests(sheetID, page))); err != nil {
 		return err
+	}
+	if _, err := write(ctx, f, "values.clear", func(ctx context.Context) (*gsheets.ClearValuesResponse, error) {
+		return f.src.svc.Spreadsheets.Values.Clear(id, rangeA1, &gsheets.ClearValuesRequest{}).Context(ctx).Do()
 	}); err != nil {
 		return err
 	}
-	if err := f.write(ctx, "values.clear", func(ctx context.Context) error {
-		_, err := f.src.svc.Spreadsheets.Values.Clear(id, rangeA1, &gsheets.ClearValuesRequest{}).Context(ctx).Do()
-		return err
-	}); err != nil {
-		return err
-	}
-	values := make([][]any, len(rows))
-	for i, row := range rows {
+	values := make([][]any, len(page.Rows))
+	for i, row := range page.Rows {
 		values[i] = make([]any, len(row))
 		for j, cell := range row {
 			values[i][j] = cell
 		}
 	}
 	vr := &gsheets.ValueRange{Range: rangeA1 + "!A1", MajorDimension: "ROWS", Values: values}
-	return f.write(ctx, "values.update", func(ctx context.Context) error {
+	_, err := write(ctx, f, "values.update", func(ctx context.Context) (*gsheets.UpdateValuesResponse, error) {
 		// RAW: a reason or a date is stored as the text it is, never parsed.
-		_, err := f.src.svc.Spreadsheets.Values.Update(id, rangeA1+"!A1", vr).ValueInputOption("RAW").Context(ctx).Do()
-		return err
+		return f.src.svc.Spreadsheets.Values.Update(id, rangeA1+"!A1", vr).ValueInputOption("RAW").Context(ctx).Do()
 	})
+	return err
 }
 
-// formatRequests lay the tab out; they touch the feedback tab's sheetId only.
+// formatRequests lay the tab out: a large bold title, bold labels and
+// header, the rows down to the header frozen, columns as wide as their text.
 func formatRequests(sheetID int64, page rostersync.FeedbackPage) []*gsheets.Request {
 	headerRow := int64(page.HeaderRow)
 	bold := func(r1, r2, c1, c2 int64, size int64) *gsheets.Request {
@@ -189,38 +174,33 @@ func formatRequests(sheetID int64, page rostersync.FeedbackPage) []*gsheets.Requ
 }
 
 // write runs one write call with retries, explaining a failure.
-func (f *Feedback) write(ctx context.Context, op string, call func(context.Context) error) error {
-	if _, err := f.src.retry(ctx, op, call); err != nil {
-		return f.explain(ctx, "write", err)
+func write[T any](ctx context.Context, f *Feedback, op string, call func(context.Context) (T, error)) (T, error) {
+	res, _, err := retry(ctx, f.src, op, call)
+	if err != nil {
+		return res, f.explain(ctx, "write", err)
 	}
-	return nil
+	return res, nil
 }
 
 // explain says what to do about a failed call; a 403 names the account to
 // share the spreadsheet with as Editor.
 func (f *Feedback) explain(ctx context.Context, verb string, err error) error {
-	id := f.src.ref.SpreadsheetID
-	var gerr *googleapi.Error
-	if !errors.As(err, &gerr) {
-		return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w", verb, f.tab, id, err)
+	what := fmt.Sprintf("%s the feedback tab %q of spreadsheet %s", verb, f.tab, f.src.ref.SpreadsheetID)
+	gerr, ok := errors.AsType[*googleapi.Error](err)
+	if !ok {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	cause := apiError{gerr}
-	_, reasons := parseBody(gerr.Body)
-	if gerr.Code == http.StatusForbidden && !reasons["SERVICE_DISABLED"] && !reasons["accessNotConfigured"] {
-		account := f.src.accountName(ctx)
-		if account == unknownAccount {
-			account = "rollcall's service account"
-		}
+	if _, reasons := parseBody(gerr.Body); gerr.Code == http.StatusForbidden && !isDisabled(gerr, reasons) {
+		account := cmp.Or(f.src.Account(ctx), "rollcall's service account")
 		fix := "share the spreadsheet with " + account + " as Editor, or unset ROLLCALL_FEEDBACK_TAB"
-		return withFix(fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w: %s (%w)", verb, f.tab, id, ErrForbidden, fix, cause), fix)
+		return withFix(fmt.Errorf("%s: %w: %s (%w)", what, ErrForbidden, fix, cause), fix)
 	}
-	return fmt.Errorf("%s the feedback tab %q of spreadsheet %s: %w", verb, f.tab, id, cause)
+	return fmt.Errorf("%s: %w", what, cause)
 }
 
-// columnWidths fits the problem table's columns A to C to their text, in
-// pixels at the default 10-point font. The summary lines' long values sit
-// in column B and overflow into the empty cells to their right, so only
-// column A's labels count from them.
+// columnWidths fits columns A to C to the problem table's text, in pixels;
+// of the summary above it only column A's labels count: its values overflow.
 func columnWidths(page rostersync.FeedbackPage) []int64 {
 	widths := []int64{0, 0, 0}
 	for i, row := range page.Rows {
@@ -237,8 +217,7 @@ func columnWidths(page rostersync.FeedbackPage) []int64 {
 	return widths
 }
 
-// textWidth estimates a text's width in pixels: Hangul and other wide
-// characters take about twice a Latin letter's.
+// textWidth estimates a text's width in pixels at the default font.
 func textWidth(s string) int64 {
 	var w int64
 	for _, r := range s {

@@ -2,85 +2,58 @@ package sheets
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/oauth2/google"
-	"google.golang.org/api/googleapi"
 	gsheets "google.golang.org/api/sheets/v4"
 )
 
-// Inspection is what a spreadsheet shows of itself without a cell being
-// read: its title, its tabs, and which of them the source reads.
+// Inspection is what a spreadsheet shows of itself without a cell read.
 type Inspection struct {
 	// Title is the spreadsheet's title.
 	Title string
 	// Tabs are the titles of its tabs, in order.
 	Tabs []string
-	// Read is the tab or range the source reads: ROLLCALL_SHEET_RANGE as
-	// given, else the tab of #gid= or the first tab.
+	// Read is the tab or range the source reads.
 	Read string
 }
 
-// Inspect reads the spreadsheet's title and tabs, and says which tab Rows
-// reads. It writes nothing. A refusal is explained as Rows explains it.
+// Inspect reads the spreadsheet's title and tabs, and which one Rows reads,
+// writing nothing. A refusal is explained as Rows explains it.
 func (s *Source) Inspect(ctx context.Context) (Inspection, error) {
-	var ss *gsheets.Spreadsheet
-	attempts, err := s.retry(ctx, "spreadsheets.get", func(ctx context.Context) error {
-		var err error
-		ss, err = s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).
-			Fields("properties.title,sheets.properties(sheetId,title,index,sheetType,hidden)").
-			Context(ctx).Do()
-		return err
-	})
+	ss, tabs, err := s.metadata(ctx)
 	if err != nil {
-		return Inspection{}, s.explain(ctx, err, "", attempts)
+		return Inspection{}, err
 	}
-	in := Inspection{Tabs: titles(ss), Read: s.rangeA1}
+	in := Inspection{Tabs: titles(tabs), Read: s.rangeA1}
 	if ss.Properties != nil {
 		in.Title = ss.Properties.Title
 	}
-	if in.Read != "" {
-		return in, nil
-	}
-	var tabs []*gsheets.Sheet
-	for _, sh := range ss.Sheets {
-		if sh != nil && sh.Properties != nil {
-			tabs = append(tabs, sh)
+	if in.Read == "" {
+		tab, err := s.pickTab(tabs)
+		if err != nil {
+			return in, err
 		}
+		in.Read = tab.Properties.Title
 	}
-	slices.SortStableFunc(tabs, func(a, b *gsheets.Sheet) int { return int(a.Properties.Index - b.Properties.Index) })
-	tab, err := s.pickTab(tabs)
-	if err != nil {
-		return in, err
-	}
-	in.Read = tab.Properties.Title
 	return in, nil
 }
 
-// titles lists a spreadsheet's tabs in their order.
-func titles(ss *gsheets.Spreadsheet) []string {
-	var props []*gsheets.SheetProperties
-	for _, sh := range ss.Sheets {
-		if sh != nil && sh.Properties != nil {
-			props = append(props, sh.Properties)
-		}
-	}
-	slices.SortStableFunc(props, func(a, b *gsheets.SheetProperties) int { return int(a.Index - b.Index) })
-	out := make([]string, len(props))
-	for i, p := range props {
-		out[i] = p.Title
+// titles lists the tabs' titles.
+func titles(tabs []*gsheets.Sheet) []string {
+	out := make([]string, len(tabs))
+	for i, t := range tabs {
+		out[i] = t.Properties.Title
 	}
 	return out
 }
 
-// tabsHint names the spreadsheet's tabs for an error about a range the API
-// could not parse, so that the operator sees the tab they meant; "" when
-// they cannot be read. One attempt, a few seconds: the error is on its way.
+// tabsHint names the tabs, for an error about a range the API could not
+// parse; "" when they cannot be read. One short attempt: an error waits.
 func (s *Source) tabsHint(ctx context.Context) string {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
@@ -88,59 +61,30 @@ func (s *Source) tabsHint(ctx context.Context) string {
 	if err != nil {
 		return ""
 	}
-	return QuoteTitles(titles(ss))
-}
-
-// QuoteTitles shows tab titles for an operator: "직원목록", "Sheet2".
-func QuoteTitles(tabs []string) string {
-	quoted := make([]string, len(tabs))
-	for i, t := range tabs {
-		quoted[i] = fmt.Sprintf("%q", t)
+	quoted := titles(sortedTabs(ss))
+	for i, t := range quoted {
+		quoted[i] = strconv.Quote(t)
 	}
 	return strings.Join(quoted, ", ")
 }
 
-// Account names the Google account the source's calls run as, or "" when
-// it cannot tell (or when the calls carry no credentials, with an endpoint
-// of its own).
-func (s *Source) Account(ctx context.Context) string {
-	if s.svc == nil {
-		return ""
-	}
-	if a := s.accountName(ctx); a != unknownAccount {
-		return a
-	}
-	return ""
-}
-
-// probeSheetID can never be a tab's sheetId: the API's ids are not negative.
-const probeSheetID = -1
-
 // CheckWrite finds out, without writing, whether rollcall may write the
-// feedback tab: it asks the API to delete a tab that cannot exist (sheetId
-// -1), which can only fail, and a batch that fails changes nothing. It
-// relies on the API checking the caller's access to the document before
-// the request, as it does for every method: a Viewer gets 403, an Editor
-// 400 "No grid with id". Were the order ever the other way round, a Viewer
-// would pass here, and the sync's own write would still report the 403.
+// feedback tab: it asks to delete a tab that cannot exist, which a Viewer
+// is refused (403) and an Editor fails (400), changing nothing. Were the API
+// ever to check the request first, the sync's own write would still say 403.
 func (f *Feedback) CheckWrite(ctx context.Context) error {
-	req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: []*gsheets.Request{{
-		DeleteSheet: &gsheets.DeleteSheetRequest{SheetId: probeSheetID, ForceSendFields: []string{"SheetId"}},
-	}}}
-	_, err := f.src.retry(ctx, "batchUpdate probe", func(ctx context.Context) error {
-		_, err := f.src.svc.Spreadsheets.BatchUpdate(f.src.ref.SpreadsheetID, req).Context(ctx).Do()
-		return err
-	})
-	var gerr *googleapi.Error
-	if err == nil || errors.As(err, &gerr) && gerr.Code == http.StatusBadRequest {
+	_, _, err := retry(ctx, f.src, "batchUpdate probe", f.batch([]*gsheets.Request{{
+		// No tab has a negative sheetId.
+		DeleteSheet: &gsheets.DeleteSheetRequest{SheetId: -1, ForceSendFields: []string{"SheetId"}},
+	}}))
+	if err == nil || statusOf(err) == http.StatusBadRequest {
 		return nil
 	}
 	return f.explain(ctx, "write", err)
 }
 
-// CredentialsAccount names the Google account of Application Default
-// Credentials, as a Source does, or returns "" when they do not say; it
-// fails when there are none.
+// CredentialsAccount names the account of Application Default Credentials,
+// "" when they do not say; it fails when there are none.
 func CredentialsAccount(ctx context.Context) (string, error) {
 	creds, err := google.FindDefaultCredentials(ctx, "https://www.googleapis.com/auth/cloud-platform")
 	if err != nil {
@@ -150,9 +94,5 @@ func CredentialsAccount(ctx context.Context) (string, error) {
 	if creds.JSON != nil {
 		return accountFromJSON(creds.JSON), nil
 	}
-	s := &Source{onMetadata: true}
-	if a := s.accountName(ctx); a != unknownAccount {
-		return a, nil
-	}
-	return "", nil
+	return (&Source{onMetadata: true}).Account(ctx), nil
 }

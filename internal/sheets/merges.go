@@ -2,6 +2,7 @@ package sheets
 
 import (
 	"fmt"
+	"slices"
 
 	gsheets "google.golang.org/api/sheets/v4"
 
@@ -9,40 +10,24 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// mergesOf returns the merged blocks of the tab that the API's echo of a
-// read range ("'직원 목록'!B3:F200") names, in the coordinates of the rows
-// toRows makes of it: rows keep the sheet's row numbers and columns start
-// at the range's first one. The values API gives a block's value in its
-// top-left cell only; roster.SpreadMerges gives it to the rest.
-func mergesOf(tabs []*gsheets.Sheet, echo string) ([]roster.Merge, error) {
+// mergesOf returns the merged blocks of the tab the API's echo of a read
+// range names, and the sheet column (0-based) where the range starts.
+func mergesOf(tabs []*gsheets.Sheet, echo string) ([]roster.Merge, int, error) {
 	r, err := a1.Parse(echo)
 	if err != nil {
-		return nil, fmt.Errorf("unexpected range in the API's answer: %w", err)
+		return nil, 0, fmt.Errorf("unexpected range in the API's answer: %w", err)
 	}
-	var tab *gsheets.Sheet
-	for _, t := range tabs {
-		if t.Properties.Title == r.Tab {
-			tab = t
-		}
-	}
-	if tab == nil {
-		return nil, fmt.Errorf("the range %q that the API read is on no tab it listed (a tab renamed meanwhile?); "+
+	i := slices.IndexFunc(tabs, func(t *gsheets.Sheet) bool { return t.Properties.Title == r.Tab })
+	if i < 0 {
+		return nil, 0, fmt.Errorf("the range %q that the API read is on no tab it listed (a tab renamed meanwhile?); "+
 			"the next sync reads it again", echo)
 	}
-	shift := r.Cells.FirstCol - 1 // columns left of the range
-	merges := make([]roster.Merge, 0, len(tab.Merges))
-	for _, m := range tab.Merges {
-		if m == nil || m.EndRowIndex <= m.StartRowIndex || m.EndColumnIndex <= m.StartColumnIndex {
-			continue
+	var merges []roster.Merge
+	for _, m := range tabs[i].Merges {
+		if m != nil {
+			merges = append(merges, roster.Merge{Row: int(m.StartRowIndex), Col: int(m.StartColumnIndex),
+				LastRow: int(m.EndRowIndex) - 1, LastCol: int(m.EndColumnIndex) - 1})
 		}
-		col := int(m.StartColumnIndex) - shift
-		if col < 0 {
-			continue // the block's value lies left of the range: not read
-		}
-		merges = append(merges, roster.Merge{
-			Row: int(m.StartRowIndex), Col: col,
-			LastRow: int(m.EndRowIndex) - 1, LastCol: int(m.EndColumnIndex) - 1 - shift,
-		})
 	}
-	return merges, nil
+	return merges, r.Cells.FirstCol - 1, nil
 }

@@ -13,46 +13,41 @@ import (
 )
 
 // retry runs call until it succeeds, fails for good, or has been tried
-// s.maxAttempts times, waiting as backoff says between attempts, on the
-// Source's clock. With the defaults the waits add up to more than a minute,
-// so that a read refused by Sheets' per-minute quota (429) is tried again
-// in the next minute. It never waits past ctx's deadline (the sync's, which
-// also ends when the sync loses its lease): when the next attempt would
-// come after it, it gives up at once. It returns how many attempts it
-// made. Each attempt gets its own timeout, so a hung connection costs one
-// attempt, not the whole read.
-func (s *Source) retry(ctx context.Context, op string, call func(context.Context) error) (int, error) {
+// MaxAttempts times, on the Source's clock, and says how many attempts it
+// made. Each attempt has its own timeout. It gives up at once when the next
+// attempt would come after ctx's deadline (the sync's, or its lease's).
+func retry[T any](ctx context.Context, s *Source, op string, call func(context.Context) (T, error)) (T, int, error) {
 	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, s.requestTimeout)
-		err := call(actx)
+		actx, cancel := context.WithTimeout(ctx, s.opts.RequestTimeout)
+		res, err := call(actx)
 		cancel()
 		if err == nil {
-			return attempt, nil
+			return res, attempt, nil
 		}
 		if ctx.Err() != nil {
-			return attempt, fmt.Errorf("%s: %w", op, context.Cause(ctx))
+			return res, attempt, fmt.Errorf("%s: %w", op, context.Cause(ctx))
 		}
-		if !retryable(err) || attempt >= s.maxAttempts {
-			return attempt, err
+		if !retryable(err) || attempt >= s.opts.MaxAttempts {
+			return res, attempt, err
 		}
-		wait := backoff(s.backoffBase, s.maxBackoff, attempt)
-		if deadline, ok := ctx.Deadline(); ok && s.now().Add(wait).After(deadline) {
-			logging.FromContext(ctx).WarnContext(ctx, "sheets request failed; not retrying, the next attempt would come after the deadline",
+		wait := backoff(s.opts.BackoffBase, s.opts.MaxBackoff, attempt)
+		log := logging.FromContext(ctx)
+		if deadline, ok := ctx.Deadline(); ok && s.opts.Now().Add(wait).After(deadline) {
+			log.WarnContext(ctx, "sheets request failed; not retrying, the next attempt would come after the deadline",
 				"op", op, "attempt", attempt, "status", statusOf(err), "wait_ms", wait.Milliseconds())
-			return attempt, err
+			return res, attempt, err
 		}
-		logging.FromContext(ctx).WarnContext(ctx, "sheets request failed, retrying",
+		log.WarnContext(ctx, "sheets request failed, retrying",
 			"op", op, "attempt", attempt, "status", statusOf(err), "wait_ms", wait.Milliseconds())
-		if serr := s.sleep(ctx, wait); serr != nil {
-			return attempt, fmt.Errorf("%s: stopped waiting to retry after %d attempts (last: HTTP %d): %w",
+		if serr := s.opts.Sleep(ctx, wait); serr != nil {
+			return res, attempt, fmt.Errorf("%s: stopped waiting to retry after %d attempts (last: HTTP %d): %w",
 				op, attempt, statusOf(err), cmp.Or(context.Cause(ctx), serr))
 		}
 	}
 }
 
-// retryable says whether another attempt may succeed: quota (429) and
-// server errors (5xx) pass, as do failures to get an answer at all; any
-// other answer from the API will not change.
+// retryable says whether another attempt may succeed: after a 429, a 5xx or
+// no answer at all.
 func retryable(err error) bool {
 	code := statusOf(err)
 	if code == 0 {
@@ -62,13 +57,11 @@ func retryable(err error) bool {
 }
 
 // backoff is the wait after the given failed attempt (1-based): base,
-// 2×base, 4×base... capped at limit, then jittered down to between half
-// and all of it so that clients retrying together spread out. The half
-// kept is what lets the defaults promise to outlast a quota minute: their
-// 8 waits add up to at least 63.5 s. gax-go's Backoff, the Google client
-// libraries' own, jitters all the way down to nothing ("full jitter"): with
-// the same base, cap and attempts its waits end within the minute 42% of
-// the time (a simulation of 200,000 schedules), so it does not fit here.
+// 2×base, 4×base... capped at limit, then jittered down to between half and
+// all of it. The half kept is what lets the defaults outlast a quota
+// minute: their 8 waits add up to at least 63.5 s. gax-go's full jitter
+// ends within the minute 42% of the time (a simulation of 200,000
+// schedules), so it does not fit here.
 func backoff(base, limit time.Duration, attempt int) time.Duration {
 	d := base
 	for i := 1; i < attempt && d < limit; i++ {

@@ -25,8 +25,8 @@ import (
 
 var _ rostersync.Source = (*Source)(nil)
 
-// Defaults for Options' zero values. The waits between the attempts add up
-// to at least a minute (retry.go), to outlast a per-minute quota.
+// Defaults for Options' zero values; the waits add up to over a minute, to
+// outlast a per-minute quota (backoff).
 const (
 	DefaultMaxAttempts    = 9
 	DefaultBackoffBase    = time.Second
@@ -37,104 +37,87 @@ const (
 // Options tunes a Source. The zero value reads Google's API with
 // Application Default Credentials.
 type Options struct {
-	// Endpoint, when set, is the base URL of the Sheets API (such as
-	// ROLLCALL_SHEETS_ENDPOINT or a test fake's URL); requests then go there
-	// without credentials.
+	// Endpoint is the base URL of the Sheets API (ROLLCALL_SHEETS_ENDPOINT,
+	// a fake's), called without credentials.
 	Endpoint string
-	// HTTPClient, when set, carries every request; the caller is then in
-	// charge of authentication.
+	// HTTPClient carries every request; the caller then authenticates.
 	HTTPClient *http.Client
-	// Account names the account the sheet must be shared with in a 403
-	// error. When empty, New reads it from the credentials if it can.
+	// Account names whom a 403 says to share with; else the credentials'.
 	Account string
-	// MaxAttempts bounds the tries of one request (DefaultMaxAttempts when 0).
+	// MaxAttempts bounds the tries of one request.
 	MaxAttempts int
-	// BackoffBase is the wait before the second attempt; it doubles for
-	// each later one, with jitter, up to MaxBackoff (DefaultBackoffBase
-	// when 0).
-	BackoffBase time.Duration
-	// MaxBackoff caps one wait between attempts (DefaultMaxBackoff when 0).
-	MaxBackoff time.Duration
-	// RequestTimeout bounds one attempt (DefaultRequestTimeout when 0).
+	// BackoffBase is the first wait between attempts, doubled (with jitter)
+	// for each later one up to MaxBackoff.
+	BackoffBase, MaxBackoff time.Duration
+	// RequestTimeout bounds one attempt.
 	RequestTimeout time.Duration
-	// Now and Sleep are the clock the retries wait on (time.Now and
-	// gax.Sleep when nil); Sleep returns early with an error when its
-	// context ends. A test passes a clock it moves instead of waiting.
+	// Now and Sleep are the retries' clock (time.Now, gax.Sleep when nil),
+	// for a test to move; Sleep returns early when its context ends.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
-	// FeedbackTab, when set, names the tab that Feedback writes each sync's
-	// result into (ROLLCALL_FEEDBACK_TAB): the credentials then ask for the
-	// read-write scope, and the roster is never read from that tab.
+	// FeedbackTab names the tab Feedback writes (ROLLCALL_FEEDBACK_TAB): the
+	// credentials then ask to write, and the roster is never read from it.
 	FeedbackTab string
+}
+
+// Ref names a spreadsheet and, optionally, one of its tabs, as config reads
+// it from ROLLCALL_SOURCE (config.SheetRef).
+type Ref struct {
+	// SpreadsheetID is the id in the sheet's URL, between "/d/" and the next "/".
+	SpreadsheetID string
+	// GID is the tab's sheetId from the URL's "#gid=", when HasGID (0 is a
+	// valid id).
+	GID    int64
+	HasGID bool
 }
 
 // Source reads one tab, or one range, of a Google Sheet.
 type Source struct {
-	svc            *gsheets.Service
-	ref            Ref
-	rangeA1        string
-	account        string
-	onMetadata     bool
-	feedbackTab    string
-	maxAttempts    int
-	backoffBase    time.Duration
-	maxBackoff     time.Duration
-	requestTimeout time.Duration
-	now            func() time.Time
-	sleep          func(context.Context, time.Duration) error
+	svc        *gsheets.Service
+	ref        Ref
+	rangeA1    string
+	account    string
+	onMetadata bool
+	opts       Options // every default filled in
 }
 
-// New returns a Source that reads the spreadsheet ref names. rangeA1, when
-// not empty, is the A1 range to read (ROLLCALL_SHEET_RANGE, such as
-// "직원목록!A:Z"); otherwise the Source reads the whole tab whose sheetId is
-// ref.GID, or the first visible tab when ref has no GID (never
-// Options.FeedbackTab).
-//
-// Without Options.Endpoint or Options.HTTPClient it finds Application
-// Default Credentials now (scope spreadsheets.readonly, or spreadsheets
-// with Options.FeedbackTab), and fails if there are none.
+// New returns a Source that reads rangeA1 (ROLLCALL_SHEET_RANGE) of the
+// spreadsheet ref names, else the tab of ref.GID, else the first visible tab
+// that is not the feedback tab. Without Options.Endpoint or HTTPClient it
+// finds Application Default Credentials now, and fails if there are none.
 func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, error) {
 	// config has checked the id; this guards the URL path it goes into.
 	if id := ref.SpreadsheetID; id == "" || url.PathEscape(id) != id {
 		return nil, fmt.Errorf("new sheets source: %q is not a spreadsheet id", id)
 	}
-	s := &Source{
-		ref:            ref,
-		rangeA1:        strings.TrimSpace(rangeA1),
-		account:        opts.Account,
-		feedbackTab:    strings.TrimSpace(opts.FeedbackTab),
-		maxAttempts:    cmp.Or(opts.MaxAttempts, DefaultMaxAttempts),
-		backoffBase:    cmp.Or(opts.BackoffBase, DefaultBackoffBase),
-		maxBackoff:     cmp.Or(opts.MaxBackoff, DefaultMaxBackoff),
-		requestTimeout: cmp.Or(opts.RequestTimeout, DefaultRequestTimeout),
-		now:            opts.Now,
-		sleep:          opts.Sleep,
+	opts.FeedbackTab = strings.TrimSpace(opts.FeedbackTab)
+	opts.MaxAttempts = cmp.Or(opts.MaxAttempts, DefaultMaxAttempts)
+	opts.BackoffBase = cmp.Or(opts.BackoffBase, DefaultBackoffBase)
+	opts.MaxBackoff = cmp.Or(opts.MaxBackoff, DefaultMaxBackoff)
+	opts.RequestTimeout = cmp.Or(opts.RequestTimeout, DefaultRequestTimeout)
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
-	if s.now == nil {
-		s.now = time.Now
+	if opts.Sleep == nil {
+		opts.Sleep = gax.Sleep
 	}
-	if s.sleep == nil {
-		s.sleep = gax.Sleep
-	}
-	if s.maxAttempts < 1 || s.backoffBase < 0 || s.maxBackoff < 0 || s.requestTimeout < 0 {
+	if opts.MaxAttempts < 1 || opts.BackoffBase < 0 || opts.MaxBackoff < 0 || opts.RequestTimeout < 0 {
 		return nil, errors.New("new sheets source: MaxAttempts, BackoffBase, MaxBackoff and RequestTimeout must not be negative")
 	}
+	s := &Source{ref: ref, rangeA1: strings.TrimSpace(rangeA1), account: opts.Account, opts: opts}
 
 	var clientOpts []option.ClientOption
 	if opts.HTTPClient != nil {
 		clientOpts = append(clientOpts, option.WithHTTPClient(opts.HTTPClient))
 	}
 	if opts.Endpoint != "" {
-		endpoint := opts.Endpoint
-		if !strings.HasSuffix(endpoint, "/") {
-			// The client resolves "v4/spreadsheets/..." against it.
-			endpoint += "/"
-		}
+		// The client resolves "v4/spreadsheets/..." against it.
+		endpoint := strings.TrimSuffix(opts.Endpoint, "/") + "/"
 		clientOpts = append(clientOpts, option.WithEndpoint(endpoint), option.WithoutAuthentication())
 	}
 	if opts.HTTPClient == nil && opts.Endpoint == "" {
 		scope := gsheets.SpreadsheetsReadonlyScope
-		if s.feedbackTab != "" {
+		if opts.FeedbackTab != "" {
 			scope = gsheets.SpreadsheetsScope // Feedback writes its tab
 		}
 		creds, err := google.FindDefaultCredentials(ctx, scope)
@@ -157,16 +140,15 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 	return s, nil
 }
 
-// Rows reads the sheet: rows[i] is the sheet's row i+1, blank rows included,
-// each cell as HR sees it (formatted), a merged status or leave-date cell
-// in every row it covers. It reads everything or returns an error, never
-// part of the sheet.
+// Rows reads the sheet whole or not at all: rows[i] is the sheet's row i+1,
+// each cell as HR sees it, a merged status or leave-date cell in every row
+// it covers.
 func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 	var tabs []*gsheets.Sheet
 	rangeA1 := s.rangeA1
 	if rangeA1 == "" {
 		var err error
-		if tabs, err = s.metadata(ctx); err != nil {
+		if _, tabs, err = s.metadata(ctx); err != nil {
 			return nil, err
 		}
 		tab, err := s.pickTab(tabs)
@@ -175,16 +157,7 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 		}
 		rangeA1 = a1.Quote(tab.Properties.Title)
 	}
-
-	var vr *gsheets.ValueRange
-	attempts, err := s.retry(ctx, "values.get", func(ctx context.Context) error {
-		var err error
-		vr, err = s.svc.Spreadsheets.Values.Get(s.ref.SpreadsheetID, rangeA1).
-			ValueRenderOption("FORMATTED_VALUE").
-			MajorDimension("ROWS").
-			Context(ctx).Do()
-		return err
-	})
+	vr, attempts, err := s.values(ctx, rangeA1)
 	if err != nil {
 		return nil, s.explain(ctx, err, rangeA1, attempts)
 	}
@@ -196,85 +169,79 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 		return rows, nil
 	}
 	if tabs == nil {
-		// A configured range: the values said which tab it is; its
-		// merges are in the metadata.
-		if tabs, err = s.metadata(ctx); err != nil {
+		// A configured range: the values said which tab's merges to read.
+		if _, tabs, err = s.metadata(ctx); err != nil {
 			return nil, err
 		}
 	}
-	merges, err := mergesOf(tabs, vr.Range)
+	merges, firstCol, err := mergesOf(tabs, vr.Range)
 	if err != nil {
 		return nil, fmt.Errorf("read spreadsheet %s: %w", s.ref.SpreadsheetID, err)
 	}
-	return roster.SpreadMerges(rows, merges), nil
+	return roster.SpreadMerges(rows, merges, firstCol), nil
 }
 
-// metadataFields is what Rows asks spreadsheets.get for: each tab's
-// properties, to find the tab to read, and its merged blocks.
-const metadataFields = "sheets(properties(sheetId,title,index,sheetType,hidden),merges)"
+// values reads a range as HR sees it (formatted values).
+func (s *Source) values(ctx context.Context, rangeA1 string) (*gsheets.ValueRange, int, error) {
+	return retry(ctx, s, "values.get", func(ctx context.Context) (*gsheets.ValueRange, error) {
+		return s.svc.Spreadsheets.Values.Get(s.ref.SpreadsheetID, rangeA1).
+			ValueRenderOption("FORMATTED_VALUE").MajorDimension("ROWS").Context(ctx).Do()
+	})
+}
 
-// metadata reads the spreadsheet's tabs. Titles change when HR renames a
-// tab and gids do not, so it asks on every read.
-func (s *Source) metadata(ctx context.Context) ([]*gsheets.Sheet, error) {
-	var ss *gsheets.Spreadsheet
-	attempts, err := s.retry(ctx, "spreadsheets.get", func(ctx context.Context) error {
-		var err error
-		ss, err = s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).
-			Fields(metadataFields).
-			Context(ctx).Do()
-		return err
+// metadataFields asks for the title, and each tab's properties and merges.
+const metadataFields = "properties.title,sheets(properties(sheetId,title,index,sheetType,hidden),merges)"
+
+// metadata reads the spreadsheet and its tabs in order, on every read: HR
+// may have renamed a tab.
+func (s *Source) metadata(ctx context.Context) (*gsheets.Spreadsheet, []*gsheets.Sheet, error) {
+	ss, attempts, err := retry(ctx, s, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
+		return s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).Fields(metadataFields).Context(ctx).Do()
 	})
 	if err != nil {
-		return nil, s.explain(ctx, err, "", attempts)
+		return nil, nil, s.explain(ctx, err, "", attempts)
 	}
-	var tabs []*gsheets.Sheet
-	for _, sh := range ss.Sheets {
-		if sh != nil && sh.Properties != nil {
-			tabs = append(tabs, sh)
-		}
-	}
-	slices.SortStableFunc(tabs, func(a, b *gsheets.Sheet) int { return int(a.Properties.Index - b.Properties.Index) })
-	return tabs, nil
+	return ss, sortedTabs(ss), nil
 }
 
-// pickTab finds the tab to read: the one whose sheetId is the reference's
-// gid (hidden or not: the operator named it), else the first grid tab that
-// is not hidden and not the feedback tab. A hidden tab in front is an
-// archive (last year's list), not the roster.
+// sortedTabs lists a spreadsheet's tabs in their order.
+func sortedTabs(ss *gsheets.Spreadsheet) []*gsheets.Sheet {
+	tabs := slices.DeleteFunc(slices.Clone(ss.Sheets), func(sh *gsheets.Sheet) bool { return sh == nil || sh.Properties == nil })
+	slices.SortStableFunc(tabs, func(a, b *gsheets.Sheet) int { return cmp.Compare(a.Properties.Index, b.Properties.Index) })
+	return tabs
+}
+
+// pickTab finds the tab to read: the one of the reference's gid, hidden or
+// not, else the first grid tab that is neither hidden (an archive) nor the
+// feedback tab.
 func (s *Source) pickTab(tabs []*gsheets.Sheet) (*gsheets.Sheet, error) {
+	id, fb := s.ref.SpreadsheetID, s.opts.FeedbackTab
 	isGrid := func(p *gsheets.SheetProperties) bool { return p.SheetType == "" || p.SheetType == "GRID" }
-
-	if s.ref.HasGID {
+	if !s.ref.HasGID {
 		for _, tab := range tabs {
-			p := tab.Properties
-			if p.SheetId != s.ref.GID {
-				continue
+			if p := tab.Properties; isGrid(p) && !p.Hidden && (fb == "" || p.Title != fb) {
+				return tab, nil
 			}
-			if p.Title == s.feedbackTab && s.feedbackTab != "" {
-				return nil, fmt.Errorf("read spreadsheet %s: the tab of gid %d is the feedback tab (ROLLCALL_FEEDBACK_TAB), "+
-					"not the employee list: check #gid= in ROLLCALL_SOURCE", s.ref.SpreadsheetID, s.ref.GID)
-			}
-			if !isGrid(p) {
-				return nil, fmt.Errorf("read spreadsheet %s: the tab of gid %d is a %s, not a grid of cells: "+
-					"check #gid= in ROLLCALL_SOURCE", s.ref.SpreadsheetID, s.ref.GID, strings.ToLower(p.SheetType))
-			}
-			return tab, nil
 		}
-		return nil, fmt.Errorf("read spreadsheet %s: %w: no tab has gid %d: check #gid= in ROLLCALL_SOURCE",
-			s.ref.SpreadsheetID, ErrNotFound, s.ref.GID)
+		return nil, fmt.Errorf("read spreadsheet %s: it has no visible tab of cells "+
+			"(name a hidden tab with #gid= in ROLLCALL_SOURCE or with ROLLCALL_SHEET_RANGE)", id)
 	}
-	for _, tab := range tabs {
-		p := tab.Properties
-		if isGrid(p) && !p.Hidden && (s.feedbackTab == "" || p.Title != s.feedbackTab) {
-			return tab, nil
-		}
+	i := slices.IndexFunc(tabs, func(tab *gsheets.Sheet) bool { return tab.Properties.SheetId == s.ref.GID })
+	switch {
+	case i < 0:
+		return nil, fmt.Errorf("read spreadsheet %s: %w: no tab has gid %d: check #gid= in ROLLCALL_SOURCE", id, ErrNotFound, s.ref.GID)
+	case fb != "" && tabs[i].Properties.Title == fb:
+		return nil, fmt.Errorf("read spreadsheet %s: the tab of gid %d is the feedback tab (ROLLCALL_FEEDBACK_TAB), "+
+			"not the employee list: check #gid= in ROLLCALL_SOURCE", id, s.ref.GID)
+	case !isGrid(tabs[i].Properties):
+		return nil, fmt.Errorf("read spreadsheet %s: the tab of gid %d is a %s, not a grid of cells: "+
+			"check #gid= in ROLLCALL_SOURCE", id, s.ref.GID, strings.ToLower(tabs[i].Properties.SheetType))
 	}
-	return nil, fmt.Errorf("read spreadsheet %s: it has no visible tab of cells "+
-		"(name a hidden tab with #gid= in ROLLCALL_SOURCE or with ROLLCALL_SHEET_RANGE)", s.ref.SpreadsheetID)
+	return tabs[i], nil
 }
 
-// toRows turns the API's values into rows numbered like the sheet's: when
-// the range starts below row 1, empty rows stand in for the rows above it.
+// toRows turns the API's values into rows numbered like the sheet's, empty
+// rows standing in for those above the range.
 func toRows(vr *gsheets.ValueRange) ([][]string, error) {
 	if vr.MajorDimension != "" && vr.MajorDimension != "ROWS" {
 		return nil, fmt.Errorf("the API answered in %s, not ROWS", vr.MajorDimension)
@@ -286,11 +253,7 @@ func toRows(vr *gsheets.ValueRange) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	empty := []string{}
-	rows := make([][]string, 0, first-1+len(vr.Values))
-	for range first - 1 {
-		rows = append(rows, empty)
-	}
+	rows := slices.Repeat([][]string{{}}, first-1)
 	for _, vals := range vr.Values {
 		row := make([]string, len(vals))
 		for j, v := range vals {
@@ -301,8 +264,23 @@ func toRows(vr *gsheets.ValueRange) ([][]string, error) {
 	return rows, nil
 }
 
-// cellText shows a cell as text. With FORMATTED_VALUE every cell arrives as
-// a string; the other cases keep a surprise from becoming an error.
+// startRow returns the 1-based sheet row where a range the API echoes
+// begins: 3 for "'직원 목록'!B3:F10", 1 for "Sheet1" or "Sheet1!A:F".
+func startRow(rangeA1 string) (int, error) {
+	r, err := a1.Parse(rangeA1)
+	if err != nil {
+		return 0, fmt.Errorf("unexpected range in the API's answer: %w", err)
+	}
+	if r.Bare {
+		if cells, err := a1.ParseCells(r.Tab); err == nil {
+			return cells.FirstRow, nil // cells without a tab name
+		}
+	}
+	return r.Cells.FirstRow, nil
+}
+
+// cellText shows a cell as text: FORMATTED_VALUE gives strings, but a
+// surprise must not become an error.
 func cellText(v any) string {
 	switch v := v.(type) {
 	case nil:
@@ -312,19 +290,14 @@ func cellText(v any) string {
 	case float64:
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	case bool:
-		if v {
-			return "TRUE"
-		}
-		return "FALSE"
-	default:
-		return fmt.Sprint(v)
+		return strings.ToUpper(strconv.FormatBool(v))
 	}
+	return fmt.Sprint(v)
 }
 
 // statusOf is the HTTP status of a failed call, or 0 for a transport error.
 func statusOf(err error) int {
-	var gerr *googleapi.Error
-	if errors.As(err, &gerr) {
+	if gerr, ok := errors.AsType[*googleapi.Error](err); ok {
 		return gerr.Code
 	}
 	return 0

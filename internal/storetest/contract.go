@@ -323,8 +323,8 @@ func testCancelled(t *testing.T, s Store) {
 	if err := s.VisitEmployees(ctx, func(int) {}, func(roster.Employee) error { return nil }); err == nil {
 		t.Errorf("VisitEmployees with a cancelled context succeeded, want an error")
 	}
-	if _, err := s.Version(ctx); err == nil {
-		t.Errorf("Version with a cancelled context succeeded, want an error")
+	if _, _, err := s.Status(ctx); err == nil {
+		t.Errorf("Status with a cancelled context succeeded, want an error")
 	}
 	if err := s.AcquireLease(ctx, "a", time.Minute); err == nil {
 		t.Errorf("AcquireLease with a cancelled context succeeded, want an error")

@@ -85,8 +85,8 @@ func testChanges(t *testing.T, s Store) {
 	if err != nil {
 		t.Fatalf("Status: %v", err)
 	}
-	if v1 != version(t, s) || !last.IsZero() {
-		t.Errorf("Status = %q, %v; want Version's %q and no sync yet", v1, last, version(t, s))
+	if v1 == "" || !last.IsZero() {
+		t.Errorf("Status = %q, %v; want a version and no sync yet", v1, last)
 	}
 
 	changed := es[0]

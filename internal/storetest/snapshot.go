@@ -38,12 +38,12 @@ func wantEmployees(t *testing.T, s Store, want []roster.Employee) {
 	}
 }
 
-// version returns the store's Version, failing the test on an error.
+// version returns the store's version (Status), failing the test on an error.
 func version(t *testing.T, s Store) string {
 	t.Helper()
-	v, err := s.Version(t.Context())
+	v, _, err := s.Status(t.Context())
 	if err != nil {
-		t.Fatalf("Version: %v", err)
+		t.Fatalf("Status: %v", err)
 	}
 	return v
 }

@@ -54,14 +54,13 @@ type Store interface {
 	// returns, returning an error that wraps it (memdir.Store: the
 	// directory held in memory loads one employee at a time).
 	VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error
-	// Version returns a token that changes whenever an Apply with something
-	// to do has changed the employees, so that a reader can tell its copy of
-	// the directory is out of date without reading it. It stays the same
-	// across reads, across an Apply with nothing to do and across
-	// RecordRun; its value means nothing beyond being equal or not.
-	Version(ctx context.Context) (string, error)
-	// Status returns Version and LastSync in one read (memdir.Store).
-	Status(ctx context.Context) (string, time.Time, error)
+	// Status returns, in one read, the directory's version and LastSync
+	// (memdir.Store). The version is a token that changes whenever an Apply
+	// with something to do has changed the employees, so that a reader can
+	// tell its copy of the directory is out of date without reading it. It
+	// stays the same across reads, across an Apply with nothing to do and
+	// across RecordRun; its value means nothing beyond being equal or not.
+	Status(ctx context.Context) (version string, lastSync time.Time, err error)
 	// Changes hands over what changed after a version: visit each employee
 	// written since, remove each phone removed, and returns the version that
 	// brings a reader to; false when it cannot tell (memdir.Store).

@@ -7,13 +7,11 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// isoDate is how Rows renders a date cell, whatever its display format: a
-// form the roster reads as a date ("10/31/26" or "31-Oct" would not be).
+// isoDate is how Rows renders a date cell, as the roster reads dates.
 const isoDate = "2006-01-02"
 
-// dates renders a tab's date cells as ISO dates. A date cell is a number
-// (days since 1900, or 1904) whose number format is a date's, so telling it
-// from a phone number stored as a number takes the cell's style.
+// dates renders a tab's date cells as ISO dates: numbers (days since 1900,
+// or 1904) whose style's number format is a date's.
 type dates struct {
 	f        *excelize.File
 	tab      string
@@ -30,10 +28,9 @@ func newDates(f *excelize.File, tab string) (*dates, error) {
 }
 
 // render replaces, in the shown cells of row n, each date cell's text with
-// its ISO date. raw holds the same cells' stored values; only a number that
-// its format shows as something else can be a date, so plain text and
-// General numbers cost nothing.
-func (d *dates) render(n int, shown, raw []string) ([]string, error) {
+// its ISO date; raw holds their stored values. Only a number shown as
+// something else may be a date, so most cells cost nothing.
+func (d *dates) render(n int, shown, raw []string) error {
 	for j := range min(len(shown), len(raw)) {
 		if shown[j] == raw[j] {
 			continue
@@ -44,45 +41,34 @@ func (d *dates) render(n int, shown, raw []string) ([]string, error) {
 		}
 		cell, err := excelize.CoordinatesToCellName(j+1, n)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		isDate, err := d.isDateCell(cell)
+		idx, err := d.f.GetCellStyle(d.tab, cell)
 		if err != nil {
-			return nil, err
+			return err
+		}
+		isDate, seen := d.styles[idx]
+		if !seen {
+			style, err := d.f.GetStyle(idx)
+			if err != nil {
+				return err
+			}
+			isDate = isDateFormat(style)
+			d.styles[idx] = isDate
 		}
 		if !isDate {
 			continue
 		}
-		t, err := excelize.ExcelDateToTime(serial, d.date1904)
-		if err != nil {
-			continue // out of the calendar: leave what Excel shows
+		if t, err := excelize.ExcelDateToTime(serial, d.date1904); err == nil {
+			shown[j] = t.Format(isoDate) // else out of the calendar: what Excel shows
 		}
-		shown[j] = t.Format(isoDate)
 	}
-	return shown, nil
+	return nil
 }
 
-func (d *dates) isDateCell(cell string) (bool, error) {
-	idx, err := d.f.GetCellStyle(d.tab, cell)
-	if err != nil {
-		return false, err
-	}
-	if isDate, ok := d.styles[idx]; ok {
-		return isDate, nil
-	}
-	style, err := d.f.GetStyle(idx)
-	if err != nil {
-		return false, err
-	}
-	isDate := isDateFormat(style)
-	d.styles[idx] = isDate
-	return isDate, nil
-}
-
-// isDateFormat reports whether a style's number format shows a date: one of
-// Excel's built-in date formats (14-17 and 22; 27-36 and 50-58 in Korean
-// and other East Asian locales), or a custom format with a year or a day in
-// it once literal text ("..."), escapes and [sections] are set aside.
+// isDateFormat reports whether a style's number format shows a date: a
+// built-in one (27-36 and 50-58 are East Asian), or a custom one with a year
+// or a day outside literal text, escapes and [sections].
 func isDateFormat(s *excelize.Style) bool {
 	if s.CustomNumFmt == nil {
 		id := s.NumFmt

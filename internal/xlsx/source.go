@@ -1,52 +1,43 @@
 // Package xlsx reads HR's employee list from an Excel workbook (.xlsx): the
-// first visible tab, a named tab (hidden or not), or an A1 range of one
-// (ROLLCALL_SHEET_RANGE). Cells come back as the text HR sees in Excel (date
-// cells as ISO dates, merged status and leave-date cells in every row they
-// cover), and rows keep the sheet's own row numbers, hidden ones included,
-// so that a problem reported at row 7 is on row 7 of HR's screen.
+// first visible tab, a named tab, or an A1 range of one. Cells read as HR
+// sees them in Excel, and rows keep the sheet's row numbers, hidden rows
+// included, so that a problem reported at row 7 is on HR's row 7.
 package xlsx
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/rollcall/rollcall/internal/a1"
 	"github.com/rollcall/rollcall/internal/localfile"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-// MaxFileSize is the largest workbook file Rows opens.
-const MaxFileSize = localfile.MaxSize
-
-// maxUnzippedSize bounds what the workbook may expand to, so that a zip bomb
-// renamed .xlsx cannot fill memory or disk.
+// maxUnzippedSize keeps a zip bomb from filling memory or disk.
 const maxUnzippedSize = 512 << 20
 
 // ctxCheckEvery is how many rows Rows reads between checks of its context.
 const ctxCheckEvery = 1024
 
-// Errors Rows returns, wrapped with the path; compare with errors.Is. A
-// missing or unreadable file wraps the operating system's error instead
-// (errors.Is(err, fs.ErrNotExist), fs.ErrPermission).
+// Errors Rows returns, wrapped with the path, besides localfile's and the
+// operating system's; compare with errors.Is.
 var (
-	// ErrTooLarge means the file is over the size limit.
-	ErrTooLarge = localfile.ErrTooLarge
-	// ErrNotAFile means the path names a directory or a device.
-	ErrNotAFile = localfile.ErrNotAFile
-	// ErrTabNotFound means the workbook has no tab of the configured name;
-	// the error lists the tabs it has.
+	// ErrTabNotFound: no tab of the configured name; the error lists them.
 	ErrTabNotFound = errors.New("no tab named")
-	// ErrBadRange means the configured range is not A1 notation.
+	// ErrBadRange: the configured range is not A1 notation.
 	ErrBadRange = errors.New("bad sheet range")
 )
 
-// Source is an employee list kept in an .xlsx workbook. It opens the file
-// afresh on every call, because HR edits it in place.
+// Source is an employee list kept in an .xlsx workbook, opened afresh on
+// every call because HR edits it in place.
 type Source struct {
 	path    string
 	sheet   string
@@ -55,53 +46,49 @@ type Source struct {
 
 var _ rostersync.Source = (*Source)(nil)
 
-// New returns a Source reading the workbook at path. sheet selects what to
-// read: "" is the whole first visible tab; otherwise a tab name ("직원목록"),
-// or an A1 range of a tab ("직원목록!A:Z", "'My tab'!A1:F200") or of the
-// first visible tab ("A1:F200"). New touches nothing: a missing file or tab is reported by Rows.
+// New returns a Source reading the workbook at path: the first visible tab
+// when sheet is "", else a tab ("직원목록") or an A1 range ("직원목록!A:Z",
+// "A1:F200" of the first tab). New touches nothing; Rows reports a missing
+// file or tab.
 func New(path, sheet string) *Source {
-	return &Source{path: path, sheet: sheet, maxSize: MaxFileSize}
+	return &Source{path: path, sheet: sheet, maxSize: localfile.MaxSize}
 }
 
-// Rows returns the selected cells as the text Excel shows (a phone typed as
-// the number 1012345678 is "1012345678"; one formatted 000-0000-0000 is
-// "010-1234-5678"), except date cells, which read as ISO dates
-// ("2026-10-31") whatever their display format. Hidden rows are read. rows[i] is the sheet's row i+1: rows above a range's
-// first row and blank rows inside it are empty, and trailing blank rows are
-// dropped. Row j's cells start at the range's first column. The workbook is
-// read whole or not at all.
+// Rows reads the selected cells whole or not at all, as the text Excel
+// shows, date cells as ISO dates ("2026-10-31") whatever their format.
+// rows[i] is the sheet's row i+1, its cells from the range's first column;
+// trailing blank rows are dropped.
 func (s *Source) Rows(ctx context.Context) ([][]string, error) {
-	rows, tab, err := s.read(ctx)
+	rows, err := s.read(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read workbook %s: %w", s.path, err)
 	}
-	logging.FromContext(ctx).DebugContext(ctx, "read xlsx workbook", "path", s.path, "tab", tab, "rows", len(rows))
 	return rows, nil
 }
 
-func (s *Source) read(ctx context.Context) (rows [][]string, tab string, err error) {
+func (s *Source) read(ctx context.Context) (rows [][]string, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	sel, err := parseSelection(s.sheet)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	if err := localfile.Check(s.path, s.maxSize); err != nil {
-		return nil, "", err
-	}
-	f, err := excelize.OpenFile(s.path, excelize.Options{UnzipSizeLimit: maxUnzippedSize})
+	data, err := localfile.Read(s.path, s.maxSize)
 	if err != nil {
-		err = localfile.WithoutPath(err)
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzippedSize})
+	if err != nil {
 		if errors.Is(err, zip.ErrFormat) || errors.Is(err, excelize.ErrWorkbookFileFormat) {
 			// An .xls, a .csv renamed, or a password-protected workbook.
 			err = fmt.Errorf("not an .xlsx workbook, or one protected by a password: %w", err)
 		}
 		if f != nil {
-			// OpenFile can fail after extracting parts to temporary files.
+			// OpenReader can fail after extracting parts to temporary files.
 			err = errors.Join(err, f.Close())
 		}
-		return nil, "", fmt.Errorf("open: %w", err)
+		return nil, fmt.Errorf("open: %w", err)
 	}
 	defer func() {
 		// Close removes the temporary files excelize keeps for big sheets.
@@ -111,30 +98,30 @@ func (s *Source) read(ctx context.Context) (rows [][]string, tab string, err err
 	}()
 	tabs, err := visibleFirst(f)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	tab, a, err := resolve(tabs, sel)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	rows, err = readArea(ctx, f, tab, a)
 	if err != nil {
-		return nil, "", fmt.Errorf("tab %q: %w", tab, err)
+		return nil, fmt.Errorf("tab %q: %w", tab, err)
 	}
 	if err := showPhoneFormulas(f, tab, a, rows); err != nil {
-		return nil, "", fmt.Errorf("tab %q: %w", tab, err)
+		return nil, fmt.Errorf("tab %q: %w", tab, err)
 	}
-	merges, err := mergesIn(f, tab, a)
+	merges, err := mergesIn(f, tab)
 	if err != nil {
-		return nil, "", fmt.Errorf("tab %q: merged cells: %w", tab, err)
+		return nil, fmt.Errorf("tab %q: merged cells: %w", tab, err)
 	}
-	return roster.SpreadMerges(rows, merges), tab, nil
+	logging.FromContext(ctx).DebugContext(ctx, "read xlsx workbook", "path", s.path, "tab", tab, "rows", len(rows))
+	return roster.SpreadMerges(rows, merges, a.FirstCol-1), nil
 }
 
-// visibleFirst lists the workbook's tabs with the visible ones first, each
-// group in workbook order, so that "the first tab" is the first one HR can
-// see: an archived list hidden in front of this year's is not the roster
-// (CONTRACT.md section 4, "The tab"). A hidden tab is still found by name.
+// visibleFirst lists the workbook's tabs, the visible ones first, so that
+// "the first tab" is the first HR can see (CONTRACT.md section 4, "The
+// tab"), not an archive hidden in front.
 func visibleFirst(f *excelize.File) ([]string, error) {
 	var visible, hidden []string
 	for _, tab := range f.GetSheetList() {
@@ -151,11 +138,8 @@ func visibleFirst(f *excelize.File) ([]string, error) {
 	return append(visible, hidden...), nil
 }
 
-// mergesIn lists a tab's merged blocks in the coordinates of the rows
-// readArea returns for area a: rows keep the sheet's row numbers, columns
-// start at the area's first one. A block whose top-left cell lies left of
-// the area is left out: its value was not read.
-func mergesIn(f *excelize.File, tab string, a area) ([]roster.Merge, error) {
+// mergesIn lists a tab's merged blocks.
+func mergesIn(f *excelize.File, tab string) ([]roster.Merge, error) {
 	cells, err := f.GetMergeCells(tab, true)
 	if err != nil {
 		return nil, err
@@ -170,20 +154,15 @@ func mergesIn(f *excelize.File, tab string, a area) ([]roster.Merge, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c1 < a.firstCol {
-			continue
-		}
-		merges = append(merges, roster.Merge{Row: r1 - 1, Col: c1 - a.firstCol, LastRow: r2 - 1, LastCol: c2 - a.firstCol})
+		merges = append(merges, roster.Merge{Row: r1 - 1, Col: c1 - 1, LastRow: r2 - 1, LastCol: c2 - 1})
 	}
 	return merges, nil
 }
 
-// readArea reads one area of a tab, row by row, every row (hidden ones
-// too: hiding a row does not make a leaver). It does not use excelize's
-// GetRows, which stops silently at a cell it cannot read and returns the
-// rows before it as if they were the whole sheet. A second pass over the
-// stored values finds the date cells.
-func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [][]string, err error) {
+// readArea reads one area of a tab, every row, hidden ones too. excelize's
+// GetRows would stop silently at a cell it cannot read. A second iterator
+// over the stored values finds the date cells.
+func readArea(ctx context.Context, f *excelize.File, tab string, a a1.Area) (rows [][]string, err error) {
 	d, err := newDates(f, tab)
 	if err != nil {
 		return nil, err
@@ -192,17 +171,12 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err = closeRows(it, err); err != nil {
-			rows = nil
-		}
-	}()
 	rawIt, err := f.Rows(tab)
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, it.Close())
 	}
 	defer func() {
-		if err = closeRows(rawIt, err); err != nil {
+		if err = errors.Join(err, it.Close(), rawIt.Close()); err != nil {
 			rows = nil
 		}
 	}()
@@ -210,7 +184,7 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 	lastUsed := 0 // rows[:lastUsed] ends with the last row that has text
 	// Next yields every row number in turn, blank ones included.
 	for n := 1; it.Next() && rawIt.Next(); n++ {
-		if a.lastRow != 0 && n > a.lastRow {
+		if a.LastRow != 0 && n > a.LastRow {
 			break
 		}
 		if n%ctxCheckEvery == 0 {
@@ -226,23 +200,21 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 		if err != nil {
 			return nil, fmt.Errorf("row %d: %w", n, err)
 		}
-		if n < a.firstRow {
+		if n < a.FirstRow {
 			rows = append(rows, nil) // kept so that rows[i] is row i+1
 			continue
 		}
-		if cells, err = d.render(n, cells, raw); err != nil {
+		if err := d.render(n, cells, raw); err != nil {
 			return nil, fmt.Errorf("row %d: %w", n, err)
 		}
-		cells = a.clip(cells)
+		cells = clip(a, cells)
 		rows = append(rows, cells)
 		if hasText(cells) {
 			lastUsed = len(rows)
 		}
 	}
-	for _, r := range []*excelize.Rows{it, rawIt} {
-		if err := r.Error(); err != nil {
-			return nil, err
-		}
+	if err := errors.Join(it.Error(), rawIt.Error()); err != nil {
+		return nil, err
 	}
 	if lastUsed == 0 {
 		return nil, nil
@@ -251,13 +223,10 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a area) (rows [
 }
 
 // showPhoneFormulas shows each empty phone cell that holds a formula as the
-// formula ("=C2&D2"): a workbook written by a program rather than saved by
-// Excel keeps formulas without their results, and the roster then tells HR
-// so instead of reporting the phone as missing. (A formula whose saved
-// result is empty reads the same way: the file does not tell the two
-// apart.) Only empty phone cells are looked at, because the first look
-// parses the whole worksheet again.
-func showPhoneFormulas(f *excelize.File, tab string, a area, rows [][]string) error {
+// formula ("=C2&D2"), for the roster to tell HR that a program wrote the
+// file without results. Only empty phone cells are looked at: the first
+// look parses the whole worksheet again.
+func showPhoneFormulas(f *excelize.File, tab string, a a1.Area, rows [][]string) error {
 	col, first, ok := roster.PhoneColumn(rows)
 	if !ok {
 		return nil
@@ -266,7 +235,7 @@ func showPhoneFormulas(f *excelize.File, tab string, a area, rows [][]string) er
 		if !hasText(rows[i]) || (col < len(rows[i]) && rows[i][col] != "") {
 			continue
 		}
-		cell, err := excelize.CoordinatesToCellName(a.firstCol+col, i+1)
+		cell, err := excelize.CoordinatesToCellName(a.FirstCol+col, i+1)
 		if err != nil {
 			return err
 		}
@@ -285,31 +254,18 @@ func showPhoneFormulas(f *excelize.File, tab string, a area, rows [][]string) er
 	return nil
 }
 
-// closeRows closes a row iterator, keeping the first error.
-func closeRows(it *excelize.Rows, err error) error {
-	if cerr := it.Close(); cerr != nil && err == nil {
-		return cerr
-	}
-	return err
-}
-
 // clip keeps the cells of a row that lie in the area's columns.
-func (a area) clip(cells []string) []string {
-	if a.firstCol > len(cells) {
+func clip(a a1.Area, cells []string) []string {
+	if a.FirstCol > len(cells) {
 		return nil
 	}
 	end := len(cells)
-	if a.lastCol != 0 && a.lastCol < end {
-		end = a.lastCol
+	if a.LastCol != 0 {
+		end = min(end, a.LastCol)
 	}
-	return cells[a.firstCol-1 : end]
+	return cells[a.FirstCol-1 : end]
 }
 
 func hasText(cells []string) bool {
-	for _, c := range cells {
-		if c != "" {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(cells, func(c string) bool { return c != "" })
 }

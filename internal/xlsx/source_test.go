@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/rollcall/rollcall/internal/localfile"
 )
 
 // tab is one worksheet of a test workbook: cell name → value. A value of type
@@ -228,19 +230,19 @@ func TestRowsErrors(t *testing.T) {
 		want     error // nil: any error
 		wantText []string
 	}{
-		{"missing file", filepath.Join(dir, "nope.xlsx"), "", MaxFileSize, fs.ErrNotExist,
+		{"missing file", filepath.Join(dir, "nope.xlsx"), "", localfile.MaxSize, fs.ErrNotExist,
 			[]string{"nope.xlsx", "no such file"}},
-		{"a directory", dir, "", MaxFileSize, ErrNotAFile, []string{dir}},
-		{"too large", book, "", 100, ErrTooLarge, []string{book, "limit is 100"}},
-		{"not a workbook", notZip, "", MaxFileSize, nil, []string{"text.xlsx", "not an .xlsx workbook"}},
-		{"missing tab", book, "직원 목록", MaxFileSize, ErrTabNotFound,
+		{"a directory", dir, "", localfile.MaxSize, localfile.ErrNotAFile, []string{dir}},
+		{"too large", book, "", 100, localfile.ErrTooLarge, []string{book, "limit is 100"}},
+		{"not a workbook", notZip, "", localfile.MaxSize, nil, []string{"text.xlsx", "not an .xlsx workbook"}},
+		{"missing tab", book, "직원 목록", localfile.MaxSize, ErrTabNotFound,
 			[]string{book, `"직원 목록"`, `"직원목록", "Sheet2"`}},
-		{"missing tab of a range", book, "Staff!A:Z", MaxFileSize, ErrTabNotFound,
+		{"missing tab of a range", book, "Staff!A:Z", localfile.MaxSize, ErrTabNotFound,
 			[]string{`"Staff"`, `"직원목록", "Sheet2"`}},
-		{"a bare name that is neither a tab nor a range", book, "A1:", MaxFileSize, ErrTabNotFound, nil},
-		{"bad range", book, "직원목록!A1:B2:C3", MaxFileSize, ErrBadRange, []string{"A1:B2:C3"}},
-		{"column past XFD", book, "직원목록!A:XFE", MaxFileSize, ErrBadRange, nil},
-		{"no tab before the bang", book, "!A:Z", MaxFileSize, ErrBadRange, nil},
+		{"a bare name that is neither a tab nor a range", book, "A1:", localfile.MaxSize, ErrTabNotFound, nil},
+		{"bad range", book, "직원목록!A1:B2:C3", localfile.MaxSize, ErrBadRange, []string{"A1:B2:C3"}},
+		{"column past XFD", book, "직원목록!A:XFE", localfile.MaxSize, ErrBadRange, nil},
+		{"no tab before the bang", book, "!A:Z", localfile.MaxSize, ErrBadRange, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
