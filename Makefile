@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 run: ## serve on :8080 from examples/employees.csv into rollcall.db
 	$(GO) run ./cmd/rollcall serve
 
-test: ## the quick lint checks, then every test (race detector, every vet analyzer, each benchmark once) with the Firestore emulator started and stopped around them, then a short fuzz of every target
+test: ## the quick lint checks, then every test (race detector, every vet analyzer, each benchmark once) with the Firestore emulator started and stopped around them, and alongside them a short fuzz of every target
 	scripts/test.sh
 
 bench: ## the service benchmark (bench/, docs/benchmarks.md; BENCHFLAGS=-quick for a short run), then the Go micro-benchmarks; one emulator for both
