@@ -93,8 +93,7 @@ func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error
 		return "", verify.ErrNoAPIKey
 	}
 	if u.RawQuery == "" {
-		// Kakao's OTP URLs carry no query: the common case skips building
-		// and sorting url.Values, which Encode would spell the same.
+		// Kakao's OTP URLs carry none: Encode would spell the same.
 		u.RawQuery = c.keyQuery
 	} else {
 		q := u.Query()
@@ -112,8 +111,7 @@ func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error
 
 func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error) {
 	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > c.opts.Timeout {
-		// The verification's deadline is usually the sooner: then another
-		// timer would only cost a timer.
+		// Else the verification's own deadline comes first: no second timer.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
 		defer cancel()

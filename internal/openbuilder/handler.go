@@ -144,8 +144,7 @@ func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
 		refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, "empty request body")
 		return nil, false
 	}
-	// Sized by Content-Length, the body is read into one allocation where
-	// io.ReadAll's growing took three.
+	// Sized by Content-Length: one allocation where io.ReadAll's took three.
 	buf := bytes.NewBuffer(make([]byte, 0, max(c.Request.ContentLength, 0)+bytes.MinRead))
 	_, err := buf.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
 	body := buf.Bytes()

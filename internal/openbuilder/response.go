@@ -21,9 +21,8 @@ type validationResponse struct {
 	Message string        `json:"message,omitempty"`
 }
 
-// employeeView is the data of a SUCCESS, written as employeeData's map
-// would be (keys in order, none omitted) without encoding a map by
-// reflection on every verification.
+// employeeView is a SUCCESS's data, written as employeeData's map would be
+// (keys sorted, none omitted) but without reflecting over a map.
 type employeeView struct {
 	Department string `json:"department"`
 	Name       string `json:"name"`

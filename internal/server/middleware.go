@@ -77,9 +77,8 @@ func (s *Server) accessLog(c *gin.Context) {
 	if !log.Enabled(ctx, level) {
 		return
 	}
-	// A record of typed attributes, not key-value pairs, and without the
-	// caller's PC (Logger.LogAttrs takes one with runtime.Callers; the
-	// handler, without AddSource, never reads it): what every request pays.
+	// Typed attributes, and no PC: Logger.LogAttrs would call runtime.Callers
+	// for it, which the handler (no AddSource) never reads.
 	r := slog.NewRecord(end, level, "request", 0)
 	r.AddAttrs(
 		slog.String("method", c.Request.Method),

@@ -123,11 +123,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		// Requests start with the server's logger, so that withLogger copies
-		// only a request that carries a trace.
-		BaseContext: func(net.Listener) context.Context {
-			return logging.WithLogger(context.WithoutCancel(ctx), s.log)
-		},
+		// With the logger in it, withLogger copies only a request with a trace.
+		BaseContext: func(net.Listener) context.Context { return logging.WithLogger(context.WithoutCancel(ctx), s.log) },
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
