@@ -41,3 +41,14 @@ func BenchmarkGateCached(b *testing.B) {
 		b.Errorf("the store was read %d times in the loop; the cache should have answered", n)
 	}
 }
+
+// BenchmarkPersonOf measures what every bind and gate pays to name the
+// person: two salted hashes.
+func BenchmarkPersonOf(b *testing.B) {
+	e := hong
+	e.Email = "gildong.hong@example.co.kr"
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = binding.PersonOf(e)
+	}
+}

@@ -476,3 +476,22 @@ func TestFullCacheKeepsTheNewestBinds(t *testing.T) {
 		t.Errorf("the gates right after their binds read the store %d times, want 0", n)
 	}
 }
+
+// TestPersonOfIsStable: bindings in stores keep what PersonOf returned when
+// they were made, so its spelling may not change.
+func TestPersonOfIsStable(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		e    roster.Employee
+		want string
+	}{
+		{roster.Employee{Phone: "+821023456789", Name: "홍 길동", Email: " Gildong.Hong@Example.co.kr "},
+			"p1:f87debe3a6744076d37fcab6:be22c99a6a577645e5caa3f2"},
+		{roster.Employee{Phone: "+821023456789", Name: "ＨＯＮＧ\u200bGil"}, "p1:18ef478cad7ad475a2bfc982"},
+	}
+	for _, tt := range tests {
+		if got := binding.PersonOf(tt.e); got != tt.want {
+			t.Errorf("PersonOf(%+v) = %q, want %q", tt.e, got, tt.want)
+		}
+	}
+}

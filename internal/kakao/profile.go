@@ -39,9 +39,10 @@ type ProfileOptions struct {
 // through one keep-alive transport, only from origins on its allow-list,
 // and never follows a redirect (a non-200 answer like any other).
 type ProfileClient struct {
-	key     string
-	origins origin.List
-	opts    ProfileOptions // defaults filled in
+	key      string
+	keyQuery string // "rest_api_key=<key>", query-escaped
+	origins  origin.List
+	opts     ProfileOptions // defaults filled in
 }
 
 var _ verify.ProfileFetcher = (*ProfileClient)(nil)
@@ -56,7 +57,8 @@ func NewProfileClient(key string, origins origin.List, opts ProfileOptions) *Pro
 	if opts.Transport == nil {
 		opts.Transport = newTransport(opts.Timeout)
 	}
-	return &ProfileClient{key: key, origins: origins, opts: opts}
+	keyQuery := url.Values{"rest_api_key": {key}}.Encode()
+	return &ProfileClient{key: key, keyQuery: keyQuery, origins: origins, opts: opts}
 }
 
 // newTransport is a keep-alive pool sized for a burst of skill calls to one
@@ -90,9 +92,14 @@ func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error
 	if c.key == "" {
 		return "", verify.ErrNoAPIKey
 	}
-	q := u.Query()
-	q.Set("rest_api_key", c.key) // ours, whatever the URL said
-	u.RawQuery = q.Encode()
+	if u.RawQuery == "" {
+		// Kakao's OTP URLs carry none: Encode would spell the same.
+		u.RawQuery = c.keyQuery
+	} else {
+		q := u.Query()
+		q.Set("rest_api_key", c.key) // ours, whatever the URL said
+		u.RawQuery = q.Encode()
+	}
 	phone, err := c.fetch(ctx, u.String())
 	if err != nil {
 		// Whatever a lower layer put in its message, the key and the OTP
@@ -103,8 +110,12 @@ func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error
 }
 
 func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
-	defer cancel()
+	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > c.opts.Timeout {
+		// Else the verification's own deadline comes first: no second timer.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
+		defer cancel()
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return "", fmt.Errorf("build Kakao profile request: %w", stripURL(err))

@@ -15,10 +15,18 @@ const (
 // validationResponse answers the parameter validation skill. FAIL shows
 // Message and asks for the parameter again; ERROR shows Message.
 type validationResponse struct {
-	Status  string            `json:"status"`
-	Value   string            `json:"value,omitempty"`
-	Data    map[string]string `json:"data,omitempty"`
-	Message string            `json:"message,omitempty"`
+	Status  string        `json:"status"`
+	Value   string        `json:"value,omitempty"`
+	Data    *employeeView `json:"data,omitempty"`
+	Message string        `json:"message,omitempty"`
+}
+
+// employeeView is a SUCCESS's data, written as employeeData's map would be
+// (keys sorted, none omitted) but without reflecting over a map.
+type employeeView struct {
+	Department string `json:"department"`
+	Name       string `json:"name"`
+	Position   string `json:"position"`
 }
 
 // maxSimpleText is the longest simpleText Kakao accepts, in characters.
@@ -84,7 +92,9 @@ type contextValue struct {
 func validationAnswer(t Texts, otpURL string, o verify.Outcome) validationResponse {
 	switch {
 	case o.Kind == verify.Employee:
-		return validationResponse{Status: statusSuccess, Value: otpURL, Data: employeeData(o.Employee)}
+		return validationResponse{Status: statusSuccess, Value: otpURL, Data: &employeeView{
+			Department: o.Employee.Department, Name: o.Employee.Name, Position: o.Employee.Position,
+		}}
 	case o.Kind == verify.NotEmployee:
 		return validationResponse{Status: statusFail, Message: t.NotEmployee}
 	case o.Reason == verify.ReasonNoOTP:

@@ -45,6 +45,18 @@ func TestValidationAnswerMatchesSharedExamples(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("answers mismatch (-want +got):\n%s", diff)
 	}
+	// The data is the employee's fields as a map of them is written.
+	gotJSON, err := json.Marshal(got["employee"].Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, err := json.Marshal(employeeData(hong))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(gotJSON) != string(wantJSON) {
+		t.Errorf("data = %s, want %s", gotJSON, wantJSON)
+	}
 }
 
 func TestSkillAnswer(t *testing.T) {

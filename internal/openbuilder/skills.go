@@ -38,11 +38,12 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 		refuse(c, endpoint, http.StatusTooManyRequests, o.Reason, tooManyRequests, slog.String("user", userkey.Short(userID)))
 		return o, false
 	}
-	attrs := []slog.Attr{
+	// Room for every attribute below, so that appending never copies.
+	attrs := append(make([]slog.Attr, 0, 6),
 		slog.String("outcome", o.Kind.String()),
 		slog.String("reason", o.Reason),
 		slog.String("user", userkey.Short(userID)),
-	}
+	)
 	if o.KakaoTime > 0 {
 		attrs = append(attrs, slog.Float64("kakao_ms", float64(o.KakaoTime.Microseconds())/1000))
 	}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/rollcall/rollcall/internal/logging"
 )
 
 // Readiness tells whether the directory can answer: LastSync returns when
@@ -121,7 +123,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		// With the logger in it, withLogger copies only a request with a trace.
+		BaseContext: func(net.Listener) context.Context { return logging.WithLogger(context.WithoutCancel(ctx), s.log) },
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()

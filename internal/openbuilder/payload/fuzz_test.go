@@ -1,6 +1,7 @@
 package payload
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -76,4 +77,22 @@ func checkFound(t *testing.T, find func() (string, bool)) {
 	if !looksLikeOTPURL(otp) || strings.TrimSpace(otp) != otp {
 		t.Fatalf("FindOTP = %q: not an OTP-looking URL", otp)
 	}
+}
+
+// FuzzPlainString: whenever plainString reads a JSON value, it reads what
+// json.Unmarshal reads.
+func FuzzPlainString(f *testing.F) {
+	for _, s := range []string{`"https://talk-plugin-capi.kakao.com/otp/a/profile"`, `"a\"b"`, "\"\xff\"", `"\u00e9"`, `""`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, ok := plainString(b)
+		if !ok {
+			return
+		}
+		var want string
+		if err := json.Unmarshal(b, &want); err != nil || got != want {
+			t.Errorf("plainString(%q) = %q; json.Unmarshal: %q, %v", b, got, want, err)
+		}
+	})
 }

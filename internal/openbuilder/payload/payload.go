@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // The payload types decode only what rollcall reads, and read it liberally:
@@ -104,12 +105,35 @@ type jsonText string
 
 // UnmarshalJSON accepts any JSON value.
 func (s *jsonText) UnmarshalJSON(b []byte) error {
+	if text, ok := plainString(b); ok {
+		*s = jsonText(text)
+		return nil
+	}
 	var text string
 	if json.Unmarshal(b, &text) != nil {
 		text = ""
 	}
 	*s = jsonText(text)
 	return nil
+}
+
+// plainString returns the text of b, a JSON value, when it is a string with
+// nothing to unescape, as json.Unmarshal would without validating b again:
+// BenchmarkDecode/validation 16 → 12 allocations, 944 → 624 B, 6.8 → 6.4 µs.
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	inner := b[1 : len(b)-1]
+	for _, c := range inner {
+		if c < ' ' || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	if !utf8.Valid(inner) {
+		return "", false // json.Unmarshal turns invalid bytes into U+FFFD
+	}
+	return string(inner), true
 }
 
 // paramValue is a parameter value as text. Kakao documents strings, but some
@@ -123,6 +147,10 @@ func (p *paramValue) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {
 	case len(b) > 0 && b[0] == '"':
+		if s, ok := plainString(b); ok {
+			*p = paramValue(s)
+			return nil
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package payload
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -277,5 +278,48 @@ func TestFindOTPInRecordedVariants(t *testing.T) {
 				t.Errorf("FindOTP() = %q, %v; want %q", got, ok, tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkDecode measures what every verification pays to read its skill
+// request: the decode and the OTP URL's search.
+func BenchmarkDecode(b *testing.B) {
+	b.Run("validation", func(b *testing.B) {
+		benchDecode[ValidationRequest](b, readTestdata(b, "kakao/validation-request.json"))
+	})
+	b.Run("skill", func(b *testing.B) {
+		benchDecode[SkillPayload](b, readTestdata(b, "kakao/skill-request.json"))
+	})
+}
+
+func benchDecode[P interface{ FindOTP() (string, bool) }](b *testing.B, body []byte) {
+	b.ReportAllocs()
+	for b.Loop() {
+		var p P
+		if err := Decode(body, &p); err != nil {
+			b.Fatal(err)
+		}
+		if _, ok := p.FindOTP(); !ok {
+			b.Fatal("no OTP URL")
+		}
+	}
+}
+
+func TestPlainStringReadsAsUnmarshal(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		`"https://talk-plugin-capi.kakao.com/otp/a/profile"`, `""`, `"홍길동"`,
+		`"a\"b"`, `"a\\b"`, `"\u0041"`, `"a\/b"`, "\"\xff\xfe\"", "\"a\xe2\x80\"",
+		`42`, `null`, `{"otp":"x"}`, `"`,
+	} {
+		var want string
+		wantOK := json.Unmarshal([]byte(in), &want) == nil
+		got, ok := plainString([]byte(in))
+		if ok && (!wantOK || got != want) {
+			t.Errorf("plainString(%q) = %q, but json.Unmarshal reads %q (ok %v)", in, got, want, wantOK)
+		}
+		if !ok && wantOK && strings.HasPrefix(in, `"`) && !strings.ContainsAny(in, "\\\xff\xe2") {
+			t.Errorf("plainString(%q) declined a plain string", in)
+		}
 	}
 }
