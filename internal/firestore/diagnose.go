@@ -23,8 +23,10 @@ var (
 	// ErrPermission: the credentials may not use the database.
 	ErrPermission = errors.New("no permission on Firestore")
 	// ErrUnauthenticated: there are no credentials, or they were refused.
+	//lint:ignore ST1005 a proper noun starts the operator's message
 	ErrUnauthenticated = errors.New("Firestore has no usable credentials")
 	// ErrUnreachable: Firestore did not answer.
+	//lint:ignore ST1005 a proper noun starts the operator's message
 	ErrUnreachable = errors.New("Firestore is unreachable")
 )
 

@@ -26,9 +26,11 @@ type ProfileStatusError struct {
 // Set-up failures of the Kakao key, which a *ProfileStatusError names.
 var (
 	// ErrKakaoKey: Kakao refused ROLLCALL_KAKAO_REST_API_KEY.
+	//lint:ignore ST1005 a proper noun starts the operator's message
 	ErrKakaoKey = errors.New("Kakao refused the REST API key")
 	// ErrKakaoIP: the Kakao app allows its REST API key from listed server
 	// addresses only, and this server's is not among them.
+	//lint:ignore ST1005 a proper noun starts the operator's message
 	ErrKakaoIP = errors.New("Kakao refused the REST API key from this server's address")
 )
 

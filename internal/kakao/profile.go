@@ -173,6 +173,7 @@ func (c *ProfileClient) Probe(ctx context.Context) error {
 	case answered, err == nil, errors.Is(err, verify.ErrBadProfile), errors.Is(err, verify.ErrNoPhone):
 		return nil // another answer
 	}
+	//lint:ignore ST1005 a proper noun starts the operator's message
 	return verify.Redact(fmt.Errorf("Kakao did not answer at %s: %w", origins[0], err), c.key, url.QueryEscape(c.key))
 }
 

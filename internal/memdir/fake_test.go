@@ -141,5 +141,5 @@ func newTestDirectory(t *testing.T, store Store, clock *clocktest.Clock) (*Direc
 func settle(t *testing.T, d *Directory) {
 	t.Helper()
 	// Joins the check in progress, or runs one that does nothing.
-	d.checks.Do(checkKey, func() (any, error) { return nil, nil })
+	d.checks.Do(checkKey, func() (any, error) { return struct{}{}, nil })
 }

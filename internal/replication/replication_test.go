@@ -189,7 +189,7 @@ func TestCatchUp(t *testing.T) {
 	called := false
 	if _, ok, err := l.CatchUp("other-1", func([]string) (map[string]roster.Employee, error) {
 		called = true
-		return nil, nil
+		return map[string]roster.Employee{}, nil
 	}, func(roster.Employee) { called = true }, func(string) { called = true }); ok || err != nil || called {
 		t.Errorf("CatchUp from another epoch = %v, %v, called %v; want false, nothing called", ok, err, called)
 	}
