@@ -165,7 +165,7 @@ func (c *ProfileClient) Probe(ctx context.Context) error {
 	if len(origins) == 0 {
 		return errors.New("no OTP origin is allowed")
 	}
-	_, err := c.fetch(ctx, origins[0]+"/otp/"+probeOTP+"/profile?rest_api_key="+c.key)
+	_, err := c.fetch(ctx, origins[0]+"/otp/"+probeOTP+"/profile?"+c.keyQuery)
 	status, answered := errors.AsType[*ProfileStatusError](err)
 	switch {
 	case answered && status.Code == http.StatusUnauthorized:
