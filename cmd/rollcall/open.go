@@ -8,6 +8,7 @@ import (
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/csv"
+	"github.com/rollcall/rollcall/internal/doctor"
 	"github.com/rollcall/rollcall/internal/firestore"
 	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/roster"
@@ -19,10 +20,11 @@ import (
 // store is what the commands need of a store.
 type store interface {
 	rostersync.Store
-	doctorReads   // the doctor's and GET /internal/status's reads
+	doctor.Store  // the doctor's and GET /internal/status's reads
 	memdir.Store  // what the directory in memory reads
 	binding.Store // the bindings of verified Kakao users
 	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
+	Close() error
 }
 
 // Every store adapter must satisfy it.

@@ -69,7 +69,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		engine:    rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),
 		directory: dir,
 	})
-	kakaoCheck := doctorKakao(cfg.Kakao, cfg.CloudRun, kakaoOpts) // one probe client for every GET /internal/doctor
+	probe := kakaoProbe(cfg.Kakao, kakaoOpts) // one client for every GET /internal/doctor
 	syncRoutes, err := operator.New(operator.Config{
 		Token:    cfg.Sync.Token.Reveal(),
 		Invokers: cfg.Sync.Invokers,
@@ -78,7 +78,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		// The service's own source, store and identity: on Cloud Run only
 		// it can tell whether rollcall may read the sheet.
 		Doctor: func(ctx context.Context) doctor.Result {
-			return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, kakaoCheck))
+			return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, probe))
 		},
 	}, engine, st)
 	if err != nil {

@@ -118,11 +118,12 @@ func Run(ctx context.Context, s Setup) Result {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	checks := append([]Check{configCheck(s), identityCheck(s)}, sheetChecks(ctx, s)...)
+	checks := append([]Check{configCheck(s.Config), identityCheck(s)}, sheetChecks(ctx, s)...)
 	if s.Feedback != nil {
 		checks = append(checks, feedbackCheck(ctx, s))
 	}
-	checks = append(checks, storeCheck(ctx, s), kakaoCheck(ctx, s.Kakao), protectionCheck(s.Protection), textsCheck(s.Texts))
+	checks = append(checks, storeCheck(ctx, s), kakaoCheck(ctx, s.Config, s.KakaoProbe),
+		protectionCheck(s.Config), textsCheck(s.Config.Texts.Vars()))
 	for _, c := range checks {
 		r.add(c)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // sheetChecks reads the sheet once and checks the source, its header and
@@ -20,7 +21,7 @@ func sheetChecks(ctx context.Context, s Setup) []Check {
 	// failed fails the source check; the header and rows are not checked.
 	failed := func(err error, why string) []Check {
 		return []Check{
-			{Name: CheckSource, Status: Fail, Detail: s.SourceName + ": " + err.Error(),
+			{Name: CheckSource, Status: Fail, Detail: s.Config.Source.Location + ": " + err.Error(),
 				Fix: fixOf(err, "correct ROLLCALL_SOURCE (and ROLLCALL_SHEET_RANGE), then run rollcall doctor again")},
 			{Name: CheckHeader, Status: Warn, Detail: "not checked: " + why, Fix: "fix the source first"},
 			{Name: CheckRows, Status: Warn, Detail: "not checked: " + why, Fix: "fix the source first"},
@@ -29,7 +30,7 @@ func sheetChecks(ctx context.Context, s Setup) []Check {
 	if s.SourceErr != nil {
 		return failed(s.SourceErr, "the source could not be opened")
 	}
-	source := Check{Name: CheckSource, Status: OK, Detail: s.SourceName}
+	source := Check{Name: CheckSource, Status: OK, Detail: s.Config.Source.Location}
 	if s.Sheet != nil {
 		sh, err := s.Sheet.Inspect(ctx)
 		if err != nil {
@@ -107,19 +108,16 @@ func rowsCheck(ctx context.Context, s Setup, rows [][]string) Check {
 	if len(parsed.Employees) == 0 {
 		c.Status, c.Fix = Fail, "the sheet lists no employee: point ROLLCALL_SOURCE or ROLLCALL_SHEET_RANGE at the list"
 	}
-	if s.Plan == nil {
-		return c
-	}
 	hashes, known := hashesOf(ctx, s)
 	if !known {
 		c.Detail += "; the plan against the store is not known (see store)"
 		return c
 	}
-	plan := s.Plan(parsed.Employees, hashes)
+	plan, brake := rostersync.NewPlan(parsed.Employees, hashes), s.Config.Sync.MaxDeletePercent
 	c.Detail += fmt.Sprintf("; a sync would add %d, update %d, delete %d, leave %d unchanged",
-		plan.Added, plan.Updated, plan.Deleted, plan.Unchanged)
-	if plan.Refused {
-		c.Detail += fmt.Sprintf(" (the deletion brake would refuse it: more than %g%% of %d)", s.MaxDeletePercent, plan.Stored)
+		len(plan.Added), len(plan.Updated), len(plan.Deleted), plan.Unchanged)
+	if plan.TripsBrake(brake) {
+		c.Detail += fmt.Sprintf(" (the deletion brake would refuse it: more than %g%% of %d)", brake, plan.Stored)
 		if c.Status == OK {
 			c.Status = Warn
 		}
@@ -164,5 +162,5 @@ func feedbackCheck(ctx context.Context, s Setup) Check {
 		return Check{Name: CheckFeedback, Status: Fail, Detail: err.Error(),
 			Fix: fixOf(err, "share the spreadsheet with rollcall's service account as Editor, or unset ROLLCALL_FEEDBACK_TAB")}
 	}
-	return Check{Name: CheckFeedback, Status: OK, Detail: fmt.Sprintf("rollcall may write tab %q (found without writing)", s.FeedbackTab)}
+	return Check{Name: CheckFeedback, Status: OK, Detail: fmt.Sprintf("rollcall may write tab %q (found without writing)", s.Config.Source.FeedbackTab)}
 }
