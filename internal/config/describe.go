@@ -60,7 +60,7 @@ func (c Config) Settings() []Setting {
 		{"ROLLCALL_SYNC_INVOKERS", orUnset(strings.Join(c.Sync.Invokers, ","))},
 		{"ROLLCALL_SYNC_AUDIENCE", orUnset(c.Sync.Audience)},
 		{"ROLLCALL_MAX_DELETE_PERCENT", fmt.Sprint(c.Sync.MaxDeletePercent)},
-		{"ROLLCALL_BINDING_TTL", bindingTTL(c.Bindings.TTL)},
+		{"ROLLCALL_BINDING_TTL", showTTL(c.Bindings.TTL)},
 		{"ROLLCALL_AUTH_BLOCK_ID", orUnset(c.Bindings.AuthBlockID)},
 		{"ROLLCALL_LOG_FORMAT", string(c.Log.Format)},
 		{"ROLLCALL_LOG_LEVEL", c.Log.Level.String()},
@@ -71,8 +71,8 @@ func (c Config) Settings() []Setting {
 	return out
 }
 
-// bindingTTL shows a binding TTL as ROLLCALL_BINDING_TTL takes it.
-func bindingTTL(d time.Duration) string {
+// showTTL shows a binding TTL as ROLLCALL_BINDING_TTL takes it.
+func showTTL(d time.Duration) string {
 	switch {
 	case d == 0:
 		return "off"

@@ -31,42 +31,13 @@ const (
 
 var sheetIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]*$`)
 
-// parseSheet reads ROLLCALL_SOURCE as the URL HR copies from the browser, in
-// any of its shapes ("#gid=" or "?gid=", "/u/0/d/", without "/edit" or
-// "https://", with "?usp=sharing"), or as a bare spreadsheet id.
-func parseSheet(s string) (SheetRef, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return SheetRef{}, fmt.Errorf("%w: it is empty", errBadSheet)
-	}
-	if looksLikeURL(s) {
-		return parseURL(s)
-	}
-	if err := checkID(s, minBareIDLen); err != nil {
-		return SheetRef{}, err
-	}
-	return SheetRef{SpreadsheetID: s}, nil
-}
-
-// isSheet reports whether s names a Google Sheet rather than a file: not a
-// .csv or .xlsx path, and a URL (parseSheet says what is wrong with it, if
-// anything) or a valid bare spreadsheet id.
-func isSheet(s string) bool {
-	s = strings.TrimSpace(s)
-	lower := strings.ToLower(s)
-	if strings.HasSuffix(lower, ".csv") || strings.HasSuffix(lower, ".xlsx") {
-		return false
-	}
-	if looksLikeURL(s) {
-		return true
-	}
-	return checkID(s, minBareIDLen) == nil
-}
-
 func looksLikeURL(s string) bool {
 	return strings.Contains(s, "://") || strings.HasPrefix(strings.ToLower(s), "docs.google.com/")
 }
 
+// parseURL reads the URL HR copies from the browser, in any of its shapes
+// ("#gid=" or "?gid=", "/u/0/d/", without "/edit" or "https://", with
+// "?usp=sharing").
 func parseURL(s string) (SheetRef, error) {
 	if !strings.Contains(s, "://") {
 		s = "https://" + s

@@ -52,11 +52,6 @@ type Status interface {
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
-// Doctor runs the set-up checks with the service's own source, store and
-// identity: on Cloud Run only the service can tell whether it may read the
-// sheet.
-type Doctor func(ctx context.Context) doctor.Result
-
 // Config says who may call the endpoints (ROLLCALL_SYNC_TOKEN,
 // ROLLCALL_SYNC_INVOKERS, ROLLCALL_SYNC_AUDIENCE) and what they serve.
 type Config struct {
@@ -66,7 +61,9 @@ type Config struct {
 	Invokers []string
 	Audience string       // the ID tokens' exact audience; "" is audienceOf's default
 	Metrics  http.Handler // served at MetricsPath when set
-	Doctor   Doctor       // served at DoctorPath when set
+	// Doctor, served at DoctorPath when set, runs the checks with the
+	// service's own source, store and identity.
+	Doctor func(ctx context.Context) doctor.Result
 	// RunTimeout bounds a sync started over HTTP (DefaultRunTimeout when
 	// not positive).
 	RunTimeout time.Duration
