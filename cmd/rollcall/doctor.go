@@ -22,8 +22,9 @@ import (
 const doctorAttempts = 2
 
 // doctorCmd is `rollcall doctor [--json]`: every check with the identity
-// this process runs as, changing nothing. A configuration that does not
-// load is a failed check, not bad usage.
+// this process runs as, changing nothing (a bolt file is opened read-only,
+// never created). A configuration that does not load is a failed check,
+// not bad usage.
 func doctorCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the checks as JSON")
@@ -37,15 +38,29 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 	} else if err != nil {
 		return withCode(exitUsage, err)
 	} else {
-		log := logging.New(stderr, cfg.Log.Format, cfg.Log.Level).With("command", "doctor")
-		ctx = logging.WithLogger(ctx, log)
-		var closeAll func()
-		setup, closeAll = openForDoctor(ctx, cfg)
-		defer closeAll()
+		ctx = logging.WithLogger(ctx, logging.New(stderr, cfg.Log.Format, cfg.Log.Level).With("command", "doctor"))
+		source, srcErr := openSource(ctx, cfg.Source, doctorAttempts)
+		var st store
+		var stErr error
+		if cfg.Store.Kind == config.StoreBolt {
+			st, stErr = bolt.OpenReadOnly(cfg.Store.Path)
+		} else {
+			st, stErr = firestore.Open(ctx, cfg.Store.Project, cfg.Store.Database)
+		}
+		if stErr != nil {
+			st = nil // not a typed nil, which the checks would read
+		} else {
+			defer st.Close()
+		}
+		setup = doctorSetup(ctx, cfg, source, st, kakaoProbe(cfg.Kakao, kakao.ProfileOptions{}))
+		setup.SourceErr, setup.StoreErr = srcErr, stErr
+		if errors.Is(stErr, bolt.ErrLocked) {
+			setup.StoreErr, setup.StoreBusy = nil, stErr.Error()+": ask the running service instead: GET /internal/doctor"
+		}
 	}
 	res := doctor.Run(ctx, setup)
 	if *asJSON {
-		err = res.WriteJSON(stdout)
+		err = writeJSON(stdout, res)
 	} else {
 		err = res.WriteText(stdout)
 	}
@@ -56,32 +71,6 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return withCode(exitFailed, errSilent)
 	}
 	return nil
-}
-
-// openForDoctor opens the source and the store for reading only (a bolt
-// file read-only, never created).
-func openForDoctor(ctx context.Context, cfg config.Config) (doctor.Setup, func()) {
-	source, srcErr := openSource(ctx, cfg.Source, doctorAttempts)
-	var st store
-	var stErr error
-	if cfg.Store.Kind == config.StoreBolt {
-		st, stErr = bolt.OpenReadOnly(cfg.Store.Path)
-	} else {
-		st, stErr = firestore.Open(ctx, cfg.Store.Project, cfg.Store.Database)
-	}
-	if stErr != nil {
-		st = nil // not a typed nil, which the checks would read
-	}
-	setup := doctorSetup(ctx, cfg, source, st, kakaoProbe(cfg.Kakao, kakao.ProfileOptions{}))
-	setup.SourceErr, setup.StoreErr = srcErr, stErr
-	if errors.Is(stErr, bolt.ErrLocked) {
-		setup.StoreErr, setup.StoreBusy = nil, stErr.Error()+": ask the running service instead: GET /internal/doctor"
-	}
-	return setup, func() {
-		if st != nil {
-			_ = st.Close()
-		}
-	}
 }
 
 // doctorSetup hands the checks the configuration and the adapters: the

@@ -17,7 +17,8 @@ import (
 	"github.com/rollcall/rollcall/internal/xlsx"
 )
 
-// store is what the commands need of a store.
+// store is what the commands need of a store; openStore holds every store
+// adapter to it.
 type store interface {
 	rostersync.Store
 	doctor.Store  // the doctor's and GET /internal/status's reads
@@ -26,12 +27,6 @@ type store interface {
 	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
 	Close() error
 }
-
-// Every store adapter must satisfy it.
-var (
-	_ store = (*bolt.Store)(nil)
-	_ store = (*firestore.Store)(nil)
-)
 
 // openStore opens the configured store.
 func openStore(ctx context.Context, c config.Store) (store, error) {

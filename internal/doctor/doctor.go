@@ -8,10 +8,10 @@ package doctor
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -25,15 +25,7 @@ const (
 	Fail Status = "fail"
 )
 
-func (s Status) rank() int {
-	switch s {
-	case Fail:
-		return 2
-	case Warn:
-		return 1
-	}
-	return 0
-}
+func (s Status) rank() int { return slices.Index([]Status{OK, Warn, Fail}, s) }
 
 // The checks' names, as the contract has them.
 const (
@@ -91,13 +83,6 @@ func (r Result) WriteText(w io.Writer) error {
 		}
 	}
 	return nil
-}
-
-// WriteJSON prints the result as JSON.
-func (r Result) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
 }
 
 // Deadlines of the checks that call out: a doctor that hangs diagnoses nothing.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
-	"time"
 
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
@@ -43,7 +42,8 @@ func sheetChecks(ctx context.Context, s Setup) []Check {
 		return failed(err, "the rows could not be read")
 	}
 	source.Detail += fmt.Sprintf("; %d rows read", len(rows))
-	return []Check{source, headerCheck(rows), rowsCheck(ctx, s, rows)}
+	parsed, err := roster.ParseRoster(rows, s.Now())
+	return []Check{source, headerCheck(rows, parsed), rowsCheck(ctx, s, parsed, err)}
 }
 
 func quoteAll(ss []string) string {
@@ -56,7 +56,7 @@ func quoteAll(ss []string) string {
 
 // headerCheck shows where the header is and which column each field is
 // read from.
-func headerCheck(rows [][]string) Check {
+func headerCheck(rows [][]string, parsed roster.Roster) Check {
 	h, err := roster.ReadHeader(rows)
 	if err != nil {
 		return Check{Name: CheckHeader, Status: Fail, Detail: err.Error(), Fix: headerFix(err)}
@@ -70,7 +70,6 @@ func headerCheck(rows [][]string) Check {
 		two = " (two rows)"
 	}
 	detail := fmt.Sprintf("row %d%s: %s", h.Row, two, strings.Join(cols, ", "))
-	parsed, _ := roster.ParseRoster(rows, time.Time{}) // only for the ignored columns: no clock needed
 	if len(parsed.IgnoredColumns) > 0 {
 		detail += "; ignored: " + quoteAll(parsed.IgnoredColumns)
 	}
@@ -94,8 +93,7 @@ func headerFix(err error) string {
 }
 
 // rowsCheck counts the rows and plans against the store, brake included.
-func rowsCheck(ctx context.Context, s Setup, rows [][]string) Check {
-	parsed, err := roster.ParseRoster(rows, s.Now())
+func rowsCheck(ctx context.Context, s Setup, parsed roster.Roster, err error) Check {
 	if err != nil {
 		return Check{Name: CheckRows, Status: Fail, Detail: "not read: " + err.Error(), Fix: headerFix(err)}
 	}
