@@ -78,9 +78,12 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Source, st doctor.Store, probe func(context.Context) error) doctor.Setup {
 	s := doctor.Setup{Config: cfg, Source: source, Store: st, KakaoProbe: probe}
 	if src, ok := source.(*sheets.Source); ok {
-		s.Sheet = sheetInspector{src}
+		s.Sheet = func(ctx context.Context) (doctor.Sheet, error) {
+			in, err := src.Inspect(ctx)
+			return doctor.Sheet(in), err
+		}
 		if fb := src.Feedback(); fb != nil {
-			s.Feedback = fb
+			s.CheckFeedback = fb.CheckWrite
 		}
 	}
 	s.Identity, s.IdentityNote, s.IdentityErr = identity(ctx, cfg, source)
@@ -114,12 +117,4 @@ func kakaoProbe(c config.Kakao, opts kakao.ProfileOptions) func(context.Context)
 	}
 	opts.Timeout = c.Timeout
 	return kakao.NewProfileClient(c.RESTAPIKey.Reveal(), c.Origins, opts).Probe
-}
-
-// sheetInspector shows a Google Sheet to the checks.
-type sheetInspector struct{ src *sheets.Source }
-
-func (i sheetInspector) Inspect(ctx context.Context) (doctor.Sheet, error) {
-	in, err := i.src.Inspect(ctx)
-	return doctor.Sheet(in), err
 }

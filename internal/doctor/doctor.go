@@ -104,7 +104,7 @@ func Run(ctx context.Context, s Setup) Result {
 		s.Now = time.Now
 	}
 	checks := append([]Check{configCheck(s.Config), identityCheck(s)}, sheetChecks(ctx, s)...)
-	if s.Feedback != nil {
+	if s.CheckFeedback != nil {
 		checks = append(checks, feedbackCheck(ctx, s))
 	}
 	checks = append(checks, storeCheck(ctx, s), kakaoCheck(ctx, s.Config, s.KakaoProbe),

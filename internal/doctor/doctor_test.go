@@ -182,7 +182,8 @@ func TestRunFindsWhatIsWrong(t *testing.T) {
 			s.Config.Sync = config.Sync{MaxDeletePercent: 20}
 		}, CheckProtection, Warn, "no skill secret; no bot id", "ROLLCALL_AUTH_BLOCK_ID"},
 		{"feedback tab read-only", func(s *Setup) {
-			s.Feedback, s.Config.Source.FeedbackTab = writeChecker(remedied{"denied", "share it as Editor"}), "결과"
+			s.CheckFeedback = func(context.Context) error { return remedied{"denied", "share it as Editor"} }
+			s.Config.Source.FeedbackTab = "결과"
 		}, CheckFeedback, Fail, "denied", "as Editor"},
 	}
 	for _, tt := range tests {
@@ -213,13 +214,6 @@ func TestRunFindsWhatIsWrong(t *testing.T) {
 		})
 	}
 }
-
-// writeChecker answers CheckWrite with err.
-func writeChecker(err error) WriteChecker { return fixedWriteChecker{err} }
-
-type fixedWriteChecker struct{ err error }
-
-func (w fixedWriteChecker) CheckWrite(context.Context) error { return w.err }
 
 // TestStoreLease: a lease past its time was not released (a sync stopped
 // midway): a warning; a lease in time is a sync running.

@@ -22,13 +22,14 @@ type Setup struct {
 	IdentityNote string
 	IdentityErr  error
 
-	Source    Source
-	SourceErr error     // why Source could not be opened
-	Sheet     Inspector // a Google Sheet's title and tabs
+	Source    rostersync.Source
+	SourceErr error // why Source could not be opened
+	// Sheet reads a Google Sheet's title and tabs; nil for a file.
+	Sheet func(ctx context.Context) (Sheet, error)
 
-	// Feedback finds out whether ROLLCALL_FEEDBACK_TAB may be written; nil
-	// when it is unset.
-	Feedback WriteChecker
+	// CheckFeedback finds out, without writing, whether ROLLCALL_FEEDBACK_TAB
+	// may be written; nil when it is unset.
+	CheckFeedback func(ctx context.Context) error
 
 	Store    Store
 	StoreErr error // why Store could not be opened
@@ -44,27 +45,11 @@ type Setup struct {
 	Now func() time.Time
 }
 
-// Source reads HR's rows, as a sync does.
-type Source interface {
-	Rows(ctx context.Context) ([][]string, error)
-}
-
 // Sheet is what a spreadsheet shows of itself without a cell being read.
 type Sheet struct {
 	Title string
 	Tabs  []string
 	Read  string // the tab or range the source reads
-}
-
-// Inspector reads a Google Sheet's title and tabs.
-type Inspector interface {
-	Inspect(ctx context.Context) (Sheet, error)
-}
-
-// WriteChecker finds out, without writing, whether the feedback tab may be
-// written.
-type WriteChecker interface {
-	CheckWrite(ctx context.Context) error
 }
 
 // Store is what the checks read of the directory store. None of it writes.

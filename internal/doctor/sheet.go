@@ -31,7 +31,7 @@ func sheetChecks(ctx context.Context, s Setup) []Check {
 	}
 	source := Check{Name: CheckSource, Status: OK, Detail: s.Config.Source.Location}
 	if s.Sheet != nil {
-		sh, err := s.Sheet.Inspect(ctx)
+		sh, err := s.Sheet(ctx)
 		if err != nil {
 			return failed(err, "the spreadsheet could not be read")
 		}
@@ -156,7 +156,7 @@ func problemList(ps []roster.Problem) string {
 func feedbackCheck(ctx context.Context, s Setup) Check {
 	ctx, cancel := context.WithTimeout(ctx, sourceTimeout)
 	defer cancel()
-	if err := s.Feedback.CheckWrite(ctx); err != nil {
+	if err := s.CheckFeedback(ctx); err != nil {
 		return Check{Name: CheckFeedback, Status: Fail, Detail: err.Error(),
 			Fix: fixOf(err, "share the spreadsheet with rollcall's service account as Editor, or unset ROLLCALL_FEEDBACK_TAB")}
 	}
