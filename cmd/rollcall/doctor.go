@@ -52,7 +52,7 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 		} else {
 			defer st.Close()
 		}
-		setup = doctorSetup(ctx, cfg, source, st, kakaoProbe(cfg.Kakao, kakao.ProfileOptions{}))
+		setup = doctorSetup(cfg, source, st, kakaoProbe(cfg.Kakao, kakao.ProfileOptions{}))
 		setup.SourceErr, setup.StoreErr = srcErr, stErr
 		if errors.Is(stErr, bolt.ErrLocked) {
 			setup.StoreErr, setup.StoreBusy = nil, stErr.Error()+": ask the running service instead: GET /internal/doctor"
@@ -75,9 +75,10 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 
 // doctorSetup hands the checks the configuration and the adapters: the
 // CLI's, or the service's own for GET /internal/doctor.
-func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Source, st doctor.Store, probe func(context.Context) error) doctor.Setup {
-	s := doctor.Setup{Config: cfg, Source: source, Store: st, KakaoProbe: probe}
-	if src, ok := source.(*sheets.Source); ok {
+func doctorSetup(cfg config.Config, source rostersync.Source, st doctor.Store, probe func(context.Context) error) doctor.Setup {
+	s := doctor.Setup{Config: cfg, Source: source, Store: st, KakaoProbe: probe, Account: sheets.CredentialsAccount}
+	src, ok := source.(*sheets.Source)
+	if ok {
 		s.Sheet = func(ctx context.Context) (doctor.Sheet, error) {
 			in, err := src.Inspect(ctx)
 			return doctor.Sheet(in), err
@@ -86,27 +87,17 @@ func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Sourc
 			s.CheckFeedback = fb.CheckWrite
 		}
 	}
-	s.Identity, s.IdentityNote, s.IdentityErr = identity(ctx, cfg, source)
-	return s
-}
-
-// identity names the Google account the calls run as, or says why none.
-func identity(ctx context.Context, cfg config.Config, source rostersync.Source) (account, note string, err error) {
-	sheetsCalls := cfg.Source.Kind == config.SourceSheets && cfg.Source.SheetsEndpoint == ""
-	firestoreCalls := cfg.Store.Kind == config.StoreFirestore && !cfg.FirestoreEmulator
-	if src, ok := source.(*sheets.Source); ok && sheetsCalls {
-		if a := src.Account(ctx); a != "" {
-			return a, "", nil
+	if ok && cfg.Source.SheetsEndpoint == "" {
+		// The account the Sheets client found (a key's, or the metadata
+		// server's), before the credentials' own look-up.
+		s.Account = func(ctx context.Context) (string, error) {
+			if a := src.Account(ctx); a != "" {
+				return a, nil
+			}
+			return sheets.CredentialsAccount(ctx)
 		}
 	}
-	switch {
-	case sheetsCalls || firestoreCalls:
-		a, err := sheets.CredentialsAccount(ctx)
-		return a, "", err
-	case cfg.Source.Kind == config.SourceSheets || cfg.Store.Kind == config.StoreFirestore:
-		return "", "no Google credentials in use: ROLLCALL_SHEETS_ENDPOINT or FIRESTORE_EMULATOR_HOST points at a local fake", nil
-	}
-	return "", "no Google calls: the source is a file and the store is " + cfg.Store.Kind, nil
+	return s
 }
 
 // kakaoProbe asks Kakao about the key through one client (opts lets tests

@@ -78,7 +78,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		// The service's own source, store and identity: on Cloud Run only
 		// it can tell whether rollcall may read the sheet.
 		Doctor: func(ctx context.Context) doctor.Result {
-			return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, probe))
+			return doctor.Run(ctx, doctorSetup(cfg, source, st, probe))
 		},
 	}, engine, st)
 	if err != nil {

@@ -103,7 +103,7 @@ func Run(ctx context.Context, s Setup) Result {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	checks := append([]Check{configCheck(s.Config), identityCheck(s)}, sheetChecks(ctx, s)...)
+	checks := append([]Check{configCheck(s.Config), identityCheck(ctx, s)}, sheetChecks(ctx, s)...)
 	if s.CheckFeedback != nil {
 		checks = append(checks, feedbackCheck(ctx, s))
 	}

@@ -25,16 +25,23 @@ func configCheck(c config.Config) Check {
 	return Check{Name: CheckConfig, Status: OK, Detail: "valid: " + strings.Join(parts, " ")}
 }
 
-func identityCheck(s Setup) Check {
-	switch {
-	case s.IdentityErr != nil:
-		return Check{Name: CheckIdentity, Status: Fail, Detail: s.IdentityErr.Error(),
-			Fix: fixOf(s.IdentityErr, "give rollcall Google credentials (gcloud auth application-default login)")}
-	case s.Identity != "":
-		return Check{Name: CheckIdentity, Status: OK, Detail: "the Google calls run as " + s.Identity +
+func identityCheck(ctx context.Context, s Setup) Check {
+	src, st := s.Config.Source, s.Config.Store
+	sheetsCalls := src.Kind == config.SourceSheets && src.SheetsEndpoint == ""
+	if !sheetsCalls && (st.Kind != config.StoreFirestore || s.Config.FirestoreEmulator) {
+		detail := "no Google calls: the source is a file and the store is " + st.Kind
+		if src.Kind == config.SourceSheets || st.Kind == config.StoreFirestore {
+			detail = "no Google credentials in use: ROLLCALL_SHEETS_ENDPOINT or FIRESTORE_EMULATOR_HOST points at a local fake"
+		}
+		return Check{Name: CheckIdentity, Status: OK, Detail: detail}
+	}
+	switch account, err := s.Account(ctx); {
+	case err != nil:
+		return Check{Name: CheckIdentity, Status: Fail, Detail: err.Error(),
+			Fix: fixOf(err, "give rollcall Google credentials (gcloud auth application-default login)")}
+	case account != "":
+		return Check{Name: CheckIdentity, Status: OK, Detail: "the Google calls run as " + account +
 			" (share the sheet with this account)"}
-	case s.IdentityNote != "":
-		return Check{Name: CheckIdentity, Status: OK, Detail: s.IdentityNote}
 	}
 	return Check{Name: CheckIdentity, Status: Warn,
 		Detail: "the Google account of the credentials is not known here",

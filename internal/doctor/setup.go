@@ -16,11 +16,9 @@ type Setup struct {
 	ConfigProblems []string
 	Config         config.Config
 
-	// Identity names the account the Google calls run as; when it cannot,
-	// IdentityNote says why, or IdentityErr that there are no credentials.
-	Identity     string
-	IdentityNote string
-	IdentityErr  error
+	// Account names the Google account the Sheets and Firestore calls run
+	// as: "" when it cannot be known, an error when there are no credentials.
+	Account func(ctx context.Context) (string, error)
 
 	Source    rostersync.Source
 	SourceErr error // why Source could not be opened

@@ -66,7 +66,14 @@ func (h *Handler) sync(c *gin.Context) {
 	status, reason := outcome(err)
 	// The engine has logged the run's counts; this line says who asked and
 	// what they were told.
-	log.Log(ctx, logLevel(status), "sync trigger answered", "via", via, "status", status, "reason", reason)
+	level := slog.LevelInfo
+	switch {
+	case status >= http.StatusInternalServerError:
+		level = slog.LevelError
+	case status >= http.StatusBadRequest:
+		level = slog.LevelWarn
+	}
+	log.Log(ctx, level, "sync trigger answered", "via", via, "status", status, "reason", reason)
 	c.JSON(status, syncAnswer{Report: report, Reason: reason})
 }
 
@@ -116,16 +123,4 @@ func parseOptions(rawQuery string) (rostersync.Options, error) {
 		*dst = b
 	}
 	return opts, nil
-}
-
-// logLevel is the level of the line that logs an answer of this status.
-func logLevel(status int) slog.Level {
-	switch {
-	case status >= http.StatusInternalServerError:
-		return slog.LevelError
-	case status >= http.StatusBadRequest:
-		return slog.LevelWarn
-	default:
-		return slog.LevelInfo
-	}
 }
