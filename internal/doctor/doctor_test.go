@@ -155,8 +155,13 @@ func TestRunFindsWhatIsWrong(t *testing.T) {
 		{"store refused", func(s *Setup) {
 			s.Store = fakeStore{err: remedied{"no Firestore database", "create it in Native mode"}}
 		}, CheckStore, Fail, "no Firestore database", "Native mode"},
-		{"store file not made yet", func(s *Setup) { s.Store, s.StoreErr = nil, fmt.Errorf("x: %w", fs.ErrNotExist) },
-			CheckStore, Warn, "does not exist yet", "rollcall sync"},
+		{"store file not made yet", func(s *Setup) {
+			s.Config.Store = config.Store{Kind: config.StoreBolt, Path: "rollcall.db"}
+			s.Store, s.StoreErr = nil, fmt.Errorf("x: %w", fs.ErrNotExist)
+		}, CheckStore, Warn, "does not exist yet", "rollcall sync"},
+		{"Firestore credentials file missing", func(s *Setup) {
+			s.Store, s.StoreErr = nil, fmt.Errorf("find credentials: %w", fs.ErrNotExist)
+		}, CheckStore, Fail, "find credentials", "correct ROLLCALL_STORE"},
 		{"sync overdue", func(s *Setup) {
 			st := s.Store.(fakeStore)
 			st.last = now.Add(-3 * time.Hour)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/rollcall/rollcall/internal/roster"
@@ -127,7 +126,7 @@ func rowsCheck(ctx context.Context, s Setup, parsed roster.Roster, err error) Ch
 // hashesOf reads the store's content hashes, if it can; a store file
 // not made yet holds no one.
 func hashesOf(ctx context.Context, s Setup) (map[string]string, bool) {
-	if errors.Is(s.StoreErr, fs.ErrNotExist) {
+	if s.storeNotMade() {
 		return map[string]string{}, true
 	}
 	if s.Store == nil {

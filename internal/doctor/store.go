@@ -21,7 +21,7 @@ func storeCheck(ctx context.Context, s Setup) Check {
 			Fix: fixOf(err, "correct ROLLCALL_STORE, then run rollcall doctor again")}
 	}
 	switch {
-	case errors.Is(s.StoreErr, fs.ErrNotExist):
+	case s.storeNotMade():
 		return Check{Name: CheckStore, Status: Warn, Detail: name + ": the file does not exist yet",
 			Fix: "run rollcall sync (or rollcall serve, which syncs first) to create it"}
 	case s.StoreErr != nil:
@@ -83,6 +83,12 @@ func storeCheck(ctx context.Context, s Setup) Check {
 		}
 	}
 	return c
+}
+
+// storeNotMade says the store is a bolt file not made yet, which holds no
+// one; a missing credentials file is no such thing.
+func (s Setup) storeNotMade() bool {
+	return s.Config.Store.Kind == config.StoreBolt && errors.Is(s.StoreErr, fs.ErrNotExist)
 }
 
 // warn makes c a warning; the first warning's fix stands.
