@@ -10,7 +10,6 @@ import (
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/doctor"
-	"github.com/rollcall/rollcall/internal/firestore"
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/rostersync"
@@ -40,16 +39,8 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 	} else {
 		ctx = logging.WithLogger(ctx, logging.New(stderr, cfg.Log.Format, cfg.Log.Level).With("command", "doctor"))
 		source, srcErr := openSource(ctx, cfg.Source, doctorAttempts)
-		var st store
-		var stErr error
-		if cfg.Store.Kind == config.StoreBolt {
-			st, stErr = bolt.OpenReadOnly(cfg.Store.Path)
-		} else {
-			st, stErr = firestore.Open(ctx, cfg.Store.Project, cfg.Store.Database)
-		}
-		if stErr != nil {
-			st = nil // not a typed nil, which the checks would read
-		} else {
+		st, stErr := openStore(ctx, cfg.Store, true)
+		if stErr == nil {
 			defer st.Close()
 		}
 		setup = doctorSetup(cfg, source, st, kakaoProbe(cfg.Kakao, kakao.ProfileOptions{}))

@@ -28,17 +28,21 @@ type store interface {
 	Close() error
 }
 
-// openStore opens the configured store.
-func openStore(ctx context.Context, c config.Store) (store, error) {
+// openStore opens the configured store; readOnly opens a bolt file
+// read-only, never creating it.
+func openStore(ctx context.Context, c config.Store, readOnly bool) (store, error) {
 	var s store
 	var err error
-	if c.Kind == config.StoreBolt {
-		s, err = bolt.Open(c.Path)
-	} else {
+	switch {
+	case c.Kind == config.StoreFirestore:
 		s, err = firestore.Open(ctx, c.Project, c.Database)
+	case readOnly:
+		s, err = bolt.OpenReadOnly(c.Path)
+	default:
+		s, err = bolt.Open(c.Path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", c, err)
+		return nil, err // not a typed nil
 	}
 	return s, nil
 }

@@ -54,9 +54,9 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, cfg.Store)
+	st, err := openStore(ctx, cfg.Store, false)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open store %s: %w", cfg.Store, err)
 	}
 	dir := memdir.New(st, memdir.Options{Logger: logging.FromContext(ctx), Now: now})
 	m := metrics.New()

@@ -27,9 +27,9 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg.Store)
+	st, err := openStore(ctx, cfg.Store, false)
 	if err != nil {
-		return err
+		return fmt.Errorf("open store %s: %w", cfg.Store, err)
 	}
 	defer st.Close()
 
