@@ -110,22 +110,20 @@ func New(cfg Config, syncer Syncer, status Status) (*Handler, error) {
 // Register mounts POST SyncPath, GET StatusPath and, when configured, GET
 // MetricsPath and GET DoctorPath.
 func (h *Handler) Register(r gin.IRoutes) {
-	r.POST(SyncPath, h.sync)
-	r.GET(StatusPath, h.showStatus)
+	r.POST(SyncPath, h.authorize, h.sync)
+	r.GET(StatusPath, h.authorize, h.showStatus)
 	if h.cfg.Metrics != nil {
 		r.GET(MetricsPath, h.showMetrics)
 	}
 	if h.cfg.Doctor != nil {
-		r.GET(DoctorPath, h.showDoctor)
+		r.GET(DoctorPath, h.authorize, h.showDoctor)
 	}
 }
 
 // showDoctor answers 200 whatever the checks found: the answer is the
 // diagnosis.
 func (h *Handler) showDoctor(c *gin.Context) {
-	if _, ok := h.authorize(c); ok {
-		c.JSON(http.StatusOK, h.cfg.Doctor(c.Request.Context()))
-	}
+	c.JSON(http.StatusOK, h.cfg.Doctor(c.Request.Context()))
 }
 
 // showMetrics serves the metrics to a scraper on loopback (a Prometheus
@@ -133,11 +131,11 @@ func (h *Handler) showDoctor(c *gin.Context) {
 // the headcount is not for the public.
 func (h *Handler) showMetrics(c *gin.Context) {
 	if !fromLoopback(c.Request) {
-		if _, ok := h.authorize(c); !ok {
-			return
-		}
+		h.authorize(c)
 	}
-	h.cfg.Metrics.ServeHTTP(c.Writer, c.Request)
+	if !c.IsAborted() {
+		h.cfg.Metrics.ServeHTTP(c.Writer, c.Request)
+	}
 }
 
 // fromLoopback reads the peer address, never X-Forwarded-For, which a client

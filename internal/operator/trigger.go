@@ -44,10 +44,6 @@ type syncAnswer struct {
 // until the next run. The run timeout bounds it instead, and the response's
 // write deadline is extended to match.
 func (h *Handler) sync(c *gin.Context) {
-	via, ok := h.authorize(c)
-	if !ok {
-		return
-	}
 	opts, err := parseOptions(c.Request.URL.RawQuery)
 	if err != nil {
 		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
@@ -73,7 +69,7 @@ func (h *Handler) sync(c *gin.Context) {
 	case status >= http.StatusBadRequest:
 		level = slog.LevelWarn
 	}
-	log.Log(ctx, level, "sync trigger answered", "via", via, "status", status, "reason", reason)
+	log.Log(ctx, level, "sync trigger answered", "via", c.GetString(viaKey), "status", status, "reason", reason)
 	c.JSON(status, syncAnswer{Report: report, Reason: reason})
 }
 
