@@ -108,8 +108,9 @@ func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	if err := checkSkillSecret(cfg); err != nil {
-		return withCode(exitUsage, err)
+	if cfg.SkillSecretMissing() {
+		return withCode(exitUsage, errors.New("ROLLCALL_SKILL_SECRET: not set, and this is Cloud Run (K_SERVICE is set): "+
+			"set the secret Open Builder sends, or set it to off to leave /kakao/* open on purpose"))
 	}
 	if *checkOnly {
 		fmt.Fprintf(stdout, "configuration ok\n%s", cfg.Describe())

@@ -74,6 +74,12 @@ func (s Store) String() string {
 	return "firestore:" + s.Project
 }
 
+// SkillSecretMissing says serve must refuse to start: Cloud Run's public URL
+// with skill endpoints that nobody declared open (ROLLCALL_SKILL_SECRET=off).
+func (c Config) SkillSecretMissing() bool {
+	return c.CloudRun && c.Kakao.SkillSecret == "" && !c.Kakao.SkillOpen
+}
+
 // Kakao configures the skill endpoints and the profile look-up.
 type Kakao struct {
 	RESTAPIKey Secret

@@ -82,7 +82,7 @@ func kakaoCheck(ctx context.Context, c config.Config, probe func(context.Context
 
 func protectionCheck(c config.Config) Check {
 	k, sync := c.Kakao, c.Sync
-	if c.CloudRun && !k.SkillOpen && k.SkillSecret == "" {
+	if c.SkillSecretMissing() {
 		return Check{Name: CheckProtection, Status: Fail,
 			Detail: "no skill secret on Cloud Run: rollcall serve refuses to start",
 			Fix:    "set ROLLCALL_SKILL_SECRET to the secret Open Builder sends, or to off to leave /kakao/* open on purpose"}
