@@ -32,9 +32,7 @@ const (
 	failedReloadWait = time.Second
 )
 
-// service is rollcall serve's object graph, built once at start-up: one
-// store, the directory held in memory that answers the skills, one sync
-// engine, one Kakao client shared by every request.
+// service is rollcall serve's object graph, built once at start-up.
 type service struct {
 	store     store
 	directory *memdir.Directory

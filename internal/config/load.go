@@ -160,7 +160,7 @@ func (l *loader) source(name, loc string) (string, SheetRef) {
 		l.fail(name, "%q: old .xls files are not supported; save it as .xlsx or .csv", loc)
 		return "", SheetRef{}
 	}
-	if looksLikeURL(loc) {
+	if strings.Contains(loc, "://") || strings.HasPrefix(strings.ToLower(loc), "docs.google.com/") {
 		ref, err := parseURL(loc)
 		if err != nil {
 			l.fail(name, "%v", err)

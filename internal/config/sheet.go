@@ -35,10 +35,6 @@ var sheetIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]*$`)
 // signed-in user's index) and /a/<domain>/ (old Google Workspace links).
 var sheetPathRE = regexp.MustCompile(`^/(?:a/[^/]+/)?spreadsheets(?:/|$)(?:(?:u/\d+/)?d/([^/]*))?`)
 
-func looksLikeURL(s string) bool {
-	return strings.Contains(s, "://") || strings.HasPrefix(strings.ToLower(s), "docs.google.com/")
-}
-
 // parseURL reads the URL HR copies from the browser, in any of its shapes
 // ("#gid=" or "?gid=", "/u/0/d/", without "/edit" or "https://", with
 // "?usp=sharing").
