@@ -109,6 +109,8 @@ func setup(store *firestore.Store) doctor.Setup {
 			Store:  config.Store{Kind: config.StoreFirestore, Project: "p"},
 			Kakao:  config.Kakao{Timeout: time.Second},
 			Sync:   config.Sync{MaxDeletePercent: 20},
+			// The emulator, without credentials.
+			FirestoreEmulator: true,
 		},
 		Source: staff, Store: store,
 	}
