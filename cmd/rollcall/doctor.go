@@ -69,16 +69,17 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 func doctorSetup(cfg config.Config, source rostersync.Source, st doctor.Store, probe func(context.Context) error) doctor.Setup {
 	s := doctor.Setup{Config: cfg, Source: source, Store: st, KakaoProbe: probe, Account: sheets.CredentialsAccount}
 	src, ok := source.(*sheets.Source)
-	if ok {
-		s.Sheet = func(ctx context.Context) (doctor.Sheet, error) {
-			in, err := src.Inspect(ctx)
-			return doctor.Sheet(in), err
-		}
-		if fb := src.Feedback(); fb != nil {
-			s.CheckFeedback = fb.CheckWrite
-		}
+	if !ok {
+		return s
 	}
-	if ok && cfg.Source.SheetsEndpoint == "" {
+	s.Sheet = func(ctx context.Context) (doctor.Sheet, error) {
+		in, err := src.Inspect(ctx)
+		return doctor.Sheet(in), err
+	}
+	if fb := src.Feedback(); fb != nil {
+		s.CheckFeedback = fb.CheckWrite
+	}
+	if cfg.Source.SheetsEndpoint == "" {
 		// The account the Sheets client found (a key's, or the metadata
 		// server's), before the credentials' own look-up.
 		s.Account = func(ctx context.Context) (string, error) {
