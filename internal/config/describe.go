@@ -3,6 +3,7 @@ package config
 import (
 	"cmp"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -66,7 +67,10 @@ func (c Config) Settings() []Setting {
 		{"ROLLCALL_LOG_LEVEL", c.Log.Level.String()},
 	}
 	for _, t := range c.Texts.Vars() {
-		out = append(out, Setting{t.Name, describeText(t.Value)})
+		if t.Value != "" {
+			t.Value = strconv.Quote(t.Value)
+		}
+		out = append(out, Setting{t.Name, cmp.Or(t.Value, "(default)")})
 	}
 	return out
 }
@@ -80,12 +84,4 @@ func showTTL(d time.Duration) string {
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
 	}
 	return d.String()
-}
-
-// describeText shows a text as Describe and doctor print it.
-func describeText(v string) string {
-	if v == "" {
-		return "(default)"
-	}
-	return fmt.Sprintf("%q", v)
 }
