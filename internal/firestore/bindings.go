@@ -114,7 +114,7 @@ func (s *Store) revokeBindings(ctx context.Context, deleted []string, updated []
 		}
 	}
 	for chunk := range slices.Chunk(revoke, maxWritesPerCommit) {
-		if err := s.write(ctx, chunk); err != nil {
+		if err := s.commit(ctx, chunk); err != nil {
 			return 0, fmt.Errorf("revoke %d bindings: %w", len(revoke), err)
 		}
 	}

@@ -68,7 +68,7 @@ func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 		Refused: r.Refused, DryRun: r.DryRun, Failed: r.Error != "", Report: string(report),
 	}}}
 	if r.Applied() {
-		ops = append(ops, op{doc: s.metaDoc(), merge: true,
+		ops = append(ops, op{doc: s.client.Doc(metaDoc),
 			data: map[string]any{"last_sync": finished, "last_run": id, "updated_at": gfs.ServerTimestamp}})
 	}
 	if err := s.commit(ctx, ops); err != nil {

@@ -27,13 +27,12 @@ import (
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-// Collection and document names of the layout.
+// The collections and documents of the layout.
 const (
 	employeesCollection = "employees"
 	runsCollection      = "sync_runs"
-	metaCollection      = "meta"
-	locksCollection     = "locks"
-	syncLockDoc         = "sync"
+	metaDoc             = "meta/directory"
+	leaseDoc            = "locks/sync"
 )
 
 // errBadPhone refuses a phone that cannot be a Firestore document id.
@@ -44,12 +43,11 @@ var errBadPhone = errors.New("phone cannot be a Firestore document id")
 type Store struct {
 	client *gfs.Client
 	// now stamps reports without a start time and decides when a lease has
-	// expired; tests replace it.
-	now func() time.Time
-	// project and database name the database in diagnoses (diagnose.go).
-	project, database string
-	// beforeCommit, when set, runs before each commit, and its error fails
-	// that commit: the seam through which tests cut an Apply short.
+	// expired.
+	now               func() time.Time
+	project, database string // for diagnoses
+	// beforeCommit, when set, fails a commit with its error: the seam
+	// through which tests cut an Apply short.
 	beforeCommit func(ctx context.Context) error
 	// writesPerCommit is maxWritesPerCommit; tests lower it so that a small
 	// change takes as many commits as a large one.
@@ -70,8 +68,9 @@ func Open(ctx context.Context, projectID, databaseID string, opts ...option.Clie
 	}
 	client, err := gfs.NewClientWithDatabase(ctx, projectID, databaseID, opts...)
 	if err != nil {
-		if noCredentials(err) {
-			err = &Diagnosis{kind: ErrUnauthenticated, cause: err, fix: credentialsFix}
+		// The auth library's "could not find default credentials" has no type.
+		if strings.Contains(err.Error(), "could not find default credentials") {
+			err = &Diagnosis{kind: errUnauthenticated, cause: err, fix: credentialsFix}
 		}
 		return nil, fmt.Errorf("open Firestore database %s of project %s: %w", databaseID, projectID, err)
 	}
@@ -84,16 +83,6 @@ func (s *Store) Close() error {
 		return fmt.Errorf("close Firestore: %w", err)
 	}
 	return nil
-}
-
-func (s *Store) metaDoc() *gfs.DocumentRef {
-	return s.client.Collection(metaCollection).Doc("directory")
-}
-func (s *Store) pendingDoc() *gfs.DocumentRef {
-	return s.client.Collection(metaCollection).Doc("pending")
-}
-func (s *Store) leaseDoc() *gfs.DocumentRef {
-	return s.client.Collection(locksCollection).Doc(syncLockDoc)
 }
 
 // get reads doc into v and reports whether it exists. A missing database

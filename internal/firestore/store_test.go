@@ -218,7 +218,7 @@ func TestRecordRunDocuments(t *testing.T) {
 		t.Errorf("run document (-want +got):\n%s", diff)
 	}
 
-	meta, err := s.metaDoc().Get(t.Context())
+	meta, err := s.client.Doc(metaDoc).Get(t.Context())
 	if err != nil {
 		t.Fatalf("read meta/directory: %v", err)
 	}

@@ -3,6 +3,8 @@ package replication
 import (
 	"errors"
 	"slices"
+
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // ErrInterrupted means an Apply failed after some of its writes may have
@@ -46,18 +48,13 @@ func (p Pending) With(lists ...[]string) Pending {
 }
 
 // Settle makes hashes (phone → content hash, as the store's index holds
-// them) agree with stored, the hashes of the pending phones' employees that
-// exist (every employee's when p.All, which then is the answer).
-func (p Pending) Settle(hashes, stored map[string]string) map[string]string {
-	if p.All {
-		return stored
-	}
+// them) agree with stored, the pending phones' employees that exist.
+func (p Pending) Settle(hashes map[string]string, stored map[string]roster.Employee) {
 	for _, phone := range p.Phones {
-		if hash, ok := stored[phone]; ok {
-			hashes[phone] = hash
+		if e, ok := stored[phone]; ok {
+			hashes[phone] = e.Hash()
 		} else {
 			delete(hashes, phone)
 		}
 	}
-	return hashes
 }
