@@ -3,8 +3,8 @@
 // per employee whose id is the E.164 phone; every content hash in a few
 // "manifest" documents, which a sync reads instead of every employee;
 // "meta/directory" (digest, last sync, version and recent changes: one read
-// per instance check); "meta/pending" while an Apply of several commits is
-// under way (docs/replication.md); the last 50 "sync_runs"; and the sync
+// per instance check; the pending phones while an Apply of several commits
+// is under way: docs/replication.md); the last 50 "sync_runs"; and the sync
 // lease ("locks/sync").
 //
 // The library honours FIRESTORE_EMULATOR_HOST, so the same code runs
