@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	gfs "cloud.google.com/go/firestore"
@@ -75,27 +76,22 @@ func (s *Store) eachEmployee(ctx context.Context, visit func(roster.Employee) er
 // stored, by phone.
 func (s *Store) employeesOf(ctx context.Context, phones []string) (map[string]roster.Employee, error) {
 	found := make(map[string]roster.Employee, len(phones))
-	for start := 0; start < len(phones); start += getAllChunk {
-		chunk := phones[start:min(start+getAllChunk, len(phones))]
+	for chunk := range slices.Chunk(phones, getAllChunk) {
 		refs := make([]*gfs.DocumentRef, len(chunk))
 		for i, phone := range chunk {
-			doc, err := s.employeeDoc(phone)
-			if err != nil {
-				return nil, err
-			}
-			refs[i] = doc
+			refs[i] = s.client.Collection(employeesCollection).Doc(phone)
 		}
 		snaps, err := s.client.GetAll(ctx, refs)
 		if err != nil {
 			return nil, fmt.Errorf("read %d employees: %w", len(refs), err)
 		}
-		for i, snap := range snaps {
+		for _, snap := range snaps {
 			if !snap.Exists() {
 				continue
 			}
 			var f employeeFields
 			if err := snap.DataTo(&f); err != nil {
-				return nil, fmt.Errorf("decode employee %d of %d: %w", start+i+1, len(phones), err)
+				return nil, fmt.Errorf("decode an employee: %w", err)
 			}
 			found[snap.Ref.ID] = employeeOf(snap.Ref.ID, f)
 		}
@@ -106,17 +102,11 @@ func (s *Store) employeesOf(ctx context.Context, phones []string) (map[string]ro
 // Lookup returns the employee stored under phone (E.164) and true, or false
 // when there is none, in one document read.
 func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool, error) {
-	doc, err := s.employeeDoc(phone)
-	if err != nil {
-		// No document can have this id, so no employee has this phone; the
-		// context is still honoured, as for any other look-up.
-		if err := ctx.Err(); err != nil {
-			return roster.Employee{}, false, fmt.Errorf("look up an employee: %w", err)
-		}
-		return roster.Employee{}, false, nil
-	}
 	var f employeeFields
-	found, err := get(ctx, doc, &f)
+	found, err := false, ctx.Err()
+	if err == nil && validDocID(phone) { // no document has another id
+		found, err = get(ctx, s.client.Collection(employeesCollection).Doc(phone), &f)
+	}
 	if err != nil {
 		return roster.Employee{}, false, fmt.Errorf("look up an employee: %w", err)
 	}

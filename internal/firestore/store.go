@@ -101,15 +101,6 @@ func get(ctx context.Context, doc *gfs.DocumentRef, v any) (bool, error) {
 	return true, nil
 }
 
-// employeeDoc returns the document of the employee with phone, or
-// errBadPhone when phone cannot name a document (E.164 phones always can).
-func (s *Store) employeeDoc(phone string) (*gfs.DocumentRef, error) {
-	if !validDocID(phone) {
-		return nil, errBadPhone
-	}
-	return s.client.Collection(employeesCollection).Doc(phone), nil
-}
-
 // validDocID reports whether id obeys Firestore's rules for document ids.
 func validDocID(id string) bool {
 	switch {
