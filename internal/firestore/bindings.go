@@ -3,6 +3,7 @@ package firestore
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -85,30 +86,25 @@ func (s *Store) DeleteBinding(ctx context.Context, key string) error {
 // phones, reading the matches' phone and person only, and one write per
 // binding removed.
 func (s *Store) revokeBindings(ctx context.Context, deleted []string, updated []roster.Employee) (int, error) {
-	gone := make(map[string]bool, len(deleted))
-	phones := slices.Clone(deleted)
-	for _, p := range deleted {
-		gone[p] = true
-	}
-	now := make(map[string]roster.Employee, len(updated))
+	now := make(map[string]*roster.Employee, len(deleted)+len(updated)) // nil: deleted
 	for _, e := range updated {
-		if !gone[e.Phone] {
-			now[e.Phone] = e
-			phones = append(phones, e.Phone)
-		}
+		now[e.Phone] = &e
+	}
+	for _, phone := range deleted {
+		now[phone] = nil
 	}
 	var revoke []op
-	for chunk := range slices.Chunk(phones, maxInValues) {
+	for chunk := range slices.Chunk(slices.Collect(maps.Keys(now)), maxInValues) {
 		snaps, err := s.client.Collection(bindingsCollection).Where("phone", "in", chunk).Select("phone", "person").Documents(ctx).GetAll()
 		if err != nil {
-			return 0, fmt.Errorf("find the bindings of %d deleted and %d updated employees: %w", len(deleted), len(now), err)
+			return 0, fmt.Errorf("find the bindings of %d deleted and %d updated employees: %w", len(deleted), len(updated), err)
 		}
 		for _, snap := range snaps {
 			var f bindingFields
 			if err := snap.DataTo(&f); err != nil {
 				return 0, fmt.Errorf("read a binding: decode the stored document: %w", err)
 			}
-			if e, updated := now[f.Phone]; gone[f.Phone] || updated && !binding.SamePerson(f.Person, e) {
+			if e := now[f.Phone]; e == nil || !binding.SamePerson(f.Person, *e) {
 				revoke = append(revoke, op{doc: snap.Ref})
 			}
 		}

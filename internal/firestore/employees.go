@@ -102,18 +102,15 @@ func (s *Store) employeesOf(ctx context.Context, phones []string) (map[string]ro
 // Lookup returns the employee stored under phone (E.164) and true, or false
 // when there is none, in one document read.
 func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool, error) {
-	var f employeeFields
-	found, err := false, ctx.Err()
+	found, err := map[string]roster.Employee{}, ctx.Err()
 	if err == nil && validDocID(phone) { // no document has another id
-		found, err = get(ctx, s.client.Collection(employeesCollection).Doc(phone), &f)
+		found, err = s.employeesOf(ctx, []string{phone})
 	}
 	if err != nil {
 		return roster.Employee{}, false, fmt.Errorf("look up an employee: %w", err)
 	}
-	if !found {
-		return roster.Employee{}, false, nil
-	}
-	return employeeOf(phone, f), true, nil
+	e, ok := found[phone]
+	return e, ok, nil
 }
 
 func employeeOf(id string, f employeeFields) roster.Employee {

@@ -35,9 +35,9 @@ type state struct {
 	pending replication.Pending
 }
 
-// readState reads meta/directory; a missing document is the zero state. A
-// pending record that cannot be read counts as All: the next sync then reads
-// every employee rather than trust the manifest.
+// readState reads meta/directory: the zero state when it is missing or on
+// error. A pending record that cannot be read counts as All: the next sync
+// then reads every employee rather than trust the manifest.
 func (s *Store) readState(ctx context.Context) (state, error) {
 	var st state
 	if _, err := get(ctx, s.client.Doc(metaDoc), &st.stateFields); err != nil {
@@ -58,30 +58,21 @@ func (s *Store) readState(ctx context.Context) (state, error) {
 // one read: what an instance's check costs.
 func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
 	st, err := s.readState(ctx)
-	if err != nil {
-		return "", time.Time{}, fmt.Errorf("check the directory: %w", err)
-	}
-	return st.log.Version(), st.LastSync, nil
+	return st.log.Version(), st.LastSync, err
 }
 
 // LastSync returns when the last recorded applied sync run finished, or the
 // zero time when none was ever recorded.
 func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
 	st, err := s.readState(ctx)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read the last sync time: %w", err)
-	}
-	return st.LastSync, nil
+	return st.LastSync, err
 }
 
 // Digest returns the digest of the employees as the manifest holds them,
 // in one read; "" before the first Apply and while one is unfinished.
 func (s *Store) Digest(ctx context.Context) (string, error) {
 	st, err := s.readState(ctx)
-	if err != nil {
-		return "", fmt.Errorf("read the directory digest: %w", err)
-	}
-	return st.Digest, nil
+	return st.Digest, err
 }
 
 // Changes hands a reader at version what changed since

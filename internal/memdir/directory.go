@@ -152,11 +152,9 @@ func (d *Directory) copyState() (loaded bool, version string, lastSync time.Time
 // cannot be reached (Stale says so); with none, after a check, whose error
 // it returns, or the zero time if the store was never synced.
 func (d *Directory) LastSync(ctx context.Context) (time.Time, error) {
-	if loaded, _, last := d.copyState(); loaded {
+	if loaded, _, _ := d.copyState(); loaded {
 		d.maybeCheck()
-		return last, nil
-	}
-	if _, err := d.await(ctx); err != nil {
+	} else if _, err := d.await(ctx); err != nil {
 		return time.Time{}, err
 	}
 	_, _, last := d.copyState()
