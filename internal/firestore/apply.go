@@ -58,17 +58,17 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 		}
 	}()
 	// Bad input changes nothing and asks nothing of the server.
-	employees, put, deleted, err := s.writes(puts, p.Deleted)
+	employees, changed, err := s.writes(puts, p.Deleted)
 	if err != nil {
 		return 0, err
 	}
-	if revoked, err = s.revokeBindings(ctx, deleted, p.Updated); err != nil {
+	if revoked, err = s.revokeBindings(ctx, p.Deleted, p.Updated); err != nil {
 		return revoked, err
 	}
-	if err := s.apply(ctx, employees, put, deleted); err != nil {
+	if err := s.apply(ctx, employees, changed); err != nil {
 		return revoked, err
 	}
-	n, err := s.revokeBindings(ctx, deleted, p.Updated)
+	n, err := s.revokeBindings(ctx, p.Deleted, p.Updated)
 	if err != nil {
 		// The employees landed; a raced bind that stays is refused by the gate.
 		return revoked, fmt.Errorf("%w: %w", replication.ErrInterrupted, err)
@@ -76,7 +76,7 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 	return revoked + n, nil
 }
 
-func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string) error {
+func (s *Store) apply(ctx context.Context, employees []op, changed []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -96,9 +96,7 @@ func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string
 	digest := replication.DigestOfHashes(hashes)
 	log := st.log
 	if len(employees) > 0 || st.Pending {
-		if err := log.RecordAfter(st.pending, put, deleted); err != nil {
-			return err
-		}
+		log.RecordAfter(st.pending, changed)
 	} else if len(manifest) == 0 && digest == st.Digest {
 		return nil // nothing to do, and the index is right
 	}
@@ -118,7 +116,7 @@ func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string
 		}
 		return err
 	}
-	pending, err := json.Marshal(st.pending.With(put, deleted))
+	pending, err := json.Marshal(st.pending.With(changed))
 	if err != nil {
 		return fmt.Errorf("encode the pending apply: %w", err)
 	}
@@ -149,33 +147,29 @@ func ambiguous(err error) bool {
 
 // writes turns an Apply's arguments into one write per employee document,
 // the last put of a phone winning and a delete over any put, and lists the
-// phones put and deleted. One write per document keeps the commits
-// independent, so they can run concurrently.
-func (s *Store) writes(puts []roster.Employee, deletes []string) (ops []op, put, deleted []string, err error) {
+// phones changed. One write per document keeps the commits independent, so
+// they can run concurrently.
+func (s *Store) writes(puts []roster.Employee, deletes []string) (ops []op, changed []string, err error) {
 	last := make(map[string]any, len(puts)+len(deletes)) // phone → *employeeFields, or nil to delete
 	for _, e := range puts {
 		if !validDocID(e.Phone) {
 			// The phone stays out of the message: it is PII.
-			return nil, nil, nil, fmt.Errorf("put the employee from sheet row %d: %w", e.Row, errBadPhone)
+			return nil, nil, fmt.Errorf("put the employee from sheet row %d: %w", e.Row, errBadPhone)
 		}
 		last[e.Phone] = &employeeFields{Name: e.Name, Phone: e.Phone, Department: e.Department, Position: e.Position,
 			Email: e.Email, Row: int64(e.Row), Hash: e.Hash()}
 	}
 	for i, phone := range deletes {
 		if !validDocID(phone) {
-			return nil, nil, nil, fmt.Errorf("delete number %d: %w", i+1, errBadPhone)
+			return nil, nil, fmt.Errorf("delete number %d: %w", i+1, errBadPhone)
 		}
 		last[phone] = nil
 	}
-	for _, phone := range slices.Sorted(maps.Keys(last)) {
+	changed = slices.Sorted(maps.Keys(last))
+	for _, phone := range changed {
 		ops = append(ops, op{doc: s.client.Collection(employeesCollection).Doc(phone), data: last[phone]})
-		if last[phone] == nil {
-			deleted = append(deleted, phone)
-		} else {
-			put = append(put, phone)
-		}
 	}
-	return ops, put, deleted, nil
+	return ops, changed, nil
 }
 
 // commitAll commits ops in commits of at most per, a few in flight at once.

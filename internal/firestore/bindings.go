@@ -44,10 +44,10 @@ func (s *Store) bindingDoc(key string) (*gfs.DocumentRef, error) {
 // longer has that person at the phone.
 func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) error {
 	doc, err := s.bindingDoc(key)
-	if err != nil {
-		return fmt.Errorf("put a binding: %w", err)
+	if err == nil {
+		_, err = doc.Set(ctx, bindingFields(b))
 	}
-	if _, err := doc.Set(ctx, bindingFields(b)); err != nil {
+	if err != nil {
 		return fmt.Errorf("put a binding: %w", err)
 	}
 	return nil
@@ -56,12 +56,12 @@ func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) e
 // Binding returns the binding under key and true, or false when there is
 // none. It reads one document.
 func (s *Store) Binding(ctx context.Context, key string) (binding.Binding, bool, error) {
-	doc, err := s.bindingDoc(key)
-	if err != nil {
-		return binding.Binding{}, false, fmt.Errorf("read a binding: %w", err)
-	}
 	var f bindingFields
-	found, err := get(ctx, doc, &f)
+	found := false
+	doc, err := s.bindingDoc(key)
+	if err == nil {
+		found, err = get(ctx, doc, &f)
+	}
 	if err != nil {
 		return binding.Binding{}, false, fmt.Errorf("read a binding: %w", err)
 	}
@@ -71,10 +71,10 @@ func (s *Store) Binding(ctx context.Context, key string) (binding.Binding, bool,
 // DeleteBinding removes the binding under key, if any.
 func (s *Store) DeleteBinding(ctx context.Context, key string) error {
 	doc, err := s.bindingDoc(key)
-	if err != nil {
-		return fmt.Errorf("delete a binding: %w", err)
+	if err == nil {
+		_, err = doc.Delete(ctx)
 	}
-	if _, err := doc.Delete(ctx); err != nil {
+	if err != nil {
 		return fmt.Errorf("delete a binding: %w", err)
 	}
 	return nil

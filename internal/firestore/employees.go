@@ -14,9 +14,8 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// employeeFields is an employee document: the contract's fields, the sheet
-// row it was read from when last written, its content hash and when it was
-// written. Lookup trusts the document id, which is the phone too.
+// employeeFields is an employee document (docs/google.md); reads take the
+// phone from its id.
 type employeeFields struct {
 	Name       string    `firestore:"name"`
 	Phone      string    `firestore:"phone"`
@@ -27,10 +26,6 @@ type employeeFields struct {
 	Hash       string    `firestore:"hash"`
 	UpdatedAt  time.Time `firestore:"updated_at,serverTimestamp"`
 }
-
-// employeeReadFields are the fields an employee is made of, the id aside:
-// reading only these sends and decodes less.
-var employeeReadFields = []string{"name", "department", "position", "email", "row"}
 
 // getAllChunk bounds the documents one batch read asks for: a pending
 // record lists up to replication.MaxPendingPhones.
@@ -51,7 +46,8 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 }
 
 func (s *Store) eachEmployee(ctx context.Context, visit func(roster.Employee) error) error {
-	it := s.client.Collection(employeesCollection).Select(employeeReadFields...).Documents(ctx)
+	// Only the fields an employee is made of, the id aside: less to send and decode.
+	it := s.client.Collection(employeesCollection).Select("name", "department", "position", "email", "row").Documents(ctx)
 	defer it.Stop()
 	for read := 0; ; read++ {
 		snap, err := it.Next()

@@ -2,10 +2,9 @@ package firestore
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	gfs "cloud.google.com/go/firestore"
@@ -53,11 +52,7 @@ func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	if err != nil {
 		return fmt.Errorf("record the sync run: encode the report: %w", err)
 	}
-	suffix := make([]byte, 4)
-	if _, err := rand.Read(suffix); err != nil {
-		return fmt.Errorf("record the sync run: random run id: %w", err)
-	}
-	id := r.StartedAt.Truncate(time.Microsecond).Format(runIDLayout) + "-" + hex.EncodeToString(suffix)
+	id := fmt.Sprintf("%s-%08x", r.StartedAt.Truncate(time.Microsecond).Format(runIDLayout), rand.Uint32())
 	finished := r.Finished()
 	ops := []op{{doc: s.client.Collection(runsCollection).Doc(id), data: &runFields{
 		StartedAt: r.StartedAt, FinishedAt: finished, DurationMS: r.DurationMS,

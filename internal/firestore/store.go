@@ -103,13 +103,6 @@ func get(ctx context.Context, doc *gfs.DocumentRef, v any) (bool, error) {
 
 // validDocID reports whether id obeys Firestore's rules for document ids.
 func validDocID(id string) bool {
-	switch {
-	case id == "", id == ".", id == "..", len(id) > 1500:
-		return false
-	case !utf8.ValidString(id), strings.Contains(id, "/"):
-		return false
-	case len(id) >= 4 && strings.HasPrefix(id, "__") && strings.HasSuffix(id, "__"):
-		return false
-	}
-	return true
+	reserved := len(id) >= 4 && strings.HasPrefix(id, "__") && strings.HasSuffix(id, "__")
+	return id != "" && id != "." && id != ".." && len(id) <= 1500 && utf8.ValidString(id) && !strings.Contains(id, "/") && !reserved
 }

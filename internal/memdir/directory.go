@@ -1,20 +1,14 @@
 // Package memdir is the employee directory held in memory: each instance's
 // copy of the store's directory, which answers the skills' look-ups with no
-// request to the store.
-//
-// The copy is refreshed at once after a sync this instance ran (Refresh),
-// and within about a check interval after another instance's: a check
-// reads the version and last sync time (one small read) and, when the
-// version moved, only the employees changed since, or all of them when the
-// copy is older than the store's change log. Requests start checks, in the
-// background and at most once an interval, because Cloud Run gives an
-// instance CPU only while it serves one; Watch adds a timer for when the
-// process has CPU between requests.
-//
-// When the store cannot be reached, the directory answers from the copy it
-// has and says so through Stale (/ready shows it). Until a copy is loaded,
-// Lookup fails with ErrNotLoaded, so that a skill answers "could not
-// decide" rather than "not an employee".
+// request to the store. A check reads the store's version (one small read)
+// and, when it moved, the employees changed since (docs/replication.md).
+// Requests start checks, in the background and at most once an interval,
+// because Cloud Run gives an instance CPU only while it serves one; Watch
+// adds a timer for when it has CPU between requests; Refresh checks at once
+// after a sync this instance ran. While the store cannot be reached the copy
+// keeps answering and Stale says so; until one is loaded, Lookup fails with
+// ErrNotLoaded, so that a skill answers "could not decide" rather than "not
+// an employee".
 package memdir
 
 import (
@@ -112,11 +106,8 @@ type Directory struct {
 // New returns a Directory that copies store. Nothing is loaded until the
 // first Refresh, LastSync or Lookup.
 func New(store Store, o Options) *Directory {
-	d := &Directory{store: store, log: o.Logger, now: o.Now, after: o.After,
+	d := &Directory{store: store, log: cmp.Or(o.Logger, slog.New(slog.DiscardHandler)), now: o.Now, after: o.After,
 		loadTimeout: cmp.Or(o.LoadTimeout, DefaultLoadTimeout), checkTimeout: cmp.Or(o.CheckTimeout, DefaultCheckTimeout)}
-	if d.log == nil {
-		d.log = slog.New(slog.DiscardHandler)
-	}
 	if d.now == nil {
 		d.now = time.Now
 	}

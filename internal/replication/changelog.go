@@ -2,8 +2,6 @@ package replication
 
 import (
 	"crypto/rand"
-	"encoding/hex"
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -51,13 +49,9 @@ func (l ChangeLog) reach() int64 {
 
 // Record moves the version for a change of the phones of lists (written or
 // removed), forgetting the oldest changes beyond what the log keeps.
-func (l *ChangeLog) Record(lists ...[]string) error {
+func (l *ChangeLog) Record(lists ...[]string) {
 	if l.Epoch == "" {
-		b := make([]byte, 6)
-		if _, err := rand.Read(b); err != nil {
-			return fmt.Errorf("new directory epoch: %w", err)
-		}
-		l.Epoch = hex.EncodeToString(b)
+		l.Epoch = rand.Text()
 	}
 	l.From = l.reach()
 	l.Seq++
@@ -71,18 +65,17 @@ func (l *ChangeLog) Record(lists ...[]string) error {
 		l.From = slices.Min(slices.Collect(maps.Values(l.Phones)))
 		maps.DeleteFunc(l.Phones, func(_ string, seq int64) bool { return seq <= l.From })
 	}
-	return nil
 }
 
-// RecordAfter is Record where an interrupted Apply left p: the pending
-// phones, some changed while the version stood still, count as changed, so
-// every reader reads each again. With p.All the log starts a new epoch
-// instead, and every reader reloads once.
-func (l *ChangeLog) RecordAfter(p Pending, put, deleted []string) error {
+// RecordAfter is Record of changed where an interrupted Apply left p: the
+// pending phones, some changed while the version stood still, count as
+// changed, so every reader reads each again. With p.All the log starts a
+// new epoch instead, and every reader reloads once.
+func (l *ChangeLog) RecordAfter(p Pending, changed []string) {
 	if p.All {
 		*l = ChangeLog{}
 	}
-	return l.Record(put, deleted, p.Phones)
+	l.Record(changed, p.Phones)
 }
 
 // Since returns, sorted, the phones changed after version; false when the
