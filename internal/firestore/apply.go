@@ -33,13 +33,10 @@ type op struct {
 	data any
 }
 
-// Apply writes puts (whole documents) and deletes the documents of the
-// phones in deletes, a delete winning over a put of the same phone, and
-// keeps the manifest and meta/directory (digest, version, change log) in
-// step. A change that fits is one atomic commit; a larger one is several,
-// recorded as pending first (replication.Pending), and cut short it
-// returns an error wrapping replication.ErrInterrupted that the next sync
-// repairs: docs/replication.md.
+// Apply writes puts and deletes the employees of deletes, a delete winning,
+// with the manifest and meta/directory in step: one atomic commit when the
+// change fits, else several, which cut short return an error wrapping
+// replication.ErrInterrupted that the next sync repairs (docs/replication.md).
 func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
 	_, err := s.ApplyPlan(ctx, rostersync.Plan{Added: puts, Deleted: deletes})
 	return err

@@ -20,11 +20,9 @@ type leaseFields struct {
 }
 
 // AcquireLease takes the sync lease for holder until ttl has passed, in a
-// transaction, as rostersync.TakeLease decides.
-//
-// Expiry is decided by this process's clock (a transaction cannot read the
-// server's); instances' clocks agree to well under a second, which a ttl of
-// minutes leaves ample margin for.
+// transaction, as rostersync.TakeLease decides by this process's clock (a
+// transaction cannot read the server's; instances' clocks agree to well
+// under a second, ample margin for a ttl of minutes).
 func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) error {
 	err := s.leaseTx(ctx, func(tx *gfs.Transaction, doc *gfs.DocumentRef, held leaseFields, found bool) error {
 		next, err := rostersync.TakeLease(rostersync.Lease(held), found, holder, s.now(), ttl)

@@ -71,8 +71,7 @@ func (s *Store) manifestOps(hashes map[string]string, shards, oldShards int, raw
 // documents are read instead, and the next Apply writes it again whole.
 var errNoManifest = errors.New("no usable manifest")
 
-// readShards reads the manifest's shards documents into hashes, and
-// returns each document's entries as read.
+// readShards returns the manifest's hashes, and each document's entries.
 func (s *Store) readShards(ctx context.Context, shards int) (map[string]string, []string, error) {
 	refs := make([]*gfs.DocumentRef, shards)
 	for i := range refs {
@@ -101,12 +100,10 @@ func (s *Store) readShards(ctx context.Context, shards int) (map[string]string, 
 	return hashes, raw, nil
 }
 
-// index returns meta/directory, every stored employee's content hash as
-// the documents hold them, and the manifest's documents as read (nil when
-// the manifest must be written again whole). The manifest may lag the
-// documents of the phones an unfinished Apply left pending, so those are
-// read too; every document is when the manifest cannot be read or the
-// pending phones were too many to list.
+// index returns meta/directory, every employee's content hash as the
+// documents hold them, and the manifest's documents as read (nil when it
+// must be written again whole): the manifest, settled with the documents of
+// the pending phones it may lag, or else every document.
 func (s *Store) index(ctx context.Context) (state, map[string]string, []string, error) {
 	st, err := s.readState(ctx)
 	if err != nil {
@@ -128,7 +125,6 @@ func (s *Store) index(ctx context.Context) (state, map[string]string, []string, 
 	return st, hashes, nil, err
 }
 
-// allHashes reads the content hash of every employee document.
 func (s *Store) allHashes(ctx context.Context) (map[string]string, error) {
 	hashes := map[string]string{}
 	err := s.eachEmployee(ctx, func(e roster.Employee) error {

@@ -10,17 +10,13 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// stateFields is the meta/directory document: everything an instance's
-// check and a sync's plan need, in one read.
+// stateFields is the meta/directory document (docs/google.md): everything
+// an instance's check and a sync's plan need, in one read.
 type stateFields struct {
-	// LastSync and LastRun are RecordRun's: when the last applied run
-	// finished, and its sync_runs document.
 	LastSync time.Time `firestore:"last_sync"`
 	LastRun  string    `firestore:"last_run"`
-	// Digest is replication.DigestOfHashes of the manifest: "" before the
-	// first Apply and while one is pending.
-	Digest string `firestore:"digest"`
-	Shards int    `firestore:"shards"` // manifest documents
+	Digest   string    `firestore:"digest"` // "" before the first Apply and while one is pending
+	Shards   int       `firestore:"shards"` // manifest documents
 	// Changes is a replication.ChangeLog and PendingPhones, while Pending,
 	// a replication.Pending, both as JSON: one field, not indexed per phone.
 	Changes       string `firestore:"changes"`
@@ -48,7 +44,7 @@ func (s *Store) readState(ctx context.Context) (state, error) {
 			return state{}, fmt.Errorf("decode the change log of %s: %w", metaDoc, err)
 		}
 	}
-	if st.Pending && (json.Unmarshal([]byte(st.PendingPhones), &st.pending) != nil || st.pending.Empty()) {
+	if st.Pending && (json.Unmarshal([]byte(st.PendingPhones), &st.pending) != nil || len(st.pending.Phones) == 0) {
 		st.pending = replication.Pending{All: true}
 	}
 	return st, nil
@@ -81,13 +77,9 @@ func (s *Store) Digest(ctx context.Context) (string, error) {
 func (s *Store) Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
 	st, err := s.readState(ctx)
 	if err != nil {
-		return "", false, fmt.Errorf("read the directory's changes: %w", err)
+		return "", false, err
 	}
-	now, ok, err := st.log.CatchUp(version, func(phones []string) (map[string]roster.Employee, error) {
+	return st.log.CatchUp(version, func(phones []string) (map[string]roster.Employee, error) {
 		return s.employeesOf(ctx, phones)
 	}, visit, remove)
-	if err != nil {
-		return "", false, fmt.Errorf("read the directory's changes: %w", err)
-	}
-	return now, ok, nil
 }

@@ -41,11 +41,9 @@ var errBadPhone = errors.New("phone cannot be a Firestore document id")
 // Store is the directory kept in one Firestore database. It is safe for
 // concurrent use.
 type Store struct {
-	client *gfs.Client
-	// now stamps reports without a start time and decides when a lease has
-	// expired.
-	now               func() time.Time
-	project, database string // for diagnoses
+	client            *gfs.Client
+	now               func() time.Time // stamps reports, decides a lease's expiry
+	project, database string           // for diagnoses
 	// beforeCommit, when set, fails a commit with its error: the seam
 	// through which tests cut an Apply short.
 	beforeCommit func(ctx context.Context) error

@@ -16,21 +16,15 @@ var ErrInterrupted = errors.New("the apply was cut short after some of its write
 const MaxPendingPhones = 20_000
 
 // Pending is what a store keeps while an Apply that cannot be one atomic
-// write is under way: the phones it writes or removes, written before any
-// employee (added to, when one was left before) and cleared by the write
-// that ends it. Meanwhile the store's hashes may lag its employees for
-// these phones, so the next sync reads them from the employees (Settle)
-// and has every instance read them again (ChangeLog.RecordAfter). Its zero
-// value is "no Apply under way".
+// write is under way: the phones it writes or removes, whose employees the
+// store's hashes may lag (docs/replication.md). Its zero value is "no Apply
+// under way".
 type Pending struct {
 	// All is true when the phones were too many to list.
 	All bool `json:"all,omitempty"`
 	// Phones are the phones written or removed, sorted, no repeats.
 	Phones []string `json:"phones,omitempty"`
 }
-
-// Empty reports whether no Apply is under way.
-func (p Pending) Empty() bool { return !p.All && len(p.Phones) == 0 }
 
 // With returns p with the phones of lists added; All when they are more
 // than MaxPendingPhones.
