@@ -139,8 +139,5 @@ func (s *Store) allHashes(ctx context.Context) (map[string]string, error) {
 // interrupted Apply left pending.
 func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	_, hashes, _, err := s.index(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read employee hashes: %w", err)
-	}
-	return hashes, nil
+	return hashes, err
 }

@@ -44,11 +44,10 @@ type Store struct {
 	client            *gfs.Client
 	now               func() time.Time // stamps reports, decides a lease's expiry
 	project, database string           // for diagnoses
-	// beforeCommit, when set, fails a commit with its error: the seam
-	// through which tests cut an Apply short.
-	beforeCommit func(ctx context.Context) error
-	// writesPerCommit is maxWritesPerCommit; tests lower it so that a small
-	// change takes as many commits as a large one.
+	// Tests cut an Apply short with beforeCommit, whose error fails a
+	// commit, and lower writesPerCommit, so that a small change takes as
+	// many commits as a large one.
+	beforeCommit    func(ctx context.Context) error
 	writesPerCommit int
 }
 

@@ -64,17 +64,11 @@ const StaleReason = "the directory store cannot be reached: answering from the d
 
 // Options tune a Directory; the zero value takes every default.
 type Options struct {
-	// Logger receives the loads and the store's changes of state; nil
-	// discards them.
-	Logger *slog.Logger
-	// LoadTimeout bounds one check (DefaultLoadTimeout).
-	LoadTimeout time.Duration
-	// CheckTimeout bounds a check's first read (DefaultCheckTimeout).
-	CheckTimeout time.Duration
-	// Now is the clock that decides when a check is due (time.Now).
-	Now func() time.Time
-	// After is how Watch waits for the next check (time.After).
-	After func(time.Duration) <-chan time.Time
+	Logger       *slog.Logger                         // the loads and the store's changes of state; nil discards them
+	LoadTimeout  time.Duration                        // bounds one check (DefaultLoadTimeout)
+	CheckTimeout time.Duration                        // bounds a check's first read (DefaultCheckTimeout)
+	Now          func() time.Time                     // decides when a check is due (time.Now)
+	After        func(time.Duration) <-chan time.Time // how Watch waits for the next check (time.After)
 }
 
 // Directory is the directory held in memory. It is safe for concurrent use:
@@ -94,13 +88,11 @@ type Directory struct {
 	version   string
 	lastSync  time.Time
 
-	// due is when the next lazy check may start, in Unix nanoseconds.
-	due atomic.Int64
+	due atomic.Int64 // when the next lazy check may start, in Unix nanoseconds
 	// checks runs one check at a time, shared by everyone who wants one
 	// meanwhile, so that copies are put in in the order they were read.
-	checks singleflight.Group
-	// failing is whether the last check could not reach the store.
-	failing atomic.Bool
+	checks  singleflight.Group
+	failing atomic.Bool // the last check could not reach the store
 }
 
 // New returns a Directory that copies store. Nothing is loaded until the
