@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -16,16 +15,11 @@ import (
 )
 
 // bindingsBucket maps a binding key's 32 bytes (userkey.Sum) to
-// encodeBinding's form. Against oldBindingsBucket's hex keys and JSON, it
-// takes half the pages and one branch level fewer at 100,000 bindings
-// (4,683 pages against 9,822): a rush of binds dirties fewer pages, and
-// the file and the pages it maps grow half as fast. No index by phone:
-// every bind would write it, while a sync with leavers scans instead.
+// encodeBinding's form: half the pages of hex keys and JSON, and one branch
+// level fewer at 100,000 bindings (4,683 pages against 9,822), so a rush of
+// binds dirties fewer pages. No index by phone: every bind would write it,
+// while a sync with leavers scans instead.
 const bindingsBucket = "bindings_v2"
-
-// oldBindingsBucket is where rollcall kept bindings before bindingsBucket;
-// Open moves them over (migrateBindings).
-const oldBindingsBucket = "bindings"
 
 var _ binding.Store = (*Store)(nil)
 
@@ -114,58 +108,6 @@ func (s *Store) DeleteBinding(ctx context.Context, key string) error {
 		return fmt.Errorf("delete a binding: %w", err)
 	}
 	return nil
-}
-
-// migrateBindings moves the bindings of a file an earlier rollcall wrote
-// into bindingsBucket, in Open's transaction, so that its users stay bound.
-func migrateBindings(tx *bbolt.Tx) error {
-	old := tx.Bucket([]byte(oldBindingsBucket))
-	if old == nil {
-		return nil
-	}
-	err := old.ForEach(func(k, v []byte) error {
-		var r struct {
-			Phone     string    `json:"phone"`
-			Person    string    `json:"person"`
-			BoundAt   time.Time `json:"bound_at"`
-			ExpiresAt time.Time `json:"expires_at"`
-		}
-		key, err := bindingKey(string(k))
-		var nv []byte
-		if err == nil {
-			err = json.Unmarshal(v, &r)
-		}
-		if err == nil {
-			nv, err = encodeBinding(binding.Binding(r))
-		}
-		if err == nil {
-			err = tx.Bucket([]byte(bindingsBucket)).Put(key, nv)
-		}
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("%w: a stored binding cannot be moved to its new form: %w", ErrCorrupt, err)
-	}
-	return tx.DeleteBucket([]byte(oldBindingsBucket))
-}
-
-// personChanges returns the puts whose phone the store holds for another
-// person (binding.SamePerson against the stored employee), keyed by phone,
-// read in Apply's transaction before the puts are written: the phones
-// whose bindings the sync revokes as it would a leaver's.
-func personChanges(employees *bbolt.Bucket, puts []roster.Employee) (map[string]roster.Employee, error) {
-	changed := map[string]roster.Employee{}
-	for _, e := range puts {
-		old, found, err := getEmployee(employees, e.Phone)
-		if err != nil {
-			return nil, err
-		}
-		old.Phone = e.Phone
-		if found && !binding.SamePerson(binding.PersonOf(old.Employee), e) {
-			changed[e.Phone] = e
-		}
-	}
-	return changed, nil
 }
 
 // revokeBindings removes, in Apply's transaction, every binding to a

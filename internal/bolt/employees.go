@@ -3,32 +3,19 @@ package bolt
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"go.etcd.io/bbolt"
 
+	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
-
-// errNoPhone refuses an employee that has no key to be stored under.
-var errNoPhone = errors.New("employee has no phone")
 
 // record is how an employee is kept: its fields plus the hash a sync compares.
 type record struct {
 	roster.Employee
 	Hash string `json:"hash"`
-}
-
-// storedEmployee is what VisitEmployees decodes of a record: the phone is
-// its key, and the hash only for syncs.
-type storedEmployee struct {
-	Name       string `json:"name"`
-	Department string `json:"department"`
-	Position   string `json:"position"`
-	Email      string `json:"email"`
-	Row        int    `json:"row"`
 }
 
 // Hashes returns the content hash of every stored employee, keyed by phone.
@@ -67,8 +54,7 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 		}
 	}
 	err = s.update(ctx, func(tx *bbolt.Tx) error {
-		meta := tx.Bucket([]byte(metaBucket))
-		b := tx.Bucket([]byte(employeesBucket))
+		meta, b := tx.Bucket([]byte(metaBucket)), tx.Bucket([]byte(employeesBucket))
 		digest, err := readDigest(meta)
 		if err != nil {
 			return err
@@ -76,47 +62,43 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 		// Full pages instead of bbolt's half-full split: a directory is read
 		// far more than written, and the file and a load's pages halve.
 		b.FillPercent = 1
-		changed, err := personChanges(b, puts)
-		if err != nil {
-			return err
-		}
-		// toggleOut takes phone's stored entry, if any, out of the digest.
-		toggleOut := func(phone string) error {
-			r, found, err := getEmployee(b, phone)
-			if found {
-				digest.Toggle(phone, r.Hash)
-			}
-			return err
-		}
-		var put []string
+		changed := map[string]roster.Employee{} // phones now another person's
+		put := make([]string, 0, len(puts))
 		for _, e := range puts {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if e.Phone == "" {
-				return fmt.Errorf("put the employee from sheet row %d: %w", e.Row, errNoPhone)
-			}
-			v, err := json.Marshal(record{Employee: e, Hash: e.Hash()})
+			old, found, err := getEmployee(b, e.Phone)
 			if err != nil {
-				return fmt.Errorf("encode the employee from sheet row %d: %w", e.Row, err)
-			}
-			if err := toggleOut(e.Phone); err != nil {
 				return err
 			}
-			if err := b.Put([]byte(e.Phone), v); err != nil {
+			if found {
+				digest.Toggle(e.Phone, old.Hash)
+				if !binding.SamePerson(binding.PersonOf(old.Employee), e) {
+					changed[e.Phone] = e
+				}
+			}
+			hash := e.Hash()
+			v, err := json.Marshal(record{Employee: e, Hash: hash})
+			if err == nil {
+				err = b.Put([]byte(e.Phone), v)
+			}
+			if err != nil {
 				return fmt.Errorf("put the employee from sheet row %d: %w", e.Row, err)
 			}
-			digest.Toggle(e.Phone, e.Hash())
+			digest.Toggle(e.Phone, hash)
 			put = append(put, e.Phone)
 		}
 		for _, phone := range deletes {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := toggleOut(phone); err != nil {
-				return err
+			old, found, err := getEmployee(b, phone)
+			if err == nil && found {
+				digest.Toggle(phone, old.Hash)
+				err = b.Delete([]byte(phone))
 			}
-			if err := b.Delete([]byte(phone)); err != nil {
+			if err != nil {
 				return fmt.Errorf("delete an employee: %w", err)
 			}
 		}
@@ -165,19 +147,17 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		size(tx.Bucket([]byte(employeesBucket)).Stats().KeyN)
 		i := 0
-		return tx.Bucket([]byte(employeesBucket)).ForEach(func(k, v []byte) error {
+		return tx.Bucket([]byte(employeesBucket)).ForEach(func(_, v []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			i++
-			var e storedEmployee
+			var e roster.Employee
 			if err := json.Unmarshal(v, &e); err != nil {
 				// The key is a phone number: it stays out of the error.
 				return fmt.Errorf("%w: stored employee %d cannot be decoded: %w", ErrCorrupt, i, err)
 			}
-			return visit(roster.Employee{
-				Phone: string(k), Name: e.Name, Department: e.Department, Position: e.Position, Email: e.Email, Row: e.Row,
-			})
+			return visit(e)
 		})
 	})
 	if err != nil {

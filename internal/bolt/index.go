@@ -120,7 +120,6 @@ func (s *Store) Changes(ctx context.Context, version string, visit func(roster.E
 					return nil, err
 				}
 				if ok {
-					r.Phone = phone
 					found[phone] = r.Employee
 				}
 			}

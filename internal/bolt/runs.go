@@ -100,10 +100,7 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]rostersync.Report, error
 // UTC, or the zero time when the store was never synced.
 func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
 	_, last, err := s.Status(ctx)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read the last sync time: %w", err)
-	}
-	return last, nil
+	return last, err
 }
 
 // readLastSync returns the last sync time RecordRun keeps, or zero.

@@ -82,10 +82,15 @@ func Open(path string, opts ...Option) (*Store, error) {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
-		if err := migrateBindings(tx); err != nil {
+		// Bindings an earlier rollcall kept as JSON are dropped: their users
+		// verify once more.
+		if err := tx.DeleteBucket([]byte("bindings")); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 			return err
 		}
-		return voidDeadLease(tx)
+		// Open holds bbolt's file lock, which a process loses when it dies:
+		// a lease in the file is a sync killed mid-run, and waiting out its
+		// expiry would refuse the next sync with none running.
+		return tx.Bucket([]byte(metaBucket)).Delete([]byte(leaseKey))
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("prepare store file %s: %w", path, err), s.db.Close())

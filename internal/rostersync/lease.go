@@ -26,11 +26,11 @@ var ErrLeaseLost = errors.New("the sync lease was lost")
 const leaseCallTimeout = 10 * time.Second
 
 // Lease is the sync lease as a store keeps it: who holds it, since when, and
-// until when.
+// until when; the bolt file keeps it as JSON.
 type Lease struct {
-	Holder     string
-	AcquiredAt time.Time
-	ExpiresAt  time.Time
+	Holder     string    `json:"holder"`
+	AcquiredAt time.Time `json:"acquired_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
 }
 
 // TakeLease decides a request by holder, at now, for ttl, given the lease
