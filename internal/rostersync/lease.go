@@ -8,7 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rollcall/rollcall/internal/logging"
@@ -60,9 +60,7 @@ type leaseHold struct {
 	e      *Engine
 	cancel context.CancelCauseFunc
 	done   chan struct{}
-
-	mu    sync.Mutex
-	until time.Time // the lease's expiry as this process last took it
+	until  atomic.Pointer[time.Time] // the lease's expiry as this process last took it
 }
 
 // holdLease takes the lease for e's holder and keeps it until release. The
@@ -82,20 +80,17 @@ func (e *Engine) holdLease(ctx context.Context) (context.Context, *leaseHold, er
 // before the call, so that it is never later than the store's.
 func (h *leaseHold) renew(ctx context.Context) error {
 	start := h.e.now()
-	h.mu.Lock()
 	timeout := leaseCallTimeout
-	if !h.until.IsZero() {
-		timeout = min(timeout, h.until.Sub(start)) // a renewal that lands after expiry renews nothing
+	if until := h.until.Load(); until != nil {
+		timeout = min(timeout, until.Sub(start)) // a renewal that lands after expiry renews nothing
 	}
-	h.mu.Unlock()
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if err := h.e.store.AcquireLease(cctx, h.e.holder, h.e.leaseTTL); err != nil {
 		return err
 	}
-	h.mu.Lock()
-	h.until = start.Add(h.e.leaseTTL)
-	h.mu.Unlock()
+	until := start.Add(h.e.leaseTTL)
+	h.until.Store(&until)
 	return nil
 }
 
@@ -154,11 +149,7 @@ func (h *leaseHold) keep(ctx context.Context) {
 	}
 }
 
-func (h *leaseHold) left() time.Duration {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.until.Sub(h.e.now())
-}
+func (h *leaseHold) left() time.Duration { return h.until.Load().Sub(h.e.now()) }
 
 // release stops renewing and gives the lease up, even when ctx is done: an
 // unreleased lease only delays the next sync until it expires.
