@@ -110,33 +110,25 @@ func (s *Store) DeleteBinding(ctx context.Context, key string) error {
 	return nil
 }
 
-// revokeBindings removes, in Apply's transaction, every binding to a
-// deleted phone and every binding to a changed phone that is not to the
-// person now there, and returns how many it removed. It reads every
-// binding, and only when there is something to revoke.
-func revokeBindings(tx *bbolt.Tx, deletes []string, changed map[string]roster.Employee) (int, error) {
-	if len(deletes) == 0 && len(changed) == 0 {
+// revokeBindings removes, in Apply's transaction, the bindings to the
+// phones of revoke: every one when the phone's employee is nil (deleted),
+// else those not to that person. It reads every binding, and only when
+// there is something to revoke.
+func revokeBindings(tx *bbolt.Tx, revoke map[string]*roster.Employee) (int, error) {
+	if len(revoke) == 0 {
 		return 0, nil
-	}
-	leaving := make(map[string]bool, len(deletes))
-	for _, p := range deletes {
-		leaving[p] = true
 	}
 	b := tx.Bucket([]byte(bindingsBucket))
 	var keys [][]byte
 	err := b.ForEach(func(k, v []byte) error {
 		r, err := decodeBinding(v)
-		if err != nil {
-			return err
-		}
-		e, isChanged := changed[r.Phone]
-		if leaving[r.Phone] || isChanged && !binding.SamePerson(r.Person, e) {
+		if e, ok := revoke[r.Phone]; err == nil && ok && (e == nil || !binding.SamePerson(r.Person, *e)) {
 			keys = append(keys, bytes.Clone(k))
 		}
-		return nil
+		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("find the bindings of %d deleted and %d reissued phones: %w", len(deletes), len(changed), err)
+		return 0, fmt.Errorf("find the bindings of %d deleted or reissued phones: %w", len(revoke), err)
 	}
 	for _, k := range keys {
 		if err := b.Delete(k); err != nil {

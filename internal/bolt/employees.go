@@ -48,11 +48,6 @@ func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []str
 // moves the directory's version with a record of the phones changed.
 func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, err error) {
 	puts, deletes := p.Puts(), p.Deleted
-	if len(puts) == 0 && len(deletes) == 0 {
-		if digest, err := s.Digest(ctx); err != nil || digest != "" {
-			return 0, err // nothing to do, and the digest is kept
-		}
-	}
 	err = s.update(ctx, func(tx *bbolt.Tx) error {
 		meta, b := tx.Bucket([]byte(metaBucket)), tx.Bucket([]byte(employeesBucket))
 		digest, err := readDigest(meta)
@@ -62,7 +57,7 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 		// Full pages instead of bbolt's half-full split: a directory is read
 		// far more than written, and the file and a load's pages halve.
 		b.FillPercent = 1
-		changed := map[string]roster.Employee{} // phones now another person's
+		revoke := map[string]*roster.Employee{} // nil: every binding to the phone
 		put := make([]string, 0, len(puts))
 		for _, e := range puts {
 			if err := ctx.Err(); err != nil {
@@ -75,7 +70,7 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 			if found {
 				digest.Toggle(e.Phone, old.Hash)
 				if !binding.SamePerson(binding.PersonOf(old.Employee), e) {
-					changed[e.Phone] = e
+					revoke[e.Phone] = &e
 				}
 			}
 			hash := e.Hash()
@@ -98,6 +93,7 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 				digest.Toggle(phone, old.Hash)
 				err = b.Delete([]byte(phone))
 			}
+			revoke[phone] = nil
 			if err != nil {
 				return fmt.Errorf("delete an employee: %w", err)
 			}
@@ -108,7 +104,7 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 		if len(puts) == 0 && len(deletes) == 0 {
 			return nil
 		}
-		if revoked, err = revokeBindings(tx, deletes, changed); err != nil {
+		if revoked, err = revokeBindings(tx, revoke); err != nil {
 			return err
 		}
 		return recordChange(meta, put, deletes)
