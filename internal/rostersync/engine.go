@@ -208,7 +208,7 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report, lease *leaseH
 	// An empty plan is applied too: the store's digest was not this one.
 	actx, cancel := context.WithTimeout(ctx, applyTimeout)
 	defer cancel()
-	revoked, err := applyPlan(actx, e.store, plan)
+	revoked, err := e.store.ApplyPlan(actx, plan)
 	if err != nil {
 		if errors.Is(err, replication.ErrInterrupted) {
 			r.Landed = LandedPart
