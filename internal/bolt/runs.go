@@ -24,7 +24,6 @@ func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	if r.StartedAt.IsZero() {
 		r.StartedAt = s.now()
 	}
-	finished := r.Finished()
 	report, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("record the sync run: encode the report: %w", err)
@@ -39,13 +38,10 @@ func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 		if err := runs.Put(key, report); err != nil {
 			return err
 		}
-		if err := prune(runs, rostersync.KeptRuns); err != nil {
+		if err := prune(runs, rostersync.KeptRuns); err != nil || !r.Applied() {
 			return err
 		}
-		if !r.Applied() {
-			return nil
-		}
-		return tx.Bucket([]byte(metaBucket)).Put([]byte(lastSyncKey), []byte(finished.UTC().Format(time.RFC3339Nano)))
+		return tx.Bucket([]byte(metaBucket)).Put([]byte(lastSyncKey), []byte(r.Finished().UTC().Format(time.RFC3339Nano)))
 	})
 	if err != nil {
 		return fmt.Errorf("record the sync run: %w", err)

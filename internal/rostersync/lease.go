@@ -125,19 +125,14 @@ func (h *leaseHold) confirm(ctx context.Context) error {
 // again sooner as expiry nears; at expiry the sync stops.
 func (h *leaseHold) keep(ctx context.Context) {
 	defer close(h.done)
-	for {
-		left := h.left()
-		if left <= 0 {
-			h.cancel(fmt.Errorf("%w: it expired before it could be renewed", ErrLeaseLost))
-			return
-		}
+	for left := h.left(); left > 0; left = h.left() {
 		select {
 		case <-ctx.Done():
 			return
 		case <-h.e.after(min(h.e.leaseTTL/3, left)):
 		}
 		if h.left() <= 0 {
-			continue // expired while waiting: the loop says so
+			break // expired while waiting
 		}
 		err := h.renew(ctx)
 		if h.lost(err) {
@@ -147,6 +142,7 @@ func (h *leaseHold) keep(ctx context.Context) {
 			logging.FromContext(ctx).WarnContext(ctx, "could not renew the sync lease; trying again", "error", err.Error())
 		}
 	}
+	h.cancel(fmt.Errorf("%w: it expired before it could be renewed", ErrLeaseLost))
 }
 
 func (h *leaseHold) left() time.Duration { return h.until.Load().Sub(h.e.now()) }

@@ -24,15 +24,13 @@ type Store interface {
 	// Hashes returns the content hash (roster.Employee.Hash) of every
 	// stored employee, keyed by E.164 phone.
 	Hashes(ctx context.Context) (map[string]string, error)
-	// ApplyPlan writes the plan's puts and removes the employees of its
-	// deletes, with the Kakao users' bindings to the phones it deletes and
-	// to those whose employee is now another person (a binding is to a
-	// person: contract, section 3); it keeps Digest in step, moves the
-	// version with a record of the phones changed, and returns how many
-	// bindings it revoked. Where it cannot be atomic, an apply cut short
+	// ApplyPlan writes the plan and returns how many bindings it revoked:
+	// those to the phones it deletes or gives to another person (contract,
+	// section 3). It keeps Digest in step and moves the version with a
+	// record of the phones changed. Cut short where it cannot be atomic, it
 	// returns an error wrapping replication.ErrInterrupted and leaves Digest
-	// "" for the next sync to repair; any other error means nothing
-	// changed. A plan with nothing to do only makes Digest right again.
+	// "" for the next sync to repair; any other error means nothing changed.
+	// An empty plan only makes Digest right again.
 	ApplyPlan(ctx context.Context, p Plan) (revoked int, err error)
 	// RecordRun keeps the report of a finished run in the sync history;
 	// an applied run (Report.Applied) also marks the directory synced.
