@@ -40,12 +40,9 @@ func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []str
 	return err
 }
 
-// ApplyPlan writes the plan's puts and removes the employees whose phones
-// it deletes, with the bindings to those phones and to the phones it gives
-// to another person (revokeBindings), all in one transaction, and returns
-// how many bindings it revoked. Deleting a phone that is not stored is not
-// an error. It keeps the digest in step and, when it changes anything,
-// moves the directory's version with a record of the phones changed.
+// ApplyPlan applies p as rostersync.Store says, in one transaction: the
+// employees, the bindings it revokes (revokeBindings), the digest and, when
+// it changes anything, the change log.
 func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, err error) {
 	puts, deletes := p.Puts(), p.Deleted
 	err = s.update(ctx, func(tx *bbolt.Tx) error {
@@ -136,9 +133,8 @@ func decodeRecord(v []byte) (record, error) {
 }
 
 // VisitEmployees tells size how many employees are stored, then calls
-// visit with every one, ordered by phone, in one read-only transaction,
-// and stops at the first error visit returns. The employees' strings are
-// copies: nothing refers to the transaction's memory after it.
+// visit with every one, ordered by phone, in one read-only transaction; it
+// stops at visit's first error. The employees' strings are copies.
 func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error {
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		size(tx.Bucket([]byte(employeesBucket)).Stats().KeyN)
@@ -162,8 +158,7 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 	return nil
 }
 
-// Lookup returns the employee stored under phone (E.164) and true, or false
-// when there is none. It reads one key in one read-only transaction.
+// Lookup returns the employee stored under phone (E.164) and true, or false.
 func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool, error) {
 	var (
 		r     record
@@ -179,8 +174,7 @@ func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool
 	return r.Employee, found, nil
 }
 
-// Count returns how many employees the directory holds, from the bucket's
-// statistics: no employee is decoded.
+// Count returns how many employees the directory holds, decoding none.
 func (s *Store) Count(ctx context.Context) (int, error) {
 	var n int
 	err := s.view(ctx, func(tx *bbolt.Tx) error {

@@ -74,8 +74,7 @@ func (s *Store) Digest(ctx context.Context) (string, error) {
 	return digest, nil
 }
 
-// Status returns the directory's version and when it was last synced, in
-// one read-only transaction.
+// Status returns the directory's version and when it was last synced.
 func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
 	var (
 		version string
@@ -97,10 +96,8 @@ func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
 	return version, last, nil
 }
 
-// Changes reads what changed after version: visit gets each employee
-// written since, remove each phone removed. It returns the version that
-// brings the reader to, and false (having called nothing) when the change
-// log does not reach back to version.
+// Changes is replication.ChangeLog.CatchUp from version, reading the
+// employees written since in the same transaction.
 func (s *Store) Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
 	var (
 		now string

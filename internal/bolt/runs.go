@@ -16,10 +16,9 @@ import (
 // UTC, so that keys sort by start; a sequence number follows it.
 const runKeyLayout = "2006-01-02T15:04:05.000000000Z"
 
-// RecordRun keeps r in the run history and prunes the history to its 50
-// newest runs (by start time), in one transaction. A report without a start
-// time is stamped with the store's clock. When r was applied, the directory
-// is marked as synced at the run's end.
+// RecordRun keeps r in the history, pruned to its KeptRuns newest, and
+// when r was applied marks the directory synced at its end. A report
+// without a start time is stamped with the store's clock.
 func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	if r.StartedAt.IsZero() {
 		r.StartedAt = s.now()
@@ -68,8 +67,7 @@ func prune(b *bbolt.Bucket, keep int) error {
 	return nil
 }
 
-// Runs returns the reports of at most limit recorded runs, newest (latest
-// start) first. The history keeps the 50 newest runs.
+// Runs returns the reports of at most limit recorded runs, newest first.
 func (s *Store) Runs(ctx context.Context, limit int) ([]rostersync.Report, error) {
 	if err := rostersync.CheckRunsLimit(limit); err != nil {
 		return nil, err
@@ -92,8 +90,7 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]rostersync.Report, error
 	return reports, nil
 }
 
-// LastSync returns when the last recorded applied sync run finished, in
-// UTC, or the zero time when the store was never synced.
+// LastSync returns when the last applied sync finished, or zero.
 func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
 	_, last, err := s.Status(ctx)
 	return last, err

@@ -94,26 +94,22 @@ func (e *Engine) giveFeedback(ctx context.Context, r *Report, runErr error) {
 // when it applied changes, else the newest such run of the history.
 func (e *Engine) fromHistory(ctx context.Context, run *FeedbackRun) {
 	r := run.Report
-	applied := r.Applied() && run.Err == nil
-	if applied {
+	if r.Applied() {
 		run.Employees = r.Employees
 		if r.changed() {
 			run.LastChange = &r
 			return
 		}
 	}
-	if e.history == nil {
-		return
-	}
 	runs, err := e.history.Runs(ctx, KeptRuns)
 	if err != nil {
 		logging.FromContext(ctx).WarnContext(ctx, "could not read the sync history for HR's feedback", "error", err.Error())
 		return
 	}
-	sizeKnown := applied
+	sizeKnown := r.Applied() || r.Refused
 	if r.Refused {
 		// Every stored employee was planned as unchanged, updated or deleted.
-		run.Employees, sizeKnown = r.Unchanged+r.Updated+r.Deleted, true
+		run.Employees = r.Unchanged + r.Updated + r.Deleted
 	}
 	for _, h := range runs {
 		if !h.Applied() {
