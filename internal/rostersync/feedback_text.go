@@ -140,17 +140,16 @@ func sameRows(a, b [][]string) bool {
 }
 
 func trimRows(rows [][]string) [][]string {
-	out := make([][]string, len(rows))
-	last := -1
-	for i, row := range rows {
+	out := make([][]string, 0, len(rows))
+	for _, row := range rows {
 		end := len(row)
 		for end > 0 && row[end-1] == "" {
 			end--
 		}
-		out[i] = row[:end]
-		if end > 0 {
-			last = i
-		}
+		out = append(out, row[:end])
 	}
-	return out[:last+1]
+	for len(out) > 0 && len(out[len(out)-1]) == 0 {
+		out = out[:len(out)-1]
+	}
+	return out
 }
