@@ -26,11 +26,8 @@ import (
 
 // Binding is what a store keeps for one bound Kakao user.
 type Binding struct {
-	// Phone is the employee's E.164 phone.
-	Phone string
-	// Person is who was verified (PersonOf): hashes, never a raw name or
-	// email.
-	Person string
+	Phone  string // the employee's E.164 phone
+	Person string // who was verified (PersonOf): hashes, never a raw name or email
 	// BoundAt is when the user was verified; ExpiresAt is when the binding
 	// stops counting.
 	BoundAt, ExpiresAt time.Time

@@ -44,10 +44,8 @@ const (
 
 // Options are a run's switches.
 type Options struct {
-	// DryRun plans and reports without changing the store.
-	DryRun bool
-	// Force applies a plan that trips the deletion brake.
-	Force bool
+	DryRun bool // plan and report without changing the store
+	Force  bool // apply a plan that trips the deletion brake
 }
 
 // Engine runs syncs from one source into one store, one at a time.
