@@ -169,11 +169,10 @@ func (s *Service) Unbind(ctx context.Context, userID string) error {
 		return fmt.Errorf("unbind: %w", ErrNoUser)
 	}
 	id, key := userKey(userID)
-	s.cache.drop(id)
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
 	err := s.store.DeleteBinding(ctx, key)
-	// A gate that read the store meanwhile may have cached the binding again.
+	// After the delete: a gate's read that began before it caches nothing.
 	s.cache.drop(id)
 	if err != nil {
 		return fmt.Errorf("unbind: %w", err)
