@@ -159,12 +159,9 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 }
 
 // Lookup returns the employee stored under phone (E.164) and true, or false.
-func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool, error) {
-	var (
-		r     record
-		found bool
-	)
-	err := s.view(ctx, func(tx *bbolt.Tx) (err error) {
+func (s *Store) Lookup(ctx context.Context, phone string) (e roster.Employee, found bool, err error) {
+	var r record
+	err = s.view(ctx, func(tx *bbolt.Tx) (err error) {
 		r, found, err = getEmployee(tx.Bucket([]byte(employeesBucket)), phone)
 		return err
 	})
@@ -175,9 +172,8 @@ func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool
 }
 
 // Count returns how many employees the directory holds, decoding none.
-func (s *Store) Count(ctx context.Context) (int, error) {
-	var n int
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
+func (s *Store) Count(ctx context.Context) (n int, err error) {
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
 		n = tx.Bucket([]byte(employeesBucket)).Stats().KeyN
 		return nil
 	})

@@ -62,9 +62,8 @@ func recordChange(meta *bbolt.Bucket, put, deleted []string) error {
 
 // Digest returns the digest of the stored employees, reading one key ("" on
 // a file no Apply has written yet).
-func (s *Store) Digest(ctx context.Context) (string, error) {
-	var digest string
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
+func (s *Store) Digest(ctx context.Context) (digest string, err error) {
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
 		digest = string(tx.Bucket([]byte(metaBucket)).Get([]byte(digestKey)))
 		return nil
 	})
@@ -75,12 +74,8 @@ func (s *Store) Digest(ctx context.Context) (string, error) {
 }
 
 // Status returns the directory's version and when it was last synced.
-func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
-	var (
-		version string
-		last    time.Time
-	)
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
+func (s *Store) Status(ctx context.Context) (version string, last time.Time, err error) {
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
 		meta := tx.Bucket([]byte(metaBucket))
 		l, err := readLog(meta)
 		if err != nil {
@@ -98,12 +93,8 @@ func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
 
 // Changes is replication.ChangeLog.CatchUp from version, reading the
 // employees written since in the same transaction.
-func (s *Store) Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
-	var (
-		now string
-		ok  bool
-	)
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
+func (s *Store) Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (now string, ok bool, err error) {
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
 		l, err := readLog(tx.Bucket([]byte(metaBucket)))
 		if err != nil {
 			return err

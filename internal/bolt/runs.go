@@ -68,12 +68,11 @@ func prune(b *bbolt.Bucket, keep int) error {
 }
 
 // Runs returns the reports of at most limit recorded runs, newest first.
-func (s *Store) Runs(ctx context.Context, limit int) ([]rostersync.Report, error) {
+func (s *Store) Runs(ctx context.Context, limit int) (reports []rostersync.Report, err error) {
 	if err := rostersync.CheckRunsLimit(limit); err != nil {
 		return nil, err
 	}
-	var reports []rostersync.Report
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
 		c := tx.Bucket([]byte(runsBucket)).Cursor()
 		for k, v := c.Last(); k != nil && len(reports) < limit; k, v = c.Prev() {
 			var r rostersync.Report
