@@ -14,6 +14,7 @@ import (
 	"github.com/rollcall/rollcall/internal/binding/bindingtest"
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/storetest"
 	"github.com/rollcall/rollcall/internal/userkey"
 )
@@ -40,7 +41,7 @@ func TestConcurrentBindsAllLand(t *testing.T) {
 		t.Fatal(err)
 	}
 	es := storetest.People(10)
-	if err := s.Apply(t.Context(), es, nil); err != nil {
+	if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Added: es}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -78,7 +79,7 @@ func TestOldBindingsAreDropped(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rollcall.db")
 	s := open(t, path)
-	if err := s.Apply(t.Context(), []roster.Employee{hong}, nil); err != nil {
+	if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Added: []roster.Employee{hong}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {

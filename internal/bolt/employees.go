@@ -34,12 +34,6 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	return hashes, nil
 }
 
-// Apply is ApplyPlan of the plan that puts puts and deletes deletes.
-func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
-	_, err := s.ApplyPlan(ctx, rostersync.Plan{Added: puts, Deleted: deletes})
-	return err
-}
-
 // ApplyPlan applies p as rostersync.Store says, in one transaction: the
 // employees, the bindings it revokes (revokeBindings), the digest and, when
 // it changes anything, the change log.

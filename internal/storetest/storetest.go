@@ -26,11 +26,9 @@ import (
 // writes (rostersync.Store) and what the service reads.
 type Store interface {
 	rostersync.Store
-	// Apply is ApplyPlan of the plan that puts puts and deletes deletes.
-	Apply(ctx context.Context, puts []roster.Employee, deletes []string) error
-	// binding.Store keeps the bindings of verified Kakao users; an Apply
-	// that deletes an employee deletes the bindings to their phone, and
-	// ApplyPlan also those to a phone it gives to another person.
+	// binding.Store keeps the bindings of verified Kakao users; ApplyPlan
+	// deletes the bindings to the phones it deletes or gives to another
+	// person.
 	binding.Store
 	// Lookup returns the employee stored under phone (E.164) and true, or
 	// false when no employee has that phone; a miss is not an error.
