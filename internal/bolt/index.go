@@ -91,14 +91,14 @@ func (s *Store) Status(ctx context.Context) (version string, last time.Time, err
 
 // Changes is replication.ChangeLog.CatchUp from version, reading the
 // employees written since in the same transaction.
-func (s *Store) Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (now string, ok bool, err error) {
+func (s *Store) Changes(ctx context.Context, version string) (c replication.Changes, ok bool, err error) {
 	err = s.view(ctx, func(tx *bbolt.Tx) error {
 		l, err := readLog(tx.Bucket([]byte(metaBucket)))
 		if err != nil {
 			return err
 		}
 		b := tx.Bucket([]byte(employeesBucket))
-		now, ok, err = l.CatchUp(version, func(phones []string) (map[string]roster.Employee, error) {
+		c, ok, err = l.CatchUp(version, func(phones []string) (map[string]roster.Employee, error) {
 			found := make(map[string]roster.Employee, len(phones))
 			for _, phone := range phones {
 				r, ok, err := getEmployee(b, phone)
@@ -110,11 +110,11 @@ func (s *Store) Changes(ctx context.Context, version string, visit func(roster.E
 				}
 			}
 			return found, nil
-		}, visit, remove)
+		})
 		return err
 	})
 	if err != nil {
-		return "", false, fmt.Errorf("read the directory's changes: %w", err)
+		return replication.Changes{}, false, fmt.Errorf("read the directory's changes: %w", err)
 	}
-	return now, ok, nil
+	return c, ok, nil
 }

@@ -74,12 +74,12 @@ func (s *Store) Digest(ctx context.Context) (string, error) {
 // Changes hands a reader at version what changed since
 // (replication.ChangeLog.CatchUp), reading one document per employee
 // written.
-func (s *Store) Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
+func (s *Store) Changes(ctx context.Context, version string) (replication.Changes, bool, error) {
 	st, err := s.readState(ctx)
 	if err != nil {
-		return "", false, err
+		return replication.Changes{}, false, err
 	}
 	return st.log.CatchUp(version, func(phones []string) (map[string]roster.Employee, error) {
 		return s.employeesOf(ctx, phones)
-	}, visit, remove)
+	})
 }

@@ -22,6 +22,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
@@ -31,11 +32,9 @@ type Store interface {
 	// employees change, and when the directory was last synced (zero if
 	// never).
 	Status(ctx context.Context) (version string, lastSync time.Time, err error)
-	// Changes calls visit with every employee written and remove with
-	// every phone removed after version, and returns the version that
-	// brings the copy to; false, having called nothing, when the copy is
+	// Changes returns what changed after version; false when the copy is
 	// too old to catch up.
-	Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error)
+	Changes(ctx context.Context, version string) (replication.Changes, bool, error)
 	// VisitEmployees tells size how many employees it is about to hand
 	// over (a hint), then calls visit with each, one at a time so that they
 	// are never all held twice, and stops at visit's first error.

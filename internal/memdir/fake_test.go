@@ -10,7 +10,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/logging/logtest"
-
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
@@ -32,31 +32,18 @@ type storeState struct {
 	employees []roster.Employee
 	// changes, by the version they start from, are what Changes answers;
 	// from any other version it answers "cannot tell".
-	changes map[string]storeChange
+	changes map[string]replication.Changes
 	err     error // every call fails with it when set
 }
 
-// storeChange is what the fake's Changes answers from one version.
-type storeChange struct {
-	to      string
-	puts    []roster.Employee
-	removes []string
-}
-
 func (f *fakeStore) Status(ctx context.Context) (string, time.Time, error) { return f.status(ctx) }
-func (f *fakeStore) Changes(_ context.Context, version string, visit func(roster.Employee), remove func(string)) (string, bool, error) {
+func (f *fakeStore) Changes(_ context.Context, version string) (replication.Changes, bool, error) {
 	st := f.read("Changes")
 	c, ok := st.changes[version]
-	if st.err != nil || !ok {
-		return "", false, st.err
+	if st.err != nil {
+		return replication.Changes{}, false, st.err
 	}
-	for _, e := range c.puts {
-		visit(e)
-	}
-	for _, p := range c.removes {
-		remove(p)
-	}
-	return c.to, true, nil
+	return c, ok, nil
 }
 func (f *fakeStore) VisitEmployees(ctx context.Context, size func(int), visit func(roster.Employee) error) error {
 	es, err := f.employees(ctx)

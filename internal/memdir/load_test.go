@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
@@ -75,7 +76,7 @@ func TestCatchUpReadsOnlyTheChanges(t *testing.T) {
 	lee := roster.Employee{Phone: "+821055550000", Name: "이도윤", Department: "영업팀", Position: "사원"}
 	store.set(func(s *storeState) {
 		s.version, s.employees = "v2", []roster.Employee{moved, lee}
-		s.changes = map[string]storeChange{"v1": {to: "v2", puts: []roster.Employee{moved, lee}, removes: []string{kim.Phone}}}
+		s.changes = map[string]replication.Changes{"v1": {Version: "v2", Written: []roster.Employee{moved, lee}, Removed: []string{kim.Phone}}}
 	})
 	refresh(t, d)
 	wantFound(t, d, moved)

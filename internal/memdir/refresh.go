@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
@@ -99,31 +100,26 @@ func (d *Directory) load(ctx context.Context) error {
 	if last.IsZero() {
 		return nil // never synced: nothing to load yet
 	}
-	var (
-		puts    []roster.Employee
-		removes []string
-	)
 	loaded, have, _ := d.copyState()
-	next, caughtUp := version, loaded && have == version // unchanged, or a sync that changed nothing: a newer stamp
+	// Unchanged, or a sync that changed nothing: a newer stamp.
+	changes, caughtUp := replication.Changes{Version: version}, loaded && have == version
 	if loaded && !caughtUp {
-		next, caughtUp, err = d.store.Changes(ctx, have, func(e roster.Employee) { puts = append(puts, e) },
-			func(phone string) { removes = append(removes, phone) })
-		if err != nil {
+		if changes, caughtUp, err = d.store.Changes(ctx, have); err != nil {
 			return fmt.Errorf("read the directory's changes: %w", err)
 		}
 	}
 	if caughtUp {
 		d.data.Lock()
-		for _, e := range puts {
+		for _, e := range changes.Written {
 			d.employees[e.Phone] = e
 		}
-		for _, phone := range removes {
+		for _, phone := range changes.Removed {
 			delete(d.employees, phone)
 		}
-		d.version, d.lastSync = next, last
+		d.version, d.lastSync = changes.Version, last
 		d.data.Unlock()
 		if have != version {
-			d.log.Info("employee directory caught up", "written", len(puts), "removed", len(removes),
+			d.log.Info("employee directory caught up", "written", len(changes.Written), "removed", len(changes.Removed),
 				"last_sync", last.UTC().Format(time.RFC3339), "duration_ms", d.now().Sub(start).Milliseconds())
 		}
 		return nil

@@ -95,27 +95,34 @@ func (l ChangeLog) Since(version string) (phones []string, ok bool) {
 	return phones, true
 }
 
-// CatchUp is a store's side of an instance's catch-up from version: visit
-// each employee changed since that is still stored (read returns those)
-// and remove each other phone changed. It returns the version that brings
-// the reader to, and false, having called nothing, when the log does not
-// reach back to version.
-func (l ChangeLog) CatchUp(version string, read func(phones []string) (map[string]roster.Employee, error),
-	visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
+// Changes is what changed after a version: the employees written since
+// that are still stored, the phones removed, and the version that brings a
+// reader to.
+type Changes struct {
+	Version string
+	Written []roster.Employee
+	Removed []string
+}
+
+// CatchUp is a store's side of an instance's catch-up from version, read
+// returning those of the changed phones still stored; false, having read
+// nothing, when the log does not reach back to version.
+func (l ChangeLog) CatchUp(version string, read func(phones []string) (map[string]roster.Employee, error)) (Changes, bool, error) {
 	phones, ok := l.Since(version)
 	if !ok {
-		return "", false, nil
+		return Changes{}, false, nil
 	}
 	found, err := read(phones)
 	if err != nil {
-		return "", false, err
+		return Changes{}, false, err
 	}
+	c := Changes{Version: l.Version()}
 	for _, phone := range phones {
 		if e, ok := found[phone]; ok {
-			visit(e)
+			c.Written = append(c.Written, e)
 		} else {
-			remove(phone)
+			c.Removed = append(c.Removed, phone)
 		}
 	}
-	return l.Version(), true, nil
+	return c, true, nil
 }

@@ -65,17 +65,12 @@ func testDigest(t *testing.T, s Store) {
 // changesSince calls Changes and returns what it handed over.
 func changesSince(t *testing.T, s Store, version string) (string, []roster.Employee, []string, bool) {
 	t.Helper()
-	var (
-		puts    []roster.Employee
-		removes []string
-	)
-	now, ok, err := s.Changes(t.Context(), version, func(e roster.Employee) { puts = append(puts, e) },
-		func(p string) { removes = append(removes, p) })
+	c, ok, err := s.Changes(t.Context(), version)
 	if err != nil {
 		t.Fatalf("Changes: %v", err)
 	}
-	slices.Sort(removes)
-	return now, puts, removes, ok
+	slices.Sort(c.Removed)
+	return c.Version, c.Written, c.Removed, ok
 }
 
 func testChanges(t *testing.T, s Store) {

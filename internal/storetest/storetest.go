@@ -18,6 +18,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/clocktest"
+	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
@@ -60,10 +61,10 @@ type Store interface {
 	// stays the same across reads, across an Apply with nothing to do and
 	// across RecordRun; its value means nothing beyond being equal or not.
 	Status(ctx context.Context) (version string, lastSync time.Time, err error)
-	// Changes hands over what changed after a version: visit each employee
-	// written since, remove each phone removed, and returns the version that
-	// brings a reader to; false when it cannot tell (memdir.Store).
-	Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error)
+	// Changes returns what changed after a version: the employees written
+	// since, the phones removed, and the version that brings a reader to;
+	// false when it cannot tell (memdir.Store).
+	Changes(ctx context.Context, version string) (replication.Changes, bool, error)
 }
 
 // keptRuns is how many runs a store's history keeps.
