@@ -65,3 +65,28 @@ func appendPersonHash(dst []byte, phone, field, value string) []byte {
 	sum := sha256.Sum256(append(in, value...))
 	return hex.AppendEncode(append(dst, ':'), sum[:personHashBytes])
 }
+
+// Revocation is the bindings a sync revokes (contract, section 3): by
+// phone, the employee the phone now belongs to, or nil where the sync
+// deleted it. Each store applies it inside its own apply.
+type Revocation map[string]*roster.Employee
+
+// Revoking is the revocation of a sync that deletes the employees at
+// deleted and rewrites updated.
+func Revoking(deleted []string, updated []roster.Employee) Revocation {
+	r := make(Revocation, len(deleted)+len(updated))
+	for _, e := range updated {
+		r[e.Phone] = &e
+	}
+	for _, phone := range deleted {
+		r[phone] = nil
+	}
+	return r
+}
+
+// Revokes reports whether b goes: its phone was deleted, or now belongs to
+// another person.
+func (r Revocation) Revokes(b Binding) bool {
+	e, ok := r[b.Phone]
+	return ok && (e == nil || !SamePerson(b.Person, *e))
+}

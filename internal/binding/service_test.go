@@ -253,6 +253,33 @@ func TestSamePerson(t *testing.T) {
 	}
 }
 
+func TestRevoking(t *testing.T) {
+	t.Parallel()
+	leaver := roster.Employee{Phone: "+821011110000", Name: "김퇴사"}
+	kept := roster.Employee{Phone: "+821022220000", Name: "이재직"}
+	reissued := roster.Employee{Phone: "+821033330000", Name: "박이전"}
+	newHire := roster.Employee{Phone: reissued.Phone, Name: "최신입"}
+	moved := kept
+	moved.Department = "재무팀"
+	r := binding.Revoking([]string{leaver.Phone}, []roster.Employee{moved, newHire})
+	for _, tt := range []struct {
+		name string
+		to   roster.Employee
+		want bool
+	}{
+		{"a leaver's", leaver, true},
+		{"a moved employee's", kept, false},
+		{"the reissued phone's former holder's", reissued, true},
+		{"the new hire's", newHire, false},
+		{"an untouched phone's", roster.Employee{Phone: "+821044440000", Name: "정무관"}, false},
+	} {
+		b := binding.Binding{Phone: tt.to.Phone, Person: binding.PersonOf(tt.to)}
+		if got := r.Revokes(b); got != tt.want {
+			t.Errorf("%s binding: Revokes = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestNoRawUserIDStored(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{TTL: ttl})

@@ -11,7 +11,6 @@ import (
 	"go.etcd.io/bbolt"
 
 	"github.com/rollcall/rollcall/internal/binding"
-	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // bindingsBucket maps a binding key's 32 bytes (userkey.Sum) to
@@ -110,11 +109,10 @@ func (s *Store) DeleteBinding(ctx context.Context, key string) error {
 	return nil
 }
 
-// revokeBindings removes, in Apply's transaction, the bindings to the
-// phones of revoke: every one when the phone's employee is nil (deleted),
-// else those not to that person. It reads every binding, and only when
-// there is something to revoke.
-func revokeBindings(tx *bbolt.Tx, revoke map[string]*roster.Employee) (int, error) {
+// revokeBindings removes, in ApplyPlan's transaction, the bindings revoke
+// revokes. It reads every binding, and only when there is something to
+// revoke.
+func revokeBindings(tx *bbolt.Tx, revoke binding.Revocation) (int, error) {
 	if len(revoke) == 0 {
 		return 0, nil
 	}
@@ -122,7 +120,7 @@ func revokeBindings(tx *bbolt.Tx, revoke map[string]*roster.Employee) (int, erro
 	var keys [][]byte
 	err := b.ForEach(func(k, v []byte) error {
 		r, err := decodeBinding(v)
-		if e, ok := revoke[r.Phone]; err == nil && ok && (e == nil || !binding.SamePerson(r.Person, *e)) {
+		if err == nil && revoke.Revokes(r) {
 			keys = append(keys, bytes.Clone(k))
 		}
 		return err

@@ -48,7 +48,7 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 		// Full pages instead of bbolt's half-full split: a directory is read
 		// far more than written, and the file and a load's pages halve.
 		b.FillPercent = 1
-		revoke := map[string]*roster.Employee{} // nil: every binding to the phone
+		var moved []roster.Employee // the employees now another person: others' bindings go
 		put := make([]string, 0, len(puts))
 		for _, e := range puts {
 			if err := ctx.Err(); err != nil {
@@ -61,7 +61,7 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 			if found {
 				digest.Toggle(e.Phone, old.Hash)
 				if !binding.SamePerson(binding.PersonOf(old.Employee), e) {
-					revoke[e.Phone] = &e
+					moved = append(moved, e)
 				}
 			}
 			hash := e.Hash()
@@ -84,7 +84,6 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 				digest.Toggle(phone, old.Hash)
 				err = b.Delete([]byte(phone))
 			}
-			revoke[phone] = nil
 			if err != nil {
 				return fmt.Errorf("delete an employee: %w", err)
 			}
@@ -95,7 +94,7 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 		if len(puts) == 0 && len(deletes) == 0 {
 			return nil
 		}
-		if revoked, err = revokeBindings(tx, revoke); err != nil {
+		if revoked, err = revokeBindings(tx, binding.Revoking(deletes, moved)); err != nil {
 			return err
 		}
 		return recordChange(meta, put, deletes)

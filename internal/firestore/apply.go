@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/replication"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
@@ -33,20 +34,13 @@ type op struct {
 	data any
 }
 
-// Apply writes puts and deletes the employees of deletes, a delete winning,
-// with the manifest and meta/directory in step: one atomic commit when the
-// change fits, else several, which cut short return an error wrapping
-// replication.ErrInterrupted that the next sync repairs (docs/replication.md).
-func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
-	_, err := s.ApplyPlan(ctx, rostersync.Plan{Added: puts, Deleted: deletes})
-	return err
-}
-
-// ApplyPlan is Apply of the plan that also revokes the bindings to the
-// deleted phones and to updated phones now another person's, and returns
-// how many it revoked. It revokes before writing the employees, so that a
-// crash in between leaves the next sync the same plan, and again after,
-// for a bind that raced the sync.
+// ApplyPlan writes the plan's employees, a delete winning, with the
+// manifest and meta/directory in step: one atomic commit when the change
+// fits, else several, which cut short return an error wrapping
+// replication.ErrInterrupted that the next sync repairs
+// (docs/replication.md). It revokes the bindings binding.Revoking names
+// before writing the employees, so that a crash in between leaves the next
+// sync the same plan, and again after, for a bind that raced the sync.
 func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, err error) {
 	puts := p.Puts()
 	defer func() {
@@ -59,13 +53,14 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 	if err != nil {
 		return 0, err
 	}
-	if revoked, err = s.revokeBindings(ctx, p.Deleted, p.Updated); err != nil {
+	revoke := binding.Revoking(p.Deleted, p.Updated)
+	if revoked, err = s.revokeBindings(ctx, revoke); err != nil {
 		return revoked, err
 	}
 	if err := s.apply(ctx, employees, changed); err != nil {
 		return revoked, err
 	}
-	n, err := s.revokeBindings(ctx, p.Deleted, p.Updated)
+	n, err := s.revokeBindings(ctx, revoke)
 	if err != nil {
 		// The employees landed; a raced bind that stays is refused by the gate.
 		return revoked, fmt.Errorf("%w: %w", replication.ErrInterrupted, err)

@@ -37,8 +37,8 @@ func BenchmarkSync10k(b *testing.B) {
 			b.StopTimer()
 			s := openTestStore(b)
 			b.StartTimer()
-			if err := s.Apply(b.Context(), es, nil); err != nil {
-				b.Fatalf("Apply: %v", err)
+			if _, err := s.ApplyPlan(b.Context(), rostersync.Plan{Added: es}); err != nil {
+				b.Fatalf("ApplyPlan: %v", err)
 			}
 		}
 		reportRate(b)
@@ -46,8 +46,8 @@ func BenchmarkSync10k(b *testing.B) {
 
 	b.Run("manifest_hashes", func(b *testing.B) {
 		s := openTestStore(b)
-		if err := s.Apply(b.Context(), es, nil); err != nil {
-			b.Fatalf("Apply: %v", err)
+		if _, err := s.ApplyPlan(b.Context(), rostersync.Plan{Added: es}); err != nil {
+			b.Fatalf("ApplyPlan: %v", err)
 		}
 		b.ReportAllocs()
 		b.ResetTimer()

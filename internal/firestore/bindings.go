@@ -10,7 +10,6 @@ import (
 	gfs "cloud.google.com/go/firestore"
 
 	"github.com/rollcall/rollcall/internal/binding"
-	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // bindingsCollection holds one document per bound Kakao user (contract,
@@ -80,31 +79,22 @@ func (s *Store) DeleteBinding(ctx context.Context, key string) error {
 	return nil
 }
 
-// revokeBindings removes every binding to a deleted phone and every
-// binding to an updated employee's phone that is not to that person
-// (binding.SamePerson), and returns how many it removed: one query per 30
-// phones, reading the matches' phone and person only, and one write per
-// binding removed.
-func (s *Store) revokeBindings(ctx context.Context, deleted []string, updated []roster.Employee) (int, error) {
-	now := make(map[string]*roster.Employee, len(deleted)+len(updated)) // nil: deleted
-	for _, e := range updated {
-		now[e.Phone] = &e
-	}
-	for _, phone := range deleted {
-		now[phone] = nil
-	}
+// revokeBindings removes the bindings r revokes and returns how many: one
+// query per 30 phones, reading the matches' phone and person only, and one
+// write per binding removed.
+func (s *Store) revokeBindings(ctx context.Context, r binding.Revocation) (int, error) {
 	var revoke []op
-	for chunk := range slices.Chunk(slices.Collect(maps.Keys(now)), maxInValues) {
+	for chunk := range slices.Chunk(slices.Collect(maps.Keys(r)), maxInValues) {
 		snaps, err := s.client.Collection(bindingsCollection).Where("phone", "in", chunk).Select("phone", "person").Documents(ctx).GetAll()
 		if err != nil {
-			return 0, fmt.Errorf("find the bindings of %d deleted and %d updated employees: %w", len(deleted), len(updated), err)
+			return 0, fmt.Errorf("find the bindings of %d deleted or updated employees: %w", len(r), err)
 		}
 		for _, snap := range snaps {
 			var f bindingFields
 			if err := snap.DataTo(&f); err != nil {
 				return 0, fmt.Errorf("read a binding: decode the stored document: %w", err)
 			}
-			if e := now[f.Phone]; e == nil || !binding.SamePerson(f.Person, *e) {
+			if r.Revokes(binding.Binding(f)) {
 				revoke = append(revoke, op{doc: snap.Ref})
 			}
 		}

@@ -81,8 +81,8 @@ func TestDocumentLayout(t *testing.T) {
 		{Phone: "+821098765432", Row: 9},
 	}
 	before := time.Now()
-	if err := s.Apply(t.Context(), es, nil); err != nil {
-		t.Fatalf("Apply: %v", err)
+	if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Added: es}); err != nil {
+		t.Fatalf("ApplyPlan: %v", err)
 	}
 
 	got := rawEmployees(t, s)
@@ -148,8 +148,8 @@ func TestUnchangedSyncWritesNothing(t *testing.T) {
 		t.Errorf("unchanged sync report: added %d, updated %d, deleted %d, unchanged %d; want only 30 unchanged",
 			r.Added, r.Updated, r.Deleted, r.Unchanged)
 	}
-	if err := s.Apply(t.Context(), nil, nil); err != nil {
-		t.Fatalf("empty Apply: %v", err)
+	if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{}); err != nil {
+		t.Fatalf("empty ApplyPlan: %v", err)
 	}
 	if diff := cmp.Diff(first, updateTimes(t, s)); diff != "" {
 		t.Errorf("update times after an unchanged sync and an empty Apply (-before +after):\n%s", diff)
@@ -245,8 +245,8 @@ func TestDatabasesAreSeparate(t *testing.T) {
 	}
 	def, other := open(""), open("rollcall-other")
 	e := roster.Employee{Phone: "+821012345678", Name: "홍길동", Row: 2}
-	if err := other.Apply(t.Context(), []roster.Employee{e}, nil); err != nil {
-		t.Fatalf("Apply: %v", err)
+	if _, err := other.ApplyPlan(t.Context(), rostersync.Plan{Added: []roster.Employee{e}}); err != nil {
+		t.Fatalf("ApplyPlan: %v", err)
 	}
 	if _, ok, err := other.Lookup(t.Context(), e.Phone); err != nil || !ok {
 		t.Errorf("Lookup in the database written = (found %v, %v), want found", ok, err)
@@ -277,11 +277,11 @@ func TestBadPhones(t *testing.T) {
 		if _, ok, err := s.Lookup(t.Context(), phone); err != nil || ok {
 			t.Errorf("Lookup(%q) = (found %v, %v), want a miss", phone, ok, err)
 		}
-		if err := s.Apply(t.Context(), []roster.Employee{{Phone: phone, Row: 4}}, nil); !errors.Is(err, errBadPhone) {
-			t.Errorf("Apply(put %q) = %v, want errBadPhone", phone, err)
+		if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Added: []roster.Employee{{Phone: phone, Row: 4}}}); !errors.Is(err, errBadPhone) {
+			t.Errorf("ApplyPlan(put %q) = %v, want errBadPhone", phone, err)
 		}
-		if err := s.Apply(t.Context(), nil, []string{phone}); !errors.Is(err, errBadPhone) {
-			t.Errorf("Apply(delete %q) = %v, want errBadPhone", phone, err)
+		if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Deleted: []string{phone}}); !errors.Is(err, errBadPhone) {
+			t.Errorf("ApplyPlan(delete %q) = %v, want errBadPhone", phone, err)
 		}
 	}
 }
@@ -329,8 +329,8 @@ func TestApplyDuplicates(t *testing.T) {
 	c := roster.Employee{Phone: "+821055556666", Name: "셋째", Row: 4}
 	// The store sends one write per document, the last word winning and
 	// deletes last, as the bolt store applies them.
-	if err := s.Apply(t.Context(), []roster.Employee{a, c, b}, []string{c.Phone, c.Phone}); err != nil {
-		t.Fatalf("Apply: %v", err)
+	if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Added: []roster.Employee{a, c, b}, Deleted: []string{c.Phone, c.Phone}}); err != nil {
+		t.Fatalf("ApplyPlan: %v", err)
 	}
 	got, err := s.Hashes(t.Context())
 	if err != nil {
