@@ -56,10 +56,11 @@ func TestSlowSheetsReadKeepsItsLease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "rollcall.db"), bolt.WithClock(clock.Now))
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "rollcall.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.Now = clock.Now
 	defer st.Close()
 	opts := []rostersync.EngineOption{rostersync.WithLeaseTTL(ttl), rostersync.WithClock(clock.Now), rostersync.WithAfter(clock.After)}
 	a := rostersync.NewEngine(slowSrc, st, 20, append(opts, rostersync.WithHolder("instance-a"))...)

@@ -22,7 +22,7 @@ func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Durati
 		if err != nil {
 			return err
 		}
-		next, err := rostersync.TakeLease(held, found, holder, s.now(), ttl)
+		next, err := rostersync.TakeLease(held, found, holder, s.Now(), ttl)
 		if err != nil {
 			return err
 		}

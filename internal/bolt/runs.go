@@ -21,7 +21,7 @@ const runKeyLayout = "2006-01-02T15:04:05.000000000Z"
 // without a start time is stamped with the store's clock.
 func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	if r.StartedAt.IsZero() {
-		r.StartedAt = s.now()
+		r.StartedAt = s.Now()
 	}
 	report, err := json.Marshal(r)
 	if err != nil {

@@ -53,27 +53,21 @@ const (
 // Store is a directory kept in one bbolt file. It is safe for concurrent use;
 // writes are serialized by bbolt.
 type Store struct {
+	// Now is the store's clock, time.Now unless a test sets it before use:
+	// it stamps reports without a start time and decides when a lease has
+	// expired.
+	Now   func() time.Time
 	db    *bbolt.DB
 	path  string
-	now   func() time.Time
 	binds groupCommit
 }
 
 var _ rostersync.Store = (*Store)(nil)
 
-// An Option changes how Open sets a Store up.
-type Option func(*Store)
-
-// WithClock makes the store read the time from now instead of time.Now: it
-// stamps reports without a start time and decides when a lease has expired.
-func WithClock(now func() time.Time) Option {
-	return func(s *Store) { s.now = now }
-}
-
 // Open opens the store file at path, creating the file (but not its
 // directory) when it does not exist. The caller must Close the store.
-func Open(path string, opts ...Option) (*Store, error) {
-	s, err := open(path, false, opts)
+func Open(path string) (*Store, error) {
+	s, err := open(path, false)
 	if err != nil {
 		return nil, err
 	}
@@ -101,19 +95,16 @@ func Open(path string, opts ...Option) (*Store, error) {
 // doctor` does: it creates nothing, writes nothing, and shares the file
 // with other readers. A missing file is an error that is fs.ErrNotExist.
 // Only the read methods may be called on the store it returns.
-func OpenReadOnly(path string, opts ...Option) (*Store, error) {
-	return open(path, true, opts)
+func OpenReadOnly(path string) (*Store, error) {
+	return open(path, true)
 }
 
 // open opens the bbolt file (readOnly: an existing one, shared with other
 // readers) and turns bbolt's errors, and the panics it raises on some
 // damaged files, into errors that say what to do.
-func open(path string, readOnly bool, opts []Option) (s *Store, err error) {
-	s = &Store{path: path, now: time.Now}
+func open(path string, readOnly bool) (s *Store, err error) {
+	s = &Store{path: path, Now: time.Now}
 	s.binds.db = s
-	for _, opt := range opts {
-		opt(s)
-	}
 	defer func() {
 		if p := recover(); p != nil {
 			s, err = nil, fmt.Errorf("store file %s is %w (%v); %s", path, ErrCorrupt, p, rebuildHint)

@@ -14,9 +14,6 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 )
 
-// ErrBadLease refuses a lease request that could never be honoured.
-var ErrBadLease = errors.New("bad lease request")
-
 // ErrLeaseLost means the sync lease expired or went to another holder while
 // the sync ran; the sync stopped before writing anything more.
 var ErrLeaseLost = errors.New("the sync lease was lost")
@@ -39,9 +36,6 @@ type Lease struct {
 // extended when holder already holds it; while another holder's lease is
 // unexpired, an error wrapping ErrBusy.
 func TakeLease(held Lease, found bool, holder string, now time.Time, ttl time.Duration) (Lease, error) {
-	if holder == "" || ttl <= 0 {
-		return Lease{}, fmt.Errorf("%w: holder %q, ttl %v (want a holder and a positive ttl)", ErrBadLease, holder, ttl)
-	}
 	acquired := now
 	switch {
 	case !found, !now.Before(held.ExpiresAt):

@@ -84,25 +84,6 @@ func testLeaseExpiry(t *testing.T, s Store, clock *clocktest.Clock) {
 	wantBusy(t, s, "crashed")
 }
 
-func testLeaseBadArguments(t *testing.T, s Store) {
-	tests := []struct {
-		holder string
-		ttl    time.Duration
-	}{
-		{"a", 0},
-		{"a", -time.Second},
-		{"", leaseTTL},
-	}
-	for _, tt := range tests {
-		err := s.AcquireLease(t.Context(), tt.holder, tt.ttl)
-		if err == nil || errors.Is(err, rostersync.ErrBusy) {
-			t.Errorf("AcquireLease(%q, %v) = %v, want an error that is not ErrBusy", tt.holder, tt.ttl, err)
-		}
-	}
-	// None of them took the lease.
-	acquire(t, s, "b", leaseTTL)
-}
-
 func testLeaseConcurrent(t *testing.T, s Store) {
 	const holders = 8
 	errs := make([]error, holders)

@@ -121,7 +121,6 @@ func Run(t *testing.T, open func(t *testing.T, clock *clocktest.Clock) Store, cu
 		{"lease re-acquired by its holder is refreshed", testLeaseRefresh},
 		{"released lease lets another holder in", clockless(testLeaseRelease)},
 		{"expired lease is taken over", testLeaseExpiry},
-		{"lease refuses bad arguments", clockless(testLeaseBadArguments)},
 		{"concurrent acquires: exactly one wins", clockless(testLeaseConcurrent)},
 		{"visit hands over every employee", clockless(testEmployees)},
 		{"visit stops at visit's error", clockless(testVisitStops)},
