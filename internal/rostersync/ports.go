@@ -2,7 +2,6 @@ package rostersync
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -46,11 +45,3 @@ type Store interface {
 // KeptRuns is how many run reports a store's history keeps: the newest, by
 // start time.
 const KeptRuns = 50
-
-// CheckRunsLimit refuses a limit on the runs read below 1, naming it.
-func CheckRunsLimit(limit int) error {
-	if limit < 1 {
-		return fmt.Errorf("read the sync history: limit must be at least 1, got %d", limit)
-	}
-	return nil
-}

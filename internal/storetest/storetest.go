@@ -42,9 +42,8 @@ type Store interface {
 	// report without a StartedAt is stamped with the store's clock when
 	// RecordRun is called.
 	LastSync(ctx context.Context) (time.Time, error)
-	// Runs returns the reports of at most limit recorded runs, newest
-	// (latest StartedAt) first. A store keeps the 50 newest runs; a limit
-	// below 1 is an error.
+	// Runs returns the reports of at most limit (at least 1) recorded runs,
+	// newest (latest StartedAt) first. A store keeps the 50 newest runs.
 	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
 	// Count returns how many employees the directory holds.
 	Count(ctx context.Context) (int, error)
