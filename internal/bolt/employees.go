@@ -130,19 +130,17 @@ func decodeRecord(v []byte) (record, error) {
 // stops at visit's first error. The employees' strings are copies.
 func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error {
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		size(tx.Bucket([]byte(employeesBucket)).Stats().KeyN)
-		i := 0
-		return tx.Bucket([]byte(employeesBucket)).ForEach(func(_, v []byte) error {
+		b := tx.Bucket([]byte(employeesBucket))
+		size(b.Stats().KeyN)
+		return b.ForEach(func(_, v []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			i++
-			var e roster.Employee
-			if err := json.Unmarshal(v, &e); err != nil {
-				// The key is a phone number: it stays out of the error.
-				return fmt.Errorf("%w: stored employee %d cannot be decoded: %w", ErrCorrupt, i, err)
+			r, err := decodeRecord(v)
+			if err != nil {
+				return err
 			}
-			return visit(e)
+			return visit(r.Employee)
 		})
 	})
 	if err != nil {

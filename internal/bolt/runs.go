@@ -17,12 +17,8 @@ import (
 const runKeyLayout = "2006-01-02T15:04:05.000000000Z"
 
 // RecordRun keeps r in the history, pruned to its KeptRuns newest, and
-// when r was applied marks the directory synced at its end. A report
-// without a start time is stamped with the store's clock.
+// when r was applied marks the directory synced at its end.
 func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
-	if r.StartedAt.IsZero() {
-		r.StartedAt = s.Now()
-	}
 	report, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("record the sync run: encode the report: %w", err)

@@ -53,9 +53,8 @@ const (
 // Store is a directory kept in one bbolt file. It is safe for concurrent use;
 // writes are serialized by bbolt.
 type Store struct {
-	// Now is the store's clock, time.Now unless a test sets it before use:
-	// it stamps reports without a start time and decides when a lease has
-	// expired.
+	// Now is the clock that decides when a lease has expired: time.Now
+	// unless a test sets it before use.
 	Now   func() time.Time
 	db    *bbolt.DB
 	path  string

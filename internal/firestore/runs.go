@@ -41,12 +41,8 @@ type runFields struct {
 
 // RecordRun keeps r as a sync_runs document and, when r was applied, marks
 // the directory synced at r.Finished() in the same commit; then it prunes
-// the history to the newest rostersync.KeptRuns. A report without a start
-// time is stamped with the store's clock. The report holds no PII.
+// the history to the newest rostersync.KeptRuns. The report holds no PII.
 func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
-	if r.StartedAt.IsZero() {
-		r.StartedAt = s.now()
-	}
 	r.StartedAt = r.StartedAt.UTC()
 	report, err := json.Marshal(r)
 	if err != nil {

@@ -42,7 +42,7 @@ var errBadPhone = errors.New("phone cannot be a Firestore document id")
 // concurrent use.
 type Store struct {
 	client            *gfs.Client
-	now               func() time.Time // stamps reports, decides a lease's expiry
+	now               func() time.Time // decides a lease's expiry
 	project, database string           // for diagnoses
 	// Tests cut an Apply short with beforeCommit, whose error fails a
 	// commit, and lower writesPerCommit, so that a small change takes as

@@ -31,8 +31,9 @@ type Store interface {
 	// "" for the next sync to repair; any other error means nothing changed.
 	// An empty plan only makes Digest right again.
 	ApplyPlan(ctx context.Context, p Plan) (revoked int, err error)
-	// RecordRun keeps the report of a finished run in the sync history;
-	// an applied run (Report.Applied) also marks the directory synced.
+	// RecordRun keeps the report of a finished run (StartedAt set) in the
+	// sync history; an applied run (Report.Applied) also marks the
+	// directory synced.
 	RecordRun(ctx context.Context, r Report) error
 	// AcquireLease takes the sync lease for holder until ttl has passed
 	// (TakeLease decides), so that one sync runs at a time across

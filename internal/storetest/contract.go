@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/rollcall/rollcall/internal/clocktest"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
@@ -226,7 +225,7 @@ func testRecordRun(t *testing.T, s Store) {
 	wantRuns(t, s, 10, []rostersync.Report{r})
 }
 
-func testRecordRunAgain(t *testing.T, s Store, clock *clocktest.Clock) {
+func testRecordRunAgain(t *testing.T, s Store) {
 	first := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	second := first.Add(24 * time.Hour)
 	for _, at := range []time.Time{first, second} {
@@ -240,29 +239,6 @@ func testRecordRunAgain(t *testing.T, s Store, clock *clocktest.Clock) {
 	}
 	if want := second.Add(20 * time.Millisecond); !got.Equal(want) {
 		t.Errorf("LastSync after two runs = %v, want the second's end %v", got, want)
-	}
-
-	// A report without a start time is stamped with the store's clock, and
-	// kept in the history with that start.
-	clock.Advance(72 * time.Hour)
-	stamped := clock.Now()
-	if err := s.RecordRun(t.Context(), rostersync.Report{Rows: 1, DurationMS: 5}); err != nil {
-		t.Fatalf("RecordRun: %v", err)
-	}
-	got, err = s.LastSync(t.Context())
-	if err != nil {
-		t.Fatalf("LastSync: %v", err)
-	}
-	if want := stamped.Add(5 * time.Millisecond); !got.Equal(want) {
-		t.Errorf("LastSync of a report without StartedAt = %v, want the store's clock plus its duration, %v", got, want)
-	}
-	runs, err := s.Runs(t.Context(), 1)
-	if err != nil {
-		t.Fatalf("Runs: %v", err)
-	}
-	want := []rostersync.Report{{Rows: 1, DurationMS: 5, StartedAt: stamped}}
-	if diff := cmp.Diff(want, runs); diff != "" {
-		t.Errorf("Runs(1) after a report without StartedAt (-want +got):\n%s", diff)
 	}
 }
 

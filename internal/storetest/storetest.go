@@ -5,7 +5,7 @@
 //
 // The suite knows nothing of how a store keeps its data, and it never sleeps,
 // so that it runs as fast against the Firestore emulator as against a file:
-// where time matters (lease expiry, stamping reports) a clocktest.Clock that the suite
+// where time matters (lease expiry) a clocktest.Clock that the suite
 // advances stands in for the store's clock. Its replication section
 // (replication.go) holds a store to docs/replication.md: the digest, the
 // version, the changes since one, and the repair of an Apply cut short.
@@ -38,9 +38,7 @@ type Store interface {
 	// the zero time when no applied run was ever recorded.
 	//
 	// The contract fixes what "finished" means: a report's StartedAt plus its
-	// DurationMS milliseconds, kept to at least millisecond precision; a
-	// report without a StartedAt is stamped with the store's clock when
-	// RecordRun is called.
+	// DurationMS milliseconds, kept to at least millisecond precision.
 	LastSync(ctx context.Context) (time.Time, error)
 	// Runs returns the reports of at most limit (at least 1) recorded runs,
 	// newest (latest StartedAt) first. A store keeps the 50 newest runs.
@@ -87,7 +85,7 @@ func clockless(run func(t *testing.T, s Store)) func(t *testing.T, s Store, cloc
 
 // Run runs the contract against stores made by open. Each call of open must
 // return a fresh, empty store that no other call shares, whose clock is
-// clock.Now (the store's clock stamps reports and decides when a lease has
+// clock.Now (the store's clock decides when a lease has
 // expired), and arrange its own clean-up with t.Cleanup. The clauses run in
 // parallel.
 //
@@ -111,7 +109,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *clocktest.Clock) Store, cu
 		{"employee without a phone is refused", clockless(testNoPhone)},
 		{"count is the number of employees", clockless(testCount)},
 		{"record run sets last sync", clockless(testRecordRun)},
-		{"later run moves last sync", testRecordRunAgain},
+		{"later run moves last sync", clockless(testRecordRunAgain)},
 		{"record run leaves employees alone", clockless(testRecordRunKeepsEmployees)},
 		{"runs not applied are kept but do not move last sync", clockless(testRunsNotApplied)},
 		{"runs are newest first and limited", clockless(testRunsOrder)},
