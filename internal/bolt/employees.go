@@ -34,9 +34,7 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	return hashes, nil
 }
 
-// ApplyPlan applies p as rostersync.Store says, in one transaction: the
-// employees, the bindings it revokes (revokeBindings), the digest and, when
-// it changes anything, the change log.
+// ApplyPlan applies p as rostersync.Store says, in one transaction.
 func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, err error) {
 	puts, deletes := p.Puts(), p.Deleted
 	err = s.update(ctx, func(tx *bbolt.Tx) error {
@@ -125,9 +123,8 @@ func decodeRecord(v []byte) (record, error) {
 	return r, nil
 }
 
-// VisitEmployees tells size how many employees are stored, then calls
-// visit with every one, ordered by phone, in one read-only transaction; it
-// stops at visit's first error. The employees' strings are copies.
+// VisitEmployees is memdir.Store's, in one read-only transaction; the
+// employees' strings are copies.
 func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error {
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(employeesBucket))

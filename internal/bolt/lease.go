@@ -11,10 +11,9 @@ import (
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-// AcquireLease takes the sync lease for holder until ttl has passed on the
-// store's clock, as rostersync.TakeLease decides: ErrBusy while another
-// holder's lease is unexpired. bbolt's file lock keeps other processes out;
-// the lease keeps two syncs of one process apart.
+// AcquireLease takes the sync lease as rostersync.TakeLease decides. bbolt's
+// file lock keeps other processes out; the lease keeps two syncs of one
+// process apart.
 func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) error {
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(metaBucket))

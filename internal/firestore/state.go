@@ -71,9 +71,8 @@ func (s *Store) Digest(ctx context.Context) (string, error) {
 	return st.Digest, err
 }
 
-// Changes hands a reader at version what changed since
-// (replication.ChangeLog.CatchUp), reading one document per employee
-// written.
+// Changes is replication.ChangeLog.CatchUp, reading one document per
+// employee written.
 func (s *Store) Changes(ctx context.Context, version string) (replication.Changes, bool, error) {
 	st, err := s.readState(ctx)
 	if err != nil {

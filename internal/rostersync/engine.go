@@ -93,9 +93,7 @@ func NewEngine(source Source, store Store, maxDeletePercent float64, opts ...Eng
 // defaultHolder names this engine uniquely: host, process, random suffix.
 func defaultHolder() string {
 	host, _ := os.Hostname()
-	var b [4]byte
-	_, _ = rand.Read(b[:]) // never fails on supported platforms
-	return fmt.Sprintf("%s/%d/%x", host, os.Getpid(), b)
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), rand.Text()[:8])
 }
 
 // Run performs one sync. It always returns a report, also alongside an
