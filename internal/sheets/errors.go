@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"cloud.google.com/go/compute/metadata"
+	"golang.org/x/oauth2/google"
 	"google.golang.org/api/googleapi"
 )
 
@@ -33,38 +35,45 @@ var (
 // errRefused is a 401's: the credentials themselves were refused.
 var errRefused = errors.New("the credentials were refused")
 
-// explain turns a failed call into an error that says what to do about it;
-// rangeA1 is the range that was read, if any.
-func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempts int) error {
-	id := s.ref.SpreadsheetID
+// explain turns a failed call into an error that says what to do about it.
+// what names the call ("read spreadsheet ID"); rangeA1 is the range it
+// read, if any; a feedback call's 403 asks for Editor.
+func (s *Source) explain(ctx context.Context, what string, err error, rangeA1 string, feedback bool) error {
 	gerr, ok := errors.AsType[*googleapi.Error](err)
 	if !ok {
-		if attempts > 1 {
-			return fmt.Errorf("read spreadsheet %s: failed %d times: %w", id, attempts, err)
-		}
-		return fmt.Errorf("read spreadsheet %s: %w", id, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	cause := apiError{gerr}
-	explained := func(sentinel error, detail, fix string) error {
-		return withFix(fmt.Errorf("read spreadsheet %s: %w%s (%w)", id, sentinel, detail, cause), fix)
+	sentinel, detail, fix := s.diagnose(ctx, gerr, rangeA1, feedback)
+	if sentinel == nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
+	return withFix(fmt.Errorf("%s: %w%s (%w)", what, sentinel, detail, apiError{gerr}), fix)
+}
+
+// diagnose is the table of the API's refusals that a set-up meets: each
+// one's sentinel, what the error says of it, and its fix alone (for rollcall
+// doctor); a nil sentinel for any other failure.
+func (s *Source) diagnose(ctx context.Context, gerr *googleapi.Error, rangeA1 string, feedback bool) (sentinel error, detail, fix string) {
 	status, reasons := parseBody(gerr.Body)
-	switch {
-	case isDisabled(gerr, reasons):
-		return explained(ErrAPIDisabled, " in the Google Cloud project of rollcall's credentials: enable sheets.googleapis.com there",
-			"enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials "+
-				"(gcloud services enable sheets.googleapis.com)")
-	case gerr.Code == http.StatusForbidden:
+	switch code := gerr.Code; {
+	case code == http.StatusForbidden && (reasons["SERVICE_DISABLED"] || reasons["accessNotConfigured"]):
+		return ErrAPIDisabled, " in the Google Cloud project of rollcall's credentials: enable sheets.googleapis.com there",
+			"enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials " +
+				"(gcloud services enable sheets.googleapis.com)"
+	case code == http.StatusForbidden && feedback:
+		fix := "share the spreadsheet with " + cmp.Or(s.Account(ctx), "rollcall's service account") +
+			" as Editor, or unset ROLLCALL_FEEDBACK_TAB"
+		return ErrForbidden, ": " + fix, fix
+	case code == http.StatusForbidden:
 		account := cmp.Or(s.Account(ctx), "the service account rollcall runs as")
-		return explained(ErrForbidden, ": the sheet is not shared with "+account+": share it as Viewer",
-			"share the spreadsheet with "+account+" as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)")
-	case gerr.Code == http.StatusNotFound:
-		return explained(ErrNotFound, ": check the id in ROLLCALL_SOURCE",
-			"put the spreadsheet's URL, as the browser shows it, in ROLLCALL_SOURCE")
-	case gerr.Code == http.StatusBadRequest && status == "FAILED_PRECONDITION":
+		return ErrForbidden, ": the sheet is not shared with " + account + ": share it as Viewer",
+			"share the spreadsheet with " + account + " as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)"
+	case code == http.StatusNotFound:
+		return ErrNotFound, ": check the id in ROLLCALL_SOURCE", "put the spreadsheet's URL, as the browser shows it, in ROLLCALL_SOURCE"
+	case code == http.StatusBadRequest && status == "FAILED_PRECONDITION":
 		fix := "open it in Google Sheets, use File > Save as Google Sheets, and put the new sheet's URL in ROLLCALL_SOURCE"
-		return explained(ErrNotSpreadsheet, " (an uploaded Excel file?): "+fix, fix)
-	case gerr.Code == http.StatusBadRequest && rangeA1 != "":
+		return ErrNotSpreadsheet, " (an uploaded Excel file?): " + fix, fix
+	case code == http.StatusBadRequest && rangeA1 != "":
 		// "Unable to parse range: NOPE!A5:F15" is most often a tab name
 		// typed wrong: name the tabs that exist.
 		hint, fix := "", "correct ROLLCALL_SHEET_RANGE"
@@ -75,25 +84,31 @@ func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempt
 		if s.rangeA1 != "" {
 			hint += ": check ROLLCALL_SHEET_RANGE"
 		}
-		return explained(ErrBadRange, fmt.Sprintf(" %q%s", rangeA1, hint), fix)
-	case gerr.Code == http.StatusTooManyRequests:
-		return explained(ErrQuota, ": the next sync will try again; if it lasts, "+
-			"ask for a higher Sheets API quota in the Google Cloud console",
-			"wait a minute and try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console")
-	case gerr.Code == http.StatusUnauthorized:
-		return explained(errRefused, ": check Application Default Credentials",
-			"check Application Default Credentials (on a workstation: gcloud auth application-default login)")
-	case attempts > 1:
-		return fmt.Errorf("read spreadsheet %s: failed %d times (%w)", id, attempts, cause)
-	default:
-		return fmt.Errorf("read spreadsheet %s: %w", id, cause)
+		return ErrBadRange, fmt.Sprintf(" %q%s", rangeA1, hint), fix
+	case code == http.StatusTooManyRequests:
+		return ErrQuota, ": the next sync will try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console",
+			"wait a minute and try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console"
+	case code == http.StatusUnauthorized:
+		return errRefused, ": check Application Default Credentials",
+			"check Application Default Credentials (on a workstation: gcloud auth application-default login)"
 	}
+	return nil, "", ""
 }
 
-// isDisabled says whether a refusal is the API's being disabled in the
-// credentials' project rather than the sheet's not being shared.
-func isDisabled(gerr *googleapi.Error, reasons map[string]bool) bool {
-	return gerr.Code == http.StatusForbidden && (reasons["SERVICE_DISABLED"] || reasons["accessNotConfigured"])
+// tabsHint names the tabs, for an error about a range the API could not
+// parse; "" when they cannot be read. One short attempt: an error waits.
+func (s *Source) tabsHint(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	ss, err := s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).Fields("sheets.properties(title,index)").Context(ctx).Do()
+	if err != nil {
+		return ""
+	}
+	quoted := titles(sortedTabs(ss))
+	for i, t := range quoted {
+		quoted[i] = strconv.Quote(t)
+	}
+	return strings.Join(quoted, ", ")
 }
 
 // fixError is an explained error with its fix alone, for rollcall doctor.
@@ -147,8 +162,8 @@ func parseBody(body string) (status string, reasons map[string]bool) {
 // Account names the Google account the source's calls run as, or "" when
 // it cannot tell.
 func (s *Source) Account(ctx context.Context) string {
-	if s.account != "" || !s.onMetadata {
-		return s.account
+	if s.opts.Account != "" || !s.onMetadata {
+		return s.opts.Account
 	}
 	// Cloud Run and GCE: the metadata server knows the account.
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -157,6 +172,20 @@ func (s *Source) Account(ctx context.Context) string {
 		return email
 	}
 	return ""
+}
+
+// CredentialsAccount names the account of Application Default Credentials,
+// "" when they do not say; it fails when there are none.
+func CredentialsAccount(ctx context.Context) (string, error) {
+	creds, err := google.FindDefaultCredentials(ctx, "https://www.googleapis.com/auth/cloud-platform")
+	if err != nil {
+		return "", withFix(fmt.Errorf("no Application Default Credentials: %w", err),
+			"on a workstation: gcloud auth application-default login; on Cloud Run the service account's are found by themselves")
+	}
+	if creds.JSON != nil {
+		return accountFromJSON(creds.JSON), nil
+	}
+	return (&Source{onMetadata: true}).Account(ctx), nil
 }
 
 // accountFromJSON names the account behind an Application Default

@@ -1,7 +1,6 @@
 package sheets
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -38,12 +37,16 @@ func (s *Source) Feedback() *Feedback {
 func (f *Feedback) Write(ctx context.Context, page func(shown [][]string) (rostersync.FeedbackPage, bool)) (bool, error) {
 	sheetID, found, err := f.find(ctx)
 	if err != nil {
-		return false, err
+		return false, f.explain(ctx, "find", err)
 	}
 	var shown [][]string
 	if found {
-		if shown, err = f.read(ctx); err != nil {
-			return false, err
+		vr, err := f.src.values(ctx, a1.Quote(f.tab))
+		if err != nil {
+			return false, f.explain(ctx, "read", err)
+		}
+		if shown, err = toRows(vr); err != nil {
+			return false, f.explain(ctx, "read", err)
 		}
 	}
 	p, ok := page(shown)
@@ -52,22 +55,22 @@ func (f *Feedback) Write(ctx context.Context, page func(shown [][]string) (roste
 	}
 	if !found {
 		if sheetID, err = f.addTab(ctx); err != nil {
-			return false, err
+			return false, f.explain(ctx, "create", err)
 		}
 	}
 	if err := f.replace(ctx, sheetID, p); err != nil {
-		return false, err
+		return false, f.explain(ctx, "write", err)
 	}
 	return true, nil
 }
 
 // find looks the tab up by title and returns its sheetId.
 func (f *Feedback) find(ctx context.Context) (int64, bool, error) {
-	ss, _, err := retry(ctx, f.src, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
+	ss, err := retry(ctx, f.src, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
 		return f.src.svc.Spreadsheets.Get(f.src.ref.SpreadsheetID).Fields("sheets.properties(sheetId,title)").Context(ctx).Do()
 	})
 	if err != nil {
-		return 0, false, f.explain(ctx, "find", err)
+		return 0, false, err
 	}
 	for _, sh := range sortedTabs(ss) {
 		if sh.Properties.Title == f.tab {
@@ -77,39 +80,26 @@ func (f *Feedback) find(ctx context.Context) (int64, bool, error) {
 	return 0, false, nil
 }
 
-// read returns what the tab shows, as text.
-func (f *Feedback) read(ctx context.Context) ([][]string, error) {
-	vr, _, err := f.src.values(ctx, a1.Quote(f.tab))
-	if err != nil {
-		return nil, f.explain(ctx, "read", err)
-	}
-	rows, err := toRows(vr)
-	if err != nil {
-		return nil, fmt.Errorf("read the feedback tab %q: %w", f.tab, err)
-	}
-	return rows, nil
-}
-
 // addTab creates the tab, at the end so that HR's tabs keep their places.
 func (f *Feedback) addTab(ctx context.Context) (int64, error) {
-	res, err := write(ctx, f, "batchUpdate addSheet", f.batch([]*gsheets.Request{{
+	res, err := f.batch(ctx, "batchUpdate addSheet", &gsheets.Request{
 		AddSheet: &gsheets.AddSheetRequest{Properties: &gsheets.SheetProperties{Title: f.tab}},
-	}}))
+	})
 	if err != nil {
 		return 0, err
 	}
 	if len(res.Replies) != 1 || res.Replies[0].AddSheet == nil || res.Replies[0].AddSheet.Properties == nil {
-		return 0, fmt.Errorf("create the feedback tab %q: the API's answer has no new sheet", f.tab)
+		return 0, errors.New("the API's answer has no new sheet")
 	}
 	return res.Replies[0].AddSheet.Properties.SheetId, nil
 }
 
-// batch is a batchUpdate call of reqs.
-func (f *Feedback) batch(reqs []*gsheets.Request) func(context.Context) (*gsheets.BatchUpdateSpreadsheetResponse, error) {
-	return func(ctx context.Context) (*gsheets.BatchUpdateSpreadsheetResponse, error) {
+// batch runs one batchUpdate of reqs, with retries.
+func (f *Feedback) batch(ctx context.Context, op string, reqs ...*gsheets.Request) (*gsheets.BatchUpdateSpreadsheetResponse, error) {
+	return retry(ctx, f.src, op, func(ctx context.Context) (*gsheets.BatchUpdateSpreadsheetResponse, error) {
 		req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: reqs}
 		return f.src.svc.Spreadsheets.BatchUpdate(f.src.ref.SpreadsheetID, req).Context(ctx).Do()
-	}
+	})
 }
 
 // replace formats the tab for a person, clears it and writes the page from
@@ -117,10 +107,10 @@ func (f *Feedback) batch(reqs []*gsheets.Request) func(context.Context) (*gsheet
 // which the next run rewrites whole.
 func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.FeedbackPage) error {
 	id, rangeA1 := f.src.ref.SpreadsheetID, a1.Quote(f.tab)
-	if _, err := write(ctx, f, "batchUpdate format", f.batch(formatRequests(sheetID, page))); err != nil {
+	if _, err := f.batch(ctx, "batchUpdate format", formatRequests(sheetID, page)...); err != nil {
 		return err
 	}
-	if _, err := write(ctx, f, "values.clear", func(ctx context.Context) (*gsheets.ClearValuesResponse, error) {
+	if _, err := retry(ctx, f.src, "values.clear", func(ctx context.Context) (*gsheets.ClearValuesResponse, error) {
 		return f.src.svc.Spreadsheets.Values.Clear(id, rangeA1, &gsheets.ClearValuesRequest{}).Context(ctx).Do()
 	}); err != nil {
 		return err
@@ -133,7 +123,7 @@ func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.F
 		}
 	}
 	vr := &gsheets.ValueRange{Range: rangeA1 + "!A1", MajorDimension: "ROWS", Values: values}
-	_, err := write(ctx, f, "values.update", func(ctx context.Context) (*gsheets.UpdateValuesResponse, error) {
+	_, err := retry(ctx, f.src, "values.update", func(ctx context.Context) (*gsheets.UpdateValuesResponse, error) {
 		// RAW: a reason or a date is stored as the text it is, never parsed.
 		return f.src.svc.Spreadsheets.Values.Update(id, rangeA1+"!A1", vr).ValueInputOption("RAW").Context(ctx).Do()
 	})
@@ -162,59 +152,25 @@ func formatRequests(sheetID int64, page rostersync.FeedbackPage) []*gsheets.Requ
 		bold(1, headerRow-2, 0, 1, 10),         // the labels
 		bold(headerRow-1, headerRow, 0, 3, 10), // the table's header
 	}
-	for col, px := range columnWidths(page) {
+	// Columns A to C fit the problem table's text; of the summary above it
+	// only column A's labels count: the title and the values overflow.
+	widths := []int64{0, 0, 0}
+	for i, row := range page.Rows {
+		for j, cell := range row[:min(len(row), len(widths))] {
+			if i >= page.HeaderRow-1 || i > 0 && j == 0 {
+				widths[j] = max(widths[j], textWidth(cell))
+			}
+		}
+	}
+	for col, px := range widths {
 		reqs = append(reqs, &gsheets.Request{UpdateDimensionProperties: &gsheets.UpdateDimensionPropertiesRequest{
 			Range: &gsheets.DimensionRange{SheetId: sheetID, Dimension: "COLUMNS", StartIndex: int64(col), EndIndex: int64(col) + 1,
 				ForceSendFields: []string{"SheetId", "StartIndex"}},
-			Properties: &gsheets.DimensionProperties{PixelSize: px},
+			Properties: &gsheets.DimensionProperties{PixelSize: min(max(px+16, 60), 640)},
 			Fields:     "pixelSize",
 		}})
 	}
 	return reqs
-}
-
-// write runs one write call with retries, explaining a failure.
-func write[T any](ctx context.Context, f *Feedback, op string, call func(context.Context) (T, error)) (T, error) {
-	res, _, err := retry(ctx, f.src, op, call)
-	if err != nil {
-		return res, f.explain(ctx, "write", err)
-	}
-	return res, nil
-}
-
-// explain says what to do about a failed call; a 403 names the account to
-// share the spreadsheet with as Editor.
-func (f *Feedback) explain(ctx context.Context, verb string, err error) error {
-	what := fmt.Sprintf("%s the feedback tab %q of spreadsheet %s", verb, f.tab, f.src.ref.SpreadsheetID)
-	gerr, ok := errors.AsType[*googleapi.Error](err)
-	if !ok {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	cause := apiError{gerr}
-	if _, reasons := parseBody(gerr.Body); gerr.Code == http.StatusForbidden && !isDisabled(gerr, reasons) {
-		account := cmp.Or(f.src.Account(ctx), "rollcall's service account")
-		fix := "share the spreadsheet with " + account + " as Editor, or unset ROLLCALL_FEEDBACK_TAB"
-		return withFix(fmt.Errorf("%s: %w: %s (%w)", what, ErrForbidden, fix, cause), fix)
-	}
-	return fmt.Errorf("%s: %w", what, cause)
-}
-
-// columnWidths fits columns A to C to the problem table's text, in pixels;
-// of the summary above it only column A's labels count: its values overflow.
-func columnWidths(page rostersync.FeedbackPage) []int64 {
-	widths := []int64{0, 0, 0}
-	for i, row := range page.Rows {
-		for j, cell := range row {
-			if j >= len(widths) || i < page.HeaderRow-1 && (i == 0 || j > 0) {
-				continue // the title and the summary values overflow
-			}
-			widths[j] = max(widths[j], textWidth(cell))
-		}
-	}
-	for j := range widths {
-		widths[j] = min(max(widths[j]+16, 60), 640)
-	}
-	return widths
 }
 
 // textWidth estimates a text's width in pixels at the default font.
@@ -228,4 +184,25 @@ func textWidth(s string) int64 {
 		}
 	}
 	return w
+}
+
+// CheckWrite finds out, without writing, whether rollcall may write the
+// feedback tab: it asks to delete a tab that cannot exist, which a Viewer
+// is refused (403) and an Editor fails (400), changing nothing. Were the API
+// ever to check the request first, the sync's own write would still say 403.
+func (f *Feedback) CheckWrite(ctx context.Context) error {
+	_, err := f.batch(ctx, "batchUpdate probe", &gsheets.Request{
+		// No tab has a negative sheetId.
+		DeleteSheet: &gsheets.DeleteSheetRequest{SheetId: -1, ForceSendFields: []string{"SheetId"}},
+	})
+	if gerr, ok := errors.AsType[*googleapi.Error](err); err == nil || ok && gerr.Code == http.StatusBadRequest {
+		return nil
+	}
+	return f.explain(ctx, "write", err)
+}
+
+// explain says what to do about a failed call on the tab.
+func (f *Feedback) explain(ctx context.Context, verb string, err error) error {
+	what := fmt.Sprintf("%s the feedback tab %q of spreadsheet %s", verb, f.tab, f.src.ref.SpreadsheetID)
+	return f.src.explain(ctx, what, err, "", true)
 }

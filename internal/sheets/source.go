@@ -1,3 +1,9 @@
+// Package sheets reads HR's employee list from a Google Sheet through the
+// Sheets API v4 (a rostersync.Source), with formatted values as HR sees
+// them, and writes the feedback tab's cells it is given (a
+// rostersync.Feedback). It retries the API's transient failures and turns
+// its refusals into errors that name the fix. It never logs or returns cell
+// contents: errors name only the spreadsheet id, a tab, a range, an account.
 package sheets
 
 import (
@@ -14,7 +20,6 @@ import (
 
 	"github.com/googleapis/gax-go/v2"
 	"golang.org/x/oauth2/google"
-	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 	gsheets "google.golang.org/api/sheets/v4"
 
@@ -28,11 +33,13 @@ var _ rostersync.Source = (*Source)(nil)
 // Defaults for Options' zero values; the waits add up to over a minute, to
 // outlast a per-minute quota (backoff).
 const (
-	DefaultMaxAttempts    = 9
-	DefaultBackoffBase    = time.Second
-	DefaultMaxBackoff     = 32 * time.Second
-	DefaultRequestTimeout = 30 * time.Second
+	DefaultMaxAttempts = 9
+	DefaultBackoffBase = time.Second
+	DefaultMaxBackoff  = 32 * time.Second
 )
+
+// requestTimeout bounds one attempt of a call.
+const requestTimeout = 30 * time.Second
 
 // Options tunes a Source. The zero value reads Google's API with
 // Application Default Credentials.
@@ -49,8 +56,6 @@ type Options struct {
 	// BackoffBase is the first wait between attempts, doubled (with jitter)
 	// for each later one up to MaxBackoff.
 	BackoffBase, MaxBackoff time.Duration
-	// RequestTimeout bounds one attempt.
-	RequestTimeout time.Duration
 	// Now and Sleep are the retries' clock (time.Now, gax.Sleep when nil),
 	// for a test to move; Sleep returns early when its context ends.
 	Now   func() time.Time
@@ -76,8 +81,7 @@ type Source struct {
 	svc        *gsheets.Service
 	ref        Ref
 	rangeA1    string
-	account    string
-	onMetadata bool
+	onMetadata bool    // the account is the metadata server's to tell
 	opts       Options // every default filled in
 }
 
@@ -90,21 +94,20 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 	if id := ref.SpreadsheetID; id == "" || url.PathEscape(id) != id {
 		return nil, fmt.Errorf("new sheets source: %q is not a spreadsheet id", id)
 	}
+	if opts.MaxAttempts < 0 || opts.BackoffBase < 0 || opts.MaxBackoff < 0 {
+		return nil, errors.New("new sheets source: MaxAttempts, BackoffBase and MaxBackoff must not be negative")
+	}
 	opts.FeedbackTab = strings.TrimSpace(opts.FeedbackTab)
 	opts.MaxAttempts = cmp.Or(opts.MaxAttempts, DefaultMaxAttempts)
 	opts.BackoffBase = cmp.Or(opts.BackoffBase, DefaultBackoffBase)
 	opts.MaxBackoff = cmp.Or(opts.MaxBackoff, DefaultMaxBackoff)
-	opts.RequestTimeout = cmp.Or(opts.RequestTimeout, DefaultRequestTimeout)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.Sleep == nil {
 		opts.Sleep = gax.Sleep
 	}
-	if opts.MaxAttempts < 1 || opts.BackoffBase < 0 || opts.MaxBackoff < 0 || opts.RequestTimeout < 0 {
-		return nil, errors.New("new sheets source: MaxAttempts, BackoffBase, MaxBackoff and RequestTimeout must not be negative")
-	}
-	s := &Source{ref: ref, rangeA1: strings.TrimSpace(rangeA1), account: opts.Account, opts: opts}
+	s := &Source{ref: ref, rangeA1: strings.TrimSpace(rangeA1), opts: opts}
 
 	var clientOpts []option.ClientOption
 	if opts.HTTPClient != nil {
@@ -126,8 +129,8 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 				"https://www.googleapis.com/auth/cloud-platform", scope)
 			return nil, withFix(fmt.Errorf("new sheets source: find Application Default Credentials (%s): %w", fix, err), fix)
 		}
-		if s.account == "" {
-			s.account = accountFromJSON(creds.JSON)
+		if s.opts.Account == "" {
+			s.opts.Account = accountFromJSON(creds.JSON)
 			s.onMetadata = creds.JSON == nil
 		}
 		clientOpts = append(clientOpts, option.WithCredentials(creds))
@@ -157,13 +160,14 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 		}
 		rangeA1 = a1.Quote(tab.Properties.Title)
 	}
-	vr, attempts, err := s.values(ctx, rangeA1)
+	what := "read spreadsheet " + s.ref.SpreadsheetID
+	vr, err := s.values(ctx, rangeA1)
 	if err != nil {
-		return nil, s.explain(ctx, err, rangeA1, attempts)
+		return nil, s.explain(ctx, what, err, rangeA1, false)
 	}
 	rows, err := toRows(vr)
 	if err != nil {
-		return nil, fmt.Errorf("read spreadsheet %s: %w", s.ref.SpreadsheetID, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	if len(rows) == 0 {
 		return rows, nil
@@ -174,32 +178,44 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 			return nil, err
 		}
 	}
-	merges, firstCol, err := mergesOf(tabs, vr.Range)
+	// The tab whose merges apply is the one the API's echo of the range names.
+	r, err := a1.Parse(vr.Range)
 	if err != nil {
-		return nil, fmt.Errorf("read spreadsheet %s: %w", s.ref.SpreadsheetID, err)
+		return nil, fmt.Errorf("%s: unexpected range in the API's answer: %w", what, err)
 	}
-	return roster.SpreadMerges(rows, merges, firstCol), nil
+	i := slices.IndexFunc(tabs, func(t *gsheets.Sheet) bool { return t.Properties.Title == r.Tab })
+	if i < 0 {
+		return nil, fmt.Errorf("%s: the range %q that the API read is on no tab it listed (a tab renamed meanwhile?); "+
+			"the next sync reads it again", what, vr.Range)
+	}
+	var merges []roster.Merge
+	for _, m := range tabs[i].Merges {
+		if m == nil {
+			continue
+		}
+		merges = append(merges, roster.Merge{Row: int(m.StartRowIndex), Col: int(m.StartColumnIndex),
+			LastRow: int(m.EndRowIndex) - 1, LastCol: int(m.EndColumnIndex) - 1})
+	}
+	return roster.SpreadMerges(rows, merges, r.Cells.FirstCol-1), nil
 }
 
 // values reads a range as HR sees it (formatted values).
-func (s *Source) values(ctx context.Context, rangeA1 string) (*gsheets.ValueRange, int, error) {
+func (s *Source) values(ctx context.Context, rangeA1 string) (*gsheets.ValueRange, error) {
 	return retry(ctx, s, "values.get", func(ctx context.Context) (*gsheets.ValueRange, error) {
 		return s.svc.Spreadsheets.Values.Get(s.ref.SpreadsheetID, rangeA1).
 			ValueRenderOption("FORMATTED_VALUE").MajorDimension("ROWS").Context(ctx).Do()
 	})
 }
 
-// metadataFields asks for the title, and each tab's properties and merges.
-const metadataFields = "properties.title,sheets(properties(sheetId,title,index,sheetType,hidden),merges)"
-
-// metadata reads the spreadsheet and its tabs in order, on every read: HR
-// may have renamed a tab.
+// metadata reads the spreadsheet's title, and its tabs (their properties
+// and merges) in order, on every read: HR may have renamed a tab.
 func (s *Source) metadata(ctx context.Context) (*gsheets.Spreadsheet, []*gsheets.Sheet, error) {
-	ss, attempts, err := retry(ctx, s, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
-		return s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).Fields(metadataFields).Context(ctx).Do()
+	const fields = "properties.title,sheets(properties(sheetId,title,index,sheetType,hidden),merges)"
+	ss, err := retry(ctx, s, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
+		return s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).Fields(fields).Context(ctx).Do()
 	})
 	if err != nil {
-		return nil, nil, s.explain(ctx, err, "", attempts)
+		return nil, nil, s.explain(ctx, "read spreadsheet "+s.ref.SpreadsheetID, err, "", false)
 	}
 	return ss, sortedTabs(ss), nil
 }
@@ -295,10 +311,42 @@ func cellText(v any) string {
 	return fmt.Sprint(v)
 }
 
-// statusOf is the HTTP status of a failed call, or 0 for a transport error.
-func statusOf(err error) int {
-	if gerr, ok := errors.AsType[*googleapi.Error](err); ok {
-		return gerr.Code
+// Inspection is what a spreadsheet shows of itself without a cell read.
+type Inspection struct {
+	// Title is the spreadsheet's title.
+	Title string
+	// Tabs are the titles of its tabs, in order.
+	Tabs []string
+	// Read is the tab or range the source reads.
+	Read string
+}
+
+// Inspect reads the spreadsheet's title and tabs, and which one Rows reads,
+// writing nothing. A refusal is explained as Rows explains it.
+func (s *Source) Inspect(ctx context.Context) (Inspection, error) {
+	ss, tabs, err := s.metadata(ctx)
+	if err != nil {
+		return Inspection{}, err
 	}
-	return 0
+	in := Inspection{Tabs: titles(tabs), Read: s.rangeA1}
+	if ss.Properties != nil {
+		in.Title = ss.Properties.Title
+	}
+	if in.Read == "" {
+		tab, err := s.pickTab(tabs)
+		if err != nil {
+			return in, err
+		}
+		in.Read = tab.Properties.Title
+	}
+	return in, nil
+}
+
+// titles lists the tabs' titles.
+func titles(tabs []*gsheets.Sheet) []string {
+	out := make([]string, len(tabs))
+	for i, t := range tabs {
+		out[i] = t.Properties.Title
+	}
+	return out
 }
