@@ -122,7 +122,7 @@ func doctorSetup(ctx context.Context, cfg config.Config, source rostersync.Sourc
 		s.Store, s.LastRun, s.Lease = st, lastRun(st), leaseOf(st)
 	}
 	if src, ok := source.(*sheets.Source); ok {
-		s.Sheet = sheetInspector{src}
+		s.Sheet = src
 		if fb := src.Feedback(); fb != nil {
 			s.Feedback, s.FeedbackTab = fb, cfg.Source.FeedbackTab
 		}
@@ -174,14 +174,6 @@ func doctorSettings(vs []config.Setting) []doctor.Setting {
 		out[i] = doctor.Setting(v)
 	}
 	return out
-}
-
-// sheetInspector shows a Google Sheet to the checks.
-type sheetInspector struct{ src *sheets.Source }
-
-func (i sheetInspector) Inspect(ctx context.Context) (doctor.Sheet, error) {
-	in, err := i.src.Inspect(ctx)
-	return doctor.Sheet(in), err
 }
 
 // doctorReads is what the doctor and GET /internal/status read of a store.

@@ -97,18 +97,6 @@ func speaksOfLeaving(header string) bool {
 	})
 }
 
-// columnError names the column of an ErrUnreadableStatusColumn.
-type columnError struct {
-	column int    // 1-based, from the left of what the source returned
-	header string // headerText's
-}
-
-func (e *columnError) Error() string {
-	return fmt.Sprintf("column %d (%q): %v", e.column, e.header, ErrUnreadableStatusColumn)
-}
-
-func (e *columnError) Unwrap() error { return ErrUnreadableStatusColumn }
-
 // column is a column rollcall reads: its 0-based index and what it holds.
 type column struct {
 	alias
@@ -130,12 +118,13 @@ func (c columns) index(f Field) (int, bool) {
 	return c[i].index, true
 }
 
-// findColumns reads a header row's labels. For a single field named more
-// than once, the better-ranked alias wins, then the leftmost column. It also
-// returns the labels of the columns it does not read, so that HR sees at
-// once when a column they meant was passed over, and fails with
-// ErrUnreadableStatusColumn when one of them speaks of leaving or status.
-func findColumns(labels []string) (cols columns, ignored []string, err error) {
+// findColumns reads the labels of the header at 1-based row. For a single
+// field named more than once, the better-ranked alias wins, then the
+// leftmost column. It also returns the labels of the columns it does not
+// read, so that HR sees at once when a column they meant was passed over,
+// and fails with ErrUnreadableStatusColumn when one of them speaks of
+// leaving or status.
+func findColumns(labels []string, row int) (cols columns, ignored []string, err error) {
 	for i, label := range labels {
 		if a, ok := aliasOf(label); ok && a.field != fieldOfficeLine {
 			cols = append(cols, column{a, i})
@@ -151,7 +140,8 @@ func findColumns(labels []string) (cols columns, ignored []string, err error) {
 			continue
 		}
 		if speaksOfLeaving(label) {
-			return nil, nil, &columnError{column: i + 1, header: headerText(i, label)}
+			return nil, nil, &SheetError{Row: row, problem: problem(row, ProblemUnreadableStatusColumn, i+1),
+				Err: fmt.Errorf("column %d (%q): %w", i+1, headerText(i, label), ErrUnreadableStatusColumn)}
 		}
 		ignored = append(ignored, headerText(i, label))
 	}

@@ -31,7 +31,7 @@ func TestHeaderAliases(t *testing.T) {
 				if field != FieldPhone {
 					labels = append(labels, "휴대전화")
 				}
-				cols, _, err := findColumns(labels)
+				cols, _, err := findColumns(labels, 1)
 				if err != nil {
 					t.Fatalf("header %q: %v", h, err)
 				}

@@ -94,8 +94,9 @@ var (
 
 // SheetError is a problem with the sheet as a whole, located at a row.
 type SheetError struct {
-	Row int
-	Err error
+	Row     int
+	Err     error
+	problem Problem // HR's, when there is one
 }
 
 func (e *SheetError) Error() string { return fmt.Sprintf("row %d: %v", e.Row, e.Err) }
@@ -109,16 +110,12 @@ func (e *SheetError) Unwrap() error { return e.Err }
 // roster then holds that one problem for HR.
 func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 	l, err := findLayout(rows)
-	if se, ok := errors.AsType[*SheetError](err); ok {
-		if ce, ok := errors.AsType[*columnError](err); ok {
-			return Roster{Problems: []Problem{problem(se.Row, ProblemUnreadableStatusColumn, ce.column)}}, err
-		}
-		if errors.Is(err, ErrNoPhoneColumn) {
-			return Roster{Problems: []Problem{problem(se.Row, ProblemMissingPhoneColumn)}}, err
-		}
-	}
 	if err != nil {
-		return Roster{}, err
+		var r Roster
+		if se, ok := errors.AsType[*SheetError](err); ok && se.problem.Code != "" {
+			r.Problems = []Problem{se.problem}
+		}
+		return r, err
 	}
 	r := Roster{IgnoredColumns: l.ignored}
 	day := today(now)

@@ -24,11 +24,15 @@ import (
 	gsheets "google.golang.org/api/sheets/v4"
 
 	"github.com/rollcall/rollcall/internal/a1"
+	"github.com/rollcall/rollcall/internal/doctor"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-var _ rostersync.Source = (*Source)(nil)
+var (
+	_ rostersync.Source = (*Source)(nil)
+	_ doctor.Inspector  = (*Source)(nil)
+)
 
 // Defaults for Options' zero values; the waits add up to over a minute, to
 // outlast a per-minute quota (backoff).
@@ -311,24 +315,14 @@ func cellText(v any) string {
 	return fmt.Sprint(v)
 }
 
-// Inspection is what a spreadsheet shows of itself without a cell read.
-type Inspection struct {
-	// Title is the spreadsheet's title.
-	Title string
-	// Tabs are the titles of its tabs, in order.
-	Tabs []string
-	// Read is the tab or range the source reads.
-	Read string
-}
-
 // Inspect reads the spreadsheet's title and tabs, and which one Rows reads,
 // writing nothing. A refusal is explained as Rows explains it.
-func (s *Source) Inspect(ctx context.Context) (Inspection, error) {
+func (s *Source) Inspect(ctx context.Context) (doctor.Sheet, error) {
 	ss, tabs, err := s.metadata(ctx)
 	if err != nil {
-		return Inspection{}, err
+		return doctor.Sheet{}, err
 	}
-	in := Inspection{Tabs: titles(tabs), Read: s.rangeA1}
+	in := doctor.Sheet{Tabs: titles(tabs), Read: s.rangeA1}
 	if ss.Properties != nil {
 		in.Title = ss.Properties.Title
 	}
