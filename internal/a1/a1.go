@@ -7,6 +7,7 @@ package a1
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -35,9 +36,6 @@ var Whole = Area{FirstCol: 1, FirstRow: 1}
 
 // ErrSyntax says that a text is not an A1 range.
 var ErrSyntax = errors.New("not an A1 range")
-
-// maxColumnLetters bounds a column's name: ZZZ is past any last column.
-const maxColumnLetters = 3
 
 // Parse reads an A1 range: a tab ("'직원 목록'"), a tab and cells
 // ("'결과!직원'!B5:C6"), or a Bare word. A quoted name may hold anything,
@@ -102,29 +100,17 @@ func splitTab(s string) (tab, cells string, hasCells bool, err error) {
 	return "", "", false, fmt.Errorf("%w: %q opens a quote it does not close (a quote inside a name is written twice: 'HR''s list')", ErrSyntax, s)
 }
 
-// errCells explains the forms ParseCells reads.
-const errCells = "want a cell or a range like A1, A1:F200, A:Z, A2:F or 1:200"
-
 // ParseCells reads the cells of an A1 range: "B3", "A1:F200", "A:Z",
 // "A2:F" or "1:200", corners in either order, "$" and case ignored.
 func ParseCells(s string) (Area, error) {
 	from, to, pair := strings.Cut(s, ":")
-	if strings.Contains(to, ":") {
-		return Area{}, fmt.Errorf("%w: cells %q: %s", ErrSyntax, s, errCells)
+	start, ok := parseCorner(from)
+	end := start
+	if pair && ok {
+		end, ok = parseCorner(to)
 	}
-	start, err := parseCorner(from)
-	if err != nil {
-		return Area{}, fmt.Errorf("%w: cells %q: %w", ErrSyntax, s, err)
-	}
-	if !pair {
-		if start.col == 0 || start.row == 0 {
-			return Area{}, fmt.Errorf("%w: cells %q: %s", ErrSyntax, s, errCells)
-		}
-		return Area{FirstCol: start.col, LastCol: start.col, FirstRow: start.row, LastRow: start.row}, nil
-	}
-	end, err := parseCorner(to)
-	if err != nil {
-		return Area{}, fmt.Errorf("%w: cells %q: %w", ErrSyntax, s, err)
+	if !ok || !pair && (start.col == 0 || start.row == 0) {
+		return Area{}, fmt.Errorf("%w: cells %q: want a cell or a range like A1, A1:F200, A:Z, A2:F or 1:200", ErrSyntax, s)
 	}
 	if start.col != 0 && end.col != 0 && start.col > end.col {
 		start.col, end.col = end.col, start.col
@@ -141,32 +127,27 @@ func ParseCells(s string) (Area, error) {
 // corner is one end of a cells range; a zero col or row was left out.
 type corner struct{ col, row int }
 
-// parseCorner reads "B3", "B" or "3", with or without "$" marks.
-func parseCorner(s string) (corner, error) {
-	s = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), "$", ""))
-	letters := strings.IndexFunc(s, func(r rune) bool { return r < 'A' || r > 'Z' })
-	if letters < 0 {
-		letters = len(s)
-	}
-	colName, rowText := s[:letters], s[letters:]
-	if colName == "" && rowText == "" {
-		return corner{}, errors.New(errCells)
-	}
-	if len(colName) > maxColumnLetters {
-		return corner{}, fmt.Errorf("column %q is past the last column", colName)
+// cornerPattern is "B3", "B" or "3", with or without "$" marks; a column
+// has at most 3 letters: ZZZ is past any last column.
+var cornerPattern = regexp.MustCompile(`^\$?([A-Z]{0,3})\$?([0-9]*)$`)
+
+func parseCorner(s string) (corner, bool) {
+	m := cornerPattern.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(s)))
+	if m == nil || m[1] == "" && m[2] == "" {
+		return corner{}, false
 	}
 	var c corner
-	for _, r := range colName {
+	for _, r := range m[1] {
 		c.col = c.col*26 + int(r-'A'+1)
 	}
-	if rowText != "" {
-		row, err := strconv.Atoi(rowText)
-		if err != nil || row < 1 || rowText[0] == '+' {
-			return corner{}, fmt.Errorf("row %q: %s", rowText, errCells)
+	if m[2] != "" {
+		row, err := strconv.Atoi(m[2])
+		if err != nil || row < 1 {
+			return corner{}, false
 		}
 		c.row = row
 	}
-	return c, nil
+	return c, true
 }
 
 // Quote writes a tab's name for A1 notation, always quoted (so no guess of

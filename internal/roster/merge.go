@@ -29,8 +29,10 @@ func SpreadMerges(rows [][]string, merges []Merge, firstCol int) [][]string {
 			spread = append(spread, c.index)
 		}
 	}
-	out := slices.Clone(rows)
-	copied := map[int]bool{}
+	out := make([][]string, len(rows)) // rows itself is not changed
+	for i, row := range rows {
+		out[i] = slices.Clone(row)
+	}
 	for _, m := range merges {
 		m.Col, m.LastCol = m.Col-firstCol, m.LastCol-firstCol
 		if m.Row < l.firstData || m.Row >= len(rows) || m.Col < 0 || m.Col >= len(rows[m.Row]) {
@@ -46,10 +48,6 @@ func SpreadMerges(rows [][]string, merges []Merge, firstCol int) [][]string {
 			for _, c := range spread {
 				if c < m.Col || c > m.LastCol || (r == m.Row && c == m.Col) {
 					continue
-				}
-				if !copied[r] {
-					out[r] = slices.Clone(rows[r])
-					copied[r] = true
 				}
 				for len(out[r]) <= c {
 					out[r] = append(out[r], "")

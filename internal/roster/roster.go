@@ -1,3 +1,6 @@
+// Package roster owns rollcall's business nouns: an employee, a phone
+// number in E.164 form, and the roster read from HR's sheet with the
+// problems found in it. Standard library and the phone library only.
 package roster
 
 import (
@@ -118,7 +121,6 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 		return r, err
 	}
 	r := Roster{IgnoredColumns: l.ignored}
-	day := today(now)
 	firstRow := map[string]int{} // phone → the row that claimed it
 	for i := l.firstData; i < len(rows); i++ {
 		row, n := rows[i], i+1
@@ -136,7 +138,7 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 			break
 		}
 		r.Rows++
-		phone, code := l.cols.readPhone(row, day)
+		phone, code := l.cols.readPhone(row, now)
 		first, dup := firstRow[phone]
 		switch {
 		case code == left:
@@ -173,8 +175,8 @@ var statusCodes = [...]string{statusLeft: left, statusUnknown: ProblemUnknownSta
 
 // readPhone returns a row's phone, or why the row is not an employee's: the
 // code of its problem, or left.
-func (c columns) readPhone(row []string, day date) (phone, code string) {
-	if code := statusCodes[c.hasLeft(row, day)]; code != "" {
+func (c columns) readPhone(row []string, now time.Time) (phone, code string) {
+	if code := statusCodes[c.hasLeft(row, now)]; code != "" {
 		return "", code
 	}
 	raw := c.cell(row, FieldPhone)
@@ -193,7 +195,7 @@ func (c columns) readPhone(row []string, day date) (phone, code string) {
 
 // hasLeft reads a row's status and leave-date columns: statusLeft when any
 // says the person has left, else the worst reading that is not employed.
-func (c columns) hasLeft(row []string, day date) status {
+func (c columns) hasLeft(row []string, now time.Time) status {
 	verdict := statusEmployed
 	for _, col := range c {
 		var s status
@@ -201,7 +203,7 @@ func (c columns) hasLeft(row []string, day date) status {
 		case FieldStatus:
 			s = readStatus(cellAt(row, col.index), col.yesNo)
 		case FieldLeaveDate:
-			s = readLeaveDate(cellAt(row, col.index), day)
+			s = readLeaveDate(cellAt(row, col.index), now)
 		}
 		if s == statusLeft {
 			return statusLeft

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"unicode"
 
 	"google.golang.org/api/googleapi"
@@ -35,12 +36,16 @@ func (s *Source) Feedback() *Feedback {
 // Write hands page what the tab shows and, when page asks, writes the page
 // it returns; it reports whether it wrote.
 func (f *Feedback) Write(ctx context.Context, page func(shown [][]string) (rostersync.FeedbackPage, bool)) (bool, error) {
-	sheetID, found, err := f.find(ctx)
+	_, tabs, err := f.src.metadata(ctx)
 	if err != nil {
-		return false, f.explain(ctx, "find", err)
+		return false, err
 	}
+	i := slices.IndexFunc(tabs, func(t *gsheets.Sheet) bool { return t.Properties.Title == f.tab })
+	found := i >= 0
+	var sheetID int64
 	var shown [][]string
 	if found {
+		sheetID = tabs[i].Properties.SheetId
 		vr, err := f.src.values(ctx, a1.Quote(f.tab))
 		if err != nil {
 			return false, f.explain(ctx, "read", err)
@@ -62,22 +67,6 @@ func (f *Feedback) Write(ctx context.Context, page func(shown [][]string) (roste
 		return false, f.explain(ctx, "write", err)
 	}
 	return true, nil
-}
-
-// find looks the tab up by title and returns its sheetId.
-func (f *Feedback) find(ctx context.Context) (int64, bool, error) {
-	ss, err := retry(ctx, f.src, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
-		return f.src.svc.Spreadsheets.Get(f.src.ref.SpreadsheetID).Fields("sheets.properties(sheetId,title)").Context(ctx).Do()
-	})
-	if err != nil {
-		return 0, false, err
-	}
-	for _, sh := range sortedTabs(ss) {
-		if sh.Properties.Title == f.tab {
-			return sh.Properties.SheetId, true, nil
-		}
-	}
-	return 0, false, nil
 }
 
 // addTab creates the tab, at the end so that HR's tabs keep their places.
