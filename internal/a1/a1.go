@@ -37,67 +37,41 @@ var Whole = Area{FirstCol: 1, FirstRow: 1}
 // ErrSyntax says that a text is not an A1 range.
 var ErrSyntax = errors.New("not an A1 range")
 
+// quotedTab is a quoted tab name, its quotes doubled, and the cells after
+// its "!" if any: '결과!직원'!B5:C6, 'HR''s list'.
+var quotedTab = regexp.MustCompile(`^'((?:[^']|'')+)'\s*(?:(!)(.*))?$`)
+
 // Parse reads an A1 range: a tab ("'직원 목록'"), a tab and cells
 // ("'결과!직원'!B5:C6"), or a Bare word. A quoted name may hold anything,
 // its quotes doubled; an unquoted one ends at the last "!".
 func Parse(s string) (Range, error) {
 	s = strings.TrimSpace(s)
-	if s == "" {
+	var tab, cells string // cells keeps its "!", or is "" when none is named
+	switch m := quotedTab.FindStringSubmatch(s); {
+	case s == "":
 		return Range{}, fmt.Errorf("%w: it is empty", ErrSyntax)
-	}
-	tab, cells, hasCells, err := splitTab(s)
-	if err != nil {
-		return Range{}, err
-	}
-	if tab == "" && !hasCells {
+	case m != nil:
+		tab, cells = strings.ReplaceAll(m[1], "''", "'"), m[2]+m[3]
+	case strings.HasPrefix(s, "'"):
+		return Range{}, fmt.Errorf("%w: %q is not a quoted tab name, then '!' and cells "+
+			"(a quote inside a name is written twice: 'HR''s list')", ErrSyntax, s)
+	case !strings.Contains(s, "!"):
 		return Range{Tab: s, Cells: Whole, Bare: true}, nil
-	}
-	if tab == "" {
-		return Range{}, fmt.Errorf("%w: %q has no tab name before the '!'", ErrSyntax, s)
+	default:
+		i := strings.LastIndex(s, "!")
+		tab, cells = strings.TrimSpace(s[:i]), s[i:]
+		if tab == "" {
+			return Range{}, fmt.Errorf("%w: %q has no tab name before the '!'", ErrSyntax, s)
+		}
 	}
 	r := Range{Tab: tab, Cells: Whole}
-	if hasCells {
+	if cells, ok := strings.CutPrefix(cells, "!"); ok {
+		var err error
 		if r.Cells, err = ParseCells(cells); err != nil {
 			return Range{}, err
 		}
 	}
 	return r, nil
-}
-
-// splitTab separates a range's tab name, unquoted, from the cells after
-// its "!"; an unquoted text without "!" yields neither.
-func splitTab(s string) (tab, cells string, hasCells bool, err error) {
-	if !strings.HasPrefix(s, "'") {
-		i := strings.LastIndex(s, "!")
-		if i < 0 {
-			return "", "", false, nil
-		}
-		return strings.TrimSpace(s[:i]), s[i+1:], true, nil
-	}
-	var name strings.Builder
-	for i := 1; i < len(s); i++ {
-		if s[i] != '\'' {
-			name.WriteByte(s[i])
-			continue
-		}
-		if i+1 < len(s) && s[i+1] == '\'' { // a doubled quote is one quote
-			name.WriteByte('\'')
-			i++
-			continue
-		}
-		if name.Len() == 0 {
-			return "", "", false, fmt.Errorf("%w: %q quotes an empty tab name", ErrSyntax, s)
-		}
-		rest := strings.TrimSpace(s[i+1:])
-		if rest == "" {
-			return name.String(), "", false, nil
-		}
-		if rest[0] != '!' {
-			return "", "", false, fmt.Errorf("%w: %q has %q after the quoted tab name, want '!' and cells", ErrSyntax, s, rest)
-		}
-		return name.String(), rest[1:], true, nil
-	}
-	return "", "", false, fmt.Errorf("%w: %q opens a quote it does not close (a quote inside a name is written twice: 'HR''s list')", ErrSyntax, s)
 }
 
 // ParseCells reads the cells of an A1 range: "B3", "A1:F200", "A:Z",
