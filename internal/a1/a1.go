@@ -37,8 +37,8 @@ var Whole = Area{FirstCol: 1, FirstRow: 1}
 // ErrSyntax says that a text is not an A1 range.
 var ErrSyntax = errors.New("not an A1 range")
 
-// quotedTab is a quoted tab name, its quotes doubled, and the cells after
-// its "!" if any: '결과!직원'!B5:C6, 'HR”s list'.
+// quotedTab is a quoted tab name, a quote inside it written twice, and the
+// cells after its "!" if any: '결과!직원'!B5:C6.
 var quotedTab = regexp.MustCompile(`^'((?:[^']|'')+)'\s*(?:(!)(.*))?$`)
 
 // Parse reads an A1 range: a tab ("'직원 목록'"), a tab and cells
