@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"unicode"
 
 	"google.golang.org/api/googleapi"
 	gsheets "google.golang.org/api/sheets/v4"
@@ -120,7 +119,7 @@ func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.F
 }
 
 // formatRequests lay the tab out: a large bold title, bold labels and
-// header, the rows down to the header frozen, columns as wide as their text.
+// header, the rows down to the header frozen, columns A to C widened.
 func formatRequests(sheetID int64, page rostersync.FeedbackPage) []*gsheets.Request {
 	headerRow := int64(page.HeaderRow)
 	bold := func(r1, r2, c1, c2 int64, size int64) *gsheets.Request {
@@ -141,38 +140,17 @@ func formatRequests(sheetID int64, page rostersync.FeedbackPage) []*gsheets.Requ
 		bold(1, headerRow-2, 0, 1, 10),         // the labels
 		bold(headerRow-1, headerRow, 0, 3, 10), // the table's header
 	}
-	// Columns A to C fit the problem table's text; of the summary above it
-	// only column A's labels count: the title and the values overflow.
-	widths := []int64{0, 0, 0}
-	for i, row := range page.Rows {
-		for j, cell := range row[:min(len(row), len(widths))] {
-			if i >= page.HeaderRow-1 || i > 0 && j == 0 {
-				widths[j] = max(widths[j], textWidth(cell))
-			}
-		}
-	}
-	for col, px := range widths {
+	// Wide enough for the labels and row numbers, the problem codes, and the
+	// reasons; the title and the summary's values overflow to the right.
+	for col, px := range []int64{100, 170, 640} {
 		reqs = append(reqs, &gsheets.Request{UpdateDimensionProperties: &gsheets.UpdateDimensionPropertiesRequest{
 			Range: &gsheets.DimensionRange{SheetId: sheetID, Dimension: "COLUMNS", StartIndex: int64(col), EndIndex: int64(col) + 1,
 				ForceSendFields: []string{"SheetId", "StartIndex"}},
-			Properties: &gsheets.DimensionProperties{PixelSize: min(max(px+16, 60), 640)},
+			Properties: &gsheets.DimensionProperties{PixelSize: px},
 			Fields:     "pixelSize",
 		}})
 	}
 	return reqs
-}
-
-// textWidth estimates a text's width in pixels at the default font.
-func textWidth(s string) int64 {
-	var w int64
-	for _, r := range s {
-		if unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Han, r) || r >= 0xFF00 && r <= 0xFFEF {
-			w += 13
-		} else {
-			w += 7
-		}
-	}
-	return w
 }
 
 // CheckWrite finds out, without writing, whether rollcall may write the

@@ -101,7 +101,6 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 	if opts.MaxAttempts < 0 || opts.BackoffBase < 0 || opts.MaxBackoff < 0 {
 		return nil, errors.New("new sheets source: MaxAttempts, BackoffBase and MaxBackoff must not be negative")
 	}
-	opts.FeedbackTab = strings.TrimSpace(opts.FeedbackTab)
 	opts.MaxAttempts = cmp.Or(opts.MaxAttempts, DefaultMaxAttempts)
 	opts.BackoffBase = cmp.Or(opts.BackoffBase, DefaultBackoffBase)
 	opts.MaxBackoff = cmp.Or(opts.MaxBackoff, DefaultMaxBackoff)
@@ -111,7 +110,7 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 	if opts.Sleep == nil {
 		opts.Sleep = gax.Sleep
 	}
-	s := &Source{ref: ref, rangeA1: strings.TrimSpace(rangeA1), opts: opts}
+	s := &Source{ref: ref, rangeA1: rangeA1, opts: opts}
 
 	var clientOpts []option.ClientOption
 	if opts.HTTPClient != nil {

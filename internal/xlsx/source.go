@@ -132,7 +132,7 @@ func (s *Source) resolve(f *excelize.File) (string, a1.Area, error) {
 	if len(tabs) == 0 {
 		return "", a1.Area{}, errors.New("the workbook has no tabs")
 	}
-	if strings.TrimSpace(s.sheet) == "" {
+	if s.sheet == "" {
 		return tabs[0], a1.Whole, nil
 	}
 	sel, err := a1.Parse(s.sheet)
