@@ -3,12 +3,10 @@ package xlsx
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
-
-// isoDate is how Rows renders a date cell, as the roster reads dates.
-const isoDate = "2006-01-02"
 
 // dates renders a tab's date cells as ISO dates: numbers (days since 1900,
 // or 1904) whose style's number format is a date's.
@@ -60,7 +58,7 @@ func (d *dates) render(n int, shown, raw []string) error {
 			continue
 		}
 		if t, err := excelize.ExcelDateToTime(serial, d.date1904); err == nil {
-			shown[j] = t.Format(isoDate) // else out of the calendar: what Excel shows
+			shown[j] = t.Format(time.DateOnly) // else out of the calendar: what Excel shows
 		}
 	}
 	return nil
