@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -298,18 +297,11 @@ func startRow(rangeA1 string) (int, error) {
 	return r.Cells.FirstRow, nil
 }
 
-// cellText shows a cell as text: FORMATTED_VALUE gives strings, but a
-// surprise must not become an error.
+// cellText shows a cell as text: FORMATTED_VALUE gives strings, and null
+// for an empty cell.
 func cellText(v any) string {
-	switch v := v.(type) {
-	case nil:
+	if v == nil {
 		return ""
-	case string:
-		return v
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case bool:
-		return strings.ToUpper(strconv.FormatBool(v))
 	}
 	return fmt.Sprint(v)
 }
