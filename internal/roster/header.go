@@ -108,14 +108,13 @@ type column struct {
 // column (a row has left when any of them says so).
 type columns []column
 
-// index returns the column of field f, the first one for status and leave
-// date.
-func (c columns) index(f Field) (int, bool) {
-	i := slices.IndexFunc(c, func(col column) bool { return col.field == f })
-	if i < 0 {
-		return 0, false
+// index returns the column of field f (the first one for status and leave
+// date), or -1.
+func (c columns) index(f Field) int {
+	if i := slices.IndexFunc(c, func(col column) bool { return col.field == f }); i >= 0 {
+		return c[i].index
 	}
-	return c[i].index, true
+	return -1
 }
 
 // findColumns reads the labels of the header at 1-based row. For a single
@@ -164,19 +163,10 @@ func headerText(i int, label string) string {
 	return label
 }
 
-// cell returns the trimmed value of single field f in row, "" when the sheet
-// has no such column.
-func (c columns) cell(row []string, f Field) string {
-	if i, ok := c.index(f); ok {
-		return cellAt(row, i)
-	}
-	return ""
-}
-
-// cellAt returns the trimmed cell i of row, "" beyond its end (Sheets drops
-// trailing empty cells).
-func cellAt(row []string, i int) string {
-	if i >= len(row) {
+// cell returns the trimmed cell i of row: "" for a column the sheet does
+// not have (-1) or beyond the row's end (Sheets drops trailing empty cells).
+func cell(row []string, i int) string {
+	if i < 0 || i >= len(row) {
 		return ""
 	}
 	return strings.TrimSpace(row[i])

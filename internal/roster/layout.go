@@ -77,13 +77,8 @@ func holdsPhoneNumber(row []string) bool {
 // isPhoneNumber reports whether s is nothing but a mobile number (the
 // phone library would also find one inside "비고(예: 010-1234-5678)").
 func isPhoneNumber(s string) bool {
-	return !strings.ContainsFunc(s, unicode.IsLetter) && looksLikePhone(s)
-}
-
-// looksLikePhone reports whether s holds a mobile number, even among words.
-func looksLikePhone(s string) bool {
 	_, err := NormalizePhone(s)
-	return err == nil
+	return err == nil && !strings.ContainsFunc(s, unicode.IsLetter)
 }
 
 // mergeLabels labels each column from the lower row where it has text, else
@@ -110,7 +105,7 @@ func describeRow(row []string) string {
 		if c == "" {
 			continue
 		}
-		if looksLikePhone(c) || strings.Contains(c, "@") {
+		if _, err := NormalizePhone(c); err == nil || strings.Contains(c, "@") {
 			return "the first non-empty row looks like an employee's, not a header; " + rangeHint
 		}
 		if utf8.RuneCountInString(c) > 20 {

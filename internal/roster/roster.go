@@ -127,7 +127,7 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 		if isBlank(row) {
 			continue
 		}
-		if isHeaderRow(row) { // a second table: not read, to its last row
+		if hasPhoneHeader(row) && !holdsPhoneNumber(row) { // a second table: not read, to its last row
 			last := len(rows)
 			for isBlank(rows[last-1]) {
 				last--
@@ -151,10 +151,10 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 			firstRow[phone] = n
 			r.Employees = append(r.Employees, Employee{
 				Phone:      phone,
-				Name:       l.cols.cell(row, FieldName),
-				Department: l.cols.cell(row, FieldDepartment),
-				Position:   l.cols.cell(row, FieldPosition),
-				Email:      l.cols.cell(row, FieldEmail),
+				Name:       cell(row, l.cols.index(FieldName)),
+				Department: cell(row, l.cols.index(FieldDepartment)),
+				Position:   cell(row, l.cols.index(FieldPosition)),
+				Email:      cell(row, l.cols.index(FieldEmail)),
 				Row:        n,
 			})
 		}
@@ -179,9 +179,9 @@ func (c columns) readPhone(row []string, now time.Time) (phone, code string) {
 	if code := statusCodes[c.hasLeft(row, now)]; code != "" {
 		return "", code
 	}
-	raw := c.cell(row, FieldPhone)
+	raw := cell(row, c.index(FieldPhone))
 	switch {
-	case isFormula(raw):
+	case len(raw) > 1 && raw[0] == '=': // no phone does: a formula without its result, as xlsx shows one
 		return "", ProblemFormulaWithoutValue
 	case raw == "":
 		return "", ProblemMissingPhone
@@ -201,9 +201,9 @@ func (c columns) hasLeft(row []string, now time.Time) status {
 		var s status
 		switch col.field {
 		case FieldStatus:
-			s = readStatus(cellAt(row, col.index), col.yesNo)
+			s = readStatus(cell(row, col.index), col.yesNo)
 		case FieldLeaveDate:
-			s = readLeaveDate(cellAt(row, col.index), now)
+			s = readLeaveDate(cell(row, col.index), now)
 		}
 		if s == statusLeft {
 			return statusLeft
@@ -211,13 +211,6 @@ func (c columns) hasLeft(row []string, now time.Time) status {
 		verdict = max(verdict, s)
 	}
 	return verdict
-}
-
-// isFormula reports whether a phone cell is a formula whose result the file
-// did not save, as the xlsx source shows one ("=A2&B2"). No phone begins
-// with "=".
-func isFormula(s string) bool {
-	return len(s) > 1 && s[0] == '='
 }
 
 // withoutNote drops a bracketed note without digits at the end of a phone
@@ -235,12 +228,6 @@ func withoutNote(s string) string {
 	return strings.TrimSpace(s[:open])
 }
 
-// isHeaderRow reports whether a row below the list is a header of its own
-// (a phone header and no phone number): a second table.
-func isHeaderRow(row []string) bool {
-	return hasPhoneHeader(row) && !holdsPhoneNumber(row)
-}
-
 // PhoneColumn returns the 0-based column ParseRoster reads phones from and
 // the index of the first row below the header, ok false without a usable
 // header, for a source to look closer at empty phone cells.
@@ -249,8 +236,8 @@ func PhoneColumn(rows [][]string) (col, firstData int, ok bool) {
 	if err != nil {
 		return 0, 0, false
 	}
-	col, ok = l.cols.index(FieldPhone)
-	return col, l.firstData, ok
+	col = l.cols.index(FieldPhone)
+	return col, l.firstData, col >= 0
 }
 
 func isBlank(row []string) bool {
