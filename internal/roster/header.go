@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Field is a column of HR's sheet that rollcall reads.
@@ -85,6 +87,24 @@ func foldHeader(s string) string {
 		}
 		return unicode.ToLower(r)
 	}, normalizeText(s))
+}
+
+// normalizeText is how a header or a status cell is read: format characters
+// (Cf: zero-width space, BOM) removed, then NFKC, which composes macOS's
+// decomposed Hangul and folds full-width forms. Cf goes first: a zero-width
+// space between two jamo would keep them apart.
+func normalizeText(s string) string {
+	isFormat := func(r rune) bool { return unicode.Is(unicode.Cf, r) }
+	if !strings.ContainsFunc(s, isFormat) && norm.NFKC.IsNormalString(s) {
+		return s // nearly every cell: no copy
+	}
+	s = strings.Map(func(r rune) rune {
+		if isFormat(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return norm.NFKC.String(s)
 }
 
 // speaksOfLeaving reports whether a header is about leaving or employment
