@@ -50,18 +50,12 @@ func New(path string) *Source {
 // Rows reads the file whole or not at all: rows[i] is its row i+1 as Excel
 // numbers it (a blank line is an empty row, a quoted field over several
 // lines one row); trailing blank lines are dropped.
-func (s *Source) Rows(ctx context.Context) ([][]string, error) {
-	rows, err := s.read(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read employee list %s: %w", s.path, err)
-	}
-	return rows, nil
-}
-
-func (s *Source) read(ctx context.Context) ([][]string, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+func (s *Source) Rows(ctx context.Context) (rows [][]string, err error) {
+	defer func() {
+		if err != nil {
+			rows, err = nil, fmt.Errorf("read employee list %s: %w", s.path, err)
+		}
+	}()
 	data, err := localfile.Read(s.path, s.maxSize)
 	if err != nil {
 		return nil, err
@@ -73,7 +67,7 @@ func (s *Source) read(ctx context.Context) ([][]string, error) {
 	if text, err = normalizeLineBreaks(text); err != nil {
 		return nil, err
 	}
-	rows, err := parseRows(ctx, text)
+	rows, err = parseRows(ctx, text)
 	if err != nil {
 		return nil, err
 	}

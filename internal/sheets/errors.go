@@ -162,16 +162,10 @@ func parseBody(body string) (status string, reasons map[string]bool) {
 // Account names the Google account the source's calls run as, or "" when
 // it cannot tell.
 func (s *Source) Account(ctx context.Context) string {
-	if s.opts.Account != "" || !s.onMetadata {
+	if s.opts.Account != "" || s.creds == nil {
 		return s.opts.Account
 	}
-	// Cloud Run and GCE: the metadata server knows the account.
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	if email, err := metadata.EmailWithContext(ctx, "default"); err == nil {
-		return email
-	}
-	return ""
+	return accountOf(ctx, s.creds)
 }
 
 // CredentialsAccount names the account of Application Default Credentials,
@@ -182,10 +176,22 @@ func CredentialsAccount(ctx context.Context) (string, error) {
 		return "", withFix(fmt.Errorf("no Application Default Credentials: %w", err),
 			"on a workstation: gcloud auth application-default login; on Cloud Run the service account's are found by themselves")
 	}
+	return accountOf(ctx, creds), nil
+}
+
+// accountOf names the account of credentials: a file's, else (Cloud Run,
+// GCE) the metadata server's.
+func accountOf(ctx context.Context, creds *google.Credentials) string {
 	if creds.JSON != nil {
-		return accountFromJSON(creds.JSON), nil
+		return accountFromJSON(creds.JSON)
 	}
-	return (&Source{onMetadata: true}).Account(ctx), nil
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	email, err := metadata.EmailWithContext(ctx, "default")
+	if err != nil {
+		return ""
+	}
+	return email
 }
 
 // accountFromJSON names the account behind an Application Default

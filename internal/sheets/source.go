@@ -81,11 +81,11 @@ type Ref struct {
 
 // Source reads one tab, or one range, of a Google Sheet.
 type Source struct {
-	svc        *gsheets.Service
-	ref        Ref
-	rangeA1    string
-	onMetadata bool    // the account is the metadata server's to tell
-	opts       Options // every default filled in
+	svc     *gsheets.Service
+	ref     Ref
+	rangeA1 string
+	creds   *google.Credentials // nil without Google's credentials
+	opts    Options             // every default filled in
 }
 
 // New returns a Source that reads rangeA1 (ROLLCALL_SHEET_RANGE) of the
@@ -131,10 +131,7 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 				"https://www.googleapis.com/auth/cloud-platform", scope)
 			return nil, withFix(fmt.Errorf("new sheets source: find Application Default Credentials (%s): %w", fix, err), fix)
 		}
-		if s.opts.Account == "" {
-			s.opts.Account = accountFromJSON(creds.JSON)
-			s.onMetadata = creds.JSON == nil
-		}
+		s.creds = creds
 		clientOpts = append(clientOpts, option.WithCredentials(creds))
 	}
 	svc, err := gsheets.NewService(ctx, clientOpts...)

@@ -57,18 +57,12 @@ func New(path, sheet string) *Source {
 // shows, date cells as ISO dates ("2026-10-31") whatever their format.
 // rows[i] is the sheet's row i+1, its cells from the range's first column;
 // trailing blank rows are dropped.
-func (s *Source) Rows(ctx context.Context) ([][]string, error) {
-	rows, err := s.read(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read workbook %s: %w", s.path, err)
-	}
-	return rows, nil
-}
-
-func (s *Source) read(ctx context.Context) (rows [][]string, err error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+func (s *Source) Rows(ctx context.Context) (rows [][]string, err error) {
+	defer func() {
+		if err != nil {
+			rows, err = nil, fmt.Errorf("read workbook %s: %w", s.path, err)
+		}
+	}()
 	data, err := localfile.Read(s.path, s.maxSize)
 	if err != nil {
 		return nil, err
