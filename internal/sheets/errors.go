@@ -43,36 +43,34 @@ func (s *Source) explain(ctx context.Context, what string, err error, rangeA1 st
 	if !ok {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	sentinel, detail, fix := s.diagnose(ctx, gerr, rangeA1, feedback)
+	sentinel, fix, detail := s.diagnose(ctx, gerr, rangeA1, feedback)
 	if sentinel == nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	return withFix(fmt.Errorf("%s: %w%s (%w)", what, sentinel, detail, apiError{gerr}), fix)
+	return withFix(fmt.Errorf("%s: %w%s (%w)", what, sentinel, cmp.Or(detail, ": "+fix), apiError{gerr}), fix)
 }
 
 // diagnose is the table of the API's refusals that a set-up meets: each
-// one's sentinel, what the error says of it, and its fix alone (for rollcall
-// doctor); a nil sentinel for any other failure.
-func (s *Source) diagnose(ctx context.Context, gerr *googleapi.Error, rangeA1 string, feedback bool) (sentinel error, detail, fix string) {
+// one's sentinel, its fix (alone for rollcall doctor), and what the error
+// says of it when that is not the fix; a nil sentinel for any other failure.
+func (s *Source) diagnose(ctx context.Context, gerr *googleapi.Error, rangeA1 string, feedback bool) (sentinel error, fix, detail string) {
 	status, reasons := parseBody(gerr.Body)
 	switch code := gerr.Code; {
 	case code == http.StatusForbidden && (reasons["SERVICE_DISABLED"] || reasons["accessNotConfigured"]):
-		return ErrAPIDisabled, " in the Google Cloud project of rollcall's credentials: enable sheets.googleapis.com there",
-			"enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials " +
-				"(gcloud services enable sheets.googleapis.com)"
+		return ErrAPIDisabled, "enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials " +
+			"(gcloud services enable sheets.googleapis.com)", ""
 	case code == http.StatusForbidden && feedback:
-		fix := "share the spreadsheet with " + cmp.Or(s.Account(ctx), "rollcall's service account") +
-			" as Editor, or unset ROLLCALL_FEEDBACK_TAB"
-		return ErrForbidden, ": " + fix, fix
+		return ErrForbidden, "share the spreadsheet with " + cmp.Or(s.Account(ctx), "rollcall's service account") +
+			" as Editor, or unset ROLLCALL_FEEDBACK_TAB", ""
 	case code == http.StatusForbidden:
 		account := cmp.Or(s.Account(ctx), "the service account rollcall runs as")
-		return ErrForbidden, ": the sheet is not shared with " + account + ": share it as Viewer",
-			"share the spreadsheet with " + account + " as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)"
+		return ErrForbidden, "share the spreadsheet with " + account + " as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)",
+			": the sheet is not shared with " + account + ": share it as Viewer"
 	case code == http.StatusNotFound:
-		return ErrNotFound, ": check the id in ROLLCALL_SOURCE", "put the spreadsheet's URL, as the browser shows it, in ROLLCALL_SOURCE"
+		return ErrNotFound, "put the spreadsheet's URL, as the browser shows it, in ROLLCALL_SOURCE", ""
 	case code == http.StatusBadRequest && status == "FAILED_PRECONDITION":
 		fix := "open it in Google Sheets, use File > Save as Google Sheets, and put the new sheet's URL in ROLLCALL_SOURCE"
-		return ErrNotSpreadsheet, " (an uploaded Excel file?): " + fix, fix
+		return ErrNotSpreadsheet, fix, " (an uploaded Excel file?): " + fix
 	case code == http.StatusBadRequest && rangeA1 != "":
 		// "Unable to parse range: NOPE!A5:F15" is most often a tab name
 		// typed wrong: name the tabs that exist.
@@ -84,13 +82,11 @@ func (s *Source) diagnose(ctx context.Context, gerr *googleapi.Error, rangeA1 st
 		if s.rangeA1 != "" {
 			hint += ": check ROLLCALL_SHEET_RANGE"
 		}
-		return ErrBadRange, fmt.Sprintf(" %q%s", rangeA1, hint), fix
+		return ErrBadRange, fix, fmt.Sprintf(" %q%s", rangeA1, hint)
 	case code == http.StatusTooManyRequests:
-		return ErrQuota, ": the next sync will try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console",
-			"wait a minute and try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console"
+		return ErrQuota, "wait a minute and try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console", ""
 	case code == http.StatusUnauthorized:
-		return errRefused, ": check Application Default Credentials",
-			"check Application Default Credentials (on a workstation: gcloud auth application-default login)"
+		return errRefused, "check Application Default Credentials (on a workstation: gcloud auth application-default login)", ""
 	}
 	return nil, "", ""
 }
