@@ -166,15 +166,11 @@ func mergesIn(f *excelize.File, tab string) ([]roster.Merge, error) {
 	}
 	merges := make([]roster.Merge, 0, len(cells))
 	for _, mc := range cells {
-		c1, r1, err := excelize.CellNameToCoordinates(mc.GetStartAxis())
+		a, err := a1.ParseCells(mc[0]) // its reference: "B2:D4"
 		if err != nil {
 			return nil, err
 		}
-		c2, r2, err := excelize.CellNameToCoordinates(mc.GetEndAxis())
-		if err != nil {
-			return nil, err
-		}
-		merges = append(merges, roster.Merge{Row: r1 - 1, Col: c1 - 1, LastRow: r2 - 1, LastCol: c2 - 1})
+		merges = append(merges, roster.Merge{Row: a.FirstRow - 1, Col: a.FirstCol - 1, LastRow: a.LastRow - 1, LastCol: a.LastCol - 1})
 	}
 	return merges, nil
 }
