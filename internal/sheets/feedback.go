@@ -49,7 +49,7 @@ func (f *Feedback) Write(ctx context.Context, page func(shown [][]string) (roste
 		if err != nil {
 			return false, f.explain(ctx, "read", err)
 		}
-		if shown, err = toRows(vr); err != nil {
+		if shown, _, err = toRows(vr); err != nil {
 			return false, f.explain(ctx, "read", err)
 		}
 	}

@@ -164,7 +164,7 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 	if err != nil {
 		return nil, s.explain(ctx, what, err, rangeA1, false)
 	}
-	rows, err := toRows(vr)
+	rows, r, err := toRows(vr)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -177,11 +177,7 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 			return nil, err
 		}
 	}
-	// The tab whose merges apply is the one the API's echo of the range names.
-	r, err := a1.Parse(vr.Range)
-	if err != nil {
-		return nil, fmt.Errorf("%s: unexpected range in the API's answer: %w", what, err)
-	}
+	// The merges that apply are those of the tab the API says it read.
 	i := slices.IndexFunc(tabs, func(t *gsheets.Sheet) bool { return t.Properties.Title == r.Tab })
 	if i < 0 {
 		return nil, fmt.Errorf("%s: the range %q that the API read is on no tab it listed (a tab renamed meanwhile?); "+
@@ -256,19 +252,23 @@ func (s *Source) pickTab(tabs []*gsheets.Sheet) (*gsheets.Sheet, error) {
 }
 
 // toRows turns the API's values into rows numbered like the sheet's, empty
-// rows standing in for those above the range.
-func toRows(vr *gsheets.ValueRange) ([][]string, error) {
+// rows standing in for those above the range, and says which range the API
+// read: "'직원 목록'!B3:F10", "Sheet1" or cells alone.
+func toRows(vr *gsheets.ValueRange) ([][]string, a1.Range, error) {
 	if vr.MajorDimension != "" && vr.MajorDimension != "ROWS" {
-		return nil, fmt.Errorf("the API answered in %s, not ROWS", vr.MajorDimension)
+		return nil, a1.Range{}, fmt.Errorf("the API answered in %s, not ROWS", vr.MajorDimension)
 	}
 	if len(vr.Values) == 0 {
-		return [][]string{}, nil
+		return [][]string{}, a1.Range{}, nil
 	}
-	first, err := startRow(vr.Range)
+	r, err := a1.Parse(vr.Range)
 	if err != nil {
-		return nil, err
+		return nil, r, fmt.Errorf("unexpected range in the API's answer: %w", err)
 	}
-	rows := slices.Repeat([][]string{{}}, first-1)
+	if cells, err := a1.ParseCells(r.Tab); r.Bare && err == nil {
+		r.Cells = cells // cells without a tab name
+	}
+	rows := slices.Repeat([][]string{{}}, r.Cells.FirstRow-1)
 	for _, vals := range vr.Values {
 		row := make([]string, len(vals))
 		for j, v := range vals {
@@ -276,22 +276,7 @@ func toRows(vr *gsheets.ValueRange) ([][]string, error) {
 		}
 		rows = append(rows, row)
 	}
-	return rows, nil
-}
-
-// startRow returns the 1-based sheet row where a range the API echoes
-// begins: 3 for "'직원 목록'!B3:F10", 1 for "Sheet1" or "Sheet1!A:F".
-func startRow(rangeA1 string) (int, error) {
-	r, err := a1.Parse(rangeA1)
-	if err != nil {
-		return 0, fmt.Errorf("unexpected range in the API's answer: %w", err)
-	}
-	if r.Bare {
-		if cells, err := a1.ParseCells(r.Tab); err == nil {
-			return cells.FirstRow, nil // cells without a tab name
-		}
-	}
-	return r.Cells.FirstRow, nil
+	return rows, r, nil
 }
 
 // cellText shows a cell as text: FORMATTED_VALUE gives strings, and null
