@@ -37,9 +37,7 @@ type alias struct {
 }
 
 // aliases is CONTRACT.md section 4's header table, folded by foldHeader.
-var aliases = aliasTable()
-
-func aliasTable() map[string]alias {
+var aliases = func() map[string]alias {
 	t := map[string]alias{}
 	add := func(a alias, names ...string) {
 		for _, n := range names {
@@ -62,7 +60,7 @@ func aliasTable() map[string]alias {
 	add(alias{field: FieldLeaveDate}, "퇴사일", "퇴사일자", "퇴사날짜", "퇴사예정일", "퇴직일", "퇴직일자", "퇴직날짜", "퇴직예정일",
 		"termination date", "end date")
 	return t
-}
+}()
 
 // aliasOf says what a header cell names, if anything.
 func aliasOf(header string) (alias, bool) {

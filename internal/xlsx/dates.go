@@ -17,14 +17,6 @@ type dates struct {
 	styles   map[int]bool // style index → whether it formats a date
 }
 
-func newDates(f *excelize.File, tab string) (*dates, error) {
-	props, err := f.GetWorkbookProps()
-	if err != nil {
-		return nil, err
-	}
-	return &dates{f: f, tab: tab, date1904: props.Date1904 != nil && *props.Date1904, styles: map[int]bool{}}, nil
-}
-
 // render replaces, in the shown cells of row n, each date cell's text with
 // its ISO date; raw holds their stored values. Only a number shown as
 // something else may be a date, so most cells cost nothing.

@@ -179,10 +179,11 @@ func mergesIn(f *excelize.File, tab string) ([]roster.Merge, error) {
 // GetRows would stop silently at a cell it cannot read. A second iterator
 // over the stored values finds the date cells.
 func readArea(ctx context.Context, f *excelize.File, tab string, a a1.Area) (rows [][]string, err error) {
-	d, err := newDates(f, tab)
+	props, err := f.GetWorkbookProps()
 	if err != nil {
 		return nil, err
 	}
+	d := &dates{f: f, tab: tab, date1904: props.Date1904 != nil && *props.Date1904, styles: map[int]bool{}}
 	it, err := f.Rows(tab)
 	if err != nil {
 		return nil, err
