@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Problem codes, stable for machines; Reason carries the words for HR. A
@@ -217,15 +215,10 @@ func (c columns) hasLeft(row []string, now time.Time) status {
 // cell ("010-1111-2222(개인)"); one with digits might be a second number.
 func withoutNote(s string) string {
 	s = strings.TrimSpace(normalizeText(s))
-	last, size := utf8.DecodeLastRuneInString(s)
-	if !isCloseBracket(last) {
-		return s
+	if m := phoneNote.FindStringSubmatch(s); m != nil {
+		return strings.TrimSpace(m[1])
 	}
-	open := strings.LastIndexFunc(s[:len(s)-size], isOpenBracket)
-	if open <= 0 || strings.ContainsFunc(s[open:], unicode.IsDigit) {
-		return s
-	}
-	return strings.TrimSpace(s[:open])
+	return s
 }
 
 // PhoneColumn returns the 0-based column ParseRoster reads phones from and

@@ -113,9 +113,11 @@ const (
 	closeBrackets = ")]}】〕〉》」』>"
 )
 
-// bracketed is a word, then a note from the first bracket to the end.
-var bracketed = regexp.MustCompile("^([^" + regexp.QuoteMeta(openBrackets) + "]*)[" + regexp.QuoteMeta(openBrackets) +
-	"](.*)[" + regexp.QuoteMeta(closeBrackets) + "]$")
-
-func isOpenBracket(r rune) bool  { return strings.ContainsRune(openBrackets, r) }
-func isCloseBracket(r rune) bool { return strings.ContainsRune(closeBrackets, r) }
+// bracketed is a status word, then a note from the first bracket to the
+// end; phoneNote a phone, then a note without digits from the last bracket.
+var (
+	bracketed = regexp.MustCompile("^([^" + regexp.QuoteMeta(openBrackets) + "]*)[" + regexp.QuoteMeta(openBrackets) +
+		"](.*)[" + regexp.QuoteMeta(closeBrackets) + "]$")
+	phoneNote = regexp.MustCompile("^(.+?)[" + regexp.QuoteMeta(openBrackets) + "][^" + regexp.QuoteMeta(openBrackets) +
+		`\p{Nd}]*[` + regexp.QuoteMeta(closeBrackets) + "]$")
+)
