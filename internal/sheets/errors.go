@@ -100,9 +100,9 @@ func (s *Source) tabsHint(ctx context.Context) string {
 	if err != nil {
 		return ""
 	}
-	quoted := titles(sortedTabs(ss))
-	for i, t := range quoted {
-		quoted[i] = strconv.Quote(t)
+	var quoted []string
+	for _, t := range sortedTabs(ss) {
+		quoted = append(quoted, strconv.Quote(t.Properties.Title))
 	}
 	return strings.Join(quoted, ", ")
 }

@@ -295,9 +295,12 @@ func (s *Source) Inspect(ctx context.Context) (doctor.Sheet, error) {
 	if err != nil {
 		return doctor.Sheet{}, err
 	}
-	in := doctor.Sheet{Tabs: titles(tabs), Read: s.rangeA1}
+	in := doctor.Sheet{Read: s.rangeA1}
 	if ss.Properties != nil {
 		in.Title = ss.Properties.Title
+	}
+	for _, t := range tabs {
+		in.Tabs = append(in.Tabs, t.Properties.Title)
 	}
 	if in.Read == "" {
 		tab, err := s.pickTab(tabs)
@@ -307,13 +310,4 @@ func (s *Source) Inspect(ctx context.Context) (doctor.Sheet, error) {
 		in.Read = tab.Properties.Title
 	}
 	return in, nil
-}
-
-// titles lists the tabs' titles.
-func titles(tabs []*gsheets.Sheet) []string {
-	out := make([]string, len(tabs))
-	for i, t := range tabs {
-		out[i] = t.Properties.Title
-	}
-	return out
 }
