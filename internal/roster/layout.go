@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -86,11 +87,7 @@ func isPhoneNumber(s string) bool {
 func mergeLabels(upper, lower []string) []string {
 	labels := make([]string, max(len(upper), len(lower)))
 	for i := range labels {
-		if i < len(lower) && strings.TrimSpace(lower[i]) != "" {
-			labels[i] = lower[i]
-		} else if i < len(upper) {
-			labels[i] = upper[i]
-		}
+		labels[i] = cmp.Or(cell(lower, i), cell(upper, i))
 	}
 	return labels
 }
