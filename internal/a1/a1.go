@@ -86,11 +86,11 @@ func ParseCells(s string) (Area, error) {
 	if !ok || !pair && (start.col == 0 || start.row == 0) {
 		return Area{}, fmt.Errorf("%w: cells %q: want a cell or a range like A1, A1:F200, A:Z, A2:F or 1:200", ErrSyntax, s)
 	}
-	if start.col != 0 && end.col != 0 && start.col > end.col {
-		start.col, end.col = end.col, start.col
+	if start.col != 0 && end.col != 0 {
+		start.col, end.col = min(start.col, end.col), max(start.col, end.col)
 	}
-	if start.row != 0 && end.row != 0 && start.row > end.row {
-		start.row, end.row = end.row, start.row
+	if start.row != 0 && end.row != 0 {
+		start.row, end.row = min(start.row, end.row), max(start.row, end.row)
 	}
 	return Area{
 		FirstCol: max(start.col, 1), LastCol: end.col,

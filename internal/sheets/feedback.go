@@ -40,16 +40,13 @@ func (f *Feedback) Write(ctx context.Context, page func(shown [][]string) (roste
 		return false, err
 	}
 	i := slices.IndexFunc(tabs, func(t *gsheets.Sheet) bool { return t.Properties.Title == f.tab })
-	found := i >= 0
-	var sheetID int64
 	var shown [][]string
-	if found {
-		sheetID = tabs[i].Properties.SheetId
+	if i >= 0 {
 		vr, err := f.src.values(ctx, a1.Quote(f.tab))
-		if err != nil {
-			return false, f.explain(ctx, "read", err)
+		if err == nil {
+			shown, _, err = toRows(vr)
 		}
-		if shown, _, err = toRows(vr); err != nil {
+		if err != nil {
 			return false, f.explain(ctx, "read", err)
 		}
 	}
@@ -57,10 +54,11 @@ func (f *Feedback) Write(ctx context.Context, page func(shown [][]string) (roste
 	if !ok {
 		return false, nil
 	}
-	if !found {
-		if sheetID, err = f.addTab(ctx); err != nil {
-			return false, f.explain(ctx, "create", err)
-		}
+	var sheetID int64
+	if i >= 0 {
+		sheetID = tabs[i].Properties.SheetId
+	} else if sheetID, err = f.addTab(ctx); err != nil {
+		return false, f.explain(ctx, "create", err)
 	}
 	if err := f.replace(ctx, sheetID, p); err != nil {
 		return false, f.explain(ctx, "write", err)
