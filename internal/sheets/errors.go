@@ -54,9 +54,9 @@ func (s *Source) explain(ctx context.Context, what string, err error, rangeA1 st
 // one's sentinel, its fix (alone for rollcall doctor), and what the error
 // says of it when that is not the fix; a nil sentinel for any other failure.
 func (s *Source) diagnose(ctx context.Context, gerr *googleapi.Error, rangeA1 string, feedback bool) (sentinel error, fix, detail string) {
-	status, reasons := parseBody(gerr.Body)
+	status, disabled := parseBody(gerr.Body)
 	switch code := gerr.Code; {
-	case code == http.StatusForbidden && (reasons["SERVICE_DISABLED"] || reasons["accessNotConfigured"]):
+	case code == http.StatusForbidden && disabled:
 		return ErrAPIDisabled, "enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials " +
 			"(gcloud services enable sheets.googleapis.com)", ""
 	case code == http.StatusForbidden && feedback:
@@ -133,26 +133,25 @@ func (e apiError) Error() string {
 
 func (e apiError) Unwrap() error { return e.err }
 
-// parseBody reads the status ("FAILED_PRECONDITION") and the reasons of an
-// error body in Google's shape, which googleapi.Error does not keep.
-func parseBody(body string) (status string, reasons map[string]bool) {
-	type reason struct {
-		Reason string `json:"reason"`
-	}
+// parseBody reads what googleapi.Error does not keep of an error body in
+// Google's shape: its status ("FAILED_PRECONDITION"), and whether a reason
+// says that the API is disabled in the project.
+func parseBody(body string) (status string, disabled bool) {
 	var b struct {
 		Error struct {
 			Status          string `json:"status"`
-			Details, Errors []reason
+			Details, Errors []struct {
+				Reason string `json:"reason"`
+			}
 		} `json:"error"`
 	}
-	reasons = map[string]bool{}
 	if json.Unmarshal([]byte(body), &b) != nil {
-		return "", reasons
+		return "", false
 	}
 	for _, r := range append(b.Error.Details, b.Error.Errors...) {
-		reasons[r.Reason] = true
+		disabled = disabled || r.Reason == "SERVICE_DISABLED" || r.Reason == "accessNotConfigured"
 	}
-	return b.Error.Status, reasons
+	return b.Error.Status, disabled
 }
 
 // Account names the Google account the source's calls run as, or "" when
