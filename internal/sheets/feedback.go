@@ -88,17 +88,14 @@ func (f *Feedback) batch(ctx context.Context, op string, reqs ...*gsheets.Reques
 	})
 }
 
-// replace formats the tab for a person, clears it and writes the page from
-// A1. The values go last: a run cut short leaves a tab unlike its result,
-// which the next run rewrites whole.
+// replace clears the tab and formats it for a person in one batch, then
+// writes the page from A1. The values go last: a run cut short leaves a tab
+// unlike its result, which the next run rewrites whole.
 func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.FeedbackPage) error {
-	id, rangeA1 := f.src.ref.SpreadsheetID, a1.Quote(f.tab)
-	if _, err := f.batch(ctx, "batchUpdate format", formatRequests(sheetID, page)...); err != nil {
-		return err
-	}
-	if _, err := retry(ctx, f.src, "values.clear", func(ctx context.Context) (*gsheets.ClearValuesResponse, error) {
-		return f.src.svc.Spreadsheets.Values.Clear(id, rangeA1, &gsheets.ClearValuesRequest{}).Context(ctx).Do()
-	}); err != nil {
+	clear := &gsheets.Request{UpdateCells: &gsheets.UpdateCellsRequest{ // no rows: every value in the range goes
+		Range: &gsheets.GridRange{SheetId: sheetID, ForceSendFields: []string{"SheetId"}}, Fields: "userEnteredValue",
+	}}
+	if _, err := f.batch(ctx, "batchUpdate", append(formatRequests(sheetID, page), clear)...); err != nil {
 		return err
 	}
 	values := make([][]any, len(page.Rows))
@@ -108,10 +105,11 @@ func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.F
 			values[i][j] = cell
 		}
 	}
-	vr := &gsheets.ValueRange{Range: rangeA1 + "!A1", MajorDimension: "ROWS", Values: values}
+	rangeA1 := a1.Quote(f.tab) + "!A1"
+	vr := &gsheets.ValueRange{Range: rangeA1, MajorDimension: "ROWS", Values: values}
 	_, err := retry(ctx, f.src, "values.update", func(ctx context.Context) (*gsheets.UpdateValuesResponse, error) {
 		// RAW: a reason or a date is stored as the text it is, never parsed.
-		return f.src.svc.Spreadsheets.Values.Update(id, rangeA1+"!A1", vr).ValueInputOption("RAW").Context(ctx).Do()
+		return f.src.svc.Spreadsheets.Values.Update(f.src.ref.SpreadsheetID, rangeA1, vr).ValueInputOption("RAW").Context(ctx).Do()
 	})
 	return err
 }
