@@ -60,7 +60,7 @@ func (s *Source) Rows(ctx context.Context) (rows [][]string, err error) {
 	if err != nil {
 		return nil, err
 	}
-	text, enc, err := decode(data)
+	text, cp949, err := decode(data)
 	if err != nil {
 		return nil, err
 	}
@@ -74,34 +74,29 @@ func (s *Source) Rows(ctx context.Context) (rows [][]string, err error) {
 	log := logging.FromContext(ctx)
 	// x/text turns what CP949 cannot read into U+FFFD: the text columns may
 	// be garbled; phone numbers, in ASCII, are not.
-	if n := strings.Count(text, string(utf8.RuneError)); enc == "cp949" && n > 0 {
+	if n := strings.Count(text, string(utf8.RuneError)); cp949 && n > 0 {
 		log.WarnContext(ctx, "csv file has bytes that are neither UTF-8 nor CP949", "path", s.path, "undecodable_bytes", n)
 	}
-	log.DebugContext(ctx, "read csv file", "path", s.path, "encoding", enc, "bytes", len(data), "rows", len(rows))
+	log.DebugContext(ctx, "read csv file", "path", s.path, "cp949", cp949, "bytes", len(data), "rows", len(rows))
 	return rows, nil
 }
 
-// decode turns a file's bytes into text and names the encoding: valid UTF-8
-// as UTF-8 (CP949 text with Hangul practically never is), anything else as
-// CP949, whose extensions x/text's EUC-KR decoder reads too.
-func decode(data []byte) (string, string, error) {
+// decode turns a file's bytes into text: valid UTF-8 as UTF-8 (CP949 text
+// with Hangul practically never is), after its byte order mark if any, and
+// anything else as CP949, whose extensions x/text's EUC-KR decoder reads too.
+func decode(data []byte) (text string, cp949 bool, err error) {
 	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
-		return "", "", ErrUTF16
+		return "", false, ErrUTF16
 	}
-	if rest, ok := bytes.CutPrefix(data, []byte("\uFEFF")); ok {
-		if utf8.Valid(rest) {
-			return string(rest), "utf-8 with bom", nil
-		}
-		data = rest // a mislabelled file: try CP949 below
-	}
+	data, _ = bytes.CutPrefix(data, []byte("\uFEFF")) // a mislabelled file then reads as CP949
 	if utf8.Valid(data) {
-		return string(data), "utf-8", nil
+		return string(data), false, nil
 	}
 	out, err := korean.EUCKR.NewDecoder().Bytes(data)
 	if err != nil {
-		return "", "", fmt.Errorf("decode as CP949: %w", err)
+		return "", false, fmt.Errorf("decode as CP949: %w", err)
 	}
-	return string(out), "cp949", nil
+	return string(out), true, nil
 }
 
 // normalizeLineBreaks turns CRLF and a lone CR into "\n", as Excel reads

@@ -160,7 +160,7 @@ func ReadHeader(rows [][]string) (Header, error) {
 	}
 	h := Header{Row: l.headerRow + 1, TwoRows: l.firstData == l.headerRow+2}
 	for _, c := range l.cols {
-		label := strings.TrimSpace(l.labels[c.index])
+		label := cell(l.labels, c.index)
 		h.Columns = append(h.Columns, Column{Field: c.field, Letter: columnLetter(c.index), Header: headerText(c.index, label)})
 	}
 	return h, nil
