@@ -39,15 +39,12 @@ var errRefused = errors.New("the credentials were refused")
 // what names the call ("read spreadsheet ID"); rangeA1 is the range it
 // read, if any; a feedback call's 403 asks for Editor.
 func (s *Source) explain(ctx context.Context, what string, err error, rangeA1 string, feedback bool) error {
-	gerr, ok := errors.AsType[*googleapi.Error](err)
-	if !ok {
-		return fmt.Errorf("%s: %w", what, err)
+	if gerr, ok := errors.AsType[*googleapi.Error](err); ok {
+		if sentinel, fix, detail := s.diagnose(ctx, gerr, rangeA1, feedback); sentinel != nil {
+			return withFix(fmt.Errorf("%s: %w%s (%w)", what, sentinel, cmp.Or(detail, ": "+fix), apiError{gerr}), fix)
+		}
 	}
-	sentinel, fix, detail := s.diagnose(ctx, gerr, rangeA1, feedback)
-	if sentinel == nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return withFix(fmt.Errorf("%s: %w%s (%w)", what, sentinel, cmp.Or(detail, ": "+fix), apiError{gerr}), fix)
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // diagnose is the table of the API's refusals that a set-up meets: each
