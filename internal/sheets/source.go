@@ -34,15 +34,13 @@ var (
 )
 
 // Defaults for Options' zero values; the waits add up to over a minute, to
-// outlast a per-minute quota (backoff).
+// outlast a per-minute quota (backoff). requestTimeout bounds one attempt.
 const (
 	DefaultMaxAttempts = 9
 	DefaultBackoffBase = time.Second
 	DefaultMaxBackoff  = 32 * time.Second
+	requestTimeout     = 30 * time.Second
 )
-
-// requestTimeout bounds one attempt of a call.
-const requestTimeout = 30 * time.Second
 
 // Options tunes a Source. The zero value reads Google's API with
 // Application Default Credentials.
