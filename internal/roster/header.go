@@ -14,7 +14,8 @@ import (
 // Field is a column of HR's sheet that rollcall reads.
 type Field int
 
-// The fields rollcall reads. Every other column is ignored.
+// The fields rollcall reads (the zero Field is none). Every other column is
+// ignored.
 const (
 	FieldPhone Field = iota + 1
 	FieldName
@@ -70,10 +71,7 @@ func aliasOf(header string) (alias, bool) {
 
 // isPhoneHeader reports whether a header cell names the phone column (an
 // office line does not).
-func isPhoneHeader(header string) bool {
-	a, ok := aliasOf(header)
-	return ok && a.field == FieldPhone
-}
+func isPhoneHeader(header string) bool { return aliases[foldHeader(header)].field == FieldPhone }
 
 // foldHeader normalizes a header (normalizeText), lowercases it and drops
 // its spaces and punctuation, so that "휴대폰 번호", "H.P", "연락처(휴대폰)",

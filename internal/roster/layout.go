@@ -58,10 +58,7 @@ func hasPhoneHeader(row []string) bool { return slices.ContainsFunc(row, isPhone
 // isSubHeader reports whether a row right below the header row is the
 // header's second row: a known header and no phone number.
 func isSubHeader(row []string) bool {
-	known := slices.ContainsFunc(row, func(c string) bool {
-		_, ok := aliasOf(c)
-		return ok
-	})
+	known := slices.ContainsFunc(row, func(c string) bool { return aliases[foldHeader(c)].field != 0 })
 	return known && !slices.ContainsFunc(row, isPhoneNumber)
 }
 
