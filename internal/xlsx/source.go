@@ -205,11 +205,8 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a a1.Area) (row
 			return nil, err
 		}
 		cells, err := it.Columns()
-		if err != nil {
-			return nil, fmt.Errorf("row %d: %w", n, err)
-		}
-		raw, err := rawIt.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
+		raw, rawErr := rawIt.Columns(excelize.Options{RawCellValue: true})
+		if err = errors.Join(err, rawErr); err != nil {
 			return nil, fmt.Errorf("row %d: %w", n, err)
 		}
 		if n < a.FirstRow {
