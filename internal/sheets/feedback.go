@@ -92,10 +92,10 @@ func (f *Feedback) batch(ctx context.Context, op string, reqs ...*gsheets.Reques
 // writes the page from A1. The values go last: a run cut short leaves a tab
 // unlike its result, which the next run rewrites whole.
 func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.FeedbackPage) error {
-	clear := &gsheets.Request{UpdateCells: &gsheets.UpdateCellsRequest{ // no rows: every value in the range goes
+	clearValues := &gsheets.Request{UpdateCells: &gsheets.UpdateCellsRequest{ // no rows: every value in the range goes
 		Range: &gsheets.GridRange{SheetId: sheetID, ForceSendFields: []string{"SheetId"}}, Fields: "userEnteredValue",
 	}}
-	if _, err := f.batch(ctx, "batchUpdate", append(formatRequests(sheetID, page), clear)...); err != nil {
+	if _, err := f.batch(ctx, "batchUpdate", append(formatRequests(sheetID, page), clearValues)...); err != nil {
 		return err
 	}
 	values := make([][]any, len(page.Rows))
