@@ -64,7 +64,8 @@ func (s *Source) diagnose(ctx context.Context, gerr *googleapi.Error, rangeA1 st
 		return ErrForbidden, "share the spreadsheet with " + account + " as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)",
 			": the sheet is not shared with " + account + ": share it as Viewer"
 	case code == http.StatusNotFound:
-		return ErrNotFound, "put the spreadsheet's URL, as the browser shows it, in ROLLCALL_SOURCE", ""
+		return ErrNotFound, "put the spreadsheet's URL, as the browser shows it, in ROLLCALL_SOURCE",
+			": check the id in ROLLCALL_SOURCE"
 	case code == http.StatusBadRequest && status == "FAILED_PRECONDITION":
 		fix := "open it in Google Sheets, use File > Save as Google Sheets, and put the new sheet's URL in ROLLCALL_SOURCE"
 		return ErrNotSpreadsheet, fix, " (an uploaded Excel file?): " + fix
