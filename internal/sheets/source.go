@@ -270,20 +270,13 @@ func toRows(vr *gsheets.ValueRange) ([][]string, a1.Range, error) {
 	for _, vals := range vr.Values {
 		row := make([]string, len(vals))
 		for j, v := range vals {
-			row[j] = cellText(v)
+			if v != nil { // FORMATTED_VALUE gives strings, and null for an empty cell
+				row[j] = fmt.Sprint(v)
+			}
 		}
 		rows = append(rows, row)
 	}
 	return rows, r, nil
-}
-
-// cellText shows a cell as text: FORMATTED_VALUE gives strings, and null
-// for an empty cell.
-func cellText(v any) string {
-	if v == nil {
-		return ""
-	}
-	return fmt.Sprint(v)
 }
 
 // Inspect reads the spreadsheet's title and tabs, and which one Rows reads,
