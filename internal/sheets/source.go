@@ -28,10 +28,7 @@ import (
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-var (
-	_ rostersync.Source = (*Source)(nil)
-	_ doctor.Inspector  = (*Source)(nil)
-)
+var _ rostersync.Source = (*Source)(nil)
 
 // Defaults for Options' zero values; the waits add up to over a minute, to
 // outlast a per-minute quota (backoff). requestTimeout bounds one attempt.
