@@ -74,8 +74,9 @@ func (s *Source) Rows(ctx context.Context) (rows [][]string, err error) {
 	log := logging.FromContext(ctx)
 	// x/text turns what CP949 cannot read into U+FFFD: the text columns may
 	// be garbled; phone numbers, in ASCII, are not.
-	if n := strings.Count(text, string(utf8.RuneError)); cp949 && n > 0 {
-		log.WarnContext(ctx, "csv file has bytes that are neither UTF-8 nor CP949", "path", s.path, "undecodable_bytes", n)
+	if cp949 && strings.ContainsRune(text, utf8.RuneError) {
+		log.WarnContext(ctx, "csv file has bytes that are neither UTF-8 nor CP949",
+			"path", s.path, "undecodable_bytes", strings.Count(text, string(utf8.RuneError)))
 	}
 	log.DebugContext(ctx, "read csv file", "path", s.path, "cp949", cp949, "bytes", len(data), "rows", len(rows))
 	return rows, nil
