@@ -118,13 +118,10 @@ func newStack(t testing.TB, fake *kakaotest.Server, o stackOptions) *stack {
 		o.profile.Transport = fake.Transport()
 	}
 	client := kakao.NewProfileClient(o.key, origins, o.profile)
-	h := openbuilder.NewHandler(o.handler, verify.New(client, o.dir, o.verify))
+	o.handler.Gates, o.handler.AuthBlockID = o.gates, o.authBlockID
 	e := gin.New()
 	e.ContextWithFallback = true
-	h.Register(e)
-	if o.gates != nil {
-		openbuilder.NewGates(h, o.gates, o.authBlockID).Register(e)
-	}
+	openbuilder.NewHandler(o.handler, verify.New(client, o.dir, o.verify)).Register(e)
 	return &stack{fake: fake, engine: e, logs: &logtest.Buffer{}}
 }
 

@@ -21,8 +21,8 @@ type validationResponse struct {
 	Message string        `json:"message,omitempty"`
 }
 
-// employeeView is a SUCCESS's data, written as employeeData's map would be
-// (keys sorted, none omitted) but without reflecting over a map.
+// employeeView is a SUCCESS's data, written as a map of the employee's
+// fields would be (keys sorted, none omitted) but without reflecting over a map.
 type employeeView struct {
 	Department string `json:"department"`
 	Name       string `json:"name"`
@@ -40,9 +40,10 @@ const (
 )
 
 // skillResponse is a SkillResponse v2.0 as rollcall sends it: one
-// simpleText output, and quick replies. Context sets the employee output
-// context (verified), deletes it (the gate's and unbind's other answers) or
-// is nil. The bot reads Data as webhook.<key>.
+// simpleText output (at most maxSimpleText characters) and quick replies to
+// blocks. Context sets the employee output context (verified), deletes it
+// (a LifeSpan of 0: the gate's and unbind's other answers) or is nil. The
+// bot reads Data as webhook.<key>.
 type skillResponse struct {
 	Version  string            `json:"version"`
 	Template skillTemplate     `json:"template"`
@@ -50,35 +51,29 @@ type skillResponse struct {
 	Data     map[string]string `json:"data,omitempty"`
 }
 
-// skillTemplate holds the outputs and the quick replies under them.
 type skillTemplate struct {
 	Outputs      []skillOutput `json:"outputs"`
 	QuickReplies []quickReply  `json:"quickReplies,omitempty"`
 }
 
-// skillOutput is one output; rollcall only sends simpleText.
 type skillOutput struct {
 	SimpleText *simpleText `json:"simpleText,omitempty"`
 }
 
-// simpleText is a text bubble of at most maxSimpleText characters.
 type simpleText struct {
 	Text string `json:"text"`
 }
 
-// quickReply is a button under the answer; rollcall's lead to a block.
 type quickReply struct {
 	Label   string `json:"label"`
 	Action  string `json:"action"`
 	BlockID string `json:"blockId"`
 }
 
-// skillContext holds the output contexts to set.
 type skillContext struct {
 	Values []contextValue `json:"values"`
 }
 
-// contextValue is one output context; a LifeSpan of 0 deletes it.
 type contextValue struct {
 	Name     string            `json:"name"`
 	LifeSpan int               `json:"lifeSpan"`
@@ -122,36 +117,25 @@ func skillAnswer(t Texts, o verify.Outcome) skillResponse {
 // gateAnswer is the one place that turns a gate outcome into its answer:
 // verified, the employee's data and output context; otherwise a message
 // and, when not verified, the quick reply to the auth block if it is set.
-func gateAnswer(t Texts, outcome string, e roster.Employee, authBlockID string) skillResponse {
+func gateAnswer(cfg HandlerConfig, outcome string, e roster.Employee) skillResponse {
 	switch outcome {
 	case gateVerified:
-		return verifiedAnswer(greet(e.Name, t.GateVerified, textGateVerifiedNoName), e)
+		return verifiedAnswer(greet(e.Name, cfg.Texts.GateVerified, textGateVerifiedNoName), e)
 	case gateNotVerified:
-		r := unverifiedAnswer(t.NotVerified)
-		if authBlockID != "" {
-			r.Template.QuickReplies = []quickReply{{Label: t.VerifyButton, Action: "block", BlockID: authBlockID}}
+		r := unverifiedAnswer(cfg.Texts.NotVerified)
+		if cfg.AuthBlockID != "" {
+			r.Template.QuickReplies = []quickReply{{Label: cfg.Texts.VerifyButton, Action: "block", BlockID: cfg.AuthBlockID}}
 		}
 		return r
 	}
-	return unverifiedAnswer(t.Undecided)
-}
-
-// unbindAnswer says the binding is gone, or, when the store failed, to
-// try again later.
-func unbindAnswer(t Texts, done bool) skillResponse {
-	if !done {
-		return unverifiedAnswer(t.Undecided)
-	}
-	return unverifiedAnswer(t.Unbound)
+	return unverifiedAnswer(cfg.Texts.Undecided)
 }
 
 // verifiedAnswer is a verified employee's SkillResponse, for the skill and
 // the gate: data.verified "true" with the employee's name, department and
 // position, and the employee context with the last two.
 func verifiedAnswer(text string, e roster.Employee) skillResponse {
-	data := employeeData(e)
-	data["verified"] = "true"
-	r := skillText(text, data)
+	r := skillText(text, map[string]string{"verified": "true", "name": e.Name, "department": e.Department, "position": e.Position})
 	r.Context = &skillContext{Values: []contextValue{{
 		Name:     employeeContextName,
 		LifeSpan: employeeLifeSpan,
@@ -185,10 +169,6 @@ func skillText(text string, data map[string]string) skillResponse {
 		Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: truncateRunes(text, maxSimpleText)}}}},
 		Data:     data,
 	}
-}
-
-func employeeData(e roster.Employee) map[string]string {
-	return map[string]string{"name": e.Name, "department": e.Department, "position": e.Position}
 }
 
 // truncateRunes cuts s to its first n characters.

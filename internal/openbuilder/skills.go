@@ -17,7 +17,7 @@ import (
 func (h *Handler) validate(c *gin.Context, req payload.ValidationRequest) {
 	otp, _ := req.FindOTP()
 	if o, ok := h.verify(c, "validate", otp, req.User.ID); ok {
-		c.JSON(http.StatusOK, validationAnswer(h.texts, otp, o))
+		c.JSON(http.StatusOK, validationAnswer(h.cfg.Texts, otp, o))
 	}
 }
 
@@ -25,7 +25,7 @@ func (h *Handler) validate(c *gin.Context, req payload.ValidationRequest) {
 func (h *Handler) skill(c *gin.Context, p payload.SkillPayload) {
 	otp, _ := p.FindOTP()
 	if o, ok := h.verify(c, "skill", otp, p.UserID()); ok {
-		c.JSON(http.StatusOK, skillAnswer(h.texts, o))
+		c.JSON(http.StatusOK, skillAnswer(h.cfg.Texts, o))
 	}
 }
 
@@ -57,8 +57,7 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 	level := slog.LevelInfo
 	switch {
 	case o.Reason == verify.ReasonBindFailed:
-		// Our own store failed an employee: an operator must look.
-		level = slog.LevelError
+		level = slog.LevelError // our own store failed an employee: an operator must look
 	case o.Kind == verify.Undecided:
 		level = slog.LevelWarn
 	}
@@ -66,11 +65,62 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 	return o, true
 }
 
-// kakaoStatus is an error that carries the HTTP status Kakao answered;
+// kakaoStatus is an error carrying the HTTP status Kakao answered;
 // *kakao.ProfileStatusError is one.
 type kakaoStatus interface {
 	error
 	StatusCode() int
+}
+
+// The outcomes a gate call logs.
+const (
+	gateVerified    = "verified"
+	gateNotVerified = "not_verified"
+	gateUndecided   = "undecided"
+)
+
+// gate answers whether the caller is verified, from their binding alone:
+// no call to Kakao.
+func (h *Handler) gate(c *gin.Context, p payload.GatePayload) {
+	userID := p.UserID()
+	e, ok, err := h.cfg.Gates.Gate(c.Request.Context(), userID)
+	outcome := gateNotVerified
+	switch {
+	case err != nil:
+		outcome = gateUndecided
+	case ok:
+		outcome = gateVerified
+	}
+	logGate(c, "gate", outcome, userID, err)
+	c.JSON(http.StatusOK, gateAnswer(h.cfg, outcome, e))
+}
+
+// unbind deletes the caller's binding; a caller without one, or without a
+// user id, is told the same: there is nothing left to unbind.
+func (h *Handler) unbind(c *gin.Context, p payload.GatePayload) {
+	userID := p.UserID()
+	var err error
+	if userID != "" {
+		err = h.cfg.Gates.Unbind(c.Request.Context(), userID)
+	}
+	outcome, text := "unbound", h.cfg.Texts.Unbound
+	if err != nil {
+		outcome, text = gateUndecided, h.cfg.Texts.Undecided
+	}
+	logGate(c, "unbind", outcome, userID, err)
+	c.JSON(http.StatusOK, unverifiedAnswer(text))
+}
+
+// logGate puts a gate or unbind call's outcome on its access line. Errors
+// of the bindings use case name neither the user nor the phone.
+func logGate(c *gin.Context, endpoint, outcome, userID string, err error) {
+	attrs := []slog.Attr{slog.String("outcome", outcome), slog.String("user", userkey.Short(userID))}
+	level := slog.LevelInfo
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+		level = slog.LevelWarn
+	}
+	logRequest(c, level, "kakao "+endpoint, endpoint, attrs...)
 }
 
 // refuse answers a request that the endpoint will not serve with status
