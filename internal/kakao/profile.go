@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -55,28 +54,22 @@ func NewProfileClient(key string, origins origin.List, opts ProfileOptions) *Pro
 		opts.Timeout = defaultProfileTimeout
 	}
 	if opts.Transport == nil {
-		opts.Transport = newTransport(opts.Timeout)
+		opts.Transport = newTransport()
 	}
 	keyQuery := url.Values{"rest_api_key": {key}}.Encode()
 	return &ProfileClient{key: key, keyQuery: keyQuery, origins: origins, opts: opts}
 }
 
 // newTransport is a keep-alive pool sized for a burst of skill calls to one
-// or two Kakao hosts. It ignores HTTP(S)_PROXY: the key goes to Kakao only.
-func newTransport(timeout time.Duration) *http.Transport {
-	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
-	return &http.Transport{
-		Proxy:                  nil,
-		DialContext:            dialer.DialContext,
-		ForceAttemptHTTP2:      true,
-		MaxIdleConns:           128,
-		MaxIdleConnsPerHost:    64,
-		IdleConnTimeout:        90 * time.Second,
-		TLSHandshakeTimeout:    min(timeout, 2*time.Second),
-		ResponseHeaderTimeout:  timeout,
-		ExpectContinueTimeout:  time.Second,
-		MaxResponseHeaderBytes: 64 << 10,
-	}
+// or two Kakao hosts; each look-up's context bounds its time. It ignores
+// HTTP(S)_PROXY: the key goes to Kakao only.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil
+	t.MaxIdleConns = 128
+	t.MaxIdleConnsPerHost = 64
+	t.MaxResponseHeaderBytes = 64 << 10
+	return t
 }
 
 // Fetch reads the profile behind otpURL (GET <otpURL>?rest_api_key=<key>)
@@ -203,8 +196,7 @@ func parseProfile(body []byte) (string, error) {
 // stripURL removes the request URL, which holds the OTP and the key, from
 // net/http's *url.Error and keeps what went wrong.
 func stripURL(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
 		return fmt.Errorf("%s request: %w", ue.Op, ue.Err)
 	}
 	return err

@@ -105,13 +105,9 @@ type jsonText string
 
 // UnmarshalJSON accepts any JSON value.
 func (s *jsonText) UnmarshalJSON(b []byte) error {
-	if text, ok := plainString(b); ok {
-		*s = jsonText(text)
-		return nil
-	}
-	var text string
-	if json.Unmarshal(b, &text) != nil {
-		text = ""
+	text, ok := plainString(b)
+	if !ok && json.Unmarshal(b, &text) != nil {
+		text = "" // not a string
 	}
 	*s = jsonText(text)
 	return nil
@@ -145,18 +141,16 @@ type paramValue string
 // UnmarshalJSON accepts any JSON value.
 func (p *paramValue) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) > 0 && b[0] == '"':
-		if s, ok := plainString(b); ok {
-			*p = paramValue(s)
-			return nil
-		}
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
+	if s, ok := plainString(b); ok {
 		*p = paramValue(s)
 		return nil
+	}
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		err := json.Unmarshal(b, &s)
+		*p = paramValue(s)
+		return err
 	case string(b) == "null":
 		return nil
 	}
