@@ -5,13 +5,6 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// Validation statuses of the parameter validation skill.
-const (
-	statusSuccess = "SUCCESS"
-	statusFail    = "FAIL"
-	statusError   = "ERROR"
-)
-
 // validationResponse answers the parameter validation skill. FAIL shows
 // Message and asks for the parameter again; ERROR shows Message.
 type validationResponse struct {
@@ -32,12 +25,10 @@ type employeeView struct {
 // maxSimpleText is the longest simpleText Kakao accepts, in characters.
 const maxSimpleText = 1000
 
-// The output context a verified answer carries, so that blocks can take it
-// as an input context and branch on the employee's department and position.
-const (
-	employeeContextName = "employee"
-	employeeLifeSpan    = 10 // turns
-)
+// employeeContext names the output context a verified answer carries, so
+// that blocks can take it as an input context and branch on the employee's
+// department and position.
+const employeeContext = "employee"
 
 // skillResponse is a SkillResponse v2.0 as rollcall sends it: one
 // simpleText output (at most maxSimpleText characters) and quick replies to
@@ -87,15 +78,15 @@ type contextValue struct {
 func validationAnswer(t Texts, otpURL string, o verify.Outcome) validationResponse {
 	switch {
 	case o.Kind == verify.Employee:
-		return validationResponse{Status: statusSuccess, Value: otpURL, Data: &employeeView{
+		return validationResponse{Status: "SUCCESS", Value: otpURL, Data: &employeeView{
 			Department: o.Employee.Department, Name: o.Employee.Name, Position: o.Employee.Position,
 		}}
 	case o.Kind == verify.NotEmployee:
-		return validationResponse{Status: statusFail, Message: t.NotEmployee}
+		return validationResponse{Status: "FAIL", Message: t.NotEmployee}
 	case o.Reason == verify.ReasonNoOTP:
-		return validationResponse{Status: statusFail, Message: t.NoProfile}
+		return validationResponse{Status: "FAIL", Message: t.NoProfile}
 	}
-	return validationResponse{Status: statusError, Message: t.Undecided}
+	return validationResponse{Status: "ERROR", Message: t.Undecided}
 }
 
 // skillAnswer is the one place that turns a verification outcome into the
@@ -137,8 +128,8 @@ func gateAnswer(cfg HandlerConfig, outcome string, e roster.Employee) skillRespo
 func verifiedAnswer(text string, e roster.Employee) skillResponse {
 	r := skillText(text, map[string]string{"verified": "true", "name": e.Name, "department": e.Department, "position": e.Position})
 	r.Context = &skillContext{Values: []contextValue{{
-		Name:     employeeContextName,
-		LifeSpan: employeeLifeSpan,
+		Name:     employeeContext,
+		LifeSpan: 10, // turns
 		Params:   map[string]string{"department": e.Department, "position": e.Position},
 	}}}
 	return r
@@ -159,7 +150,7 @@ func skillNotVerified(text string, kind verify.Kind) skillResponse {
 // earlier answer opens no block.
 func unverifiedAnswer(text string) skillResponse {
 	r := skillText(text, map[string]string{"verified": "false"})
-	r.Context = &skillContext{Values: []contextValue{{Name: employeeContextName, Params: map[string]string{}}}}
+	r.Context = &skillContext{Values: []contextValue{{Name: employeeContext, Params: map[string]string{}}}}
 	return r
 }
 

@@ -109,7 +109,7 @@ func TestSkillAnswer(t *testing.T) {
 func TestValidationAnswerNoOTPAsksAgain(t *testing.T) {
 	t.Parallel()
 	got := validationAnswer(defaults, "", verify.Outcome{Reason: verify.ReasonNoOTP})
-	want := validationResponse{Status: statusFail, Message: defaults.NoProfile}
+	want := validationResponse{Status: "FAIL", Message: defaults.NoProfile}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
