@@ -88,11 +88,7 @@ func (l *Limiter) try(key string, take bool) (bool, time.Duration) {
 	defer l.mu.Unlock()
 	now := l.now()
 	lim := l.entry(key, now)
-	if take {
-		if lim.AllowN(now, 1) {
-			return true, 0
-		}
-	} else if lim.TokensAt(now) >= 1 {
+	if take && lim.AllowN(now, 1) || !take && lim.TokensAt(now) >= 1 {
 		return true, 0
 	}
 	return false, l.wait(lim, now)
