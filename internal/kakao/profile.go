@@ -141,10 +141,6 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 	return phone, err
 }
 
-// probeOTP is an OTP id that Kakao never issues: a probe with it reads no
-// profile.
-const probeOTP = "000000000000000000000000"
-
 // Probe asks the first allowed origin for an OTP never issued, reading no
 // profile, to learn whether Kakao refuses the REST API key from this
 // server: a 401 is a *ProfileStatusError (ErrKakaoKey or ErrKakaoIP), any
@@ -158,7 +154,7 @@ func (c *ProfileClient) Probe(ctx context.Context) error {
 	if len(origins) == 0 {
 		return errors.New("no OTP origin is allowed")
 	}
-	_, err := c.fetch(ctx, origins[0]+"/otp/"+probeOTP+"/profile?"+c.keyQuery)
+	_, err := c.Fetch(ctx, origins[0]+"/otp/000000000000000000000000/profile") // never issued
 	status, answered := errors.AsType[*ProfileStatusError](err)
 	switch {
 	case answered && status.Code == http.StatusUnauthorized:
@@ -167,7 +163,7 @@ func (c *ProfileClient) Probe(ctx context.Context) error {
 		return nil // another answer
 	}
 	//lint:ignore ST1005 a proper noun starts the operator's message
-	return verify.Redact(fmt.Errorf("Kakao did not answer at %s: %w", origins[0], err), c.key, url.QueryEscape(c.key))
+	return fmt.Errorf("Kakao did not answer at %s: %w", origins[0], err)
 }
 
 // parseProfile reads the phone number of Kakao's OTP profile answer, in

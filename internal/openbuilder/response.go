@@ -105,23 +105,6 @@ func skillAnswer(t Texts, o verify.Outcome) skillResponse {
 	return skillNotVerified(t.Undecided, o.Kind)
 }
 
-// gateAnswer is the one place that turns a gate outcome into its answer:
-// verified, the employee's data and output context; otherwise a message
-// and, when not verified, the quick reply to the auth block if it is set.
-func gateAnswer(cfg HandlerConfig, outcome string, e roster.Employee) skillResponse {
-	switch outcome {
-	case gateVerified:
-		return verifiedAnswer(greet(e.Name, cfg.Texts.GateVerified, textGateVerifiedNoName), e)
-	case gateNotVerified:
-		r := unverifiedAnswer(cfg.Texts.NotVerified)
-		if cfg.AuthBlockID != "" {
-			r.Template.QuickReplies = []quickReply{{Label: cfg.Texts.VerifyButton, Action: "block", BlockID: cfg.AuthBlockID}}
-		}
-		return r
-	}
-	return unverifiedAnswer(cfg.Texts.Undecided)
-}
-
 // verifiedAnswer is a verified employee's SkillResponse, for the skill and
 // the gate: data.verified "true" with the employee's name, department and
 // position, and the employee context with the last two.

@@ -72,27 +72,27 @@ type kakaoStatus interface {
 	StatusCode() int
 }
 
-// The outcomes a gate call logs.
-const (
-	gateVerified    = "verified"
-	gateNotVerified = "not_verified"
-	gateUndecided   = "undecided"
-)
-
 // gate answers whether the caller is verified, from their binding alone:
-// no call to Kakao.
+// no call to Kakao. Not verified, the answer offers the auth block when one
+// is set.
 func (h *Handler) gate(c *gin.Context, p payload.GatePayload) {
-	userID := p.UserID()
+	userID, t := p.UserID(), h.cfg.Texts
 	e, ok, err := h.cfg.Gates.Gate(c.Request.Context(), userID)
-	outcome := gateNotVerified
+	var outcome string
+	var answer skillResponse
 	switch {
 	case err != nil:
-		outcome = gateUndecided
-	case ok:
-		outcome = gateVerified
+		outcome, answer = "undecided", unverifiedAnswer(t.Undecided)
+	case !ok:
+		outcome, answer = "not_verified", unverifiedAnswer(t.NotVerified)
+		if h.cfg.AuthBlockID != "" {
+			answer.Template.QuickReplies = []quickReply{{Label: t.VerifyButton, Action: "block", BlockID: h.cfg.AuthBlockID}}
+		}
+	default:
+		outcome, answer = "verified", verifiedAnswer(greet(e.Name, t.GateVerified, textGateVerifiedNoName), e)
 	}
 	logGate(c, "gate", outcome, userID, err)
-	c.JSON(http.StatusOK, gateAnswer(h.cfg, outcome, e))
+	c.JSON(http.StatusOK, answer)
 }
 
 // unbind deletes the caller's binding; a caller without one, or without a
@@ -105,7 +105,7 @@ func (h *Handler) unbind(c *gin.Context, p payload.GatePayload) {
 	}
 	outcome, text := "unbound", h.cfg.Texts.Unbound
 	if err != nil {
-		outcome, text = gateUndecided, h.cfg.Texts.Undecided
+		outcome, text = "undecided", h.cfg.Texts.Undecided
 	}
 	logGate(c, "unbind", outcome, userID, err)
 	c.JSON(http.StatusOK, unverifiedAnswer(text))

@@ -106,13 +106,6 @@ func (l *Limiter) Spend(key string) {
 	l.entry(key, now).ReserveN(now, 1)
 }
 
-// Len returns how many keys the limiter tracks now.
-func (l *Limiter) Len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.keys)
-}
-
 // entry returns key's limiter, marked as used now, making room for it if
 // needed. l.mu must be held.
 func (l *Limiter) entry(key string, now time.Time) *rate.Limiter {
