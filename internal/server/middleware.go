@@ -85,20 +85,13 @@ func (s *Server) accessLog(c *gin.Context) {
 	_ = log.Handler().Handle(ctx, r) // as Logger.LogAttrs: a failed write has nowhere to go
 }
 
-// recoverPanic turns a panic into a JSON 500 and a log line with the stack,
-// never the request body.
-func (s *Server) recoverPanic(c *gin.Context) {
-	defer func() {
-		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler {
-				panic(p)
-			}
-			logging.FromContext(c.Request.Context()).ErrorContext(c.Request.Context(), "panic while serving a request",
-				"route", c.FullPath(), "stack", string(debug.Stack()))
-			c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
-		}
-	}()
-	c.Next()
+// recoverPanic answers a panic with a JSON 500 and logs it with the stack,
+// never the request body; gin's recovery has already told a broken
+// connection apart.
+func recoverPanic(c *gin.Context, _ any) {
+	ctx := c.Request.Context()
+	logging.FromContext(ctx).ErrorContext(ctx, "panic while serving a request", "route", c.FullPath(), "stack", string(debug.Stack()))
+	c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
 }
 
 // canonical serves a request as the route it names, so that every answer

@@ -80,7 +80,7 @@ func New(o Options) *Server {
 	if err := e.SetTrustedProxies([]string{"169.254.0.0/16"}); err != nil {
 		panic(err) // a constant CIDR; a failure is a bug
 	}
-	e.Use(s.withLogger, s.accessLog, s.recoverPanic)
+	e.Use(s.withLogger, s.accessLog, gin.CustomRecoveryWithWriter(nil, recoverPanic))
 	e.NoRoute(func(c *gin.Context) { c.JSON(http.StatusNotFound, gin.H{"error": "not found"}) })
 	e.NoMethod(func(c *gin.Context) { c.JSON(http.StatusMethodNotAllowed, gin.H{"error": "method not allowed"}) })
 	e.GET("/health", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
