@@ -92,7 +92,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 			Project:  cfg.Store.Project,
 			Ready:    dir,
 			Routes:   []server.Routes{skills, syncRoutes},
-			Requests: m,
+			Requests: m.ObserveRequest,
 		}),
 	}, nil
 }

@@ -61,7 +61,7 @@ func (s *Server) accessLog(c *gin.Context) {
 	route := cmp.Or(c.FullPath(), "(unmatched)")
 	status := c.Writer.Status()
 	if s.o.Requests != nil {
-		s.o.Requests.ObserveRequest(c.Request.Method, route, status, elapsed)
+		s.o.Requests(c.Request.Method, route, status, elapsed)
 	}
 	level := line.Level
 	if status >= http.StatusInternalServerError {

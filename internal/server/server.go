@@ -25,12 +25,6 @@ type Readiness interface {
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
-// RequestObserver is told about every request served, for example to count
-// it; *metrics.Metrics is one. route is the route pattern, never the raw path.
-type RequestObserver interface {
-	ObserveRequest(method, route string, status int, elapsed time.Duration)
-}
-
 // Staleness is implemented by a Readiness that answers from a copy of the
 // directory held in memory, also when the store cannot be reached: /ready
 // then stays 200, its body saying why (Stale) it may be out of date.
@@ -51,8 +45,10 @@ type Options struct {
 	Ready   Readiness
 	// Routes are mounted at the root, in order.
 	Routes []Routes
-	// Requests, when set, is told about every request (after it is served).
-	Requests RequestObserver
+	// Requests, when set, is told about every request after it is served,
+	// to count it (metrics.Metrics.ObserveRequest); route is the route
+	// pattern, never the raw path.
+	Requests func(method, route string, status int, elapsed time.Duration)
 }
 
 // Server is rollcall's HTTP service, built and then started separately so
