@@ -108,16 +108,13 @@ func canonical(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		r2 := *r // shallow: the copy only gets its own URL and method
-		u := *r.URL
-		r2.URL = &u
+		r2 := r.Clone(r.Context())
 		if slash {
-			u.Path = "/" + strings.Trim(path, "/")
-			u.RawPath = ""
+			r2.URL.Path, r2.URL.RawPath = "/"+strings.Trim(path, "/"), ""
 		}
 		if head {
 			r2.Method = http.MethodGet
 		}
-		next.ServeHTTP(w, &r2)
+		next.ServeHTTP(w, r2)
 	})
 }

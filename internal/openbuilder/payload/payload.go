@@ -8,13 +8,6 @@ import (
 	"unicode/utf8"
 )
 
-// The payload types decode only what rollcall reads, and read it liberally:
-// the skill-test button sends numbers, booleans and objects as parameter
-// values, live payloads carry objects where the documentation shows
-// strings, and Kakao adds fields. A value of another type than rollcall
-// looks for is simply not an OTP. The ids and the objects holding what
-// rollcall reads stay strict: otherwise the body is not Kakao's (400).
-
 // ValidationRequest is the part of Open Builder's parameter validation
 // request that rollcall reads.
 type ValidationRequest struct {
