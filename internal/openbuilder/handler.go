@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -91,19 +90,18 @@ func (h *Handler) Register(r gin.IRoutes) {
 // wrong secret (before the body is read), 413 for a body over maxBodyBytes,
 // 400 for a body that does not decode into P, 403 for another bot.
 func route[P interface{ BotID() string }](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
-	endpoint := strings.TrimPrefix(path, "/kakao/")
 	r.POST(path, func(c *gin.Context) {
-		body, ok := h.admit(c, endpoint)
+		body, ok := h.admit(c)
 		if !ok {
 			return
 		}
 		var p P
 		if err := payload.Decode(body, &p); err != nil {
-			refuse(c, endpoint, http.StatusBadRequest, "bad_request", err.Error())
+			refuse(c, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 		if h.bot.IsSet() && !h.bot.Matches(p.BotID()) {
-			refuse(c, endpoint, http.StatusForbidden, "bad_bot_id", "this bot is not allowed")
+			refuse(c, http.StatusForbidden, "bad_bot_id", "this bot is not allowed")
 			return
 		}
 		serve(c, p)
@@ -115,7 +113,7 @@ const tooManyRequests = "too many requests"
 
 // admit applies the client limit and the secret, then reads the body; on
 // refusal it has answered.
-func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
+func (h *Handler) admit(c *gin.Context) ([]byte, bool) {
 	authenticated := false
 	if h.secret.IsSet() {
 		got := c.GetHeader(SecretHeader)
@@ -127,27 +125,27 @@ func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
 	if !authenticated && h.cfg.Clients != nil {
 		if ok, wait := h.cfg.Clients.Allow(c.ClientIP()); !ok {
 			c.Header("Retry-After", retryAfter(wait))
-			refuse(c, endpoint, http.StatusTooManyRequests, "client_rate_limited", tooManyRequests)
+			refuse(c, http.StatusTooManyRequests, "client_rate_limited", tooManyRequests)
 			return nil, false
 		}
 	}
 	if h.secret.IsSet() && !authenticated {
-		refuse(c, endpoint, http.StatusUnauthorized, "bad_secret", "missing or wrong skill secret")
+		refuse(c, http.StatusUnauthorized, "bad_secret", "missing or wrong skill secret")
 		return nil, false
 	}
 	if c.Request.ContentLength > maxBodyBytes {
-		refuse(c, endpoint, http.StatusRequestEntityTooLarge, "body_too_large", "request body too large")
+		refuse(c, http.StatusRequestEntityTooLarge, "body_too_large", "request body too large")
 		return nil, false
 	}
 	// Sized by Content-Length: one allocation where io.ReadAll's took three.
 	buf := bytes.NewBuffer(make([]byte, 0, max(c.Request.ContentLength, 0)+bytes.MinRead))
 	_, err := buf.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
 	if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
-		refuse(c, endpoint, http.StatusRequestEntityTooLarge, "body_too_large", "request body too large")
+		refuse(c, http.StatusRequestEntityTooLarge, "body_too_large", "request body too large")
 		return nil, false
 	}
 	if err != nil {
-		refuse(c, endpoint, http.StatusBadRequest, "bad_request", "could not read the request body")
+		refuse(c, http.StatusBadRequest, "bad_request", "could not read the request body")
 		return nil, false
 	}
 	return buf.Bytes(), true

@@ -16,7 +16,7 @@ import (
 // validate answers the parameter validation skill.
 func (h *Handler) validate(c *gin.Context, req payload.ValidationRequest) {
 	otp, _ := req.FindOTP()
-	if o, ok := h.verify(c, "validate", otp, req.User.ID); ok {
+	if o, ok := h.verify(c, otp, req.User.ID); ok {
 		c.JSON(http.StatusOK, validationAnswer(h.cfg.Texts, otp, o))
 	}
 }
@@ -24,18 +24,18 @@ func (h *Handler) validate(c *gin.Context, req payload.ValidationRequest) {
 // skill answers the block skill with a SkillResponse v2.0.
 func (h *Handler) skill(c *gin.Context, p payload.SkillPayload) {
 	otp, _ := p.FindOTP()
-	if o, ok := h.verify(c, "skill", otp, p.UserID()); ok {
+	if o, ok := h.verify(c, otp, p.UserID()); ok {
 		c.JSON(http.StatusOK, skillAnswer(h.cfg.Texts, o))
 	}
 }
 
 // verify runs the use case and logs its outcome. A user over their limit
 // is answered 429 here, and ok is false.
-func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify.Outcome, ok bool) {
+func (h *Handler) verify(c *gin.Context, otp, userID string) (o verify.Outcome, ok bool) {
 	o, err := h.verifier.Verify(c.Request.Context(), verify.Request{OTPURL: otp, UserID: userID})
 	if o.Reason == verify.ReasonUserLimited {
 		c.Header("Retry-After", retryAfter(o.RetryAfter))
-		refuse(c, endpoint, http.StatusTooManyRequests, o.Reason, tooManyRequests, slog.String("user", userkey.Short(userID)))
+		refuse(c, http.StatusTooManyRequests, o.Reason, tooManyRequests, slog.String("user", userkey.Short(userID)))
 		return o, false
 	}
 	// Room for every attribute below, so that appending never copies.
@@ -61,7 +61,7 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 	case o.Kind == verify.Undecided:
 		level = slog.LevelWarn
 	}
-	logRequest(c, level, "kakao verification", endpoint, attrs...)
+	note(c, level, attrs...)
 	return o, true
 }
 
@@ -91,7 +91,7 @@ func (h *Handler) gate(c *gin.Context, p payload.GatePayload) {
 	default:
 		outcome, answer = "verified", verifiedAnswer(greet(e.Name, t.GateVerified, textGateVerifiedNoName), e)
 	}
-	logGate(c, "gate", outcome, userID, err)
+	logGate(c, outcome, userID, err)
 	c.JSON(http.StatusOK, answer)
 }
 
@@ -107,38 +107,33 @@ func (h *Handler) unbind(c *gin.Context, p payload.GatePayload) {
 	if err != nil {
 		outcome, text = "undecided", h.cfg.Texts.Undecided
 	}
-	logGate(c, "unbind", outcome, userID, err)
+	logGate(c, outcome, userID, err)
 	c.JSON(http.StatusOK, unverifiedAnswer(text))
 }
 
 // logGate puts a gate or unbind call's outcome on its access line. Errors
 // of the bindings use case name neither the user nor the phone.
-func logGate(c *gin.Context, endpoint, outcome, userID string, err error) {
+func logGate(c *gin.Context, outcome, userID string, err error) {
 	attrs := []slog.Attr{slog.String("outcome", outcome), slog.String("user", userkey.Short(userID))}
 	level := slog.LevelInfo
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))
 		level = slog.LevelWarn
 	}
-	logRequest(c, level, "kakao "+endpoint, endpoint, attrs...)
+	note(c, level, attrs...)
 }
 
 // refuse answers a request that the endpoint will not serve with status
 // and a JSON error msg, and logs reason at warning level.
-func refuse(c *gin.Context, endpoint string, status int, reason, msg string, attrs ...slog.Attr) {
+func refuse(c *gin.Context, status int, reason, msg string, attrs ...slog.Attr) {
 	c.AbortWithStatusJSON(status, gin.H{"error": msg})
-	attrs = append([]slog.Attr{slog.String("reason", reason)}, attrs...)
-	logRequest(c, slog.LevelWarn, "kakao request refused", endpoint, attrs...)
+	note(c, slog.LevelWarn, append([]slog.Attr{slog.String("reason", reason)}, attrs...)...)
 }
 
-// logRequest puts attrs on the request's one access-log line
-// (logging.RequestLine); a handler mounted without the server writes a line
-// of its own, msg, naming the endpoint.
-func logRequest(c *gin.Context, level slog.Level, msg, endpoint string, attrs ...slog.Attr) {
+// note puts attrs on the request's one access-log line, which the server
+// writes (logging.RequestLine).
+func note(c *gin.Context, level slog.Level, attrs ...slog.Attr) {
 	if line, ok := logging.RequestLineOf(c); ok {
 		line.Add(level, attrs...)
-		return
 	}
-	ctx := c.Request.Context()
-	logging.FromContext(ctx).LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("endpoint", endpoint)}, attrs...)...)
 }
