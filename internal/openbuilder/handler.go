@@ -70,7 +70,12 @@ type Handler struct {
 // NewHandler returns the skill endpoints, verifying through v.
 func NewHandler(cfg HandlerConfig, v Verifier) *Handler {
 	cfg.Texts = cfg.Texts.WithDefaults()
-	return &Handler{cfg: cfg, secret: secret.New(cfg.SkillSecret), bot: secret.New(cfg.BotID), verifier: v}
+	return &Handler{
+		cfg:      cfg,
+		secret:   secret.New(cfg.SkillSecret),
+		bot:      secret.New(cfg.BotID),
+		verifier: v,
+	}
 }
 
 // Register mounts POST /kakao/validate and /kakao/skill, and /kakao/gate

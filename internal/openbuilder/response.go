@@ -109,7 +109,9 @@ func skillAnswer(t Texts, o verify.Outcome) skillResponse {
 // the gate: data.verified "true" with the employee's name, department and
 // position, and the employee context with the last two.
 func verifiedAnswer(text string, e roster.Employee) skillResponse {
-	r := skillText(text, map[string]string{"verified": "true", "name": e.Name, "department": e.Department, "position": e.Position})
+	r := skillText(text, map[string]string{
+		"verified": "true", "name": e.Name, "department": e.Department, "position": e.Position,
+	})
 	r.Context = &skillContext{Values: []contextValue{{
 		Name:     employeeContext,
 		LifeSpan: 10, // turns

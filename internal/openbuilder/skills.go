@@ -127,7 +127,8 @@ func logGate(c *gin.Context, outcome, userID string, err error) {
 // and a JSON error msg, and logs reason at warning level.
 func refuse(c *gin.Context, status int, reason, msg string, attrs ...slog.Attr) {
 	c.AbortWithStatusJSON(status, gin.H{"error": msg})
-	note(c, slog.LevelWarn, append([]slog.Attr{slog.String("reason", reason)}, attrs...)...)
+	attrs = append([]slog.Attr{slog.String("reason", reason)}, attrs...)
+	note(c, slog.LevelWarn, attrs...)
 }
 
 // note puts attrs on the request's one access-log line, which the server

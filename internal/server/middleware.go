@@ -90,7 +90,8 @@ func (s *Server) accessLog(c *gin.Context) {
 // connection apart.
 func recoverPanic(c *gin.Context, _ any) {
 	ctx := c.Request.Context()
-	logging.FromContext(ctx).ErrorContext(ctx, "panic while serving a request", "route", c.FullPath(), "stack", string(debug.Stack()))
+	logging.FromContext(ctx).ErrorContext(ctx, "panic while serving a request",
+		"route", c.FullPath(), "stack", string(debug.Stack()))
 	c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
 }
 
