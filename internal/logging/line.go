@@ -17,10 +17,11 @@ type RequestLine struct {
 }
 
 // RequestLineOf returns the request line kept among values (a request's
-// gin.Context), if the server keeps one.
-func RequestLineOf(values interface{ Value(key any) any }) (*RequestLine, bool) {
-	line, ok := values.Value(RequestLineKey).(*RequestLine)
-	return line, ok
+// gin.Context), or nil, to which adding does nothing, if the server keeps
+// none.
+func RequestLineOf(values interface{ Value(key any) any }) *RequestLine {
+	line, _ := values.Value(RequestLineKey).(*RequestLine)
+	return line
 }
 
 // NewRequestLine returns an empty line at level Info.
@@ -33,6 +34,9 @@ func NewRequestLine() *RequestLine {
 // Add puts attrs on the line and raises its level to level if that is
 // higher: a refusal makes the request's line a warning.
 func (l *RequestLine) Add(level slog.Level, attrs ...slog.Attr) {
+	if l == nil {
+		return
+	}
 	l.Level = max(l.Level, level)
 	l.Attrs = append(l.Attrs, attrs...)
 }

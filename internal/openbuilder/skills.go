@@ -61,7 +61,7 @@ func (h *Handler) verify(c *gin.Context, otp, userID string) (o verify.Outcome, 
 	case o.Kind == verify.Undecided:
 		level = slog.LevelWarn
 	}
-	note(c, level, attrs...)
+	logging.RequestLineOf(c).Add(level, attrs...)
 	return o, true
 }
 
@@ -120,7 +120,7 @@ func logGate(c *gin.Context, outcome, userID string, err error) {
 		attrs = append(attrs, slog.String("error", err.Error()))
 		level = slog.LevelWarn
 	}
-	note(c, level, attrs...)
+	logging.RequestLineOf(c).Add(level, attrs...)
 }
 
 // refuse answers a request that the endpoint will not serve with status
@@ -128,13 +128,5 @@ func logGate(c *gin.Context, outcome, userID string, err error) {
 func refuse(c *gin.Context, status int, reason, msg string, attrs ...slog.Attr) {
 	c.AbortWithStatusJSON(status, gin.H{"error": msg})
 	attrs = append([]slog.Attr{slog.String("reason", reason)}, attrs...)
-	note(c, slog.LevelWarn, attrs...)
-}
-
-// note puts attrs on the request's one access-log line, which the server
-// writes (logging.RequestLine).
-func note(c *gin.Context, level slog.Level, attrs ...slog.Attr) {
-	if line, ok := logging.RequestLineOf(c); ok {
-		line.Add(level, attrs...)
-	}
+	logging.RequestLineOf(c).Add(slog.LevelWarn, attrs...)
 }
