@@ -98,8 +98,12 @@ type jsonText string
 
 // UnmarshalJSON accepts any JSON value.
 func (s *jsonText) UnmarshalJSON(b []byte) error {
-	text, ok := plainString(b)
-	if !ok && json.Unmarshal(b, &text) != nil {
+	if text, ok := plainString(b); ok {
+		*s = jsonText(text)
+		return nil
+	}
+	var text string
+	if json.Unmarshal(b, &text) != nil {
 		text = "" // not a string
 	}
 	*s = jsonText(text)
