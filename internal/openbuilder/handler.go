@@ -138,12 +138,9 @@ func (h *Handler) admit(c *gin.Context) ([]byte, bool) {
 		refuse(c, http.StatusUnauthorized, "bad_secret", "missing or wrong skill secret")
 		return nil, false
 	}
-	if c.Request.ContentLength > maxBodyBytes {
-		refuse(c, http.StatusRequestEntityTooLarge, "body_too_large", "request body too large")
-		return nil, false
-	}
 	// Sized by Content-Length: one allocation where io.ReadAll's took three.
-	buf := bytes.NewBuffer(make([]byte, 0, max(c.Request.ContentLength, 0)+bytes.MinRead))
+	size := min(max(c.Request.ContentLength, 0), maxBodyBytes) + bytes.MinRead
+	buf := bytes.NewBuffer(make([]byte, 0, size))
 	_, err := buf.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
 	if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
 		refuse(c, http.StatusRequestEntityTooLarge, "body_too_large", "request body too large")
