@@ -50,9 +50,7 @@ func recordChange(meta *bbolt.Bucket, put, deleted []string) error {
 	if err != nil {
 		return err
 	}
-	if err := l.Record(put, deleted); err != nil {
-		return err
-	}
+	l.Record(put, deleted)
 	v, err := json.Marshal(l)
 	if err != nil {
 		return fmt.Errorf("encode the change log: %w", err)

@@ -2,8 +2,10 @@ package firestore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	gfs "cloud.google.com/go/firestore"
@@ -24,21 +26,17 @@ const (
 	commitConcurrency  = 4
 )
 
-// op is one document write of an Apply: a set (merged into the document
-// when merge is set), or a delete when data is nil.
+// op is one document write: data a struct sets the whole document, a map
+// only its fields, and nil deletes it.
 type op struct {
-	doc   *gfs.DocumentRef
-	data  any
-	merge bool
+	doc  *gfs.DocumentRef
+	data any
 }
 
-// Apply writes puts (whole documents) and deletes the documents of the
-// phones in deletes, a delete winning over a put of the same phone, and
-// keeps the manifest and meta/directory (digest, version, change log) in
-// step. A change that fits is one atomic commit; a larger one is several,
-// recorded as pending first (replication.Pending), and cut short it
-// returns an error wrapping replication.ErrInterrupted that the next sync
-// repairs: docs/replication.md.
+// Apply writes puts and deletes the employees of deletes, a delete winning,
+// with the manifest and meta/directory in step: one atomic commit when the
+// change fits, else several, which cut short return an error wrapping
+// replication.ErrInterrupted that the next sync repairs (docs/replication.md).
 func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
 	_, err := s.ApplyPlan(ctx, rostersync.Plan{Added: puts, Deleted: deletes})
 	return err
@@ -57,17 +55,17 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 		}
 	}()
 	// Bad input changes nothing and asks nothing of the server.
-	employees, put, deleted, err := s.writes(puts, p.Deleted)
+	employees, changed, err := s.writes(puts, p.Deleted)
 	if err != nil {
 		return 0, err
 	}
-	if revoked, err = s.revokeBindings(ctx, deleted, p.Updated); err != nil {
+	if revoked, err = s.revokeBindings(ctx, p.Deleted, p.Updated); err != nil {
 		return revoked, err
 	}
-	if err := s.apply(ctx, employees, put, deleted); err != nil {
+	if err := s.apply(ctx, employees, changed); err != nil {
 		return revoked, err
 	}
-	n, err := s.revokeBindings(ctx, deleted, p.Updated)
+	n, err := s.revokeBindings(ctx, p.Deleted, p.Updated)
 	if err != nil {
 		// The employees landed; a raced bind that stays is refused by the gate.
 		return revoked, fmt.Errorf("%w: %w", replication.ErrInterrupted, err)
@@ -75,7 +73,7 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 	return revoked + n, nil
 }
 
-func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string) error {
+func (s *Store) apply(ctx context.Context, employees []op, changed []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -90,53 +88,45 @@ func (s *Store) apply(ctx context.Context, employees []op, put, deleted []string
 			delete(hashes, o.doc.ID)
 		}
 	}
-	shards := st.Shards
-	if !keepShards(shards, len(hashes)) {
-		shards = shardsFor(len(hashes))
-	}
+	shards := shardsFor(st.Shards, len(hashes))
 	manifest := s.manifestOps(hashes, shards, st.Shards, raw)
 	digest := replication.DigestOfHashes(hashes)
 	log := st.log
 	if len(employees) > 0 || st.Pending {
-		if err := log.RecordAfter(st.pending, put, deleted); err != nil {
-			return err
-		}
-	} else if len(manifest) == 0 && digest == st.Digest && shards == st.Shards {
+		log.RecordAfter(st.pending, changed)
+	} else if len(manifest) == 0 && digest == st.Digest {
 		return nil // nothing to do, and the index is right
 	}
-	index, err := indexUpdate(digest, shards, log)
+	changes, err := json.Marshal(log)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode the change log: %w", err)
 	}
-	final := []op{{doc: s.metaDoc(), data: index, merge: true}}
-	if st.Pending {
-		final = append(final, op{doc: s.pendingDoc()})
-	}
+	meta := s.client.Doc(metaDoc)
+	last := op{doc: meta, data: map[string]any{"digest": digest, "shards": shards, "changes": string(changes),
+		"pending": false, "pending_phones": "", "updated_at": gfs.ServerTimestamp}}
 
-	if len(employees)+len(manifest)+len(final) <= s.writesPerCommit && len(manifest) <= maxShardsPerCommit {
-		err := s.commit(ctx, slices.Concat(employees, manifest, final))
+	if len(employees)+len(manifest) < s.writesPerCommit && len(manifest) <= maxShardsPerCommit {
+		err := s.commit(ctx, slices.Concat(employees, manifest, []op{last}))
 		if ambiguous(err) {
 			// The commit may have landed whole: it is one transaction.
 			err = fmt.Errorf("%w: %w", replication.ErrInterrupted, err)
 		}
 		return err
 	}
-	begin, err := s.pendingOps(st.pending.With(put, deleted))
+	pending, err := json.Marshal(st.pending.With(changed))
 	if err != nil {
-		return err
+		return fmt.Errorf("encode the pending apply: %w", err)
 	}
-	if err := s.commit(ctx, begin); err != nil {
+	first := op{doc: meta, data: map[string]any{"digest": "", "pending": true, "pending_phones": string(pending)}}
+	if err := s.commit(ctx, []op{first}); err != nil {
 		return fmt.Errorf("record the apply as pending: %w", err)
-	}
-	if !st.Pending {
-		final = append(final, op{doc: s.pendingDoc()})
 	}
 	err = s.commitAll(ctx, employees, s.writesPerCommit)
 	if err == nil {
 		err = s.commitAll(ctx, manifest, maxShardsPerCommit)
 	}
 	if err == nil {
-		err = s.commit(ctx, final)
+		err = s.commit(ctx, []op{last})
 	}
 	if err != nil {
 		return fmt.Errorf("%w: %w", replication.ErrInterrupted, err)
@@ -152,66 +142,31 @@ func ambiguous(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || slices.Contains(lost, status.Code(err))
 }
 
-// manifestOps returns the writes that make the manifest hold hashes in
-// shards documents: the shards whose entries differ from raw (what was read
-// from oldShards documents; nil when the manifest was rebuilt), and the
-// deletes of the old shards when their number changed.
-func (s *Store) manifestOps(hashes map[string]string, shards, oldShards int, raw []string) []op {
-	var ops []op
-	for i, entries := range encodeShards(hashes, shards) {
-		if shards == oldShards && raw != nil && raw[i] == entries {
-			continue
-		}
-		ops = append(ops, op{doc: s.manifestDoc(shards, i), data: manifestFields{Entries: entries}})
-	}
-	if oldShards != shards {
-		for i := range oldShards {
-			ops = append(ops, op{doc: s.manifestDoc(oldShards, i)})
-		}
-	}
-	return ops
-}
-
 // writes turns an Apply's arguments into one write per employee document,
-// deletes winning over puts of the same phone, and lists the phones put
-// and deleted. One write per document keeps the commits independent, so
+// the last put of a phone winning and a delete over any put, and lists the
+// phones changed. One write per document keeps the commits independent, so
 // they can run concurrently.
-func (s *Store) writes(puts []roster.Employee, deletes []string) (ops []op, put, deleted []string, err error) {
-	gone := make(map[string]bool, len(deletes))
-	for i, phone := range deletes {
-		doc, err := s.employeeDoc(phone)
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("delete number %d: %w", i+1, err)
-		}
-		if !gone[phone] {
-			gone[phone] = true
-			ops = append(ops, op{doc: doc})
-			deleted = append(deleted, phone)
-		}
-	}
-	at := make(map[string]int, len(puts))
+func (s *Store) writes(puts []roster.Employee, deletes []string) (ops []op, changed []string, err error) {
+	last := make(map[string]any, len(puts)+len(deletes)) // phone → *employeeFields, or nil to delete
 	for _, e := range puts {
-		doc, err := s.employeeDoc(e.Phone)
-		if err != nil {
+		if !validDocID(e.Phone) {
 			// The phone stays out of the message: it is PII.
-			return nil, nil, nil, fmt.Errorf("put the employee from sheet row %d: %w", e.Row, err)
+			return nil, nil, fmt.Errorf("put the employee from sheet row %d: %w", e.Row, errBadPhone)
 		}
-		if gone[e.Phone] {
-			continue
-		}
-		w := op{doc: doc, data: &employeeFields{
-			Name: e.Name, Phone: e.Phone, Department: e.Department, Position: e.Position,
-			Email: e.Email, Row: int64(e.Row), Hash: e.Hash(),
-		}}
-		if i, ok := at[e.Phone]; ok {
-			ops[i] = w // the last word on a phone wins
-			continue
-		}
-		at[e.Phone] = len(ops)
-		ops = append(ops, w)
-		put = append(put, e.Phone)
+		last[e.Phone] = &employeeFields{Name: e.Name, Phone: e.Phone, Department: e.Department, Position: e.Position,
+			Email: e.Email, Row: int64(e.Row), Hash: e.Hash()}
 	}
-	return ops, put, deleted, nil
+	for i, phone := range deletes {
+		if !validDocID(phone) {
+			return nil, nil, fmt.Errorf("delete number %d: %w", i+1, errBadPhone)
+		}
+		last[phone] = nil
+	}
+	changed = slices.Sorted(maps.Keys(last))
+	for _, phone := range changed {
+		ops = append(ops, op{doc: s.client.Collection(employeesCollection).Doc(phone), data: last[phone]})
+	}
+	return ops, changed, nil
 }
 
 // commitAll commits ops in commits of at most per, a few in flight at once.
@@ -230,29 +185,25 @@ func (s *Store) commitAll(ctx context.Context, ops []op, per int) error {
 	return g.Wait()
 }
 
-// commit writes ops atomically, after the test seam beforeCommit.
+// commit writes ops atomically, after the test seam beforeCommit. The
+// transaction only writes, so when Firestore aborts it the library retries
+// it as is.
 func (s *Store) commit(ctx context.Context, ops []op) error {
 	if s.beforeCommit != nil {
 		if err := s.beforeCommit(ctx); err != nil {
 			return err
 		}
 	}
-	return s.write(ctx, ops)
-}
-
-// write applies ops atomically in one transaction. The transaction only
-// writes, so when Firestore aborts it the library retries it as is.
-func (s *Store) write(ctx context.Context, ops []op) error {
 	return s.client.RunTransaction(ctx, func(_ context.Context, tx *gfs.Transaction) error {
 		for _, o := range ops {
 			var err error
-			switch {
-			case o.data == nil:
+			switch data := o.data.(type) {
+			case nil:
 				err = tx.Delete(o.doc)
-			case o.merge:
-				err = tx.Set(o.doc, o.data, gfs.MergeAll)
+			case map[string]any:
+				err = tx.Set(o.doc, data, gfs.MergeAll)
 			default:
-				err = tx.Set(o.doc, o.data)
+				err = tx.Set(o.doc, data)
 			}
 			if err != nil {
 				return err

@@ -3,6 +3,7 @@ package firestore
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -43,10 +44,10 @@ func (s *Store) bindingDoc(key string) (*gfs.DocumentRef, error) {
 // longer has that person at the phone.
 func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) error {
 	doc, err := s.bindingDoc(key)
-	if err != nil {
-		return fmt.Errorf("put a binding: %w", err)
+	if err == nil {
+		_, err = doc.Set(ctx, bindingFields(b))
 	}
-	if _, err := doc.Set(ctx, bindingFields(b)); err != nil {
+	if err != nil {
 		return fmt.Errorf("put a binding: %w", err)
 	}
 	return nil
@@ -55,12 +56,12 @@ func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) e
 // Binding returns the binding under key and true, or false when there is
 // none. It reads one document.
 func (s *Store) Binding(ctx context.Context, key string) (binding.Binding, bool, error) {
-	doc, err := s.bindingDoc(key)
-	if err != nil {
-		return binding.Binding{}, false, fmt.Errorf("read a binding: %w", err)
-	}
 	var f bindingFields
-	found, err := get(ctx, doc, &f)
+	found := false
+	doc, err := s.bindingDoc(key)
+	if err == nil {
+		found, err = get(ctx, doc, &f)
+	}
 	if err != nil {
 		return binding.Binding{}, false, fmt.Errorf("read a binding: %w", err)
 	}
@@ -70,10 +71,10 @@ func (s *Store) Binding(ctx context.Context, key string) (binding.Binding, bool,
 // DeleteBinding removes the binding under key, if any.
 func (s *Store) DeleteBinding(ctx context.Context, key string) error {
 	doc, err := s.bindingDoc(key)
-	if err != nil {
-		return fmt.Errorf("delete a binding: %w", err)
+	if err == nil {
+		_, err = doc.Delete(ctx)
 	}
-	if _, err := doc.Delete(ctx); err != nil {
+	if err != nil {
 		return fmt.Errorf("delete a binding: %w", err)
 	}
 	return nil
@@ -85,36 +86,31 @@ func (s *Store) DeleteBinding(ctx context.Context, key string) error {
 // phones, reading the matches' phone and person only, and one write per
 // binding removed.
 func (s *Store) revokeBindings(ctx context.Context, deleted []string, updated []roster.Employee) (int, error) {
-	gone := make(map[string]bool, len(deleted))
-	phones := slices.Clone(deleted)
-	for _, p := range deleted {
-		gone[p] = true
-	}
-	now := make(map[string]roster.Employee, len(updated))
+	now := make(map[string]*roster.Employee, len(deleted)+len(updated)) // nil: deleted
 	for _, e := range updated {
-		if !gone[e.Phone] {
-			now[e.Phone] = e
-			phones = append(phones, e.Phone)
-		}
+		now[e.Phone] = &e
+	}
+	for _, phone := range deleted {
+		now[phone] = nil
 	}
 	var revoke []op
-	for chunk := range slices.Chunk(phones, maxInValues) {
+	for chunk := range slices.Chunk(slices.Collect(maps.Keys(now)), maxInValues) {
 		snaps, err := s.client.Collection(bindingsCollection).Where("phone", "in", chunk).Select("phone", "person").Documents(ctx).GetAll()
 		if err != nil {
-			return 0, fmt.Errorf("find the bindings of %d deleted and %d updated employees: %w", len(deleted), len(now), err)
+			return 0, fmt.Errorf("find the bindings of %d deleted and %d updated employees: %w", len(deleted), len(updated), err)
 		}
 		for _, snap := range snaps {
 			var f bindingFields
 			if err := snap.DataTo(&f); err != nil {
 				return 0, fmt.Errorf("read a binding: decode the stored document: %w", err)
 			}
-			if e, updated := now[f.Phone]; gone[f.Phone] || updated && !binding.SamePerson(f.Person, e) {
+			if e := now[f.Phone]; e == nil || !binding.SamePerson(f.Person, *e) {
 				revoke = append(revoke, op{doc: snap.Ref})
 			}
 		}
 	}
 	for chunk := range slices.Chunk(revoke, maxWritesPerCommit) {
-		if err := s.write(ctx, chunk); err != nil {
+		if err := s.commit(ctx, chunk); err != nil {
 			return 0, fmt.Errorf("revoke %d bindings: %w", len(revoke), err)
 		}
 	}

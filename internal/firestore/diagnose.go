@@ -11,31 +11,25 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// Failures a set-up meets; the store's error for one is a *Diagnosis that
-// wraps the sentinel.
+// The failures a set-up meets; the store's error for one is a *Diagnosis
+// that wraps one of these.
 var (
-	// ErrNoDatabase: the project has no Firestore database of that id.
-	ErrNoDatabase = errors.New("no Firestore database")
-	// ErrDatastoreMode: the database is in Datastore mode, which rollcall cannot use.
-	ErrDatastoreMode = errors.New("the Firestore database is in Datastore mode")
-	// ErrAPIDisabled: the Cloud Firestore API is off in the credentials' project.
-	ErrAPIDisabled = errors.New("the Cloud Firestore API is disabled")
-	// ErrPermission: the credentials may not use the database.
-	ErrPermission = errors.New("no permission on Firestore")
-	// ErrUnauthenticated: there are no credentials, or they were refused.
+	errNoDatabase    = errors.New("no Firestore database")
+	errDatastoreMode = errors.New("the Firestore database is in Datastore mode")
+	errAPIDisabled   = errors.New("the Cloud Firestore API is disabled")
+	errPermission    = errors.New("no permission on Firestore")
 	//lint:ignore ST1005 a proper noun starts the operator's message
-	ErrUnauthenticated = errors.New("Firestore has no usable credentials")
-	// ErrUnreachable: Firestore did not answer.
+	errUnauthenticated = errors.New("Firestore has no usable credentials")
 	//lint:ignore ST1005 a proper noun starts the operator's message
-	ErrUnreachable = errors.New("Firestore is unreachable")
+	errUnreachable = errors.New("Firestore is unreachable")
 )
 
 // Diagnosis is a store failure that a set-up meets, with the one-sentence
 // fix an operator needs. Its text names the project and database but never
 // the server's message, which may quote a document path (a phone).
 type Diagnosis struct {
-	kind  error  // one of the sentinels above
-	fix   string // what to do
+	kind  error // one of the sentinels above
+	fix   string
 	cause error
 }
 
@@ -59,60 +53,51 @@ func isNoDatabase(st *status.Status) bool {
 	return st.Code() == codes.NotFound && strings.Contains(st.Message(), "does not exist for project")
 }
 
-// diagnose names err's set-up failure with its fix, or returns nil when err
-// is not one.
-func (s *Store) diagnose(err error) *Diagnosis {
-	if err == nil {
-		return nil
-	}
-	if d, ok := errors.AsType[*Diagnosis](err); ok {
-		return d
+// diagnosed returns err's Diagnosis in its place when err is a set-up
+// failure not yet diagnosed, and err otherwise.
+func (s *Store) diagnosed(err error) error {
+	if err == nil || errors.As(err, new(*Diagnosis)) {
+		return err
 	}
 	st, ok := status.FromError(err)
 	if !ok {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return &Diagnosis{kind: ErrUnreachable, cause: err, fix: s.unreachableFix()}
+			return &Diagnosis{kind: errUnreachable, cause: err, fix: s.unreachableFix()}
 		}
-		return nil
+		return err
 	}
 	db, project := s.database, s.project
 	switch {
 	case isNoDatabase(st):
-		return &Diagnosis{kind: ErrNoDatabase, cause: err, fix: fmt.Sprintf(
+		return &Diagnosis{kind: errNoDatabase, cause: err, fix: fmt.Sprintf(
 			"project %s has no database %s: create it in Native mode "+
 				"(gcloud firestore databases create --database=%s --location=REGION --type=firestore-native --project=%s), "+
 				"or correct ROLLCALL_STORE", project, db, db, project)}
 	case st.Code() == codes.FailedPrecondition && strings.Contains(strings.ToLower(st.Message()), "datastore mode"):
-		return &Diagnosis{kind: ErrDatastoreMode, cause: err, fix: fmt.Sprintf(
+		return &Diagnosis{kind: errDatastoreMode, cause: err, fix: fmt.Sprintf(
 			"database %s of project %s is in Datastore mode, which rollcall cannot use: create a Native-mode database "+
 				"(gcloud firestore databases create --database=rollcall --location=REGION --type=firestore-native --project=%s) "+
 				"and set ROLLCALL_STORE=firestore:%s/rollcall", db, project, project, project)}
 	case st.Code() == codes.PermissionDenied && serviceDisabled(st):
-		return &Diagnosis{kind: ErrAPIDisabled, cause: err, fix: fmt.Sprintf(
+		return &Diagnosis{kind: errAPIDisabled, cause: err, fix: fmt.Sprintf(
 			"enable firestore.googleapis.com in the project of rollcall's credentials "+
 				"(gcloud services enable firestore.googleapis.com --project=%s)", project)}
 	case st.Code() == codes.PermissionDenied:
-		return &Diagnosis{kind: ErrPermission, cause: err, fix: fmt.Sprintf(
+		return &Diagnosis{kind: errPermission, cause: err, fix: fmt.Sprintf(
 			"grant rollcall's service account the Cloud Datastore User role (roles/datastore.user) on project %s", project)}
 	case st.Code() == codes.Unauthenticated:
-		return &Diagnosis{kind: ErrUnauthenticated, cause: err, fix: credentialsFix}
+		return &Diagnosis{kind: errUnauthenticated, cause: err, fix: credentialsFix}
 	case st.Code() == codes.Unavailable || st.Code() == codes.DeadlineExceeded:
-		return &Diagnosis{kind: ErrUnreachable, cause: err, fix: s.unreachableFix()}
+		return &Diagnosis{kind: errUnreachable, cause: err, fix: s.unreachableFix()}
 	}
-	return nil
+	return err
 }
 
 const credentialsFix = "check Application Default Credentials (on a workstation: gcloud auth application-default login; " +
 	"on Cloud Run the service account's are found by themselves)"
 
-// noCredentials recognises the auth library's "could not find default
-// credentials", which has no type of its own.
-func noCredentials(err error) bool {
-	return strings.Contains(err.Error(), "could not find default credentials")
-}
-
 func (s *Store) unreachableFix() string {
-	if s.client != nil && s.client.UsesEmulator {
+	if s.client.UsesEmulator {
 		return "start the Firestore emulator, or check FIRESTORE_EMULATOR_HOST"
 	}
 	return "check this machine's network access to firestore.googleapis.com, then try again"
@@ -127,13 +112,4 @@ func serviceDisabled(st *status.Status) bool {
 		}
 	}
 	return strings.Contains(st.Message(), "has not been used in project")
-}
-
-// diagnosed returns err's diagnosis in its place when err is a set-up
-// failure not yet diagnosed, and err otherwise.
-func (s *Store) diagnosed(err error) error {
-	if d := s.diagnose(err); d != nil && !errors.Is(err, d) {
-		return d
-	}
-	return err
 }

@@ -52,13 +52,13 @@ func TestSetupFailuresAreDiagnosed(t *testing.T) {
 	}{
 		{"no database", status.New(codes.NotFound, "The database (default) does not exist for project "+project+
 			" Please visit https://console.cloud.google.com/datastore/setup?project="+project+
-			" to add a Cloud Datastore or Cloud Firestore database."), ErrNoDatabase, "gcloud firestore databases create"},
+			" to add a Cloud Datastore or Cloud Firestore database."), errNoDatabase, "gcloud firestore databases create"},
 		{"Datastore mode", status.New(codes.FailedPrecondition, "The Cloud Firestore API is not available for Firestore in "+
-			"Datastore Mode database projects/"+project+"/databases/(default)."), ErrDatastoreMode, "--type=firestore-native"},
-		{"API disabled", disabled, ErrAPIDisabled, "gcloud services enable firestore.googleapis.com"},
-		{"no permission", status.New(codes.PermissionDenied, "Missing or insufficient permissions."), ErrPermission, "roles/datastore.user"},
+			"Datastore Mode database projects/"+project+"/databases/(default)."), errDatastoreMode, "--type=firestore-native"},
+		{"API disabled", disabled, errAPIDisabled, "gcloud services enable firestore.googleapis.com"},
+		{"no permission", status.New(codes.PermissionDenied, "Missing or insufficient permissions."), errPermission, "roles/datastore.user"},
 		{"unreachable", status.New(codes.Unavailable, "connection error: desc = \"transport: Error while dialing: dial tcp 10.0.0.1:443: i/o timeout\""),
-			ErrUnreachable, "FIRESTORE_EMULATOR_HOST"},
+			errUnreachable, "FIRESTORE_EMULATOR_HOST"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,7 +77,7 @@ func TestSetupFailuresAreDiagnosed(t *testing.T) {
 			// The client retries UNAVAILABLE until the deadline, which then
 			// is the error: a short one keeps the test short.
 			wait := 30 * time.Second
-			if tt.want == ErrUnreachable {
+			if tt.want == errUnreachable {
 				wait = 2 * time.Second
 			}
 			ctx, cancel := context.WithTimeout(t.Context(), wait)
@@ -101,7 +101,7 @@ func TestSetupFailuresAreDiagnosed(t *testing.T) {
 				if strings.Contains(err.Error(), tt.st.Message()) {
 					t.Errorf("%s error %q quotes the server's message", name, err)
 				}
-				if tt.want != ErrUnreachable && status.Code(err) != tt.st.Code() {
+				if tt.want != errUnreachable && status.Code(err) != tt.st.Code() {
 					t.Errorf("%s error's code = %v, want %v kept", name, status.Code(err), tt.st.Code())
 				}
 			}

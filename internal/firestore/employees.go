@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	gfs "cloud.google.com/go/firestore"
@@ -13,9 +14,8 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// employeeFields is an employee document: the contract's fields, the sheet
-// row it was read from when last written, its content hash and when it was
-// written. Lookup trusts the document id, which is the phone too.
+// employeeFields is an employee document (docs/google.md); reads take the
+// phone from its id.
 type employeeFields struct {
 	Name       string    `firestore:"name"`
 	Phone      string    `firestore:"phone"`
@@ -26,10 +26,6 @@ type employeeFields struct {
 	Hash       string    `firestore:"hash"`
 	UpdatedAt  time.Time `firestore:"updated_at,serverTimestamp"`
 }
-
-// employeeReadFields are the fields an employee is made of, the id aside:
-// reading only these sends and decodes less.
-var employeeReadFields = []string{"name", "department", "position", "email", "row"}
 
 // getAllChunk bounds the documents one batch read asks for: a pending
 // record lists up to replication.MaxPendingPhones.
@@ -50,7 +46,8 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 }
 
 func (s *Store) eachEmployee(ctx context.Context, visit func(roster.Employee) error) error {
-	it := s.client.Collection(employeesCollection).Select(employeeReadFields...).Documents(ctx)
+	// Only the fields an employee is made of, the id aside: less to send and decode.
+	it := s.client.Collection(employeesCollection).Select("name", "department", "position", "email", "row").Documents(ctx)
 	defer it.Stop()
 	for read := 0; ; read++ {
 		snap, err := it.Next()
@@ -75,27 +72,22 @@ func (s *Store) eachEmployee(ctx context.Context, visit func(roster.Employee) er
 // stored, by phone.
 func (s *Store) employeesOf(ctx context.Context, phones []string) (map[string]roster.Employee, error) {
 	found := make(map[string]roster.Employee, len(phones))
-	for start := 0; start < len(phones); start += getAllChunk {
-		chunk := phones[start:min(start+getAllChunk, len(phones))]
+	for chunk := range slices.Chunk(phones, getAllChunk) {
 		refs := make([]*gfs.DocumentRef, len(chunk))
 		for i, phone := range chunk {
-			doc, err := s.employeeDoc(phone)
-			if err != nil {
-				return nil, err
-			}
-			refs[i] = doc
+			refs[i] = s.client.Collection(employeesCollection).Doc(phone)
 		}
 		snaps, err := s.client.GetAll(ctx, refs)
 		if err != nil {
 			return nil, fmt.Errorf("read %d employees: %w", len(refs), err)
 		}
-		for i, snap := range snaps {
+		for _, snap := range snaps {
 			if !snap.Exists() {
 				continue
 			}
 			var f employeeFields
 			if err := snap.DataTo(&f); err != nil {
-				return nil, fmt.Errorf("decode employee %d of %d: %w", start+i+1, len(phones), err)
+				return nil, fmt.Errorf("decode an employee: %w", err)
 			}
 			found[snap.Ref.ID] = employeeOf(snap.Ref.ID, f)
 		}
@@ -106,24 +98,15 @@ func (s *Store) employeesOf(ctx context.Context, phones []string) (map[string]ro
 // Lookup returns the employee stored under phone (E.164) and true, or false
 // when there is none, in one document read.
 func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool, error) {
-	doc, err := s.employeeDoc(phone)
-	if err != nil {
-		// No document can have this id, so no employee has this phone; the
-		// context is still honoured, as for any other look-up.
-		if err := ctx.Err(); err != nil {
-			return roster.Employee{}, false, fmt.Errorf("look up an employee: %w", err)
-		}
-		return roster.Employee{}, false, nil
+	found, err := map[string]roster.Employee{}, ctx.Err()
+	if err == nil && validDocID(phone) { // no document has another id
+		found, err = s.employeesOf(ctx, []string{phone})
 	}
-	var f employeeFields
-	found, err := get(ctx, doc, &f)
 	if err != nil {
 		return roster.Employee{}, false, fmt.Errorf("look up an employee: %w", err)
 	}
-	if !found {
-		return roster.Employee{}, false, nil
-	}
-	return employeeOf(phone, f), true, nil
+	e, ok := found[phone]
+	return e, ok, nil
 }
 
 func employeeOf(id string, f employeeFields) roster.Employee {

@@ -39,9 +39,9 @@ func TestLeaseAcrossInstances(t *testing.T) {
 	if err := one.AcquireLease(ctx, "instance-1", 10*time.Minute); err != nil {
 		t.Fatalf("instance 1: AcquireLease: %v", err)
 	}
-	snap, err := one.leaseDoc().Get(ctx)
+	snap, err := one.client.Doc(leaseDoc).Get(ctx)
 	if err != nil {
-		t.Fatalf("read %s/%s: %v", locksCollection, syncLockDoc, err)
+		t.Fatalf("read %s: %v", leaseDoc, err)
 	}
 	want := map[string]any{
 		"holder":      "instance-1",
@@ -71,9 +71,9 @@ func TestLeaseAcrossInstances(t *testing.T) {
 	if err := two.ReleaseLease(ctx, "instance-2"); err != nil {
 		t.Fatalf("instance 2: late ReleaseLease: %v", err)
 	}
-	snap, err = one.leaseDoc().Get(ctx)
+	snap, err = one.client.Doc(leaseDoc).Get(ctx)
 	if err != nil {
-		t.Fatalf("read %s/%s after a late release: %v", locksCollection, syncLockDoc, err)
+		t.Fatalf("read %s after a late release: %v", leaseDoc, err)
 	}
 	if got := snap.Data()["holder"]; got != "instance-1" {
 		t.Errorf("holder after instance 2's late release = %v, want instance-1", got)

@@ -24,17 +24,14 @@ const (
 	shardTarget = 10_000
 )
 
-type manifestFields struct {
-	Entries string `firestore:"entries"`
-}
-
-func shardsFor(n int) int { return max(1, (n+shardTarget-1)/shardTarget) }
-
-// keepShards reports whether shards still suits n entries: resharding
-// rewrites every shard, so it waits until a shard would be half again too
-// full, or a third as full as intended.
-func keepShards(shards, n int) bool {
-	return shards > 0 && n <= shards*shardTarget*3/2 && (shards == 1 || n >= shards*shardTarget/3)
+// shardsFor returns how many shards suit n entries: shards while it still
+// does, since resharding rewrites every shard, until a shard would be half
+// again too full, or a third as full as intended.
+func shardsFor(shards, n int) int {
+	if shards > 0 && n <= shards*shardTarget*3/2 && (shards == 1 || n >= shards*shardTarget/3) {
+		return shards
+	}
+	return max(1, (n+shardTarget-1)/shardTarget)
 }
 
 func shardOf(phone string, shards int) int {
@@ -47,25 +44,34 @@ func (s *Store) manifestDoc(shards, i int) *gfs.DocumentRef {
 	return s.client.Collection(manifestCollection).Doc(fmt.Sprintf("%d-%d", shards, i))
 }
 
-func encodeShards(hashes map[string]string, shards int) []string {
-	parts := make([][]string, shards)
+// manifestOps returns the writes that make the manifest hold hashes in
+// shards documents: the shards whose entries differ from raw (as read from
+// oldShards documents; nil when the manifest is rebuilt), and the deletes
+// of the old shards when their number changed.
+func (s *Store) manifestOps(hashes map[string]string, shards, oldShards int, raw []string) []op {
+	entries := make([]strings.Builder, shards)
 	for _, phone := range slices.Sorted(maps.Keys(hashes)) {
-		i := shardOf(phone, shards)
-		parts[i] = append(parts[i], phone+" "+hashes[phone]+"\n")
+		entries[shardOf(phone, shards)].WriteString(phone + " " + hashes[phone] + "\n")
 	}
-	out := make([]string, shards)
-	for i, lines := range parts {
-		out[i] = strings.Join(lines, "")
+	var ops []op
+	for i := range entries {
+		if e := entries[i].String(); shards != oldShards || raw == nil || raw[i] != e {
+			ops = append(ops, op{doc: s.manifestDoc(shards, i), data: map[string]any{"entries": e}})
+		}
 	}
-	return out
+	if oldShards != shards {
+		for i := range oldShards {
+			ops = append(ops, op{doc: s.manifestDoc(oldShards, i)})
+		}
+	}
+	return ops
 }
 
 // errNoManifest means the manifest is missing or damaged: the employee
 // documents are read instead, and the next Apply writes it again whole.
 var errNoManifest = errors.New("no usable manifest")
 
-// readShards reads the manifest's shards documents into hashes, and
-// returns each document's entries as read.
+// readShards returns the manifest's hashes, and each document's entries.
 func (s *Store) readShards(ctx context.Context, shards int) (map[string]string, []string, error) {
 	refs := make([]*gfs.DocumentRef, shards)
 	for i := range refs {
@@ -78,12 +84,12 @@ func (s *Store) readShards(ctx context.Context, shards int) (map[string]string, 
 	hashes := map[string]string{}
 	raw := make([]string, shards)
 	for i, snap := range snaps {
-		var f manifestFields
-		if !snap.Exists() || snap.DataTo(&f) != nil {
+		entries, ok := snap.Data()["entries"].(string)
+		if !ok {
 			return nil, nil, errNoManifest
 		}
-		raw[i] = f.Entries
-		for line := range strings.Lines(f.Entries) {
+		raw[i] = entries
+		for line := range strings.Lines(entries) {
 			phone, hash, ok := strings.Cut(strings.TrimSuffix(line, "\n"), " ")
 			if !ok || shardOf(phone, shards) != i {
 				return nil, nil, errNoManifest
@@ -94,60 +100,38 @@ func (s *Store) readShards(ctx context.Context, shards int) (map[string]string, 
 	return hashes, raw, nil
 }
 
-// index returns meta/directory with meta/pending, every stored employee's
-// content hash as the documents hold them, and the manifest's documents as
-// read (nil when the manifest must be written again whole). The manifest
-// may lag the documents of the phones an unfinished Apply left pending, so
-// those are read too (replication.Pending.Settle); every document is,
-// instead, when the manifest cannot be read or the pending phones were too
-// many to list.
+// index returns meta/directory, every employee's content hash as the
+// documents hold them, and the manifest's documents as read (nil when it
+// must be written again whole): the manifest, settled with the documents of
+// the pending phones it may lag, or else every document.
 func (s *Store) index(ctx context.Context) (state, map[string]string, []string, error) {
 	st, err := s.readState(ctx)
-	if err == nil {
-		err = s.readPending(ctx, &st)
-	}
 	if err != nil {
 		return state{}, nil, nil, err
 	}
-	hashes, raw, err := map[string]string{}, []string(nil), errNoManifest
 	if !st.pending.All {
-		hashes, raw, err = s.readShards(ctx, st.Shards)
-	}
-	if errors.Is(err, errNoManifest) {
-		hashes, err = s.storedHashes(ctx, nil)
-		return st, hashes, nil, err
-	}
-	if err == nil && st.Pending {
-		var stored map[string]string
-		if stored, err = s.storedHashes(ctx, st.pending.Phones); err == nil {
-			hashes = st.pending.Settle(hashes, stored)
+		hashes, raw, err := s.readShards(ctx, st.Shards)
+		if err == nil && st.Pending {
+			var found map[string]roster.Employee
+			if found, err = s.employeesOf(ctx, st.pending.Phones); err == nil {
+				st.pending.Settle(hashes, found)
+			}
+		}
+		if !errors.Is(err, errNoManifest) {
+			return st, hashes, raw, err
 		}
 	}
-	return st, hashes, raw, err
+	hashes, err := s.allHashes(ctx)
+	return st, hashes, nil, err
 }
 
-// storedHashes returns the content hash of the employee documents of
-// phones that exist; of every employee document when phones is nil.
-func (s *Store) storedHashes(ctx context.Context, phones []string) (map[string]string, error) {
+func (s *Store) allHashes(ctx context.Context) (map[string]string, error) {
 	hashes := map[string]string{}
-	if phones == nil {
-		err := s.eachEmployee(ctx, func(e roster.Employee) error {
-			hashes[e.Phone] = e.Hash()
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		return hashes, nil
-	}
-	found, err := s.employeesOf(ctx, phones)
-	if err != nil {
-		return nil, fmt.Errorf("read the pending employees: %w", err)
-	}
-	for phone, e := range found {
-		hashes[phone] = e.Hash()
-	}
-	return hashes, nil
+	err := s.eachEmployee(ctx, func(e roster.Employee) error {
+		hashes[e.Phone] = e.Hash()
+		return nil
+	})
+	return hashes, err
 }
 
 // Hashes returns the content hash of every stored employee, by phone, from
@@ -155,8 +139,5 @@ func (s *Store) storedHashes(ctx context.Context, phones []string) (map[string]s
 // interrupted Apply left pending.
 func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	_, hashes, _, err := s.index(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read employee hashes: %w", err)
-	}
-	return hashes, nil
+	return hashes, err
 }

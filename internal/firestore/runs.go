@@ -2,10 +2,9 @@ package firestore
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	gfs "cloud.google.com/go/firestore"
@@ -17,15 +16,12 @@ import (
 // commit well under 500 writes however long a history it finds.
 const maxPrunesPerRun = 200
 
-// runIDLayout starts a sync_runs document id: the run's start in UTC, at a
-// fixed width and to the microsecond Firestore keeps of started_at, so that
-// ids sort as the history is queried. A random suffix keeps two runs
-// starting at the same instant apart.
+// runIDLayout starts a sync_runs id: the run's start in UTC, at a fixed
+// width and to the microsecond Firestore keeps of started_at, so that ids
+// sort as the history does; a random suffix keeps apart two runs that
+// start at the same instant. The history is ordered by started_at, whose
+// automatic index breaks ties by id.
 const runIDLayout = "2006-01-02T15:04:05.000000Z"
-
-// startedField orders the history: the automatic single-field index serves
-// it descending, ties broken by id, which a scan of ids alone cannot.
-const startedField = "started_at"
 
 // runFields is a sync_runs document: the report as JSON, plus the fields an
 // operator filters and sorts on in the console.
@@ -56,11 +52,7 @@ func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	if err != nil {
 		return fmt.Errorf("record the sync run: encode the report: %w", err)
 	}
-	suffix := make([]byte, 4)
-	if _, err := rand.Read(suffix); err != nil {
-		return fmt.Errorf("record the sync run: random run id: %w", err)
-	}
-	id := r.StartedAt.Truncate(time.Microsecond).Format(runIDLayout) + "-" + hex.EncodeToString(suffix)
+	id := fmt.Sprintf("%s-%08x", r.StartedAt.Truncate(time.Microsecond).Format(runIDLayout), rand.Uint32())
 	finished := r.Finished()
 	ops := []op{{doc: s.client.Collection(runsCollection).Doc(id), data: &runFields{
 		StartedAt: r.StartedAt, FinishedAt: finished, DurationMS: r.DurationMS,
@@ -68,7 +60,7 @@ func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 		Refused: r.Refused, DryRun: r.DryRun, Failed: r.Error != "", Report: string(report),
 	}}}
 	if r.Applied() {
-		ops = append(ops, op{doc: s.metaDoc(), merge: true,
+		ops = append(ops, op{doc: s.client.Doc(metaDoc),
 			data: map[string]any{"last_sync": finished, "last_run": id, "updated_at": gfs.ServerTimestamp}})
 	}
 	if err := s.commit(ctx, ops); err != nil {
@@ -93,7 +85,7 @@ func (s *Store) pruneRuns(ctx context.Context) error {
 	if extra <= 0 {
 		return nil
 	}
-	old, err := runs.OrderBy(startedField, gfs.Asc).Limit(extra).Select().Documents(ctx).GetAll()
+	old, err := runs.OrderBy("started_at", gfs.Asc).Limit(extra).Select().Documents(ctx).GetAll()
 	if err != nil {
 		return fmt.Errorf("list old runs: %w", err)
 	}
@@ -112,7 +104,7 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]rostersync.Report, error
 	if err := rostersync.CheckRunsLimit(limit); err != nil {
 		return nil, err
 	}
-	snaps, err := s.client.Collection(runsCollection).OrderBy(startedField, gfs.Desc).Limit(limit).Select("report").Documents(ctx).GetAll()
+	snaps, err := s.client.Collection(runsCollection).OrderBy("started_at", gfs.Desc).Limit(limit).Select("report").Documents(ctx).GetAll()
 	if err != nil {
 		return nil, fmt.Errorf("read the sync history: %w", s.diagnosed(err))
 	}

@@ -3,8 +3,8 @@
 // per employee whose id is the E.164 phone; every content hash in a few
 // "manifest" documents, which a sync reads instead of every employee;
 // "meta/directory" (digest, last sync, version and recent changes: one read
-// per instance check); "meta/pending" while an Apply of several commits is
-// under way (docs/replication.md); the last 50 "sync_runs"; and the sync
+// per instance check; the pending phones while an Apply of several commits
+// is under way: docs/replication.md); the last 50 "sync_runs"; and the sync
 // lease ("locks/sync").
 //
 // The library honours FIRESTORE_EMULATOR_HOST, so the same code runs
@@ -27,13 +27,12 @@ import (
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-// Collection and document names of the layout.
+// The collections and documents of the layout.
 const (
 	employeesCollection = "employees"
 	runsCollection      = "sync_runs"
-	metaCollection      = "meta"
-	locksCollection     = "locks"
-	syncLockDoc         = "sync"
+	metaDoc             = "meta/directory"
+	leaseDoc            = "locks/sync"
 )
 
 // errBadPhone refuses a phone that cannot be a Firestore document id.
@@ -42,17 +41,13 @@ var errBadPhone = errors.New("phone cannot be a Firestore document id")
 // Store is the directory kept in one Firestore database. It is safe for
 // concurrent use.
 type Store struct {
-	client *gfs.Client
-	// now stamps reports without a start time and decides when a lease has
-	// expired; tests replace it.
-	now func() time.Time
-	// project and database name the database in diagnoses (diagnose.go).
-	project, database string
-	// beforeCommit, when set, runs before each commit, and its error fails
-	// that commit: the seam through which tests cut an Apply short.
-	beforeCommit func(ctx context.Context) error
-	// writesPerCommit is maxWritesPerCommit; tests lower it so that a small
-	// change takes as many commits as a large one.
+	client            *gfs.Client
+	now               func() time.Time // stamps reports, decides a lease's expiry
+	project, database string           // for diagnoses
+	// Tests cut an Apply short with beforeCommit, whose error fails a
+	// commit, and lower writesPerCommit, so that a small change takes as
+	// many commits as a large one.
+	beforeCommit    func(ctx context.Context) error
 	writesPerCommit int
 }
 
@@ -70,8 +65,9 @@ func Open(ctx context.Context, projectID, databaseID string, opts ...option.Clie
 	}
 	client, err := gfs.NewClientWithDatabase(ctx, projectID, databaseID, opts...)
 	if err != nil {
-		if noCredentials(err) {
-			err = &Diagnosis{kind: ErrUnauthenticated, cause: err, fix: credentialsFix}
+		// The auth library's "could not find default credentials" has no type.
+		if strings.Contains(err.Error(), "could not find default credentials") {
+			err = &Diagnosis{kind: errUnauthenticated, cause: err, fix: credentialsFix}
 		}
 		return nil, fmt.Errorf("open Firestore database %s of project %s: %w", databaseID, projectID, err)
 	}
@@ -84,16 +80,6 @@ func (s *Store) Close() error {
 		return fmt.Errorf("close Firestore: %w", err)
 	}
 	return nil
-}
-
-func (s *Store) metaDoc() *gfs.DocumentRef {
-	return s.client.Collection(metaCollection).Doc("directory")
-}
-func (s *Store) pendingDoc() *gfs.DocumentRef {
-	return s.client.Collection(metaCollection).Doc("pending")
-}
-func (s *Store) leaseDoc() *gfs.DocumentRef {
-	return s.client.Collection(locksCollection).Doc(syncLockDoc)
 }
 
 // get reads doc into v and reports whether it exists. A missing database
@@ -112,24 +98,8 @@ func get(ctx context.Context, doc *gfs.DocumentRef, v any) (bool, error) {
 	return true, nil
 }
 
-// employeeDoc returns the document of the employee with phone, or
-// errBadPhone when phone cannot name a document (E.164 phones always can).
-func (s *Store) employeeDoc(phone string) (*gfs.DocumentRef, error) {
-	if !validDocID(phone) {
-		return nil, errBadPhone
-	}
-	return s.client.Collection(employeesCollection).Doc(phone), nil
-}
-
 // validDocID reports whether id obeys Firestore's rules for document ids.
 func validDocID(id string) bool {
-	switch {
-	case id == "", id == ".", id == "..", len(id) > 1500:
-		return false
-	case !utf8.ValidString(id), strings.Contains(id, "/"):
-		return false
-	case len(id) >= 4 && strings.HasPrefix(id, "__") && strings.HasSuffix(id, "__"):
-		return false
-	}
-	return true
+	reserved := len(id) >= 4 && strings.HasPrefix(id, "__") && strings.HasSuffix(id, "__")
+	return id != "" && id != "." && id != ".." && len(id) <= 1500 && utf8.ValidString(id) && !strings.Contains(id, "/") && !reserved
 }

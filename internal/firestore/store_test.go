@@ -218,7 +218,7 @@ func TestRecordRunDocuments(t *testing.T) {
 		t.Errorf("run document (-want +got):\n%s", diff)
 	}
 
-	meta, err := s.metaDoc().Get(t.Context())
+	meta, err := s.client.Doc(metaDoc).Get(t.Context())
 	if err != nil {
 		t.Fatalf("read meta/directory: %v", err)
 	}
@@ -351,7 +351,7 @@ func TestWritesOnePerDocument(t *testing.T) {
 	puts = append(puts, last)
 	deletes := []string{es[7].Phone, "+821099990000", es[7].Phone}
 
-	ws, _, _, err := s.writes(puts, deletes)
+	ws, _, err := s.writes(puts, deletes)
 	if err != nil {
 		t.Fatalf("writes: %v", err)
 	}

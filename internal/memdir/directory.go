@@ -1,20 +1,14 @@
 // Package memdir is the employee directory held in memory: each instance's
 // copy of the store's directory, which answers the skills' look-ups with no
-// request to the store.
-//
-// The copy is refreshed at once after a sync this instance ran (Refresh),
-// and within about a check interval after another instance's: a check
-// reads the version and last sync time (one small read) and, when the
-// version moved, only the employees changed since, or all of them when the
-// copy is older than the store's change log. Requests start checks, in the
-// background and at most once an interval, because Cloud Run gives an
-// instance CPU only while it serves one; Watch adds a timer for when the
-// process has CPU between requests.
-//
-// When the store cannot be reached, the directory answers from the copy it
-// has and says so through Stale (/ready shows it). Until a copy is loaded,
-// Lookup fails with ErrNotLoaded, so that a skill answers "could not
-// decide" rather than "not an employee".
+// request to the store. A check reads the store's version (one small read)
+// and, when it moved, the employees changed since (docs/replication.md).
+// Requests start checks, in the background and at most once an interval,
+// because Cloud Run gives an instance CPU only while it serves one; Watch
+// adds a timer for when it has CPU between requests; Refresh checks at once
+// after a sync this instance ran. While the store cannot be reached the copy
+// keeps answering and Stale says so; until one is loaded, Lookup fails with
+// ErrNotLoaded, so that a skill answers "could not decide" rather than "not
+// an employee".
 package memdir
 
 import (
@@ -70,17 +64,11 @@ const StaleReason = "the directory store cannot be reached: answering from the d
 
 // Options tune a Directory; the zero value takes every default.
 type Options struct {
-	// Logger receives the loads and the store's changes of state; nil
-	// discards them.
-	Logger *slog.Logger
-	// LoadTimeout bounds one check (DefaultLoadTimeout).
-	LoadTimeout time.Duration
-	// CheckTimeout bounds a check's first read (DefaultCheckTimeout).
-	CheckTimeout time.Duration
-	// Now is the clock that decides when a check is due (time.Now).
-	Now func() time.Time
-	// After is how Watch waits for the next check (time.After).
-	After func(time.Duration) <-chan time.Time
+	Logger       *slog.Logger                         // the loads and the store's changes of state; nil discards them
+	LoadTimeout  time.Duration                        // bounds one check (DefaultLoadTimeout)
+	CheckTimeout time.Duration                        // bounds a check's first read (DefaultCheckTimeout)
+	Now          func() time.Time                     // decides when a check is due (time.Now)
+	After        func(time.Duration) <-chan time.Time // how Watch waits for the next check (time.After)
 }
 
 // Directory is the directory held in memory. It is safe for concurrent use:
@@ -100,23 +88,18 @@ type Directory struct {
 	version   string
 	lastSync  time.Time
 
-	// due is when the next lazy check may start, in Unix nanoseconds.
-	due atomic.Int64
+	due atomic.Int64 // when the next lazy check may start, in Unix nanoseconds
 	// checks runs one check at a time, shared by everyone who wants one
 	// meanwhile, so that copies are put in in the order they were read.
-	checks singleflight.Group
-	// failing is whether the last check could not reach the store.
-	failing atomic.Bool
+	checks  singleflight.Group
+	failing atomic.Bool // the last check could not reach the store
 }
 
 // New returns a Directory that copies store. Nothing is loaded until the
 // first Refresh, LastSync or Lookup.
 func New(store Store, o Options) *Directory {
-	d := &Directory{store: store, log: o.Logger, now: o.Now, after: o.After,
+	d := &Directory{store: store, log: cmp.Or(o.Logger, slog.New(slog.DiscardHandler)), now: o.Now, after: o.After,
 		loadTimeout: cmp.Or(o.LoadTimeout, DefaultLoadTimeout), checkTimeout: cmp.Or(o.CheckTimeout, DefaultCheckTimeout)}
-	if d.log == nil {
-		d.log = slog.New(slog.DiscardHandler)
-	}
 	if d.now == nil {
 		d.now = time.Now
 	}
@@ -152,11 +135,9 @@ func (d *Directory) copyState() (loaded bool, version string, lastSync time.Time
 // cannot be reached (Stale says so); with none, after a check, whose error
 // it returns, or the zero time if the store was never synced.
 func (d *Directory) LastSync(ctx context.Context) (time.Time, error) {
-	if loaded, _, last := d.copyState(); loaded {
+	if loaded, _, _ := d.copyState(); loaded {
 		d.maybeCheck()
-		return last, nil
-	}
-	if _, err := d.await(ctx); err != nil {
+	} else if _, err := d.await(ctx); err != nil {
 		return time.Time{}, err
 	}
 	_, _, last := d.copyState()

@@ -99,38 +99,34 @@ func (d *Directory) load(ctx context.Context) error {
 	if last.IsZero() {
 		return nil // never synced: nothing to load yet
 	}
+	var (
+		puts    []roster.Employee
+		removes []string
+	)
 	loaded, have, _ := d.copyState()
-	if loaded && have == version {
-		// Nothing changed, or a sync that changed nothing: a newer stamp.
-		d.data.Lock()
-		d.lastSync = last
-		d.data.Unlock()
-		return nil
-	}
-	if loaded {
-		var (
-			puts    []roster.Employee
-			removes []string
-		)
-		now, ok, err := d.store.Changes(ctx, have, func(e roster.Employee) { puts = append(puts, e) },
+	next, caughtUp := version, loaded && have == version // unchanged, or a sync that changed nothing: a newer stamp
+	if loaded && !caughtUp {
+		next, caughtUp, err = d.store.Changes(ctx, have, func(e roster.Employee) { puts = append(puts, e) },
 			func(phone string) { removes = append(removes, phone) })
 		if err != nil {
 			return fmt.Errorf("read the directory's changes: %w", err)
 		}
-		if ok {
-			d.data.Lock()
-			for _, e := range puts {
-				d.employees[e.Phone] = e
-			}
-			for _, phone := range removes {
-				delete(d.employees, phone)
-			}
-			d.version, d.lastSync = now, last
-			d.data.Unlock()
+	}
+	if caughtUp {
+		d.data.Lock()
+		for _, e := range puts {
+			d.employees[e.Phone] = e
+		}
+		for _, phone := range removes {
+			delete(d.employees, phone)
+		}
+		d.version, d.lastSync = next, last
+		d.data.Unlock()
+		if have != version {
 			d.log.Info("employee directory caught up", "written", len(puts), "removed", len(removes),
 				"last_sync", last.UTC().Format(time.RFC3339), "duration_ms", d.now().Sub(start).Milliseconds())
-			return nil
 		}
+		return nil
 	}
 	employees := map[string]roster.Employee{}
 	err = d.store.VisitEmployees(ctx, func(n int) { employees = make(map[string]roster.Employee, n) }, func(e roster.Employee) error {

@@ -2,8 +2,7 @@ package replication
 
 import (
 	"crypto/rand"
-	"encoding/hex"
-	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,24 +14,19 @@ import (
 // instances poll stays small; a reader further behind reloads everything.
 const maxLoggedPhones = 1000
 
-// ChangeLog is the directory's version and the recent changes that moved
-// it: an instance at an earlier version reads only the employees changed
-// since. Its zero value is a directory that was never changed.
+// ChangeLog is the directory's version and the phones the recent changes
+// wrote or removed: an instance at an earlier version reads only those
+// again. Its zero value is a directory that was never changed.
 type ChangeLog struct {
 	// Epoch is random, chosen at the first change, so that a store emptied
 	// and started again never matches old versions.
 	Epoch string `json:"epoch"`
-	// Seq counts the changes.
-	Seq int64 `json:"seq"`
-	// Entries are the latest changes, oldest first, with consecutive Seqs.
-	Entries []Change `json:"entries,omitempty"`
-}
-
-// Change is one change of the directory: the phones written and removed.
-type Change struct {
-	Seq     int64    `json:"seq"`
-	Put     []string `json:"put,omitempty"`
-	Deleted []string `json:"deleted,omitempty"`
+	// Seq counts the changes; a reader at From or later can catch up.
+	Seq  int64 `json:"seq"`
+	From int64 `json:"from"`
+	// Phones are the phones changed after From, each with the Seq of its
+	// last change.
+	Phones map[string]int64 `json:"phones,omitempty"`
 }
 
 // Version names the state the log has reached: "" before any change.
@@ -43,117 +37,85 @@ func (l ChangeLog) Version() string {
 	return l.Epoch + "-" + strconv.FormatInt(l.Seq, 10)
 }
 
-// Record moves the version for a change that wrote put and removed deleted,
-// dropping the oldest entries beyond what the log keeps; a change too large
-// to keep empties it.
-func (l *ChangeLog) Record(put, deleted []string) error {
-	if l.Epoch == "" {
-		b := make([]byte, 6)
-		if _, err := rand.Read(b); err != nil {
-			return fmt.Errorf("new directory epoch: %w", err)
-		}
-		l.Epoch = hex.EncodeToString(b)
+// reach is the earliest Seq a reader can catch up from: a log that lists no
+// phone (a change too large to keep, or a log an earlier rollcall wrote)
+// cannot tell what changed before its last.
+func (l ChangeLog) reach() int64 {
+	if len(l.Phones) == 0 {
+		return l.Seq
 	}
-	l.Seq++
-	if len(put)+len(deleted) > maxLoggedPhones {
-		l.Entries = nil
-		return nil
-	}
-	l.Entries = append(l.Entries, Change{Seq: l.Seq, Put: slices.Clone(put), Deleted: slices.Clone(deleted)})
-	n := 0
-	for _, c := range l.Entries {
-		n += len(c.Put) + len(c.Deleted)
-	}
-	for n > maxLoggedPhones {
-		n -= len(l.Entries[0].Put) + len(l.Entries[0].Deleted)
-		l.Entries = l.Entries[1:]
-	}
-	return nil
+	return l.From
 }
 
-// RecordAfter is Record where an interrupted Apply left p: the pending
-// phones, some changed while the version stood still, count as written, so
-// every reader reads each again. With p.All the log starts a new epoch
-// instead, and every reader reloads once.
-func (l *ChangeLog) RecordAfter(p Pending, put, deleted []string) error {
+// Record moves the version for a change of the phones of lists (written or
+// removed), forgetting the oldest changes beyond what the log keeps.
+func (l *ChangeLog) Record(lists ...[]string) {
+	if l.Epoch == "" {
+		l.Epoch = rand.Text()
+	}
+	l.From = l.reach()
+	l.Seq++
+	if l.Phones == nil {
+		l.Phones = map[string]int64{}
+	}
+	for _, phone := range slices.Concat(lists...) {
+		l.Phones[phone] = l.Seq
+	}
+	for len(l.Phones) > maxLoggedPhones {
+		l.From = slices.Min(slices.Collect(maps.Values(l.Phones)))
+		maps.DeleteFunc(l.Phones, func(_ string, seq int64) bool { return seq <= l.From })
+	}
+}
+
+// RecordAfter is Record of changed where an interrupted Apply left p: the
+// pending phones, some changed while the version stood still, count as
+// changed, so every reader reads each again. With p.All the log starts a
+// new epoch instead, and every reader reloads once.
+func (l *ChangeLog) RecordAfter(p Pending, changed []string) {
 	if p.All {
 		*l = ChangeLog{}
-		return l.Record(put, deleted)
 	}
-	seen := make(map[string]bool, len(put)+len(deleted))
-	for _, phone := range slices.Concat(put, deleted) {
-		seen[phone] = true
-	}
-	written := slices.Clone(put)
-	for _, phone := range p.Phones {
-		if !seen[phone] {
-			written = append(written, phone)
-		}
-	}
-	return l.Record(written, deleted)
+	l.Record(changed, p.Phones)
 }
 
-// Since returns the phones to read again and those removed after version, a
-// phone's last change winning; false when the log does not reach back to
-// version (another epoch, or too far behind).
-func (l ChangeLog) Since(version string) (put, deleted []string, ok bool) {
-	if version == l.Version() {
-		return nil, nil, true
-	}
-	epoch, seqText, found := strings.Cut(version, "-")
+// Since returns, sorted, the phones changed after version; false when the
+// log does not reach back to version (another epoch, or too far behind).
+func (l ChangeLog) Since(version string) (phones []string, ok bool) {
+	epoch, seqText, _ := strings.Cut(version, "-")
 	seq, err := strconv.ParseInt(seqText, 10, 64)
-	if !found || err != nil || epoch != l.Epoch || seq > l.Seq ||
-		len(l.Entries) == 0 || l.Entries[0].Seq > seq+1 {
-		return nil, nil, false
+	if err != nil || epoch != l.Epoch || seq < l.reach() || seq > l.Seq {
+		return nil, version == l.Version()
 	}
-	last := map[string]bool{} // phone → still stored after its last change
-	for _, c := range l.Entries {
-		if c.Seq <= seq {
-			continue
-		}
-		for _, p := range c.Put {
-			last[p] = true
-		}
-		for _, p := range c.Deleted {
-			last[p] = false
+	for phone, at := range l.Phones {
+		if at > seq {
+			phones = append(phones, phone)
 		}
 	}
-	for p, stored := range last {
-		if stored {
-			put = append(put, p)
-		} else {
-			deleted = append(deleted, p)
-		}
-	}
-	slices.Sort(put)
-	slices.Sort(deleted)
-	return put, deleted, true
+	slices.Sort(phones)
+	return phones, true
 }
 
 // CatchUp is a store's side of an instance's catch-up from version: visit
-// each employee written since (read returns those still stored) and remove
-// each phone removed, or written but no longer stored. It returns the
-// version that brings the reader to, and false, having called nothing,
-// when the log does not reach back to version.
+// each employee changed since that is still stored (read returns those)
+// and remove each other phone changed. It returns the version that brings
+// the reader to, and false, having called nothing, when the log does not
+// reach back to version.
 func (l ChangeLog) CatchUp(version string, read func(phones []string) (map[string]roster.Employee, error),
 	visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
-	put, deleted, ok := l.Since(version)
+	phones, ok := l.Since(version)
 	if !ok {
 		return "", false, nil
 	}
-	found, err := read(put)
+	found, err := read(phones)
 	if err != nil {
 		return "", false, err
 	}
-	for _, phone := range put {
+	for _, phone := range phones {
 		if e, ok := found[phone]; ok {
 			visit(e)
 		} else {
-			deleted = append(deleted, phone) // removed by a change whose record is not written yet
+			remove(phone)
 		}
-	}
-	for _, phone := range deleted {
-		remove(phone)
 	}
 	return l.Version(), true, nil
 }

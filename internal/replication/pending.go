@@ -3,6 +3,8 @@ package replication
 import (
 	"errors"
 	"slices"
+
+	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // ErrInterrupted means an Apply failed after some of its writes may have
@@ -14,21 +16,15 @@ var ErrInterrupted = errors.New("the apply was cut short after some of its write
 const MaxPendingPhones = 20_000
 
 // Pending is what a store keeps while an Apply that cannot be one atomic
-// write is under way: the phones it writes or removes, written before any
-// employee (added to, when one was left before) and cleared by the write
-// that ends it. Meanwhile the store's hashes may lag its employees for
-// these phones, so the next sync reads them from the employees (Settle)
-// and has every instance read them again (ChangeLog.RecordAfter). Its zero
-// value is "no Apply under way".
+// write is under way: the phones it writes or removes, whose employees the
+// store's hashes may lag (docs/replication.md). Its zero value is "no Apply
+// under way".
 type Pending struct {
 	// All is true when the phones were too many to list.
 	All bool `json:"all,omitempty"`
 	// Phones are the phones written or removed, sorted, no repeats.
 	Phones []string `json:"phones,omitempty"`
 }
-
-// Empty reports whether no Apply is under way.
-func (p Pending) Empty() bool { return !p.All && len(p.Phones) == 0 }
 
 // With returns p with the phones of lists added; All when they are more
 // than MaxPendingPhones.
@@ -46,18 +42,13 @@ func (p Pending) With(lists ...[]string) Pending {
 }
 
 // Settle makes hashes (phone → content hash, as the store's index holds
-// them) agree with stored, the hashes of the pending phones' employees that
-// exist (every employee's when p.All, which then is the answer).
-func (p Pending) Settle(hashes, stored map[string]string) map[string]string {
-	if p.All {
-		return stored
-	}
+// them) agree with stored, the pending phones' employees that exist.
+func (p Pending) Settle(hashes map[string]string, stored map[string]roster.Employee) {
 	for _, phone := range p.Phones {
-		if hash, ok := stored[phone]; ok {
-			hashes[phone] = hash
+		if e, ok := stored[phone]; ok {
+			hashes[phone] = e.Hash()
 		} else {
 			delete(hashes, phone)
 		}
 	}
-	return hashes
 }
