@@ -20,9 +20,9 @@ func check(ctx context.Context, args []string, cfg config.Config, stdout, _ io.W
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("%q: %w", args[0], err))
 	}
-	st, err := openStore(ctx, cfg.Store)
+	st, err := openStore(ctx, cfg.Store, false)
 	if err != nil {
-		return withCode(exitUsage, err)
+		return withCode(exitUsage, fmt.Errorf("open store %s: %w", cfg.Store, err))
 	}
 	defer st.Close()
 	ctx, cancel := context.WithTimeout(ctx, storeCheckTimeout)

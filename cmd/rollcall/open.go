@@ -8,6 +8,7 @@ import (
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/csv"
+	"github.com/rollcall/rollcall/internal/doctor"
 	"github.com/rollcall/rollcall/internal/firestore"
 	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/roster"
@@ -16,32 +17,32 @@ import (
 	"github.com/rollcall/rollcall/internal/xlsx"
 )
 
-// store is what the commands need of a store.
+// store is what the commands need of a store; openStore holds every store
+// adapter to it.
 type store interface {
 	rostersync.Store
-	doctorReads   // the doctor's and GET /internal/status's reads
+	doctor.Store  // the doctor's and GET /internal/status's reads
 	memdir.Store  // what the directory in memory reads
 	binding.Store // the bindings of verified Kakao users
 	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
+	Close() error
 }
 
-// Every store adapter must satisfy it.
-var (
-	_ store = (*bolt.Store)(nil)
-	_ store = (*firestore.Store)(nil)
-)
-
-// openStore opens the configured store.
-func openStore(ctx context.Context, c config.Store) (store, error) {
+// openStore opens the configured store; readOnly opens a bolt file
+// read-only, never creating it.
+func openStore(ctx context.Context, c config.Store, readOnly bool) (store, error) {
 	var s store
 	var err error
-	if c.Kind == config.StoreBolt {
-		s, err = bolt.Open(c.Path)
-	} else {
+	switch {
+	case c.Kind == config.StoreFirestore:
 		s, err = firestore.Open(ctx, c.Project, c.Database)
+	case readOnly:
+		s, err = bolt.OpenReadOnly(c.Path)
+	default:
+		s, err = bolt.Open(c.Path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", c, err)
+		return nil, err // not a typed nil
 	}
 	return s, nil
 }

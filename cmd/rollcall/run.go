@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -98,6 +99,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	log := logging.New(stderr, cfg.Log.Format, cfg.Log.Level).With("command", cmd)
 	return c(logging.WithLogger(ctx, log), args, cfg, stdout, stderr)
+}
+
+// writeJSON prints v as indented JSON, as --json does.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // parseFlags parses a command's flags, printing their errors to stderr; a

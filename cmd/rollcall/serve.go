@@ -31,9 +31,7 @@ const (
 	failedReloadWait = time.Second
 )
 
-// service is rollcall serve's object graph, built once at start-up: one
-// store, the directory held in memory that answers the skills, one sync
-// engine, one Kakao client shared by every request.
+// service is rollcall serve's object graph, built once at start-up.
 type service struct {
 	store     store
 	directory *memdir.Directory
@@ -53,9 +51,9 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, cfg.Store)
+	st, err := openStore(ctx, cfg.Store, false)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open store %s: %w", cfg.Store, err)
 	}
 	dir := memdir.New(st, memdir.Options{Logger: logging.FromContext(ctx), Now: now})
 	m := metrics.New()
@@ -67,7 +65,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		engine:    rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),
 		directory: dir,
 	})
-	kakaoCheck := doctorKakao(cfg.Kakao, cfg.CloudRun, kakaoOpts) // one probe client for every GET /internal/doctor
+	probe := kakaoProbe(cfg.Kakao, kakaoOpts) // one client for every GET /internal/doctor
 	syncRoutes, err := operator.New(operator.Config{
 		Token:    cfg.Sync.Token.Reveal(),
 		Invokers: cfg.Sync.Invokers,
@@ -76,7 +74,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		// The service's own source, store and identity: on Cloud Run only
 		// it can tell whether rollcall may read the sheet.
 		Doctor: func(ctx context.Context) doctor.Result {
-			return doctor.Run(ctx, doctorSetup(ctx, cfg, source, st, kakaoCheck))
+			return doctor.Run(ctx, doctorSetup(cfg, source, st, probe))
 		},
 	}, engine, st)
 	if err != nil {
@@ -106,8 +104,9 @@ func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	if err := checkSkillSecret(cfg); err != nil {
-		return withCode(exitUsage, err)
+	if cfg.SkillSecretMissing() {
+		return withCode(exitUsage, errors.New("ROLLCALL_SKILL_SECRET: not set, and this is Cloud Run (K_SERVICE is set): "+
+			"set the secret Open Builder sends, or set it to off to leave /kakao/* open on purpose"))
 	}
 	if *checkOnly {
 		fmt.Fprintf(stdout, "configuration ok\n%s", cfg.Describe())

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -43,16 +42,6 @@ func newSkills(cfg config.Config, opts kakao.ProfileOptions, dir verify.Director
 		hcfg.Clients = ratelimit.New(rate.Limit(c.ClientRateLimit), 2*c.ClientRateLimit, now)
 	}
 	return openbuilder.NewHandler(hcfg, m.WrapVerifier(verify.New(m.WrapProfiles(profiles), dir, vopts)))
-}
-
-// checkSkillSecret refuses to serve Cloud Run's public URL with open skill
-// endpoints that nobody declared open (ROLLCALL_SKILL_SECRET=off).
-func checkSkillSecret(cfg config.Config) error {
-	if cfg.CloudRun && cfg.Kakao.SkillSecret == "" && !cfg.Kakao.SkillOpen {
-		return errors.New("ROLLCALL_SKILL_SECRET: not set, and this is Cloud Run (K_SERVICE is set): " +
-			"set the secret Open Builder sends, or set it to off to leave /kakao/* open on purpose")
-	}
-	return nil
 }
 
 // warnOpenSkills says at start-up what an operator would want to know about

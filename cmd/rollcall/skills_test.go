@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -236,12 +237,11 @@ func TestSkillSecretOnCloudRun(t *testing.T) {
 		{map[string]string{"K_SERVICE": "rollcall", secretName: secret}, false},
 		{map[string]string{}, false}, // elsewhere: a warning only
 	} {
-		cfg, err := config.Load(func(k string) string { return tt.vars[k] })
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := checkSkillSecret(cfg); (err != nil) != tt.wantErr {
-			t.Errorf("%v: checkSkillSecret = %v, want error %v", tt.vars, err, tt.wantErr)
+		e := newTestEnv(t)
+		maps.Copy(e.vars, tt.vars)
+		code, _, errOut := e.run(t, "serve", "--check-config")
+		if refused := code == exitUsage && strings.Contains(errOut, secretName+": not set"); refused != tt.wantErr || (code != 0 && !refused) {
+			t.Errorf("%v: serve --check-config exit %d, stderr %q; want refused %v", tt.vars, code, errOut, tt.wantErr)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,9 +27,9 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg.Store)
+	st, err := openStore(ctx, cfg.Store, false)
 	if err != nil {
-		return err
+		return fmt.Errorf("open store %s: %w", cfg.Store, err)
 	}
 	defer st.Close()
 
@@ -38,9 +37,7 @@ func syncOnce(ctx context.Context, args []string, cfg config.Config, stdout, std
 	defer cancel()
 	report, err := rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...).Run(ctx, opts)
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if encErr := enc.Encode(report); encErr != nil {
+		if encErr := writeJSON(stdout, report); encErr != nil {
 			return fmt.Errorf("print the report: %w", encErr)
 		}
 	} else {

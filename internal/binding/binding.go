@@ -26,30 +26,25 @@ import (
 
 // Binding is what a store keeps for one bound Kakao user.
 type Binding struct {
-	// Phone is the employee's E.164 phone.
-	Phone string
-	// Person is who was verified (PersonOf): hashes, never a raw name or
-	// email.
-	Person string
+	Phone  string // the employee's E.164 phone
+	Person string // who was verified (PersonOf): hashes, never a raw name or email
 	// BoundAt is when the user was verified; ExpiresAt is when the binding
 	// stops counting.
 	BoundAt, ExpiresAt time.Time
 }
 
-// Store keeps bindings under their key (userkey.Of). The bolt and firestore stores
-// satisfy it; a sync that deletes an employee, or gives their phone to
-// another person, deletes their bindings too.
+// Store keeps bindings under their key (userkey.Of). The bolt and firestore
+// stores satisfy it; a sync that deletes an employee, or gives their phone
+// to another person, deletes their bindings too.
 type Store interface {
 	// PutBinding stores b under key, replacing any binding there, durably
-	// before it returns: one write, with no read before it. It does not
-	// check that an employee has b.Phone (the caller has just looked the
-	// phone up, and the gate checks the binding against the directory).
+	// before it returns: one write, with no read before it (the gate checks
+	// the binding against the directory).
 	PutBinding(ctx context.Context, key string, b Binding) error
 	// Binding returns the binding under key and true, or false when there
-	// is none; a miss is not an error.
+	// is none.
 	Binding(ctx context.Context, key string) (Binding, bool, error)
-	// DeleteBinding removes the binding under key; removing an absent one
-	// is not an error.
+	// DeleteBinding removes the binding under key, if any.
 	DeleteBinding(ctx context.Context, key string) error
 }
 

@@ -33,10 +33,6 @@ type cached struct {
 	at time.Time
 }
 
-func newCache(ttl time.Duration, max int) *cache {
-	return &cache{entries: map[[sha256.Size]byte]cached{}, ttl: ttl, max: max}
-}
-
 // get returns the binding cached under id, if it was cached less than ttl
 // before now.
 func (c *cache) get(id [sha256.Size]byte, now time.Time) (Binding, bool) {

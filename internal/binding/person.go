@@ -11,20 +11,16 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// A binding is to a person, not to a phone (contract, section 3): phones are
-// reissued, and a column sorted by mistake moves names away from their
-// phones. So a binding records who was verified, as PersonOf, and counts
-// only while SamePerson holds for the directory's employee at its phone.
-
 // personVersion prefixes what PersonOf returns, so that a later change of
 // the rule is told apart from another person.
 const personVersion = "p1"
 
 // PersonOf returns what identifies e as a person, for a binding to keep: a
-// hash of the name and one of the email (empty when e has none), each
-// salted with the phone so that a table of common names' hashes is no use.
-// It holds no raw name or email. Names are compared after NFKC, without
-// spaces or case, so that HR retyping "홍 길동" as "홍길동" is the same person.
+// binding is to a person, not to a phone (contract, section 3), as phones
+// are reissued and a sorted column moves names away from their phones. It
+// is a hash of the name and one of the email (if any), each salted with the
+// phone so that a table of common names' hashes is no use. Names are
+// compared after NFKC, without spaces or case: "홍 길동" is "홍길동".
 func PersonOf(e roster.Employee) string {
 	// Appended: one allocation where concatenating took six, 1.3 instead of
 	// 4.8 µs (BenchmarkPersonOf); every bind and gate computes it.

@@ -22,10 +22,11 @@ const (
 	// (about 250 bytes each, 5 MB): a rush of 500 new users a second binds
 	// 7,500 in a CacheTTL; at saturation (5,000 a second) the newest stay.
 	DefaultMaxCached = 20_000
-	// DefaultStoreTimeout bounds one read or write of the store, well
-	// inside Kakao's 5 s skill timeout.
-	DefaultStoreTimeout = 2 * time.Second
 )
+
+// storeTimeout bounds one read or write of the store, well inside Kakao's
+// 5 s skill timeout.
+const storeTimeout = 2 * time.Second
 
 // rebindAfter bounds how old a binding this instance holds may be for
 // verifying its user again not to rewrite it (at most half the TTL): the
@@ -35,10 +36,9 @@ const rebindAfter = time.Hour
 // Options tune a Service. TTL is the binding's life (ROLLCALL_BINDING_TTL);
 // 0 turns bindings off. The other zero values take the defaults.
 type Options struct {
-	TTL          time.Duration
-	CacheTTL     time.Duration
-	MaxCached    int
-	StoreTimeout time.Duration
+	TTL       time.Duration
+	CacheTTL  time.Duration
+	MaxCached int
 	// Now is the clock that stamps and expires bindings (time.Now).
 	Now func() time.Time
 }
@@ -46,30 +46,25 @@ type Options struct {
 // Service binds verified users, answers the gate and unbinds. It is safe
 // for concurrent use.
 type Service struct {
-	store   Store
-	dir     Directory
-	ttl     time.Duration
-	timeout time.Duration
-	now     func() time.Time
-	cache   *cache
-	reads   singleflight.Group
+	store Store
+	dir   Directory
+	ttl   time.Duration
+	now   func() time.Time
+	cache *cache
+	reads singleflight.Group
 }
 
 // New returns a Service that keeps bindings in store and checks them
 // against dir.
 func New(store Store, dir Directory, o Options) *Service {
-	now := o.Now
-	if now == nil {
-		now = time.Now
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{
-		store:   store,
-		dir:     dir,
-		ttl:     o.TTL,
-		timeout: cmp.Or(o.StoreTimeout, DefaultStoreTimeout),
-		now:     now,
-		cache:   newCache(cmp.Or(o.CacheTTL, DefaultCacheTTL), cmp.Or(o.MaxCached, DefaultMaxCached)),
-	}
+	return &Service{store: store, dir: dir, ttl: o.TTL, now: o.Now, cache: &cache{
+		entries: map[[sha256.Size]byte]cached{},
+		ttl:     cmp.Or(o.CacheTTL, DefaultCacheTTL),
+		max:     cmp.Or(o.MaxCached, DefaultMaxCached),
+	}}
 }
 
 // Enabled reports whether bindings are stored at all (TTL not off).
@@ -96,7 +91,7 @@ func (s *Service) Bind(ctx context.Context, userID string, e roster.Employee) er
 		return nil
 	}
 	b := Binding{Phone: e.Phone, Person: person, BoundAt: now, ExpiresAt: now.Add(s.ttl)}
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
 	if err := s.store.PutBinding(ctx, key, b); err != nil {
 		// What the store holds now is unknown: the next gate reads it. The
@@ -145,24 +140,25 @@ func (s *Service) Gate(ctx context.Context, userID string) (roster.Employee, boo
 // reads of one user share one request, which therefore runs under its own
 // deadline rather than the first caller's cancellation.
 func (s *Service) read(ctx context.Context, id [sha256.Size]byte, key string) (Binding, bool, error) {
+	type read struct {
+		b  Binding
+		ok bool
+	}
 	v, err, _ := s.reads.Do(key, func() (any, error) {
 		gen := s.cache.generation()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 		defer cancel()
 		b, ok, err := s.store.Binding(ctx, key)
-		if err != nil || !ok {
-			return (*Binding)(nil), err
+		if ok && err == nil {
+			s.cache.fill(id, b, s.now(), gen)
 		}
-		s.cache.fill(id, b, s.now(), gen)
-		return &b, nil
+		return read{b, ok}, err
 	})
-	if b, _ := v.(*Binding); err == nil && b != nil {
-		return *b, true, nil
-	}
 	if err != nil {
-		return Binding{}, false, fmt.Errorf("read a binding: %w", err)
+		return Binding{}, false, err
 	}
-	return Binding{}, false, nil
+	r := v.(read)
+	return r.b, r.ok, nil
 }
 
 // Unbind deletes userID's binding here and in the store; the other
@@ -173,11 +169,10 @@ func (s *Service) Unbind(ctx context.Context, userID string) error {
 		return fmt.Errorf("unbind: %w", ErrNoUser)
 	}
 	id, key := userKey(userID)
-	s.cache.drop(id)
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
 	err := s.store.DeleteBinding(ctx, key)
-	// A gate that read the store meanwhile may have cached the binding again.
+	// After the delete: a gate's read that began before it caches nothing.
 	s.cache.drop(id)
 	if err != nil {
 		return fmt.Errorf("unbind: %w", err)

@@ -20,20 +20,15 @@ func ParseTTL(s string) (time.Duration, error) {
 	if strings.EqualFold(s, "off") {
 		return 0, nil
 	}
-	var (
-		d   time.Duration
-		err error
-	)
+	const maxDays = int(MaxTTL / (24 * time.Hour))
+	d, err := time.ParseDuration(s)
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		var n int
 		n, err = strconv.Atoi(days)
-		if err == nil && n > 0 && n <= int(MaxTTL/(24*time.Hour)) {
-			d = time.Duration(n) * 24 * time.Hour
-		} else {
-			err = fmt.Errorf("want whole days from 1d to %dd", int(MaxTTL/(24*time.Hour)))
-		}
-	} else if d, err = time.ParseDuration(s); err == nil && (d <= 0 || d > MaxTTL) {
-		err = fmt.Errorf("want more than 0 and at most %dd", int(MaxTTL/(24*time.Hour)))
+		d = time.Duration(min(n, maxDays+1)) * 24 * time.Hour // min: a huge count must not overflow into range
+	}
+	if err == nil && (d <= 0 || d > MaxTTL) {
+		err = fmt.Errorf("want more than 0 and at most %dd", maxDays)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a binding TTL (a Go duration such as 720h, whole days such as 90d, or off): %w", s, err)

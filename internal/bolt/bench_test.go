@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/rollcall/rollcall/internal/bolt"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/storetest"
 )
 
@@ -18,7 +19,7 @@ func BenchmarkLookup(b *testing.B) {
 	}
 	defer s.Close()
 	es := storetest.People(10_000)
-	if err := s.Apply(b.Context(), es, nil); err != nil {
+	if _, err := s.ApplyPlan(b.Context(), rostersync.Plan{Added: es}); err != nil {
 		b.Fatal(err)
 	}
 	ctx := b.Context()
@@ -48,7 +49,7 @@ func BenchmarkApply10k(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		if err := s.Apply(ctx, es, nil); err != nil {
+		if _, err := s.ApplyPlan(ctx, rostersync.Plan{Added: es}); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -16,16 +15,11 @@ import (
 )
 
 // bindingsBucket maps a binding key's 32 bytes (userkey.Sum) to
-// encodeBinding's form. Against oldBindingsBucket's hex keys and JSON, it
-// takes half the pages and one branch level fewer at 100,000 bindings
-// (4,683 pages against 9,822): a rush of binds dirties fewer pages, and
-// the file and the pages it maps grow half as fast. No index by phone:
-// every bind would write it, while a sync with leavers scans instead.
+// encodeBinding's form: half the pages of hex keys and JSON, and one branch
+// level fewer at 100,000 bindings (4,683 pages against 9,822), so a rush of
+// binds dirties fewer pages. No index by phone: every bind would write it,
+// while a sync with leavers scans instead.
 const bindingsBucket = "bindings_v2"
-
-// oldBindingsBucket is where rollcall kept bindings before bindingsBucket;
-// Open moves them over (migrateBindings).
-const oldBindingsBucket = "bindings"
 
 var _ binding.Store = (*Store)(nil)
 
@@ -116,85 +110,25 @@ func (s *Store) DeleteBinding(ctx context.Context, key string) error {
 	return nil
 }
 
-// migrateBindings moves the bindings of a file an earlier rollcall wrote
-// into bindingsBucket, in Open's transaction, so that its users stay bound.
-func migrateBindings(tx *bbolt.Tx) error {
-	old := tx.Bucket([]byte(oldBindingsBucket))
-	if old == nil {
-		return nil
-	}
-	err := old.ForEach(func(k, v []byte) error {
-		var r struct {
-			Phone     string    `json:"phone"`
-			Person    string    `json:"person"`
-			BoundAt   time.Time `json:"bound_at"`
-			ExpiresAt time.Time `json:"expires_at"`
-		}
-		key, err := bindingKey(string(k))
-		var nv []byte
-		if err == nil {
-			err = json.Unmarshal(v, &r)
-		}
-		if err == nil {
-			nv, err = encodeBinding(binding.Binding(r))
-		}
-		if err == nil {
-			err = tx.Bucket([]byte(bindingsBucket)).Put(key, nv)
-		}
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("%w: a stored binding cannot be moved to its new form: %w", ErrCorrupt, err)
-	}
-	return tx.DeleteBucket([]byte(oldBindingsBucket))
-}
-
-// personChanges returns the puts whose phone the store holds for another
-// person (binding.SamePerson against the stored employee), keyed by phone,
-// read in Apply's transaction before the puts are written: the phones
-// whose bindings the sync revokes as it would a leaver's.
-func personChanges(employees *bbolt.Bucket, puts []roster.Employee) (map[string]roster.Employee, error) {
-	changed := map[string]roster.Employee{}
-	for _, e := range puts {
-		old, found, err := getEmployee(employees, e.Phone)
-		if err != nil {
-			return nil, err
-		}
-		old.Phone = e.Phone
-		if found && !binding.SamePerson(binding.PersonOf(old.Employee), e) {
-			changed[e.Phone] = e
-		}
-	}
-	return changed, nil
-}
-
-// revokeBindings removes, in Apply's transaction, every binding to a
-// deleted phone and every binding to a changed phone that is not to the
-// person now there, and returns how many it removed. It reads every
-// binding, and only when there is something to revoke.
-func revokeBindings(tx *bbolt.Tx, deletes []string, changed map[string]roster.Employee) (int, error) {
-	if len(deletes) == 0 && len(changed) == 0 {
+// revokeBindings removes, in Apply's transaction, the bindings to the
+// phones of revoke: every one when the phone's employee is nil (deleted),
+// else those not to that person. It reads every binding, and only when
+// there is something to revoke.
+func revokeBindings(tx *bbolt.Tx, revoke map[string]*roster.Employee) (int, error) {
+	if len(revoke) == 0 {
 		return 0, nil
-	}
-	leaving := make(map[string]bool, len(deletes))
-	for _, p := range deletes {
-		leaving[p] = true
 	}
 	b := tx.Bucket([]byte(bindingsBucket))
 	var keys [][]byte
 	err := b.ForEach(func(k, v []byte) error {
 		r, err := decodeBinding(v)
-		if err != nil {
-			return err
-		}
-		e, isChanged := changed[r.Phone]
-		if leaving[r.Phone] || isChanged && !binding.SamePerson(r.Person, e) {
+		if e, ok := revoke[r.Phone]; err == nil && ok && (e == nil || !binding.SamePerson(r.Person, *e)) {
 			keys = append(keys, bytes.Clone(k))
 		}
-		return nil
+		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("find the bindings of %d deleted and %d reissued phones: %w", len(deletes), len(changed), err)
+		return 0, fmt.Errorf("find the bindings of %d deleted or reissued phones: %w", len(revoke), err)
 	}
 	for _, k := range keys {
 		if err := b.Delete(k); err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/binding"
+	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/storetest"
 	"github.com/rollcall/rollcall/internal/userkey"
 )
@@ -26,7 +27,7 @@ func benchPutBindings(b *testing.B, parallelism, prefill int) {
 	}
 	defer s.Close()
 	es := storetest.People(10)
-	if err := s.Apply(b.Context(), es, nil); err != nil {
+	if _, err := s.ApplyPlan(b.Context(), rostersync.Plan{Added: es}); err != nil {
 		b.Fatal(err)
 	}
 	now, ctx := time.Now(), b.Context()

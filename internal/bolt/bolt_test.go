@@ -60,7 +60,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	if err := s.Apply(ctx, []roster.Employee{hong}, nil); err != nil {
+	if _, err := s.ApplyPlan(ctx, rostersync.Plan{Added: []roster.Employee{hong}}); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 	if err := s.RecordRun(ctx, report); err != nil {
@@ -247,13 +247,13 @@ func TestApplyIsAtomic(t *testing.T) {
 	t.Parallel()
 	s := open(t, filepath.Join(t.TempDir(), "rollcall.db"))
 	ctx := t.Context()
-	if err := s.Apply(ctx, []roster.Employee{hong}, nil); err != nil {
+	if _, err := s.ApplyPlan(ctx, rostersync.Plan{Added: []roster.Employee{hong}}); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 
 	kim := roster.Employee{Phone: "+821011112222", Name: "김", Row: 3}
 	noPhone := roster.Employee{Name: "전화없음", Row: 4}
-	if err := s.Apply(ctx, []roster.Employee{kim, noPhone}, []string{hong.Phone}); err == nil {
+	if _, err := s.ApplyPlan(ctx, rostersync.Plan{Added: []roster.Employee{kim, noPhone}, Deleted: []string{hong.Phone}}); err == nil {
 		t.Fatalf("Apply with an employee without a phone succeeded, want an error")
 	}
 
@@ -275,7 +275,7 @@ func TestVisitEmployees(t *testing.T) {
 	es := []roster.Employee{hong,
 		{Phone: "+821011112222", Name: "김", Department: "개발팀", Position: "사원", Row: 3},
 		{Phone: "+447911123456", Row: 4}}
-	if err := s.Apply(ctx, es, nil); err != nil {
+	if _, err := s.ApplyPlan(ctx, rostersync.Plan{Added: es}); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 	want := slices.SortedFunc(slices.Values(es), func(a, b roster.Employee) int { return strings.Compare(a.Phone, b.Phone) })
@@ -324,7 +324,7 @@ func TestClosedStoreFails(t *testing.T) {
 		t.Errorf("second Close: %v, want nil", err)
 	}
 	ctx := context.Background()
-	if err := s.Apply(ctx, []roster.Employee{hong}, nil); err == nil {
+	if _, err := s.ApplyPlan(ctx, rostersync.Plan{Added: []roster.Employee{hong}}); err == nil {
 		t.Errorf("Apply on a closed store succeeded")
 	}
 	if _, err := s.Hashes(ctx); err == nil {

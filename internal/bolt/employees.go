@@ -3,32 +3,19 @@ package bolt
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"go.etcd.io/bbolt"
 
+	"github.com/rollcall/rollcall/internal/binding"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
-
-// errNoPhone refuses an employee that has no key to be stored under.
-var errNoPhone = errors.New("employee has no phone")
 
 // record is how an employee is kept: its fields plus the hash a sync compares.
 type record struct {
 	roster.Employee
 	Hash string `json:"hash"`
-}
-
-// storedEmployee is what VisitEmployees decodes of a record: the phone is
-// its key, and the hash only for syncs.
-type storedEmployee struct {
-	Name       string `json:"name"`
-	Department string `json:"department"`
-	Position   string `json:"position"`
-	Email      string `json:"email"`
-	Row        int    `json:"row"`
 }
 
 // Hashes returns the content hash of every stored employee, keyed by phone.
@@ -47,28 +34,13 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 	return hashes, nil
 }
 
-// Apply is ApplyPlan of the plan that puts puts and deletes deletes.
-func (s *Store) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
-	_, err := s.ApplyPlan(ctx, rostersync.Plan{Added: puts, Deleted: deletes})
-	return err
-}
-
-// ApplyPlan writes the plan's puts and removes the employees whose phones
-// it deletes, with the bindings to those phones and to the phones it gives
-// to another person (revokeBindings), all in one transaction, and returns
-// how many bindings it revoked. Deleting a phone that is not stored is not
-// an error. It keeps the digest in step and, when it changes anything,
-// moves the directory's version with a record of the phones changed.
+// ApplyPlan applies p as rostersync.Store says, in one transaction: the
+// employees, the bindings it revokes (revokeBindings), the digest and, when
+// it changes anything, the change log.
 func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, err error) {
 	puts, deletes := p.Puts(), p.Deleted
-	if len(puts) == 0 && len(deletes) == 0 {
-		if digest, err := s.Digest(ctx); err != nil || digest != "" {
-			return 0, err // nothing to do, and the digest is kept
-		}
-	}
 	err = s.update(ctx, func(tx *bbolt.Tx) error {
-		meta := tx.Bucket([]byte(metaBucket))
-		b := tx.Bucket([]byte(employeesBucket))
+		meta, b := tx.Bucket([]byte(metaBucket)), tx.Bucket([]byte(employeesBucket))
 		digest, err := readDigest(meta)
 		if err != nil {
 			return err
@@ -76,47 +48,44 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 		// Full pages instead of bbolt's half-full split: a directory is read
 		// far more than written, and the file and a load's pages halve.
 		b.FillPercent = 1
-		changed, err := personChanges(b, puts)
-		if err != nil {
-			return err
-		}
-		// toggleOut takes phone's stored entry, if any, out of the digest.
-		toggleOut := func(phone string) error {
-			r, found, err := getEmployee(b, phone)
-			if found {
-				digest.Toggle(phone, r.Hash)
-			}
-			return err
-		}
-		var put []string
+		revoke := map[string]*roster.Employee{} // nil: every binding to the phone
+		put := make([]string, 0, len(puts))
 		for _, e := range puts {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if e.Phone == "" {
-				return fmt.Errorf("put the employee from sheet row %d: %w", e.Row, errNoPhone)
-			}
-			v, err := json.Marshal(record{Employee: e, Hash: e.Hash()})
+			old, found, err := getEmployee(b, e.Phone)
 			if err != nil {
-				return fmt.Errorf("encode the employee from sheet row %d: %w", e.Row, err)
-			}
-			if err := toggleOut(e.Phone); err != nil {
 				return err
 			}
-			if err := b.Put([]byte(e.Phone), v); err != nil {
+			if found {
+				digest.Toggle(e.Phone, old.Hash)
+				if !binding.SamePerson(binding.PersonOf(old.Employee), e) {
+					revoke[e.Phone] = &e
+				}
+			}
+			hash := e.Hash()
+			v, err := json.Marshal(record{Employee: e, Hash: hash})
+			if err == nil {
+				err = b.Put([]byte(e.Phone), v)
+			}
+			if err != nil {
 				return fmt.Errorf("put the employee from sheet row %d: %w", e.Row, err)
 			}
-			digest.Toggle(e.Phone, e.Hash())
+			digest.Toggle(e.Phone, hash)
 			put = append(put, e.Phone)
 		}
 		for _, phone := range deletes {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := toggleOut(phone); err != nil {
-				return err
+			old, found, err := getEmployee(b, phone)
+			if err == nil && found {
+				digest.Toggle(phone, old.Hash)
+				err = b.Delete([]byte(phone))
 			}
-			if err := b.Delete([]byte(phone)); err != nil {
+			revoke[phone] = nil
+			if err != nil {
 				return fmt.Errorf("delete an employee: %w", err)
 			}
 		}
@@ -126,7 +95,7 @@ func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, 
 		if len(puts) == 0 && len(deletes) == 0 {
 			return nil
 		}
-		if revoked, err = revokeBindings(tx, deletes, changed); err != nil {
+		if revoked, err = revokeBindings(tx, revoke); err != nil {
 			return err
 		}
 		return recordChange(meta, put, deletes)
@@ -158,26 +127,23 @@ func decodeRecord(v []byte) (record, error) {
 }
 
 // VisitEmployees tells size how many employees are stored, then calls
-// visit with every one, ordered by phone, in one read-only transaction,
-// and stops at the first error visit returns. The employees' strings are
-// copies: nothing refers to the transaction's memory after it.
+// visit with every one, ordered by phone, in one read-only transaction; it
+// stops at visit's first error. The employees' strings are copies.
 func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error {
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		size(tx.Bucket([]byte(employeesBucket)).Stats().KeyN)
 		i := 0
-		return tx.Bucket([]byte(employeesBucket)).ForEach(func(k, v []byte) error {
+		return tx.Bucket([]byte(employeesBucket)).ForEach(func(_, v []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			i++
-			var e storedEmployee
+			var e roster.Employee
 			if err := json.Unmarshal(v, &e); err != nil {
 				// The key is a phone number: it stays out of the error.
 				return fmt.Errorf("%w: stored employee %d cannot be decoded: %w", ErrCorrupt, i, err)
 			}
-			return visit(roster.Employee{
-				Phone: string(k), Name: e.Name, Department: e.Department, Position: e.Position, Email: e.Email, Row: e.Row,
-			})
+			return visit(e)
 		})
 	})
 	if err != nil {
@@ -186,14 +152,10 @@ func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func
 	return nil
 }
 
-// Lookup returns the employee stored under phone (E.164) and true, or false
-// when there is none. It reads one key in one read-only transaction.
-func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool, error) {
-	var (
-		r     record
-		found bool
-	)
-	err := s.view(ctx, func(tx *bbolt.Tx) (err error) {
+// Lookup returns the employee stored under phone (E.164) and true, or false.
+func (s *Store) Lookup(ctx context.Context, phone string) (e roster.Employee, found bool, err error) {
+	var r record
+	err = s.view(ctx, func(tx *bbolt.Tx) (err error) {
 		r, found, err = getEmployee(tx.Bucket([]byte(employeesBucket)), phone)
 		return err
 	})
@@ -203,11 +165,9 @@ func (s *Store) Lookup(ctx context.Context, phone string) (roster.Employee, bool
 	return r.Employee, found, nil
 }
 
-// Count returns how many employees the directory holds, from the bucket's
-// statistics: no employee is decoded.
-func (s *Store) Count(ctx context.Context) (int, error) {
-	var n int
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
+// Count returns how many employees the directory holds, decoding none.
+func (s *Store) Count(ctx context.Context) (n int, err error) {
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
 		n = tx.Bucket([]byte(employeesBucket)).Stats().KeyN
 		return nil
 	})

@@ -60,9 +60,8 @@ func recordChange(meta *bbolt.Bucket, put, deleted []string) error {
 
 // Digest returns the digest of the stored employees, reading one key ("" on
 // a file no Apply has written yet).
-func (s *Store) Digest(ctx context.Context) (string, error) {
-	var digest string
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
+func (s *Store) Digest(ctx context.Context) (digest string, err error) {
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
 		digest = string(tx.Bucket([]byte(metaBucket)).Get([]byte(digestKey)))
 		return nil
 	})
@@ -72,14 +71,9 @@ func (s *Store) Digest(ctx context.Context) (string, error) {
 	return digest, nil
 }
 
-// Status returns the directory's version and when it was last synced, in
-// one read-only transaction.
-func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
-	var (
-		version string
-		last    time.Time
-	)
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
+// Status returns the directory's version and when it was last synced.
+func (s *Store) Status(ctx context.Context) (version string, last time.Time, err error) {
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
 		meta := tx.Bucket([]byte(metaBucket))
 		l, err := readLog(meta)
 		if err != nil {
@@ -95,16 +89,10 @@ func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
 	return version, last, nil
 }
 
-// Changes reads what changed after version: visit gets each employee
-// written since, remove each phone removed. It returns the version that
-// brings the reader to, and false (having called nothing) when the change
-// log does not reach back to version.
-func (s *Store) Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (string, bool, error) {
-	var (
-		now string
-		ok  bool
-	)
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
+// Changes is replication.ChangeLog.CatchUp from version, reading the
+// employees written since in the same transaction.
+func (s *Store) Changes(ctx context.Context, version string, visit func(roster.Employee), remove func(phone string)) (now string, ok bool, err error) {
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
 		l, err := readLog(tx.Bucket([]byte(metaBucket)))
 		if err != nil {
 			return err
@@ -118,7 +106,6 @@ func (s *Store) Changes(ctx context.Context, version string, visit func(roster.E
 					return nil, err
 				}
 				if ok {
-					r.Phone = phone
 					found[phone] = r.Employee
 				}
 			}

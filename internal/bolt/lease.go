@@ -11,18 +11,9 @@ import (
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-// lease is the sync lease as the meta bucket keeps it, in JSON.
-type lease struct {
-	Holder     string    `json:"holder"`
-	AcquiredAt time.Time `json:"acquired_at"`
-	ExpiresAt  time.Time `json:"expires_at"`
-}
-
 // AcquireLease takes the sync lease for holder until ttl has passed on the
-// store's clock. It returns an error wrapping rostersync.ErrBusy while another
-// holder's lease is unexpired; an expired lease is taken over, and holder
-// re-acquiring its own lease extends it. A ttl that is not positive or an
-// empty holder is an error. bbolt's file lock keeps other processes out;
+// store's clock, as rostersync.TakeLease decides: ErrBusy while another
+// holder's lease is unexpired. bbolt's file lock keeps other processes out;
 // the lease keeps two syncs of one process apart.
 func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) error {
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
@@ -31,11 +22,11 @@ func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Durati
 		if err != nil {
 			return err
 		}
-		next, err := rostersync.TakeLease(rostersync.Lease(held), found, holder, s.now(), ttl)
+		next, err := rostersync.TakeLease(held, found, holder, s.now(), ttl)
 		if err != nil {
 			return err
 		}
-		v, err := json.Marshal(lease(next))
+		v, err := json.Marshal(next)
 		if err != nil {
 			return err
 		}
@@ -68,37 +59,22 @@ func (s *Store) ReleaseLease(ctx context.Context, holder string) error {
 // holds it, for `rollcall doctor`: a lease past its time was not released.
 func (s *Store) Lease(ctx context.Context) (l rostersync.Lease, found bool, err error) {
 	err = s.view(ctx, func(tx *bbolt.Tx) error {
-		if b := tx.Bucket([]byte(metaBucket)); b != nil {
-			var held lease
-			held, found, err = readLease(b)
-			l = rostersync.Lease(held)
-		}
+		l, found, err = readLease(tx.Bucket([]byte(metaBucket)))
 		return err
 	})
-	if err != nil {
-		return rostersync.Lease{}, false, err
-	}
-	return l, found, nil
+	return l, found, err
 }
 
 // readLease returns the lease kept in the meta bucket b and true, or false
 // when there is none.
-func readLease(b *bbolt.Bucket) (lease, bool, error) {
+func readLease(b *bbolt.Bucket) (rostersync.Lease, bool, error) {
+	var l rostersync.Lease
 	v := b.Get([]byte(leaseKey))
 	if v == nil {
-		return lease{}, false, nil
+		return l, false, nil
 	}
-	var l lease
 	if err := json.Unmarshal(v, &l); err != nil {
-		return lease{}, false, fmt.Errorf("%w: the sync lease cannot be read: %w", ErrCorrupt, err)
+		return l, false, fmt.Errorf("%w: the sync lease cannot be read: %w", ErrCorrupt, err)
 	}
 	return l, true, nil
-}
-
-// voidDeadLease deletes the sync lease found in the file when Open has it:
-// Open holds bbolt's file lock, which the system takes from a process when
-// it dies, so that lease is a sync killed mid-run, and waiting out its
-// expiry would refuse the next sync as "already running" with none running.
-func voidDeadLease(tx *bbolt.Tx) error {
-	return tx.Bucket([]byte(metaBucket)).Delete([]byte(leaseKey))
 }

@@ -16,15 +16,13 @@ import (
 // UTC, so that keys sort by start; a sequence number follows it.
 const runKeyLayout = "2006-01-02T15:04:05.000000000Z"
 
-// RecordRun keeps r in the run history and prunes the history to its 50
-// newest runs (by start time), in one transaction. A report without a start
-// time is stamped with the store's clock. When r was applied, the directory
-// is marked as synced at the run's end.
+// RecordRun keeps r in the history, pruned to its KeptRuns newest, and
+// when r was applied marks the directory synced at its end. A report
+// without a start time is stamped with the store's clock.
 func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 	if r.StartedAt.IsZero() {
 		r.StartedAt = s.now()
 	}
-	finished := r.Finished()
 	report, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("record the sync run: encode the report: %w", err)
@@ -39,13 +37,10 @@ func (s *Store) RecordRun(ctx context.Context, r rostersync.Report) error {
 		if err := runs.Put(key, report); err != nil {
 			return err
 		}
-		if err := prune(runs, rostersync.KeptRuns); err != nil {
+		if err := prune(runs, rostersync.KeptRuns); err != nil || !r.Applied() {
 			return err
 		}
-		if !r.Applied() {
-			return nil
-		}
-		return tx.Bucket([]byte(metaBucket)).Put([]byte(lastSyncKey), []byte(finished.UTC().Format(time.RFC3339Nano)))
+		return tx.Bucket([]byte(metaBucket)).Put([]byte(lastSyncKey), []byte(r.Finished().UTC().Format(time.RFC3339Nano)))
 	})
 	if err != nil {
 		return fmt.Errorf("record the sync run: %w", err)
@@ -72,14 +67,12 @@ func prune(b *bbolt.Bucket, keep int) error {
 	return nil
 }
 
-// Runs returns the reports of at most limit recorded runs, newest (latest
-// start) first. The history keeps the 50 newest runs.
-func (s *Store) Runs(ctx context.Context, limit int) ([]rostersync.Report, error) {
+// Runs returns the reports of at most limit recorded runs, newest first.
+func (s *Store) Runs(ctx context.Context, limit int) (reports []rostersync.Report, err error) {
 	if err := rostersync.CheckRunsLimit(limit); err != nil {
 		return nil, err
 	}
-	var reports []rostersync.Report
-	err := s.view(ctx, func(tx *bbolt.Tx) error {
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
 		c := tx.Bucket([]byte(runsBucket)).Cursor()
 		for k, v := c.Last(); k != nil && len(reports) < limit; k, v = c.Prev() {
 			var r rostersync.Report
@@ -96,14 +89,10 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]rostersync.Report, error
 	return reports, nil
 }
 
-// LastSync returns when the last recorded applied sync run finished, in
-// UTC, or the zero time when the store was never synced.
+// LastSync returns when the last applied sync finished, or zero.
 func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
 	_, last, err := s.Status(ctx)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read the last sync time: %w", err)
-	}
-	return last, nil
+	return last, err
 }
 
 // readLastSync returns the last sync time RecordRun keeps, or zero.

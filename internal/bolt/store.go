@@ -6,8 +6,9 @@
 // plus its content hash; "runs" keeps the last 50 sync reports, keyed by
 // start time; "meta" holds the last applied sync's end, the employees'
 // digest, the change log that carries the directory's version, and the sync
-// lease; bindingsBucket holds the bindings. bbolt locks the file, so a
-// second process gets ErrLocked instead of waiting forever.
+// lease; bindingsBucket holds the bindings (Open drops an earlier rollcall's
+// "bindings" bucket: its users verify once more). bbolt locks the file, so
+// a second process gets ErrLocked instead of waiting forever.
 package bolt
 
 import (
@@ -82,10 +83,13 @@ func Open(path string, opts ...Option) (*Store, error) {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
-		if err := migrateBindings(tx); err != nil {
+		if err := tx.DeleteBucket([]byte("bindings")); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 			return err
 		}
-		return voidDeadLease(tx)
+		// Open holds bbolt's file lock, which a process loses when it dies:
+		// a lease in the file is a sync killed mid-run, and waiting out its
+		// expiry would refuse the next sync with none running.
+		return tx.Bucket([]byte(metaBucket)).Delete([]byte(leaseKey))
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("prepare store file %s: %w", path, err), s.db.Close())

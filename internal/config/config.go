@@ -74,6 +74,12 @@ func (s Store) String() string {
 	return "firestore:" + s.Project
 }
 
+// SkillSecretMissing says serve must refuse to start: Cloud Run's public URL
+// with skill endpoints that nobody declared open (ROLLCALL_SKILL_SECRET=off).
+func (c Config) SkillSecretMissing() bool {
+	return c.CloudRun && c.Kakao.SkillSecret == "" && !c.Kakao.SkillOpen
+}
+
 // Kakao configures the skill endpoints and the profile look-up.
 type Kakao struct {
 	RESTAPIKey Secret
@@ -152,32 +158,29 @@ func Load(getenv func(string) string) (Config, error) {
 			AuthBlockID: l.blockID("ROLLCALL_AUTH_BLOCK_ID"),
 		},
 		CloudRun: l.str("K_SERVICE", "") != "",
-		Texts:    l.texts(),
-
+		Texts: Texts{
+			Verified:     l.text("ROLLCALL_TEXT_VERIFIED", true, MaxText),
+			NotEmployee:  l.text("ROLLCALL_TEXT_NOT_EMPLOYEE", false, MaxText),
+			NoProfile:    l.text("ROLLCALL_TEXT_NO_PROFILE", false, MaxText),
+			Undecided:    l.text("ROLLCALL_TEXT_UNDECIDED", false, MaxText),
+			GateVerified: l.text("ROLLCALL_TEXT_GATE_VERIFIED", true, MaxText),
+			NotVerified:  l.text("ROLLCALL_TEXT_NOT_VERIFIED", false, MaxText),
+			Unbound:      l.text("ROLLCALL_TEXT_UNBOUND", false, MaxText),
+			VerifyButton: l.text("ROLLCALL_TEXT_VERIFY_BUTTON", false, MaxButtonLabel),
+		},
 		FirestoreEmulator: l.str("FIRESTORE_EMULATOR_HOST", "") != "",
 	}
-	c.Kakao.SkillSecret, c.Kakao.SkillOpen = openIfOff(l.headerSecret("ROLLCALL_SKILL_SECRET"))
+	// ROLLCALL_SKILL_SECRET=off declares the endpoints open.
+	c.Kakao.SkillSecret = l.headerSecret("ROLLCALL_SKILL_SECRET")
+	if strings.EqualFold(c.Kakao.SkillSecret.Reveal(), "off") {
+		c.Kakao.SkillSecret, c.Kakao.SkillOpen = "", true
+	}
 	c.Source.Kind, c.Source.Sheet = l.source("ROLLCALL_SOURCE", c.Source.Location)
 	l.feedbackTab("ROLLCALL_FEEDBACK_TAB", c.Source)
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}
 	}
 	return c, nil
-}
-
-// texts reads the bot's words; the variables are named in this file, with
-// the others, for the deploy checks that read it.
-func (l *loader) texts() Texts {
-	return Texts{
-		Verified:     l.text("ROLLCALL_TEXT_VERIFIED", true, MaxText),
-		NotEmployee:  l.text("ROLLCALL_TEXT_NOT_EMPLOYEE", false, MaxText),
-		NoProfile:    l.text("ROLLCALL_TEXT_NO_PROFILE", false, MaxText),
-		Undecided:    l.text("ROLLCALL_TEXT_UNDECIDED", false, MaxText),
-		GateVerified: l.text("ROLLCALL_TEXT_GATE_VERIFIED", true, MaxText),
-		NotVerified:  l.text("ROLLCALL_TEXT_NOT_VERIFIED", false, MaxText),
-		Unbound:      l.text("ROLLCALL_TEXT_UNBOUND", false, MaxText),
-		VerifyButton: l.text("ROLLCALL_TEXT_VERIFY_BUTTON", false, MaxButtonLabel),
-	}
 }
 
 // Error lists every configuration problem.

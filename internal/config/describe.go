@@ -3,6 +3,7 @@ package config
 import (
 	"cmp"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -60,19 +61,22 @@ func (c Config) Settings() []Setting {
 		{"ROLLCALL_SYNC_INVOKERS", orUnset(strings.Join(c.Sync.Invokers, ","))},
 		{"ROLLCALL_SYNC_AUDIENCE", orUnset(c.Sync.Audience)},
 		{"ROLLCALL_MAX_DELETE_PERCENT", fmt.Sprint(c.Sync.MaxDeletePercent)},
-		{"ROLLCALL_BINDING_TTL", bindingTTL(c.Bindings.TTL)},
+		{"ROLLCALL_BINDING_TTL", showTTL(c.Bindings.TTL)},
 		{"ROLLCALL_AUTH_BLOCK_ID", orUnset(c.Bindings.AuthBlockID)},
 		{"ROLLCALL_LOG_FORMAT", string(c.Log.Format)},
 		{"ROLLCALL_LOG_LEVEL", c.Log.Level.String()},
 	}
 	for _, t := range c.Texts.Vars() {
-		out = append(out, Setting{t.Name, describeText(t.Value)})
+		if t.Value != "" {
+			t.Value = strconv.Quote(t.Value)
+		}
+		out = append(out, Setting{t.Name, cmp.Or(t.Value, "(default)")})
 	}
 	return out
 }
 
-// bindingTTL shows a binding TTL as ROLLCALL_BINDING_TTL takes it.
-func bindingTTL(d time.Duration) string {
+// showTTL shows a binding TTL as ROLLCALL_BINDING_TTL takes it.
+func showTTL(d time.Duration) string {
 	switch {
 	case d == 0:
 		return "off"
@@ -80,12 +84,4 @@ func bindingTTL(d time.Duration) string {
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
 	}
 	return d.String()
-}
-
-// describeText shows a text as Describe and doctor print it.
-func describeText(v string) string {
-	if v == "" {
-		return "(default)"
-	}
-	return fmt.Sprintf("%q", v)
 }

@@ -102,14 +102,6 @@ func (l *loader) limit(name string, def int) int {
 	return n
 }
 
-// openIfOff reads the skill secret: off declares the endpoints open.
-func openIfOff(s Secret) (Secret, bool) {
-	if strings.EqualFold(s.Reveal(), "off") {
-		return "", true
-	}
-	return s, false
-}
-
 func (l *loader) emails(name string) []string {
 	out := l.list(name, "")
 	for _, e := range out {
@@ -156,8 +148,8 @@ func (l *loader) store(name, def string) Store {
 // cloudID matches Google Cloud project and Firestore database ids.
 var cloudID = regexp.MustCompile(`^([a-z0-9-]{1,63}|\(default\))$`)
 
-// source reads the kind of the employee list and, for a Google Sheet, its
-// reference.
+// source reads the kind of the employee list and, for a Google Sheet (a URL
+// or a bare spreadsheet id), its reference.
 func (l *loader) source(name, loc string) (string, SheetRef) {
 	switch strings.ToLower(filepath.Ext(loc)) {
 	case ".csv":
@@ -168,12 +160,15 @@ func (l *loader) source(name, loc string) (string, SheetRef) {
 		l.fail(name, "%q: old .xls files are not supported; save it as .xlsx or .csv", loc)
 		return "", SheetRef{}
 	}
-	if isSheet(loc) {
-		ref, err := parseSheet(loc)
+	if strings.Contains(loc, "://") || strings.HasPrefix(strings.ToLower(loc), "docs.google.com/") {
+		ref, err := parseURL(loc)
 		if err != nil {
 			l.fail(name, "%v", err)
 		}
 		return SourceSheets, ref
+	}
+	if checkID(loc, minBareIDLen) == nil {
+		return SourceSheets, SheetRef{SpreadsheetID: loc}
 	}
 	l.fail(name, "%q is neither a Google Sheets URL or spreadsheet id nor a .csv or .xlsx file", loc)
 	return "", SheetRef{}
@@ -202,13 +197,8 @@ func (l *loader) logLevel(name string, def slog.Level) slog.Level {
 	return level
 }
 
-// bindingTTL reads ROLLCALL_BINDING_TTL.
 func (l *loader) bindingTTL(name string, def time.Duration) time.Duration {
-	v := l.str(name, "")
-	if v == "" {
-		return def
-	}
-	d, err := binding.ParseTTL(v)
+	d, err := binding.ParseTTL(l.str(name, showTTL(def)))
 	if err != nil {
 		l.fail(name, "%v", err)
 	}
@@ -236,23 +226,15 @@ const maxTabTitle = 100
 // employee list is read from.
 func (l *loader) feedbackTab(name string, src Source) {
 	tab := src.FeedbackTab
+	// A range that is not A1 notation names no tab here: the source reports it.
+	readFrom, _ := a1.Parse(src.Range)
 	switch {
 	case tab == "":
 	case src.Kind != SourceSheets:
 		l.fail(name, "a feedback tab needs a Google Sheets source; ROLLCALL_SOURCE is a %s file: unset %s", src.Kind, name)
 	case utf8.RuneCountInString(tab) > maxTabTitle:
 		l.fail(name, "a tab name is at most %d characters, this one %d", maxTabTitle, utf8.RuneCountInString(tab))
-	case src.Range != "" && rangeTab(src.Range) == tab:
+	case readFrom.Tab == tab:
 		l.fail(name, "%q is the tab ROLLCALL_SHEET_RANGE reads the employee list from: name another tab", tab)
 	}
-}
-
-// rangeTab is the tab an A1 range names ("직원 목록" in "'직원 목록'!A:Z"); a
-// range that is not A1 notation names none here: the source reports it.
-func rangeTab(rangeA1 string) string {
-	r, err := a1.Parse(rangeA1)
-	if err != nil {
-		return ""
-	}
-	return r.Tab
 }

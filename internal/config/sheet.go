@@ -31,42 +31,13 @@ const (
 
 var sheetIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]*$`)
 
-// parseSheet reads ROLLCALL_SOURCE as the URL HR copies from the browser, in
-// any of its shapes ("#gid=" or "?gid=", "/u/0/d/", without "/edit" or
-// "https://", with "?usp=sharing"), or as a bare spreadsheet id.
-func parseSheet(s string) (SheetRef, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return SheetRef{}, fmt.Errorf("%w: it is empty", errBadSheet)
-	}
-	if looksLikeURL(s) {
-		return parseURL(s)
-	}
-	if err := checkID(s, minBareIDLen); err != nil {
-		return SheetRef{}, err
-	}
-	return SheetRef{SpreadsheetID: s}, nil
-}
+// sheetPathRE finds the id in /spreadsheets/d/<id>/..., also below /u/<n>/ (a
+// signed-in user's index) and /a/<domain>/ (old Google Workspace links).
+var sheetPathRE = regexp.MustCompile(`^/(?:a/[^/]+/)?spreadsheets(?:/|$)(?:(?:u/\d+/)?d/([^/]*))?`)
 
-// isSheet reports whether s names a Google Sheet rather than a file: not a
-// .csv or .xlsx path, and a URL (parseSheet says what is wrong with it, if
-// anything) or a valid bare spreadsheet id.
-func isSheet(s string) bool {
-	s = strings.TrimSpace(s)
-	lower := strings.ToLower(s)
-	if strings.HasSuffix(lower, ".csv") || strings.HasSuffix(lower, ".xlsx") {
-		return false
-	}
-	if looksLikeURL(s) {
-		return true
-	}
-	return checkID(s, minBareIDLen) == nil
-}
-
-func looksLikeURL(s string) bool {
-	return strings.Contains(s, "://") || strings.HasPrefix(strings.ToLower(s), "docs.google.com/")
-}
-
+// parseURL reads the URL HR copies from the browser, in any of its shapes
+// ("#gid=" or "?gid=", "/u/0/d/", without "/edit" or "https://", with
+// "?usp=sharing").
 func parseURL(s string) (SheetRef, error) {
 	if !strings.Contains(s, "://") {
 		s = "https://" + s
@@ -81,11 +52,20 @@ func parseURL(s string) (SheetRef, error) {
 	if !strings.EqualFold(u.Hostname(), "docs.google.com") {
 		return SheetRef{}, fmt.Errorf("%w: the URL's host is %q, not docs.google.com", errBadSheet, u.Hostname())
 	}
-	id, err := idFromPath(u.Path)
-	if err != nil {
+	m := sheetPathRE.FindStringSubmatch(u.Path)
+	switch {
+	case m == nil:
+		return SheetRef{}, fmt.Errorf("%w: the URL's path does not start with /spreadsheets/", errBadSheet)
+	case m[1] == "":
+		return SheetRef{}, fmt.Errorf("%w: the URL has no /d/<spreadsheet id>", errBadSheet)
+	case m[1] == "e":
+		return SheetRef{}, fmt.Errorf("%w: a published-to-the-web link (/d/e/...) cannot be read through the API: "+
+			"copy the URL from the address bar while the sheet is open for editing", errBadSheet)
+	}
+	if err := checkID(m[1], 1); err != nil {
 		return SheetRef{}, err
 	}
-	ref := SheetRef{SpreadsheetID: id}
+	ref := SheetRef{SpreadsheetID: m[1]}
 
 	// The fragment is what the browser shows for the tab on screen; the
 	// query's gid is what Google put in a shared link. Prefer the fragment.
@@ -102,36 +82,6 @@ func parseURL(s string) (SheetRef, error) {
 		ref.GID, ref.HasGID = n, true
 	}
 	return ref, nil
-}
-
-// idFromPath finds the id in /spreadsheets/d/<id>/..., also below
-// /spreadsheets/u/<n>/ (a signed-in user's index) and /a/<domain>/ (old
-// Google Workspace links).
-func idFromPath(p string) (string, error) {
-	seg := strings.Split(strings.Trim(p, "/"), "/")
-	if len(seg) >= 2 && seg[0] == "a" {
-		seg = seg[2:]
-	}
-	if len(seg) == 0 || seg[0] != "spreadsheets" {
-		return "", fmt.Errorf("%w: the URL's path does not start with /spreadsheets/", errBadSheet)
-	}
-	seg = seg[1:]
-	if len(seg) >= 2 && seg[0] == "u" {
-		if _, err := strconv.Atoi(seg[1]); err == nil {
-			seg = seg[2:]
-		}
-	}
-	if len(seg) < 2 || seg[0] != "d" || seg[1] == "" {
-		return "", fmt.Errorf("%w: the URL has no /d/<spreadsheet id>", errBadSheet)
-	}
-	if seg[1] == "e" {
-		return "", fmt.Errorf("%w: a published-to-the-web link (/d/e/...) cannot be read through the API: "+
-			"copy the URL from the address bar while the sheet is open for editing", errBadSheet)
-	}
-	if err := checkID(seg[1], 1); err != nil {
-		return "", err
-	}
-	return seg[1], nil
 }
 
 func checkID(id string, minLen int) error {

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -42,11 +41,11 @@ func TestParseSheet(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := parseSheet(tt.in)
+			c, err := Load(env(map[string]string{"ROLLCALL_SOURCE": tt.in}))
 			if err != nil {
-				t.Fatalf("parseSheet: %v", err)
+				t.Fatalf("Load: %v", err)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(tt.want, c.Source.Sheet); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
@@ -58,8 +57,6 @@ func TestParseSheetRefuses(t *testing.T) {
 	tests := []struct {
 		in, wantInMessage string
 	}{
-		{"", "empty"},
-		{"   ", "empty"},
 		{"https://example.com/spreadsheets/d/" + sheetID + "/edit", "not docs.google.com"},
 		{"https://docs.google.com.evil.example/spreadsheets/d/" + sheetID, "not docs.google.com"},
 		{"ftp://docs.google.com/spreadsheets/d/" + sheetID, "scheme"},
@@ -72,18 +69,18 @@ func TestParseSheetRefuses(t *testing.T) {
 		{"https://docs.google.com/spreadsheets/d/" + sheetID + "/edit#gid=", "gid"},
 		{"https://docs.google.com/spreadsheets/d/bad.id/edit", "letters, digits"},
 		{"https://docs.google.com/spreadsheets/d/" + strings.Repeat("a", 129), "characters long"},
-		{"short", "characters long"},
-		{"employees", "characters long"},
-		{sheetID + "!", "letters, digits"},
-		{"직원목록직원목록직원목록직원목록직원목록직원목록", "letters, digits"},
+		{"short", "neither a Google Sheets URL or spreadsheet id"},
+		{"employees", "neither a Google Sheets URL or spreadsheet id"},
+		{sheetID + "!", "neither a Google Sheets URL or spreadsheet id"},
+		{"직원목록직원목록직원목록직원목록직원목록직원목록", "neither a Google Sheets URL or spreadsheet id"},
 		{"%zz://docs.google.com", "cannot be parsed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := parseSheet(tt.in)
-			if !errors.Is(err, errBadSheet) {
-				t.Fatalf("parseSheet = %+v, %v; want errBadSheet", got, err)
+			_, err := Load(env(map[string]string{"ROLLCALL_SOURCE": tt.in}))
+			if err == nil || !strings.Contains(err.Error(), "ROLLCALL_SOURCE: ") {
+				t.Fatalf("Load: %v; want an error naming ROLLCALL_SOURCE", err)
 			}
 			if !strings.Contains(err.Error(), tt.wantInMessage) {
 				t.Errorf("error %q does not say %q", err, tt.wantInMessage)
@@ -92,6 +89,8 @@ func TestParseSheetRefuses(t *testing.T) {
 	}
 }
 
+// TestIsSheet: what ROLLCALL_SOURCE reads as a Google Sheet, rather than a
+// file, even when it then says what is wrong with it.
 func TestIsSheet(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -113,8 +112,13 @@ func TestIsSheet(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			if got := isSheet(tt.in); got != tt.want {
-				t.Errorf("isSheet(%q) = %v, want %v", tt.in, got, tt.want)
+			c, err := Load(env(map[string]string{"ROLLCALL_SOURCE": tt.in}))
+			got := c.Source.Kind == SourceSheets
+			if err != nil {
+				got = !strings.Contains(err.Error(), "neither")
+			}
+			if got != tt.want {
+				t.Errorf("ROLLCALL_SOURCE=%q read as a sheet: %v (%v), want %v", tt.in, got, err, tt.want)
 			}
 		})
 	}

@@ -1,17 +1,18 @@
 // Package doctor checks a rollcall set-up, changing nothing anywhere: the
 // configuration, the Google identity, the sheet (header, rows, what a sync
 // would do), the feedback tab, the store, Kakao's key and the endpoints'
-// protection (CONTRACT.md section 6). It declares the interfaces it needs of
-// the adapters, which the wiring passes in a Setup. No line it writes holds
-// a phone number, a name, an email, a key or a cell's content.
+// protection (CONTRACT.md section 6). It reads the configuration itself and
+// declares what it needs of the adapters, which the wiring passes in a
+// Setup. No line it writes holds a phone number, a name, an email, a key or
+// a cell's content.
 package doctor
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -25,15 +26,7 @@ const (
 	Fail Status = "fail"
 )
 
-func (s Status) rank() int {
-	switch s {
-	case Fail:
-		return 2
-	case Warn:
-		return 1
-	}
-	return 0
-}
+func (s Status) rank() int { return slices.Index([]Status{OK, Warn, Fail}, s) }
 
 // The checks' names, as the contract has them.
 const (
@@ -93,13 +86,6 @@ func (r Result) WriteText(w io.Writer) error {
 	return nil
 }
 
-// WriteJSON prints the result as JSON.
-func (r Result) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
-
 // Deadlines of the checks that call out: a doctor that hangs diagnoses nothing.
 const (
 	sourceTimeout = 2 * time.Minute // a Sheets read, retries on quota included
@@ -118,11 +104,12 @@ func Run(ctx context.Context, s Setup) Result {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	checks := append([]Check{configCheck(s), identityCheck(s)}, sheetChecks(ctx, s)...)
-	if s.Feedback != nil {
+	checks := append([]Check{configCheck(s.Config), identityCheck(ctx, s)}, sheetChecks(ctx, s)...)
+	if s.CheckFeedback != nil {
 		checks = append(checks, feedbackCheck(ctx, s))
 	}
-	checks = append(checks, storeCheck(ctx, s), kakaoCheck(ctx, s.Kakao), protectionCheck(s.Protection), textsCheck(s.Texts))
+	checks = append(checks, storeCheck(ctx, s), kakaoCheck(ctx, s.Config, s.KakaoProbe),
+		protectionCheck(s.Config), textsCheck(s.Config.Texts.Vars()))
 	for _, c := range checks {
 		r.add(c)
 	}

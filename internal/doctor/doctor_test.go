@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rollcall/rollcall/internal/config"
+	"github.com/rollcall/rollcall/internal/origin"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
@@ -22,27 +24,27 @@ type rowsSource struct {
 
 func (s rowsSource) Rows(context.Context) ([][]string, error) { return s.rows, s.err }
 
-// fakeStore is a hand-written Store holding hashes.
+// fakeStore is a hand-written Store holding hashes, runs and a lease.
 type fakeStore struct {
 	hashes map[string]string
 	last   time.Time
+	runs   []rostersync.Report
+	lease  *rostersync.Lease
 	err    error
 }
 
 func (s fakeStore) Hashes(context.Context) (map[string]string, error) { return s.hashes, s.err }
 func (s fakeStore) Count(context.Context) (int, error)                { return len(s.hashes), s.err }
 func (s fakeStore) LastSync(context.Context) (time.Time, error)       { return s.last, s.err }
-
-// lastRunIs answers LastRun with r.
-func lastRunIs(r SyncRun) func(context.Context) (SyncRun, bool, error) {
-	return func(context.Context) (SyncRun, bool, error) { return r, true, nil }
+func (s fakeStore) Runs(context.Context, int) ([]rostersync.Report, error) {
+	return s.runs, s.err
 }
 
-// plan plans as the sync does, with the brake at 20%.
-func plan(employees []roster.Employee, stored map[string]string) Plan {
-	p := rostersync.NewPlan(employees, stored)
-	return Plan{Added: len(p.Added), Updated: len(p.Updated), Deleted: len(p.Deleted),
-		Unchanged: p.Unchanged, Stored: p.Stored, Refused: p.TripsBrake(20)}
+func (s fakeStore) Lease(context.Context) (rostersync.Lease, bool, error) {
+	if s.lease == nil {
+		return rostersync.Lease{}, false, s.err
+	}
+	return *s.lease, true, s.err
 }
 
 // remedied is an adapter's error that offers its fix.
@@ -77,19 +79,25 @@ func storedHashes(t *testing.T, n int) map[string]string {
 }
 
 func healthy(t *testing.T) Setup {
+	origins, err := origin.Parse([]string{"https://talk-plugin-capi.kakao.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return Setup{
-		Settings:     []Setting{{"PORT", "8080"}},
-		Identity:     "rollcall-runtime@p.iam.gserviceaccount.com",
-		SourceName:   "sheet",
-		Source:       rowsSource{rows: sheet(10)},
-		StoreName:    "firestore:p",
-		Store:        fakeStore{hashes: storedHashes(t, 10), last: now.Add(-time.Minute)},
-		LastRun:      lastRunIs(SyncRun{StartedAt: now.Add(-time.Minute)}),
-		OverdueAfter: time.Hour, Plan: plan, MaxDeletePercent: 20,
-		Kakao:      Kakao{KeySet: true, Origins: []string{"https://talk-plugin-capi.kakao.com"}, Timeout: time.Second},
-		Protection: Protection{SkillSecretSet: true, BotID: "bot", Invokers: []string{"s@p.iam.gserviceaccount.com"}, Audience: "https://x/internal/sync", AuthBlockID: "b"},
-		Texts:      []Setting{{"ROLLCALL_TEXT_VERIFIED", "{name}님"}},
-		Now:        func() time.Time { return now },
+		Config: config.Config{
+			Source: config.Source{Location: "sheet"},
+			Store:  config.Store{Kind: config.StoreFirestore, Project: "p"},
+			Kakao:  config.Kakao{RESTAPIKey: "k", Origins: origins, Timeout: time.Second, SkillSecret: "s", BotID: "bot"},
+			Sync: config.Sync{Invokers: []string{"s@p.iam.gserviceaccount.com"}, Audience: "https://x/internal/sync",
+				MaxDeletePercent: 20},
+			Bindings: config.Bindings{AuthBlockID: "b"},
+			Texts:    config.Texts{Verified: "{name}님"},
+		},
+		Account: func(context.Context) (string, error) { return "rollcall-runtime@p.iam.gserviceaccount.com", nil },
+		Source:  rowsSource{rows: sheet(10)},
+		Store: fakeStore{hashes: storedHashes(t, 10), last: now.Add(-time.Minute),
+			runs: []rostersync.Report{{StartedAt: now.Add(-time.Minute)}}},
+		Now: func() time.Time { return now },
 	}
 }
 
@@ -147,29 +155,40 @@ func TestRunFindsWhatIsWrong(t *testing.T) {
 		{"store refused", func(s *Setup) {
 			s.Store = fakeStore{err: remedied{"no Firestore database", "create it in Native mode"}}
 		}, CheckStore, Fail, "no Firestore database", "Native mode"},
-		{"store file not made yet", func(s *Setup) { s.Store, s.StoreErr = nil, fmt.Errorf("x: %w", fs.ErrNotExist) },
-			CheckStore, Warn, "does not exist yet", "rollcall sync"},
+		{"store file not made yet", func(s *Setup) {
+			s.Config.Store = config.Store{Kind: config.StoreBolt, Path: "rollcall.db"}
+			s.Store, s.StoreErr = nil, fmt.Errorf("x: %w", fs.ErrNotExist)
+		}, CheckStore, Warn, "does not exist yet", "rollcall sync"},
+		{"Firestore credentials file missing", func(s *Setup) {
+			s.Store, s.StoreErr = nil, fmt.Errorf("find credentials: %w", fs.ErrNotExist)
+		}, CheckStore, Fail, "find credentials", "correct ROLLCALL_STORE"},
 		{"sync overdue", func(s *Setup) {
 			st := s.Store.(fakeStore)
 			st.last = now.Add(-3 * time.Hour)
 			s.Store = st
 		}, CheckStore, Warn, "3h0m0s ago", "Cloud Scheduler"},
-		{"last run failed", func(s *Setup) { s.LastRun = lastRunIs(SyncRun{StartedAt: now, Error: "could not read the sheet"}) },
-			CheckStore, Warn, "failed: could not read the sheet", "source"},
+		{"last run failed", func(s *Setup) {
+			st := s.Store.(fakeStore)
+			st.runs = []rostersync.Report{{StartedAt: now, Error: "could not read the sheet"}}
+			s.Store = st
+		}, CheckStore, Warn, "failed: could not read the sheet", "source"},
 		{"Kakao refuses the key", func(s *Setup) {
-			s.Kakao.Probe = func(context.Context) error { return remedied{"ip mismatched", "add the address"} }
+			s.KakaoProbe = func(context.Context) error { return remedied{"ip mismatched", "add the address"} }
 		}, CheckKakao, Fail, "ip mismatched", "add the address"},
 		{"Kakao unreachable", func(s *Setup) {
-			s.Kakao.Probe = func(context.Context) error { return errors.New("dial tcp: timeout") }
+			s.KakaoProbe = func(context.Context) error { return errors.New("dial tcp: timeout") }
 		}, CheckKakao, Warn, "not checked", "network"},
-		{"no key", func(s *Setup) { s.Kakao.KeySet = false }, CheckKakao, Warn, "not set", "ROLLCALL_KAKAO_REST_API_KEY"},
-		{"no key on Cloud Run", func(s *Setup) { s.Kakao.KeySet, s.Kakao.Required = false, true }, CheckKakao, Fail, "not set", "App Keys"},
-		{"no secret on Cloud Run", func(s *Setup) { s.Protection = Protection{Required: true} },
+		{"no key", func(s *Setup) { s.Config.Kakao.RESTAPIKey = "" }, CheckKakao, Warn, "not set", "ROLLCALL_KAKAO_REST_API_KEY"},
+		{"no key on Cloud Run", func(s *Setup) { s.Config.Kakao.RESTAPIKey, s.Config.CloudRun = "", true }, CheckKakao, Fail, "not set", "App Keys"},
+		{"no secret on Cloud Run", func(s *Setup) { s.Config.Kakao.SkillSecret, s.Config.CloudRun = "", true },
 			CheckProtection, Fail, "refuses to start", "ROLLCALL_SKILL_SECRET"},
-		{"open for development", func(s *Setup) { s.Protection = Protection{} },
-			CheckProtection, Warn, "no skill secret; no bot id", "ROLLCALL_AUTH_BLOCK_ID"},
+		{"open for development", func(s *Setup) {
+			s.Config.Kakao.SkillSecret, s.Config.Kakao.BotID, s.Config.Bindings.AuthBlockID = "", "", ""
+			s.Config.Sync = config.Sync{MaxDeletePercent: 20}
+		}, CheckProtection, Warn, "no skill secret; no bot id", "ROLLCALL_AUTH_BLOCK_ID"},
 		{"feedback tab read-only", func(s *Setup) {
-			s.Feedback, s.FeedbackTab = writeChecker(remedied{"denied", "share it as Editor"}), "결과"
+			s.CheckFeedback = func(context.Context) error { return remedied{"denied", "share it as Editor"} }
+			s.Config.Source.FeedbackTab = "결과"
 		}, CheckFeedback, Fail, "denied", "as Editor"},
 	}
 	for _, tt := range tests {
@@ -201,13 +220,6 @@ func TestRunFindsWhatIsWrong(t *testing.T) {
 	}
 }
 
-// writeChecker answers CheckWrite with err.
-func writeChecker(err error) WriteChecker { return fixedWriteChecker{err} }
-
-type fixedWriteChecker struct{ err error }
-
-func (w fixedWriteChecker) CheckWrite(context.Context) error { return w.err }
-
 // TestStoreLease: a lease past its time was not released (a sync stopped
 // midway): a warning; a lease in time is a sync running.
 func TestStoreLease(t *testing.T) {
@@ -221,9 +233,9 @@ func TestStoreLease(t *testing.T) {
 		{now.Add(time.Minute), OK, "a sync is running (host/1/ab"},
 	} {
 		s := healthy(t)
-		s.Lease = func(context.Context) (Lease, bool, error) {
-			return Lease{Holder: "host/1/ab", AcquiredAt: now.Add(-2 * time.Minute), ExpiresAt: tt.expires}, true, nil
-		}
+		st := s.Store.(fakeStore)
+		st.lease = &rostersync.Lease{Holder: "host/1/ab", AcquiredAt: now.Add(-2 * time.Minute), ExpiresAt: tt.expires}
+		s.Store = st
 		c := check(t, Run(context.Background(), s), CheckStore)
 		if c.Status != tt.status || !strings.Contains(c.Detail, tt.say) {
 			t.Errorf("store check %+v, want %s saying %q", c, tt.status, tt.say)

@@ -20,9 +20,9 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
+	"github.com/rollcall/rollcall/internal/config"
 	"github.com/rollcall/rollcall/internal/doctor"
 	"github.com/rollcall/rollcall/internal/firestore"
-	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -104,20 +104,15 @@ var staff = rows{
 
 func setup(store *firestore.Store) doctor.Setup {
 	return doctor.Setup{
-		SourceName: "sheet", Source: staff,
-		StoreName: "firestore:p", Store: store, OverdueAfter: time.Hour, MaxDeletePercent: 20,
-		Plan: func(employees []roster.Employee, stored map[string]string) doctor.Plan {
-			p := rostersync.NewPlan(employees, stored)
-			return doctor.Plan{Added: len(p.Added), Updated: len(p.Updated), Deleted: len(p.Deleted), Unchanged: p.Unchanged, Stored: p.Stored}
+		Config: config.Config{
+			Source: config.Source{Location: "sheet"},
+			Store:  config.Store{Kind: config.StoreFirestore, Project: "p"},
+			Kakao:  config.Kakao{Timeout: time.Second},
+			Sync:   config.Sync{MaxDeletePercent: 20},
+			// The emulator, without credentials.
+			FirestoreEmulator: true,
 		},
-		LastRun: func(ctx context.Context) (doctor.SyncRun, bool, error) {
-			runs, err := store.Runs(ctx, 1)
-			if err != nil || len(runs) == 0 {
-				return doctor.SyncRun{}, false, err
-			}
-			return doctor.SyncRun{StartedAt: runs[0].StartedAt, Error: runs[0].Error}, true, nil
-		},
-		Kakao: doctor.Kakao{Timeout: time.Second},
+		Source: staff, Store: store,
 	}
 }
 

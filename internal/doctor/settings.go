@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/rollcall/rollcall/internal/config"
 )
 
 func configProblems(problems []string) Check {
@@ -14,24 +16,32 @@ func configProblems(problems []string) Check {
 }
 
 // configCheck shows every variable, secrets masked.
-func configCheck(s Setup) Check {
-	parts := make([]string, len(s.Settings))
-	for i, v := range s.Settings {
+func configCheck(c config.Config) Check {
+	settings := c.Settings()
+	parts := make([]string, len(settings))
+	for i, v := range settings {
 		parts[i] = v.Name + "=" + v.Value
 	}
 	return Check{Name: CheckConfig, Status: OK, Detail: "valid: " + strings.Join(parts, " ")}
 }
 
-func identityCheck(s Setup) Check {
-	switch {
-	case s.IdentityErr != nil:
-		return Check{Name: CheckIdentity, Status: Fail, Detail: s.IdentityErr.Error(),
-			Fix: fixOf(s.IdentityErr, "give rollcall Google credentials (gcloud auth application-default login)")}
-	case s.Identity != "":
-		return Check{Name: CheckIdentity, Status: OK, Detail: "the Google calls run as " + s.Identity +
+func identityCheck(ctx context.Context, s Setup) Check {
+	src, st := s.Config.Source, s.Config.Store
+	sheetsCalls := src.Kind == config.SourceSheets && src.SheetsEndpoint == ""
+	if !sheetsCalls && (st.Kind != config.StoreFirestore || s.Config.FirestoreEmulator) {
+		detail := "no Google calls: the source is a file and the store is " + st.Kind
+		if src.Kind == config.SourceSheets || st.Kind == config.StoreFirestore {
+			detail = "no Google credentials in use: ROLLCALL_SHEETS_ENDPOINT or FIRESTORE_EMULATOR_HOST points at a local fake"
+		}
+		return Check{Name: CheckIdentity, Status: OK, Detail: detail}
+	}
+	switch account, err := s.Account(ctx); {
+	case err != nil:
+		return Check{Name: CheckIdentity, Status: Fail, Detail: err.Error(),
+			Fix: fixOf(err, "give rollcall Google credentials (gcloud auth application-default login)")}
+	case account != "":
+		return Check{Name: CheckIdentity, Status: OK, Detail: "the Google calls run as " + account +
 			" (share the sheet with this account)"}
-	case s.IdentityNote != "":
-		return Check{Name: CheckIdentity, Status: OK, Detail: s.IdentityNote}
 	}
 	return Check{Name: CheckIdentity, Status: Warn,
 		Detail: "the Google account of the credentials is not known here",
@@ -39,26 +49,27 @@ func identityCheck(s Setup) Check {
 			"so that the account to share the sheet with can be named"}
 }
 
-func kakaoCheck(ctx context.Context, k Kakao) Check {
-	kind := "default"
-	if k.CustomOrigins {
+func kakaoCheck(ctx context.Context, c config.Config, probe func(context.Context) error) Check {
+	origins, kind := strings.Join(c.Kakao.Origins.Strings(), ","), "default"
+	if origins != config.DefaultKakaoOrigins {
 		kind = "custom"
 	}
-	settings := fmt.Sprintf("%s origins %s; time-out %s", kind, strings.Join(k.Origins, ","), k.Timeout)
-	if !k.KeySet {
+	settings := fmt.Sprintf("%s origins %s; time-out %s", kind, origins, c.Kakao.Timeout)
+	if c.Kakao.RESTAPIKey == "" {
+		// A deployment (Cloud Run) cannot verify anyone without the key.
 		status := Warn
-		if k.Required {
+		if c.CloudRun {
 			status = Fail
 		}
 		return Check{Name: CheckKakao, Status: status, Detail: "ROLLCALL_KAKAO_REST_API_KEY is not set: every verification answers ERROR; " + settings,
 			Fix: "set ROLLCALL_KAKAO_REST_API_KEY to the Kakao app's REST API key (Kakao Developers > the app > App Keys)"}
 	}
-	if k.Probe == nil {
+	if probe == nil {
 		return Check{Name: CheckKakao, Status: OK, Detail: "REST API key set; " + settings}
 	}
 	ctx, cancel := context.WithTimeout(ctx, kakaoTimeout)
 	defer cancel()
-	switch err := k.Probe(ctx); {
+	switch err := probe(ctx); {
 	case err == nil:
 		return Check{Name: CheckKakao, Status: OK, Detail: "REST API key set, and Kakao did not refuse it from this machine (asked for a never-issued OTP); " + settings}
 	case fixOf(err, "") != "":
@@ -69,8 +80,9 @@ func kakaoCheck(ctx context.Context, k Kakao) Check {
 	}
 }
 
-func protectionCheck(p Protection) Check {
-	if p.Required && !p.SkillOpen && !p.SkillSecretSet {
+func protectionCheck(c config.Config) Check {
+	k, sync := c.Kakao, c.Sync
+	if c.SkillSecretMissing() {
 		return Check{Name: CheckProtection, Status: Fail,
 			Detail: "no skill secret on Cloud Run: rollcall serve refuses to start",
 			Fix:    "set ROLLCALL_SKILL_SECRET to the secret Open Builder sends, or to off to leave /kakao/* open on purpose"}
@@ -85,34 +97,34 @@ func protectionCheck(p Protection) Check {
 		}
 	}
 	skillSecret := "skill secret set"
-	if p.SkillOpen {
+	if k.SkillOpen {
 		skillSecret = "skill secret off (open on purpose)"
 	}
-	note(p.SkillOpen || p.SkillSecretSet, skillSecret, "no skill secret", "ROLLCALL_SKILL_SECRET (and the same header in Open Builder's skills)")
-	note(p.BotID != "", "bot id "+p.BotID, "no bot id", "ROLLCALL_BOT_ID")
+	note(k.SkillOpen || k.SkillSecret != "", skillSecret, "no skill secret", "ROLLCALL_SKILL_SECRET (and the same header in Open Builder's skills)")
+	note(k.BotID != "", "bot id "+k.BotID, "no bot id", "ROLLCALL_BOT_ID")
 	noInvokers := "no sync token or invokers: /internal/sync is refused"
-	if p.SyncToken {
+	if sync.Token != "" {
 		noInvokers = "no sync invokers"
-		if len(p.Invokers) == 0 {
+		if len(sync.Invokers) == 0 {
 			found = append(found, "sync token set, no invokers")
 		}
 	}
-	note(len(p.Invokers) > 0, "sync invokers "+strings.Join(p.Invokers, ","), noInvokers, "ROLLCALL_SYNC_INVOKERS (Cloud Scheduler's service account)")
-	if len(p.Invokers) > 0 {
-		note(p.Audience != "", "audience "+p.Audience, "no sync audience (the request's own URL is taken)", "ROLLCALL_SYNC_AUDIENCE")
+	note(len(sync.Invokers) > 0, "sync invokers "+strings.Join(sync.Invokers, ","), noInvokers, "ROLLCALL_SYNC_INVOKERS (Cloud Scheduler's service account)")
+	if len(sync.Invokers) > 0 {
+		note(sync.Audience != "", "audience "+sync.Audience, "no sync audience (the request's own URL is taken)", "ROLLCALL_SYNC_AUDIENCE")
 	}
-	note(p.AuthBlockID != "", "auth block id set", "no auth block id (the gate offers no button)", "ROLLCALL_AUTH_BLOCK_ID")
-	c := Check{Name: CheckProtection, Status: OK, Detail: strings.Join(append(found, missing...), "; ")}
+	note(c.Bindings.AuthBlockID != "", "auth block id set", "no auth block id (the gate offers no button)", "ROLLCALL_AUTH_BLOCK_ID")
+	check := Check{Name: CheckProtection, Status: OK, Detail: strings.Join(append(found, missing...), "; ")}
 	if len(missing) > 0 {
-		c.Status, c.Fix = Warn, "for production, set "+strings.Join(fixes, ", ")
+		check.Status, check.Fix = Warn, "for production, set "+strings.Join(fixes, ", ")
 	}
-	return c
+	return check
 }
 
 // maxTextShown is how much of a text the texts check repeats.
 const maxTextShown = 60
 
-func textsCheck(texts []Setting) Check {
+func textsCheck(texts []config.Setting) Check {
 	parts := make([]string, len(texts))
 	custom := 0
 	for i, t := range texts {

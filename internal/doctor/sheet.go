@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
-	"time"
 
 	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
 // sheetChecks reads the sheet once and checks the source, its header and
@@ -20,7 +19,7 @@ func sheetChecks(ctx context.Context, s Setup) []Check {
 	// failed fails the source check; the header and rows are not checked.
 	failed := func(err error, why string) []Check {
 		return []Check{
-			{Name: CheckSource, Status: Fail, Detail: s.SourceName + ": " + err.Error(),
+			{Name: CheckSource, Status: Fail, Detail: s.Config.Source.Location + ": " + err.Error(),
 				Fix: fixOf(err, "correct ROLLCALL_SOURCE (and ROLLCALL_SHEET_RANGE), then run rollcall doctor again")},
 			{Name: CheckHeader, Status: Warn, Detail: "not checked: " + why, Fix: "fix the source first"},
 			{Name: CheckRows, Status: Warn, Detail: "not checked: " + why, Fix: "fix the source first"},
@@ -29,9 +28,9 @@ func sheetChecks(ctx context.Context, s Setup) []Check {
 	if s.SourceErr != nil {
 		return failed(s.SourceErr, "the source could not be opened")
 	}
-	source := Check{Name: CheckSource, Status: OK, Detail: s.SourceName}
+	source := Check{Name: CheckSource, Status: OK, Detail: s.Config.Source.Location}
 	if s.Sheet != nil {
-		sh, err := s.Sheet.Inspect(ctx)
+		sh, err := s.Sheet(ctx)
 		if err != nil {
 			return failed(err, "the spreadsheet could not be read")
 		}
@@ -42,7 +41,8 @@ func sheetChecks(ctx context.Context, s Setup) []Check {
 		return failed(err, "the rows could not be read")
 	}
 	source.Detail += fmt.Sprintf("; %d rows read", len(rows))
-	return []Check{source, headerCheck(rows), rowsCheck(ctx, s, rows)}
+	parsed, err := roster.ParseRoster(rows, s.Now())
+	return []Check{source, headerCheck(rows, parsed), rowsCheck(ctx, s, parsed, err)}
 }
 
 func quoteAll(ss []string) string {
@@ -55,7 +55,7 @@ func quoteAll(ss []string) string {
 
 // headerCheck shows where the header is and which column each field is
 // read from.
-func headerCheck(rows [][]string) Check {
+func headerCheck(rows [][]string, parsed roster.Roster) Check {
 	h, err := roster.ReadHeader(rows)
 	if err != nil {
 		return Check{Name: CheckHeader, Status: Fail, Detail: err.Error(), Fix: headerFix(err)}
@@ -69,7 +69,6 @@ func headerCheck(rows [][]string) Check {
 		two = " (two rows)"
 	}
 	detail := fmt.Sprintf("row %d%s: %s", h.Row, two, strings.Join(cols, ", "))
-	parsed, _ := roster.ParseRoster(rows, time.Time{}) // only for the ignored columns: no clock needed
 	if len(parsed.IgnoredColumns) > 0 {
 		detail += "; ignored: " + quoteAll(parsed.IgnoredColumns)
 	}
@@ -93,8 +92,7 @@ func headerFix(err error) string {
 }
 
 // rowsCheck counts the rows and plans against the store, brake included.
-func rowsCheck(ctx context.Context, s Setup, rows [][]string) Check {
-	parsed, err := roster.ParseRoster(rows, s.Now())
+func rowsCheck(ctx context.Context, s Setup, parsed roster.Roster, err error) Check {
 	if err != nil {
 		return Check{Name: CheckRows, Status: Fail, Detail: "not read: " + err.Error(), Fix: headerFix(err)}
 	}
@@ -107,19 +105,16 @@ func rowsCheck(ctx context.Context, s Setup, rows [][]string) Check {
 	if len(parsed.Employees) == 0 {
 		c.Status, c.Fix = Fail, "the sheet lists no employee: point ROLLCALL_SOURCE or ROLLCALL_SHEET_RANGE at the list"
 	}
-	if s.Plan == nil {
-		return c
-	}
 	hashes, known := hashesOf(ctx, s)
 	if !known {
 		c.Detail += "; the plan against the store is not known (see store)"
 		return c
 	}
-	plan := s.Plan(parsed.Employees, hashes)
+	plan, brake := rostersync.NewPlan(parsed.Employees, hashes), s.Config.Sync.MaxDeletePercent
 	c.Detail += fmt.Sprintf("; a sync would add %d, update %d, delete %d, leave %d unchanged",
-		plan.Added, plan.Updated, plan.Deleted, plan.Unchanged)
-	if plan.Refused {
-		c.Detail += fmt.Sprintf(" (the deletion brake would refuse it: more than %g%% of %d)", s.MaxDeletePercent, plan.Stored)
+		len(plan.Added), len(plan.Updated), len(plan.Deleted), plan.Unchanged)
+	if plan.TripsBrake(brake) {
+		c.Detail += fmt.Sprintf(" (the deletion brake would refuse it: more than %g%% of %d)", brake, plan.Stored)
 		if c.Status == OK {
 			c.Status = Warn
 		}
@@ -131,7 +126,7 @@ func rowsCheck(ctx context.Context, s Setup, rows [][]string) Check {
 // hashesOf reads the store's content hashes, if it can; a store file
 // not made yet holds no one.
 func hashesOf(ctx context.Context, s Setup) (map[string]string, bool) {
-	if errors.Is(s.StoreErr, fs.ErrNotExist) {
+	if s.storeNotMade() {
 		return map[string]string{}, true
 	}
 	if s.Store == nil {
@@ -160,9 +155,9 @@ func problemList(ps []roster.Problem) string {
 func feedbackCheck(ctx context.Context, s Setup) Check {
 	ctx, cancel := context.WithTimeout(ctx, sourceTimeout)
 	defer cancel()
-	if err := s.Feedback.CheckWrite(ctx); err != nil {
+	if err := s.CheckFeedback(ctx); err != nil {
 		return Check{Name: CheckFeedback, Status: Fail, Detail: err.Error(),
 			Fix: fixOf(err, "share the spreadsheet with rollcall's service account as Editor, or unset ROLLCALL_FEEDBACK_TAB")}
 	}
-	return Check{Name: CheckFeedback, Status: OK, Detail: fmt.Sprintf("rollcall may write tab %q (found without writing)", s.FeedbackTab)}
+	return Check{Name: CheckFeedback, Status: OK, Detail: fmt.Sprintf("rollcall may write tab %q (found without writing)", s.Config.Source.FeedbackTab)}
 }

@@ -6,24 +6,31 @@ import (
 	"fmt"
 	"io/fs"
 	"time"
+
+	"github.com/rollcall/rollcall/internal/config"
 )
 
+// overdueAfter without a sync makes a deployment's store check warn: Cloud
+// Scheduler calls every minute (deploy/scheduler.sh).
+const overdueAfter = time.Hour
+
 func storeCheck(ctx context.Context, s Setup) Check {
+	name := s.Config.Store.String()
 	fail := func(err error) Check {
-		return Check{Name: CheckStore, Status: Fail, Detail: s.StoreName + ": " + err.Error(),
+		return Check{Name: CheckStore, Status: Fail, Detail: name + ": " + err.Error(),
 			Fix: fixOf(err, "correct ROLLCALL_STORE, then run rollcall doctor again")}
 	}
 	switch {
-	case errors.Is(s.StoreErr, fs.ErrNotExist):
-		return Check{Name: CheckStore, Status: Warn, Detail: s.StoreName + ": the file does not exist yet",
+	case s.storeNotMade():
+		return Check{Name: CheckStore, Status: Warn, Detail: name + ": the file does not exist yet",
 			Fix: "run rollcall sync (or rollcall serve, which syncs first) to create it"}
 	case s.StoreErr != nil:
 		return fail(s.StoreErr)
 	case s.StoreBusy != "":
-		return Check{Name: CheckStore, Status: Warn, Detail: s.StoreName + ": " + s.StoreBusy,
+		return Check{Name: CheckStore, Status: Warn, Detail: name + ": " + s.StoreBusy,
 			Fix: "stop rollcall serve, or call GET /internal/doctor with the sync credentials"}
 	case s.Store == nil:
-		return Check{Name: CheckStore, Status: Warn, Detail: s.StoreName + ": not opened", Fix: "correct ROLLCALL_STORE"}
+		return Check{Name: CheckStore, Status: Warn, Detail: name + ": not opened", Fix: "correct ROLLCALL_STORE"}
 	}
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
@@ -35,37 +42,33 @@ func storeCheck(ctx context.Context, s Setup) Check {
 	if err != nil {
 		return fail(err)
 	}
-	c := Check{Name: CheckStore, Status: OK, Detail: fmt.Sprintf("%s: reachable, %d employees", s.StoreName, n)}
+	c := Check{Name: CheckStore, Status: OK, Detail: fmt.Sprintf("%s: reachable, %d employees", name, n)}
 	if last.IsZero() {
 		c.Detail += ", never synced"
 		c.warn("run rollcall sync (rollcall serve also syncs a store that never was)")
 	} else {
 		age := s.Now().Sub(last).Round(time.Second)
 		c.Detail += fmt.Sprintf(", last synced %s (%s ago)", utc(last), age)
-		if s.OverdueAfter > 0 && age > s.OverdueAfter {
-			c.warn(fmt.Sprintf("no sync for more than %s: check the Cloud Scheduler job and its last attempt's log", s.OverdueAfter))
+		// A deployment's store is Firestore, synced on a schedule.
+		if s.Config.Store.Kind == config.StoreFirestore && age > overdueAfter {
+			c.warn(fmt.Sprintf("no sync for more than %s: check the Cloud Scheduler job and its last attempt's log", overdueAfter))
 		}
 	}
-	if s.Lease != nil {
-		switch l, held, err := s.Lease(ctx); {
-		case err != nil:
-			c.Detail += "; the sync lease could not be read: " + err.Error()
-		case held && !s.Now().Before(l.ExpiresAt):
-			c.Detail += fmt.Sprintf("; the sync lease of %s expired at %s unreleased", l.Holder, utc(l.ExpiresAt))
-			c.warn("that sync stopped midway (a crash or a stopped instance) and the next one takes the lease over; if it recurs, read that sync's log")
-		case held:
-			c.Detail += fmt.Sprintf("; a sync is running (%s, since %s)", l.Holder, utc(l.AcquiredAt))
-		}
+	switch l, held, err := s.Store.Lease(ctx); {
+	case err != nil:
+		c.Detail += "; the sync lease could not be read: " + err.Error()
+	case held && !s.Now().Before(l.ExpiresAt):
+		c.Detail += fmt.Sprintf("; the sync lease of %s expired at %s unreleased", l.Holder, utc(l.ExpiresAt))
+		c.warn("that sync stopped midway (a crash or a stopped instance) and the next one takes the lease over; if it recurs, read that sync's log")
+	case held:
+		c.Detail += fmt.Sprintf("; a sync is running (%s, since %s)", l.Holder, utc(l.AcquiredAt))
 	}
-	if s.LastRun == nil {
-		return c
-	}
-	r, ran, err := s.LastRun(ctx)
+	runs, err := s.Store.Runs(ctx, 1)
 	switch {
 	case err != nil:
 		return fail(err)
-	case ran:
-		outcome := "done"
+	case len(runs) > 0:
+		r, outcome := runs[0], "done"
 		switch {
 		case r.Error != "":
 			outcome = "failed: " + r.Error
@@ -80,6 +83,12 @@ func storeCheck(ctx context.Context, s Setup) Check {
 		}
 	}
 	return c
+}
+
+// storeNotMade says the store is a bolt file not made yet, which holds no
+// one; a missing credentials file is no such thing.
+func (s Setup) storeNotMade() bool {
+	return s.Config.Store.Kind == config.StoreBolt && errors.Is(s.StoreErr, fs.ErrNotExist)
 }
 
 // warn makes c a warning; the first warning's fix stands.

@@ -25,15 +25,16 @@ const module = "github.com/rollcall/rollcall/"
 
 // The layers of docs/architecture.md's package table.
 const (
-	domain   = "domain"   // the business nouns
-	useCase  = "use-case" // what rollcall does, behind interfaces it declares
-	adapter  = "adapter"  // one technology each: a source, a store, Kakao, Prometheus
-	http     = "http"     // the HTTP side: the server and the endpoints
-	neutral  = "neutral"  // small pure helpers any layer may use
-	config   = "config"   // the environment, read once
-	wiring   = "wiring"   // cmd/rollcall: builds everything
-	testOnly = "test"     // fakes and contract suites, for tests and bench
-	bench    = "bench"    // make bench's harness
+	domain   = "domain"    // the business nouns
+	useCase  = "use-case"  // what rollcall does, behind interfaces it declares
+	diagnose = "diagnosis" // the doctor: reads the configuration and the use cases' types
+	adapter  = "adapter"   // one technology each: a source, a store, Kakao, Prometheus
+	http     = "http"      // the HTTP side: the server and the endpoints
+	neutral  = "neutral"   // small pure helpers any layer may use
+	config   = "config"    // the environment, read once
+	wiring   = "wiring"    // cmd/rollcall: builds everything
+	testOnly = "test"      // fakes and contract suites, for tests and bench
+	bench    = "bench"     // make bench's harness
 )
 
 // rule is one import rule: a package of layer from may not import to (a
@@ -59,7 +60,7 @@ var rules = []rule{
 	{
 		name: "the domain imports only the standard library, the phone library and x/text",
 		from: []string{domain},
-		to:   []string{useCase, adapter, http, neutral, config, wiring, testOnly, bench},
+		to:   []string{useCase, diagnose, adapter, http, neutral, config, wiring, testOnly, bench},
 		external: func(p string) bool {
 			return strings.HasPrefix(p, "github.com/nyaruka/phonenumbers") || strings.HasPrefix(p, "golang.org/x/text/")
 		},
@@ -67,7 +68,13 @@ var rules = []rule{
 	{
 		name:     "a use case imports only the domain and neutral packages (and golang.org/x)",
 		from:     []string{useCase},
-		to:       []string{useCase, adapter, http, config, wiring, testOnly, bench},
+		to:       []string{useCase, diagnose, adapter, http, config, wiring, testOnly, bench},
+		external: func(p string) bool { return strings.HasPrefix(p, "golang.org/x/") },
+	},
+	{
+		name:     "the doctor reads the configuration and the use cases, and an adapter only through its interfaces",
+		from:     []string{diagnose},
+		to:       []string{adapter, http, wiring, testOnly, bench},
 		external: func(p string) bool { return strings.HasPrefix(p, "golang.org/x/") },
 	},
 	{
@@ -78,16 +85,16 @@ var rules = []rule{
 	{
 		name: "config reads the environment only: it imports no adapter",
 		from: []string{config},
-		to:   []string{adapter, http, wiring, testOnly, bench},
+		to:   []string{diagnose, adapter, http, wiring, testOnly, bench},
 	},
 	{
 		name: "a neutral package imports nothing of rollcall's but other neutral packages",
 		from: []string{neutral},
-		to:   []string{domain, useCase, adapter, http, config, wiring, testOnly, bench},
+		to:   []string{domain, useCase, diagnose, adapter, http, config, wiring, testOnly, bench},
 	},
 	{
 		name: "production code never imports a test helper",
-		from: []string{domain, useCase, adapter, http, neutral, config, wiring},
+		from: []string{domain, useCase, diagnose, adapter, http, neutral, config, wiring},
 		to:   []string{testOnly},
 	},
 }
@@ -170,7 +177,7 @@ func readLayers(t *testing.T, path string) map[string]string {
 	}
 	defer f.Close()
 	layers := map[string]string{}
-	known := []string{domain, useCase, adapter, http, neutral, config, wiring, testOnly, bench}
+	known := []string{domain, useCase, diagnose, adapter, http, neutral, config, wiring, testOnly, bench}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		m := tableRow.FindStringSubmatch(sc.Text())

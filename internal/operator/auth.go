@@ -37,14 +37,15 @@ const (
 	reasonMissing       = "missing_bearer"
 )
 
-// authorize authenticates the request for any endpoint. On failure it
-// answers 401 with a JSON error and reports false; on success it returns
-// how the caller authenticated, as logged.
-func (h *Handler) authorize(c *gin.Context) (string, bool) {
+// authorize is every endpoint's first handler: it lets an authenticated
+// request through, with how the caller authenticated at viaKey, as logged,
+// and answers any other 401 with a JSON error.
+func (h *Handler) authorize(c *gin.Context) {
 	ctx := c.Request.Context()
 	via, ref := h.authenticate(ctx, c.Request)
 	if ref == nil {
-		return via, true
+		c.Set(viaKey, via)
+		return
 	}
 	attrs := []any{"route", c.FullPath(), "reason", ref.reason}
 	if ref.cause != nil {
@@ -60,8 +61,9 @@ func (h *Handler) authorize(c *gin.Context) (string, bool) {
 	logging.FromContext(ctx).Log(ctx, level, "refused an unauthenticated request", attrs...)
 	c.Header("WWW-Authenticate", "Bearer")
 	c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": ref.public})
-	return "", false
 }
+
+const viaKey = "operator.via"
 
 // authenticate is the one check every endpoint makes. The request must carry
 // "Authorization: Bearer <credential>" where the credential is either the

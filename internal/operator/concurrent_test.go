@@ -85,17 +85,17 @@ func (s *memStore) Hashes(context.Context) (map[string]string, error) {
 	return h, nil
 }
 
-func (s *memStore) Apply(_ context.Context, puts []roster.Employee, deletes []string) error {
+func (s *memStore) ApplyPlan(_ context.Context, p rostersync.Plan) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.applies++
-	for _, e := range puts {
+	for _, e := range p.Puts() {
 		s.employees[e.Phone] = e
 	}
-	for _, p := range deletes {
+	for _, p := range p.Deleted {
 		delete(s.employees, p)
 	}
-	return nil
+	return 0, nil
 }
 
 func (s *memStore) RecordRun(_ context.Context, r rostersync.Report) error {

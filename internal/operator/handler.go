@@ -52,11 +52,6 @@ type Status interface {
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
-// Doctor runs the set-up checks with the service's own source, store and
-// identity: on Cloud Run only the service can tell whether it may read the
-// sheet.
-type Doctor func(ctx context.Context) doctor.Result
-
 // Config says who may call the endpoints (ROLLCALL_SYNC_TOKEN,
 // ROLLCALL_SYNC_INVOKERS, ROLLCALL_SYNC_AUDIENCE) and what they serve.
 type Config struct {
@@ -66,7 +61,9 @@ type Config struct {
 	Invokers []string
 	Audience string       // the ID tokens' exact audience; "" is audienceOf's default
 	Metrics  http.Handler // served at MetricsPath when set
-	Doctor   Doctor       // served at DoctorPath when set
+	// Doctor, served at DoctorPath when set, runs the checks with the
+	// service's own source, store and identity.
+	Doctor func(ctx context.Context) doctor.Result
 	// RunTimeout bounds a sync started over HTTP (DefaultRunTimeout when
 	// not positive).
 	RunTimeout time.Duration
@@ -113,22 +110,20 @@ func New(cfg Config, syncer Syncer, status Status) (*Handler, error) {
 // Register mounts POST SyncPath, GET StatusPath and, when configured, GET
 // MetricsPath and GET DoctorPath.
 func (h *Handler) Register(r gin.IRoutes) {
-	r.POST(SyncPath, h.sync)
-	r.GET(StatusPath, h.showStatus)
+	r.POST(SyncPath, h.authorize, h.sync)
+	r.GET(StatusPath, h.authorize, h.showStatus)
 	if h.cfg.Metrics != nil {
 		r.GET(MetricsPath, h.showMetrics)
 	}
 	if h.cfg.Doctor != nil {
-		r.GET(DoctorPath, h.showDoctor)
+		r.GET(DoctorPath, h.authorize, h.showDoctor)
 	}
 }
 
 // showDoctor answers 200 whatever the checks found: the answer is the
 // diagnosis.
 func (h *Handler) showDoctor(c *gin.Context) {
-	if _, ok := h.authorize(c); ok {
-		c.JSON(http.StatusOK, h.cfg.Doctor(c.Request.Context()))
-	}
+	c.JSON(http.StatusOK, h.cfg.Doctor(c.Request.Context()))
 }
 
 // showMetrics serves the metrics to a scraper on loopback (a Prometheus
@@ -136,11 +131,11 @@ func (h *Handler) showDoctor(c *gin.Context) {
 // the headcount is not for the public.
 func (h *Handler) showMetrics(c *gin.Context) {
 	if !fromLoopback(c.Request) {
-		if _, ok := h.authorize(c); !ok {
-			return
-		}
+		h.authorize(c)
 	}
-	h.cfg.Metrics.ServeHTTP(c.Writer, c.Request)
+	if !c.IsAborted() {
+		h.cfg.Metrics.ServeHTTP(c.Writer, c.Request)
+	}
 }
 
 // fromLoopback reads the peer address, never X-Forwarded-For, which a client

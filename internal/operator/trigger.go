@@ -44,10 +44,6 @@ type syncAnswer struct {
 // until the next run. The run timeout bounds it instead, and the response's
 // write deadline is extended to match.
 func (h *Handler) sync(c *gin.Context) {
-	via, ok := h.authorize(c)
-	if !ok {
-		return
-	}
 	opts, err := parseOptions(c.Request.URL.RawQuery)
 	if err != nil {
 		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
@@ -66,7 +62,14 @@ func (h *Handler) sync(c *gin.Context) {
 	status, reason := outcome(err)
 	// The engine has logged the run's counts; this line says who asked and
 	// what they were told.
-	log.Log(ctx, logLevel(status), "sync trigger answered", "via", via, "status", status, "reason", reason)
+	level := slog.LevelInfo
+	switch {
+	case status >= http.StatusInternalServerError:
+		level = slog.LevelError
+	case status >= http.StatusBadRequest:
+		level = slog.LevelWarn
+	}
+	log.Log(ctx, level, "sync trigger answered", "via", c.GetString(viaKey), "status", status, "reason", reason)
 	c.JSON(status, syncAnswer{Report: report, Reason: reason})
 }
 
@@ -116,16 +119,4 @@ func parseOptions(rawQuery string) (rostersync.Options, error) {
 		*dst = b
 	}
 	return opts, nil
-}
-
-// logLevel is the level of the line that logs an answer of this status.
-func logLevel(status int) slog.Level {
-	switch {
-	case status >= http.StatusInternalServerError:
-		return slog.LevelError
-	case status >= http.StatusBadRequest:
-		return slog.LevelWarn
-	default:
-		return slog.LevelInfo
-	}
 }

@@ -30,14 +30,11 @@ var (
 const DefaultMaxDeletePercent = 20
 
 // LeaseTTL is how long a sync's lease lasts unrenewed: how long a crashed
-// sync can block the next one. A running sync renews it every third of
-// that, so a sync may take longer.
+// sync can block the next one. A running sync renews it every third of it.
 const LeaseTTL = time.Minute
 
-// Deadlines of the store calls a sync makes (the lease's is
-// leaseCallTimeout). The digest is one small document; reading every hash
-// or writing a first sync of 100,000 employees takes seconds, retries
-// included.
+// Deadlines of a sync's store calls: the digest is one small document;
+// reading every hash or writing 100,000 employees takes seconds.
 const (
 	digestTimeout = 15 * time.Second
 	readTimeout   = time.Minute
@@ -47,10 +44,8 @@ const (
 
 // Options are a run's switches.
 type Options struct {
-	// DryRun plans and reports without changing the store.
-	DryRun bool
-	// Force applies a plan that trips the deletion brake.
-	Force bool
+	DryRun bool // plan and report without changing the store
+	Force  bool // apply a plan that trips the deletion brake
 }
 
 // Engine runs syncs from one source into one store, one at a time.
@@ -70,22 +65,18 @@ type Engine struct {
 // EngineOption tunes an Engine.
 type EngineOption func(*Engine)
 
-// WithHolder names the engine in the sync lease; the default is unique per
-// engine (host, process and a random suffix).
+// WithHolder names the engine in the sync lease instead of a unique name.
 func WithHolder(holder string) EngineOption { return func(e *Engine) { e.holder = holder } }
 
-// WithClock sets the clock that leave dates are compared with and the
-// lease's renewals are timed by; the default is time.Now.
+// WithClock sets the clock of leave dates and lease renewals (time.Now).
 func WithClock(now func() time.Time) EngineOption { return func(e *Engine) { e.now = now } }
 
-// WithAfter sets how the lease holder waits for its next renewal; the
-// default is time.After.
+// WithAfter sets how the lease holder waits for a renewal (time.After).
 func WithAfter(after func(time.Duration) <-chan time.Time) EngineOption {
 	return func(e *Engine) { e.after = after }
 }
 
-// WithLeaseTTL sets how long the lease lasts unrenewed (LeaseTTL by
-// default); tests shorten it.
+// WithLeaseTTL sets how long the lease lasts unrenewed (LeaseTTL).
 func WithLeaseTTL(ttl time.Duration) EngineOption { return func(e *Engine) { e.leaseTTL = ttl } }
 
 // NewEngine returns an engine that copies source into store, refusing plans
@@ -99,7 +90,7 @@ func NewEngine(source Source, store Store, maxDeletePercent float64, opts ...Eng
 	return e
 }
 
-// defaultHolder names this engine uniquely among every instance and job.
+// defaultHolder names this engine uniquely: host, process, random suffix.
 func defaultHolder() string {
 	host, _ := os.Hostname()
 	var b [4]byte
@@ -215,7 +206,7 @@ func (e *Engine) run(ctx context.Context, opts Options, r *Report, lease *leaseH
 	// An empty plan is applied too: the store's digest was not this one.
 	actx, cancel := context.WithTimeout(ctx, applyTimeout)
 	defer cancel()
-	revoked, err := applyPlan(actx, e.store, plan)
+	revoked, err := e.store.ApplyPlan(actx, plan)
 	if err != nil {
 		if errors.Is(err, replication.ErrInterrupted) {
 			r.Landed = LandedPart

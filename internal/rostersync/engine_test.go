@@ -68,22 +68,22 @@ func (s *memStore) Hashes(context.Context) (map[string]string, error) {
 	return h, nil
 }
 
-func (s *memStore) Apply(_ context.Context, puts []roster.Employee, deletes []string) error {
+func (s *memStore) ApplyPlan(_ context.Context, p rostersync.Plan) (int, error) {
 	if s.during != nil {
 		s.during()
 	}
 	if s.applyErr != nil {
-		return s.applyErr
+		return 0, s.applyErr
 	}
 	s.applies++
 	s.digest = nil
-	for _, e := range puts {
+	for _, e := range p.Puts() {
 		s.employees[e.Phone] = e
 	}
-	for _, p := range deletes {
+	for _, p := range p.Deleted {
 		delete(s.employees, p)
 	}
-	return nil
+	return 0, nil
 }
 
 func (s *memStore) RecordRun(_ context.Context, r rostersync.Report) error {

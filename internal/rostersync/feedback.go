@@ -9,13 +9,11 @@ import (
 )
 
 // Feedback is the tab of HR's spreadsheet that shows each sync's result
-// (ROLLCALL_FEEDBACK_TAB); it only reads and writes the cells of the text
-// that feedback_text.go makes.
+// (ROLLCALL_FEEDBACK_TAB); it only reads and writes cells.
 type Feedback interface {
-	// Write reads what the tab shows, as text rows (nil when there is no
-	// tab yet), and hands it to page. When page returns true, Write
-	// replaces the tab's content with the page, creating the tab if
-	// missing. It reports whether it wrote.
+	// Write hands page what the tab shows as text rows (nil: no tab yet);
+	// when page returns true, it replaces the tab's content with the page,
+	// creating the tab if missing, and reports that it wrote.
 	Write(ctx context.Context, page func(shown [][]string) (FeedbackPage, bool)) (written bool, err error)
 }
 
@@ -35,20 +33,17 @@ type History interface {
 
 // FeedbackRun is what HR is told about one run.
 type FeedbackRun struct {
-	Report Report
-	// Err is why the run failed or was refused; nil for a done run.
-	Err              error
+	Report           Report
+	Err              error // why the run failed or was refused; nil when done
 	MaxDeletePercent float64
-	// Employees is how many employees the directory holds after the run.
-	Employees int
+	Employees        int // in the directory after the run
 	// LastChange is the newest run that changed the directory, this one
 	// included; nil when the history holds none.
 	LastChange *Report
 }
 
 // FeedbackStatus is the report's account of the feedback write: written by
-// this run, already showing this result, or failed (the sync's outcome
-// stands).
+// this run, already showing this result, or failed (the outcome stands).
 type FeedbackStatus struct {
 	Written   bool   `json:"written"`
 	Unchanged bool   `json:"unchanged,omitempty"`
@@ -64,8 +59,7 @@ func WithFeedback(f Feedback, history History) EngineOption {
 // feedbackTimeout bounds the whole feedback write, retries included.
 const feedbackTimeout = time.Minute
 
-// sourceError marks a failure to read the sheet: there is nothing to tell
-// HR in it.
+// sourceError marks a failure to read the sheet: nothing in it for HR.
 type sourceError struct{ err error }
 
 func (e sourceError) Error() string { return e.err.Error() }
@@ -100,26 +94,22 @@ func (e *Engine) giveFeedback(ctx context.Context, r *Report, runErr error) {
 // when it applied changes, else the newest such run of the history.
 func (e *Engine) fromHistory(ctx context.Context, run *FeedbackRun) {
 	r := run.Report
-	applied := r.Applied() && run.Err == nil
-	if applied {
+	if r.Applied() {
 		run.Employees = r.Employees
 		if r.changed() {
 			run.LastChange = &r
 			return
 		}
 	}
-	if e.history == nil {
-		return
-	}
 	runs, err := e.history.Runs(ctx, KeptRuns)
 	if err != nil {
 		logging.FromContext(ctx).WarnContext(ctx, "could not read the sync history for HR's feedback", "error", err.Error())
 		return
 	}
-	sizeKnown := applied
+	sizeKnown := r.Applied() || r.Refused
 	if r.Refused {
 		// Every stored employee was planned as unchanged, updated or deleted.
-		run.Employees, sizeKnown = r.Unchanged+r.Updated+r.Deleted, true
+		run.Employees = r.Unchanged + r.Updated + r.Deleted
 	}
 	for _, h := range runs {
 		if !h.Applied() {

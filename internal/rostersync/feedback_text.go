@@ -11,19 +11,14 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// The feedback tab's layout: a title, five labelled lines, a blank row, the
-// header of the problem table and one row per problem.
+// Rows of the feedback tab (1-based; feedbackRows lays it out), and how
+// many problems it lists: a new tab has 1,000 rows, a longer list helps nobody.
 const (
-	feedbackTitle    = "직원 명단 동기화 결과 (rollcall)"
-	labelSince       = "기준 시각"
-	labelOutcome     = "결과"
-	labelEmployees   = "현재 직원 수"
-	labelLastChange  = "마지막 변경"
-	labelProblems    = "확인할 행"
-	sinceRow         = 2 // 1-based rows of the tab
+	sinceRow         = 2
 	lastChangeRow    = 5
 	headerRow        = 8
-	maxProblemsShown = 500 // a new tab has 1,000 rows; a longer list helps nobody
+	maxProblemsShown = 500
+	labelLastChange  = "마지막 변경"
 )
 
 // feedbackPage is the tab for run, given what it shows now, and false when
@@ -51,12 +46,12 @@ func seoulTime(t time.Time) string {
 func feedbackRows(run FeedbackRun, since, lastChange string) [][]string {
 	r := run.Report
 	rows := [][]string{
-		{feedbackTitle},
-		{labelSince, since},
-		{labelOutcome, outcomeText(run)},
-		{labelEmployees, strconv.Itoa(run.Employees) + "명"},
+		{"직원 명단 동기화 결과 (rollcall)"},
+		{"기준 시각", since},
+		{"결과", outcomeText(run)},
+		{"현재 직원 수", strconv.Itoa(run.Employees) + "명"},
 		{labelLastChange, lastChangeText(run.LastChange, lastChange)},
-		{labelProblems, problemsText(len(r.Problems))},
+		{"확인할 행", problemsText(len(r.Problems))},
 		{},
 		{"행", "코드", "사유"},
 	}
@@ -145,17 +140,16 @@ func sameRows(a, b [][]string) bool {
 }
 
 func trimRows(rows [][]string) [][]string {
-	out := make([][]string, len(rows))
-	last := -1
-	for i, row := range rows {
+	out := make([][]string, 0, len(rows))
+	for _, row := range rows {
 		end := len(row)
 		for end > 0 && row[end-1] == "" {
 			end--
 		}
-		out[i] = row[:end]
-		if end > 0 {
-			last = i
-		}
+		out = append(out, row[:end])
 	}
-	return out[:last+1]
+	for len(out) > 0 && len(out[len(out)-1]) == 0 {
+		out = out[:len(out)-1]
+	}
+	return out
 }

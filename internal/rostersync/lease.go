@@ -8,7 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rollcall/rollcall/internal/logging"
@@ -26,11 +26,11 @@ var ErrLeaseLost = errors.New("the sync lease was lost")
 const leaseCallTimeout = 10 * time.Second
 
 // Lease is the sync lease as a store keeps it: who holds it, since when, and
-// until when.
+// until when; the bolt file keeps it as JSON.
 type Lease struct {
-	Holder     string
-	AcquiredAt time.Time
-	ExpiresAt  time.Time
+	Holder     string    `json:"holder"`
+	AcquiredAt time.Time `json:"acquired_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
 }
 
 // TakeLease decides a request by holder, at now, for ttl, given the lease
@@ -60,9 +60,7 @@ type leaseHold struct {
 	e      *Engine
 	cancel context.CancelCauseFunc
 	done   chan struct{}
-
-	mu    sync.Mutex
-	until time.Time // the lease's expiry as this process last took it
+	until  atomic.Pointer[time.Time] // the lease's expiry as this process last took it
 }
 
 // holdLease takes the lease for e's holder and keeps it until release. The
@@ -82,20 +80,17 @@ func (e *Engine) holdLease(ctx context.Context) (context.Context, *leaseHold, er
 // before the call, so that it is never later than the store's.
 func (h *leaseHold) renew(ctx context.Context) error {
 	start := h.e.now()
-	h.mu.Lock()
 	timeout := leaseCallTimeout
-	if !h.until.IsZero() {
-		timeout = min(timeout, h.until.Sub(start)) // a renewal that lands after expiry renews nothing
+	if until := h.until.Load(); until != nil {
+		timeout = min(timeout, until.Sub(start)) // a renewal that lands after expiry renews nothing
 	}
-	h.mu.Unlock()
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if err := h.e.store.AcquireLease(cctx, h.e.holder, h.e.leaseTTL); err != nil {
 		return err
 	}
-	h.mu.Lock()
-	h.until = start.Add(h.e.leaseTTL)
-	h.mu.Unlock()
+	until := start.Add(h.e.leaseTTL)
+	h.until.Store(&until)
 	return nil
 }
 
@@ -130,19 +125,14 @@ func (h *leaseHold) confirm(ctx context.Context) error {
 // again sooner as expiry nears; at expiry the sync stops.
 func (h *leaseHold) keep(ctx context.Context) {
 	defer close(h.done)
-	for {
-		left := h.left()
-		if left <= 0 {
-			h.cancel(fmt.Errorf("%w: it expired before it could be renewed", ErrLeaseLost))
-			return
-		}
+	for left := h.left(); left > 0; left = h.left() {
 		select {
 		case <-ctx.Done():
 			return
 		case <-h.e.after(min(h.e.leaseTTL/3, left)):
 		}
 		if h.left() <= 0 {
-			continue // expired while waiting: the loop says so
+			break // expired while waiting
 		}
 		err := h.renew(ctx)
 		if h.lost(err) {
@@ -152,13 +142,10 @@ func (h *leaseHold) keep(ctx context.Context) {
 			logging.FromContext(ctx).WarnContext(ctx, "could not renew the sync lease; trying again", "error", err.Error())
 		}
 	}
+	h.cancel(fmt.Errorf("%w: it expired before it could be renewed", ErrLeaseLost))
 }
 
-func (h *leaseHold) left() time.Duration {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.until.Sub(h.e.now())
-}
+func (h *leaseHold) left() time.Duration { return h.until.Load().Sub(h.e.now()) }
 
 // release stops renewing and gives the lease up, even when ctx is done: an
 // unreleased lease only delays the next sync until it expires.

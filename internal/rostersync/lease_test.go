@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/clocktest"
-	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
@@ -72,10 +71,10 @@ func (s *leaseStore) Hashes(ctx context.Context) (map[string]string, error) {
 	return s.inner.Hashes(ctx)
 }
 
-func (s *leaseStore) Apply(ctx context.Context, puts []roster.Employee, deletes []string) error {
+func (s *leaseStore) ApplyPlan(ctx context.Context, p rostersync.Plan) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.inner.Apply(ctx, puts, deletes)
+	return s.inner.ApplyPlan(ctx, p)
 }
 
 func (s *leaseStore) RecordRun(ctx context.Context, r rostersync.Report) error {

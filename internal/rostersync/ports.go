@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // Source reads HR's sheet.
@@ -26,13 +24,14 @@ type Store interface {
 	// Hashes returns the content hash (roster.Employee.Hash) of every
 	// stored employee, keyed by E.164 phone.
 	Hashes(ctx context.Context) (map[string]string, error)
-	// Apply writes puts and removes the employees of deletes, keeping Digest
-	// in step and moving the version with a record of the phones changed.
-	// Where it cannot be atomic, an Apply cut short returns an error
-	// wrapping replication.ErrInterrupted and leaves Digest "" for the next
-	// sync to repair; any other error means nothing changed. An Apply with
-	// nothing to do only makes Digest right again.
-	Apply(ctx context.Context, puts []roster.Employee, deletes []string) error
+	// ApplyPlan writes the plan and returns how many bindings it revoked:
+	// those to the phones it deletes or gives to another person (contract,
+	// section 3). It keeps Digest in step and moves the version with a
+	// record of the phones changed. Cut short where it cannot be atomic, it
+	// returns an error wrapping replication.ErrInterrupted and leaves Digest
+	// "" for the next sync to repair; any other error means nothing changed.
+	// An empty plan only makes Digest right again.
+	ApplyPlan(ctx context.Context, p Plan) (revoked int, err error)
 	// RecordRun keeps the report of a finished run in the sync history;
 	// an applied run (Report.Applied) also marks the directory synced.
 	RecordRun(ctx context.Context, r Report) error
@@ -42,25 +41,6 @@ type Store interface {
 	AcquireLease(ctx context.Context, holder string, ttl time.Duration) error
 	// ReleaseLease gives the lease up if holder still holds it.
 	ReleaseLease(ctx context.Context, holder string) error
-}
-
-// PlanApplier is a Store that also revokes Kakao users' bindings as it
-// applies a plan: those to the phones it deletes and those to the phones
-// whose employee is now another person, judged against the plan's Updated
-// (a binding is to a person: contract, section 3).
-type PlanApplier interface {
-	// ApplyPlan applies p as Apply(p.Puts(), p.Deleted) does and returns
-	// how many bindings it revoked.
-	ApplyPlan(ctx context.Context, p Plan) (revoked int, err error)
-}
-
-// applyPlan applies p to st and returns how many bindings it revoked: 0
-// from a store that keeps no bindings.
-func applyPlan(ctx context.Context, st Store, p Plan) (int, error) {
-	if pa, ok := st.(PlanApplier); ok {
-		return pa.ApplyPlan(ctx, p)
-	}
-	return 0, st.Apply(ctx, p.Puts(), p.Deleted)
 }
 
 // KeptRuns is how many run reports a store's history keeps: the newest, by

@@ -6,51 +6,42 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// What a run's Report.Landed says.
+// What a run's Report.Landed says: nothing changed in the store; part of
+// the run's writes, which the next sync completes or repairs
+// (docs/replication.md); or every planned change (a failed run failed
+// after, recording the run).
 const (
-	// LandedNone: the run changed nothing in the store.
 	LandedNone = "none"
-	// LandedPart: the run failed part-way through its writes; the next sync
-	// completes or repairs them (docs/replication.md).
 	LandedPart = "part"
-	// LandedAll: every planned change is in the store; a failed run failed
-	// after (recording the run).
-	LandedAll = "all"
+	LandedAll  = "all"
 )
 
 // Report says what a sync run found and did. Its JSON form is part of the
 // external contract (rollcall sync --json, POST /internal/sync). It holds no
 // PII: rows are named by number, never by content.
 type Report struct {
-	DryRun bool `json:"dry_run"`
-	Forced bool `json:"forced"`
-	// Refused is true when the deletion brake stopped the run.
-	Refused       bool   `json:"refused"`
+	DryRun        bool   `json:"dry_run"`
+	Forced        bool   `json:"forced"`
+	Refused       bool   `json:"refused"` // the deletion brake stopped the run
 	RefusedReason string `json:"refused_reason,omitempty"`
-	// Rows counts the sheet's non-blank data rows.
-	Rows int `json:"rows"`
-	// Employees counts the distinct employees the sheet lists.
-	Employees int `json:"employees"`
-	// Left counts the rows marked as having left.
-	Left      int `json:"left"`
-	Added     int `json:"added"`
-	Updated   int `json:"updated"`
-	Deleted   int `json:"deleted"`
-	Unchanged int `json:"unchanged"`
+	Rows          int    `json:"rows"`      // the sheet's non-blank data rows
+	Employees     int    `json:"employees"` // the distinct employees the sheet lists
+	Left          int    `json:"left"`      // the rows marked as having left
+	Added         int    `json:"added"`
+	Updated       int    `json:"updated"`
+	Deleted       int    `json:"deleted"`
+	Unchanged     int    `json:"unchanged"`
 	// BindingsRevoked counts the Kakao users' bindings the run deleted
 	// (leavers', and those to a phone now another person's).
-	BindingsRevoked int `json:"bindings_revoked"`
-	// Problems lists the rows that were skipped, and why.
-	Problems []roster.Problem `json:"problems"`
+	BindingsRevoked int              `json:"bindings_revoked"`
+	Problems        []roster.Problem `json:"problems"` // the rows skipped, and why
 	// IgnoredColumns holds the headers of the columns not read, so that a
 	// column HR meant is seen missing.
-	IgnoredColumns []string `json:"ignored_columns,omitempty"`
-	// Error is set when the run failed.
-	Error string `json:"error,omitempty"`
-	// Landed says how much of the run's changes reached the store.
-	Landed     string    `json:"landed"`
-	StartedAt  time.Time `json:"started_at"`
-	DurationMS int64     `json:"duration_ms"`
+	IgnoredColumns []string  `json:"ignored_columns,omitempty"`
+	Error          string    `json:"error,omitempty"` // why the run failed
+	Landed         string    `json:"landed"`          // how much of its changes reached the store
+	StartedAt      time.Time `json:"started_at"`
+	DurationMS     int64     `json:"duration_ms"`
 
 	// Feedback says whether the result reached HR's feedback tab; nil when
 	// none was written (no tab configured, a dry run, an unread sheet).

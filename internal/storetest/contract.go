@@ -53,8 +53,8 @@ func hashesOf(es ...roster.Employee) map[string]string {
 
 func apply(t *testing.T, s Store, puts []roster.Employee, deletes []string) {
 	t.Helper()
-	if err := s.Apply(t.Context(), puts, deletes); err != nil {
-		t.Fatalf("Apply(%d puts, %d deletes): %v", len(puts), len(deletes), err)
+	if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Added: puts, Deleted: deletes}); err != nil {
+		t.Fatalf("ApplyPlan(%d puts, %d deletes): %v", len(puts), len(deletes), err)
 	}
 }
 
@@ -203,9 +203,9 @@ func wantCount(t *testing.T, s Store, want int) {
 }
 
 func testNoPhone(t *testing.T, s Store) {
-	err := s.Apply(t.Context(), []roster.Employee{{Name: "전화없음", Row: 3}}, nil)
+	_, err := s.ApplyPlan(t.Context(), rostersync.Plan{Added: []roster.Employee{{Name: "전화없음", Row: 3}}})
 	if err == nil {
-		t.Errorf("Apply of an employee without a phone succeeded, want an error")
+		t.Errorf("ApplyPlan of an employee without a phone succeeded, want an error")
 	}
 }
 
@@ -299,8 +299,8 @@ func testCancelled(t *testing.T, s Store) {
 	cancel()
 	es := fixtures()
 
-	if err := s.Apply(ctx, es, nil); err == nil {
-		t.Errorf("Apply with a cancelled context succeeded, want an error")
+	if _, err := s.ApplyPlan(ctx, rostersync.Plan{Added: es}); err == nil {
+		t.Errorf("ApplyPlan with a cancelled context succeeded, want an error")
 	}
 	if err := s.RecordRun(ctx, rostersync.Report{StartedAt: time.Now()}); err == nil {
 		t.Errorf("RecordRun with a cancelled context succeeded, want an error")

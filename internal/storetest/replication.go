@@ -180,8 +180,8 @@ func testInterrupted(at int, cut func(s Store, at int)) func(t *testing.T, s Sto
 		}
 		want := slices.Concat(base[:30], base[90:])
 		cut(s, at)
-		if err := s.Apply(t.Context(), nil, gone); !errors.Is(err, replication.ErrInterrupted) {
-			t.Fatalf("Apply cut short at commit %d = %v, want an error wrapping replication.ErrInterrupted", at, err)
+		if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Deleted: gone}); !errors.Is(err, replication.ErrInterrupted) {
+			t.Fatalf("ApplyPlan cut short at commit %d = %v, want an error wrapping replication.ErrInterrupted", at, err)
 		}
 		cut(s, 0)
 		if v := version(t, s); v != before {

@@ -26,11 +26,10 @@ import (
 // writes (rostersync.Store) and what the service reads.
 type Store interface {
 	rostersync.Store
-	// binding.Store keeps the bindings of verified Kakao users; an Apply
-	// that deletes an employee deletes the bindings to their phone, and
-	// ApplyPlan also those to a phone it gives to another person.
+	// binding.Store keeps the bindings of verified Kakao users; ApplyPlan
+	// deletes the bindings to the phones it deletes or gives to another
+	// person.
 	binding.Store
-	rostersync.PlanApplier
 	// Lookup returns the employee stored under phone (E.164) and true, or
 	// false when no employee has that phone; a miss is not an error.
 	Lookup(ctx context.Context, phone string) (roster.Employee, bool, error)
