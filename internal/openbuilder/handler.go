@@ -69,7 +69,7 @@ type Handler struct {
 
 // NewHandler returns the skill endpoints, verifying through v.
 func NewHandler(cfg HandlerConfig, v Verifier) *Handler {
-	cfg.Texts = cfg.Texts.WithDefaults()
+	cfg.Texts = cfg.Texts.withDefaults()
 	return &Handler{
 		cfg:      cfg,
 		secret:   secret.New(cfg.SkillSecret),

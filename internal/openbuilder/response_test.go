@@ -16,7 +16,7 @@ import (
 
 // defaults are rollcall's own words, as every answer shows them unless
 // configured otherwise.
-var defaults = Texts{}.WithDefaults()
+var defaults = Texts{}.withDefaults()
 
 // exampleOTP is the OTP URL of the shared examples.
 const exampleOTP = "https://talk-plugin-capi.kakao.com/otp/5f1a0e11aa22bb33cc44dd55/profile"
