@@ -27,9 +27,10 @@ var (
 
 // Read reads the whole file at path, refusing anything that is not a
 // regular file or is larger than limit bytes. It looks before it opens (a
-// pipe would block until a writer comes), and O_NONBLOCK covers a pipe put
-// in the file's place meanwhile.
-func Read(path string, limit int64) (data []byte, err error) {
+// pipe would block until a writer comes, a socket cannot be opened);
+// O_NONBLOCK covers a pipe put in the file's place meanwhile, and the limit
+// a file that grows.
+func Read(path string, limit int64) ([]byte, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, withoutPath(err)
@@ -41,19 +42,8 @@ func Read(path string, limit int64) (data []byte, err error) {
 	if err != nil {
 		return nil, withoutPath(err)
 	}
-	defer func() {
-		if cerr := f.Close(); cerr != nil && err == nil {
-			data, err = nil, withoutPath(cerr)
-		}
-	}()
-	if info, err = f.Stat(); err != nil {
-		return nil, withoutPath(err)
-	}
-	if err := check(info, limit); err != nil {
-		return nil, err
-	}
-	// One byte past the limit tells a file that grew since Stat.
-	data, err = io.ReadAll(io.LimitReader(f, limit+1))
+	defer f.Close() // read only: closing loses nothing
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, withoutPath(err)
 	}

@@ -8,38 +8,35 @@ const RequestLineKey = "rollcall.request_line"
 
 // RequestLine is what a request's handlers want said on its one access-log
 // line, which the server writes when the request is done: a skill call's
-// outcome and reason, a refusal's reason. One line per request keeps the
-// logs easy to query and costs one write, not two. Handlers add to it from
-// the request's own goroutine, and the server reads it after them.
+// outcome and reason, a refusal's reason. Handlers add to it from the
+// request's own goroutine, and the server reads it after them.
 type RequestLine struct {
-	level slog.Level
-	attrs []slog.Attr
+	Level slog.Level // the highest level added, Info at least
+	Attrs []slog.Attr
 	buf   [8]slog.Attr // room for a skill call's attributes without another allocation
 }
 
 // RequestLineOf returns the request line kept among values (a request's
-// gin.Context), if the server keeps one.
-func RequestLineOf(values interface{ Value(key any) any }) (*RequestLine, bool) {
-	line, ok := values.Value(RequestLineKey).(*RequestLine)
-	return line, ok
+// gin.Context), or nil, to which adding does nothing, if the server keeps
+// none.
+func RequestLineOf(values interface{ Value(key any) any }) *RequestLine {
+	line, _ := values.Value(RequestLineKey).(*RequestLine)
+	return line
 }
 
 // NewRequestLine returns an empty line at level Info.
 func NewRequestLine() *RequestLine {
-	l := &RequestLine{level: slog.LevelInfo}
-	l.attrs = l.buf[:0]
+	l := &RequestLine{Level: slog.LevelInfo}
+	l.Attrs = l.buf[:0]
 	return l
 }
 
 // Add puts attrs on the line and raises its level to level if that is
 // higher: a refusal makes the request's line a warning.
 func (l *RequestLine) Add(level slog.Level, attrs ...slog.Attr) {
-	l.level = max(l.level, level)
-	l.attrs = append(l.attrs, attrs...)
+	if l == nil {
+		return
+	}
+	l.Level = max(l.Level, level)
+	l.Attrs = append(l.Attrs, attrs...)
 }
-
-// Level is the highest level added, Info at least.
-func (l *RequestLine) Level() slog.Level { return l.level }
-
-// Attrs are the attributes added, in order. The slice is the line's own.
-func (l *RequestLine) Attrs() []slog.Attr { return l.attrs }
