@@ -101,14 +101,10 @@ func OpenReadOnly(path string) (*Store, error) {
 // open opens the bbolt file (readOnly: an existing one, shared with other
 // readers) and turns bbolt's errors, and the panics it raises on some
 // damaged files, into errors that say what to do.
-func open(path string, readOnly bool) (s *Store, err error) {
-	s = &Store{path: path, Now: time.Now}
+func open(path string, readOnly bool) (_ *Store, err error) {
+	s := &Store{path: path, Now: time.Now}
 	s.binds.db = s
-	defer func() {
-		if p := recover(); p != nil {
-			s, err = nil, fmt.Errorf("store file %s is %w (%v); %s", path, ErrCorrupt, p, rebuildHint)
-		}
-	}()
+	defer s.recoverCorrupt(&err) // a panic returns no store
 	// NoFreelistSync: the freelist is rebuilt at open (milliseconds at
 	// 10,000 employees) rather than written at each commit, which halved
 	// the launch-day rush's p50 over the minimal handler (docs/benchmarks.md);
