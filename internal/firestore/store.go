@@ -57,9 +57,6 @@ var _ rostersync.Store = (*Store)(nil)
 // when empty) of project projectID, with the credentials of opts, else
 // Application Default Credentials. Open does not reach the server.
 func Open(ctx context.Context, projectID, databaseID string, opts ...option.ClientOption) (*Store, error) {
-	if projectID == "" {
-		return nil, errors.New("open Firestore: no project id")
-	}
 	if databaseID == "" {
 		databaseID = gfs.DefaultDatabaseID
 	}

@@ -316,6 +316,7 @@ func TestValidDocID(t *testing.T) {
 
 func TestOpenWithoutProject(t *testing.T) {
 	t.Parallel()
+	// config refuses it first; the client library refuses it too.
 	if _, err := Open(t.Context(), "", ""); err == nil {
 		t.Error("Open without a project id succeeded, want an error")
 	}
