@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -269,9 +268,8 @@ func TestApplyIsAtomic(t *testing.T) {
 	}
 }
 
-// TestVisitEmployees: VisitEmployees hands over every employee ordered by
-// phone, stops at visit's first error and honours the context.
-func TestVisitEmployees(t *testing.T) {
+// TestEmployees: Employees returns every employee and honours the context.
+func TestEmployees(t *testing.T) {
 	t.Parallel()
 	s := open(t, filepath.Join(t.TempDir(), "rollcall.db"))
 	ctx := t.Context()
@@ -281,36 +279,22 @@ func TestVisitEmployees(t *testing.T) {
 	if _, err := s.ApplyPlan(ctx, rostersync.Plan{Added: es}); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
-	want := slices.SortedFunc(slices.Values(es), func(a, b roster.Employee) int { return strings.Compare(a.Phone, b.Phone) })
-	var got []roster.Employee
-	size := -1
-	if err := s.VisitEmployees(ctx, func(n int) { size = n }, func(e roster.Employee) error {
-		got = append(got, e)
-		return nil
-	}); err != nil {
-		t.Fatalf("VisitEmployees: %v", err)
+	got, err := s.Employees(ctx)
+	if err != nil {
+		t.Fatalf("Employees: %v", err)
 	}
-	if size != len(es) {
-		t.Errorf("VisitEmployees told size %d, want %d", size, len(es))
+	want := map[string]roster.Employee{}
+	for _, e := range es {
+		want[e.Phone] = e
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("VisitEmployees, ordered by phone (-want +got):\n%s", diff)
-	}
-
-	stop := errors.New("enough")
-	visits := 0
-	err := s.VisitEmployees(ctx, func(int) {}, func(roster.Employee) error {
-		visits++
-		return stop
-	})
-	if !errors.Is(err, stop) || visits != 1 {
-		t.Errorf("VisitEmployees with a visit that fails = %v after %d visits, want %v after 1", err, visits, stop)
+		t.Errorf("Employees (-want +got):\n%s", diff)
 	}
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := s.VisitEmployees(cancelled, func(int) {}, func(roster.Employee) error { return nil }); !errors.Is(err, context.Canceled) {
-		t.Errorf("VisitEmployees with a cancelled context = %v, want context.Canceled", err)
+	if _, err := s.Employees(cancelled); !errors.Is(err, context.Canceled) {
+		t.Errorf("Employees with a cancelled context = %v, want context.Canceled", err)
 	}
 }
 
@@ -348,8 +332,8 @@ func TestClosedStoreFails(t *testing.T) {
 	if _, err := s.Count(ctx); err == nil {
 		t.Errorf("Count on a closed store succeeded")
 	}
-	if err := s.VisitEmployees(ctx, func(int) {}, func(roster.Employee) error { return nil }); err == nil {
-		t.Errorf("VisitEmployees on a closed store succeeded")
+	if _, err := s.Employees(ctx); err == nil {
+		t.Errorf("Employees on a closed store succeeded")
 	}
 	if _, _, err := s.Status(ctx); err == nil {
 		t.Errorf("Status on a closed store succeeded")

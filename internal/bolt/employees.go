@@ -123,27 +123,26 @@ func decodeRecord(v []byte) (record, error) {
 	return r, nil
 }
 
-// VisitEmployees is memdir.Store's, in one read-only transaction; the
-// employees' strings are copies.
-func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error {
+// Employees returns every stored employee, by phone, read in one read-only
+// transaction; their strings are copies.
+func (s *Store) Employees(ctx context.Context) (map[string]roster.Employee, error) {
+	var employees map[string]roster.Employee
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(employeesBucket))
-		size(b.Stats().KeyN)
+		employees = make(map[string]roster.Employee, b.Stats().KeyN)
 		return b.ForEach(func(_, v []byte) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
 			r, err := decodeRecord(v)
 			if err != nil {
 				return err
 			}
-			return visit(r.Employee)
+			employees[r.Phone] = r.Employee
+			return ctx.Err()
 		})
 	})
 	if err != nil {
-		return fmt.Errorf("read every employee: %w", err)
+		return nil, fmt.Errorf("read every employee: %w", err)
 	}
-	return nil
+	return employees, nil
 }
 
 // Lookup returns the employee stored under phone (E.164) and true, or false.

@@ -31,21 +31,21 @@ type employeeFields struct {
 // record lists up to replication.MaxPendingPhones.
 const getAllChunk = 1000
 
-// VisitEmployees tells size how many employees the directory holds (a
-// server-side count), then streams every stored employee to visit, ordered
-// by phone, and stops at visit's first error. The read is not one
+// Employees returns every stored employee, by phone: a server-side count
+// sizes the map, then the documents stream in. The read is not one
 // snapshot: an Apply meanwhile may show in part, and moves the version
 // after it, so a reader polling Status reads again.
-func (s *Store) VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error {
+func (s *Store) Employees(ctx context.Context) (map[string]roster.Employee, error) {
 	n, err := s.Count(ctx)
 	if err != nil {
-		return fmt.Errorf("read every employee: %w", err)
+		return nil, fmt.Errorf("read every employee: %w", err)
 	}
-	size(n)
-	return s.eachEmployee(ctx, visit)
+	employees := make(map[string]roster.Employee, n)
+	err = s.eachEmployee(ctx, func(e roster.Employee) { employees[e.Phone] = e })
+	return employees, err
 }
 
-func (s *Store) eachEmployee(ctx context.Context, visit func(roster.Employee) error) error {
+func (s *Store) eachEmployee(ctx context.Context, visit func(roster.Employee)) error {
 	// Only the fields an employee is made of, the id aside: less to send and decode.
 	it := s.client.Collection(employeesCollection).Select("name", "department", "position", "email", "row").Documents(ctx)
 	defer it.Stop()
@@ -62,9 +62,7 @@ func (s *Store) eachEmployee(ctx context.Context, visit func(roster.Employee) er
 			// The id is a phone: it stays out of the error.
 			return fmt.Errorf("read every employee (%d read so far): %w", read, err)
 		}
-		if err := visit(employeeOf(snap.Ref.ID, f)); err != nil {
-			return err
-		}
+		visit(employeeOf(snap.Ref.ID, f))
 	}
 }
 

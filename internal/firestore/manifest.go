@@ -127,10 +127,7 @@ func (s *Store) index(ctx context.Context) (state, map[string]string, []string, 
 
 func (s *Store) allHashes(ctx context.Context) (map[string]string, error) {
 	hashes := map[string]string{}
-	err := s.eachEmployee(ctx, func(e roster.Employee) error {
-		hashes[e.Phone] = e.Hash()
-		return nil
-	})
+	err := s.eachEmployee(ctx, func(e roster.Employee) { hashes[e.Phone] = e.Hash() })
 	return hashes, err
 }
 

@@ -35,10 +35,9 @@ type Store interface {
 	// Changes returns what changed after version; false when the copy is
 	// too old to catch up.
 	Changes(ctx context.Context, version string) (replication.Changes, bool, error)
-	// VisitEmployees tells size how many employees it is about to hand
-	// over (a hint), then calls visit with each, one at a time so that they
-	// are never all held twice, and stops at visit's first error.
-	VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error
+	// Employees returns every employee, by E.164 phone: the copy a load
+	// puts in place whole.
+	Employees(ctx context.Context) (map[string]roster.Employee, error)
 }
 
 const (

@@ -45,18 +45,16 @@ func (f *fakeStore) Changes(_ context.Context, version string) (replication.Chan
 	}
 	return c, ok, nil
 }
-func (f *fakeStore) VisitEmployees(ctx context.Context, size func(int), visit func(roster.Employee) error) error {
+func (f *fakeStore) Employees(ctx context.Context) (map[string]roster.Employee, error) {
 	es, err := f.employees(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	size(len(es))
+	byPhone := make(map[string]roster.Employee, len(es))
 	for _, e := range es {
-		if err := visit(e); err != nil {
-			return err
-		}
+		byPhone[e.Phone] = e
 	}
-	return nil
+	return byPhone, nil
 }
 
 func newFakeStore(s storeState) *fakeStore {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/rollcall/rollcall/internal/replication"
-	"github.com/rollcall/rollcall/internal/roster"
 )
 
 // checkKey is the one key of d.checks: there is one store to check.
@@ -124,11 +123,7 @@ func (d *Directory) load(ctx context.Context) error {
 		}
 		return nil
 	}
-	employees := map[string]roster.Employee{}
-	err = d.store.VisitEmployees(ctx, func(n int) { employees = make(map[string]roster.Employee, n) }, func(e roster.Employee) error {
-		employees[e.Phone] = e
-		return nil
-	})
+	employees, err := d.store.Employees(ctx)
 	if err != nil {
 		return fmt.Errorf("load the directory: %w", err)
 	}

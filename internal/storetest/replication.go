@@ -184,13 +184,13 @@ func testInterrupted(at int, cut func(s Store, at int)) func(t *testing.T, s Sto
 		}
 		// A reader that loads now (an instance started after the cut) holds
 		// what landed, labelled with the version from before.
-		during := map[string]string{}
-		err := s.VisitEmployees(t.Context(), func(int) {}, func(e roster.Employee) error {
-			during[e.Phone] = e.Hash()
-			return nil
-		})
+		landed, err := s.Employees(t.Context())
 		if err != nil {
-			t.Fatalf("VisitEmployees: %v", err)
+			t.Fatalf("Employees: %v", err)
+		}
+		during := map[string]string{}
+		for phone, e := range landed {
+			during[phone] = e.Hash()
 		}
 		if d, err := s.Digest(t.Context()); err != nil || d != "" {
 			t.Errorf("Digest after a cut-short Apply = %q, %v; want \"\" (it cannot vouch for one)", d, err)

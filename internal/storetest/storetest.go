@@ -45,12 +45,9 @@ type Store interface {
 	Runs(ctx context.Context, limit int) ([]rostersync.Report, error)
 	// Count returns how many employees the directory holds.
 	Count(ctx context.Context) (int, error)
-	// VisitEmployees first tells size how many employees the directory
-	// holds, then calls visit with every one, each as Lookup would return
-	// it, in no particular order, and stops at the first error visit
-	// returns, returning an error that wraps it (memdir.Store: the
-	// directory held in memory loads one employee at a time).
-	VisitEmployees(ctx context.Context, size func(n int), visit func(roster.Employee) error) error
+	// Employees returns every employee, by phone, each as Lookup would
+	// return it (memdir.Store: the directory held in memory).
+	Employees(ctx context.Context) (map[string]roster.Employee, error)
 	// Status returns, in one read, the directory's version and LastSync
 	// (memdir.Store). The version is a token that changes whenever an Apply
 	// with something to do has changed the employees, so that a reader can
@@ -119,8 +116,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *clocktest.Clock) Store, cu
 		{"released lease lets another holder in", clockless(testLeaseRelease)},
 		{"expired lease is taken over", testLeaseExpiry},
 		{"concurrent acquires: exactly one wins", clockless(testLeaseConcurrent)},
-		{"visit hands over every employee", clockless(testEmployees)},
-		{"visit stops at visit's error", clockless(testVisitStops)},
+		{"employees are every employee", clockless(testEmployees)},
 		{"large apply round-trips", clockless(testLargeApply)},
 		{"cancelled context is an error", clockless(testCancelled)},
 	}
