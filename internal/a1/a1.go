@@ -1,6 +1,4 @@
-// Package a1 reads A1 notation, as Google Sheets and Excel name a tab
-// ("직원 목록"), cells ("A2:F") or both ("'직원 목록'!A2:F"): the one reader
-// of ROLLCALL_SHEET_RANGE and of the ranges the Sheets API echoes, so that
+// Package a1 reads A1 notation ("'직원 목록'!A2:F"): the one reader, so that
 // config, sheets and xlsx agree on what a range names.
 package a1
 
@@ -17,9 +15,8 @@ type Range struct {
 	Tab string
 	// Cells is the rectangle named after the "!"; Whole when none is.
 	Cells Area
-	// Bare says the range was written unquoted and without "!" ("직원목록",
-	// "A1:F200"): Tab holds it, Cells is Whole, and a caller that finds no
-	// such tab reads it with ParseCells as cells of the first tab.
+	// Bare says it had no quotes and no "!" ("A1:F200"): a caller that finds
+	// no such tab reads Tab with ParseCells as cells of the first tab.
 	Bare bool
 }
 
@@ -39,9 +36,8 @@ var ErrSyntax = errors.New("not an A1 range")
 // maxColumnLetters bounds a column's name: ZZZ is past any last column.
 const maxColumnLetters = 3
 
-// Parse reads an A1 range: a tab ("'직원 목록'"), a tab and cells
-// ("'결과!직원'!B5:C6"), or a Bare word. A quoted name may hold anything,
-// its quotes doubled; an unquoted one ends at the last "!".
+// Parse reads an A1 range: a tab, a tab and cells ("'결과!직원'!B5:C6"), or a
+// Bare word; an unquoted tab name ends at the last "!".
 func Parse(s string) (Range, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {

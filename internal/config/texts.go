@@ -45,9 +45,8 @@ func (t Texts) Vars() []Setting {
 	}
 }
 
-// text reads one of the bot's words: at most limit characters, not blank
-// when set, and no placeholder but {name}, which only a text that greets an
-// employee (withName) may hold.
+// text reads one of the bot's words; only a text that greets an employee
+// (withName) may hold the one placeholder, {name}.
 func (l *loader) text(name string, withName bool, limit int) string {
 	raw := l.getenv(name)
 	v := l.str(name, "")

@@ -1,10 +1,6 @@
-// Package doctor checks a rollcall set-up, changing nothing anywhere: the
-// configuration, the Google identity, the sheet (header, rows, what a sync
-// would do), the feedback tab, the store, Kakao's key and the endpoints'
-// protection (CONTRACT.md section 6). It reads the configuration itself and
-// declares what it needs of the adapters, which the wiring passes in a
-// Setup. No line it writes holds a phone number, a name, an email, a key or
-// a cell's content.
+// Package doctor checks a rollcall set-up, changing nothing anywhere
+// (CONTRACT.md section 6), with the adapters the wiring passes in a Setup.
+// No line it writes holds a phone number, a name, an email, a key or a cell.
 package doctor
 
 import (

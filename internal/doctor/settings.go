@@ -80,6 +80,11 @@ func kakaoCheck(ctx context.Context, c config.Config, probe func(context.Context
 	}
 }
 
+// StartChecks are the checks that call nothing out, which serve logs at start-up.
+func StartChecks(ctx context.Context, c config.Config) []Check {
+	return []Check{kakaoCheck(ctx, c, nil), protectionCheck(c)}
+}
+
 func protectionCheck(c config.Config) Check {
 	k, sync := c.Kakao, c.Sync
 	if c.SkillSecretMissing() {

@@ -10,9 +10,8 @@ import (
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-// sheetChecks reads the sheet once and checks the source, its header and
-// its rows, planning against the store as a dry run would, without the
-// lease or the run record a dry run writes.
+// sheetChecks reads the sheet once for the source, header and rows checks,
+// planning as a dry run would but without its lease and run record.
 func sheetChecks(ctx context.Context, s Setup) []Check {
 	ctx, cancel := context.WithTimeout(ctx, sourceTimeout)
 	defer cancel()

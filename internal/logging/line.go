@@ -6,11 +6,8 @@ import "log/slog"
 // *RequestLine among the request's values (gin's c.Set).
 const RequestLineKey = "rollcall.request_line"
 
-// RequestLine is what a request's handlers want said on its one access-log
-// line, which the server writes when the request is done: a skill call's
-// outcome and reason, a refusal's reason. One line per request keeps the
-// logs easy to query and costs one write, not two. Handlers add to it from
-// the request's own goroutine, and the server reads it after them.
+// RequestLine is what handlers add to their request's one access-log line
+// (one line per request is one write and one query); the server writes it after them.
 type RequestLine struct {
 	level slog.Level
 	attrs []slog.Attr

@@ -1,8 +1,5 @@
-// Package logging builds rollcall's slog loggers — JSON in Cloud Logging's
-// shape for production, text for people — and carries them in a context.
-//
-// Nothing here filters PII: callers must never log phone numbers, OTP URLs,
-// names, emails or keys. Log row numbers, counts and outcomes instead.
+// Package logging builds rollcall's slog loggers (Cloud Logging's JSON, or
+// text) and carries them in a context. Nothing here filters PII: never log it.
 package logging
 
 import (

@@ -30,8 +30,7 @@ type statusAnswer struct {
 }
 
 // showStatus answers the directory size, the last sync and the last
-// StatusRuns runs, newest first; 503 with a JSON error if the store fails
-// or does not answer within statusTimeout.
+// StatusRuns runs, newest first; 503 if the store fails.
 func (h *Handler) showStatus(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), statusTimeout)
 	defer cancel()
@@ -64,8 +63,7 @@ func (h *Handler) readStatus(ctx context.Context) (statusAnswer, error) {
 	if err != nil {
 		return statusAnswer{}, fmt.Errorf("read the sync history: %w", err)
 	}
-	// Stores keep runs newest first; sorting (stably) makes it so whatever
-	// a store does, and the cut keeps the answer at StatusRuns.
+	// Whatever order and count a store keeps, the answer is newest first, at most StatusRuns.
 	slices.SortStableFunc(runs, func(a, b rostersync.Report) int { return b.StartedAt.Compare(a.StartedAt) })
 	runs = runs[:min(len(runs), StatusRuns)]
 	for i := range runs {

@@ -1,7 +1,5 @@
-// Package origin reads allow-lists of web origins (scheme://host[:port])
-// and tells whether a URL's origin is on one. It is pure: config reads
-// ROLLCALL_KAKAO_OTP_ORIGINS with it, and internal/kakao checks an OTP URL
-// against the list before it sends the REST API key anywhere.
+// Package origin reads allow-lists of web origins (scheme://host[:port]), as
+// kakao checks an OTP URL before it sends the REST API key anywhere.
 package origin
 
 import (
@@ -20,11 +18,8 @@ type List struct {
 	list []string // normalised, in configuration order; a few entries
 }
 
-// Parse builds the allow-list from entries written as
-// scheme://host[:port]. Entries must be https, except that http is accepted
-// for loopback hosts (localhost, 127.0.0.1, ::1) so that local demos and tests
-// work. User-info, paths, queries, fragments, escapes and backslashes are
-// configuration errors; every bad entry is reported.
+// Parse builds the allow-list from scheme://host[:port] entries, https but
+// for loopback hosts (local demos); every bad entry is reported.
 func Parse(list []string) (List, error) {
 	var o List
 	var errs []error

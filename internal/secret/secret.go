@@ -1,6 +1,5 @@
-// Package secret checks a shared secret a caller presents (the operator
-// endpoints' static token, Open Builder's skill secret) against the
-// configured one, in constant time, for every endpoint that takes one.
+// Package secret checks a shared secret a caller presents (the sync token,
+// the skill secret) against the configured one, in constant time.
 package secret
 
 import (
@@ -8,10 +7,8 @@ import (
 	"crypto/subtle"
 )
 
-// Shared is a configured secret, kept as its SHA-256 only: comparing
-// digests takes the same time whatever the lengths and contents of the two
-// values, so a caller learns nothing of the secret, its length included,
-// from how long a refusal takes.
+// Shared is a configured secret, kept as its SHA-256: comparing digests
+// leaks nothing of the secret, its length included, through timing.
 type Shared struct {
 	sum [sha256.Size]byte
 	set bool

@@ -1,7 +1,5 @@
-// Package userkey is what rollcall keeps and logs in place of a Kakao user
-// id (Open Builder's botUserKey): its SHA-256, never the id. It is the one
-// hash of a user id, for bindings' keys and the logs alike, so that a log
-// line leads to the user's binding.
+// Package userkey is what rollcall keeps and logs in place of a Kakao user id:
+// its SHA-256, one hash for bindings and logs, so a log line leads to a binding.
 package userkey
 
 import (
@@ -19,9 +17,8 @@ func Of(id string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Short returns the first 8 hex digits of id's key, "" for no id: enough
-// to follow one user through the logs and to their binding, not to recover
-// the id.
+// Short returns the first 8 hex digits of id's key, "" for no id: enough to
+// follow a user through the logs, not to recover the id.
 func Short(id string) string {
 	if id == "" {
 		return ""
