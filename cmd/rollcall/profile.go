@@ -2,5 +2,5 @@
 
 package main
 
-// startProfile does nothing but in the bench's -tags pprof build (profile_pprof.go).
+// startProfile does nothing: only the bench's -tags pprof build profiles (profile_pprof.go).
 func startProfile(func(string) string) (stop func()) { return func() {} }

@@ -1,5 +1,5 @@
-// Package origin reads allow-lists of web origins (scheme://host[:port]), as
-// kakao checks an OTP URL before it sends the REST API key anywhere.
+// Package origin reads allow-lists of web origins (scheme://host[:port]),
+// against which kakao checks an OTP URL before sending the REST API key anywhere.
 package origin
 
 import (
