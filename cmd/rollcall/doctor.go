@@ -62,8 +62,7 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 	return nil
 }
 
-// doctorSetup hands the checks the configuration and the adapters: the
-// CLI's, or the service's own for GET /internal/doctor.
+// doctorSetup hands the checks the adapters: the CLI's, or the service's own.
 func doctorSetup(cfg config.Config, source rostersync.Source, st doctor.Store, probe func(context.Context) error) doctor.Setup {
 	s := doctor.Setup{Config: cfg, Source: source, Store: st, KakaoProbe: probe, Account: sheets.CredentialsAccount}
 	src, ok := source.(*sheets.Source)

@@ -17,8 +17,7 @@ import (
 	"github.com/rollcall/rollcall/internal/xlsx"
 )
 
-// store is what the commands need of a store; openStore holds every store
-// adapter to it.
+// store is what the commands need of every store adapter.
 type store interface {
 	rostersync.Store
 	doctor.Store  // the doctor's and GET /internal/status's reads
@@ -28,8 +27,7 @@ type store interface {
 	Close() error
 }
 
-// openStore opens the configured store; readOnly opens a bolt file
-// read-only, never creating it.
+// openStore opens the configured store; readOnly opens a bolt file read-only.
 func openStore(ctx context.Context, c config.Store, readOnly bool) (store, error) {
 	var s store
 	var err error
@@ -65,8 +63,7 @@ func openSource(ctx context.Context, c config.Source, attempts int) (rostersync.
 	}
 }
 
-// feedbackOption makes the sync engine write each run's result into HR's
-// spreadsheet when ROLLCALL_FEEDBACK_TAB names a tab.
+// feedbackOption writes each run's result into HR's sheet when ROLLCALL_FEEDBACK_TAB is set.
 func feedbackOption(source rostersync.Source, st store) []rostersync.EngineOption {
 	if src, ok := source.(*sheets.Source); ok && src.Feedback() != nil {
 		return []rostersync.EngineOption{rostersync.WithFeedback(src.Feedback(), st)}

@@ -107,7 +107,9 @@ func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr
 		fmt.Fprintf(stdout, "configuration ok\n%s", cfg.Describe())
 		return nil
 	}
-	levels := map[doctor.Status]slog.Level{doctor.OK: slog.LevelInfo, doctor.Warn: slog.LevelWarn, doctor.Fail: slog.LevelError}
+	levels := map[doctor.Status]slog.Level{
+		doctor.OK: slog.LevelInfo, doctor.Warn: slog.LevelWarn, doctor.Fail: slog.LevelError,
+	}
 	for _, c := range doctor.StartChecks(ctx, cfg) {
 		logging.FromContext(ctx).Log(ctx, levels[c.Status], c.Name+" check: "+c.Detail, "fix", c.Fix)
 	}
@@ -136,8 +138,7 @@ func (s *service) start(ctx context.Context) {
 	}
 }
 
-// firstSync fills a store that has never been synced, so that a fresh
-// checkout serves the example sheet without a separate step.
+// firstSync fills a never-synced store, so that a fresh checkout serves the example sheet.
 func (s *service) firstSync(ctx context.Context) {
 	log := logging.FromContext(ctx)
 	lctx, cancel := context.WithTimeout(ctx, storeCheckTimeout)

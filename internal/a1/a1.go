@@ -20,8 +20,7 @@ type Range struct {
 	Bare bool
 }
 
-// Area is a rectangle of a tab, 1-based and inclusive. A zero LastCol or
-// LastRow means the area runs to the end of the tab that way.
+// Area is a rectangle of a tab, 1-based and inclusive; a zero LastCol or LastRow runs to the end.
 type Area struct {
 	FirstCol, LastCol int
 	FirstRow, LastRow int
@@ -165,8 +164,7 @@ func parseCorner(s string) (corner, error) {
 	return c, nil
 }
 
-// Quote writes a tab's name for A1 notation, always quoted (so no guess of
-// which names need it), an apostrophe inside doubled.
+// Quote writes a tab's name for A1 notation, always quoted, an apostrophe doubled.
 func Quote(tab string) string {
 	return "'" + strings.ReplaceAll(tab, "'", "''") + "'"
 }

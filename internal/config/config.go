@@ -104,12 +104,10 @@ type Log struct {
 	Level  slog.Level
 }
 
-// DefaultKakaoOrigins are Kakao's OTP profile origins, current and older
-// (kakao.DefaultOrigins).
+// DefaultKakaoOrigins are Kakao's OTP profile origins, current and older (kakao.DefaultOrigins).
 const DefaultKakaoOrigins = "https://talk-plugin-capi.kakao.com,https://talk-plugin.kakao.com"
 
-// Load reads the configuration through getenv (os.Getenv in production, a
-// map in tests). Its error lists every problem found, one per line.
+// Load reads the configuration through getenv; its error lists every problem, one a line.
 func Load(getenv func(string) string) (Config, error) {
 	l := loader{getenv: getenv}
 	c := Config{

@@ -146,8 +146,7 @@ func (l *loader) store(name, def string) Store {
 // cloudID matches Google Cloud project and Firestore database ids.
 var cloudID = regexp.MustCompile(`^([a-z0-9-]{1,63}|\(default\))$`)
 
-// source reads the kind of the employee list and, for a Google Sheet (a URL
-// or a bare spreadsheet id), its reference.
+// source reads the kind of the employee list and, for a Google Sheet, its reference.
 func (l *loader) source(name, loc string) (string, SheetRef) {
 	switch strings.ToLower(filepath.Ext(loc)) {
 	case ".csv":
@@ -203,8 +202,7 @@ func (l *loader) bindingTTL(name string, def time.Duration) time.Duration {
 	return d
 }
 
-// blockIDRE matches an Open Builder block id as in the block's URL (24 hex
-// digits today), with room to spare.
+// blockIDRE matches an Open Builder block id (24 hex digits today), with room to spare.
 var blockIDRE = regexp.MustCompile(`^[0-9A-Za-z]{0,64}$`)
 
 // blockID reads an Open Builder block id.

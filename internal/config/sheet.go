@@ -9,8 +9,7 @@ import (
 	"strings"
 )
 
-// SheetRef names a spreadsheet and, optionally, one of its tabs, as
-// ROLLCALL_SOURCE gives them; sheets.Ref has the same fields.
+// SheetRef names a spreadsheet and maybe one of its tabs; sheets.Ref has the same fields.
 type SheetRef struct {
 	SpreadsheetID string // between "/d/" and the next "/" in the URL
 	GID           int64  // the tab's sheetId from the URL's "gid"

@@ -46,8 +46,7 @@ type Check struct {
 	Fix    string `json:"fix,omitempty"` // what to do, in one sentence; empty when OK
 }
 
-// Result is the whole diagnosis; its JSON is `rollcall doctor --json`'s and
-// GET /internal/doctor's.
+// Result is the whole diagnosis, as `rollcall doctor --json` and GET /internal/doctor show it.
 type Result struct {
 	Status Status  `json:"status"` // the worst of the checks'
 	Checks []Check `json:"checks"`
@@ -112,8 +111,7 @@ func Run(ctx context.Context, s Setup) Result {
 	return r
 }
 
-// Remedy is what an adapter's error may offer: the fix of a set-up failure,
-// in one sentence.
+// Remedy is what an adapter's error may offer: a set-up failure's fix, in one sentence.
 type Remedy interface {
 	Remedy() string
 }

@@ -20,7 +20,7 @@ type Setup struct {
 
 	Source    rostersync.Source
 	SourceErr error                                    // why Source could not be opened
-	Sheet     func(ctx context.Context) (Sheet, error) // a Google Sheet's title and tabs; nil for a file
+	Sheet     func(ctx context.Context) (Sheet, error) // a Google Sheet's title and tabs; nil: a file
 
 	// CheckFeedback finds out, without writing, whether the feedback tab may be written; nil: unset.
 	CheckFeedback func(ctx context.Context) error

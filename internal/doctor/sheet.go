@@ -52,8 +52,7 @@ func quoteAll(ss []string) string {
 	return strings.Join(q, ", ")
 }
 
-// headerCheck shows where the header is and which column each field is
-// read from.
+// headerCheck shows the header's row and the column each field is read from.
 func headerCheck(rows [][]string, parsed roster.Roster) Check {
 	h, err := roster.ReadHeader(rows)
 	if err != nil {
@@ -122,8 +121,7 @@ func rowsCheck(ctx context.Context, s Setup, parsed roster.Roster, err error) Ch
 	return c
 }
 
-// hashesOf reads the store's content hashes, if it can; a store file
-// not made yet holds no one.
+// hashesOf reads the store's content hashes, if it can; a bolt file not made yet holds no one.
 func hashesOf(ctx context.Context, s Setup) (map[string]string, bool) {
 	if s.storeNotMade() {
 		return map[string]string{}, true

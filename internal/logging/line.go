@@ -2,8 +2,7 @@ package logging
 
 import "log/slog"
 
-// RequestLineKey is the key under which the server keeps a request's
-// *RequestLine among the request's values (gin's c.Set).
+// RequestLineKey keeps a request's *RequestLine among its values (gin's c.Set).
 const RequestLineKey = "rollcall.request_line"
 
 // RequestLine is what handlers add to their request's one access-log line
@@ -14,8 +13,7 @@ type RequestLine struct {
 	buf   [8]slog.Attr // room for a skill call's attributes without another allocation
 }
 
-// RequestLineOf returns the request line kept among values (a request's
-// gin.Context), if the server keeps one.
+// RequestLineOf returns the request line kept among values (a gin.Context), if any.
 func RequestLineOf(values interface{ Value(key any) any }) (*RequestLine, bool) {
 	line, ok := values.Value(RequestLineKey).(*RequestLine)
 	return line, ok
@@ -28,8 +26,7 @@ func NewRequestLine() *RequestLine {
 	return l
 }
 
-// Add puts attrs on the line and raises its level to level if that is
-// higher: a refusal makes the request's line a warning.
+// Add puts attrs on the line, raising its level to level: a refusal makes it a warning.
 func (l *RequestLine) Add(level slog.Level, attrs ...slog.Attr) {
 	l.level = max(l.level, level)
 	l.attrs = append(l.attrs, attrs...)

@@ -15,8 +15,7 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 )
 
-// keyFetchTimeout bounds fetching Google's public keys (cached between
-// requests as Google's Cache-Control allows).
+// keyFetchTimeout bounds fetching Google's public keys, which the library caches.
 const keyFetchTimeout = 10 * time.Second
 
 // refusal is why a request is refused: public for the caller, reason for the
@@ -27,8 +26,7 @@ type refusal struct {
 	cause  error
 }
 
-// The refusals callers can read. They never say which check an ID token
-// failed: the log does.
+// The refusals callers read never say which check an ID token failed: the log does.
 const (
 	publicNotConfigured = "sync triggering is not configured on this service (ROLLCALL_SYNC_TOKEN or ROLLCALL_SYNC_INVOKERS)"
 	publicMissing       = "missing credentials: send Authorization: Bearer <token>"
@@ -84,8 +82,7 @@ func (h *Handler) authenticate(ctx context.Context, r *http.Request) (string, *r
 	return "id_token", nil
 }
 
-// bearer returns the credential of the request's only Authorization header
-// if it uses the Bearer scheme (case-insensitive, as RFC 9110 says).
+// bearer returns the credential of the only Authorization header if its scheme is Bearer, any case.
 func bearer(header http.Header) (string, bool) {
 	values := header.Values("Authorization")
 	if len(values) != 1 {

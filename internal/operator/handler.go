@@ -21,8 +21,7 @@ import (
 	"github.com/rollcall/rollcall/internal/secret"
 )
 
-// Paths of the endpoints. SyncPath's URL is also every endpoint's default
-// ID-token audience.
+// Paths of the endpoints; SyncPath's URL is every endpoint's default ID-token audience.
 const (
 	SyncPath    = "/internal/sync"
 	StatusPath  = "/internal/status"
@@ -48,8 +47,7 @@ type Status interface {
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
-// Config says who may call the endpoints (ROLLCALL_SYNC_TOKEN,
-// ROLLCALL_SYNC_INVOKERS, ROLLCALL_SYNC_AUDIENCE) and what they serve.
+// Config says who may call the endpoints (ROLLCALL_SYNC_*) and what they serve.
 type Config struct {
 	Token      string        // a static bearer token, when set
 	Invokers   []string      // service accounts whose ID tokens are accepted
@@ -71,8 +69,7 @@ type Handler struct {
 	status    Status
 }
 
-// New returns the endpoints, running syncs with syncer and reading the
-// history from status.
+// New returns the endpoints, running syncs with syncer and reading the history from status.
 func New(cfg Config, syncer Syncer, status Status) (*Handler, error) {
 	if syncer == nil || status == nil {
 		return nil, errors.New("operator: a syncer and a status are required")
@@ -86,8 +83,7 @@ func New(cfg Config, syncer Syncer, status Status) (*Handler, error) {
 		if cfg.ValidatorClient != nil {
 			vopts = append(vopts, option.WithHTTPClient(cfg.ValidatorClient))
 		}
-		// The context only builds the HTTP client; every key fetch uses
-		// the request's context.
+		// This context only builds the client; each key fetch has the request's.
 		v, err := idtoken.NewValidator(context.Background(), vopts...)
 		if err != nil {
 			return nil, fmt.Errorf("operator: build the ID token validator: %w", err)
@@ -97,8 +93,7 @@ func New(cfg Config, syncer Syncer, status Status) (*Handler, error) {
 	return h, nil
 }
 
-// Register mounts POST SyncPath, GET StatusPath and, when configured, GET
-// MetricsPath and GET DoctorPath.
+// Register mounts the endpoints, MetricsPath and DoctorPath when configured.
 func (h *Handler) Register(r gin.IRoutes) {
 	r.POST(SyncPath, h.authorize, h.sync)
 	r.GET(StatusPath, h.authorize, h.showStatus)

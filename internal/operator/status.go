@@ -20,8 +20,7 @@ const StatusRuns = 20
 
 const statusTimeout = 10 * time.Second
 
-// statusAnswer is the body of GET /internal/status. The reports name
-// problem rows by number and reason only, never by content.
+// statusAnswer is the body of GET /internal/status; it names problem rows by number, never content.
 type statusAnswer struct {
 	DirectorySize int `json:"directory_size"`
 	// LastSync is RFC 3339 in UTC, or null if never synced.
@@ -41,8 +40,7 @@ func (h *Handler) showStatus(c *gin.Context) {
 	}
 	logging.FromContext(ctx).ErrorContext(ctx, "could not read the sync status", "error", err.Error())
 	body := gin.H{"error": "could not read the sync status from the directory store", "reason": ReasonStoreUnavailable}
-	// A set-up failure the store named (no database, Datastore mode, no
-	// permission) says its fix; its text quotes no server message.
+	// A set-up failure the store named says its fix, quoting no server message.
 	var r doctor.Remedy
 	if errors.As(err, &r) {
 		body["error"], body["fix"] = err.Error(), r.Remedy()

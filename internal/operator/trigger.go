@@ -27,8 +27,7 @@ const (
 	ReasonFailed           = "failed"            // 500: anything else
 )
 
-// syncAnswer is the body of POST /internal/sync: the report's fields, and a
-// reason when the sync did not run to the end.
+// syncAnswer is the body of POST /internal/sync: the report, and why it did not run to the end.
 type syncAnswer struct {
 	rostersync.Report
 	Reason string `json:"reason,omitempty"`
@@ -65,8 +64,7 @@ func (h *Handler) sync(c *gin.Context) {
 	c.JSON(status, syncAnswer{Report: report, Reason: reason})
 }
 
-// outcome maps a run's error to the HTTP status and reason: the one place
-// where sync errors become responses.
+// outcome is the one place where a sync's error becomes an HTTP status and reason.
 func outcome(err error) (int, string) {
 	switch {
 	case err == nil:

@@ -12,8 +12,7 @@ import (
 	"strings"
 )
 
-// List is an allow-list of origins (scheme, host, port). The zero value
-// allows nothing.
+// List is an allow-list of origins; the zero value allows nothing.
 type List struct {
 	list []string // normalised, in configuration order; a few entries
 }
@@ -42,12 +41,10 @@ func Parse(list []string) (List, error) {
 	return o, nil
 }
 
-// Strings returns the allowed origins, normalised (lowercase host, default
-// port dropped), in configuration order.
+// Strings returns the allowed origins, normalised, in configuration order.
 func (o List) Strings() []string { return slices.Clone(o.list) }
 
-// Allows returns u's origin, normalised, when it is on the list, and an
-// error saying why not otherwise.
+// Allows returns u's normalised origin if the list has it, else an error saying why not.
 func (o List) Allows(u *url.URL) (scheme, host string, err error) {
 	if scheme, host, err = normalize(u); err != nil {
 		return "", "", err
@@ -91,8 +88,7 @@ func parseOrigin(s string) (string, error) {
 	return scheme + "://" + host, nil
 }
 
-// normalize returns the lowercase scheme and the host[:port] of u with a
-// lowercase host and without the scheme's default port.
+// normalize returns u's lowercase scheme and host[:port], without the scheme's default port.
 func normalize(u *url.URL) (scheme, host string, err error) {
 	scheme = strings.ToLower(u.Scheme)
 	if scheme != "https" && scheme != "http" {
@@ -118,8 +114,7 @@ func normalize(u *url.URL) (scheme, host string, err error) {
 	return scheme, host + ":" + strconv.Itoa(port), nil
 }
 
-// validHost accepts an IP literal or a DNS name of letters, digits and
-// hyphens in non-empty labels.
+// validHost accepts an IP literal or a DNS name of letters, digits and hyphens.
 func validHost(h string) bool {
 	if _, err := netip.ParseAddr(h); err == nil {
 		return !strings.Contains(h, "%") // no IPv6 zones

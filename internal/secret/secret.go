@@ -22,8 +22,7 @@ func New(s string) Shared {
 // IsSet reports whether a secret is configured.
 func (s Shared) IsSet() bool { return s.set }
 
-// Matches reports whether got is the configured secret. Nothing matches
-// when no secret is configured, and "" never does.
+// Matches reports whether got is the configured secret; "" never is, nor anything when none is set.
 func (s Shared) Matches(got string) bool {
 	if !s.set || got == "" {
 		return false

@@ -10,8 +10,7 @@ import (
 // Sum returns the SHA-256 of the user id id.
 func Sum(id string) [sha256.Size]byte { return sha256.Sum256([]byte(id)) }
 
-// Of returns the key of the user id id: its SHA-256 in lowercase hex (64
-// characters), as the contract's `bindings` collection names a binding.
+// Of returns id's key: its SHA-256 in lowercase hex, as the contract's `bindings` names a binding.
 func Of(id string) string {
 	sum := Sum(id)
 	return hex.EncodeToString(sum[:])
