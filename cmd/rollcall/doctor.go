@@ -69,10 +69,7 @@ func doctorSetup(cfg config.Config, source rostersync.Source, st doctor.Store, p
 	if !ok {
 		return s
 	}
-	s.Sheet = func(ctx context.Context) (doctor.Sheet, error) {
-		in, err := src.Inspect(ctx)
-		return doctor.Sheet(in), err
-	}
+	s.Sheet = src.Inspect
 	if fb := src.Feedback(); fb != nil {
 		s.CheckFeedback = fb.CheckWrite
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/memdir"
 	"github.com/rollcall/rollcall/internal/metrics"
-	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/operator"
 	"github.com/rollcall/rollcall/internal/rostersync"
 	"github.com/rollcall/rollcall/internal/server"
@@ -56,8 +55,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	dir := memdir.New(st, memdir.Options{Logger: logging.FromContext(ctx), Now: now})
 	m := metrics.New()
 	binds := binding.New(st, dir, binding.Options{TTL: cfg.Bindings.TTL, Now: now})
-	skills := newSkills(cfg.Kakao, cfg.Texts, kakaoOpts, dir, binds, m, now)
-	gates := openbuilder.NewGates(skills, binds, cfg.Bindings.AuthBlockID)
+	skills := newSkills(cfg, kakaoOpts, dir, binds, m, now)
 	engine := m.WrapSync(&reloadingSync{
 		engine:    rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),
 		directory: dir,
@@ -85,8 +83,8 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 			Logger:   logging.FromContext(ctx),
 			Project:  cfg.Store.Project,
 			Ready:    dir,
-			Routes:   []server.Routes{skills, gates, syncRoutes},
-			Requests: m,
+			Routes:   []server.Routes{skills, syncRoutes},
+			Requests: m.ObserveRequest,
 		}),
 	}, nil
 }

@@ -70,7 +70,7 @@ func newSkillServer(t *testing.T, vars map[string]string) *skillServer {
 		dir[e.Phone] = e
 	}
 	clock := clocktest.New(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
-	skills := newSkills(cfg.Kakao, cfg.Texts, kakao.ProfileOptions{Transport: fake.Transport()}, dir, nil, metrics.New(), clock.Now)
+	skills := newSkills(cfg, kakao.ProfileOptions{Transport: fake.Transport()}, dir, nil, metrics.New(), clock.Now)
 	srv := server.New(server.Options{Logger: slog.New(slog.DiscardHandler), Routes: []server.Routes{skills}})
 	return &skillServer{t: t, fake: fake, clock: clock, srv: srv}
 }

@@ -5,6 +5,7 @@ package a1
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -32,28 +33,35 @@ var Whole = Area{FirstCol: 1, FirstRow: 1}
 // ErrSyntax says that a text is not an A1 range.
 var ErrSyntax = errors.New("not an A1 range")
 
-// maxColumnLetters bounds a column's name: ZZZ is past any last column.
-const maxColumnLetters = 3
+// quotedTab is a quoted tab name, a quote inside it written twice, and the
+// cells after its "!" if any: '결과!직원'!B5:C6.
+var quotedTab = regexp.MustCompile(`^'((?:[^']|'')+)'\s*(?:(!)(.*))?$`)
 
 // Parse reads an A1 range: a tab, a tab and cells ("'결과!직원'!B5:C6"), or a
 // Bare word; an unquoted tab name ends at the last "!".
 func Parse(s string) (Range, error) {
 	s = strings.TrimSpace(s)
-	if s == "" {
+	var tab, cells string // cells keeps its "!", or is "" when none is named
+	switch m := quotedTab.FindStringSubmatch(s); {
+	case s == "":
 		return Range{}, fmt.Errorf("%w: it is empty", ErrSyntax)
-	}
-	tab, cells, hasCells, err := splitTab(s)
-	if err != nil {
-		return Range{}, err
-	}
-	if tab == "" && !hasCells {
+	case m != nil:
+		tab, cells = strings.ReplaceAll(m[1], "''", "'"), m[2]+m[3]
+	case strings.HasPrefix(s, "'"):
+		return Range{}, fmt.Errorf("%w: %q is not a quoted tab name, then '!' and cells "+
+			"(a quote inside a name is written twice: 'HR''s list')", ErrSyntax, s)
+	case !strings.Contains(s, "!"):
 		return Range{Tab: s, Cells: Whole, Bare: true}, nil
-	}
-	if tab == "" {
-		return Range{}, fmt.Errorf("%w: %q has no tab name before the '!'", ErrSyntax, s)
+	default:
+		i := strings.LastIndex(s, "!")
+		tab, cells = strings.TrimSpace(s[:i]), s[i:]
+		if tab == "" {
+			return Range{}, fmt.Errorf("%w: %q has no tab name before the '!'", ErrSyntax, s)
+		}
 	}
 	r := Range{Tab: tab, Cells: Whole}
-	if hasCells {
+	if cells, ok := strings.CutPrefix(cells, "!"); ok {
+		var err error
 		if r.Cells, err = ParseCells(cells); err != nil {
 			return Range{}, err
 		}
@@ -61,71 +69,23 @@ func Parse(s string) (Range, error) {
 	return r, nil
 }
 
-// splitTab separates a range's tab name, unquoted, from the cells after
-// its "!"; an unquoted text without "!" yields neither.
-func splitTab(s string) (tab, cells string, hasCells bool, err error) {
-	if !strings.HasPrefix(s, "'") {
-		i := strings.LastIndex(s, "!")
-		if i < 0 {
-			return "", "", false, nil
-		}
-		return strings.TrimSpace(s[:i]), s[i+1:], true, nil
-	}
-	var name strings.Builder
-	for i := 1; i < len(s); i++ {
-		if s[i] != '\'' {
-			name.WriteByte(s[i])
-			continue
-		}
-		if i+1 < len(s) && s[i+1] == '\'' { // a doubled quote is one quote
-			name.WriteByte('\'')
-			i++
-			continue
-		}
-		if name.Len() == 0 {
-			return "", "", false, fmt.Errorf("%w: %q quotes an empty tab name", ErrSyntax, s)
-		}
-		rest := strings.TrimSpace(s[i+1:])
-		if rest == "" {
-			return name.String(), "", false, nil
-		}
-		if rest[0] != '!' {
-			return "", "", false, fmt.Errorf("%w: %q has %q after the quoted tab name, want '!' and cells", ErrSyntax, s, rest)
-		}
-		return name.String(), rest[1:], true, nil
-	}
-	return "", "", false, fmt.Errorf("%w: %q opens a quote it does not close (a quote inside a name is written twice: 'HR''s list')", ErrSyntax, s)
-}
-
-// errCells explains the forms ParseCells reads.
-const errCells = "want a cell or a range like A1, A1:F200, A:Z, A2:F or 1:200"
-
 // ParseCells reads the cells of an A1 range: "B3", "A1:F200", "A:Z",
 // "A2:F" or "1:200", corners in either order, "$" and case ignored.
 func ParseCells(s string) (Area, error) {
 	from, to, pair := strings.Cut(s, ":")
-	if strings.Contains(to, ":") {
-		return Area{}, fmt.Errorf("%w: cells %q: %s", ErrSyntax, s, errCells)
+	start, ok := parseCorner(from)
+	end := start
+	if pair && ok {
+		end, ok = parseCorner(to)
 	}
-	start, err := parseCorner(from)
-	if err != nil {
-		return Area{}, fmt.Errorf("%w: cells %q: %w", ErrSyntax, s, err)
+	if !ok || !pair && (start.col == 0 || start.row == 0) {
+		return Area{}, fmt.Errorf("%w: cells %q: want a cell or a range like A1, A1:F200, A:Z, A2:F or 1:200", ErrSyntax, s)
 	}
-	if !pair {
-		if start.col == 0 || start.row == 0 {
-			return Area{}, fmt.Errorf("%w: cells %q: %s", ErrSyntax, s, errCells)
-		}
-		return Area{FirstCol: start.col, LastCol: start.col, FirstRow: start.row, LastRow: start.row}, nil
+	if start.col != 0 && end.col != 0 {
+		start.col, end.col = min(start.col, end.col), max(start.col, end.col)
 	}
-	end, err := parseCorner(to)
-	if err != nil {
-		return Area{}, fmt.Errorf("%w: cells %q: %w", ErrSyntax, s, err)
-	}
-	if start.col != 0 && end.col != 0 && start.col > end.col {
-		start.col, end.col = end.col, start.col
-	}
-	if start.row != 0 && end.row != 0 && start.row > end.row {
-		start.row, end.row = end.row, start.row
+	if start.row != 0 && end.row != 0 {
+		start.row, end.row = min(start.row, end.row), max(start.row, end.row)
 	}
 	return Area{
 		FirstCol: max(start.col, 1), LastCol: end.col,
@@ -136,32 +96,27 @@ func ParseCells(s string) (Area, error) {
 // corner is one end of a cells range; a zero col or row was left out.
 type corner struct{ col, row int }
 
-// parseCorner reads "B3", "B" or "3", with or without "$" marks.
-func parseCorner(s string) (corner, error) {
-	s = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), "$", ""))
-	letters := strings.IndexFunc(s, func(r rune) bool { return r < 'A' || r > 'Z' })
-	if letters < 0 {
-		letters = len(s)
-	}
-	colName, rowText := s[:letters], s[letters:]
-	if colName == "" && rowText == "" {
-		return corner{}, errors.New(errCells)
-	}
-	if len(colName) > maxColumnLetters {
-		return corner{}, fmt.Errorf("column %q is past the last column", colName)
+// cornerPattern is "B3", "B" or "3", with or without "$" marks; a column
+// has at most 3 letters: ZZZ is past any last column.
+var cornerPattern = regexp.MustCompile(`^\$?([A-Z]{0,3})\$?([0-9]*)$`)
+
+func parseCorner(s string) (corner, bool) {
+	m := cornerPattern.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(s)))
+	if m == nil || m[1] == "" && m[2] == "" {
+		return corner{}, false
 	}
 	var c corner
-	for _, r := range colName {
+	for _, r := range m[1] {
 		c.col = c.col*26 + int(r-'A'+1)
 	}
-	if rowText != "" {
-		row, err := strconv.Atoi(rowText)
-		if err != nil || row < 1 || rowText[0] == '+' {
-			return corner{}, fmt.Errorf("row %q: %s", rowText, errCells)
+	if m[2] != "" {
+		row, err := strconv.Atoi(m[2])
+		if err != nil || row < 1 {
+			return corner{}, false
 		}
 		c.row = row
 	}
-	return c, nil
+	return c, true
 }
 
 // Quote writes a tab's name for A1 notation, always quoted, an apostrophe doubled.

@@ -2,7 +2,6 @@ package kakao
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,26 +11,34 @@ import (
 
 // ProfileStatusError is a non-200 answer of the profile API (an expired or
 // reused OTP, a wrong key, a redirect, an outage). It wraps
-// verify.ErrRefused.
+// verify.ErrRefused, and ErrKakaoKey or ErrKakaoIP when Kakao refused the key.
 type ProfileStatusError struct {
 	Code int
 	// KakaoCode is the code of Kakao's error body ({"msg":...,"code":-401}),
 	// 0 when there was none.
 	KakaoCode int
-	// IPMismatch says Kakao refused the key from this server's address:
-	// the Kakao app allows its REST API key from other addresses only.
-	IPMismatch bool
+	setUp     *setUpError // nil unless Kakao refused the key
 }
 
-// Set-up failures of the Kakao key, which a *ProfileStatusError names.
+// setUpError is a set-up failure of the Kakao key, with its fix (Remedy,
+// for `rollcall doctor`).
+type setUpError struct{ msg, fix string }
+
+func (e *setUpError) Error() string { return e.msg }
+
+// Remedy is the failure's fix, in one sentence.
+func (e *setUpError) Remedy() string { return e.fix }
+
+// The set-up failures of the Kakao key that a *ProfileStatusError names.
 var (
 	// ErrKakaoKey: Kakao refused ROLLCALL_KAKAO_REST_API_KEY.
-	//lint:ignore ST1005 a proper noun starts the operator's message
-	ErrKakaoKey = errors.New("Kakao refused the REST API key")
+	ErrKakaoKey = &setUpError{"Kakao refused the REST API key",
+		"set ROLLCALL_KAKAO_REST_API_KEY to the app's REST API key (Kakao Developers > the app > App Keys)"}
 	// ErrKakaoIP: the Kakao app allows its REST API key from listed server
 	// addresses only, and this server's is not among them.
-	//lint:ignore ST1005 a proper noun starts the operator's message
-	ErrKakaoIP = errors.New("Kakao refused the REST API key from this server's address")
+	ErrKakaoIP = &setUpError{"Kakao refused the REST API key from this server's address",
+		"add the service's outbound address to the Kakao app's allowed IP addresses (Kakao Developers > the app > Security), " +
+			"or remove them all; on Cloud Run give the service a fixed outbound address first (docs/deploy.md)"}
 )
 
 // statusError reads Kakao's error body, {"msg":"...","code":-401}. A key
@@ -46,50 +53,31 @@ func statusError(code int, body []byte) *ProfileStatusError {
 	e := &ProfileStatusError{Code: code}
 	if json.Unmarshal(body, &b) == nil {
 		e.KakaoCode = b.Code
-		e.IPMismatch = strings.Contains(strings.ToLower(b.Msg), "ip mismatched")
+	}
+	switch {
+	case strings.Contains(strings.ToLower(b.Msg), "ip mismatched"):
+		e.setUp = ErrKakaoIP
+	case code == http.StatusUnauthorized:
+		e.setUp = ErrKakaoKey
 	}
 	return e
 }
 
-// setUp is the set-up failure the answer names, or nil.
-func (e *ProfileStatusError) setUp() error {
-	switch {
-	case e.IPMismatch:
-		return ErrKakaoIP
-	case e.Code == http.StatusUnauthorized:
-		return ErrKakaoKey
-	}
-	return nil
-}
-
 func (e *ProfileStatusError) Error() string {
-	if failure := e.setUp(); failure != nil {
-		return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v: %s", e.Code, e.KakaoCode, failure, e.Remedy())
+	if e.setUp == nil {
+		return fmt.Sprintf("the Kakao profile API answered HTTP %d", e.Code)
 	}
-	return fmt.Sprintf("the Kakao profile API answered HTTP %d", e.Code)
+	return fmt.Sprintf("the Kakao profile API answered HTTP %d (%d): %v: %s", e.Code, e.KakaoCode, e.setUp, e.setUp.fix)
 }
 
-// Is makes a refused key or address match its set-up failure.
-func (e *ProfileStatusError) Is(target error) bool {
-	failure := e.setUp()
-	return failure != nil && target == failure
+// Unwrap makes the answer a refusal for the verification use case, and a
+// refused key or address its set-up failure.
+func (e *ProfileStatusError) Unwrap() []error {
+	if e.setUp == nil {
+		return []error{verify.ErrRefused}
+	}
+	return []error{verify.ErrRefused, e.setUp}
 }
-
-// Unwrap makes the answer a refusal for the verification use case.
-func (e *ProfileStatusError) Unwrap() error { return verify.ErrRefused }
 
 // StatusCode returns Kakao's HTTP status, for metrics.
 func (e *ProfileStatusError) StatusCode() int { return e.Code }
-
-// Remedy is the fix of a refused key or address, for `rollcall doctor`;
-// "" for any other answer.
-func (e *ProfileStatusError) Remedy() string {
-	switch e.setUp() {
-	case ErrKakaoIP:
-		return "add the service's outbound address to the Kakao app's allowed IP addresses (Kakao Developers > the app > Security), " +
-			"or remove them all; on Cloud Run give the service a fixed outbound address first (docs/deploy.md)"
-	case ErrKakaoKey:
-		return "set ROLLCALL_KAKAO_REST_API_KEY to the app's REST API key (Kakao Developers > the app > App Keys)"
-	}
-	return ""
-}

@@ -41,8 +41,9 @@ func TestKakaoRefusalsAreNamed(t *testing.T) {
 				if name == "Fetch" && !errors.Is(err, verify.ErrRefused) {
 					t.Errorf("Fetch error = %v, want a refusal for the verification", err)
 				}
-				var ps *kakao.ProfileStatusError
-				if !errors.As(err, &ps) || ps.KakaoCode != -401 || !strings.Contains(ps.Remedy(), tt.fix) {
+				ps, isStatus := errors.AsType[*kakao.ProfileStatusError](err)
+				var fix interface{ Remedy() string } // as the doctor reads it
+				if !isStatus || ps.KakaoCode != -401 || !errors.As(err, &fix) || !strings.Contains(fix.Remedy(), tt.fix) {
 					t.Errorf("%s error = %#v, want Kakao's -401 with a fix saying %q", name, err, tt.fix)
 				}
 				if strings.Contains(err.Error(), tt.key) {

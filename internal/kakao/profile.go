@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,6 +23,47 @@ const defaultProfileTimeout = 2500 * time.Millisecond
 
 // maxProfileBytes caps Kakao's answer; a larger one is not a profile.
 const maxProfileBytes = 16 << 10
+
+// DefaultOrigins are Kakao's OTP profile origins, current and older: the
+// contract's default of ROLLCALL_KAKAO_OTP_ORIGINS, which config states.
+func DefaultOrigins() []string {
+	return []string{"https://talk-plugin-capi.kakao.com", "https://talk-plugin.kakao.com"}
+}
+
+// checkOTPURL returns raw, with its origin normalised, when that origin is
+// on origins and its path is /otp/<id>/profile. Anything else yields an
+// error wrapping verify.ErrOriginRefused that never contains the URL.
+func checkOTPURL(origins origin.List, raw string) (*url.URL, error) {
+	u, err := origins.Match(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", verify.ErrOriginRefused, err)
+	}
+	if !isOTPPath(u.EscapedPath()) {
+		return nil, fmt.Errorf("%w: path is not /otp/<id>/profile", verify.ErrOriginRefused)
+	}
+	return u, nil
+}
+
+// isOTPPath reports whether p is /otp/<id>/profile, where id is 1–64 ASCII
+// letters, digits, '-' or '_': no dots, slashes or escapes that could walk
+// elsewhere on the host.
+func isOTPPath(p string) bool {
+	id, ok := strings.CutPrefix(p, "/otp/")
+	if !ok {
+		return false
+	}
+	id, ok = strings.CutSuffix(id, "/profile")
+	if !ok || id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 // ProfileOptions tune the ProfileClient. Zero fields take their defaults.
 type ProfileOptions struct {
@@ -55,28 +95,22 @@ func NewProfileClient(key string, origins origin.List, opts ProfileOptions) *Pro
 		opts.Timeout = defaultProfileTimeout
 	}
 	if opts.Transport == nil {
-		opts.Transport = newTransport(opts.Timeout)
+		opts.Transport = newTransport()
 	}
 	keyQuery := url.Values{"rest_api_key": {key}}.Encode()
 	return &ProfileClient{key: key, keyQuery: keyQuery, origins: origins, opts: opts}
 }
 
 // newTransport is a keep-alive pool sized for a burst of skill calls to one
-// or two Kakao hosts. It ignores HTTP(S)_PROXY: the key goes to Kakao only.
-func newTransport(timeout time.Duration) *http.Transport {
-	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
-	return &http.Transport{
-		Proxy:                  nil,
-		DialContext:            dialer.DialContext,
-		ForceAttemptHTTP2:      true,
-		MaxIdleConns:           128,
-		MaxIdleConnsPerHost:    64,
-		IdleConnTimeout:        90 * time.Second,
-		TLSHandshakeTimeout:    min(timeout, 2*time.Second),
-		ResponseHeaderTimeout:  timeout,
-		ExpectContinueTimeout:  time.Second,
-		MaxResponseHeaderBytes: 64 << 10,
-	}
+// or two Kakao hosts; each look-up's context bounds its time. It ignores
+// HTTP(S)_PROXY: the key goes to Kakao only.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil
+	t.MaxIdleConns = 128
+	t.MaxIdleConnsPerHost = 64
+	t.MaxResponseHeaderBytes = 64 << 10
+	return t
 }
 
 // Fetch reads the profile behind otpURL (GET <otpURL>?rest_api_key=<key>)
@@ -148,10 +182,6 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 	return phone, err
 }
 
-// probeOTP is an OTP id that Kakao never issues: a probe with it reads no
-// profile.
-const probeOTP = "000000000000000000000000"
-
 // Probe asks the first allowed origin for an OTP never issued, reading no
 // profile, to learn whether Kakao refuses the REST API key from this
 // server: a 401 is a *ProfileStatusError (ErrKakaoKey or ErrKakaoIP), any
@@ -165,7 +195,7 @@ func (c *ProfileClient) Probe(ctx context.Context) error {
 	if len(origins) == 0 {
 		return errors.New("no OTP origin is allowed")
 	}
-	_, err := c.fetch(ctx, origins[0]+"/otp/"+probeOTP+"/profile?"+c.keyQuery)
+	_, err := c.Fetch(ctx, origins[0]+"/otp/000000000000000000000000/profile") // never issued
 	status, answered := errors.AsType[*ProfileStatusError](err)
 	switch {
 	case answered && status.Code == http.StatusUnauthorized:
@@ -174,7 +204,7 @@ func (c *ProfileClient) Probe(ctx context.Context) error {
 		return nil // another answer
 	}
 	//lint:ignore ST1005 a proper noun starts the operator's message
-	return verify.Redact(fmt.Errorf("Kakao did not answer at %s: %w", origins[0], err), c.key, url.QueryEscape(c.key))
+	return fmt.Errorf("Kakao did not answer at %s: %w", origins[0], err)
 }
 
 // parseProfile reads the phone number of Kakao's OTP profile answer, in
@@ -203,8 +233,7 @@ func parseProfile(body []byte) (string, error) {
 // stripURL removes the request URL, which holds the OTP and the key, from
 // net/http's *url.Error and keeps what went wrong.
 func stripURL(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
 		return fmt.Errorf("%s request: %w", ue.Op, ue.Err)
 	}
 	return err

@@ -22,7 +22,7 @@ var (
 
 // Read reads the whole regular file at path, at most limit bytes. It stats first,
 // as opening a pipe blocks; O_NONBLOCK covers a pipe swapped in since.
-func Read(path string, limit int64) (data []byte, err error) {
+func Read(path string, limit int64) ([]byte, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, withoutPath(err)
@@ -34,19 +34,8 @@ func Read(path string, limit int64) (data []byte, err error) {
 	if err != nil {
 		return nil, withoutPath(err)
 	}
-	defer func() {
-		if cerr := f.Close(); cerr != nil && err == nil {
-			data, err = nil, withoutPath(cerr)
-		}
-	}()
-	if info, err = f.Stat(); err != nil {
-		return nil, withoutPath(err)
-	}
-	if err := check(info, limit); err != nil {
-		return nil, err
-	}
-	// One byte past the limit tells a file that grew since Stat.
-	data, err = io.ReadAll(io.LimitReader(f, limit+1))
+	defer f.Close() // read only: closing loses nothing
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, withoutPath(err)
 	}

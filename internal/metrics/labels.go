@@ -24,10 +24,6 @@ func only(s, extra string) string {
 	return s
 }
 
-// code returns s if it looks like one of rollcall's codes ("kakao_timeout"),
-// else other.
-func code(s string) string { return only(s, "") }
-
 // route returns a route pattern as a label: a path pattern of gin's,
 // "(unmatched)", else other.
 func route(s string) string {

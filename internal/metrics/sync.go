@@ -34,8 +34,6 @@ type ObservedSync struct {
 	metrics *Metrics
 }
 
-var _ SyncRunner = (*ObservedSync)(nil)
-
 // WrapSync returns next, its runs counted.
 func (m *Metrics) WrapSync(next SyncRunner) *ObservedSync {
 	return &ObservedSync{next: next, metrics: m}
@@ -60,10 +58,6 @@ func (s *ObservedSync) Run(ctx context.Context, opts rostersync.Options) (roster
 	m.syncChanges.WithLabelValues("updated").Add(float64(max(r.Updated, 0)))
 	m.syncChanges.WithLabelValues("deleted").Add(float64(max(r.Deleted, 0)))
 	m.employees.Set(float64(r.Employees))
-	finished := r.Finished()
-	if r.StartedAt.IsZero() {
-		finished = time.Now()
-	}
-	m.syncLastSuccess.Set(float64(finished.UnixNano()) / 1e9)
+	m.syncLastSuccess.Set(float64(r.Finished().UnixNano()) / 1e9)
 	return r, err
 }

@@ -31,7 +31,7 @@ func (v *ObservedVerifier) Verify(ctx context.Context, r verify.Request) (verify
 	start := time.Now()
 	o, err := v.next.Verify(ctx, r)
 	if o.Reason != verify.ReasonUserLimited {
-		v.metrics.verifications.WithLabelValues(o.Kind.String(), code(o.Reason)).Inc()
+		v.metrics.verifications.WithLabelValues(o.Kind.String(), only(o.Reason, "")).Inc()
 		v.metrics.verificationSeconds.WithLabelValues(o.Kind.String()).Observe(time.Since(start).Seconds())
 	}
 	return o, err

@@ -7,12 +7,12 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/rollcall/rollcall/internal/openbuilder/payload"
+	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/secret"
 	"github.com/rollcall/rollcall/internal/verify"
 )
@@ -24,16 +24,17 @@ const maxBodyBytes = 64 << 10
 // send it as the query parameter "secret".
 const SecretHeader = "X-Rollcall-Secret"
 
-// Verifier is the verification use case as the skills call it;
-// *verify.Verifier is one.
+// Verifier is the verification use case; *verify.Verifier is one.
 type Verifier interface {
 	Verify(ctx context.Context, r verify.Request) (verify.Outcome, error)
 }
 
-// ClientLimiter limits requests per client address, safe for concurrent
-// use; *ratelimit.Limiter is one.
-type ClientLimiter interface {
-	Allow(key string) (ok bool, retryAfter time.Duration)
+// Gatekeeper is the bindings use case; *binding.Service is one.
+type Gatekeeper interface {
+	// Gate returns the employee userID is bound to, with their current
+	// fields, and true; false when the user is not verified.
+	Gate(ctx context.Context, userID string) (roster.Employee, bool, error)
+	Unbind(ctx context.Context, userID string) error
 }
 
 // HandlerConfig configures the skill endpoints.
@@ -45,36 +46,47 @@ type HandlerConfig struct {
 	// Clients, when set, limits per client address the requests that the
 	// secret does not authenticate: Kakao calls every bot from a few
 	// addresses, so authenticated calls are never limited by address.
-	Clients ClientLimiter
+	// *ratelimit.Limiter is one.
+	Clients interface {
+		Allow(key string) (ok bool, retryAfter time.Duration)
+	}
 	// Texts are the words the answers show; empty fields are rollcall's.
 	Texts Texts
+	// Gates, when set, serves /kakao/gate and /kakao/unbind, whose "not
+	// verified" answer offers a quick reply to AuthBlockID when it is set.
+	Gates       Gatekeeper
+	AuthBlockID string
 }
 
 // Handler serves Open Builder's skills. A well-formed call is answered 200
 // in the skill's own format, so that the bot shows the user a message.
 type Handler struct {
+	cfg      HandlerConfig // Texts with the defaults filled in
 	secret   secret.Shared
 	bot      secret.Shared // compared like a secret: it admits calls
-	clients  ClientLimiter
 	verifier Verifier
-	texts    Texts
 }
 
 // NewHandler returns the skill endpoints, verifying through v.
 func NewHandler(cfg HandlerConfig, v Verifier) *Handler {
+	cfg.Texts = cfg.Texts.withDefaults()
 	return &Handler{
+		cfg:      cfg,
 		secret:   secret.New(cfg.SkillSecret),
 		bot:      secret.New(cfg.BotID),
-		clients:  cfg.Clients,
 		verifier: v,
-		texts:    cfg.Texts.WithDefaults(),
 	}
 }
 
-// Register mounts POST /kakao/validate and POST /kakao/skill.
+// Register mounts POST /kakao/validate and /kakao/skill, and /kakao/gate
+// and /kakao/unbind when the handler has Gates.
 func (h *Handler) Register(r gin.IRoutes) {
 	route(r, h, "/kakao/validate", h.validate)
 	route(r, h, "/kakao/skill", h.skill)
+	if h.cfg.Gates != nil {
+		route(r, h, "/kakao/gate", h.gate)
+		route(r, h, "/kakao/unbind", h.unbind)
+	}
 }
 
 // route mounts POST path, served by serve once the request has passed the
@@ -83,40 +95,30 @@ func (h *Handler) Register(r gin.IRoutes) {
 // wrong secret (before the body is read), 413 for a body over maxBodyBytes,
 // 400 for a body that does not decode into P, 403 for another bot.
 func route[P interface{ BotID() string }](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
-	endpoint := strings.TrimPrefix(path, "/kakao/")
 	r.POST(path, func(c *gin.Context) {
-		body, ok := h.admit(c, endpoint)
+		body, ok := h.admit(c)
 		if !ok {
 			return
 		}
 		var p P
 		if err := payload.Decode(body, &p); err != nil {
-			refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, err.Error())
+			refuse(c, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 		if h.bot.IsSet() && !h.bot.Matches(p.BotID()) {
-			refuse(c, endpoint, http.StatusForbidden, refusedBot, "this bot is not allowed")
+			refuse(c, http.StatusForbidden, "bad_bot_id", "this bot is not allowed")
 			return
 		}
 		serve(c, p)
 	})
 }
 
-// Refusal reasons of requests that never reach a verification.
-const (
-	refusedSecret  = "bad_secret"
-	refusedBot     = "bad_bot_id"
-	refusedTooBig  = "body_too_large"
-	refusedBadBody = "bad_request"
-	refusedClient  = "client_rate_limited"
-)
-
 // tooManyRequests is the "error" of a 429 answer.
 const tooManyRequests = "too many requests"
 
 // admit applies the client limit and the secret, then reads the body; on
 // refusal it has answered.
-func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
+func (h *Handler) admit(c *gin.Context) ([]byte, bool) {
 	authenticated := false
 	if h.secret.IsSet() {
 		got := c.GetHeader(SecretHeader)
@@ -125,38 +127,30 @@ func (h *Handler) admit(c *gin.Context, endpoint string) ([]byte, bool) {
 		}
 		authenticated = h.secret.Matches(got)
 	}
-	if !authenticated && h.clients != nil {
-		if ok, wait := h.clients.Allow(c.ClientIP()); !ok {
+	if !authenticated && h.cfg.Clients != nil {
+		if ok, wait := h.cfg.Clients.Allow(c.ClientIP()); !ok {
 			c.Header("Retry-After", retryAfter(wait))
-			refuse(c, endpoint, http.StatusTooManyRequests, refusedClient, tooManyRequests)
+			refuse(c, http.StatusTooManyRequests, "client_rate_limited", tooManyRequests)
 			return nil, false
 		}
 	}
 	if h.secret.IsSet() && !authenticated {
-		refuse(c, endpoint, http.StatusUnauthorized, refusedSecret, "missing or wrong skill secret")
-		return nil, false
-	}
-	if c.Request.ContentLength > maxBodyBytes {
-		refuse(c, endpoint, http.StatusRequestEntityTooLarge, refusedTooBig, "request body too large")
-		return nil, false
-	}
-	if c.Request.Body == nil {
-		refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, "empty request body")
+		refuse(c, http.StatusUnauthorized, "bad_secret", "missing or wrong skill secret")
 		return nil, false
 	}
 	// Sized by Content-Length: one allocation where io.ReadAll's took three.
-	buf := bytes.NewBuffer(make([]byte, 0, max(c.Request.ContentLength, 0)+bytes.MinRead))
+	size := min(max(c.Request.ContentLength, 0), maxBodyBytes) + bytes.MinRead
+	buf := bytes.NewBuffer(make([]byte, 0, size))
 	_, err := buf.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
-	body := buf.Bytes()
 	if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
-		refuse(c, endpoint, http.StatusRequestEntityTooLarge, refusedTooBig, "request body too large")
+		refuse(c, http.StatusRequestEntityTooLarge, "body_too_large", "request body too large")
 		return nil, false
 	}
 	if err != nil {
-		refuse(c, endpoint, http.StatusBadRequest, refusedBadBody, "could not read the request body")
+		refuse(c, http.StatusBadRequest, "bad_request", "could not read the request body")
 		return nil, false
 	}
-	return body, true
+	return buf.Bytes(), true
 }
 
 // retryAfter formats wait as a Retry-After value: whole seconds, rounded

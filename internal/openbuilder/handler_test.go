@@ -19,7 +19,6 @@ import (
 
 	"github.com/rollcall/rollcall/internal/kakao"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
-	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/verify"
@@ -341,7 +340,7 @@ func TestBadInput(t *testing.T) {
 				req.Header[k] = v
 			}
 			rec := httptest.NewRecorder()
-			s.engine.ServeHTTP(rec, req.WithContext(logging.WithLogger(req.Context(), logging.New(s.logs, logging.FormatJSON, 0))))
+			s.handler.ServeHTTP(rec, req)
 
 			if rec.Code != tt.wantCode {
 				t.Fatalf("status %d, want %d; body %s", rec.Code, tt.wantCode, rec.Body)
@@ -467,8 +466,8 @@ func TestLogsCarryNoPII(t *testing.T) {
 			t.Errorf("log lacks %s:\n%s", want, out)
 		}
 	}
-	if n := strings.Count(out, `"message":"kakao verification"`); n != 9 {
-		t.Errorf("%d verification lines, want 9:\n%s", n, out)
+	if n := strings.Count(out, `"message":"request"`); n != 9 {
+		t.Errorf("%d request lines, want 9:\n%s", n, out)
 	}
 
 	forbidden := []string{

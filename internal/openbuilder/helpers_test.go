@@ -22,6 +22,7 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 	"github.com/rollcall/rollcall/internal/openbuilder"
 	"github.com/rollcall/rollcall/internal/roster"
+	"github.com/rollcall/rollcall/internal/server"
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
@@ -74,11 +75,14 @@ func exampleDirectory() directoryFunc {
 	}
 }
 
-// stack is the Kakao adapter wired like production, against a fake Kakao.
+// stack is the Kakao adapter wired like production, against a fake Kakao:
+// handler is the server with its request log in logs, engine the skill
+// endpoints alone (for benchmarks).
 type stack struct {
-	fake   *kakaotest.Server
-	engine *gin.Engine
-	logs   *logtest.Buffer
+	fake    *kakaotest.Server
+	handler http.Handler
+	engine  *gin.Engine
+	logs    *logtest.Buffer
 }
 
 type stackOptions struct {
@@ -118,28 +122,25 @@ func newStack(t testing.TB, fake *kakaotest.Server, o stackOptions) *stack {
 		o.profile.Transport = fake.Transport()
 	}
 	client := kakao.NewProfileClient(o.key, origins, o.profile)
+	o.handler.Gates, o.handler.AuthBlockID = o.gates, o.authBlockID
 	h := openbuilder.NewHandler(o.handler, verify.New(client, o.dir, o.verify))
 	e := gin.New()
 	e.ContextWithFallback = true
 	h.Register(e)
-	if o.gates != nil {
-		openbuilder.NewGates(h, o.gates, o.authBlockID).Register(e)
-	}
-	return &stack{fake: fake, engine: e, logs: &logtest.Buffer{}}
+	logs := &logtest.Buffer{}
+	srv := server.New(server.Options{Logger: logging.New(logs, logging.FormatJSON, slog.LevelDebug), Routes: []server.Routes{h}})
+	return &stack{fake: fake, handler: srv.Handler(), engine: e, logs: logs}
 }
 
-// post sends body to path through the engine with the stack's logger in the
-// request context, as the server wiring does.
+// post sends body to path through the server.
 func (s *stack) post(path string, body []byte, header http.Header) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	for k, vs := range header {
 		req.Header[k] = vs
 	}
-	logger := logging.New(s.logs, logging.FormatJSON, slog.LevelDebug)
-	req = req.WithContext(logging.WithLogger(req.Context(), logger))
 	rec := httptest.NewRecorder()
-	s.engine.ServeHTTP(rec, req)
+	s.handler.ServeHTTP(rec, req)
 	return rec
 }
 

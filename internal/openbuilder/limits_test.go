@@ -19,7 +19,7 @@ import (
 const exampleUserID = "a3f0c1d2e4b5968778a9b0c1d2e3f40516273849a0b1c2d3e4f5061728394a5b6c"
 
 // quota is a hand-written limiter: each key may go ahead n times. It is a
-// openbuilder.ClientLimiter (Allow) and a verify.UserLimiter (Check, Spend).
+// HandlerConfig.Clients limiter (Allow) and a verify.UserLimiter (Check, Spend).
 type quota struct {
 	n    int
 	wait time.Duration

@@ -5,13 +5,6 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// Validation statuses of the parameter validation skill.
-const (
-	statusSuccess = "SUCCESS"
-	statusFail    = "FAIL"
-	statusError   = "ERROR"
-)
-
 // validationResponse answers the parameter validation skill. FAIL shows
 // Message and asks for the parameter again; ERROR shows Message.
 type validationResponse struct {
@@ -21,8 +14,9 @@ type validationResponse struct {
 	Message string        `json:"message,omitempty"`
 }
 
-// employeeView is a SUCCESS's data, written as employeeData's map would be
-// (keys sorted, none omitted) but without reflecting over a map.
+// employeeView is a SUCCESS's data, written as a map of the employee's
+// fields would be (keys sorted, none omitted) but without a map:
+// BenchmarkValidate 196 → 189 allocations, 21.3 → 20.8 kB.
 type employeeView struct {
 	Department string `json:"department"`
 	Name       string `json:"name"`
@@ -32,17 +26,16 @@ type employeeView struct {
 // maxSimpleText is the longest simpleText Kakao accepts, in characters.
 const maxSimpleText = 1000
 
-// The output context a verified answer carries, so that blocks can take it
-// as an input context and branch on the employee's department and position.
-const (
-	employeeContextName = "employee"
-	employeeLifeSpan    = 10 // turns
-)
+// employeeContext names the output context a verified answer carries, so
+// that blocks can take it as an input context and branch on the employee's
+// department and position.
+const employeeContext = "employee"
 
 // skillResponse is a SkillResponse v2.0 as rollcall sends it: one
-// simpleText output, and quick replies. Context sets the employee output
-// context (verified), deletes it (the gate's and unbind's other answers) or
-// is nil. The bot reads Data as webhook.<key>.
+// simpleText output (at most maxSimpleText characters) and quick replies to
+// blocks. Context sets the employee output context (verified), deletes it
+// (a LifeSpan of 0: the gate's and unbind's other answers) or is nil. The
+// bot reads Data as webhook.<key>.
 type skillResponse struct {
 	Version  string            `json:"version"`
 	Template skillTemplate     `json:"template"`
@@ -50,35 +43,29 @@ type skillResponse struct {
 	Data     map[string]string `json:"data,omitempty"`
 }
 
-// skillTemplate holds the outputs and the quick replies under them.
 type skillTemplate struct {
 	Outputs      []skillOutput `json:"outputs"`
 	QuickReplies []quickReply  `json:"quickReplies,omitempty"`
 }
 
-// skillOutput is one output; rollcall only sends simpleText.
 type skillOutput struct {
 	SimpleText *simpleText `json:"simpleText,omitempty"`
 }
 
-// simpleText is a text bubble of at most maxSimpleText characters.
 type simpleText struct {
 	Text string `json:"text"`
 }
 
-// quickReply is a button under the answer; rollcall's lead to a block.
 type quickReply struct {
 	Label   string `json:"label"`
 	Action  string `json:"action"`
 	BlockID string `json:"blockId"`
 }
 
-// skillContext holds the output contexts to set.
 type skillContext struct {
 	Values []contextValue `json:"values"`
 }
 
-// contextValue is one output context; a LifeSpan of 0 deletes it.
 type contextValue struct {
 	Name     string            `json:"name"`
 	LifeSpan int               `json:"lifeSpan"`
@@ -92,15 +79,15 @@ type contextValue struct {
 func validationAnswer(t Texts, otpURL string, o verify.Outcome) validationResponse {
 	switch {
 	case o.Kind == verify.Employee:
-		return validationResponse{Status: statusSuccess, Value: otpURL, Data: &employeeView{
+		return validationResponse{Status: "SUCCESS", Value: otpURL, Data: &employeeView{
 			Department: o.Employee.Department, Name: o.Employee.Name, Position: o.Employee.Position,
 		}}
 	case o.Kind == verify.NotEmployee:
-		return validationResponse{Status: statusFail, Message: t.NotEmployee}
+		return validationResponse{Status: "FAIL", Message: t.NotEmployee}
 	case o.Reason == verify.ReasonNoOTP:
-		return validationResponse{Status: statusFail, Message: t.NoProfile}
+		return validationResponse{Status: "FAIL", Message: t.NoProfile}
 	}
-	return validationResponse{Status: statusError, Message: t.Undecided}
+	return validationResponse{Status: "ERROR", Message: t.Undecided}
 }
 
 // skillAnswer is the one place that turns a verification outcome into the
@@ -119,42 +106,16 @@ func skillAnswer(t Texts, o verify.Outcome) skillResponse {
 	return skillNotVerified(t.Undecided, o.Kind)
 }
 
-// gateAnswer is the one place that turns a gate outcome into its answer:
-// verified, the employee's data and output context; otherwise a message
-// and, when not verified, the quick reply to the auth block if it is set.
-func gateAnswer(t Texts, outcome string, e roster.Employee, authBlockID string) skillResponse {
-	switch outcome {
-	case gateVerified:
-		return verifiedAnswer(greet(e.Name, t.GateVerified, textGateVerifiedNoName), e)
-	case gateNotVerified:
-		r := unverifiedAnswer(t.NotVerified)
-		if authBlockID != "" {
-			r.Template.QuickReplies = []quickReply{{Label: t.VerifyButton, Action: "block", BlockID: authBlockID}}
-		}
-		return r
-	}
-	return unverifiedAnswer(t.Undecided)
-}
-
-// unbindAnswer says the binding is gone, or, when the store failed, to
-// try again later.
-func unbindAnswer(t Texts, done bool) skillResponse {
-	if !done {
-		return unverifiedAnswer(t.Undecided)
-	}
-	return unverifiedAnswer(t.Unbound)
-}
-
 // verifiedAnswer is a verified employee's SkillResponse, for the skill and
 // the gate: data.verified "true" with the employee's name, department and
 // position, and the employee context with the last two.
 func verifiedAnswer(text string, e roster.Employee) skillResponse {
-	data := employeeData(e)
-	data["verified"] = "true"
-	r := skillText(text, data)
+	r := skillText(text, map[string]string{
+		"verified": "true", "name": e.Name, "department": e.Department, "position": e.Position,
+	})
 	r.Context = &skillContext{Values: []contextValue{{
-		Name:     employeeContextName,
-		LifeSpan: employeeLifeSpan,
+		Name:     employeeContext,
+		LifeSpan: 10, // turns
 		Params:   map[string]string{"department": e.Department, "position": e.Position},
 	}}}
 	return r
@@ -175,7 +136,7 @@ func skillNotVerified(text string, kind verify.Kind) skillResponse {
 // earlier answer opens no block.
 func unverifiedAnswer(text string) skillResponse {
 	r := skillText(text, map[string]string{"verified": "false"})
-	r.Context = &skillContext{Values: []contextValue{{Name: employeeContextName, Params: map[string]string{}}}}
+	r.Context = &skillContext{Values: []contextValue{{Name: employeeContext, Params: map[string]string{}}}}
 	return r
 }
 
@@ -185,10 +146,6 @@ func skillText(text string, data map[string]string) skillResponse {
 		Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: truncateRunes(text, maxSimpleText)}}}},
 		Data:     data,
 	}
-}
-
-func employeeData(e roster.Employee) map[string]string {
-	return map[string]string{"name": e.Name, "department": e.Department, "position": e.Position}
 }
 
 // truncateRunes cuts s to its first n characters.

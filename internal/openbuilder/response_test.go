@@ -16,7 +16,7 @@ import (
 
 // defaults are rollcall's own words, as every answer shows them unless
 // configured otherwise.
-var defaults = Texts{}.WithDefaults()
+var defaults = Texts{}.withDefaults()
 
 // exampleOTP is the OTP URL of the shared examples.
 const exampleOTP = "https://talk-plugin-capi.kakao.com/otp/5f1a0e11aa22bb33cc44dd55/profile"
@@ -50,7 +50,7 @@ func TestValidationAnswerMatchesSharedExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantJSON, err := json.Marshal(employeeData(hong))
+	wantJSON, err := json.Marshal(map[string]string{"name": hong.Name, "department": hong.Department, "position": hong.Position})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestSkillAnswer(t *testing.T) {
 func TestValidationAnswerNoOTPAsksAgain(t *testing.T) {
 	t.Parallel()
 	got := validationAnswer(defaults, "", verify.Outcome{Reason: verify.ReasonNoOTP})
-	want := validationResponse{Status: statusFail, Message: defaults.NoProfile}
+	want := validationResponse{Status: "FAIL", Message: defaults.NoProfile}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}

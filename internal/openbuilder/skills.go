@@ -16,26 +16,26 @@ import (
 // validate answers the parameter validation skill.
 func (h *Handler) validate(c *gin.Context, req payload.ValidationRequest) {
 	otp, _ := req.FindOTP()
-	if o, ok := h.verify(c, "validate", otp, req.User.ID); ok {
-		c.JSON(http.StatusOK, validationAnswer(h.texts, otp, o))
+	if o, ok := h.verify(c, otp, req.User.ID); ok {
+		c.JSON(http.StatusOK, validationAnswer(h.cfg.Texts, otp, o))
 	}
 }
 
 // skill answers the block skill with a SkillResponse v2.0.
 func (h *Handler) skill(c *gin.Context, p payload.SkillPayload) {
 	otp, _ := p.FindOTP()
-	if o, ok := h.verify(c, "skill", otp, p.UserID()); ok {
-		c.JSON(http.StatusOK, skillAnswer(h.texts, o))
+	if o, ok := h.verify(c, otp, p.UserID()); ok {
+		c.JSON(http.StatusOK, skillAnswer(h.cfg.Texts, o))
 	}
 }
 
 // verify runs the use case and logs its outcome. A user over their limit
 // is answered 429 here, and ok is false.
-func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify.Outcome, ok bool) {
+func (h *Handler) verify(c *gin.Context, otp, userID string) (o verify.Outcome, ok bool) {
 	o, err := h.verifier.Verify(c.Request.Context(), verify.Request{OTPURL: otp, UserID: userID})
 	if o.Reason == verify.ReasonUserLimited {
 		c.Header("Retry-After", retryAfter(o.RetryAfter))
-		refuse(c, endpoint, http.StatusTooManyRequests, o.Reason, tooManyRequests, slog.String("user", userkey.Short(userID)))
+		refuse(c, http.StatusTooManyRequests, o.Reason, tooManyRequests, slog.String("user", userkey.Short(userID)))
 		return o, false
 	}
 	// Room for every attribute below, so that appending never copies.
@@ -57,38 +57,76 @@ func (h *Handler) verify(c *gin.Context, endpoint, otp, userID string) (o verify
 	level := slog.LevelInfo
 	switch {
 	case o.Reason == verify.ReasonBindFailed:
-		// Our own store failed an employee: an operator must look.
-		level = slog.LevelError
+		level = slog.LevelError // our own store failed an employee: an operator must look
 	case o.Kind == verify.Undecided:
 		level = slog.LevelWarn
 	}
-	logRequest(c, level, "kakao verification", endpoint, attrs...)
+	logging.RequestLineOf(c).Add(level, attrs...)
 	return o, true
 }
 
-// kakaoStatus is an error that carries the HTTP status Kakao answered;
+// kakaoStatus is an error carrying the HTTP status Kakao answered;
 // *kakao.ProfileStatusError is one.
 type kakaoStatus interface {
 	error
 	StatusCode() int
 }
 
-// refuse answers a request that the endpoint will not serve with status
-// and a JSON error msg, and logs reason at warning level.
-func refuse(c *gin.Context, endpoint string, status int, reason, msg string, attrs ...slog.Attr) {
-	c.AbortWithStatusJSON(status, gin.H{"error": msg})
-	attrs = append([]slog.Attr{slog.String("reason", reason)}, attrs...)
-	logRequest(c, slog.LevelWarn, "kakao request refused", endpoint, attrs...)
+// gate answers whether the caller is verified, from their binding alone:
+// no call to Kakao. Not verified, the answer offers the auth block when one
+// is set.
+func (h *Handler) gate(c *gin.Context, p payload.GatePayload) {
+	userID, t := p.UserID(), h.cfg.Texts
+	e, ok, err := h.cfg.Gates.Gate(c.Request.Context(), userID)
+	var outcome string
+	var answer skillResponse
+	switch {
+	case err != nil:
+		outcome, answer = "undecided", unverifiedAnswer(t.Undecided)
+	case !ok:
+		outcome, answer = "not_verified", unverifiedAnswer(t.NotVerified)
+		if h.cfg.AuthBlockID != "" {
+			answer.Template.QuickReplies = []quickReply{{Label: t.VerifyButton, Action: "block", BlockID: h.cfg.AuthBlockID}}
+		}
+	default:
+		outcome, answer = "verified", verifiedAnswer(greet(e.Name, t.GateVerified, textGateVerifiedNoName), e)
+	}
+	logGate(c, outcome, userID, err)
+	c.JSON(http.StatusOK, answer)
 }
 
-// logRequest puts attrs on the request's one access-log line
-// (logging.RequestLine); a handler mounted without the server writes a line
-// of its own, msg, naming the endpoint.
-func logRequest(c *gin.Context, level slog.Level, msg, endpoint string, attrs ...slog.Attr) {
-	if line, ok := logging.RequestLineOf(c); ok {
-		line.Add(level, attrs...)
-		return
+// unbind deletes the caller's binding; a caller without one, or without a
+// user id, is told the same: there is nothing left to unbind.
+func (h *Handler) unbind(c *gin.Context, p payload.GatePayload) {
+	userID := p.UserID()
+	var err error
+	if userID != "" {
+		err = h.cfg.Gates.Unbind(c.Request.Context(), userID)
 	}
-	ctx := c.Request.Context()
-	logging.FromContext(ctx).LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("endpoint", endpoint)}, attrs...)...)
+	outcome, text := "unbound", h.cfg.Texts.Unbound
+	if err != nil {
+		outcome, text = "undecided", h.cfg.Texts.Undecided
+	}
+	logGate(c, outcome, userID, err)
+	c.JSON(http.StatusOK, unverifiedAnswer(text))
+}
+
+// logGate puts a gate or unbind call's outcome on its access line. Errors
+// of the bindings use case name neither the user nor the phone.
+func logGate(c *gin.Context, outcome, userID string, err error) {
+	attrs := []slog.Attr{slog.String("outcome", outcome), slog.String("user", userkey.Short(userID))}
+	level := slog.LevelInfo
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+		level = slog.LevelWarn
+	}
+	logging.RequestLineOf(c).Add(level, attrs...)
+}
+
+// refuse answers a request that the endpoint will not serve with status
+// and a JSON error msg, and logs reason at warning level.
+func refuse(c *gin.Context, status int, reason, msg string, attrs ...slog.Attr) {
+	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+	attrs = append([]slog.Attr{slog.String("reason", reason)}, attrs...)
+	logging.RequestLineOf(c).Add(slog.LevelWarn, attrs...)
 }

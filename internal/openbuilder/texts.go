@@ -29,8 +29,8 @@ const (
 	textGateVerifiedNoName = "임직원 확인이 되었어요."
 )
 
-// WithDefaults fills every empty field with rollcall's own words.
-func (t Texts) WithDefaults() Texts {
+// withDefaults fills every empty field with rollcall's own words.
+func (t Texts) withDefaults() Texts {
 	return Texts{
 		Verified:     cmp.Or(t.Verified, "{name}님, 임직원 인증이 완료되었어요."),
 		NotEmployee:  cmp.Or(t.NotEmployee, "등록된 임직원 정보를 찾지 못했어요. 인사팀에 문의해 주세요."),

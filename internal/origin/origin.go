@@ -44,48 +44,57 @@ func Parse(list []string) (List, error) {
 // Strings returns the allowed origins, normalised, in configuration order.
 func (o List) Strings() []string { return slices.Clone(o.list) }
 
-// Allows returns u's normalised origin if the list has it, else an error saying why not.
-func (o List) Allows(u *url.URL) (scheme, host string, err error) {
-	if scheme, host, err = normalize(u); err != nil {
-		return "", "", err
+// Match returns raw rebuilt from its parsed parts, its origin normalised, if
+// the list has that origin; the error says why not, never quoting raw.
+func (o List) Match(raw string) (*url.URL, error) {
+	u, err := parse(raw)
+	if err != nil {
+		return nil, err
 	}
-	if !slices.Contains(o.list, scheme+"://"+host) {
-		return "", "", errors.New("origin not allowed")
+	if !slices.Contains(o.list, u.Scheme+"://"+u.Host) {
+		return nil, errors.New("origin not allowed")
 	}
-	return scheme, host, nil
+	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawQuery: u.RawQuery}, nil
+}
+
+// maxURL bounds what parse reads; Kakao's OTP URLs are ~75 bytes.
+const maxURL = 2048
+
+// parse reads raw as an absolute URL, its origin normalised, refusing the
+// characters of parser-confusion tricks (@ # % \, white space, non-ASCII).
+func parse(raw string) (*url.URL, error) {
+	if len(raw) > maxURL {
+		return nil, errors.New("too long")
+	}
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`\%@#`, c) >= 0 {
+			return nil, errors.New("forbidden character")
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Opaque != "" || u.Host == "" {
+		return nil, errors.New("not an absolute URL with a host: want scheme://host[:port]")
+	}
+	u.Scheme, u.Host, err = normalize(u)
+	return u, err
 }
 
 // parseOrigin validates one allow-list entry and returns its normalised form.
 func parseOrigin(s string) (string, error) {
-	if s == "" {
-		return "", errors.New("empty origin")
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`\%@#?`, c) >= 0 {
-			return "", fmt.Errorf("character %q is not allowed in an origin", c)
-		}
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return "", errors.New("not a URL: want scheme://host[:port]")
-	}
-	if u.Opaque != "" || u.Host == "" {
-		return "", errors.New("want scheme://host[:port]")
-	}
-	if u.Path != "" && u.Path != "/" {
-		return "", errors.New("an origin has no path: want scheme://host[:port]")
-	}
-	scheme, host, err := normalize(u)
+	u, err := parse(s)
 	if err != nil {
 		return "", err
+	}
+	if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.ForceQuery {
+		return "", errors.New("an origin has no path or query: want scheme://host[:port]")
 	}
 	if !validHost(u.Hostname()) {
 		return "", errors.New("host is not a DNS name or an IP address")
 	}
-	if scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		return "", errors.New("http is only allowed for loopback hosts (localhost, 127.0.0.1, ::1); use https")
 	}
-	return scheme + "://" + host, nil
+	return u.Scheme + "://" + u.Host, nil
 }
 
 // normalize returns u's lowercase scheme and host[:port], without the scheme's default port.

@@ -88,11 +88,7 @@ func (l *Limiter) try(key string, take bool) (bool, time.Duration) {
 	defer l.mu.Unlock()
 	now := l.now()
 	lim := l.entry(key, now)
-	if take {
-		if lim.AllowN(now, 1) {
-			return true, 0
-		}
-	} else if lim.TokensAt(now) >= 1 {
+	if take && lim.AllowN(now, 1) || !take && lim.TokensAt(now) >= 1 {
 		return true, 0
 	}
 	return false, l.wait(lim, now)
@@ -108,13 +104,6 @@ func (l *Limiter) Spend(key string) {
 	defer l.mu.Unlock()
 	now := l.now()
 	l.entry(key, now).ReserveN(now, 1)
-}
-
-// Len returns how many keys the limiter tracks now.
-func (l *Limiter) Len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.keys)
 }
 
 // entry returns key's limiter, marked as used now, making room for it if

@@ -3,7 +3,7 @@ package roster
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"strconv"
+	"fmt"
 )
 
 // Employee is one person in the directory, keyed by Phone.
@@ -24,10 +24,7 @@ type Employee struct {
 func (e Employee) Hash() string {
 	h := sha256.New()
 	for _, f := range []string{e.Phone, e.Name, e.Department, e.Position, e.Email} {
-		// Length-prefix every field so that ("ab","c") and ("a","bc") differ.
-		h.Write([]byte(strconv.Itoa(len(f))))
-		h.Write([]byte{':'})
-		h.Write([]byte(f))
+		fmt.Fprintf(h, "%d:%s", len(f), f) // length-prefixed: ("ab","c") and ("a","bc") differ
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }

@@ -7,12 +7,15 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Field is a column of HR's sheet that rollcall reads.
 type Field int
 
-// The fields rollcall reads. Every other column is ignored.
+// The fields rollcall reads (the zero Field is none). Every other column is
+// ignored.
 const (
 	FieldPhone Field = iota + 1
 	FieldName
@@ -35,9 +38,7 @@ type alias struct {
 }
 
 // aliases is CONTRACT.md section 4's header table, folded by foldHeader.
-var aliases = aliasTable()
-
-func aliasTable() map[string]alias {
+var aliases = func() map[string]alias {
 	t := map[string]alias{}
 	add := func(a alias, names ...string) {
 		for _, n := range names {
@@ -60,7 +61,7 @@ func aliasTable() map[string]alias {
 	add(alias{field: FieldLeaveDate}, "퇴사일", "퇴사일자", "퇴사날짜", "퇴사예정일", "퇴직일", "퇴직일자", "퇴직날짜", "퇴직예정일",
 		"termination date", "end date")
 	return t
-}
+}()
 
 // aliasOf says what a header cell names, if anything.
 func aliasOf(header string) (alias, bool) {
@@ -70,10 +71,7 @@ func aliasOf(header string) (alias, bool) {
 
 // isPhoneHeader reports whether a header cell names the phone column (an
 // office line does not).
-func isPhoneHeader(header string) bool {
-	a, ok := aliasOf(header)
-	return ok && a.field == FieldPhone
-}
+func isPhoneHeader(header string) bool { return aliases[foldHeader(header)].field == FieldPhone }
 
 // foldHeader normalizes a header (normalizeText), lowercases it and drops
 // its spaces and punctuation, so that "휴대폰 번호", "H.P", "연락처(휴대폰)",
@@ -87,6 +85,24 @@ func foldHeader(s string) string {
 	}, normalizeText(s))
 }
 
+// normalizeText is how a header or a status cell is read: format characters
+// (Cf: zero-width space, BOM) removed, then NFKC, which composes macOS's
+// decomposed Hangul and folds full-width forms. Cf goes first: a zero-width
+// space between two jamo would keep them apart.
+func normalizeText(s string) string {
+	isFormat := func(r rune) bool { return unicode.Is(unicode.Cf, r) }
+	if !strings.ContainsFunc(s, isFormat) && norm.NFKC.IsNormalString(s) {
+		return s // nearly every cell: no copy
+	}
+	s = strings.Map(func(r rune) rune {
+		if isFormat(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return norm.NFKC.String(s)
+}
+
 // speaksOfLeaving reports whether a header is about leaving or employment
 // status (CONTRACT.md section 4): such a column, unread, would keep every
 // leaver it marks.
@@ -96,18 +112,6 @@ func speaksOfLeaving(header string) bool {
 		return strings.Contains(folded, w)
 	})
 }
-
-// columnError names the column of an ErrUnreadableStatusColumn.
-type columnError struct {
-	column int    // 1-based, from the left of what the source returned
-	header string // headerText's
-}
-
-func (e *columnError) Error() string {
-	return fmt.Sprintf("column %d (%q): %v", e.column, e.header, ErrUnreadableStatusColumn)
-}
-
-func (e *columnError) Unwrap() error { return ErrUnreadableStatusColumn }
 
 // column is a column rollcall reads: its 0-based index and what it holds.
 type column struct {
@@ -120,22 +124,22 @@ type column struct {
 // column (a row has left when any of them says so).
 type columns []column
 
-// index returns the column of field f, the first one for status and leave
-// date.
-func (c columns) index(f Field) (int, bool) {
-	i := slices.IndexFunc(c, func(col column) bool { return col.field == f })
-	if i < 0 {
-		return 0, false
+// index returns the column of field f (the first one for status and leave
+// date), or -1.
+func (c columns) index(f Field) int {
+	if i := slices.IndexFunc(c, func(col column) bool { return col.field == f }); i >= 0 {
+		return c[i].index
 	}
-	return c[i].index, true
+	return -1
 }
 
-// findColumns reads a header row's labels. For a single field named more
-// than once, the better-ranked alias wins, then the leftmost column. It also
-// returns the labels of the columns it does not read, so that HR sees at
-// once when a column they meant was passed over, and fails with
-// ErrUnreadableStatusColumn when one of them speaks of leaving or status.
-func findColumns(labels []string) (cols columns, ignored []string, err error) {
+// findColumns reads the labels of the header at 1-based row. For a single
+// field named more than once, the better-ranked alias wins, then the
+// leftmost column. It also returns the labels of the columns it does not
+// read, so that HR sees at once when a column they meant was passed over,
+// and fails with ErrUnreadableStatusColumn when one of them speaks of
+// leaving or status.
+func findColumns(labels []string, row int) (cols columns, ignored []string, err error) {
 	for i, label := range labels {
 		if a, ok := aliasOf(label); ok && a.field != fieldOfficeLine {
 			cols = append(cols, column{a, i})
@@ -151,7 +155,8 @@ func findColumns(labels []string) (cols columns, ignored []string, err error) {
 			continue
 		}
 		if speaksOfLeaving(label) {
-			return nil, nil, &columnError{column: i + 1, header: headerText(i, label)}
+			return nil, nil, &SheetError{Row: row, problem: problem(row, ProblemUnreadableStatusColumn, i+1),
+				Err: fmt.Errorf("column %d (%q): %w", i+1, headerText(i, label), ErrUnreadableStatusColumn)}
 		}
 		ignored = append(ignored, headerText(i, label))
 	}
@@ -174,19 +179,10 @@ func headerText(i int, label string) string {
 	return label
 }
 
-// cell returns the trimmed value of single field f in row, "" when the sheet
-// has no such column.
-func (c columns) cell(row []string, f Field) string {
-	if i, ok := c.index(f); ok {
-		return cellAt(row, i)
-	}
-	return ""
-}
-
-// cellAt returns the trimmed cell i of row, "" beyond its end (Sheets drops
-// trailing empty cells).
-func cellAt(row []string, i int) string {
-	if i >= len(row) {
+// cell returns the trimmed cell i of row: "" for a column the sheet does
+// not have (-1) or beyond the row's end (Sheets drops trailing empty cells).
+func cell(row []string, i int) string {
+	if i < 0 || i >= len(row) {
 		return ""
 	}
 	return strings.TrimSpace(row[i])

@@ -31,11 +31,11 @@ func TestHeaderAliases(t *testing.T) {
 				if field != FieldPhone {
 					labels = append(labels, "휴대전화")
 				}
-				cols, _, err := findColumns(labels)
+				cols, _, err := findColumns(labels, 1)
 				if err != nil {
 					t.Fatalf("header %q: %v", h, err)
 				}
-				if i, ok := cols.index(field); !ok || i != 1 {
+				if i := cols.index(field); i != 1 {
 					t.Errorf("header %q: columns %+v, want field %d at column 1", h, cols, field)
 				}
 			})

@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -40,14 +41,13 @@ func findLayout(rows [][]string) (layout, error) {
 			l.labels = mergeLabels(rows[i], rows[i+1])
 		}
 		var err error
-		if l.cols, l.ignored, err = findColumns(l.labels); err != nil {
-			return layout{}, &SheetError{Row: i + 1, Err: err}
-		}
-		return l, nil
+		l.cols, l.ignored, err = findColumns(l.labels, i+1)
+		return l, err
 	}
 	for i, row := range rows {
 		if !isBlank(row) {
-			return layout{}, &SheetError{Row: i + 1, Err: fmt.Errorf("%w: %s", ErrNoPhoneColumn, describeRow(row))}
+			return layout{}, &SheetError{Row: i + 1, problem: problem(i+1, ProblemMissingPhoneColumn),
+				Err: fmt.Errorf("%w: %s", ErrNoPhoneColumn, describeRow(row))}
 		}
 	}
 	return layout{}, ErrNoHeader
@@ -58,10 +58,7 @@ func hasPhoneHeader(row []string) bool { return slices.ContainsFunc(row, isPhone
 // isSubHeader reports whether a row right below the header row is the
 // header's second row: a known header and no phone number.
 func isSubHeader(row []string) bool {
-	known := slices.ContainsFunc(row, func(c string) bool {
-		_, ok := aliasOf(c)
-		return ok
-	})
+	known := slices.ContainsFunc(row, func(c string) bool { return aliases[foldHeader(c)].field != 0 })
 	return known && !slices.ContainsFunc(row, isPhoneNumber)
 }
 
@@ -78,13 +75,8 @@ func holdsPhoneNumber(row []string) bool {
 // isPhoneNumber reports whether s is nothing but a mobile number (the
 // phone library would also find one inside "비고(예: 010-1234-5678)").
 func isPhoneNumber(s string) bool {
-	return !strings.ContainsFunc(s, unicode.IsLetter) && looksLikePhone(s)
-}
-
-// looksLikePhone reports whether s holds a mobile number, even among words.
-func looksLikePhone(s string) bool {
 	_, err := NormalizePhone(s)
-	return err == nil
+	return err == nil && !strings.ContainsFunc(s, unicode.IsLetter)
 }
 
 // mergeLabels labels each column from the lower row where it has text, else
@@ -92,11 +84,7 @@ func looksLikePhone(s string) bool {
 func mergeLabels(upper, lower []string) []string {
 	labels := make([]string, max(len(upper), len(lower)))
 	for i := range labels {
-		if i < len(lower) && strings.TrimSpace(lower[i]) != "" {
-			labels[i] = lower[i]
-		} else if i < len(upper) {
-			labels[i] = upper[i]
-		}
+		labels[i] = cmp.Or(cell(lower, i), cell(upper, i))
 	}
 	return labels
 }
@@ -111,7 +99,7 @@ func describeRow(row []string) string {
 		if c == "" {
 			continue
 		}
-		if looksLikePhone(c) || strings.Contains(c, "@") {
+		if _, err := NormalizePhone(c); err == nil || strings.Contains(c, "@") {
 			return "the first non-empty row looks like an employee's, not a header; " + rangeHint
 		}
 		if utf8.RuneCountInString(c) > 20 {
@@ -126,3 +114,60 @@ func describeRow(row []string) string {
 
 const rangeHint = "name the phone column 휴대전화 (or another header of the contract), " +
 	"or point ROLLCALL_SHEET_RANGE at the rows that hold the list"
+
+// Header says where a sheet's header was found and which column each field
+// was read from, so that an operator sees the mapping rollcall made.
+type Header struct {
+	// Row is the sheet's 1-based row number of the header (its upper row
+	// when it has two).
+	Row int
+	// TwoRows says the header has two rows: a group label over sub-labels.
+	TwoRows bool
+	// Columns lists the fields read, in Field order, then left to right.
+	Columns []Column
+}
+
+// Column is a field and the column it is read from.
+type Column struct {
+	Field Field
+	// Letter is the column's A1 letter: "C".
+	Letter string
+	// Header is the column's header text as a report may repeat it
+	// (headerText): never data that was typed into a header cell.
+	Header string
+}
+
+var fieldNames = [...]string{FieldPhone: "phone", FieldName: "name", FieldDepartment: "department",
+	FieldPosition: "position", FieldEmail: "email", FieldStatus: "status", FieldLeaveDate: "leave date"}
+
+// String names a field as the contract's header table does.
+func (f Field) String() string {
+	if f >= FieldPhone && f <= FieldLeaveDate {
+		return fieldNames[f]
+	}
+	return fmt.Sprintf("field %d", int(f))
+}
+
+// ReadHeader finds the header of a sheet's rows as ParseRoster does and
+// says which column each field is read from. Its errors are ParseRoster's.
+func ReadHeader(rows [][]string) (Header, error) {
+	l, err := findLayout(rows)
+	if err != nil {
+		return Header{}, err
+	}
+	h := Header{Row: l.headerRow + 1, TwoRows: l.firstData == l.headerRow+2}
+	for _, c := range l.cols {
+		label := cell(l.labels, c.index)
+		h.Columns = append(h.Columns, Column{Field: c.field, Letter: columnLetter(c.index), Header: headerText(c.index, label)})
+	}
+	return h, nil
+}
+
+// columnLetter is a 0-based column's A1 letter: 0 is A, 26 is AA.
+func columnLetter(i int) string {
+	var b []byte
+	for i++; i > 0; i = (i - 1) / 26 {
+		b = append([]byte{byte('A' + (i-1)%26)}, b...)
+	}
+	return string(b)
+}

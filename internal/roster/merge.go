@@ -23,14 +23,10 @@ func SpreadMerges(rows [][]string, merges []Merge, firstCol int) [][]string {
 	if err != nil {
 		return rows
 	}
-	var spread []int // the status and leave-date columns
-	for _, c := range l.cols {
-		if c.field == FieldStatus || c.field == FieldLeaveDate {
-			spread = append(spread, c.index)
-		}
+	out := make([][]string, len(rows)) // rows itself is not changed
+	for i, row := range rows {
+		out[i] = slices.Clone(row)
 	}
-	out := slices.Clone(rows)
-	copied := map[int]bool{}
 	for _, m := range merges {
 		m.Col, m.LastCol = m.Col-firstCol, m.LastCol-firstCol
 		if m.Row < l.firstData || m.Row >= len(rows) || m.Col < 0 || m.Col >= len(rows[m.Row]) {
@@ -41,15 +37,12 @@ func SpreadMerges(rows [][]string, merges []Merge, firstCol int) [][]string {
 			if isBlank(rows[r]) {
 				continue
 			}
-			// Over the spread columns, not the block's: a title merged
-			// across the whole row (A1:XFD1) spans 16,384 columns.
-			for _, c := range spread {
-				if c < m.Col || c > m.LastCol || (r == m.Row && c == m.Col) {
+			// Over the status and leave-date columns, not the block's: a
+			// title merged across the whole row (A1:XFD1) spans 16,384.
+			for _, col := range l.cols {
+				c := col.index
+				if col.field < FieldStatus || c < m.Col || c > m.LastCol || (r == m.Row && c == m.Col) {
 					continue
-				}
-				if !copied[r] {
-					out[r] = slices.Clone(rows[r])
-					copied[r] = true
 				}
 				for len(out[r]) <= c {
 					out[r] = append(out[r], "")

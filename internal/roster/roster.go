@@ -1,3 +1,6 @@
+// Package roster owns rollcall's business nouns: an employee, a phone
+// number in E.164 form, and the roster read from HR's sheet with the
+// problems found in it. Standard library and the phone library only.
 package roster
 
 import (
@@ -6,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Problem codes, stable for machines; Reason carries the words for HR. A
@@ -94,8 +95,9 @@ var (
 
 // SheetError is a problem with the sheet as a whole, located at a row.
 type SheetError struct {
-	Row int
-	Err error
+	Row     int
+	Err     error
+	problem Problem // HR's, when there is one
 }
 
 func (e *SheetError) Error() string { return fmt.Sprintf("row %d: %v", e.Row, e.Err) }
@@ -109,26 +111,21 @@ func (e *SheetError) Unwrap() error { return e.Err }
 // roster then holds that one problem for HR.
 func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 	l, err := findLayout(rows)
-	if se, ok := errors.AsType[*SheetError](err); ok {
-		if ce, ok := errors.AsType[*columnError](err); ok {
-			return Roster{Problems: []Problem{problem(se.Row, ProblemUnreadableStatusColumn, ce.column)}}, err
-		}
-		if errors.Is(err, ErrNoPhoneColumn) {
-			return Roster{Problems: []Problem{problem(se.Row, ProblemMissingPhoneColumn)}}, err
-		}
-	}
 	if err != nil {
-		return Roster{}, err
+		var r Roster
+		if se, ok := errors.AsType[*SheetError](err); ok && se.problem.Code != "" {
+			r.Problems = []Problem{se.problem}
+		}
+		return r, err
 	}
 	r := Roster{IgnoredColumns: l.ignored}
-	day := today(now)
 	firstRow := map[string]int{} // phone → the row that claimed it
 	for i := l.firstData; i < len(rows); i++ {
 		row, n := rows[i], i+1
 		if isBlank(row) {
 			continue
 		}
-		if isHeaderRow(row) { // a second table: not read, to its last row
+		if hasPhoneHeader(row) && !holdsPhoneNumber(row) { // a second table: not read, to its last row
 			last := len(rows)
 			for isBlank(rows[last-1]) {
 				last--
@@ -139,7 +136,7 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 			break
 		}
 		r.Rows++
-		phone, code := l.cols.readPhone(row, day)
+		phone, code := l.cols.readPhone(row, now)
 		first, dup := firstRow[phone]
 		switch {
 		case code == left:
@@ -152,10 +149,10 @@ func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 			firstRow[phone] = n
 			r.Employees = append(r.Employees, Employee{
 				Phone:      phone,
-				Name:       l.cols.cell(row, FieldName),
-				Department: l.cols.cell(row, FieldDepartment),
-				Position:   l.cols.cell(row, FieldPosition),
-				Email:      l.cols.cell(row, FieldEmail),
+				Name:       cell(row, l.cols.index(FieldName)),
+				Department: cell(row, l.cols.index(FieldDepartment)),
+				Position:   cell(row, l.cols.index(FieldPosition)),
+				Email:      cell(row, l.cols.index(FieldEmail)),
 				Row:        n,
 			})
 		}
@@ -176,13 +173,13 @@ var statusCodes = [...]string{statusLeft: left, statusUnknown: ProblemUnknownSta
 
 // readPhone returns a row's phone, or why the row is not an employee's: the
 // code of its problem, or left.
-func (c columns) readPhone(row []string, day date) (phone, code string) {
-	if code := statusCodes[c.hasLeft(row, day)]; code != "" {
+func (c columns) readPhone(row []string, now time.Time) (phone, code string) {
+	if code := statusCodes[c.hasLeft(row, now)]; code != "" {
 		return "", code
 	}
-	raw := c.cell(row, FieldPhone)
+	raw := cell(row, c.index(FieldPhone))
 	switch {
-	case isFormula(raw):
+	case len(raw) > 1 && raw[0] == '=': // no phone does: a formula without its result, as xlsx shows one
 		return "", ProblemFormulaWithoutValue
 	case raw == "":
 		return "", ProblemMissingPhone
@@ -196,15 +193,15 @@ func (c columns) readPhone(row []string, day date) (phone, code string) {
 
 // hasLeft reads a row's status and leave-date columns: statusLeft when any
 // says the person has left, else the worst reading that is not employed.
-func (c columns) hasLeft(row []string, day date) status {
+func (c columns) hasLeft(row []string, now time.Time) status {
 	verdict := statusEmployed
 	for _, col := range c {
 		var s status
 		switch col.field {
 		case FieldStatus:
-			s = readStatus(cellAt(row, col.index), col.yesNo)
+			s = readStatus(cell(row, col.index), col.yesNo)
 		case FieldLeaveDate:
-			s = readLeaveDate(cellAt(row, col.index), day)
+			s = readLeaveDate(cell(row, col.index), now)
 		}
 		if s == statusLeft {
 			return statusLeft
@@ -214,32 +211,14 @@ func (c columns) hasLeft(row []string, day date) status {
 	return verdict
 }
 
-// isFormula reports whether a phone cell is a formula whose result the file
-// did not save, as the xlsx source shows one ("=A2&B2"). No phone begins
-// with "=".
-func isFormula(s string) bool {
-	return len(s) > 1 && s[0] == '='
-}
-
 // withoutNote drops a bracketed note without digits at the end of a phone
 // cell ("010-1111-2222(개인)"); one with digits might be a second number.
 func withoutNote(s string) string {
 	s = strings.TrimSpace(normalizeText(s))
-	last, size := utf8.DecodeLastRuneInString(s)
-	if !isCloseBracket(last) {
-		return s
+	if m := phoneNote.FindStringSubmatch(s); m != nil {
+		return strings.TrimSpace(m[1])
 	}
-	open := strings.LastIndexFunc(s[:len(s)-size], isOpenBracket)
-	if open <= 0 || strings.ContainsFunc(s[open:], unicode.IsDigit) {
-		return s
-	}
-	return strings.TrimSpace(s[:open])
-}
-
-// isHeaderRow reports whether a row below the list is a header of its own
-// (a phone header and no phone number): a second table.
-func isHeaderRow(row []string) bool {
-	return hasPhoneHeader(row) && !holdsPhoneNumber(row)
+	return s
 }
 
 // PhoneColumn returns the 0-based column ParseRoster reads phones from and
@@ -250,8 +229,8 @@ func PhoneColumn(rows [][]string) (col, firstData int, ok bool) {
 	if err != nil {
 		return 0, 0, false
 	}
-	col, ok = l.cols.index(FieldPhone)
-	return col, l.firstData, ok
+	col = l.cols.index(FieldPhone)
+	return col, l.firstData, col >= 0
 }
 
 func isBlank(row []string) bool {

@@ -1,9 +1,9 @@
 package roster
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // yesNo is the yes-or-no question a status header asks, if any: 재직여부
@@ -85,21 +85,14 @@ func readStatus(cell string, q yesNo) status {
 // bracketed note as the two joined (퇴사(예정) is 퇴사예정), then as the word
 // alone ("휴직(육아)" is 휴직).
 func statusReadings(s string) []string {
-	readings := []string{s}
-	open := strings.IndexFunc(s, isOpenBracket)
-	last, lastSize := utf8.DecodeLastRuneInString(s)
-	if open < 0 || !isCloseBracket(last) {
-		return readings
+	switch m := bracketed.FindStringSubmatch(s); {
+	case m == nil:
+		return []string{s}
+	case m[1] == "":
+		return []string{s, m[2]}
+	default:
+		return []string{s, m[1] + m[2], m[1]}
 	}
-	_, openSize := utf8.DecodeRuneInString(s[open:])
-	if open+openSize > len(s)-lastSize {
-		return readings // a lone bracket
-	}
-	word, note := s[:open], s[open+openSize:len(s)-lastSize]
-	if word == "" {
-		return append(readings, note)
-	}
-	return append(readings, word+note, word)
 }
 
 // foldStatus normalizes a status cell (normalizeText), drops its spaces and
@@ -120,5 +113,11 @@ const (
 	closeBrackets = ")]}】〕〉》」』>"
 )
 
-func isOpenBracket(r rune) bool  { return strings.ContainsRune(openBrackets, r) }
-func isCloseBracket(r rune) bool { return strings.ContainsRune(closeBrackets, r) }
+// bracketed is a status word, then a note from the first bracket to the
+// end; phoneNote a phone, then a note without digits from the last bracket.
+var (
+	bracketed = regexp.MustCompile("^([^" + regexp.QuoteMeta(openBrackets) + "]*)[" + regexp.QuoteMeta(openBrackets) +
+		"](.*)[" + regexp.QuoteMeta(closeBrackets) + "]$")
+	phoneNote = regexp.MustCompile("^(.+?)[" + regexp.QuoteMeta(openBrackets) + "][^" + regexp.QuoteMeta(openBrackets) +
+		`\p{Nd}]*[` + regexp.QuoteMeta(closeBrackets) + "]$")
+)

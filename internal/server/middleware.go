@@ -2,7 +2,6 @@ package server
 
 import (
 	"cmp"
-	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -19,9 +18,9 @@ import (
 // request's lines; a request that would get the logger it has is not
 // copied.
 func (s *Server) withLogger(c *gin.Context) {
-	attrs := traceAttrs(s.project, c.GetHeader("X-Cloud-Trace-Context"))
-	if ctx := c.Request.Context(); attrs != nil || logging.FromContext(ctx) != s.log {
-		c.Request = c.Request.WithContext(logging.WithLogger(ctx, s.log.With(attrs...)))
+	attrs := traceAttrs(s.o.Project, c.GetHeader("X-Cloud-Trace-Context"))
+	if ctx := c.Request.Context(); attrs != nil || logging.FromContext(ctx) != s.o.Logger {
+		c.Request = c.Request.WithContext(logging.WithLogger(ctx, s.o.Logger.With(attrs...)))
 	}
 	c.Next()
 }
@@ -33,11 +32,7 @@ func traceAttrs(project, header string) []any {
 		return nil
 	}
 	traceID, rest, _ := strings.Cut(header, "/")
-	var id [16]byte // the trace id's bytes, decoded only to check them
-	if len(traceID) != 2*len(id) {
-		return nil
-	}
-	if _, err := hex.Decode(id[:], []byte(traceID)); err != nil {
+	if len(traceID) != 32 || strings.Trim(traceID, "0123456789abcdefABCDEF") != "" {
 		return nil
 	}
 	attrs := []any{"logging.googleapis.com/trace", "projects/" + project + "/traces/" + traceID}
@@ -65,10 +60,10 @@ func (s *Server) accessLog(c *gin.Context) {
 	elapsed := end.Sub(start)
 	route := cmp.Or(c.FullPath(), "(unmatched)")
 	status := c.Writer.Status()
-	if s.requests != nil {
-		s.requests.ObserveRequest(c.Request.Method, route, status, elapsed)
+	if s.o.Requests != nil {
+		s.o.Requests(c.Request.Method, route, status, elapsed)
 	}
-	level := line.Level()
+	level := line.Level
 	if status >= http.StatusInternalServerError {
 		level = slog.LevelError
 	}
@@ -86,24 +81,18 @@ func (s *Server) accessLog(c *gin.Context) {
 		slog.Int("status", status),
 		slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
 	)
-	r.AddAttrs(line.Attrs()...)
+	r.AddAttrs(line.Attrs...)
 	_ = log.Handler().Handle(ctx, r) // as Logger.LogAttrs: a failed write has nowhere to go
 }
 
-// recoverPanic turns a panic into a JSON 500 and a log line with the stack,
-// never the request body.
-func (s *Server) recoverPanic(c *gin.Context) {
-	defer func() {
-		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler {
-				panic(p)
-			}
-			logging.FromContext(c.Request.Context()).ErrorContext(c.Request.Context(), "panic while serving a request",
-				"route", c.FullPath(), "stack", string(debug.Stack()))
-			c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
-		}
-	}()
-	c.Next()
+// recoverPanic answers a panic with a JSON 500 and logs it with the stack,
+// never the request body; gin's recovery has already told a broken
+// connection apart.
+func recoverPanic(c *gin.Context, _ any) {
+	ctx := c.Request.Context()
+	logging.FromContext(ctx).ErrorContext(ctx, "panic while serving a request",
+		"route", c.FullPath(), "stack", string(debug.Stack()))
+	c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
 }
 
 // canonical serves a request as the route it names, so that every answer
@@ -120,16 +109,13 @@ func canonical(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		r2 := *r // shallow: the copy only gets its own URL and method
-		u := *r.URL
-		r2.URL = &u
+		r2 := r.Clone(r.Context())
 		if slash {
-			u.Path = "/" + strings.Trim(path, "/")
-			u.RawPath = ""
+			r2.URL.Path, r2.URL.RawPath = "/"+strings.Trim(path, "/"), ""
 		}
 		if head {
 			r2.Method = http.MethodGet
 		}
-		next.ServeHTTP(w, &r2)
+		next.ServeHTTP(w, r2)
 	})
 }

@@ -25,12 +25,6 @@ type Readiness interface {
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
-// RequestObserver is told about every request served, for example to count
-// it; *metrics.Metrics is one. route is the route pattern, never the raw path.
-type RequestObserver interface {
-	ObserveRequest(method, route string, status int, elapsed time.Duration)
-}
-
 // Staleness is implemented by a Readiness that answers from a copy of the
 // directory held in memory, also when the store cannot be reached: /ready
 // then stays 200, its body saying why (Stale) it may be out of date.
@@ -51,53 +45,38 @@ type Options struct {
 	Ready   Readiness
 	// Routes are mounted at the root, in order.
 	Routes []Routes
-	// Requests, when set, is told about every request (after it is served).
-	Requests RequestObserver
+	// Requests, when set, is told about every request after it is served,
+	// to count it (metrics.Metrics.ObserveRequest); route is the route
+	// pattern, never the raw path.
+	Requests func(method, route string, status int, elapsed time.Duration)
 }
-
-// Timeouts of the HTTP server. Kakao gives a skill 5 s; Cloud Run gives a
-// stopping instance 10 s after SIGTERM.
-const (
-	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 10 * time.Second
-	writeTimeout      = 15 * time.Second
-	idleTimeout       = 120 * time.Second
-	drainTimeout      = 8 * time.Second
-	readyTimeout      = 2 * time.Second
-)
-
-// cloudRunFrontEnd is where Cloud Run's front end connects from
-// (169.254.169.126 today).
-const cloudRunFrontEnd = "169.254.0.0/16"
 
 // Server is rollcall's HTTP service, built and then started separately so
 // that tests can serve it on any listener.
 type Server struct {
-	log      *slog.Logger
-	project  string
-	ready    Readiness
-	requests RequestObserver
-	handler  http.Handler // the gin engine behind canonical
+	o       Options
+	handler http.Handler // the gin engine behind canonical
 }
 
 // New builds the service.
 func New(o Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{log: o.Logger, project: o.Project, ready: o.Ready, requests: o.Requests}
+	s := &Server{o: o}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false // canonical serves the route itself
 	e.ContextWithFallback = true    // c.Request.Context() values reach handlers through c
-	// Cloud Run's front end connects from a link-local address and puts the
-	// client's address last in X-Forwarded-For; gin reads X-Forwarded-For
-	// from the right and stops at the first untrusted address, so that last
-	// entry is c.ClientIP() and a client's own entries are ignored. Nothing
-	// else is trusted: a direct client (local runs) is its own address.
+	// Cloud Run's front end connects from a link-local address (169.254.169.126
+	// today) and puts the client's address last in X-Forwarded-For; gin reads
+	// X-Forwarded-For from the right and stops at the first untrusted address,
+	// so that last entry is c.ClientIP() and a client's own entries are
+	// ignored. Nothing else is trusted: a direct client (local runs) is its
+	// own address.
 	e.RemoteIPHeaders = []string{"X-Forwarded-For"}
-	if err := e.SetTrustedProxies([]string{cloudRunFrontEnd}); err != nil {
+	if err := e.SetTrustedProxies([]string{"169.254.0.0/16"}); err != nil {
 		panic(err) // a constant CIDR; a failure is a bug
 	}
-	e.Use(s.withLogger, s.accessLog, s.recoverPanic)
+	e.Use(s.withLogger, s.accessLog, gin.CustomRecoveryWithWriter(nil, recoverPanic))
 	e.NoRoute(func(c *gin.Context) { c.JSON(http.StatusNotFound, gin.H{"error": "not found"}) })
 	e.NoMethod(func(c *gin.Context) { c.JSON(http.StatusMethodNotAllowed, gin.H{"error": "method not allowed"}) })
 	e.GET("/health", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
@@ -116,27 +95,28 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // connections and waits for in-flight requests to finish (within Cloud Run's
 // grace period). It returns nil after a clean stop.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{
+	hs := &http.Server{ // a skill call has 5 s from Kakao
 		Handler:           s.handler,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.o.Logger.Handler(), slog.LevelWarn),
 		// With the logger in it, withLogger copies only a request with a trace.
-		BaseContext: func(net.Listener) context.Context { return logging.WithLogger(context.WithoutCancel(ctx), s.log) },
+		BaseContext: func(net.Listener) context.Context { return logging.WithLogger(context.WithoutCancel(ctx), s.o.Logger) },
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	s.log.Info("listening", "addr", ln.Addr().String())
+	s.o.Logger.Info("listening", "addr", ln.Addr().String())
 
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down: draining in-flight requests")
-	drain, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+	s.o.Logger.Info("shutting down: draining in-flight requests")
+	// Cloud Run gives a stopping instance 10 s after SIGTERM.
+	drain, cancel := context.WithTimeout(context.WithoutCancel(ctx), 8*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(drain); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -144,23 +124,23 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
-	s.log.Info("stopped")
+	s.o.Logger.Info("stopped")
 	return nil
 }
 
 func (s *Server) readiness(c *gin.Context) {
-	ctx, cancel := context.WithTimeout(c.Request.Context(), readyTimeout)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
-	last, err := s.ready.LastSync(ctx)
+	last, err := s.o.Ready.LastSync(ctx)
 	switch {
 	case err != nil:
-		s.log.WarnContext(ctx, "not ready: store unreachable", "error", err.Error())
+		s.o.Logger.WarnContext(ctx, "not ready: store unreachable", "error", err.Error())
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "reason": "the directory store cannot be reached"})
 	case last.IsZero():
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "reason": "the directory has never been synced"})
 	default:
 		body := gin.H{"status": "ready", "last_sync": last.UTC().Format(time.RFC3339)}
-		if st, ok := s.ready.(Staleness); ok {
+		if st, ok := s.o.Ready.(Staleness); ok {
 			// The directory logs its own changes of state: a probe every few
 			// seconds must not repeat them.
 			body["directory"] = "current"

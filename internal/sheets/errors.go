@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"cloud.google.com/go/compute/metadata"
+	"golang.org/x/oauth2/google"
 	"google.golang.org/api/googleapi"
 )
 
@@ -33,38 +35,41 @@ var (
 // errRefused is a 401's: the credentials themselves were refused.
 var errRefused = errors.New("the credentials were refused")
 
-// explain turns a failed call into an error that says what to do about it;
-// rangeA1 is the range that was read, if any.
-func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempts int) error {
-	id := s.ref.SpreadsheetID
-	gerr, ok := errors.AsType[*googleapi.Error](err)
-	if !ok {
-		if attempts > 1 {
-			return fmt.Errorf("read spreadsheet %s: failed %d times: %w", id, attempts, err)
+// explain turns a failed call into an error that says what to do about it.
+// what names the call ("read spreadsheet ID"); rangeA1 is the range it
+// read, if any; a feedback call's 403 asks for Editor.
+func (s *Source) explain(ctx context.Context, what string, err error, rangeA1 string, feedback bool) error {
+	if gerr, ok := errors.AsType[*googleapi.Error](err); ok {
+		if sentinel, fix, detail := s.diagnose(ctx, gerr, rangeA1, feedback); sentinel != nil {
+			return withFix(fmt.Errorf("%s: %w%s (%w)", what, sentinel, cmp.Or(detail, ": "+fix), apiError{gerr}), fix)
 		}
-		return fmt.Errorf("read spreadsheet %s: %w", id, err)
 	}
-	cause := apiError{gerr}
-	explained := func(sentinel error, detail, fix string) error {
-		return withFix(fmt.Errorf("read spreadsheet %s: %w%s (%w)", id, sentinel, detail, cause), fix)
-	}
-	status, reasons := parseBody(gerr.Body)
-	switch {
-	case isDisabled(gerr, reasons):
-		return explained(ErrAPIDisabled, " in the Google Cloud project of rollcall's credentials: enable sheets.googleapis.com there",
-			"enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials "+
-				"(gcloud services enable sheets.googleapis.com)")
-	case gerr.Code == http.StatusForbidden:
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// diagnose is the table of the API's refusals that a set-up meets: each
+// one's sentinel, its fix (alone for rollcall doctor), and what the error
+// says of it when that is not the fix; a nil sentinel for any other failure.
+func (s *Source) diagnose(ctx context.Context, gerr *googleapi.Error, rangeA1 string, feedback bool) (sentinel error, fix, detail string) {
+	status, disabled := parseBody(gerr.Body)
+	switch code := gerr.Code; {
+	case code == http.StatusForbidden && disabled:
+		return ErrAPIDisabled, "enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials " +
+			"(gcloud services enable sheets.googleapis.com)", ""
+	case code == http.StatusForbidden && feedback:
+		return ErrForbidden, "share the spreadsheet with " + cmp.Or(s.Account(ctx), "rollcall's service account") +
+			" as Editor, or unset ROLLCALL_FEEDBACK_TAB", ""
+	case code == http.StatusForbidden:
 		account := cmp.Or(s.Account(ctx), "the service account rollcall runs as")
-		return explained(ErrForbidden, ": the sheet is not shared with "+account+": share it as Viewer",
-			"share the spreadsheet with "+account+" as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)")
-	case gerr.Code == http.StatusNotFound:
-		return explained(ErrNotFound, ": check the id in ROLLCALL_SOURCE",
-			"put the spreadsheet's URL, as the browser shows it, in ROLLCALL_SOURCE")
-	case gerr.Code == http.StatusBadRequest && status == "FAILED_PRECONDITION":
+		return ErrForbidden, "share the spreadsheet with " + account + " as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)",
+			": the sheet is not shared with " + account + ": share it as Viewer"
+	case code == http.StatusNotFound:
+		return ErrNotFound, "put the spreadsheet's URL, as the browser shows it, in ROLLCALL_SOURCE",
+			": check the id in ROLLCALL_SOURCE"
+	case code == http.StatusBadRequest && status == "FAILED_PRECONDITION":
 		fix := "open it in Google Sheets, use File > Save as Google Sheets, and put the new sheet's URL in ROLLCALL_SOURCE"
-		return explained(ErrNotSpreadsheet, " (an uploaded Excel file?): "+fix, fix)
-	case gerr.Code == http.StatusBadRequest && rangeA1 != "":
+		return ErrNotSpreadsheet, fix, " (an uploaded Excel file?): " + fix
+	case code == http.StatusBadRequest && rangeA1 != "":
 		// "Unable to parse range: NOPE!A5:F15" is most often a tab name
 		// typed wrong: name the tabs that exist.
 		hint, fix := "", "correct ROLLCALL_SHEET_RANGE"
@@ -75,25 +80,29 @@ func (s *Source) explain(ctx context.Context, err error, rangeA1 string, attempt
 		if s.rangeA1 != "" {
 			hint += ": check ROLLCALL_SHEET_RANGE"
 		}
-		return explained(ErrBadRange, fmt.Sprintf(" %q%s", rangeA1, hint), fix)
-	case gerr.Code == http.StatusTooManyRequests:
-		return explained(ErrQuota, ": the next sync will try again; if it lasts, "+
-			"ask for a higher Sheets API quota in the Google Cloud console",
-			"wait a minute and try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console")
-	case gerr.Code == http.StatusUnauthorized:
-		return explained(errRefused, ": check Application Default Credentials",
-			"check Application Default Credentials (on a workstation: gcloud auth application-default login)")
-	case attempts > 1:
-		return fmt.Errorf("read spreadsheet %s: failed %d times (%w)", id, attempts, cause)
-	default:
-		return fmt.Errorf("read spreadsheet %s: %w", id, cause)
+		return ErrBadRange, fix, fmt.Sprintf(" %q%s", rangeA1, hint)
+	case code == http.StatusTooManyRequests:
+		return ErrQuota, "wait a minute and try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console", ""
+	case code == http.StatusUnauthorized:
+		return errRefused, "check Application Default Credentials (on a workstation: gcloud auth application-default login)", ""
 	}
+	return nil, "", ""
 }
 
-// isDisabled says whether a refusal is the API's being disabled in the
-// credentials' project rather than the sheet's not being shared.
-func isDisabled(gerr *googleapi.Error, reasons map[string]bool) bool {
-	return gerr.Code == http.StatusForbidden && (reasons["SERVICE_DISABLED"] || reasons["accessNotConfigured"])
+// tabsHint names the tabs, for an error about a range the API could not
+// parse; "" when they cannot be read. One short attempt: an error waits.
+func (s *Source) tabsHint(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	ss, err := s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).Fields("sheets.properties(title,index)").Context(ctx).Do()
+	if err != nil {
+		return ""
+	}
+	var quoted []string
+	for _, t := range sortedTabs(ss) {
+		quoted = append(quoted, strconv.Quote(t.Properties.Title))
+	}
+	return strings.Join(quoted, ", ")
 }
 
 // fixError is an explained error with its fix alone, for rollcall doctor.
@@ -122,41 +131,60 @@ func (e apiError) Error() string {
 
 func (e apiError) Unwrap() error { return e.err }
 
-// parseBody reads the status ("FAILED_PRECONDITION") and the reasons of an
-// error body in Google's shape, which googleapi.Error does not keep.
-func parseBody(body string) (status string, reasons map[string]bool) {
-	type reason struct {
-		Reason string `json:"reason"`
-	}
+// parseBody reads what googleapi.Error does not keep of an error body in
+// Google's shape: its status ("FAILED_PRECONDITION"), and whether a reason
+// says that the API is disabled in the project.
+func parseBody(body string) (status string, disabled bool) {
 	var b struct {
 		Error struct {
 			Status          string `json:"status"`
-			Details, Errors []reason
+			Details, Errors []struct {
+				Reason string `json:"reason"`
+			}
 		} `json:"error"`
 	}
-	reasons = map[string]bool{}
 	if json.Unmarshal([]byte(body), &b) != nil {
-		return "", reasons
+		return "", false
 	}
 	for _, r := range append(b.Error.Details, b.Error.Errors...) {
-		reasons[r.Reason] = true
+		disabled = disabled || r.Reason == "SERVICE_DISABLED" || r.Reason == "accessNotConfigured"
 	}
-	return b.Error.Status, reasons
+	return b.Error.Status, disabled
 }
 
 // Account names the Google account the source's calls run as, or "" when
 // it cannot tell.
 func (s *Source) Account(ctx context.Context) string {
-	if s.account != "" || !s.onMetadata {
-		return s.account
+	if s.opts.Account != "" || s.creds == nil {
+		return s.opts.Account
 	}
-	// Cloud Run and GCE: the metadata server knows the account.
+	return accountOf(ctx, s.creds)
+}
+
+// CredentialsAccount names the account of Application Default Credentials,
+// "" when they do not say; it fails when there are none.
+func CredentialsAccount(ctx context.Context) (string, error) {
+	creds, err := google.FindDefaultCredentials(ctx, "https://www.googleapis.com/auth/cloud-platform")
+	if err != nil {
+		return "", withFix(fmt.Errorf("no Application Default Credentials: %w", err),
+			"on a workstation: gcloud auth application-default login; on Cloud Run the service account's are found by themselves")
+	}
+	return accountOf(ctx, creds), nil
+}
+
+// accountOf names the account of credentials: a file's, else (Cloud Run,
+// GCE) the metadata server's.
+func accountOf(ctx context.Context, creds *google.Credentials) string {
+	if creds.JSON != nil {
+		return accountFromJSON(creds.JSON)
+	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if email, err := metadata.EmailWithContext(ctx, "default"); err == nil {
-		return email
+	email, err := metadata.EmailWithContext(ctx, "default")
+	if err != nil {
+		return ""
 	}
-	return ""
+	return email
 }
 
 // accountFromJSON names the account behind an Application Default

@@ -1,12 +1,11 @@
 package sheets
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"unicode"
+	"slices"
 
 	"google.golang.org/api/googleapi"
 	gsheets "google.golang.org/api/sheets/v4"
@@ -36,93 +35,67 @@ func (s *Source) Feedback() *Feedback {
 // Write hands page what the tab shows and, when page asks, writes the page
 // it returns; it reports whether it wrote.
 func (f *Feedback) Write(ctx context.Context, page func(shown [][]string) (rostersync.FeedbackPage, bool)) (bool, error) {
-	sheetID, found, err := f.find(ctx)
+	_, tabs, err := f.src.metadata(ctx)
 	if err != nil {
 		return false, err
 	}
+	i := slices.IndexFunc(tabs, func(t *gsheets.Sheet) bool { return t.Properties.Title == f.tab })
 	var shown [][]string
-	if found {
-		if shown, err = f.read(ctx); err != nil {
-			return false, err
+	if i >= 0 {
+		vr, err := f.src.values(ctx, a1.Quote(f.tab))
+		if err == nil {
+			shown, _, err = toRows(vr)
+		}
+		if err != nil {
+			return false, f.explain(ctx, "read", err)
 		}
 	}
 	p, ok := page(shown)
 	if !ok {
 		return false, nil
 	}
-	if !found {
-		if sheetID, err = f.addTab(ctx); err != nil {
-			return false, err
-		}
+	var sheetID int64
+	if i >= 0 {
+		sheetID = tabs[i].Properties.SheetId
+	} else if sheetID, err = f.addTab(ctx); err != nil {
+		return false, f.explain(ctx, "create", err)
 	}
 	if err := f.replace(ctx, sheetID, p); err != nil {
-		return false, err
+		return false, f.explain(ctx, "write", err)
 	}
 	return true, nil
 }
 
-// find looks the tab up by title and returns its sheetId.
-func (f *Feedback) find(ctx context.Context) (int64, bool, error) {
-	ss, _, err := retry(ctx, f.src, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
-		return f.src.svc.Spreadsheets.Get(f.src.ref.SpreadsheetID).Fields("sheets.properties(sheetId,title)").Context(ctx).Do()
-	})
-	if err != nil {
-		return 0, false, f.explain(ctx, "find", err)
-	}
-	for _, sh := range sortedTabs(ss) {
-		if sh.Properties.Title == f.tab {
-			return sh.Properties.SheetId, true, nil
-		}
-	}
-	return 0, false, nil
-}
-
-// read returns what the tab shows, as text.
-func (f *Feedback) read(ctx context.Context) ([][]string, error) {
-	vr, _, err := f.src.values(ctx, a1.Quote(f.tab))
-	if err != nil {
-		return nil, f.explain(ctx, "read", err)
-	}
-	rows, err := toRows(vr)
-	if err != nil {
-		return nil, fmt.Errorf("read the feedback tab %q: %w", f.tab, err)
-	}
-	return rows, nil
-}
-
 // addTab creates the tab, at the end so that HR's tabs keep their places.
 func (f *Feedback) addTab(ctx context.Context) (int64, error) {
-	res, err := write(ctx, f, "batchUpdate addSheet", f.batch([]*gsheets.Request{{
+	res, err := f.batch(ctx, "batchUpdate addSheet", &gsheets.Request{
 		AddSheet: &gsheets.AddSheetRequest{Properties: &gsheets.SheetProperties{Title: f.tab}},
-	}}))
+	})
 	if err != nil {
 		return 0, err
 	}
 	if len(res.Replies) != 1 || res.Replies[0].AddSheet == nil || res.Replies[0].AddSheet.Properties == nil {
-		return 0, fmt.Errorf("create the feedback tab %q: the API's answer has no new sheet", f.tab)
+		return 0, errors.New("the API's answer has no new sheet")
 	}
 	return res.Replies[0].AddSheet.Properties.SheetId, nil
 }
 
-// batch is a batchUpdate call of reqs.
-func (f *Feedback) batch(reqs []*gsheets.Request) func(context.Context) (*gsheets.BatchUpdateSpreadsheetResponse, error) {
-	return func(ctx context.Context) (*gsheets.BatchUpdateSpreadsheetResponse, error) {
+// batch runs one batchUpdate of reqs, with retries.
+func (f *Feedback) batch(ctx context.Context, op string, reqs ...*gsheets.Request) (*gsheets.BatchUpdateSpreadsheetResponse, error) {
+	return retry(ctx, f.src, op, func(ctx context.Context) (*gsheets.BatchUpdateSpreadsheetResponse, error) {
 		req := &gsheets.BatchUpdateSpreadsheetRequest{Requests: reqs}
 		return f.src.svc.Spreadsheets.BatchUpdate(f.src.ref.SpreadsheetID, req).Context(ctx).Do()
-	}
+	})
 }
 
-// replace formats the tab for a person, clears it and writes the page from
-// A1. The values go last: a run cut short leaves a tab unlike its result,
-// which the next run rewrites whole.
+// replace clears the tab and formats it for a person in one batch, then
+// writes the page from A1. The values go last: a run cut short leaves a tab
+// unlike its result, which the next run rewrites whole.
 func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.FeedbackPage) error {
-	id, rangeA1 := f.src.ref.SpreadsheetID, a1.Quote(f.tab)
-	if _, err := write(ctx, f, "batchUpdate format", f.batch(formatRequests(sheetID, page))); err != nil {
-		return err
-	}
-	if _, err := write(ctx, f, "values.clear", func(ctx context.Context) (*gsheets.ClearValuesResponse, error) {
-		return f.src.svc.Spreadsheets.Values.Clear(id, rangeA1, &gsheets.ClearValuesRequest{}).Context(ctx).Do()
-	}); err != nil {
+	clearValues := &gsheets.Request{UpdateCells: &gsheets.UpdateCellsRequest{ // no rows: every value in the range goes
+		Range: &gsheets.GridRange{SheetId: sheetID, ForceSendFields: []string{"SheetId"}}, Fields: "userEnteredValue",
+	}}
+	if _, err := f.batch(ctx, "batchUpdate", append(formatRequests(sheetID, page), clearValues)...); err != nil {
 		return err
 	}
 	values := make([][]any, len(page.Rows))
@@ -132,16 +105,17 @@ func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.F
 			values[i][j] = cell
 		}
 	}
-	vr := &gsheets.ValueRange{Range: rangeA1 + "!A1", MajorDimension: "ROWS", Values: values}
-	_, err := write(ctx, f, "values.update", func(ctx context.Context) (*gsheets.UpdateValuesResponse, error) {
+	rangeA1 := a1.Quote(f.tab) + "!A1"
+	vr := &gsheets.ValueRange{Range: rangeA1, MajorDimension: "ROWS", Values: values}
+	_, err := retry(ctx, f.src, "values.update", func(ctx context.Context) (*gsheets.UpdateValuesResponse, error) {
 		// RAW: a reason or a date is stored as the text it is, never parsed.
-		return f.src.svc.Spreadsheets.Values.Update(id, rangeA1+"!A1", vr).ValueInputOption("RAW").Context(ctx).Do()
+		return f.src.svc.Spreadsheets.Values.Update(f.src.ref.SpreadsheetID, rangeA1, vr).ValueInputOption("RAW").Context(ctx).Do()
 	})
 	return err
 }
 
 // formatRequests lay the tab out: a large bold title, bold labels and
-// header, the rows down to the header frozen, columns as wide as their text.
+// header, the rows down to the header frozen, columns A to C widened.
 func formatRequests(sheetID int64, page rostersync.FeedbackPage) []*gsheets.Request {
 	headerRow := int64(page.HeaderRow)
 	bold := func(r1, r2, c1, c2 int64, size int64) *gsheets.Request {
@@ -162,7 +136,9 @@ func formatRequests(sheetID int64, page rostersync.FeedbackPage) []*gsheets.Requ
 		bold(1, headerRow-2, 0, 1, 10),         // the labels
 		bold(headerRow-1, headerRow, 0, 3, 10), // the table's header
 	}
-	for col, px := range columnWidths(page) {
+	// Wide enough for the labels and row numbers, the problem codes, and the
+	// reasons; the title and the summary's values overflow to the right.
+	for col, px := range []int64{100, 170, 640} {
 		reqs = append(reqs, &gsheets.Request{UpdateDimensionProperties: &gsheets.UpdateDimensionPropertiesRequest{
 			Range: &gsheets.DimensionRange{SheetId: sheetID, Dimension: "COLUMNS", StartIndex: int64(col), EndIndex: int64(col) + 1,
 				ForceSendFields: []string{"SheetId", "StartIndex"}},
@@ -173,59 +149,23 @@ func formatRequests(sheetID int64, page rostersync.FeedbackPage) []*gsheets.Requ
 	return reqs
 }
 
-// write runs one write call with retries, explaining a failure.
-func write[T any](ctx context.Context, f *Feedback, op string, call func(context.Context) (T, error)) (T, error) {
-	res, _, err := retry(ctx, f.src, op, call)
-	if err != nil {
-		return res, f.explain(ctx, "write", err)
+// CheckWrite finds out, without writing, whether rollcall may write the
+// feedback tab: it asks to delete a tab that cannot exist, which a Viewer
+// is refused (403) and an Editor fails (400), changing nothing. Were the API
+// ever to check the request first, the sync's own write would still say 403.
+func (f *Feedback) CheckWrite(ctx context.Context) error {
+	_, err := f.batch(ctx, "batchUpdate probe", &gsheets.Request{
+		// No tab has a negative sheetId.
+		DeleteSheet: &gsheets.DeleteSheetRequest{SheetId: -1, ForceSendFields: []string{"SheetId"}},
+	})
+	if gerr, ok := errors.AsType[*googleapi.Error](err); err == nil || ok && gerr.Code == http.StatusBadRequest {
+		return nil
 	}
-	return res, nil
+	return f.explain(ctx, "write", err)
 }
 
-// explain says what to do about a failed call; a 403 names the account to
-// share the spreadsheet with as Editor.
+// explain says what to do about a failed call on the tab.
 func (f *Feedback) explain(ctx context.Context, verb string, err error) error {
 	what := fmt.Sprintf("%s the feedback tab %q of spreadsheet %s", verb, f.tab, f.src.ref.SpreadsheetID)
-	gerr, ok := errors.AsType[*googleapi.Error](err)
-	if !ok {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	cause := apiError{gerr}
-	if _, reasons := parseBody(gerr.Body); gerr.Code == http.StatusForbidden && !isDisabled(gerr, reasons) {
-		account := cmp.Or(f.src.Account(ctx), "rollcall's service account")
-		fix := "share the spreadsheet with " + account + " as Editor, or unset ROLLCALL_FEEDBACK_TAB"
-		return withFix(fmt.Errorf("%s: %w: %s (%w)", what, ErrForbidden, fix, cause), fix)
-	}
-	return fmt.Errorf("%s: %w", what, cause)
-}
-
-// columnWidths fits columns A to C to the problem table's text, in pixels;
-// of the summary above it only column A's labels count: its values overflow.
-func columnWidths(page rostersync.FeedbackPage) []int64 {
-	widths := []int64{0, 0, 0}
-	for i, row := range page.Rows {
-		for j, cell := range row {
-			if j >= len(widths) || i < page.HeaderRow-1 && (i == 0 || j > 0) {
-				continue // the title and the summary values overflow
-			}
-			widths[j] = max(widths[j], textWidth(cell))
-		}
-	}
-	for j := range widths {
-		widths[j] = min(max(widths[j]+16, 60), 640)
-	}
-	return widths
-}
-
-// textWidth estimates a text's width in pixels at the default font.
-func textWidth(s string) int64 {
-	var w int64
-	for _, r := range s {
-		if unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Han, r) || r >= 0xFF00 && r <= 0xFFEF {
-			w += 13
-		} else {
-			w += 7
-		}
-	}
-	return w
+	return f.src.explain(ctx, what, err, "", true)
 }

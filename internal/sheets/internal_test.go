@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"google.golang.org/api/googleapi"
+	gsheets "google.golang.org/api/sheets/v4"
 )
 
 func TestStartRow(t *testing.T) {
@@ -29,6 +30,11 @@ func TestStartRow(t *testing.T) {
 		{"Sheet1", 1},
 		{"'직원 목록'", 1},
 		{"A5:F9", 5},
+	}
+	// startRow is the 1-based sheet row where the range the API echoes begins.
+	startRow := func(echo string) (int, error) {
+		rows, _, err := toRows(&gsheets.ValueRange{Range: echo, Values: [][]any{{"x"}}})
+		return len(rows), err
 	}
 	for _, tt := range tests {
 		got, err := startRow(tt.in)

@@ -9,39 +9,49 @@ import (
 	"net/http"
 	"time"
 
+	"google.golang.org/api/googleapi"
+
 	"github.com/rollcall/rollcall/internal/logging"
 )
 
 // retry runs call until it succeeds, fails for good, or has been tried
-// MaxAttempts times, on the Source's clock, and says how many attempts it
-// made. Each attempt has its own timeout. It gives up at once when the next
-// attempt would come after ctx's deadline (the sync's, or its lease's).
-func retry[T any](ctx context.Context, s *Source, op string, call func(context.Context) (T, error)) (T, int, error) {
+// MaxAttempts times, on the Source's clock. Each attempt has its own
+// timeout. It gives up at once when the next attempt would come after ctx's
+// deadline (the sync's, or its lease's). An API error it returns is on one
+// line (apiError), and says how many attempts failed.
+func retry[T any](ctx context.Context, s *Source, op string, call func(context.Context) (T, error)) (T, error) {
 	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, s.opts.RequestTimeout)
+		actx, cancel := context.WithTimeout(ctx, requestTimeout)
 		res, err := call(actx)
 		cancel()
 		if err == nil {
-			return res, attempt, nil
+			return res, nil
 		}
 		if ctx.Err() != nil {
-			return res, attempt, fmt.Errorf("%s: %w", op, context.Cause(ctx))
+			return res, fmt.Errorf("%s: %w", op, context.Cause(ctx))
+		}
+		status := 0
+		if gerr, ok := errors.AsType[*googleapi.Error](err); ok {
+			status, err = gerr.Code, apiError{gerr}
+		}
+		if attempt > 1 {
+			err = fmt.Errorf("failed %d times: %w", attempt, err)
 		}
 		if !retryable(err) || attempt >= s.opts.MaxAttempts {
-			return res, attempt, err
+			return res, err
 		}
 		wait := backoff(s.opts.BackoffBase, s.opts.MaxBackoff, attempt)
 		log := logging.FromContext(ctx)
 		if deadline, ok := ctx.Deadline(); ok && s.opts.Now().Add(wait).After(deadline) {
 			log.WarnContext(ctx, "sheets request failed; not retrying, the next attempt would come after the deadline",
-				"op", op, "attempt", attempt, "status", statusOf(err), "wait_ms", wait.Milliseconds())
-			return res, attempt, err
+				"op", op, "attempt", attempt, "status", status, "wait_ms", wait.Milliseconds())
+			return res, err
 		}
 		log.WarnContext(ctx, "sheets request failed, retrying",
-			"op", op, "attempt", attempt, "status", statusOf(err), "wait_ms", wait.Milliseconds())
+			"op", op, "attempt", attempt, "status", status, "wait_ms", wait.Milliseconds())
 		if serr := s.opts.Sleep(ctx, wait); serr != nil {
-			return res, attempt, fmt.Errorf("%s: stopped waiting to retry after %d attempts (last: HTTP %d): %w",
-				op, attempt, statusOf(err), cmp.Or(context.Cause(ctx), serr))
+			return res, fmt.Errorf("%s: stopped waiting to retry after %d attempts (last: HTTP %d): %w",
+				op, attempt, status, cmp.Or(context.Cause(ctx), serr))
 		}
 	}
 }
@@ -49,11 +59,11 @@ func retry[T any](ctx context.Context, s *Source, op string, call func(context.C
 // retryable says whether another attempt may succeed: after a 429, a 5xx or
 // no answer at all.
 func retryable(err error) bool {
-	code := statusOf(err)
-	if code == 0 {
+	gerr, ok := errors.AsType[*googleapi.Error](err)
+	if !ok {
 		return !errors.Is(err, context.Canceled)
 	}
-	return code == http.StatusTooManyRequests || code >= 500
+	return gerr.Code == http.StatusTooManyRequests || gerr.Code >= 500
 }
 
 // backoff is the wait after the given failed attempt (1-based): base,

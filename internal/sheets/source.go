@@ -1,3 +1,9 @@
+// Package sheets reads HR's employee list from a Google Sheet through the
+// Sheets API v4 (a rostersync.Source), with formatted values as HR sees
+// them, and writes the feedback tab's cells it is given (a
+// rostersync.Feedback). It retries the API's transient failures and turns
+// its refusals into errors that name the fix. It never logs or returns cell
+// contents: errors name only the spreadsheet id, a tab, a range, an account.
 package sheets
 
 import (
@@ -8,17 +14,16 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/googleapis/gax-go/v2"
 	"golang.org/x/oauth2/google"
-	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 	gsheets "google.golang.org/api/sheets/v4"
 
 	"github.com/rollcall/rollcall/internal/a1"
+	"github.com/rollcall/rollcall/internal/doctor"
 	"github.com/rollcall/rollcall/internal/roster"
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
@@ -26,12 +31,12 @@ import (
 var _ rostersync.Source = (*Source)(nil)
 
 // Defaults for Options' zero values; the waits add up to over a minute, to
-// outlast a per-minute quota (backoff).
+// outlast a per-minute quota (backoff). requestTimeout bounds one attempt.
 const (
-	DefaultMaxAttempts    = 9
-	DefaultBackoffBase    = time.Second
-	DefaultMaxBackoff     = 32 * time.Second
-	DefaultRequestTimeout = 30 * time.Second
+	DefaultMaxAttempts = 9
+	DefaultBackoffBase = time.Second
+	DefaultMaxBackoff  = 32 * time.Second
+	requestTimeout     = 30 * time.Second
 )
 
 // Options tunes a Source. The zero value reads Google's API with
@@ -49,8 +54,6 @@ type Options struct {
 	// BackoffBase is the first wait between attempts, doubled (with jitter)
 	// for each later one up to MaxBackoff.
 	BackoffBase, MaxBackoff time.Duration
-	// RequestTimeout bounds one attempt.
-	RequestTimeout time.Duration
 	// Now and Sleep are the retries' clock (time.Now, gax.Sleep when nil),
 	// for a test to move; Sleep returns early when its context ends.
 	Now   func() time.Time
@@ -73,12 +76,11 @@ type Ref struct {
 
 // Source reads one tab, or one range, of a Google Sheet.
 type Source struct {
-	svc        *gsheets.Service
-	ref        Ref
-	rangeA1    string
-	account    string
-	onMetadata bool
-	opts       Options // every default filled in
+	svc     *gsheets.Service
+	ref     Ref
+	rangeA1 string
+	creds   *google.Credentials // nil without Google's credentials
+	opts    Options             // every default filled in
 }
 
 // New returns a Source that reads rangeA1 (ROLLCALL_SHEET_RANGE) of the
@@ -90,21 +92,19 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 	if id := ref.SpreadsheetID; id == "" || url.PathEscape(id) != id {
 		return nil, fmt.Errorf("new sheets source: %q is not a spreadsheet id", id)
 	}
-	opts.FeedbackTab = strings.TrimSpace(opts.FeedbackTab)
+	if opts.MaxAttempts < 0 || opts.BackoffBase < 0 || opts.MaxBackoff < 0 {
+		return nil, errors.New("new sheets source: MaxAttempts, BackoffBase and MaxBackoff must not be negative")
+	}
 	opts.MaxAttempts = cmp.Or(opts.MaxAttempts, DefaultMaxAttempts)
 	opts.BackoffBase = cmp.Or(opts.BackoffBase, DefaultBackoffBase)
 	opts.MaxBackoff = cmp.Or(opts.MaxBackoff, DefaultMaxBackoff)
-	opts.RequestTimeout = cmp.Or(opts.RequestTimeout, DefaultRequestTimeout)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.Sleep == nil {
 		opts.Sleep = gax.Sleep
 	}
-	if opts.MaxAttempts < 1 || opts.BackoffBase < 0 || opts.MaxBackoff < 0 || opts.RequestTimeout < 0 {
-		return nil, errors.New("new sheets source: MaxAttempts, BackoffBase, MaxBackoff and RequestTimeout must not be negative")
-	}
-	s := &Source{ref: ref, rangeA1: strings.TrimSpace(rangeA1), account: opts.Account, opts: opts}
+	s := &Source{ref: ref, rangeA1: rangeA1, opts: opts}
 
 	var clientOpts []option.ClientOption
 	if opts.HTTPClient != nil {
@@ -126,10 +126,7 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 				"https://www.googleapis.com/auth/cloud-platform", scope)
 			return nil, withFix(fmt.Errorf("new sheets source: find Application Default Credentials (%s): %w", fix, err), fix)
 		}
-		if s.account == "" {
-			s.account = accountFromJSON(creds.JSON)
-			s.onMetadata = creds.JSON == nil
-		}
+		s.creds = creds
 		clientOpts = append(clientOpts, option.WithCredentials(creds))
 	}
 	svc, err := gsheets.NewService(ctx, clientOpts...)
@@ -157,13 +154,14 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 		}
 		rangeA1 = a1.Quote(tab.Properties.Title)
 	}
-	vr, attempts, err := s.values(ctx, rangeA1)
+	what := "read spreadsheet " + s.ref.SpreadsheetID
+	vr, err := s.values(ctx, rangeA1)
 	if err != nil {
-		return nil, s.explain(ctx, err, rangeA1, attempts)
+		return nil, s.explain(ctx, what, err, rangeA1, false)
 	}
-	rows, err := toRows(vr)
+	rows, r, err := toRows(vr)
 	if err != nil {
-		return nil, fmt.Errorf("read spreadsheet %s: %w", s.ref.SpreadsheetID, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	if len(rows) == 0 {
 		return rows, nil
@@ -174,32 +172,40 @@ func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 			return nil, err
 		}
 	}
-	merges, firstCol, err := mergesOf(tabs, vr.Range)
-	if err != nil {
-		return nil, fmt.Errorf("read spreadsheet %s: %w", s.ref.SpreadsheetID, err)
+	// The merges that apply are those of the tab the API says it read.
+	i := slices.IndexFunc(tabs, func(t *gsheets.Sheet) bool { return t.Properties.Title == r.Tab })
+	if i < 0 {
+		return nil, fmt.Errorf("%s: the range %q that the API read is on no tab it listed (a tab renamed meanwhile?); "+
+			"the next sync reads it again", what, vr.Range)
 	}
-	return roster.SpreadMerges(rows, merges, firstCol), nil
+	var merges []roster.Merge
+	for _, m := range tabs[i].Merges {
+		if m == nil {
+			continue
+		}
+		merges = append(merges, roster.Merge{Row: int(m.StartRowIndex), Col: int(m.StartColumnIndex),
+			LastRow: int(m.EndRowIndex) - 1, LastCol: int(m.EndColumnIndex) - 1})
+	}
+	return roster.SpreadMerges(rows, merges, r.Cells.FirstCol-1), nil
 }
 
 // values reads a range as HR sees it (formatted values).
-func (s *Source) values(ctx context.Context, rangeA1 string) (*gsheets.ValueRange, int, error) {
+func (s *Source) values(ctx context.Context, rangeA1 string) (*gsheets.ValueRange, error) {
 	return retry(ctx, s, "values.get", func(ctx context.Context) (*gsheets.ValueRange, error) {
 		return s.svc.Spreadsheets.Values.Get(s.ref.SpreadsheetID, rangeA1).
 			ValueRenderOption("FORMATTED_VALUE").MajorDimension("ROWS").Context(ctx).Do()
 	})
 }
 
-// metadataFields asks for the title, and each tab's properties and merges.
-const metadataFields = "properties.title,sheets(properties(sheetId,title,index,sheetType,hidden),merges)"
-
-// metadata reads the spreadsheet and its tabs in order, on every read: HR
-// may have renamed a tab.
+// metadata reads the spreadsheet's title, and its tabs (their properties
+// and merges) in order, on every read: HR may have renamed a tab.
 func (s *Source) metadata(ctx context.Context) (*gsheets.Spreadsheet, []*gsheets.Sheet, error) {
-	ss, attempts, err := retry(ctx, s, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
-		return s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).Fields(metadataFields).Context(ctx).Do()
+	const fields = "properties.title,sheets(properties(sheetId,title,index,sheetType,hidden),merges)"
+	ss, err := retry(ctx, s, "spreadsheets.get", func(ctx context.Context) (*gsheets.Spreadsheet, error) {
+		return s.svc.Spreadsheets.Get(s.ref.SpreadsheetID).Fields(fields).Context(ctx).Do()
 	})
 	if err != nil {
-		return nil, nil, s.explain(ctx, err, "", attempts)
+		return nil, nil, s.explain(ctx, "read spreadsheet "+s.ref.SpreadsheetID, err, "", false)
 	}
 	return ss, sortedTabs(ss), nil
 }
@@ -241,64 +247,55 @@ func (s *Source) pickTab(tabs []*gsheets.Sheet) (*gsheets.Sheet, error) {
 }
 
 // toRows turns the API's values into rows numbered like the sheet's, empty
-// rows standing in for those above the range.
-func toRows(vr *gsheets.ValueRange) ([][]string, error) {
+// rows standing in for those above the range, and says which range the API
+// read: "'직원 목록'!B3:F10", "Sheet1" or cells alone.
+func toRows(vr *gsheets.ValueRange) ([][]string, a1.Range, error) {
 	if vr.MajorDimension != "" && vr.MajorDimension != "ROWS" {
-		return nil, fmt.Errorf("the API answered in %s, not ROWS", vr.MajorDimension)
+		return nil, a1.Range{}, fmt.Errorf("the API answered in %s, not ROWS", vr.MajorDimension)
 	}
 	if len(vr.Values) == 0 {
-		return [][]string{}, nil
+		return [][]string{}, a1.Range{}, nil
 	}
-	first, err := startRow(vr.Range)
+	r, err := a1.Parse(vr.Range)
 	if err != nil {
-		return nil, err
+		return nil, r, fmt.Errorf("unexpected range in the API's answer: %w", err)
 	}
-	rows := slices.Repeat([][]string{{}}, first-1)
+	if cells, err := a1.ParseCells(r.Tab); r.Bare && err == nil {
+		r.Cells = cells // cells without a tab name
+	}
+	rows := slices.Repeat([][]string{{}}, r.Cells.FirstRow-1)
 	for _, vals := range vr.Values {
 		row := make([]string, len(vals))
 		for j, v := range vals {
-			row[j] = cellText(v)
+			if v != nil { // FORMATTED_VALUE gives strings, and null for an empty cell
+				row[j] = fmt.Sprint(v)
+			}
 		}
 		rows = append(rows, row)
 	}
-	return rows, nil
+	return rows, r, nil
 }
 
-// startRow returns the 1-based sheet row where a range the API echoes
-// begins: 3 for "'직원 목록'!B3:F10", 1 for "Sheet1" or "Sheet1!A:F".
-func startRow(rangeA1 string) (int, error) {
-	r, err := a1.Parse(rangeA1)
+// Inspect reads the spreadsheet's title and tabs, and which one Rows reads,
+// writing nothing. A refusal is explained as Rows explains it.
+func (s *Source) Inspect(ctx context.Context) (doctor.Sheet, error) {
+	ss, tabs, err := s.metadata(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("unexpected range in the API's answer: %w", err)
+		return doctor.Sheet{}, err
 	}
-	if r.Bare {
-		if cells, err := a1.ParseCells(r.Tab); err == nil {
-			return cells.FirstRow, nil // cells without a tab name
+	in := doctor.Sheet{Read: s.rangeA1}
+	if ss.Properties != nil {
+		in.Title = ss.Properties.Title
+	}
+	for _, t := range tabs {
+		in.Tabs = append(in.Tabs, t.Properties.Title)
+	}
+	if in.Read == "" {
+		tab, err := s.pickTab(tabs)
+		if err != nil {
+			return in, err
 		}
+		in.Read = tab.Properties.Title
 	}
-	return r.Cells.FirstRow, nil
-}
-
-// cellText shows a cell as text: FORMATTED_VALUE gives strings, but a
-// surprise must not become an error.
-func cellText(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case bool:
-		return strings.ToUpper(strconv.FormatBool(v))
-	}
-	return fmt.Sprint(v)
-}
-
-// statusOf is the HTTP status of a failed call, or 0 for a transport error.
-func statusOf(err error) int {
-	if gerr, ok := errors.AsType[*googleapi.Error](err); ok {
-		return gerr.Code
-	}
-	return 0
+	return in, nil
 }

@@ -71,15 +71,14 @@ func Redact(err error, values ...string) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	changed := false
+	orig := err.Error()
+	msg := orig
 	for _, v := range values {
-		if v != "" && strings.Contains(msg, v) {
+		if v != "" {
 			msg = strings.ReplaceAll(msg, v, "[redacted]")
-			changed = true
 		}
 	}
-	if !changed {
+	if msg == orig {
 		return err
 	}
 	return &redactedError{msg: msg, err: err}

@@ -3,12 +3,10 @@ package xlsx
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
-
-// isoDate is how Rows renders a date cell, as the roster reads dates.
-const isoDate = "2006-01-02"
 
 // dates renders a tab's date cells as ISO dates: numbers (days since 1900,
 // or 1904) whose style's number format is a date's.
@@ -17,14 +15,6 @@ type dates struct {
 	tab      string
 	date1904 bool
 	styles   map[int]bool // style index → whether it formats a date
-}
-
-func newDates(f *excelize.File, tab string) (*dates, error) {
-	props, err := f.GetWorkbookProps()
-	if err != nil {
-		return nil, err
-	}
-	return &dates{f: f, tab: tab, date1904: props.Date1904 != nil && *props.Date1904, styles: map[int]bool{}}, nil
 }
 
 // render replaces, in the shown cells of row n, each date cell's text with
@@ -60,7 +50,7 @@ func (d *dates) render(n int, shown, raw []string) error {
 			continue
 		}
 		if t, err := excelize.ExcelDateToTime(serial, d.date1904); err == nil {
-			shown[j] = t.Format(isoDate) // else out of the calendar: what Excel shows
+			shown[j] = t.Format(time.DateOnly) // else out of the calendar: what Excel shows
 		}
 	}
 	return nil

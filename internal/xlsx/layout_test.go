@@ -130,14 +130,16 @@ func TestFormulaPhoneWithoutValue(t *testing.T) {
 			{"이름", "휴대전화", "국번", "번호", "재직여부"},
 			{"A", nil, "010", "1111-1111", "재직"},
 			{"B", "010-2222-2222", nil, nil, "재직"},
+			{"C", nil, nil, nil, "재직"}, // empty, no formula: the next row's is still shown
 			{nil, nil, "010", "3333-3333"},
 		})
 		must(f.SetCellFormula("Sheet1", "B2", `C2&"-"&D2`))
-		must(f.SetCellFormula("Sheet1", "A4", `"이름"&C4`))
-		must(f.SetCellFormula("Sheet1", "B4", `C4&"-"&D4`))
+		must(f.SetCellFormula("Sheet1", "A5", `"이름"&C5`))
+		must(f.SetCellFormula("Sheet1", "B5", `C5&"-"&D5`))
 	})
 	got, r := employeeRows(t, path, "")
-	want := []roster.Problem{{Row: 2, Code: roster.ProblemFormulaWithoutValue}, {Row: 4, Code: roster.ProblemFormulaWithoutValue}}
+	want := []roster.Problem{{Row: 2, Code: roster.ProblemFormulaWithoutValue}, {Row: 4, Code: roster.ProblemMissingPhone},
+		{Row: 5, Code: roster.ProblemFormulaWithoutValue}}
 	if diff := cmp.Diff(want, r.Problems, ignoreReason); diff != "" || !cmp.Equal(got, []int{3}) {
 		t.Errorf("employees at rows %v; problems (-want +got):\n%s", got, diff)
 	}

@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -23,9 +25,6 @@ import (
 
 // maxUnzippedSize keeps a zip bomb from filling memory or disk.
 const maxUnzippedSize = 512 << 20
-
-// ctxCheckEvery is how many rows Rows reads between checks of its context.
-const ctxCheckEvery = 1024
 
 // Errors Rows returns, wrapped with the path, besides localfile's and the
 // operating system's; compare with errors.Is.
@@ -58,22 +57,12 @@ func New(path, sheet string) *Source {
 // shows, date cells as ISO dates ("2026-10-31") whatever their format.
 // rows[i] is the sheet's row i+1, its cells from the range's first column;
 // trailing blank rows are dropped.
-func (s *Source) Rows(ctx context.Context) ([][]string, error) {
-	rows, err := s.read(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read workbook %s: %w", s.path, err)
-	}
-	return rows, nil
-}
-
-func (s *Source) read(ctx context.Context) (rows [][]string, err error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	sel, err := parseSelection(s.sheet)
-	if err != nil {
-		return nil, err
-	}
+func (s *Source) Rows(ctx context.Context) (rows [][]string, err error) {
+	defer func() {
+		if err != nil {
+			rows, err = nil, fmt.Errorf("read workbook %s: %w", s.path, err)
+		}
+	}()
 	data, err := localfile.Read(s.path, s.maxSize)
 	if err != nil {
 		return nil, err
@@ -96,19 +85,15 @@ func (s *Source) read(ctx context.Context) (rows [][]string, err error) {
 			rows, err = nil, fmt.Errorf("close: %w", cerr)
 		}
 	}()
-	tabs, err := visibleFirst(f)
-	if err != nil {
-		return nil, err
-	}
-	tab, a, err := resolve(tabs, sel)
+	tab, a, err := s.resolve(f)
 	if err != nil {
 		return nil, err
 	}
 	rows, err = readArea(ctx, f, tab, a)
-	if err != nil {
-		return nil, fmt.Errorf("tab %q: %w", tab, err)
+	if err == nil {
+		err = showPhoneFormulas(f, tab, a, rows)
 	}
-	if err := showPhoneFormulas(f, tab, a, rows); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("tab %q: %w", tab, err)
 	}
 	merges, err := mergesIn(f, tab)
@@ -119,15 +104,17 @@ func (s *Source) read(ctx context.Context) (rows [][]string, err error) {
 	return roster.SpreadMerges(rows, merges, a.FirstCol-1), nil
 }
 
-// visibleFirst lists the workbook's tabs, the visible ones first, so that
-// "the first tab" is the first HR can see (CONTRACT.md section 4, "The
-// tab"), not an archive hidden in front.
-func visibleFirst(f *excelize.File) ([]string, error) {
+// resolve picks the tab and area the configured sheet names. The tabs are
+// searched visible first, so that "the first tab" is the first HR can see
+// (CONTRACT.md section 4, "The tab"), not an archive hidden in front; a
+// name matches exactly or else, as in Excel, without regard to case; a bare
+// word that names no tab is cells of the first tab.
+func (s *Source) resolve(f *excelize.File) (string, a1.Area, error) {
 	var visible, hidden []string
 	for _, tab := range f.GetSheetList() {
 		ok, err := f.GetSheetVisible(tab)
 		if err != nil {
-			return nil, fmt.Errorf("tab %q: %w", tab, err)
+			return "", a1.Area{}, fmt.Errorf("tab %q: %w", tab, err)
 		}
 		if ok {
 			visible = append(visible, tab)
@@ -135,7 +122,40 @@ func visibleFirst(f *excelize.File) ([]string, error) {
 			hidden = append(hidden, tab)
 		}
 	}
-	return append(visible, hidden...), nil
+	tabs := append(visible, hidden...)
+	if len(tabs) == 0 {
+		return "", a1.Area{}, errors.New("the workbook has no tabs")
+	}
+	if s.sheet == "" {
+		return tabs[0], a1.Whole, nil
+	}
+	sel, err := a1.Parse(s.sheet)
+	if err != nil {
+		return "", a1.Area{}, fmt.Errorf("%w %q: %w", ErrBadRange, s.sheet, err)
+	}
+	i := slices.Index(tabs, sel.Tab)
+	if i < 0 {
+		i = slices.IndexFunc(tabs, func(tab string) bool { return strings.EqualFold(tab, sel.Tab) })
+	}
+	tab, a := "", sel.Cells
+	if i >= 0 {
+		tab = tabs[i]
+	} else if cells, err := a1.ParseCells(sel.Tab); sel.Bare && err == nil {
+		tab, a = tabs[0], cells
+	} else {
+		quoted := make([]string, len(tabs))
+		for i, tab := range tabs {
+			quoted[i] = strconv.Quote(tab)
+		}
+		return "", a1.Area{}, fmt.Errorf("%w %q; the workbook's tabs are %s", ErrTabNotFound, sel.Tab, strings.Join(quoted, ", "))
+	}
+	if max(a.FirstCol, a.LastCol) > excelize.MaxColumns {
+		return "", a1.Area{}, fmt.Errorf("%w %q: a column past XFD, Excel's last", ErrBadRange, s.sheet)
+	}
+	if max(a.FirstRow, a.LastRow) > excelize.TotalRows {
+		return "", a1.Area{}, fmt.Errorf("%w %q: a row past %d, Excel's last", ErrBadRange, s.sheet, excelize.TotalRows)
+	}
+	return tab, a, nil
 }
 
 // mergesIn lists a tab's merged blocks.
@@ -146,15 +166,11 @@ func mergesIn(f *excelize.File, tab string) ([]roster.Merge, error) {
 	}
 	merges := make([]roster.Merge, 0, len(cells))
 	for _, mc := range cells {
-		c1, r1, err := excelize.CellNameToCoordinates(mc.GetStartAxis())
+		a, err := a1.ParseCells(mc[0]) // its reference: "B2:D4"
 		if err != nil {
 			return nil, err
 		}
-		c2, r2, err := excelize.CellNameToCoordinates(mc.GetEndAxis())
-		if err != nil {
-			return nil, err
-		}
-		merges = append(merges, roster.Merge{Row: r1 - 1, Col: c1 - 1, LastRow: r2 - 1, LastCol: c2 - 1})
+		merges = append(merges, roster.Merge{Row: a.FirstRow - 1, Col: a.FirstCol - 1, LastRow: a.LastRow - 1, LastCol: a.LastCol - 1})
 	}
 	return merges, nil
 }
@@ -163,10 +179,11 @@ func mergesIn(f *excelize.File, tab string) ([]roster.Merge, error) {
 // GetRows would stop silently at a cell it cannot read. A second iterator
 // over the stored values finds the date cells.
 func readArea(ctx context.Context, f *excelize.File, tab string, a a1.Area) (rows [][]string, err error) {
-	d, err := newDates(f, tab)
+	props, err := f.GetWorkbookProps()
 	if err != nil {
 		return nil, err
 	}
+	d := &dates{f: f, tab: tab, date1904: props.Date1904 != nil && *props.Date1904, styles: map[int]bool{}}
 	it, err := f.Rows(tab)
 	if err != nil {
 		return nil, err
@@ -183,21 +200,13 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a a1.Area) (row
 
 	lastUsed := 0 // rows[:lastUsed] ends with the last row that has text
 	// Next yields every row number in turn, blank ones included.
-	for n := 1; it.Next() && rawIt.Next(); n++ {
-		if a.LastRow != 0 && n > a.LastRow {
-			break
-		}
-		if n%ctxCheckEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+	for n := 1; it.Next() && rawIt.Next() && (a.LastRow == 0 || n <= a.LastRow); n++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 		cells, err := it.Columns()
-		if err != nil {
-			return nil, fmt.Errorf("row %d: %w", n, err)
-		}
-		raw, err := rawIt.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
+		raw, rawErr := rawIt.Columns(excelize.Options{RawCellValue: true})
+		if err = errors.Join(err, rawErr); err != nil {
 			return nil, fmt.Errorf("row %d: %w", n, err)
 		}
 		if n < a.FirstRow {
@@ -207,7 +216,14 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a a1.Area) (row
 		if err := d.render(n, cells, raw); err != nil {
 			return nil, fmt.Errorf("row %d: %w", n, err)
 		}
-		cells = clip(a, cells)
+		// Only the cells in the area's columns.
+		if a.FirstCol > len(cells) {
+			cells = nil
+		} else if a.LastCol != 0 && a.LastCol < len(cells) {
+			cells = cells[a.FirstCol-1 : a.LastCol]
+		} else {
+			cells = cells[a.FirstCol-1:]
+		}
 		rows = append(rows, cells)
 		if hasText(cells) {
 			lastUsed = len(rows)
@@ -252,18 +268,6 @@ func showPhoneFormulas(f *excelize.File, tab string, a a1.Area, rows [][]string)
 		rows[i][col] = "=" + formula
 	}
 	return nil
-}
-
-// clip keeps the cells of a row that lie in the area's columns.
-func clip(a a1.Area, cells []string) []string {
-	if a.FirstCol > len(cells) {
-		return nil
-	}
-	end := len(cells)
-	if a.LastCol != 0 {
-		end = min(end, a.LastCol)
-	}
-	return cells[a.FirstCol-1 : end]
 }
 
 func hasText(cells []string) bool {

@@ -8,13 +8,6 @@ import (
 	"unicode/utf8"
 )
 
-// The payload types decode only what rollcall reads, and read it liberally:
-// the skill-test button sends numbers, booleans and objects as parameter
-// values, live payloads carry objects where the documentation shows
-// strings, and Kakao adds fields. A value of another type than rollcall
-// looks for is simply not an OTP. The ids and the objects holding what
-// rollcall reads stay strict: otherwise the body is not Kakao's (400).
-
 // ValidationRequest is the part of Open Builder's parameter validation
 // request that rollcall reads.
 type ValidationRequest struct {
@@ -111,7 +104,7 @@ func (s *jsonText) UnmarshalJSON(b []byte) error {
 	}
 	var text string
 	if json.Unmarshal(b, &text) != nil {
-		text = ""
+		text = "" // not a string
 	}
 	*s = jsonText(text)
 	return nil
@@ -145,18 +138,16 @@ type paramValue string
 // UnmarshalJSON accepts any JSON value.
 func (p *paramValue) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) > 0 && b[0] == '"':
-		if s, ok := plainString(b); ok {
-			*p = paramValue(s)
-			return nil
-		}
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
+	if s, ok := plainString(b); ok {
 		*p = paramValue(s)
 		return nil
+	}
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		err := json.Unmarshal(b, &s)
+		*p = paramValue(s)
+		return err
 	case string(b) == "null":
 		return nil
 	}

@@ -110,6 +110,11 @@ type batchRequest struct {
 		} `json:"properties"`
 		Fields string `json:"fields"`
 	} `json:"updateDimensionProperties"`
+	UpdateCells *struct {
+		Range  gridRangeJSON     `json:"range"`
+		Rows   []json.RawMessage `json:"rows"`
+		Fields string            `json:"fields"`
+	} `json:"updateCells"`
 }
 
 // batchUpdate applies the requests atomically: one invalid request fails
@@ -142,6 +147,7 @@ func (s *Server) batchUpdate(sp *spreadsheet, body []byte) (map[string]any, []st
 	}
 	var replies []any
 	var touched []string
+	var clears []func() // updateCells' clears, applied once every request is valid
 	for i, raw := range req.Requests {
 		invalid := func(kind, format string, args ...any) *Error {
 			return &Error{Code: 400, Status: "INVALID_ARGUMENT", Message: fmt.Sprintf("Invalid requests[%d].%s: ", i, kind) + fmt.Sprintf(format, args...)}
@@ -243,9 +249,37 @@ func (s *Server) batchUpdate(sp *spreadsheet, body []byte) (map[string]any, []st
 			}
 			replies = append(replies, map[string]any{})
 			touched = append(touched, t.Title)
+		case r.UpdateCells != nil:
+			// With no rows, the fields named are cleared over the whole range.
+			u := r.UpdateCells
+			t := tabByID(u.Range.SheetID)
+			switch {
+			case u.Fields == "":
+				return nil, nil, invalid("updateCells", "At least one field must be updated, but none were specified.")
+			case t == nil:
+				return nil, nil, invalid("updateCells", "No grid with id: %d", u.Range.SheetID)
+			case u.Fields != "userEnteredValue" || len(u.Rows) > 0:
+				return nil, nil, invalid("updateCells", "the fake clears userEnteredValue over a range only")
+			}
+			rows, cols := t.size()
+			g, id := u.Range, t.ID
+			clears = append(clears, func() {
+				t := tabByID(id)
+				t.Rows = cloneCells(t.Rows)
+				for r := deref(g.StartRowIndex, 0); r < deref(g.EndRowIndex, rows) && r < len(t.Rows); r++ {
+					for c := deref(g.StartColumnIndex, 0); c < deref(g.EndColumnIndex, cols) && c < len(t.Rows[r]); c++ {
+						t.Rows[r][c] = Cell{}
+					}
+				}
+			})
+			replies = append(replies, map[string]any{})
+			touched = append(touched, t.Title)
 		default:
 			return nil, nil, &Error{Code: 400, Status: "INVALID_ARGUMENT", Message: fmt.Sprintf("Invalid requests[%d]: the fake does not apply this kind of request", i)}
 		}
+	}
+	for _, clear := range clears {
+		clear()
 	}
 	s.writesOf(sp.id).formats = formats
 	slices.Sort(touched)

@@ -19,8 +19,8 @@
 // It also serves the writes of rollcall's feedback tab (write.go,
 // batchupdate.go): spreadsheets.batchUpdate with addSheet,
 // updateSheetProperties (frozen rows), repeatCell (bold text) and
-// updateDimensionProperties (column widths), spreadsheets.values.update and
-// spreadsheets.values.clear. It records each write with the tabs it touched
+// updateDimensionProperties (column widths), updateCells (clearing values),
+// spreadsheets.values.update and spreadsheets.values.clear. It records each write with the tabs it touched
 // and counts revisions; ShareAsViewer makes writes fail with 403.
 //
 // Differences from the real API, on purpose: it does not check credentials;

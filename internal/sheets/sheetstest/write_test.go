@@ -148,3 +148,37 @@ func TestViewerReadsButCannotWrite(t *testing.T) {
 		t.Errorf("a Viewer made %d revisions", f.Revisions(id))
 	}
 }
+
+// TestUpdateCellsClears: updateCells without rows clears the values of its
+// range, the whole tab when the range names only the sheet, and nothing
+// when another request of the batch is refused.
+func TestUpdateCellsClears(t *testing.T) {
+	t.Parallel()
+	batch := "/v4/spreadsheets/" + id + ":batchUpdate"
+	clearStaff := `{"updateCells":{"range":{"sheetId":123456},"fields":"userEnteredValue"}}`
+	f := newFake(t)
+	if status, got := send(t, f, "POST", batch, `{"requests":[`+clearStaff+`,{"deleteSheet":{"sheetId":-1}}]}`); status != 400 {
+		t.Fatalf("a batch with a refused request: status %d, %v; want 400", status, got)
+	}
+	if tab, _ := f.Tab(id, "직원 목록"); tab.Rows[2][0].Formatted != "홍길동" {
+		t.Errorf("a refused batch cleared the tab: %+v", tab.Rows)
+	}
+	if status, got := send(t, f, "POST", batch, `{"requests":[`+clearStaff+`]}`); status != 200 {
+		t.Fatalf("updateCells: status %d, %v; want 200", status, got)
+	}
+	tab, _ := f.Tab(id, "직원 목록")
+	for _, row := range tab.Rows {
+		for _, c := range row {
+			if c != (sheetstest.Cell{}) {
+				t.Errorf("cell %+v left after updateCells", c)
+			}
+		}
+	}
+	if other, _ := f.Tab(id, "Sheet1"); other.Rows[0][0].Formatted != "a" {
+		t.Errorf("updateCells of one tab cleared another: %+v", other.Rows)
+	}
+	status, got := send(t, f, "POST", batch, `{"requests":[{"updateCells":{"range":{"sheetId":123456},"fields":"userEnteredFormat"}}]}`)
+	if status != 400 {
+		t.Errorf("updateCells of another field: status %d, %v; want 400 (the fake clears values only)", status, got)
+	}
+}
