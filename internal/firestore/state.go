@@ -57,15 +57,13 @@ func (s *Store) Status(ctx context.Context) (string, time.Time, error) {
 	return st.log.Version(), st.LastSync, err
 }
 
-// LastSync returns when the last recorded applied sync run finished, or the
-// zero time when none was ever recorded.
+// LastSync returns when the last applied sync finished, or the zero time.
 func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
 	st, err := s.readState(ctx)
 	return st.LastSync, err
 }
 
-// Digest returns the digest of the employees as the manifest holds them,
-// in one read; "" before the first Apply and while one is unfinished.
+// Digest returns the digest of the manifest's hashes, in one read.
 func (s *Store) Digest(ctx context.Context) (string, error) {
 	st, err := s.readState(ctx)
 	return st.Digest, err
