@@ -72,9 +72,7 @@ type kakaoStatus interface {
 	StatusCode() int
 }
 
-// gate answers whether the caller is verified, from their binding alone:
-// no call to Kakao. Not verified, the answer offers the auth block when one
-// is set.
+// gate answers from the caller's binding alone, with no call to Kakao.
 func (h *Handler) gate(c *gin.Context, p payload.GatePayload) {
 	userID, t := p.UserID(), h.cfg.Texts
 	e, ok, err := h.cfg.Gates.Gate(c.Request.Context(), userID)

@@ -70,10 +70,8 @@ func New(p ProfileFetcher, d Directory, opts Options) *Verifier {
 	return &Verifier{profiles: p, dir: d, opts: opts}
 }
 
-// Verify decides whether r's caller is an employee. A request without an
-// OTP URL, or from a user over their limit, is undecided (ReasonNoOTP,
-// ReasonUserLimited with RetryAfter) without a look-up. An error is a
-// failure to decide, with an Undecided outcome, and is safe to log.
+// Verify decides whether r's caller is an employee; an error is a failure to
+// decide (Undecided), safe to log.
 func (v *Verifier) Verify(ctx context.Context, r Request) (Outcome, error) {
 	if r.OTPURL == "" {
 		return Outcome{Reason: ReasonNoOTP}, nil
