@@ -402,8 +402,8 @@ func TestUnexpectedCodes(t *testing.T) {
 	t.Parallel()
 	m := metrics.New()
 	for _, o := range []verify.Outcome{
-		{Kind: verify.Employee, Reason: verify.ReasonEmployee},
-		{Kind: verify.Kind(7), Reason: "user 010-2345-6789"},
+		{Reason: verify.ReasonEmployee},
+		{Reason: "user 010-2345-6789"},
 		{Reason: verify.ReasonUserLimited},
 	} {
 		v := m.WrapVerifier(verifierFunc(func(context.Context, verify.Request) (verify.Outcome, error) { return o, nil }))

@@ -31,8 +31,9 @@ func (v *ObservedVerifier) Verify(ctx context.Context, r verify.Request) (verify
 	start := time.Now()
 	o, err := v.next.Verify(ctx, r)
 	if o.Reason != verify.ReasonUserLimited {
-		v.metrics.verifications.WithLabelValues(o.Kind.String(), only(o.Reason, "")).Inc()
-		v.metrics.verificationSeconds.WithLabelValues(o.Kind.String()).Observe(time.Since(start).Seconds())
+		kind := o.Kind().String()
+		v.metrics.verifications.WithLabelValues(kind, only(o.Reason, "")).Inc()
+		v.metrics.verificationSeconds.WithLabelValues(kind).Observe(time.Since(start).Seconds())
 	}
 	return o, err
 }

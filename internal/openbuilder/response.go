@@ -71,14 +71,14 @@ type contextValue struct {
 // validationAnswer is the one place that turns an outcome into the validation
 // answer; no OTP URL is a FAIL, so that Kakao asks for the profile again.
 func validationAnswer(t Texts, otpURL string, o verify.Outcome) validationResponse {
-	switch {
-	case o.Kind == verify.Employee:
+	switch o.Reason {
+	case verify.ReasonEmployee:
 		return validationResponse{Status: "SUCCESS", Value: otpURL, Data: &employeeView{
 			Department: o.Employee.Department, Name: o.Employee.Name, Position: o.Employee.Position,
 		}}
-	case o.Kind == verify.NotEmployee:
+	case verify.ReasonNotInDirectory:
 		return validationResponse{Status: "FAIL", Message: t.NotEmployee}
-	case o.Reason == verify.ReasonNoOTP:
+	case verify.ReasonNoOTP:
 		return validationResponse{Status: "FAIL", Message: t.NoProfile}
 	}
 	return validationResponse{Status: "ERROR", Message: t.Undecided}
@@ -87,17 +87,17 @@ func validationAnswer(t Texts, otpURL string, o verify.Outcome) validationRespon
 // skillAnswer is the one place that turns a verification outcome into the
 // block skill's answer.
 func skillAnswer(t Texts, o verify.Outcome) skillResponse {
-	switch {
-	case o.Kind == verify.Employee:
+	switch o.Reason {
+	case verify.ReasonEmployee:
 		r := verifiedAnswer(greet(o.Employee.Name, t.Verified, textVerifiedNoName), o.Employee)
 		r.Data["outcome"] = verify.Employee.String()
 		return r
-	case o.Kind == verify.NotEmployee:
-		return skillNotVerified(t.NotEmployee, o.Kind)
-	case o.Reason == verify.ReasonNoOTP:
-		return skillNotVerified(t.NoProfile, o.Kind)
+	case verify.ReasonNotInDirectory:
+		return skillNotVerified(t.NotEmployee, verify.NotEmployee)
+	case verify.ReasonNoOTP:
+		return skillNotVerified(t.NoProfile, verify.Undecided)
 	}
-	return skillNotVerified(t.Undecided, o.Kind)
+	return skillNotVerified(t.Undecided, verify.Undecided)
 }
 
 // verifiedAnswer is a verified employee's answer, for the skill and the gate.

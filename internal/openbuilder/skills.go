@@ -40,7 +40,7 @@ func (h *Handler) verify(c *gin.Context, otp, userID string) (o verify.Outcome, 
 	}
 	// Room for every attribute below, so that appending never copies.
 	attrs := append(make([]slog.Attr, 0, 6),
-		slog.String("outcome", o.Kind.String()),
+		slog.String("outcome", o.Kind().String()),
 		slog.String("reason", o.Reason),
 		slog.String("user", userkey.Short(userID)),
 	)
@@ -58,7 +58,7 @@ func (h *Handler) verify(c *gin.Context, otp, userID string) (o verify.Outcome, 
 	switch {
 	case o.Reason == verify.ReasonBindFailed:
 		level = slog.LevelError // our own store failed an employee: an operator must look
-	case o.Kind == verify.Undecided:
+	case o.Kind() == verify.Undecided:
 		level = slog.LevelWarn
 	}
 	logging.RequestLineOf(c).Add(level, attrs...)

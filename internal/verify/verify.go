@@ -106,7 +106,7 @@ func (v *Verifier) Verify(ctx context.Context, r Request) (Outcome, error) {
 		return o, Redact(fmt.Errorf("directory lookup: %w", err), phoneForms(phone)...)
 	}
 	if !ok {
-		o.Kind, o.Reason = NotEmployee, ReasonNotInDirectory
+		o.Reason = ReasonNotInDirectory
 		return o, nil
 	}
 	if v.opts.Binder != nil && r.UserID != "" {
@@ -115,7 +115,7 @@ func (v *Verifier) Verify(ctx context.Context, r Request) (Outcome, error) {
 			return o, Redact(fmt.Errorf("bind the user: %w", err), append(phoneForms(e.Phone), r.UserID)...)
 		}
 	}
-	o.Kind, o.Employee, o.Reason = Employee, e, ReasonEmployee
+	o.Employee, o.Reason = e, ReasonEmployee
 	return o, nil
 }
 
