@@ -41,7 +41,7 @@ func newSkills(cfg config.Config, opts kakao.ProfileOptions, dir verify.Director
 	if c.ClientRateLimit > 0 {
 		hcfg.Clients = ratelimit.New(rate.Limit(c.ClientRateLimit), 2*c.ClientRateLimit, now)
 	}
-	return openbuilder.NewHandler(hcfg, m.WrapVerifier(verify.New(m.WrapProfiles(profiles), dir, vopts)))
+	return openbuilder.NewHandler(hcfg, m.WrapVerifier(verify.New(profiles, dir, vopts)))
 }
 
 // warnOpenSkills says at start-up what an operator would want to know about

@@ -62,8 +62,7 @@ type Outcome struct {
 	// RetryAfter is how long the user must wait, when Reason is
 	// ReasonUserLimited: no look-up was made.
 	RetryAfter time.Duration
-	// KakaoTime is how long Kakao's profile look-up took; zero when none
-	// was made.
+	// KakaoTime is how long the profile look-up took; zero when none was tried.
 	KakaoTime time.Duration
 }
 
