@@ -17,10 +17,6 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// defaultProfileTimeout leaves room for the rest of the answer in the 5 s
-// Kakao gives a skill.
-const defaultProfileTimeout = 2500 * time.Millisecond
-
 // maxProfileBytes caps Kakao's answer; a larger one is not a profile.
 const maxProfileBytes = 16 << 10
 
@@ -63,10 +59,10 @@ func isOTPPath(p string) bool {
 	return true
 }
 
-// ProfileOptions tune the ProfileClient. Zero fields take their defaults.
+// ProfileOptions tune the ProfileClient.
 type ProfileOptions struct {
-	// Timeout bounds one look-up from dial to the last body byte, unless
-	// the caller's context ends sooner.
+	// Timeout bounds one look-up from dial to the last body byte
+	// (ROLLCALL_KAKAO_TIMEOUT); 0 leaves it to the caller's context.
 	Timeout time.Duration
 	// Transport replaces the pooled transport built by NewProfileClient,
 	// e.g. with kakaotest.Server's, which trusts the fake's certificate.
@@ -79,7 +75,7 @@ type ProfileClient struct {
 	key      string
 	keyQuery string // "rest_api_key=<key>", query-escaped
 	origins  origin.List
-	opts     ProfileOptions // defaults filled in
+	opts     ProfileOptions // a transport filled in
 }
 
 var _ verify.ProfileFetcher = (*ProfileClient)(nil)
@@ -87,9 +83,6 @@ var _ verify.ProfileFetcher = (*ProfileClient)(nil)
 // NewProfileClient returns a client that sends key to origins only; with an
 // empty key every look-up fails with verify.ErrNoAPIKey.
 func NewProfileClient(key string, origins origin.List, opts ProfileOptions) *ProfileClient {
-	if opts.Timeout <= 0 {
-		opts.Timeout = defaultProfileTimeout
-	}
 	if opts.Transport == nil {
 		opts.Transport = newTransport()
 	}
@@ -135,7 +128,7 @@ func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error
 }
 
 func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error) {
-	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > c.opts.Timeout {
+	if deadline, ok := ctx.Deadline(); c.opts.Timeout > 0 && (!ok || time.Until(deadline) > c.opts.Timeout) {
 		// Else the verification's own deadline comes first: no second timer.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
