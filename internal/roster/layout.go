@@ -121,6 +121,9 @@ type Header struct {
 	TwoRows bool
 	// Columns lists the fields read, in Field order, then left to right.
 	Columns []Column
+	// Ignored holds the header texts of the columns not read, as
+	// Roster.IgnoredColumns does.
+	Ignored []string
 }
 
 // Column is a field and the column it is read from.
@@ -151,7 +154,7 @@ func ReadHeader(rows [][]string) (Header, error) {
 	if err != nil {
 		return Header{}, err
 	}
-	h := Header{Row: l.headerRow + 1, TwoRows: l.firstData == l.headerRow+2}
+	h := Header{Row: l.headerRow + 1, TwoRows: l.firstData == l.headerRow+2, Ignored: l.ignored}
 	for _, c := range l.cols {
 		label := cell(l.labels, c.index)
 		h.Columns = append(h.Columns, Column{Field: c.field, Letter: columnLetter(c.index), Header: headerText(c.index, label)})
