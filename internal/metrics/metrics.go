@@ -92,8 +92,7 @@ func New() *Metrics {
 	return m
 }
 
-// Handler serves the metrics in the Prometheus text exposition format, for
-// GET /metrics.
+// Handler serves the metrics in Prometheus's text format, for GET /metrics.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
 }

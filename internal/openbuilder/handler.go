@@ -149,8 +149,7 @@ func (h *Handler) admit(c *gin.Context) ([]byte, bool) {
 	return buf.Bytes(), true
 }
 
-// retryAfter formats wait as a Retry-After value: whole seconds, rounded
-// up, at least 1.
+// retryAfter is wait as a Retry-After value: whole seconds, rounded up, at least 1.
 func retryAfter(wait time.Duration) string {
 	return strconv.FormatInt(int64(max(math.Ceil(wait.Seconds()), 1)), 10)
 }

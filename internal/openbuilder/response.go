@@ -29,9 +29,8 @@ const maxSimpleText = 1000
 // to branch on department and position.
 const employeeContext = "employee"
 
-// skillResponse is a SkillResponse v2.0 as rollcall sends it. Context sets the
-// employee context, deletes it (LifeSpan 0) or is nil; the bot reads Data as
-// webhook.<key>.
+// skillResponse is a SkillResponse v2.0 as rollcall sends it: Context sets the
+// employee context, deletes it (LifeSpan 0) or is nil; Data is webhook.<key>.
 type skillResponse struct {
 	Version  string            `json:"version"`
 	Template skillTemplate     `json:"template"`
@@ -84,8 +83,7 @@ func validationAnswer(t Texts, otpURL string, o verify.Outcome) validationRespon
 	return validationResponse{Status: "ERROR", Message: t.Undecided}
 }
 
-// skillAnswer is the one place that turns a verification outcome into the
-// block skill's answer.
+// skillAnswer is the one place that turns an outcome into the skill's answer.
 func skillAnswer(t Texts, o verify.Outcome) skillResponse {
 	switch o.Reason {
 	case verify.ReasonEmployee:

@@ -119,8 +119,7 @@ type column struct {
 // every status and leave-date column (any of them can mark a leaver).
 type columns []column
 
-// index returns the column of field f (the first one for status and leave
-// date), or -1.
+// index returns the (first) column of field f, or -1.
 func (c columns) index(f Field) int {
 	if i := slices.IndexFunc(c, func(col column) bool { return col.field == f }); i >= 0 {
 		return c[i].index

@@ -45,8 +45,7 @@ func traceAttrs(project, header string) []any {
 }
 
 // accessLog writes one line per request, with the route pattern (never the raw
-// query, which may carry a secret), at the highest level a handler asked for
-// (ERROR for a 5xx).
+// query, which may carry a secret), at the highest level asked (ERROR for a 5xx).
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	line := logging.NewRequestLine()

@@ -14,9 +14,8 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 )
 
-// retry runs call until it succeeds, fails for good or has been tried
-// MaxAttempts times, giving up early when the next attempt would come after
-// ctx's deadline.
+// retry runs call until it succeeds, fails for good or MaxAttempts are spent,
+// giving up early when the next attempt would come after ctx's deadline.
 func retry[T any](ctx context.Context, s *Source, op string, call func(context.Context) (T, error)) (T, error) {
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, requestTimeout)

@@ -8,8 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// ValidationRequest is the part of Open Builder's parameter validation
-// request that rollcall reads.
+// ValidationRequest is what rollcall reads of a parameter validation request.
 type ValidationRequest struct {
 	Bot   entity          `json:"bot"`
 	User  entity          `json:"user"`
