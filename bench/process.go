@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,14 +32,22 @@ type server struct {
 	waitErr error
 }
 
-// startServer runs path with args and env (nothing else of the bench's
-// environment is passed on), listening on port, and returns at once.
+// startServer runs path with args and env (of the bench's environment,
+// only GOGC and GOMEMLIMIT are passed on), listening on port, and returns at once.
 func startServer(name, path string, args, env []string, port int) (*server, error) {
 	s := &server{
 		name:   name,
 		base:   "http://127.0.0.1:" + strconv.Itoa(port),
 		log:    &tail{max: 16 << 10},
 		exited: make(chan struct{}),
+	}
+	// The Go runtime's knobs of the bench's environment go to every server
+	// alike, so that a run can measure production's (cloudbuild.yaml) on
+	// rollcall and the minimal handler both.
+	for _, k := range []string{"GOGC", "GOMEMLIMIT"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(slices.Clip(env), k+"="+v)
+		}
 	}
 	s.cmd = exec.Command(path, args...)
 	s.cmd.Env = env

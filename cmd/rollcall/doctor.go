@@ -20,10 +20,8 @@ import (
 // used-up quota is reported at once, not waited out as a sync does.
 const doctorAttempts = 2
 
-// doctorCmd is `rollcall doctor [--json]`: every check with the identity
-// this process runs as, changing nothing (a bolt file is opened read-only,
-// never created). A configuration that does not load is a failed check,
-// not bad usage.
+// doctorCmd is `rollcall doctor [--json]`, changing nothing (a bolt file is
+// opened read-only); a configuration that does not load is a failed check.
 func doctorCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the checks as JSON")
@@ -64,8 +62,7 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 	return nil
 }
 
-// doctorSetup hands the checks the configuration and the adapters: the
-// CLI's, or the service's own for GET /internal/doctor.
+// doctorSetup hands the checks the adapters: the CLI's, or the service's own.
 func doctorSetup(cfg config.Config, source rostersync.Source, st doctor.Store, probe func(context.Context) error) doctor.Setup {
 	s := doctor.Setup{Config: cfg, Source: source, Store: st, KakaoProbe: probe, Account: sheets.CredentialsAccount}
 	src, ok := source.(*sheets.Source)
@@ -77,8 +74,7 @@ func doctorSetup(cfg config.Config, source rostersync.Source, st doctor.Store, p
 		s.CheckFeedback = fb.CheckWrite
 	}
 	if cfg.Source.SheetsEndpoint == "" {
-		// The account the Sheets client found (a key's, or the metadata
-		// server's), before the credentials' own look-up.
+		// The account the Sheets client found comes before the credentials' own look-up.
 		s.Account = func(ctx context.Context) (string, error) {
 			if a := src.Account(ctx); a != "" {
 				return a, nil

@@ -17,8 +17,7 @@ import (
 	"github.com/rollcall/rollcall/internal/xlsx"
 )
 
-// store is what the commands need of a store; openStore holds every store
-// adapter to it.
+// store is what the commands need of every store adapter.
 type store interface {
 	rostersync.Store
 	doctor.Store  // the doctor's and GET /internal/status's reads
@@ -28,8 +27,7 @@ type store interface {
 	Close() error
 }
 
-// openStore opens the configured store; readOnly opens a bolt file
-// read-only, never creating it.
+// openStore opens the configured store; readOnly opens a bolt file read-only.
 func openStore(ctx context.Context, c config.Store, readOnly bool) (store, error) {
 	var s store
 	var err error
@@ -65,9 +63,7 @@ func openSource(ctx context.Context, c config.Source, attempts int) (rostersync.
 	}
 }
 
-// feedbackOption makes the sync engine write each run's result into HR's
-// spreadsheet when ROLLCALL_FEEDBACK_TAB names a tab (config allows it for
-// Google Sheets only); the store's history supplies the last change.
+// feedbackOption writes each run's result into HR's sheet when ROLLCALL_FEEDBACK_TAB is set.
 func feedbackOption(source rostersync.Source, st store) []rostersync.EngineOption {
 	if src, ok := source.(*sheets.Source); ok && src.Feedback() != nil {
 		return []rostersync.EngineOption{rostersync.WithFeedback(src.Feedback(), st)}
@@ -75,12 +71,9 @@ func feedbackOption(source rostersync.Source, st store) []rostersync.EngineOptio
 	return nil
 }
 
-// abandonable reads a file source so that its caller can stop waiting. A
-// read from a hung network mount blocks in the kernel, where no context
-// reaches: without this, SIGTERM would not stop `rollcall sync`, and serve's
-// sync would hold its lease (409 "already running") for as long as the
-// mount hangs. When ctx ends first, Rows returns ctx's error and leaves the
-// read to finish, or not, on its own goroutine.
+// abandonable lets a file source's caller stop waiting: a read from a hung
+// network mount blocks in the kernel, where no context reaches, and would
+// hold off SIGTERM and the sync's lease. The read is left on its goroutine.
 type abandonable struct{ source rostersync.Source }
 
 // Rows returns the source's rows, or ctx's error as soon as ctx is done.

@@ -2,7 +2,5 @@
 
 package main
 
-// startProfile does nothing in a normal build: the CPU profile is the
-// bench's (-cpuprofile builds with -tags pprof, profile_pprof.go), never
-// production's.
+// startProfile does nothing: only the bench's -tags pprof build profiles (profile_pprof.go).
 func startProfile(func(string) string) (stop func()) { return func() {} }

@@ -9,9 +9,8 @@ import (
 	"runtime/pprof"
 )
 
-// startProfile writes a CPU profile of the whole process to
-// $ROLLCALL_CPUPROFILE/cpu-PID.pprof when that is set. Only a build with
-// -tags pprof has it: the bench's -cpuprofile.
+// startProfile writes a CPU profile of the process to
+// $ROLLCALL_CPUPROFILE/cpu-PID.pprof when that is set (the bench's -cpuprofile).
 func startProfile(getenv func(string) string) (stop func()) {
 	dir := getenv("ROLLCALL_CPUPROFILE")
 	if dir == "" {

@@ -69,8 +69,7 @@ func exitCode(err error, stderr io.Writer) int {
 // command is a subcommand that runs with the configuration loaded.
 type command func(ctx context.Context, args []string, cfg config.Config, stdout, stderr io.Writer) error
 
-// run is the whole program, with its surroundings passed in so that tests
-// can run any command in-process.
+// run is the whole program, its surroundings passed in so that tests run it in-process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
@@ -108,8 +107,7 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// parseFlags parses a command's flags, printing their errors to stderr; a
-// command takes no other argument.
+// parseFlags parses a command's flags, printing their errors; a command takes no argument.
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {

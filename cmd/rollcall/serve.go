@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"strconv"
 	"time"
@@ -25,9 +26,7 @@ import (
 // Deadlines of the service's own calls to the store.
 const (
 	storeCheckTimeout = 30 * time.Second // was the store ever synced?
-	// failedReloadWait is how long a failed sync's answer waits for the
-	// directory's reload: with the store down, POST /internal/sync answers
-	// within the lease's deadline plus this.
+	// failedReloadWait keeps a failed sync's answer from waiting long on a store that is down.
 	failedReloadWait = time.Second
 )
 
@@ -42,10 +41,8 @@ type service struct {
 // The directory in memory is what /ready reports on, staleness included.
 var _ server.Staleness = (*memdir.Directory)(nil)
 
-// newService builds the service from its configuration without starting it.
-// kakaoOpts lets tests point the profile client at a fake, and now (time.Now
-// in production) is the clock of what the service lets expire: the
-// directory's checks, the bindings and their cache, the rate limits.
+// newService builds the service without starting it; kakaoOpts lets tests
+// point the profile client at a fake, and now is the clock of all that expires.
 func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileOptions, now func() time.Time) (*service, error) {
 	source, err := openSource(ctx, cfg.Source, 0)
 	if err != nil {
@@ -57,8 +54,6 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	}
 	dir := memdir.New(st, memdir.Options{Logger: logging.FromContext(ctx), Now: now})
 	m := metrics.New()
-	// Verified users are bound (the validate and skill endpoints), and the
-	// gate answers employee-only blocks from their bindings.
 	binds := binding.New(st, dir, binding.Options{TTL: cfg.Bindings.TTL, Now: now})
 	skills := newSkills(cfg, kakaoOpts, dir, binds, m, now)
 	engine := m.WrapSync(&reloadingSync{
@@ -71,8 +66,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 		Invokers: cfg.Sync.Invokers,
 		Audience: cfg.Sync.Audience,
 		Metrics:  m.Handler(), // the headcount is not public: the sync credentials, or loopback
-		// The service's own source, store and identity: on Cloud Run only
-		// it can tell whether rollcall may read the sheet.
+		// On Cloud Run only the service's own identity can tell whether it may read the sheet.
 		Doctor: func(ctx context.Context) doctor.Result {
 			return doctor.Run(ctx, doctorSetup(cfg, source, st, probe))
 		},
@@ -95,9 +89,8 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	}, nil
 }
 
-// serve is `rollcall serve [--check-config]`: it listens on PORT until ctx
-// is done. With --check-config it only prints the configuration, which
-// config.Load has validated, secrets masked.
+// serve is `rollcall serve [--check-config]`: it listens on PORT until ctx is
+// done, or with --check-config only prints the configuration, secrets masked.
 func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	checkOnly := fs.Bool("check-config", false, "validate the configuration, print it and exit")
@@ -112,7 +105,12 @@ func serve(ctx context.Context, args []string, cfg config.Config, stdout, stderr
 		fmt.Fprintf(stdout, "configuration ok\n%s", cfg.Describe())
 		return nil
 	}
-	warnOpenSkills(ctx, cfg.Kakao)
+	levels := map[doctor.Status]slog.Level{
+		doctor.OK: slog.LevelInfo, doctor.Warn: slog.LevelWarn, doctor.Fail: slog.LevelError,
+	}
+	for _, c := range doctor.StartChecks(ctx, cfg) {
+		logging.FromContext(ctx).Log(ctx, levels[c.Status], c.Name+" check: "+c.Detail, "fix", c.Fix)
+	}
 	svc, err := newService(ctx, cfg, kakao.ProfileOptions{}, time.Now)
 	if err != nil {
 		return err
@@ -138,8 +136,7 @@ func (s *service) start(ctx context.Context) {
 	}
 }
 
-// firstSync fills a store that has never been synced, so that a fresh
-// checkout serves the example sheet without a separate step.
+// firstSync fills a never-synced store, so that a fresh checkout serves the example sheet.
 func (s *service) firstSync(ctx context.Context) {
 	log := logging.FromContext(ctx)
 	lctx, cancel := context.WithTimeout(ctx, storeCheckTimeout)
@@ -156,18 +153,15 @@ func (s *service) firstSync(ctx context.Context) {
 	}
 }
 
-// reloadingSync reloads this instance's directory after each sync, so that
-// it answers from the result at once; other instances see it at their
-// directory's next check.
+// reloadingSync reloads this instance's directory after each sync; other
+// instances see the result at their directory's next check.
 type reloadingSync struct {
 	engine    *rostersync.Engine
 	directory *memdir.Directory
 }
 
-// Run runs one sync, then reloads the directory when the run moved the
-// store: a done run, or a failed one whose changes all landed. One cut
-// short moves nothing until the next sync repairs it (docs/replication.md).
-// A failed run's answer waits at most failedReloadWait for the reload.
+// Run runs one sync, then reloads the directory when the run moved the store
+// (it succeeded, or all its changes landed; see docs/replication.md).
 func (r *reloadingSync) Run(ctx context.Context, opts rostersync.Options) (rostersync.Report, error) {
 	report, err := r.engine.Run(ctx, opts)
 	if opts.DryRun || (err != nil && report.Landed != rostersync.LandedAll) {

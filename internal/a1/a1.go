@@ -1,6 +1,4 @@
-// Package a1 reads A1 notation, as Google Sheets and Excel name a tab
-// ("직원 목록"), cells ("A2:F") or both ("'직원 목록'!A2:F"): the one reader
-// of ROLLCALL_SHEET_RANGE and of the ranges the Sheets API echoes, so that
+// Package a1 reads A1 notation ("'직원 목록'!A2:F"): the one reader, so that
 // config, sheets and xlsx agree on what a range names.
 package a1
 
@@ -18,14 +16,12 @@ type Range struct {
 	Tab string
 	// Cells is the rectangle named after the "!"; Whole when none is.
 	Cells Area
-	// Bare says the range was written unquoted and without "!" ("직원목록",
-	// "A1:F200"): Tab holds it, Cells is Whole, and a caller that finds no
-	// such tab reads it with ParseCells as cells of the first tab.
+	// Bare says it had no quotes and no "!" ("A1:F200"): a caller that finds
+	// no such tab reads Tab with ParseCells as cells of the first tab.
 	Bare bool
 }
 
-// Area is a rectangle of a tab, 1-based and inclusive. A zero LastCol or
-// LastRow means the area runs to the end of the tab that way.
+// Area is a rectangle of a tab, 1-based and inclusive; a zero LastCol or LastRow runs to the end.
 type Area struct {
 	FirstCol, LastCol int
 	FirstRow, LastRow int
@@ -41,9 +37,8 @@ var ErrSyntax = errors.New("not an A1 range")
 // cells after its "!" if any: '결과!직원'!B5:C6.
 var quotedTab = regexp.MustCompile(`^'((?:[^']|'')+)'\s*(?:(!)(.*))?$`)
 
-// Parse reads an A1 range: a tab ("'직원 목록'"), a tab and cells
-// ("'결과!직원'!B5:C6"), or a Bare word. A quoted name may hold anything,
-// its quotes doubled; an unquoted one ends at the last "!".
+// Parse reads an A1 range: a tab, a tab and cells ("'결과!직원'!B5:C6"), or a
+// Bare word; an unquoted tab name ends at the last "!".
 func Parse(s string) (Range, error) {
 	s = strings.TrimSpace(s)
 	var tab, cells string // cells keeps its "!", or is "" when none is named
@@ -124,8 +119,7 @@ func parseCorner(s string) (corner, bool) {
 	return c, true
 }
 
-// Quote writes a tab's name for A1 notation, always quoted (so no guess of
-// which names need it), an apostrophe inside doubled.
+// Quote writes a tab's name for A1 notation, always quoted, an apostrophe doubled.
 func Quote(tab string) string {
 	return "'" + strings.ReplaceAll(tab, "'", "''") + "'"
 }

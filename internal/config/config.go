@@ -1,6 +1,5 @@
 // Package config loads rollcall's configuration from the environment, once,
-// at start-up. Every problem is reported together, each naming its variable,
-// so that an operator fixes a deployment in one go.
+// reporting every problem together, each naming its variable.
 package config
 
 import (
@@ -17,18 +16,16 @@ import (
 
 // Config is everything rollcall is told by its environment.
 type Config struct {
-	Port     int
-	Source   Source
-	Store    Store
-	Kakao    Kakao
-	Sync     Sync
-	Log      Log
-	Bindings Bindings
-	CloudRun bool  // K_SERVICE is set
-	Texts    Texts // the bot's words
-	// FirestoreEmulator says FIRESTORE_EMULATOR_HOST is set: the Firestore
-	// library talks to the emulator, without credentials.
-	FirestoreEmulator bool
+	Port              int
+	Source            Source
+	Store             Store
+	Kakao             Kakao
+	Sync              Sync
+	Log               Log
+	Bindings          Bindings
+	CloudRun          bool  // K_SERVICE is set
+	Texts             Texts // the bot's words
+	FirestoreEmulator bool  // FIRESTORE_EMULATOR_HOST is set: no credentials are used
 }
 
 // The kinds of source and store.
@@ -43,24 +40,19 @@ const (
 
 // Source says where the employee list comes from.
 type Source struct {
-	Kind     string   // SourceCSV, SourceXLSX or SourceSheets
-	Location string   // a file path, or the spreadsheet URL or id as given
-	Sheet    SheetRef // Location parsed, for SourceSheets
-	Range    string   // an A1 range; "" means the default tab
-	// SheetsEndpoint, when set, is a Sheets API base URL used without
-	// Google credentials (tests and local fakes).
-	SheetsEndpoint string
-	// FeedbackTab names the tab each sync writes its result into for HR;
-	// "" means rollcall only reads.
-	FeedbackTab string
+	Kind           string   // SourceCSV, SourceXLSX or SourceSheets
+	Location       string   // a file path, or the spreadsheet URL or id as given
+	Sheet          SheetRef // Location parsed, for SourceSheets
+	Range          string   // an A1 range; "" means the default tab
+	SheetsEndpoint string   // a Sheets API base URL used without credentials (tests, fakes)
+	FeedbackTab    string   // the tab each sync writes its result into for HR; "": none
 }
 
 // Store says where the directory is kept.
 type Store struct {
-	Kind string // StoreBolt or StoreFirestore
-	Path string // the bolt file
-	// Project and Database name the Firestore database ("" = "(default)").
-	Project, Database string
+	Kind              string // StoreBolt or StoreFirestore
+	Path              string // the bolt file
+	Project, Database string // the Firestore database; Database "" is "(default)"
 }
 
 // String returns the store in ROLLCALL_STORE's syntax.
@@ -82,13 +74,11 @@ func (c Config) SkillSecretMissing() bool {
 
 // Kakao configures the skill endpoints and the profile look-up.
 type Kakao struct {
-	RESTAPIKey Secret
-	Origins    origin.List
-	Timeout    time.Duration // of one verification's profile look-up
-	// SkillSecret is "" when unset and when SkillOpen: ROLLCALL_SKILL_SECRET=off
-	// declares the endpoints open on purpose.
-	SkillSecret     Secret
-	SkillOpen       bool
+	RESTAPIKey      Secret
+	Origins         origin.List
+	Timeout         time.Duration // of one verification's profile look-up
+	SkillSecret     Secret        // "" when unset or SkillOpen
+	SkillOpen       bool          // ROLLCALL_SKILL_SECRET=off: open on purpose
 	BotID           string
 	UserRateLimit   int // profile look-ups per user a minute; 0 is off
 	ClientRateLimit int // unauthenticated requests per client address a second; 0 is off
@@ -96,12 +86,8 @@ type Kakao struct {
 
 // Bindings configures "verify once, gate everywhere" (contract, section 3).
 type Bindings struct {
-	// TTL is how long a verified user stays bound; 0 means off: no binding
-	// is stored and the gate always answers not verified.
-	TTL time.Duration
-	// AuthBlockID is the Open Builder block a "not verified" gate answer
-	// offers as a quick reply; "" = none.
-	AuthBlockID string
+	TTL         time.Duration // 0 is off: nothing is bound, and the gate answers not verified
+	AuthBlockID string        // the block a "not verified" answer offers as a quick reply; "": none
 }
 
 // Sync configures the sync and its HTTP trigger.
@@ -118,12 +104,10 @@ type Log struct {
 	Level  slog.Level
 }
 
-// DefaultKakaoOrigins are Kakao's OTP profile origins, current and older
-// (kakao.DefaultOrigins).
+// DefaultKakaoOrigins are Kakao's OTP profile origins, current and older (kakao.DefaultOrigins).
 const DefaultKakaoOrigins = "https://talk-plugin-capi.kakao.com,https://talk-plugin.kakao.com"
 
-// Load reads the configuration through getenv (os.Getenv in production, a
-// map in tests). Its error lists every problem found, one per line.
+// Load reads the configuration through getenv; its error lists every problem, one a line.
 func Load(getenv func(string) string) (Config, error) {
 	l := loader{getenv: getenv}
 	c := Config{
@@ -170,7 +154,6 @@ func Load(getenv func(string) string) (Config, error) {
 		},
 		FirestoreEmulator: l.str("FIRESTORE_EMULATOR_HOST", "") != "",
 	}
-	// ROLLCALL_SKILL_SECRET=off declares the endpoints open.
 	c.Kakao.SkillSecret = l.headerSecret("ROLLCALL_SKILL_SECRET")
 	if strings.EqualFold(c.Kakao.SkillSecret.Reveal(), "off") {
 		c.Kakao.SkillSecret, c.Kakao.SkillOpen = "", true

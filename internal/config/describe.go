@@ -8,8 +8,7 @@ import (
 	"time"
 )
 
-// Describe returns the configuration as an operator reads it, one variable a
-// line, secrets shown only as set or unset.
+// Describe returns the configuration one variable a line, secrets masked.
 func (c Config) Describe() string {
 	var b strings.Builder
 	for _, s := range c.Settings() {
@@ -18,8 +17,7 @@ func (c Config) Describe() string {
 	return b.String()
 }
 
-// Setting is one variable as an operator may see it: a secret shows only
-// whether it is set.
+// Setting is one variable as an operator may see it, a secret masked.
 type Setting struct {
 	Name, Value string
 }

@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"log/slog"
-	"math"
 	"net/mail"
 	"net/url"
 	"path/filepath"
@@ -45,13 +44,12 @@ func (l *loader) port(name string, def int) int {
 	return p
 }
 
-// percent reads a percentage from 0 to 100. NaN and ±Inf, which ParseFloat
-// accepts, are refused by name: NaN passes any range check written as
-// p < 0 || p > 100, and would turn the deletion brake off.
+// percent reads a percentage from 0 to 100.
 func (l *loader) percent(name string, def float64) float64 {
 	v := l.str(name, strconv.FormatFloat(def, 'f', -1, 64))
 	p, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(p) || math.IsInf(p, 0) || !(p >= 0 && p <= 100) {
+	// Written so that NaN, which ParseFloat accepts, fails: it would turn the deletion brake off.
+	if err != nil || !(p >= 0 && p <= 100) {
 		l.fail(name, "%q is not a percentage: want a number from 0 to 100, e.g. 20", v)
 		return def
 	}
@@ -148,8 +146,7 @@ func (l *loader) store(name, def string) Store {
 // cloudID matches Google Cloud project and Firestore database ids.
 var cloudID = regexp.MustCompile(`^([a-z0-9-]{1,63}|\(default\))$`)
 
-// source reads the kind of the employee list and, for a Google Sheet (a URL
-// or a bare spreadsheet id), its reference.
+// source reads the kind of the employee list and, for a Google Sheet, its reference.
 func (l *loader) source(name, loc string) (string, SheetRef) {
 	switch strings.ToLower(filepath.Ext(loc)) {
 	case ".csv":
@@ -205,8 +202,7 @@ func (l *loader) bindingTTL(name string, def time.Duration) time.Duration {
 	return d
 }
 
-// blockIDRE matches an Open Builder block id as in the block's URL (24 hex
-// digits today), with room to spare.
+// blockIDRE matches an Open Builder block id (24 hex digits today), with room to spare.
 var blockIDRE = regexp.MustCompile(`^[0-9A-Za-z]{0,64}$`)
 
 // blockID reads an Open Builder block id.
@@ -221,9 +217,7 @@ func (l *loader) blockID(name string) string {
 // maxTabTitle is the longest tab name Google Sheets accepts.
 const maxTabTitle = 100
 
-// feedbackTab checks ROLLCALL_FEEDBACK_TAB against the source: only a Google
-// Sheet has tabs rollcall can write to, and the tab must not be the one the
-// employee list is read from.
+// feedbackTab checks ROLLCALL_FEEDBACK_TAB against the source it writes into.
 func (l *loader) feedbackTab(name string, src Source) {
 	tab := src.FeedbackTab
 	// A range that is not A1 notation names no tab here: the source reports it.

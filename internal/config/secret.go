@@ -26,10 +26,8 @@ func (s Secret) Reveal() string { return string(s) }
 // MarshalText hides the value from encoders (JSON logs of a whole struct).
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// headerSecret reads a secret that travels in an HTTP header (the skill
-// secret, the sync token). A value no header can carry (a pasted line
-// break) would refuse every request, so it is refused at start-up, without
-// naming any part of it.
+// headerSecret reads a secret that travels in an HTTP header: one no header
+// can carry (a pasted line break) would refuse every request.
 func (l *loader) headerSecret(name string) Secret {
 	v := l.str(name, "")
 	if !httpguts.ValidHeaderFieldValue(v) {

@@ -9,21 +9,17 @@ import (
 	"strings"
 )
 
-// SheetRef names a spreadsheet and, optionally, one of its tabs, as
-// ROLLCALL_SOURCE gives them; sheets.Ref has the same fields.
+// SheetRef names a spreadsheet and maybe one of its tabs; sheets.Ref has the same fields.
 type SheetRef struct {
 	SpreadsheetID string // between "/d/" and the next "/" in the URL
-	// GID is the tab's sheetId from the URL's "gid"; HasGID says whether the
-	// source named a tab, 0 being a valid tab id.
-	GID    int64
-	HasGID bool
+	GID           int64  // the tab's sheetId from the URL's "gid"
+	HasGID        bool   // the URL named a tab: 0 is a valid GID
 }
 
 var errBadSheet = errors.New("not a Google Sheets URL or spreadsheet id")
 
-// Bounds on a spreadsheet id: Google's are 44 characters today, older ones
-// no shorter than 25. A bare id must be at least minBareIDLen long so that
-// a short word is not mistaken for one; in a URL the structure says it is.
+// Bounds on a spreadsheet id (Google's are 25 to 44 characters): a short
+// word is not a bare id, while in a URL the structure says it is one.
 const (
 	minBareIDLen = 20
 	maxIDLen     = 128
@@ -36,8 +32,7 @@ var sheetIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]*$`)
 var sheetPathRE = regexp.MustCompile(`^/(?:a/[^/]+/)?spreadsheets(?:/|$)(?:(?:u/\d+/)?d/([^/]*))?`)
 
 // parseURL reads the URL HR copies from the browser, in any of its shapes
-// ("#gid=" or "?gid=", "/u/0/d/", without "/edit" or "https://", with
-// "?usp=sharing").
+// ("#gid=" or "?gid=", "/u/0/d/", without "https://", with "?usp=sharing").
 func parseURL(s string) (SheetRef, error) {
 	if !strings.Contains(s, "://") {
 		s = "https://" + s

@@ -5,8 +5,7 @@ import (
 	"unicode/utf8"
 )
 
-// Texts are the bot's words, each from its ROLLCALL_TEXT_* variable; an
-// empty field is rollcall's default wording.
+// Texts are the bot's words from ROLLCALL_TEXT_*; "" is rollcall's default wording.
 type Texts struct {
 	Verified     string
 	NotEmployee  string
@@ -30,8 +29,7 @@ const namePlaceholder = "{name}"
 // placeholderRE finds anything that looks like a placeholder.
 var placeholderRE = regexp.MustCompile(`\{[^{}]*\}`)
 
-// Vars lists the texts with their variables, in the contract's order; ""
-// stands for rollcall's default.
+// Vars lists the texts with their variables, in the contract's order.
 func (t Texts) Vars() []Setting {
 	return []Setting{
 		{"ROLLCALL_TEXT_VERIFIED", t.Verified},
@@ -45,9 +43,8 @@ func (t Texts) Vars() []Setting {
 	}
 }
 
-// text reads one of the bot's words: at most limit characters, not blank
-// when set, and no placeholder but {name}, which only a text that greets an
-// employee (withName) may hold.
+// text reads one of the bot's words; only a text that greets an employee
+// (withName) may hold the one placeholder, {name}.
 func (l *loader) text(name string, withName bool, limit int) string {
 	raw := l.getenv(name)
 	v := l.str(name, "")

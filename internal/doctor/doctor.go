@@ -1,10 +1,6 @@
-// Package doctor checks a rollcall set-up, changing nothing anywhere: the
-// configuration, the Google identity, the sheet (header, rows, what a sync
-// would do), the feedback tab, the store, Kakao's key and the endpoints'
-// protection (CONTRACT.md section 6). It reads the configuration itself and
-// declares what it needs of the adapters, which the wiring passes in a
-// Setup. No line it writes holds a phone number, a name, an email, a key or
-// a cell's content.
+// Package doctor checks a rollcall set-up, changing nothing anywhere
+// (CONTRACT.md section 6), with the adapters the wiring passes in a Setup.
+// No line it writes holds a phone number, a name, an email, a key or a cell.
 package doctor
 
 import (
@@ -50,8 +46,7 @@ type Check struct {
 	Fix    string `json:"fix,omitempty"` // what to do, in one sentence; empty when OK
 }
 
-// Result is the whole diagnosis; its JSON is `rollcall doctor --json`'s and
-// GET /internal/doctor's.
+// Result is the whole diagnosis, as `rollcall doctor --json` and GET /internal/doctor show it.
 type Result struct {
 	Status Status  `json:"status"` // the worst of the checks'
 	Checks []Check `json:"checks"`
@@ -116,8 +111,7 @@ func Run(ctx context.Context, s Setup) Result {
 	return r
 }
 
-// Remedy is what an adapter's error may offer: the fix of a set-up failure,
-// in one sentence.
+// Remedy is what an adapter's error may offer: a set-up failure's fix, in one sentence.
 type Remedy interface {
 	Remedy() string
 }

@@ -80,6 +80,11 @@ func kakaoCheck(ctx context.Context, c config.Config, probe func(context.Context
 	}
 }
 
+// StartChecks are the checks that call nothing out, which serve logs at start-up.
+func StartChecks(ctx context.Context, c config.Config) []Check {
+	return []Check{kakaoCheck(ctx, c, nil), protectionCheck(c)}
+}
+
 func protectionCheck(c config.Config) Check {
 	k, sync := c.Kakao, c.Sync
 	if c.SkillSecretMissing() {
@@ -109,7 +114,8 @@ func protectionCheck(c config.Config) Check {
 			found = append(found, "sync token set, no invokers")
 		}
 	}
-	note(len(sync.Invokers) > 0, "sync invokers "+strings.Join(sync.Invokers, ","), noInvokers, "ROLLCALL_SYNC_INVOKERS (Cloud Scheduler's service account)")
+	// Counted, not listed: serve logs this check, and logs carry no addresses.
+	note(len(sync.Invokers) > 0, fmt.Sprintf("%d sync invoker(s)", len(sync.Invokers)), noInvokers, "ROLLCALL_SYNC_INVOKERS (Cloud Scheduler's service account)")
 	if len(sync.Invokers) > 0 {
 		note(sync.Audience != "", "audience "+sync.Audience, "no sync audience (the request's own URL is taken)", "ROLLCALL_SYNC_AUDIENCE")
 	}

@@ -11,9 +11,7 @@ import (
 // Setup is what the checks are given: the configuration as it stands and
 // the adapters, opened but not yet used. A nil adapter skips what needs it.
 type Setup struct {
-	// ConfigProblems lists why the configuration did not load; the other
-	// fields are then unset.
-	ConfigProblems []string
+	ConfigProblems []string // why the configuration did not load; then nothing else is set
 	Config         config.Config
 
 	// Account names the Google account the Sheets and Firestore calls run
@@ -21,26 +19,19 @@ type Setup struct {
 	Account func(ctx context.Context) (string, error)
 
 	Source    rostersync.Source
-	SourceErr error // why Source could not be opened
-	// Sheet reads a Google Sheet's title and tabs; nil for a file.
-	Sheet func(ctx context.Context) (Sheet, error)
+	SourceErr error                                    // why Source could not be opened
+	Sheet     func(ctx context.Context) (Sheet, error) // a Google Sheet's title and tabs; nil: a file
 
-	// CheckFeedback finds out, without writing, whether ROLLCALL_FEEDBACK_TAB
-	// may be written; nil when it is unset.
+	// CheckFeedback finds out, without writing, whether the feedback tab may be written; nil: unset.
 	CheckFeedback func(ctx context.Context) error
 
-	Store    Store
-	StoreErr error // why Store could not be opened
-	// StoreBusy says why the store cannot be read now though nothing is
-	// wrong with it (a bolt file that `rollcall serve` holds).
-	StoreBusy string
+	Store     Store
+	StoreErr  error  // why Store could not be opened
+	StoreBusy string // why a sound store cannot be read now (a bolt file `rollcall serve` holds)
 
-	// KakaoProbe asks Kakao whether it accepts the key from this machine,
-	// reading no profile; nil skips the question.
+	// KakaoProbe asks Kakao whether it accepts the key, reading no profile; nil skips it.
 	KakaoProbe func(ctx context.Context) error
-
-	// Now is the clock (time.Now when nil): leave dates and ages.
-	Now func() time.Time
+	Now        func() time.Time // time.Now when nil
 }
 
 // Sheet is what a spreadsheet shows of itself without a cell being read.

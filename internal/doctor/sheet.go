@@ -10,9 +10,8 @@ import (
 	"github.com/rollcall/rollcall/internal/rostersync"
 )
 
-// sheetChecks reads the sheet once and checks the source, its header and
-// its rows, planning against the store as a dry run would, without the
-// lease or the run record a dry run writes.
+// sheetChecks reads the sheet once for the source, header and rows checks,
+// planning as a dry run would but without its lease and run record.
 func sheetChecks(ctx context.Context, s Setup) []Check {
 	ctx, cancel := context.WithTimeout(ctx, sourceTimeout)
 	defer cancel()
@@ -53,8 +52,7 @@ func quoteAll(ss []string) string {
 	return strings.Join(q, ", ")
 }
 
-// headerCheck shows where the header is and which column each field is
-// read from.
+// headerCheck shows the header's row and the column each field is read from.
 func headerCheck(rows [][]string, parsed roster.Roster) Check {
 	h, err := roster.ReadHeader(rows)
 	if err != nil {
@@ -123,8 +121,7 @@ func rowsCheck(ctx context.Context, s Setup, parsed roster.Roster, err error) Ch
 	return c
 }
 
-// hashesOf reads the store's content hashes, if it can; a store file
-// not made yet holds no one.
+// hashesOf reads the store's content hashes, if it can; a bolt file not made yet holds no one.
 func hashesOf(ctx context.Context, s Setup) (map[string]string, bool) {
 	if s.storeNotMade() {
 		return map[string]string{}, true

@@ -85,8 +85,7 @@ func storeCheck(ctx context.Context, s Setup) Check {
 	return c
 }
 
-// storeNotMade says the store is a bolt file not made yet, which holds no
-// one; a missing credentials file is no such thing.
+// storeNotMade says the store is a bolt file not made yet (not a missing credentials file).
 func (s Setup) storeNotMade() bool {
 	return s.Config.Store.Kind == config.StoreBolt && errors.Is(s.StoreErr, fs.ErrNotExist)
 }

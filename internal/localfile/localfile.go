@@ -1,7 +1,5 @@
-// Package localfile guards what the file sources read from disk: a regular
-// file of an employee list's size, so that a wrong path (a pipe, a device, a
-// disk image) fails fast instead of blocking or filling memory. Its errors
-// leave the path out for the source to name once.
+// Package localfile reads only a regular file of an employee list's size, so
+// that a wrong path (a pipe, a device) fails fast instead of blocking.
 package localfile
 
 import (
@@ -16,20 +14,14 @@ import (
 // MaxSize is the largest file a source reads.
 const MaxSize = 32 << 20
 
-// Errors Read returns besides the operating system's
-// (fs.ErrNotExist, fs.ErrPermission); compare with errors.Is.
+// Errors Read returns besides the operating system's; compare with errors.Is.
 var (
-	// ErrTooLarge: the file is over the size limit.
 	ErrTooLarge = errors.New("file too large for an employee list")
-	// ErrNotAFile: a directory, a pipe, a socket or a device; the error says which.
-	ErrNotAFile = errors.New("not a regular file")
+	ErrNotAFile = errors.New("not a regular file") // a directory, a pipe, a device: the error says which
 )
 
-// Read reads the whole file at path, refusing anything that is not a
-// regular file or is larger than limit bytes. It looks before it opens (a
-// pipe would block until a writer comes, a socket cannot be opened);
-// O_NONBLOCK covers a pipe put in the file's place meanwhile, and the limit
-// a file that grows.
+// Read reads the whole regular file at path, at most limit bytes. It stats first,
+// as opening a pipe blocks; O_NONBLOCK covers a pipe swapped in since.
 func Read(path string, limit int64) ([]byte, error) {
 	info, err := os.Stat(path)
 	if err != nil {

@@ -1,8 +1,5 @@
-// Package logging builds rollcall's slog loggers — JSON in Cloud Logging's
-// shape for production, text for people — and carries them in a context.
-//
-// Nothing here filters PII: callers must never log phone numbers, OTP URLs,
-// names, emails or keys. Log row numbers, counts and outcomes instead.
+// Package logging builds rollcall's slog loggers (Cloud Logging's JSON, or
+// text) and carries them in a context. Nothing here filters PII: never log it.
 package logging
 
 import (
@@ -20,8 +17,7 @@ const (
 	FormatText Format = "text"
 )
 
-// New returns a logger writing to w in the given format at the given level.
-// The JSON format uses Cloud Logging's field names: "severity" and "message".
+// New returns a logger writing to w; JSON has Cloud Logging's "severity" and "message".
 func New(w io.Writer, format Format, level slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
 	if format == FormatText {
@@ -31,8 +27,7 @@ func New(w io.Writer, format Format, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-// cloudLoggingAttr renames slog's built-in keys to the ones Cloud Logging
-// reads from a structured log line, and its levels to Cloud Logging severities.
+// cloudLoggingAttr renames slog's keys and levels to Cloud Logging's.
 func cloudLoggingAttr(groups []string, a slog.Attr) slog.Attr {
 	if len(groups) > 0 {
 		return a
@@ -67,8 +62,7 @@ func WithLogger(ctx context.Context, l *slog.Logger) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
 }
 
-// FromContext returns the logger carried by ctx, or one that discards
-// everything, so code never has to check for nil.
+// FromContext returns the logger ctx carries, or one that discards everything: never nil.
 func FromContext(ctx context.Context) *slog.Logger {
 	if l, ok := ctx.Value(ctxKey{}).(*slog.Logger); ok {
 		return l

@@ -15,21 +15,18 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 )
 
-// keyFetchTimeout bounds fetching Google's public keys (cached between
-// requests as Google's Cache-Control allows).
+// keyFetchTimeout bounds fetching Google's public keys, which the library caches.
 const keyFetchTimeout = 10 * time.Second
 
-// refusal says why a request is not authenticated: public is what the caller
-// reads, reason a fixed code for the log, cause the validator's error if any.
-// None of them holds the presented credentials.
+// refusal is why a request is refused: public for the caller, reason for the
+// log, cause the validator's error. None holds the credentials.
 type refusal struct {
 	public string
 	reason string
 	cause  error
 }
 
-// The refusals callers can read. They never say which check an ID token
-// failed: the log does.
+// The refusals callers read never say which check an ID token failed: the log does.
 const (
 	publicNotConfigured = "sync triggering is not configured on this service (ROLLCALL_SYNC_TOKEN or ROLLCALL_SYNC_INVOKERS)"
 	publicMissing       = "missing credentials: send Authorization: Bearer <token>"
@@ -37,9 +34,8 @@ const (
 	reasonMissing       = "missing_bearer"
 )
 
-// authorize is every endpoint's first handler: it lets an authenticated
-// request through, with how the caller authenticated at viaKey, as logged,
-// and answers any other 401 with a JSON error.
+// authorize is every endpoint's first handler: it records at viaKey how the
+// caller authenticated, or answers 401.
 func (h *Handler) authorize(c *gin.Context) {
 	ctx := c.Request.Context()
 	via, ref := h.authenticate(ctx, c.Request)
@@ -51,9 +47,7 @@ func (h *Handler) authorize(c *gin.Context) {
 	if ref.cause != nil {
 		attrs = append(attrs, "error", ref.cause.Error())
 	}
-	// A request without credentials is a scanner or a typo; bad
-	// credentials, or a service that cannot be triggered at all, are worth
-	// an operator's look.
+	// No credentials is a scanner or a typo; anything else is worth a look.
 	level := slog.LevelWarn
 	if ref.reason == reasonMissing {
 		level = slog.LevelInfo
@@ -65,10 +59,8 @@ func (h *Handler) authorize(c *gin.Context) {
 
 const viaKey = "operator.via"
 
-// authenticate is the one check every endpoint makes. The request must carry
-// "Authorization: Bearer <credential>" where the credential is either the
-// configured static token (compared in constant time) or, when invokers are
-// configured, a Google-signed OIDC ID token (checkIDToken).
+// authenticate accepts a bearer credential that is the static token or, when
+// invokers are configured, a Google-signed ID token.
 func (h *Handler) authenticate(ctx context.Context, r *http.Request) (string, *refusal) {
 	if !h.token.IsSet() && h.validator == nil {
 		return "", &refusal{public: publicNotConfigured, reason: "not_configured"}
@@ -90,8 +82,7 @@ func (h *Handler) authenticate(ctx context.Context, r *http.Request) (string, *r
 	return "id_token", nil
 }
 
-// bearer returns the credential of the request's only Authorization header
-// if it uses the Bearer scheme (case-insensitive, as RFC 9110 says).
+// bearer returns the credential of the only Authorization header if its scheme is Bearer, any case.
 func bearer(header http.Header) (string, bool) {
 	values := header.Values("Authorization")
 	if len(values) != 1 {
@@ -105,10 +96,8 @@ func bearer(header http.Header) (string, bool) {
 	return cred, true
 }
 
-// checkIDToken accepts an RS256 ID token, checked against Google's public
-// keys, unexpired, issued by accounts.google.com (the idtoken package does
-// not check the issuer), carrying the audience of audienceOf, whose "email"
-// is one of the invokers with "email_verified" true.
+// checkIDToken accepts a valid RS256 ID token from a verified invoker; the
+// idtoken package does not check the issuer, so this does.
 func (h *Handler) checkIDToken(ctx context.Context, r *http.Request, token string) *refusal {
 	// Google signs service accounts' ID tokens with RS256; the library's
 	// ES256 path (for IAP) is not ours to accept.
@@ -128,8 +117,7 @@ func (h *Handler) checkIDToken(ctx context.Context, r *http.Request, token strin
 	log := logging.FromContext(ctx)
 	email, _ := payload.Claims["email"].(string)
 	if !slices.ContainsFunc(h.cfg.Invokers, func(inv string) bool { return strings.EqualFold(inv, email) }) {
-		// A service account's address is not PII, but it stays out of the
-		// default log level anyway.
+		// Not PII (a service account), but kept below the default level.
 		log.DebugContext(ctx, "ID token from an invoker that is not allowed", "invoker", email)
 		return &refusal{public: publicInvalid, reason: "invoker_not_allowed"}
 	}
@@ -153,12 +141,9 @@ func algorithm(token string) string {
 	return h.Alg
 }
 
-// audienceOf returns the audience an ID token must carry: the configured
-// one, or else the URL of SyncPath on the host the request was sent to, as
-// Cloud Scheduler defaults it: <scheme>://<Host header, port included><SyncPath>,
-// where scheme is the first X-Forwarded-Proto when it is http or https
-// (Cloud Run terminates TLS and sets it), else https on a TLS connection,
-// else http. Every endpoint expects it, so one token serves them all.
+// audienceOf is the configured audience, or SyncPath's URL on this host as
+// Cloud Scheduler defaults it (Cloud Run terminates TLS and sets
+// X-Forwarded-Proto); every endpoint expects it, so one token serves all.
 func (h *Handler) audienceOf(r *http.Request) string {
 	if h.cfg.Audience != "" {
 		return h.cfg.Audience

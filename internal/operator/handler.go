@@ -1,8 +1,6 @@
-// Package operator owns the endpoints an operator and their tools call:
-// POST /internal/sync (Cloud Scheduler's OIDC ID token or a static bearer
-// token), GET /internal/status and /internal/doctor for the same callers,
-// and GET /metrics for them or a Prometheus sidecar on loopback. A request
-// without valid credentials is answered 401 (authenticate).
+// Package operator owns the endpoints an operator's tools call: POST
+// /internal/sync, GET /internal/status, /internal/doctor and /metrics, behind
+// a static bearer token or Cloud Scheduler's ID token (metrics also to loopback).
 package operator
 
 import (
@@ -23,8 +21,7 @@ import (
 	"github.com/rollcall/rollcall/internal/secret"
 )
 
-// Paths of the endpoints. SyncPath's URL is also every endpoint's default
-// ID-token audience.
+// Paths of the endpoints; SyncPath's URL is every endpoint's default ID-token audience.
 const (
 	SyncPath    = "/internal/sync"
 	StatusPath  = "/internal/status"
@@ -32,10 +29,8 @@ const (
 	MetricsPath = "/metrics"
 )
 
-// DefaultRunTimeout bounds a sync started over HTTP: room for a Sheets read
-// that waits out a per-minute quota, within Cloud Scheduler's default
-// attempt deadline (3 min). The renewed lease keeps the sync alone however
-// long it takes.
+// DefaultRunTimeout bounds a sync started over HTTP: room for a Sheets quota
+// wait, within Cloud Scheduler's default attempt deadline (3 min).
 const DefaultRunTimeout = 3 * time.Minute
 
 // Syncer runs one sync; *rostersync.Engine satisfies it.
@@ -52,23 +47,16 @@ type Status interface {
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
-// Config says who may call the endpoints (ROLLCALL_SYNC_TOKEN,
-// ROLLCALL_SYNC_INVOKERS, ROLLCALL_SYNC_AUDIENCE) and what they serve.
+// Config says who may call the endpoints (ROLLCALL_SYNC_*) and what they serve.
 type Config struct {
-	Token string // a static bearer token, when set
-	// Invokers are the service-account emails whose Google-signed ID
-	// tokens are accepted; none means ID tokens are not accepted.
-	Invokers []string
-	Audience string       // the ID tokens' exact audience; "" is audienceOf's default
-	Metrics  http.Handler // served at MetricsPath when set
-	// Doctor, served at DoctorPath when set, runs the checks with the
-	// service's own source, store and identity.
+	Token      string        // a static bearer token, when set
+	Invokers   []string      // service accounts whose ID tokens are accepted
+	Audience   string        // the ID tokens' exact audience; "" is audienceOf's default
+	Metrics    http.Handler  // served at MetricsPath when set
+	RunTimeout time.Duration // DefaultRunTimeout when not positive
+	// Doctor, served at DoctorPath when set, runs the service's own checks.
 	Doctor func(ctx context.Context) doctor.Result
-	// RunTimeout bounds a sync started over HTTP (DefaultRunTimeout when
-	// not positive).
-	RunTimeout time.Duration
-	// ValidatorClient, when set, fetches Google's public keys, so that
-	// tests can answer with their own.
+	// ValidatorClient, when set, fetches Google's public keys: tests serve their own.
 	ValidatorClient *http.Client
 }
 
@@ -81,8 +69,7 @@ type Handler struct {
 	status    Status
 }
 
-// New returns the endpoints, running syncs with syncer and reading the
-// history from status.
+// New returns the endpoints, running syncs with syncer and reading the history from status.
 func New(cfg Config, syncer Syncer, status Status) (*Handler, error) {
 	if syncer == nil || status == nil {
 		return nil, errors.New("operator: a syncer and a status are required")
@@ -96,8 +83,7 @@ func New(cfg Config, syncer Syncer, status Status) (*Handler, error) {
 		if cfg.ValidatorClient != nil {
 			vopts = append(vopts, option.WithHTTPClient(cfg.ValidatorClient))
 		}
-		// The context only builds the HTTP client; every key fetch uses
-		// the request's context.
+		// This context only builds the client; each key fetch has the request's.
 		v, err := idtoken.NewValidator(context.Background(), vopts...)
 		if err != nil {
 			return nil, fmt.Errorf("operator: build the ID token validator: %w", err)
@@ -107,8 +93,7 @@ func New(cfg Config, syncer Syncer, status Status) (*Handler, error) {
 	return h, nil
 }
 
-// Register mounts POST SyncPath, GET StatusPath and, when configured, GET
-// MetricsPath and GET DoctorPath.
+// Register mounts the endpoints, MetricsPath and DoctorPath when configured.
 func (h *Handler) Register(r gin.IRoutes) {
 	r.POST(SyncPath, h.authorize, h.sync)
 	r.GET(StatusPath, h.authorize, h.showStatus)
@@ -120,15 +105,13 @@ func (h *Handler) Register(r gin.IRoutes) {
 	}
 }
 
-// showDoctor answers 200 whatever the checks found: the answer is the
-// diagnosis.
+// showDoctor answers 200 whatever the checks found: the answer is the diagnosis.
 func (h *Handler) showDoctor(c *gin.Context) {
 	c.JSON(http.StatusOK, h.cfg.Doctor(c.Request.Context()))
 }
 
-// showMetrics serves the metrics to a scraper on loopback (a Prometheus
-// sidecar in the same instance) or to a caller with the sync credentials:
-// the headcount is not for the public.
+// showMetrics serves a Prometheus sidecar on loopback or a caller with the
+// sync credentials: the headcount is not for the public.
 func (h *Handler) showMetrics(c *gin.Context) {
 	if !fromLoopback(c.Request) {
 		h.authorize(c)

@@ -20,8 +20,7 @@ const StatusRuns = 20
 
 const statusTimeout = 10 * time.Second
 
-// statusAnswer is the body of GET /internal/status. The reports name
-// problem rows by number and reason only, never by content.
+// statusAnswer is the body of GET /internal/status; it names problem rows by number, never content.
 type statusAnswer struct {
 	DirectorySize int `json:"directory_size"`
 	// LastSync is RFC 3339 in UTC, or null if never synced.
@@ -30,8 +29,7 @@ type statusAnswer struct {
 }
 
 // showStatus answers the directory size, the last sync and the last
-// StatusRuns runs, newest first; 503 with a JSON error if the store fails
-// or does not answer within statusTimeout.
+// StatusRuns runs, newest first; 503 if the store fails.
 func (h *Handler) showStatus(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), statusTimeout)
 	defer cancel()
@@ -42,8 +40,7 @@ func (h *Handler) showStatus(c *gin.Context) {
 	}
 	logging.FromContext(ctx).ErrorContext(ctx, "could not read the sync status", "error", err.Error())
 	body := gin.H{"error": "could not read the sync status from the directory store", "reason": ReasonStoreUnavailable}
-	// A set-up failure the store named (no database, Datastore mode, no
-	// permission) says its fix; its text quotes no server message.
+	// A set-up failure the store named says its fix, quoting no server message.
 	var r doctor.Remedy
 	if errors.As(err, &r) {
 		body["error"], body["fix"] = err.Error(), r.Remedy()
@@ -64,8 +61,7 @@ func (h *Handler) readStatus(ctx context.Context) (statusAnswer, error) {
 	if err != nil {
 		return statusAnswer{}, fmt.Errorf("read the sync history: %w", err)
 	}
-	// Stores keep runs newest first; sorting (stably) makes it so whatever
-	// a store does, and the cut keeps the answer at StatusRuns.
+	// Whatever order and count a store keeps, the answer is newest first, at most StatusRuns.
 	slices.SortStableFunc(runs, func(a, b rostersync.Report) int { return b.StartedAt.Compare(a.StartedAt) })
 	runs = runs[:min(len(runs), StatusRuns)]
 	for i := range runs {

@@ -27,22 +27,14 @@ const (
 	ReasonFailed           = "failed"            // 500: anything else
 )
 
-// syncAnswer is the body of POST /internal/sync: the report's fields at the
-// top level, as rostersync.Report marshals them, and a reason when the sync
-// did not run to the end.
+// syncAnswer is the body of POST /internal/sync: the report, and why it did not run to the end.
 type syncAnswer struct {
 	rostersync.Report
 	Reason string `json:"reason,omitempty"`
 }
 
-// sync runs one sync and answers its report, with the status outcome gives
-// (400 for a bad query string; nothing ran).
-//
-// The run is detached from the request's cancellation: Cloud Scheduler
-// closes the connection at its attempt deadline, and a sync cancelled
-// half-way through its writes would leave the directory partly applied
-// until the next run. The run timeout bounds it instead, and the response's
-// write deadline is extended to match.
+// sync runs one sync and answers its report. The run outlives the request:
+// Cloud Scheduler hangs up at its deadline, and a cut sync stays half-applied until the next.
 func (h *Handler) sync(c *gin.Context) {
 	opts, err := parseOptions(c.Request.URL.RawQuery)
 	if err != nil {
@@ -60,8 +52,7 @@ func (h *Handler) sync(c *gin.Context) {
 	report, err := h.syncer.Run(ctx, opts)
 	report.Problems = nonNil(report.Problems)
 	status, reason := outcome(err)
-	// The engine has logged the run's counts; this line says who asked and
-	// what they were told.
+	// The engine has logged the counts; this says who asked and what they were told.
 	level := slog.LevelInfo
 	switch {
 	case status >= http.StatusInternalServerError:
@@ -73,8 +64,7 @@ func (h *Handler) sync(c *gin.Context) {
 	c.JSON(status, syncAnswer{Report: report, Reason: reason})
 }
 
-// outcome maps a run's error to the HTTP status and reason: the one place
-// where sync errors become responses.
+// outcome is the one place where a sync's error becomes an HTTP status and reason.
 func outcome(err error) (int, string) {
 	switch {
 	case err == nil:
@@ -94,9 +84,8 @@ func outcome(err error) (int, string) {
 	}
 }
 
-// parseOptions reads ?dry_run= and ?force= strictly: each at most once, as
-// strconv.ParseBool reads it. Any other parameter is refused, so that a
-// misspelt dry_run never runs a real sync.
+// parseOptions reads ?dry_run= and ?force= strictly, so that a misspelt
+// dry_run never runs a real sync.
 func parseOptions(rawQuery string) (rostersync.Options, error) {
 	var opts rostersync.Options
 	q, err := url.ParseQuery(rawQuery)

@@ -1,7 +1,5 @@
-// Package origin reads allow-lists of web origins (scheme://host[:port])
-// and tells whether a URL's origin is on one. It is pure: config reads
-// ROLLCALL_KAKAO_OTP_ORIGINS with it, and internal/kakao checks an OTP URL
-// against the list before it sends the REST API key anywhere.
+// Package origin reads allow-lists of web origins (scheme://host[:port]),
+// against which kakao checks an OTP URL before sending the REST API key anywhere.
 package origin
 
 import (
@@ -14,17 +12,13 @@ import (
 	"strings"
 )
 
-// List is an allow-list of origins (scheme, host, port). The zero value
-// allows nothing.
+// List is an allow-list of origins; the zero value allows nothing.
 type List struct {
 	list []string // normalised, in configuration order; a few entries
 }
 
-// Parse builds the allow-list from entries written as
-// scheme://host[:port]. Entries must be https, except that http is accepted
-// for loopback hosts (localhost, 127.0.0.1, ::1) so that local demos and tests
-// work. User-info, paths, queries, fragments, escapes and backslashes are
-// configuration errors; every bad entry is reported.
+// Parse builds the allow-list from scheme://host[:port] entries, https but
+// for loopback hosts (local demos); every bad entry is reported.
 func Parse(list []string) (List, error) {
 	var o List
 	var errs []error
@@ -47,13 +41,11 @@ func Parse(list []string) (List, error) {
 	return o, nil
 }
 
-// Strings returns the allowed origins, normalised (lowercase host, default
-// port dropped), in configuration order.
+// Strings returns the allowed origins, normalised, in configuration order.
 func (o List) Strings() []string { return slices.Clone(o.list) }
 
-// Match returns raw, an absolute URL, rebuilt from its parsed parts with
-// its origin normalised, when that origin is on the list; the error says
-// why not, and never quotes raw.
+// Match returns raw rebuilt from its parsed parts, its origin normalised, if
+// the list has that origin; the error says why not, never quoting raw.
 func (o List) Match(raw string) (*url.URL, error) {
 	u, err := parse(raw)
 	if err != nil {
@@ -68,10 +60,8 @@ func (o List) Match(raw string) (*url.URL, error) {
 // maxURL bounds what parse reads; Kakao's OTP URLs are ~75 bytes.
 const maxURL = 2048
 
-// parse reads raw as an absolute URL with a host, its scheme and host
-// normalised. It refuses the characters of the classic parser-confusion
-// tricks: user-info (@), fragments (#), escapes (%), Windows-style
-// separators (\), white space, non-ASCII look-alikes.
+// parse reads raw as an absolute URL, its origin normalised, refusing the
+// characters of parser-confusion tricks (@ # % \, white space, non-ASCII).
 func parse(raw string) (*url.URL, error) {
 	if len(raw) > maxURL {
 		return nil, errors.New("too long")
@@ -107,8 +97,7 @@ func parseOrigin(s string) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
-// normalize returns the lowercase scheme and the host[:port] of u with a
-// lowercase host and without the scheme's default port.
+// normalize returns u's lowercase scheme and host[:port], without the scheme's default port.
 func normalize(u *url.URL) (scheme, host string, err error) {
 	scheme = strings.ToLower(u.Scheme)
 	if scheme != "https" && scheme != "http" {
@@ -134,8 +123,7 @@ func normalize(u *url.URL) (scheme, host string, err error) {
 	return scheme, host + ":" + strconv.Itoa(port), nil
 }
 
-// validHost accepts an IP literal or a DNS name of letters, digits and
-// hyphens in non-empty labels.
+// validHost accepts an IP literal or a DNS name of letters, digits and hyphens.
 func validHost(h string) bool {
 	if _, err := netip.ParseAddr(h); err == nil {
 		return !strings.Contains(h, "%") // no IPv6 zones

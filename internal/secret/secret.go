@@ -1,6 +1,5 @@
-// Package secret checks a shared secret a caller presents (the operator
-// endpoints' static token, Open Builder's skill secret) against the
-// configured one, in constant time, for every endpoint that takes one.
+// Package secret checks a shared secret a caller presents (the sync token,
+// the skill secret) against the configured one, in constant time.
 package secret
 
 import (
@@ -8,10 +7,8 @@ import (
 	"crypto/subtle"
 )
 
-// Shared is a configured secret, kept as its SHA-256 only: comparing
-// digests takes the same time whatever the lengths and contents of the two
-// values, so a caller learns nothing of the secret, its length included,
-// from how long a refusal takes.
+// Shared is a configured secret, kept as its SHA-256: comparing digests
+// leaks nothing of the secret, its length included, through timing.
 type Shared struct {
 	sum [sha256.Size]byte
 	set bool
@@ -25,8 +22,7 @@ func New(s string) Shared {
 // IsSet reports whether a secret is configured.
 func (s Shared) IsSet() bool { return s.set }
 
-// Matches reports whether got is the configured secret. Nothing matches
-// when no secret is configured, and "" never does.
+// Matches reports whether got is the configured secret; "" never is, nor anything when none is set.
 func (s Shared) Matches(got string) bool {
 	if !s.set || got == "" {
 		return false

@@ -39,34 +39,34 @@ var errRefused = errors.New("the credentials were refused")
 // do; a feedback call's 403 asks for Editor.
 func (s *Source) explain(ctx context.Context, what string, err error, rangeA1 string, feedback bool) error {
 	if gerr, ok := errors.AsType[*googleapi.Error](err); ok {
-		if sentinel, fix, detail := s.diagnose(ctx, gerr, rangeA1, feedback); sentinel != nil {
+		if fix, detail, sentinel := s.diagnose(ctx, gerr, rangeA1, feedback); sentinel != nil {
 			return withFix(fmt.Errorf("%s: %w%s (%w)", what, sentinel, cmp.Or(detail, ": "+fix), apiError{gerr}), fix)
 		}
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// diagnose is the table of the refusals a set-up meets: each one's sentinel,
-// fix and detail; a nil sentinel for any other failure.
-func (s *Source) diagnose(ctx context.Context, gerr *googleapi.Error, rangeA1 string, feedback bool) (sentinel error, fix, detail string) {
+// diagnose is the table of the refusals a set-up meets: each one's fix,
+// detail and sentinel; a nil sentinel for any other failure.
+func (s *Source) diagnose(ctx context.Context, gerr *googleapi.Error, rangeA1 string, feedback bool) (fix, detail string, sentinel error) {
 	status, disabled := parseBody(gerr.Body)
 	switch code := gerr.Code; {
 	case code == http.StatusForbidden && disabled:
-		return ErrAPIDisabled, "enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials " +
-			"(gcloud services enable sheets.googleapis.com)", ""
+		return "enable sheets.googleapis.com in the Google Cloud project of rollcall's credentials " +
+			"(gcloud services enable sheets.googleapis.com)", "", ErrAPIDisabled
 	case code == http.StatusForbidden && feedback:
-		return ErrForbidden, "share the spreadsheet with " + cmp.Or(s.Account(ctx), "rollcall's service account") +
-			" as Editor, or unset ROLLCALL_FEEDBACK_TAB", ""
+		return "share the spreadsheet with " + cmp.Or(s.Account(ctx), "rollcall's service account") +
+			" as Editor, or unset ROLLCALL_FEEDBACK_TAB", "", ErrForbidden
 	case code == http.StatusForbidden:
 		account := cmp.Or(s.Account(ctx), "the service account rollcall runs as")
-		return ErrForbidden, "share the spreadsheet with " + account + " as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)",
-			": the sheet is not shared with " + account + ": share it as Viewer"
+		return "share the spreadsheet with " + account + " as Viewer (as Editor when ROLLCALL_FEEDBACK_TAB is set)",
+			": the sheet is not shared with " + account + ": share it as Viewer", ErrForbidden
 	case code == http.StatusNotFound:
-		return ErrNotFound, "put the spreadsheet's URL, as the browser shows it, in ROLLCALL_SOURCE",
-			": check the id in ROLLCALL_SOURCE"
+		return "put the spreadsheet's URL, as the browser shows it, in ROLLCALL_SOURCE",
+			": check the id in ROLLCALL_SOURCE", ErrNotFound
 	case code == http.StatusBadRequest && status == "FAILED_PRECONDITION":
 		fix := "open it in Google Sheets, use File > Save as Google Sheets, and put the new sheet's URL in ROLLCALL_SOURCE"
-		return ErrNotSpreadsheet, fix, " (an uploaded Excel file?): " + fix
+		return fix, " (an uploaded Excel file?): " + fix, ErrNotSpreadsheet
 	case code == http.StatusBadRequest && rangeA1 != "":
 		// "Unable to parse range: NOPE!A5:F15" is most often a tab name
 		// typed wrong: name the tabs that exist.
@@ -78,13 +78,13 @@ func (s *Source) diagnose(ctx context.Context, gerr *googleapi.Error, rangeA1 st
 		if s.rangeA1 != "" {
 			hint += ": check ROLLCALL_SHEET_RANGE"
 		}
-		return ErrBadRange, fix, fmt.Sprintf(" %q%s", rangeA1, hint)
+		return fix, fmt.Sprintf(" %q%s", rangeA1, hint), ErrBadRange
 	case code == http.StatusTooManyRequests:
-		return ErrQuota, "wait a minute and try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console", ""
+		return "wait a minute and try again; if it lasts, ask for a higher Sheets API quota in the Google Cloud console", "", ErrQuota
 	case code == http.StatusUnauthorized:
-		return errRefused, "check Application Default Credentials (on a workstation: gcloud auth application-default login)", ""
+		return "check Application Default Credentials (on a workstation: gcloud auth application-default login)", "", errRefused
 	}
-	return nil, "", ""
+	return "", "", nil
 }
 
 // tabsHint names the tabs, for an error about a range the API could not

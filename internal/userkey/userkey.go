@@ -1,7 +1,5 @@
-// Package userkey is what rollcall keeps and logs in place of a Kakao user
-// id (Open Builder's botUserKey): its SHA-256, never the id. It is the one
-// hash of a user id, for bindings' keys and the logs alike, so that a log
-// line leads to the user's binding.
+// Package userkey is what rollcall keeps and logs in place of a Kakao user id:
+// its SHA-256, one hash for bindings and logs, so a log line leads to a binding.
 package userkey
 
 import (
@@ -12,16 +10,14 @@ import (
 // Sum returns the SHA-256 of the user id id.
 func Sum(id string) [sha256.Size]byte { return sha256.Sum256([]byte(id)) }
 
-// Of returns the key of the user id id: its SHA-256 in lowercase hex (64
-// characters), as the contract's `bindings` collection names a binding.
+// Of returns id's key: its SHA-256 in lowercase hex, as the contract's `bindings` names a binding.
 func Of(id string) string {
 	sum := Sum(id)
 	return hex.EncodeToString(sum[:])
 }
 
-// Short returns the first 8 hex digits of id's key, "" for no id: enough
-// to follow one user through the logs and to their binding, not to recover
-// the id.
+// Short returns the first 8 hex digits of id's key, "" for no id: enough to
+// follow a user through the logs, not to recover the id.
 func Short(id string) string {
 	if id == "" {
 		return ""
