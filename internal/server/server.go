@@ -22,8 +22,8 @@ type Readiness interface {
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
-// Staleness is a Readiness answering from memory when the store is down:
-// /ready stays 200, its body saying why it may be out of date.
+// Staleness is implemented by a Readiness that answers from memory when the
+// store is down: /ready stays 200, Stale saying why it may be out of date.
 type Staleness interface {
 	Stale() string
 }
