@@ -35,5 +35,5 @@ func newSkills(cfg config.Config, opts kakao.ProfileOptions, dir verify.Director
 	if c.ClientRateLimit > 0 {
 		hcfg.Clients = ratelimit.New(rate.Limit(c.ClientRateLimit), 2*c.ClientRateLimit, now)
 	}
-	return openbuilder.NewHandler(hcfg, m.WrapVerifier(verify.New(m.WrapProfiles(profiles), dir, vopts)))
+	return openbuilder.NewHandler(hcfg, m.WrapVerifier(verify.New(profiles, dir, vopts)))
 }

@@ -1,7 +1,5 @@
-// Package csv reads HR's employee list from a .csv file as Excel writes and
-// reads one: UTF-8 with or without a byte order mark, or CP949 (Korean
-// Excel's plain "CSV"); lines ending in LF, CRLF or CR; rows numbered as
-// Excel numbers them, so that a problem reported at row 7 is on HR's row 7.
+// Package csv reads HR's employee list from a .csv file as Excel does: UTF-8
+// or CP949, any line ending, rows numbered as Excel numbers them.
 package csv
 
 import (
@@ -47,9 +45,8 @@ func New(path string) *Source {
 	return &Source{path: path, maxSize: localfile.MaxSize}
 }
 
-// Rows reads the file whole or not at all: rows[i] is its row i+1 as Excel
-// numbers it (a blank line is an empty row, a quoted field over several
-// lines one row); trailing blank lines are dropped.
+// Rows reads the file whole or not at all; rows[i] is its row i+1 as Excel
+// numbers it, trailing blank lines dropped.
 func (s *Source) Rows(ctx context.Context) (rows [][]string, err error) {
 	defer func() {
 		if err != nil {
@@ -82,9 +79,8 @@ func (s *Source) Rows(ctx context.Context) (rows [][]string, err error) {
 	return rows, nil
 }
 
-// decode turns a file's bytes into text: valid UTF-8 as UTF-8 (CP949 text
-// with Hangul practically never is), after its byte order mark if any, and
-// anything else as CP949, whose extensions x/text's EUC-KR decoder reads too.
+// decode reads valid UTF-8 (which CP949 Hangul practically never is) as such,
+// after its byte order mark, and anything else as CP949.
 func decode(data []byte) (text string, cp949 bool, err error) {
 	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
 		return "", false, ErrUTF16
@@ -100,9 +96,8 @@ func decode(data []byte) (text string, cp949 bool, err error) {
 	return string(out), true, nil
 }
 
-// normalizeLineBreaks turns CRLF and a lone CR into "\n", as Excel reads
-// them (encoding/csv would glue two rows at a lone CR), and refuses another
-// line or page separator outside a quoted cell (NEL, U+2028, U+2029, VT, FF).
+// normalizeLineBreaks turns CRLF and a lone CR into "\n" (encoding/csv would
+// glue two rows at a lone CR) and refuses other separators outside quotes.
 func normalizeLineBreaks(text string) (string, error) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")

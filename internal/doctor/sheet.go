@@ -41,7 +41,7 @@ func sheetChecks(ctx context.Context, s Setup) []Check {
 	}
 	source.Detail += fmt.Sprintf("; %d rows read", len(rows))
 	parsed, err := roster.ParseRoster(rows, s.Now())
-	return []Check{source, headerCheck(rows, parsed), rowsCheck(ctx, s, parsed, err)}
+	return []Check{source, headerCheck(rows), rowsCheck(ctx, s, parsed, err)}
 }
 
 func quoteAll(ss []string) string {
@@ -53,7 +53,7 @@ func quoteAll(ss []string) string {
 }
 
 // headerCheck shows the header's row and the column each field is read from.
-func headerCheck(rows [][]string, parsed roster.Roster) Check {
+func headerCheck(rows [][]string) Check {
 	h, err := roster.ReadHeader(rows)
 	if err != nil {
 		return Check{Name: CheckHeader, Status: Fail, Detail: err.Error(), Fix: headerFix(err)}
@@ -67,8 +67,8 @@ func headerCheck(rows [][]string, parsed roster.Roster) Check {
 		two = " (two rows)"
 	}
 	detail := fmt.Sprintf("row %d%s: %s", h.Row, two, strings.Join(cols, ", "))
-	if len(parsed.IgnoredColumns) > 0 {
-		detail += "; ignored: " + quoteAll(parsed.IgnoredColumns)
+	if len(h.Ignored) > 0 {
+		detail += "; ignored: " + quoteAll(h.Ignored)
 	}
 	c := Check{Name: CheckHeader, Status: OK, Detail: detail}
 	if len(h.Columns) == 1 {

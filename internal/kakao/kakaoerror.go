@@ -9,8 +9,7 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// ProfileStatusError is a non-200 answer of the profile API (an expired or
-// reused OTP, a wrong key, a redirect, an outage). It wraps
+// ProfileStatusError is a non-200 answer of the profile API; it wraps
 // verify.ErrRefused, and ErrKakaoKey or ErrKakaoIP when Kakao refused the key.
 type ProfileStatusError struct {
 	Code int
@@ -41,10 +40,8 @@ var (
 			"or remove them all; on Cloud Run give the service a fixed outbound address first (docs/deploy.md)"}
 )
 
-// statusError reads Kakao's error body, {"msg":"...","code":-401}. A key
-// used from an address the Kakao app does not allow is answered 401 with
-// "ip mismatched! callerIp=...". Only the code and that one fact are kept:
-// the message is Kakao's, and may echo what was sent.
+// statusError keeps only the code of Kakao's error body and whether it says
+// "ip mismatched": the message may echo what was sent.
 func statusError(code int, body []byte) *ProfileStatusError {
 	var b struct {
 		Msg  string `json:"msg"`

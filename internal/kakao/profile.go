@@ -17,10 +17,6 @@ import (
 	"github.com/rollcall/rollcall/internal/verify"
 )
 
-// defaultProfileTimeout leaves room for the rest of the answer in the 5 s
-// Kakao gives a skill.
-const defaultProfileTimeout = 2500 * time.Millisecond
-
 // maxProfileBytes caps Kakao's answer; a larger one is not a profile.
 const maxProfileBytes = 16 << 10
 
@@ -30,9 +26,8 @@ func DefaultOrigins() []string {
 	return []string{"https://talk-plugin-capi.kakao.com", "https://talk-plugin.kakao.com"}
 }
 
-// checkOTPURL returns raw, with its origin normalised, when that origin is
-// on origins and its path is /otp/<id>/profile. Anything else yields an
-// error wrapping verify.ErrOriginRefused that never contains the URL.
+// checkOTPURL parses raw when its origin is allowed and its path an OTP's; its
+// errors wrap verify.ErrOriginRefused and never contain the URL.
 func checkOTPURL(origins origin.List, raw string) (*url.URL, error) {
 	u, err := origins.Match(raw)
 	if err != nil {
@@ -44,9 +39,8 @@ func checkOTPURL(origins origin.List, raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// isOTPPath reports whether p is /otp/<id>/profile, where id is 1–64 ASCII
-// letters, digits, '-' or '_': no dots, slashes or escapes that could walk
-// elsewhere on the host.
+// isOTPPath reports whether p is /otp/<id>/profile with an id that cannot walk
+// elsewhere on the host (1–64 letters, digits, '-' or '_').
 func isOTPPath(p string) bool {
 	id, ok := strings.CutPrefix(p, "/otp/")
 	if !ok {
@@ -65,35 +59,30 @@ func isOTPPath(p string) bool {
 	return true
 }
 
-// ProfileOptions tune the ProfileClient. Zero fields take their defaults.
+// ProfileOptions tune the ProfileClient.
 type ProfileOptions struct {
-	// Timeout bounds one look-up from dial to the last body byte, unless
-	// the caller's context ends sooner.
+	// Timeout bounds one look-up from dial to the last body byte
+	// (ROLLCALL_KAKAO_TIMEOUT); 0 leaves it to the caller's context.
 	Timeout time.Duration
 	// Transport replaces the pooled transport built by NewProfileClient,
 	// e.g. with kakaotest.Server's, which trusts the fake's certificate.
 	Transport http.RoundTripper
 }
 
-// ProfileClient reads the phone number of the profile behind an OTP URL,
-// through one keep-alive transport, only from origins on its allow-list,
-// and never follows a redirect (a non-200 answer like any other).
+// ProfileClient reads the phone number behind an OTP URL from allowed origins
+// only, following no redirect.
 type ProfileClient struct {
 	key      string
 	keyQuery string // "rest_api_key=<key>", query-escaped
 	origins  origin.List
-	opts     ProfileOptions // defaults filled in
+	opts     ProfileOptions // a transport filled in
 }
 
 var _ verify.ProfileFetcher = (*ProfileClient)(nil)
 
-// NewProfileClient returns a client that sends key to the origins allowed by
-// origins only. With an empty key the service can start, and every look-up
-// fails with verify.ErrNoAPIKey.
+// NewProfileClient returns a client that sends key to origins only; with an
+// empty key every look-up fails with verify.ErrNoAPIKey.
 func NewProfileClient(key string, origins origin.List, opts ProfileOptions) *ProfileClient {
-	if opts.Timeout <= 0 {
-		opts.Timeout = defaultProfileTimeout
-	}
 	if opts.Transport == nil {
 		opts.Transport = newTransport()
 	}
@@ -101,9 +90,7 @@ func NewProfileClient(key string, origins origin.List, opts ProfileOptions) *Pro
 	return &ProfileClient{key: key, keyQuery: keyQuery, origins: origins, opts: opts}
 }
 
-// newTransport is a keep-alive pool sized for a burst of skill calls to one
-// or two Kakao hosts; each look-up's context bounds its time. It ignores
-// HTTP(S)_PROXY: the key goes to Kakao only.
+// newTransport ignores HTTP(S)_PROXY: the key goes to Kakao only.
 func newTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = nil
@@ -113,11 +100,8 @@ func newTransport() *http.Transport {
 	return t
 }
 
-// Fetch reads the profile behind otpURL (GET <otpURL>?rest_api_key=<key>)
-// and returns its phone number in E.164. A URL outside the allow-list or a
-// missing key fails without a request; a non-200 answer is a
-// *ProfileStatusError; other errors wrap verify's sentinels. No error
-// contains the URL or the key.
+// Fetch returns the E.164 phone number of the profile behind otpURL; a non-200
+// answer is a *ProfileStatusError, and no error contains the URL or the key.
 func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error) {
 	u, err := checkOTPURL(c.origins, otpURL)
 	if err != nil {
@@ -144,7 +128,7 @@ func (c *ProfileClient) Fetch(ctx context.Context, otpURL string) (string, error
 }
 
 func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error) {
-	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > c.opts.Timeout {
+	if deadline, ok := ctx.Deadline(); c.opts.Timeout > 0 && (!ok || time.Until(deadline) > c.opts.Timeout) {
 		// Else the verification's own deadline comes first: no second timer.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
@@ -182,11 +166,9 @@ func (c *ProfileClient) fetch(ctx context.Context, target string) (string, error
 	return phone, err
 }
 
-// Probe asks the first allowed origin for an OTP never issued, reading no
-// profile, to learn whether Kakao refuses the REST API key from this
-// server: a 401 is a *ProfileStatusError (ErrKakaoKey or ErrKakaoIP), any
-// other answer nil, which means "not refused", not "works". Without a key
-// it returns verify.ErrNoAPIKey and makes no request.
+// Probe learns, by asking for an OTP never issued, whether Kakao refuses the
+// key from this server: a 401 is a *ProfileStatusError, any other answer nil
+// ("not refused", not "works").
 func (c *ProfileClient) Probe(ctx context.Context) error {
 	if c.key == "" {
 		return verify.ErrNoAPIKey

@@ -1,9 +1,6 @@
-// Package metrics is rollcall's Prometheus instrumentation, in a registry
-// of each Metrics' own: verifications, requests to Kakao's profile API and
-// sync runs, counted by decorators of the use cases (Wrap*), and HTTP
-// requests (ObserveRequest). No label carries PII or an unbounded value:
-// labels are codes, route patterns, methods and status codes, and anything
-// else is "other".
+// Package metrics is rollcall's Prometheus instrumentation, in a registry of
+// each Metrics' own. No label carries PII or an unbounded value: anything
+// unexpected is "other".
 package metrics
 
 import (
@@ -17,9 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Latency buckets, in seconds. Kakao gives a skill 5 s and rollcall aims
-// to answer within 3 s; a sync of ten thousand rows takes seconds and its
-// run is bounded at 3 minutes.
+// Latency buckets, in seconds: Kakao gives a skill 5 s, a sync run has 3 minutes.
 var (
 	requestBuckets = []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2, 3, 5, 10}
 	syncBuckets    = []float64{.1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 180, 300}
@@ -97,15 +92,13 @@ func New() *Metrics {
 	return m
 }
 
-// Handler serves the metrics in the Prometheus text exposition format, for
-// GET /metrics.
+// Handler serves the metrics in Prometheus's text format, for GET /metrics.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
 }
 
-// ObserveRequest counts one HTTP request served. route must be the route
-// pattern (gin's c.FullPath(), or "(unmatched)"), never the raw path, which
-// may carry anything a client sent.
+// ObserveRequest counts one HTTP request served. routePattern is gin's
+// c.FullPath() or "(unmatched)", never the raw path a client chose.
 func (m *Metrics) ObserveRequest(httpMethod, routePattern string, statusCode int, elapsed time.Duration) {
 	httpMethod, routePattern = method(httpMethod), route(routePattern)
 	status := other

@@ -35,10 +35,9 @@ import (
 
 // The decorators are what they wrap.
 var (
-	_ metrics.SyncRunner    = (*rostersync.Engine)(nil)
-	_ metrics.Verifier      = (*verify.Verifier)(nil)
-	_ openbuilder.Verifier  = (*metrics.ObservedVerifier)(nil)
-	_ verify.ProfileFetcher = (*metrics.ObservedProfiles)(nil)
+	_ metrics.SyncRunner   = (*rostersync.Engine)(nil)
+	_ metrics.Verifier     = (*verify.Verifier)(nil)
+	_ openbuilder.Verifier = (*metrics.ObservedVerifier)(nil)
 )
 
 func TestMain(m *testing.M) {
@@ -122,7 +121,7 @@ func kakaoStack(t *testing.T, fake *kakaotest.Server, m *metrics.Metrics) *gin.E
 		return roster.Employee{}, false, nil
 	})
 	client := kakao.NewProfileClient(fake.APIKey(), origins, kakao.ProfileOptions{Transport: fake.Transport()})
-	h := openbuilder.NewHandler(openbuilder.HandlerConfig{}, m.WrapVerifier(verify.New(m.WrapProfiles(client), dir, verify.Options{})))
+	h := openbuilder.NewHandler(openbuilder.HandlerConfig{}, m.WrapVerifier(verify.New(client, dir, verify.Options{})))
 	e := gin.New()
 	e.ContextWithFallback = true
 	h.Register(e)
@@ -229,10 +228,11 @@ func TestProfileTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := m.WrapProfiles(kakao.NewProfileClient(fake.APIKey(), origins,
-		kakao.ProfileOptions{Transport: fake.Transport(), Timeout: 100 * time.Millisecond}))
-	if _, err := client.Fetch(context.Background(), fake.Issue(hong)); !errors.Is(err, verify.ErrUnavailable) {
-		t.Fatalf("Fetch = %v, want ErrUnavailable", err)
+	client := kakao.NewProfileClient(fake.APIKey(), origins,
+		kakao.ProfileOptions{Transport: fake.Transport(), Timeout: 100 * time.Millisecond})
+	v := m.WrapVerifier(verify.New(client, nil, verify.Options{}))
+	if _, err := v.Verify(context.Background(), verify.Request{OTPURL: fake.Issue(hong)}); !errors.Is(err, verify.ErrUnavailable) {
+		t.Fatalf("Verify = %v, want ErrUnavailable", err)
 	}
 	fams, _ := scrape(t, m)
 	want := map[series]float64{
@@ -402,8 +402,8 @@ func TestUnexpectedCodes(t *testing.T) {
 	t.Parallel()
 	m := metrics.New()
 	for _, o := range []verify.Outcome{
-		{Kind: verify.Employee, Reason: verify.ReasonEmployee},
-		{Kind: verify.Kind(7), Reason: "user 010-2345-6789"},
+		{Reason: verify.ReasonEmployee},
+		{Reason: "user 010-2345-6789"},
 		{Reason: verify.ReasonUserLimited},
 	} {
 		v := m.WrapVerifier(verifierFunc(func(context.Context, verify.Request) (verify.Outcome, error) { return o, nil }))
@@ -411,17 +411,18 @@ func TestUnexpectedCodes(t *testing.T) {
 			t.Errorf("the decorator changed the outcome: %+v, want %+v", got, o)
 		}
 	}
-	p := m.WrapProfiles(fetcherFunc(func(context.Context, string) (string, error) {
+	v := m.WrapVerifier(verify.New(fetcherFunc(func(context.Context, string) (string, error) {
 		return "", &statusError{999}
-	}))
-	if _, err := p.Fetch(t.Context(), "x"); err == nil {
+	}), nil, verify.Options{}))
+	if _, err := v.Verify(t.Context(), verify.Request{OTPURL: "x"}); err == nil {
 		t.Fatal("the decorator swallowed the error")
 	}
 	fams, text := scrape(t, m)
 	want := map[series]float64{
-		{"rollcall_kakao_verifications_total", "outcome=employee,reason=employee"}: 1,
-		{"rollcall_kakao_verifications_total", "outcome=undecided,reason=other"}:   1,
-		{"rollcall_kakao_profile_errors_total", "kind=kakao_status,status=other"}:  1,
+		{"rollcall_kakao_verifications_total", "outcome=employee,reason=employee"}:      1,
+		{"rollcall_kakao_verifications_total", "outcome=undecided,reason=other"}:        1,
+		{"rollcall_kakao_verifications_total", "outcome=undecided,reason=kakao_status"}: 1,
+		{"rollcall_kakao_profile_errors_total", "kind=kakao_status,status=other"}:       1,
 	}
 	got := values(fams, "rollcall_kakao_verifications_total", "rollcall_kakao_profile_errors_total")
 	if diff := cmp.Diff(want, got); diff != "" {

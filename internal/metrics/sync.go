@@ -39,10 +39,8 @@ func (m *Metrics) WrapSync(next SyncRunner) *ObservedSync {
 	return &ObservedSync{next: next, metrics: m}
 }
 
-// Run runs one sync through the wrapped runner and counts it: its result,
-// its duration (unless it never started because another sync was running)
-// and, for an applied run that succeeded, the employees added, updated and
-// deleted, the directory's size and the time it finished.
+// Run runs one sync and counts it; the changes and the directory's size only
+// for an applied run that succeeded.
 func (s *ObservedSync) Run(ctx context.Context, opts rostersync.Options) (rostersync.Report, error) {
 	r, err := s.next.Run(ctx, opts)
 	m, result := s.metrics, SyncResult(err)

@@ -14,7 +14,7 @@ type Verifier interface {
 }
 
 // ObservedVerifier is a Verifier that counts every verification of the one
-// it wraps, by outcome and reason, and times it.
+// it wraps, by outcome and reason, and times it and its request to Kakao.
 type ObservedVerifier struct {
 	next    Verifier
 	metrics *Metrics
@@ -30,40 +30,23 @@ func (m *Metrics) WrapVerifier(next Verifier) *ObservedVerifier {
 func (v *ObservedVerifier) Verify(ctx context.Context, r verify.Request) (verify.Outcome, error) {
 	start := time.Now()
 	o, err := v.next.Verify(ctx, r)
-	if o.Reason != verify.ReasonUserLimited {
-		v.metrics.verifications.WithLabelValues(o.Kind.String(), only(o.Reason, "")).Inc()
-		v.metrics.verificationSeconds.WithLabelValues(o.Kind.String()).Observe(time.Since(start).Seconds())
+	if o.Reason == verify.ReasonUserLimited {
+		return o, err
+	}
+	kind := o.Kind().String()
+	v.metrics.verifications.WithLabelValues(kind, only(o.Reason, "")).Inc()
+	v.metrics.verificationSeconds.WithLabelValues(kind).Observe(time.Since(start).Seconds())
+	// Kakao's answer, when a request was made: the reasons decided after a
+	// profile, then the profile failures that sent one (no refused origin or key).
+	switch o.Reason {
+	case verify.ReasonEmployee, verify.ReasonNotInDirectory, verify.ReasonDirectoryError, verify.ReasonBindFailed:
+		v.metrics.profileSeconds.WithLabelValues("ok").Observe(o.KakaoTime.Seconds())
+	case verify.ReasonNoPhone, verify.ReasonBadProfile, verify.ReasonKakaoStatus, verify.ReasonKakaoTimeout,
+		verify.ReasonKakaoUnreachable, verify.ReasonCanceled, verify.ReasonUnexpectedFailure:
+		v.metrics.profileErrors.WithLabelValues(o.Reason, answerClass(o.Reason, err)).Inc()
+		v.metrics.profileSeconds.WithLabelValues(o.Reason).Observe(o.KakaoTime.Seconds())
 	}
 	return o, err
-}
-
-// ObservedProfiles is a verify.ProfileFetcher that counts and times every
-// request the one it wraps sends to Kakao.
-type ObservedProfiles struct {
-	next    verify.ProfileFetcher
-	metrics *Metrics
-}
-
-// WrapProfiles returns next, its requests to Kakao counted. Look-ups
-// refused before any request (an OTP URL not allowed, no key) are not.
-func (m *Metrics) WrapProfiles(next verify.ProfileFetcher) *ObservedProfiles {
-	return &ObservedProfiles{next: next, metrics: m}
-}
-
-// Fetch reads a profile through the wrapped fetcher and counts the request.
-func (p *ObservedProfiles) Fetch(ctx context.Context, otpURL string) (string, error) {
-	start := time.Now()
-	phone, err := p.next.Fetch(ctx, otpURL)
-	result := "ok"
-	if err != nil {
-		result = verify.ReasonOf(ctx, err) // one of verify's codes
-		if result == verify.ReasonOriginRefused || result == verify.ReasonNoAPIKey {
-			return phone, err
-		}
-		p.metrics.profileErrors.WithLabelValues(result, answerClass(result, err)).Inc()
-	}
-	p.metrics.profileSeconds.WithLabelValues(result).Observe(time.Since(start).Seconds())
-	return phone, err
 }
 
 // answerClass is the class of Kakao's HTTP status behind a failed look-up

@@ -43,10 +43,8 @@ type HandlerConfig struct {
 	SkillSecret string
 	// BotID, when set, must equal the request's bot.id.
 	BotID string
-	// Clients, when set, limits per client address the requests that the
-	// secret does not authenticate: Kakao calls every bot from a few
-	// addresses, so authenticated calls are never limited by address.
-	// *ratelimit.Limiter is one.
+	// Clients, when set, limits per address the calls the secret does not
+	// authenticate (Kakao calls every bot from a few addresses).
 	Clients interface {
 		Allow(key string) (ok bool, retryAfter time.Duration)
 	}
@@ -89,11 +87,9 @@ func (h *Handler) Register(r gin.IRoutes) {
 	}
 }
 
-// route mounts POST path, served by serve once the request has passed the
-// checks every skill endpoint shares, each refusal a JSON error: 429 for a
-// client over its limit (unauthenticated calls only), 401 for a missing or
-// wrong secret (before the body is read), 413 for a body over maxBodyBytes,
-// 400 for a body that does not decode into P, 403 for another bot.
+// route mounts POST path behind the checks every skill shares, in order: the
+// client limit (429, unauthenticated calls only), the secret (401), the body
+// cap (413), decoding (400), the bot (403).
 func route[P interface{ BotID() string }](r gin.IRoutes, h *Handler, path string, serve func(c *gin.Context, p P)) {
 	r.POST(path, func(c *gin.Context) {
 		body, ok := h.admit(c)
@@ -153,8 +149,7 @@ func (h *Handler) admit(c *gin.Context) ([]byte, bool) {
 	return buf.Bytes(), true
 }
 
-// retryAfter formats wait as a Retry-After value: whole seconds, rounded
-// up, at least 1.
+// retryAfter is wait as a Retry-After value: whole seconds, rounded up, at least 1.
 func retryAfter(wait time.Duration) string {
 	return strconv.FormatInt(int64(max(math.Ceil(wait.Seconds()), 1)), 10)
 }

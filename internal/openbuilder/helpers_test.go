@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rollcall/rollcall/internal/logging/logtest"
 	"github.com/rollcall/rollcall/internal/origin"
@@ -120,6 +121,9 @@ func newStack(t testing.TB, fake *kakaotest.Server, o stackOptions) *stack {
 	}
 	if o.profile.Transport == nil {
 		o.profile.Transport = fake.Transport()
+	}
+	if o.profile.Timeout == 0 {
+		o.profile.Timeout = 2500 * time.Millisecond // ROLLCALL_KAKAO_TIMEOUT's default
 	}
 	client := kakao.NewProfileClient(o.key, origins, o.profile)
 	o.handler.Gates, o.handler.AuthBlockID = o.gates, o.authBlockID

@@ -14,9 +14,8 @@ type validationResponse struct {
 	Message string        `json:"message,omitempty"`
 }
 
-// employeeView is a SUCCESS's data, written as a map of the employee's
-// fields would be (keys sorted, none omitted) but without a map:
-// BenchmarkValidate 196 → 189 allocations, 21.3 → 20.8 kB.
+// employeeView is a SUCCESS's data written as a sorted map would be, without
+// the map: BenchmarkValidate 196 → 189 allocations, 21.3 → 20.8 kB.
 type employeeView struct {
 	Department string `json:"department"`
 	Name       string `json:"name"`
@@ -26,16 +25,12 @@ type employeeView struct {
 // maxSimpleText is the longest simpleText Kakao accepts, in characters.
 const maxSimpleText = 1000
 
-// employeeContext names the output context a verified answer carries, so
-// that blocks can take it as an input context and branch on the employee's
-// department and position.
+// employeeContext is the output context a verified answer carries, for blocks
+// to branch on department and position.
 const employeeContext = "employee"
 
-// skillResponse is a SkillResponse v2.0 as rollcall sends it: one
-// simpleText output (at most maxSimpleText characters) and quick replies to
-// blocks. Context sets the employee output context (verified), deletes it
-// (a LifeSpan of 0: the gate's and unbind's other answers) or is nil. The
-// bot reads Data as webhook.<key>.
+// skillResponse is a SkillResponse v2.0 as rollcall sends it: Context sets the
+// employee context, deletes it (LifeSpan 0) or is nil; Data is webhook.<key>.
 type skillResponse struct {
 	Version  string            `json:"version"`
 	Template skillTemplate     `json:"template"`
@@ -72,43 +67,38 @@ type contextValue struct {
 	Params   map[string]string `json:"params"`
 }
 
-// validationAnswer is the one place that turns a verification outcome into
-// the validation skill's answer. SUCCESS accepts the OTP URL and hands the
-// employee's data to the bot; a request without an OTP URL is a FAIL, so
-// that Kakao asks for the profile again; a failure to decide is an ERROR.
+// validationAnswer is the one place that turns an outcome into the validation
+// answer; no OTP URL is a FAIL, so that Kakao asks for the profile again.
 func validationAnswer(t Texts, otpURL string, o verify.Outcome) validationResponse {
-	switch {
-	case o.Kind == verify.Employee:
+	switch o.Reason {
+	case verify.ReasonEmployee:
 		return validationResponse{Status: "SUCCESS", Value: otpURL, Data: &employeeView{
 			Department: o.Employee.Department, Name: o.Employee.Name, Position: o.Employee.Position,
 		}}
-	case o.Kind == verify.NotEmployee:
+	case verify.ReasonNotInDirectory:
 		return validationResponse{Status: "FAIL", Message: t.NotEmployee}
-	case o.Reason == verify.ReasonNoOTP:
+	case verify.ReasonNoOTP:
 		return validationResponse{Status: "FAIL", Message: t.NoProfile}
 	}
 	return validationResponse{Status: "ERROR", Message: t.Undecided}
 }
 
-// skillAnswer is the one place that turns a verification outcome into the
-// block skill's answer.
+// skillAnswer is the one place that turns an outcome into the skill's answer.
 func skillAnswer(t Texts, o verify.Outcome) skillResponse {
-	switch {
-	case o.Kind == verify.Employee:
+	switch o.Reason {
+	case verify.ReasonEmployee:
 		r := verifiedAnswer(greet(o.Employee.Name, t.Verified, textVerifiedNoName), o.Employee)
 		r.Data["outcome"] = verify.Employee.String()
 		return r
-	case o.Kind == verify.NotEmployee:
-		return skillNotVerified(t.NotEmployee, o.Kind)
-	case o.Reason == verify.ReasonNoOTP:
-		return skillNotVerified(t.NoProfile, o.Kind)
+	case verify.ReasonNotInDirectory:
+		return skillNotVerified(t.NotEmployee, verify.NotEmployee)
+	case verify.ReasonNoOTP:
+		return skillNotVerified(t.NoProfile, verify.Undecided)
 	}
-	return skillNotVerified(t.Undecided, o.Kind)
+	return skillNotVerified(t.Undecided, verify.Undecided)
 }
 
-// verifiedAnswer is a verified employee's SkillResponse, for the skill and
-// the gate: data.verified "true" with the employee's name, department and
-// position, and the employee context with the last two.
+// verifiedAnswer is a verified employee's answer, for the skill and the gate.
 func verifiedAnswer(text string, e roster.Employee) skillResponse {
 	r := skillText(text, map[string]string{
 		"verified": "true", "name": e.Name, "department": e.Department, "position": e.Position,
@@ -121,9 +111,8 @@ func verifiedAnswer(text string, e roster.Employee) skillResponse {
 	return r
 }
 
-// skillNotVerified answers anyone else: data.verified is "false" and
-// data.outcome says whether rollcall decided (not_employee) or could not
-// (undecided), so that a bot can branch to "try again later".
+// skillNotVerified answers anyone else; data.outcome lets a bot branch to
+// "try again later" when rollcall could not decide.
 func skillNotVerified(text string, kind verify.Kind) skillResponse {
 	if kind == verify.Employee {
 		kind = verify.Undecided // never claim an employee without their data
@@ -131,9 +120,8 @@ func skillNotVerified(text string, kind verify.Kind) skillResponse {
 	return skillText(text, map[string]string{"verified": "false", "outcome": kind.String()})
 }
 
-// unverifiedAnswer is the gate's and unbind's answer to anyone not
-// verified: it deletes the employee context, so that a context set by an
-// earlier answer opens no block.
+// unverifiedAnswer deletes the employee context, so that one set earlier
+// opens no block.
 func unverifiedAnswer(text string) skillResponse {
 	r := skillText(text, map[string]string{"verified": "false"})
 	r.Context = &skillContext{Values: []contextValue{{Name: employeeContext, Params: map[string]string{}}}}

@@ -38,9 +38,9 @@ func TestValidationAnswerMatchesSharedExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]validationResponse{
-		"employee":     validationAnswer(defaults, exampleOTP, verify.Outcome{Kind: verify.Employee, Employee: hong}),
-		"not_employee": validationAnswer(defaults, exampleOTP, verify.Outcome{Kind: verify.NotEmployee}),
-		"cannot_tell":  validationAnswer(defaults, exampleOTP, verify.Outcome{Kind: verify.Undecided, Reason: verify.ReasonKakaoTimeout}),
+		"employee":     validationAnswer(defaults, exampleOTP, verify.Outcome{Reason: verify.ReasonEmployee, Employee: hong}),
+		"not_employee": validationAnswer(defaults, exampleOTP, verify.Outcome{Reason: verify.ReasonNotInDirectory}),
+		"cannot_tell":  validationAnswer(defaults, exampleOTP, verify.Outcome{Reason: verify.ReasonKakaoTimeout}),
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("answers mismatch (-want +got):\n%s", diff)
@@ -66,21 +66,21 @@ func TestSkillAnswer(t *testing.T) {
 		o    verify.Outcome
 		want skillResponse
 	}{
-		{"employee", verify.Outcome{Kind: verify.Employee, Employee: hong}, skillResponse{
+		{"employee", verify.Outcome{Reason: verify.ReasonEmployee, Employee: hong}, skillResponse{
 			Version:  "2.0",
 			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: "홍길동님, 임직원 인증이 완료되었어요."}}}},
 			Context: &skillContext{Values: []contextValue{{Name: "employee", LifeSpan: 10,
 				Params: map[string]string{"department": "인사팀", "position": "대리"}}}},
 			Data: map[string]string{"verified": "true", "outcome": "employee", "name": "홍길동", "department": "인사팀", "position": "대리"},
 		}},
-		{"employee without a name", verify.Outcome{Kind: verify.Employee, Employee: roster.Employee{Phone: "+821023456789"}}, skillResponse{
+		{"employee without a name", verify.Outcome{Reason: verify.ReasonEmployee, Employee: roster.Employee{Phone: "+821023456789"}}, skillResponse{
 			Version:  "2.0",
 			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: textVerifiedNoName}}}},
 			Context: &skillContext{Values: []contextValue{{Name: "employee", LifeSpan: 10,
 				Params: map[string]string{"department": "", "position": ""}}}},
 			Data: map[string]string{"verified": "true", "outcome": "employee", "name": "", "department": "", "position": ""},
 		}},
-		{"not an employee", verify.Outcome{Kind: verify.NotEmployee}, skillResponse{
+		{"not an employee", verify.Outcome{Reason: verify.ReasonNotInDirectory}, skillResponse{
 			Version:  "2.0",
 			Template: skillTemplate{Outputs: []skillOutput{{SimpleText: &simpleText{Text: defaults.NotEmployee}}}},
 			Data:     map[string]string{"verified": "false", "outcome": "not_employee"},

@@ -40,7 +40,7 @@ func (h *Handler) verify(c *gin.Context, otp, userID string) (o verify.Outcome, 
 	}
 	// Room for every attribute below, so that appending never copies.
 	attrs := append(make([]slog.Attr, 0, 6),
-		slog.String("outcome", o.Kind.String()),
+		slog.String("outcome", o.Kind().String()),
 		slog.String("reason", o.Reason),
 		slog.String("user", userkey.Short(userID)),
 	)
@@ -58,7 +58,7 @@ func (h *Handler) verify(c *gin.Context, otp, userID string) (o verify.Outcome, 
 	switch {
 	case o.Reason == verify.ReasonBindFailed:
 		level = slog.LevelError // our own store failed an employee: an operator must look
-	case o.Kind == verify.Undecided:
+	case o.Kind() == verify.Undecided:
 		level = slog.LevelWarn
 	}
 	logging.RequestLineOf(c).Add(level, attrs...)
@@ -72,9 +72,7 @@ type kakaoStatus interface {
 	StatusCode() int
 }
 
-// gate answers whether the caller is verified, from their binding alone:
-// no call to Kakao. Not verified, the answer offers the auth block when one
-// is set.
+// gate answers from the caller's binding alone, with no call to Kakao.
 func (h *Handler) gate(c *gin.Context, p payload.GatePayload) {
 	userID, t := p.UserID(), h.cfg.Texts
 	e, ok, err := h.cfg.Gates.Gate(c.Request.Context(), userID)

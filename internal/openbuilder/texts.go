@@ -5,10 +5,8 @@ import (
 	"strings"
 )
 
-// Texts are the words the bot shows (ROLLCALL_TEXT_*). An empty field is
-// rollcall's default. In Verified and GateVerified, "{name}" is replaced by
-// the employee's name; for an employee without one, a text with "{name}"
-// gives way to rollcall's own nameless wording. config validates them.
+// Texts are the words the bot shows (ROLLCALL_TEXT_*), empty for the default;
+// "{name}" in Verified and GateVerified is the employee's name.
 type Texts struct {
 	Verified     string // a verification's SUCCESS (/kakao/skill)
 	NotEmployee  string // FAIL: the phone is not in the directory
@@ -43,9 +41,8 @@ func (t Texts) withDefaults() Texts {
 	}
 }
 
-// greet puts e's name into withName's "{name}". For an employee without a
-// name, a text that wants one gives way to noName; a text without "{name}"
-// is shown as it is.
+// greet fills withName's "{name}"; noName stands in when there is no name
+// to fill.
 func greet(name, withName, noName string) string {
 	if !strings.Contains(withName, namePlaceholder) {
 		return withName

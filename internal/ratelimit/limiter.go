@@ -1,9 +1,6 @@
-// Package ratelimit limits how often a key (a client address, a Kakao user
-// id) may go ahead: one golang.org/x/time/rate Limiter per key, in a table
-// of bounded size that forgets a key once its bucket has refilled (a new
-// bucket is the same) or, when full, the least recently used one. Keys are
-// kept as salted 64-bit hashes, so no user id is held in memory. Limits are
-// per process: on Cloud Run each instance counts on its own.
+// Package ratelimit limits how often a key may go ahead: a rate.Limiter per key
+// in a bounded table, keys kept as salted hashes so that no user id is held in
+// memory. Limits are per process: each Cloud Run instance counts on its own.
 package ratelimit
 
 import (
@@ -16,9 +13,8 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Defaults: a client address is limited only when the skill secret does not
-// vouch for it, as a backstop against a flood; a person verifies once,
-// maybe retries a few times.
+// Defaults: an address is limited only when the skill secret does not vouch
+// for it; a person verifies once, maybe retries a few times.
 const (
 	// DefaultClientRate is requests per second per client address.
 	DefaultClientRate = 50
@@ -54,9 +50,8 @@ type entry struct {
 	used time.Time
 }
 
-// New returns a limiter that lets each key make burst requests at once and
-// then r a second, reading the time from now; rate.Inf lets everything
-// through. A burst below 1 is taken as 1.
+// New returns a limiter that lets each key make burst (at least 1) requests at
+// once, then r a second, on the clock now.
 func New(r rate.Limit, burst int, now func() time.Time) *Limiter {
 	l := &Limiter{limit: r, burst: max(burst, 1), now: now, seed: maphash.MakeSeed()}
 	l.idle = time.Duration(math.MaxInt64)
@@ -67,9 +62,8 @@ func New(r rate.Limit, burst int, now func() time.Time) *Limiter {
 	return l
 }
 
-// Allow takes a token from key's bucket if there is one; if not, it returns
-// false and how long until there is. Unlike Check then Spend, callers
-// asking at once never get more than the bucket holds.
+// Allow takes a token from key's bucket, or returns false and how long until
+// one is there; unlike Check then Spend, it is atomic.
 func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 	return l.try(key, true)
 }
@@ -125,9 +119,8 @@ func (l *Limiter) entry(key string, now time.Time) *rate.Limiter {
 	return e.lim
 }
 
-// forgetIdle drops the least recently used keys whose buckets have
-// refilled: from the back of the list, so that it works only for the keys
-// it drops. l.mu must be held.
+// forgetIdle drops refilled keys (a new bucket is the same) from the least
+// recently used end. l.mu must be held.
 func (l *Limiter) forgetIdle(now time.Time) {
 	for el := l.lru.Back(); el != nil; el = l.lru.Back() {
 		e := el.Value.(*entry)

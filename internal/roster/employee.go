@@ -18,9 +18,8 @@ type Employee struct {
 	Row int `json:"row"`
 }
 
-// Hash returns a short, stable digest of the fields that make the employee,
-// for a sync to tell a changed one. Row is left out: a row that only moved
-// is not a change.
+// Hash returns a short, stable digest of the employee's fields, for a sync to
+// tell a changed one; a row that only moved is not a change.
 func (e Employee) Hash() string {
 	h := sha256.New()
 	for _, f := range []string{e.Phone, e.Name, e.Department, e.Position, e.Email} {

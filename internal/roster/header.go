@@ -73,9 +73,8 @@ func aliasOf(header string) (alias, bool) {
 // office line does not).
 func isPhoneHeader(header string) bool { return aliases[foldHeader(header)].field == FieldPhone }
 
-// foldHeader normalizes a header (normalizeText), lowercases it and drops
-// its spaces and punctuation, so that "휴대폰 번호", "H.P", "연락처(휴대폰)",
-// "E-mail" and "재직여부" with a zero-width space match their aliases.
+// foldHeader normalizes, lowercases and strips spaces and punctuation, so that
+// "휴대폰 번호", "H.P" and "연락처(휴대폰)" match their aliases.
 func foldHeader(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || unicode.IsPunct(r) {
@@ -85,10 +84,8 @@ func foldHeader(s string) string {
 	}, normalizeText(s))
 }
 
-// normalizeText is how a header or a status cell is read: format characters
-// (Cf: zero-width space, BOM) removed, then NFKC, which composes macOS's
-// decomposed Hangul and folds full-width forms. Cf goes first: a zero-width
-// space between two jamo would keep them apart.
+// normalizeText removes format characters (zero-width space, BOM), then
+// applies NFKC: a zero-width space between two jamo would keep them apart.
 func normalizeText(s string) string {
 	isFormat := func(r rune) bool { return unicode.Is(unicode.Cf, r) }
 	if !strings.ContainsFunc(s, isFormat) && norm.NFKC.IsNormalString(s) {
@@ -103,9 +100,8 @@ func normalizeText(s string) string {
 	return norm.NFKC.String(s)
 }
 
-// speaksOfLeaving reports whether a header is about leaving or employment
-// status (CONTRACT.md section 4): such a column, unread, would keep every
-// leaver it marks.
+// speaksOfLeaving reports whether a header is about leaving or status: such a
+// column, unread, would keep every leaver it marks.
 func speaksOfLeaving(header string) bool {
 	folded := foldHeader(header)
 	return slices.ContainsFunc([]string{"퇴사", "퇴직", "재직", "근무상태", "고용상태"}, func(w string) bool {
@@ -119,13 +115,11 @@ type column struct {
 	index int
 }
 
-// columns are the columns a header row makes rollcall read, by field, then
-// left to right: one for each single field, every status and leave-date
-// column (a row has left when any of them says so).
+// columns are the columns rollcall reads, by field: one per single field, and
+// every status and leave-date column (any of them can mark a leaver).
 type columns []column
 
-// index returns the column of field f (the first one for status and leave
-// date), or -1.
+// index returns the (first) column of field f, or -1.
 func (c columns) index(f Field) int {
 	if i := slices.IndexFunc(c, func(col column) bool { return col.field == f }); i >= 0 {
 		return c[i].index
@@ -133,12 +127,9 @@ func (c columns) index(f Field) int {
 	return -1
 }
 
-// findColumns reads the labels of the header at 1-based row. For a single
-// field named more than once, the better-ranked alias wins, then the
-// leftmost column. It also returns the labels of the columns it does not
-// read, so that HR sees at once when a column they meant was passed over,
-// and fails with ErrUnreadableStatusColumn when one of them speaks of
-// leaving or status.
+// findColumns reads the header labels at 1-based row; for a field named twice
+// the better alias wins, then the leftmost. It returns the unread labels for
+// HR, and ErrUnreadableStatusColumn when one of them speaks of leaving.
 func findColumns(labels []string, row int) (cols columns, ignored []string, err error) {
 	for i, label := range labels {
 		if a, ok := aliasOf(label); ok && a.field != fieldOfficeLine {
@@ -163,9 +154,8 @@ func findColumns(labels []string, row int) (cols columns, ignored []string, err 
 	return cols, ignored, nil
 }
 
-// headerText is how a report names a column: its header text, or its
-// position when the text looks like data (an e-mail, many digits, or over
-// 40 characters) that must not be copied into a report.
+// headerText names a column by its header, or by position when the header
+// looks like data (PII) that must not reach a report.
 func headerText(i int, label string) string {
 	digits := 0
 	for _, r := range label {

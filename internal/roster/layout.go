@@ -22,9 +22,7 @@ type layout struct {
 	ignored   []string // the header texts of the columns not read
 }
 
-// findLayout finds the header row (CONTRACT.md section 4): the first of the
-// first headerSearchRows with a phone header, and the row below it too when
-// that row is a sub-header.
+// findLayout finds the header row and its sub-header (CONTRACT.md section 4).
 func findLayout(rows [][]string) (layout, error) {
 	for i := 0; i < len(rows) && i < headerSearchRows; i++ {
 		if !hasPhoneHeader(rows[i]) {
@@ -62,9 +60,8 @@ func isSubHeader(row []string) bool {
 	return known && !slices.ContainsFunc(row, isPhoneNumber)
 }
 
-// holdsPhoneNumber reports whether a cell of the row, or a line of one, is a
-// mobile number, as in rows glued together by lost line breaks ("휴대폰
-// (010-0000-0000)" on one line is still a header).
+// holdsPhoneNumber reports whether a cell, or a line of one, is a mobile
+// number: "휴대폰 (010-0000-0000)" on one line is still a header.
 func holdsPhoneNumber(row []string) bool {
 	isLineBreak := func(r rune) bool { return r == '\n' || r == '\r' }
 	return slices.ContainsFunc(row, func(c string) bool {
@@ -89,9 +86,8 @@ func mergeLabels(upper, lower []string) []string {
 	return labels
 }
 
-// describeRow says what the first non-empty row holds, for an operator who
-// must find the header: up to 8 of its texts, shortened, unless the row
-// looks like an employee's (a phone or an e-mail), whose cells are PII.
+// describeRow shows an operator the first non-empty row, unless it looks like
+// an employee's, whose cells are PII.
 func describeRow(row []string) string {
 	var cells []string
 	for _, c := range row {
@@ -125,6 +121,9 @@ type Header struct {
 	TwoRows bool
 	// Columns lists the fields read, in Field order, then left to right.
 	Columns []Column
+	// Ignored holds the header texts of the columns not read, as
+	// Roster.IgnoredColumns does.
+	Ignored []string
 }
 
 // Column is a field and the column it is read from.
@@ -155,7 +154,7 @@ func ReadHeader(rows [][]string) (Header, error) {
 	if err != nil {
 		return Header{}, err
 	}
-	h := Header{Row: l.headerRow + 1, TwoRows: l.firstData == l.headerRow+2}
+	h := Header{Row: l.headerRow + 1, TwoRows: l.firstData == l.headerRow+2, Ignored: l.ignored}
 	for _, c := range l.cols {
 		label := cell(l.labels, c.index)
 		h.Columns = append(h.Columns, Column{Field: c.field, Letter: columnLetter(c.index), Header: headerText(c.index, label)})

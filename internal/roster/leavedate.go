@@ -7,9 +7,8 @@ import (
 	"time"
 )
 
-// Seoul is the companies' clock: leave dates are days in Seoul. Korea has
-// kept UTC+9 without daylight saving since 1988, so a fixed zone needs no
-// time zone database in the container.
+// Seoul is the companies' clock; Korea has had no daylight saving since 1988,
+// so a fixed zone needs no time zone database.
 var Seoul = time.FixedZone("Asia/Seoul", 9*60*60)
 
 // leaveDatePattern reads the contract's spellings of a day: 2026-10-31,

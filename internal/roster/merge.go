@@ -8,13 +8,10 @@ type Merge struct {
 	Row, Col, LastRow, LastCol int
 }
 
-// SpreadMerges returns rows with the value of each merged block copied into
-// the status and leave-date cells it covers below the header (CONTRACT.md
-// section 4, "Merged cells"); a merged phone is not three people, so other
-// columns keep what the source gave. Blank rows stay blank; rows itself is
-// not changed. Without a readable header, rows are returned as they are.
-// rows[i][0] is in the sheet's column firstCol (0-based): a block whose
-// value lies left of it was not read.
+// SpreadMerges returns rows with each merged block's value in every status and
+// leave-date cell it covers below the header (CONTRACT.md section 4), without
+// changing rows; other columns keep theirs, as a merged phone is not three
+// people. rows[i][0] is in the sheet's 0-based column firstCol.
 func SpreadMerges(rows [][]string, merges []Merge, firstCol int) [][]string {
 	if len(merges) == 0 {
 		return rows

@@ -27,21 +27,14 @@ var (
 	scientific       = regexp.MustCompile(`^[0-9.,]+[eE][+-]?\d+$`)
 )
 
-// kakaoSpelling is how Kakao's profile writes a Korean number
-// ("+82 10-1234-5678"), the form every verification reads. Its digits are
-// taken as they stand, without the library's Parse (regular expressions for
-// extensions and formats): 9.9 instead of 23.6 µs a call, 56 instead of 75
-// allocations (BenchmarkNormalizePhone, the "without fast path" case; median
-// of three on the project's shared 2-core AMD EPYC, busy with other builds,
-// at c6feed3), on a path every verification takes (docs/benchmarks.md).
-// Whether the number is a valid mobile is still the library's answer, and
-// TestKakaoSpellingAgreesWithTheLibrary holds the two readings equal.
+// kakaoSpelling is Kakao's profile spelling ("+82 10-1234-5678"), read without
+// the library's Parse: 9.9 instead of 23.6 µs and 56 instead of 75 allocations
+// a call (BenchmarkNormalizePhone, docs/benchmarks.md), on every verification.
+// TestKakaoSpellingAgreesWithTheLibrary holds it to the library.
 var kakaoSpelling = regexp.MustCompile(`^\+82 ([1-9]\d{0,2})-(\d{3,4})-(\d{4})$`)
 
-// NormalizePhone returns the E.164 form ("+821012345678") of a mobile number
-// written as people and spreadsheets write it (CONTRACT.md section 4, "Phone
-// numbers"). Anything else yields ErrInvalidPhone, which never quotes the
-// input, so callers may log it.
+// NormalizePhone returns the E.164 form of a mobile number as people write it
+// (CONTRACT.md section 4); its ErrInvalidPhone never quotes the input.
 func NormalizePhone(s string) (string, error) {
 	s = strings.Map(foldPhoneRune, strings.TrimSpace(s))
 	if s == "" || len(s) > maxPhoneInput || scientific.MatchString(s) {
@@ -57,12 +50,9 @@ func NormalizePhone(s string) (string, error) {
 			return "", ErrInvalidPhone
 		}
 	}
-	// GetNumberType is UNKNOWN for a number that is not valid (it runs the
-	// same match against the region's patterns that IsValidNumber does), so
-	// it alone answers both questions: asking IsValidNumber first made
-	// Kakao's spelling cost 14.3 instead of 5.9 µs and 56 instead of 34
-	// allocations (BenchmarkNormalizePhone, median of three, shared 2-core
-	// machine), on every verification.
+	// GetNumberType alone also answers validity (UNKNOWN when invalid): asking
+	// IsValidNumber first cost 14.3 instead of 5.9 µs and 56 instead of 34
+	// allocations on Kakao's spelling (BenchmarkNormalizePhone).
 	switch phonenumbers.GetNumberType(num) {
 	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE:
 	default:

@@ -104,11 +104,9 @@ func (e *SheetError) Error() string { return fmt.Sprintf("row %d: %v", e.Row, e.
 
 func (e *SheetError) Unwrap() error { return e.Err }
 
-// ParseRoster reads a sheet's rows as a source returns them (rows[i] is the
-// sheet's row i+1) by CONTRACT.md section 4, leave dates against the day now
-// falls on in Seoul. Rows that cannot be used are problems; a sheet without
-// a phone header or with an unreadable status column is an error, and the
-// roster then holds that one problem for HR.
+// ParseRoster reads a sheet's rows (rows[i] is row i+1) by CONTRACT.md section
+// 4, leave dates against now's day in Seoul. A sheet without a phone header or
+// with an unreadable status column is an error, the roster's one problem.
 func ParseRoster(rows [][]string, now time.Time) (Roster, error) {
 	l, err := findLayout(rows)
 	if err != nil {
@@ -221,9 +219,8 @@ func withoutNote(s string) string {
 	return s
 }
 
-// PhoneColumn returns the 0-based column ParseRoster reads phones from and
-// the index of the first row below the header, ok false without a usable
-// header, for a source to look closer at empty phone cells.
+// PhoneColumn returns ParseRoster's 0-based phone column and first data row,
+// for a source to look closer at empty phone cells.
 func PhoneColumn(rows [][]string) (col, firstData int, ok bool) {
 	l, err := findLayout(rows)
 	if err != nil {

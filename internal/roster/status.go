@@ -80,10 +80,8 @@ func readStatus(cell string, q yesNo) status {
 	return statusUnknown
 }
 
-// statusReadings are the ways a folded status may be read, in order: as it
-// stands; a word in brackets alone ("(퇴사)") as that word; a word with a
-// bracketed note as the two joined (퇴사(예정) is 퇴사예정), then as the word
-// alone ("휴직(육아)" is 휴직).
+// statusReadings are the readings of a folded status, in order: as it stands,
+// "(퇴사)" as 퇴사, 퇴사(예정) as 퇴사예정, then "휴직(육아)" as 휴직.
 func statusReadings(s string) []string {
 	switch m := bracketed.FindStringSubmatch(s); {
 	case m == nil:

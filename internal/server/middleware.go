@@ -13,10 +13,8 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 )
 
-// withLogger puts the request's logger in its context, tagged with Cloud
-// Trace's ids from X-Cloud-Trace-Context so that Cloud Logging groups a
-// request's lines; a request that would get the logger it has is not
-// copied.
+// withLogger puts the request's logger, tagged with Cloud Trace's ids, in its
+// context, so that Cloud Logging groups a request's lines.
 func (s *Server) withLogger(c *gin.Context) {
 	attrs := traceAttrs(s.o.Project, c.GetHeader("X-Cloud-Trace-Context"))
 	if ctx := c.Request.Context(); attrs != nil || logging.FromContext(ctx) != s.o.Logger {
@@ -46,11 +44,8 @@ func traceAttrs(project, header string) []any {
 	return attrs
 }
 
-// accessLog writes one line per request: method, route pattern (never the
-// raw path's query string, which may carry a secret), status, latency, and
-// what the handlers added to the request's logging.RequestLine (a skill
-// call's outcome and reason). Its level is the highest a handler asked for,
-// and ERROR for a 5xx.
+// accessLog writes one line per request, with the route pattern (never the raw
+// query, which may carry a secret), at the highest level asked (ERROR for a 5xx).
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	line := logging.NewRequestLine()
@@ -85,9 +80,8 @@ func (s *Server) accessLog(c *gin.Context) {
 	_ = log.Handler().Handle(ctx, r) // as Logger.LogAttrs: a failed write has nowhere to go
 }
 
-// recoverPanic answers a panic with a JSON 500 and logs it with the stack,
-// never the request body; gin's recovery has already told a broken
-// connection apart.
+// recoverPanic answers a panic with a JSON 500 and logs its stack, never the
+// body.
 func recoverPanic(c *gin.Context, _ any) {
 	ctx := c.Request.Context()
 	logging.FromContext(ctx).ErrorContext(ctx, "panic while serving a request",
@@ -95,11 +89,9 @@ func recoverPanic(c *gin.Context, _ any) {
 	c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
 }
 
-// canonical serves a request as the route it names, so that every answer
-// is the route's JSON: a path's trailing slashes are dropped (gin would
-// answer "/kakao/validate/" with a bodyless redirect, which a skill client
-// does not follow), and HEAD is served as GET, whose body net/http then
-// leaves out while keeping its Content-Length.
+// canonical drops trailing slashes (gin would answer a bodyless redirect, which
+// a skill client does not follow) and serves HEAD as GET, so that every answer
+// is the route's JSON.
 func canonical(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		path := r.URL.Path

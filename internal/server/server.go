@@ -1,7 +1,5 @@
 // Package server wires rollcall's HTTP service: the gin engine, its
-// middleware (panic recovery, request-scoped logging, access log), the health
-// and readiness probes, JSON answers for unknown paths and methods, and a
-// graceful shutdown that lets in-flight skill calls finish.
+// middleware, the probes, JSON answers for unknown paths and a graceful shutdown.
 package server
 
 import (
@@ -18,16 +16,14 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 )
 
-// Readiness tells whether the directory can answer: LastSync returns when
-// it was last synced, the zero time if never, or an error if the store
-// cannot be reached (see Staleness).
+// Readiness tells when the directory was last synced (zero if never), or an
+// error if the store cannot be reached.
 type Readiness interface {
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
-// Staleness is implemented by a Readiness that answers from a copy of the
-// directory held in memory, also when the store cannot be reached: /ready
-// then stays 200, its body saying why (Stale) it may be out of date.
+// Staleness is implemented by a Readiness that answers from memory when the
+// store is down: /ready stays 200, Stale saying why it may be out of date.
 type Staleness interface {
 	Stale() string
 }
@@ -45,8 +41,7 @@ type Options struct {
 	Ready   Readiness
 	// Routes are mounted at the root, in order.
 	Routes []Routes
-	// Requests, when set, is told about every request after it is served,
-	// to count it (metrics.Metrics.ObserveRequest); route is the route
+	// Requests, when set, is told of every request served; route is the route
 	// pattern, never the raw path.
 	Requests func(method, route string, status int, elapsed time.Duration)
 }
@@ -66,12 +61,9 @@ func New(o Options) *Server {
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false // canonical serves the route itself
 	e.ContextWithFallback = true    // c.Request.Context() values reach handlers through c
-	// Cloud Run's front end connects from a link-local address (169.254.169.126
-	// today) and puts the client's address last in X-Forwarded-For; gin reads
-	// X-Forwarded-For from the right and stops at the first untrusted address,
-	// so that last entry is c.ClientIP() and a client's own entries are
-	// ignored. Nothing else is trusted: a direct client (local runs) is its
-	// own address.
+	// Cloud Run's front end (a link-local address) appends the client's address
+	// to X-Forwarded-For; gin reads it from the right up to the first untrusted
+	// address, so that entry is c.ClientIP(). Nothing else is trusted.
 	e.RemoteIPHeaders = []string{"X-Forwarded-For"}
 	if err := e.SetTrustedProxies([]string{"169.254.0.0/16"}); err != nil {
 		panic(err) // a constant CIDR; a failure is a bug
@@ -91,9 +83,8 @@ func New(o Options) *Server {
 // Handler returns the service as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Serve answers requests on ln until ctx is done, then stops accepting new
-// connections and waits for in-flight requests to finish (within Cloud Run's
-// grace period). It returns nil after a clean stop.
+// Serve answers on ln until ctx is done, then lets in-flight requests finish
+// within Cloud Run's grace period; it returns nil after a clean stop.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{ // a skill call has 5 s from Kakao
 		Handler:           s.handler,

@@ -35,9 +35,8 @@ var (
 // errRefused is a 401's: the credentials themselves were refused.
 var errRefused = errors.New("the credentials were refused")
 
-// explain turns a failed call into an error that says what to do about it.
-// what names the call ("read spreadsheet ID"); rangeA1 is the range it
-// read, if any; a feedback call's 403 asks for Editor.
+// explain turns a failed call, named by what, into an error that says what to
+// do; a feedback call's 403 asks for Editor.
 func (s *Source) explain(ctx context.Context, what string, err error, rangeA1 string, feedback bool) error {
 	if gerr, ok := errors.AsType[*googleapi.Error](err); ok {
 		if fix, detail, sentinel := s.diagnose(ctx, gerr, rangeA1, feedback); sentinel != nil {
@@ -47,9 +46,8 @@ func (s *Source) explain(ctx context.Context, what string, err error, rangeA1 st
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// diagnose is the table of the API's refusals that a set-up meets: each
-// one's sentinel, its fix (alone for rollcall doctor), and what the error
-// says of it when that is not the fix; a nil sentinel for any other failure.
+// diagnose is the table of the refusals a set-up meets: each one's fix,
+// detail and sentinel; a nil sentinel for any other failure.
 func (s *Source) diagnose(ctx context.Context, gerr *googleapi.Error, rangeA1 string, feedback bool) (fix, detail string, sentinel error) {
 	status, disabled := parseBody(gerr.Body)
 	switch code := gerr.Code; {
@@ -131,9 +129,8 @@ func (e apiError) Error() string {
 
 func (e apiError) Unwrap() error { return e.err }
 
-// parseBody reads what googleapi.Error does not keep of an error body in
-// Google's shape: its status ("FAILED_PRECONDITION"), and whether a reason
-// says that the API is disabled in the project.
+// parseBody reads what googleapi.Error drops of Google's error body: the
+// status, and whether the API is disabled.
 func parseBody(body string) (status string, disabled bool) {
 	var b struct {
 		Error struct {

@@ -16,9 +16,8 @@ import (
 
 var _ rostersync.Feedback = (*Feedback)(nil)
 
-// Feedback writes each sync's result into one tab of HR's spreadsheet
-// (ROLLCALL_FEEDBACK_TAB), creating it when missing, and only when what it
-// shows changed: an unchanged sync makes no new revision.
+// Feedback writes each sync's result into HR's feedback tab, only when what
+// it shows changed, so that an unchanged sync makes no revision.
 type Feedback struct {
 	src *Source
 	tab string
@@ -88,9 +87,8 @@ func (f *Feedback) batch(ctx context.Context, op string, reqs ...*gsheets.Reques
 	})
 }
 
-// replace clears the tab and formats it for a person in one batch, then
-// writes the page from A1. The values go last: a run cut short leaves a tab
-// unlike its result, which the next run rewrites whole.
+// replace clears and formats the tab in one batch, then writes the values:
+// a run cut short leaves a tab the next run rewrites whole.
 func (f *Feedback) replace(ctx context.Context, sheetID int64, page rostersync.FeedbackPage) error {
 	clearValues := &gsheets.Request{UpdateCells: &gsheets.UpdateCellsRequest{ // no rows: every value in the range goes
 		Range: &gsheets.GridRange{SheetId: sheetID, ForceSendFields: []string{"SheetId"}}, Fields: "userEnteredValue",
@@ -149,10 +147,8 @@ func formatRequests(sheetID int64, page rostersync.FeedbackPage) []*gsheets.Requ
 	return reqs
 }
 
-// CheckWrite finds out, without writing, whether rollcall may write the
-// feedback tab: it asks to delete a tab that cannot exist, which a Viewer
-// is refused (403) and an Editor fails (400), changing nothing. Were the API
-// ever to check the request first, the sync's own write would still say 403.
+// CheckWrite asks, changing nothing, to delete a tab that cannot exist: a
+// Viewer is refused (403), an Editor fails (400).
 func (f *Feedback) CheckWrite(ctx context.Context) error {
 	_, err := f.batch(ctx, "batchUpdate probe", &gsheets.Request{
 		// No tab has a negative sheetId.

@@ -14,11 +14,8 @@ import (
 	"github.com/rollcall/rollcall/internal/logging"
 )
 
-// retry runs call until it succeeds, fails for good, or has been tried
-// MaxAttempts times, on the Source's clock. Each attempt has its own
-// timeout. It gives up at once when the next attempt would come after ctx's
-// deadline (the sync's, or its lease's). An API error it returns is on one
-// line (apiError), and says how many attempts failed.
+// retry runs call until it succeeds, fails for good or MaxAttempts are spent,
+// giving up early when the next attempt would come after ctx's deadline.
 func retry[T any](ctx context.Context, s *Source, op string, call func(context.Context) (T, error)) (T, error) {
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, requestTimeout)
@@ -66,12 +63,9 @@ func retryable(err error) bool {
 	return gerr.Code == http.StatusTooManyRequests || gerr.Code >= 500
 }
 
-// backoff is the wait after the given failed attempt (1-based): base,
-// 2×base, 4×base... capped at limit, then jittered down to between half and
-// all of it. The half kept is what lets the defaults outlast a quota
-// minute: their 8 waits add up to at least 63.5 s. gax-go's full jitter
-// ends within the minute 42% of the time (a simulation of 200,000
-// schedules), so it does not fit here.
+// backoff is base·2^(attempt-1) capped at limit, jittered down by at most
+// half: the kept half makes the defaults' 8 waits outlast a quota minute
+// (≥ 63.5 s), which gax-go's full jitter misses 42% of the time.
 func backoff(base, limit time.Duration, attempt int) time.Duration {
 	d := base
 	for i := 1; i < attempt && d < limit; i++ {

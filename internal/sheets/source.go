@@ -1,9 +1,6 @@
-// Package sheets reads HR's employee list from a Google Sheet through the
-// Sheets API v4 (a rostersync.Source), with formatted values as HR sees
-// them, and writes the feedback tab's cells it is given (a
-// rostersync.Feedback). It retries the API's transient failures and turns
-// its refusals into errors that name the fix. It never logs or returns cell
-// contents: errors name only the spreadsheet id, a tab, a range, an account.
+// Package sheets reads HR's employee list from a Google Sheet (Sheets API v4)
+// as HR sees the cells, and writes the feedback tab. Its errors name the fix
+// and never carry cell contents.
 package sheets
 
 import (
@@ -83,10 +80,8 @@ type Source struct {
 	opts    Options             // every default filled in
 }
 
-// New returns a Source that reads rangeA1 (ROLLCALL_SHEET_RANGE) of the
-// spreadsheet ref names, else the tab of ref.GID, else the first visible tab
-// that is not the feedback tab. Without Options.Endpoint or HTTPClient it
-// finds Application Default Credentials now, and fails if there are none.
+// New returns a Source that reads rangeA1 of the spreadsheet ref names; without
+// Options.Endpoint or HTTPClient it needs Application Default Credentials now.
 func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, error) {
 	// config has checked the id; this guards the URL path it goes into.
 	if id := ref.SpreadsheetID; id == "" || url.PathEscape(id) != id {
@@ -137,9 +132,8 @@ func New(ctx context.Context, ref Ref, rangeA1 string, opts Options) (*Source, e
 	return s, nil
 }
 
-// Rows reads the sheet whole or not at all: rows[i] is the sheet's row i+1,
-// each cell as HR sees it, a merged status or leave-date cell in every row
-// it covers.
+// Rows reads the sheet whole or not at all: rows[i] is row i+1, merged status
+// and leave-date cells spread.
 func (s *Source) Rows(ctx context.Context) ([][]string, error) {
 	var tabs []*gsheets.Sheet
 	rangeA1 := s.rangeA1
@@ -217,9 +211,8 @@ func sortedTabs(ss *gsheets.Spreadsheet) []*gsheets.Sheet {
 	return tabs
 }
 
-// pickTab finds the tab to read: the one of the reference's gid, hidden or
-// not, else the first grid tab that is neither hidden (an archive) nor the
-// feedback tab.
+// pickTab picks the reference's gid, hidden or not, else the first grid tab
+// that is neither hidden (an archive) nor the feedback tab.
 func (s *Source) pickTab(tabs []*gsheets.Sheet) (*gsheets.Sheet, error) {
 	id, fb := s.ref.SpreadsheetID, s.opts.FeedbackTab
 	isGrid := func(p *gsheets.SheetProperties) bool { return p.SheetType == "" || p.SheetType == "GRID" }
@@ -246,9 +239,8 @@ func (s *Source) pickTab(tabs []*gsheets.Sheet) (*gsheets.Sheet, error) {
 	return tabs[i], nil
 }
 
-// toRows turns the API's values into rows numbered like the sheet's, empty
-// rows standing in for those above the range, and says which range the API
-// read: "'직원 목록'!B3:F10", "Sheet1" or cells alone.
+// toRows numbers the API's values like the sheet's rows and says which range
+// the API read.
 func toRows(vr *gsheets.ValueRange) ([][]string, a1.Range, error) {
 	if vr.MajorDimension != "" && vr.MajorDimension != "ROWS" {
 		return nil, a1.Range{}, fmt.Errorf("the API answered in %s, not ROWS", vr.MajorDimension)

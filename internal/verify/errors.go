@@ -7,9 +7,8 @@ import (
 	"strings"
 )
 
-// The failures of a profile look-up that the use case tells apart. A
-// ProfileFetcher's errors wrap one of them (or are a context error); none
-// may contain the OTP URL or a key.
+// The failures of a profile look-up that the use case tells apart; a
+// ProfileFetcher's errors wrap one (or are a context error).
 var (
 	// ErrOriginRefused means the OTP URL was refused without a request: its
 	// origin is not allowed, or it is malformed.
@@ -53,9 +52,7 @@ func ReasonOf(ctx context.Context, err error) string {
 	return ReasonUnexpectedFailure
 }
 
-// redactedError hides secrets and personal data that a lower layer (a
-// store, a network library) may have put in an error message, while keeping
-// the error chain for errors.Is and errors.As.
+// redactedError is an error with a redacted message that keeps its chain.
 type redactedError struct {
 	msg string
 	err error

@@ -6,15 +6,12 @@ import (
 	"github.com/rollcall/rollcall/internal/roster"
 )
 
-// Kind is what a verification decided. The zero value is Undecided, so a
-// forgotten assignment never verifies anyone.
+// Kind is what a verification decided.
 type Kind int
 
 // The outcomes of a verification.
 const (
-	// Undecided means rollcall could not tell: Kakao was unreachable or
-	// refused the OTP, no key is configured, the OTP was missing or not
-	// Kakao's, the directory failed, or the user is over their limit.
+	// Undecided means rollcall could not tell, for any reason but two.
 	Undecided Kind = iota
 	// Employee means the profile's phone is in the directory.
 	Employee
@@ -58,15 +55,24 @@ const (
 
 // Outcome is the result of a verification.
 type Outcome struct {
-	Kind Kind
-	// Employee is set when Kind is Employee.
+	// Employee is set when Reason is ReasonEmployee.
 	Employee roster.Employee
 	// Reason is one of the Reason codes.
 	Reason string
 	// RetryAfter is how long the user must wait, when Reason is
 	// ReasonUserLimited: no look-up was made.
 	RetryAfter time.Duration
-	// KakaoTime is how long Kakao's profile look-up took; zero when none
-	// was made.
+	// KakaoTime is how long the profile look-up took; zero when none was tried.
 	KakaoTime time.Duration
+}
+
+// Kind is what o decided, from its Reason: an Outcome without one is Undecided.
+func (o Outcome) Kind() Kind {
+	switch o.Reason {
+	case ReasonEmployee:
+		return Employee
+	case ReasonNotInDirectory:
+		return NotEmployee
+	}
+	return Undecided
 }

@@ -70,10 +70,8 @@ func New(p ProfileFetcher, d Directory, opts Options) *Verifier {
 	return &Verifier{profiles: p, dir: d, opts: opts}
 }
 
-// Verify decides whether r's caller is an employee. A request without an
-// OTP URL, or from a user over their limit, is undecided (ReasonNoOTP,
-// ReasonUserLimited with RetryAfter) without a look-up. An error is a
-// failure to decide, with an Undecided outcome, and is safe to log.
+// Verify decides whether r's caller is an employee; an error is a failure to
+// decide (Undecided), safe to log.
 func (v *Verifier) Verify(ctx context.Context, r Request) (Outcome, error) {
 	if r.OTPURL == "" {
 		return Outcome{Reason: ReasonNoOTP}, nil
@@ -108,7 +106,7 @@ func (v *Verifier) Verify(ctx context.Context, r Request) (Outcome, error) {
 		return o, Redact(fmt.Errorf("directory lookup: %w", err), phoneForms(phone)...)
 	}
 	if !ok {
-		o.Kind, o.Reason = NotEmployee, ReasonNotInDirectory
+		o.Reason = ReasonNotInDirectory
 		return o, nil
 	}
 	if v.opts.Binder != nil && r.UserID != "" {
@@ -117,7 +115,7 @@ func (v *Verifier) Verify(ctx context.Context, r Request) (Outcome, error) {
 			return o, Redact(fmt.Errorf("bind the user: %w", err), append(phoneForms(e.Phone), r.UserID)...)
 		}
 	}
-	o.Kind, o.Employee, o.Reason = Employee, e, ReasonEmployee
+	o.Employee, o.Reason = e, ReasonEmployee
 	return o, nil
 }
 

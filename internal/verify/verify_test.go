@@ -59,9 +59,9 @@ func TestOutcomes(t *testing.T) {
 		wantErr bool
 	}{
 		{"employee", profile(hong.Phone, nil), hongOnly(),
-			verify.Outcome{Kind: verify.Employee, Employee: hong, Reason: verify.ReasonEmployee}, false},
+			verify.Outcome{Employee: hong, Reason: verify.ReasonEmployee}, false},
 		{"stranger", profile("+821099990000", nil), hongOnly(),
-			verify.Outcome{Kind: verify.NotEmployee, Reason: verify.ReasonNotInDirectory}, false},
+			verify.Outcome{Reason: verify.ReasonNotInDirectory}, false},
 		{"store down", profile(hong.Phone, nil), storeDown,
 			verify.Outcome{Reason: verify.ReasonDirectoryError}, true},
 		{"origin refused", profile("", fmt.Errorf("%w: x", verify.ErrOriginRefused)), hongOnly(),
@@ -113,7 +113,7 @@ func TestCanceledByCaller(t *testing.T) {
 		return "", fmt.Errorf("%w: %w", verify.ErrUnavailable, ctx.Err())
 	})
 	got, err := verify.New(fetch, hongOnly(), verify.Options{}).Verify(ctx, verify.Request{OTPURL: otpURL})
-	if err == nil || got.Reason != verify.ReasonCanceled || got.Kind != verify.Undecided {
+	if err == nil || got.Reason != verify.ReasonCanceled || got.Kind() != verify.Undecided {
 		t.Errorf("Verify = %+v, %v; want undecided/%s", got, err, verify.ReasonCanceled)
 	}
 }
@@ -217,7 +217,7 @@ func TestUserLimit(t *testing.T) {
 	for range 6 { // junk carrying the victim's id
 		ask("kakao refused", "victim")
 	}
-	if o := ask("employee", "victim"); o.Kind != verify.Employee {
+	if o := ask("employee", "victim"); o.Kind() != verify.Employee {
 		t.Errorf("the victim after 6 junk calls: %+v, want employee", o)
 	}
 	if o := ask("no phone", "victim"); o.Reason != verify.ReasonNoPhone {
@@ -232,7 +232,7 @@ func TestUserLimit(t *testing.T) {
 		t.Error("Kakao was asked for a user over the limit")
 	}
 	for range 5 {
-		if o := ask("employee", ""); o.Kind != verify.Employee {
+		if o := ask("employee", ""); o.Kind() != verify.Employee {
 			t.Errorf("a call without a user id: %+v, want employee", o)
 		}
 	}
@@ -258,7 +258,7 @@ func TestBinder(t *testing.T) {
 	t.Parallel()
 	b := &binder{}
 	v := verify.New(profile(hong.Phone, nil), hongOnly(), verify.Options{Binder: b})
-	if o, err := v.Verify(t.Context(), verify.Request{OTPURL: otpURL, UserID: "user-1"}); err != nil || o.Kind != verify.Employee {
+	if o, err := v.Verify(t.Context(), verify.Request{OTPURL: otpURL, UserID: "user-1"}); err != nil || o.Kind() != verify.Employee {
 		t.Fatalf("Verify = %+v, %v", o, err)
 	}
 	if _, err := v.Verify(t.Context(), verify.Request{OTPURL: otpURL}); err != nil {
@@ -277,7 +277,7 @@ func TestBinder(t *testing.T) {
 	failing := &binder{err: fmt.Errorf("write bindings/user-1 for %s: no space left on device", hong.Phone)}
 	v = verify.New(profile(hong.Phone, nil), hongOnly(), verify.Options{Binder: failing})
 	o, err := v.Verify(t.Context(), verify.Request{OTPURL: otpURL, UserID: "user-1"})
-	if o.Kind != verify.Undecided || o.Reason != verify.ReasonBindFailed || err == nil {
+	if o.Kind() != verify.Undecided || o.Reason != verify.ReasonBindFailed || err == nil {
 		t.Fatalf("Verify with a failing binder = %+v, %v; want undecided, bind_failed and an error", o, err)
 	}
 	for _, pii := range []string{"user-1", hong.Phone, "01023456789"} {

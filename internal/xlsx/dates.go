@@ -17,9 +17,8 @@ type dates struct {
 	styles   map[int]bool // style index → whether it formats a date
 }
 
-// render replaces, in the shown cells of row n, each date cell's text with
-// its ISO date; raw holds their stored values. Only a number shown as
-// something else may be a date, so most cells cost nothing.
+// render shows row n's date cells as ISO dates; only a number shown as
+// something else may be one, so most cells cost nothing.
 func (d *dates) render(n int, shown, raw []string) error {
 	for j := range min(len(shown), len(raw)) {
 		if shown[j] == raw[j] {
@@ -56,9 +55,8 @@ func (d *dates) render(n int, shown, raw []string) error {
 	return nil
 }
 
-// isDateFormat reports whether a style's number format shows a date: a
-// built-in one (27-36 and 50-58 are East Asian), or a custom one with a year
-// or a day outside literal text, escapes and [sections].
+// isDateFormat reports whether a style's number format shows a date: built in
+// (27-36 and 50-58 are East Asian), or a year or day outside literal text.
 func isDateFormat(s *excelize.Style) bool {
 	if s.CustomNumFmt == nil {
 		id := s.NumFmt

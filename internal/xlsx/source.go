@@ -1,7 +1,5 @@
-// Package xlsx reads HR's employee list from an Excel workbook (.xlsx): the
-// first visible tab, a named tab, or an A1 range of one. Cells read as HR
-// sees them in Excel, and rows keep the sheet's row numbers, hidden rows
-// included, so that a problem reported at row 7 is on HR's row 7.
+// Package xlsx reads HR's employee list from an .xlsx workbook as HR sees it
+// in Excel, rows keeping the sheet's numbers, hidden rows included.
 package xlsx
 
 import (
@@ -46,17 +44,13 @@ type Source struct {
 var _ rostersync.Source = (*Source)(nil)
 
 // New returns a Source reading the workbook at path: the first visible tab
-// when sheet is "", else a tab ("직원목록") or an A1 range ("직원목록!A:Z",
-// "A1:F200" of the first tab). New touches nothing; Rows reports a missing
-// file or tab.
+// when sheet is "", else a tab or an A1 range; Rows reports a missing file.
 func New(path, sheet string) *Source {
 	return &Source{path: path, sheet: sheet, maxSize: localfile.MaxSize}
 }
 
-// Rows reads the selected cells whole or not at all, as the text Excel
-// shows, date cells as ISO dates ("2026-10-31") whatever their format.
-// rows[i] is the sheet's row i+1, its cells from the range's first column;
-// trailing blank rows are dropped.
+// Rows reads the selected cells whole or not at all, as Excel shows them but
+// dates as ISO dates; rows[i] is row i+1, from the range's first column.
 func (s *Source) Rows(ctx context.Context) (rows [][]string, err error) {
 	defer func() {
 		if err != nil {
@@ -104,11 +98,9 @@ func (s *Source) Rows(ctx context.Context) (rows [][]string, err error) {
 	return roster.SpreadMerges(rows, merges, a.FirstCol-1), nil
 }
 
-// resolve picks the tab and area the configured sheet names. The tabs are
-// searched visible first, so that "the first tab" is the first HR can see
-// (CONTRACT.md section 4, "The tab"), not an archive hidden in front; a
-// name matches exactly or else, as in Excel, without regard to case; a bare
-// word that names no tab is cells of the first tab.
+// resolve picks the tab and area the sheet names: visible tabs first, so that
+// "the first tab" is one HR can see; a name matches as in Excel, case aside;
+// a bare word naming no tab is cells of the first tab.
 func (s *Source) resolve(f *excelize.File) (string, a1.Area, error) {
 	var visible, hidden []string
 	for _, tab := range f.GetSheetList() {
@@ -175,9 +167,8 @@ func mergesIn(f *excelize.File, tab string) ([]roster.Merge, error) {
 	return merges, nil
 }
 
-// readArea reads one area of a tab, every row, hidden ones too. excelize's
-// GetRows would stop silently at a cell it cannot read. A second iterator
-// over the stored values finds the date cells.
+// readArea reads every row, hidden ones too: excelize's GetRows would stop
+// silently at a cell it cannot read.
 func readArea(ctx context.Context, f *excelize.File, tab string, a a1.Area) (rows [][]string, err error) {
 	props, err := f.GetWorkbookProps()
 	if err != nil {
@@ -238,10 +229,8 @@ func readArea(ctx context.Context, f *excelize.File, tab string, a a1.Area) (row
 	return rows[:lastUsed], nil
 }
 
-// showPhoneFormulas shows each empty phone cell that holds a formula as the
-// formula ("=C2&D2"), for the roster to tell HR that a program wrote the
-// file without results. Only empty phone cells are looked at: the first
-// look parses the whole worksheet again.
+// showPhoneFormulas shows an empty phone cell holding a formula as the formula,
+// for the roster to tell HR; only empty ones, as each look parses the sheet again.
 func showPhoneFormulas(f *excelize.File, tab string, a a1.Area, rows [][]string) error {
 	col, first, ok := roster.PhoneColumn(rows)
 	if !ok {

@@ -10,10 +10,8 @@ import (
 // maxOTPURL bounds what is treated as an OTP URL; Kakao's are ~75 bytes.
 const maxOTPURL = 2048
 
-// FindOTP returns the profile plugin's OTP URL carried by a validation
-// request: value.origin when it is an OTP URL, else the "otp" field of a JSON
-// string in value.origin, else the same two readings of value.resolved.
-// Whether it may be fetched is internal/kakao's judgement.
+// FindOTP returns the OTP URL in value.origin, or in a JSON string's "otp"
+// field there, else the same in value.resolved.
 func (r ValidationRequest) FindOTP() (string, bool) {
 	if otp, ok := otpIn(string(r.Value.Origin)); ok {
 		return otp, true
@@ -21,11 +19,9 @@ func (r ValidationRequest) FindOTP() (string, bool) {
 	return otpIn(string(r.Value.Resolved))
 }
 
-// FindOTP returns the profile plugin's OTP URL carried by a block skill
-// payload: the origin of an action.detailParams entry that is an OTP URL,
-// else an action.params value that is one or is a JSON string with an "otp"
-// field, else the same readings of an action.detailParams value. Parameters
-// are visited in name order, so the answer does not depend on map order.
+// FindOTP returns the OTP URL of a block skill payload: a detailParams origin,
+// else a params value, else a detailParams value; in name order, so that map
+// order cannot change the answer.
 func (p SkillPayload) FindOTP() (string, bool) {
 	details := slices.Sorted(maps.Keys(p.Action.DetailParams))
 	for _, name := range details {
@@ -64,10 +60,8 @@ func otpIn(s string) (string, bool) {
 	return s, true
 }
 
-// looksLikeOTPURL reports whether s is meant as a profile plugin OTP URL:
-// an http(s) URL that mentions /otp/ and /profile. It is deliberately loose,
-// so that a disguised URL is refused by internal/kakao (and logged as such)
-// rather than overlooked; it is not a security check.
+// looksLikeOTPURL is deliberately loose, so that internal/kakao refuses and
+// logs a disguised URL rather than overlooking it; it is not a security check.
 func looksLikeOTPURL(s string) bool {
 	if len(s) > maxOTPURL {
 		return false
