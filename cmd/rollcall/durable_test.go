@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,8 +20,8 @@ import (
 // bind is durable before the answer (Open Builder calls the auth block's
 // own skill right after, maybe on another instance). At the moment each
 // SUCCESS arrives the test takes what a crash would leave: on bolt, a copy
-// of the store file as it is on disk then, opened as a new process would;
-// on Firestore, the binding document read by another client.
+// of the store's files as they are on disk then, opened as a new process
+// would; on Firestore, the binding document read by another client.
 func TestSuccessIsDurableBeforeTheAnswer(t *testing.T) {
 	t.Parallel()
 	for _, store := range []string{"bolt", "firestore"} {
@@ -32,14 +33,26 @@ func TestSuccessIsDurableBeforeTheAnswer(t *testing.T) {
 			var crashed func(user string) bool
 			if store == "bolt" {
 				crashed = func(user string) bool {
-					copyPath := filepath.Join(t.TempDir(), "after-crash.db")
-					data, err := os.ReadFile(filepath.Join(e.dir, "rollcall.db"))
+					// Every file of the store (the bolt file and its bindings
+					// journal), the bolt file last: a fold writes it before it
+					// empties the journal.
+					dbPath := filepath.Join(e.dir, "rollcall.db")
+					names, err := filepath.Glob(dbPath + "*")
 					if err != nil {
 						t.Fatal(err)
 					}
-					if err := os.WriteFile(copyPath, data, 0o600); err != nil {
-						t.Fatal(err)
+					slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
+					dir := t.TempDir()
+					for _, name := range names {
+						data, err := os.ReadFile(name)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if err := os.WriteFile(filepath.Join(dir, filepath.Base(name)), data, 0o600); err != nil {
+							t.Fatal(err)
+						}
 					}
+					copyPath := filepath.Join(dir, "rollcall.db")
 					s, err := bolt.Open(copyPath)
 					if err != nil {
 						t.Fatalf("open the store a crash left: %v", err)

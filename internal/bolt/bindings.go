@@ -58,7 +58,7 @@ func decodeBinding(v []byte) (binding.Binding, error) {
 }
 
 // PutBinding stores b under key, replacing any binding there, and returns
-// once the commit that holds it (groupCommit) is synced to disk.
+// once the journal record that holds it (groupCommit) is synced to disk.
 func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) error {
 	k, err := bindingKey(key)
 	if err != nil {
@@ -79,8 +79,14 @@ func (s *Store) PutBinding(ctx context.Context, key string, b binding.Binding) e
 func (s *Store) Binding(ctx context.Context, key string) (b binding.Binding, found bool, err error) {
 	k, err := bindingKey(key)
 	if err == nil {
+		// The overlay before the bucket, and before the transaction
+		// begins: a binding that is not in the overlay was folded by a
+		// commit this transaction sees, or arrived after this call.
+		v := s.journal.lookup(k)
 		err = s.view(ctx, func(tx *bbolt.Tx) error {
-			v := tx.Bucket([]byte(bindingsBucket)).Get(k)
+			if v == nil {
+				v = tx.Bucket([]byte(bindingsBucket)).Get(k)
+			}
 			if v == nil {
 				return nil
 			}
@@ -99,7 +105,7 @@ func (s *Store) Binding(ctx context.Context, key string) (b binding.Binding, fou
 func (s *Store) DeleteBinding(ctx context.Context, key string) error {
 	k, err := bindingKey(key)
 	if err == nil {
-		err = s.update(ctx, func(tx *bbolt.Tx) error {
+		err = s.updateBindings(ctx, func(tx *bbolt.Tx) error {
 			return tx.Bucket([]byte(bindingsBucket)).Delete(k)
 		})
 	}

@@ -16,10 +16,11 @@ import (
 )
 
 // benchPutBindings measures binds on the bolt store, into a file already
-// holding prefill bindings, by parallelism goroutines per CPU: each a
-// read-write transaction synced to disk when it commits, concurrent ones
-// sharing a commit. cpu-µs/op is the process's user+system time per bind,
-// steadier than ns/op on a shared machine; pwrites/op the pages written.
+// holding prefill bindings, by parallelism goroutines per CPU: each an
+// append to the bindings journal synced to disk, concurrent ones sharing
+// an append, and every foldEvery a fold into the bolt file. cpu-µs/op is
+// the process's user+system time per bind, steadier than ns/op on a
+// shared machine; pwrites/op the bolt file's pages written (by the folds).
 func benchPutBindings(b *testing.B, parallelism, prefill int) {
 	s, err := Open(filepath.Join(b.TempDir(), "rollcall.db"))
 	if err != nil {

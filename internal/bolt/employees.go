@@ -37,7 +37,7 @@ func (s *Store) Hashes(ctx context.Context) (map[string]string, error) {
 // ApplyPlan applies p as rostersync.Store says, in one transaction.
 func (s *Store) ApplyPlan(ctx context.Context, p rostersync.Plan) (revoked int, err error) {
 	puts, deletes := p.Puts(), p.Deleted
-	err = s.update(ctx, func(tx *bbolt.Tx) error {
+	err = s.updateBindings(ctx, func(tx *bbolt.Tx) error {
 		meta, b := tx.Bucket([]byte(metaBucket)), tx.Bucket([]byte(employeesBucket))
 		digest, err := readDigest(meta)
 		if err != nil {

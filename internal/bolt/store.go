@@ -7,8 +7,10 @@
 // start time; "meta" holds the last applied sync's end, the employees'
 // digest, the change log that carries the directory's version, and the sync
 // lease; bindingsBucket holds the bindings (Open drops an earlier rollcall's
-// "bindings" bucket: its users verify once more). bbolt locks the file, so
-// a second process gets ErrLocked instead of waiting forever.
+// "bindings" bucket: its users verify once more), except the latest, which
+// wait in a journal beside the file until they are folded in (journal.go).
+// bbolt locks the file, so a second process gets ErrLocked instead of
+// waiting forever.
 package bolt
 
 import (
@@ -38,8 +40,9 @@ var (
 const lockTimeout = time.Second
 
 // rebuildHint tells an operator how to recover from a damaged file: the
-// sheet is the source of truth.
-const rebuildHint = "move it aside and run `rollcall sync` to rebuild it from the sheet"
+// sheet is the source of truth. The journal goes too: replayed into a new
+// file, it could bring back revoked bindings.
+const rebuildHint = "move it and its " + journalSuffix + " aside and run `rollcall sync` to rebuild it from the sheet"
 
 // Bucket and key names.
 const (
@@ -55,10 +58,11 @@ const (
 type Store struct {
 	// Now is the clock that decides when a lease has expired: time.Now
 	// unless a test sets it before use.
-	Now   func() time.Time
-	db    *bbolt.DB
-	path  string
-	binds groupCommit
+	Now     func() time.Time
+	db      *bbolt.DB
+	path    string
+	binds   groupCommit
+	journal *journal
 }
 
 var _ rostersync.Store = (*Store)(nil)
@@ -82,9 +86,20 @@ func Open(path string) (*Store, error) {
 		// Open holds bbolt's file lock, which a process loses when it dies:
 		// a lease in the file is a sync killed mid-run, and waiting out its
 		// expiry would refuse the next sync with none running.
-		return tx.Bucket([]byte(metaBucket)).Delete([]byte(leaseKey))
+		if err := tx.Bucket([]byte(metaBucket)).Delete([]byte(leaseKey)); err != nil {
+			return err
+		}
+		j, err := openJournal(path+journalSuffix, tx)
+		s.journal = j
+		return err
 	})
+	if err == nil {
+		err = s.journal.truncate()
+	}
 	if err != nil {
+		if s.journal != nil {
+			err = errors.Join(err, s.journal.f.Close())
+		}
 		return nil, errors.Join(fmt.Errorf("prepare store file %s: %w", path, err), s.db.Close())
 	}
 	return s, nil
@@ -93,9 +108,21 @@ func Open(path string) (*Store, error) {
 // OpenReadOnly opens an existing store file for reading only, as `rollcall
 // doctor` does: it creates nothing, writes nothing, and shares the file
 // with other readers. A missing file is an error that is fs.ErrNotExist.
-// Only the read methods may be called on the store it returns.
+// Only the read methods may be called on the store it returns. It reads
+// the bindings journal too, without emptying it.
 func OpenReadOnly(path string) (*Store, error) {
-	return open(path, true)
+	s, err := open(path, true)
+	if err != nil {
+		return nil, err
+	}
+	err = s.view(context.Background(), func(tx *bbolt.Tx) error {
+		s.journal, err = readOnlyJournal(path+journalSuffix, tx)
+		return err
+	})
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("read store file %s: %w", path, err), s.db.Close())
+	}
+	return s, nil
 }
 
 // open opens the bbolt file (readOnly: an existing one, shared with other
@@ -132,10 +159,11 @@ func open(path string, readOnly bool) (_ *Store, err error) {
 // Close releases the file and its lock. Calling it again does nothing.
 func (s *Store) Close() error {
 	s.binds.close()
-	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("close store file %s: %w", s.path, err)
+	err := s.closeJournal()
+	if cerr := s.db.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("close store file %s: %w", s.path, cerr))
 	}
-	return nil
+	return err
 }
 
 // view runs fn in a read-only transaction, unless ctx is already done.
