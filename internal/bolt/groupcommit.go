@@ -92,18 +92,3 @@ func (g *groupCommit) close() {
 	g.mu.Unlock()
 	g.done.Wait()
 }
-
-// appendBinds writes batch to the bindings journal, first folding the
-// journal into the bolt file when it holds foldEvery records or a failed
-// append left it dirty.
-func (s *Store) appendBinds(batch []*pendingBind) error {
-	j := s.journal
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.records >= foldEvery || j.dirty {
-		if err := s.updateBindingsLocked(context.Background(), nil); err != nil {
-			return err
-		}
-	}
-	return j.append(batch)
-}

@@ -1,73 +1,71 @@
 package bolt
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"go.etcd.io/bbolt"
 )
 
-// The bindings journal makes a bind one append and one fsync per group
+// The bindings journal makes a bind one append and one sync per group
 // (groupCommit), where a bbolt commit writes each random key's leaf and
-// branch pages and syncs twice (data, then meta). It lives beside the bolt
-// file; the bindings it holds are also in an in-memory overlay that Binding
-// reads before the bucket. Every bbolt transaction that touches bindings
-// first folds the overlay into the bucket and records the last sequence
-// number folded (foldedKey); after its commit the journal is emptied. Open
-// replays what a crash left, skipping records at or below foldedKey, so a
-// crash between a fold's commit and the truncate cannot bring back a
-// binding that the fold's transaction deleted.
+// branch pages and syncs twice (data, then meta). It is two files beside
+// the bolt file, written in turns: binds go to the active one and to an
+// in-memory overlay that Binding reads before the bucket. Once the active
+// file holds foldEvery records the other becomes active and a background
+// fold writes the full one's overlay into the bucket, with the last
+// sequence number folded (foldedKey), then empties that file; binds never
+// wait for it. A transaction that deletes bindings first folds both. Open
+// replays what a crash left, in sequence order, skipping records at or
+// below foldedKey, so a crash between a fold's commit and the emptying
+// cannot bring back a binding that a later transaction deleted.
 //
-// What earns it (go test -run '^$' -bench PutBinding -benchtime 20000x
-// ./internal/bolt, c8a21a5 without it and with it, alternately, twice
-// each, 16:18 UTC, load average 1.5; CPU per bind, folds included):
-//
-//	                                  bbolt commit   journal
-//	lone bind (BenchmarkPutBinding)   102, 107 µs    53, 46 µs
-//	concurrent, empty file            26, 22 µs      11, 10 µs
-//	concurrent, 100,000 bindings      35, 32 µs      18, 17 µs
-//
-// and a lone bind's latency 171-181 µs against 90-108 µs: one sync of an
-// appended record, not a sync of random pages and then of the meta page.
+// What earns it: the launch-day rush and capacity in docs/benchmarks.md
+// ("The bindings journal").
 //
 // A record: sequence number (8 bytes), key (32), value length (4), value,
 // then the CRC-32 (Castagnoli) of all that (4), big-endian.
 
-// journalSuffix names the journal: the bolt file's path and this.
-const journalSuffix = ".bindings.journal"
+// journalSuffixes name the journal's two files: the bolt file's path and
+// these.
+var journalSuffixes = [2]string{".bindings.0", ".bindings.1"}
 
 // foldedKey, in the meta bucket, is the sequence number of the last journal
 // record whose binding is in bindingsBucket.
 const foldedKey = "bindings_folded_through"
 
-// foldEvery is how many records the journal holds before the committer
-// folds them into the bolt file, bounding replay and the overlay's memory.
+// foldEvery is how many records the active file takes before the other
+// becomes active and these are folded, bounding replay and the overlay.
 const foldEvery = 4096
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
 // journal is the bindings journal and its overlay. mu serializes appends
-// with folds: held from a fold to its truncate, no record can be appended
-// that the truncate would drop. overlayMu guards only the map, so readers
-// never wait for a sync.
+// and the switch of files; foldMu is held by the one fold running, in the
+// background or by a transaction that touches bindings (taken before mu).
+// overlayMu guards only the maps, so readers never wait for a sync.
 type journal struct {
+	foldMu  sync.Mutex
 	mu      sync.Mutex
-	f       *os.File // nil on a read-only store
-	size    int64
+	files   [2]*os.File // nil on a read-only store
+	sizes   [2]int64
+	active  int
 	seq     uint64 // the last sequence number written or folded
-	records int    // records in the file
-	dirty   bool   // a write or sync failed: the file's tail is unknown
+	records int    // records in the active file
+	dirty   bool   // a write or sync failed: the active file's tail is unknown
 
 	overlayMu sync.RWMutex
-	overlay   map[[32]byte][]byte
+	overlay   map[[32]byte][]byte // the active file's bindings
+	folding   map[[32]byte][]byte // the other file's, while a fold writes them
 }
 
 // journalRecord is one decoded record.
@@ -121,33 +119,47 @@ func readFolded(meta *bbolt.Bucket) (uint64, error) {
 	return binary.BigEndian.Uint64(v), nil
 }
 
-// openJournal opens the journal at path for appending and replays it into
-// the bucket in tx, Open's transaction; the caller truncates it (truncate)
+// readJournals reads the records of the journal's files beside path, in
+// sequence order; a missing file holds none.
+func readJournals(path string) ([]journalRecord, error) {
+	var all []journalRecord
+	for _, suffix := range journalSuffixes {
+		data, err := os.ReadFile(path + suffix)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("read the bindings journal: %w", err)
+		}
+		all = append(all, readJournal(data)...)
+	}
+	slices.SortFunc(all, func(a, b journalRecord) int { return cmp.Compare(a.seq, b.seq) })
+	return all, nil
+}
+
+// openJournal opens the journal's files beside path and replays them into
+// the bucket in tx, Open's transaction; the caller empties them (truncate)
 // once tx has committed.
 func openJournal(path string, tx *bbolt.Tx) (*journal, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open the bindings journal: %w", err)
+	j := &journal{overlay: map[[32]byte][]byte{}}
+	records, err := readJournals(path)
+	for i := range j.files {
+		if err == nil {
+			j.files[i], err = os.OpenFile(path+journalSuffixes[i], os.O_RDWR|os.O_CREATE, 0o600)
+		}
 	}
-	j := &journal{f: f, overlay: map[[32]byte][]byte{}}
-	err = j.replay(tx)
 	if err == nil {
-		err = syncDir(filepath.Dir(path)) // the journal's name is durable before any bind relies on it
+		err = j.replay(tx, records)
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(path)) // the files' names are durable before any bind relies on them
 	}
 	if err != nil {
-		return nil, errors.Join(err, f.Close())
+		return nil, errors.Join(err, j.close())
 	}
 	return j, nil
 }
 
-// replay writes the journal's records above foldedKey into the bindings
-// bucket and moves foldedKey to the last of them.
-func (j *journal) replay(tx *bbolt.Tx) error {
-	data, err := io.ReadAll(j.f)
-	if err != nil {
-		return fmt.Errorf("read the bindings journal: %w", err)
-	}
-	j.size = int64(len(data))
+// replay writes the records above foldedKey into the bindings bucket and
+// moves foldedKey to the last of them.
+func (j *journal) replay(tx *bbolt.Tx, records []journalRecord) error {
 	meta := tx.Bucket([]byte(metaBucket))
 	folded, err := readFolded(meta)
 	if err != nil {
@@ -155,36 +167,31 @@ func (j *journal) replay(tx *bbolt.Tx) error {
 	}
 	b := tx.Bucket([]byte(bindingsBucket))
 	j.seq = folded
-	for _, r := range readJournal(data) {
-		j.records++
+	for _, r := range records {
 		if r.seq <= folded {
 			continue
 		}
 		if err := b.Put(r.key[:], r.value); err != nil {
 			return fmt.Errorf("replay the bindings journal: %w", err)
 		}
-		j.seq = max(j.seq, r.seq)
+		j.seq = r.seq
 	}
 	return meta.Put([]byte(foldedKey), binary.BigEndian.AppendUint64(nil, j.seq))
 }
 
-// readOnlyJournal loads the journal's records above foldedKey into the
-// overlay of a read-only store, without changing the file; a missing
-// journal holds none.
+// readOnlyJournal loads the records above foldedKey into the overlay of a
+// read-only store, without changing the files.
 func readOnlyJournal(path string, tx *bbolt.Tx) (*journal, error) {
-	j := &journal{overlay: map[[32]byte][]byte{}}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return j, nil
-	}
+	records, err := readJournals(path)
 	if err != nil {
-		return nil, fmt.Errorf("read the bindings journal: %w", err)
+		return nil, err
 	}
 	folded, err := readFolded(tx.Bucket([]byte(metaBucket)))
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range readJournal(data) {
+	j := &journal{overlay: map[[32]byte][]byte{}}
+	for _, r := range records {
 		if r.seq > folded {
 			j.overlay[r.key] = r.value
 		}
@@ -192,11 +199,26 @@ func readOnlyJournal(path string, tx *bbolt.Tx) (*journal, error) {
 	return j, nil
 }
 
+// close closes the files.
+func (j *journal) close() error {
+	var err error
+	for i, f := range j.files {
+		if f != nil {
+			err = errors.Join(err, f.Close())
+			j.files[i] = nil
+		}
+	}
+	return err
+}
+
 // lookup returns the overlay's value for key, or nil.
 func (j *journal) lookup(key []byte) []byte {
 	j.overlayMu.RLock()
 	defer j.overlayMu.RUnlock()
-	return j.overlay[[32]byte(key)]
+	if v, ok := j.overlay[[32]byte(key)]; ok {
+		return v
+	}
+	return j.folding[[32]byte(key)]
 }
 
 // append writes batch as records in one write and one sync, then puts them
@@ -204,7 +226,7 @@ func (j *journal) lookup(key []byte) []byte {
 // the journal's tail unknown (after a failed fsync the kernel may have
 // dropped the pages, and a later fsync succeed without them): the batch's
 // sequence numbers are spent and the journal is dirty, so that the next
-// append first folds the overlay and empties the file (appendBinds), and
+// append first folds the overlays and empties the files (appendBinds), and
 // replay skips whatever of the batch reached the disk.
 func (j *journal) append(batch []*pendingBind) error {
 	var buf []byte
@@ -214,15 +236,16 @@ func (j *journal) append(batch []*pendingBind) error {
 		buf = appendRecord(buf, seq, p.key, p.value)
 	}
 	j.seq = seq
-	if _, err := j.f.WriteAt(buf, j.size); err != nil {
+	f := j.files[j.active]
+	if _, err := f.WriteAt(buf, j.sizes[j.active]); err != nil {
 		j.dirty = true
 		return fmt.Errorf("write the bindings journal: %w", err)
 	}
-	if err := j.f.Sync(); err != nil {
+	if err := f.Sync(); err != nil {
 		j.dirty = true
 		return fmt.Errorf("sync the bindings journal: %w", err)
 	}
-	j.size += int64(len(buf))
+	j.sizes[j.active] += int64(len(buf))
 	j.records += len(batch)
 	j.overlayMu.Lock()
 	for _, p := range batch {
@@ -232,31 +255,38 @@ func (j *journal) append(batch []*pendingBind) error {
 	return nil
 }
 
-// fold writes the overlay into the bindings bucket in tx and records the
-// last sequence folded. The caller holds j.mu until truncate.
-func (j *journal) fold(tx *bbolt.Tx) error {
+// fold writes the bindings of overlay into the bucket in tx and records
+// through as the last sequence number folded.
+func (j *journal) fold(tx *bbolt.Tx, overlay map[[32]byte][]byte, through uint64) error {
 	b := tx.Bucket([]byte(bindingsBucket))
 	j.overlayMu.RLock()
 	defer j.overlayMu.RUnlock()
-	for k, v := range j.overlay {
+	for k, v := range overlay {
 		if err := b.Put(k[:], v); err != nil {
 			return fmt.Errorf("fold the bindings journal: %w", err)
 		}
 	}
-	return tx.Bucket([]byte(metaBucket)).Put([]byte(foldedKey), binary.BigEndian.AppendUint64(nil, j.seq))
+	return tx.Bucket([]byte(metaBucket)).Put([]byte(foldedKey), binary.BigEndian.AppendUint64(nil, through))
 }
 
-// truncate empties the overlay and the journal once a fold has committed.
-// A truncate that fails leaves records that replay skips (foldedKey), so
-// appends go on after them.
+// truncate empties the overlays and both files once a fold of both has
+// committed. The caller holds mu and foldMu. A truncate that fails leaves
+// records that replay skips (foldedKey), so appends go on after them.
 func (j *journal) truncate() error {
 	j.overlayMu.Lock()
 	clear(j.overlay)
+	j.folding = nil
 	j.overlayMu.Unlock()
-	if err := j.f.Truncate(0); err != nil {
+	var err error
+	for i, f := range j.files {
+		if err = errors.Join(err, f.Truncate(0)); err == nil {
+			j.sizes[i] = 0
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("empty the bindings journal: %w", err)
 	}
-	j.size, j.records, j.dirty = 0, 0, false
+	j.records, j.dirty = 0, false
 	return nil
 }
 
@@ -269,51 +299,92 @@ func syncDir(dir string) error {
 	return errors.Join(d.Sync(), d.Close())
 }
 
-// closeJournal folds the bindings journal into the bolt file, so that the
-// next Open has nothing to replay, and closes it.
+// closeJournal folds the journal into the bolt file, so that the next Open
+// has nothing to replay, and closes its files.
 func (s *Store) closeJournal() error {
-	j := s.journal
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.f == nil {
-		return nil
+	if s.journal.files[0] == nil {
+		return nil // read-only
 	}
-	var err error
-	if j.records > 0 || j.dirty {
-		err = s.updateBindingsLocked(context.Background(), nil)
-	}
-	err = errors.Join(err, j.f.Close())
-	j.f = nil
-	return err
+	return errors.Join(s.updateBindings(context.Background(), nil), s.journal.close())
 }
 
 // updateBindings is update for a transaction that touches bindingsBucket:
-// it first folds the journal's overlay into the bucket, and empties the
-// journal once the transaction has committed, holding the journal's lock
-// throughout so that no bind is appended in between.
+// once no fold runs, it folds the overlay into the bucket first and empties
+// the journal after the commit, holding both locks so that nothing is
+// appended in between.
 func (s *Store) updateBindings(ctx context.Context, fn func(*bbolt.Tx) error) error {
-	s.journal.mu.Lock()
-	defer s.journal.mu.Unlock()
-	return s.updateBindingsLocked(ctx, fn)
-}
-
-// updateBindingsLocked is updateBindings for a caller holding the lock;
-// fn may be nil.
-func (s *Store) updateBindingsLocked(ctx context.Context, fn func(*bbolt.Tx) error) error {
+	j := s.journal
+	j.foldMu.Lock()
+	defer j.foldMu.Unlock()
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
-		if err := s.journal.fold(tx); err != nil {
+		if err := j.fold(tx, j.overlay, j.seq); err != nil || fn == nil {
 			return err
-		}
-		if fn == nil {
-			return nil
 		}
 		return fn(tx)
 	})
 	if err != nil {
 		return err
 	}
-	if err := s.journal.truncate(); err != nil {
+	if err := j.truncate(); err != nil {
 		return fmt.Errorf("the change is committed, but: %w", err)
 	}
 	return nil
+}
+
+// appendBinds writes batch to the journal's active file. A failed append
+// left the file's tail unknown: the whole journal is folded and emptied
+// first. A full file hands over to the other, and is folded in the
+// background (foldBehind) unless a fold still runs.
+func (s *Store) appendBinds(batch []*pendingBind) error {
+	j := s.journal
+	j.mu.Lock()
+	dirty := j.dirty
+	j.mu.Unlock()
+	if dirty { // only this goroutine appends, so it stays so until the fold
+		if err := s.updateBindings(context.Background(), nil); err != nil {
+			return err
+		}
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.records >= foldEvery && j.foldMu.TryLock() {
+		full := j.active
+		j.overlayMu.Lock()
+		j.folding, j.overlay = j.overlay, map[[32]byte][]byte{}
+		j.overlayMu.Unlock()
+		j.active, j.records = 1-full, 0
+		go s.foldBehind(full, j.seq)
+	}
+	return j.append(batch)
+}
+
+// foldBehind writes the bindings of the full file into the bucket, up to
+// sequence number through, then empties that file; it holds foldMu, which
+// appendBinds took for it. Should the commit fail, the bindings go back
+// to the overlay and the journal is marked dirty, so that the next append
+// folds it all.
+func (s *Store) foldBehind(full int, through uint64) {
+	j := s.journal
+	defer j.foldMu.Unlock()
+	err := s.update(context.Background(), func(tx *bbolt.Tx) error {
+		return j.fold(tx, j.folding, through)
+	})
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.overlayMu.Lock()
+	if err != nil {
+		for k, v := range j.folding {
+			if _, newer := j.overlay[k]; !newer {
+				j.overlay[k] = v
+			}
+		}
+		j.dirty = true
+	}
+	j.folding = nil
+	j.overlayMu.Unlock()
+	if err == nil && j.files[full].Truncate(0) == nil {
+		j.sizes[full] = 0 // else replay skips what stays, and appends go after it
+	}
 }

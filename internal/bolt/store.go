@@ -42,7 +42,7 @@ const lockTimeout = time.Second
 // rebuildHint tells an operator how to recover from a damaged file: the
 // sheet is the source of truth. The journal goes too: replayed into a new
 // file, it could bring back revoked bindings.
-const rebuildHint = "move it and its " + journalSuffix + " aside and run `rollcall sync` to rebuild it from the sheet"
+const rebuildHint = "move it and its journal (the same name and .bindings.0, .bindings.1) aside and run `rollcall sync` to rebuild it from the sheet"
 
 // Bucket and key names.
 const (
@@ -89,7 +89,7 @@ func Open(path string) (*Store, error) {
 		if err := tx.Bucket([]byte(metaBucket)).Delete([]byte(leaseKey)); err != nil {
 			return err
 		}
-		j, err := openJournal(path+journalSuffix, tx)
+		j, err := openJournal(path, tx)
 		s.journal = j
 		return err
 	})
@@ -98,7 +98,7 @@ func Open(path string) (*Store, error) {
 	}
 	if err != nil {
 		if s.journal != nil {
-			err = errors.Join(err, s.journal.f.Close())
+			err = errors.Join(err, s.journal.close())
 		}
 		return nil, errors.Join(fmt.Errorf("prepare store file %s: %w", path, err), s.db.Close())
 	}
@@ -116,7 +116,7 @@ func OpenReadOnly(path string) (*Store, error) {
 		return nil, err
 	}
 	err = s.view(context.Background(), func(tx *bbolt.Tx) error {
-		s.journal, err = readOnlyJournal(path+journalSuffix, tx)
+		s.journal, err = readOnlyJournal(path, tx)
 		return err
 	})
 	if err != nil {
