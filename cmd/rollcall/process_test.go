@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -70,14 +71,21 @@ func (e *testEnv) environ() []string {
 	return env
 }
 
+// freePort returns a port that no one listens on, taken below Linux's
+// ephemeral range (32768 and up): a port the kernel handed out for a
+// parallel test's listener on :0 or connection could be taken again before
+// the child binds it ("address already in use").
 func freePort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 100 {
+		port := 20000 + rand.IntN(12000)
+		if ln, err := net.Listen("tcp", fmt.Sprint(":", port)); err == nil {
+			ln.Close()
+			return port
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free port between 20000 and 32000")
+	return 0
 }
 
 // waitReady polls /ready until it answers 200. A minute gives a process
