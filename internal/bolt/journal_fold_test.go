@@ -22,7 +22,7 @@ func TestFoldBehind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	b := binding.Binding{Phone: "+821012345678", Person: "p", BoundAt: now, ExpiresAt: now.Add(time.Hour)}
 	const n = foldEvery + 10
@@ -32,13 +32,13 @@ func TestFoldBehind(t *testing.T) {
 		}
 	}
 	s.journal.foldMu.Lock() // waits for the fold the last binds started
-	s.journal.foldMu.Unlock()
-
-	var inBucket int
-	if err := s.view(t.Context(), func(tx *bbolt.Tx) error {
+	inBucket := 0
+	err = s.view(t.Context(), func(tx *bbolt.Tx) error {
 		inBucket = tx.Bucket([]byte(bindingsBucket)).Stats().KeyN
 		return nil
-	}); err != nil {
+	})
+	s.journal.foldMu.Unlock()
+	if err != nil {
 		t.Fatal(err)
 	}
 	if inBucket != foldEvery || len(s.journal.overlay) != n-foldEvery || s.journal.folding != nil {
