@@ -109,96 +109,73 @@ func readJournal(data []byte) []journalRecord {
 	return out
 }
 
-// readFolded returns foldedKey's sequence number, 0 before the first fold.
-func readFolded(meta *bbolt.Bucket) (uint64, error) {
-	v := meta.Get([]byte(foldedKey))
-	if v == nil {
-		return 0, nil
+// unfolded returns the last sequence number folded (foldedKey in meta, 0
+// before the first fold) and the records above it in the journal's files
+// beside path, in sequence order; a missing file holds none.
+func unfolded(path string, meta *bbolt.Bucket) (uint64, []journalRecord, error) {
+	var folded uint64
+	if v := meta.Get([]byte(foldedKey)); len(v) == 8 {
+		folded = binary.BigEndian.Uint64(v)
+	} else if v != nil {
+		return 0, nil, fmt.Errorf("%w: the bindings journal's folded sequence has %d bytes", ErrCorrupt, len(v))
 	}
-	if len(v) != 8 {
-		return 0, fmt.Errorf("%w: the bindings journal's folded sequence has %d bytes", ErrCorrupt, len(v))
-	}
-	return binary.BigEndian.Uint64(v), nil
-}
-
-// readJournals reads the records of the journal's files beside path, in
-// sequence order; a missing file holds none.
-func readJournals(path string) ([]journalRecord, error) {
-	var all []journalRecord
+	var records []journalRecord
 	for _, suffix := range journalSuffixes {
 		data, err := os.ReadFile(path + suffix)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("read the bindings journal: %w", err)
+			return 0, nil, fmt.Errorf("read the bindings journal: %w", err)
 		}
-		all = append(all, readJournal(data)...)
+		for _, r := range readJournal(data) {
+			if r.seq > folded {
+				records = append(records, r)
+			}
+		}
 	}
-	slices.SortFunc(all, func(a, b journalRecord) int { return cmp.Compare(a.seq, b.seq) })
-	return all, nil
+	slices.SortFunc(records, func(a, b journalRecord) int { return cmp.Compare(a.seq, b.seq) })
+	return folded, records, nil
 }
 
-// openJournal opens the journal's files beside path and replays them into
-// the bucket in tx, Open's transaction; the caller empties them (truncate)
-// once tx has committed.
+// openJournal opens the journal's files beside path and replays the
+// unfolded records into the bucket in tx, Open's transaction, moving
+// foldedKey to the last; the caller empties the files (truncate) once tx
+// has committed.
 func openJournal(path string, tx *bbolt.Tx) (*journal, error) {
 	j := &journal{overlay: map[[32]byte][]byte{}}
-	records, err := readJournals(path)
+	meta, b := tx.Bucket([]byte(metaBucket)), tx.Bucket([]byte(bindingsBucket))
+	folded, records, err := unfolded(path, meta)
+	j.seq = folded
+	for _, r := range records {
+		if err == nil {
+			err = b.Put(r.key[:], r.value)
+			j.seq = r.seq
+		}
+	}
+	if err == nil {
+		err = meta.Put([]byte(foldedKey), binary.BigEndian.AppendUint64(nil, j.seq))
+	}
 	for i := range j.files {
 		if err == nil {
 			j.files[i], err = os.OpenFile(path+journalSuffixes[i], os.O_RDWR|os.O_CREATE, 0o600)
 		}
 	}
 	if err == nil {
-		err = j.replay(tx, records)
-	}
-	if err == nil {
 		err = syncDir(filepath.Dir(path)) // the files' names are durable before any bind relies on them
 	}
 	if err != nil {
-		return nil, errors.Join(err, j.close())
+		return nil, errors.Join(fmt.Errorf("replay the bindings journal: %w", err), j.close())
 	}
 	return j, nil
 }
 
-// replay writes the records above foldedKey into the bindings bucket and
-// moves foldedKey to the last of them.
-func (j *journal) replay(tx *bbolt.Tx, records []journalRecord) error {
-	meta := tx.Bucket([]byte(metaBucket))
-	folded, err := readFolded(meta)
-	if err != nil {
-		return err
-	}
-	b := tx.Bucket([]byte(bindingsBucket))
-	j.seq = folded
-	for _, r := range records {
-		if r.seq <= folded {
-			continue
-		}
-		if err := b.Put(r.key[:], r.value); err != nil {
-			return fmt.Errorf("replay the bindings journal: %w", err)
-		}
-		j.seq = r.seq
-	}
-	return meta.Put([]byte(foldedKey), binary.BigEndian.AppendUint64(nil, j.seq))
-}
-
-// readOnlyJournal loads the records above foldedKey into the overlay of a
+// readOnlyJournal loads the unfolded records into the overlay of a
 // read-only store, without changing the files.
 func readOnlyJournal(path string, tx *bbolt.Tx) (*journal, error) {
-	records, err := readJournals(path)
-	if err != nil {
-		return nil, err
-	}
-	folded, err := readFolded(tx.Bucket([]byte(metaBucket)))
-	if err != nil {
-		return nil, err
-	}
+	_, records, err := unfolded(path, tx.Bucket([]byte(metaBucket)))
 	j := &journal{overlay: map[[32]byte][]byte{}}
 	for _, r := range records {
-		if r.seq > folded {
-			j.overlay[r.key] = r.value
-		}
+		j.overlay[r.key] = r.value
 	}
-	return j, nil
+	return j, err
 }
 
 // close closes the files.
