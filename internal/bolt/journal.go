@@ -235,11 +235,12 @@ func (j *journal) append(batch []*pendingBind) error {
 }
 
 // fold writes the bindings of overlay into the bucket in tx and records
-// through as the last sequence number folded.
-func (j *journal) fold(tx *bbolt.Tx, overlay map[[32]byte][]byte, through uint64) error {
+// through as the last sequence number folded. It takes no lock: no one
+// writes the map meanwhile (updateBindings holds mu, and a background fold
+// reads folding, which only it replaces), and holding overlayMu would stop
+// appends and lookups for the whole fold.
+func fold(tx *bbolt.Tx, overlay map[[32]byte][]byte, through uint64) error {
 	b := tx.Bucket([]byte(bindingsBucket))
-	j.overlayMu.RLock()
-	defer j.overlayMu.RUnlock()
 	for k, v := range overlay {
 		if err := b.Put(k[:], v); err != nil {
 			return fmt.Errorf("fold the bindings journal: %w", err)
@@ -298,7 +299,7 @@ func (s *Store) updateBindings(ctx context.Context, fn func(*bbolt.Tx) error) er
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
-		if err := j.fold(tx, j.overlay, j.seq); err != nil || fn == nil {
+		if err := fold(tx, j.overlay, j.seq); err != nil || fn == nil {
 			return err
 		}
 		return fn(tx)
@@ -348,7 +349,7 @@ func (s *Store) foldBehind(full int, through uint64) {
 	j := s.journal
 	defer j.foldMu.Unlock()
 	err := s.update(context.Background(), func(tx *bbolt.Tx) error {
-		return j.fold(tx, j.folding, through)
+		return fold(tx, j.folding, through)
 	})
 	j.mu.Lock()
 	defer j.mu.Unlock()
