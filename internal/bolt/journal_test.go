@@ -60,6 +60,25 @@ func journalOf(t *testing.T, path string) string {
 	return path + ".bindings.0"
 }
 
+// boundStore opens a store at path with n employees and binds "user-i"
+// to employee i, returning the store and the users.
+func boundStore(t *testing.T, path string, n int) (*bolt.Store, []string) {
+	t.Helper()
+	s := open(t, path)
+	es := storetest.People(n)
+	if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Added: es}); err != nil {
+		t.Fatal(err)
+	}
+	users := make([]string, n)
+	for i, e := range es {
+		users[i] = fmt.Sprint("user-", i)
+		if err := s.PutBinding(t.Context(), userkey.Of(users[i]), bindingTo(e)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, users
+}
+
 // bindingTo is a binding to e that binds no one else's.
 func bindingTo(e roster.Employee) binding.Binding {
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -86,18 +105,7 @@ func wantBound(t *testing.T, s *bolt.Store, users []string, want bool) {
 func TestJournalReplaysAfterACrash(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rollcall.db")
-	s := open(t, path)
-	es := storetest.People(3)
-	if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Added: es}); err != nil {
-		t.Fatal(err)
-	}
-	var users []string
-	for i, e := range es {
-		users = append(users, fmt.Sprint("user-", i))
-		if err := s.PutBinding(t.Context(), userkey.Of(users[i]), bindingTo(e)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	_, users := boundStore(t, path, 3)
 	crashed := crashFiles(t, path)
 	for range 2 {
 		c := open(t, crashed)
@@ -124,16 +132,7 @@ func TestJournalTornTailIsIgnored(t *testing.T) {
 		t.Run(tear.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "rollcall.db")
-			s := open(t, path)
-			es := storetest.People(2)
-			if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Added: es}); err != nil {
-				t.Fatal(err)
-			}
-			for i, e := range es {
-				if err := s.PutBinding(t.Context(), userkey.Of(fmt.Sprint("user-", i)), bindingTo(e)); err != nil {
-					t.Fatal(err)
-				}
-			}
+			boundStore(t, path, 2)
 			crashed := crashFiles(t, path)
 			j := journalOf(t, crashed)
 			data, err := os.ReadFile(j)
@@ -173,21 +172,12 @@ func TestJournalDoesNotResurrect(t *testing.T) {
 		t.Run(remove.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "rollcall.db")
-			s := open(t, path)
-			es := storetest.People(2)
-			if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Added: es}); err != nil {
-				t.Fatal(err)
-			}
-			for i, e := range es {
-				if err := s.PutBinding(t.Context(), userkey.Of(fmt.Sprint("user-", i)), bindingTo(e)); err != nil {
-					t.Fatal(err)
-				}
-			}
+			s, _ := boundStore(t, path, 2)
 			journal, err := os.ReadFile(journalOf(t, path))
 			if err != nil || len(journal) == 0 {
 				t.Fatalf("journal before the removal: %d bytes, %v", len(journal), err)
 			}
-			remove.do(t, s, es[0])
+			remove.do(t, s, storetest.People(2)[0])
 			crashed := crashFiles(t, path)
 			// The journal as it was when the removal committed: a fold only
 			// empties it afterwards.
