@@ -57,3 +57,77 @@ func TestFoldBehind(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldBehindFailure: a background fold whose commit fails puts its
+// bindings back in the overlay and keeps its file for replay; the next bind
+// folds everything first, and fails while the fold does, so that nothing is
+// answered as bound that a restart would lose. A nested bucket under one
+// binding's key makes the fold's Put fail, as a full disk would its commit.
+func TestFoldBehindFailure(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rollcall.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	blocker, err := bindingKey(userkey.Of("user-0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setBlocker := func(on bool) {
+		t.Helper()
+		err := s.update(t.Context(), func(tx *bbolt.Tx) error {
+			if on {
+				_, err := tx.Bucket([]byte(bindingsBucket)).CreateBucket(blocker)
+				return err
+			}
+			return tx.Bucket([]byte(bindingsBucket)).DeleteBucket(blocker)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	setBlocker(true)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	b := binding.Binding{Phone: "+821012345678", Person: "p", BoundAt: now, ExpiresAt: now.Add(time.Hour)}
+	bind := func(i int) error {
+		return s.PutBinding(t.Context(), userkey.Of(fmt.Sprint("user-", i)), b)
+	}
+	const n = foldEvery + 1 // the last one hands file 0 over to a fold
+	for i := range n {
+		if err := bind(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.journal.foldMu.Lock() // waits for the fold
+	s.journal.foldMu.Unlock()
+	j := s.journal
+	if !j.dirty || len(j.overlay) != n || j.folding != nil {
+		t.Errorf("after the failed fold: dirty %v, %d in the overlay, folding %v; want true, %d, nil", j.dirty, len(j.overlay), j.folding != nil, n)
+	}
+	if fi, err := os.Stat(path + journalSuffixes[0]); err != nil || fi.Size() == 0 {
+		t.Errorf("the failed fold's file: %v, %v; want it kept for replay", fi, err)
+	}
+	if err := bind(n); err == nil {
+		t.Error("a bind while the fold fails succeeded; want its error")
+	}
+
+	setBlocker(false)
+	if err := bind(n); err != nil {
+		t.Fatalf("a bind once the fold can succeed: %v", err)
+	}
+	if j.dirty || len(j.overlay) != 1 { // that bind's alone
+		t.Errorf("after the fold: dirty %v, %d in the overlay; want false, 1", j.dirty, len(j.overlay))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(path); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n + 1 {
+		if _, found, err := s.Binding(t.Context(), userkey.Of(fmt.Sprint("user-", i))); err != nil || !found {
+			t.Fatalf("after reopening, Binding(user-%d) = %v, %v; want found", i, found, err)
+		}
+	}
+}
