@@ -99,12 +99,12 @@ func TestFoldBehindFailure(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s.journal.foldMu.Lock() // waits for the fold
-	s.journal.foldMu.Unlock()
 	j := s.journal
+	j.foldMu.Lock() // waits for the fold
 	if !j.dirty || len(j.overlay) != n || j.folding != nil {
 		t.Errorf("after the failed fold: dirty %v, %d in the overlay, folding %v; want true, %d, nil", j.dirty, len(j.overlay), j.folding != nil, n)
 	}
+	j.foldMu.Unlock()
 	if fi, err := os.Stat(path + journalSuffixes[0]); err != nil || fi.Size() == 0 {
 		t.Errorf("the failed fold's file: %v, %v; want it kept for replay", fi, err)
 	}
