@@ -68,8 +68,8 @@ func (g *groupCommit) commit() {
 		// they include verifications about to bind, which then share the
 		// next commit (at saturation 10.4 binds a commit against 8.8). The
 		// first commit does not yield, so the bind that started it does not
-		// wait for their CPU: rush p99 +2.06 against +2.39 ms over six
-		// alternating runs (docs/benchmarks.md).
+		// wait for their CPU: rush p99 +1.97 against +2.27 ms over nine
+		// alternating runs each (docs/benchmarks.md).
 		if !first {
 			runtime.Gosched()
 		}
