@@ -64,12 +64,10 @@ func (g *groupCommit) put(ctx context.Context, key, value []byte) error {
 func (g *groupCommit) commit() {
 	defer g.done.Done()
 	for first := true; ; first = false {
-		// After a commit, let goroutines ready to run go first: under load
-		// they include verifications about to bind, which then share the
-		// next commit (at saturation 10.4 binds a commit against 8.8). The
-		// first commit does not yield, so the bind that started it does not
-		// wait for their CPU: rush p99 +1.97 against +2.27 ms over nine
-		// alternating runs each (docs/benchmarks.md).
+		// Yield before every batch but the first: the goroutines ready to run
+		// include binds, which then share it (10.4 binds a commit at
+		// saturation, 8.8 without); the bind that started the committer does
+		// not wait for them (docs/benchmarks.md, "the first commit does not yield").
 		if !first {
 			runtime.Gosched()
 		}
