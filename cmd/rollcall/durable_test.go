@@ -2,9 +2,7 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +10,7 @@ import (
 
 	"github.com/rollcall/rollcall/internal/bolt"
 	"github.com/rollcall/rollcall/internal/kakao/kakaotest"
+	"github.com/rollcall/rollcall/internal/storetest"
 	"github.com/rollcall/rollcall/internal/userkey"
 )
 
@@ -33,26 +32,7 @@ func TestSuccessIsDurableBeforeTheAnswer(t *testing.T) {
 			var crashed func(user string) bool
 			if store == "bolt" {
 				crashed = func(user string) bool {
-					// Every file of the store (the bolt file and its bindings
-					// journal), the bolt file last: a fold writes it before it
-					// empties the journal.
-					dbPath := filepath.Join(e.dir, "rollcall.db")
-					names, err := filepath.Glob(dbPath + "*")
-					if err != nil {
-						t.Fatal(err)
-					}
-					slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
-					dir := t.TempDir()
-					for _, name := range names {
-						data, err := os.ReadFile(name)
-						if err != nil {
-							t.Fatal(err)
-						}
-						if err := os.WriteFile(filepath.Join(dir, filepath.Base(name)), data, 0o600); err != nil {
-							t.Fatal(err)
-						}
-					}
-					copyPath := filepath.Join(dir, "rollcall.db")
+					copyPath := storetest.CrashCopy(t, filepath.Join(e.dir, "rollcall.db"))
 					s, err := bolt.Open(copyPath)
 					if err != nil {
 						t.Fatalf("open the store a crash left: %v", err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
@@ -19,35 +18,6 @@ import (
 	"github.com/rollcall/rollcall/internal/storetest"
 	"github.com/rollcall/rollcall/internal/userkey"
 )
-
-// crashFiles is what a crash of the process serving the store at path
-// leaves: a copy of every file of the store as it is on disk now, in a new
-// directory; it returns the copy's store path. The bolt file goes last,
-// as a fold writes it before it empties the journal.
-func crashFiles(t *testing.T, path string) string {
-	t.Helper()
-	names, err := filepath.Glob(path + "*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) }) // path itself last
-	dir := t.TempDir()
-	for _, name := range names {
-		copyFile(t, name, filepath.Join(dir, filepath.Base(name)))
-	}
-	return filepath.Join(dir, filepath.Base(path))
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	data, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // journalOf is the journal file of the store at path that takes the binds
 // after Open, until the first fold.
@@ -106,14 +76,14 @@ func TestJournalReplaysAfterACrash(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rollcall.db")
 	_, users := boundStore(t, path, 3)
-	crashed := crashFiles(t, path)
+	crashed := storetest.CrashCopy(t, path)
 	for range 2 {
 		c := open(t, crashed)
 		wantBound(t, c, users, true)
 		if fi, err := os.Stat(journalOf(t, crashed)); err != nil || fi.Size() != 0 {
 			t.Errorf("journal after Open: %v, %v; want empty", fi, err)
 		}
-		crashed = crashFiles(t, crashed)
+		crashed = storetest.CrashCopy(t, crashed)
 	}
 }
 
@@ -133,7 +103,7 @@ func TestJournalTornTailIsIgnored(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "rollcall.db")
 			boundStore(t, path, 2)
-			crashed := crashFiles(t, path)
+			crashed := storetest.CrashCopy(t, path)
 			j := journalOf(t, crashed)
 			data, err := os.ReadFile(j)
 			if err != nil {
@@ -178,7 +148,7 @@ func TestJournalDoesNotResurrect(t *testing.T) {
 				t.Fatalf("journal before the removal: %d bytes, %v", len(journal), err)
 			}
 			remove.do(t, s, storetest.People(2)[0])
-			crashed := crashFiles(t, path)
+			crashed := storetest.CrashCopy(t, path)
 			// The journal as it was when the removal committed: a fold only
 			// empties it afterwards.
 			if err := os.WriteFile(journalOf(t, crashed), journal, 0o600); err != nil {
@@ -212,7 +182,7 @@ func TestJournalManyBindsFold(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantBound(t, s, users, true)
-	wantBound(t, open(t, crashFiles(t, path)), users, true)
+	wantBound(t, open(t, storetest.CrashCopy(t, path)), users, true)
 }
 
 // TestReadOnlySeesTheJournal: `rollcall doctor` on the file a running (or
@@ -227,7 +197,7 @@ func TestReadOnlySeesTheJournal(t *testing.T) {
 	if err := s.PutBinding(t.Context(), userkey.Of("user-1"), bindingTo(hong)); err != nil {
 		t.Fatal(err)
 	}
-	crashed := crashFiles(t, path)
+	crashed := storetest.CrashCopy(t, path)
 	sum := func() [32]byte {
 		var all []byte
 		for _, name := range []string{crashed, journalOf(t, crashed)} {
