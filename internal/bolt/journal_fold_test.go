@@ -17,23 +17,16 @@ import (
 // into the bucket in the background, then emptied; the binds after it stay
 // in the overlay and the other file, and every bind reads back throughout.
 func TestFoldBehind(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "rollcall.db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	b := binding.Binding{Phone: "+821012345678", Person: "p", BoundAt: now, ExpiresAt: now.Add(time.Hour)}
+	s, path, bind := foldStore(t)
 	const n = foldEvery + 10
 	for i := range n {
-		if err := s.PutBinding(t.Context(), userkey.Of(fmt.Sprint("user-", i)), b); err != nil {
+		if err := bind(i); err != nil {
 			t.Fatal(err)
 		}
 	}
 	s.journal.foldMu.Lock() // waits for the fold the last binds started
 	inBucket := 0
-	err = s.view(t.Context(), func(tx *bbolt.Tx) error {
+	err := s.view(t.Context(), func(tx *bbolt.Tx) error {
 		inBucket = tx.Bucket([]byte(bindingsBucket)).Stats().KeyN
 		return nil
 	})
@@ -64,12 +57,7 @@ func TestFoldBehind(t *testing.T) {
 // answered as bound that a restart would lose. A nested bucket under one
 // binding's key makes the fold's Put fail, as a full disk would its commit.
 func TestFoldBehindFailure(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "rollcall.db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s, path, bind := foldStore(t)
 	blocker, err := bindingKey(userkey.Of("user-0"))
 	if err != nil {
 		t.Fatal(err)
@@ -88,11 +76,6 @@ func TestFoldBehindFailure(t *testing.T) {
 		}
 	}
 	setBlocker(true)
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	b := binding.Binding{Phone: "+821012345678", Person: "p", BoundAt: now, ExpiresAt: now.Add(time.Hour)}
-	bind := func(i int) error {
-		return s.PutBinding(t.Context(), userkey.Of(fmt.Sprint("user-", i)), b)
-	}
 	const n = foldEvery + 1 // the last one hands file 0 over to a fold
 	for i := range n {
 		if err := bind(i); err != nil {
@@ -122,12 +105,31 @@ func TestFoldBehindFailure(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if s, err = Open(path); err != nil {
+	reopened, err := Open(path)
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { reopened.Close() })
 	for i := range n + 1 {
-		if _, found, err := s.Binding(t.Context(), userkey.Of(fmt.Sprint("user-", i))); err != nil || !found {
+		if _, found, err := reopened.Binding(t.Context(), userkey.Of(fmt.Sprint("user-", i))); err != nil || !found {
 			t.Fatalf("after reopening, Binding(user-%d) = %v, %v; want found", i, found, err)
 		}
+	}
+}
+
+// foldStore opens a store in a new directory, closed when the test ends,
+// and returns it, its path, and a bind of "user-i".
+func foldStore(t *testing.T) (*Store, string, func(i int) error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "rollcall.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	b := binding.Binding{Phone: "+821012345678", Person: "p", BoundAt: now, ExpiresAt: now.Add(time.Hour)}
+	return s, path, func(i int) error {
+		return s.PutBinding(t.Context(), userkey.Of(fmt.Sprint("user-", i)), b)
 	}
 }
