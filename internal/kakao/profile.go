@@ -205,7 +205,7 @@ func parseProfile(body []byte) (string, error) {
 	if strings.TrimSpace(p.PhoneNumber) == "" {
 		return "", verify.ErrNoPhone
 	}
-	phone, err := roster.NormalizePhone(p.PhoneNumber)
+	phone, err := roster.KakaoPhone(p.PhoneNumber)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", verify.ErrBadProfile, err)
 	}

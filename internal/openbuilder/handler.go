@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -97,7 +98,9 @@ func route[P interface{ BotID() string }](r gin.IRoutes, h *Handler, path string
 			return
 		}
 		var p P
-		if err := payload.Decode(body, &p); err != nil {
+		err := payload.Decode(body.Bytes(), &p) // copies what it keeps
+		bodies.Put(body)
+		if err != nil {
 			refuse(c, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
@@ -112,9 +115,14 @@ func route[P interface{ BotID() string }](r gin.IRoutes, h *Handler, path string
 // tooManyRequests is the "error" of a 429 answer.
 const tooManyRequests = "too many requests"
 
-// admit applies the client limit and the secret, then reads the body; on
-// refusal it has answered.
-func (h *Handler) admit(c *gin.Context) ([]byte, bool) {
+// bodies keeps request-body buffers between requests: a new one for each was
+// 14% of the bytes a launch-day verification allocated (docs/benchmarks.md,
+// "The rest of p99: the GC").
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// admit applies the client limit and the secret, then reads the body into a
+// buffer of bodies, the caller's to put back; on refusal it has answered.
+func (h *Handler) admit(c *gin.Context) (*bytes.Buffer, bool) {
 	authenticated := false
 	if h.secret.IsSet() {
 		got := c.GetHeader(SecretHeader)
@@ -134,19 +142,21 @@ func (h *Handler) admit(c *gin.Context) ([]byte, bool) {
 		refuse(c, http.StatusUnauthorized, "bad_secret", "missing or wrong skill secret")
 		return nil, false
 	}
-	// Sized by Content-Length: one allocation where io.ReadAll's took three.
-	size := min(max(c.Request.ContentLength, 0), maxBodyBytes) + bytes.MinRead
-	buf := bytes.NewBuffer(make([]byte, 0, size))
+	buf := bodies.Get().(*bytes.Buffer)
+	buf.Reset()
+	// Sized by Content-Length: ReadFrom grows it no further.
+	buf.Grow(int(min(max(c.Request.ContentLength, 0), maxBodyBytes)) + bytes.MinRead)
 	_, err := buf.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
-	if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
-		refuse(c, http.StatusRequestEntityTooLarge, "body_too_large", "request body too large")
-		return nil, false
-	}
 	if err != nil {
-		refuse(c, http.StatusBadRequest, "bad_request", "could not read the request body")
+		bodies.Put(buf)
+		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+			refuse(c, http.StatusRequestEntityTooLarge, "body_too_large", "request body too large")
+		} else {
+			refuse(c, http.StatusBadRequest, "bad_request", "could not read the request body")
+		}
 		return nil, false
 	}
-	return buf.Bytes(), true
+	return buf, true
 }
 
 // retryAfter is wait as a Retry-After value: whole seconds, rounded up, at least 1.

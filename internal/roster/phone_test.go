@@ -95,7 +95,6 @@ func FuzzNormalizePhone(f *testing.F) {
 	})
 }
 
-// BenchmarkNormalizePhone measures Kakao's spelling and a sheet's.
 // BenchmarkNormalizePhone measures NormalizePhone on Kakao's spelling (the
 // fast path) and on a spelling only the library reads, and, as the figure
 // that earns the fast path, Kakao's spelling read by the library's Parse.
@@ -110,6 +109,14 @@ func BenchmarkNormalizePhone(b *testing.B) {
 			}
 		})
 	}
+	b.Run("KakaoPhone/+82 10-2345-6789", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := KakaoPhone("+82 10-2345-6789"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	// NormalizePhone without the fast path: the same folding and checks,
 	// then the library's Parse.
 	b.Run("without fast path/+82 10-2345-6789", func(b *testing.B) {
@@ -136,9 +143,10 @@ func viaParse(in string) string {
 	return phonenumbers.Format(num, phonenumbers.E164)
 }
 
-// TestKakaoSpellingAgreesWithTheLibrary holds NormalizePhone's reading of
-// Kakao's spelling to the library's own Parse, valid numbers and invalid
-// ones alike: every prefix Kakao could send and a spread of each range.
+// TestKakaoSpellingAgreesWithTheLibrary holds NormalizePhone's and
+// KakaoPhone's reading of Kakao's spelling to the library's own Parse, valid
+// numbers and invalid ones alike: every prefix Kakao could send and a spread
+// of each range.
 func TestKakaoSpellingAgreesWithTheLibrary(t *testing.T) {
 	t.Parallel()
 	valid := 0
@@ -155,6 +163,17 @@ func TestKakaoSpellingAgreesWithTheLibrary(t *testing.T) {
 				}
 				if got != "" {
 					valid++
+				}
+				// KakaoPhone skips the type check: a number the library
+				// rejects must read as no key NormalizePhone ever gives.
+				kakao, err := KakaoPhone(in)
+				switch {
+				case err != nil:
+					t.Fatalf("KakaoPhone(%q): %v", in, err)
+				case got != "" && kakao != got:
+					t.Fatalf("KakaoPhone(%q) = %q, NormalizePhone gives %q", in, kakao, got)
+				case got == "" && viaParse(kakao) != "":
+					t.Fatalf("KakaoPhone(%q) = %q, which the library takes for a valid mobile", in, kakao)
 				}
 			}
 		}
