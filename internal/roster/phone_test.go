@@ -96,8 +96,9 @@ func FuzzNormalizePhone(f *testing.F) {
 }
 
 // BenchmarkNormalizePhone measures NormalizePhone on Kakao's spelling (the
-// fast path) and on a spelling only the library reads, and, as the figure
-// that earns the fast path, Kakao's spelling read by the library's Parse.
+// fast path) and on a spelling only the library reads, KakaoPhone on Kakao's
+// spelling, and, as the figure that earns the fast path, Kakao's spelling read
+// by the library's Parse.
 func BenchmarkNormalizePhone(b *testing.B) {
 	for _, in := range []string{"+82 10-2345-6789", "010 2345 6789"} {
 		b.Run(in, func(b *testing.B) {
