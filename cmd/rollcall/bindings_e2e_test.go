@@ -328,3 +328,40 @@ func TestServeBindingOnOneInstanceCountsOnAnother(t *testing.T) {
 		t.Errorf("B's gate %v after the unbind on A = %s, want not verified", unbindReachesOthers, got)
 	}
 }
+
+// TestBoltRebindWithinTheHourWritesNothing: on bolt, whose reads are local,
+// a user verified again after the instance's cache has let the binding go,
+// but within the hour, keeps the binding as it was; an hour later it is
+// written again.
+func TestBoltRebindWithinTheHourWritesNothing(t *testing.T) {
+	t.Parallel()
+	fake := kakaotest.NewServer(t)
+	e := bindingEnv(t, "bolt")
+	clock := clocktest.New(time.Now())
+	svc, _, ctx := newTestServiceAt(t, e, fake, clock.Now)
+	ts := httptest.NewServer(svc.server.Handler())
+	defer ts.Close()
+	svc.firstSync(ctx)
+	c := skillClient{t: t, url: ts.URL, fake: fake}
+	boundAt := func() time.Time {
+		t.Helper()
+		b, found, err := svc.store.Binding(ctx, userkey.Of(exampleUser))
+		if err != nil || !found {
+			t.Fatalf("the binding: %v, %v", found, err)
+		}
+		return b.BoundAt
+	}
+
+	for i, step := range []struct {
+		advance   time.Duration
+		rewritten bool
+	}{{0, true}, {30 * time.Minute, false}, {31 * time.Minute, true}} {
+		clock.Advance(step.advance)
+		if got := c.validate(exampleEmployee); !strings.Contains(got, `"SUCCESS"`) {
+			t.Fatalf("validation %d = %s, want SUCCESS", i+1, got)
+		}
+		if got := boundAt(); got.Equal(clock.Now()) != step.rewritten {
+			t.Errorf("validation %d: the binding is from %v, now is %v; want it rewritten: %v", i+1, got, clock.Now(), step.rewritten)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func newService(ctx context.Context, cfg config.Config, kakaoOpts kakao.ProfileO
 	}
 	dir := memdir.New(st, memdir.Options{Logger: logging.FromContext(ctx), Now: now})
 	m := metrics.New()
-	binds := binding.New(st, dir, binding.Options{TTL: cfg.Bindings.TTL, Now: now})
+	binds := binding.New(st, dir, binding.Options{TTL: cfg.Bindings.TTL, Now: now, LocalReads: cfg.Store.Kind == config.StoreBolt})
 	skills := newSkills(cfg, kakaoOpts, dir, binds, m, now)
 	engine := m.WrapSync(&reloadingSync{
 		engine:    rostersync.NewEngine(source, st, cfg.Sync.MaxDeletePercent, feedbackOption(source, st)...),

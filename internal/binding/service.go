@@ -28,7 +28,7 @@ const (
 // 5 s skill timeout.
 const storeTimeout = 2 * time.Second
 
-// rebindAfter bounds how old a binding this instance holds may be for
+// rebindAfter bounds how old a binding, cached or read locally, may be for
 // verifying its user again not to rewrite it (at most half the TTL): the
 // expiry it leaves unextended is negligible beside 90 days.
 const rebindAfter = time.Hour
@@ -41,6 +41,12 @@ type Options struct {
 	MaxCached int
 	// Now is the clock that stamps and expires bindings (time.Now).
 	Now func() time.Time
+	// LocalReads says a read of the store costs no round trip (bolt's
+	// file): a bind the cache cannot vouch for reads the stored binding
+	// first, so that a user verified again within rebindAfter writes
+	// nothing. Left false (Firestore), a new user's bind stays one write
+	// with no read before it.
+	LocalReads bool
 }
 
 // Service binds verified users, answers the gate and unbinds. It is safe
@@ -52,6 +58,7 @@ type Service struct {
 	now   func() time.Time
 	cache *cache
 	reads singleflight.Group
+	local bool
 }
 
 // New returns a Service that keeps bindings in store and checks them
@@ -60,7 +67,7 @@ func New(store Store, dir Directory, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{store: store, dir: dir, ttl: o.TTL, now: o.Now, cache: &cache{
+	return &Service{store: store, dir: dir, ttl: o.TTL, now: o.Now, local: o.LocalReads, cache: &cache{
 		entries: map[[sha256.Size]byte]cached{},
 		ttl:     cmp.Or(o.CacheTTL, DefaultCacheTTL),
 		max:     cmp.Or(o.MaxCached, DefaultMaxCached),
@@ -73,9 +80,11 @@ func (s *Service) Enabled() bool { return s.ttl > 0 }
 // Bind binds userID to the employee e for the TTL, replacing any binding
 // the user had, and returns once the store holds it durably: the auth
 // block's next skill gates on it at once. With bindings off it does
-// nothing. A new user's bind is one store write, with no read before it; a
-// user this instance bound (or gated) to the same person within the cache
-// TTL is not written again, as Open Builder may validate one user twice.
+// nothing. A new user's bind is one store write, with no read before it
+// unless the store's reads are local (Options.LocalReads); a user bound to
+// the same person within rebindAfter is not written again if this instance
+// cached the binding (within the cache TTL: Open Builder may validate one
+// user twice) or, with LocalReads, if the store holds it.
 func (s *Service) Bind(ctx context.Context, userID string, e roster.Employee) error {
 	if !s.Enabled() {
 		return nil
@@ -86,13 +95,23 @@ func (s *Service) Bind(ctx context.Context, userID string, e roster.Employee) er
 	id, key := userKey(userID)
 	now := s.now()
 	person := PersonOf(e)
-	if old, ok := s.cache.get(id, now); ok && old.Phone == e.Phone && old.Person == person &&
-		now.Sub(old.BoundAt) < min(rebindAfter, s.ttl/2) && now.Before(old.ExpiresAt) {
+	fresh := func(old Binding) bool {
+		return old.Phone == e.Phone && old.Person == person &&
+			now.Sub(old.BoundAt) < min(rebindAfter, s.ttl/2) && now.Before(old.ExpiresAt)
+	}
+	if old, ok := s.cache.get(id, now); ok && fresh(old) {
 		return nil
 	}
-	b := Binding{Phone: e.Phone, Person: person, BoundAt: now, ExpiresAt: now.Add(s.ttl)}
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
+	if s.local {
+		gen := s.cache.generation()
+		if old, ok, err := s.store.Binding(ctx, key); err == nil && ok && fresh(old) {
+			s.cache.fill(id, old, now, gen)
+			return nil
+		}
+	}
+	b := Binding{Phone: e.Phone, Person: person, BoundAt: now, ExpiresAt: now.Add(s.ttl)}
 	if err := s.store.PutBinding(ctx, key, b); err != nil {
 		// What the store holds now is unknown: the next gate reads it. The
 		// key stays out: even hashed, a user's key is the caller's to log.

@@ -458,6 +458,40 @@ func TestRebindSoonAfterCostsNothing(t *testing.T) {
 	}
 }
 
+// TestRebindReadsALocalStore: where a read costs no round trip (bolt), a
+// user verified again after the cache TTL but within rebindAfter (an hour)
+// to the same person reads the binding and writes nothing, on this
+// instance or another; later, or to another person, it is one write.
+func TestRebindReadsALocalStore(t *testing.T) {
+	t.Parallel()
+	o := binding.Options{TTL: ttl, CacheTTL: 10 * time.Second, LocalReads: true}
+	f := newFixture(t, o)
+	bind(t, f.svc, user, hong)
+	bound := f.clock.Now()
+	f.clock.Advance(30 * time.Minute)
+	bind(t, f.svc, user, hong)
+	bind(t, f.another(o), user, hong)
+	if reads, puts := f.store.readCount(), f.store.putCount(); reads != 3 || puts != 1 {
+		t.Errorf("a bind and two again within the hour: %d reads, %d writes; want 3 and 1", reads, puts)
+	}
+	if got := f.store.bindings[userkey.Of(user)].BoundAt; !got.Equal(bound) {
+		t.Errorf("the binding was rewritten at %v; want it kept from %v", got, bound)
+	}
+	wantGate(t, f.svc, user, &hong)
+
+	f.clock.Advance(31 * time.Minute) // an hour and a minute since the bind
+	bind(t, f.svc, user, hong)
+	if got := f.store.bindings[userkey.Of(user)].BoundAt; !got.Equal(f.clock.Now()) {
+		t.Errorf("a bind an hour later kept BoundAt %v; want it rewritten at %v", got, f.clock.Now())
+	}
+	reissued := hong
+	reissued.Name = "박신입"
+	bind(t, f.svc, user, reissued)
+	if puts := f.store.putCount(); puts != 3 {
+		t.Errorf("%d writes in all; want 3 (the first, an hour later, another person)", puts)
+	}
+}
+
 func TestBindReplacesWhatTheGateCached(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, binding.Options{TTL: ttl})
