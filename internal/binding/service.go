@@ -29,8 +29,8 @@ const (
 const storeTimeout = 2 * time.Second
 
 // rebindAfter bounds how old a binding, cached or read locally, may be for
-// verifying its user again not to rewrite it (at most half the TTL): the
-// expiry it leaves unextended is negligible beside 90 days.
+// verifying its user again not to rewrite it, and so the expiry left
+// unextended: at most a hundredth of the TTL (an hour of the default 90 days).
 const rebindAfter = time.Hour
 
 // Options tune a Service. TTL is the binding's life (ROLLCALL_BINDING_TTL);
@@ -97,7 +97,7 @@ func (s *Service) Bind(ctx context.Context, userID string, e roster.Employee) er
 	person := PersonOf(e)
 	fresh := func(old Binding) bool {
 		return old.Phone == e.Phone && old.Person == person &&
-			now.Sub(old.BoundAt) < min(rebindAfter, s.ttl/2) && now.Before(old.ExpiresAt)
+			now.Sub(old.BoundAt) < min(rebindAfter, s.ttl/100) && now.Before(old.ExpiresAt)
 	}
 	if old, ok := s.cache.get(id, now); ok && fresh(old) {
 		return nil

@@ -490,6 +490,18 @@ func TestRebindReadsALocalStore(t *testing.T) {
 	if puts := f.store.putCount(); puts != 3 {
 		t.Errorf("%d writes in all; want 3 (the first, an hour later, another person)", puts)
 	}
+
+	// A short TTL is extended unless the binding is younger than a hundredth of it.
+	o.TTL = 2 * time.Hour
+	short := newFixture(t, o)
+	bind(t, short.svc, user, hong)
+	short.clock.Advance(time.Minute)
+	bind(t, short.svc, user, hong)
+	short.clock.Advance(time.Minute)
+	bind(t, short.svc, user, hong)
+	if puts := short.store.putCount(); puts != 2 {
+		t.Errorf("a 2 h TTL, binds at 0, 1 and 2 min: %d writes; want 2 (72 s is a hundredth)", puts)
+	}
 }
 
 func TestBindReplacesWhatTheGateCached(t *testing.T) {

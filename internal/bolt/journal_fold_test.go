@@ -18,7 +18,8 @@ import (
 // in the overlay and the other file, and every bind reads back throughout.
 func TestFoldBehind(t *testing.T) {
 	s, path, bind := foldStore(t)
-	const n = foldEvery + 10
+	foldAt := s.journal.foldAt
+	n := foldAt + 10
 	for i := range n {
 		if err := bind(i); err != nil {
 			t.Fatal(err)
@@ -34,9 +35,9 @@ func TestFoldBehind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inBucket != foldEvery || len(s.journal.overlay) != n-foldEvery || s.journal.folding != nil {
+	if inBucket != foldAt || len(s.journal.overlay) != n-foldAt || s.journal.folding != nil {
 		t.Errorf("after the fold: %d bindings in the bucket, %d in the overlay, folding %v; want %d, %d, nil",
-			inBucket, len(s.journal.overlay), s.journal.folding != nil, foldEvery, n-foldEvery)
+			inBucket, len(s.journal.overlay), s.journal.folding != nil, foldAt, n-foldAt)
 	}
 	for i, want := range []bool{true, false} { // the full file emptied, the other holding the rest
 		fi, err := os.Stat(path + journalSuffixes[i])
@@ -76,7 +77,7 @@ func TestFoldBehindFailure(t *testing.T) {
 		}
 	}
 	setBlocker(true)
-	const n = foldEvery + 1 // the last one hands file 0 over to a fold
+	n := s.journal.foldAt + 1 // the last one hands file 0 over to a fold
 	for i := range n {
 		if err := bind(i); err != nil {
 			t.Fatal(err)
@@ -118,7 +119,8 @@ func TestFoldBehindFailure(t *testing.T) {
 }
 
 // foldStore opens a store in a new directory, closed when the test ends,
-// and returns it, its path, and a bind of "user-i".
+// that folds every 512 records, and returns it, its path, and a bind of
+// "user-i".
 func foldStore(t *testing.T) (*Store, string, func(i int) error) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "rollcall.db")
@@ -127,6 +129,10 @@ func foldStore(t *testing.T) (*Store, string, func(i int) error) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	if s.journal.foldAt != foldEvery {
+		t.Fatalf("a new store folds every %d records, want foldEvery (%d)", s.journal.foldAt, foldEvery)
+	}
+	FoldAt(s, 512)
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	b := binding.Binding{Phone: "+821012345678", Person: "p", BoundAt: now, ExpiresAt: now.Add(time.Hour)}
 	return s, path, func(i int) error {

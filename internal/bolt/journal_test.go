@@ -167,6 +167,7 @@ func TestJournalManyBindsFold(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "rollcall.db")
 	s := open(t, path)
+	bolt.FoldAt(s, 4096)
 	es := storetest.People(10)
 	if _, err := s.ApplyPlan(t.Context(), rostersync.Plan{Added: es}); err != nil {
 		t.Fatal(err)
