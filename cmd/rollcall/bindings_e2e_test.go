@@ -131,7 +131,13 @@ var exampleEmployee = kakaotest.Profile{AppUserID: 1, Nickname: "길동", PhoneN
 // and returns a client of its skills, the service, its log and its context.
 func startBindingService(t *testing.T, e *testEnv, fake *kakaotest.Server) (skillClient, *service, *logtest.Buffer, context.Context) {
 	t.Helper()
-	svc, logs, ctx := newTestService(t, e, fake)
+	return startBindingServiceAt(t, e, fake, time.Now)
+}
+
+// startBindingServiceAt is startBindingService on the clock now.
+func startBindingServiceAt(t *testing.T, e *testEnv, fake *kakaotest.Server, now func() time.Time) (skillClient, *service, *logtest.Buffer, context.Context) {
+	t.Helper()
+	svc, logs, ctx := newTestServiceAt(t, e, fake, now)
 	ts := httptest.NewServer(svc.server.Handler())
 	t.Cleanup(ts.Close)
 	svc.firstSync(ctx)
@@ -335,14 +341,8 @@ func TestServeBindingOnOneInstanceCountsOnAnother(t *testing.T) {
 // written again.
 func TestBoltRebindWithinTheHourWritesNothing(t *testing.T) {
 	t.Parallel()
-	fake := kakaotest.NewServer(t)
-	e := bindingEnv(t, "bolt")
 	clock := clocktest.New(time.Now())
-	svc, _, ctx := newTestServiceAt(t, e, fake, clock.Now)
-	ts := httptest.NewServer(svc.server.Handler())
-	defer ts.Close()
-	svc.firstSync(ctx)
-	c := skillClient{t: t, url: ts.URL, fake: fake}
+	c, svc, _, ctx := startBindingServiceAt(t, bindingEnv(t, "bolt"), kakaotest.NewServer(t), clock.Now)
 	boundAt := func() time.Time {
 		t.Helper()
 		b, found, err := svc.store.Binding(ctx, userkey.Of(exampleUser))
