@@ -52,8 +52,8 @@ const foldedKey = "bindings_folded_through"
 // whatever its size, so fewer, larger folds write less: with the rush
 // folding into 50,000 bindings, every 4,096 records cost 10-15 ms of CPU and
 // a 23-33 ms commit each 8 s, and rush p99 over the minimal handler was
-// +1.57 to +2.46 ms in four runs; every 16,384, +0.67 to +1.65 in five
-// (docs/benchmarks.md, "The repeat phases").
+// +1.47 to +2.46 ms in five runs; every 16,384, +0.67 to +1.65 in the five
+// alternating with them (docs/benchmarks.md, "The repeat phases").
 const foldEvery = 16384
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
