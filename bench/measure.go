@@ -154,7 +154,7 @@ func (b *bench) measureSize(ctx context.Context, n int, res *results) error {
 		return err
 	}
 
-	fake, err := kakaotest.Start(kakaotest.PlainHTTP(), kakaotest.WithAPIKey(benchAPIKey))
+	fake, err := kakaotest.Start(kakaotest.PlainHTTP(), kakaotest.WithAPIKey(benchAPIKey), kakaotest.Unrecorded())
 	if err != nil {
 		return fmt.Errorf("start the Kakao fake: %w", err)
 	}

@@ -12,10 +12,12 @@ import (
 // ServeHTTP answers like Kakao's OTP profile API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{
-		Method: r.Method, Host: r.Host, Path: r.URL.Path,
-		Query: r.URL.Query(), Header: r.Header.Clone(),
-	})
+	if s.record {
+		s.requests = append(s.requests, Request{
+			Method: r.Method, Host: r.Host, Path: r.URL.Path,
+			Query: r.URL.Query(), Header: r.Header.Clone(),
+		})
+	}
 	behavior, target, delay := s.behavior, s.redirectTo, s.delay
 	s.mu.Unlock()
 

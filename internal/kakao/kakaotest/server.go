@@ -7,8 +7,8 @@
 //
 // with Kakao-style error bodies ({"msg":"...","code":-401}) otherwise, and
 // can misbehave on demand (outage, hang, garbage, redirect, ...). It records
-// every request so that tests can assert what it was asked. Production code
-// never imports it.
+// every request so that tests can assert what it was asked, unless started
+// Unrecorded. Production code never imports it.
 package kakaotest
 
 import (
@@ -82,9 +82,10 @@ type Request struct {
 type Option func(*options)
 
 type options struct {
-	key   string
-	plain bool
-	addr  string
+	key        string
+	plain      bool
+	addr       string
+	unrecorded bool
 }
 
 // WithAPIKey sets the REST API key the fake accepts.
@@ -93,6 +94,11 @@ func WithAPIKey(key string) Option { return func(o *options) { o.key = key } }
 // PlainHTTP serves plain http instead of TLS, for local demos (rollcall
 // accepts http origins on loopback only).
 func PlainHTTP() Option { return func(o *options) { o.plain = true } }
+
+// Unrecorded keeps no record of requests, and Requests returns none: for the
+// benchmark and demos, whose millions of requests would otherwise pile up in
+// the process's heap, and its garbage collector's work with them.
+func Unrecorded() Option { return func(o *options) { o.unrecorded = true } }
 
 // ListenAddr listens on addr (e.g. "127.0.0.1:8090") instead of a random
 // loopback port.
@@ -104,6 +110,7 @@ type Server struct {
 	key      string
 	stop     chan struct{}
 	stopOnce sync.Once
+	record   bool
 
 	mu         sync.Mutex
 	otps       map[string]*otp
@@ -137,7 +144,7 @@ func Start(opts ...Option) (*Server, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	s := &Server{key: o.key, stop: make(chan struct{}), otps: map[string]*otp{}}
+	s := &Server{key: o.key, record: !o.unrecorded, stop: make(chan struct{}), otps: map[string]*otp{}}
 	srv := httptest.NewUnstartedServer(s)
 	if o.addr != "" {
 		ln, err := net.Listen("tcp", o.addr)
@@ -219,7 +226,8 @@ func (s *Server) SetDelay(d time.Duration) {
 	s.mu.Unlock()
 }
 
-// Requests returns every request received so far, oldest first.
+// Requests returns every request received so far, oldest first (none if the
+// server was started Unrecorded).
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -131,6 +131,22 @@ func TestReusableAndRecorded(t *testing.T) {
 	}
 }
 
+// TestUnrecordedAnswersAndKeepsNothing: an Unrecorded fake answers as
+// usual and keeps no request.
+func TestUnrecordedAnswersAndKeepsNothing(t *testing.T) {
+	t.Parallel()
+	s := kakaotest.NewServer(t, kakaotest.WithAPIKey("k"), kakaotest.Unrecorded())
+	otp := s.IssueReusable(kakaotest.Profile{AppUserID: 1, PhoneNumber: "+82 10-1234-5678"})
+	for range 2 {
+		if code, body := get(t, s, otp+"?rest_api_key=k"); code != 200 || body["phone_number"] != "+82 10-1234-5678" {
+			t.Fatalf("status %d: %v", code, body)
+		}
+	}
+	if reqs := s.Requests(); len(reqs) != 0 {
+		t.Errorf("recorded %d requests, want none", len(reqs))
+	}
+}
+
 func TestRedirectCarriesTheQuery(t *testing.T) {
 	t.Parallel()
 	s := kakaotest.NewServer(t)

@@ -37,7 +37,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	srv, err := kakaotest.Start(kakaotest.PlainHTTP(), kakaotest.WithAPIKey(*key),
-		kakaotest.ListenAddr(fmt.Sprintf("127.0.0.1:%d", *port)))
+		kakaotest.ListenAddr(fmt.Sprintf("127.0.0.1:%d", *port)), kakaotest.Unrecorded())
 	if err != nil {
 		return err
 	}
