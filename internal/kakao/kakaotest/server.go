@@ -96,8 +96,8 @@ func WithAPIKey(key string) Option { return func(o *options) { o.key = key } }
 func PlainHTTP() Option { return func(o *options) { o.plain = true } }
 
 // Unrecorded keeps no record of requests, and Requests returns none: for the
-// benchmark and demos, whose millions of requests would otherwise pile up in
-// the process's heap, and its garbage collector's work with them.
+// benchmark and demos, whose hundreds of thousands of requests would
+// otherwise pile up in the process's heap, and in its collector's work.
 func Unrecorded() Option { return func(o *options) { o.unrecorded = true } }
 
 // ListenAddr listens on addr (e.g. "127.0.0.1:8090") instead of a random
