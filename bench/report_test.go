@@ -123,8 +123,8 @@ func TestParseOptions(t *testing.T) {
 	if diff := cmp.Diff([]int{10_000}, o.Sizes); diff != "" {
 		t.Errorf("-quick sizes (-want +got):\n%s", diff)
 	}
-	if o.Rounds != 1 || o.Duration != 2*time.Second {
-		t.Errorf("-quick: %d rounds of %v, want 1 of 2s", o.Rounds, o.Duration)
+	if o.Rounds != 1 || o.Duration != 2*time.Second || o.RushRounds != 1 || o.RushDuration != 2*time.Second {
+		t.Errorf("-quick: %d rounds of %v, the rush %d of %v; want 1 of 2s for both", o.Rounds, o.Duration, o.RushRounds, o.RushDuration)
 	}
 	o, err = parseOptions([]string{"-quick", "-rounds", "4", "-sizes", "5,6"}, func(k string) string {
 		if k == "FIRESTORE_EMULATOR_HOST" {
@@ -138,7 +138,14 @@ func TestParseOptions(t *testing.T) {
 	if o.Rounds != 4 || !cmp.Equal(o.Sizes, []int{5, 6}) || o.EmulatorHost != "127.0.0.1:9" {
 		t.Errorf("explicit flags with -quick: rounds %d, sizes %v, emulator %q; want 4, [5 6], 127.0.0.1:9", o.Rounds, o.Sizes, o.EmulatorHost)
 	}
-	for _, args := range [][]string{{"-sizes", "10,x"}, {"-concurrency", "0"}, {"-strangers", "101"}, {"extra"}} {
+	o, err = parseOptions(nil, noEnv, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Rounds != 3 || o.Duration != 5*time.Second || o.RushRounds != 5 || o.RushDuration != 10*time.Second {
+		t.Errorf("defaults: %d rounds of %v, the rush %d of %v; want 3 of 5s, the rush 5 of 10s", o.Rounds, o.Duration, o.RushRounds, o.RushDuration)
+	}
+	for _, args := range [][]string{{"-sizes", "10,x"}, {"-concurrency", "0"}, {"-rush-rounds", "0"}, {"-rush-duration", "0s"}, {"-strangers", "101"}, {"extra"}} {
 		if _, err := parseOptions(args, noEnv, &bytes.Buffer{}); err == nil {
 			t.Errorf("parseOptions(%q) succeeded, want an error", args)
 		}

@@ -27,10 +27,13 @@ type serverSetup struct {
 	Trips *tripCounter
 }
 
-// loadShape is how a phase loads the servers: its concurrency (0: the
-// -concurrency flag's) and whether every call is a new user.
+// loadShape is how a phase loads the servers: its concurrency, rounds and
+// their duration (0: the -concurrency, -rounds and -duration flags') and
+// whether every call is a new user.
 type loadShape struct {
 	Concurrency int
+	Rounds      int
+	Duration    time.Duration
 	Fresh       *userMint
 }
 
@@ -55,6 +58,8 @@ type running struct {
 // saying where the figure shown instead comes from.
 func (b *bench) load(ctx context.Context, phase string, n int, setups []serverSetup, calls []call, shape loadShape) ([]loadFigures, string, error) {
 	shape.Concurrency = cmp.Or(shape.Concurrency, b.opts.Concurrency)
+	shape.Rounds = cmp.Or(shape.Rounds, b.opts.Rounds)
+	shape.Duration = cmp.Or(shape.Duration, b.opts.Duration)
 	servers, stop, err := startAll(ctx, n, setups, shape.Concurrency)
 	defer stop()
 	if err != nil {
@@ -73,10 +78,10 @@ func (b *bench) load(ctx context.Context, phase string, n int, setups []serverSe
 		_, err := scrapeMallocs(ctx, s.client, s.proc.base)
 		s.metrics = err == nil
 	}
-	for round := range b.opts.Rounds {
+	for round := range shape.Rounds {
 		for i := range servers {
 			s := servers[(round+i)%len(servers)]
-			b.logf("%d employees, %s: round %d/%d, %s", n, phase, round+1, b.opts.Rounds, s.setup.Name)
+			b.logf("%d employees, %s: round %d/%d, %s", n, phase, round+1, shape.Rounds, s.setup.Name)
 			if err := b.measureRound(ctx, s, calls, shape); err != nil {
 				return nil, "", err
 			}
@@ -201,7 +206,7 @@ func (b *bench) measureRound(ctx context.Context, s *running, calls []call, shap
 		trips0 = s.trips.count()
 	}
 	res := drive(ctx, s.client, s.proc.base+"/kakao/validate", calls, loadConfig{
-		Concurrency: shape.Concurrency, Duration: b.opts.Duration, MaxRequests: b.opts.MaxRequests, Fresh: shape.Fresh,
+		Concurrency: shape.Concurrency, Duration: shape.Duration, MaxRequests: b.opts.MaxRequests, Fresh: shape.Fresh,
 	})
 	if err := ctx.Err(); err != nil {
 		return err

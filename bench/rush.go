@@ -80,7 +80,7 @@ func (b *bench) rush(ctx context.Context, n int, servers, daySetups []serverSetu
 	mint := newUserMint()
 	fake.SetDelay(b.opts.KakaoDelay)
 	felt, _, err := b.load(ctx, fmt.Sprintf("launch-day rush (every call a new user, Kakao %s away)", b.opts.KakaoDelay),
-		n, servers, rcalls, loadShape{Concurrency: b.opts.RushConcurrency, Fresh: mint})
+		n, servers, rcalls, loadShape{Concurrency: b.opts.RushConcurrency, Rounds: b.opts.RushRounds, Duration: b.opts.RushDuration, Fresh: mint})
 	fake.SetDelay(0)
 	if err != nil {
 		return err
@@ -147,11 +147,11 @@ func rushReport(w io.Writer, o options, r results) {
 		return
 	}
 	fmt.Fprintf(w, "\nLaunch day: every call a Kakao user never seen before (%d%% not employees), so every SUCCESS is a new binding;\n", o.StrangerPct)
-	fmt.Fprintf(w, "%s warm-up, then %d round(s) × %s per server, servers taking turns\n", o.Warmup, o.Rounds, o.Duration)
-	fmt.Fprintf(w, "\nThe rush: Kakao %s away, %d concurrent clients\n", o.KakaoDelay, o.RushConcurrency)
+	fmt.Fprintf(w, "%s warm-up per server, servers taking turns in each round\n", o.Warmup)
+	fmt.Fprintf(w, "\nThe rush: Kakao %s away, %d concurrent clients, %d round(s) × %s per server\n", o.KakaoDelay, o.RushConcurrency, o.RushRounds, o.RushDuration)
 	loadTable(w, r.RushFelt, true)
 	pairedTable(w, r.RushFelt)
-	fmt.Fprintf(w, "\nCapacity on the launch day: Kakao on loopback, %d concurrent clients, at saturation\n", o.Concurrency)
+	fmt.Fprintf(w, "\nCapacity on the launch day: Kakao on loopback, %d concurrent clients, at saturation, %d round(s) × %s per server\n", o.Concurrency, o.Rounds, o.Duration)
 	loadTable(w, r.RushLoads, true)
 	pairedTable(w, r.RushLoads)
 	fmt.Fprintln(w, "paired: each round of rollcall against the baseline's of the same turn; the median of the rounds, [lowest, highest].")
